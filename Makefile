@@ -1,0 +1,38 @@
+# synthocr: `make render` installs, plans and renders the default config; `make test` runs the suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CONFIG ?= configs/default.yaml
+PLAN ?= build/plan.parquet
+OUT ?= build/out
+WORKERS ?= -1
+STAMP := $(VENV)/.installed
+
+.PHONY: install plan render test bench clean fonts
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+plan: $(STAMP)
+	$(BIN)/synthocr plan $(CONFIG) -o $(PLAN)
+
+render: plan
+	$(BIN)/synthocr render $(PLAN) -o $(OUT) --workers $(WORKERS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --out build/bench.md
+
+# Optional: wider font sets from Debian (needs root); point font_dir at /usr/share/fonts.
+fonts:
+	apt-get update && apt-get install -y fonts-noto-core fonts-noto-cjk
+
+clean:
+	rm -rf build $(VENV) .pytest_cache .hypothesis src/*.egg-info

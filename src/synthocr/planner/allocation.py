@@ -1,0 +1,68 @@
+"""Batch allocation: each specification's share of the images, interleaved in plan order."""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+def allocate_shares(proportions: Sequence[float], total: int) -> NDArray[np.int64]:
+    """Largest-remainder shares of `total` (they sum exactly to it); ties go to the earlier spec."""
+    p = np.asarray(proportions, dtype=np.float64)
+    if total < 0 or (p < 0).any() or p.sum() <= 0:
+        raise ValueError("proportions must be >= 0 with a positive sum, and total >= 0")
+    quotas = p / p.sum() * total
+    shares = np.floor(quotas).astype(np.int64)
+    remainder = total - int(shares.sum())
+    order = np.lexsort((np.arange(len(p)), -(quotas - shares)))  # largest fraction first
+    shares[order[:remainder]] += 1
+    return shares
+
+
+def interleave(shares: Sequence[int]) -> NDArray[np.int16]:
+    """Spec index per plan row, so every prefix holds each spec within one image of its share.
+
+    Tijdeman's chairman assignment (earliest deadline first): for any prefix of
+    length t, |count_i(t) - t * share_i / total| < 1. The sequence for
+    shares / gcd is computed once and repeated, which keeps large plans cheap.
+    """
+    shares = [int(s) for s in shares]
+    total = sum(shares)
+    if total == 0:
+        return np.zeros(0, np.int16)
+    g = math.gcd(*shares)
+    period = _chairman([s // g for s in shares])
+    return np.tile(period, g)
+
+
+def _chairman(shares: list[int]) -> NDArray[np.int16]:
+    total = sum(shares)
+    active = [i for i, s in enumerate(shares) if s > 0]
+    out = np.empty(total, np.int16)
+    if len(active) == 1:
+        out[:] = active[0]
+        return out
+    mu = 1.0 / (2 * len(active) - 2)
+    counts = dict.fromkeys(active, 0)
+    # Item k of spec i is released at t >= (k + mu) * total / share and due by
+    # (k + 1 - mu) * total / share; both are scaled by 1/total to stay exact-ish.
+    pending = [((0 + mu) / shares[i], i) for i in active]
+    heapq.heapify(pending)
+    ready: list[tuple[float, int]] = []
+    for t in range(1, total + 1):
+        while pending and pending[0][0] * total <= t + 1e-9:
+            _, i = heapq.heappop(pending)
+            heapq.heappush(ready, ((counts[i] + 1 - mu) / shares[i], i))
+        if not ready:  # cannot happen for valid shares; keep the loop total
+            _, i = heapq.heappop(pending)
+        else:
+            _, i = heapq.heappop(ready)
+        out[t - 1] = i
+        counts[i] += 1
+        if counts[i] < shares[i]:
+            heapq.heappush(pending, ((counts[i] + mu) / shares[i], i))
+    return out

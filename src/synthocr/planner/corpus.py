@@ -1,0 +1,168 @@
+"""Corpus files indexed by line offsets (never loaded whole), and text windows cut from them."""
+
+from __future__ import annotations
+
+import codecs
+import mmap
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import regex
+from numpy.typing import NDArray
+
+from synthocr.errors import UserError
+
+_CHUNK = 1 << 22
+_WS = regex.compile(r"\s+")
+_GRAPHEME = regex.compile(r"\X")
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    """One corpus file: byte offsets of its non-empty lines (start, end), in file order."""
+
+    path: Path
+    rel: str  # path relative to the corpus root, as recorded in the plan
+    starts: NDArray[np.int64]
+    ends: NDArray[np.int64]
+
+    @property
+    def n_lines(self) -> int:
+        return len(self.starts)
+
+
+def index_corpus_file(path: Path, rel: str) -> CorpusFile:
+    """Scan a file in chunks for line breaks, checking it is UTF-8 on the way.
+
+    Memory is 16 bytes per line, whatever the file size.
+
+    Raises:
+        UserError: the file is not UTF-8 or holds no text.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    breaks: list[NDArray[np.int64]] = []
+    offset = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise UserError(
+                    f"corpus file {path} is not UTF-8 text (invalid byte near offset {offset + exc.start}); "
+                    "convert it to UTF-8 or leave it out of the corpus_file pattern."
+                ) from None
+            nl = np.flatnonzero(np.frombuffer(chunk, np.uint8) == 10).astype(np.int64)
+            breaks.append(nl + offset)
+            offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise UserError(f"corpus file {path} ends inside a UTF-8 character; fix or re-save it as UTF-8.") from None
+    ends = np.concatenate(breaks + [np.array([offset], np.int64)]) if breaks else np.array([offset], np.int64)
+    starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
+    keep = ends - starts > 0
+    starts, ends = starts[keep], ends[keep]
+    if len(starts) == 0:
+        raise UserError(f"corpus file {path} is empty; add text to it or leave it out of the corpus_file pattern.")
+    return CorpusFile(path=path, rel=rel, starts=starts, ends=ends)
+
+
+class CorpusReader:
+    """Reads single lines of indexed corpus files through memory maps (one per file)."""
+
+    def __init__(self, files: list[CorpusFile]) -> None:
+        self.files = files
+        self._maps: dict[Path, mmap.mmap] = {}
+
+    def line(self, file_index: int, line_index: int) -> str:
+        f = self.files[file_index]
+        mm = self._maps.get(f.path)
+        if mm is None:
+            with f.path.open("rb") as fh:
+                mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            self._maps[f.path] = mm
+        raw = mm[int(f.starts[line_index]) : int(f.ends[line_index])]
+        return _WS.sub(" ", raw.decode("utf-8", errors="replace")).strip()
+
+    def close(self) -> None:
+        for mm in self._maps.values():
+            mm.close()
+        self._maps.clear()
+
+
+def cut_text(reader: CorpusReader, file_index: int, line_index: int, length: int, start: float,
+             min_len: int, max_len: int) -> str:
+    """A window of about `length` characters (within [min_len, max_len]) from running corpus text.
+
+    Starts at fraction `start` of the chosen line and runs on into the next lines
+    when the line is short. Cuts fall on word boundaries where the text has
+    spaces, otherwise between grapheme clusters, never inside one.
+    """
+    n_lines = reader.files[file_index].n_lines
+    text = reader.line(file_index, line_index)
+    follow = line_index
+    # Running text: a window needs up to max_len characters after the start point.
+    while len(text) < max_len * 2 and follow - line_index < n_lines - 1 and follow - line_index < 64:
+        follow += 1
+        more = reader.line(file_index, follow % n_lines)
+        text = f"{text} {more}" if more else text
+    if not text:
+        return ""
+    if " " in text.strip():
+        return _word_window(text.split(" "), length, start, min_len, max_len)
+    return _grapheme_window(_GRAPHEME.findall(text), length, start, max_len)
+
+
+def _word_window(words: list[str], length: int, start: float, min_len: int, max_len: int) -> str:
+    words = [w for w in words if w]
+    first = min(int(start * len(words)), len(words) - 1)
+    out = words[first]
+    i = first + 1
+    while len(out) < length and i < len(words) and len(out) + 1 + len(words[i]) <= max_len:
+        out = f"{out} {words[i]}"
+        i += 1
+    j = first - 1  # too short at the end of the text: grow backwards
+    while len(out) < min_len and j >= 0 and len(out) + 1 + len(words[j]) <= max_len:
+        out = f"{words[j]} {out}"
+        j -= 1
+    if len(out) > max_len:  # a single word longer than allowed
+        out = "".join(_GRAPHEME.findall(out)[:max_len]).rstrip()
+    return out
+
+
+def _grapheme_window(graphemes: list[str], length: int, start: float, max_len: int) -> str:
+    n = min(length, len(graphemes))
+    first = min(int(start * (len(graphemes) - n + 1)), len(graphemes) - n)
+    out = "".join(graphemes[first : first + n]).strip()
+    while len(out) > max_len and n > 1:
+        n -= 1
+        out = "".join(graphemes[first : first + n]).strip()
+    return out
+
+
+def line_choice(files: list[CorpusFile], u: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """(file index, line index) for uniform draws `u`, uniform over all lines of `files`."""
+    counts = np.array([f.n_lines for f in files], np.int64)
+    cum = np.cumsum(counts)
+    flat = np.minimum((u * cum[-1]).astype(np.int64), cum[-1] - 1)
+    file_idx = np.searchsorted(cum, flat, side="right")
+    line_idx = flat - np.concatenate([[0], cum[:-1]])[file_idx]
+    return file_idx.astype(np.int64), line_idx
+
+
+class CorpusManager:
+    """The corpus files of a batch, indexed once, shared by every specification."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._index: dict[str, CorpusFile] = {}
+
+    def files_for(self, paths: list[Path]) -> list[CorpusFile]:
+        out = []
+        for p in paths:
+            rel = p.relative_to(self.root).as_posix()
+            if rel not in self._index:
+                self._index[rel] = index_corpus_file(p, rel)
+            out.append(self._index[rel])
+        return out

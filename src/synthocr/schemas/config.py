@@ -1,0 +1,66 @@
+"""The batch config: OmegaConf structured dataclasses describing the YAML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, make_dataclass
+from typing import Any
+
+from synthocr.schemas.params import RANGE_PARAMS
+
+
+def _range_fields() -> list[tuple[str, type, Any]]:
+    out: list[tuple[str, type, Any]] = []
+    for p in RANGE_PARAMS:
+        typ = int if p.is_int else float
+        out.append((f"{p.name}_min", typ, field(default=typ(p.default[0]))))
+        out.append((f"{p.name}_max", typ, field(default=typ(p.default[1]))))
+    return out
+
+
+def _default_backgrounds() -> dict[str, float]:
+    return {"plain": 1.0, "noise": 1.0, "paper": 2.0, "gradient": 1.0, "image": 1.0}
+
+
+# One specification of a batch: what to write, with which fonts, and every range.
+# The range fields (`<param>_min` / `<param>_max`) come from schemas/params.py.
+BatchSpecification = make_dataclass(
+    "BatchSpecification",
+    [
+        ("name", str, field(default="default")),
+        ("proportion", float, field(default=1.0)),
+        ("text_direction", str, field(default="ltr")),
+        ("corpus_file", str, field(default="*.txt")),
+        ("font_filter", str, field(default="*")),
+        ("min_text_length", int, field(default=5)),
+        ("max_text_length", int, field(default=40)),
+        ("background_weights", dict[str, float], field(default_factory=_default_backgrounds)),
+        *_range_fields(),
+    ],
+)
+BatchSpecification.__module__ = __name__
+BatchSpecification.__doc__ = (
+    "One kind of image in a batch: its share, text source, fonts and the range of every parameter."
+)
+
+
+@dataclass
+class BatchConfig:
+    """A whole batch: how many images, the seed, where the assets are, and the specifications.
+
+    Asset dirs left empty use the fonts, corpus and (procedural) backgrounds
+    shipped with the package.
+    """
+
+    total_images: int = 1000
+    seed: int = 0
+    font_dir: str = ""
+    corpus_dir: str = ""
+    background_dir: str = ""
+    color_mode: str = "RGB"  # "RGB" or "L"
+    specifications: list[BatchSpecification] = field(  # type: ignore[valid-type]
+        default_factory=lambda: [BatchSpecification()]
+    )
+
+
+SPEC_FIELDS: dict[str, type] = {f.name: f.type for f in fields(BatchSpecification)}
+CONFIG_FIELDS: dict[str, Any] = {f.name: f.type for f in fields(BatchConfig)}

@@ -1,0 +1,125 @@
+"""The sampled range parameters, declared once for config fields, plan columns and samplers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RangeParam:
+    """A parameter configured as `<name>_min` / `<name>_max` and stored as plan column(s).
+
+    `neutral` is the value at which the effect does nothing ("not applied");
+    `bounds` are the values any config may ask for.
+    """
+
+    name: str
+    dtype: str  # "float32", "int16" or "uint8": the Arrow / numpy type of the column
+    default: tuple[float, float]
+    bounds: tuple[float, float]
+    unit: str
+    doc: str
+    neutral: float | None = None
+    columns: tuple[str, ...] = ()  # more than one column sampled from the same range
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return self.columns or (self.name,)
+
+    @property
+    def is_int(self) -> bool:
+        return self.dtype != "float32"
+
+
+INF = float("inf")
+
+# Layout and colour parameters: every row has them, there is no neutral value.
+LAYOUT_PARAMS: tuple[RangeParam, ...] = (
+    RangeParam("font_size", "int16", (28, 44), (1, 1000), "pixels", "em size of the font"),
+    RangeParam(
+        "padding",
+        "int16",
+        (4, 16),
+        (0, 10_000),
+        "pixels",
+        "margin between the text's bounds and the image edge, sampled per side",
+        columns=("padding_top", "padding_right", "padding_bottom", "padding_left"),
+    ),
+    RangeParam("ink_gray", "uint8", (0, 70), (0, 255), "0-255", "grey level of the ink before tint"),
+    RangeParam("background_gray", "uint8", (185, 255), (0, 255), "0-255", "grey level of the background before tint"),
+    RangeParam(
+        "color_tint",
+        "uint8",
+        (0, 20),
+        (0, 255),
+        "0-255",
+        "largest per-channel offset added to ink and background grey (0 = pure grey)",
+        neutral=0,
+    ),
+)
+
+# Effect parameters, in the order the renderer applies them. Neutral = not applied.
+EFFECT_PARAMS: tuple[RangeParam, ...] = (
+    RangeParam(
+        "glyph_overlap_intensity",
+        "float32",
+        (0.0, 0.05),
+        (0.0, 1.0),
+        "fraction of font size",
+        "space removed between neighbouring characters (0 = normal spacing, kerning kept)",
+        neutral=0.0,
+    ),
+    RangeParam(
+        "perspective_warp_magnitude",
+        "float32",
+        (0.0, 0.04),
+        (0.0, 0.3),
+        "fraction of text size",
+        "largest displacement of each corner of the text for a perspective warp",
+        neutral=0.0,
+    ),
+    RangeParam(
+        "rotation_angle",
+        "float32",
+        (-3.0, 3.0),
+        (-180.0, 180.0),
+        "degrees",
+        "counter-clockwise rotation of the text",
+        neutral=0.0,
+    ),
+    RangeParam(
+        "ink_bleed_radius",
+        "float32",
+        (0.0, 0.8),
+        (0.0, 20.0),
+        "pixels",
+        "radius by which the ink spreads into the paper",
+        neutral=0.0,
+    ),
+    RangeParam("blur_radius", "float32", (0.0, 0.8), (0.0, 50.0), "pixels", "gaussian blur radius", neutral=0.0),
+    RangeParam(
+        "noise_sigma",
+        "float32",
+        (0.0, 8.0),
+        (0.0, 255.0),
+        "grey levels",
+        "standard deviation of additive gaussian pixel noise",
+        neutral=0.0,
+    ),
+    RangeParam(
+        "jpeg_quality",
+        "int16",
+        (0, 0),
+        (0, 100),
+        "JPEG quality",
+        "JPEG compression artifacts at this quality, 1-100 (0 = not applied)",
+        neutral=0,
+    ),
+)
+
+RANGE_PARAMS: tuple[RangeParam, ...] = LAYOUT_PARAMS + EFFECT_PARAMS
+PARAMS_BY_NAME: dict[str, RangeParam] = {p.name: p for p in RANGE_PARAMS}
+
+# Procedural background kinds; "image" crops a file from the background dir.
+BACKGROUND_KINDS: tuple[str, ...] = ("plain", "noise", "paper", "gradient", "image")
+TEXT_DIRECTIONS: tuple[str, ...] = ("ltr", "rtl", "ttb")

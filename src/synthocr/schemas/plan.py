@@ -1,0 +1,128 @@
+"""The plan's Arrow schema, its metadata keys, and the check every stage runs on it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from synthocr.schemas.params import RANGE_PARAMS
+
+PLAN_SCHEMA_VERSION = "1"
+
+_ARROW = {"float32": pa.float32(), "int16": pa.int16(), "uint8": pa.uint8()}
+_DICT = pa.dictionary(pa.int32(), pa.string())
+
+
+def _param_fields() -> list[pa.Field]:
+    return [pa.field(col, _ARROW[p.dtype], nullable=False) for p in RANGE_PARAMS for col in p.column_names]
+
+
+PLAN_SCHEMA = pa.schema(
+    [
+        pa.field("image_id", pa.int64(), nullable=False),
+        pa.field("spec", _DICT, nullable=False),
+        pa.field("seed", pa.int64(), nullable=False),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("text_direction", _DICT, nullable=False),
+        pa.field("corpus_file", _DICT, nullable=False),  # relative to the corpus root
+        pa.field("corpus_line", pa.int64(), nullable=False),  # 0-based line the text starts on
+        pa.field("font", _DICT, nullable=False),  # relative to the font root
+        pa.field("background_kind", _DICT, nullable=False),
+        pa.field("background_file", _DICT, nullable=False),  # "" unless kind == "image"
+        pa.field("background_x", pa.float32(), nullable=False),  # crop offset, fraction of free width
+        pa.field("background_y", pa.float32(), nullable=False),  # crop offset, fraction of free height
+        *_param_fields(),
+        pa.field("ink_r", pa.uint8(), nullable=False),
+        pa.field("ink_g", pa.uint8(), nullable=False),
+        pa.field("ink_b", pa.uint8(), nullable=False),
+        pa.field("background_r", pa.uint8(), nullable=False),
+        pa.field("background_g", pa.uint8(), nullable=False),
+        pa.field("background_b", pa.uint8(), nullable=False),
+        pa.field("color_mode", _DICT, nullable=False),  # "RGB" or "L"
+        pa.field("output_name", pa.string(), nullable=False),  # relative to the output dir, no extension
+    ],
+    metadata={"plan_schema_version": PLAN_SCHEMA_VERSION},
+)
+
+# Keys of the Parquet key-value metadata.
+META_CONFIG = "synthocr.config"  # resolved config, canonical JSON
+META_FINGERPRINT = "synthocr.config_fingerprint"  # sha1 of META_CONFIG
+META_PLAN_FINGERPRINT = "synthocr.plan_fingerprint"  # config + asset inventory + version
+META_VERSION = "synthocr.version"
+META_ROOTS = "synthocr.asset_roots"  # JSON {"font": ..., "corpus": ..., "background": ...}
+META_SEED = "synthocr.seed"
+META_ROWS = "synthocr.rows"
+BUILTIN_ROOT = "builtin"  # an asset root meaning "shipped with the package"
+
+
+class PlanError(ValueError):
+    """A plan that does not follow the contract; the message says what to do."""
+
+
+def plan_metadata(table_or_schema: pa.Table | pa.Schema) -> dict[str, str]:
+    """The plan's synthocr metadata as text (empty for a file from another tool)."""
+    schema = table_or_schema.schema if isinstance(table_or_schema, pa.Table) else table_or_schema
+    meta = schema.metadata or {}
+    return {k.decode(): v.decode() for k, v in meta.items() if k.startswith(b"synthocr.")}
+
+
+def asset_roots(meta: Mapping[str, str]) -> dict[str, str]:
+    """Font, corpus and background roots recorded in a plan's metadata."""
+    return json.loads(meta.get(META_ROOTS, "{}"))
+
+
+def validate_plan(table: pa.Table, *, where: str = "plan") -> None:
+    """Check schema equality, unique image ids and the declared ranges.
+
+    Raises:
+        PlanError: naming the first column or row that breaks the contract.
+    """
+    expected = PLAN_SCHEMA.remove_metadata()
+    actual = table.schema.remove_metadata()
+    if not actual.equals(expected):
+        missing = [f.name for f in expected if f.name not in actual.names]
+        extra = [n for n in actual.names if n not in expected.names]
+        wrong = [
+            f"{f.name} ({actual.field(f.name).type}, expected {f.type})"
+            for f in expected
+            if f.name in actual.names and not actual.field(f.name).type.equals(f.type)
+        ]
+        parts = []
+        if missing:
+            parts.append(f"missing columns {missing}")
+        if extra:
+            parts.append(f"unknown columns {extra}")
+        if wrong:
+            parts.append(f"wrong types {wrong}")
+        raise PlanError(
+            f"{where} is not a synthocr plan of schema version {PLAN_SCHEMA_VERSION}: "
+            + "; ".join(parts or ["column order differs"])
+            + ". Re-create it with `synthocr plan CONFIG`."
+        )
+    if table.num_rows == 0:
+        return
+    ids = table.column("image_id").to_numpy()
+    if len(np.unique(ids)) != len(ids):
+        raise PlanError(f"{where}: image_id values are not unique; re-create the plan with `synthocr plan`.")
+    for p in RANGE_PARAMS:
+        for col in p.column_names:
+            lo, hi = pc.min_max(table.column(col)).values()
+            if lo.as_py() < p.bounds[0] or hi.as_py() > p.bounds[1]:
+                raise PlanError(
+                    f"{where}: column {col!r} has values in [{lo}, {hi}] outside the allowed "
+                    f"range {list(p.bounds)}; re-create the plan with `synthocr plan`."
+                )
+
+
+def row_to_python(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A plan row as plain JSON-able Python values."""
+    out: dict[str, Any] = {}
+    for name in PLAN_SCHEMA.names:
+        value = row[name]
+        out[name] = value.item() if isinstance(value, np.generic) else value
+    return out
