@@ -72,7 +72,7 @@ EFFECT_PARAMS: tuple[RangeParam, ...] = (
     RangeParam(
         "perspective_warp_magnitude",
         "float32",
-        (0.0, 0.04),
+        (0.0, 0.02),
         (0.0, 0.3),
         "fraction of text size",
         "largest displacement of each corner of the text for a perspective warp",

@@ -1,0 +1,5 @@
+import sys
+
+from synthocr.cli import main
+
+sys.exit(main())

@@ -1,0 +1,69 @@
+"""Per-worker asset access: fonts and background images resolved from the plan's roots, cached and bounded."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import uharfbuzz as hb
+from PIL import Image, ImageFont
+
+from synthocr.assets import resolve_root
+from synthocr.errors import UserError
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class BoundedCache(Generic[K, V]):
+    """Least-recently-used cache with a fixed number of entries, owned by one RenderAssets."""
+
+    def __init__(self, load: Callable[[K], V], size: int) -> None:
+        self._load, self._size = load, size
+        self._data: OrderedDict[K, V] = OrderedDict()
+
+    def __call__(self, key: K) -> V:
+        if key in self._data:
+            self._data.move_to_end(key)
+            return self._data[key]
+        value = self._load(key)
+        self._data[key] = value
+        if len(self._data) > self._size:
+            self._data.popitem(last=False)
+        return value
+
+
+class RenderAssets:
+    """Where a plan's fonts and backgrounds live, with bounded caches for one worker."""
+
+    def __init__(self, roots: Mapping[str, str]) -> None:
+        self.font_root = resolve_root("font", roots.get("font", ""))
+        self.background_root = resolve_root("background", roots.get("background", ""))
+        self.pil_font = BoundedCache(self._load_pil_font, 256)
+        self.hb_font = BoundedCache(self._load_hb_font, 64)
+        self.background = BoundedCache(self._load_background, 32)
+
+    def _path(self, root: Path | None, rel: str, what: str) -> Path:
+        if root is None:
+            raise UserError(f"the plan names {what} {rel!r} but records no {what} directory; re-plan it.")
+        path = (root / rel).resolve()
+        if not path.is_relative_to(root.resolve()):
+            raise UserError(f"{what} {rel!r} lies outside the {what} directory {root}; the plan was tampered with.")
+        if not path.is_file():
+            raise FileNotFoundError(f"{what} file {path} does not exist (was it moved after planning?)")
+        return path
+
+    def _load_pil_font(self, key: tuple[str, int]) -> ImageFont.FreeTypeFont:
+        rel, size = key
+        return ImageFont.truetype(str(self._path(self.font_root, rel, "font")), size,
+                                  layout_engine=ImageFont.Layout.RAQM)
+
+    def _load_hb_font(self, rel: str) -> hb.Font:
+        face = hb.Face(hb.Blob.from_file_path(str(self._path(self.font_root, rel, "font"))))
+        return hb.Font(face)
+
+    def _load_background(self, rel: str) -> Image.Image:
+        with Image.open(self._path(self.background_root, rel, "background")) as im:
+            return im.convert("RGB")

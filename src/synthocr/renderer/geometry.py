@@ -1,0 +1,95 @@
+"""Label geometry: character, word and line polygons, moved by the same mapping as the pixels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from synthocr.renderer.layout import Box, Layout
+from synthocr.schemas.labels import Region
+
+
+def quad(box: Box) -> NDArray[np.float64]:
+    """Top-left, top-right, bottom-right, bottom-left corners of a box."""
+    return np.array([[box.x0, box.y0], [box.x1, box.y0], [box.x1, box.y1], [box.x0, box.y1]], np.float64)
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Polygons of every character (non-space cluster), word and the line, in pixels."""
+
+    char_text: tuple[str, ...]
+    chars: NDArray[np.float64]  # (n_chars, 4, 2)
+    word_text: tuple[str, ...]
+    words: NDArray[np.float64]  # (n_words, 4, 2)
+    line_text: str
+    line: NDArray[np.float64]  # (k, 2): along the top (or right) edge, then back along the bottom (or left)
+
+    @classmethod
+    def from_layout(cls, layout: Layout, vertical: bool) -> "Geometry":
+        text = layout.text
+        chars = [c for c in layout.clusters if text[c.start:c.stop].strip()]
+        b = layout.line
+        inner = [e for e in layout.edges if (b.y0 if vertical else b.x0) < e < (b.y1 if vertical else b.x1)]
+        if vertical:
+            line = [(b.x0, b.y0), (b.x1, b.y0), *[(b.x1, e) for e in inner], (b.x1, b.y1), (b.x0, b.y1),
+                    *[(b.x0, e) for e in reversed(inner)]]
+        else:
+            line = [(b.x0, b.y0), *[(e, b.y0) for e in inner], (b.x1, b.y0), (b.x1, b.y1),
+                    *[(e, b.y1) for e in reversed(inner)], (b.x0, b.y1)]
+        return cls(
+            char_text=tuple(text[c.start:c.stop] for c in chars),
+            chars=np.array([quad(c.box) for c in chars], np.float64).reshape(-1, 4, 2),
+            word_text=tuple(text[s:e] for s, e, _ in layout.words),
+            words=np.array([quad(box) for _, _, box in layout.words], np.float64).reshape(-1, 4, 2),
+            line_text=text,
+            line=np.array(line, np.float64),
+        )
+
+    def map_points(self, fn) -> "Geometry":  # fn: (k, 2) array -> (k, 2) array
+        """The same geometry with every point moved by `fn` (the pixels' own mapping)."""
+        return Geometry(
+            self.char_text,
+            fn(self.chars.reshape(-1, 2)).reshape(self.chars.shape),
+            self.word_text,
+            fn(self.words.reshape(-1, 2)).reshape(self.words.shape),
+            self.line_text,
+            fn(self.line),
+        )
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        pts = self.line
+        return float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max())
+
+    def regions(self, width: int, height: int) -> tuple[tuple[Region, ...], tuple[Region, ...], Region]:
+        """Label regions with bboxes derived from the polygons and clipped to the image."""
+
+        def region(text: str, poly: NDArray[np.float64]) -> Region:
+            x0, y0 = poly.min(axis=0)
+            x1, y1 = poly.max(axis=0)
+            bbox = (float(np.clip(x0, 0, width)), float(np.clip(y0, 0, height)),
+                    float(np.clip(x1, 0, width)), float(np.clip(y1, 0, height)))
+            return Region(text, tuple((float(x), float(y)) for x, y in poly), bbox)
+
+        chars = tuple(region(t, p) for t, p in zip(self.char_text, self.chars))
+        words = tuple(region(t, p) for t, p in zip(self.word_text, self.words))
+        return chars, words, region(self.line_text, self.line)
+
+
+def apply_homography(matrix: NDArray[np.float64], points: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Map (k, 2) points through a 3x3 projective matrix."""
+    homogeneous = np.c_[points, np.ones(len(points))] @ matrix.T
+    return homogeneous[:, :2] / homogeneous[:, 2:3]
+
+
+def homography_from_points(src: NDArray[np.float64], dst: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The 3x3 projective matrix taking 4 source points to 4 destination points."""
+    rows, rhs = [], []
+    for (x, y), (u, v) in zip(src, dst):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+        rhs.extend([u, v])
+    h = np.linalg.solve(np.array(rows, np.float64), np.array(rhs, np.float64))
+    return np.append(h, 1.0).reshape(3, 3)

@@ -1,0 +1,204 @@
+"""Text layout: shape a line with HarfBuzz, draw each grapheme cluster with Pillow, keep its box.
+
+Clusters are drawn one by one at the positions HarfBuzz gives (kerning kept),
+so the box of every character is known exactly and spacing can change with
+`glyph_overlap_intensity`. Arabic letters are drawn with zero-width joiners on
+their joined sides, so each keeps the contextual form it has in the whole word.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import uharfbuzz as hb
+from PIL import Image, ImageDraw, ImageFont
+
+from synthocr.renderer.bidi import visual_runs
+
+ZWJ = "\u200d"
+MARGIN = 2  # pixels of canvas around the text's bounds
+
+
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned rectangle in layout pixels: x0, y0 (top-left), x1, y1 (bottom-right)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def union(self, other: "Box") -> "Box":
+        return Box(min(self.x0, other.x0), min(self.y0, other.y0), max(self.x1, other.x1), max(self.y1, other.y1))
+
+    def shift(self, dx: float, dy: float) -> "Box":
+        return Box(self.x0 + dx, self.y0 + dy, self.x1 + dx, self.y1 + dy)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A grapheme cluster (or ligature) as drawn: logical text range, drawn string, pen origin and box."""
+
+    start: int
+    stop: int
+    draw_text: str
+    rtl: bool
+    x: float  # pen origin, pixels
+    y: float  # baseline, pixels
+    box: Box  # advance cell joined with the ink bounds
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A drawn line: the ink mask, clusters in logical order, words, and the whole line's box."""
+
+    mask: Image.Image  # "L", 255 = full ink
+    text: str
+    clusters: tuple[Cluster, ...]
+    words: tuple[tuple[int, int, Box], ...]  # logical [start, stop) and box
+    line: Box
+    edges: tuple[float, ...]  # x (or y for vertical text) of cluster boundaries along the line
+
+
+def _joins(ch: str) -> bool:
+    return unicodedata.bidirectional(ch) == "AL" and unicodedata.category(ch) == "Lo"
+
+
+def _draw_string(text: str, start: int, stop: int) -> str:
+    """The cluster's text, with joiners where an Arabic neighbour in the same word connects to it."""
+    s = text[start:stop]
+    if any(_joins(c) for c in s):
+        if start > 0 and _joins(text[start - 1]):
+            s = ZWJ + s
+        if stop < len(text) and _joins(text[stop]):
+            s = s + ZWJ
+    return s
+
+
+def _shape_run(font: hb.Font, codepoints: list[int], start: int, stop: int, rtl: bool
+               ) -> list[tuple[int, float]]:
+    """(cluster start, advance in font units) per cluster of one run, left to right."""
+    buf = hb.Buffer()
+    buf.add_codepoints(codepoints, start, stop - start)
+    buf.direction = "rtl" if rtl else "ltr"
+    buf.guess_segment_properties()
+    hb.shape(font, buf, {})
+    out: list[tuple[int, float]] = []
+    for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
+        if out and out[-1][0] == info.cluster:
+            out[-1] = (info.cluster, out[-1][1] + pos.x_advance)
+        else:
+            out.append((info.cluster, float(pos.x_advance)))
+    return out
+
+
+def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_font: hb.Font,
+                size: int, overlap: float) -> Layout:
+    """Lay out and draw one line of text.
+
+    Args:
+        direction: "ltr" or "rtl" (paragraph direction, bidi runs inside) or "ttb" (vertical).
+        size: em size in pixels.
+        overlap: space removed between neighbouring clusters, as a fraction of `size`.
+    """
+    scale = size / hb_font.face.upem
+    ext = hb_font.get_font_extents("ltr")
+    ascent, descent = ext.ascender * scale, -ext.descender * scale
+    placed = (_place_vertical if direction == "ttb" else _place_horizontal)(
+        text, direction, pil_font, hb_font, scale, ascent, descent, overlap * size
+    )
+    bounds = placed[0].box
+    for c in placed[1:]:
+        bounds = bounds.union(c.box)
+    dx, dy = MARGIN - np.floor(bounds.x0), MARGIN - np.floor(bounds.y0)
+    width = int(np.ceil(bounds.x1 + dx)) + MARGIN
+    height = int(np.ceil(bounds.y1 + dy)) + MARGIN
+    mask = Image.new("L", (width, height), 0)
+    draw = ImageDraw.Draw(mask)
+    clusters = []
+    for c in placed:
+        if c.draw_text.strip(ZWJ).strip():
+            draw.text((c.x + dx, c.y + dy), c.draw_text, fill=255, font=pil_font, anchor="ls",
+                      direction="rtl" if c.rtl else "ltr")
+        clusters.append(Cluster(c.start, c.stop, c.draw_text, c.rtl, c.x + dx, c.y + dy, c.box.shift(dx, dy)))
+    clusters.sort(key=lambda c: c.start)
+    vertical = direction == "ttb"
+    edges = sorted({v for c in clusters for v in ((c.box.y0, c.box.y1) if vertical else (c.box.x0, c.box.x1))})
+    return Layout(mask, text, tuple(clusters), _words(text, clusters), bounds.shift(dx, dy), tuple(edges))
+
+
+def _ink_box(pil_font: ImageFont.FreeTypeFont, s: str, x: float, y: float, rtl: bool) -> Box | None:
+    if not s.strip(ZWJ).strip():
+        return None
+    x0, y0, x1, y1 = pil_font.getbbox(s, anchor="ls", direction="rtl" if rtl else "ltr")
+    if x1 <= x0 or y1 <= y0:
+        return None
+    return Box(x + x0, y + y0, x + x1, y + y1)
+
+
+def _place_horizontal(text, direction, pil_font, hb_font, scale, ascent, descent, squeeze) -> list[Cluster]:
+    codepoints = [ord(c) for c in text]
+    out: list[Cluster] = []
+    pen = 0.0
+    prev: tuple[int, int] | None = None  # logical range of the cluster placed just before
+    for run in visual_runs(text, direction == "rtl"):
+        shaped = _shape_run(hb_font, codepoints, run.start, run.stop, run.rtl)
+        starts = sorted({c for c, _ in shaped}) + [run.stop]
+        for cluster, advance in shaped:
+            stop = starts[starts.index(cluster) + 1]
+            # Joined Arabic letters stay connected: no squeeze between them.
+            joined = prev is not None and (
+                (prev[0] == stop and _joins(text[stop - 1]) and _joins(text[stop]))
+                or (prev[1] == cluster and cluster > 0 and _joins(text[cluster - 1]) and _joins(text[cluster]))
+            )
+            if out and not joined:
+                pen -= squeeze
+            s = _draw_string(text, cluster, stop)
+            adv = advance * scale
+            cell = Box(pen, -ascent, pen + adv, descent)
+            ink = _ink_box(pil_font, s, pen, 0.0, run.rtl)
+            out.append(Cluster(cluster, stop, s, run.rtl, pen, 0.0, cell.union(ink) if ink else cell))
+            pen += adv
+            prev = (cluster, stop)
+    return out
+
+
+def _place_vertical(text, direction, pil_font, hb_font, scale, ascent, descent, squeeze) -> list[Cluster]:
+    codepoints = [ord(c) for c in text]
+    shaped = _shape_run(hb_font, codepoints, 0, len(text), False)
+    starts = sorted({c for c, _ in shaped}) + [len(text)]
+    step = ascent + descent
+    column = max(adv for _, adv in shaped) * scale if shaped else step
+    column = max(column, step)
+    out: list[Cluster] = []
+    top = 0.0
+    for cluster, advance in shaped:
+        stop = starts[starts.index(cluster) + 1]
+        if out:
+            top -= squeeze
+        s = text[cluster:stop]
+        x = (column - advance * scale) / 2  # centre each cluster in the column
+        y = top + ascent
+        cell = Box(0.0, top, column, top + step)
+        ink = _ink_box(pil_font, s, x, y, False)
+        out.append(Cluster(cluster, stop, s, False, x, y, cell.union(ink) if ink else cell))
+        top += step
+    return out
+
+
+def _words(text: str, clusters: list[Cluster]) -> tuple[tuple[int, int, Box], ...]:
+    words = []
+    current: list[Cluster] = []
+    for c in clusters + [None]:  # type: ignore[list-item]
+        if c is not None and text[c.start:c.stop].strip():
+            current.append(c)
+            continue
+        if current:
+            box = current[0].box
+            for w in current[1:]:
+                box = box.union(w.box)
+            words.append((current[0].start, current[-1].stop, box))
+            current = []
+    return tuple(words)
