@@ -355,11 +355,6 @@ def test_non_utf8_corpus_file(tmp_path: Path, assets: Assets) -> None:
     assert_names(problem, "'french'", "corpus_file", "french.txt", "UTF-8")
 
 
-@pytest.mark.xfail(
-    reason="validation._corpus_file_problem ignores an invalid byte in the last 4 bytes even when the "
-    "whole file was read, so the bad file passes load_config and only fails later in planning",
-    strict=True,
-)
 def test_non_utf8_byte_at_end_of_small_corpus_file(tmp_path: Path, assets: Assets) -> None:
     corpus = _corpus_with(tmp_path, "tail.txt", "Une ligne correcte.\nLa fin est cass".encode() + b"\xe9e")
     data = base_config(assets, corpus_dir=str(corpus))
@@ -413,11 +408,6 @@ def test_missing_asset_dirs_reported_together(tmp_path: Path, assets: Assets) ->
     assert len(problems) == 3
 
 
-@pytest.mark.xfail(
-    reason="config_from_dict stops after type/unknown-key problems, so value and resource problems in the "
-    "same config are only reported on the next run (DESIGN: 'reports every problem at once')",
-    strict=True,
-)
 def test_type_and_value_problems_reported_together(tmp_path: Path, assets: Assets) -> None:
     data = base_config(assets, total_images=0)
     data["specifications"][0]["rotaton_angle_max"] = 5

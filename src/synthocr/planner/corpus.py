@@ -128,6 +128,11 @@ def _word_window(words: list[str], length: int, start: float, min_len: int, max_
         j -= 1
     if len(out) > max_len:  # a single word longer than allowed
         out = "".join(_GRAPHEME.findall(out)[:max_len]).rstrip()
+    if len(out) < min_len:  # long neighbouring words: fall back to a character window
+        joined = " ".join(words[first:])
+        if len(joined) < min_len:
+            joined = " ".join(words)
+        out = _grapheme_window(_GRAPHEME.findall(joined), length, 0.0, max_len)
     return out
 
 

@@ -68,12 +68,10 @@ def apply_overrides(source: str, raw: dict[str, Any], overrides: list[str] | tup
 
 def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> BatchConfig:
     """Check a plain mapping against the schema and the rules, then build the BatchConfig."""
-    problems = _check_types(raw)
-    if problems:
-        raise ConfigError(source, problems)
-    structured = OmegaConf.merge(OmegaConf.structured(BatchConfig), raw)
+    problems, clean = _check_types(raw)
+    structured = OmegaConf.merge(OmegaConf.structured(BatchConfig), clean)
     config: BatchConfig = OmegaConf.to_object(structured)  # type: ignore[assignment]
-    problems = check_values(config) + check_resources(config)
+    problems += check_values(config) + check_resources(config)
     if problems:
         raise ConfigError(source, problems)
     return config
@@ -114,8 +112,13 @@ def _type_problem(where: str, value: Any, typ: Any) -> str | None:
     return None
 
 
-def _check_types(raw: dict[str, Any]) -> list[str]:
+def _check_types(raw: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+    """Type and unknown-key problems, and a copy of `raw` without the offending fields.
+
+    The copy lets the value and resource checks run too, so one run reports everything.
+    """
     problems: list[str] = []
+    clean: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in CONFIG_FIELDS:
             problems.append(_unknown(str(key), list(CONFIG_FIELDS), ""))
@@ -123,15 +126,21 @@ def _check_types(raw: dict[str, Any]) -> list[str]:
             problem = _type_problem(key, value, CONFIG_FIELDS[key])
             if problem:
                 problems.append(problem)
-    specs = raw.get("specifications", None)
-    if "specifications" in raw and not isinstance(specs, list):
+            else:
+                clean[key] = value
+    if "specifications" not in raw:
+        return problems, clean
+    specs = raw["specifications"]
+    if not isinstance(specs, list):
         problems.append(f"specifications: expected a list of specifications, got {specs!r}")
-        return problems
-    for i, spec in enumerate(specs or []):
+        return problems, clean
+    clean["specifications"] = []
+    for i, spec in enumerate(specs):
         if not isinstance(spec, dict):
             problems.append(f"specifications[{i}]: expected a mapping of fields, got {spec!r}")
             continue
         label = f"specification {spec.get('name', i)!r} (specifications[{i}])."
+        kept = {}
         for key, value in spec.items():
             if key not in SPEC_FIELDS:
                 problems.append(_unknown(str(key), list(SPEC_FIELDS), label))
@@ -139,7 +148,10 @@ def _check_types(raw: dict[str, Any]) -> list[str]:
             problem = _type_problem(f"{label}{key}", value, SPEC_FIELDS[key])
             if problem:
                 problems.append(problem)
-    return problems
+            else:
+                kept[key] = value
+        clean["specifications"].append(kept)
+    return problems, clean
 
 
 # --- values ----------------------------------------------------------------
@@ -280,6 +292,7 @@ def _corpus_file_problem(path: Path) -> str | None:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # a character cut at the read boundary is fine
+        cut = len(head) == 1 << 16 and exc.start >= len(head) - 4  # a character cut by the read limit
+        if not cut:
             return f"{path} is not UTF-8 text (invalid byte at offset {exc.start})"
     return None

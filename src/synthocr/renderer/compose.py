@@ -133,7 +133,7 @@ def _warp_mask(mask: Image.Image, matrix: np.ndarray, size: tuple[int, int]) -> 
     inverse = np.linalg.inv(matrix)
     inverse /= inverse[2, 2]
     return mask.transform(size, Image.Transform.PERSPECTIVE, tuple(inverse.flatten()[:8]),
-                          resample=Image.Resampling.BICUBIC)
+                          resample=Image.Resampling.BILINEAR)
 
 
 def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Image.Image:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from dataclasses import replace
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 def write_output(out_dir: Path, output_name: str, image_bytes: bytes, fmt: str, label: Label) -> Path:
     """Image first, label last: a label on disk means its image is complete."""
     base = out_dir / output_name
+    label = replace(label, image=f"{base.name}.{fmt}")
     base.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(base.with_name(f"{base.name}.{fmt}"), image_bytes)
     label_path = base.with_name(f"{base.name}.json")
@@ -93,7 +95,8 @@ def write_output(out_dir: Path, output_name: str, image_bytes: bytes, fmt: str, 
 
 
 def iter_labels(out_dir: Path) -> Iterator[str]:
-    """Output names (relative, no extension) of every finished label under `out_dir`."""
+    """Output names (relative, no extension) that have both a non-empty label and an image."""
+    images = tuple(f".{ext}" for ext in FORMATS)
     stack = [(out_dir, "")]
     while stack:
         folder, prefix = stack.pop()
@@ -101,13 +104,19 @@ def iter_labels(out_dir: Path) -> Iterator[str]:
             entries = list(os.scandir(folder))
         except FileNotFoundError:
             continue
+        labels, pictures = set(), set()
         for entry in entries:
             if entry.name.startswith((".", "_")):
                 continue
             if entry.is_dir(follow_symlinks=False):
                 stack.append((Path(entry.path), f"{prefix}{entry.name}/"))
-            elif entry.name.endswith(".json") and entry.stat().st_size > 0:
-                yield f"{prefix}{entry.name[:-5]}"
+            elif entry.name.endswith(".json"):
+                if entry.stat().st_size > 0:
+                    labels.add(entry.name[:-5])
+            elif entry.name.endswith(images):
+                pictures.add(entry.name.rsplit(".", 1)[0])
+        for stem in sorted(labels & pictures):
+            yield f"{prefix}{stem}"
 
 
 def read_checkpoint(out_dir: Path) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 from synthocr.renderer.bidi import visual_runs
 
 ZWJ = "\u200d"
-MARGIN = 2  # pixels of canvas around the text's bounds
+MARGIN = 3  # pixels of canvas around the text's bounds
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,9 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
     clusters.sort(key=lambda c: c.start)
     vertical = direction == "ttb"
     edges = sorted({v for c in clusters for v in ((c.box.y0, c.box.y1) if vertical else (c.box.x0, c.box.x1))})
-    return Layout(mask, text, tuple(clusters), _words(text, clusters), bounds.shift(dx, dy), tuple(edges))
+    # The line's box keeps a pixel of room so resampled edge pixels of the ink stay inside it.
+    line = Box(bounds.x0 - 1, bounds.y0 - 1, bounds.x1 + 1, bounds.y1 + 1).shift(dx, dy)
+    return Layout(mask, text, tuple(clusters), _words(text, clusters), line, tuple(edges))
 
 
 def _ink_box(pil_font: ImageFont.FreeTypeFont, s: str, x: float, y: float, rtl: bool) -> Box | None:

@@ -1,0 +1,156 @@
+"""The command line end to end: plan, render, resume, selection of the output dir, and errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from synthocr.assets import BUILTIN_DIRS
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    """Every image and label under `out`, by relative path (run bookkeeping left out)."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.startswith((".", "_"))
+    }
+
+
+def test_plan_twice_gives_identical_bytes(cli, tiny_config_path, tmp_path):
+    a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    assert cli("plan", tiny_config_path, "-o", a)[0] == 0
+    assert cli("plan", tiny_config_path, "-o", b)[0] == 0
+    assert a.read_bytes() == b.read_bytes()
+    assert pq.read_table(a).num_rows == 24
+
+
+def test_overrides_change_the_plan(cli, tiny_config_path, tmp_path):
+    plan = tmp_path / "p.parquet"
+    code, out, _ = cli("plan", tiny_config_path, "total_images=10", "specifications.0.font_size_max=30", "-o", plan)
+    assert code == 0 and "10 images" in out
+    df = pq.read_table(plan).to_pandas()
+    assert len(df) == 10
+    assert df[df.spec == "latin"].font_size.max() <= 30
+
+
+def test_render_resume_and_worker_count(cli, tiny_config_path, tmp_path):
+    plan, out1, out2 = tmp_path / "p.parquet", tmp_path / "out1", tmp_path / "out2"
+    assert cli("plan", tiny_config_path, "-o", plan)[0] == 0
+    code, text, _ = cli("render", plan, "-o", out1, "--workers", "1", "--quiet")
+    assert code == 0 and "rendered 24" in text
+    files = outputs(out1)
+    assert len([f for f in files if f.endswith(".png")]) == 24
+    assert len([f for f in files if f.endswith(".json")]) == 24
+
+    # Two workers with small chunks give the same bytes.
+    assert cli("render", plan, "-o", out2, "--workers", "2", "--chunk-size", "5", "--quiet")[0] == 0
+    assert outputs(out2) == files
+
+    # A second run renders nothing.
+    code, text, _ = cli("render", plan, "-o", out1, "--quiet")
+    assert code == 0 and "rendered 0, skipped 24" in text
+
+    # Delete some outputs (labels, images, or both): exactly those come back, identical.
+    labels = sorted(p for p in out1.rglob("image_*.json"))
+    for p in labels[:3]:
+        p.unlink()
+    for p in labels[3:5]:
+        p.with_suffix(".png").unlink()
+    code, text, _ = cli("render", plan, "-o", out1, "--quiet")
+    assert code == 0 and "rendered 5, skipped 19" in text
+    assert outputs(out1) == files
+    assert not [p for p in out1.rglob(".tmp-*")]
+
+    checkpoint = json.loads((out1 / ".generation_checkpoint.json").read_text())
+    assert checkpoint["done"] == 24 and checkpoint["total"] == 24
+
+
+def test_label_matches_its_plan_row(cli, tiny_config_path, tmp_path):
+    plan, out = tmp_path / "p.parquet", tmp_path / "out"
+    cli("plan", tiny_config_path, "-o", plan)
+    cli("render", plan, "-o", out, "--quiet")
+    rows = pq.read_table(plan).to_pylist()
+    for row in rows[:5]:
+        label = json.loads((out / f"{row['output_name']}.json").read_text())
+        assert label["text"] == row["text"]
+        assert label["params"]["font"] == row["font"]
+        assert label["image"] == Path(row["output_name"]).name + ".png"
+        assert len(label["chars"]) == len("".join(row["text"].split())) or label["chars"]
+
+
+def test_output_dir_of_another_plan_is_refused(cli, tiny_config_path, tmp_path):
+    a, b, out = tmp_path / "a.parquet", tmp_path / "b.parquet", tmp_path / "out"
+    cli("plan", tiny_config_path, "-o", a, "total_images=4")
+    cli("plan", tiny_config_path, "-o", b, "total_images=4", "seed=99")
+    assert cli("render", a, "-o", out, "--quiet")[0] == 0
+    code, _, err = cli("render", b, "-o", out, "--quiet")
+    assert code == 2 and "another plan" in err and "--allow-mismatch" in err
+    code, _, _ = cli("render", b, "-o", out, "--quiet", "--allow-mismatch")
+    assert code == 0
+
+
+def test_failed_row_is_logged_and_others_render(cli, tiny_dict, tmp_path):
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    for name in ("DejaVuSans.ttf", "DejaVuSansMono.ttf"):
+        shutil.copy(BUILTIN_DIRS["font"] / name, fonts / name)
+    tiny_dict["font_dir"] = str(fonts)
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(yaml.safe_dump(tiny_dict))
+    plan, out = tmp_path / "p.parquet", tmp_path / "out"
+    assert cli("plan", cfg, "-o", plan)[0] == 0
+    (fonts / "DejaVuSansMono.ttf").unlink()
+    df = pq.read_table(plan).to_pandas()
+    lost = set(df[df.font == "DejaVuSansMono.ttf"].image_id)
+    assert lost
+    code, text, err = cli("render", plan, "-o", out, "--quiet")
+    assert code == 1 and f"failed {len(lost)}" in text and "failed rows" in err
+    log = [json.loads(line) for line in (out / "_render_state.jsonl").read_text().splitlines()]
+    assert {r["image_id"] for r in log} == lost
+    assert all(r["status"] == "failed" and "DejaVuSansMono.ttf" in r["error_message"] for r in log)
+    assert len([f for f in outputs(out) if f.endswith(".json")]) == len(df) - len(lost)
+
+
+BAD_CONFIGS = {
+    "typo": ({"specifications": [{"name": "a", "rotaton_angle_max": 3}]}, "did you mean 'rotation_angle_max'"),
+    "min_gt_max": ({"specifications": [{"name": "a", "blur_radius_min": 2.0, "blur_radius_max": 1.0}]},
+                   "blur_radius_min (2.0) > blur_radius_max (1.0)"),
+    "missing_corpus": ({"specifications": [{"name": "a", "corpus_file": "missing.txt"}]},
+                       "No corpus files found matching pattern 'missing.txt'".lower()),
+}
+
+
+@pytest.mark.parametrize("case", BAD_CONFIGS)
+def test_bad_config_exits_2_with_field_and_no_traceback(tmp_path, case):
+    raw, expected = BAD_CONFIGS[case]
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text(yaml.safe_dump({"total_images": 5, **raw}))
+    proc = subprocess.run([sys.executable, "-m", "synthocr", "plan", str(cfg), "-o", str(tmp_path / "p.parquet")],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert expected.lower() in proc.stderr.lower()
+    assert "specification 'a'" in proc.stderr
+    assert not (tmp_path / "p.parquet").exists()
+
+
+def test_render_refuses_a_file_that_is_not_a_plan(cli, tmp_path):
+    other = tmp_path / "other.parquet"
+    import pyarrow as pa
+
+    pq.write_table(pa.table({"x": [1, 2]}), other)
+    code, _, err = cli("render", other, "-o", tmp_path / "out")
+    assert code == 2 and "not written by `synthocr plan`" in err
+    (tmp_path / "junk.parquet").write_bytes(b"not parquet")
+    code, _, err = cli("render", tmp_path / "junk.parquet", "-o", tmp_path / "out")
+    assert code == 2 and "not a readable Parquet file" in err
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,165 @@
+"""render_row: purity, exact geometry against the ink, and every effect real and neutral-safe."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from synthocr.renderer.compose import render_row
+from synthocr.renderer.effects import EFFECT_ORDER, GEOMETRIC, IMAGE, LAYOUT_EFFECTS, MASK
+from synthocr.renderer.io import encode_image
+from synthocr.schemas.labels import Label
+from synthocr.schemas.params import EFFECT_PARAMS
+from synthocr.schemas.plan import PLAN_SCHEMA
+
+NEUTRAL = {p.name: p.neutral for p in EFFECT_PARAMS}
+STRONG = {
+    "glyph_overlap_intensity": 0.15,
+    "perspective_warp_magnitude": 0.1,
+    "rotation_angle": 12.0,
+    "ink_bleed_radius": 1.5,
+    "blur_radius": 1.5,
+    "noise_sigma": 20.0,
+    "jpeg_quality": 20,
+}
+
+
+def clean(row: dict, **changes) -> dict:
+    """The row on a plain background with every effect off, then `changes`."""
+    return {**row, **NEUTRAL, "background_kind": "plain", "background_file": "", **changes}
+
+
+def png(image: Image.Image) -> bytes:
+    return encode_image(image, "png")
+
+
+def test_registries_match_params_and_plan_columns():
+    names = [p.name for p in EFFECT_PARAMS]
+    assert list(EFFECT_ORDER) == names
+    assert set(LAYOUT_EFFECTS) | set(GEOMETRIC) | set(MASK) | set(IMAGE) == set(names)
+    assert set(names) <= set(PLAN_SCHEMA.names)
+    assert set(STRONG) == set(names)
+
+
+def test_same_row_gives_identical_bytes(tiny_plan, tiny_assets):
+    for row in tiny_plan.to_pylist()[:6]:
+        a, la = render_row(row, tiny_assets)
+        b, lb = render_row(dict(row), tiny_assets)
+        assert png(a) == png(b)
+        assert la.to_json() == lb.to_json()
+
+
+def test_label_round_trips_through_json(tiny_plan, tiny_assets):
+    _, label = render_row(tiny_plan.to_pylist()[1], tiny_assets)
+    again = Label.from_json(label.to_json())
+    assert again.to_json() == label.to_json()
+    assert again.params["image_id"] == 1
+
+
+@pytest.mark.parametrize("name", [p.name for p in EFFECT_PARAMS])
+def test_effect_is_noop_at_neutral_and_real_otherwise(tiny_plan, tiny_assets, name):
+    row = clean(tiny_plan.to_pylist()[0])
+    base, _ = render_row(row, tiny_assets)
+    again, _ = render_row(clean(row, **{name: NEUTRAL[name]}), tiny_assets)
+    assert png(base) == png(again)
+    changed, _ = render_row(clean(row, **{name: STRONG[name]}), tiny_assets)
+    if changed.size == base.size:
+        diff = np.abs(np.asarray(changed, np.int16) - np.asarray(base, np.int16))
+        assert diff.max() > 0, f"{name} at {STRONG[name]} changed no pixel"
+    # A geometric effect may change the size, which is a change too.
+
+
+@pytest.mark.parametrize("kind", ["plain", "noise", "paper", "gradient"])
+def test_background_kinds_differ_and_ink_is_composited(tiny_plan, tiny_assets, kind):
+    row = clean(tiny_plan.to_pylist()[0], background_kind=kind)
+    image, _ = render_row(row, tiny_assets)
+    pixels = np.asarray(image, np.int16)
+    assert pixels.std() > 5  # ink on a background, not a blank
+    if kind != "plain":
+        plain, _ = render_row(clean(row, background_kind="plain"), tiny_assets)
+        assert np.abs(pixels - np.asarray(plain, np.int16)).max() > 0
+
+
+def _ink(image: Image.Image, row: dict) -> np.ndarray:
+    """Pixels closer to the ink colour than to the background colour."""
+    pixels = np.asarray(image.convert("RGB"), np.float32)
+    ink = np.array([row["ink_r"], row["ink_g"], row["ink_b"]], np.float32)
+    bg = np.array([row["background_r"], row["background_g"], row["background_b"]], np.float32)
+    return np.linalg.norm(pixels - ink, axis=2) < np.linalg.norm(pixels - bg, axis=2)
+
+
+def _raster(size, polygons, grow: int = 1) -> np.ndarray:
+    mask = Image.new("L", size, 0)
+    draw = ImageDraw.Draw(mask)
+    for poly in polygons:
+        draw.polygon([tuple(p) for p in poly], fill=255, outline=255, width=1 + 2 * grow)
+    return np.asarray(mask) > 0
+
+
+GEOMETRY_CASES = {
+    "plain": {},
+    "rotation_angle": {"rotation_angle": 17.0},
+    "perspective_warp_magnitude": {"perspective_warp_magnitude": 0.08},
+    "glyph_overlap_intensity": {"glyph_overlap_intensity": 0.12},
+    "all": {"rotation_angle": -9.0, "perspective_warp_magnitude": 0.05, "glyph_overlap_intensity": 0.05},
+}
+
+
+@pytest.mark.parametrize("case", GEOMETRY_CASES)
+def test_polygons_follow_the_ink(tiny_plan, tiny_assets, case):
+    for row in tiny_plan.to_pylist():
+        row = clean(row, **GEOMETRY_CASES[case])
+        image, label = render_row(row, tiny_assets)
+        assert (label.width, label.height) == image.size
+        ink = _ink(image, row)
+        chars = _raster(image.size, [c.polygon for c in label.chars])
+        inside = (ink & chars).sum() / max(ink.sum(), 1)
+        assert inside >= 0.98, f"row {row['image_id']}: only {inside:.3f} of the ink is inside character polygons"
+        assert not (ink & ~_raster(image.size, [label.line.polygon])).any(), "ink outside the line polygon"
+        for c in label.chars:
+            holds = ink & _raster(image.size, [c.polygon], grow=0)
+            assert holds.any(), f"row {row['image_id']}: character {c.text!r} polygon holds no ink"
+        for region in label.chars + label.words + (label.line,):
+            x0, y0, x1, y1 = region.bbox
+            assert 0 <= x0 <= x1 <= label.width and 0 <= y0 <= y1 <= label.height
+
+
+def test_rtl_label_keeps_logical_order_and_digits_read_left_to_right(tiny_assets, tiny_plan):
+    row = clean(tiny_plan.to_pylist()[0], text="שלום 123", text_direction="rtl", font="DejaVuSans.ttf")
+    _, label = render_row(row, tiny_assets)
+    assert "".join(c.text for c in label.chars) == "שלום123"
+    xs = {c.text: c.polygon[0][0] for c in label.chars}
+    assert xs["1"] < xs["2"] < xs["3"]  # digits keep their left-to-right order
+    assert xs["ש"] > xs["ל"] > xs["ו"]  # Hebrew reads right to left
+    assert xs["3"] < xs["ם"]  # the number follows the word, to its left
+
+
+def test_combining_marks_stay_with_their_base(tiny_assets, tiny_plan):
+    row = clean(tiny_plan.to_pylist()[0], text="Cafe\u0301 noe\u0308l", text_direction="ltr")
+    _, label = render_row(row, tiny_assets)
+    assert [c.text for c in label.chars] == ["C", "a", "f", "e\u0301", "n", "o", "e\u0308", "l"]
+    assert [w.text for w in label.words] == ["Cafe\u0301", "noe\u0308l"]
+
+
+def test_vertical_text_stacks_top_to_bottom(tiny_assets, tiny_plan):
+    row = clean(tiny_plan.to_pylist()[0], text="ABC", text_direction="ttb")
+    image, label = render_row(row, tiny_assets)
+    assert image.height > image.width
+    ys = [c.polygon[0][1] for c in label.chars]
+    assert ys == sorted(ys)
+
+
+def test_grayscale_rows_give_grayscale_images(tiny_plan, tiny_assets):
+    image, _ = render_row({**tiny_plan.to_pylist()[0], "color_mode": "L"}, tiny_assets)
+    assert image.mode == "L"
+    assert Image.open(io.BytesIO(png(image))).mode == "L"
+
+
+def test_overlap_pulls_characters_together(tiny_plan, tiny_assets):
+    row = clean(tiny_plan.to_pylist()[0], text="spacing test")
+    wide, _ = render_row(row, tiny_assets)
+    tight, _ = render_row(clean(row, glyph_overlap_intensity=0.2), tiny_assets)
+    assert tight.width < wide.width
