@@ -52,8 +52,11 @@ class Result:
     ok: bool | None = None  # None: informational, no target
 
 
+_STARTED = time.perf_counter()
+
+
 def progress(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
+    print(f"[bench {time.perf_counter() - _STARTED:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 def best_of(fn: Callable[[], Any], repeats: int = REPEATS) -> tuple[float, list[float]]:
@@ -228,8 +231,11 @@ def bench_scaling(tmp: Path, rows: int) -> list[Result]:
 # --- 4. resume -----------------------------------------------------------------
 
 
-def make_labels(out: Path, names: Sequence[str]) -> None:
-    """A tiny non-empty label file for every output name, as a finished run would leave."""
+def make_outputs(out: Path, names: Sequence[str]) -> None:
+    """A tiny non-empty label and image file for every output name, as a finished run would leave.
+
+    The files are placeholders: pending_rows looks at names (and label size), not at contents.
+    """
     made: set[str] = set()
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     for name in names:
@@ -237,11 +243,12 @@ def make_labels(out: Path, names: Sequence[str]) -> None:
         if parent not in made:
             (out / parent).mkdir(parents=True, exist_ok=True)
             made.add(parent)
-        fd = os.open(out / f"{name}.json", flags, 0o644)
-        try:
-            os.write(fd, b"{}")
-        finally:
-            os.close(fd)
+        for suffix, data in ((".png", b"\x89PNG\r\n\x1a\n"), (".json", b"{}")):  # label last, as io.py does
+            fd = os.open(out / f"{name}{suffix}", flags, 0o644)
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
 
 
 def bench_resume(tmp: Path, plan: Path) -> list[Result]:
@@ -263,26 +270,28 @@ def bench_resume(tmp: Path, plan: Path) -> list[Result]:
 
     full = tmp / "resume_full"
     full.mkdir()
-    progress(f"creating {n:,} label files (setup, not a measurement target)")
+    progress(f"creating {n:,} label + image files (setup, not a measurement target)")
     started = time.perf_counter()
-    make_labels(full, names)
+    make_outputs(full, names)
     t_make = time.perf_counter() - started
     del names
     progress(f"pending_rows, {n:,} rows, every label present")
     found.clear()
     t_full, all_full = best_of(lambda: found.append(len(pending_rows(plan, full)[0])))
-    assert set(found) == {0}, found
-    progress(f"removing {n:,} label files")
+    if set(found) != {0}:
+        raise RuntimeError(f"pending_rows still reports {found} of {n} rows pending with every label and image "
+                           "present: the resume rule in renderer/io.py changed; update make_outputs.")
+    progress(f"removing {n:,} placeholder outputs")
     shutil.rmtree(full)
     target = f"< {TARGET_RESUME_SECONDS:g} s"
     return [
         Result(f"{label}: empty output dir", f"{t_empty:.2f} s", target, t_empty < TARGET_RESUME_SECONDS),
         Result(
-            f"{label}: all {_count(n)} labels present",
+            f"{label}: all {_count(n)} outputs present",
             f"{t_full:.2f} s (first call {all_full[0]:.2f} s; dentry cache warm)",
             target, t_full < TARGET_RESUME_SECONDS,
         ),
-        Result(f"setup: create {_count(n)} label files (not rendering)", f"{t_make:.1f} s"),
+        Result(f"setup: create {_count(n)} label + image placeholder pairs", f"{t_make:.1f} s"),
     ]
 
 

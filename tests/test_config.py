@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from helpers import Assets, copy_builtin_assets
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.errors import ConfigError, UserError
 from synthocr.planner.validation import config_from_dict, config_to_dict, load_config
@@ -18,22 +18,10 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = REPO / "configs" / "default.yaml"
 
 
-@dataclass(frozen=True)
-class Assets:
-    fonts: Path
-    corpus: Path
-
-
 @pytest.fixture(scope="module")
 def assets(tmp_path_factory: pytest.TempPathFactory) -> Assets:
     """Copies of the built-in fonts and corpus, shared read-only by the tests of this module."""
-    root = tmp_path_factory.mktemp("config_assets")
-    fonts, corpus = root / "fonts", root / "corpus"
-    fonts.mkdir()
-    for name in ("DejaVuSans.ttf", "DejaVuSerif.ttf"):
-        shutil.copy(BUILTIN_DIRS["font"] / name, fonts / name)
-    shutil.copytree(BUILTIN_DIRS["corpus"], corpus)
-    return Assets(fonts, corpus)
+    return copy_builtin_assets(tmp_path_factory.mktemp("config_assets"), ("DejaVuSans.ttf", "DejaVuSerif.ttf"))
 
 
 def base_config(assets: Assets, **top: Any) -> dict[str, Any]:

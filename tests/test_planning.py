@@ -6,7 +6,6 @@ import hashlib
 import json
 import logging
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import uharfbuzz as hb
 import yaml
 
 import synthocr
+from helpers import Assets, copy_builtin_assets
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.errors import UserError
 from synthocr.planner.allocation import allocate_shares
@@ -49,22 +49,10 @@ All human beings are born free and equal in dignity and rights.
 """
 
 
-@dataclass(frozen=True)
-class Assets:
-    fonts: Path
-    corpus: Path
-
-
 @pytest.fixture(scope="module")
 def assets(tmp_path_factory: pytest.TempPathFactory) -> Assets:
-    """Copies of every built-in font and corpus file, shared read-only by this module."""
-    root = tmp_path_factory.mktemp("plan_assets")
-    fonts, corpus = root / "fonts", root / "corpus"
-    fonts.mkdir()
-    for font in BUILTIN_DIRS["font"].glob("*.ttf"):
-        shutil.copy(font, fonts / font.name)
-    shutil.copytree(BUILTIN_DIRS["corpus"], corpus)
-    return Assets(fonts, corpus)
+    """Copies of the built-in fonts and corpus, shared read-only by the tests of this module."""
+    return copy_builtin_assets(tmp_path_factory.mktemp("plan_assets"))
 
 
 def load(directory: Path, data: dict[str, Any], overrides: list[str] | None = None,
