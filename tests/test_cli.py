@@ -154,3 +154,38 @@ def test_render_refuses_a_file_that_is_not_a_plan(cli, tmp_path):
     code, _, err = cli("render", tmp_path / "junk.parquet", "-o", tmp_path / "out")
     assert code == 2 and "not a readable Parquet file" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_selection_force_and_dry_run(cli, tiny_config_path, tmp_path):
+    plan, out = tmp_path / "p.parquet", tmp_path / "out"
+    cli("plan", tiny_config_path, "-o", plan)
+    code, text, _ = cli("render", plan, "-o", out, "--rows", "2,5-7", "--dry-run")
+    assert code == 0 and "would render 4 of 24" in text and not out.exists()
+    code, text, _ = cli("render", plan, "-o", out, "--rows", "2,5-7", "--quiet")
+    assert code == 0 and "rendered 4," in text
+    assert sorted(p.name for p in out.rglob("image_*.json")) == [f"image_{i:08d}.json" for i in (2, 5, 6, 7)]
+
+    df = pq.read_table(plan).to_pandas()
+    n_arabic = int((df.spec == "arabic").sum())
+    code, text, _ = cli("render", plan, "-o", out, "--where", "spec == 'arabic' and font_size > 0", "--quiet")
+    assert code == 0 and f"rendered {n_arabic - int((df.spec.iloc[[2, 5, 6, 7]] == 'arabic').sum())}," in text
+
+    before = (out / f"{df.output_name[2]}.png").stat().st_mtime_ns
+    code, text, _ = cli("render", plan, "-o", out, "--rows", "2", "--force", "--quiet")
+    assert code == 0 and "rendered 1," in text
+    assert (out / f"{df.output_name[2]}.png").stat().st_mtime_ns >= before
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--rows", "3-1"], "--rows"),
+    (["--rows", "999"], "outside the plan's rows"),
+    (["--where", "no_such_column > 3"], "not a valid query"),
+    (["--where", "__import__('os')"], "not a valid query"),
+    (["--where", "font_size"], "true/false condition"),
+])
+def test_bad_selection_exits_2(cli, tiny_config_path, tmp_path, args, message):
+    plan = tmp_path / "p.parquet"
+    cli("plan", tiny_config_path, "-o", plan)
+    code, _, err = cli("render", plan, "-o", tmp_path / "out", *args)
+    assert code == 2 and message in err
+    assert not (tmp_path / "out").exists()

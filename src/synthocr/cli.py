@@ -28,8 +28,13 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     summary = render_plan(
         args.plan, args.output, workers=args.workers, chunk_size=args.chunk_size, fmt=args.format,
-        allow_mismatch=args.allow_mismatch, progress=not args.quiet,
+        allow_mismatch=args.allow_mismatch, progress=not args.quiet, rows=args.rows, where=args.where,
+        force=args.force, dry_run=args.dry_run,
     )
+    if args.dry_run:
+        print(f"would render {summary.pending} of {summary.total} rows into {args.output} "
+              f"({summary.skipped} present or not selected)")
+        return 0
     done = summary.rendered + summary.skipped
     rate = 100.0 * done / summary.total if summary.total else 100.0
     print(
@@ -66,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--allow-mismatch", action="store_true",
                    help="render into an output dir that belongs to another plan (warns)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument("--rows", help="only these plan rows, e.g. 10,20-30")
+    r.add_argument("--where", help="only rows matching a pandas query over plan columns, e.g. \"spec == 'latin'\"")
+    r.add_argument("--force", action="store_true", help="re-render selected rows even if their outputs exist")
+    r.add_argument("--dry-run", action="store_true", help="print how many rows would be rendered, render nothing")
     r.set_defaults(func=cmd_render)
     return parser
 

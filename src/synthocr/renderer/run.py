@@ -19,6 +19,7 @@ from synthocr.errors import UserError
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.bidi import check_layout_support
 from synthocr.renderer.compose import render_row
+from synthocr.renderer.selection import parse_rows, select_where
 from synthocr.renderer.io import (
     FORMATS,
     append_state,
@@ -41,10 +42,11 @@ class RenderSummary:
     """What a render run did."""
 
     total: int = 0  # rows in the plan
-    skipped: int = 0  # already present
+    skipped: int = 0  # already present, or not selected
     rendered: int = 0
     failed: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    pending: int = 0  # rows a dry run would render
 
     @property
     def images_per_second(self) -> float:
@@ -80,15 +82,34 @@ def render_chunk(plan_path: str, rows: np.ndarray, out_dir: str, fmt: str, roots
     return {"rendered": rendered, "failed": records}
 
 
-def pending_rows(plan_path: str | Path, out_dir: str | Path, force: bool = False) -> tuple[np.ndarray, int]:
-    """Positions of plan rows whose label is not yet in `out_dir` (the anti-join), and the plan size."""
+def pending_rows(
+    plan_path: str | Path,
+    out_dir: str | Path,
+    force: bool = False,
+    rows: str | None = None,
+    where: str | None = None,
+) -> tuple[np.ndarray, int]:
+    """Positions of selected plan rows whose outputs are not yet in `out_dir` (the anti-join), and the plan size.
+
+    Args:
+        force: keep selected rows even if their outputs exist (re-render them).
+        rows: "10,20-30" style positions; where: a pandas query over plan columns.
+    """
     pf = open_plan(plan_path)
     names = read_columns(pf, ["output_name"]).column("output_name").to_pandas()
-    if force:
-        return np.arange(len(names)), len(names)
-    done = pd.Index(list(iter_labels(Path(out_dir))))
-    missing = ~names.isin(done).to_numpy()
-    return np.flatnonzero(missing), len(names)
+    selected = np.ones(len(names), bool)
+    if rows:
+        keep = np.zeros(len(names), bool)
+        keep[parse_rows(rows, len(names))] = True
+        selected &= keep
+    if where:
+        keep = np.zeros(len(names), bool)
+        keep[select_where(pf.read().to_pandas(), where)] = True
+        selected &= keep
+    if not force:
+        done = pd.Index(list(iter_labels(Path(out_dir))))
+        selected &= ~names.isin(done).to_numpy()
+    return np.flatnonzero(selected), len(names)
 
 
 def render_plan(
@@ -100,6 +121,10 @@ def render_plan(
     fmt: str = "png",
     allow_mismatch: bool = False,
     progress: bool = False,
+    rows: str | None = None,
+    where: str | None = None,
+    force: bool = False,
+    dry_run: bool = False,
 ) -> RenderSummary:
     """Render every row of the plan that has no finished output in `out_dir` yet.
 
@@ -113,14 +138,16 @@ def render_plan(
     check_layout_support()
     plan_path, out = str(plan_path), Path(out_dir)
     meta = plan_metadata(open_plan(plan_path).schema_arrow)
+    started = time.perf_counter()
+    todo, total = pending_rows(plan_path, out, force=force, rows=rows, where=where)
+    summary = RenderSummary(total=total, skipped=total - len(todo))
+    if dry_run:  # nothing is written, not even the output dir
+        summary.pending = len(todo)
+        return summary
     out.mkdir(parents=True, exist_ok=True)
     if not os.access(out, os.W_OK):
         raise UserError(f"output dir {out} is not writable; choose another with -o.")
     _claim_output_dir(out, plan_path, meta, allow_mismatch)
-
-    started = time.perf_counter()
-    todo, total = pending_rows(plan_path, out)
-    summary = RenderSummary(total=total, skipped=total - len(todo))
     chunks = [todo[i : i + chunk_size] for i in range(0, len(todo), chunk_size)]
     log.info("%d of %d rows to render in %d chunks", len(todo), total, len(chunks))
     if chunks:

@@ -1,0 +1,43 @@
+"""Choosing plan rows to render: `--rows 10,20-30` and `--where "<pandas query>"`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from synthocr.errors import UserError
+
+
+def parse_rows(spec: str, n_rows: int) -> NDArray[np.int64]:
+    """Row positions from "10,20-30" (inclusive ranges), sorted and unique."""
+    picked: list[np.ndarray] = []
+    for part in spec.split(","):
+        part = part.strip()
+        lo, sep, hi = part.partition("-")
+        try:
+            a, b = int(lo), int(hi) if sep else int(lo)
+        except ValueError:
+            raise UserError(f"--rows: {part!r} is not a row number or range like 20-30.") from None
+        if a < 0 or b < a or b >= n_rows:
+            raise UserError(f"--rows: {part!r} is outside the plan's rows 0-{n_rows - 1} (or reversed).")
+        picked.append(np.arange(a, b + 1))
+    return np.unique(np.concatenate(picked)) if picked else np.zeros(0, np.int64)
+
+
+def select_where(frame: pd.DataFrame, query: str) -> NDArray[np.int64]:
+    """Positions of rows matching a pandas query over plan columns only.
+
+    The query sees the plan's columns and nothing else: no local or global
+    names, so `@variables` and module functions are unavailable.
+    """
+    try:
+        mask = frame.eval(query, local_dict={}, global_dict={}, engine="python")
+    except Exception as exc:  # pandas raises many types for a bad expression; all are the user's input
+        raise UserError(
+            f"--where {query!r} is not a valid query over the plan's columns ({type(exc).__name__}: {exc}). "
+            f"Columns: {', '.join(frame.columns)}."
+        ) from None
+    if not isinstance(mask, pd.Series) or mask.dtype != bool:
+        raise UserError(f"--where {query!r} must be a true/false condition, e.g. \"spec == 'latin' and font_size > 30\".")
+    return np.flatnonzero(mask.to_numpy())
