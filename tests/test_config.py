@@ -278,9 +278,16 @@ def test_unknown_text_direction(tmp_path: Path, assets: Assets) -> None:
 
 def test_negative_background_weight(tmp_path: Path, assets: Assets) -> None:
     data = base_config(assets)
-    data["specifications"][0]["background_weights"] = {"paper": -1.0}
+    data["specifications"][0]["background_weights"] = {"paper": -1.0, "plain": 1.0}
     problem = only_problem(tmp_path, data)
     assert_names(problem, "specifications[0]", "background_weights.paper", "-1")
+
+
+def test_background_weights_replace_the_defaults(tmp_path: Path, assets: Assets) -> None:
+    data = base_config(assets)
+    data["specifications"][0]["background_weights"] = {"plain": 1.0}
+    config = load_config(write_yaml(tmp_path, data))
+    assert dict(config.specifications[0].background_weights) == {"plain": 1.0}
 
 
 def test_missing_font_dir(tmp_path: Path, assets: Assets) -> None:

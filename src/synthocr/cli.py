@@ -35,11 +35,12 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"would render {summary.pending} of {summary.total} rows into {args.output} "
               f"({summary.skipped} present or not selected)")
         return 0
-    done = summary.rendered + summary.skipped
-    rate = 100.0 * done / summary.total if summary.total else 100.0
+    attempted = summary.rendered + len(summary.failed)
+    rate = 100.0 * summary.rendered / attempted if attempted else 100.0
     print(
-        f"rendered {summary.rendered}, skipped {summary.skipped} (already present), failed {len(summary.failed)}; "
-        f"{rate:.1f}% of {summary.total} done; {summary.images_per_second:.1f} images/s -> {args.output}"
+        f"rendered {summary.rendered}, skipped {summary.skipped} (present or not selected), "
+        f"failed {len(summary.failed)}; success rate {rate:.1f}%; {summary.images_per_second:.1f} images/s "
+        f"-> {args.output}"
     )
     if summary.failed:
         ids = ", ".join(str(r["image_id"]) for r in summary.failed[:20])

@@ -71,6 +71,10 @@ def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> BatchConf
     problems, clean = _check_types(raw)
     structured = OmegaConf.merge(OmegaConf.structured(BatchConfig), clean)
     config: BatchConfig = OmegaConf.to_object(structured)  # type: ignore[assignment]
+    # A mapping given in the YAML replaces the default weights instead of merging into them.
+    for spec, given in zip(config.specifications, clean.get("specifications", [])):
+        if "background_weights" in given:
+            spec.background_weights = dict(given["background_weights"])
     problems += check_values(config) + check_resources(config)
     if problems:
         raise ConfigError(source, problems)
