@@ -1,0 +1,52 @@
+"""The `synthocr` command: one module per subcommand, each parsing arguments and calling the library."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from synthocr import __version__
+from synthocr.cli import plan, render
+from synthocr.errors import UserError
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+COMMANDS = (plan, render)  # each module has register(subparsers) and run(args) -> exit status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="synthocr", description="Synthetic OCR training data.")
+    parser.add_argument("--version", action="version", version=f"synthocr {__version__}")
+    parser.add_argument("--log-level", choices=LOG_LEVELS, default="WARNING",
+                        help="logging detail; DEBUG also shows tracebacks (default: WARNING)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command in COMMANDS:
+        command.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    # Config overrides may come after options: `synthocr plan CONFIG -o PLAN total_images=10`.
+    if getattr(args, "accepts_overrides", False) and all("=" in e and not e.startswith("-") for e in extra):
+        args.overrides = [*args.overrides, *extra]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    logging.basicConfig(level=args.log_level, format="%(levelname)s %(name)s: %(message)s")
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except UserError as exc:
+        if args.log_level == "DEBUG":
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; run the same command again to resume.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
