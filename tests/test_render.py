@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from synthocr.renderer.compose import render_row
-from synthocr.renderer.effects import EFFECT_ORDER, GEOMETRIC, IMAGE, LAYOUT_EFFECTS, MASK
+from synthocr.renderer.effects import EFFECT_ORDER, FRAME, GEOMETRIC, IMAGE, LAYOUT_EFFECTS, MASK
 from synthocr.renderer.io import encode_image
 from synthocr.schemas.labels import Label
 from synthocr.schemas.params import EFFECT_PARAMS
@@ -18,11 +18,21 @@ from synthocr.schemas.plan import PLAN_SCHEMA
 NEUTRAL = {p.name: p.neutral for p in EFFECT_PARAMS}
 STRONG = {
     "glyph_overlap_intensity": 0.15,
+    "curvature_arc": 0.1,
+    "curvature_sine": 0.3,
+    "elastic_amplitude": 0.08,
     "perspective_warp_magnitude": 0.1,
     "rotation_angle": 12.0,
+    "crop_fraction": 0.3,
     "ink_bleed_radius": 1.5,
+    "lighting_strength": 0.5,
+    "contrast_factor": 0.5,
+    "brightness_offset": -40.0,
+    "motion_blur_length": 6.0,
     "blur_radius": 1.5,
+    "downscale_factor": 2.5,
     "noise_sigma": 20.0,
+    "salt_pepper_amount": 0.05,
     "jpeg_quality": 20,
 }
 
@@ -39,7 +49,7 @@ def png(image: Image.Image) -> bytes:
 def test_registries_match_params_and_plan_columns():
     names = [p.name for p in EFFECT_PARAMS]
     assert list(EFFECT_ORDER) == names
-    assert set(LAYOUT_EFFECTS) | set(GEOMETRIC) | set(MASK) | set(IMAGE) == set(names)
+    assert set(LAYOUT_EFFECTS) | set(GEOMETRIC) | set(FRAME) | set(MASK) | set(IMAGE) == set(names)
     assert set(names) <= set(PLAN_SCHEMA.names)
     assert set(STRONG) == set(names)
 
@@ -99,12 +109,31 @@ def _raster(size, polygons, grow: int = 1) -> np.ndarray:
     return np.asarray(mask) > 0
 
 
+def _mostly_inside(polygon, size) -> bool:
+    """At least 60% of the polygon's area lies inside the image."""
+    pts = np.asarray(polygon)
+    x0, y0 = np.floor(pts.min(axis=0)).astype(int) - 1
+    x1, y1 = np.ceil(pts.max(axis=0)).astype(int) + 1
+    mask = Image.new("1", (int(x1 - x0), int(y1 - y0)), 0)
+    ImageDraw.Draw(mask).polygon([(x - x0, y - y0) for x, y in pts], fill=1)
+    area = np.asarray(mask)
+    inside = area[max(0, -y0):size[1] - y0, max(0, -x0):size[0] - x0]
+    return inside.sum() >= 0.6 * max(area.sum(), 1)
+
+
 GEOMETRY_CASES = {
     "plain": {},
     "rotation_angle": {"rotation_angle": 17.0},
     "perspective_warp_magnitude": {"perspective_warp_magnitude": 0.08},
     "glyph_overlap_intensity": {"glyph_overlap_intensity": 0.12},
-    "all": {"rotation_angle": -9.0, "perspective_warp_magnitude": 0.05, "glyph_overlap_intensity": 0.05},
+    "curvature_arc": {"curvature_arc": 0.12},
+    "curvature_arc_down": {"curvature_arc": -0.2},
+    "curvature_sine": {"curvature_sine": 0.4},
+    "elastic_amplitude": {"elastic_amplitude": 0.1},
+    "crop_fraction": {"crop_fraction": 0.4, "padding_top": 0, "padding_right": 0, "padding_bottom": 0,
+                      "padding_left": 0},
+    "all": {"rotation_angle": -9.0, "perspective_warp_magnitude": 0.05, "glyph_overlap_intensity": 0.05,
+            "curvature_arc": -0.05, "curvature_sine": 0.1, "elastic_amplitude": 0.04, "crop_fraction": 0.1},
 }
 
 
@@ -120,6 +149,8 @@ def test_polygons_follow_the_ink(tiny_plan, tiny_assets, case):
         assert inside >= 0.98, f"row {row['image_id']}: only {inside:.3f} of the ink is inside character polygons"
         assert not (ink & ~_raster(image.size, [label.line.polygon])).any(), "ink outside the line polygon"
         for c in label.chars:
+            if not _mostly_inside(c.polygon, image.size):
+                continue  # cropped off: it should hold no ink
             holds = ink & _raster(image.size, [c.polygon], grow=0)
             assert holds.any(), f"row {row['image_id']}: character {c.text!r} polygon holds no ink"
         for region in label.chars + label.words + (label.line,):

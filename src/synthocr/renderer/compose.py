@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -13,13 +14,15 @@ import numpy as np
 from PIL import Image
 
 from synthocr.renderer.assets import RenderAssets
-from synthocr.renderer.effects import EFFECT_ORDER, GEOMETRIC, IMAGE, MASK
+from synthocr.renderer.effects import FRAME, GEOMETRIC, IMAGE, MASK
 from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
-from synthocr.renderer.geometry import Geometry, apply_homography
+from synthocr.renderer.geometry import Frame, Geometry, Warp, chain
 from synthocr.renderer.layout import layout_line
 from synthocr.schemas.labels import Label
 from synthocr.schemas.params import EFFECT_PARAMS
 from synthocr.schemas.plan import row_to_python
+
+NEUTRAL: Mapping[str, float] = MappingProxyType({p.name: float(p.neutral) for p in EFFECT_PARAMS})
 
 
 @dataclass(frozen=True)
@@ -68,13 +71,19 @@ def decode_row(row: Mapping[str, Any]) -> RowParams:
 
 
 def _rng(p: RowParams, stage: str) -> np.random.Generator:
-    """The generator of one stage of one row: seeded from the row's seed and the stage's fixed index."""
-    index = EFFECT_ORDER.index(stage) if stage in EFFECT_ORDER else len(EFFECT_ORDER)
-    return np.random.default_rng([p.seed, index])
+    """The generator of one stage of one row, keyed by the row's seed and the stage's name.
+
+    The key is a CRC of the name (stable across runs and machines), so adding an
+    effect never changes the draws of the others.
+    """
+    return np.random.default_rng([p.seed, zlib.crc32(stage.encode())])
 
 
 def _translation(dx: float, dy: float) -> np.ndarray:
     return np.array([[1, 0, dx], [0, 1, dy], [0, 0, 1]], np.float64)
+
+
+MESH_STEP = 16  # pixels: the inverse map of curved warps is exact at this grid and bilinear in between
 
 
 def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Image, Label]:
@@ -85,26 +94,38 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
         p.text, p.text_direction, assets.pil_font((p.font, p.font_size)), assets.hb_font(p.font),
         p.font_size, p.effects["glyph_overlap_intensity"],
     )
-    geometry = Geometry.from_layout(layout, vertical)
 
-    # Geometric effects act in the frame of the line's box, composed into one mapping.
+    # Geometric effects act in the frame of the line's box, chained into one mapping.
     box = layout.line
-    matrix = _translation(-box.x0, -box.y0)
+    frame = Frame(box.x1 - box.x0, box.y1 - box.y0, vertical)
+    warps = [Warp.homography(_translation(-box.x0, -box.y0))]
     for name, fn in GEOMETRIC.items():
-        matrix = fn(p.effects[name], _rng(p, name), box.x1 - box.x0, box.y1 - box.y0) @ matrix
-    x0, y0, x1, y1 = geometry.map_points(lambda pts: apply_homography(matrix, pts)).bounds()
+        if p.effects[name] != NEUTRAL[name]:
+            warps.append(fn(p.effects[name], _rng(p, name), frame))
+    warp = chain(warps)
+    # Curved maps bend straight edges: give the line polygon points every quarter line height.
+    step = frame.thickness / 4 if warp.matrix is None else 0.0
+    geometry = Geometry.from_layout(layout, vertical, max_step=step).map_points(warp.forward)
+
+    x0, y0, x1, y1 = geometry.bounds()
     top, right, bottom, left = p.padding
-    matrix = _translation(round(left - x0), round(top - y0)) @ matrix
+    for name, crop in FRAME.items():
+        if p.effects[name] != NEUTRAL[name]:
+            cuts = crop(p.effects[name], _rng(p, name), frame)
+            top, right, bottom, left = (a - c for a, c in zip((top, right, bottom, left), cuts))
+    dx, dy = round(left - x0), round(top - y0)
     width = max(1, int(math.ceil(x1 - x0)) + left + right + 1)
     height = max(1, int(math.ceil(y1 - y0)) + top + bottom + 1)
-    geometry = geometry.map_points(lambda pts: apply_homography(matrix, pts))
-    mask = _warp_mask(layout.mask, matrix, (width, height))
+    geometry = geometry.map_points(lambda pts: pts + np.array([dx, dy], np.float64))
+    mask = _warp_mask(layout.mask, chain([warp, Warp.homography(_translation(dx, dy))]), (width, height))
 
     for name, fn in MASK.items():
-        mask = fn(mask, p.effects[name], _rng(p, name))
+        if p.effects[name] != NEUTRAL[name]:
+            mask = fn(mask, p.effects[name], _rng(p, name))
     image = _composite(_background(p, (width, height), assets), mask, p.ink)
     for name, fn in IMAGE.items():
-        image = fn(image, p.effects[name], _rng(p, name))
+        if p.effects[name] != NEUTRAL[name]:
+            image = fn(image, p.effects[name], _rng(p, name))
     if p.color_mode == "L":
         image = image.convert("L")
 
@@ -123,17 +144,40 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     return image, label
 
 
-def _warp_mask(mask: Image.Image, matrix: np.ndarray, size: tuple[int, int]) -> Image.Image:
-    """The ink mask under `matrix`; a whole-pixel shift is a paste, anything else one resampling."""
-    linear = matrix[:2, :2]
-    if np.allclose(linear, np.eye(2)) and np.allclose(matrix[2], [0, 0, 1]):
-        out = Image.new("L", size, 0)
-        out.paste(mask, (int(round(matrix[0, 2])), int(round(matrix[1, 2]))))
-        return out
-    inverse = np.linalg.inv(matrix)
-    inverse /= inverse[2, 2]
-    return mask.transform(size, Image.Transform.PERSPECTIVE, tuple(inverse.flatten()[:8]),
-                          resample=Image.Resampling.BILINEAR)
+def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Image.Image:
+    """The ink mask under `warp`: a whole-pixel shift is a paste, a homography one resampling,
+    anything else a mesh of MESH_STEP cells whose corners follow the exact inverse map."""
+    matrix = warp.matrix
+    if matrix is not None:
+        linear = matrix[:2, :2]
+        if np.allclose(linear, np.eye(2)) and np.allclose(matrix[2], [0, 0, 1]):
+            out = Image.new("L", size, 0)
+            out.paste(mask, (int(round(matrix[0, 2])), int(round(matrix[1, 2]))))
+            return out
+        inverse = np.linalg.inv(matrix)
+        inverse /= inverse[2, 2]
+        return mask.transform(size, Image.Transform.PERSPECTIVE, tuple(inverse.flatten()[:8]),
+                              resample=Image.Resampling.BILINEAR)
+    w, h = size
+    xs = np.unique(np.r_[np.arange(0, w, MESH_STEP), w]).astype(np.float64)
+    ys = np.unique(np.r_[np.arange(0, h, MESH_STEP), h]).astype(np.float64)
+    gx, gy = np.meshgrid(xs, ys)
+    src = warp.inverse(np.c_[gx.ravel(), gy.ravel()]).reshape(len(ys), len(xs), 2)
+    # Cells whose source quad misses the mask stay empty: leave them out of the mesh.
+    sx, sy = src[..., 0], src[..., 1]
+    cell_x0 = np.minimum.reduce([sx[:-1, :-1], sx[1:, :-1], sx[1:, 1:], sx[:-1, 1:]])
+    cell_x1 = np.maximum.reduce([sx[:-1, :-1], sx[1:, :-1], sx[1:, 1:], sx[:-1, 1:]])
+    cell_y0 = np.minimum.reduce([sy[:-1, :-1], sy[1:, :-1], sy[1:, 1:], sy[:-1, 1:]])
+    cell_y1 = np.maximum.reduce([sy[:-1, :-1], sy[1:, :-1], sy[1:, 1:], sy[:-1, 1:]])
+    hit = (cell_x1 > -1) & (cell_x0 < mask.width + 1) & (cell_y1 > -1) & (cell_y0 < mask.height + 1)
+    mesh = []
+    for j, i in zip(*np.nonzero(hit)):
+        box = (int(xs[i]), int(ys[j]), int(xs[i + 1]), int(ys[j + 1]))
+        quad = (*src[j, i], *src[j + 1, i], *src[j + 1, i + 1], *src[j, i + 1])
+        mesh.append((box, tuple(float(v) for v in quad)))
+    if not mesh:
+        return Image.new("L", size, 0)
+    return mask.transform(size, Image.Transform.MESH, mesh, resample=Image.Resampling.BILINEAR, fillcolor=0)
 
 
 def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Image.Image:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,11 +29,14 @@ class Geometry:
     line: NDArray[np.float64]  # (k, 2): along the top (or right) edge, then back along the bottom (or left)
 
     @classmethod
-    def from_layout(cls, layout: Layout, vertical: bool) -> "Geometry":
+    def from_layout(cls, layout: Layout, vertical: bool, max_step: float = 0.0) -> "Geometry":
+        """Polygons of a layout; `max_step` > 0 adds line points so none are further apart (for curved warps)."""
         text = layout.text
         chars = [c for c in layout.clusters if text[c.start:c.stop].strip()]
         b = layout.line
         inner = [e for e in layout.edges if (b.y0 if vertical else b.x0) < e < (b.y1 if vertical else b.x1)]
+        if max_step > 0:
+            inner = _densify((b.y0 if vertical else b.x0), inner, (b.y1 if vertical else b.x1), max_step)
         if vertical:
             line = [(b.x0, b.y0), (b.x1, b.y0), *[(b.x1, e) for e in inner], (b.x1, b.y1), (b.x0, b.y1),
                     *[(b.x0, e) for e in reversed(inner)]]
@@ -93,3 +97,89 @@ def homography_from_points(src: NDArray[np.float64], dst: NDArray[np.float64]) -
         rhs.extend([u, v])
     h = np.linalg.solve(np.array(rows, np.float64), np.array(rhs, np.float64))
     return np.append(h, 1.0).reshape(3, 3)
+
+
+def _densify(start: float, inner: list[float], stop: float, step: float) -> list[float]:
+    """`inner` with extra values so that neighbours in [start, *inner, stop] are at most `step` apart."""
+    out: list[float] = []
+    points = [start, *inner, stop]
+    for a, b in zip(points, points[1:]):
+        n = int(np.ceil((b - a) / step))
+        out.extend(a + (b - a) * k / n for k in range(1, n))
+        if b != stop:
+            out.append(b)
+    return out
+
+
+PointMap = Callable[[NDArray[np.float64]], NDArray[np.float64]]
+
+
+@dataclass(frozen=True)
+class Warp:
+    """A geometric mapping of (k, 2) points, forward (source -> image) and inverse (image -> source).
+
+    `matrix` is set when the mapping is a homography, so chains of them collapse
+    into one projective transform of the pixels.
+    """
+
+    forward: PointMap
+    inverse: PointMap
+    matrix: NDArray[np.float64] | None = None
+
+    @classmethod
+    def homography(cls, matrix: NDArray[np.float64]) -> "Warp":
+        inverse = np.linalg.inv(matrix)
+        return cls(lambda pts: apply_homography(matrix, pts), lambda pts: apply_homography(inverse, pts), matrix)
+
+
+IDENTITY = Warp.homography(np.eye(3))
+
+
+def chain(warps: Sequence[Warp]) -> Warp:
+    """One warp doing `warps` in order; homographies next to each other are multiplied into one."""
+    merged: list[Warp] = []
+    for w in warps:
+        if merged and merged[-1].matrix is not None and w.matrix is not None:
+            merged[-1] = Warp.homography(w.matrix @ merged[-1].matrix)
+        else:
+            merged.append(w)
+    if len(merged) == 1:
+        return merged[0]
+
+    def forward(pts: NDArray[np.float64]) -> NDArray[np.float64]:
+        for w in merged:
+            pts = w.forward(pts)
+        return pts
+
+    def inverse(pts: NDArray[np.float64]) -> NDArray[np.float64]:
+        for w in reversed(merged):
+            pts = w.inverse(pts)
+        return pts
+
+    return Warp(forward, inverse)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The text's box, the frame geometric effects work in: origin top-left, `width` x `height` pixels."""
+
+    width: float
+    height: float
+    vertical: bool  # text runs top to bottom: "along" is y and "across" is x
+
+    @property
+    def length(self) -> float:
+        """Extent along the line, pixels."""
+        return self.height if self.vertical else self.width
+
+    @property
+    def thickness(self) -> float:
+        """Extent across the line (the line height), pixels."""
+        return self.width if self.vertical else self.height
+
+
+def along_across(frame: Frame, fn: PointMap) -> PointMap:
+    """`fn` written for (along, across) coordinates, as a map of (x, y) points."""
+    if not frame.vertical:
+        return fn
+    return lambda pts: fn(pts[:, ::-1])[:, ::-1]

@@ -1,4 +1,9 @@
-"""Geometric effects: each gives a 3x3 projective matrix; the renderer composes and applies them once."""
+"""Geometric effects: rotation and perspective as homographies, curvature and elastic waves as point maps.
+
+Each effect returns a Warp in the frame of the text's box; the renderer chains
+them, moves every polygon point with the forward map, and resamples the ink
+once through the inverse map.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from synthocr.renderer.geometry import homography_from_points
+from synthocr.renderer.geometry import IDENTITY, Frame, Warp, along_across, homography_from_points
+
+Points = NDArray[np.float64]
 
 
 def _about_centre(m: NDArray[np.float64], cx: float, cy: float) -> NDArray[np.float64]:
@@ -16,23 +23,124 @@ def _about_centre(m: NDArray[np.float64], cx: float, cy: float) -> NDArray[np.fl
     return back @ m @ to
 
 
-def rotation_angle(angle: float, rng: np.random.Generator, width: float, height: float) -> NDArray[np.float64]:
-    """Counter-clockwise rotation by `angle` degrees about the text's centre (0 = identity)."""
-    if angle == 0:
-        return np.eye(3)
-    a = math.radians(angle)
-    c, s = math.cos(a), math.sin(a)
-    # y points down in images, so a counter-clockwise turn on screen is (c, s; -s, c).
-    return _about_centre(np.array([[c, s, 0], [-s, c, 0], [0, 0, 1]], np.float64), width / 2, height / 2)
+def _warp(frame: Frame, forward, inverse) -> Warp:
+    return Warp(along_across(frame, forward), along_across(frame, inverse))
 
 
-def perspective_warp_magnitude(magnitude: float, rng: np.random.Generator, width: float, height: float
-                               ) -> NDArray[np.float64]:
+def curvature_arc(sagitta: float, rng: np.random.Generator, frame: Frame) -> Warp:
+    """The line bent along a circular arc whose sagitta is `sagitta` x the line's length (0 = identity).
+
+    The middle of the line keeps its place and its arc length; > 0 bends the
+    ends up (towards smaller y, or smaller x for vertical text).
+    """
+    if sagitta == 0:
+        return IDENTITY
+    length, mid = frame.length, frame.thickness / 2
+    s = abs(sagitta) * length
+    radius = (length / 2) ** 2 / (2 * s) + s / 2
+    sign = 1.0 if sagitta > 0 else -1.0
+    cu, cv = length / 2, mid - sign * radius  # centre of the circle
+
+    def forward(p: Points) -> Points:
+        theta = (p[:, 0] - cu) / radius
+        rho = radius + sign * (p[:, 1] - mid)
+        return np.c_[cu + rho * np.sin(theta), cv + sign * rho * np.cos(theta)]
+
+    def inverse(q: Points) -> Points:
+        du, dv = q[:, 0] - cu, q[:, 1] - cv
+        theta = np.arctan2(du, sign * dv)
+        rho = np.hypot(du, dv)
+        return np.c_[cu + radius * theta, mid + sign * (rho - radius)]
+
+    return _warp(frame, forward, inverse)
+
+
+def curvature_sine(amplitude: float, rng: np.random.Generator, frame: Frame) -> Warp:
+    """The line shifted across itself by a sine of `amplitude` x line height (0 = identity).
+
+    The wavelength is 0.6-1.5 line lengths (at least 4 line heights) so one
+    character stays nearly straight; the phase is random.
+    """
+    if amplitude == 0:
+        return IDENTITY
+    a = amplitude * frame.thickness
+    wavelength = max(frame.length * rng.uniform(0.6, 1.5), 4 * frame.thickness)
+    k, phase = 2 * math.pi / wavelength, rng.uniform(0, 2 * math.pi)
+
+    def forward(p: Points) -> Points:
+        return np.c_[p[:, 0], p[:, 1] + a * np.sin(k * p[:, 0] + phase)]
+
+    def inverse(q: Points) -> Points:
+        return np.c_[q[:, 0], q[:, 1] - a * np.sin(k * q[:, 0] + phase)]
+
+    return _warp(frame, forward, inverse)
+
+
+def elastic_amplitude(amplitude: float, rng: np.random.Generator, frame: Frame) -> Warp:
+    """A smooth random wave distortion moving pixels by up to `amplitude` x line height (0 = identity).
+
+    The field is a sum of three plane waves per axis with wavelengths of 2-6
+    line heights. It is defined image -> source (what resampling needs); the
+    forward map of polygon points solves it by fixed-point iteration, which
+    converges because the field's slope stays below 0.5 within the bounds.
+    """
+    if amplitude == 0:
+        return IDENTITY
+    h = frame.thickness
+    waves = []
+    for _axis in range(2):
+        angles = rng.uniform(0, 2 * math.pi, 3)
+        k = 2 * math.pi / (h * rng.uniform(2.0, 6.0, 3))
+        kx, ky = k * np.cos(angles), k * np.sin(angles)
+        phase = rng.uniform(0, 2 * math.pi, 3)
+        waves.append((kx, ky, phase))
+    a = amplitude * h / 3  # three waves of a/3 never exceed a
+
+    def displacement(q: Points) -> Points:
+        cols = []
+        for kx, ky, phase in waves:
+            arg = q[:, :1] * kx + q[:, 1:2] * ky + phase
+            cols.append(a * np.sin(arg).sum(axis=1))
+        return np.c_[cols[0], cols[1]]
+
+    def inverse(q: Points) -> Points:
+        return q + displacement(q)
+
+    def forward(p: Points) -> Points:
+        q = p.copy()
+        for _ in range(12):
+            q = p - displacement(q)
+        return q
+
+    return Warp(forward, inverse)
+
+
+def perspective_warp_magnitude(magnitude: float, rng: np.random.Generator, frame: Frame) -> Warp:
     """Each corner of the text moved by up to `magnitude` x the text's size, a random direction each."""
     if magnitude == 0:
-        return np.eye(3)
+        return IDENTITY
+    width, height = frame.width, frame.height
     src = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float64)
     # Scale by the larger side so short lines tilt visibly, but keep corners from crossing.
     reach = magnitude * max(width, height)
     jitter = rng.uniform(-1.0, 1.0, (4, 2)) * np.array([min(reach, width / 4), min(reach, height / 4)])
-    return homography_from_points(src, src + jitter)
+    return Warp.homography(homography_from_points(src, src + jitter))
+
+
+def rotation_angle(angle: float, rng: np.random.Generator, frame: Frame) -> Warp:
+    """Counter-clockwise rotation by `angle` degrees about the text's centre (0 = identity)."""
+    if angle == 0:
+        return IDENTITY
+    a = math.radians(angle)
+    c, s = math.cos(a), math.sin(a)
+    # y points down in images, so a counter-clockwise turn on screen is (c, s; -s, c).
+    m = np.array([[c, s, 0], [-s, c, 0], [0, 0, 1]], np.float64)
+    return Warp.homography(_about_centre(m, frame.width / 2, frame.height / 2))
+
+
+def crop_fraction(fraction: float, rng: np.random.Generator, frame: Frame) -> tuple[int, int, int, int]:
+    """Pixels cut from the padded image on each side (top, right, bottom, left): up to `fraction` x line height."""
+    if fraction == 0:
+        return (0, 0, 0, 0)
+    cuts = rng.uniform(0, fraction * frame.thickness, 4)
+    return tuple(int(v) for v in np.floor(cuts))  # type: ignore[return-value]
