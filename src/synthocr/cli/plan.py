@@ -1,4 +1,4 @@
-"""`synthocr plan`: expand a batch config into a Parquet plan."""
+"""`synthocr plan`: expand a batch config (and optionally a request file) into a Parquet plan."""
 
 from __future__ import annotations
 
@@ -10,14 +10,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("config", help="YAML batch config")
     p.add_argument("overrides", nargs="*", help="config overrides as key=value (OmegaConf dotlist)")
     p.add_argument("-o", "--output", default="build/plan.parquet", help="plan file (default: build/plan.parquet)")
+    p.add_argument("--requests", metavar="FILE", help="request file (CSV, JSONL or Parquet): one plan row per valid row")
+    p.add_argument("--format", choices=("csv", "jsonl", "parquet"), help="format of --requests (default: from the extension)")
+    p.add_argument("--dry-run", action="store_true", help="plan in memory and print a summary; write no plan")
+    p.add_argument("--font-report", metavar="FILE", help="write the font health table (CSV) to FILE")
     p.set_defaults(func=run, accepts_overrides=True)
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthocr.planner.plan import write_plan
+    from synthocr.planner.plan import GenerationOrchestrator
+    from synthocr.planner.requests import read_requests
     from synthocr.planner.validation import load_config
 
     config = load_config(args.config, args.overrides)
-    rows = write_plan(config, args.output)
+    requests = read_requests(args.requests, args.format) if args.requests else None
+    orchestrator = GenerationOrchestrator(config, requests)
+    if args.font_report:
+        orchestrator.write_font_report(args.font_report)
+    if requests is not None and orchestrator.requests_rejected:
+        print(f"rejected {orchestrator.requests_rejected} of {len(requests.rows)} requests -> {requests.rejected_path}")
+    if args.dry_run:
+        summary = orchestrator.summarize()
+        print(summary.format())
+        print(f"dry run: nothing written (would write {sum(summary.rows.values())} rows to {args.output})")
+        return 0
+    rows = orchestrator.write(args.output)
+    if orchestrator.text_resamples:
+        print(f"{orchestrator.text_resamples} texts were drawn again because no eligible font covered them")
     print(f"planned {rows} images -> {args.output}")
     return 0

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from synthocr.schemas.config import BatchConfig
+
 
 def allocate_shares(proportions: Sequence[float], total: int) -> NDArray[np.int64]:
     """Largest-remainder shares of `total` (they sum exactly to it); ties go to the earlier spec."""
@@ -66,3 +68,24 @@ def _chairman(shares: list[int]) -> NDArray[np.int16]:
         if counts[i] < shares[i]:
             heapq.heappush(pending, ((counts[i] + mu) / shares[i], i))
     return out
+
+
+class BatchManager:
+    """The allocation of a batch: how many images each specification gets, and in which order.
+
+    Args:
+        config: a validated BatchConfig (its `specifications` and `total_images`).
+    """
+
+    def __init__(self, config: BatchConfig) -> None:
+        self.config = config
+
+    def _allocate_images(self, total: int | None = None) -> dict[str, int]:
+        """Images per specification name: largest-remainder shares of `total` (default total_images)."""
+        specs = self.config.specifications
+        shares = allocate_shares([s.proportion for s in specs], self.config.total_images if total is None else total)
+        return {s.name: int(n) for s, n in zip(specs, shares)}
+
+    def task_list(self, total: int | None = None) -> NDArray[np.int16]:
+        """Specification index of every plan row, interleaved so every prefix keeps the proportions."""
+        return interleave(list(self._allocate_images(total).values()))

@@ -1,18 +1,30 @@
-"""The background pool: image files that open cleanly, and the kind chosen per row."""
+"""The background pool: image files from weighted source dirs that open cleanly, and the kind chosen per row."""
 
 from __future__ import annotations
 
 import logging
+import os
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from synthocr.planner.validation import DEFAULT_SOURCE, IMAGE_SUFFIXES, list_files
+from synthocr.schemas.config import BatchConfig
 from synthocr.schemas.params import BACKGROUND_KINDS
 
 log = logging.getLogger(__name__)
+
+
+def background_sources(config: BatchConfig) -> dict[str, Path]:
+    """Image sources by name: `background_dir` as "default", then `background_dirs`, in name order."""
+    sources = {DEFAULT_SOURCE: Path(config.background_dir)} if config.background_dir else {}
+    for name in sorted(config.background_dirs):
+        sources[name] = Path(config.background_dirs[name])
+    return sources
 
 
 def check_background(path: Path) -> str:
@@ -25,24 +37,68 @@ def check_background(path: Path) -> str:
             with Image.open(path) as im:
                 if im.width < 1 or im.height < 1:
                     return "it has no pixels"
+                im.load()  # verify() misses truncated pixel data
     except Exception as exc:  # any decoding failure excludes the file; the reason is reported
         return f"cannot be decoded ({type(exc).__name__}: {exc})"
     return ""
 
 
 class BackgroundImageManager:
-    """Background image files under one root, corrupt ones reported and left out."""
+    """Background image files from named source dirs; corrupt ones are reported and left out.
 
-    def __init__(self, root: Path | None, paths: list[Path]) -> None:
-        self.root = root
+    Files are recorded relative to `root`, the deepest directory holding every
+    source, so one root in the plan's metadata serves them all.
+
+    Args:
+        sources: source name -> directory of images (searched recursively).
+    """
+
+    def __init__(self, sources: Mapping[str, Path]) -> None:
+        self.source_names = list(sources)
+        dirs = [Path(p).resolve() for p in sources.values()]
+        self.root: Path | None = Path(os.path.commonpath(dirs)) if dirs else None
         self.files: list[str] = []
-        for p in paths:
-            reason = check_background(p)
-            if reason:
-                log.warning("background %s left out: %s", p, reason)
-            else:
-                assert root is not None
-                self.files.append(p.relative_to(root).as_posix())
+        self.sizes: list[int] = []
+        file_source: list[int] = []
+        for k, d in enumerate(dirs):
+            for p in list_files(d, "*", IMAGE_SUFFIXES):
+                reason = check_background(p)
+                if reason:
+                    log.warning("background %s left out: %s", p, reason)
+                    continue
+                assert self.root is not None
+                self.files.append(p.relative_to(self.root).as_posix())
+                self.sizes.append(p.stat().st_size)
+                file_source.append(k)
+        self.file_source = np.array(file_source, np.int64)
+        counts = np.bincount(self.file_source, minlength=len(dirs))
+        self._first = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        self._counts = counts.astype(np.int64)
+        self.excluded = sum(len(list_files(d, "*", IMAGE_SUFFIXES)) for d in dirs) - len(self.files)
+
+    def source_weights(self, weights: Mapping[str, float]) -> NDArray[np.float64]:
+        """Weight per source (`background_dir_weights`; equal when empty); sources without images get 0."""
+        if not self.source_names:
+            return np.ones(1)
+        w = np.array([float(weights.get(s, 0.0)) if weights else 1.0 for s in self.source_names])
+        w[self._counts == 0] = 0.0
+        return w if w.sum() > 0 else np.where(self._counts > 0, 1.0, 0.0) + (self._counts.sum() == 0)
+
+    def choose(self, rng: np.random.Generator, source_cum: NDArray[np.float64]
+               ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """(file index, source index) per row: a source by the row's weights, then a file of it uniformly."""
+        n = len(source_cum)
+        u_source, u_file = rng.random((2, n))
+        source = np.minimum((u_source[:, None] >= source_cum).sum(axis=1), source_cum.shape[1] - 1)
+        if not self.files:
+            return np.zeros(n, np.int64), np.zeros(n, np.int64)
+        count = self._counts[source]
+        file = self._first[source] + np.minimum((u_file * count).astype(np.int64), np.maximum(count - 1, 0))
+        return file, source
+
+    def inventory(self) -> list[tuple[str, int]]:
+        """(file, size in bytes) of every usable image: part of the plan fingerprint."""
+        return list(zip(self.files, self.sizes))
 
 
 def kind_weights(weights: dict[str, float], have_images: bool) -> NDArray[np.float64]:

@@ -26,10 +26,17 @@ class CorpusFile:
     rel: str  # path relative to the corpus root, as recorded in the plan
     starts: NDArray[np.int64]
     ends: NDArray[np.int64]
+    size: int = 0  # bytes
+    n_chars: int = 0  # code points, line breaks included
 
     @property
     def n_lines(self) -> int:
         return len(self.starts)
+
+    @property
+    def bytes_per_char(self) -> float:
+        """Average UTF-8 bytes per character (1 for ASCII text, 2 for Greek or Hebrew, 3 for CJK)."""
+        return self.size / max(self.n_chars, 1)
 
 
 def index_corpus_file(path: Path, rel: str) -> CorpusFile:
@@ -43,6 +50,7 @@ def index_corpus_file(path: Path, rel: str) -> CorpusFile:
     decoder = codecs.getincrementaldecoder("utf-8")()
     breaks: list[NDArray[np.int64]] = []
     offset = 0
+    n_chars = 0
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
             try:
@@ -52,7 +60,9 @@ def index_corpus_file(path: Path, rel: str) -> CorpusFile:
                     f"corpus file {path} is not UTF-8 text (invalid byte near offset {offset + exc.start}); "
                     "convert it to UTF-8 or leave it out of the corpus_file pattern."
                 ) from None
-            nl = np.flatnonzero(np.frombuffer(chunk, np.uint8) == 10).astype(np.int64)
+            raw = np.frombuffer(chunk, np.uint8)
+            nl = np.flatnonzero(raw == 10).astype(np.int64)
+            n_chars += int(np.count_nonzero((raw & 0xC0) != 0x80))
             breaks.append(nl + offset)
             offset += len(chunk)
     try:
@@ -65,7 +75,7 @@ def index_corpus_file(path: Path, rel: str) -> CorpusFile:
     starts, ends = starts[keep], ends[keep]
     if len(starts) == 0:
         raise UserError(f"corpus file {path} is empty; add text to it or leave it out of the corpus_file pattern.")
-    return CorpusFile(path=path, rel=rel, starts=starts, ends=ends)
+    return CorpusFile(path=path, rel=rel, starts=starts, ends=ends, size=offset, n_chars=n_chars)
 
 
 class CorpusReader:
@@ -74,36 +84,53 @@ class CorpusReader:
     def __init__(self, files: list[CorpusFile]) -> None:
         self.files = files
         self._maps: dict[Path, mmap.mmap] = {}
+        self._arrays: dict[Path, NDArray[np.uint8]] = {}
 
-    def line(self, file_index: int, line_index: int) -> str:
-        f = self.files[file_index]
+    def _map(self, f: CorpusFile) -> mmap.mmap:
         mm = self._maps.get(f.path)
         if mm is None:
             with f.path.open("rb") as fh:
                 mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
             self._maps[f.path] = mm
-        raw = mm[int(f.starts[line_index]) : int(f.ends[line_index])]
+        return mm
+
+    def array(self, file_index: int) -> NDArray[np.uint8]:
+        """The whole file as a read-only byte array backed by the memory map (pages load on access)."""
+        f = self.files[file_index]
+        arr = self._arrays.get(f.path)
+        if arr is None:
+            arr = np.frombuffer(self._map(f), np.uint8)
+            self._arrays[f.path] = arr
+        return arr
+
+    def line(self, file_index: int, line_index: int) -> str:
+        """One non-empty line, whitespace runs collapsed to one space."""
+        f = self.files[file_index]
+        raw = self._map(f)[int(f.starts[line_index]) : int(f.ends[line_index])]
         return _WS.sub(" ", raw.decode("utf-8", errors="replace")).strip()
 
     def close(self) -> None:
+        self._arrays.clear()  # the arrays export the maps' buffers: drop them first
         for mm in self._maps.values():
             mm.close()
         self._maps.clear()
 
 
 def cut_text(reader: CorpusReader, file_index: int, line_index: int, length: int, start: float,
-             min_len: int, max_len: int) -> str:
-    """A window of about `length` characters (within [min_len, max_len]) from running corpus text.
+             min_len: int, max_len: int, running: bool = True) -> str:
+    """A window of about `length` characters (within [min_len, max_len]) from corpus text.
 
-    Starts at fraction `start` of the chosen line and runs on into the next lines
-    when the line is short. Cuts fall on word boundaries where the text has
-    spaces, otherwise between grapheme clusters, never inside one.
+    Starts at fraction `start` of the chosen line; running text (`running`) runs
+    on into the next lines when the line is short, line-based text stays in its
+    line. Cuts fall on word boundaries where the text has spaces, otherwise
+    between grapheme clusters, never inside one. This is the row-by-row path for
+    the rows planner/windows.py cannot cut (scripts without spaces, overlong words).
     """
     n_lines = reader.files[file_index].n_lines
     text = reader.line(file_index, line_index)
     follow = line_index
     # Running text: a window needs up to max_len characters after the start point.
-    while len(text) < max_len * 2 and follow - line_index < n_lines - 1 and follow - line_index < 64:
+    while running and len(text) < max_len * 2 and follow - line_index < n_lines - 1 and follow - line_index < 64:
         follow += 1
         more = reader.line(file_index, follow % n_lines)
         text = f"{text} {more}" if more else text
@@ -157,13 +184,22 @@ def line_choice(files: list[CorpusFile], u: NDArray[np.float64]) -> tuple[NDArra
 
 
 class CorpusManager:
-    """The corpus files of a batch, indexed once, shared by every specification."""
+    """The corpus files of a batch, indexed once (line offsets only), shared by every specification.
+
+    Args:
+        root: the corpus directory; files are recorded in the plan relative to it.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._index: dict[str, CorpusFile] = {}
 
     def files_for(self, paths: list[Path]) -> list[CorpusFile]:
+        """The index of each file (built on first use, then shared).
+
+        Raises:
+            UserError: a file is not UTF-8 or holds no text.
+        """
         out = []
         for p in paths:
             rel = p.relative_to(self.root).as_posix()

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import uharfbuzz as hb
+from joblib import Parallel, delayed
 from numpy.typing import NDArray
 from PIL import ImageFont
+
+PARALLEL_SCAN = 32  # fonts from which the scan runs in worker processes
 
 log = logging.getLogger(__name__)
 
@@ -23,55 +28,122 @@ class FontInfo:
     healthy: bool
     reason: str  # why it is excluded ("" when healthy)
     codepoints: frozenset[int]
+    sha1: str = ""  # content hash: identical files are inspected once
+
+
+def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int]]:
+    try:
+        face = hb.Face(hb.Blob(data))
+        cps = frozenset(face.unicodes)
+        ImageFont.truetype(str(path), 16)
+    except Exception as exc:  # any failure to parse makes the font unusable; the reason is reported
+        return False, f"cannot be loaded ({type(exc).__name__}: {exc})", frozenset()
+    if not cps:
+        return False, "its character map covers no character", frozenset()
+    if face.upem <= 0:
+        return False, "it has no valid units-per-em", frozenset()
+    return True, "", cps
 
 
 def inspect_font(path: Path, rel: str) -> FontInfo:
     """Load a font with both HarfBuzz (character map) and FreeType (what draws it)."""
     try:
-        face = hb.Face(hb.Blob.from_file_path(str(path)))
-        cps = frozenset(face.unicodes)
-        ImageFont.truetype(str(path), 16)
-    except Exception as exc:  # any failure to parse makes the font unusable; the reason is reported
-        return FontInfo(rel, path, False, f"cannot be loaded ({type(exc).__name__}: {exc})", frozenset())
-    if not cps:
-        return FontInfo(rel, path, False, "its character map covers no character", frozenset())
-    if face.upem <= 0:
-        return FontInfo(rel, path, False, "it has no valid units-per-em", frozenset())
-    return FontInfo(rel, path, True, "", cps)
+        data = path.read_bytes()
+    except OSError as exc:
+        return FontInfo(rel, path, False, f"cannot be read ({exc.strerror})", frozenset())
+    healthy, reason, cps = _inspect_bytes(data, path)
+    return FontInfo(rel, path, healthy, reason, cps, hashlib.sha1(data).hexdigest())
+
+
+def scan_fonts(root: Path, paths: list[Path]) -> list[FontInfo]:
+    """Inspect every font once: files with the same content share one inspection.
+
+    From PARALLEL_SCAN distinct files on, the inspections run in joblib worker
+    processes (fonts are parsed by C libraries that hold the GIL).
+    """
+    by_hash: dict[str, Path] = {}
+    hashes = []
+    for p in paths:
+        try:
+            digest = hashlib.sha1(p.read_bytes()).hexdigest()
+        except OSError:
+            digest = f"unreadable:{p}"
+        hashes.append(digest)
+        by_hash.setdefault(digest, p)
+    unique = list(by_hash.items())
+    jobs = [delayed(inspect_font)(p, p.relative_to(root).as_posix()) for _, p in unique]
+    results = Parallel(n_jobs=-1 if len(jobs) >= PARALLEL_SCAN else 1)(jobs)
+    info = {digest: r for (digest, _), r in zip(unique, results)}
+    return [
+        FontInfo(p.relative_to(root).as_posix(), p, info[h].healthy, info[h].reason, info[h].codepoints, info[h].sha1)
+        for p, h in zip(paths, hashes)
+    ]
 
 
 class FontHealthManager:
-    """Scans the fonts once and answers which fonts can draw which texts."""
+    """Scans the fonts once and answers which fonts can draw which texts.
+
+    Args:
+        root: the font directory; fonts are recorded in the plan relative to it.
+        paths: the font files to scan (unhealthy ones are warned about and left out).
+    """
 
     def __init__(self, root: Path, paths: list[Path]) -> None:
         self.root = root
-        self.fonts = [inspect_font(p, p.relative_to(root).as_posix()) for p in paths]
+        self.fonts = scan_fonts(root, paths)
         for f in self.fonts:
             if not f.healthy:
                 log.warning("font %s left out: %s", f.path, f.reason)
         self.healthy = [f for f in self.fonts if f.healthy]
         self._index = {f.rel: i for i, f in enumerate(self.healthy)}
+        self._codepoints, self._masks = _coverage_table(self.healthy)
 
     def indices(self, rels: list[str]) -> list[int]:
         """Positions in `healthy` of the given fonts (unhealthy ones are skipped)."""
         return [self._index[r] for r in rels if r in self._index]
 
     def coverage(self, texts: list[str]) -> NDArray[np.bool_]:
-        """(len(texts), len(healthy)) matrix: True where the font covers every character of the text."""
+        """(len(texts), len(healthy)) matrix: True where the font covers every character of the text.
+
+        Each code point maps to a bit mask of the fonts that cover it; a text's
+        mask is the AND over its characters (one reduceat for all texts).
+        """
         n_fonts = len(self.healthy)
         if not texts:
             return np.zeros((0, n_fonts), bool)
         lengths = np.fromiter((len(t) for t in texts), np.int64, len(texts))
         safe = [t if t else " " for t in texts]
         cps = np.frombuffer("".join(safe).encode("utf-32-le"), np.uint32)
-        uniq, inverse = np.unique(cps, return_inverse=True)
-        table = np.array([[int(c) in f.codepoints for f in self.healthy] for c in uniq], bool).reshape(
-            len(uniq), n_fonts
-        )
+        where = np.minimum(np.searchsorted(self._codepoints, cps), len(self._codepoints) - 1)
+        known = self._codepoints[where] == cps
+        masks = np.where(known[:, None], self._masks[where], np.uint64(0))
         starts = np.concatenate([[0], np.cumsum(np.maximum(lengths, 1))[:-1]])
-        covered = np.logical_and.reduceat(table[inverse], starts, axis=0)
+        text_masks = np.bitwise_and.reduceat(masks, starts, axis=0)
+        font = np.arange(n_fonts)
+        covered = (text_masks[:, font // 64] >> (font % 64).astype(np.uint64)) & np.uint64(1)
+        covered = covered.astype(bool)
         covered[lengths == 0] = False
         return covered
+
+    def write_report(self, path: str | Path) -> None:
+        """The health of every scanned font as a CSV table (font, healthy, glyphs, reason, sha1)."""
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["font", "healthy", "codepoints", "reason", "sha1"])
+            for f in self.fonts:
+                writer.writerow([f.rel, str(f.healthy).lower(), len(f.codepoints), f.reason, f.sha1])
+
+
+def _coverage_table(fonts: list[FontInfo]) -> tuple[NDArray[np.uint32], NDArray[np.uint64]]:
+    """Sorted code points covered by any font, and per code point a bit mask of the fonts covering it."""
+    if not fonts:
+        return np.zeros(1, np.uint32), np.zeros((1, 1), np.uint64)
+    union = np.array(sorted(set().union(*(f.codepoints for f in fonts))), np.uint32)
+    masks = np.zeros((len(union), -(-len(fonts) // 64)), np.uint64)
+    for i, f in enumerate(fonts):
+        rows = np.searchsorted(union, np.fromiter(f.codepoints, np.uint32, len(f.codepoints)))
+        masks[rows, i // 64] |= np.uint64(1) << np.uint64(i % 64)
+    return union, masks
 
 
 def pick_columns(allowed: NDArray[np.bool_], u: NDArray[np.float64]) -> NDArray[np.int64]:

@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -17,21 +18,17 @@ from numpy.typing import NDArray
 
 from synthocr import __version__
 from synthocr.errors import UserError
-from synthocr.planner.allocation import allocate_shares, interleave
-from synthocr.planner.backgrounds import BackgroundImageManager, kind_weights
-from synthocr.planner.corpus import CorpusFile, CorpusManager, CorpusReader, cut_text, line_choice
-from synthocr.planner.fonts import FontHealthManager, pick_columns
-from synthocr.planner.samplers import sample_choice, sample_range, sample_tinted
-from synthocr.planner.validation import (
-    FONT_SUFFIXES,
-    IMAGE_SUFFIXES,
-    config_to_dict,
-    corpus_root,
-    font_root,
-    list_files,
-)
-from synthocr.schemas.config import BatchConfig
-from synthocr.schemas.params import BACKGROUND_KINDS, RANGE_PARAMS
+from synthocr.planner.allocation import BatchManager
+from synthocr.planner.backgrounds import BackgroundImageManager, background_sources, kind_weights
+from synthocr.planner.corpus import CorpusFile, CorpusManager, CorpusReader
+from synthocr.planner.fonts import FontHealthManager
+from synthocr.planner.texts import TextSources, sample_texts
+from synthocr.planner.requests import COLOUR_COLUMNS, RequestColumns, RequestContext, RequestFile, check_requests
+from synthocr.planner.summary import PlanSummary, summarize
+from synthocr.planner.samplers import sample_choice, sample_range, tinted
+from synthocr.planner.validation import FONT_SUFFIXES, config_to_dict, corpus_root, font_root, list_files
+from synthocr.schemas.config import BatchConfig, BatchSpecification
+from synthocr.schemas.params import BACKGROUND_KINDS, RANGE_PARAMS, TEXT_DIRECTIONS
 from synthocr.schemas.plan import (
     BUILTIN_ROOT,
     META_CONFIG,
@@ -50,29 +47,43 @@ log = logging.getLogger(__name__)
 # Randomness is drawn per block of plan rows, from a generator keyed by (seed, block):
 # a row's values never depend on how the plan is chunked or written.
 BLOCK_ROWS = 4096
-MAX_TEXT_TRIES = 20
 SHARD_SIZE = 1000  # images per output folder (2 files each)
 
 
 @dataclass
 class PlanContext:
-    """Everything prepared once per plan: shares, indexed corpus, healthy fonts, backgrounds."""
+    """Everything prepared once per plan: the spec of every row, indexed corpus, healthy fonts, backgrounds.
+
+    `requests` holds per-row values from a request file (planner/requests.py); None without one.
+    """
 
     config: BatchConfig
     task: NDArray[np.int16]  # spec index per plan row
-    corpus_files: list[CorpusFile]
-    spec_files: list[list[int]]  # per spec, indices into corpus_files
-    reader: CorpusReader
-    fonts: FontHealthManager
-    spec_fonts: NDArray[np.bool_]  # (n_specs, n_fonts): fonts each spec's filter allows
+    texts: TextSources
     backgrounds: BackgroundImageManager
     kind_cum: NDArray[np.float64]  # (n_specs, n_kinds) cumulative background kind weights
+    source_cum: NDArray[np.float64]  # (n_specs, n_sources) cumulative background source weights
+    direction_cum: NDArray[np.float64]  # (n_specs, n_directions) cumulative text direction weights
     metadata: dict[str, str]
+    requests: RequestColumns | None = None
+    requests_rejected: int = 0
     text_resamples: int = 0
 
     @property
     def total(self) -> int:
         return len(self.task)
+
+    @property
+    def spec_names(self) -> list[str]:
+        return [s.name for s in self.config.specifications]
+
+    @property
+    def fonts(self) -> FontHealthManager:
+        return self.texts.fonts
+
+    def close(self) -> None:
+        """Release the corpus memory maps."""
+        self.texts.reader.close()
 
 
 def output_name(image_id: int) -> str:
@@ -80,12 +91,46 @@ def output_name(image_id: int) -> str:
     return f"{image_id // SHARD_SIZE:05d}/image_{image_id:08d}"
 
 
-def prepare_plan(config: BatchConfig) -> PlanContext:
-    """Index the assets a validated config names and allocate the rows."""
-    specs = config.specifications
-    shares = allocate_shares([s.proportion for s in specs], config.total_images)
-    task = interleave(shares)
+def output_names(start: int, stop: int) -> pa.StringArray:
+    """Default output names of rows [start, stop), built as one byte buffer (no Python loop)."""
+    if stop > 10**8:  # wider numbers than the fixed layout below
+        return pa.array([output_name(i) for i in range(start, stop)], pa.string())
+    ids = np.arange(start, stop, dtype=np.int64)
+    width = 20  # "sssss/image_iiiiiiii"
+    buf = np.empty((len(ids), width), np.uint8)
+    shard = ids // SHARD_SIZE
+    for k in range(5):
+        buf[:, 4 - k] = 48 + (shard // 10**k) % 10
+    buf[:, 5:12] = np.frombuffer(b"/image_", np.uint8)
+    for k in range(8):
+        buf[:, 19 - k] = 48 + (ids // 10**k) % 10
+    offsets = np.arange(0, (len(ids) + 1) * width, width, dtype=np.int32)
+    return pa.StringArray.from_buffers(len(ids), pa.py_buffer(offsets), pa.py_buffer(buf.tobytes()))
 
+
+def _cumulative(weights: list[NDArray[np.float64]]) -> NDArray[np.float64]:
+    cum = np.cumsum(np.array(weights, np.float64), axis=1)
+    cum = cum / cum[:, -1:]
+    cum[:, -1] = 1.0
+    return cum
+
+
+def direction_weights(spec: BatchSpecification) -> NDArray[np.float64]:
+    """Weight per direction in TEXT_DIRECTIONS order: `text_direction_weights`, else `text_direction` alone."""
+    given = spec.text_direction_weights
+    if given and sum(given.values()) > 0:
+        return np.array([float(given.get(d, 0.0)) for d in TEXT_DIRECTIONS])
+    return np.array([1.0 if d == spec.text_direction else 0.0 for d in TEXT_DIRECTIONS])
+
+
+def prepare_plan(config: BatchConfig, requests: RequestFile | None = None) -> PlanContext:
+    """Index the assets a validated config names and allocate the rows.
+
+    With `requests`, the plan has one row per valid request, in file order, and
+    each row's specification comes from the request (or, where it names none,
+    from the allocation over those rows).
+    """
+    specs = config.specifications
     croot = corpus_root(config)
     corpus = CorpusManager(croot)
     all_files: list[CorpusFile] = []
@@ -104,36 +149,46 @@ def prepare_plan(config: BatchConfig) -> PlanContext:
     spec_fonts = np.zeros((len(specs), len(fonts.healthy)), bool)
     for i, spec in enumerate(specs):
         allowed = fonts.indices([p.relative_to(froot).as_posix() for p in list_files(froot, spec.font_filter)])
-        if not allowed and shares[i] > 0:
+        spec_fonts[i, allowed] = True
+    backgrounds = BackgroundImageManager(background_sources(config))
+
+    batch = BatchManager(config)
+    columns: RequestColumns | None = None
+    if requests is not None:
+        checked = check_requests(requests, RequestContext(
+            spec_names=[s.name for s in specs],
+            font_names=[f.rel for f in fonts.healthy],
+            spec_fonts=spec_fonts,
+            coverage=fonts.coverage,
+            background_files=backgrounds.files,
+        ), batch.task_list)
+        task, columns, rejected = checked.task, checked.columns, len(checked.rejected)
+    else:
+        task, rejected = batch.task_list(), 0
+    counts = np.bincount(task.astype(np.int64), minlength=len(specs))
+    for i, spec in enumerate(specs):
+        if not spec_fonts[i].any() and counts[i] > 0:
             raise UserError(
                 f"specification {spec.name!r}: every font matching font_filter {spec.font_filter!r} in {froot} "
                 "failed to load (see the warnings above); add a usable font or widen the filter."
             )
-        spec_fonts[i, allowed] = True
-
-    broot = Path(config.background_dir) if config.background_dir else None
-    bg_paths = list_files(broot, "*", IMAGE_SUFFIXES) if broot else []
-    backgrounds = BackgroundImageManager(broot, bg_paths)
-    kind_cum = np.cumsum(
-        [kind_weights(s.background_weights, bool(backgrounds.files)) for s in specs], axis=1
-    )
-    kind_cum[:, -1] = 1.0
-
-    metadata = _metadata(config, froot, fonts, all_files, broot, backgrounds)
-    return PlanContext(
-        config, task, all_files, spec_files, CorpusReader(all_files), fonts, spec_fonts, backgrounds,
-        kind_cum, metadata,
-    )
+    kind_cum = _cumulative([kind_weights(s.background_weights, bool(backgrounds.files)) for s in specs])
+    source_cum = _cumulative([backgrounds.source_weights(s.background_dir_weights) for s in specs])
+    direction_cum = _cumulative([direction_weights(s) for s in specs])
+    texts = TextSources(config, all_files, spec_files, CorpusReader(all_files), fonts, spec_fonts)
+    metadata = _metadata(config, fonts, all_files, backgrounds, len(task))
+    return PlanContext(config, task, texts, backgrounds, kind_cum, source_cum, direction_cum, metadata, columns,
+                       requests_rejected=rejected)
 
 
-def _metadata(config: BatchConfig, froot: Path, fonts: FontHealthManager, corpus: list[CorpusFile],
-              broot: Path | None, backgrounds: BackgroundImageManager) -> dict[str, str]:
+def _metadata(config: BatchConfig, fonts: FontHealthManager, corpus: list[CorpusFile],
+              backgrounds: BackgroundImageManager, rows: int) -> dict[str, str]:
     resolved = json.dumps(config_to_dict(config), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     fingerprint = hashlib.sha1(resolved.encode()).hexdigest()
     inventory = {
         "fonts": [(f.rel, f.path.stat().st_size) for f in fonts.healthy],
         "corpus": sorted((f.rel, f.path.stat().st_size) for f in corpus),
-        "backgrounds": [(r, (broot / r).stat().st_size) for r in backgrounds.files] if broot else [],
+        "backgrounds": backgrounds.inventory(),
     }
     plan_fp = hashlib.sha1(
         json.dumps([fingerprint, __version__, inventory], sort_keys=True).encode()
@@ -141,7 +196,7 @@ def _metadata(config: BatchConfig, froot: Path, fonts: FontHealthManager, corpus
     roots = {
         "font": BUILTIN_ROOT if not config.font_dir else str(Path(config.font_dir).resolve()),
         "corpus": BUILTIN_ROOT if not config.corpus_dir else str(Path(config.corpus_dir).resolve()),
-        "background": str(broot.resolve()) if broot else "",
+        "background": str(backgrounds.root) if backgrounds.root else "",
     }
     return {
         META_CONFIG: resolved,
@@ -150,7 +205,7 @@ def _metadata(config: BatchConfig, froot: Path, fonts: FontHealthManager, corpus
         META_VERSION: __version__,
         META_ROOTS: json.dumps(roots, sort_keys=True),
         META_SEED: str(config.seed),
-        META_ROWS: str(config.total_images),
+        META_ROWS: str(rows),
     }
 
 
@@ -166,91 +221,80 @@ def _dict_array(values: list[str], codes: NDArray[np.int64]) -> pa.DictionaryArr
     )
 
 
-def _sample_texts(ctx: PlanContext, rng: np.random.Generator, spec_idx: NDArray[np.int16]
-                  ) -> tuple[list[str], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Texts, their corpus file and line, and a font covering every character, per row."""
-    n = len(spec_idx)
-    config = ctx.config
-    lo_len = _spec_array(config, "min_text_length")[spec_idx]
-    hi_len = _spec_array(config, "max_text_length")[spec_idx]
-    texts: list[str] = [""] * n
-    file_idx = np.zeros(n, np.int64)
-    line_idx = np.zeros(n, np.int64)
-    font_idx = np.full(n, -1, np.int64)
-    todo = np.arange(n)
-    for attempt in range(MAX_TEXT_TRIES):
-        u_line, u_len, u_start, u_font = rng.random((4, len(todo)))
-        lengths = np.minimum(lo_len[todo] + np.floor(u_len * (hi_len[todo] - lo_len[todo] + 1)), hi_len[todo])
-        for s in np.unique(spec_idx[todo]):
-            rows = np.flatnonzero(spec_idx[todo] == s)
-            local_files = [ctx.corpus_files[i] for i in ctx.spec_files[s]]
-            f_local, l_idx = line_choice(local_files, u_line[rows])
-            spec = config.specifications[s]
-            for r, fl, li in zip(rows, f_local, l_idx):
-                row = todo[r]
-                file_idx[row] = ctx.spec_files[s][fl]
-                line_idx[row] = li
-                texts[row] = cut_text(ctx.reader, int(file_idx[row]), int(li), int(lengths[r]), float(u_start[r]),
-                                      spec.min_text_length, spec.max_text_length)
-        allowed = ctx.fonts.coverage([texts[i] for i in todo]) & ctx.spec_fonts[spec_idx[todo]]
-        font_idx[todo] = pick_columns(allowed, u_font)
-        missing = font_idx[todo] < 0
-        if attempt:
-            ctx.text_resamples += len(todo)
-        todo = todo[missing]
-        if len(todo) == 0:
-            return texts, file_idx, line_idx, font_idx
-    row = int(todo[0])
-    spec = config.specifications[int(spec_idx[row])]
-    raise UserError(
-        f"specification {spec.name!r}: after {MAX_TEXT_TRIES} tries, no font matching {spec.font_filter!r} covers "
-        f"every character of texts from {spec.corpus_file!r} (e.g. {texts[row]!r}); add a font that covers the "
-        "corpus script or narrow corpus_file."
-    )
+def _strings(values: list[str], codes: NDArray[np.int64]) -> NDArray[np.object_]:
+    return np.array(values, dtype=object)[codes]
 
 
 def plan_block(ctx: PlanContext, block: int) -> pa.Table:
-    """Plan rows [block * BLOCK_ROWS, ...): a pure function of the config, assets and block number."""
+    """Plan rows [block * BLOCK_ROWS, ...): a pure function of the config, assets, requests and block number."""
     start = block * BLOCK_ROWS
     stop = min(start + BLOCK_ROWS, ctx.total)
     spec_idx = ctx.task[start:stop].astype(np.int64)
     n = stop - start
     config = ctx.config
     rng = np.random.default_rng([config.seed, block])
-    ids = np.arange(start, stop, dtype=np.int64)
+    req = ctx.requests.slice(start, stop) if ctx.requests is not None else None
+    fonts = ctx.texts.fonts
 
-    texts, file_idx, line_idx, font_idx = _sample_texts(ctx, rng, spec_idx)
-    columns: dict[str, pa.Array] = {
-        "image_id": pa.array(ids),
-        "spec": _dict_array([s.name for s in config.specifications], spec_idx),
-        "seed": pa.array(rng.integers(0, 2**63 - 1, n, dtype=np.int64)),
-        "text": pa.array(texts, pa.string()),
-        "text_direction": _dict_array([s.text_direction for s in config.specifications], spec_idx),
-        "corpus_file": _dict_array([f.rel for f in ctx.corpus_files], file_idx),
-        "corpus_line": pa.array(line_idx),
-        "font": _dict_array([f.rel for f in ctx.fonts.healthy], font_idx),
+    fixed_text = req.text_values() if req is not None else None
+    fixed_font = req.font_indices([f.rel for f in fonts.healthy]) if req is not None else None
+    sampled = sample_texts(ctx.texts, rng, spec_idx, fixed_text=fixed_text, fixed_font=fixed_font)
+    ctx.text_resamples += sampled.resamples
+    font_names = [f.rel for f in fonts.healthy]
+    corpus_names = [""] + [f.rel for f in ctx.texts.corpus_files]
+    columns: dict[str, Any] = {
+        "image_id": np.arange(start, stop, dtype=np.int64),
+        "spec": (list(ctx.spec_names), spec_idx),
+        "seed": rng.integers(0, 2**63 - 1, n, dtype=np.int64),
+        "text": sampled.texts,
+        "text_direction": (list(TEXT_DIRECTIONS), sample_choice(rng, ctx.direction_cum[spec_idx])),
+        "corpus_file": (corpus_names, sampled.file_idx + 1),
+        "corpus_line": sampled.line_idx,
+        "font": (font_names, sampled.font_idx),
     }
     kinds = sample_choice(rng, ctx.kind_cum[spec_idx])
-    n_bg = max(len(ctx.backgrounds.files), 1)
-    bg_file = np.minimum((rng.random(n) * n_bg).astype(np.int64), n_bg - 1)
+    bg_file, _ = ctx.backgrounds.choose(rng, ctx.source_cum[spec_idx])
     is_image = kinds == BACKGROUND_KINDS.index("image")
-    columns["background_kind"] = _dict_array(list(BACKGROUND_KINDS), kinds)
-    columns["background_file"] = _dict_array([""] + ctx.backgrounds.files, np.where(is_image, bg_file + 1, 0))
-    columns["background_x"] = pa.array(rng.random(n).astype(np.float32))
-    columns["background_y"] = pa.array(rng.random(n).astype(np.float32))
-
+    columns["background_kind"] = (list(BACKGROUND_KINDS), kinds)
+    columns["background_file"] = ([""] + ctx.backgrounds.files, np.where(is_image, bg_file + 1, 0))
+    columns["background_x"] = rng.random(n).astype(np.float32)
+    columns["background_y"] = rng.random(n).astype(np.float32)
     for p in RANGE_PARAMS:
         lo = _spec_array(config, f"{p.name}_min")[spec_idx]
         hi = _spec_array(config, f"{p.name}_max")[spec_idx]
         for col in p.column_names:
-            columns[col] = pa.array(sample_range(rng, p, lo, hi))
-    tint = columns["color_tint"].to_numpy()
-    for who in ("ink", "background"):
-        r, g, b = sample_tinted(rng, columns[f"{who}_gray"].to_numpy(), tint)
-        columns[f"{who}_r"], columns[f"{who}_g"], columns[f"{who}_b"] = pa.array(r), pa.array(g), pa.array(b)
-    columns["color_mode"] = _dict_array([config.color_mode], np.zeros(n, np.int64))
-    columns["output_name"] = pa.array([output_name(i) for i in range(start, stop)], pa.string())
-    return pa.Table.from_arrays([columns[name] for name in PLAN_SCHEMA.names], schema=PLAN_SCHEMA)
+            columns[col] = sample_range(rng, p, lo, hi)
+    offsets = rng.random((2, 3, n)) * 2 - 1
+    columns["color_mode"] = ([config.color_mode], np.zeros(n, np.int64))
+    if req is not None:
+        req.apply(columns)
+    tint = columns["color_tint"]
+    for k, who in enumerate(("ink", "background")):
+        r, g, b = tinted(columns[f"{who}_gray"], tint, offsets[k])
+        columns[f"{who}_r"], columns[f"{who}_g"], columns[f"{who}_b"] = r, g, b
+    if req is not None:
+        req.apply(columns, only=COLOUR_COLUMNS)
+        names = req.output_names(start, output_name)
+        columns["output_name"] = pa.array(names, pa.string())
+    else:
+        columns["output_name"] = output_names(start, stop)
+    return _to_table(columns)
+
+
+def _to_table(columns: dict[str, Any]) -> pa.Table:
+    arrays = []
+    for field in PLAN_SCHEMA:
+        value = columns[field.name]
+        if isinstance(value, tuple):
+            arrays.append(_dict_array(*value))
+        elif pa.types.is_dictionary(field.type):
+            uniq, inverse = np.unique(np.asarray(value, dtype=object).astype(str), return_inverse=True)
+            arrays.append(pa.DictionaryArray.from_arrays(pa.array(inverse, pa.int32()), pa.array(uniq.tolist())))
+        elif isinstance(value, pa.Array):
+            arrays.append(value)
+        else:
+            arrays.append(pa.array(value, field.type))
+    return pa.Table.from_arrays(arrays, schema=PLAN_SCHEMA)
 
 
 def iter_plan(ctx: PlanContext) -> Iterator[pa.Table]:
@@ -259,32 +303,33 @@ def iter_plan(ctx: PlanContext) -> Iterator[pa.Table]:
     for block in range(n_blocks):
         yield plan_block(ctx, block)
     if ctx.text_resamples:
-        log.info("%d texts were resampled because no eligible font covered them", ctx.text_resamples)
+        log.info("%d texts were drawn again because no eligible font covered them", ctx.text_resamples)
 
 
 def schema_with_metadata(metadata: dict[str, str]) -> pa.Schema:
     return PLAN_SCHEMA.with_metadata({**PLAN_SCHEMA.metadata, **{k.encode(): v.encode() for k, v in metadata.items()}})
 
 
-def plan_batch(config: BatchConfig) -> pa.Table:
+def plan_batch(config: BatchConfig, requests: RequestFile | None = None) -> pa.Table:
     """The whole plan in memory, with its metadata (for tests, dry runs and small batches)."""
-    ctx = prepare_plan(config)
-    table = pa.concat_tables(list(iter_plan(ctx))).replace_schema_metadata(
-        schema_with_metadata(ctx.metadata).metadata
-    )
-    validate_plan(table)
-    return table
+    orchestrator = GenerationOrchestrator(config, requests)
+    try:
+        return orchestrator.create_task_list()
+    finally:
+        orchestrator.context.close()
 
 
 _DICT_COLUMNS = [f.name for f in PLAN_SCHEMA if pa.types.is_dictionary(f.type)]
 
 
-def write_plan(config: BatchConfig, path: str | Path) -> int:
+def write_plan(config: BatchConfig, path: str | Path, requests: RequestFile | None = None,
+               ctx: PlanContext | None = None) -> int:
     """Plan and write the Parquet file block by block (bounded memory); returns the row count.
 
     The file appears atomically: a crash leaves no half-written plan under `path`.
+    Pass `ctx` (from prepare_plan) to read its counters (text resamples) afterwards.
     """
-    ctx = prepare_plan(config)
+    ctx = ctx if ctx is not None else prepare_plan(config, requests)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
@@ -303,7 +348,56 @@ def write_plan(config: BatchConfig, path: str | Path) -> int:
                 rows += table.num_rows
         os.replace(tmp, path)
     finally:
-        ctx.reader.close()
+        ctx.close()
         if tmp.exists():
             tmp.unlink()
     return rows
+
+
+class GenerationOrchestrator:
+    """One planning run: assets scanned and requests checked once, then the plan made in memory or on disk.
+
+    Args:
+        config: a validated BatchConfig (see validation.load_config).
+        requests: a request file read with requests.read_requests, or None to plan `total_images` rows.
+
+    Raises:
+        UserError: unusable assets, or a request file without a single valid row.
+    """
+
+    def __init__(self, config: BatchConfig, requests: RequestFile | None = None) -> None:
+        self.config = config
+        self.context = prepare_plan(config, requests)
+
+    @property
+    def text_resamples(self) -> int:
+        """Texts drawn again so far because no eligible font covered them."""
+        return self.context.text_resamples
+
+    @property
+    def requests_rejected(self) -> int:
+        """Request rows written to the rejected file."""
+        return self.context.requests_rejected
+
+    def create_task_list(self) -> pa.Table:
+        """The whole plan as one in-memory table with its metadata (one row per image)."""
+        table = pa.concat_tables(list(iter_plan(self.context))).replace_schema_metadata(
+            schema_with_metadata(self.context.metadata).metadata
+        )
+        validate_plan(table)
+        return table
+
+    def write(self, path: str | Path) -> int:
+        """Write the plan to `path` block by block (bounded memory); returns the row count."""
+        return write_plan(self.config, path, ctx=self.context)
+
+    def summarize(self) -> PlanSummary:
+        """Plan in memory block by block and keep only the statistics (for --dry-run)."""
+        summary = summarize(iter_plan(self.context))
+        summary.text_resamples = self.context.text_resamples
+        summary.requests_rejected = self.context.requests_rejected
+        return summary
+
+    def write_font_report(self, path: str | Path) -> None:
+        """The font health table as CSV (see FontHealthManager.write_report)."""
+        self.context.fonts.write_report(path)

@@ -21,11 +21,11 @@ def sample_range(
     return values.astype(param.dtype)
 
 
-def sample_tinted(
-    rng: np.random.Generator, gray: NDArray[np.uint8], tint: NDArray[np.uint8]
+def tinted(
+    gray: NDArray[np.uint8], tint: NDArray[np.uint8], unit: NDArray[np.float64]
 ) -> tuple[NDArray[np.uint8], NDArray[np.uint8], NDArray[np.uint8]]:
-    """R, G, B around a grey level, each channel offset by up to +-tint."""
-    offsets = np.rint((rng.random((3, len(gray))) * 2 - 1) * tint.astype(np.float64))
+    """R, G, B around a grey level, channel c offset by unit[c] * tint (unit draws in [-1, 1], shape (3, n))."""
+    offsets = np.rint(unit * tint.astype(np.float64))
     channels = np.clip(gray.astype(np.float64) + offsets, 0, 255).astype(np.uint8)
     return channels[0], channels[1], channels[2]
 

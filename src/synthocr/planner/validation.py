@@ -19,6 +19,8 @@ from synthocr.schemas.params import BACKGROUND_KINDS, RANGE_PARAMS, TEXT_DIRECTI
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
 COLOR_MODES = ("RGB", "L")
+CORPUS_MODES = ("running", "lines")
+DEFAULT_SOURCE = "default"  # the name `background_dir` goes by among the background sources
 
 
 def load_config(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> BatchConfig:
@@ -107,6 +109,9 @@ def _type_problem(where: str, value: Any, typ: Any) -> str | None:
     elif typ in (str, "str"):
         if not isinstance(value, str):
             return f"{where}: expected a string, got {value!r}"
+    elif str(typ) == "dict[str, str]":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            return f"{where}: expected a mapping of name: directory, got {value!r}"
     elif str(typ).startswith("dict"):
         if not isinstance(value, dict):
             return f"{where}: expected a mapping of name: weight, got {value!r}"
@@ -207,6 +212,10 @@ def _check_spec(spec: Any, label: str) -> list[str]:
                     f"{label}{p.name}_{suffix}: {v} is outside the allowed range "
                     f"[{p.bounds[0]}, {p.bounds[1]}] ({p.unit})"
                 )
+    if spec.corpus_mode not in CORPUS_MODES:
+        problems.append(f"{label}corpus_mode: must be one of {list(CORPUS_MODES)}, got {spec.corpus_mode!r}")
+    problems.extend(_check_weights(f"{label}text_direction_weights", spec.text_direction_weights,
+                                   TEXT_DIRECTIONS, "text direction"))
     weights = spec.background_weights
     for kind, w in weights.items():
         if kind not in BACKGROUND_KINDS:
@@ -217,6 +226,21 @@ def _check_spec(spec: Any, label: str) -> list[str]:
             problems.append(f"{label}background_weights.{kind}: weight must be >= 0, got {w}")
     if weights and all(w <= 0 for w in weights.values()):
         problems.append(f"{label}background_weights: every weight is 0; give one background kind a positive weight")
+    return problems
+
+
+def _check_weights(where: str, weights: dict[str, float], known: Any, what: str) -> list[str]:
+    """Weights keyed by known names, none negative, not all zero (an empty mapping means "unset")."""
+    problems = []
+    for key, w in weights.items():
+        if key not in known:
+            close = difflib.get_close_matches(key, list(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known: {list(known)}"
+            problems.append(f"{where}.{key}: unknown {what}{hint}")
+        elif w < 0:
+            problems.append(f"{where}.{key}: weight must be >= 0, got {w}")
+    if weights and all(w <= 0 for w in weights.values()):
+        problems.append(f"{where}: every weight is 0; give one {what} a positive weight")
     return problems
 
 
@@ -259,14 +283,20 @@ def check_resources(config: BatchConfig) -> list[str]:
     if not corpus_dir.is_dir():
         problems.append(f"corpus_dir: directory {corpus_dir} does not exist")
         corpus_ok = False
-    if config.background_dir:
-        bg = Path(config.background_dir)
+    sources = {DEFAULT_SOURCE: ("background_dir", config.background_dir)} if config.background_dir else {}
+    if DEFAULT_SOURCE in config.background_dirs:
+        problems.append(f"background_dirs.{DEFAULT_SOURCE}: the name is reserved for background_dir; rename it")
+    sources.update({k: (f"background_dirs.{k}", v) for k, v in config.background_dirs.items() if k != DEFAULT_SOURCE})
+    for where, directory in sources.values():
+        bg = Path(directory)
         if not bg.is_dir():
-            problems.append(f"background_dir: directory {bg} does not exist")
+            problems.append(f"{where}: directory {bg} does not exist")
         elif not list_files(bg, "*", IMAGE_SUFFIXES):
-            problems.append(f"background_dir: directory {bg} holds no image file ({', '.join(IMAGE_SUFFIXES)})")
+            problems.append(f"{where}: directory {bg} holds no image file ({', '.join(IMAGE_SUFFIXES)})")
     for i, spec in enumerate(config.specifications):
         label = f"specification {spec.name!r} (specifications[{i}])."
+        problems.extend(_check_weights(f"{label}background_dir_weights", spec.background_dir_weights,
+                                       list(sources), "background source"))
         if corpus_ok:
             files = list_files(corpus_dir, spec.corpus_file)
             if not files:

@@ -29,11 +29,14 @@ BatchSpecification = make_dataclass(
         ("name", str, field(default="default")),
         ("proportion", float, field(default=1.0)),
         ("text_direction", str, field(default="ltr")),
+        ("text_direction_weights", dict[str, float], field(default_factory=dict)),
         ("corpus_file", str, field(default="*.txt")),
+        ("corpus_mode", str, field(default="running")),
         ("font_filter", str, field(default="*")),
         ("min_text_length", int, field(default=5)),
         ("max_text_length", int, field(default=40)),
         ("background_weights", dict[str, float], field(default_factory=_default_backgrounds)),
+        ("background_dir_weights", dict[str, float], field(default_factory=dict)),
         *_range_fields(),
     ],
 )
@@ -56,6 +59,7 @@ class BatchConfig:
     font_dir: str = ""
     corpus_dir: str = ""
     background_dir: str = ""
+    background_dirs: dict[str, str] = field(default_factory=dict)  # more image sources, by name
     color_mode: str = "RGB"  # "RGB" or "L"
     specifications: list[BatchSpecification] = field(  # type: ignore[valid-type]
         default_factory=lambda: [BatchSpecification()]

@@ -1,0 +1,436 @@
+"""Request files: per-row plan values from CSV, JSONL or Parquet, checked row by row, bad rows set aside."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from numpy.typing import NDArray
+
+from synthocr.errors import UserError
+from synthocr.schemas.params import BACKGROUND_KINDS, PARAMS_BY_NAME, RANGE_PARAMS, TEXT_DIRECTIONS
+from synthocr.schemas.plan import PLAN_SCHEMA
+
+FORMATS = ("csv", "jsonl", "parquet")
+COLOUR_COLUMNS = ("ink_r", "ink_g", "ink_b", "background_r", "background_g", "background_b")
+# Columns the planner derives or assigns itself: a request may not set them.
+DERIVED = {"image_id": "the planner numbers the rows"}
+REQUEST_COLUMNS = tuple(n for n in PLAN_SCHEMA.names if n not in DERIVED)
+REJECTED_HEADER = ("row_number", "error_type", "error_message", "raw_data")
+_DEFAULT_STEM = re.compile(r"image_\d+")
+_PARAM_OF_COLUMN = {col: p for p in RANGE_PARAMS for col in p.column_names}
+
+
+@dataclass(frozen=True)
+class RawRequest:
+    """One row of a request file: its 1-based number, the values it gives (None = not given), its raw text."""
+
+    row_number: int
+    values: dict[str, Any]
+    raw: str
+    error: tuple[str, str] | None = None  # (error_type, message) found while reading
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A request row left out of the plan, as written to the rejected file."""
+
+    row_number: int
+    error_type: str
+    error_message: str
+    raw_data: str
+
+
+@dataclass(frozen=True)
+class RequestFile:
+    """A request file read from disk: every row, good or bad, in file order."""
+
+    path: Path
+    rows: list[RawRequest]
+
+    @property
+    def rejected_path(self) -> Path:
+        """`<input>.rejected.csv`, next to the request file."""
+        return self.path.with_name(self.path.name + ".rejected.csv")
+
+
+def request_format(path: Path, fmt: str | None) -> str:
+    """The format named by `fmt`, else by the file extension.
+
+    Raises:
+        UserError: neither names a known format.
+    """
+    if fmt:
+        if fmt not in FORMATS:
+            raise UserError(f"--format {fmt!r} is not one of {list(FORMATS)}.")
+        return fmt
+    suffix = path.suffix.lower().lstrip(".")
+    suffix = {"json": "jsonl", "ndjson": "jsonl", "pq": "parquet"}.get(suffix, suffix)
+    if suffix not in FORMATS:
+        raise UserError(
+            f"request file {path}: cannot tell its format from the extension {path.suffix!r}; "
+            f"pass --format {{{','.join(FORMATS)}}}."
+        )
+    return suffix
+
+
+def read_requests(path: str | Path, fmt: str | None = None) -> RequestFile:
+    """Read every row of a request file; rows that cannot be parsed carry their error.
+
+    Raises:
+        UserError: the file is missing, unreadable or not of the format at all.
+    """
+    path = Path(path)
+    kind = request_format(path, fmt)
+    if not path.is_file():
+        raise UserError(f"request file {path} does not exist; pass the path of a CSV, JSONL or Parquet file.")
+    try:
+        if kind == "parquet":
+            rows = _read_parquet(path)
+        else:
+            text = path.read_text(encoding="utf-8")
+            rows = _read_csv(text) if kind == "csv" else _read_jsonl(text)
+    except (OSError, UnicodeDecodeError, csv.Error, pa.ArrowException) as exc:
+        raise UserError(f"request file {path} cannot be read as {kind} ({exc}); check its format.") from None
+    return RequestFile(path, rows)
+
+
+def _read_csv(text: str) -> list[RawRequest]:
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        return []
+    out = []
+    for number, fields in enumerate(reader, start=1):
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="").writerow(fields)
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            out.append(RawRequest(number, {}, buf.getvalue(), (
+                "invalid_row", f"has {len(fields)} fields, the header has {len(header)}")))
+            continue
+        values = {k.strip(): (v if v != "" else None) for k, v in zip(header, fields)}
+        out.append(RawRequest(number, values, buf.getvalue()))
+    return out
+
+
+def _read_jsonl(text: str) -> list[RawRequest]:
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            out.append(RawRequest(number, {}, line, ("invalid_json", f"not valid JSON ({exc.msg} at column {exc.colno})")))
+            continue
+        if not isinstance(obj, dict):
+            out.append(RawRequest(number, {}, line, ("invalid_json", f"expected a JSON object, got {type(obj).__name__}")))
+            continue
+        out.append(RawRequest(number, obj, line))
+    return out
+
+
+def _read_parquet(path: Path) -> list[RawRequest]:
+    table = pq.read_table(path)
+    return [
+        RawRequest(i, row, json.dumps(row, ensure_ascii=False, default=str))
+        for i, row in enumerate(table.to_pylist(), start=1)
+    ]
+
+
+# --- checking one row --------------------------------------------------------------
+
+
+class _Invalid(Exception):
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+
+
+def _as_int(col: str, v: Any) -> int:
+    if isinstance(v, bool):
+        raise _Invalid("invalid_type", f"{col}: expected an integer, got {v!r}")
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str):
+        try:
+            return int(v.strip())
+        except ValueError:
+            pass
+    raise _Invalid("invalid_type", f"{col}: expected an integer, got {v!r}")
+
+
+def _as_float(col: str, v: Any) -> float:
+    if isinstance(v, bool):
+        raise _Invalid("invalid_type", f"{col}: expected a number, got {v!r}")
+    try:
+        out = float(v.strip() if isinstance(v, str) else v)
+    except (TypeError, ValueError):
+        raise _Invalid("invalid_type", f"{col}: expected a number, got {v!r}") from None
+    if not np.isfinite(out):
+        raise _Invalid("invalid_type", f"{col}: expected a finite number, got {v!r}")
+    return out
+
+
+def _as_str(col: str, v: Any) -> str:
+    if not isinstance(v, str):
+        raise _Invalid("invalid_type", f"{col}: expected a string, got {v!r}")
+    return v
+
+
+def _choice(col: str, v: Any, options: Sequence[str], error_type: str = "invalid_value") -> str:
+    s = _as_str(col, v)
+    if s not in options:
+        close = difflib.get_close_matches(s, list(options), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {list(options)[:10]}"
+        raise _Invalid(error_type, f"{col}: {s!r} is not known{hint}")
+    return s
+
+
+def check_output_name(name: str) -> str:
+    """Why an output name is unsafe or unusable ("" if it is fine)."""
+    if not name.strip():
+        return "is empty"
+    if "\\" in name or name.startswith("/") or PurePosixPath(name).is_absolute() or re.match(r"^[A-Za-z]:", name):
+        return "must be a relative path with / separators"
+    parts = name.split("/")
+    if ".." in parts:
+        return "must not climb out of the output dir with '..'"
+    if any(p in ("", ".") for p in parts):
+        return "has an empty or '.' path component"
+    if any(p.startswith((".", "_")) for p in parts):
+        return "has a component starting with '.' or '_' (such files are ignored when resuming)"
+    if _DEFAULT_STEM.fullmatch(parts[-1]):
+        return "ends in image_<digits>, a name reserved for rows without an output_name"
+    return ""
+
+
+@dataclass
+class RequestContext:
+    """What a request row is checked against: specs, fonts and their coverage, background files."""
+
+    spec_names: list[str]
+    font_names: list[str]  # healthy fonts, in FontHealthManager.healthy order
+    spec_fonts: NDArray[np.bool_]  # (n_specs, n_fonts)
+    coverage: Callable[[list[str]], NDArray[np.bool_]]
+    background_files: list[str]
+    color_modes: tuple[str, ...] = ("RGB", "L")
+    _font_index: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._font_index = {f: i for i, f in enumerate(self.font_names)}
+
+
+def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]:
+    """Typed values of one request row.
+
+    Raises:
+        _Invalid: naming the first problem (error type and message).
+    """
+    out: dict[str, Any] = {}
+    for col, v in values.items():
+        if v is None:
+            continue
+        if col in DERIVED:
+            raise _Invalid("unknown_column", f"{col}: cannot be requested ({DERIVED[col]})")
+        if col not in REQUEST_COLUMNS:
+            close = difflib.get_close_matches(str(col), list(REQUEST_COLUMNS), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise _Invalid("unknown_column", f"{col}: not a plan column{hint}")
+        field_type = PLAN_SCHEMA.field(col).type
+        if col in _PARAM_OF_COLUMN or col in COLOUR_COLUMNS:
+            p = _PARAM_OF_COLUMN.get(col)
+            lo, hi = p.bounds if p else (0, 255)
+            x: float = _as_int(col, v) if (p is None or p.is_int) else _as_float(col, v)
+            if not lo <= x <= hi:
+                unit = f" {p.unit}" if p else ""
+                raise _Invalid("out_of_range", f"{col}: {x} is outside the allowed range [{lo}, {hi}]{unit}")
+            out[col] = x
+        elif col == "spec":
+            out[col] = _choice(col, v, ctx.spec_names, "unknown_spec")
+        elif col == "text_direction":
+            out[col] = _choice(col, v, TEXT_DIRECTIONS)
+        elif col == "background_kind":
+            out[col] = _choice(col, v, BACKGROUND_KINDS)
+        elif col == "background_file":
+            out[col] = _choice(col, v, ctx.background_files, "unknown_background")
+        elif col == "color_mode":
+            out[col] = _choice(col, v, ctx.color_modes)
+        elif col == "font":
+            out[col] = _choice(col, v, ctx.font_names, "unknown_font")
+        elif col == "text":
+            text = _as_str(col, v)
+            if not text.strip() or any(c in text for c in "\r\n"):
+                raise _Invalid("invalid_value", "text: must be one non-empty line")
+            out[col] = text
+        elif col == "output_name":
+            name = _as_str(col, v)
+            problem = check_output_name(name)
+            if problem:
+                raise _Invalid("invalid_output_name", f"output_name {name!r} {problem}")
+            out[col] = name
+        elif col in ("seed", "corpus_line"):
+            x = _as_int(col, v)
+            lo = 0 if col == "seed" else -1
+            if not lo <= x < 2**63:
+                raise _Invalid("out_of_range", f"{col}: {x} is outside [{lo}, 2**63)")
+            out[col] = x
+        elif pa.types.is_integer(field_type) or pa.types.is_floating(field_type):  # pragma: no cover - all listed
+            out[col] = _as_float(col, v)
+        else:
+            out[col] = _as_str(col, v)
+    if "background_file" in out:
+        if out.setdefault("background_kind", "image") != "image":
+            raise _Invalid("invalid_value", "background_file: only allowed with background_kind 'image'")
+    if "text" in out:
+        spec = ctx.spec_names.index(out["spec"]) if "spec" in out else None
+        covered = ctx.coverage([out["text"]])[0]
+        if "font" in out:
+            if not covered[ctx._font_index[out["font"]]]:
+                raise _Invalid("uncovered_text", f"font {out['font']!r} lacks a character of text {out['text']!r}")
+        else:
+            eligible = ctx.spec_fonts[spec] if spec is not None else ctx.spec_fonts.any(axis=0)
+            if not (covered & eligible).any():
+                raise _Invalid("uncovered_text", f"no font eligible for this row covers every character of {out['text']!r}")
+    return out
+
+
+# --- the valid rows as columns --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestColumns:
+    """The values valid requests give, column by column (`given[col]` marks the rows that give one)."""
+
+    values: dict[str, NDArray[Any]]
+    given: dict[str, NDArray[np.bool_]]
+    n: int
+
+    @classmethod
+    def from_rows(cls, rows: list[dict[str, Any]]) -> RequestColumns:
+        n = len(rows)
+        cols = sorted({c for r in rows for c in r})
+        values: dict[str, NDArray[Any]] = {}
+        given: dict[str, NDArray[np.bool_]] = {}
+        for col in cols:
+            mask = np.array([col in r for r in rows], bool)
+            raw = [r.get(col) for r in rows]
+            field_type = PLAN_SCHEMA.field(col).type
+            if pa.types.is_integer(field_type) or pa.types.is_floating(field_type):
+                dtype = field_type.to_pandas_dtype()
+                values[col] = np.array([x if x is not None else 0 for x in raw]).astype(dtype)
+            else:
+                values[col] = np.array(raw, dtype=object)
+            given[col] = mask
+        return cls(values, given, n)
+
+    def slice(self, start: int, stop: int) -> RequestColumns:
+        return RequestColumns({k: v[start:stop] for k, v in self.values.items()},
+                              {k: m[start:stop] for k, m in self.given.items()}, stop - start)
+
+    def text_values(self) -> list[str | None] | None:
+        if "text" not in self.given:
+            return None
+        return [t if g else None for t, g in zip(self.values["text"], self.given["text"])]
+
+    def font_indices(self, font_names: list[str]) -> NDArray[np.int64] | None:
+        if "font" not in self.given:
+            return None
+        index = {f: i for i, f in enumerate(font_names)}
+        return np.array([index[f] if g else -1 for f, g in zip(self.values["font"], self.given["font"])], np.int64)
+
+    def apply(self, columns: dict[str, Any], only: Sequence[str] | None = None) -> None:
+        """Replace sampled values by requested ones, in place (text, font and output_name are handled apart)."""
+        for col, mask in self.given.items():
+            if col in ("text", "font", "output_name") or not mask.any():
+                continue
+            if (only is None and col in COLOUR_COLUMNS) or (only is not None and col not in only):
+                continue
+            current = columns[col]
+            if isinstance(current, tuple):  # dictionary column as (values, codes)
+                current = np.array(current[0], dtype=object)[current[1]]
+            columns[col] = np.where(mask, self.values[col], current)
+
+    def output_names(self, start: int, default: Callable[[int], str]) -> list[str]:
+        names = self.values.get("output_name")
+        mask = self.given.get("output_name")
+        return [str(names[i]) if mask is not None and mask[i] else default(start + i) for i in range(self.n)]
+
+
+@dataclass(frozen=True)
+class RequestPlan:
+    """The outcome of checking a request file: a spec per valid row, their values, and the rejections."""
+
+    task: NDArray[np.int16]
+    columns: RequestColumns
+    rejected: list[Rejection]
+    source: RequestFile
+
+
+def check_requests(file: RequestFile, ctx: RequestContext, allocate: Callable[[int], NDArray[np.int16]]
+                   ) -> RequestPlan:
+    """Check every row, write the rejected ones to `<input>.rejected.csv`, and lay out the valid ones.
+
+    Rows that name no `spec` get theirs from `allocate(count)` (the batch
+    allocation over those rows), in file order.
+
+    Raises:
+        UserError: no row is valid ("no valid requests", with the rejected file's path).
+    """
+    valid: list[dict[str, Any]] = []
+    rejected: list[Rejection] = []
+    seen_names: dict[str, int] = {}
+    for row in file.rows:
+        try:
+            if row.error:
+                raise _Invalid(*row.error)
+            values = check_request(row.values, ctx)
+            name = values.get("output_name")
+            if name is not None:
+                if name in seen_names:
+                    raise _Invalid("duplicate_output_name",
+                                   f"output_name {name!r} is already used by row {seen_names[name]}")
+                seen_names[name] = row.row_number
+        except _Invalid as exc:
+            rejected.append(Rejection(row.row_number, exc.error_type, str(exc), row.raw))
+            continue
+        valid.append(values)
+    write_rejected(file.rejected_path, rejected)
+    if not valid:
+        where = f"; see {file.rejected_path}" if rejected else ""
+        raise UserError(f"request file {file.path}: no valid requests ({len(rejected)} rejected{where}).")
+    free = [i for i, v in enumerate(valid) if "spec" not in v]
+    task = np.zeros(len(valid), np.int16)
+    task[free] = allocate(len(free)) if free else []
+    for i, v in enumerate(valid):
+        if "spec" in v:
+            task[i] = ctx.spec_names.index(v["spec"])
+    for v in valid:
+        v.pop("spec", None)
+    return RequestPlan(task, RequestColumns.from_rows(valid), rejected, file)
+
+
+def write_rejected(path: Path, rejected: list[Rejection]) -> None:
+    """The rejected rows as CSV (row_number, error_type, error_message, raw_data); a stale file is removed."""
+    if not rejected:
+        path.unlink(missing_ok=True)
+        return
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(REJECTED_HEADER)
+        for r in rejected:
+            writer.writerow([r.row_number, r.error_type, r.error_message, r.raw_data])

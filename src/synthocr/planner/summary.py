@@ -1,0 +1,76 @@
+"""Plan summaries: rows, fonts, text lengths and parameter ranges per specification, gathered block by block."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from synthocr.schemas.params import RANGE_PARAMS
+
+SUMMARY_COLUMNS = ["text_length", *[c for p in RANGE_PARAMS for c in p.column_names]]
+
+
+@dataclass
+class PlanSummary:
+    """Running statistics of a plan; `add` each block, then `format`. Memory does not grow with the rows."""
+
+    rows: Counter[str] = field(default_factory=Counter)
+    fonts: Counter[str] = field(default_factory=Counter)
+    stats: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # (spec, column) -> [min, sum, max]
+    text_resamples: int = 0
+    requests_rejected: int = 0
+
+    def add(self, table: pa.Table) -> None:
+        """Fold one block of plan rows into the statistics."""
+        frame = pd.DataFrame({c: table.column(c).to_numpy() for c in SUMMARY_COLUMNS if c != "text_length"})
+        frame["text_length"] = pc.utf8_length(table.column("text")).to_numpy()
+        frame["spec"] = table.column("spec").to_numpy(zero_copy_only=False).astype(str)
+        self.rows.update(frame.spec.value_counts().to_dict())
+        self.fonts.update(pd.Series(table.column("font").to_numpy(zero_copy_only=False).astype(str))
+                          .value_counts().to_dict())
+        grouped = frame.groupby("spec")[SUMMARY_COLUMNS].agg(["min", "sum", "max"])
+        for spec, row in grouped.iterrows():
+            for col in SUMMARY_COLUMNS:
+                lo, total, hi = (float(row[(col, k)]) for k in ("min", "sum", "max"))
+                cur = self.stats.get((str(spec), col))
+                self.stats[(str(spec), col)] = [lo, total, hi] if cur is None else [
+                    min(cur[0], lo), cur[1] + total, max(cur[2], hi)]
+
+    def format(self) -> str:
+        """A plain-text report: rows per spec, fonts used, and min/mean/max of each column per spec."""
+        total = sum(self.rows.values())
+        lines = [f"{total} rows"]
+        for spec, n in self.rows.items():
+            lines.append(f"  {spec}: {n} rows ({n / max(total, 1):.1%})")
+        lines.append(f"fonts used ({len(self.fonts)}):")
+        lines += [f"  {font}: {n}" for font, n in self.fonts.most_common()]
+        if self.text_resamples:
+            lines.append(f"texts drawn again because no eligible font covered them: {self.text_resamples}")
+        if self.requests_rejected:
+            lines.append(f"requests rejected: {self.requests_rejected}")
+        for spec, n in self.rows.items():
+            lines.append(f"{spec}: min / mean / max")
+            for col in SUMMARY_COLUMNS:
+                lo, s, hi = self.stats[(spec, col)]
+                lines.append(f"  {col:<28} {_num(lo):>10} {_num(s / n):>10} {_num(hi):>10}")
+        return "\n".join(lines)
+
+
+def _num(x: float) -> str:
+    return f"{x:.0f}" if float(x).is_integer() else f"{x:.3f}"
+
+
+def summarize(blocks: Iterable[pa.Table]) -> PlanSummary:
+    """The summary of a plan given as blocks (nothing is kept but the statistics)."""
+    summary = PlanSummary()
+    for block in blocks:
+        summary.add(block)
+    return summary
+
+
+__all__ = ["PlanSummary", "summarize"]

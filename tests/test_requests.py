@@ -1,0 +1,118 @@
+"""Request files through the CLI: good and bad rows, the rejected file, and 'no valid requests'."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from synthocr.planner.requests import check_output_name
+
+CSV_ROWS = """\
+text,font,font_size,output_name,spec,rotation_angle
+Hello world,DejaVuSans.ttf,30,words/hello,,
+,,,,arabic,
+bad,NoSuch.ttf,,,,
+x,,5000,,,
+y,,,../escape,,
+,,,,nospec,
+שלום,DejaVuSerif.ttf,,,,
+ok,,,words/hello,,
+"""
+
+
+def _rejected(path: Path) -> list[dict[str, str]]:
+    with open(str(path) + ".rejected.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_csv_good_and_bad_rows(cli, tiny_config_path, tmp_path):
+    requests = tmp_path / "req.csv"
+    requests.write_text(CSV_ROWS, encoding="utf-8")
+    plan = tmp_path / "plan.parquet"
+    code, out, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
+    assert code == 0, err
+    assert "rejected 6 of 8 requests" in out
+    frame = pd.read_parquet(plan)
+    assert len(frame) == 2
+    first = frame.iloc[0]
+    assert (first.text, first.font, first.font_size, first.output_name) == (
+        "Hello world", "DejaVuSans.ttf", 30, "words/hello")
+    assert first.corpus_file == "" and first.corpus_line == -1  # the text came from the request
+    assert frame.iloc[1].spec == "arabic" and frame.iloc[1].corpus_file == "arabic.txt"
+    rejected = _rejected(requests)
+    assert list(rejected[0]) == ["row_number", "error_type", "error_message", "raw_data"]
+    got = [(r["row_number"], r["error_type"]) for r in rejected]
+    assert got == [("3", "unknown_font"), ("4", "out_of_range"), ("5", "invalid_output_name"),
+                   ("6", "unknown_spec"), ("7", "uncovered_text"), ("8", "duplicate_output_name")]
+    assert rejected[0]["raw_data"] == "bad,NoSuch.ttf,,,,"
+    assert "NoSuch.ttf" in rejected[0]["error_message"]
+    assert "'..'" in rejected[2]["error_message"]
+
+
+def test_jsonl_rows_and_bad_json(cli, tiny_config_path, tmp_path):
+    requests = tmp_path / "req.jsonl"
+    requests.write_text(
+        '{"text": "plain words", "blur_radius": 0.5, "spec": "latin", "ink_gray": 12}\n'
+        "{not json\n"
+        '{"txet": "typo"}\n'
+        '{"image_id": 4}\n'
+        '{"rotation_angle": 500}\n', encoding="utf-8")
+    plan = tmp_path / "plan.parquet"
+    code, out, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
+    assert code == 0, err
+    frame = pd.read_parquet(plan)
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row.text == "plain words" and row.blur_radius == pytest.approx(0.5) and row.ink_gray == 12
+    assert abs(int(row.ink_r) - 12) <= int(row.color_tint)  # the tint follows the requested grey
+    types = [(r["row_number"], r["error_type"]) for r in _rejected(requests)]
+    assert types == [("2", "invalid_json"), ("3", "unknown_column"), ("4", "unknown_column"), ("5", "out_of_range")]
+    assert "did you mean 'text'" in _rejected(requests)[1]["error_message"]
+
+
+def test_parquet_requests_and_format_option(cli, tiny_config_path, tmp_path):
+    requests = tmp_path / "req.data"
+    pq.write_table(pa.table({"text": ["first", None], "font_size": [25, 26]}), requests)
+    plan = tmp_path / "plan.parquet"
+    code, _, err = cli("plan", tiny_config_path, "--requests", requests, "--format", "parquet", "-o", plan)
+    assert code == 0, err
+    frame = pd.read_parquet(plan)
+    assert frame.font_size.tolist() == [25, 26] and frame.text[0] == "first"
+    assert not Path(str(requests) + ".rejected.csv").exists()
+    code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
+    assert code == 2 and "--format" in err
+
+
+def test_no_valid_requests_exits_2(cli, tiny_config_path, tmp_path):
+    requests = tmp_path / "req.jsonl"
+    requests.write_text('{"font": "Missing.ttf"}\n', encoding="utf-8")
+    plan = tmp_path / "plan.parquet"
+    code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
+    assert code == 2
+    assert "no valid requests" in err and f"{requests}.rejected.csv" in err
+    assert "Traceback" not in err and not plan.exists()
+
+
+def test_requested_plan_is_deterministic(cli, tiny_config_path, tmp_path):
+    requests = tmp_path / "req.csv"
+    requests.write_text(CSV_ROWS, encoding="utf-8")
+    a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    assert cli("plan", tiny_config_path, "--requests", requests, "-o", a)[0] == 0
+    assert cli("plan", tiny_config_path, "--requests", requests, "-o", b)[0] == 0
+    assert a.read_bytes() == b.read_bytes()
+    meta = pq.read_schema(a).metadata
+    assert json.loads(meta[b"synthocr.rows"]) == 2
+
+
+@pytest.mark.parametrize("name, ok", [
+    ("a/b", True), ("x", True), ("../x", False), ("a/../../x", False), ("/etc/x", False), ("C:/x", False),
+    ("a\\b", False), ("", False), ("a//b", False), ("./a", False), ("_hidden/a", False), ("a/image_00000001", False),
+])
+def test_output_name_rules(name, ok):
+    assert (check_output_name(name) == "") is ok
