@@ -4,33 +4,54 @@ from __future__ import annotations
 
 import io
 import json
-import os
-from dataclasses import replace
-from collections.abc import Iterator
-from pathlib import Path
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Any
 
+import fsspec
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from PIL import Image
 
 from synthocr.errors import UserError
+from synthocr.renderer.storage import (
+    Storage,
+    append_text,
+    makedirs,
+    modified,
+    read_bytes,
+    remove_stale_temps,
+    walk_folders,
+    with_retries,
+    write_atomic,
+)
 from synthocr.schemas.labels import Label
 from synthocr.schemas.plan import PlanError, plan_metadata, validate_plan
+
+log = logging.getLogger(__name__)
 
 CHECKPOINT = ".generation_checkpoint.json"
 STATE_LOG = "_render_state.jsonl"
 FORMATS = {"png": "PNG", "jpg": "JPEG", "webp": "WEBP"}
+# Labels written this long before the last checkpoint are trusted without parsing; newer ones
+# (the chunks in flight when a run stopped, or files touched since) are parsed. Covers coarse
+# timestamps and data not yet flushed when the checkpoint was.
+TRUST_MARGIN_SECONDS = 30.0
 
 
-def open_plan(path: str | Path) -> pq.ParquetFile:
-    """Open a plan file, with a clear error for anything that is not a synthocr plan."""
+def open_plan(path: str) -> pq.ParquetFile:
+    """Open a plan (local path or fsspec URL), with a clear error for anything that is not a synthocr plan."""
     try:
-        pf = pq.ParquetFile(path)
+        if "://" in str(path):
+            fs, inner = fsspec.core.url_to_fs(str(path))
+            pf = with_retries(lambda: pq.ParquetFile(fs.open(inner, "rb")), f"opening plan {path}")
+        else:
+            pf = with_retries(lambda: pq.ParquetFile(path), f"opening plan {path}")
     except FileNotFoundError:
         raise UserError(f"plan {path} does not exist; create it with `synthocr plan CONFIG -o {path}`.") from None
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, ValueError) as exc:
         raise UserError(f"plan {path} is not a readable Parquet file ({exc}); create it with `synthocr plan`.") from None
     schema = pf.schema_arrow
     if not plan_metadata(schema):
@@ -52,7 +73,7 @@ def read_rows(pf: pq.ParquetFile, rows: np.ndarray) -> list[dict[str, Any]]:
     bounds = np.cumsum([0] + [meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
     group_of = np.searchsorted(bounds, rows, side="right") - 1
     groups = sorted(set(group_of.tolist()))
-    table = pf.read_row_groups(groups)
+    table = with_retries(lambda: pf.read_row_groups(groups), "reading plan rows")
     validate_plan(table, where="plan rows")
     start_in_table = dict(zip(groups, np.cumsum([0] + [bounds[g + 1] - bounds[g] for g in groups[:-1]])))
     picked = [start_in_table[g] + r - bounds[g] for r, g in zip(rows.tolist(), group_of.tolist())]
@@ -71,72 +92,113 @@ def encode_image(image: Image.Image, fmt: str, png_compress_level: int = 1) -> b
     return buf.getvalue()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file in the same folder, then rename it into place."""
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+def write_output(store: Storage, output_name: str, image_bytes: bytes, fmt: str, label: Label, run_id: str) -> str:
+    """Image first, label last, each atomic: a label on disk means its image is complete.
+
+    Transient errors are retried (storage.with_retries); others are raised to the caller.
+    """
+    folder, _, stem = output_name.rpartition("/")
+    label = replace(label, image=f"{stem}.{fmt}")
+    label_rel = f"{output_name}.json"
+    with_retries(lambda: makedirs(store, folder), f"creating {store.path(folder)}")
+    with_retries(lambda: write_atomic(store, f"{output_name}.{fmt}", image_bytes, run_id),
+                 f"writing {store.path(f'{output_name}.{fmt}')}")
+    data = label.to_json().encode("utf-8")
+    with_retries(lambda: write_atomic(store, label_rel, data, run_id), f"writing {store.path(label_rel)}")
+    return label_rel
+
+
+def label_parses(data: bytes | None) -> bool:
+    """True when the bytes are a JSON object: what a finished label must at least be."""
+    if not data:
+        return False
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+        return isinstance(json.loads(data), dict)
+    except ValueError:  # UnicodeDecodeError is a ValueError too
+        return False
 
 
-def write_output(out_dir: Path, output_name: str, image_bytes: bytes, fmt: str, label: Label) -> Path:
-    """Image first, label last: a label on disk means its image is complete."""
-    base = out_dir / output_name
-    label = replace(label, image=f"{base.name}.{fmt}")
-    base.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(base.with_name(f"{base.name}.{fmt}"), image_bytes)
-    label_path = base.with_name(f"{base.name}.json")
-    atomic_write(label_path, label.to_json().encode("utf-8"))
-    return label_path
+@dataclass(frozen=True)
+class Scan:
+    """What a listing of the output dir found."""
+
+    done: pa.ChunkedArray  # output names (relative, no extension) with an image and a parsing label
+    verified: int  # labels parsed because they were newer than the trust cut-off
+    broken: list[str]  # labels that exist but do not parse: rendered again
+    temps_removed: int  # temp files of dead processes deleted
 
 
-def iter_labels(out_dir: Path) -> Iterator[str]:
-    """Output names (relative, no extension) that have both a non-empty label and an image."""
+def scan_outputs(store: Storage, clean_temps: bool = False) -> Scan:
+    """Outputs that count as finished: an image, and a label that exists and parses.
+
+    Parsing a million labels takes minutes, so labels older than the last checkpoint (minus
+    TRUST_MARGIN_SECONDS) are trusted: they were written whole by write_atomic before the run that
+    recorded the checkpoint had finished their chunk. Newer labels are parsed, in threads.
+    """
+    checkpoint_time = modified(store, CHECKPOINT)
+    cutoff = None if checkpoint_time is None else checkpoint_time - TRUST_MARGIN_SECONDS
     images = tuple(f".{ext}" for ext in FORMATS)
-    stack = [(out_dir, "")]
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except FileNotFoundError:
-            continue
-        labels, pictures = set(), set()
-        for entry in entries:
-            if entry.name.startswith((".", "_")):
+    chunks: list[pa.Array] = []
+    suspects: list[str] = []
+    removed = 0
+    for folder, entries, temps in walk_folders(store):
+        if clean_temps and temps:
+            removed += remove_stale_temps(store, folder, temps)
+        pictures = {e.rel.rsplit(".", 1)[0] for e in entries if e.rel.endswith(images)}
+        trusted: list[str] = []
+        for e in entries:
+            if not e.rel.endswith(".json") or e.size == 0:
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((Path(entry.path), f"{prefix}{entry.name}/"))
-            elif entry.name.endswith(".json"):
-                if entry.stat().st_size > 0:
-                    labels.add(entry.name[:-5])
-            elif entry.name.endswith(images):
-                pictures.add(entry.name.rsplit(".", 1)[0])
-        for stem in sorted(labels & pictures):
-            yield f"{prefix}{stem}"
+            stem = e.rel[:-5]
+            if stem not in pictures:
+                continue
+            if cutoff is not None and e.mtime is not None and e.mtime < cutoff:
+                trusted.append(stem)
+            else:
+                suspects.append(stem)
+        if trusted:
+            chunks.append(pa.array(trusted, pa.string()))
+    broken: list[str] = []
+    if suspects:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            ok = list(pool.map(lambda s: label_parses(read_bytes(store, f"{s}.json")), suspects))
+        good = [s for s, k in zip(suspects, ok) if k]
+        broken = [s for s, k in zip(suspects, ok) if not k]
+        if good:
+            chunks.append(pa.array(good, pa.string()))
+        for stem in broken[:20]:
+            log.warning("label %s.json does not parse as JSON: its row is rendered again", store.path(stem))
+    done = pa.chunked_array(chunks, pa.string())
+    return Scan(done, len(suspects), broken, removed)
 
 
-def read_checkpoint(out_dir: Path) -> dict[str, Any] | None:
-    path = out_dir / CHECKPOINT
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
+def read_checkpoint(store: Storage) -> dict[str, Any] | None:
+    data = read_bytes(store, CHECKPOINT)
+    if data is None:
         return None
-    except (OSError, ValueError):
-        raise UserError(f"{path} is unreadable or not JSON; move it away to start this output dir afresh.") from None
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise UserError(f"{store.path(CHECKPOINT)} is not JSON; move it away to start this output dir afresh.") from None
 
 
-def write_checkpoint(out_dir: Path, data: dict[str, Any]) -> None:
-    atomic_write(out_dir / CHECKPOINT, json.dumps(data, indent=2, sort_keys=True).encode())
+def write_checkpoint(store: Storage, data: dict[str, Any], run_id: str) -> None:
+    write_atomic(store, CHECKPOINT, json.dumps(data, indent=2, sort_keys=True).encode(), run_id)
 
 
-def append_state(out_dir: Path, records: list[dict[str, Any]]) -> None:
+def append_state(store: Storage, records: list[dict[str, Any]]) -> None:
     """Append per-row outcomes to the run log (JSON lines)."""
-    if not records:
-        return
-    with open(out_dir / STATE_LOG, "a", encoding="utf-8") as fh:
-        for r in records:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    if records:
+        append_text(store, STATE_LOG, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+
+
+def read_state(store: Storage) -> list[dict[str, Any]]:
+    """Every record of the run log; a torn last line (a crash mid-append) is skipped."""
+    data = read_bytes(store, STATE_LOG)
+    records = []
+    for line in (data or b"").decode("utf-8", errors="replace").splitlines():
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            continue
+    return records

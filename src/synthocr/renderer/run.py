@@ -6,32 +6,38 @@ import json
 import logging
 import os
 import time
+import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from joblib import Parallel, delayed
 
 from synthocr.errors import UserError
 from synthocr.renderer.assets import RenderAssets
+from synthocr.renderer.backends import check_backend, parallel_backend
 from synthocr.renderer.bidi import check_layout_support
 from synthocr.renderer.compose import render_row
-from synthocr.renderer.selection import parse_rows, select_where
 from synthocr.renderer.io import (
+    CHECKPOINT,
     FORMATS,
+    STATE_LOG,
     append_state,
     encode_image,
-    iter_labels,
     open_plan,
     read_checkpoint,
     read_columns,
     read_rows,
+    read_state,
+    scan_outputs,
     write_checkpoint,
     write_output,
 )
+from synthocr.renderer.selection import parse_rows, select_where
+from synthocr.renderer.storage import FATAL_ERRNOS, Storage, fatal_write_error, remove_stale_temps, walk_folders
 from synthocr.schemas.plan import META_FINGERPRINT, META_PLAN_FINGERPRINT, META_ROOTS, plan_metadata
 
 log = logging.getLogger(__name__)
@@ -47,10 +53,17 @@ class RenderSummary:
     failed: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     pending: int = 0  # rows a dry run would render
+    temps_removed: int = 0  # temp files of earlier, killed runs deleted before rendering
 
     @property
     def images_per_second(self) -> float:
         return self.rendered / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def success_rate(self) -> float:
+        """Rendered rows as a fraction of the rows attempted in this run (1.0 when none were)."""
+        attempted = self.rendered + len(self.failed)
+        return self.rendered / attempted if attempted else 1.0
 
 
 @lru_cache(maxsize=4)  # keyed by the plan's asset roots: one font/background cache per worker and plan
@@ -58,117 +71,211 @@ def _assets(roots_json: str) -> RenderAssets:
     return RenderAssets(json.loads(roots_json))
 
 
-def render_chunk(plan_path: str, rows: np.ndarray, out_dir: str, fmt: str, roots_json: str) -> dict[str, Any]:
-    """Render plan rows at positions `rows` into `out_dir`; a failing row is reported, not raised."""
+def render_chunk(plan_path: str, rows: np.ndarray, out_url: str, fmt: str, roots_json: str,
+                 png_compress_level: int = 1, run_id: str = "run") -> dict[str, Any]:
+    """Render plan rows at positions `rows` into `out_url`; a failing row is reported, not raised.
+
+    Raises:
+        OutputWriteError: the output dir refuses writes (full, read-only): no later row could succeed.
+    """
     pf = open_plan(plan_path)
     assets = _assets(roots_json)
-    out = Path(out_dir)
+    store = Storage(out_url)
     records: list[dict[str, Any]] = []
     rendered = 0
     for row in read_rows(pf, rows):
         started = time.perf_counter()
         try:
             image, label = render_row(row, assets)
-            write_output(out, row["output_name"], encode_image(image, fmt), fmt, label)
-            rendered += 1
+            data = encode_image(image, fmt, png_compress_level)
         except Exception as exc:  # one bad row must not stop the run; it is recorded with its error
-            records.append({
-                "image_id": int(row["image_id"]),
-                "status": "failed",
-                "error_type": type(exc).__name__,
-                "error_message": str(exc),
-                "processing_time_seconds": round(time.perf_counter() - started, 4),
-            })
+            records.append(_failure(row, exc, started))
+            continue
+        try:
+            write_output(store, row["output_name"], data, fmt, label, run_id)
+            rendered += 1
+        except OSError as exc:
+            if exc.errno in FATAL_ERRNOS:
+                raise fatal_write_error(exc, store, row["output_name"]) from None
+            records.append(_failure(row, exc, started))  # e.g. EIO that outlived its retries
     return {"rendered": rendered, "failed": records}
 
 
+def _failure(row: dict[str, Any], exc: BaseException, started: float) -> dict[str, Any]:
+    return {
+        "image_id": int(row["image_id"]),
+        "status": "failed",
+        "error_type": type(exc).__name__,
+        "error_message": str(exc),
+        "processing_time_seconds": round(time.perf_counter() - started, 4),
+    }
+
+
+def _selected(pf: Any, n_rows: int, rows: str | None, where: str | None) -> np.ndarray:
+    selected = np.ones(n_rows, bool)
+    if rows:
+        keep = np.zeros(n_rows, bool)
+        keep[parse_rows(rows, n_rows)] = True
+        selected &= keep
+    if where:
+        keep = np.zeros(n_rows, bool)
+        keep[select_where(pf.read().to_pandas(), where)] = True
+        selected &= keep
+    return selected
+
+
+def _done_mask(names: pa.ChunkedArray, done: pa.ChunkedArray) -> np.ndarray:
+    """Which plan output names are among the finished ones: the anti-join, in Arrow (fast, compact)."""
+    if len(done) == 0:
+        return np.zeros(len(names), bool)
+    return pc.is_in(names, value_set=done.combine_chunks()).to_numpy(zero_copy_only=False)
+
+
 def pending_rows(
-    plan_path: str | Path,
-    out_dir: str | Path,
+    plan_path: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
     force: bool = False,
     rows: str | None = None,
     where: str | None = None,
+    clean_temps: bool = False,
 ) -> tuple[np.ndarray, int]:
     """Positions of selected plan rows whose outputs are not yet in `out_dir` (the anti-join), and the plan size.
 
     Args:
         force: keep selected rows even if their outputs exist (re-render them).
         rows: "10,20-30" style positions; where: a pandas query over plan columns.
+        clean_temps: also delete temp files left by killed runs while listing.
     """
-    pf = open_plan(plan_path)
-    names = read_columns(pf, ["output_name"]).column("output_name").to_pandas()
-    selected = np.ones(len(names), bool)
-    if rows:
-        keep = np.zeros(len(names), bool)
-        keep[parse_rows(rows, len(names))] = True
-        selected &= keep
-    if where:
-        keep = np.zeros(len(names), bool)
-        keep[select_where(pf.read().to_pandas(), where)] = True
-        selected &= keep
+    pf = open_plan(str(plan_path))
+    names = read_columns(pf, ["output_name"]).column("output_name")
+    selected = _selected(pf, len(names), rows, where)
     if not force:
-        done = pd.Index(list(iter_labels(Path(out_dir))))
-        selected &= ~names.isin(done).to_numpy()
+        scan = scan_outputs(Storage(str(out_dir)), clean_temps=clean_temps)
+        selected &= ~_done_mask(names, scan.done)
     return np.flatnonzero(selected), len(names)
 
 
+def plan_status(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """Per specification: total, done (image + parsing label), missing, and failed (missing rows the run
+    log records as failed). The last entry, spec "all", sums them. Renders and writes nothing."""
+    pf = open_plan(str(plan_path))
+    table = read_columns(pf, ["image_id", "spec", "output_name"])
+    store = Storage(str(out_dir))
+    done = _done_mask(table.column("output_name"), scan_outputs(store).done)
+    failed_ids = {int(r["image_id"]) for r in read_state(store) if r.get("status") == "failed"}
+    ids = table.column("image_id").to_numpy()
+    failed = ~done & np.isin(ids, np.fromiter(failed_ids, np.int64, len(failed_ids)))
+    specs = table.column("spec").to_pandas().astype(str).to_numpy()
+    out = []
+    for spec in [*dict.fromkeys(specs.tolist()), None]:
+        mask = np.ones(len(ids), bool) if spec is None else specs == spec
+        out.append({
+            "spec": "all" if spec is None else spec,
+            "total": int(mask.sum()),
+            "done": int((done & mask).sum()),
+            "missing": int((~done & mask).sum()),
+            "failed": int((failed & mask).sum()),
+        })
+    return out
+
+
 def render_plan(
-    plan_path: str | Path,
-    out_dir: str | Path,
+    plan_path: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
     *,
     workers: int = -1,
     chunk_size: int = 64,
     fmt: str = "png",
+    png_compress_level: int = 1,
     allow_mismatch: bool = False,
     progress: bool = False,
     rows: str | None = None,
     where: str | None = None,
     force: bool = False,
     dry_run: bool = False,
+    backend: str = "local",
+    scheduler: str | None = None,
 ) -> RenderSummary:
     """Render every row of the plan that has no finished output in `out_dir` yet.
 
+    `plan_path` and `out_dir` are local paths or fsspec URLs (file://, memory://, s3://...). With
+    backend "dask" or "local-dask" the chunks run on a Dask cluster; its workers must reach both.
+
     Raises:
-        UserError: unknown format, unreadable plan, or an output dir that belongs to another plan.
+        UserError: bad arguments, unreadable plan, an output dir that belongs to another plan, or an
+            output dir that refuses writes (OutputWriteError).
+        KeyboardInterrupt: after deleting this run's temp files; finished outputs are kept.
     """
     if fmt not in FORMATS:
         raise UserError(f"--format {fmt!r} is not supported; use one of {', '.join(FORMATS)}.")
     if chunk_size < 1:
         raise UserError(f"--chunk-size must be at least 1, got {chunk_size}.")
+    if not 0 <= png_compress_level <= 9:
+        raise UserError(f"--png-compress-level must be 0 (none, fastest) to 9 (smallest), got {png_compress_level}.")
+    check_backend(backend, scheduler)
     check_layout_support()
-    plan_path, out = str(plan_path), Path(out_dir)
+    plan_path, out_url = str(plan_path), str(out_dir)
+    store = Storage(out_url)
     meta = plan_metadata(open_plan(plan_path).schema_arrow)
     started = time.perf_counter()
-    todo, total = pending_rows(plan_path, out, force=force, rows=rows, where=where)
+    todo, total = pending_rows(plan_path, out_url, force=force, rows=rows, where=where, clean_temps=not dry_run)
     summary = RenderSummary(total=total, skipped=total - len(todo))
     if dry_run:  # nothing is written, not even the output dir
         summary.pending = len(todo)
         return summary
-    out.mkdir(parents=True, exist_ok=True)
-    if not os.access(out, os.W_OK):
-        raise UserError(f"output dir {out} is not writable; choose another with -o.")
-    _claim_output_dir(out, plan_path, meta, allow_mismatch)
+    run_id = uuid.uuid4().hex[:8]
+    _prepare_output_dir(store)
+    _claim_output_dir(store, plan_path, meta, allow_mismatch)
     chunks = [todo[i : i + chunk_size] for i in range(0, len(todo), chunk_size)]
-    log.info("%d of %d rows to render in %d chunks", len(todo), total, len(chunks))
+    log.info("%d of %d rows to render in %d chunks (run %s)", len(todo), total, len(chunks), run_id)
     if chunks:
         bar = _progress(len(todo), progress)
-        results = Parallel(n_jobs=workers, return_as="generator_unordered")(
-            delayed(render_chunk)(plan_path, c, str(out), fmt, meta[META_ROOTS]) for c in chunks
-        )
-        for result in results:
-            summary.rendered += result["rendered"]
-            summary.failed.extend(result["failed"])
-            append_state(out, result["failed"])
-            for record in result["failed"]:
-                log.error("row %d failed: %s: %s", record["image_id"], record["error_type"], record["error_message"])
-            _update_checkpoint(out, plan_path, meta, summary)
+        try:
+            with parallel_backend(backend, scheduler, workers) as n_jobs:
+                results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+                    delayed(render_chunk)(plan_path, c, out_url, fmt, meta[META_ROOTS], png_compress_level, run_id)
+                    for c in chunks
+                )
+                for result in results:
+                    _record(store, summary, result)
+                    _update_checkpoint(store, plan_path, meta, summary, run_id)
+                    if bar is not None:
+                        bar.update(result["rendered"] + len(result["failed"]))
+        except KeyboardInterrupt:
+            removed = _remove_run_temps(store, run_id)
+            log.warning("interrupted: %d rendered in this run, %d temp files of unfinished outputs deleted",
+                        summary.rendered, removed)
+            raise
+        finally:
             if bar is not None:
-                bar.update(result["rendered"] + len(result["failed"]))
-        if bar is not None:
-            bar.close()
+                bar.close()
     summary.seconds = time.perf_counter() - started
-    _update_checkpoint(out, plan_path, meta, summary)
+    _update_checkpoint(store, plan_path, meta, summary, run_id)
     return summary
+
+
+def _record(store: Storage, summary: RenderSummary, result: dict[str, Any]) -> None:
+    summary.rendered += result["rendered"]
+    summary.failed.extend(result["failed"])
+    append_state(store, result["failed"])
+    for record in result["failed"]:
+        log.error("row %d failed: %s: %s", record["image_id"], record["error_type"], record["error_message"])
+
+
+def _prepare_output_dir(store: Storage) -> None:
+    try:
+        store.fs.makedirs(store.root, exist_ok=True)
+    except OSError as exc:
+        raise fatal_write_error(exc, store, "") from None
+    if store.local and not os.access(store.root, os.W_OK):
+        raise UserError(f"output dir {store.url} is not writable; choose another with -o or fix its permissions.")
+
+
+def _remove_run_temps(store: Storage, run_id: str) -> int:
+    """Temp files of this run's unfinished writes (workers stopped mid-write leave them)."""
+    if not store.local:
+        return 0
+    return sum(remove_stale_temps(store, folder, temps, run_id) for folder, _, temps in walk_folders(store) if temps)
 
 
 def _progress(total: int, enabled: bool):
@@ -179,13 +286,13 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="img", smoothing=0.1)
 
 
-def _claim_output_dir(out: Path, plan_path: str, meta: dict[str, str], allow_mismatch: bool) -> None:
+def _claim_output_dir(store: Storage, plan_path: str, meta: dict[str, str], allow_mismatch: bool) -> None:
     """Refuse to mix two plans' outputs in one dir, unless asked to."""
-    checkpoint = read_checkpoint(out)
+    checkpoint = read_checkpoint(store)
     if checkpoint is None or checkpoint.get("plan_fingerprint") == meta[META_PLAN_FINGERPRINT]:
         return
     message = (
-        f"output dir {out} holds outputs of another plan (fingerprint {checkpoint.get('plan_fingerprint')}, "
+        f"output dir {store.url} holds outputs of another plan (fingerprint {checkpoint.get('plan_fingerprint')}, "
         f"from {checkpoint.get('plan_path')}), not of {plan_path} ({meta[META_PLAN_FINGERPRINT]})."
     )
     if not allow_mismatch:
@@ -193,13 +300,25 @@ def _claim_output_dir(out: Path, plan_path: str, meta: dict[str, str], allow_mis
     log.warning("%s Rendering anyway (--allow-mismatch).", message)
 
 
-def _update_checkpoint(out: Path, plan_path: str, meta: dict[str, str], summary: RenderSummary) -> None:
-    write_checkpoint(out, {
+def _update_checkpoint(store: Storage, plan_path: str, meta: dict[str, str], summary: RenderSummary,
+                       run_id: str) -> None:
+    try:
+        _write_checkpoint(store, plan_path, meta, summary, run_id)
+    except OSError as exc:
+        if exc.errno in FATAL_ERRNOS:
+            raise fatal_write_error(exc, store, CHECKPOINT) from None
+        raise
+
+
+def _write_checkpoint(store: Storage, plan_path: str, meta: dict[str, str], summary: RenderSummary,
+                      run_id: str) -> None:
+    write_checkpoint(store, {
         "plan_path": plan_path,
         "plan_fingerprint": meta[META_PLAN_FINGERPRINT],
         "config_fingerprint": meta[META_FINGERPRINT],
         "total": summary.total,
         "done": summary.skipped + summary.rendered,
         "failed": len(summary.failed),
+        "state_log": STATE_LOG,
         "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    })
+    }, run_id)

@@ -1,0 +1,280 @@
+"""Where outputs live: a local folder or an fsspec URL, with atomic writes, retries and stale temp cleanup."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any, TypeVar
+
+import fsspec
+from fsspec.implementations.local import LocalFileSystem
+
+from synthocr.errors import UserError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+TEMP_PREFIX = ".tmp-"
+# Errors worth another try: the device or the remote store may answer next time.
+TRANSIENT_ERRNOS = frozenset({errno.EIO, errno.EAGAIN, errno.EINTR, errno.ETIMEDOUT, errno.EBUSY,
+                              errno.ECONNRESET, errno.ECONNABORTED})
+# Errors that no later row can escape: the whole run stops with a clear message.
+FATAL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+RETRIES = 3
+BACKOFF_SECONDS = 0.2  # first wait; doubled on each retry (0.2, 0.4, 0.8 s)
+STALE_FOREIGN_SECONDS = 3600.0  # a temp file of another machine older than this is abandoned
+HOST = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]
+
+
+class OutputWriteError(UserError):
+    """The output dir refused a write that no retry will fix (disk full, read-only, permissions)."""
+
+
+@dataclass(frozen=True)
+class Storage:
+    """A folder given as a local path or an fsspec URL (file://, memory://, s3://, ...)."""
+
+    url: str
+
+    @cached_property
+    def _resolved(self) -> tuple[Any, str]:
+        fs, root = fsspec.core.url_to_fs(self.url)
+        return fs, root.rstrip("/") or "/"
+
+    @property
+    def fs(self) -> Any:
+        return self._resolved[0]
+
+    @property
+    def root(self) -> str:
+        return self._resolved[1]
+
+    @property
+    def local(self) -> bool:
+        """True when plain os calls work (atomic rename, append, scandir)."""
+        return isinstance(self.fs, LocalFileSystem)
+
+    def path(self, rel: str) -> str:
+        return f"{self.root}/{rel}" if rel else self.root
+
+    def __getstate__(self) -> dict[str, Any]:  # ship only the URL to workers; they resolve it themselves
+        return {"url": self.url}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        object.__setattr__(self, "url", state["url"])
+
+
+def is_transient(exc: BaseException) -> bool:
+    """An I/O error that may go away on its own: EIO, EAGAIN, timeouts, dropped connections."""
+    if isinstance(exc, (TimeoutError, ConnectionError)):
+        return True
+    return isinstance(exc, OSError) and exc.errno in TRANSIENT_ERRNOS
+
+
+def with_retries(fn: Callable[[], T], what: str, retries: int = RETRIES, backoff: float = BACKOFF_SECONDS) -> T:
+    """fn(), tried again up to `retries` times after transient I/O errors, waiting backoff * 2**k seconds.
+
+    Every retry is logged at WARNING; the last error is raised as it is.
+    """
+    for attempt in range(retries + 1):
+        try:
+            return fn()
+        except OSError as exc:
+            if attempt == retries or not is_transient(exc):
+                raise
+            wait = backoff * 2**attempt
+            log.warning("%s: %s: %s; retry %d of %d in %.1f s", what, type(exc).__name__, exc, attempt + 1,
+                        retries, wait)
+            time.sleep(wait)
+    raise AssertionError("unreachable")
+
+
+def temp_name(name: str, run_id: str) -> str:
+    """A temporary file name unique to this machine, process, run and call (ignored by the resume scan)."""
+    return f"{TEMP_PREFIX}{HOST}-{os.getpid()}-{run_id}-{uuid.uuid4().hex[:6]}-{name}"
+
+
+def write_atomic(store: Storage, rel: str, data: bytes, run_id: str) -> None:
+    """Make `rel` appear whole or not at all.
+
+    Local: temporary file in the same folder, then os.replace (atomic on POSIX).
+    Other filesystems: one whole-object put (atomic on object stores such as S3 and on memory://).
+    """
+    path = store.path(rel)
+    if not store.local:
+        store.fs.pipe_file(path, data)
+        return
+    folder, _, name = path.rpartition("/")
+    tmp = f"{folder}/{temp_name(name, run_id)}"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+
+
+def makedirs(store: Storage, rel: str) -> None:
+    if store.local:
+        os.makedirs(store.path(rel), exist_ok=True)
+    else:
+        store.fs.makedirs(store.path(rel), exist_ok=True)
+
+
+def read_bytes(store: Storage, rel: str) -> bytes | None:
+    """The file's bytes, or None if it does not exist."""
+    try:
+        if store.local:
+            with open(store.path(rel), "rb") as fh:
+                return fh.read()
+        return store.fs.cat_file(store.path(rel))
+    except FileNotFoundError:
+        return None
+
+
+def append_text(store: Storage, rel: str, text: str) -> None:
+    """Append to a log file (read and rewrite where the filesystem cannot append, e.g. S3)."""
+    if store.local:
+        with open(store.path(rel), "a", encoding="utf-8") as fh:
+            fh.write(text)
+        return
+    old = read_bytes(store, rel) or b""
+    store.fs.pipe_file(store.path(rel), old + text.encode("utf-8"))
+
+
+def modified(store: Storage, rel: str) -> float | None:
+    """Modification time (seconds since the epoch) as the filesystem reports it, or None."""
+    try:
+        if store.local:
+            return os.stat(store.path(rel)).st_mtime
+        return info_mtime(store.fs.info(store.path(rel)))
+    except FileNotFoundError:
+        return None
+
+
+def info_mtime(info: dict[str, Any]) -> float | None:
+    """mtime from an fsspec info dict, whichever key the filesystem uses."""
+    for key in ("mtime", "LastModified", "last_modified", "created"):
+        value = info.get(key)
+        if isinstance(value, datetime):
+            return value.timestamp()
+        if isinstance(value, (int, float)):
+            return float(value)
+    return None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file under the store: path relative to the root, size in bytes, mtime (None if unknown)."""
+
+    rel: str
+    size: int
+    mtime: float | None
+
+
+def walk_folders(store: Storage) -> Iterator[tuple[str, list[Entry], list[str]]]:
+    """(folder relative to root, its output files, its temp file names), skipping names starting . or _.
+
+    Labels get size and mtime; other files only their names (size -1), which keeps a local scan of a
+    million outputs to one stat per label.
+    """
+    if store.local:
+        yield from _walk_local(store.root)
+        return
+    try:
+        found = store.fs.find(store.root, detail=True)
+    except FileNotFoundError:
+        return
+    by_folder: dict[str, list[Entry]] = {}
+    prefix = store.root.rstrip("/") + "/"
+    for path, info in found.items():
+        rel = path[len(prefix):] if path.startswith(prefix) else path.lstrip("/")
+        if info.get("type") == "directory" or any(p.startswith((".", "_")) for p in rel.split("/")):
+            continue
+        folder = rel.rpartition("/")[0]
+        by_folder.setdefault(folder, []).append(Entry(rel, int(info.get("size") or 0), info_mtime(info)))
+    for folder, entries in by_folder.items():
+        yield folder, entries, []
+
+
+def _walk_local(root: str) -> Iterator[tuple[str, list[Entry], list[str]]]:
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            scanned = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        entries: list[Entry] = []
+        temps: list[str] = []
+        for entry in scanned:
+            name = entry.name
+            if name.startswith(TEMP_PREFIX):
+                temps.append(name)
+            elif name.startswith((".", "_")):
+                continue
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, f"{prefix}{name}/"))
+            elif name.endswith(".json"):
+                st = entry.stat()
+                entries.append(Entry(f"{prefix}{name}", st.st_size, st.st_mtime))
+            else:
+                entries.append(Entry(f"{prefix}{name}", -1, None))
+        yield prefix.rstrip("/"), entries, temps
+
+
+def remove_stale_temps(store: Storage, folder: str, temps: list[str], run_id: str | None = None) -> int:
+    """Delete temp files left by dead processes (or by run `run_id`); returns how many went.
+
+    A temp of a live process on this machine is kept: another render may be writing it right now.
+    """
+    removed = 0
+    for name in temps:
+        parts = name[len(TEMP_PREFIX):].split("-", 4)
+        if len(parts) < 5:
+            continue
+        host, pid, run = parts[0], parts[1], parts[2]
+        path = store.path(f"{folder}/{name}" if folder else name)
+        if run_id is not None:
+            stale = run == run_id
+        elif host == HOST:
+            stale = pid.isdigit() and not _alive(int(pid))
+        else:
+            mtime = modified(store, f"{folder}/{name}" if folder else name)
+            stale = mtime is not None and time.time() - mtime > STALE_FOREIGN_SECONDS
+        if stale:
+            try:
+                os.unlink(path)
+                removed += 1
+            except FileNotFoundError:
+                pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def fatal_write_error(exc: OSError, store: Storage, rel: str) -> OutputWriteError:
+    """The message for a write that stops the run: what failed, where, and how to go on."""
+    return OutputWriteError(
+        f"cannot write {store.path(rel)}: {exc.strerror or exc} (errno {exc.errno}). The output dir "
+        f"{store.url} is full, read-only or not writable; free space or fix its permissions, then run the "
+        "same command again: finished outputs are kept and nothing half-written counts as done."
+    )

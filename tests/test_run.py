@@ -1,0 +1,180 @@
+"""Rendering at scale through the CLI: status, the resume rule, retries, write failures, PNG level."""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from synthocr.renderer import storage
+from synthocr.renderer.io import TRUST_MARGIN_SECONDS
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    """Every image and label under `out`, by relative path (run bookkeeping left out)."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and not p.name.startswith((".", "_"))}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """A 24-row plan and a clean single-process render of it (the reference bytes)."""
+    from synthocr.cli import main
+    from conftest import TINY
+    import yaml
+
+    root = tmp_path_factory.mktemp("ref")
+    cfg, plan, out = root / "c.yaml", root / "p.parquet", root / "out"
+    cfg.write_text(yaml.safe_dump(TINY))
+    assert main(["plan", str(cfg), "-o", str(plan)]) == 0
+    assert main(["render", str(plan), "-o", str(out), "--workers", "1", "--quiet"]) == 0
+    return plan, outputs(out)
+
+
+def status_rows(text: str) -> dict[str, list[int]]:
+    lines = text.strip().splitlines()
+    assert lines[0].split() == ["spec", "total", "done", "missing", "failed"]
+    return {parts[0]: [int(v) for v in parts[1:]] for parts in (line.split() for line in lines[1:])}
+
+
+def test_status_counts_per_spec_without_rendering(cli, rendered, tmp_path):
+    plan, _ = rendered
+    out = tmp_path / "out"
+    code, text, _ = cli("status", plan, out)
+    assert code == 0 and status_rows(text)["all"] == [24, 0, 24, 0] and not out.exists()
+    assert cli("render", plan, "-o", out, "--rows", "0-9", "--workers", "1", "--quiet")[0] == 0
+    (out / "_render_state.jsonl").write_text(json.dumps({"image_id": 12, "status": "failed"}) + "\n"
+                                            + json.dumps({"image_id": 3, "status": "failed"}) + "\n")
+    code, text, _ = cli("status", plan, out)
+    rows = status_rows(text)
+    specs = pq.read_table(plan).to_pandas().spec.astype(str)
+    assert rows["all"] == [24, 10, 14, 1]  # row 3 failed once but is done now
+    for spec, (total, done, missing, failed) in rows.items():
+        if spec != "all":
+            assert total == (specs == spec).sum() and done == (specs[:10] == spec).sum()
+            assert missing == total - done and failed == int(specs[12] == spec)
+    assert not list(out.rglob("image_00000010.*"))
+
+
+def test_a_label_that_does_not_parse_is_rendered_again(cli, rendered, tmp_path):
+    plan, reference = rendered
+    out = tmp_path / "out"
+    assert cli("render", plan, "-o", out, "--workers", "1", "--quiet")[0] == 0
+    labels = sorted(out.rglob("image_*.json"))
+    labels[0].write_bytes(labels[0].read_bytes()[:50])  # torn
+    labels[1].write_bytes(b"\x00" * 10)  # garbage
+    code, text, _ = cli("status", plan, out)
+    assert status_rows(text)["all"][1:3] == [22, 2]
+    code, text, _ = cli("render", plan, "-o", out, "--workers", "1", "--quiet")
+    assert code == 0 and "rendered 2, skipped 22" in text
+    assert outputs(out) == reference
+
+
+def test_old_labels_are_trusted_new_ones_parsed(cli, rendered, tmp_path, monkeypatch):
+    """Labels older than the checkpoint are not read (fast resume); newer ones are."""
+    plan, _ = rendered
+    out = tmp_path / "out"
+    assert cli("render", plan, "-o", out, "--workers", "1", "--quiet")[0] == 0
+    labels = sorted(out.rglob("image_*.json"))
+    old = time.time() - 10 * TRUST_MARGIN_SECONDS
+    for p in labels:
+        os.utime(p, (old, old))
+    os.utime(labels[5], None)  # touched after the checkpoint: parsed
+    read: list[str] = []
+    real = storage.read_bytes
+    monkeypatch.setattr("synthocr.renderer.io.read_bytes", lambda st, rel: read.append(rel) or real(st, rel))
+    code, text, _ = cli("render", plan, "-o", out, "--workers", "1", "--quiet")
+    assert code == 0 and "rendered 0, skipped 24" in text
+    assert [r for r in read if r.endswith(".json") and not r.startswith(".")] == [
+        labels[5].relative_to(out).as_posix()]
+
+
+def _flaky_write(monkeypatch, failures: dict[str, int], err: int):
+    """Make write_atomic fail `failures[name]` times with `err` for labels/images named in it."""
+    real = storage.write_atomic
+
+    def write(store, rel, data, run_id):
+        name = rel.rsplit("/", 1)[-1]
+        if failures.get(name, 0) > 0:
+            failures[name] -= 1
+            raise OSError(err, os.strerror(err), store.path(rel))
+        return real(store, rel, data, run_id)
+
+    monkeypatch.setattr("synthocr.renderer.io.write_atomic", write)
+    monkeypatch.setattr(storage, "BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr("synthocr.renderer.storage.with_retries.__defaults__", (3, 0.01))
+
+
+def test_transient_errors_are_retried_and_logged(cli, rendered, tmp_path, monkeypatch, caplog):
+    plan, reference = rendered
+    out = tmp_path / "out"
+    failures = {"image_00000004.png": 2, "image_00000007.json": 3, "image_00000009.json": 4}
+    _flaky_write(monkeypatch, failures, errno.EIO)
+    with caplog.at_level(logging.WARNING, logger="synthocr"):
+        code, text, err = cli("render", plan, "-o", out, "--workers", "1", "--quiet")
+    assert code == 1 and "rendered 23," in text and "failed 1;" in text and "failed rows: 9 " in err
+    retries = [r.getMessage() for r in caplog.records if "retry" in r.getMessage()]
+    assert len(retries) == 2 + 3 + 3 and all("Input/output error" in m for m in retries)
+    log = [json.loads(line) for line in (out / "_render_state.jsonl").read_text().splitlines()]
+    assert [(r["image_id"], r["error_type"]) for r in log] == [(9, "OSError")]
+    assert cli("render", plan, "-o", out, "--workers", "1", "--quiet")[0] == 0
+    assert outputs(out) == reference
+
+
+@pytest.mark.parametrize("err", [errno.ENOSPC, errno.EACCES])
+def test_disk_full_or_not_writable_stops_with_a_clear_error(cli, rendered, tmp_path, monkeypatch, err):
+    """A half-written file never counts as done; the run stops (exit 2) and resumes later."""
+    plan, reference = rendered
+    out = tmp_path / "out"
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def replace(src, dst):  # the 7th write fills the disk: its temp file is half written, then refused
+        calls["n"] += 1
+        if calls["n"] == 7:
+            with open(src, "r+b") as fh:
+                fh.truncate(10)
+            raise OSError(err, os.strerror(err), str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr("synthocr.renderer.storage.os.replace", replace)
+    code, _, stderr = cli("render", plan, "-o", out, "--workers", "1", "--quiet")
+    assert code == 2 and "Traceback" not in stderr
+    assert os.strerror(err) in stderr and "run the same command again" in stderr
+    assert not list(out.rglob(".tmp-*"))
+    monkeypatch.undo()
+    code, text, _ = cli("status", plan, out)
+    assert status_rows(text)["all"][1] == 3  # rows 0-2 (6 writes); row 3's image refused, no label
+    assert cli("render", plan, "-o", out, "--workers", "1", "--quiet")[0] == 0
+    assert outputs(out) == reference
+
+
+def test_png_compress_level_changes_size_not_pixels(cli, rendered, tmp_path):
+    from PIL import Image
+    import numpy as np
+
+    plan, reference = rendered
+    out = tmp_path / "out"
+    code, text, _ = cli("render", plan, "-o", out, "--workers", "1", "--quiet", "--png-compress-level", "9",
+                        "--rows", "0-3")
+    assert code == 0
+    for p in sorted(out.rglob("*.png")):
+        ref = reference[p.relative_to(out).as_posix()]
+        assert len(p.read_bytes()) < len(ref)
+        import io
+
+        assert np.array_equal(np.asarray(Image.open(p)), np.asarray(Image.open(io.BytesIO(ref))))
+    assert cli("render", plan, "-o", out, "--png-compress-level", "10")[0] == 2
+
+
+def test_summary_line(cli, rendered, tmp_path):
+    plan, _ = rendered
+    code, text, _ = cli("render", plan, "-o", tmp_path / "out", "--workers", "1", "--quiet", "--rows", "0-1")
+    assert code == 0
+    assert "rendered 2, skipped 22" in text and "failed 0; success rate 100.0%;" in text and "images/s" in text
