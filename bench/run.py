@@ -40,6 +40,9 @@ TARGET_RATIO_EFFECTS_ON = 0.5
 TARGET_RATIO_EFFECTS_OFF = 0.8
 TARGET_SPEEDUP_2 = 1.8
 TARGET_RESUME_SECONDS = 5.0
+TARGET_RSS_MIB = 300
+VERIFY_ROWS = 10_000
+MEMORY_ROWS = 512
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,7 @@ def bench_scaling(tmp: Path, rows: int) -> list[Result]:
 # --- 4. resume -----------------------------------------------------------------
 
 
-PLACEHOLDERS = ((".png", b"\x89PNG\r\n\x1a\n"), (".json", b"{}"))  # image first, label last, as io.py writes
+PLACEHOLDERS = ((".png", b"\x89PNG\r\n\x1a\n"), (".json", b"{}"))  # image first, label last; the label parses
 MAX_LINKS = 50_000  # below ext4's 65,000 hard links per inode
 
 
@@ -269,9 +272,14 @@ def make_outputs(out: Path, names: Sequence[str]) -> None:
 
 
 def bench_resume(tmp: Path, plan: Path) -> list[Result]:
-    """pending_rows against an empty output dir and against one where every label exists."""
+    """pending_rows against an empty output dir and against one where every output exists.
+
+    Finished outputs older than the dir's checkpoint are trusted (labels written by the atomic writer),
+    newer ones are parsed: both paths are timed, the second on VERIFY_ROWS labels.
+    """
     import pyarrow.parquet as pq
 
+    from synthocr.renderer.io import CHECKPOINT, TRUST_MARGIN_SECONDS
     from synthocr.renderer.run import pending_rows
 
     names = pq.read_table(plan, columns=["output_name"]).column("output_name").to_pylist()
@@ -291,8 +299,14 @@ def bench_resume(tmp: Path, plan: Path) -> list[Result]:
     started = time.perf_counter()
     make_outputs(full, names)
     t_make = time.perf_counter() - started
+    verify = names[:VERIFY_ROWS]
     del names
-    progress(f"pending_rows, {n:,} rows, every label present")
+    # The checkpoint a finished run leaves; the placeholders are older than it by the trust margin.
+    past = time.time() - 2 * TRUST_MARGIN_SECONDS
+    for p in full.rglob(".placeholder-*"):
+        os.utime(p, (past, past))
+    (full / CHECKPOINT).write_text("{}")
+    progress(f"pending_rows, {n:,} rows, every output present (trusted: older than the checkpoint)")
     found.clear()
     t_full, all_full = best_of(lambda: found.append(len(pending_rows(plan, full)[0])))
     if set(found) != {0}:
@@ -300,6 +314,14 @@ def bench_resume(tmp: Path, plan: Path) -> list[Result]:
                            "present: the resume rule in renderer/io.py changed; update make_outputs.")
     progress(f"removing {n:,} placeholder outputs")
     shutil.rmtree(full)
+
+    fresh = tmp / "resume_verify"
+    fresh.mkdir()
+    make_outputs(fresh, verify)  # no checkpoint: every label is parsed
+    progress(f"pending_rows, {n:,} rows, {len(verify):,} outputs present, every label parsed")
+    t_verify, _ = best_of(lambda: pending_rows(plan, fresh))
+    shutil.rmtree(fresh)
+    per_label = max(t_verify - t_empty, 0.0) / len(verify)
     target = f"< {TARGET_RESUME_SECONDS:g} s"
     return [
         Result(f"{label}: empty output dir", f"{t_empty:.2f} s", target, t_empty < TARGET_RESUME_SECONDS),
@@ -308,8 +330,69 @@ def bench_resume(tmp: Path, plan: Path) -> list[Result]:
             f"{t_full:.2f} s (first call {all_full[0]:.2f} s; dentry cache warm)",
             target, t_full < TARGET_RESUME_SECONDS,
         ),
+        Result(
+            f"{label}: {_count(len(verify))} labels newer than the checkpoint (parsed)",
+            f"{t_verify:.2f} s (≈ {per_label * 1e6:,.0f} µs per parsed label; all {_count(n)} parsed ≈ "
+            f"{per_label * n:,.0f} s, hence the trust rule)",
+        ),
         Result(f"setup: link {_count(n)} image + label placeholder pairs", f"{t_make:.1f} s"),
     ]
+
+
+# --- 5. memory -----------------------------------------------------------------
+
+
+RSS_CHILD = """
+import sys, threading, time, psutil
+from synthocr.cli import main
+peak = {}
+def sample():
+    me = psutil.Process()
+    while True:
+        for p in [me, *me.children(recursive=True)]:
+            try:
+                peak[p.pid] = max(peak.get(p.pid, 0), p.memory_info().rss)
+            except psutil.Error:
+                pass
+        time.sleep(0.05)
+threading.Thread(target=sample, daemon=True).start()
+code = main(sys.argv[1:])
+time.sleep(0.1)
+import json, os
+me = os.getpid()
+print(json.dumps({"code": code, "parent": peak.pop(me, 0) / 2**20, "workers": [v / 2**20 for v in peak.values()]}))
+"""
+
+
+def bench_memory(tmp: Path, plans: Sequence[Path]) -> list[Result]:
+    """Peak RSS of the render parent and of each worker (sampled every 50 ms), for plans of growing size.
+
+    Each run renders the same MEMORY_ROWS rows (--rows) with 2 workers into a fresh dir: what grows with
+    the plan is the resume scan, the plan column reads and the per-chunk row group reads.
+    """
+    results: list[Result] = []
+    for plan in plans:
+        import pyarrow.parquet as pq
+
+        n = pq.ParquetFile(plan).metadata.num_rows
+        out = tmp / f"memory_{n}"
+        progress(f"peak RSS, render {MEMORY_ROWS} rows of a {n:,}-row plan, 2 workers")
+        proc = subprocess.run(
+            [sys.executable, "-c", RSS_CHILD, "render", str(plan), "-o", str(out), "--workers", "2", "--quiet",
+             "--rows", f"0-{MEMORY_ROWS - 1}"],
+            cwd=REPO, capture_output=True, text=True, check=False,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"render for the memory benchmark failed:\n{proc.stderr}")
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        shutil.rmtree(out, ignore_errors=True)
+        worst = max([r["parent"], *r["workers"]])
+        results.append(Result(
+            f"render peak RSS, {_count(n)}-row plan ({MEMORY_ROWS} rows, 2 workers)",
+            f"parent {r['parent']:,.0f} MiB; workers {', '.join(f'{w:,.0f}' for w in sorted(r['workers']))} MiB",
+            f"< {TARGET_RSS_MIB} MiB each", worst < TARGET_RSS_MIB,
+        ))
+    return results
 
 
 # --- report --------------------------------------------------------------------
@@ -365,7 +448,10 @@ NOTES = [
     "  checkpoints), fresh output dir per run, runs interleaved 1/2/1/2/1/2, best of 3.",
     "- Planning: one subprocess per size; peak RSS is ru_maxrss of that process.",
     "- pending_rows: best of 3. The finished outputs are hard links to one tiny image and label per",
-    "  folder (the scan reads names and label sizes only); the directory cache is warm.",
+    "  folder, older than the dir's checkpoint, so the scan trusts them (names, label sizes and mtimes);",
+    "  the directory cache is warm. Labels newer than the checkpoint are parsed (timed separately).",
+    "- Peak RSS: `synthocr render --rows 0-511 --workers 2` in a subprocess that samples its own RSS and",
+    "  its children's every 50 ms (psutil); the same rows from each plan size.",
 ]
 
 
@@ -385,6 +471,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         results += bench_render(RENDER_ROWS)
         results += bench_scaling(tmp, SCALING_ROWS)
         results += bench_resume(tmp, big_plan)
+        results += bench_memory(tmp, sorted((p for p in tmp.glob("plan_*.parquet") if "scaling" not in p.name),
+                                              key=lambda p: p.stat().st_size))
 
     total = time.perf_counter() - started
     lines = ["# synthocr benchmark", "", *environment(args.quick), f"- total bench time: {total:.0f} s", "",

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 CHECKPOINT = ".generation_checkpoint.json"
 STATE_LOG = "_render_state.jsonl"
 FORMATS = {"png": "PNG", "jpg": "JPEG", "webp": "WEBP"}
+IMAGE_EXTS = tuple(f".{ext}" for ext in FORMATS)
 # Labels written this long before the last checkpoint are trusted without parsing; newer ones
 # (the chunks in flight when a run stopped, or files touched since) are parsed. Covers coarse
 # timestamps and data not yet flushed when the checkpoint was.
@@ -137,22 +138,17 @@ def scan_outputs(store: Storage, clean_temps: bool = False) -> Scan:
     """
     checkpoint_time = modified(store, CHECKPOINT)
     cutoff = None if checkpoint_time is None else checkpoint_time - TRUST_MARGIN_SECONDS
-    images = tuple(f".{ext}" for ext in FORMATS)
     chunks: list[pa.Array] = []
     suspects: list[str] = []
     removed = 0
-    for folder, entries, temps in walk_folders(store):
-        if clean_temps and temps:
-            removed += remove_stale_temps(store, folder, temps)
-        pictures = {e.rel.rsplit(".", 1)[0] for e in entries if e.rel.endswith(images)}
+    for folder in walk_folders(store, IMAGE_EXTS):
+        if clean_temps and folder.temps:
+            removed += remove_stale_temps(store, folder.rel, folder.temps)
         trusted: list[str] = []
-        for e in entries:
-            if not e.rel.endswith(".json") or e.size == 0:
+        for stem, size, mtime in folder.labels:
+            if size == 0 or stem not in folder.images:
                 continue
-            stem = e.rel[:-5]
-            if stem not in pictures:
-                continue
-            if cutoff is not None and e.mtime is not None and e.mtime < cutoff:
+            if cutoff is not None and mtime is not None and mtime < cutoff:
                 trusted.append(stem)
             else:
                 suspects.append(stem)

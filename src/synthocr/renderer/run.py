@@ -24,6 +24,7 @@ from synthocr.renderer.compose import render_row
 from synthocr.renderer.io import (
     CHECKPOINT,
     FORMATS,
+    IMAGE_EXTS,
     STATE_LOG,
     append_state,
     encode_image,
@@ -275,7 +276,7 @@ def _remove_run_temps(store: Storage, run_id: str) -> int:
     """Temp files of this run's unfinished writes (workers stopped mid-write leave them)."""
     if not store.local:
         return 0
-    return sum(remove_stale_temps(store, folder, temps, run_id) for folder, _, temps in walk_folders(store) if temps)
+    return sum(remove_stale_temps(store, f.rel, f.temps, run_id) for f in walk_folders(store, IMAGE_EXTS) if f.temps)
 
 
 def _progress(total: int, enabled: bool):

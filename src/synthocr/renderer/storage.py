@@ -173,64 +173,69 @@ def info_mtime(info: dict[str, Any]) -> float | None:
     return None
 
 
+Label = tuple[str, int, "float | None"]  # stem relative to the root (no .json), size in bytes, mtime
+
+
 @dataclass(frozen=True)
-class Entry:
-    """One file under the store: path relative to the root, size in bytes, mtime (None if unknown)."""
+class Folder:
+    """One folder of the store as the resume scan needs it."""
 
-    rel: str
-    size: int
-    mtime: float | None
+    rel: str  # relative to the root, "" for the root
+    labels: list[Label]  # every *.json file
+    images: set[str]  # stems (relative to the root) of files with an image extension
+    temps: list[str]  # names of temporary files (TEMP_PREFIX)
 
 
-def walk_folders(store: Storage) -> Iterator[tuple[str, list[Entry], list[str]]]:
-    """(folder relative to root, its output files, its temp file names), skipping names starting . or _.
+def walk_folders(store: Storage, image_exts: tuple[str, ...]) -> Iterator[Folder]:
+    """Every folder under the root, skipping files and folders whose names start with . or _.
 
-    Labels get size and mtime; other files only their names (size -1), which keeps a local scan of a
-    million outputs to one stat per label.
+    Labels get size and mtime, images only their names: a local scan of a million outputs costs
+    one readdir per folder and one stat per label. Plain tuples keep it fast.
     """
     if store.local:
-        yield from _walk_local(store.root)
+        yield from _walk_local(store.root, image_exts)
         return
     try:
         found = store.fs.find(store.root, detail=True)
     except FileNotFoundError:
         return
-    by_folder: dict[str, list[Entry]] = {}
+    folders: dict[str, Folder] = {}
     prefix = store.root.rstrip("/") + "/"
     for path, info in found.items():
         rel = path[len(prefix):] if path.startswith(prefix) else path.lstrip("/")
         if info.get("type") == "directory" or any(p.startswith((".", "_")) for p in rel.split("/")):
             continue
-        folder = rel.rpartition("/")[0]
-        by_folder.setdefault(folder, []).append(Entry(rel, int(info.get("size") or 0), info_mtime(info)))
-    for folder, entries in by_folder.items():
-        yield folder, entries, []
+        parent = rel.rpartition("/")[0]
+        folder = folders.setdefault(parent, Folder(parent, [], set(), []))
+        if rel.endswith(".json"):
+            folder.labels.append((rel[:-5], int(info.get("size") or 0), info_mtime(info)))
+        elif rel.endswith(image_exts):
+            folder.images.add(rel.rsplit(".", 1)[0])
+    yield from folders.values()
 
 
-def _walk_local(root: str) -> Iterator[tuple[str, list[Entry], list[str]]]:
+def _walk_local(root: str, image_exts: tuple[str, ...]) -> Iterator[Folder]:
     stack = [(root, "")]
     while stack:
-        folder, prefix = stack.pop()
+        path, prefix = stack.pop()
         try:
-            scanned = list(os.scandir(folder))
+            scanned = list(os.scandir(path))
         except FileNotFoundError:
             continue
-        entries: list[Entry] = []
-        temps: list[str] = []
+        folder = Folder(prefix.rstrip("/"), [], set(), [])
         for entry in scanned:
             name = entry.name
-            if name.startswith(TEMP_PREFIX):
-                temps.append(name)
-            elif name.startswith((".", "_")):
-                continue
-            elif entry.is_dir(follow_symlinks=False):
-                stack.append((entry.path, f"{prefix}{name}/"))
+            if name.startswith((".", "_")):
+                if name.startswith(TEMP_PREFIX):
+                    folder.temps.append(name)
             elif name.endswith(".json"):
                 st = entry.stat()
-                entries.append(Entry(f"{prefix}{name}", st.st_size, st.st_mtime))
-            else:
-                entries.append(Entry(f"{prefix}{name}", -1, None))
-        yield prefix.rstrip("/"), entries, temps
+                folder.labels.append((prefix + name[:-5], st.st_size, st.st_mtime))
+            elif name.endswith(image_exts):
+                folder.images.add(prefix + name.rsplit(".", 1)[0])
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, f"{prefix}{name}/"))
+        yield folder
 
 
 def remove_stale_temps(store: Storage, folder: str, temps: list[str], run_id: str | None = None) -> int:
