@@ -96,9 +96,11 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     )
 
     # Geometric effects act in the frame of the line's box, chained into one mapping.
+    # The frame's origin is a whole pixel, so without warps the ink moves by whole pixels, exactly as the polygons.
     box = layout.line
-    frame = Frame(box.x1 - box.x0, box.y1 - box.y0, vertical)
-    warps = [Warp.homography(_translation(-box.x0, -box.y0))]
+    ox, oy = math.floor(box.x0), math.floor(box.y0)
+    frame = Frame(box.x1 - ox, box.y1 - oy, vertical)
+    warps = [Warp.homography(_translation(-ox, -oy))]
     for name, fn in GEOMETRIC.items():
         if p.effects[name] != NEUTRAL[name]:
             warps.append(fn(p.effects[name], _rng(p, name), frame))
@@ -149,8 +151,7 @@ def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Image.Im
     anything else a mesh of MESH_STEP cells whose corners follow the exact inverse map."""
     matrix = warp.matrix
     if matrix is not None:
-        linear = matrix[:2, :2]
-        if np.allclose(linear, np.eye(2)) and np.allclose(matrix[2], [0, 0, 1]):
+        if (matrix[:2, :2] == np.eye(2)).all() and (matrix[2] == [0, 0, 1]).all():
             out = Image.new("L", size, 0)
             out.paste(mask, (int(round(matrix[0, 2])), int(round(matrix[1, 2]))))
             return out

@@ -70,16 +70,21 @@ class Geometry:
     def regions(self, width: int, height: int) -> tuple[tuple[Region, ...], tuple[Region, ...], Region]:
         """Label regions with bboxes derived from the polygons and clipped to the image."""
 
-        def region(text: str, poly: NDArray[np.float64]) -> Region:
-            x0, y0 = poly.min(axis=0)
-            x1, y1 = poly.max(axis=0)
-            bbox = (float(np.clip(x0, 0, width)), float(np.clip(y0, 0, height)),
-                    float(np.clip(x1, 0, width)), float(np.clip(y1, 0, height)))
-            return Region(text, tuple((float(x), float(y)) for x, y in poly), bbox)
+        def regions_of(texts: tuple[str, ...], polys: NDArray[np.float64]) -> tuple[Region, ...]:
+            # Vectorised over all polygons: bboxes clipped at once, then plain floats for the label.
+            if len(texts) == 0:
+                return ()
+            lo = np.clip(polys.min(axis=1), 0, [width, height])
+            hi = np.clip(polys.max(axis=1), 0, [width, height])
+            boxes = np.c_[lo, hi].tolist()
+            points = polys.tolist()
+            return tuple(Region(t, tuple(map(tuple, pts)), tuple(box))
+                         for t, pts, box in zip(texts, points, boxes))
 
-        chars = tuple(region(t, p) for t, p in zip(self.char_text, self.chars))
-        words = tuple(region(t, p) for t, p in zip(self.word_text, self.words))
-        return chars, words, region(self.line_text, self.line)
+        chars = regions_of(self.char_text, self.chars)
+        words = regions_of(self.word_text, self.words)
+        (line,) = regions_of((self.line_text,), self.line[None])
+        return chars, words, line
 
 
 def apply_homography(matrix: NDArray[np.float64], points: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -77,20 +77,39 @@ def _draw_string(text: str, start: int, stop: int) -> str:
     return s
 
 
+InkBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in font units from the pen origin, y down
+INK_MARGIN = 1.0  # pixels around HarfBuzz's (unhinted) ink bounds, covering hinting and antialiasing
+
+
 def _shape_run(font: hb.Font, codepoints: list[int], start: int, stop: int, rtl: bool
-               ) -> list[tuple[int, float]]:
-    """(cluster start, advance in font units) per cluster of one run, left to right."""
+               ) -> list[tuple[int, float, InkBox | None]]:
+    """(cluster start, advance, ink bounds) in font units per cluster of one run, left to right.
+
+    Ink bounds come from HarfBuzz's glyph extents, so no glyph is rasterised to measure it.
+    """
     buf = hb.Buffer()
     buf.add_codepoints(codepoints, start, stop - start)
     buf.direction = "rtl" if rtl else "ltr"
     buf.guess_segment_properties()
     hb.shape(font, buf, {})
-    out: list[tuple[int, float]] = []
+    out: list[tuple[int, float, InkBox | None]] = []
     for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
-        if out and out[-1][0] == info.cluster:
-            out[-1] = (info.cluster, out[-1][1] + pos.x_advance)
+        same = bool(out) and out[-1][0] == info.cluster
+        pen = out[-1][1] if same else 0.0
+        ext = font.get_glyph_extents(info.codepoint)
+        ink: InkBox | None = None
+        if ext is not None and ext.width != 0 and ext.height != 0:
+            x = pen + pos.x_offset + ext.x_bearing
+            y = -(pos.y_offset + ext.y_bearing)
+            ink = (min(x, x + ext.width), min(y, y - ext.height), max(x, x + ext.width), max(y, y - ext.height))
+        if same:
+            prev_ink = out[-1][2]
+            if prev_ink is not None and ink is not None:
+                ink = (min(prev_ink[0], ink[0]), min(prev_ink[1], ink[1]),
+                       max(prev_ink[2], ink[2]), max(prev_ink[3], ink[3]))
+            out[-1] = (info.cluster, pen + pos.x_advance, ink or prev_ink)
         else:
-            out.append((info.cluster, float(pos.x_advance)))
+            out.append((info.cluster, float(pos.x_advance), ink))
     return out
 
 
@@ -131,7 +150,17 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
     return Layout(mask, text, tuple(clusters), _words(text, clusters), line, tuple(edges))
 
 
-def _ink_box(pil_font: ImageFont.FreeTypeFont, s: str, x: float, y: float, rtl: bool) -> Box | None:
+def _ink_box(ink: InkBox | None, scale: float, x: float, y: float) -> Box | None:
+    """The cluster's ink bounds in pixels at pen (x, y), with INK_MARGIN around them."""
+    if ink is None:
+        return None
+    x0, y0, x1, y1 = ink
+    m = INK_MARGIN
+    return Box(x + x0 * scale - m, y + y0 * scale - m, x + x1 * scale + m, y + y1 * scale + m)
+
+
+def _drawn_ink_box(pil_font: ImageFont.FreeTypeFont, s: str, x: float, y: float, rtl: bool) -> Box | None:
+    """Ink bounds of `s` as Pillow draws it (rasterises the glyphs: used only where HarfBuzz's differ)."""
     if not s.strip(ZWJ).strip():
         return None
     x0, y0, x1, y1 = pil_font.getbbox(s, anchor="ls", direction="rtl" if rtl else "ltr")
@@ -147,8 +176,8 @@ def _place_horizontal(text, direction, pil_font, hb_font, scale, ascent, descent
     prev: tuple[int, int] | None = None  # logical range of the cluster placed just before
     for run in visual_runs(text, direction == "rtl"):
         shaped = _shape_run(hb_font, codepoints, run.start, run.stop, run.rtl)
-        starts = sorted({c for c, _ in shaped}) + [run.stop]
-        for cluster, advance in shaped:
+        starts = sorted({c for c, _, _ in shaped}) + [run.stop]
+        for cluster, advance, ink_units in shaped:
             stop = starts[starts.index(cluster) + 1]
             # Joined Arabic letters stay connected: no squeeze between them.
             joined = prev is not None and (
@@ -160,7 +189,10 @@ def _place_horizontal(text, direction, pil_font, hb_font, scale, ascent, descent
             s = _draw_string(text, cluster, stop)
             adv = advance * scale
             cell = Box(pen, -ascent, pen + adv, descent)
-            ink = _ink_box(pil_font, s, pen, 0.0, run.rtl)
+            if ZWJ in s:  # drawn alone with joiners: its ink is where Pillow puts it, not where the run had it
+                ink = _drawn_ink_box(pil_font, s, pen, 0.0, run.rtl)
+            else:
+                ink = _ink_box(ink_units, scale, pen, 0.0) if s.strip() else None
             out.append(Cluster(cluster, stop, s, run.rtl, pen, 0.0, cell.union(ink) if ink else cell))
             pen += adv
             prev = (cluster, stop)
@@ -170,13 +202,13 @@ def _place_horizontal(text, direction, pil_font, hb_font, scale, ascent, descent
 def _place_vertical(text, direction, pil_font, hb_font, scale, ascent, descent, squeeze) -> list[Cluster]:
     codepoints = [ord(c) for c in text]
     shaped = _shape_run(hb_font, codepoints, 0, len(text), False)
-    starts = sorted({c for c, _ in shaped}) + [len(text)]
+    starts = sorted({c for c, _, _ in shaped}) + [len(text)]
     step = ascent + descent
-    column = max(adv for _, adv in shaped) * scale if shaped else step
+    column = max(adv for _, adv, _ in shaped) * scale if shaped else step
     column = max(column, step)
     out: list[Cluster] = []
     top = 0.0
-    for cluster, advance in shaped:
+    for cluster, advance, ink_units in shaped:
         stop = starts[starts.index(cluster) + 1]
         if out:
             top -= squeeze
@@ -184,7 +216,7 @@ def _place_vertical(text, direction, pil_font, hb_font, scale, ascent, descent, 
         x = (column - advance * scale) / 2  # centre each cluster in the column
         y = top + ascent
         cell = Box(0.0, top, column, top + step)
-        ink = _ink_box(pil_font, s, x, y, False)
+        ink = _ink_box(ink_units, scale, x, y) if s.strip() else None
         out.append(Cluster(cluster, stop, s, False, x, y, cell.union(ink) if ink else cell))
         top += step
     return out

@@ -54,7 +54,8 @@ def noise_sigma(image: Image.Image, sigma: float, rng: np.random.Generator) -> I
     if sigma == 0:
         return image
     pixels = np.asarray(image, np.float32)
-    noisy = pixels + rng.standard_normal(pixels.shape, np.float32) * np.float32(sigma)
+    shape = pixels.shape
+    noisy = pixels + rng.standard_normal(shape, np.float32) * np.float32(sigma)
     return Image.fromarray(np.clip(noisy + 0.5, 0, 255).astype(np.uint8), image.mode)
 
 

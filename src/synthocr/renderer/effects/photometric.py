@@ -9,9 +9,12 @@ from PIL import Image, ImageChops
 
 
 def _lut(image: Image.Image, fn) -> Image.Image:
-    """`fn` of each 0-255 level, applied to every band through one lookup table."""
-    table = [min(255, max(0, int(math.floor(fn(v) + 0.5)))) for v in range(256)]
-    return image.point(table * len(image.getbands()))
+    """`fn` of each 0-255 level, applied to every band through one numpy lookup table.
+
+    (Image.point with a list rounds all 256 x bands entries in Python; indexing is cheaper.)
+    """
+    table = np.clip(np.floor(fn(np.arange(256, dtype=np.float64)) + 0.5), 0, 255).astype(np.uint8)
+    return Image.fromarray(table[np.asarray(image)], image.mode)
 
 
 def lighting_strength(image: Image.Image, strength: float, rng: np.random.Generator) -> Image.Image:
