@@ -1,0 +1,116 @@
+"""Every label of a render joined to its plan row in one Parquet table, with a completeness check against the plan."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from synthocr.analysis.outputs import Output, list_outputs, plan_path_of, read_label
+from synthocr.errors import UserError
+from synthocr.renderer.io import open_plan
+from synthocr.schemas.labels import Label, Region
+
+log = logging.getLogger(__name__)
+
+BATCH_ROWS = 4096  # labels read and written per batch: memory stays bounded for large renders
+POINT = pa.list_(pa.float64(), 2)  # [x, y] in final image pixels
+REGION = pa.struct([
+    pa.field("text", pa.string()),
+    pa.field("polygon", pa.list_(POINT)),
+    pa.field("bbox", pa.list_(pa.float64(), 4)),  # x0, y0, x1, y1 clipped to the image
+])
+# Columns added after the plan's own columns.
+LABEL_FIELDS = [
+    pa.field("image", pa.string()),  # image path relative to the output dir
+    pa.field("label", pa.string()),  # label JSON path relative to the output dir
+    pa.field("width", pa.int32()),
+    pa.field("height", pa.int32()),
+    pa.field("chars", pa.list_(REGION)),
+    pa.field("words", pa.list_(REGION)),
+    pa.field("line", REGION),
+]
+META_COLLECTED_FROM = "synthocr.collected_from"
+
+
+@dataclass
+class CollectSummary:
+    """What `collect_labels` found: rows written, plan rows without output, outputs not in the plan."""
+
+    plan_path: Path
+    rows: int = 0
+    missing: list[int] = field(default_factory=list)  # image_id of plan rows with no finished output
+    extra: list[str] = field(default_factory=list)  # output names the plan does not have
+
+
+def _region(r: Region) -> dict[str, Any]:
+    return {"text": r.text, "polygon": [list(p) for p in r.polygon], "bbox": list(r.bbox)}
+
+
+def _label_columns(pairs: list[tuple[Output, Label]]) -> list[pa.Array]:
+    """The label columns (LABEL_FIELDS) of a batch, with their declared types."""
+    values: dict[str, list[Any]] = {f.name: [] for f in LABEL_FIELDS}
+    for output, label in pairs:
+        values["image"].append(output.image_rel)
+        values["label"].append(f"{output.name}.json")
+        values["width"].append(label.width)
+        values["height"].append(label.height)
+        values["chars"].append([_region(r) for r in label.chars])
+        values["words"].append([_region(r) for r in label.words])
+        values["line"].append(_region(label.line))
+    return [pa.array(values[f.name], type=f.type) for f in LABEL_FIELDS]
+
+
+def collect_labels(out_dir: str | Path, output: str | Path, plan: str | Path | None = None) -> CollectSummary:
+    """Write one Parquet table of every finished output in `out_dir`: its plan row, image path and geometry.
+
+    Rows follow plan order. The plan is `plan`, or the one recorded in the output dir's checkpoint;
+    its metadata is copied into the table. Outputs whose name is not in the plan are left out and
+    reported in `extra`.
+
+    Raises:
+        UserError: no outputs, no readable plan, a label whose image_id differs from its plan row.
+    """
+    out = Path(out_dir)
+    plan_path = plan_path_of(out, plan)
+    plan_table = open_plan(str(plan_path)).read()
+    position = {name: i for i, name in enumerate(plan_table.column("output_name").to_pylist())}
+    outputs = list_outputs(out)
+    summary = CollectSummary(plan_path=plan_path)
+    matched = sorted((position[o.name], o) for o in outputs if o.name in position)
+    summary.extra = [o.name for o in outputs if o.name not in position]
+    ids = plan_table.column("image_id").to_numpy()
+    found = np.zeros(plan_table.num_rows, bool)
+    found[[p for p, _ in matched]] = True
+    summary.missing = ids[~found].tolist()
+
+    schema = plan_table.schema.append(LABEL_FIELDS[0])
+    for f in LABEL_FIELDS[1:]:
+        schema = schema.append(f)
+    meta = {**(plan_table.schema.metadata or {}), META_COLLECTED_FROM.encode(): str(out.resolve()).encode()}
+    schema = schema.with_metadata(meta)
+    dest = Path(output)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with pq.ParquetWriter(dest, schema, compression="zstd") as writer:
+        for start in range(0, max(len(matched), 1), BATCH_ROWS):
+            batch = matched[start : start + BATCH_ROWS]
+            positions = pa.array([p for p, _ in batch], pa.int64())
+            rows = plan_table.take(positions)
+            pairs = [(o, read_label(o.label_path)) for _, o in batch]
+            for (p, o), (_, label) in zip(batch, pairs):
+                if label.image_id != ids[p]:
+                    raise UserError(
+                        f"label {o.label_path} has image_id {label.image_id}, but its plan row in {plan_path} has "
+                        f"{ids[p]}: the output dir holds another plan's outputs. Pass the right plan with --plan."
+                    )
+            table = pa.Table.from_arrays([*rows.columns, *_label_columns(pairs)], schema=schema)
+            writer.write_table(table)
+            summary.rows += table.num_rows
+    log.info("collected %d labels from %s into %s (%d missing, %d extra)",
+             summary.rows, out, dest, len(summary.missing), len(summary.extra))
+    return summary

@@ -1,0 +1,54 @@
+"""Exports of a render's outputs to the formats training code reads, one module per format."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from synthocr.analysis.export import hf_imagefolder, lmdb_store, paddleocr, webdataset_tar
+from synthocr.analysis.outputs import list_outputs
+from synthocr.errors import UserError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Settings some formats use: the split name (hf-imagefolder) and samples per tar (webdataset)."""
+
+    split: str = "train"
+    shard_size: int = 1000
+
+
+# Each exporter writes the given outputs into an empty folder and returns the files it wrote.
+EXPORTERS: dict[str, Callable[..., list[Path]]] = {
+    "hf-imagefolder": hf_imagefolder.export,
+    "paddleocr": paddleocr.export,
+    "lmdb": lmdb_store.export,
+    "webdataset": webdataset_tar.export,
+}
+
+
+def export_outputs(out_dir: str | Path, fmt: str, dest: str | Path, options: ExportOptions = ExportOptions()) -> tuple[int, list[Path]]:
+    """Export every finished output of `out_dir` (in name order) to `dest` in format `fmt`.
+
+    Returns:
+        The number of samples and the files written.
+
+    Raises:
+        UserError: unknown format, no outputs, or a `dest` that exists and is not empty.
+    """
+    if fmt not in EXPORTERS:
+        raise UserError(f"--to {fmt!r} is not a known format; use one of {', '.join(EXPORTERS)}.")
+    if options.shard_size < 1:
+        raise UserError(f"--shard-size must be at least 1, got {options.shard_size}.")
+    outputs = list_outputs(out_dir)
+    target = Path(dest)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UserError(f"export dir {target} exists and is not empty; choose a new dir with -o, or remove it.")
+    target.mkdir(parents=True, exist_ok=True)
+    files = EXPORTERS[fmt](outputs, target, options)
+    log.info("exported %d samples as %s into %s (%d files)", len(outputs), fmt, target, len(files))
+    return len(outputs), files

@@ -1,0 +1,51 @@
+"""Export as a Hugging Face `imagefolder`: images plus metadata.jsonl (file_name, text, geometry) in a split folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from synthocr.analysis.outputs import Output, read_labels
+from synthocr.schemas.labels import Region
+
+if TYPE_CHECKING:
+    from synthocr.analysis.export import ExportOptions
+
+METADATA = "metadata.jsonl"
+PLAN_FIELDS = ("spec", "text_direction", "font", "font_size")  # plan columns worth a feature of their own
+
+
+def _region(r: Region) -> dict[str, Any]:
+    return {"text": r.text, "polygon": [list(p) for p in r.polygon], "bbox": list(r.bbox)}
+
+
+def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Path]:
+    """Copy the images to `dest/<split>/<output name>.<ext>` and describe each in `dest/<split>/metadata.jsonl`.
+
+    `datasets.load_dataset("imagefolder", data_dir=dest)` reads it: one split named `options.split`
+    with the columns image, text, image_id, the PLAN_FIELDS, width, height, chars, words and line.
+    """
+    split = dest / options.split
+    split.mkdir()
+    written = []
+    with open(split / METADATA, "w", encoding="utf-8") as meta:
+        for output, label in read_labels(outputs):
+            target = split / output.image_rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(output.image_path, target)
+            written.append(target)
+            record = {
+                "file_name": output.image_rel,
+                "text": label.text,
+                "image_id": label.image_id,
+                **{k: label.params.get(k) for k in PLAN_FIELDS},
+                "width": label.width,
+                "height": label.height,
+                "chars": [_region(r) for r in label.chars],
+                "words": [_region(r) for r in label.words],
+                "line": _region(label.line),
+            }
+            meta.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return [split / METADATA, *written]

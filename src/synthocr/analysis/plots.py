@@ -1,0 +1,171 @@
+"""PNG plots of a plan with matplotlib (Agg): a histogram per parameter by specification, text length, fonts, scripts."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.legend import Legend
+from matplotlib.transforms import Bbox
+from matplotlib.figure import Figure  # with an explicit Agg canvas: no pyplot, no global backend state
+from PIL import Image
+
+from synthocr.analysis.summary import param_columns, scripts
+from synthocr.errors import UserError
+from synthocr.schemas.params import RANGE_PARAMS
+
+log = logging.getLogger(__name__)
+
+BINS = 30
+FONT_LABEL = 24  # longest font name shown in full on the font usage plot
+DPI = 100
+
+
+def _by_spec(frame: pd.DataFrame, values: pd.Series) -> tuple[list[str], list[np.ndarray]]:
+    spec = frame["spec"].astype(str)
+    names = list(dict.fromkeys(spec))
+    return names, [values[spec == n].to_numpy(dtype=np.float64) for n in names]
+
+
+def _edges(values: pd.Series, integer: bool) -> np.ndarray:
+    """Histogram bin edges: one bin per integer for small integer ranges, else BINS equal bins."""
+    lo, hi = float(values.min()), float(values.max())
+    if lo == hi:
+        return np.array([lo - 0.5, hi + 0.5])
+    if integer and hi - lo <= 2 * BINS:
+        return np.arange(lo - 0.5, hi + 1.5)
+    return np.linspace(lo, hi, BINS + 1)
+
+
+def _histogram(ax: Axes, frame: pd.DataFrame, values: pd.Series, title: str, integer: bool) -> None:
+    """Stacked histogram of `values`, one colour per specification (drawn as filled stairs: fast)."""
+    names, parts = _by_spec(frame, values)
+    edges = _edges(values, integer)
+    baseline = np.zeros(len(edges) - 1)
+    for name, part, colour in zip(names, parts, _colours(len(names))):
+        counts = np.histogram(part, bins=edges)[0].astype(np.float64)
+        ax.stairs(baseline + counts, edges, baseline=baseline, fill=True, label=name, color=colour)
+        baseline = baseline + counts
+    if float(values.min()) == float(values.max()):
+        title += f" (fixed at {values.iloc[0]:g})"
+    ax.set_title(title, fontsize=9)
+    ax.tick_params(labelsize=7)
+    ax.locator_params(axis="x", nbins=5)
+
+
+def _colours(n: int, cmap: str = "tab10") -> list[tuple[float, ...]]:
+    """`n` distinct colours, cycling through a qualitative colour map."""
+    colours = colormaps[cmap].colors
+    return [colours[i % len(colours)] for i in range(n)]
+
+
+def _fonts(ax: Axes, frame: pd.DataFrame, top: int) -> None:
+    """The `top` most used fonts, one bar per font split by specification."""
+    counts = pd.crosstab(frame["font"].astype(str), frame["spec"].astype(str))
+    counts = counts.loc[counts.sum(axis=1).sort_values(ascending=True).index[-top:]]
+    left = np.zeros(len(counts))
+    labels = [f if len(f) <= FONT_LABEL else f[: FONT_LABEL - 1] + "…" for f in counts.index]
+    specs = list(dict.fromkeys(frame["spec"].astype(str)))
+    for spec, colour in zip(specs, _colours(len(specs))):
+        ax.barh(labels, counts[spec].to_numpy(), left=left, label=spec, color=colour)
+        left += counts[spec].to_numpy()
+    ax.set_title(f"font usage (top {min(top, len(counts))})", fontsize=9)
+    ax.tick_params(labelsize=7)
+
+
+def _mix(ax: Axes, frame: pd.DataFrame, values: pd.Series, title: str) -> None:
+    """Rows per specification, split by category (direction or script)."""
+    table = pd.crosstab(frame["spec"].astype(str), values.astype(str))
+    table = table.loc[list(dict.fromkeys(frame["spec"].astype(str)))]
+    bottom = np.zeros(len(table))
+    for category, colour in zip(table.columns, _colours(len(table.columns), "Set2")):
+        ax.bar(table.index, table[category].to_numpy(), bottom=bottom, label=category, color=colour)
+        bottom += table[category].to_numpy()
+    ax.set_title(title, fontsize=9)
+    ax.tick_params(labelsize=7)
+    ax.tick_params(axis="x", labelrotation=30)
+    ax.legend(fontsize=6)
+
+
+def _panels(frame: pd.DataFrame, top: int) -> dict[str, Callable[[Axes], None]]:
+    """Every plot by file stem, each a function drawing into one Axes."""
+    panels: dict[str, Callable[[Axes], None]] = {
+        "fonts": lambda ax: _fonts(ax, frame, top),
+        "text_length": lambda ax: _histogram(ax, frame, frame["text"].astype(str).str.len(), "text length (characters)", True),
+        "direction": lambda ax: _mix(ax, frame, frame["text_direction"], "text direction"),
+        "script": lambda ax: _mix(ax, frame, scripts(frame), "script (most letters)"),
+    }
+    integer = {col for p in RANGE_PARAMS if p.is_int for col in p.column_names}
+    for col in param_columns():
+        panels[f"param_{col}"] = lambda ax, col=col: _histogram(ax, frame, frame[col], col, col in integer)
+    return panels
+
+
+def write_plots(frame: pd.DataFrame, out_dir: str | Path, top: int = 15) -> list[Path]:
+    """Write `overview.png` with every plot on one page, and each plot on its own as `<name>.png`.
+
+    The page is drawn once; each single plot is its panel cut out of the page with the colour key of
+    the specifications below it (drawing each plot as a figure of its own takes ten times longer).
+
+    Args:
+        frame: the plan, as read by `read_plan_frame`.
+        top: how many fonts the font usage plot shows.
+
+    Returns:
+        The files written, overview first.
+    """
+    if frame.empty:
+        raise UserError("the plan has no rows: there is nothing to plot.")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    panels = _panels(frame, top)
+    fig, axes, key = _overview(frame, panels)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    page = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
+    written = [out / "overview.png"]
+    page.save(written[0], compress_level=6)
+    renderer = canvas.get_renderer()
+    legend = _crop(page, key.get_window_extent(renderer))
+    for stem, ax in zip(panels, axes):
+        panel = _crop(page, ax.get_tightbbox(renderer))
+        single = Image.new("RGB", (max(panel.width, legend.width), panel.height + legend.height), "white")
+        single.paste(panel, ((single.width - panel.width) // 2, 0))
+        single.paste(legend, ((single.width - legend.width) // 2, panel.height))
+        written.append(out / f"{stem}.png")
+        single.save(written[-1], compress_level=6)
+    log.info("wrote %d plots to %s", len(written), out)
+    return written
+
+
+def _crop(page: Image.Image, bbox: Bbox, pad: int = 4) -> Image.Image:
+    """The part of the drawn page inside `bbox` (display pixels, origin at the bottom left), plus `pad` pixels."""
+    x0, y0, x1, y1 = bbox.extents
+    box = (max(0, math.floor(x0) - pad), max(0, page.height - math.ceil(y1) - pad),
+           min(page.width, math.ceil(x1) + pad), min(page.height, page.height - math.floor(y0) + pad))
+    return page.crop(box)
+
+
+def _overview(frame: pd.DataFrame, panels: dict[str, Callable[[Axes], None]]) -> tuple[Figure, list[Axes], Legend]:
+    """All panels on one page under a title, with one colour key of the specifications at the bottom."""
+    cols = 5
+    rows = math.ceil(len(panels) / cols)
+    height = rows * 2.6 + 1.0
+    fig = Figure(figsize=(cols * 3.6, height), dpi=DPI)
+    fig.subplots_adjust(left=0.09, right=0.99, top=1 - 0.8 / height, bottom=0.6 / height, hspace=0.45, wspace=0.3)
+    axes = list(fig.subplots(rows, cols, squeeze=False).ravel())
+    for ax, draw in zip(axes, panels.values()):
+        draw(ax)
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
+    handles, labels = axes[1].get_legend_handles_labels()  # the text length histogram: every specification
+    key = fig.legend(handles, labels, loc="lower center", ncols=min(len(labels), 8), fontsize=9)
+    fig.suptitle(f"plan: {len(frame)} rows", fontsize=11)
+    return fig, axes[: len(panels)], key

@@ -1,0 +1,159 @@
+"""Contact sheets: sample images with their character, word and line polygons drawn over them and the text below."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageDraw, ImageFont
+
+from synthocr.analysis.outputs import list_outputs, read_label
+from synthocr.assets import BUILTIN_DIRS
+from synthocr.errors import UserError
+from synthocr.renderer.assets import RenderAssets
+from synthocr.renderer.compose import render_row
+from synthocr.renderer.io import open_plan, read_rows
+from synthocr.schemas.labels import Label, Region
+from synthocr.schemas.plan import asset_roots, plan_metadata
+
+log = logging.getLogger(__name__)
+
+# Saturated colours that grey, lightly tinted renders never contain, so the boxes stand out (and can be counted).
+CHAR_COLOUR = (0, 170, 255)
+WORD_COLOUR = (255, 120, 0)
+LINE_COLOUR = (230, 0, 200)
+CELL_WIDTH = 320  # pixels per sample column
+IMAGE_HEIGHT = 120  # largest height of a sample image on the sheet, in pixels
+CAPTION_HEIGHT = 36  # two caption lines: id and specification, then the text
+HEADER_HEIGHT = 24
+PAD = 6
+BACKGROUND = (255, 255, 255)
+CAPTION_FONT = BUILTIN_DIRS["font"] / "DejaVuSans.ttf"
+
+Sample = tuple[Image.Image, Label]
+
+
+def choose(total: int, n: int, seed: int) -> NDArray[np.int64]:
+    """`n` distinct positions out of `total` (all if fewer), sorted; the same seed gives the same positions."""
+    if n < 1:
+        raise UserError(f"-n must be at least 1, got {n}.")
+    picked = np.random.default_rng(seed).choice(total, size=min(n, total), replace=False)
+    return np.sort(picked).astype(np.int64)
+
+
+def samples_from_outputs(out_dir: str | Path, n: int, seed: int) -> list[Sample]:
+    """`n` finished outputs of a render, chosen with `seed` among all of them in name order."""
+    outputs = list_outputs(out_dir)
+    samples = []
+    for i in choose(len(outputs), n, seed):
+        output = outputs[i]
+        with Image.open(output.image_path) as im:
+            samples.append((im.convert("RGB"), read_label(output.label_path)))
+    return samples
+
+
+def samples_from_plan(plan_path: str | Path, n: int, seed: int) -> list[Sample]:
+    """`n` rows of a plan, chosen with `seed`, rendered in memory (nothing is written)."""
+    pf = open_plan(str(plan_path))
+    assets = RenderAssets(asset_roots(plan_metadata(pf.schema_arrow)))
+    rows = read_rows(pf, choose(pf.metadata.num_rows, n, seed))
+    # Through JSON, as on disk (coordinates rounded to 0.01 px): the sheet equals one made from the outputs.
+    return [(image.convert("RGB"), Label.from_json(label.to_json()))
+            for image, label in (render_row(row, assets) for row in rows)]
+
+
+def _outline(draw: ImageDraw.ImageDraw, region: Region, scale: float, offset: tuple[int, int],
+             colour: tuple[int, int, int], width: int) -> None:
+    points = [(offset[0] + x * scale, offset[1] + y * scale) for x, y in region.polygon]
+    if len(points) >= 2:
+        draw.line([*points, points[0]], fill=colour, width=width, joint="curve")
+
+
+def _fit(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+    """`text` cut with an ellipsis so that it fits `width` pixels."""
+    if font.getlength(text) <= width:
+        return text
+    while text and font.getlength(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _cell(sample: Sample, boxes: bool, font: ImageFont.FreeTypeFont) -> Image.Image:
+    """One sample: the image scaled into the cell (boxes over it), then its id, specification and text."""
+    image, label = sample
+    cell = Image.new("RGB", (CELL_WIDTH, IMAGE_HEIGHT + CAPTION_HEIGHT + 2 * PAD), BACKGROUND)
+    scale = min((CELL_WIDTH - 2 * PAD) / image.width, IMAGE_HEIGHT / image.height, 3.0)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    offset = ((CELL_WIDTH - size[0]) // 2, PAD + (IMAGE_HEIGHT - size[1]) // 2)
+    cell.paste(image.resize(size, Image.Resampling.LANCZOS), offset)
+    draw = ImageDraw.Draw(cell)
+    if boxes:
+        for region in label.chars:
+            _outline(draw, region, scale, offset, CHAR_COLOUR, 1)
+        for region in label.words:
+            _outline(draw, region, scale, offset, WORD_COLOUR, 2)
+        _outline(draw, label.line, scale, offset, LINE_COLOUR, 2)
+    top = PAD + IMAGE_HEIGHT + 4
+    spec = label.params.get("spec", "")
+    head = f"#{label.image_id} {spec} {image.width}x{image.height}"
+    draw.text((PAD, top), _fit(head, font, CELL_WIDTH - 2 * PAD), fill=(90, 90, 90), font=font)
+    draw.text((PAD, top + CAPTION_HEIGHT // 2), _fit(label.text, font, CELL_WIDTH - 2 * PAD), fill=(0, 0, 0), font=font)
+    return cell
+
+
+def contact_sheet(samples: Sequence[Sample], columns: int = 6, boxes: bool = True, title: str = "") -> Image.Image:
+    """Samples in a grid of `columns`, under a header line with the title and the box colour key.
+
+    The sheet is `columns * CELL_WIDTH` pixels wide (fewer columns when there are fewer samples) and
+    `HEADER_HEIGHT + rows * (IMAGE_HEIGHT + CAPTION_HEIGHT + 2 * PAD)` pixels high.
+    """
+    if columns < 1:
+        raise UserError(f"--columns must be at least 1, got {columns}.")
+    font = ImageFont.truetype(str(CAPTION_FONT), 12)
+    cols = min(columns, max(1, len(samples)))
+    cell_height = IMAGE_HEIGHT + CAPTION_HEIGHT + 2 * PAD
+    rows = max(1, math.ceil(len(samples) / cols))
+    sheet = Image.new("RGB", (cols * CELL_WIDTH, HEADER_HEIGHT + rows * cell_height), BACKGROUND)
+    draw = ImageDraw.Draw(sheet)
+    x = PAD
+    draw.text((x, 5), title, fill=(0, 0, 0), font=font)
+    x += font.getlength(title) + 16
+    if boxes:
+        for name, colour in (("chars", CHAR_COLOUR), ("words", WORD_COLOUR), ("line", LINE_COLOUR)):
+            draw.rectangle((x, 8, x + 10, 18), outline=colour, width=2)
+            draw.text((x + 14, 5), name, fill=(0, 0, 0), font=font)
+            x += 24 + font.getlength(name)
+    for i, sample in enumerate(samples):
+        r, c = divmod(i, cols)
+        sheet.paste(_cell(sample, boxes, font), (c * CELL_WIDTH, HEADER_HEIGHT + r * cell_height))
+    return sheet
+
+
+def write_preview(source: str | Path, output: str | Path, n: int = 48, seed: int = 0, columns: int = 6,
+                  boxes: bool = True) -> int:
+    """Write a contact sheet of `n` samples of an output dir (a folder) or a plan (a file, rendered in memory).
+
+    Returns:
+        The number of samples on the sheet.
+    """
+    src = Path(source)
+    if src.is_dir():
+        samples = samples_from_outputs(src, n, seed)
+    elif src.is_file():
+        samples = samples_from_plan(src, n, seed)
+    else:
+        raise UserError(f"{src} does not exist; give an output dir of `synthocr render` or a plan file.")
+    kind = "output dir" if src.is_dir() else "plan"
+    sheet = contact_sheet(samples, columns, boxes, title=f"{kind} {src.name}: {len(samples)} samples, seed {seed}")
+    out = Path(output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        sheet.save(out)
+    except (ValueError, KeyError):
+        raise UserError(f"-o {out}: unknown image format; use a name ending in .png, .jpg or .webp.") from None
+    log.info("wrote %d samples to %s", len(samples), out)
+    return len(samples)

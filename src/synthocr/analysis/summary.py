@@ -1,0 +1,191 @@
+"""What a plan holds, per specification: rows, directions, scripts, text length, fonts and every range parameter."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from synthocr.renderer.io import open_plan
+from synthocr.schemas.params import RANGE_PARAMS
+
+_INTEGER_COLUMNS = frozenset(col for p in RANGE_PARAMS if p.is_int for col in p.column_names)
+ALL = "all"  # the name of the column that summarises the whole plan
+
+
+def read_plan_frame(path: str | Path) -> pd.DataFrame:
+    """The whole plan as a DataFrame (dictionary columns become categoricals); errors as `synthocr render`."""
+    return open_plan(path).read().to_pandas()
+
+
+def param_columns() -> list[str]:
+    """Plan columns of the range parameters, in declaration order (e.g. font_size, padding_top, rotation_angle)."""
+    return [col for p in RANGE_PARAMS for col in p.column_names]
+
+
+@lru_cache(maxsize=65536)  # a pure function of one character: the cache cannot go stale
+def _char_script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return name.split(" ", 1)[0] if name else "UNKNOWN"
+
+
+def dominant_script(text: str) -> str:
+    """The Unicode script most letters of `text` belong to (first word of their names: LATIN, ARABIC, CJK, ...).
+
+    Text without letters (digits, punctuation) gives "COMMON".
+    """
+    counts = Counter(_char_script(ch) for ch in text if ch.isalpha())
+    return counts.most_common(1)[0][0] if counts else "COMMON"
+
+
+def scripts(frame: pd.DataFrame) -> pd.Series:
+    """The dominant script of every row's text."""
+    return frame["text"].astype(str).map(dominant_script)
+
+
+def _stats(values: pd.Series) -> dict[str, float]:
+    return {"min": float(values.min()), "mean": float(values.mean()), "max": float(values.max())}
+
+
+def _shares(values: pd.Series) -> dict[str, int]:
+    counts = values.astype(str).value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+def _summarise(name: str, part: pd.DataFrame, script: pd.Series, total: int, top: int) -> dict[str, Any]:
+    fonts = part["font"].astype(str).value_counts()
+    return {
+        "name": name,
+        "rows": len(part),
+        "share": len(part) / total if total else 0.0,
+        "text_direction": _shares(part["text_direction"]),
+        "script": _shares(script.loc[part.index]),
+        "text_length": _stats(part["text"].astype(str).str.len()),
+        "fonts": int(len(fonts)),
+        "top_fonts": [[str(f), int(n)] for f, n in fonts.head(top).items()],
+        "params": {col: _stats(part[col]) for col in param_columns()},
+    }
+
+
+def summarise_plan(frame: pd.DataFrame, top: int = 5) -> dict[str, Any]:
+    """Per-specification summary of a plan frame, in plan order of first appearance, then the whole plan.
+
+    Args:
+        frame: the plan as read by `read_plan_frame`.
+        top: how many of the most used fonts to list per specification.
+
+    Returns:
+        A JSON-able dict: {"rows": N, "specs": [{"name", "rows", "share", "text_direction", "script",
+        "text_length", "fonts", "top_fonts", "params": {column: {"min", "mean", "max"}}}, ...]},
+        where the last entry, named "all", covers every row.
+    """
+    script = scripts(frame)
+    names = list(dict.fromkeys(frame["spec"].astype(str)))
+    spec = frame["spec"].astype(str)
+    specs = [_summarise(n, frame[spec == n], script, len(frame), top) for n in names]
+    if len(frame):
+        specs.append(_summarise(ALL, frame, script, len(frame), top))
+    return {"rows": len(frame), "specs": specs}
+
+
+def _number(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:.3g}"
+
+
+def _decimals(stats: list[dict[str, float]], integer: bool) -> int:
+    """Decimals that give about two significant digits at the largest magnitude of a row (0 for integers)."""
+    if integer:
+        return 0
+    biggest = max(max(abs(s["min"]), abs(s["max"])) for s in stats)
+    return 0 if biggest == 0 else int(min(6, max(0, 1 - math.floor(math.log10(biggest)))))
+
+
+def _fixed_point(v: float, decimals: int) -> str:
+    v = round(v, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"{v:.{decimals}f}"
+
+
+def _range_cell(s: dict[str, float], decimals: int) -> str:
+    """`min / mean / max`, or the single value of a fixed parameter; the mean of integers gets one decimal."""
+    if s["min"] == s["max"]:
+        return _number(s["min"])
+    mean = _fixed_point(s["mean"], max(decimals, 1))
+    return f"{_fixed_point(s['min'], decimals)} / {mean} / {_fixed_point(s['max'], decimals)}"
+
+
+def _mix_cell(counts: dict[str, int], rows: int) -> str:
+    if len(counts) == 1:
+        return next(iter(counts))
+    shown = " ".join(f"{k} {100 * v / rows:.0f}%" for k, v in list(counts.items())[:2])
+    return shown + (f" +{len(counts) - 2}" if len(counts) > 2 else "")
+
+
+def _rows_of_table(specs: list[dict[str, Any]], whole: dict[str, Any], varying: list[str]) -> list[tuple[str, list[str]]]:
+    """Table rows (heading, one cell per specification); decimals follow the whole plan, so blocks agree."""
+    lengths = [s["text_length"] for s in specs]
+    rows = [
+        ("rows", [f"{s['rows']} ({100 * s['share']:.0f}%)" for s in specs]),
+        ("direction", [_mix_cell(s["text_direction"], s["rows"]) for s in specs]),
+        ("script", [_mix_cell(s["script"], s["rows"]) for s in specs]),
+        ("text length", [_range_cell(t, 0) for t in lengths]),
+        ("fonts", [str(s["fonts"]) for s in specs]),
+    ]
+    for col in varying:
+        stats = [s["params"][col] for s in specs]
+        decimals = _decimals([whole["params"][col]], col in _INTEGER_COLUMNS)
+        rows.append((col, [_range_cell(st, decimals) for st in stats]))
+    return rows
+
+
+def _table(specs: list[dict[str, Any]], whole: dict[str, Any], first: int, varying: list[str]) -> list[str]:
+    rows = _rows_of_table(specs, whole, varying)
+    widths = [max(len(s["name"]), *(len(r[1][i]) for r in rows)) for i, s in enumerate(specs)]
+
+    def line(head: str, cells: list[str]) -> str:
+        return "  ".join([head.ljust(first), *(c.rjust(w) for c, w in zip(cells, widths))])
+
+    return [line("", [s["name"] for s in specs]), *(line(head, cells) for head, cells in rows)]
+
+
+def format_summary(summary: dict[str, Any], width: int = 100) -> str:
+    """A plain-text table of `summarise_plan`'s result: one column per specification, wrapped to `width` characters.
+
+    Numeric cells read `min / mean / max`; a parameter fixed at one value shows that value alone, and
+    parameters fixed at the same value in every row are listed on one line below the tables.
+    """
+    specs = summary["specs"]
+    if not specs:
+        return "0 rows"
+    whole = specs[-1]
+    if len(specs) == 2:  # one specification: its column equals the whole plan's
+        specs = specs[:1]
+    fixed = [c for c in param_columns() if whole["params"][c]["min"] == whole["params"][c]["max"]]
+    varying = [c for c in param_columns() if c not in fixed]
+    lines = [f"{summary['rows']} rows, {len(summary['specs']) - 1} specification(s); numbers are min / mean / max"]
+    first = max(len("text length"), *(len(c) for c in varying))
+    # Wrap the specification columns into blocks that fit the width.
+    blocks: list[list[dict[str, Any]]] = [[]]
+    used = first
+    for s in specs:
+        cell = max(len(s["name"]), *(len(c) for _, cells in _rows_of_table([s], whole, varying) for c in cells)) + 2
+        if blocks[-1] and used + cell > width:
+            blocks.append([])
+            used = first
+        blocks[-1].append(s)
+        used += cell
+    for block in blocks:
+        lines += ["", *_table(block, whole, first, varying)]
+    if fixed:
+        text = "fixed in every row: " + ", ".join(f"{c} {_number(whole['params'][c]['min'])}" for c in fixed)
+        lines += ["", *textwrap.wrap(text, width, subsequent_indent="  ", break_on_hyphens=False)]
+    lines += ["", "top fonts:"]
+    for s in specs:
+        fonts = ", ".join(f"{f} {100 * n / s['rows']:.0f}%" for f, n in s["top_fonts"])
+        lines.append(f"  {s['name']}: {fonts}")
+    return "\n".join(lines)

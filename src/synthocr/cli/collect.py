@@ -1,0 +1,31 @@
+"""`synthocr collect`: every label of an output dir in one Parquet table, checked against the plan."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("collect", help="join every label with its plan row into one Parquet table")
+    p.add_argument("output_dir", help="output dir of `synthocr render`")
+    p.add_argument("-o", "--output", default="labels.parquet", help="table to write (default: labels.parquet)")
+    p.add_argument("--plan", help="the plan (default: the one recorded in OUT/.generation_checkpoint.json)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from synthocr.analysis.collect import collect_labels
+
+    summary = collect_labels(args.output_dir, args.output, plan=args.plan)
+    print(f"collected {summary.rows} labels -> {args.output}; {len(summary.missing)} plan rows missing, "
+          f"{len(summary.extra)} outputs not in the plan")
+    if summary.extra:
+        names = ", ".join(summary.extra[:20]) + (" ..." if len(summary.extra) > 20 else "")
+        print(f"left out (not in {summary.plan_path}): {names}", file=sys.stderr)
+    if summary.missing:
+        ids = ", ".join(map(str, summary.missing[:20])) + (" ..." if len(summary.missing) > 20 else "")
+        print(f"missing image_id: {ids}; render them with `synthocr render {summary.plan_path} -o {args.output_dir}`",
+              file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,40 @@
+"""`synthocr inspect`: summarise a plan per specification, as a table or JSON, and optionally as PNG plots."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("inspect", help="summarise a plan per specification (table, --json, --plots)")
+    p.add_argument("plan", help="Parquet plan from `synthocr plan`")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
+    p.add_argument("--plots", metavar="DIR", help="also write PNG plots (one per parameter, fonts, scripts, overview.png)")
+    p.add_argument("--top", type=int, default=5, help="fonts listed per specification (default: 5; plots show 3x)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from synthocr.analysis.summary import format_summary, read_plan_frame, summarise_plan
+    from synthocr.errors import UserError
+
+    if args.top < 1:
+        raise UserError(f"--top must be at least 1, got {args.top}.")
+    frame = read_plan_frame(args.plan)
+    summary = summarise_plan(frame, top=args.top)
+    if args.json:
+        print(json.dumps({"plan": args.plan, **summary}, indent=2, ensure_ascii=False))
+    else:
+        width = shutil.get_terminal_size((100, 24)).columns
+        print(f"plan {args.plan}\n{format_summary(summary, width=width)}")
+    if args.plots:
+        from synthocr.analysis.plots import write_plots
+
+        files = write_plots(frame, args.plots, top=3 * args.top)
+        # With --json, stdout stays pure JSON: the note about the plots goes to stderr.
+        note = f"wrote {len(files)} plots -> {args.plots} (overview: {files[0]})"
+        print(note, file=sys.stderr if args.json else sys.stdout)
+    return 0

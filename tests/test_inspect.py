@@ -1,0 +1,111 @@
+"""`synthocr inspect`: the per-specification table and JSON agree with pandas on a known plan; plots are real PNGs."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from analysis_helpers import plan_and_render
+from synthocr.analysis.plots import write_plots
+from synthocr.analysis.summary import dominant_script, param_columns
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory):
+    return plan_and_render(tmp_path_factory.mktemp("inspect"), total_images=24, render=False).plan
+
+
+def test_json_matches_pandas(cli, plan):
+    code, out, _ = cli("inspect", plan, "--json", "--top", "2")
+    assert code == 0
+    summary = json.loads(out)
+    df = pd.read_parquet(plan)
+    assert summary["rows"] == 24
+    assert [s["name"] for s in summary["specs"]] == ["latin", "arabic", "hebrew", "all"]
+    for s in summary["specs"]:
+        part = df if s["name"] == "all" else df[df.spec == s["name"]]
+        assert s["rows"] == len(part)
+        assert s["fonts"] == part.font.astype(str).nunique()
+        assert [f for f, _ in s["top_fonts"]] == list(part.font.astype(str).value_counts().index[:2])
+        lengths = part.text.str.len()
+        assert s["text_length"] == {"min": lengths.min(), "mean": pytest.approx(lengths.mean()), "max": lengths.max()}
+        for col in param_columns():
+            got = s["params"][col]
+            assert got["min"] == pytest.approx(float(part[col].min()))
+            assert got["mean"] == pytest.approx(float(part[col].astype(np.float64).mean()))
+            assert got["max"] == pytest.approx(float(part[col].max()))
+    by_name = {s["name"]: s for s in summary["specs"]}
+    # The known config: 2:1:1 proportions, rtl Arabic and Hebrew, latin rotated within ±5 degrees.
+    assert (by_name["latin"]["rows"], by_name["arabic"]["rows"], by_name["hebrew"]["rows"]) == (12, 6, 6)
+    assert by_name["arabic"]["text_direction"] == {"rtl": 6} and by_name["arabic"]["script"] == {"ARABIC": 6}
+    assert by_name["hebrew"]["script"] == {"HEBREW": 6} and by_name["latin"]["script"] == {"LATIN": 12}
+    rotation = by_name["latin"]["params"]["rotation_angle"]
+    assert -5 <= rotation["min"] < rotation["max"] <= 5
+
+
+def test_table_fits_the_terminal_and_names_everything(cli, plan, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = cli("inspect", plan)
+    assert code == 0
+    table, _, fonts = out.partition("top fonts:")
+    assert max(len(line) for line in table.splitlines()) <= 80
+    df = pd.read_parquet(plan)
+    assert "24 rows, 3 specification(s)" in out
+    for cell in ("latin", "arabic", "hebrew", "12 (50%)", "6 (25%)", "rtl", "ARABIC", "HEBREW"):
+        assert cell in table
+    fixed = [c for c in param_columns() if df[c].nunique() == 1]
+    varying = [c for c in param_columns() if df[c].nunique() > 1]
+    assert all(any(line.startswith(c + " ") for line in table.splitlines()) for c in varying)
+    if fixed:
+        fixed_text = table[table.index("fixed in every row:"):].split("\n\n")[0]
+        assert all(f"{c} " in fixed_text for c in fixed)
+    # A row reads min / mean / max with the plan's values.
+    font_size = next(line for line in table.splitlines() if line.startswith("font_size "))
+    latin = df[df.spec == "latin"].font_size
+    assert f"{latin.min()} / {latin.mean():.1f} / {latin.max()}" in font_size
+    assert df.font.astype(str).value_counts().index[0] in fonts
+
+
+def test_dominant_script():
+    assert dominant_script("Hello, мир") == "LATIN"
+    assert dominant_script("שלום 123") == "HEBREW"
+    assert dominant_script("2024-01-01") == "COMMON"
+
+
+def test_missing_plan_is_a_user_error(cli, tmp_path):
+    code, _, err = cli("inspect", tmp_path / "nope.parquet")
+    assert code == 2 and "does not exist" in err
+
+
+@pytest.mark.slow
+def test_plots_are_valid_pngs(cli, plan, tmp_path):
+    plots = tmp_path / "plots"
+    code, out, _ = cli("inspect", plan, "--plots", plots)
+    assert code == 0 and "overview" in out
+    expected = {"overview", "text_length", "fonts", "direction", "script", *(f"param_{c}" for c in param_columns())}
+    assert {p.stem for p in plots.glob("*.png")} == expected
+    for path in plots.glob("*.png"):
+        with Image.open(path) as im:
+            im.verify()
+        with Image.open(path) as im:
+            assert im.format == "PNG" and im.width >= 250 and im.height >= 200
+            colours = np.unique(np.asarray(im.convert("RGB")).reshape(-1, 3), axis=0)
+            assert len(colours) > 20, f"{path.name} looks blank"
+        assert path.stat().st_size > 5_000
+    with Image.open(plots / "overview.png") as im:
+        assert im.width >= 1500 and im.height >= 1000
+        pixels = np.asarray(im.convert("RGB")).reshape(-1, 3)
+        # The first two specifications' colours (matplotlib tab10 blue and orange) fill the histograms.
+        for colour in ((31, 119, 180), (255, 127, 14)):
+            assert (pixels == colour).all(axis=1).sum() > 1000
+
+
+def test_write_plots_refuses_an_empty_plan(tmp_path):
+    from synthocr.errors import UserError
+
+    with pytest.raises(UserError, match="no rows"):
+        write_plots(pd.DataFrame({"spec": [], "text": []}), tmp_path)

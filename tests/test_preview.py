@@ -1,0 +1,98 @@
+"""`synthocr preview`: sheet size, polygons drawn where the labels put them, determinism, and plan = rendered outputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from analysis_helpers import plan_and_render
+from synthocr.analysis.outputs import list_outputs, read_label
+from synthocr.analysis.preview import (
+    CAPTION_HEIGHT,
+    CELL_WIDTH,
+    CHAR_COLOUR,
+    HEADER_HEIGHT,
+    IMAGE_HEIGHT,
+    LINE_COLOUR,
+    PAD,
+    WORD_COLOUR,
+    choose,
+)
+
+CELL_HEIGHT = IMAGE_HEIGHT + CAPTION_HEIGHT + 2 * PAD
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    return plan_and_render(tmp_path_factory.mktemp("preview"))
+
+
+def colour_mask(image: Image.Image, colour: tuple[int, int, int]) -> np.ndarray:
+    return (np.asarray(image.convert("RGB")) == colour).all(axis=2)
+
+
+def test_sheet_size_and_boxes_drawn(cli, rendered, tmp_path):
+    boxed, plain = tmp_path / "boxed.png", tmp_path / "plain.png"
+    code, out, _ = cli("preview", rendered.out, "-n", 5, "--columns", 3, "-o", boxed)
+    assert code == 0 and "5 samples" in out
+    assert cli("preview", rendered.out, "-n", 5, "--columns", 3, "-o", plain, "--no-boxes")[0] == 0
+    with Image.open(boxed) as a, Image.open(plain) as b:
+        assert a.size == b.size == (3 * CELL_WIDTH, HEADER_HEIGHT + 2 * CELL_HEIGHT)
+        body = (0, HEADER_HEIGHT, a.width, a.height)
+        for colour in (CHAR_COLOUR, WORD_COLOUR, LINE_COLOUR):
+            assert colour_mask(a.crop(body), colour).sum() > 200, colour
+            assert colour_mask(b, colour).sum() == 0, colour  # renders are grey or lightly tinted, never these
+
+
+def test_line_polygon_drawn_where_the_label_puts_it(cli, rendered, tmp_path):
+    sheet = tmp_path / "one.png"
+    assert cli("preview", rendered.out, "-n", 1, "--seed", 3, "-o", sheet)[0] == 0
+    output = list_outputs(rendered.out)[int(choose(12, 1, 3)[0])]
+    label = read_label(output.label_path)
+    # The geometry of one cell: the image scaled to fit, centred, below the header.
+    scale = min((CELL_WIDTH - 2 * PAD) / label.width, IMAGE_HEIGHT / label.height, 3.0)
+    w, h = round(label.width * scale), round(label.height * scale)
+    left, top = (CELL_WIDTH - w) // 2, HEADER_HEIGHT + PAD + (IMAGE_HEIGHT - h) // 2
+    xs = [left + x * scale for x, _ in label.line.polygon]
+    ys = [top + y * scale for _, y in label.line.polygon]
+    with Image.open(sheet) as im:
+        assert im.size == (CELL_WIDTH, HEADER_HEIGHT + CELL_HEIGHT)
+        mask = colour_mask(im.crop((0, HEADER_HEIGHT, im.width, im.height)), LINE_COLOUR)
+    rows, cols = np.nonzero(mask)
+    rows = rows + HEADER_HEIGHT
+    assert abs(cols.min() - min(xs)) <= 3 and abs(cols.max() - max(xs)) <= 3
+    assert abs(rows.min() - min(ys)) <= 3 and abs(rows.max() - max(ys)) <= 3
+
+
+def test_same_seed_same_sheet_and_plan_matches_outputs(cli, rendered, tmp_path):
+    a, b, c, from_plan = (tmp_path / f"{n}.png" for n in "abcp")
+    assert cli("preview", rendered.out, "-n", 4, "--seed", 7, "-o", a)[0] == 0
+    assert cli("preview", rendered.out, "-n", 4, "--seed", 7, "-o", b)[0] == 0
+    assert cli("preview", rendered.out, "-n", 4, "--seed", 8, "-o", c)[0] == 0
+    assert a.read_bytes() == b.read_bytes()
+    assert not np.array_equal(choose(12, 4, 7), choose(12, 4, 8))
+    assert a.read_bytes() != c.read_bytes()
+    # From the plan, the same rows are rendered in memory: the same cells (only the header differs).
+    before = sorted(p.name for p in rendered.plan.parent.rglob("*"))
+    assert cli("preview", rendered.plan, "-n", 4, "--seed", 7, "-o", from_plan)[0] == 0
+    assert sorted(p.name for p in rendered.plan.parent.rglob("*")) == before  # nothing written but the sheet
+    with Image.open(a) as x, Image.open(from_plan) as y:
+        body = (0, HEADER_HEIGHT, x.width, x.height)
+        assert np.array_equal(np.asarray(x.crop(body)), np.asarray(y.crop(body)))
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-n", "0"], "-n must be at least 1"),
+    (["--columns", "0"], "--columns must be at least 1"),
+    (["-o", "sheet.unknown"], "unknown image format"),
+])
+def test_bad_arguments_are_user_errors(cli, rendered, tmp_path, args, message):
+    args = [a if a != "sheet.unknown" else tmp_path / a for a in args]
+    code, _, err = cli("preview", rendered.out, *args)
+    assert code == 2 and message in err
+
+
+def test_missing_source_is_a_user_error(cli, tmp_path):
+    code, _, err = cli("preview", tmp_path / "nothing", "-o", tmp_path / "s.png")
+    assert code == 2 and "does not exist" in err
