@@ -93,6 +93,12 @@ def test_old_labels_are_trusted_new_ones_parsed(cli, rendered, tmp_path, monkeyp
     assert code == 0 and "rendered 0, skipped 24" in text
     assert [r for r in read if r.endswith(".json") and not r.startswith(".")] == [
         labels[5].relative_to(out).as_posix()]
+    # A shard folder with no entry added or replaced since the cut-off is trusted whole: no label read.
+    for p in {*labels, *(label.parent for label in labels)}:
+        os.utime(p, (old, old))
+    read.clear()
+    code, text, _ = cli("status", plan, out)
+    assert code == 0 and [r for r in read if r.endswith(".json") and not r.startswith(".")] == []
 
 
 def _flaky_write(monkeypatch, failures: dict[str, int], err: int):

@@ -132,16 +132,17 @@ class Scan:
 def scan_outputs(store: Storage, clean_temps: bool = False) -> Scan:
     """Outputs that count as finished: an image, and a label that exists and parses.
 
-    Parsing a million labels takes minutes, so labels older than the last checkpoint (minus
-    TRUST_MARGIN_SECONDS) are trusted: they were written whole by write_atomic before the run that
-    recorded the checkpoint had finished their chunk. Newer labels are parsed, in threads.
+    Parsing a million labels takes about a minute, so labels older than the last checkpoint (minus
+    TRUST_MARGIN_SECONDS) are trusted: write_atomic made them appear whole, before a run recorded a
+    later checkpoint. Newer labels are parsed, in threads. Locally, a folder with no change since the
+    cut-off is trusted as a whole (see storage.walk_folders).
     """
     checkpoint_time = modified(store, CHECKPOINT)
     cutoff = None if checkpoint_time is None else checkpoint_time - TRUST_MARGIN_SECONDS
     chunks: list[pa.Array] = []
     suspects: list[str] = []
     removed = 0
-    for folder in walk_folders(store, IMAGE_EXTS):
+    for folder in walk_folders(store, IMAGE_EXTS, stat_after=cutoff):
         if clean_temps and folder.temps:
             removed += remove_stale_temps(store, folder.rel, folder.temps)
         trusted: list[str] = []

@@ -173,7 +173,7 @@ def info_mtime(info: dict[str, Any]) -> float | None:
     return None
 
 
-Label = tuple[str, int, "float | None"]  # stem relative to the root (no .json), size in bytes, mtime
+Label = tuple[str, int, "float | None"]  # stem relative to the root (no .json), size (-1: unknown), mtime
 
 
 @dataclass(frozen=True)
@@ -186,14 +186,16 @@ class Folder:
     temps: list[str]  # names of temporary files (TEMP_PREFIX)
 
 
-def walk_folders(store: Storage, image_exts: tuple[str, ...]) -> Iterator[Folder]:
+def walk_folders(store: Storage, image_exts: tuple[str, ...], stat_after: float | None = None) -> Iterator[Folder]:
     """Every folder under the root, skipping files and folders whose names start with . or _.
 
-    Labels get size and mtime, images only their names: a local scan of a million outputs costs
-    one readdir per folder and one stat per label. Plain tuples keep it fast.
+    Labels get (stem, size, mtime). Locally, a folder whose own mtime is before `stat_after` has had
+    no file added, renamed or removed since then, so its labels are not stat'ed one by one: they get
+    size -1 (unknown) and the folder's mtime. A scan of a million finished outputs then costs one
+    readdir and one stat per folder.
     """
     if store.local:
-        yield from _walk_local(store.root, image_exts)
+        yield from _walk_local(store.root, image_exts, stat_after)
         return
     try:
         found = store.fs.find(store.root, detail=True)
@@ -214,27 +216,38 @@ def walk_folders(store: Storage, image_exts: tuple[str, ...]) -> Iterator[Folder
     yield from folders.values()
 
 
-def _walk_local(root: str, image_exts: tuple[str, ...]) -> Iterator[Folder]:
+def _walk_local(root: str, image_exts: tuple[str, ...], stat_after: float | None) -> Iterator[Folder]:
     stack = [(root, "")]
     while stack:
         path, prefix = stack.pop()
         try:
+            folder_mtime = os.stat(path).st_mtime
             scanned = list(os.scandir(path))
         except FileNotFoundError:
             continue
+        stat_each = stat_after is None or folder_mtime >= stat_after
         folder = Folder(prefix.rstrip("/"), [], set(), [])
+        labels: list[str] = []
         for entry in scanned:
             name = entry.name
             if name.startswith((".", "_")):
                 if name.startswith(TEMP_PREFIX):
                     folder.temps.append(name)
             elif name.endswith(".json"):
-                st = entry.stat()
-                folder.labels.append((prefix + name[:-5], st.st_size, st.st_mtime))
+                labels.append(name)
             elif name.endswith(image_exts):
                 folder.images.add(prefix + name.rsplit(".", 1)[0])
             elif entry.is_dir(follow_symlinks=False):
                 stack.append((entry.path, f"{prefix}{name}/"))
+        if stat_each:
+            for name in labels:
+                try:
+                    st = os.stat(f"{path}/{name}")
+                except FileNotFoundError:
+                    continue
+                folder.labels.append((prefix + name[:-5], st.st_size, st.st_mtime))
+        else:
+            folder.labels.extend((prefix + name[:-5], -1, folder_mtime) for name in labels)
         yield folder
 
 
