@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthocr.planner.plan import GenerationOrchestrator
+    from synthocr.planner.orchestrator import GenerationOrchestrator
     from synthocr.planner.requests import read_requests
     from synthocr.planner.validation import load_config
 

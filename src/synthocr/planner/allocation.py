@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from synthocr.schemas.config import BatchConfig
+from synthocr.schemas.config import BatchConfig, BatchSpecification
 
 
 def allocate_shares(proportions: Sequence[float], total: int) -> NDArray[np.int64]:
@@ -86,6 +86,11 @@ class BatchManager:
         shares = allocate_shares([s.proportion for s in specs], self.config.total_images if total is None else total)
         return {s.name: int(n) for s, n in zip(specs, shares)}
 
-    def task_list(self, total: int | None = None) -> NDArray[np.int16]:
+    def task_indices(self, total: int | None = None) -> NDArray[np.int16]:
         """Specification index of every plan row, interleaved so every prefix keeps the proportions."""
         return interleave(list(self._allocate_images(total).values()))
+
+    def task_list(self, total: int | None = None) -> list[BatchSpecification]:
+        """The specification of every image, in plan order (see task_indices for the array form)."""
+        specs = self.config.specifications
+        return [specs[i] for i in self.task_indices(total).tolist()]

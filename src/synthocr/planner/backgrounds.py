@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from synthocr.errors import UserError
 from synthocr.planner.validation import DEFAULT_SOURCE, IMAGE_SUFFIXES, list_files
 from synthocr.schemas.config import BatchConfig
 from synthocr.schemas.params import BACKGROUND_KINDS
@@ -51,9 +52,23 @@ class BackgroundImageManager:
 
     Args:
         sources: source name -> directory of images (searched recursively).
+        dir_weights: directory -> weight, the seed system's form: each directory becomes a
+            source named by its path, and the weights apply to every specification that
+            sets no `background_dir_weights` of its own.
     """
 
-    def __init__(self, sources: Mapping[str, Path]) -> None:
+    def __init__(self, sources: Mapping[str, Path] | None = None, *,
+                 dir_weights: Mapping[str | Path, float] | None = None) -> None:
+        sources = dict(sources or {})
+        self.default_weights: dict[str, float] = {}
+        for d, w in (dir_weights or {}).items():
+            sources[str(d)] = Path(d)
+            self.default_weights[str(d)] = float(w)
+        if any(w < 0 for w in self.default_weights.values()):
+            raise UserError(f"BackgroundImageManager: dir_weights must be >= 0, got {dict(dir_weights or {})}.")
+        for name, d in sources.items():
+            if not Path(d).is_dir():
+                raise UserError(f"background directory {d} (source {name!r}) does not exist.")
         self.source_names = list(sources)
         dirs = [Path(p).resolve() for p in sources.values()]
         self.root: Path | None = Path(os.path.commonpath(dirs)) if dirs else None
@@ -80,6 +95,7 @@ class BackgroundImageManager:
         """Weight per source (`background_dir_weights`; equal when empty); sources without images get 0."""
         if not self.source_names:
             return np.ones(1)
+        weights = weights or self.default_weights
         w = np.array([float(weights.get(s, 0.0)) if weights else 1.0 for s in self.source_names])
         w[self._counts == 0] = 0.0
         return w if w.sum() > 0 else np.where(self._counts > 0, 1.0, 0.0) + (self._counts.sum() == 0)

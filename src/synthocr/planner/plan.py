@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import fnmatch
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,6 @@ from synthocr.planner.corpus import CorpusFile, CorpusManager, CorpusReader
 from synthocr.planner.fonts import FontHealthManager
 from synthocr.planner.texts import TextSources, sample_texts
 from synthocr.planner.requests import COLOUR_COLUMNS, RequestColumns, RequestContext, RequestFile, check_requests
-from synthocr.planner.summary import PlanSummary, summarize
 from synthocr.planner.samplers import sample_choice, sample_range, tinted
 from synthocr.planner.validation import FONT_SUFFIXES, config_to_dict, corpus_root, font_root, list_files
 from synthocr.schemas.config import BatchConfig, BatchSpecification
@@ -123,20 +123,52 @@ def direction_weights(spec: BatchSpecification) -> NDArray[np.float64]:
     return np.array([1.0 if d == spec.text_direction else 0.0 for d in TEXT_DIRECTIONS])
 
 
-def prepare_plan(config: BatchConfig, requests: RequestFile | None = None) -> PlanContext:
-    """Index the assets a validated config names and allocate the rows.
+@dataclass(frozen=True)
+class AssetChoice:
+    """Explicit assets that replace the config's dirs (the Python API's corpus_map, all_fonts, background_manager).
+
+    `corpus` maps a name (matched by each spec's `corpus_file` glob, like a file
+    name) to a corpus file; `fonts` lists font files (each spec's `font_filter`
+    picks among them). Files are recorded relative to the deepest folder
+    holding them all, which becomes the asset root in the plan's metadata.
+    """
+
+    corpus: Mapping[str, Path] | None = None
+    fonts: Sequence[Path] | None = None
+    backgrounds: BackgroundImageManager | None = None
+
+
+def common_root(paths: Iterable[Path]) -> Path:
+    """The deepest folder holding every file: the root their plan names are relative to."""
+    return Path(os.path.commonpath([str(Path(p).resolve().parent) for p in paths]))
+
+
+def _corpus_for(spec: BatchSpecification, croot: Path, choice: AssetChoice) -> list[Path]:
+    if choice.corpus is None:
+        return list_files(croot, spec.corpus_file)
+    return sorted({Path(p).resolve() for name, p in choice.corpus.items()
+                   if fnmatch.fnmatchcase(name, spec.corpus_file) or Path(p).match(spec.corpus_file)})
+
+
+def prepare_plan(config: BatchConfig, requests: RequestFile | None = None,
+                 assets: AssetChoice | None = None) -> PlanContext:
+    """Index the assets a validated config names (or `assets` gives) and allocate the rows.
 
     With `requests`, the plan has one row per valid request, in file order, and
     each row's specification comes from the request (or, where it names none,
     from the allocation over those rows).
     """
     specs = config.specifications
-    croot = corpus_root(config)
+    choice = assets or AssetChoice()
+    croot = common_root(choice.corpus.values()) if choice.corpus else corpus_root(config)
     corpus = CorpusManager(croot)
     all_files: list[CorpusFile] = []
     spec_files: list[list[int]] = []
     for spec in specs:
-        files = corpus.files_for(list_files(croot, spec.corpus_file))
+        files = corpus.files_for(_corpus_for(spec, croot, choice))
+        if not files:
+            raise UserError(f"specification {spec.name!r}: no corpus file matches corpus_file {spec.corpus_file!r}; "
+                            "add one to the corpus or change the pattern.")
         idx = []
         for f in files:
             if f not in all_files:
@@ -144,13 +176,19 @@ def prepare_plan(config: BatchConfig, requests: RequestFile | None = None) -> Pl
             idx.append(all_files.index(f))
         spec_files.append(idx)
 
-    froot = font_root(config)
-    fonts = FontHealthManager(froot, list_files(froot, "*", FONT_SUFFIXES))
+    if choice.fonts:
+        font_paths = sorted({Path(p).resolve() for p in choice.fonts})
+        froot = common_root(font_paths)
+    else:
+        froot = font_root(config)
+        font_paths = list_files(froot, "*", FONT_SUFFIXES)
+    fonts = FontHealthManager(froot, font_paths)
     spec_fonts = np.zeros((len(specs), len(fonts.healthy)), bool)
     for i, spec in enumerate(specs):
-        allowed = fonts.indices([p.relative_to(froot).as_posix() for p in list_files(froot, spec.font_filter)])
-        spec_fonts[i, allowed] = True
-    backgrounds = BackgroundImageManager(background_sources(config))
+        matching = [p.relative_to(froot).as_posix() for p in font_paths
+                    if p.relative_to(froot).match(spec.font_filter) or p.match(spec.font_filter)]
+        spec_fonts[i, fonts.indices(matching)] = True
+    backgrounds = choice.backgrounds or BackgroundImageManager(background_sources(config))
 
     batch = BatchManager(config)
     columns: RequestColumns | None = None
@@ -161,10 +199,10 @@ def prepare_plan(config: BatchConfig, requests: RequestFile | None = None) -> Pl
             spec_fonts=spec_fonts,
             coverage=fonts.coverage,
             background_files=backgrounds.files,
-        ), batch.task_list)
+        ), batch.task_indices)
         task, columns, rejected = checked.task, checked.columns, len(checked.rejected)
     else:
-        task, rejected = batch.task_list(), 0
+        task, rejected = batch.task_indices(), 0
     counts = np.bincount(task.astype(np.int64), minlength=len(specs))
     for i, spec in enumerate(specs):
         if not spec_fonts[i].any() and counts[i] > 0:
@@ -176,13 +214,16 @@ def prepare_plan(config: BatchConfig, requests: RequestFile | None = None) -> Pl
     source_cum = _cumulative([backgrounds.source_weights(s.background_dir_weights) for s in specs])
     direction_cum = _cumulative([direction_weights(s) for s in specs])
     texts = TextSources(config, all_files, spec_files, CorpusReader(all_files), fonts, spec_fonts)
-    metadata = _metadata(config, fonts, all_files, backgrounds, len(task))
+    metadata = _metadata(config, fonts, all_files, backgrounds, len(task),
+                         font_root=str(froot) if choice.fonts else None,
+                         corpus_root=str(croot) if choice.corpus else None)
     return PlanContext(config, task, texts, backgrounds, kind_cum, source_cum, direction_cum, metadata, columns,
                        requests_rejected=rejected)
 
 
 def _metadata(config: BatchConfig, fonts: FontHealthManager, corpus: list[CorpusFile],
-              backgrounds: BackgroundImageManager, rows: int) -> dict[str, str]:
+              backgrounds: BackgroundImageManager, rows: int, font_root: str | None = None,
+              corpus_root: str | None = None) -> dict[str, str]:
     resolved = json.dumps(config_to_dict(config), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     fingerprint = hashlib.sha1(resolved.encode()).hexdigest()
     inventory = {
@@ -194,8 +235,8 @@ def _metadata(config: BatchConfig, fonts: FontHealthManager, corpus: list[Corpus
         json.dumps([fingerprint, __version__, inventory], sort_keys=True).encode()
     ).hexdigest()
     roots = {
-        "font": BUILTIN_ROOT if not config.font_dir else str(Path(config.font_dir).resolve()),
-        "corpus": BUILTIN_ROOT if not config.corpus_dir else str(Path(config.corpus_dir).resolve()),
+        "font": font_root or (BUILTIN_ROOT if not config.font_dir else str(Path(config.font_dir).resolve())),
+        "corpus": corpus_root or (BUILTIN_ROOT if not config.corpus_dir else str(Path(config.corpus_dir).resolve())),
         "background": str(backgrounds.root) if backgrounds.root else "",
     }
     return {
@@ -312,11 +353,20 @@ def schema_with_metadata(metadata: dict[str, str]) -> pa.Schema:
 
 def plan_batch(config: BatchConfig, requests: RequestFile | None = None) -> pa.Table:
     """The whole plan in memory, with its metadata (for tests, dry runs and small batches)."""
-    orchestrator = GenerationOrchestrator(config, requests)
+    ctx = prepare_plan(config, requests)
     try:
-        return orchestrator.create_task_list()
+        return plan_table(ctx)
     finally:
-        orchestrator.context.close()
+        ctx.close()
+
+
+def plan_table(ctx: PlanContext) -> pa.Table:
+    """Every block of a prepared plan as one validated in-memory table with its metadata."""
+    table = pa.concat_tables(list(iter_plan(ctx))).replace_schema_metadata(
+        schema_with_metadata(ctx.metadata).metadata
+    )
+    validate_plan(table)
+    return table
 
 
 _DICT_COLUMNS = [f.name for f in PLAN_SCHEMA if pa.types.is_dictionary(f.type)]
@@ -352,52 +402,3 @@ def write_plan(config: BatchConfig, path: str | Path, requests: RequestFile | No
         if tmp.exists():
             tmp.unlink()
     return rows
-
-
-class GenerationOrchestrator:
-    """One planning run: assets scanned and requests checked once, then the plan made in memory or on disk.
-
-    Args:
-        config: a validated BatchConfig (see validation.load_config).
-        requests: a request file read with requests.read_requests, or None to plan `total_images` rows.
-
-    Raises:
-        UserError: unusable assets, or a request file without a single valid row.
-    """
-
-    def __init__(self, config: BatchConfig, requests: RequestFile | None = None) -> None:
-        self.config = config
-        self.context = prepare_plan(config, requests)
-
-    @property
-    def text_resamples(self) -> int:
-        """Texts drawn again so far because no eligible font covered them."""
-        return self.context.text_resamples
-
-    @property
-    def requests_rejected(self) -> int:
-        """Request rows written to the rejected file."""
-        return self.context.requests_rejected
-
-    def create_task_list(self) -> pa.Table:
-        """The whole plan as one in-memory table with its metadata (one row per image)."""
-        table = pa.concat_tables(list(iter_plan(self.context))).replace_schema_metadata(
-            schema_with_metadata(self.context.metadata).metadata
-        )
-        validate_plan(table)
-        return table
-
-    def write(self, path: str | Path) -> int:
-        """Write the plan to `path` block by block (bounded memory); returns the row count."""
-        return write_plan(self.config, path, ctx=self.context)
-
-    def summarize(self) -> PlanSummary:
-        """Plan in memory block by block and keep only the statistics (for --dry-run)."""
-        summary = summarize(iter_plan(self.context))
-        summary.text_resamples = self.context.text_resamples
-        summary.requests_rejected = self.context.requests_rejected
-        return summary
-
-    def write_font_report(self, path: str | Path) -> None:
-        """The font health table as CSV (see FontHealthManager.write_report)."""
-        self.context.fonts.write_report(path)

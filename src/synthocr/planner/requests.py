@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from synthocr.errors import UserError
-from synthocr.schemas.params import BACKGROUND_KINDS, PARAMS_BY_NAME, RANGE_PARAMS, TEXT_DIRECTIONS
+from synthocr.schemas.params import BACKGROUND_KINDS, RANGE_PARAMS, TEXT_DIRECTIONS
 from synthocr.schemas.plan import PLAN_SCHEMA
 
 FORMATS = ("csv", "jsonl", "parquet")
@@ -55,13 +55,13 @@ class Rejection:
 class RequestFile:
     """A request file read from disk: every row, good or bad, in file order."""
 
-    path: Path
+    path: Path | None  # None for requests made in memory (the Python API): rejections raise instead
     rows: list[RawRequest]
 
     @property
-    def rejected_path(self) -> Path:
+    def rejected_path(self) -> Path | None:
         """`<input>.rejected.csv`, next to the request file."""
-        return self.path.with_name(self.path.name + ".rejected.csv")
+        return self.path.with_name(self.path.name + ".rejected.csv") if self.path else None
 
 
 def request_format(path: Path, fmt: str | None) -> str:
@@ -409,7 +409,12 @@ def check_requests(file: RequestFile, ctx: RequestContext, allocate: Callable[[i
             rejected.append(Rejection(row.row_number, exc.error_type, str(exc), row.raw))
             continue
         valid.append(values)
-    write_rejected(file.rejected_path, rejected)
+    if file.rejected_path is None:
+        if rejected:
+            details = "; ".join(f"task {r.row_number}: {r.error_message}" for r in rejected[:10])
+            raise UserError(f"{len(rejected)} of {len(file.rows)} tasks cannot be planned: {details}.")
+    else:
+        write_rejected(file.rejected_path, rejected)
     if not valid:
         where = f"; see {file.rejected_path}" if rejected else ""
         raise UserError(f"request file {file.path}: no valid requests ({len(rejected)} rejected{where}).")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, make_dataclass
+from pathlib import Path
 from typing import Any
 
 from synthocr.schemas.params import RANGE_PARAMS
@@ -64,6 +65,17 @@ class BatchConfig:
     specifications: list[BatchSpecification] = field(  # type: ignore[valid-type]
         default_factory=lambda: [BatchSpecification()]
     )
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, overrides: list[str] | None = None) -> "BatchConfig":
+        """Load a YAML config with `key=value` overrides, validated (raises ConfigError listing every problem).
+
+        Validation needs the assets, which the planner owns, so it is imported here
+        at call time rather than making schemas depend on the planner.
+        """
+        from synthocr.planner.validation import load_config
+
+        return load_config(path, overrides or [])
 
 
 SPEC_FIELDS: dict[str, type] = {f.name: f.type for f in fields(BatchSpecification)}
