@@ -119,10 +119,20 @@ def _range_cell(s: dict[str, float], decimals: int) -> str:
     return f"{_fixed_point(s['min'], decimals)} / {mean} / {_fixed_point(s['max'], decimals)}"
 
 
+def _percent(fraction: float) -> str:
+    """A share in whole percent that never rounds a non-zero share to 0% or a partial one to 100%."""
+    share = 100 * fraction
+    if 0 < share < 1:
+        return "<1%"
+    if 99 < share < 100:
+        return ">99%"
+    return f"{share:.0f}%"
+
+
 def _mix_cell(counts: dict[str, int], rows: int) -> str:
     if len(counts) == 1:
         return next(iter(counts))
-    shown = " ".join(f"{k} {100 * v / rows:.0f}%" for k, v in list(counts.items())[:2])
+    shown = " ".join(f"{k} {_percent(v / rows)}" for k, v in list(counts.items())[:2])
     return shown + (f" +{len(counts) - 2}" if len(counts) > 2 else "")
 
 
@@ -130,7 +140,7 @@ def _rows_of_table(specs: list[dict[str, Any]], whole: dict[str, Any], varying: 
     """Table rows (heading, one cell per specification); decimals follow the whole plan, so blocks agree."""
     lengths = [s["text_length"] for s in specs]
     rows = [
-        ("rows", [f"{s['rows']} ({100 * s['share']:.0f}%)" for s in specs]),
+        ("rows", [f"{s['rows']} ({_percent(s['share'])})" for s in specs]),
         ("direction", [_mix_cell(s["text_direction"], s["rows"]) for s in specs]),
         ("script", [_mix_cell(s["script"], s["rows"]) for s in specs]),
         ("text length", [_range_cell(t, 0) for t in lengths]),
@@ -186,6 +196,6 @@ def format_summary(summary: dict[str, Any], width: int = 100) -> str:
         lines += ["", *textwrap.wrap(text, width, subsequent_indent="  ", break_on_hyphens=False)]
     lines += ["", "top fonts:"]
     for s in specs:
-        fonts = ", ".join(f"{f} {100 * n / s['rows']:.0f}%" for f, n in s["top_fonts"])
+        fonts = ", ".join(f"{f} {_percent(n / s['rows'])}" for f, n in s["top_fonts"])
         lines.append(f"  {s['name']}: {fonts}")
     return "\n".join(lines)
