@@ -114,7 +114,6 @@ def _flaky_write(monkeypatch, failures: dict[str, int], err: int):
 
     monkeypatch.setattr("synthocr.renderer.io.write_atomic", write)
     monkeypatch.setattr(storage, "BACKOFF_SECONDS", 0.01)
-    monkeypatch.setattr("synthocr.renderer.storage.with_retries.__defaults__", (3, 0.01))
 
 
 def test_transient_errors_are_retried_and_logged(cli, rendered, tmp_path, monkeypatch, caplog):

@@ -80,11 +80,12 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in TRANSIENT_ERRNOS
 
 
-def with_retries(fn: Callable[[], T], what: str, retries: int = RETRIES, backoff: float = BACKOFF_SECONDS) -> T:
+def with_retries(fn: Callable[[], T], what: str, retries: int = RETRIES, backoff: float | None = None) -> T:
     """fn(), tried again up to `retries` times after transient I/O errors, waiting backoff * 2**k seconds.
 
-    Every retry is logged at WARNING; the last error is raised as it is.
+    `backoff` defaults to BACKOFF_SECONDS. Every retry is logged at WARNING; the last error is raised as it is.
     """
+    backoff = BACKOFF_SECONDS if backoff is None else backoff
     for attempt in range(retries + 1):
         try:
             return fn()
