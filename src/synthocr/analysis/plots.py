@@ -28,25 +28,31 @@ FONT_LABEL = 24  # longest font name shown in full on the font usage plot
 DPI = 100
 
 
-def _by_spec(frame: pd.DataFrame, values: pd.Series) -> tuple[list[str], list[np.ndarray]]:
-    spec = frame["spec"].astype(str)
-    names = list(dict.fromkeys(spec))
-    return names, [values[spec == n].to_numpy(dtype=np.float64) for n in names]
+def _specs(frame: pd.DataFrame) -> pd.Categorical:
+    """Each row's specification as a categorical ordered by first appearance (the colour order of every plot)."""
+    codes, names = pd.factorize(frame["spec"].astype(str))
+    return pd.Categorical.from_codes(codes, categories=list(names))
+
+
+def _by_spec(spec: pd.Categorical, values: pd.Series) -> list[np.ndarray]:
+    array = values.to_numpy(dtype=np.float64)
+    return [array[spec.codes == i] for i in range(len(spec.categories))]
 
 
 def _edges(values: pd.Series, integer: bool) -> np.ndarray:
-    """Histogram bin edges: one bin per integer for small integer ranges, else BINS equal bins."""
+    """Histogram bin edges: about BINS equal bins; for integers, bins of whole numbers centred on them (no aliasing)."""
     lo, hi = float(values.min()), float(values.max())
     if lo == hi:
         return np.array([lo - 0.5, hi + 0.5])
-    if integer and hi - lo <= 2 * BINS:
-        return np.arange(lo - 0.5, hi + 1.5)
+    if integer:
+        width = max(1, math.ceil((hi - lo + 1) / BINS))
+        return np.arange(lo - 0.5, hi + width, width)
     return np.linspace(lo, hi, BINS + 1)
 
 
-def _histogram(ax: Axes, frame: pd.DataFrame, values: pd.Series, title: str, integer: bool) -> None:
+def _histogram(ax: Axes, spec: pd.Categorical, values: pd.Series, title: str, integer: bool) -> None:
     """Stacked histogram of `values`, one colour per specification (drawn as filled stairs: fast)."""
-    names, parts = _by_spec(frame, values)
+    names, parts = list(spec.categories), _by_spec(spec, values)
     edges = _edges(values, integer)
     baseline = np.zeros(len(edges) - 1)
     for name, part, colour in zip(names, parts, _colours(len(names))):
@@ -66,24 +72,22 @@ def _colours(n: int, cmap: str = "tab10") -> list[tuple[float, ...]]:
     return [colours[i % len(colours)] for i in range(n)]
 
 
-def _fonts(ax: Axes, frame: pd.DataFrame, top: int) -> None:
+def _fonts(ax: Axes, frame: pd.DataFrame, spec: pd.Categorical, top: int) -> None:
     """The `top` most used fonts, one bar per font split by specification."""
-    counts = pd.crosstab(frame["font"].astype(str), frame["spec"].astype(str))
+    counts = pd.crosstab(frame["font"].astype(str).to_numpy(), spec)
     counts = counts.loc[counts.sum(axis=1).sort_values(ascending=True).index[-top:]]
     left = np.zeros(len(counts))
     labels = [f if len(f) <= FONT_LABEL else f[: FONT_LABEL - 1] + "…" for f in counts.index]
-    specs = list(dict.fromkeys(frame["spec"].astype(str)))
-    for spec, colour in zip(specs, _colours(len(specs))):
-        ax.barh(labels, counts[spec].to_numpy(), left=left, label=spec, color=colour)
-        left += counts[spec].to_numpy()
+    for name, colour in zip(spec.categories, _colours(len(spec.categories))):
+        ax.barh(labels, counts[name].to_numpy(), left=left, label=name, color=colour)
+        left += counts[name].to_numpy()
     ax.set_title(f"font usage (top {min(top, len(counts))})", fontsize=9)
     ax.tick_params(labelsize=7)
 
 
-def _mix(ax: Axes, frame: pd.DataFrame, values: pd.Series, title: str) -> None:
+def _mix(ax: Axes, spec: pd.Categorical, values: pd.Series, title: str) -> None:
     """Rows per specification, split by category (direction or script)."""
-    table = pd.crosstab(frame["spec"].astype(str), values.astype(str))
-    table = table.loc[list(dict.fromkeys(frame["spec"].astype(str)))]
+    table = pd.crosstab(spec, values.astype(str).to_numpy())
     bottom = np.zeros(len(table))
     for category, colour in zip(table.columns, _colours(len(table.columns), "Set2")):
         ax.bar(table.index, table[category].to_numpy(), bottom=bottom, label=category, color=colour)
@@ -96,15 +100,17 @@ def _mix(ax: Axes, frame: pd.DataFrame, values: pd.Series, title: str) -> None:
 
 def _panels(frame: pd.DataFrame, top: int) -> dict[str, Callable[[Axes], None]]:
     """Every plot by file stem, each a function drawing into one Axes."""
+    spec = _specs(frame)
+    lengths = frame["text"].astype(str).str.len()
     panels: dict[str, Callable[[Axes], None]] = {
-        "fonts": lambda ax: _fonts(ax, frame, top),
-        "text_length": lambda ax: _histogram(ax, frame, frame["text"].astype(str).str.len(), "text length (characters)", True),
-        "direction": lambda ax: _mix(ax, frame, frame["text_direction"], "text direction"),
-        "script": lambda ax: _mix(ax, frame, scripts(frame), "script (most letters)"),
+        "fonts": lambda ax: _fonts(ax, frame, spec, top),
+        "text_length": lambda ax: _histogram(ax, spec, lengths, "text length (characters)", True),
+        "direction": lambda ax: _mix(ax, spec, frame["text_direction"], "text direction"),
+        "script": lambda ax: _mix(ax, spec, scripts(frame), "script (most letters)"),
     }
     integer = {col for p in RANGE_PARAMS if p.is_int for col in p.column_names}
     for col in param_columns():
-        panels[f"param_{col}"] = lambda ax, col=col: _histogram(ax, frame, frame[col], col, col in integer)
+        panels[f"param_{col}"] = lambda ax, col=col: _histogram(ax, spec, frame[col], col, col in integer)
     return panels
 
 

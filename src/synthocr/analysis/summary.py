@@ -5,11 +5,10 @@ from __future__ import annotations
 import math
 import textwrap
 import unicodedata
-from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from synthocr.renderer.io import open_plan
@@ -29,24 +28,50 @@ def param_columns() -> list[str]:
     return [col for p in RANGE_PARAMS for col in p.column_names]
 
 
-@lru_cache(maxsize=65536)  # a pure function of one character: the cache cannot go stale
-def _char_script(ch: str) -> str:
+CHUNK_CODE_POINTS = 1 << 22  # code points classified at once: about 16 MB of UTF-32
+
+
+def _char_script(code: int) -> str:
+    """The script of a letter (first word of its Unicode name: LATIN, ARABIC, CJK, ...), "" for anything else."""
+    ch = chr(code)
+    if not ch.isalpha():
+        return ""
     name = unicodedata.name(ch, "")
     return name.split(" ", 1)[0] if name else "UNKNOWN"
+
+
+def _scripts_of(texts: np.ndarray) -> np.ndarray:
+    """Dominant script of each text; vectorised: each distinct code point is named once, then looked up."""
+    result = np.empty(len(texts), dtype=object)
+    longest = max(1, max((len(t) for t in texts), default=1))
+    step = max(1, CHUNK_CODE_POINTS // longest)
+    for start in range(0, len(texts), step):
+        chunk = np.asarray(texts[start : start + step], dtype=f"<U{longest}")
+        codes = chunk.view(np.uint32).reshape(len(chunk), longest)  # zero-padded UTF-32
+        distinct = np.flatnonzero(np.bincount(codes.ravel()))
+        names, ids = np.unique([_char_script(int(c)) for c in distinct], return_inverse=True)
+        lookup = np.zeros(int(distinct[-1]) + 1, np.int64)
+        lookup[distinct] = ids
+        flat = np.arange(len(chunk))[:, None] * len(names) + lookup[codes]
+        counts = np.bincount(flat.ravel(), minlength=len(chunk) * len(names)).reshape(len(chunk), len(names))
+        counts[:, names == ""] = 0  # not letters (and the padding)
+        best = names[counts.argmax(axis=1)].astype(object)
+        best[counts.max(axis=1) == 0] = "COMMON"
+        result[start : start + len(chunk)] = best
+    return result
 
 
 def dominant_script(text: str) -> str:
     """The Unicode script most letters of `text` belong to (first word of their names: LATIN, ARABIC, CJK, ...).
 
-    Text without letters (digits, punctuation) gives "COMMON".
+    Text without letters (digits, punctuation) gives "COMMON"; a tie goes to the alphabetically first script.
     """
-    counts = Counter(_char_script(ch) for ch in text if ch.isalpha())
-    return counts.most_common(1)[0][0] if counts else "COMMON"
+    return str(_scripts_of(np.array([text], dtype=object))[0])
 
 
 def scripts(frame: pd.DataFrame) -> pd.Series:
-    """The dominant script of every row's text."""
-    return frame["text"].astype(str).map(dominant_script)
+    """The dominant script of every row's text (see `dominant_script`)."""
+    return pd.Series(_scripts_of(frame["text"].astype(str).to_numpy(dtype=object)), index=frame.index, name="script")
 
 
 def _stats(values: pd.Series) -> dict[str, float]:
@@ -86,8 +111,8 @@ def summarise_plan(frame: pd.DataFrame, top: int = 5) -> dict[str, Any]:
         where the last entry, named "all", covers every row.
     """
     script = scripts(frame)
-    names = list(dict.fromkeys(frame["spec"].astype(str)))
     spec = frame["spec"].astype(str)
+    names = list(pd.unique(spec))
     specs = [_summarise(n, frame[spec == n], script, len(frame), top) for n in names]
     if len(frame):
         specs.append(_summarise(ALL, frame, script, len(frame), top))
