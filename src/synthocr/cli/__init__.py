@@ -8,11 +8,11 @@ import sys
 from collections.abc import Callable, Sequence
 
 from synthocr import __version__
-from synthocr.cli import collect, export, inspect, plan, preview, render, status
+from synthocr.cli import collect, export, generate, inspect, plan, preview, render, status
 from synthocr.errors import UserError
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-COMMANDS = (plan, render, status, inspect, preview, collect, export)  # each module has register(subparsers) and run(args) -> exit status
+COMMANDS = (generate, plan, render, status, inspect, preview, collect, export)  # each module has register(subparsers) and run(args) -> exit status
 
 
 def build_parser() -> argparse.ArgumentParser:

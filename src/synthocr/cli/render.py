@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from synthocr.renderer.run import RenderSummary
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,14 +55,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"would render {summary.pending} of {summary.total} rows into {args.output} "
               f"({summary.skipped} present or not selected)")
         return 0
+    return print_summary(summary, args.output)
+
+
+def print_summary(summary: RenderSummary, output: str) -> int:
+    """Print a run's summary; the exit status is 1 when rows failed (they are listed), else 0."""
     print(
         f"rendered {summary.rendered}, skipped {summary.skipped} (present or not selected), "
         f"failed {len(summary.failed)}; success rate {100 * summary.success_rate:.1f}%; "
-        f"{summary.images_per_second:.1f} images/s in {summary.seconds:.1f} s -> {args.output}"
+        f"{summary.images_per_second:.1f} images/s in {summary.seconds:.1f} s -> {output}"
     )
     if summary.failed:
         ids = ", ".join(str(r["image_id"]) for r in summary.failed[:20])
         more = " ..." if len(summary.failed) > 20 else ""
-        print(f"failed rows: {ids}{more} (details in {args.output}/_render_state.jsonl)", file=sys.stderr)
+        print(f"failed rows: {ids}{more} (details in {output}/_render_state.jsonl)", file=sys.stderr)
         return 1
     return 0

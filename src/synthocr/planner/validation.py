@@ -23,8 +23,9 @@ CORPUS_MODES = ("running", "lines")
 DEFAULT_SOURCE = "default"  # the name `background_dir` goes by among the background sources
 
 
-def load_config(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> BatchConfig:
-    """Read a YAML batch config, apply `key=value` overrides, and validate everything.
+def load_config(path: str | Path, overrides: list[str] | tuple[str, ...] = (),
+                fields: dict[str, Any] | None = None) -> BatchConfig:
+    """Read a YAML batch config, apply `key=value` overrides and top-level `fields`, and validate everything.
 
     Raises:
         ConfigError: listing every problem found, each naming its field.
@@ -45,6 +46,7 @@ def load_config(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -
     if not isinstance(raw, dict):
         raise ConfigError(source, [f"the top level must be a mapping of fields, not {type(raw).__name__}"])
     raw = apply_overrides(source, raw, overrides)
+    raw.update(fields or {})
     return config_from_dict(raw, source=source)
 
 

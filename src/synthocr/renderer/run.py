@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -73,8 +74,13 @@ def _assets(roots_json: str) -> RenderAssets:
 
 
 def render_chunk(plan_path: str, rows: np.ndarray, out_url: str, fmt: str, roots_json: str,
-                 png_compress_level: int = 1, run_id: str = "run") -> dict[str, Any]:
+                 png_compress_level: int = 1, run_id: str = "run", io_workers: int = 1,
+                 io_batch_size: int = 16) -> dict[str, Any]:
     """Render plan rows at positions `rows` into `out_url`; a failing row is reported, not raised.
+
+    With `io_workers` > 1, encoding and writing run in that many threads (PNG and
+    zlib release the GIL), `io_batch_size` finished images at a time, while this
+    process draws the next ones. The bytes written are the same either way.
 
     Raises:
         OutputWriteError: the output dir refuses writes (full, read-only): no later row could succeed.
@@ -84,21 +90,49 @@ def render_chunk(plan_path: str, rows: np.ndarray, out_url: str, fmt: str, roots
     store = Storage(out_url)
     records: list[dict[str, Any]] = []
     rendered = 0
-    for row in read_rows(pf, rows):
-        started = time.perf_counter()
+
+    def save(item: tuple[dict[str, Any], Any, Any, float]) -> dict[str, Any] | None:
+        row, image, label, started = item
         try:
-            image, label = render_row(row, assets)
             data = encode_image(image, fmt, png_compress_level)
-        except Exception as exc:  # one bad row must not stop the run; it is recorded with its error
-            records.append(_failure(row, exc, started))
-            continue
+        except Exception as exc:  # an image that cannot be encoded fails its row only
+            return _failure(row, exc, started)
         try:
             write_output(store, row["output_name"], data, fmt, label, run_id)
-            rendered += 1
         except OSError as exc:
             if exc.errno in FATAL_ERRNOS:
                 raise fatal_write_error(exc, store, row["output_name"]) from None
-            records.append(_failure(row, exc, started))  # e.g. EIO that outlived its retries
+            return _failure(row, exc, started)  # e.g. EIO that outlived its retries
+        return None
+
+    pool = ThreadPoolExecutor(io_workers) if io_workers > 1 else None
+    batch: list[tuple[dict[str, Any], Any, Any, float]] = []
+
+    def flush() -> None:
+        nonlocal rendered
+        outcomes = list(pool.map(save, batch)) if pool is not None else [save(item) for item in batch]
+        batch.clear()
+        for outcome in outcomes:
+            if outcome is None:
+                rendered += 1
+            else:
+                records.append(outcome)
+
+    try:
+        for row in read_rows(pf, rows):
+            started = time.perf_counter()
+            try:
+                image, label = render_row(row, assets)
+            except Exception as exc:  # one bad row must not stop the run; it is recorded with its error
+                records.append(_failure(row, exc, started))
+                continue
+            batch.append((row, image, label, started))
+            if len(batch) >= (io_batch_size if pool is not None else 1):
+                flush()
+        flush()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
     return {"rendered": rendered, "failed": records}
 
 
@@ -196,6 +230,8 @@ def render_plan(
     dry_run: bool = False,
     backend: str = "local",
     scheduler: str | None = None,
+    io_workers: int = 1,
+    io_batch_size: int = 16,
 ) -> RenderSummary:
     """Render every row of the plan that has no finished output in `out_dir` yet.
 
@@ -211,6 +247,8 @@ def render_plan(
         raise UserError(f"--format {fmt!r} is not supported; use one of {', '.join(FORMATS)}.")
     if chunk_size < 1:
         raise UserError(f"--chunk-size must be at least 1, got {chunk_size}.")
+    if io_workers < 1 or io_batch_size < 1:
+        raise UserError(f"I/O workers and I/O batch size must be at least 1, got {io_workers} and {io_batch_size}.")
     if not 0 <= png_compress_level <= 9:
         raise UserError(f"--png-compress-level must be 0 (none, fastest) to 9 (smallest), got {png_compress_level}.")
     check_backend(backend, scheduler)
@@ -234,7 +272,8 @@ def render_plan(
         try:
             with parallel_backend(backend, scheduler, workers) as n_jobs:
                 results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-                    delayed(render_chunk)(plan_path, c, out_url, fmt, meta[META_ROOTS], png_compress_level, run_id)
+                    delayed(render_chunk)(plan_path, c, out_url, fmt, meta[META_ROOTS], png_compress_level, run_id,
+                                          io_workers, io_batch_size)
                     for c in chunks
                 )
                 for result in results:

@@ -69,6 +69,8 @@ class Label:
                 "chars": [c.to_dict() for c in self.chars],
                 "words": [w.to_dict() for w in self.words],
                 "line": self.line.to_dict(),
+                # The seed system's field: one [x0, y0, x1, y1] box per character, as in `chars`.
+                "bboxes": [[round(v, 2) for v in c.bbox] for c in self.chars],
             },
             ensure_ascii=False,
             separators=(",", ":"),
