@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 from synthocr.analysis.outputs import Output, list_outputs, plan_path_of, read_label
 from synthocr.errors import UserError
 from synthocr.renderer.io import open_plan
-from synthocr.schemas.labels import Label, Region
+from synthocr.schemas.labels import Label
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +48,6 @@ class CollectSummary:
     extra: list[str] = field(default_factory=list)  # output names the plan does not have
 
 
-def _region(r: Region) -> dict[str, Any]:
-    return {"text": r.text, "polygon": [list(p) for p in r.polygon], "bbox": list(r.bbox)}
-
 
 def _label_columns(pairs: list[tuple[Output, Label]]) -> list[pa.Array]:
     """The label columns (LABEL_FIELDS) of a batch, with their declared types."""
@@ -60,9 +57,9 @@ def _label_columns(pairs: list[tuple[Output, Label]]) -> list[pa.Array]:
         values["label"].append(f"{output.name}.json")
         values["width"].append(label.width)
         values["height"].append(label.height)
-        values["chars"].append([_region(r) for r in label.chars])
-        values["words"].append([_region(r) for r in label.words])
-        values["line"].append(_region(label.line))
+        values["chars"].append([r.to_dict() for r in label.chars])
+        values["words"].append([r.to_dict() for r in label.words])
+        values["line"].append(label.line.to_dict())
     return [pa.array(values[f.name], type=f.type) for f in LABEL_FIELDS]
 
 

@@ -15,6 +15,7 @@ from synthocr.analysis.outputs import list_outputs, read_label
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.errors import UserError
 from synthocr.renderer.assets import RenderAssets
+from synthocr.renderer.bidi import check_layout_support
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.io import open_plan, read_rows
 from synthocr.schemas.labels import Label, Region
@@ -58,6 +59,7 @@ def samples_from_outputs(out_dir: str | Path, n: int, seed: int) -> list[Sample]
 
 def samples_from_plan(plan_path: str | Path, n: int, seed: int) -> list[Sample]:
     """`n` rows of a plan, chosen with `seed`, rendered in memory (nothing is written)."""
+    check_layout_support()  # the install command for libfribidi, rather than a failure per row
     pf = open_plan(str(plan_path))
     assets = RenderAssets(asset_roots(plan_metadata(pf.schema_arrow)))
     rows = read_rows(pf, choose(pf.metadata.num_rows, n, seed))

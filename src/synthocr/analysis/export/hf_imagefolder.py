@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from synthocr.analysis.outputs import Output, read_labels
-from synthocr.schemas.labels import Region
 
 if TYPE_CHECKING:
     from synthocr.analysis.export import ExportOptions
@@ -16,9 +15,6 @@ if TYPE_CHECKING:
 METADATA = "metadata.jsonl"
 PLAN_FIELDS = ("spec", "text_direction", "font", "font_size")  # plan columns worth a feature of their own
 
-
-def _region(r: Region) -> dict[str, Any]:
-    return {"text": r.text, "polygon": [list(p) for p in r.polygon], "bbox": list(r.bbox)}
 
 
 def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Path]:
@@ -43,9 +39,9 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
                 **{k: label.params.get(k) for k in PLAN_FIELDS},
                 "width": label.width,
                 "height": label.height,
-                "chars": [_region(r) for r in label.chars],
-                "words": [_region(r) for r in label.words],
-                "line": _region(label.line),
+                "chars": [r.to_dict() for r in label.chars],
+                "words": [r.to_dict() for r in label.words],
+                "line": label.line.to_dict(),
             }
             meta.write(json.dumps(record, ensure_ascii=False) + "\n")
     return [split / METADATA, *written]
