@@ -109,3 +109,10 @@ def test_write_plots_refuses_an_empty_plan(tmp_path):
 
     with pytest.raises(UserError, match="no rows"):
         write_plots(pd.DataFrame({"spec": [], "text": []}), tmp_path)
+
+
+def test_plots_into_a_file_is_a_user_error(cli, plan, tmp_path):
+    target = tmp_path / "file.png"
+    target.write_bytes(b"x")
+    code, _, err = cli("inspect", plan, "--plots", target)
+    assert code == 2 and "is a file" in err

@@ -86,9 +86,10 @@ def test_same_seed_same_sheet_and_plan_matches_outputs(cli, rendered, tmp_path):
     (["-n", "0"], "-n must be at least 1"),
     (["--columns", "0"], "--columns must be at least 1"),
     (["-o", "sheet.unknown"], "unknown image format"),
+    (["-o", "."], "is a folder"),
 ])
 def test_bad_arguments_are_user_errors(cli, rendered, tmp_path, args, message):
-    args = [a if a != "sheet.unknown" else tmp_path / a for a in args]
+    args = [tmp_path / a if a in ("sheet.unknown", ".") else a for a in args]
     code, _, err = cli("preview", rendered.out, *args)
     assert code == 2 and message in err
 

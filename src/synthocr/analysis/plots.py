@@ -130,6 +130,8 @@ def write_plots(frame: pd.DataFrame, out_dir: str | Path, top: int = 15) -> list
     if frame.empty:
         raise UserError("the plan has no rows: there is nothing to plot.")
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--plots {out} is a file; give a folder to write the plots into.")
     out.mkdir(parents=True, exist_ok=True)
     panels = _panels(frame, top)
     fig, axes, key = _overview(frame, panels)

@@ -152,6 +152,8 @@ def write_preview(source: str | Path, output: str | Path, n: int = 48, seed: int
     kind = "output dir" if src.is_dir() else "plan"
     sheet = contact_sheet(samples, columns, boxes, title=f"{kind} {src.name}: {len(samples)} samples, seed {seed}")
     out = Path(output)
+    if out.is_dir():
+        raise UserError(f"-o {out} is a folder; give the sheet's file name, e.g. {out / 'sheet.png'}.")
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
         sheet.save(out)
