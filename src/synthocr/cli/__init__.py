@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -12,7 +13,8 @@ from synthocr.cli import collect, export, generate, inspect, plan, preview, rend
 from synthocr.errors import UserError
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-COMMANDS = (generate, plan, render, status, inspect, preview, collect, export)  # each module has register(subparsers) and run(args) -> exit status
+# Each module has register(subparsers) and run(args) -> exit status.
+COMMANDS = (generate, plan, render, status, inspect, preview, collect, export)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; run the same command again to resume.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`synthocr inspect PLAN | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
