@@ -12,6 +12,7 @@ from PIL import Image, ImageFont
 
 from synthocr.assets import resolve_root
 from synthocr.errors import UserError
+from synthocr.renderer.layout import render_cluster_mask
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -44,6 +45,8 @@ class RenderAssets:
         self.pil_font = BoundedCache(self._load_pil_font, 256)
         self.hb_font = BoundedCache(self._load_hb_font, 64)
         self.background = BoundedCache(self._load_background, 32)
+        # Coverage masks of clusters drawn alone (a few KiB each): (font, size, text, rtl, x phase, y phase).
+        self.cluster_mask = BoundedCache(self._render_cluster_mask, 16384)
 
     def _path(self, root: Path | None, rel: str, what: str) -> Path:
         if root is None:
@@ -59,6 +62,10 @@ class RenderAssets:
         rel, size = key
         return ImageFont.truetype(str(self._path(self.font_root, rel, "font")), size,
                                   layout_engine=ImageFont.Layout.RAQM)
+
+    def _render_cluster_mask(self, key: tuple[str, int, str, bool, int, int]) -> tuple[object, tuple[int, int]]:
+        rel, size, *cluster = key
+        return render_cluster_mask(self.pil_font((rel, size)), tuple(cluster))  # type: ignore[arg-type]
 
     def _load_hb_font(self, rel: str) -> hb.Font:
         face = hb.Face(hb.Blob.from_file_path(str(self._path(self.font_root, rel, "font"))))

@@ -93,6 +93,7 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     layout = layout_line(
         p.text, p.text_direction, assets.pil_font((p.font, p.font_size)), assets.hb_font(p.font),
         p.font_size, p.effects["glyph_overlap_intensity"],
+        lambda key: assets.cluster_mask((p.font, p.font_size, *key)),
     )
 
     # Geometric effects act in the frame of the line's box, chained into one mapping.

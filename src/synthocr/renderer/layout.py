@@ -4,16 +4,20 @@ Clusters are drawn one by one at the positions HarfBuzz gives (kerning kept),
 so the box of every character is known exactly and spacing can change with
 `glyph_overlap_intensity`. Arabic letters are drawn with zero-width joiners on
 their joined sides, so each keeps the contextual form it has in the whole word.
+A cluster's coverage mask comes from a per-worker cache (ClusterMasks) and is
+stamped exactly where Pillow's own `draw.text` would have put it.
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import uharfbuzz as hb
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageFont
 
 from synthocr.renderer.bidi import visual_runs
 
@@ -60,6 +64,40 @@ class Layout:
     words: tuple[tuple[int, int, Box], ...]  # logical [start, stop) and box
     line: Box
     edges: tuple[float, ...]  # x (or y for vertical text) of cluster boundaries along the line
+
+
+# A cluster drawn alone: (text, rtl, x phase, y phase) -> Pillow's coverage mask (a core image) and its offset.
+MaskKey = tuple[str, bool, int, int]
+MaskFn = Callable[[MaskKey], tuple[object, tuple[int, int]]]
+
+
+def render_cluster_mask(font: ImageFont.FreeTypeFont, key: MaskKey) -> tuple[object, tuple[int, int]]:
+    """What `draw.text` would compute for a cluster whose start has this sub-pixel phase (1/64 pixel)."""
+    text, rtl, kx, ky = key
+    return font.getmask2(text, "L", "rtl" if rtl else "ltr", anchor="ls", start=(kx / 64, ky / 64))
+
+
+def _phase(v: float) -> int:
+    """The 26.6 fixed-point fraction FreeType renders `v`'s fractional part at (C round, half away from 0)."""
+    f = math.modf(v)[0] * 64
+    return int(math.floor(abs(f) + 0.5)) * (1 if f >= 0 else -1)
+
+
+def _stamp(mask: Image.Image, masks: MaskFn, text: str, rtl: bool, x: float, y: float) -> None:
+    """Draw `text` at (x, y) (anchor "ls"), pixel for pixel as `ImageDraw.text` does, from the mask cache.
+
+    Pillow renders glyphs at whole pixels: the fractional start only decides where
+    each glyph origin rounds to. For one code point (one glyph) that is one of two
+    cases per axis (x rounds half up at 32/64, y moves at 33/64), so the cache keys
+    on the case; longer clusters key on the exact 1/64 phase.
+    """
+    kx, ky = _phase(x), _phase(y)
+    if len(text) == 1:
+        kx, ky = (32 if kx >= 32 else 0), (33 if ky >= 33 else 0)
+    core, (ox, oy) = masks((text, rtl, kx, ky))
+    px, py = int(x) + ox, int(y) + oy
+    w, h = core.size
+    mask.im.paste(255, (px, py, px + w, py + h), core)
 
 
 def _joins(ch: str) -> bool:
@@ -114,14 +152,18 @@ def _shape_run(font: hb.Font, codepoints: list[int], start: int, stop: int, rtl:
 
 
 def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_font: hb.Font,
-                size: int, overlap: float) -> Layout:
+                size: int, overlap: float, masks: MaskFn | None = None) -> Layout:
     """Lay out and draw one line of text.
 
     Args:
         direction: "ltr" or "rtl" (paragraph direction, bidi runs inside) or "ttb" (vertical).
         size: em size in pixels.
         overlap: space removed between neighbouring clusters, as a fraction of `size`.
+        masks: cached `render_cluster_mask` of `pil_font` (a worker's RenderAssets has one);
+            None renders every cluster afresh. The pixels are the same either way.
     """
+    if masks is None:
+        masks = lambda key: render_cluster_mask(pil_font, key)  # noqa: E731
     scale = size / hb_font.face.upem
     ext = hb_font.get_font_extents("ltr")
     ascent, descent = ext.ascender * scale, -ext.descender * scale
@@ -135,12 +177,10 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
     width = int(np.ceil(bounds.x1 + dx)) + MARGIN
     height = int(np.ceil(bounds.y1 + dy)) + MARGIN
     mask = Image.new("L", (width, height), 0)
-    draw = ImageDraw.Draw(mask)
     clusters = []
     for c in placed:
         if c.draw_text.strip(ZWJ).strip():
-            draw.text((c.x + dx, c.y + dy), c.draw_text, fill=255, font=pil_font, anchor="ls",
-                      direction="rtl" if c.rtl else "ltr")
+            _stamp(mask, masks, c.draw_text, c.rtl, c.x + dx, c.y + dy)
         clusters.append(Cluster(c.start, c.stop, c.draw_text, c.rtl, c.x + dx, c.y + dy, c.box.shift(dx, dy)))
     clusters.sort(key=lambda c: c.start)
     vertical = direction == "ttb"
