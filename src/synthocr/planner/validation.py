@@ -21,6 +21,10 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
 COLOR_MODES = ("RGB", "L")
 CORPUS_MODES = ("running", "lines")
 DEFAULT_SOURCE = "default"  # the name `background_dir` goes by among the background sources
+# Sanity limits, checked before anything is allocated: planning holds 2 bytes per row in memory
+# (a billion rows: 2 GB, hours of planning), and a text is one line of an image.
+MAX_TOTAL_IMAGES = 10**9
+MAX_TEXT_LENGTH = 1000
 
 
 def load_config(path: str | Path, overrides: list[str] | tuple[str, ...] = (),
@@ -173,6 +177,9 @@ def check_values(config: BatchConfig) -> list[str]:
     problems: list[str] = []
     if config.total_images <= 0:
         problems.append(f"total_images: must be a positive number of images, got {config.total_images}")
+    elif config.total_images > MAX_TOTAL_IMAGES:
+        problems.append(f"total_images: {config.total_images} is over the limit of {MAX_TOTAL_IMAGES:,} rows per "
+                        "plan; split the batch into several plans")
     if config.seed < 0:
         problems.append(f"seed: must be >= 0, got {config.seed}")
     if config.color_mode not in COLOR_MODES:
@@ -200,6 +207,8 @@ def _check_spec(spec: Any, label: str) -> list[str]:
         problems.append(f"{label}text_direction: must be one of {list(TEXT_DIRECTIONS)}, got {spec.text_direction!r}")
     if spec.min_text_length < 1:
         problems.append(f"{label}min_text_length: must be >= 1, got {spec.min_text_length}")
+    if spec.max_text_length > MAX_TEXT_LENGTH:
+        problems.append(f"{label}max_text_length: must be <= {MAX_TEXT_LENGTH} characters, got {spec.max_text_length}")
     if spec.min_text_length > spec.max_text_length:
         problems.append(
             f"{label}min_text_length ({spec.min_text_length}) > max_text_length ({spec.max_text_length})"
