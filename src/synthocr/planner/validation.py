@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import math
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ DEFAULT_SOURCE = "default"  # the name `background_dir` goes by among the backgr
 # (a billion rows: 2 GB, hours of planning), and a text is one line of an image.
 MAX_TOTAL_IMAGES = 10**9
 MAX_TEXT_LENGTH = 1000
+
+log = logging.getLogger(__name__)
 
 
 def load_config(path: str | Path, overrides: list[str] | tuple[str, ...] = (),
@@ -267,13 +270,20 @@ def corpus_root(config: BatchConfig) -> Path:
 
 
 def list_files(root: Path, pattern: str, suffixes: tuple[str, ...] | None = None) -> list[Path]:
-    """Files under `root` whose path relative to it matches the glob `pattern`, sorted."""
+    """Files under `root` whose path relative to it matches the glob `pattern`, sorted.
+
+    Symbolic links that lead outside `root` are left out with a warning: every asset read stays inside its root.
+    """
     out = []
+    real_root = root.resolve()
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root).as_posix()
         if not p.is_file() or rel.startswith(".") or "/." in rel:
             continue
         if suffixes and p.suffix.lower() not in suffixes:
+            continue
+        if p.is_symlink() and not p.resolve().is_relative_to(real_root):  # the renderer would refuse it
+            log.warning("%s left out: it links to %s, outside %s", p, p.resolve(), root)
             continue
         if Path(rel).match(pattern) or p.match(pattern):
             out.append(p)
