@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from PIL import ImageFont
 
 PARALLEL_SCAN = 32  # fonts from which the scan runs in worker processes
+MAX_FONT_BYTES = 256 << 20  # larger than any real font (big CJK collections are ~100 MB): never read whole
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,10 @@ def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int]]:
 def inspect_font(path: Path, rel: str) -> FontInfo:
     """Load a font with both HarfBuzz (character map) and FreeType (what draws it)."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FONT_BYTES:
+            return FontInfo(rel, path, False, f"is {size >> 20} MiB, over the {MAX_FONT_BYTES >> 20} MiB limit for "
+                            "a font file", frozenset())
         data = path.read_bytes()
     except OSError as exc:
         return FontInfo(rel, path, False, f"cannot be read ({exc.strerror})", frozenset())
@@ -65,7 +70,7 @@ def scan_fonts(root: Path, paths: list[Path]) -> list[FontInfo]:
     hashes = []
     for p in paths:
         try:
-            digest = hashlib.sha1(p.read_bytes()).hexdigest()
+            digest = hashlib.sha1(p.read_bytes()).hexdigest() if p.stat().st_size <= MAX_FONT_BYTES else f"huge:{p}"
         except OSError:
             digest = f"unreadable:{p}"
         hashes.append(digest)
