@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from synthocr.errors import UserError
 
 _CHUNK = 1 << 22
+_LONG_LINE_BYTES = 1 << 16  # a longer line is read only in a window of this size: a text needs a few dozen characters
 _WS = regex.compile(r"\s+")
 _GRAPHEME = regex.compile(r"\X")
 
@@ -103,11 +104,20 @@ class CorpusReader:
             self._arrays[f.path] = arr
         return arr
 
-    def line(self, file_index: int, line_index: int) -> str:
-        """One non-empty line, whitespace runs collapsed to one space."""
+    def line(self, file_index: int, line_index: int, start: float = 0.0) -> str:
+        """One non-empty line, whitespace runs collapsed to one space.
+
+        A line longer than _LONG_LINE_BYTES (a whole book without line breaks) is read only in a
+        window of that size from fraction `start` of it, whole grapheme clusters only: cutting a text
+        from it then costs the same as from a short line.
+        """
         f = self.files[file_index]
-        raw = self._map(f)[int(f.starts[line_index]) : int(f.ends[line_index])]
-        return _WS.sub(" ", raw.decode("utf-8", errors="replace")).strip()
+        lo, hi = int(f.starts[line_index]), int(f.ends[line_index])
+        if hi - lo <= _LONG_LINE_BYTES:
+            return _WS.sub(" ", self._map(f)[lo:hi].decode("utf-8", errors="replace")).strip()
+        at = lo + int(start * (hi - lo - _LONG_LINE_BYTES))
+        text = _WS.sub(" ", self._map(f)[at : at + _LONG_LINE_BYTES].decode("utf-8", errors="ignore"))
+        return "".join(_GRAPHEME.findall(text)[1:-1]).strip()  # the clusters at the edges may be cut
 
     def close(self) -> None:
         self._arrays.clear()  # the arrays export the maps' buffers: drop them first
@@ -127,7 +137,7 @@ def cut_text(reader: CorpusReader, file_index: int, line_index: int, length: int
     the rows planner/windows.py cannot cut (scripts without spaces, overlong words).
     """
     n_lines = reader.files[file_index].n_lines
-    text = reader.line(file_index, line_index)
+    text = reader.line(file_index, line_index, start)
     follow = line_index
     # Running text: a window needs up to max_len characters after the start point.
     while running and len(text) < max_len * 2 and follow - line_index < n_lines - 1 and follow - line_index < 64:
