@@ -28,6 +28,10 @@ DERIVED = {"image_id": "the planner numbers the rows"}
 REQUEST_COLUMNS = tuple(n for n in PLAN_SCHEMA.names if n not in DERIVED)
 REJECTED_HEADER = ("row_number", "error_type", "error_message", "raw_data")
 _DEFAULT_STEM = re.compile(r"image_\d+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# File names are at most 255 bytes; the atomic writer's temp name adds about 40 and the extension 5.
+MAX_NAME_COMPONENT_BYTES = 200
+MAX_NAME_BYTES = 1024
 _PARAM_OF_COLUMN = {col: p for p in RANGE_PARAMS for col in p.column_names}
 
 
@@ -205,6 +209,10 @@ def check_output_name(name: str) -> str:
     """Why an output name is unsafe or unusable ("" if it is fine)."""
     if not name.strip():
         return "is empty"
+    if _CONTROL.search(name):
+        return "holds a control character (NUL, line break, tab, ...)"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"is longer than {MAX_NAME_BYTES} bytes"
     if "\\" in name or name.startswith("/") or PurePosixPath(name).is_absolute() or re.match(r"^[A-Za-z]:", name):
         return "must be a relative path with / separators"
     parts = name.split("/")
@@ -212,6 +220,8 @@ def check_output_name(name: str) -> str:
         return "must not climb out of the output dir with '..'"
     if any(p in ("", ".") for p in parts):
         return "has an empty or '.' path component"
+    if any(len(p.encode("utf-8")) > MAX_NAME_COMPONENT_BYTES for p in parts):
+        return f"has a path component longer than {MAX_NAME_COMPONENT_BYTES} bytes"
     if any(p.startswith((".", "_")) for p in parts):
         return "has a component starting with '.' or '_' (such files are ignored when resuming)"
     if _DEFAULT_STEM.fullmatch(parts[-1]):
