@@ -76,7 +76,7 @@ class Geometry:
                 return ()
             lo = np.clip(polys.min(axis=1), 0, [width, height])
             hi = np.clip(polys.max(axis=1), 0, [width, height])
-            boxes = np.c_[lo, hi].tolist()
+            boxes = np.concatenate((lo, hi), axis=1).tolist()
             points = polys.tolist()
             return tuple(Region(t, tuple(map(tuple, pts)), tuple(box))
                          for t, pts, box in zip(texts, points, boxes))
@@ -89,7 +89,7 @@ class Geometry:
 
 def apply_homography(matrix: NDArray[np.float64], points: NDArray[np.float64]) -> NDArray[np.float64]:
     """Map (k, 2) points through a 3x3 projective matrix."""
-    homogeneous = np.c_[points, np.ones(len(points))] @ matrix.T
+    homogeneous = np.column_stack((points, np.ones(len(points)))) @ matrix.T
     return homogeneous[:, :2] / homogeneous[:, 2:3]
 
 
@@ -133,8 +133,9 @@ class Warp:
 
     @classmethod
     def homography(cls, matrix: NDArray[np.float64]) -> "Warp":
-        inverse = np.linalg.inv(matrix)
-        return cls(lambda pts: apply_homography(matrix, pts), lambda pts: apply_homography(inverse, pts), matrix)
+        # The inverse is computed when used: most homographies are only chained or map points forward.
+        return cls(lambda pts: apply_homography(matrix, pts),
+                   lambda pts: apply_homography(np.linalg.inv(matrix), pts), matrix)
 
 
 IDENTITY = Warp.homography(np.eye(3))

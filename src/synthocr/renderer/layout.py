@@ -14,20 +14,23 @@ import math
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import uharfbuzz as hb
 from PIL import Image, ImageFont
 
-from synthocr.renderer.bidi import visual_runs
+from synthocr.renderer.bidi import Run, visual_runs
 
 ZWJ = "\u200d"
 MARGIN = 3  # pixels of canvas around the text's bounds
 
 
-@dataclass(frozen=True)
-class Box:
-    """An axis-aligned rectangle in layout pixels: x0, y0 (top-left), x1, y1 (bottom-right)."""
+class Box(NamedTuple):
+    """An axis-aligned rectangle in layout pixels: x0, y0 (top-left), x1, y1 (bottom-right).
+
+    (A named tuple, not a dataclass: a line makes dozens, and tuples are cheap to make.)
+    """
 
     x0: float
     y0: float
@@ -41,8 +44,7 @@ class Box:
         return Box(self.x0 + dx, self.y0 + dy, self.x1 + dx, self.y1 + dy)
 
 
-@dataclass(frozen=True)
-class Cluster:
+class Cluster(NamedTuple):
     """A grapheme cluster (or ligature) as drawn: logical text range, drawn string, pen origin and box."""
 
     start: int
@@ -168,11 +170,9 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
     ext = hb_font.get_font_extents("ltr")
     ascent, descent = ext.ascender * scale, -ext.descender * scale
     placed = (_place_vertical if direction == "ttb" else _place_horizontal)(
-        text, direction, pil_font, hb_font, scale, ascent, descent, overlap * size
+        text, direction, masks, hb_font, scale, ascent, descent, overlap * size
     )
-    bounds = placed[0].box
-    for c in placed[1:]:
-        bounds = bounds.union(c.box)
+    bounds = _bounds([c.box for c in placed])
     dx, dy = MARGIN - np.floor(bounds.x0), MARGIN - np.floor(bounds.y0)
     width = int(np.ceil(bounds.x1 + dx)) + MARGIN
     height = int(np.ceil(bounds.y1 + dy)) + MARGIN
@@ -190,6 +190,12 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
     return Layout(mask, text, tuple(clusters), _words(text, clusters), line, tuple(edges))
 
 
+def _bounds(boxes: list[Box]) -> Box:
+    """The smallest box holding every box of a non-empty list."""
+    x0s, y0s, x1s, y1s = zip(*boxes)
+    return Box(min(x0s), min(y0s), max(x1s), max(y1s))
+
+
 def _ink_box(ink: InkBox | None, scale: float, x: float, y: float) -> Box | None:
     """The cluster's ink bounds in pixels at pen (x, y), with INK_MARGIN around them."""
     if ink is None:
@@ -199,26 +205,47 @@ def _ink_box(ink: InkBox | None, scale: float, x: float, y: float) -> Box | None
     return Box(x + x0 * scale - m, y + y0 * scale - m, x + x1 * scale + m, y + y1 * scale + m)
 
 
-def _drawn_ink_box(pil_font: ImageFont.FreeTypeFont, s: str, x: float, y: float, rtl: bool) -> Box | None:
-    """Ink bounds of `s` as Pillow draws it (rasterises the glyphs: used only where HarfBuzz's differ)."""
+def _drawn_ink_box(masks: MaskFn, s: str, x: float, y: float, rtl: bool) -> Box | None:
+    """Ink bounds of `s` as Pillow draws it (used only where HarfBuzz's differ).
+
+    They are `pil_font.getbbox(s)`: the mask Pillow renders at phase 0 has exactly that offset and size.
+    """
     if not s.strip(ZWJ).strip():
         return None
-    x0, y0, x1, y1 = pil_font.getbbox(s, anchor="ls", direction="rtl" if rtl else "ltr")
-    if x1 <= x0 or y1 <= y0:
+    core, (x0, y0) = masks((s, rtl, 0, 0))
+    w, h = core.size  # type: ignore[attr-defined]
+    if w <= 0 or h <= 0:
         return None
-    return Box(x + x0, y + y0, x + x1, y + y1)
+    return Box(x + x0, y + y0, x + x0 + w, y + y0 + h)
 
 
-def _place_horizontal(text, direction, pil_font, hb_font, scale, ascent, descent, squeeze) -> list[Cluster]:
+# Bidi classes that can give a character a level other than 0 in a left-to-right paragraph.
+_NOT_PLAIN_LTR = frozenset({"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+
+
+def _runs(text: str, rtl: bool) -> list[Run]:
+    """visual_runs, without calling the bidi algorithm for left-to-right text it would leave as one run."""
+    if not rtl and text and not any(unicodedata.bidirectional(c) in _NOT_PLAIN_LTR for c in text):
+        return [Run(0, len(text), False)]
+    return visual_runs(text, rtl)
+
+
+def _next_starts(shaped: list[tuple[int, float, InkBox | None]], stop: int) -> dict[int, int]:
+    """Each cluster's start -> the next cluster's start in logical order (`stop` after the last)."""
+    starts = sorted({c for c, _, _ in shaped}) + [stop]
+    return dict(zip(starts, starts[1:]))
+
+
+def _place_horizontal(text, direction, masks, hb_font, scale, ascent, descent, squeeze) -> list[Cluster]:
     codepoints = [ord(c) for c in text]
     out: list[Cluster] = []
     pen = 0.0
     prev: tuple[int, int] | None = None  # logical range of the cluster placed just before
-    for run in visual_runs(text, direction == "rtl"):
+    for run in _runs(text, direction == "rtl"):
         shaped = _shape_run(hb_font, codepoints, run.start, run.stop, run.rtl)
-        starts = sorted({c for c, _, _ in shaped}) + [run.stop]
+        next_start = _next_starts(shaped, run.stop)
         for cluster, advance, ink_units in shaped:
-            stop = starts[starts.index(cluster) + 1]
+            stop = next_start[cluster]
             # Joined Arabic letters stay connected: no squeeze between them.
             joined = prev is not None and (
                 (prev[0] == stop and _joins(text[stop - 1]) and _joins(text[stop]))
@@ -230,7 +257,7 @@ def _place_horizontal(text, direction, pil_font, hb_font, scale, ascent, descent
             adv = advance * scale
             cell = Box(pen, -ascent, pen + adv, descent)
             if ZWJ in s:  # drawn alone with joiners: its ink is where Pillow puts it, not where the run had it
-                ink = _drawn_ink_box(pil_font, s, pen, 0.0, run.rtl)
+                ink = _drawn_ink_box(masks, s, pen, 0.0, run.rtl)
             else:
                 ink = _ink_box(ink_units, scale, pen, 0.0) if s.strip() else None
             out.append(Cluster(cluster, stop, s, run.rtl, pen, 0.0, cell.union(ink) if ink else cell))
@@ -239,17 +266,17 @@ def _place_horizontal(text, direction, pil_font, hb_font, scale, ascent, descent
     return out
 
 
-def _place_vertical(text, direction, pil_font, hb_font, scale, ascent, descent, squeeze) -> list[Cluster]:
+def _place_vertical(text, direction, masks, hb_font, scale, ascent, descent, squeeze) -> list[Cluster]:
     codepoints = [ord(c) for c in text]
     shaped = _shape_run(hb_font, codepoints, 0, len(text), False)
-    starts = sorted({c for c, _, _ in shaped}) + [len(text)]
+    next_start = _next_starts(shaped, len(text))
     step = ascent + descent
     column = max(adv for _, adv, _ in shaped) * scale if shaped else step
     column = max(column, step)
     out: list[Cluster] = []
     top = 0.0
     for cluster, advance, ink_units in shaped:
-        stop = starts[starts.index(cluster) + 1]
+        stop = next_start[cluster]
         if out:
             top -= squeeze
         s = text[cluster:stop]
@@ -270,9 +297,6 @@ def _words(text: str, clusters: list[Cluster]) -> tuple[tuple[int, int, Box], ..
             current.append(c)
             continue
         if current:
-            box = current[0].box
-            for w in current[1:]:
-                box = box.union(w.box)
-            words.append((current[0].start, current[-1].stop, box))
+            words.append((current[0].start, current[-1].stop, _bounds([w.box for w in current])))
             current = []
     return tuple(words)

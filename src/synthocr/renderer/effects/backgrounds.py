@@ -11,7 +11,10 @@ RGB = tuple[int, int, int]
 
 
 def _from_array(pixels: np.ndarray) -> Image.Image:
-    return Image.fromarray(np.clip(pixels + 0.5, 0, 255).astype(np.uint8), "RGB")
+    """An RGB image of float32 levels, rounded half up and clipped (in place: `pixels` is consumed)."""
+    pixels += np.float32(0.5)
+    np.clip(pixels, 0, 255, out=pixels)
+    return Image.fromarray(pixels.astype(np.uint8), "RGB")
 
 
 def plain(size: tuple[int, int], color: RGB, rng: np.random.Generator) -> Image.Image:
@@ -22,8 +25,9 @@ def plain(size: tuple[int, int], color: RGB, rng: np.random.Generator) -> Image.
 def noise(size: tuple[int, int], color: RGB, rng: np.random.Generator) -> Image.Image:
     """The colour with fine grey grain (sigma 6 grey levels)."""
     w, h = size
-    grain = rng.standard_normal((h, w, 1), np.float32) * 6.0
-    return _from_array(np.asarray(color, np.float32) + grain)
+    grain = rng.standard_normal((h, w, 1), np.float32)
+    grain *= np.float32(6.0)
+    return _from_array(grain + np.asarray(color, np.float32))
 
 
 def paper(size: tuple[int, int], color: RGB, rng: np.random.Generator) -> Image.Image:
@@ -31,16 +35,19 @@ def paper(size: tuple[int, int], color: RGB, rng: np.random.Generator) -> Image.
     w, h = size
     cells = rng.standard_normal((max(2, h // 24 + 2), max(2, w // 24 + 2)), np.float32)
     blotches = np.asarray(Image.fromarray(cells, "F").resize((w, h), Image.Resampling.BICUBIC), np.float32)
-    grain = rng.standard_normal((h, w), np.float32) * 2.5
-    shade = (blotches * 7.0 + grain)[:, :, None]
-    return _from_array(np.asarray(color, np.float32) + shade)
+    grain = rng.standard_normal((h, w), np.float32)
+    grain *= np.float32(2.5)
+    shade = blotches * np.float32(7.0)
+    shade += grain
+    return _from_array(shade[:, :, None] + np.asarray(color, np.float32))
 
 
 def gradient(size: tuple[int, int], color: RGB, rng: np.random.Generator) -> Image.Image:
     """A linear shading in a random direction, up to 20% darker at one side."""
     w, h = size
     angle = rng.uniform(0, 2 * np.pi)
-    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    xs = np.arange(w, dtype=np.float32)[None, :]
+    ys = np.arange(h, dtype=np.float32)[:, None]
     t = xs * np.cos(angle) + ys * np.sin(angle)
     t = (t - t.min()) / max(float(t.max() - t.min()), 1.0)
     shade = 1.0 - 0.2 * t[:, :, None]

@@ -44,13 +44,13 @@ def curvature_arc(sagitta: float, rng: np.random.Generator, frame: Frame) -> War
     def forward(p: Points) -> Points:
         theta = (p[:, 0] - cu) / radius
         rho = radius + sign * (p[:, 1] - mid)
-        return np.c_[cu + rho * np.sin(theta), cv + sign * rho * np.cos(theta)]
+        return np.column_stack((cu + rho * np.sin(theta), cv + sign * rho * np.cos(theta)))
 
     def inverse(q: Points) -> Points:
         du, dv = q[:, 0] - cu, q[:, 1] - cv
         theta = np.arctan2(du, sign * dv)
         rho = np.hypot(du, dv)
-        return np.c_[cu + radius * theta, mid + sign * (rho - radius)]
+        return np.column_stack((cu + radius * theta, mid + sign * (rho - radius)))
 
     return _warp(frame, forward, inverse)
 
@@ -68,10 +68,10 @@ def curvature_sine(amplitude: float, rng: np.random.Generator, frame: Frame) -> 
     k, phase = 2 * math.pi / wavelength, rng.uniform(0, 2 * math.pi)
 
     def forward(p: Points) -> Points:
-        return np.c_[p[:, 0], p[:, 1] + a * np.sin(k * p[:, 0] + phase)]
+        return np.column_stack((p[:, 0], p[:, 1] + a * np.sin(k * p[:, 0] + phase)))
 
     def inverse(q: Points) -> Points:
-        return np.c_[q[:, 0], q[:, 1] - a * np.sin(k * q[:, 0] + phase)]
+        return np.column_stack((q[:, 0], q[:, 1] - a * np.sin(k * q[:, 0] + phase)))
 
     return _warp(frame, forward, inverse)
 
@@ -101,7 +101,7 @@ def elastic_amplitude(amplitude: float, rng: np.random.Generator, frame: Frame) 
         for kx, ky, phase in waves:
             arg = q[:, :1] * kx + q[:, 1:2] * ky + phase
             cols.append(a * np.sin(arg).sum(axis=1))
-        return np.c_[cols[0], cols[1]]
+        return np.column_stack(cols)
 
     def inverse(q: Points) -> Points:
         return q + displacement(q)
