@@ -11,11 +11,13 @@ import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from joblib import Parallel, delayed
+from joblib.externals.loky.process_executor import TerminatedWorkerError
 
 from synthocr.errors import UserError
 from synthocr.renderer.assets import RenderAssets
@@ -269,18 +271,17 @@ def render_plan(
     log.info("%d of %d rows to render in %d chunks (run %s)", len(todo), total, len(chunks), run_id)
     if chunks:
         bar = _progress(len(todo), progress)
+
+        def on_result(result: dict[str, Any]) -> None:
+            _record(store, summary, result)
+            _update_checkpoint(store, plan_path, meta, summary, run_id)
+            if bar is not None:
+                bar.update(result["rendered"] + len(result["failed"]))
+
+        args = (out_url, fmt, meta[META_ROOTS], png_compress_level, run_id, io_workers, io_batch_size)
         try:
             with parallel_backend(backend, scheduler, workers) as n_jobs:
-                results = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-                    delayed(render_chunk)(plan_path, c, out_url, fmt, meta[META_ROOTS], png_compress_level, run_id,
-                                          io_workers, io_batch_size)
-                    for c in chunks
-                )
-                for result in results:
-                    _record(store, summary, result)
-                    _update_checkpoint(store, plan_path, meta, summary, run_id)
-                    if bar is not None:
-                        bar.update(result["rendered"] + len(result["failed"]))
+                _run_chunks(plan_path, chunks, args, n_jobs, on_result, lambda: _remove_run_temps(store, run_id))
         except KeyboardInterrupt:
             removed = _remove_run_temps(store, run_id)
             log.warning("interrupted: %d rendered in this run, %d temp files of unfinished outputs deleted",
@@ -292,6 +293,68 @@ def render_plan(
     summary.seconds = time.perf_counter() - started
     _update_checkpoint(store, plan_path, meta, summary, run_id)
     return summary
+
+
+def _keyed(key: int, plan_path: str, rows: np.ndarray, *args: Any) -> tuple[int, dict[str, Any]]:
+    """render_chunk's result tagged with the chunk's key: results arrive in any order."""
+    return key, render_chunk(plan_path, rows, *args)
+
+
+def _run_chunks(plan_path: str, chunks: list[np.ndarray], args: tuple[Any, ...], n_jobs: int,
+                on_result: Callable[[dict[str, Any]], None], clean: Callable[[], int]) -> None:
+    """Run the chunks on the current joblib backend; a row that kills its worker fails alone.
+
+    A worker process that dies (a crash in a C library, the out-of-memory killer) makes joblib
+    raise TerminatedWorkerError and drop every chunk in flight. The chunks in flight are among the
+    first unreported ones (joblib dispatches in order, at most 2 * n_jobs ahead): those are run
+    again row by row (_isolate), then the rest goes on as before. joblib stops every worker of a
+    broken pool, so `clean` then deletes the temp files of their unfinished writes.
+    """
+    pending = dict(enumerate(chunks))
+    ahead = 2 * (n_jobs if n_jobs > 0 else (os.cpu_count() or 1)) + 2
+    while pending:
+        try:
+            for key, result in Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)(
+                delayed(_keyed)(k, plan_path, c, *args) for k, c in list(pending.items())
+            ):
+                del pending[key]
+                on_result(result)
+        except TerminatedWorkerError:
+            clean()
+            suspects = [pending.pop(k) for k in list(pending)[:ahead]]
+            rows = np.concatenate(suspects)
+            log.warning("a worker process died; running %d rows of the %d chunks in flight one by one",
+                        len(rows), len(suspects))
+            _isolate(plan_path, rows, args, n_jobs, on_result, clean)
+
+
+def _isolate(plan_path: str, rows: np.ndarray, args: tuple[Any, ...], n_jobs: int,
+             on_result: Callable[[dict[str, Any]], None], clean: Callable[[], int]) -> None:
+    """Render `rows` one per task; if a worker dies again, each unreported row runs alone in a worker,
+    and one that still kills it is recorded as failed (error type WorkerCrash)."""
+    todo = {int(r): np.array([r], np.int64) for r in rows}
+    try:
+        for key, result in Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)(
+            delayed(_keyed)(k, plan_path, c, *args) for k, c in list(todo.items())
+        ):
+            del todo[key]
+            on_result(result)
+    except TerminatedWorkerError:
+        clean()
+    ids = read_columns(open_plan(plan_path), ["image_id"]).column("image_id").to_numpy() if todo else None
+    for key, c in todo.items():
+        started = time.perf_counter()
+        try:  # one task: joblib still runs it in a worker process whenever n_jobs != 1
+            for _, result in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+                [delayed(_keyed)(key, plan_path, c, *args)]
+            ):
+                on_result(result)
+        except TerminatedWorkerError as exc:
+            crash = RuntimeError(f"the worker process rendering this row died ({exc}); the row is left out, "
+                                 "the others are rendered")
+            clean()
+            record = _failure({"image_id": int(ids[key])}, crash, started) | {"error_type": "WorkerCrash"}
+            on_result({"rendered": 0, "failed": [record]})
 
 
 def _record(store: Storage, summary: RenderSummary, result: dict[str, Any]) -> None:
