@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
@@ -12,6 +13,7 @@ from typing import Any
 import fsspec
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from PIL import Image
 
@@ -28,7 +30,16 @@ from synthocr.renderer.storage import (
     write_atomic,
 )
 from synthocr.schemas.labels import Label
-from synthocr.schemas.plan import PlanError, plan_metadata, validate_plan
+from synthocr.schemas.plan import (
+    META_CONFIG,
+    META_FINGERPRINT,
+    META_ROOTS,
+    RANGE_COLUMNS,
+    PlanError,
+    check_ranges,
+    plan_metadata,
+    validate_plan,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +66,55 @@ def open_plan(path: str) -> pq.ParquetFile:
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise UserError(f"plan {path} is not a readable Parquet file ({exc}); create it with `synthocr plan`.") from None
     schema = pf.schema_arrow
-    if not plan_metadata(schema):
+    meta = plan_metadata(schema)
+    if not meta:
         raise UserError(f"plan {path} has no synthocr metadata: it was not written by `synthocr plan`.")
+    _check_metadata(meta, path)
     try:
         validate_plan(pa.Table.from_batches([], schema), where=f"plan {path}")
     except PlanError as exc:
         raise UserError(str(exc)) from None
     return pf
+
+
+def _check_metadata(meta: dict[str, str], path: str) -> None:
+    """The metadata is whole: the config matches its fingerprint and the asset roots parse."""
+    config = meta.get(META_CONFIG, "")
+    if hashlib.sha1(config.encode()).hexdigest() != meta.get(META_FINGERPRINT):
+        raise UserError(f"plan {path}: its metadata was changed after planning (the config does not match "
+                        "its fingerprint); re-create it with `synthocr plan`.")
+    try:
+        roots = json.loads(meta.get(META_ROOTS, ""))
+    except ValueError:
+        roots = None
+    if not isinstance(roots, dict) or not all(isinstance(v, str) for v in roots.values()):
+        raise UserError(f"plan {path}: its asset roots ({META_ROOTS}) are not a JSON mapping of paths; "
+                        "re-create it with `synthocr plan`.")
+
+
+_UNSAFE_NAME = r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:|\\|[\x00-\x1f]"  # RE2: what check_output_name refuses in requests
+
+
+def check_plan_rows(pf: pq.ParquetFile, path: str) -> None:
+    """Every row follows the contract (unique ids, values in range, output names inside the output dir):
+    checked once, before any output is written.
+
+    Reads the parameter columns one row group at a time, and the image_id column whole.
+    """
+    try:
+        for i in range(pf.metadata.num_row_groups):
+            check_ranges(pf.read_row_group(i, columns=RANGE_COLUMNS), where=f"plan {path} (row group {i})")
+        ids = pf.read(columns=["image_id"]).column("image_id")
+        if len(pc.unique(ids)) != len(ids):
+            raise PlanError(f"plan {path}: image_id values are not unique; re-create it with `synthocr plan`.")
+        names = pf.read(columns=["output_name"]).column("output_name")
+        unsafe = pc.match_substring_regex(names, _UNSAFE_NAME)
+        if pc.any(unsafe).as_py():
+            first = names.filter(unsafe)[0].as_py()
+            raise PlanError(f"plan {path}: output_name {first!r} leaves the output dir (absolute, '..', a drive, "
+                            "a backslash or a control character); re-create it with `synthocr plan`.")
+    except PlanError as exc:
+        raise UserError(str(exc)) from None
 
 
 def read_columns(pf: pq.ParquetFile, columns: list[str]) -> pa.Table:

@@ -30,6 +30,7 @@ from synthocr.renderer.io import (
     IMAGE_EXTS,
     STATE_LOG,
     append_state,
+    check_plan_rows,
     encode_image,
     open_plan,
     read_checkpoint,
@@ -257,7 +258,9 @@ def render_plan(
     check_layout_support()
     plan_path, out_url = str(plan_path), str(out_dir)
     store = Storage(out_url)
-    meta = plan_metadata(open_plan(plan_path).schema_arrow)
+    pf = open_plan(plan_path)
+    check_plan_rows(pf, plan_path)
+    meta = plan_metadata(pf.schema_arrow)
     started = time.perf_counter()
     todo, total = pending_rows(plan_path, out_url, force=force, rows=rows, where=where, clean_temps=not dry_run)
     summary = RenderSummary(total=total, skipped=total - len(todo))

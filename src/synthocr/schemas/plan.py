@@ -109,6 +109,20 @@ def validate_plan(table: pa.Table, *, where: str = "plan") -> None:
     ids = table.column("image_id").to_numpy()
     if len(np.unique(ids)) != len(ids):
         raise PlanError(f"{where}: image_id values are not unique; re-create the plan with `synthocr plan`.")
+    check_ranges(table, where=where)
+
+
+RANGE_COLUMNS = [col for p in RANGE_PARAMS for col in p.column_names]
+
+
+def check_ranges(table: pa.Table, *, where: str = "plan") -> None:
+    """Every range parameter column (RANGE_COLUMNS) within its declared bounds.
+
+    Raises:
+        PlanError: naming the first column out of range.
+    """
+    if table.num_rows == 0:
+        return
     for p in RANGE_PARAMS:
         for col in p.column_names:
             lo, hi = pc.min_max(table.column(col)).values()
