@@ -21,6 +21,7 @@ from synthocr.errors import UserError
 from synthocr.renderer.storage import (
     Storage,
     append_text,
+    is_inside,
     makedirs,
     modified,
     read_bytes,
@@ -155,6 +156,9 @@ def write_output(store: Storage, output_name: str, image_bytes: bytes, fmt: str,
     label = replace(label, image=f"{stem}.{fmt}")
     label_rel = f"{output_name}.json"
     with_retries(lambda: makedirs(store, folder), f"creating {store.path(folder)}")
+    if store.local and not is_inside(store, folder):
+        raise UserError(f"output folder {store.path(folder)} is a link that leads out of the output dir "
+                        f"{store.url}; nothing is written through it. Remove the link or choose another -o.")
     with_retries(lambda: write_atomic(store, f"{output_name}.{fmt}", image_bytes, run_id),
                  f"writing {store.path(f'{output_name}.{fmt}')}")
     data = label.to_json().encode("utf-8")

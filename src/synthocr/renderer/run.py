@@ -258,6 +258,8 @@ def render_plan(
     check_layout_support()
     plan_path, out_url = str(plan_path), str(out_dir)
     store = Storage(out_url)
+    if store.local and os.path.exists(store.root) and not os.path.isdir(store.root):
+        raise UserError(f"output dir {out_url} is an existing file, not a folder; choose another path with -o.")
     pf = open_plan(plan_path)
     check_plan_rows(pf, plan_path)
     meta = plan_metadata(pf.schema_arrow)

@@ -132,6 +132,13 @@ def makedirs(store: Storage, rel: str) -> None:
         store.fs.makedirs(store.path(rel), exist_ok=True)
 
 
+def is_inside(store: Storage, rel: str) -> bool:
+    """True when a local `rel` resolves (symbolic links followed) to a path inside the store's root."""
+    root = os.path.realpath(store.root)
+    path = os.path.realpath(store.path(rel))
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
 def read_bytes(store: Storage, rel: str) -> bytes | None:
     """The file's bytes, or None if it does not exist."""
     try:
