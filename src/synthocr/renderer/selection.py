@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
@@ -25,12 +27,37 @@ def parse_rows(spec: str, n_rows: int) -> NDArray[np.int64]:
     return np.unique(np.concatenate(picked)) if picked else np.zeros(0, np.int64)
 
 
+_ALLOWED = (ast.Expression, ast.BoolOp, ast.BinOp, ast.UnaryOp, ast.Compare, ast.Name, ast.Constant, ast.List,
+            ast.Tuple, ast.Load, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
+
+
+def _check_query(query: str, columns: list[str]) -> None:
+    """Only comparisons, arithmetic and and/or/not over plan columns and literals.
+
+    pandas would also run attribute access and method calls (`text.__class__`, `font_size.values`):
+    the query is user text, so anything beyond plain expressions is refused before pandas sees it.
+    """
+    hint = (f"--where {query!r} is not a valid query: use only plan columns, literals, comparisons (== != < <= > >= in), arithmetic "
+            f"and and/or/not, e.g. \"spec == 'latin' and font_size > 30\". Columns: {', '.join(columns)}.")
+    try:
+        tree = ast.parse(query, mode="eval")
+    except SyntaxError:
+        raise UserError(f"{hint} (not a valid expression)") from None
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED):
+            raise UserError(f"{hint} ({type(node).__name__.lower()} is not allowed)")
+        if isinstance(node, ast.Name) and node.id not in columns:
+            raise UserError(f"{hint} ({node.id!r} is not a plan column)")
+
+
 def select_where(frame: pd.DataFrame, query: str) -> NDArray[np.int64]:
     """Positions of rows matching a pandas query over plan columns only.
 
     The query sees the plan's columns and nothing else: no local or global
-    names, so `@variables` and module functions are unavailable.
+    names, so `@variables` and module functions are unavailable, and no
+    attribute access, subscript or call (_check_query).
     """
+    _check_query(query, list(frame.columns))
     try:
         mask = frame.eval(query, local_dict={}, global_dict={}, engine="python")
     except Exception as exc:  # pandas raises many types for a bad expression; all are the user's input
