@@ -8,7 +8,7 @@ OUT ?= build/out
 WORKERS ?= -1
 STAMP := $(VENV)/.installed
 
-.PHONY: install plan render test bench clean fonts
+.PHONY: install plan render test bench clean fonts reliability
 
 install: $(STAMP)
 
@@ -26,6 +26,10 @@ render: plan
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Every hostile-input and hard-stop case (tests/reliability, marker `reliability` included), then the figures table.
+reliability: $(STAMP)
+	$(BIN)/python tests/reliability/report.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --out build/bench.md
