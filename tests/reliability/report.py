@@ -66,9 +66,8 @@ def markdown(table: dict[str, Counter]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (e.g. -x, -k fonts)")
-    args = parser.parse_args()
-    code, xml, seconds = run_suite(args.pytest_args)
+    _, extra = parser.parse_known_args()  # everything is passed on to pytest (e.g. -x, -k fonts)
+    code, xml, seconds = run_suite(extra)
     print()
     print(markdown(figures(xml)))
     print(f"\n{seconds:.0f} s; pytest exit status {code}")
