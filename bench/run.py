@@ -31,8 +31,8 @@ CONFIG = REPO / "configs" / "default.yaml"
 PLAN_CHILD = Path(__file__).resolve().parent / "plan_child.py"
 
 RENDER_ROWS = 200
-SCALING_ROWS = 300
-SCALING_CHUNK = 32
+SCALING_ROWS = 400
+SCALING_CHUNK = 16  # small chunks: the last one runs alone, and 400 rows make few of them
 REPEATS = 3  # best-of for the cheap measurements
 RENDER_REPEATS = 5  # alternating passes of ours and the floor
 
@@ -228,8 +228,50 @@ def bench_render(rows: int) -> list[Result]:
 # --- 3. parallel scaling -------------------------------------------------------
 
 
+def _spin(seconds: float) -> int:
+    """Pure-Python busy loop for `seconds` of wall time; the number of iterations it managed."""
+    started, n = time.perf_counter(), 0
+    while time.perf_counter() - started < seconds:
+        n += 1
+    return n
+
+
+def capacity_probe(seconds: float = 1.0) -> float:
+    """How much faster 2 processes spinning at once get through a busy loop than 1: what the machine
+    offers to 2 workers right now (2.0 on 2 idle cores, less when other work shares them)."""
+    import multiprocessing
+
+    one = _spin(seconds)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        two = sum(pool.map(_spin, [seconds, seconds]))
+    return two / one
+
+
+def _cpu_seconds(baseline: dict[int, float] | None = None) -> tuple[float, dict[int, float]]:
+    """CPU seconds (user + system) of this process and its children since `baseline`, and a new baseline.
+
+    joblib's worker processes outlive a Parallel call, so their CPU is counted as a difference.
+    """
+    import psutil
+
+    me = psutil.Process()
+    now: dict[int, float] = {}
+    for proc in [me, *me.children(recursive=True)]:
+        try:
+            t = proc.cpu_times()
+            now[proc.pid] = t.user + t.system
+        except psutil.Error:
+            pass
+    base = baseline or {}
+    return sum(v - base.get(pid, 0.0) for pid, v in now.items()), now
+
+
 def bench_scaling(tmp: Path, rows: int) -> list[Result]:
-    """render_plan with 1 and 2 workers on the same plan; fresh output dir per run, best of REPEATS."""
+    """render_plan with 1 and 2 workers on the same plan; fresh output dir per run, best of REPEATS.
+
+    Each pair of runs is preceded by a capacity probe (2 busy processes against 1), and the CPU time of
+    the process tree is recorded, so a low speed-up can be told apart from a machine that was busy.
+    """
     from synthocr.planner.plan import write_plan
     from synthocr.planner.validation import load_config
     from synthocr.renderer.run import render_plan
@@ -237,18 +279,25 @@ def bench_scaling(tmp: Path, rows: int) -> list[Result]:
     plan = tmp / f"plan_scaling_{rows}.parquet"
     write_plan(load_config(CONFIG, [f"total_images={rows}"]), plan)
     times: dict[int, list[float]] = {1: [], 2: []}
+    cpu: dict[int, list[float]] = {1: [], 2: []}
+    probes: list[float] = []
     for rep in range(REPEATS):
+        probes.append(capacity_probe())
         for workers in (1, 2):  # interleaved, so drift in machine load hits both alike
-            progress(f"render_plan {rows} rows, workers={workers}, run {rep + 1}/{REPEATS}")
+            progress(f"render_plan {rows} rows, workers={workers}, run {rep + 1}/{REPEATS} "
+                     f"(machine probe: 2 processes {probes[-1]:.2f}x of 1)")
             out = tmp / f"scaling_w{workers}_r{rep}"
+            _, baseline = _cpu_seconds()
             started = time.perf_counter()
             summary = render_plan(plan, out, workers=workers, chunk_size=SCALING_CHUNK)
             times[workers].append(time.perf_counter() - started)
+            cpu[workers].append(_cpu_seconds(baseline)[0])
             if summary.rendered != rows or summary.failed:
                 raise RuntimeError(f"render_plan rendered {summary.rendered}/{rows}, failed {summary.failed[:3]}")
             shutil.rmtree(out)
     one, two = min(times[1]), min(times[2])
     speedup = one / two
+    cpu_one, cpu_two = min(cpu[1]) / rows * 1e3, min(cpu[2]) / rows * 1e3
     return [
         Result(f"render_plan {rows} rows, workers=1 (chunk {SCALING_CHUNK})", f"{rows / one:,.1f} img/s"),
         Result(
@@ -257,6 +306,10 @@ def bench_scaling(tmp: Path, rows: int) -> list[Result]:
         ),
         Result("render_plan speed-up, 2 workers vs 1", f"{speedup:.2f}x", f"≥ {TARGET_SPEEDUP_2}x",
                speedup >= TARGET_SPEEDUP_2),
+        Result("render_plan CPU time per image (all processes), workers=1 / workers=2",
+               f"{cpu_one:.1f} ms / {cpu_two:.1f} ms (+{cpu_two / cpu_one - 1:.0%} work with 2 workers)"),
+        Result("machine probe: 2 busy-loop processes vs 1, at each run pair",
+               ", ".join(f"{x:.2f}x" for x in probes) + " (2.00x on 2 idle cores; the ceiling for the speed-up)"),
     ]
 
 
@@ -467,7 +520,11 @@ NOTES = [
     "  times slower than the floor's flat image. 'plain backgrounds only' also sets background_weights to",
     "  plain, so ours encodes the same kind of flat image as the floor.",
     "- render_plan: wall time around the call (includes pending_rows, plan reads, file writes and",
-    "  checkpoints), fresh output dir per run, runs interleaved 1/2/1/2/1/2, best of 3.",
+    "  checkpoints), fresh output dir per run, runs interleaved 1/2/1/2/1/2, best of 3. workers=1 renders",
+    "  in the calling process (joblib runs n_jobs=1 in-process). CPU time: user + system of the bench",
+    "  process and its worker processes (psutil), best of 3. The machine probe runs a pure-Python busy loop",
+    "  in 2 processes and in 1 before each pair of runs: on a shared machine other work takes cores, and",
+    "  the probe shows how much of a second core was there to be had.",
     "- Planning: one subprocess per size; peak RSS is ru_maxrss of that process.",
     "- pending_rows: best of 3. The finished outputs are hard links to one tiny image and label per",
     "  folder; they and their folders are older than the dir's checkpoint, so the scan trusts whole folders",

@@ -221,8 +221,11 @@ def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Im
 def _composite(background: Image.Image, mask: Image.Image, ink: tuple[int, int, int]) -> Image.Image:
     """Ink laid over the background with the mask as coverage (not pasted as a rectangle).
 
-    Paints into `background` (made for this row alone): filling with a colour through the mask
-    blends exactly as Image.composite does, without making a solid ink image and a copy.
+    Paints into `background` (made for this row alone), within the mask's ink bounds only:
+    the same blend as Image.composite, where the mask is 0 the background stays as it is.
     """
-    background.paste(ink, (0, 0), mask)
+    box = mask.getbbox()
+    if box is not None:
+        solid = Image.new(background.mode, (box[2] - box[0], box[3] - box[1]), ink)
+        background.paste(solid, box, mask.crop(box))
     return background

@@ -106,13 +106,16 @@ def _joins(ch: str) -> bool:
     return unicodedata.bidirectional(ch) == "AL" and unicodedata.category(ch) == "Lo"
 
 
-def _draw_string(text: str, start: int, stop: int) -> str:
-    """The cluster's text, with joiners where an Arabic neighbour in the same word connects to it."""
+def _draw_string(text: str, start: int, stop: int, joins: list[bool]) -> str:
+    """The cluster's text, with joiners where an Arabic neighbour in the same word connects to it.
+
+    `joins[i]` is `_joins(text[i])`.
+    """
     s = text[start:stop]
-    if any(_joins(c) for c in s):
-        if start > 0 and _joins(text[start - 1]):
+    if any(joins[start:stop]):
+        if start > 0 and joins[start - 1]:
             s = ZWJ + s
-        if stop < len(text) and _joins(text[stop]):
+        if stop < len(text) and joins[stop]:
             s = s + ZWJ
     return s
 
@@ -238,6 +241,7 @@ def _next_starts(shaped: list[tuple[int, float, InkBox | None]], stop: int) -> d
 
 def _place_horizontal(text, direction, masks, hb_font, scale, ascent, descent, squeeze) -> list[Cluster]:
     codepoints = [ord(c) for c in text]
+    joins = [_joins(c) for c in text]
     out: list[Cluster] = []
     pen = 0.0
     prev: tuple[int, int] | None = None  # logical range of the cluster placed just before
@@ -248,12 +252,12 @@ def _place_horizontal(text, direction, masks, hb_font, scale, ascent, descent, s
             stop = next_start[cluster]
             # Joined Arabic letters stay connected: no squeeze between them.
             joined = prev is not None and (
-                (prev[0] == stop and _joins(text[stop - 1]) and _joins(text[stop]))
-                or (prev[1] == cluster and cluster > 0 and _joins(text[cluster - 1]) and _joins(text[cluster]))
+                (prev[0] == stop and joins[stop - 1] and joins[stop])
+                or (prev[1] == cluster and cluster > 0 and joins[cluster - 1] and joins[cluster])
             )
             if out and not joined:
                 pen -= squeeze
-            s = _draw_string(text, cluster, stop)
+            s = _draw_string(text, cluster, stop, joins)
             adv = advance * scale
             cell = Box(pen, -ascent, pen + adv, descent)
             if ZWJ in s:  # drawn alone with joiners: its ink is where Pillow puts it, not where the run had it
