@@ -74,27 +74,24 @@ class Geometry:
         )
 
     def bounds(self) -> tuple[float, float, float, float]:
-        pts = self.line
-        return float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max())
+        (x0, y0), (x1, y1) = self.line.min(axis=0).tolist(), self.line.max(axis=0).tolist()
+        return x0, y0, x1, y1
 
     def regions(self, width: int, height: int) -> tuple[tuple[Region, ...], tuple[Region, ...], Region]:
         """Label regions with bboxes derived from the polygons and clipped to the image."""
-
-        def regions_of(texts: tuple[str, ...], polys: NDArray[np.float64]) -> tuple[Region, ...]:
-            # Vectorised over all polygons: bboxes clipped at once, then plain floats for the label.
-            if len(texts) == 0:
-                return ()
-            lo = np.clip(polys.min(axis=1), 0, [width, height])
-            hi = np.clip(polys.max(axis=1), 0, [width, height])
-            boxes = np.concatenate((lo, hi), axis=1).tolist()
-            points = polys.tolist()
-            return tuple(Region(t, tuple(map(tuple, pts)), tuple(box))
-                         for t, pts, box in zip(texts, points, boxes))
-
-        chars = regions_of(self.char_text, self.chars)
-        words = regions_of(self.word_text, self.words)
-        (line,) = regions_of((self.line_text,), self.line[None])
-        return chars, words, line
+        # Vectorised over every character and word quad (and the line) at once, then plain floats.
+        quads = np.concatenate((self.chars, self.words))
+        boxes = np.concatenate((
+            np.concatenate((quads.min(axis=1), quads.max(axis=1)), axis=1),
+            np.concatenate((self.line.min(axis=0), self.line.max(axis=0)))[None],
+        ))
+        np.clip(boxes, 0, [width, height, width, height], out=boxes)
+        box_list = boxes.tolist()
+        regions = [Region(t, tuple(map(tuple, pts)), tuple(box))
+                   for t, pts, box in zip(self.char_text + self.word_text, quads.tolist(), box_list)]
+        n = len(self.char_text)
+        line = Region(self.line_text, tuple(map(tuple, self.line.tolist())), tuple(box_list[-1]))
+        return tuple(regions[:n]), tuple(regions[n:]), line
 
 
 def apply_homography(matrix: NDArray[np.float64], points: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import numpy as np
 import uharfbuzz as hb
 from PIL import Image, ImageFont
 
@@ -93,7 +92,7 @@ def _stamp(mask: Image.Image, masks: MaskFn, text: str, rtl: bool, x: float, y: 
     cases per axis (x rounds half up at 32/64, y moves at 33/64), so the cache keys
     on the case; longer clusters key on the exact 1/64 phase.
     """
-    kx, ky = _phase(x), _phase(y)
+    kx, ky = _phase(x), (_phase(y) if y != int(y) else 0)
     if len(text) == 1:
         kx, ky = (32 if kx >= 32 else 0), (33 if ky >= 33 else 0)
     core, (ox, oy) = masks((text, rtl, kx, ky))
@@ -176,9 +175,10 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
         text, direction, masks, hb_font, scale, ascent, descent, overlap * size
     )
     bounds = _bounds([c.box for c in placed])
-    dx, dy = MARGIN - np.floor(bounds.x0), MARGIN - np.floor(bounds.y0)
-    width = int(np.ceil(bounds.x1 + dx)) + MARGIN
-    height = int(np.ceil(bounds.y1 + dy)) + MARGIN
+    # Plain floats: numpy scalars would make every coordinate below several times slower to compute.
+    dx, dy = float(MARGIN - math.floor(bounds.x0)), float(MARGIN - math.floor(bounds.y0))
+    width = math.ceil(bounds.x1 + dx) + MARGIN
+    height = math.ceil(bounds.y1 + dy) + MARGIN
     mask = Image.new("L", (width, height), 0)
     clusters = []
     for c in placed:
