@@ -307,7 +307,7 @@ def bench_scaling(tmp: Path, rows: int) -> list[Result]:
         Result("render_plan speed-up, 2 workers vs 1", f"{speedup:.2f}x", f"≥ {TARGET_SPEEDUP_2}x",
                speedup >= TARGET_SPEEDUP_2),
         Result("render_plan CPU time per image (all processes), workers=1 / workers=2",
-               f"{cpu_one:.1f} ms / {cpu_two:.1f} ms (+{cpu_two / cpu_one - 1:.0%} work with 2 workers)"),
+               f"{cpu_one:.1f} ms / {cpu_two:.1f} ms ({cpu_two / cpu_one - 1:+.0%} work with 2 workers)"),
         Result("machine probe: 2 busy-loop processes vs 1, at each run pair",
                ", ".join(f"{x:.2f}x" for x in probes) + " (2.00x on 2 idle cores; the ceiling for the speed-up)"),
     ]
