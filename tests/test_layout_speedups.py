@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from synthocr.assets import resolve_root
-from synthocr.renderer.assets import RenderAssets
+from synthocr.renderer import compose, layout
+from synthocr.renderer.assets import BoundedCache, RenderAssets
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.layout import _stamp, render_cluster_mask
 from synthocr.schemas.plan import BUILTIN_ROOT, asset_roots, plan_metadata
@@ -52,3 +57,51 @@ def test_cached_masks_do_not_depend_on_what_the_worker_drew_before(tiny_plan, ti
     fresh = RenderAssets(asset_roots(plan_metadata(tiny_plan)))  # empty caches, rows in the other order
     for row, seen in zip(reversed(rows), reversed(warm)):
         assert np.array_equal(np.asarray(render_row(row, fresh)[0]), seen)
+
+
+def test_bounded_cache_keeps_its_bound_and_survives_threads():
+    loads: list[int] = []
+    cache = BoundedCache(lambda k: loads.append(k) or k * 2, 8)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(cache, [i % 20 for i in range(2000)]))
+    assert results == [(i % 20) * 2 for i in range(2000)]
+    assert len(cache._data) == 8
+    cache(19)
+    before = len(loads)
+    cache(19)  # the most recent key is still there: no second load
+    assert len(loads) == before
+
+
+def test_cli_render_equals_draw_text_layout(cli, tiny_config_path, tmp_path, monkeypatch):
+    """End to end: images and labels written by `synthocr render` equal those of a layout that draws
+    every cluster with draw.text and measures joined Arabic letters with getbbox, as before the cache."""
+    plan, out = tmp_path / "plan.parquet", tmp_path / "out"
+    assert cli("plan", tiny_config_path, "-o", plan)[0] == 0
+    assert cli("render", plan, "-o", out, "--workers", "1", "--quiet")[0] == 0
+    table = pq.read_table(plan)
+    assets = RenderAssets(asset_roots(plan_metadata(table)))
+    current: dict = {}
+
+    def draw_text(mask, masks, text, rtl, x, y):
+        ImageDraw.Draw(mask).text((x, y), text, fill=255, font=current["font"], anchor="ls",
+                                  direction="rtl" if rtl else "ltr")
+
+    def getbbox_box(masks, s, x, y, rtl):
+        if not s.strip(ZWJ).strip():
+            return None
+        x0, y0, x1, y1 = current["font"].getbbox(s, anchor="ls", direction="rtl" if rtl else "ltr")
+        return None if x1 <= x0 or y1 <= y0 else layout.Box(x + x0, y + y0, x + x1, y + y1)
+
+    def old_layout(text, direction, pil_font, hb_font, size, overlap, masks=None):
+        current["font"] = pil_font
+        return layout.layout_line(text, direction, pil_font, hb_font, size, overlap, lambda key: None)
+
+    monkeypatch.setattr(layout, "_stamp", draw_text)
+    monkeypatch.setattr(layout, "_drawn_ink_box", getbbox_box)
+    monkeypatch.setattr(compose, "layout_line", old_layout)
+    for row in table.to_pylist():
+        image, label = render_row(row, assets)
+        with Image.open(out / f"{row['output_name']}.png") as written:
+            assert np.array_equal(np.asarray(written), np.asarray(image)), row["image_id"]
+        written_label = json.loads((out / f"{row['output_name']}.json").read_text())
+        assert written_label["chars"] == json.loads(label.to_json())["chars"], row["image_id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -19,21 +20,32 @@ V = TypeVar("V")
 
 
 class BoundedCache(Generic[K, V]):
-    """Least-recently-used cache with a fixed number of entries, owned by one RenderAssets."""
+    """Least-recently-used cache with a fixed number of entries, owned by one RenderAssets.
+
+    A lock keeps the bookkeeping whole when threads share one (a Dask worker with several
+    threads); values are loaded outside it, and a value loaded twice at once is the same value.
+    """
 
     def __init__(self, load: Callable[[K], V], size: int) -> None:
         self._load, self._size = load, size
         self._data: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __call__(self, key: K) -> V:
-        if key in self._data:
-            self._data.move_to_end(key)
-            return self._data[key]
+        with self._lock:
+            value = self._data.get(key, _MISSING)
+            if value is not _MISSING:
+                self._data.move_to_end(key)
+                return value  # type: ignore[return-value]
         value = self._load(key)
-        self._data[key] = value
-        if len(self._data) > self._size:
-            self._data.popitem(last=False)
+        with self._lock:
+            self._data[key] = value
+            if len(self._data) > self._size:
+                self._data.popitem(last=False)
         return value
+
+
+_MISSING = object()
 
 
 class RenderAssets:
