@@ -88,16 +88,20 @@ def _stamp(mask: Image.Image, masks: MaskFn, text: str, rtl: bool, x: float, y: 
     """Draw `text` at (x, y) (anchor "ls"), pixel for pixel as `ImageDraw.text` does, from the mask cache.
 
     Pillow renders glyphs at whole pixels: the fractional start only decides where
-    each glyph origin rounds to. For one code point (one glyph) that is one of two
-    cases per axis (x rounds half up at 32/64, y moves at 33/64), so the cache keys
-    on the case; longer clusters key on the exact 1/64 phase.
+    each glyph origin rounds to. For one code point (one glyph) the mask drawn at a
+    phase is the phase-0 mask moved one pixel right when x's phase is 32/64 or more
+    (and one down when y's is 33/64 or more), so one cached mask serves every phase.
+    Joiners around it change nothing here (HarfBuzz gives them no advance and no ink).
+    Other clusters (a letter with marks) key on the exact 1/64 phase.
     """
     kx, ky = _phase(x), (_phase(y) if y != int(y) else 0)
-    if len(text) == 1:
-        kx, ky = (32 if kx >= 32 else 0), (33 if ky >= 33 else 0)
+    shift_x = shift_y = 0
+    if len(text.strip(ZWJ)) == 1:
+        shift_x, shift_y = int(kx >= 32), int(ky >= 33)
+        kx = ky = 0
     core, (ox, oy) = masks((text, rtl, kx, ky))
-    px, py = int(x) + ox, int(y) + oy
-    w, h = core.size
+    px, py = int(x) + ox + shift_x, int(y) + oy + shift_y
+    w, h = core.size  # type: ignore[attr-defined]
     mask.im.paste(255, (px, py, px + w, py + h), core)
 
 
