@@ -28,6 +28,7 @@ BASE: dict[str, Any] = {
     "background_file": "", "background_x": 0.5, "background_y": 0.5, "font_size": 28,
     "padding_top": 6, "padding_right": 8, "padding_bottom": 6, "padding_left": 8,
     "ink_gray": 20, "background_gray": 235, "color_tint": 0,
+    "background_texture": 1.0, "background_angle": 30.0, "background_scale": 1.0,
     "ink_r": 20, "ink_g": 24, "ink_b": 40, "background_r": 235, "background_g": 230, "background_b": 220,
     "color_mode": "RGB", "output_name": "golden",
     **{p.name: p.neutral for p in EFFECT_PARAMS},

@@ -39,6 +39,9 @@ class RowParams:
     background_kind: str
     background_file: str
     background_xy: tuple[float, float]
+    background_texture: float  # x default texture strength of procedural kinds
+    background_angle: float  # degrees, direction of a gradient
+    background_scale: float  # zoom of an image crop
     ink: tuple[int, int, int]
     background: tuple[int, int, int]
     color_mode: str
@@ -61,6 +64,9 @@ def decode_row(row: Mapping[str, Any]) -> RowParams:
         background_kind=str(r["background_kind"]),
         background_file=str(r["background_file"]),
         background_xy=(float(r["background_x"]), float(r["background_y"])),
+        background_texture=float(r["background_texture"]),
+        background_angle=float(r["background_angle"]),
+        background_scale=float(r["background_scale"]),
         ink=(int(r["ink_r"]), int(r["ink_g"]), int(r["ink_b"])),
         background=(int(r["background_r"]), int(r["background_g"]), int(r["background_b"])),
         color_mode=str(r["color_mode"]),
@@ -214,8 +220,8 @@ def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Image.Im
 def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Image.Image:
     rng = _rng(p, "background")
     if p.background_kind == "image":
-        return image_crop(assets.background(p.background_file), size, *p.background_xy)
-    return PROCEDURAL[p.background_kind](size, p.background, rng)
+        return image_crop(assets.background(p.background_file), size, *p.background_xy, p.background_scale)
+    return PROCEDURAL[p.background_kind](size, p.background, p.background_texture, p.background_angle, rng)
 
 
 def _composite(background: Image.Image, mask: Image.Image, ink: tuple[int, int, int]) -> Image.Image:

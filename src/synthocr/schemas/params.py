@@ -56,6 +56,31 @@ LAYOUT_PARAMS: tuple[RangeParam, ...] = (
         "largest per-channel offset added to ink and background grey (0 = pure grey)",
         neutral=0,
     ),
+    RangeParam(
+        "background_texture",
+        "float32",
+        (0.6, 1.4),
+        (0.0, 4.0),
+        "x default strength",
+        "strength of a procedural background's texture: paper blotches and fibres, noise grain, gradient "
+        "depth (1 = 7 grey levels of blotches, grain sigma 6, 20% darker gradient side; 0 = flat colour)",
+    ),
+    RangeParam(
+        "background_angle",
+        "float32",
+        (0.0, 360.0),
+        (0.0, 360.0),
+        "degrees",
+        "direction in which a gradient background darkens",
+    ),
+    RangeParam(
+        "background_scale",
+        "float32",
+        (1.0, 1.5),
+        (1.0, 8.0),
+        "x covering size",
+        "zoom of a background image before cropping (1 = the smallest size that covers the text image)",
+    ),
 )
 
 # Effect parameters, in the order the renderer applies them. Neutral = not applied.

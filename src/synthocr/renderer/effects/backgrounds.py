@@ -24,44 +24,46 @@ def _from_planes(planes: list[np.ndarray]) -> Image.Image:
     return Image.merge("RGB", bands)
 
 
-def plain(size: tuple[int, int], color: RGB, rng: np.random.Generator) -> Image.Image:
+def plain(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
     """A solid colour."""
     return Image.new("RGB", size, color)
 
 
-def noise(size: tuple[int, int], color: RGB, rng: np.random.Generator) -> Image.Image:
-    """The colour with fine grey grain (sigma 6 grey levels)."""
+def noise(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
+    """The colour with fine grey grain (sigma 6 x `texture` grey levels)."""
     w, h = size
     grain = rng.standard_normal((h, w), np.float32)
-    grain *= np.float32(6.0)
+    grain *= np.float32(6.0 * texture)
     return _from_planes([grain + np.float32(c) for c in color])
 
 
-def paper(size: tuple[int, int], color: RGB, rng: np.random.Generator) -> Image.Image:
-    """Paper: soft blotches a few dozen pixels wide, plus fibre grain."""
+def paper(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
+    """Paper: soft blotches a few dozen pixels wide, plus fibre grain, both scaled by `texture`."""
     w, h = size
     cells = rng.standard_normal((max(2, h // 24 + 2), max(2, w // 24 + 2)), np.float32)
     blotches = np.asarray(Image.fromarray(cells, "F").resize((w, h), Image.Resampling.BICUBIC), np.float32)
     grain = rng.standard_normal((h, w), np.float32)
-    grain *= np.float32(2.5)
-    shade = blotches * np.float32(7.0)
+    grain *= np.float32(2.5 * texture)
+    shade = blotches * np.float32(7.0 * texture)
     shade += grain
     return _from_planes([shade + np.float32(c) for c in color])
 
 
-def gradient(size: tuple[int, int], color: RGB, rng: np.random.Generator) -> Image.Image:
-    """A linear shading in a random direction, up to 20% darker at one side."""
+def gradient(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator
+             ) -> Image.Image:
+    """A linear shading towards `angle` degrees, up to 20% x `texture` darker at that side."""
     w, h = size
-    angle = rng.uniform(0, 2 * np.pi)
+    a = np.deg2rad(angle)
     xs = np.arange(w, dtype=np.float32)[None, :]
     ys = np.arange(h, dtype=np.float32)[:, None]
-    t = xs * np.cos(angle) + ys * np.sin(angle)
+    t = xs * np.float32(np.cos(a)) + ys * np.float32(np.sin(a))
     t = (t - t.min()) / max(float(t.max() - t.min()), 1.0)
-    shade = 1.0 - 0.2 * t
+    shade = 1.0 - np.float32(min(0.2 * texture, 1.0)) * t
     return _from_planes([np.float32(c) * shade for c in color])
 
 
-PROCEDURAL: dict[str, Callable[[tuple[int, int], RGB, np.random.Generator], Image.Image]] = {
+ProceduralFn = Callable[[tuple[int, int], RGB, float, float, np.random.Generator], Image.Image]
+PROCEDURAL: dict[str, ProceduralFn] = {
     "plain": plain,
     "noise": noise,
     "paper": paper,
@@ -69,10 +71,11 @@ PROCEDURAL: dict[str, Callable[[tuple[int, int], RGB, np.random.Generator], Imag
 }
 
 
-def image_crop(source: Image.Image, size: tuple[int, int], fx: float, fy: float) -> Image.Image:
-    """A `size` crop of `source` at fractional offset (fx, fy), scaled up first if it is too small."""
+def image_crop(source: Image.Image, size: tuple[int, int], fx: float, fy: float, zoom: float = 1.0
+               ) -> Image.Image:
+    """A `size` crop of `source` at fractional offset (fx, fy), after zooming it by `zoom` (and up, if too small)."""
     w, h = size
-    scale = max(w / source.width, h / source.height, 1.0)
+    scale = max(w / source.width, h / source.height, 1.0) * zoom
     if scale > 1.0:
         source = source.resize((int(np.ceil(source.width * scale)), int(np.ceil(source.height * scale))),
                                Image.Resampling.BILINEAR)

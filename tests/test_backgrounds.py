@@ -1,0 +1,42 @@
+"""Background parameters from the plan: texture strength, gradient angle and image zoom change the pixels."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
+
+SIZE = (160, 48)
+COLOR = (220, 210, 190)
+
+
+def pixels(image: Image.Image) -> np.ndarray:
+    return np.asarray(image, np.int16)
+
+
+def test_texture_zero_is_flat_and_strength_grows_with_texture():
+    for kind in ("noise", "paper", "gradient"):
+        flat = pixels(PROCEDURAL[kind](SIZE, COLOR, 0.0, 0.0, np.random.default_rng(1)))
+        assert flat.std(axis=(0, 1)).max() < 0.6, kind
+        weak = pixels(PROCEDURAL[kind](SIZE, COLOR, 0.5, 0.0, np.random.default_rng(1))).std()
+        strong = pixels(PROCEDURAL[kind](SIZE, COLOR, 2.0, 0.0, np.random.default_rng(1))).std()
+        assert strong > weak > 0.3, kind
+
+
+def test_gradient_darkens_towards_its_angle():
+    right = pixels(PROCEDURAL["gradient"](SIZE, COLOR, 1.0, 0.0, np.random.default_rng(0)))
+    left = pixels(PROCEDURAL["gradient"](SIZE, COLOR, 1.0, 180.0, np.random.default_rng(0)))
+    down = pixels(PROCEDURAL["gradient"](SIZE, COLOR, 1.0, 90.0, np.random.default_rng(0)))
+    assert right[:, -1].mean() < right[:, 0].mean()
+    assert left[:, 0].mean() < left[:, -1].mean()
+    assert down[-1].mean() < down[0].mean()
+
+
+def test_image_zoom_changes_the_crop_not_its_size():
+    ys, xs = np.mgrid[0:120, 0:300]
+    source = Image.fromarray(((xs * 3 + ys * 5) % 256).astype(np.uint8), "L").convert("RGB")
+    plain = image_crop(source, SIZE, 0.3, 0.6, 1.0)
+    zoomed = image_crop(source, SIZE, 0.3, 0.6, 2.5)
+    assert plain.size == zoomed.size == SIZE
+    assert np.abs(pixels(plain) - pixels(zoomed)).max() > 0
