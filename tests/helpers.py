@@ -25,3 +25,22 @@ def copy_builtin_assets(root: Path, font_names: Iterable[str] | None = None) -> 
         shutil.copy(BUILTIN_DIRS["font"] / name, fonts / name)
     shutil.copytree(BUILTIN_DIRS["corpus"], corpus)
     return Assets(fonts, corpus)
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    """Every image and label under `out`, by relative path (run bookkeeping left out)."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and not p.name.startswith((".", "_"))}
+
+
+def plan_and_render(root: Path, config: dict) -> tuple[Path, dict[str, bytes]]:
+    """Plan `config` (a dict) under `root` and render it in one process: (plan path, reference outputs)."""
+    import yaml
+
+    from synthocr.cli import main
+
+    cfg, plan, out = root / "c.yaml", root / "p.parquet", root / "ref"
+    cfg.write_text(yaml.safe_dump(config))
+    assert main(["plan", str(cfg), "-o", str(plan)]) == 0
+    assert main(["render", str(plan), "-o", str(out), "--workers", "1", "--quiet"]) == 0
+    return plan, outputs(out)

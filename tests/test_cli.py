@@ -12,17 +12,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from helpers import outputs
 
 from synthocr.assets import BUILTIN_DIRS
 
 
-def outputs(out: Path) -> dict[str, bytes]:
-    """Every image and label under `out`, by relative path (run bookkeeping left out)."""
-    return {
-        p.relative_to(out).as_posix(): p.read_bytes()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and not p.name.startswith((".", "_"))
-    }
 
 
 def test_plan_twice_gives_identical_bytes(cli, tiny_config_path, tmp_path):

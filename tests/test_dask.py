@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import fsspec
 import pytest
-import yaml
+from helpers import outputs, plan_and_render
 
 pytestmark = pytest.mark.slow
 
 
-def outputs(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.name.startswith((".", "_"))}
 
 
 @pytest.fixture(scope="module")
 def job(tmp_path_factory):
     """A 24-row plan and its render by the local backend."""
     from conftest import TINY
-    from synthocr.cli import main
 
-    root = tmp_path_factory.mktemp("dask")
-    cfg, plan, out = root / "c.yaml", root / "p.parquet", root / "ref"
-    cfg.write_text(yaml.safe_dump(TINY))
-    assert main(["plan", str(cfg), "-o", str(plan)]) == 0
-    assert main(["render", str(plan), "-o", str(out), "--workers", "1", "--quiet"]) == 0
-    return plan, outputs(out)
+    return plan_and_render(tmp_path_factory.mktemp("dask"), TINY)
 
 
 @pytest.fixture(scope="module")

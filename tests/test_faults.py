@@ -11,18 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
+from helpers import outputs, plan_and_render
 
-from synthocr.cli import main
 from synthocr.renderer.storage import HOST
 
 pytestmark = pytest.mark.slow
 ROWS = 48
 
 
-def outputs(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.name.startswith((".", "_"))}
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +26,7 @@ def job(tmp_path_factory):
     """A 48-row plan and a clean single-process render of it."""
     from conftest import TINY
 
-    root = tmp_path_factory.mktemp("faults")
-    cfg, plan, out = root / "c.yaml", root / "p.parquet", root / "ref"
-    cfg.write_text(yaml.safe_dump({**TINY, "total_images": ROWS}))
-    assert main(["plan", str(cfg), "-o", str(plan)]) == 0
-    assert main(["render", str(plan), "-o", str(out), "--workers", "1", "--quiet"]) == 0
-    return plan, outputs(out)
+    return plan_and_render(tmp_path_factory.mktemp("faults"), {**TINY, "total_images": ROWS})
 
 
 def start_render(plan: Path, out: Path, *extra: str) -> subprocess.Popen:

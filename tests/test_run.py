@@ -7,34 +7,23 @@ import json
 import logging
 import os
 import time
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from helpers import outputs, plan_and_render
 
 from synthocr.renderer import storage
 from synthocr.renderer.io import TRUST_MARGIN_SECONDS
 
 
-def outputs(out: Path) -> dict[str, bytes]:
-    """Every image and label under `out`, by relative path (run bookkeeping left out)."""
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.name.startswith((".", "_"))}
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """A 24-row plan and a clean single-process render of it (the reference bytes)."""
-    from synthocr.cli import main
     from conftest import TINY
-    import yaml
 
-    root = tmp_path_factory.mktemp("ref")
-    cfg, plan, out = root / "c.yaml", root / "p.parquet", root / "out"
-    cfg.write_text(yaml.safe_dump(TINY))
-    assert main(["plan", str(cfg), "-o", str(plan)]) == 0
-    assert main(["render", str(plan), "-o", str(out), "--workers", "1", "--quiet"]) == 0
-    return plan, outputs(out)
+    return plan_and_render(tmp_path_factory.mktemp("ref"), TINY)
 
 
 def status_rows(text: str) -> dict[str, list[int]]:
