@@ -230,16 +230,8 @@ def _check_spec(spec: Any, label: str) -> list[str]:
         problems.append(f"{label}corpus_mode: must be one of {list(CORPUS_MODES)}, got {spec.corpus_mode!r}")
     problems.extend(_check_weights(f"{label}text_direction_weights", spec.text_direction_weights,
                                    TEXT_DIRECTIONS, "text direction"))
-    weights = spec.background_weights
-    for kind, w in weights.items():
-        if kind not in BACKGROUND_KINDS:
-            close = difflib.get_close_matches(kind, BACKGROUND_KINDS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; kinds are {list(BACKGROUND_KINDS)}"
-            problems.append(f"{label}background_weights.{kind}: unknown background kind{hint}")
-        elif w < 0:
-            problems.append(f"{label}background_weights.{kind}: weight must be >= 0, got {w}")
-    if weights and all(w <= 0 for w in weights.values()):
-        problems.append(f"{label}background_weights: every weight is 0; give one background kind a positive weight")
+    problems.extend(_check_weights(f"{label}background_weights", spec.background_weights, BACKGROUND_KINDS,
+                                   "background kind"))
     return problems
 
 
