@@ -418,3 +418,20 @@ def test_fingerprint_follows_the_config(tmp_path: Path, assets: Assets) -> None:
     assert fingerprint([]) == base
     assert fingerprint(["seed=1"]) != base
     assert fingerprint(["specifications.0.rotation_angle_max=-6"]) != base
+
+
+@pytest.mark.slow
+def test_rows_are_read_back_across_row_groups(tmp_path: Path) -> None:
+    from synthocr.planner.plan import ROW_GROUP_ROWS
+    from synthocr.renderer.io import open_plan, read_rows
+
+    config = load_config(REPO / "configs" / "default.yaml", [f"total_images={ROW_GROUP_ROWS + 1000}"])
+    path = tmp_path / "big.parquet"
+    write_plan(config, path)
+    pf = open_plan(str(path))
+    assert pf.metadata.num_row_groups == 2
+    positions = np.array([0, ROW_GROUP_ROWS - 1, ROW_GROUP_ROWS, ROW_GROUP_ROWS + 999])
+    rows = read_rows(pf, positions)
+    assert [r["image_id"] for r in rows] == positions.tolist()
+    whole = pq.read_table(path).take(pa.array(positions)).to_pylist()
+    assert rows == whole

@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 # Randomness is drawn per block of plan rows, from a generator keyed by (seed, block):
 # a row's values never depend on how the plan is chunked or written.
 BLOCK_ROWS = 4096
+# Rows per Parquet row group: a worker reads whole groups (small enough to be cheap per chunk), and
+# the writer keeps every group's metadata until it closes (large enough to keep 10M-row plans lean).
+ROW_GROUP_ROWS = 4 * BLOCK_ROWS
 SHARD_SIZE = 1000  # images per output folder (2 files each)
 
 
@@ -392,10 +395,16 @@ def write_plan(config: BatchConfig, path: str | Path, requests: RequestFile | No
             use_dictionary=_DICT_COLUMNS,
             write_statistics=["image_id"],
         ) as writer:
+            pending: list[pa.Table] = []
             for table in iter_plan(ctx):
                 validate_plan(table)
-                writer.write_table(table, row_group_size=BLOCK_ROWS)
+                pending.append(table)
                 rows += table.num_rows
+                if len(pending) * BLOCK_ROWS >= ROW_GROUP_ROWS:
+                    writer.write_table(pa.concat_tables(pending), row_group_size=ROW_GROUP_ROWS)
+                    pending = []
+            if pending:
+                writer.write_table(pa.concat_tables(pending), row_group_size=ROW_GROUP_ROWS)
         os.replace(tmp, path)
     finally:
         ctx.close()
