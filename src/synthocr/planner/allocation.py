@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,7 +26,26 @@ def allocate_shares(proportions: Sequence[float], total: int) -> NDArray[np.int6
     return shares
 
 
-def interleave(shares: Sequence[int]) -> NDArray[np.int16]:
+@dataclass(frozen=True)
+class TaskSequence:
+    """Spec index per plan row, kept as one period and a repeat count (memory of one period, not the plan)."""
+
+    period: NDArray[np.int16]
+    repeats: int
+
+    def __len__(self) -> int:
+        return len(self.period) * self.repeats
+
+    def __getitem__(self, rows: slice) -> NDArray[np.int16]:
+        start, stop, step = rows.indices(len(self))
+        return self.period[np.arange(start, stop, step) % max(len(self.period), 1)]
+
+    def counts(self, n_specs: int) -> NDArray[np.int64]:
+        """Rows per specification."""
+        return np.bincount(self.period.astype(np.int64), minlength=n_specs) * self.repeats
+
+
+def interleave_periodic(shares: Sequence[int]) -> TaskSequence:
     """Spec index per plan row, so every prefix holds each spec within one image of its share.
 
     Tijdeman's chairman assignment (earliest deadline first): for any prefix of
@@ -33,12 +53,16 @@ def interleave(shares: Sequence[int]) -> NDArray[np.int16]:
     shares / gcd is computed once and repeated, which keeps large plans cheap.
     """
     shares = [int(s) for s in shares]
-    total = sum(shares)
-    if total == 0:
-        return np.zeros(0, np.int16)
+    if sum(shares) == 0:
+        return TaskSequence(np.zeros(0, np.int16), 0)
     g = math.gcd(*shares)
-    period = _chairman([s // g for s in shares])
-    return np.tile(period, g)
+    return TaskSequence(_chairman([s // g for s in shares]), g)
+
+
+def interleave(shares: Sequence[int]) -> NDArray[np.int16]:
+    """interleave_periodic as one array of every row."""
+    seq = interleave_periodic(shares)
+    return np.tile(seq.period, seq.repeats)
 
 
 def _chairman(shares: list[int]) -> NDArray[np.int16]:
@@ -89,6 +113,10 @@ class BatchManager:
     def task_indices(self, total: int | None = None) -> NDArray[np.int16]:
         """Specification index of every plan row, interleaved so every prefix keeps the proportions."""
         return interleave(list(self._allocate_images(total).values()))
+
+    def task_sequence(self, total: int | None = None) -> TaskSequence:
+        """task_indices as a repeated period: what planning holds, whatever the plan size."""
+        return interleave_periodic(list(self._allocate_images(total).values()))
 
     def task_list(self, total: int | None = None) -> list[BatchSpecification]:
         """The specification of every image, in plan order (see task_indices for the array form)."""

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from synthocr import __version__
 from synthocr.errors import UserError
-from synthocr.planner.allocation import BatchManager
+from synthocr.planner.allocation import BatchManager, TaskSequence
 from synthocr.planner.backgrounds import BackgroundImageManager, background_sources, kind_weights
 from synthocr.planner.corpus import CorpusFile, CorpusManager, CorpusReader
 from synthocr.planner.fonts import FontHealthManager
@@ -61,7 +61,7 @@ class PlanContext:
     """
 
     config: BatchConfig
-    task: NDArray[np.int16]  # spec index per plan row
+    task: NDArray[np.int16] | TaskSequence  # spec index per plan row (sliced per block)
     texts: TextSources
     backgrounds: BackgroundImageManager
     kind_cum: NDArray[np.float64]  # (n_specs, n_kinds) cumulative background kind weights
@@ -205,8 +205,9 @@ def prepare_plan(config: BatchConfig, requests: RequestFile | None = None,
         ), batch.task_indices)
         task, columns, rejected = checked.task, checked.columns, len(checked.rejected)
     else:
-        task, rejected = batch.task_indices(), 0
-    counts = np.bincount(task.astype(np.int64), minlength=len(specs))
+        task, rejected = batch.task_sequence(), 0
+    counts = (task.counts(len(specs)) if isinstance(task, TaskSequence)
+              else np.bincount(task.astype(np.int64), minlength=len(specs)))
     for i, spec in enumerate(specs):
         if not spec_fonts[i].any() and counts[i] > 0:
             raise UserError(
