@@ -138,3 +138,16 @@ def test_interleave_of_nothing_is_empty() -> None:
 def test_interleave_is_deterministic() -> None:
     shares = [350, 150, 150, 150, 100, 100]
     assert interleave(shares).tolist() == interleave(shares).tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=5).filter(lambda s: sum(s) > 0),
+       st.integers(0, 200), st.integers(0, 200))
+def test_periodic_sequence_slices_like_the_whole_array(shares, a, b):
+    from synthocr.planner.allocation import interleave_periodic
+
+    seq, whole = interleave_periodic(shares), interleave(shares)
+    assert len(seq) == len(whole)
+    lo, hi = sorted((a, b))
+    assert seq[lo:hi].tolist() == whole[lo:hi].tolist()
+    assert seq.counts(len(shares)).tolist() == np.bincount(whole, minlength=len(shares)).tolist()
