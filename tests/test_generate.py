@@ -52,10 +52,11 @@ def write_config(path: Path, total: int = 12, **spec) -> Path:
 def test_generate_with_every_flag(tmp_path, assets):
     fonts, corpus, bg = assets
     cfg, out = write_config(tmp_path / "batch.yaml"), tmp_path / "out"
-    proc = run("--log-level", "INFO", "generate", "--batch-config", cfg, "--output-dir", out, "--font-dir", fonts,
-               "--background-dir", bg, "--corpus-dir", corpus, "--generation-workers", "2", "--workers", "2",
-               "--chunk-size", "4", "--io-batch-size", "3", "--quiet")
+    proc = run("generate", "--batch-config", cfg, "--output-dir", out, "--font-dir", fonts,
+               "--background-dir", bg, "--corpus-dir", corpus, "--log-level", "DEBUG", "--generation-workers", "2",
+               "--workers", "2", "--chunk-size", "4", "--io-batch-size", "3", "--quiet")
     assert proc.returncode == 0, proc.stderr
+    assert "DEBUG" in proc.stderr  # the flag took effect
     got = images(out)
     assert sorted(n for n in got if n.endswith(".png")) == [f"image_{i:05d}.png" for i in range(12)]
     label = json.loads(got["image_00003.json"])
@@ -128,6 +129,16 @@ def test_validation_block_for_a_missing_corpus_pattern(tmp_path, assets):
     )
     assert proc.stderr.endswith(expected), proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_generate_logs_at_info_by_default_and_log_level_after_the_subcommand(tmp_path, assets):
+    fonts, corpus, _ = assets
+    cfg = write_config(tmp_path / "batch.yaml", total=3)
+    common = ["generate", "--batch-config", cfg, "--font-dir", fonts, "--corpus-dir", corpus, "--quiet"]
+    proc = run(*common, "--output-dir", tmp_path / "a")
+    assert proc.returncode == 0 and "INFO" in proc.stderr
+    proc = run(*common, "--output-dir", tmp_path / "b", "--log-level", "ERROR")
+    assert proc.returncode == 0 and "INFO" not in proc.stderr
 
 
 def test_python_m_synthocr_is_the_cli():

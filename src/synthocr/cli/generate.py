@@ -16,13 +16,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--background-dir", metavar="DIR", help="background images (replaces background_dir)")
     g.add_argument("--corpus-dir", metavar="DIR", help="corpus files (replaces corpus_dir)")
     g.add_argument("--resume", action="store_true", help="continue a run in DIR: skip images already there")
+    g.add_argument("--log-level", dest="command_log_level", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+                   help="logging detail (default: INFO); DEBUG also shows tracebacks")
     g.add_argument("--generation-workers", type=int, default=-1, metavar="N",
                    help="processes generating images (-1 = all cores)")
     g.add_argument("--workers", type=int, default=1, metavar="N", help="threads encoding and writing outputs")
     g.add_argument("--chunk-size", type=int, default=64, metavar="N", help="rows per streamed chunk")
     g.add_argument("--io-batch-size", type=int, default=16, metavar="N", help="outputs written per I/O batch")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
-    g.set_defaults(func=run)
+    g.set_defaults(func=run, default_log_level="INFO")
 
 
 def run(args: argparse.Namespace) -> int:
