@@ -7,20 +7,12 @@ from pathlib import Path
 
 import yaml
 
+from conftest import TINY
 from synthocr.cli import main
 
-# Three specifications on the built-in assets; the inspect tests rely on the 2:1:1 mix and the directions.
-CONFIG = {
-    "seed": 7,
-    "specifications": [
-        {"name": "latin", "proportion": 2, "corpus_file": "latin.txt", "max_text_length": 24,
-         "rotation_angle_min": -5.0, "rotation_angle_max": 5.0},
-        {"name": "arabic", "proportion": 1, "text_direction": "rtl", "corpus_file": "arabic.txt",
-         "max_text_length": 20},
-        {"name": "hebrew", "proportion": 1, "text_direction": "rtl", "corpus_file": "hebrew.txt",
-         "max_text_length": 20, "perspective_warp_magnitude_max": 0.05},
-    ],
-}
+# The shared tiny config (3 specifications on the built-in assets, latin:arabic:hebrew = 2:1:1);
+# the inspect tests rely on that mix and on the directions.
+CONFIG = {k: v for k, v in TINY.items() if k != "total_images"}
 
 
 @dataclass(frozen=True)
