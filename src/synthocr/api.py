@@ -73,9 +73,10 @@ class OCRDataGenerator:
             UserError: a task names an unknown spec or a font outside the generator's fonts, or its
                 font does not cover its text.
         """
+        root = self._font_root()
         requests = RequestFile(None, [
             RawRequest(i, values, json.dumps(values, ensure_ascii=False))
-            for i, values in enumerate((self._task_values(t) for t in task_tuples), start=1)
+            for i, values in enumerate((self._task_values(t, root) for t in task_tuples), start=1)
         ])
         if not requests.rows:
             return []
@@ -95,7 +96,7 @@ class OCRDataGenerator:
     def _font_root(self) -> Path:
         return common_root(self._fonts) if self._fonts else font_root(self.batch_config).resolve()
 
-    def _task_values(self, task: TaskLike) -> dict[str, Any]:
+    def _task_values(self, task: TaskLike, root: Path) -> dict[str, Any]:
         if isinstance(task, GenerationTask):
             spec, text, font = task.source_spec, task.text, task.font_path
         else:
@@ -104,7 +105,6 @@ class OCRDataGenerator:
             except (TypeError, ValueError):
                 raise UserError(f"task {task!r} is not a GenerationTask or a (spec, text, font_path) tuple.") from None
         name = spec.name if hasattr(spec, "name") else str(spec)
-        root = self._font_root()
         path = Path(font).resolve()
         if not path.is_relative_to(root):
             raise UserError(f"task font {font} is not among the generator's fonts (under {root}).")

@@ -305,6 +305,16 @@ def _keyed(key: int, plan_path: str, rows: np.ndarray, *args: Any) -> tuple[int,
     return key, render_chunk(plan_path, rows, *args)
 
 
+def _drain(plan_path: str, tasks: dict[int, np.ndarray], args: tuple[Any, ...], n_jobs: int,
+           on_result: Callable[[dict[str, Any]], None]) -> None:
+    """Run every task (key -> plan rows), one per joblib task; each leaves `tasks` as its result is reported."""
+    for key, result in Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)(
+        delayed(_keyed)(k, plan_path, c, *args) for k, c in list(tasks.items())
+    ):
+        del tasks[key]
+        on_result(result)
+
+
 def _run_chunks(plan_path: str, chunks: list[np.ndarray], args: tuple[Any, ...], n_jobs: int,
                 on_result: Callable[[dict[str, Any]], None], clean: Callable[[], int]) -> None:
     """Run the chunks on the current joblib backend; a row that kills its worker fails alone.
@@ -319,11 +329,7 @@ def _run_chunks(plan_path: str, chunks: list[np.ndarray], args: tuple[Any, ...],
     ahead = 2 * (n_jobs if n_jobs > 0 else (os.cpu_count() or 1)) + 2
     while pending:
         try:
-            for key, result in Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)(
-                delayed(_keyed)(k, plan_path, c, *args) for k, c in list(pending.items())
-            ):
-                del pending[key]
-                on_result(result)
+            _drain(plan_path, pending, args, n_jobs, on_result)
         except TerminatedWorkerError:
             clean()
             suspects = [pending.pop(k) for k in list(pending)[:ahead]]
@@ -339,21 +345,14 @@ def _isolate(plan_path: str, rows: np.ndarray, args: tuple[Any, ...], n_jobs: in
     and one that still kills it is recorded as failed (error type WorkerCrash)."""
     todo = {int(r): np.array([r], np.int64) for r in rows}
     try:
-        for key, result in Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)(
-            delayed(_keyed)(k, plan_path, c, *args) for k, c in list(todo.items())
-        ):
-            del todo[key]
-            on_result(result)
+        _drain(plan_path, todo, args, n_jobs, on_result)
     except TerminatedWorkerError:
         clean()
     ids = read_columns(open_plan(plan_path), ["image_id"]).column("image_id").to_numpy() if todo else None
-    for key, c in todo.items():
+    for key, c in list(todo.items()):
         started = time.perf_counter()
         try:  # one task: joblib still runs it in a worker process whenever n_jobs != 1
-            for _, result in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-                [delayed(_keyed)(key, plan_path, c, *args)]
-            ):
-                on_result(result)
+            _drain(plan_path, {key: c}, args, n_jobs, on_result)
         except TerminatedWorkerError as exc:
             crash = RuntimeError(f"the worker process rendering this row died ({exc}); the row is left out, "
                                  "the others are rendered")
