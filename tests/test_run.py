@@ -158,11 +158,14 @@ def test_png_compress_level_changes_size_not_pixels(cli, rendered, tmp_path):
     code, text, _ = cli("render", plan, "-o", out, "--workers", "1", "--quiet", "--png-compress-level", "9",
                         "--rows", "0-3")
     assert code == 0
-    for p in sorted(out.rglob("*.png")):
-        ref = reference[p.relative_to(out).as_posix()]
-        assert len(p.read_bytes()) < len(ref)
-        import io
+    written = sorted(out.rglob("*.png"))
+    refs = [reference[p.relative_to(out).as_posix()] for p in written]
+    # Level 9 searches every filter and deflates hard: smaller in all than level 1's run-length
+    # deflate (a single noisy image can come out a little bigger: the filter search is a heuristic).
+    assert len(written) == 4 and sum(len(p.read_bytes()) for p in written) < sum(len(r) for r in refs)
+    import io
 
+    for p, ref in zip(written, refs):
         assert np.array_equal(np.asarray(Image.open(p)), np.asarray(Image.open(io.BytesIO(ref))))
     assert cli("render", plan, "-o", out, "--png-compress-level", "10")[0] == 2
 

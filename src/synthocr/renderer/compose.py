@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any, cast
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -17,6 +18,7 @@ from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.effects import FRAME, GEOMETRIC, IMAGE, MASK
 from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
 from synthocr.renderer.geometry import Frame, Geometry, Warp, chain
+from synthocr.renderer.imaging import Pixels
 from synthocr.renderer.layout import layout_line
 from synthocr.schemas.labels import Label
 from synthocr.schemas.params import EFFECT_PARAMS
@@ -148,9 +150,12 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
         if p.effects[name] != NEUTRAL[name]:
             mask = fn(mask, p.effects[name], _rng(p, name))
     image = _composite(_background(p, (width, height), assets), mask, p.ink)
-    for name, fn in IMAGE.items():
-        if p.effects[name] != NEUTRAL[name]:
-            image = fn(image, p.effects[name], _rng(p, name))
+    applied = [name for name in IMAGE if p.effects[name] != NEUTRAL[name]]
+    if applied:
+        pixels = np.asarray(image)
+        for name in applied:
+            pixels = IMAGE[name](pixels, p.effects[name], _rng(p, name))
+        image = Image.fromarray(pixels, image.mode)
     if p.color_mode == "L":
         image = image.convert("L")
 
@@ -169,52 +174,32 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     return image, label
 
 
-def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Image.Image:
+def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Pixels:
     """The ink mask under `warp`: a whole-pixel shift is a paste, a homography one resampling,
-    anything else a mesh of MESH_STEP cells whose corners follow the exact inverse map."""
+    anything else a remap whose source coordinates follow the exact inverse map at a grid
+    of points MESH_STEP apart and are bilinear in between."""
     matrix = warp.matrix
     if matrix is not None:
         if (matrix[:2, :2] == np.eye(2)).all() and (matrix[2] == [0, 0, 1]).all():
             out = Image.new("L", size, 0)
             out.paste(mask, (int(round(matrix[0, 2])), int(round(matrix[1, 2]))))
-            return out
-        inverse = np.linalg.inv(matrix)
-        inverse /= inverse[2, 2]
-        return mask.transform(size, Image.Transform.PERSPECTIVE, tuple(inverse.flatten()[:8]),
-                              resample=Image.Resampling.BILINEAR)
+            return np.asarray(out)
+        # Pixel centres sit at +0.5 in the geometry's continuous coordinates and at whole
+        # numbers in OpenCV's: shift in, apply the inverse, shift back.
+        inverse = _translation(-0.5, -0.5) @ np.linalg.inv(matrix) @ _translation(0.5, 0.5)
+        return cv2.warpPerspective(np.asarray(mask), inverse, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                                   borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    # Grid nodes at the centres of MESH_STEP cells, one cell beyond each edge, so that OpenCV's
+    # linear resize (which samples node j at pixel centre (j + 0.5) * step) interpolates between
+    # them at every pixel of the image and never extrapolates.
     w, h = size
-    xs = np.unique(np.append(np.arange(0, w, MESH_STEP), w)).astype(np.float64)
-    ys = np.unique(np.append(np.arange(0, h, MESH_STEP), h)).astype(np.float64)
-    gx, gy = np.meshgrid(xs, ys)
-    src = warp.inverse(np.column_stack((gx.ravel(), gy.ravel()))).reshape(len(ys), len(xs), 2)
-    # Cells whose source quad misses the mask stay empty: leave them out of the mesh.
-    sx, sy = src[..., 0], src[..., 1]
-    cell_x0 = np.minimum.reduce([sx[:-1, :-1], sx[1:, :-1], sx[1:, 1:], sx[:-1, 1:]])
-    cell_x1 = np.maximum.reduce([sx[:-1, :-1], sx[1:, :-1], sx[1:, 1:], sx[:-1, 1:]])
-    cell_y0 = np.minimum.reduce([sy[:-1, :-1], sy[1:, :-1], sy[1:, 1:], sy[:-1, 1:]])
-    cell_y1 = np.maximum.reduce([sy[:-1, :-1], sy[1:, :-1], sy[1:, 1:], sy[:-1, 1:]])
-    hit = (cell_x1 > -1) & (cell_x0 < mask.width + 1) & (cell_y1 > -1) & (cell_y0 < mask.height + 1)
-    out = Image.new("L", size, 0)
-    rows, cols = np.nonzero(hit)
-    if len(rows) == 0:
-        return out
-    # Pillow's MESH transform warps each cell through a QUAD transform, and builds the QUAD's
-    # coefficients in Python per cell; they are built here for all cells at once, in the same
-    # float64 operations, and handed to the same C routine: the same pixels, a fraction of the time.
-    nw, sw, se, ne = src[rows, cols], src[rows + 1, cols], src[rows + 1, cols + 1], src[rows, cols + 1]
-    x_lo, x_hi, y_lo, y_hi = xs[cols], xs[cols + 1], ys[rows], ys[rows + 1]
-    a_s, a_t = 1.0 / (x_hi - x_lo), 1.0 / (y_hi - y_lo)
-    coeffs = np.stack([
-        nw[:, 0], (ne[:, 0] - nw[:, 0]) * a_s, (sw[:, 0] - nw[:, 0]) * a_t,
-        (se[:, 0] - sw[:, 0] - ne[:, 0] + nw[:, 0]) * a_s * a_t,
-        nw[:, 1], (ne[:, 1] - nw[:, 1]) * a_s, (sw[:, 1] - nw[:, 1]) * a_t,
-        (se[:, 1] - sw[:, 1] - ne[:, 1] + nw[:, 1]) * a_s * a_t,
-    ], axis=1).tolist()
-    boxes = np.stack([x_lo, y_lo, x_hi, y_hi], axis=1).astype(int).tolist()
-    source, target = mask.im, out.im
-    for box, data in zip(boxes, coeffs):
-        target.transform(tuple(box), source, Image.Transform.QUAD, data, Image.Resampling.BILINEAR, False)
-    return out
+    step = MESH_STEP
+    nx, ny = -(-w // step) + 2, -(-h // step) + 2
+    gx, gy = np.meshgrid((np.arange(nx) - 0.5) * step, (np.arange(ny) - 0.5) * step)
+    nodes = warp.inverse(np.column_stack((gx.ravel(), gy.ravel()))).reshape(ny, nx, 2).astype(np.float32)
+    dense = cv2.resize(nodes, (nx * step, ny * step), interpolation=cv2.INTER_LINEAR)
+    source = dense[step:step + h, step:step + w] - np.float32(0.5)  # continuous -> OpenCV pixel indices
+    return cv2.remap(np.asarray(mask), source, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
 def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Image.Image:
@@ -224,14 +209,15 @@ def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Im
     return PROCEDURAL[p.background_kind](size, p.background, p.background_texture, p.background_angle, rng)
 
 
-def _composite(background: Image.Image, mask: Image.Image, ink: tuple[int, int, int]) -> Image.Image:
+def _composite(background: Image.Image, mask: Pixels, ink: tuple[int, int, int]) -> Image.Image:
     """Ink laid over the background with the mask as coverage (not pasted as a rectangle).
 
     Paints into `background` (made for this row alone), within the mask's ink bounds only:
     the same blend as Image.composite, where the mask is 0 the background stays as it is.
     """
-    box = mask.getbbox()
+    coverage = Image.fromarray(mask, "L")
+    box = coverage.getbbox()
     if box is not None:
         solid = Image.new(background.mode, (box[2] - box[0], box[3] - box[1]), ink)
-        background.paste(solid, box, mask.crop(box))
+        background.paste(solid, box, coverage.crop(box))
     return background

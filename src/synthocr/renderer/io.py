@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from PIL import Image
 
 from synthocr.errors import UserError
+from synthocr.renderer.imaging import encode_png
 from synthocr.renderer.storage import (
     Storage,
     append_text,
@@ -136,11 +137,11 @@ def read_rows(pf: pq.ParquetFile, rows: np.ndarray) -> list[dict[str, Any]]:
 
 
 def encode_image(image: Image.Image, fmt: str, png_compress_level: int = 1) -> bytes:
-    """Image bytes in `fmt`; PNG uses a fast compression level by default."""
-    buf = io.BytesIO()
+    """Image bytes in `fmt`; PNG uses a fast compression level by default (see imaging.encode_png)."""
     if fmt == "png":
-        image.save(buf, format="PNG", compress_level=png_compress_level)
-    elif fmt == "jpg":
+        return encode_png(image, png_compress_level)
+    buf = io.BytesIO()
+    if fmt == "jpg":
         image.save(buf, format="JPEG", quality=95)
     else:
         image.save(buf, format="WEBP", lossless=True)

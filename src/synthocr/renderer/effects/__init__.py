@@ -3,7 +3,8 @@
 Effects run in this order: layout spacing (`glyph_overlap_intensity`, inside
 layout), then GEOMETRIC warps (chained; pixels resampled once, polygons moved
 by the same map), the FRAME crop, MASK effects on the ink, the background,
-then IMAGE effects on the composed picture.
+then IMAGE effects on the composed picture. MASK and IMAGE effects work on uint8 numpy
+arrays, so the pixels are converted from and to Pillow once per row, not once per effect.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PIL import Image
 
 from synthocr.renderer.effects.degradation import (
     blur_radius,
@@ -32,10 +32,11 @@ from synthocr.renderer.effects.geometric import (
 from synthocr.renderer.effects.ink import ink_bleed_radius
 from synthocr.renderer.effects.photometric import brightness_offset, contrast_factor, lighting_strength
 from synthocr.renderer.geometry import Frame, Warp
+from synthocr.renderer.imaging import Pixels
 
 GeometricFn = Callable[[float, np.random.Generator, Frame], Warp]
 FrameFn = Callable[[float, np.random.Generator, Frame], tuple[int, int, int, int]]
-ImageFn = Callable[[Image.Image, float, np.random.Generator], Image.Image]
+PixelFn = Callable[[Pixels, float, np.random.Generator], Pixels]  # uint8 arrays in, new arrays out
 
 LAYOUT_EFFECTS: tuple[str, ...] = ("glyph_overlap_intensity",)
 GEOMETRIC: dict[str, GeometricFn] = {
@@ -46,8 +47,8 @@ GEOMETRIC: dict[str, GeometricFn] = {
     "rotation_angle": rotation_angle,
 }
 FRAME: dict[str, FrameFn] = {"crop_fraction": crop_fraction}
-MASK: dict[str, ImageFn] = {"ink_bleed_radius": ink_bleed_radius}
-IMAGE: dict[str, ImageFn] = {
+MASK: dict[str, PixelFn] = {"ink_bleed_radius": ink_bleed_radius}
+IMAGE: dict[str, PixelFn] = {
     "lighting_strength": lighting_strength,
     "contrast_factor": contrast_factor,
     "brightness_offset": brightness_offset,

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import cv2
 import numpy as np
 from PIL import Image
+
+from synthocr.renderer.effects.degradation import NORMAL_QUANTILES
 
 RGB = tuple[int, int, int]
 
 
-def _from_planes(planes: list[np.ndarray]) -> Image.Image:
-    """An RGB image from 3 (h, w) planes of float levels, rounded half up and clipped (the planes are consumed).
+def _tinted(shade: np.ndarray, color: RGB) -> Image.Image:
+    """An RGB image of `color` plus the (h, w) float32 grey `shade` in every channel, rounded and clipped."""
+    pixels = cv2.add(cv2.merge([shade, shade, shade]), (*map(float, color), 0.0), dtype=cv2.CV_8U)
+    return Image.fromarray(pixels, "RGB")
 
-    Grey shading is computed once and added to each channel's level as its own contiguous plane:
-    numpy is several times slower on (h, w, 3) arrays broadcast from (h, w, 1).
-    """
-    bands = []
-    for plane in planes:
-        plane += 0.5
-        np.clip(plane, 0, 255, out=plane)
-        bands.append(Image.fromarray(plane.astype(np.uint8), "L"))
-    return Image.merge("RGB", bands)
+
+def _grain(shape: tuple[int, int], sigma: float, rng: np.random.Generator) -> np.ndarray:
+    """Gaussian grain of standard deviation `sigma` grey levels, as float32 (see degradation.noise_sigma)."""
+    table = (NORMAL_QUANTILES * sigma).astype(np.float32)
+    return table[rng.integers(0, 256, shape, dtype=np.uint8)]
 
 
 def plain(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
@@ -32,21 +33,22 @@ def plain(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: 
 def noise(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
     """The colour with fine grey grain (sigma 6 x `texture` grey levels)."""
     w, h = size
-    grain = rng.standard_normal((h, w), np.float32)
-    grain *= np.float32(6.0 * texture)
-    return _from_planes([grain + np.float32(c) for c in color])
+    return _tinted(_grain((h, w), 6.0 * texture, rng), color)
 
 
 def paper(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
-    """Paper: soft blotches a few dozen pixels wide, plus fibre grain, both scaled by `texture`."""
+    """Paper: soft blotches a few dozen pixels wide, plus fibre grain, both scaled by `texture`.
+
+    The blotches are a coarse random grid (a node every 24 pixels) scaled up bicubically to a
+    quarter of the size, then linearly to the whole: as smooth, at a fraction of the cost.
+    """
     w, h = size
     cells = rng.standard_normal((max(2, h // 24 + 2), max(2, w // 24 + 2)), np.float32)
-    blotches = np.asarray(Image.fromarray(cells, "F").resize((w, h), Image.Resampling.BICUBIC), np.float32)
-    grain = rng.standard_normal((h, w), np.float32)
-    grain *= np.float32(2.5 * texture)
-    shade = blotches * np.float32(7.0 * texture)
-    shade += grain
-    return _from_planes([shade + np.float32(c) for c in color])
+    quarter = cv2.resize(cells, (max(2, w // 4), max(2, h // 4)), interpolation=cv2.INTER_CUBIC)
+    shade = cv2.resize(quarter, (w, h), interpolation=cv2.INTER_LINEAR)
+    shade *= np.float32(7.0 * texture)
+    shade += _grain((h, w), 2.5 * texture, rng)
+    return _tinted(shade, color)
 
 
 def gradient(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator
@@ -54,12 +56,18 @@ def gradient(size: tuple[int, int], color: RGB, texture: float, angle: float, rn
     """A linear shading towards `angle` degrees, up to 20% x `texture` darker at that side."""
     w, h = size
     a = np.deg2rad(angle)
-    xs = np.arange(w, dtype=np.float32)[None, :]
-    ys = np.arange(h, dtype=np.float32)[:, None]
-    t = xs * np.float32(np.cos(a)) + ys * np.float32(np.sin(a))
-    t = (t - t.min()) / max(float(t.max() - t.min()), 1.0)
-    shade = 1.0 - np.float32(min(0.2 * texture, 1.0)) * t
-    return _from_planes([np.float32(c) * shade for c in color])
+    xs = np.arange(w, dtype=np.float32)[None, :] * np.float32(np.cos(a))
+    ys = np.arange(h, dtype=np.float32)[:, None] * np.float32(np.sin(a))
+    corners = [x + y for x in (0.0, float(xs[0, -1])) for y in (0.0, float(ys[-1, 0]))]
+    lo, hi = min(corners), max(corners)
+    # Darkening of 0 at the lowest t, 20% x texture of the colour at the highest: one (h, w) plane
+    # of relative shade, then multiplied into each channel.
+    t = xs + ys
+    t -= np.float32(lo)
+    t *= np.float32(-min(0.2 * texture, 1.0) / max(hi - lo, 1.0))
+    t += np.float32(1.0)
+    pixels = cv2.multiply(cv2.merge([t, t, t]), (*map(float, color), 0.0), dtype=cv2.CV_8U)
+    return Image.fromarray(pixels, "RGB")
 
 
 ProceduralFn = Callable[[tuple[int, int], RGB, float, float, np.random.Generator], Image.Image]

@@ -1,85 +1,94 @@
-"""Degradation effects on the composed image: blur (motion, gaussian), resolution loss, noise, JPEG."""
+"""Degradation effects on the composed pixels: blur (motion, gaussian), resolution loss, noise, JPEG.
+
+Each takes and returns an (h, w, 3) or (h, w) uint8 array; the input is never written to.
+"""
 
 from __future__ import annotations
 
-import io
 import math
+import statistics
 
+import cv2
 import numpy as np
-from PIL import Image, ImageFilter
+
+from synthocr.renderer.imaging import Pixels, gaussian_blur
 
 
-def motion_blur_length(image: Image.Image, length: float, rng: np.random.Generator) -> Image.Image:
+def motion_blur_length(pixels: Pixels, length: float, rng: np.random.Generator) -> Pixels:
     """A straight streak `length` pixels long in a random direction, as from a shaking camera (0 = unchanged).
 
-    The image is averaged over copies shifted along the streak (one per pixel
-    of length), edges repeated.
+    Every pixel becomes the mean of the pixels at the streak's points (one per
+    pixel of length, rounded to whole pixels), edges repeated.
     """
     if length == 0:
-        return image
+        return pixels
     angle = rng.uniform(0, math.pi)
     n = max(2, int(math.ceil(length)) + 1)
     t = np.linspace(-length / 2, length / 2, n)
     dx = np.rint(t * math.cos(angle)).astype(int)
     dy = np.rint(t * math.sin(angle)).astype(int)
     pad = int(max(np.abs(dx).max(), np.abs(dy).max()))
-    pixels = np.asarray(image)
-    spec = ((pad, pad), (pad, pad)) + (((0, 0),) if pixels.ndim == 3 else ())
-    padded = np.pad(pixels, spec, mode="edge")
-    h, w = pixels.shape[:2]
-    total = np.zeros(pixels.shape, np.uint32)
-    for x, y in zip(dx, dy):
-        total += padded[pad + y:pad + y + h, pad + x:pad + x + w]
-    return Image.fromarray(((total + n // 2) // n).astype(np.uint8), image.mode)
+    kernel = np.zeros((2 * pad + 1, 2 * pad + 1), np.float32)
+    np.add.at(kernel, (pad + dy, pad + dx), np.float32(1.0 / n))
+    return cv2.filter2D(pixels, -1, kernel, borderType=cv2.BORDER_REPLICATE)
 
 
-def blur_radius(image: Image.Image, radius: float, rng: np.random.Generator) -> Image.Image:
-    """Gaussian blur of `radius` pixels; 0 returns the image unchanged."""
+def blur_radius(pixels: Pixels, radius: float, rng: np.random.Generator) -> Pixels:
+    """Gaussian blur of `radius` pixels (the standard deviation); 0 returns the pixels unchanged."""
     if radius == 0:
-        return image
-    return image.filter(ImageFilter.GaussianBlur(radius))
+        return pixels
+    return gaussian_blur(pixels, radius)
 
 
-def downscale_factor(image: Image.Image, factor: float, rng: np.random.Generator) -> Image.Image:
+def downscale_factor(pixels: Pixels, factor: float, rng: np.random.Generator) -> Pixels:
     """Shrunk by `factor` (area average) and enlarged back (bilinear), as a low-resolution scan; 1 = unchanged."""
     if factor == 1:
-        return image
-    w, h = image.size
-    small = (max(1, int(w / factor)), max(1, int(h / factor)))
-    return image.resize(small, Image.Resampling.BOX).resize((w, h), Image.Resampling.BILINEAR)
+        return pixels
+    h, w = pixels.shape[:2]
+    small = cv2.resize(pixels, (max(1, int(w / factor)), max(1, int(h / factor))), interpolation=cv2.INTER_AREA)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def noise_sigma(image: Image.Image, sigma: float, rng: np.random.Generator) -> Image.Image:
-    """Additive gaussian noise with standard deviation `sigma` grey levels, per pixel and channel."""
+# The standard normal's quantiles at the centres of 256 equal-probability bins: a random byte
+# indexes one, so a gaussian draw per pixel and channel costs one byte of the generator.
+NORMAL_QUANTILES = np.array([statistics.NormalDist().inv_cdf((k + 0.5) / 256) for k in range(256)])
+
+
+def noise_sigma(pixels: Pixels, sigma: float, rng: np.random.Generator) -> Pixels:
+    """Additive gaussian noise with standard deviation `sigma` grey levels, per pixel and channel.
+
+    Each draw is one of 256 equally likely quantiles of the normal (so the tails
+    stop at 2.9 sigma), already rounded to whole grey levels: about four times
+    faster than float draws, and no visible difference at scan-noise levels.
+    """
     if sigma == 0:
-        return image
-    pixels = np.asarray(image, np.float32)
-    noisy = rng.standard_normal(pixels.shape, np.float32)
-    # In place, in float32: the same sums as pixels + noise * sigma + 0.5, without temporaries.
-    noisy *= np.float32(sigma)
+        return pixels
+    table = np.rint(NORMAL_QUANTILES * sigma).astype(np.int16)
+    noisy = table[rng.integers(0, 256, pixels.shape, dtype=np.uint8)]
     noisy += pixels
-    noisy += np.float32(0.5)
     np.clip(noisy, 0, 255, out=noisy)
-    return Image.fromarray(noisy.astype(np.uint8), image.mode)
+    return noisy.astype(np.uint8)
 
 
-def salt_pepper_amount(image: Image.Image, amount: float, rng: np.random.Generator) -> Image.Image:
+def salt_pepper_amount(pixels: Pixels, amount: float, rng: np.random.Generator) -> Pixels:
     """A share `amount` of the pixels set to pure white or black, half each (0 = unchanged)."""
     if amount == 0:
-        return image
-    pixels = np.array(image)
+        return pixels
+    out = pixels.copy()
     u = rng.random(pixels.shape[:2])
-    pixels[u < amount / 2] = 0
-    pixels[(u >= amount / 2) & (u < amount)] = 255
-    return Image.fromarray(pixels, image.mode)
+    out[u < amount / 2] = 0
+    out[(u >= amount / 2) & (u < amount)] = 255
+    return out
 
 
-def jpeg_quality(image: Image.Image, quality: float, rng: np.random.Generator) -> Image.Image:
-    """JPEG artifacts: encode at `quality` (1-100) and decode; 0 returns the image unchanged."""
+def jpeg_quality(pixels: Pixels, quality: float, rng: np.random.Generator) -> Pixels:
+    """JPEG artifacts: encode at `quality` (1-100, 4:2:0 chroma as cameras do) and decode; 0 = unchanged."""
     if quality == 0:
-        return image
-    buf = io.BytesIO()
-    image.save(buf, format="JPEG", quality=int(quality))
-    buf.seek(0)
-    with Image.open(buf) as decoded:
-        return decoded.convert(image.mode)
+        return pixels
+    colour = pixels.ndim == 3
+    bgr = cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR) if colour else pixels
+    ok, data = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    if not ok:
+        raise ValueError(f"OpenCV could not encode a {pixels.shape} image as JPEG")
+    decoded = cv2.imdecode(data, cv2.IMREAD_COLOR if colour else cv2.IMREAD_GRAYSCALE)
+    return cv2.cvtColor(decoded, cv2.COLOR_BGR2RGB) if colour else decoded

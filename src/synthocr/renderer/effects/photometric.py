@@ -1,31 +1,32 @@
-"""Photometric effects on the composed image: uneven lighting, contrast and brightness."""
+"""Photometric effects on the composed pixels: uneven lighting, contrast and brightness.
+
+Each takes and returns an (h, w, 3) or (h, w) uint8 array; the input is never written to.
+"""
 
 from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
-from PIL import Image, ImageChops
+
+from synthocr.renderer.imaging import Pixels
 
 
-def _lut(image: Image.Image, fn) -> Image.Image:
-    """`fn` of each 0-255 level, applied to every band through one lookup table.
-
-    The table is computed with numpy (rounded half up, clipped) and handed to
-    Image.point as whole numbers, which applies it in C without converting the image.
-    """
+def _lut(pixels: Pixels, fn) -> Pixels:
+    """`fn` of each 0-255 level (rounded half up, clipped), applied to every channel through one lookup table."""
     table = np.clip(np.floor(fn(np.arange(256, dtype=np.float64)) + 0.5), 0, 255).astype(np.uint8)
-    return image.point(table.tolist() * len(image.getbands()))
+    return cv2.LUT(pixels, table)
 
 
-def lighting_strength(image: Image.Image, strength: float, rng: np.random.Generator) -> Image.Image:
+def lighting_strength(pixels: Pixels, strength: float, rng: np.random.Generator) -> Pixels:
     """Uneven lighting: a smooth shading (a ramp, a vignette or a soft shadow edge), `strength` darker at most.
 
-    The shading is drawn on a coarse 16 x 16 grid and scaled up, so the cost does
+    The shading is drawn on a coarse 16 x 16 grid and scaled up, so its cost does
     not depend on the image's size.
     """
     if strength == 0:
-        return image
+        return pixels
     n = 16
     ys, xs = np.mgrid[0:n, 0:n].astype(np.float64) / (n - 1)
     kind = int(rng.integers(0, 3))
@@ -42,19 +43,22 @@ def lighting_strength(image: Image.Image, strength: float, rng: np.random.Genera
         d = (xs - 0.5) * math.cos(angle) + (ys - 0.5) * math.sin(angle) - offset
         shade = 1.0 / (1.0 + np.exp(-d / 0.06))
     field = np.rint(255.0 * (1.0 - strength * shade)).astype(np.uint8)
-    light = Image.fromarray(field, "L").resize(image.size, Image.Resampling.BILINEAR)
-    return ImageChops.multiply(image, light.convert(image.mode) if image.mode != "L" else light)
+    h, w = pixels.shape[:2]
+    light = cv2.resize(field, (w, h), interpolation=cv2.INTER_LINEAR)
+    if pixels.ndim == 3:
+        light = cv2.merge([light] * pixels.shape[2])
+    return cv2.multiply(pixels, light, scale=1.0 / 255.0)
 
 
-def contrast_factor(image: Image.Image, factor: float, rng: np.random.Generator) -> Image.Image:
+def contrast_factor(pixels: Pixels, factor: float, rng: np.random.Generator) -> Pixels:
     """Contrast scaled by `factor` about mid-grey 128 (1 = unchanged; < 1 faded, > 1 harsher)."""
     if factor == 1:
-        return image
-    return _lut(image, lambda v: 128 + (v - 128) * factor)
+        return pixels
+    return _lut(pixels, lambda v: 128 + (v - 128) * factor)
 
 
-def brightness_offset(image: Image.Image, offset: float, rng: np.random.Generator) -> Image.Image:
+def brightness_offset(pixels: Pixels, offset: float, rng: np.random.Generator) -> Pixels:
     """`offset` grey levels added to every pixel and channel, clipped to 0-255 (0 = unchanged)."""
     if offset == 0:
-        return image
-    return _lut(image, lambda v: v + offset)
+        return pixels
+    return _lut(pixels, lambda v: v + offset)
