@@ -183,3 +183,35 @@ def test_bad_selection_exits_2(cli, tiny_config_path, tmp_path, args, message):
     code, _, err = cli("render", plan, "-o", tmp_path / "out", *args)
     assert code == 2 and message in err
     assert not (tmp_path / "out").exists()
+
+
+def test_effect_probability_from_the_cli(cli, tiny_dict, tmp_path):
+    """`<effect>_probability` sets the share of rows an effect is applied to; the rest get its neutral value,
+    and the renderer leaves them as they would be without the effect."""
+    from synthocr.schemas.params import PARAMS_BY_NAME
+
+    tiny_dict["total_images"] = 1200
+    latin = tiny_dict["specifications"][0]
+    latin.update({"rotation_angle_min": 2.0, "rotation_angle_max": 3.0, "rotation_angle_probability": 0.25,
+                  "blur_radius_probability": 0.0, "noise_sigma_probability": 1.0})
+    config = tmp_path / "shares.yaml"
+    config.write_text(yaml.safe_dump(tiny_dict))
+    plan = tmp_path / "plan.parquet"
+    assert cli("plan", config, "-o", plan)[0] == 0
+    frame = pq.read_table(plan).to_pandas()
+    frame["spec"] = frame["spec"].astype(str)
+    rows = {name: group for name, group in frame.groupby("spec")}
+    rotated = rows["latin"].rotation_angle != 0
+    assert 0.20 < rotated.mean() < 0.30
+    assert rows["latin"].rotation_angle[rotated].between(2.0, 3.0).all()
+    assert (rows["latin"].blur_radius == 0).all()
+    assert (rows["latin"].noise_sigma > 0).all()
+    # The arabic spec sets no effect: the built-in mild ranges apply to their default share of rows.
+    for name in ("blur_radius", "noise_sigma", "rotation_angle"):
+        share = (rows["arabic"][name] != PARAMS_BY_NAME[name].neutral).mean()
+        assert abs(share - PARAMS_BY_NAME[name].probability) < 0.08, (name, share)
+    # The hebrew spec sets a perspective range without a probability: every row gets it.
+    assert (rows["hebrew"].perspective_warp_magnitude > 0).all()
+    # Rows with and without the effects render end to end.
+    code, text, _ = cli("render", plan, "-o", tmp_path / "out", "--rows", "0-7", "--workers", "1", "--quiet")
+    assert code == 0 and len(list((tmp_path / "out").rglob("*.png"))) == 8

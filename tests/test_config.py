@@ -254,6 +254,37 @@ def test_min_greater_than_max(tmp_path: Path, assets: Assets, lo_key: str, hi_ke
     assert_names(problem, "'latin'", "specifications[0]", lo_key, hi_key, str(lo), str(hi))
 
 
+@pytest.mark.parametrize("share", [-0.1, 1.5])
+def test_effect_probability_outside_0_1(tmp_path: Path, assets: Assets, share: float) -> None:
+    data = base_config(assets)
+    data["specifications"][0]["blur_radius_probability"] = share
+    problem = only_problem(tmp_path, data)
+    assert_names(problem, "'latin'", "specifications[0]", "blur_radius_probability", str(share), "0 to 1")
+
+
+def test_layout_params_have_no_probability(tmp_path: Path, assets: Assets) -> None:
+    data = base_config(assets)
+    data["specifications"][0]["font_size_probability"] = 0.5
+    assert_names(only_problem(tmp_path, data), "font_size_probability", "unknown field")
+
+
+def test_a_range_the_config_sets_applies_to_every_row(tmp_path: Path, assets: Assets) -> None:
+    """Built-in mild ranges keep their default share of rows; a range the YAML sets gets probability 1."""
+    from synthocr.schemas.params import PARAMS_BY_NAME
+
+    data = base_config(assets)
+    data["specifications"][0].update({"rotation_angle_min": 2.0, "rotation_angle_max": 3.0,
+                                      "noise_sigma_max": 4.0, "noise_sigma_probability": 0.2})
+    config = load_config(write_yaml(tmp_path, data), [])
+    latin, greek = config.specifications
+    assert latin.rotation_angle_probability == 1.0
+    assert latin.noise_sigma_probability == 0.2
+    assert greek.rotation_angle_probability == PARAMS_BY_NAME["rotation_angle"].probability < 1.0
+    assert latin.blur_radius_probability == PARAMS_BY_NAME["blur_radius"].probability < 1.0
+    # The stored form keeps the resolved shares, so loading it again changes nothing.
+    assert config_to_dict(config_from_dict(config_to_dict(config))) == config_to_dict(config)
+
+
 def test_negative_padding(tmp_path: Path, assets: Assets) -> None:
     data = base_config(assets)
     data["specifications"][0]["padding_min"] = -2

@@ -45,7 +45,7 @@ def test_stamped_cluster_equals_draw_text(font_name):
                 ImageDraw.Draw(expected).text((x, y), text, fill=255, font=font, anchor="ls",
                                               direction="rtl" if rtl else "ltr")
                 got = Image.new("L", (60, 70), 0)
-                _stamp(got, masks, text, rtl, x, y)
+                _stamp(got.im, masks, text, rtl, x, y)
                 assert np.array_equal(np.asarray(got), np.asarray(expected)), (text, fx, fy)
     # A single code point, with or without joiners, has one mask whatever its phase; marks key on it.
     assert len({k for k in cache if k[0] == "g"}) == 1
@@ -84,9 +84,11 @@ def test_cli_render_equals_draw_text_layout(cli, tiny_config_path, tmp_path, mon
     assets = RenderAssets(asset_roots(plan_metadata(table)))
     current: dict = {}
 
-    def draw_text(mask, masks, text, rtl, x, y):
-        ImageDraw.Draw(mask).text((x, y), text, fill=255, font=current["font"], anchor="ls",
-                                  direction="rtl" if rtl else "ltr")
+    def draw_text(target, masks, text, rtl, x, y):  # target: the mask's core image
+        drawn = Image.new("L", target.size, 0)
+        ImageDraw.Draw(drawn).text((x, y), text, fill=255, font=current["font"], anchor="ls",
+                                   direction="rtl" if rtl else "ltr")
+        target.paste(255, (0, 0, *target.size), drawn.im)
 
     def getbbox_box(masks, s, x, y, rtl):
         if not s.strip(ZWJ).strip():

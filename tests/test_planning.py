@@ -158,13 +158,15 @@ def test_plan_invariants(tmp_path: Path, assets: Assets, seed: int) -> None:
             lo, hi = getattr(spec, f"{p.name}_min"), getattr(spec, f"{p.name}_max")
             if not p.is_int:  # float32 columns: the bounds as stored in float32
                 lo, hi = np.float32(lo), np.float32(hi)
+            share = getattr(spec, f"{p.name}_probability", 1.0)
             for col in p.column_names:
                 values = rows[col]
-                assert values.between(lo, hi).all(), (
+                inside = values.between(lo, hi) | ((values == p.neutral) if share < 1 else False)
+                assert inside.all(), (
                     f"{spec.name}.{col} in [{values.min()}, {values.max()}], expected [{lo}, {hi}]"
                 )
                 if lo == hi:
-                    assert (values == lo).all()
+                    assert values.isin([lo, p.neutral] if share < 1 else [lo]).all()
         lengths = rows.text.str.len()  # the lower bound is checked in test_text_lengths_reach_the_minimum
         assert lengths.between(1, spec.max_text_length).all(), (
             spec.name, rows.text[~lengths.between(1, spec.max_text_length)].tolist()

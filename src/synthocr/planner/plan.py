@@ -309,6 +309,9 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
         hi = _spec_array(config, f"{p.name}_max")[spec_idx]
         for col in p.column_names:
             columns[col] = sample_range(rng, p, lo, hi)
+            if p.neutral is not None:  # the effect is applied to a share of the rows, neutral elsewhere
+                skipped = rng.random(n) >= _spec_array(config, f"{p.name}_probability")[spec_idx]
+                columns[col][skipped] = p.neutral
     offsets = rng.random((2, 3, n)) * 2 - 1
     columns["color_mode"] = ([config.color_mode], np.zeros(n, np.int64))
     if req is not None:

@@ -15,7 +15,7 @@ from omegaconf.errors import OmegaConfBaseException
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.errors import ConfigError, UserError
 from synthocr.schemas.config import CONFIG_FIELDS, SPEC_FIELDS, BatchConfig
-from synthocr.schemas.params import BACKGROUND_KINDS, RANGE_PARAMS, TEXT_DIRECTIONS
+from synthocr.schemas.params import BACKGROUND_KINDS, EFFECT_PARAMS, RANGE_PARAMS, TEXT_DIRECTIONS
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
@@ -86,6 +86,12 @@ def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> BatchConf
     for spec, given in zip(config.specifications, clean.get("specifications", [])):
         if "background_weights" in given:
             spec.background_weights = dict(given["background_weights"])
+        # An effect range the config sets itself is applied to every row unless it gives a probability
+        # too; the share-of-rows defaults belong to the built-in mild ranges.
+        for p in EFFECT_PARAMS:
+            asked = f"{p.name}_min" in given or f"{p.name}_max" in given
+            if asked and f"{p.name}_probability" not in given:
+                setattr(spec, f"{p.name}_probability", 1.0)
     problems += check_values(config) + check_resources(config)
     if problems:
         raise ConfigError(source, problems)
@@ -226,6 +232,10 @@ def _check_spec(spec: Any, label: str) -> list[str]:
                     f"{label}{p.name}_{suffix}: {v} is outside the allowed range "
                     f"[{p.bounds[0]}, {p.bounds[1]}] ({p.unit})"
                 )
+        if p.neutral is not None:
+            share = getattr(spec, f"{p.name}_probability")
+            if not 0.0 <= share <= 1.0:
+                problems.append(f"{label}{p.name}_probability: must be a share of rows from 0 to 1, got {share}")
     if spec.corpus_mode not in CORPUS_MODES:
         problems.append(f"{label}corpus_mode: must be one of {list(CORPUS_MODES)}, got {spec.corpus_mode!r}")
     problems.extend(_check_weights(f"{label}text_direction_weights", spec.text_direction_weights,

@@ -84,8 +84,9 @@ def _phase(v: float) -> int:
     return int(math.floor(abs(f) + 0.5)) * (1 if f >= 0 else -1)
 
 
-def _stamp(mask: Image.Image, masks: MaskFn, text: str, rtl: bool, x: float, y: float) -> None:
-    """Draw `text` at (x, y) (anchor "ls"), pixel for pixel as `ImageDraw.text` does, from the mask cache.
+def _stamp(target: object, masks: MaskFn, text: str, rtl: bool, x: float, y: float) -> None:
+    """Draw `text` at (x, y) (anchor "ls") into the core image `target`, pixel for pixel as
+    `ImageDraw.text` does, from the mask cache.
 
     Pillow renders glyphs at whole pixels: the fractional start only decides where
     each glyph origin rounds to. For one code point (one glyph) the mask drawn at a
@@ -96,13 +97,13 @@ def _stamp(mask: Image.Image, masks: MaskFn, text: str, rtl: bool, x: float, y: 
     """
     kx, ky = _phase(x), (_phase(y) if y != int(y) else 0)
     shift_x = shift_y = 0
-    if len(text.strip(ZWJ)) == 1:
+    if len(text) == 1 or len(text.strip(ZWJ)) == 1:
         shift_x, shift_y = int(kx >= 32), int(ky >= 33)
         kx = ky = 0
     core, (ox, oy) = masks((text, rtl, kx, ky))
     px, py = int(x) + ox + shift_x, int(y) + oy + shift_y
     w, h = core.size  # type: ignore[attr-defined]
-    mask.im.paste(255, (px, py, px + w, py + h), core)
+    target.paste(255, (px, py, px + w, py + h), core)  # type: ignore[attr-defined]
 
 
 def _joins(ch: str) -> bool:
@@ -184,10 +185,11 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
     width = math.ceil(bounds.x1 + dx) + MARGIN
     height = math.ceil(bounds.y1 + dy) + MARGIN
     mask = Image.new("L", (width, height), 0)
+    target = mask.im
     clusters = []
     for c in placed:
         if c.draw_text.strip(ZWJ).strip():
-            _stamp(mask, masks, c.draw_text, c.rtl, c.x + dx, c.y + dy)
+            _stamp(target, masks, c.draw_text, c.rtl, c.x + dx, c.y + dy)
         clusters.append(Cluster(c.start, c.stop, c.draw_text, c.rtl, c.x + dx, c.y + dy, c.box.shift(dx, dy)))
     clusters.sort(key=lambda c: c.start)
     vertical = direction == "ttb"

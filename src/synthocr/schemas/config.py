@@ -15,6 +15,8 @@ def _range_fields() -> list[tuple[str, type, Any]]:
         typ = int if p.is_int else float
         out.append((f"{p.name}_min", typ, field(default=typ(p.default[0]))))
         out.append((f"{p.name}_max", typ, field(default=typ(p.default[1]))))
+        if p.neutral is not None:
+            out.append((f"{p.name}_probability", float, field(default=float(p.probability))))
     return out
 
 
@@ -23,7 +25,7 @@ def _default_backgrounds() -> dict[str, float]:
 
 
 # One specification of a batch: what to write, with which fonts, and every range.
-# The range fields (`<param>_min` / `<param>_max`) come from schemas/params.py.
+# The range fields (`<param>_min` / `<param>_max`, and `<effect>_probability`) come from schemas/params.py.
 BatchSpecification = make_dataclass(
     "BatchSpecification",
     [

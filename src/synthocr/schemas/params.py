@@ -10,7 +10,12 @@ class RangeParam:
     """A parameter configured as `<name>_min` / `<name>_max` and stored as plan column(s).
 
     `neutral` is the value at which the effect does nothing ("not applied");
-    `bounds` are the values any config may ask for.
+    `bounds` are the values any config may ask for. An effect (a parameter with a
+    neutral value) also has `<name>_probability`: the share of rows it is applied
+    to; the others get the neutral value. `probability` is its default: 1 (every
+    row) for effects that are off unless a config asks for them, less for the mild
+    effects on by default, so that a default batch holds clean images as well as
+    degraded ones.
     """
 
     name: str
@@ -21,6 +26,7 @@ class RangeParam:
     doc: str
     neutral: float | None = None
     columns: tuple[str, ...] = ()  # more than one column sampled from the same range
+    probability: float = 1.0  # effects only: default share of rows the effect is applied to
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -93,6 +99,7 @@ EFFECT_PARAMS: tuple[RangeParam, ...] = (
         "fraction of font size",
         "space removed between neighbouring characters (0 = normal spacing, kerning kept)",
         neutral=0.0,
+        probability=0.5,
     ),
     RangeParam(
         "curvature_arc",
@@ -102,6 +109,7 @@ EFFECT_PARAMS: tuple[RangeParam, ...] = (
         "fraction of line length",
         "text along a circular arc: sagitta of the bent line (> 0 bends the ends up, < 0 down)",
         neutral=0.0,
+        probability=0.3,
     ),
     RangeParam(
         "curvature_sine",
@@ -120,6 +128,7 @@ EFFECT_PARAMS: tuple[RangeParam, ...] = (
         "fraction of line height",
         "largest displacement of a smooth random wave distortion (wavelengths of 2-6 line heights)",
         neutral=0.0,
+        probability=0.3,
     ),
     RangeParam(
         "perspective_warp_magnitude",
@@ -129,6 +138,7 @@ EFFECT_PARAMS: tuple[RangeParam, ...] = (
         "fraction of text size",
         "largest displacement of each corner of the text for a perspective warp",
         neutral=0.0,
+        probability=0.5,
     ),
     RangeParam(
         "rotation_angle",
@@ -138,6 +148,7 @@ EFFECT_PARAMS: tuple[RangeParam, ...] = (
         "degrees",
         "counter-clockwise rotation of the text",
         neutral=0.0,
+        probability=0.5,
     ),
     RangeParam(
         "crop_fraction",
@@ -156,6 +167,7 @@ EFFECT_PARAMS: tuple[RangeParam, ...] = (
         "pixels",
         "radius by which the ink spreads into the paper",
         neutral=0.0,
+        probability=0.3,
     ),
     RangeParam(
         "lighting_strength",
@@ -165,6 +177,7 @@ EFFECT_PARAMS: tuple[RangeParam, ...] = (
         "fraction of brightness",
         "uneven lighting: the darkest spot of a smooth shading or shadow is this much darker",
         neutral=0.0,
+        probability=0.3,
     ),
     RangeParam(
         "contrast_factor",
@@ -174,6 +187,7 @@ EFFECT_PARAMS: tuple[RangeParam, ...] = (
         "factor",
         "contrast about mid-grey (1 = unchanged, < 1 faded, > 1 harsher)",
         neutral=1.0,
+        probability=0.5,
     ),
     RangeParam(
         "brightness_offset",
@@ -183,6 +197,7 @@ EFFECT_PARAMS: tuple[RangeParam, ...] = (
         "grey levels",
         "added to every pixel and channel (0 = unchanged)",
         neutral=0.0,
+        probability=0.5,
     ),
     RangeParam(
         "motion_blur_length",
@@ -193,7 +208,8 @@ EFFECT_PARAMS: tuple[RangeParam, ...] = (
         "length of a straight camera-shake streak, in a random direction",
         neutral=0.0,
     ),
-    RangeParam("blur_radius", "float32", (0.0, 0.8), (0.0, 50.0), "pixels", "gaussian blur radius", neutral=0.0),
+    RangeParam("blur_radius", "float32", (0.0, 0.8), (0.0, 50.0), "pixels", "gaussian blur radius", neutral=0.0,
+               probability=0.3),
     RangeParam(
         "downscale_factor",
         "float32",
@@ -211,6 +227,7 @@ EFFECT_PARAMS: tuple[RangeParam, ...] = (
         "grey levels",
         "standard deviation of additive gaussian pixel noise",
         neutral=0.0,
+        probability=0.3,
     ),
     RangeParam(
         "salt_pepper_amount",

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from synthocr.renderer.effects.degradation import NORMAL_QUANTILES
+from synthocr.renderer.effects.degradation import NORMAL_QUANTILES, random_bytes
 
 RGB = tuple[int, int, int]
 
@@ -21,8 +21,7 @@ def _tinted(shade: np.ndarray, color: RGB) -> Image.Image:
 
 def _grain(shape: tuple[int, int], sigma: float, rng: np.random.Generator) -> np.ndarray:
     """Gaussian grain of standard deviation `sigma` grey levels, as float32 (see degradation.noise_sigma)."""
-    table = (NORMAL_QUANTILES * sigma).astype(np.float32)
-    return table[rng.integers(0, 256, shape, dtype=np.uint8)]
+    return cv2.LUT(random_bytes(rng, shape), (NORMAL_QUANTILES * sigma).astype(np.float32))
 
 
 def plain(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
@@ -31,9 +30,16 @@ def plain(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: 
 
 
 def noise(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
-    """The colour with fine grey grain (sigma 6 x `texture` grey levels)."""
+    """The colour with fine grey grain (sigma 6 x `texture` grey levels).
+
+    One random byte per pixel picks a quantile of the normal (see degradation.noise_sigma);
+    a table per channel turns it into that channel's level, grain added, rounded and clipped.
+    """
     w, h = size
-    return _tinted(_grain((h, w), 6.0 * texture, rng), color)
+    grain = NORMAL_QUANTILES * (6.0 * texture)
+    tables = np.clip(np.floor(np.add.outer(grain, np.array(color, np.float64)) + 0.5), 0, 255).astype(np.uint8)
+    draws = random_bytes(rng, (h, w))
+    return Image.fromarray(cv2.LUT(cv2.merge([draws, draws, draws]), tables[:, None, :]), "RGB")
 
 
 def paper(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:

@@ -54,20 +54,23 @@ def downscale_factor(pixels: Pixels, factor: float, rng: np.random.Generator) ->
 NORMAL_QUANTILES = np.array([statistics.NormalDist().inv_cdf((k + 0.5) / 256) for k in range(256)])
 
 
+def random_bytes(rng: np.random.Generator, shape: tuple[int, ...]) -> Pixels:
+    """Uniform random bytes of `shape`: the cheapest draw numpy's generators make."""
+    return np.frombuffer(rng.bytes(math.prod(shape)), np.uint8).reshape(shape)
+
+
 def noise_sigma(pixels: Pixels, sigma: float, rng: np.random.Generator) -> Pixels:
     """Additive gaussian noise with standard deviation `sigma` grey levels, per pixel and channel.
 
     Each draw is one of 256 equally likely quantiles of the normal (so the tails
-    stop at 2.9 sigma), already rounded to whole grey levels: about four times
-    faster than float draws, and no visible difference at scan-noise levels.
+    stop at 2.9 sigma), already rounded to whole grey levels and picked by one
+    random byte: several times faster than float draws, and no visible difference
+    at scan-noise levels.
     """
     if sigma == 0:
         return pixels
     table = np.rint(NORMAL_QUANTILES * sigma).astype(np.int16)
-    noisy = table[rng.integers(0, 256, pixels.shape, dtype=np.uint8)]
-    noisy += pixels
-    np.clip(noisy, 0, 255, out=noisy)
-    return noisy.astype(np.uint8)
+    return cv2.add(cv2.LUT(random_bytes(rng, pixels.shape), table), pixels, dtype=cv2.CV_8U)
 
 
 def salt_pepper_amount(pixels: Pixels, amount: float, rng: np.random.Generator) -> Pixels:
