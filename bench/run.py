@@ -125,6 +125,19 @@ def neutral_config(rows: int, plain: bool = False):
     return config_from_dict(raw, source=f"{CONFIG} (effects neutral{', plain backgrounds' if plain else ''})")
 
 
+def every_effect_config(rows: int):
+    """The default config with every effect applied to every row (all `<effect>_probability` 1)."""
+    from synthocr.planner.validation import config_from_dict
+    from synthocr.schemas.params import EFFECT_PARAMS
+
+    raw = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    raw["total_images"] = rows
+    for spec in raw["specifications"]:
+        for p in EFFECT_PARAMS:
+            spec[f"{p.name}_probability"] = 1.0
+    return config_from_dict(raw, source=f"{CONFIG} (every effect on every row)")
+
+
 def ours_pass(rows: list[dict[str, Any]], assets: Any, images: list[Any] | None = None) -> None:
     """render_row + PNG encoding of every row; keeps the images in `images` if given."""
     from synthocr.renderer.compose import render_row
@@ -228,7 +241,10 @@ def bench_render(rows: int) -> list[Result]:
     for config in (off, off_plain):
         for spec in config.specifications:
             assert all(getattr(spec, f"{p.name}_{s}") == p.neutral for p in EFFECT_PARAMS for s in ("min", "max"))
+    every = every_effect_config(total)
     return (bench_render_variant("effects on (default.yaml)", on, TARGET_RATIO_EFFECTS_ON, rows)
+            + bench_render_variant("every effect on every row (default.yaml, all probabilities 1)", every,
+                                   TARGET_RATIO_EFFECTS_ON, rows)
             + bench_render_variant("effects off, default backgrounds (paper/noise/gradient/plain/image)", off,
                                    TARGET_RATIO_EFFECTS_OFF, rows)
             + bench_render_variant("effects off, plain backgrounds only", off_plain, TARGET_RATIO_EFFECTS_OFF,

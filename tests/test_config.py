@@ -262,10 +262,11 @@ def test_effect_probability_outside_0_1(tmp_path: Path, assets: Assets, share: f
     assert_names(problem, "'latin'", "specifications[0]", "blur_radius_probability", str(share), "0 to 1")
 
 
-def test_layout_params_have_no_probability(tmp_path: Path, assets: Assets) -> None:
+@pytest.mark.parametrize("name", ["font_size", "color_tint"])
+def test_layout_params_have_no_probability(tmp_path: Path, assets: Assets, name: str) -> None:
     data = base_config(assets)
-    data["specifications"][0]["font_size_probability"] = 0.5
-    assert_names(only_problem(tmp_path, data), "font_size_probability", "unknown field")
+    data["specifications"][0][f"{name}_probability"] = 0.5
+    assert_names(only_problem(tmp_path, data), f"{name}_probability", "unknown field")
 
 
 def test_a_range_the_config_sets_applies_to_every_row(tmp_path: Path, assets: Assets) -> None:

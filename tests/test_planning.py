@@ -25,7 +25,7 @@ from synthocr.planner.allocation import allocate_shares
 from synthocr.planner.plan import BLOCK_ROWS, plan_batch, write_plan
 from synthocr.planner.validation import config_from_dict, config_to_dict, load_config
 from synthocr.schemas.config import BatchConfig
-from synthocr.schemas.params import RANGE_PARAMS
+from synthocr.schemas.params import EFFECT_NAMES, RANGE_PARAMS
 from synthocr.schemas.plan import PLAN_SCHEMA, validate_plan
 
 REPO = Path(__file__).resolve().parents[1]
@@ -162,6 +162,7 @@ def test_plan_invariants(tmp_path: Path, assets: Assets, seed: int) -> None:
             for col in p.column_names:
                 values = rows[col]
                 inside = values.between(lo, hi) | ((values == p.neutral) if share < 1 else False)
+                assert share == 1.0 or p.name in EFFECT_NAMES
                 assert inside.all(), (
                     f"{spec.name}.{col} in [{values.min()}, {values.max()}], expected [{lo}, {hi}]"
                 )

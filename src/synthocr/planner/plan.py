@@ -28,7 +28,7 @@ from synthocr.planner.requests import COLOUR_COLUMNS, RequestColumns, RequestCon
 from synthocr.planner.samplers import sample_choice, sample_range, tinted
 from synthocr.planner.validation import FONT_SUFFIXES, config_to_dict, corpus_root, font_root, list_files
 from synthocr.schemas.config import BatchConfig, BatchSpecification
-from synthocr.schemas.params import BACKGROUND_KINDS, RANGE_PARAMS, TEXT_DIRECTIONS
+from synthocr.schemas.params import BACKGROUND_KINDS, EFFECT_NAMES, RANGE_PARAMS, TEXT_DIRECTIONS
 from synthocr.schemas.plan import (
     BUILTIN_ROOT,
     META_CONFIG,
@@ -309,7 +309,7 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
         hi = _spec_array(config, f"{p.name}_max")[spec_idx]
         for col in p.column_names:
             columns[col] = sample_range(rng, p, lo, hi)
-            if p.neutral is not None:  # the effect is applied to a share of the rows, neutral elsewhere
+            if p.name in EFFECT_NAMES:  # the effect is applied to a share of the rows, neutral elsewhere
                 skipped = rng.random(n) >= _spec_array(config, f"{p.name}_probability")[spec_idx]
                 columns[col][skipped] = p.neutral
     offsets = rng.random((2, 3, n)) * 2 - 1

@@ -15,7 +15,7 @@ from omegaconf.errors import OmegaConfBaseException
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.errors import ConfigError, UserError
 from synthocr.schemas.config import CONFIG_FIELDS, SPEC_FIELDS, BatchConfig
-from synthocr.schemas.params import BACKGROUND_KINDS, EFFECT_PARAMS, RANGE_PARAMS, TEXT_DIRECTIONS
+from synthocr.schemas.params import BACKGROUND_KINDS, EFFECT_NAMES, EFFECT_PARAMS, RANGE_PARAMS, TEXT_DIRECTIONS
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
@@ -232,7 +232,7 @@ def _check_spec(spec: Any, label: str) -> list[str]:
                     f"{label}{p.name}_{suffix}: {v} is outside the allowed range "
                     f"[{p.bounds[0]}, {p.bounds[1]}] ({p.unit})"
                 )
-        if p.neutral is not None:
+        if p.name in EFFECT_NAMES:
             share = getattr(spec, f"{p.name}_probability")
             if not 0.0 <= share <= 1.0:
                 problems.append(f"{label}{p.name}_probability: must be a share of rows from 0 to 1, got {share}")

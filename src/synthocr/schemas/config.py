@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields, make_dataclass
 from pathlib import Path
 from typing import Any
 
-from synthocr.schemas.params import RANGE_PARAMS
+from synthocr.schemas.params import EFFECT_NAMES, RANGE_PARAMS
 
 
 def _range_fields() -> list[tuple[str, type, Any]]:
@@ -15,7 +15,7 @@ def _range_fields() -> list[tuple[str, type, Any]]:
         typ = int if p.is_int else float
         out.append((f"{p.name}_min", typ, field(default=typ(p.default[0]))))
         out.append((f"{p.name}_max", typ, field(default=typ(p.default[1]))))
-        if p.neutral is not None:
+        if p.name in EFFECT_NAMES:
             out.append((f"{p.name}_probability", float, field(default=float(p.probability))))
     return out
 

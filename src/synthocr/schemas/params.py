@@ -10,8 +10,8 @@ class RangeParam:
     """A parameter configured as `<name>_min` / `<name>_max` and stored as plan column(s).
 
     `neutral` is the value at which the effect does nothing ("not applied");
-    `bounds` are the values any config may ask for. An effect (a parameter with a
-    neutral value) also has `<name>_probability`: the share of rows it is applied
+    `bounds` are the values any config may ask for. An effect (one of
+    EFFECT_PARAMS) also has `<name>_probability`: the share of rows it is applied
     to; the others get the neutral value. `probability` is its default: 1 (every
     row) for effects that are off unless a config asks for them, less for the mild
     effects on by default, so that a default batch holds clean images as well as
@@ -250,6 +250,9 @@ EFFECT_PARAMS: tuple[RangeParam, ...] = (
 )
 
 RANGE_PARAMS: tuple[RangeParam, ...] = LAYOUT_PARAMS + EFFECT_PARAMS
+# The parameters with an `<name>_probability` config field: the effects (not colour tint, whose
+# neutral value only means "pure grey").
+EFFECT_NAMES: frozenset[str] = frozenset(p.name for p in EFFECT_PARAMS)
 PARAMS_BY_NAME: dict[str, RangeParam] = {p.name: p for p in RANGE_PARAMS}
 
 # Procedural background kinds; "image" crops a file from the background dir.
