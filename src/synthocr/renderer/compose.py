@@ -144,12 +144,18 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     width = max(1, int(math.ceil(x1 - x0)) + left + right + 1)
     height = max(1, int(math.ceil(y1 - y0)) + top + bottom + 1)
     geometry = geometry.map_points(lambda pts: pts + np.array([dx, dy], np.float64))
-    mask = _warp_mask(layout.mask, chain([warp, Warp.homography(_translation(dx, dy))]), (width, height))
-
-    for name, fn in MASK.items():
-        if p.effects[name] != NEUTRAL[name]:
-            mask = fn(mask, p.effects[name], _rng(p, name))
-    image = _composite(_background(p, (width, height), assets), mask, p.ink)
+    placement = chain([warp, Warp.homography(_translation(dx, dy))])
+    background = _background(p, (width, height), assets)
+    shift = _whole_pixel_shift(placement)
+    mask_effects = [name for name in MASK if p.effects[name] != NEUTRAL[name]]
+    if shift is not None and not mask_effects:
+        # The ink only moves by whole pixels: lay the layout's mask straight onto the background.
+        image = _composite(background, layout.mask, p.ink, shift)
+    else:
+        mask = _warp_mask(layout.mask, placement, (width, height))
+        for name in mask_effects:
+            mask = MASK[name](mask, p.effects[name], _rng(p, name))
+        image = _composite(background, Image.fromarray(mask, "L"), p.ink)
     applied = [name for name in IMAGE if p.effects[name] != NEUTRAL[name]]
     if applied:
         pixels = np.asarray(image)
@@ -180,9 +186,10 @@ def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Pixels:
     of points MESH_STEP apart and are bilinear in between."""
     matrix = warp.matrix
     if matrix is not None:
-        if (matrix[:2, :2] == np.eye(2)).all() and (matrix[2] == [0, 0, 1]).all():
+        shift = _whole_pixel_shift(warp)
+        if shift is not None:
             out = Image.new("L", size, 0)
-            out.paste(mask, (int(round(matrix[0, 2])), int(round(matrix[1, 2]))))
+            out.paste(mask, shift)
             return np.asarray(out)
         # Pixel centres sit at +0.5 in the geometry's continuous coordinates and at whole
         # numbers in OpenCV's: shift in, apply the inverse, shift back.
@@ -202,6 +209,14 @@ def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Pixels:
     return cv2.remap(np.asarray(mask), source, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
+def _whole_pixel_shift(warp: Warp) -> tuple[int, int] | None:
+    """(dx, dy) when `warp` only translates (by whole pixels, as the layout's frame origin is whole)."""
+    matrix = warp.matrix
+    if matrix is None or not ((matrix[:2, :2] == np.eye(2)).all() and (matrix[2] == [0, 0, 1]).all()):
+        return None
+    return int(round(matrix[0, 2])), int(round(matrix[1, 2]))
+
+
 def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Image.Image:
     rng = _rng(p, "background")
     if p.background_kind == "image":
@@ -209,15 +224,17 @@ def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Im
     return PROCEDURAL[p.background_kind](size, p.background, p.background_texture, p.background_angle, rng)
 
 
-def _composite(background: Image.Image, mask: Pixels, ink: tuple[int, int, int]) -> Image.Image:
-    """Ink laid over the background with the mask as coverage (not pasted as a rectangle).
+def _composite(background: Image.Image, coverage: Image.Image, ink: tuple[int, int, int],
+               offset: tuple[int, int] = (0, 0)) -> Image.Image:
+    """Ink laid over the background with the "L" `coverage` (its top-left at `offset`) as its alpha,
+    not pasted as a rectangle.
 
-    Paints into `background` (made for this row alone), within the mask's ink bounds only:
-    the same blend as Image.composite, where the mask is 0 the background stays as it is.
+    Paints into `background` (made for this row alone), within the coverage's ink bounds only:
+    the same blend as Image.composite, where the coverage is 0 the background stays as it is.
     """
-    coverage = Image.fromarray(mask, "L")
     box = coverage.getbbox()
     if box is not None:
         solid = Image.new(background.mode, (box[2] - box[0], box[3] - box[1]), ink)
-        background.paste(solid, box, coverage.crop(box))
+        x, y = box[0] + offset[0], box[1] + offset[1]
+        background.paste(solid, (x, y, x + solid.width, y + solid.height), coverage.crop(box))
     return background
