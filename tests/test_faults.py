@@ -100,3 +100,42 @@ def test_sigint_stops_quickly_and_says_how_to_resume(job, tmp_path):
     code, _, _ = (lambda p: (p.wait(), *p.communicate()))(start_render(plan, out, "--workers", "1"))
     assert code == 0
     assert_complete(out, reference)
+
+
+def test_a_zombie_process_counts_as_dead():
+    """A killed worker whose parent died lingers as a zombie until reaped: its temps are stale."""
+    from synthocr.renderer.storage import _alive
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    stat = Path(f"/proc/{child.pid}/stat")
+    deadline = time.monotonic() + 30
+    while stat.exists() and stat.read_bytes().rsplit(b")", 1)[1].split()[0] != b"Z":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    try:
+        assert not _alive(child.pid)
+    finally:
+        child.wait()
+    assert not _alive(child.pid)
+    assert _alive(os.getpid())
+
+
+def test_temps_of_processes_dead_since_the_start_go_at_the_end(job, tmp_path, monkeypatch, cli):
+    """A killed run restarted at once can start while its workers are still being torn down; the
+    temps they leave are removed when the new run ends."""
+    from synthocr.renderer import compose, run
+
+    plan, reference = job
+    out = tmp_path / "out"
+    late = out / "00000" / f".tmp-{HOST}-{dead_pid()}-0ld0run0-abcdef-image_00000003.png"
+    render_row = compose.render_row
+
+    def leave_a_temp(row, assets):  # appears after the run's start-up scan, as a dying worker's would
+        late.parent.mkdir(parents=True, exist_ok=True)
+        late.write_bytes(b"partial")
+        return render_row(row, assets)
+
+    monkeypatch.setattr(run, "render_row", leave_a_temp)
+    assert cli("render", plan, "-o", out, "--workers", "1", "--quiet")[0] == 0
+    assert not late.exists()
+    assert outputs(out) == reference

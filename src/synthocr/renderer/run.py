@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -295,6 +296,7 @@ def render_plan(
         finally:
             if bar is not None:
                 bar.close()
+        _remove_run_temps(store, run_id)
     summary.seconds = time.perf_counter() - started
     _update_checkpoint(store, plan_path, meta, summary, run_id)
     return summary
@@ -379,10 +381,12 @@ def _prepare_output_dir(store: Storage) -> None:
 
 
 def _remove_run_temps(store: Storage, run_id: str) -> int:
-    """Temp files of this run's unfinished writes (workers stopped mid-write leave them)."""
+    """Temp files of this run's unfinished writes (workers stopped mid-write leave them), and those of
+    processes that have died since the run started."""
     if not store.local:
         return 0
-    return sum(remove_stale_temps(store, f.rel, f.temps, run_id) for f in walk_folders(store, IMAGE_EXTS) if f.temps)
+    folders = walk_folders(store, IMAGE_EXTS, stat_after=math.inf)  # names only: one readdir per folder
+    return sum(remove_stale_temps(store, f.rel, f.temps, run_id) for f in folders if f.temps)
 
 
 def _progress(total: int, enabled: bool):

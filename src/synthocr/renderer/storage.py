@@ -260,9 +260,11 @@ def _walk_local(root: str, image_exts: tuple[str, ...], stat_after: float | None
 
 
 def remove_stale_temps(store: Storage, folder: str, temps: list[str], run_id: str | None = None) -> int:
-    """Delete temp files left by dead processes (or by run `run_id`); returns how many went.
+    """Delete temp files left by dead processes (and every temp of run `run_id`); returns how many went.
 
     A temp of a live process on this machine is kept: another render may be writing it right now.
+    A run cleans up at its start and again at its end, so the temps of workers that were still
+    being torn down when it started (a killed run restarted at once) go at its end.
     """
     removed = 0
     for name in temps:
@@ -271,8 +273,8 @@ def remove_stale_temps(store: Storage, folder: str, temps: list[str], run_id: st
             continue
         host, pid, run = parts[0], parts[1], parts[2]
         path = store.path(f"{folder}/{name}" if folder else name)
-        if run_id is not None:
-            stale = run == run_id
+        if run_id is not None and run == run_id:
+            stale = True
         elif host == HOST:
             stale = pid.isdigit() and not _alive(int(pid))
         else:
@@ -288,13 +290,18 @@ def remove_stale_temps(store: Storage, folder: str, temps: list[str], run_id: st
 
 
 def _alive(pid: int) -> bool:
+    """Whether process `pid` of this machine still runs (a zombie has exited: it only awaits its parent)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True  # no /proc (not Linux): trust the signal check
 
 
 def fatal_write_error(exc: OSError, store: Storage, rel: str) -> OutputWriteError:
