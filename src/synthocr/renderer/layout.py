@@ -188,9 +188,10 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
     target = mask.im
     clusters = []
     for c in placed:
+        x, y, (x0, y0, x1, y1) = c.x + dx, c.y + dy, c.box
         if c.draw_text.strip(ZWJ).strip():
-            _stamp(target, masks, c.draw_text, c.rtl, c.x + dx, c.y + dy)
-        clusters.append(Cluster(c.start, c.stop, c.draw_text, c.rtl, c.x + dx, c.y + dy, c.box.shift(dx, dy)))
+            _stamp(target, masks, c.draw_text, c.rtl, x, y)
+        clusters.append(Cluster(c.start, c.stop, c.draw_text, c.rtl, x, y, Box(x0 + dx, y0 + dy, x1 + dx, y1 + dy)))
     clusters.sort(key=lambda c: c.start)
     vertical = direction == "ttb"
     edges = sorted({v for c in clusters for v in ((c.box.y0, c.box.y1) if vertical else (c.box.x0, c.box.x1))})
@@ -265,12 +266,15 @@ def _place_horizontal(text, direction, masks, hb_font, scale, ascent, descent, s
                 pen -= squeeze
             s = _draw_string(text, cluster, stop, joins)
             adv = advance * scale
-            cell = Box(pen, -ascent, pen + adv, descent)
             if ZWJ in s:  # drawn alone with joiners: its ink is where Pillow puts it, not where the run had it
                 ink = _drawn_ink_box(masks, s, pen, 0.0, run.rtl)
             else:
                 ink = _ink_box(ink_units, scale, pen, 0.0) if s.strip() else None
-            out.append(Cluster(cluster, stop, s, run.rtl, pen, 0.0, cell.union(ink) if ink else cell))
+            if ink is None:
+                box = Box(pen, -ascent, pen + adv, descent)
+            else:  # the advance cell joined with the ink
+                box = Box(min(pen, ink[0]), min(-ascent, ink[1]), max(pen + adv, ink[2]), max(descent, ink[3]))
+            out.append(Cluster(cluster, stop, s, run.rtl, pen, 0.0, box))
             pen += adv
             prev = (cluster, stop)
     return out
