@@ -27,14 +27,16 @@ CLUSTERS = [
 FRACTIONS = [0.0, 0.01, 0.25, 31.4 / 64, 31.6 / 64, 0.5, 32.4 / 64, 32.6 / 64, 0.75, 0.99]
 
 
+@pytest.mark.parametrize("basic", [False, True], ids=["raqm", "basic-for-lone-glyphs"])
 @pytest.mark.parametrize("font_name", ["DejaVuSans.ttf", "DejaVuSerif.ttf"])
-def test_stamped_cluster_equals_draw_text(font_name):
+def test_stamped_cluster_equals_draw_text(font_name, basic):
     font = ImageFont.truetype(str(FONT_DIR / font_name), 31, layout_engine=ImageFont.Layout.RAQM)
+    basic_font = ImageFont.truetype(str(FONT_DIR / font_name), 31, layout_engine=ImageFont.Layout.BASIC)
     cache: dict = {}
 
     def masks(key):
         if key not in cache:
-            cache[key] = render_cluster_mask(font, key)
+            cache[key] = render_cluster_mask(font, key, basic_font if basic else None)
         return cache[key]
 
     for text, rtl in CLUSTERS:
@@ -51,6 +53,27 @@ def test_stamped_cluster_equals_draw_text(font_name):
     assert len({k for k in cache if k[0] == "g"}) == 1
     assert len({k for k in cache if k[0] == ZWJ + "ل" + ZWJ}) == 1
     assert len({k for k in cache if k[0] == "e\u0301"}) > 1
+
+
+def test_basic_layout_draws_every_lone_corpus_glyph_as_raqm_does():
+    """Every built-in corpus character that `unshaped_glyph` lets through, in every built-in font, at
+    three sizes and both directions: the basic layout's mask and offset equal raqm's, pixel for pixel."""
+    from synthocr.renderer.layout import unshaped_glyph
+
+    corpus = resolve_root("corpus", BUILTIN_ROOT)
+    chars = sorted({c for f in corpus.glob("*.txt") for c in f.read_text(encoding="utf-8") if c.strip()})
+    lone = [c for c in chars if unshaped_glyph(c)]
+    assert len(lone) > 150 and not any(unshaped_glyph(c) for c in "()[]\u0644\u0301" + ZWJ)
+    for path in sorted(FONT_DIR.glob("*.ttf")):
+        for size in (28, 35, 44):
+            raqm = ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
+            basic = ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
+            for c in lone:
+                for rtl in (False, True):
+                    want_core, want_offset = render_cluster_mask(raqm, (c, rtl, 0, 0))
+                    got_core, got_offset = render_cluster_mask(raqm, (c, rtl, 0, 0), basic)
+                    assert (got_offset, got_core.size, bytes(got_core)) == (
+                        want_offset, want_core.size, bytes(want_core)), (path.name, size, c, rtl)
 
 
 def test_cached_masks_do_not_depend_on_what_the_worker_drew_before(tiny_plan, tiny_assets):

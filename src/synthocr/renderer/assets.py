@@ -54,6 +54,7 @@ class RenderAssets:
         self.font_root = resolve_root("font", roots.get("font", ""))
         self.background_root = resolve_root("background", roots.get("background", ""))
         self.pil_font = BoundedCache(self._load_pil_font, 256)
+        self.pil_font_basic = BoundedCache(self._load_pil_font_basic, 256)  # for lone glyphs' masks
         self.hb_font = BoundedCache(self._load_hb_font, 64)
         self.background = BoundedCache(self._load_background, 32)
         # Coverage masks of clusters drawn alone (a few KiB each): (font, size, text, rtl, x phase, y phase).
@@ -74,9 +75,15 @@ class RenderAssets:
         return ImageFont.truetype(str(self._path(self.font_root, rel, "font")), size,
                                   layout_engine=ImageFont.Layout.RAQM)
 
+    def _load_pil_font_basic(self, key: tuple[str, int]) -> ImageFont.FreeTypeFont:
+        rel, size = key
+        return ImageFont.truetype(str(self._path(self.font_root, rel, "font")), size,
+                                  layout_engine=ImageFont.Layout.BASIC)
+
     def _render_cluster_mask(self, key: tuple[str, int, str, bool, int, int]) -> tuple[object, tuple[int, int]]:
         rel, size, *cluster = key
-        return render_cluster_mask(self.pil_font((rel, size)), tuple(cluster))  # type: ignore[arg-type]
+        return render_cluster_mask(self.pil_font((rel, size)), tuple(cluster),  # type: ignore[arg-type]
+                                   self.pil_font_basic((rel, size)))
 
     def _load_hb_font(self, rel: str) -> hb.Font:
         face = hb.Face(hb.Blob.from_file_path(str(self._path(self.font_root, rel, "font"))))
