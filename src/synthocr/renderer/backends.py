@@ -7,6 +7,8 @@ import logging
 import os
 import signal
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from synthocr.errors import UserError
 
@@ -29,13 +31,24 @@ def check_backend(backend: str, scheduler: str | None) -> None:
         raise UserError("--backend local-dask starts its own cluster; drop --scheduler, or use --backend dask.")
 
 
-@contextlib.contextmanager
-def parallel_backend(backend: str, scheduler: str | None, workers: int) -> Iterator[int]:
-    """Context in which joblib.Parallel runs on the chosen backend; yields the n_jobs to pass it.
+@dataclass(frozen=True)
+class Pool:
+    """Where tasks go: joblib's loky processes (`client` None, `n_jobs` of them), or a Dask client."""
 
-    local: joblib's default (loky processes on this machine), `workers` of them.
+    n_jobs: int
+    client: Any = None  # distributed.Client
+    threads: int = 0  # worker threads of the Dask cluster
+
+
+@contextlib.contextmanager
+def parallel_backend(backend: str, scheduler: str | None, workers: int) -> Iterator[Pool]:
+    """The pool of the chosen backend, for the duration of a run.
+
+    local: joblib's loky processes on this machine, `workers` of them.
     dask: a running cluster at `scheduler` (tcp://HOST:PORT); every worker thread of it is used.
     local-dask: a LocalCluster of `workers` single-threaded processes on this machine, stopped afterwards.
+    Dask tasks are submitted to the client directly rather than through joblib's Dask backend,
+    which never reports a task the scheduler gave up on (KilledWorker) and would wait forever.
     """
     from joblib import parallel_config
 
@@ -44,7 +57,7 @@ def parallel_backend(backend: str, scheduler: str | None, workers: int) -> Itera
         # Ctrl-C reaches the whole process group: the parent stops the run and kills the workers,
         # so they ignore it instead of each printing a traceback.
         with parallel_config(backend="loky", initializer=ignore_sigint):
-            yield workers
+            yield Pool(workers)
         return
     from distributed import Client, LocalCluster
 
@@ -56,6 +69,9 @@ def parallel_backend(backend: str, scheduler: str | None, workers: int) -> Itera
             cluster = stack.enter_context(LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                                        dashboard_address=":0", silence_logs=logging.ERROR))
             client = stack.enter_context(Client(cluster))
+            # Let workers that are restarting after a crash finish starting before the cluster stops:
+            # a worker stopped half-way through its start prints a traceback.
+            stack.callback(_settle, client, n)
         else:
             try:
                 client = stack.enter_context(Client(scheduler, timeout=CONNECT_TIMEOUT_SECONDS))
@@ -64,8 +80,15 @@ def parallel_backend(backend: str, scheduler: str | None, workers: int) -> Itera
                                 "with `dask scheduler` and workers with `dask worker ADDRESS`.") from None
         threads = sum(client.nthreads().values())
         log.info("dask backend: %s, %d worker threads", client.scheduler.address, threads)
-        stack.enter_context(parallel_config(backend="dask"))
-        yield -1
+        yield Pool(-1, client, threads)
+
+
+def _settle(client: Any, n_workers: int) -> None:
+    """Wait (up to CONNECT_TIMEOUT_SECONDS) until the local cluster has all its workers again."""
+    try:
+        client.wait_for_workers(n_workers, timeout=CONNECT_TIMEOUT_SECONDS)
+    except (OSError, TimeoutError):
+        log.warning("the local Dask cluster had fewer than %d workers when it stopped", n_workers)
 
 
 @contextlib.contextmanager

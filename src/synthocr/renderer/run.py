@@ -22,7 +22,7 @@ from joblib.externals.loky.process_executor import TerminatedWorkerError
 
 from synthocr.errors import UserError
 from synthocr.renderer.assets import RenderAssets
-from synthocr.renderer.backends import check_backend, parallel_backend
+from synthocr.renderer.backends import Pool, check_backend, parallel_backend
 from synthocr.renderer.bidi import check_layout_support
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.io import (
@@ -286,8 +286,8 @@ def render_plan(
 
         args = (out_url, fmt, meta[META_ROOTS], png_compress_level, run_id, io_workers, io_batch_size)
         try:
-            with parallel_backend(backend, scheduler, workers) as n_jobs:
-                _run_chunks(plan_path, chunks, args, n_jobs, on_result, lambda: _remove_run_temps(store, run_id))
+            with parallel_backend(backend, scheduler, workers) as pool:
+                _run_chunks(plan_path, chunks, args, pool, on_result, lambda: _remove_run_temps(store, run_id))
         except KeyboardInterrupt:
             removed = _remove_run_temps(store, run_id)
             log.warning("interrupted: %d rendered in this run, %d temp files of unfinished outputs deleted",
@@ -307,58 +307,124 @@ def _keyed(key: int, plan_path: str, rows: np.ndarray, *args: Any) -> tuple[int,
     return key, render_chunk(plan_path, rows, *args)
 
 
-def _drain(plan_path: str, tasks: dict[int, np.ndarray], args: tuple[Any, ...], n_jobs: int,
+def _drain(plan_path: str, tasks: dict[int, np.ndarray], args: tuple[Any, ...], pool: Pool,
            on_result: Callable[[dict[str, Any]], None]) -> None:
-    """Run every task (key -> plan rows), one per joblib task; each leaves `tasks` as its result is reported."""
-    for key, result in Parallel(n_jobs=n_jobs, return_as="generator_unordered", batch_size=1)(
+    """Run every task (key -> plan rows); each leaves `tasks` as its result is reported."""
+    if pool.client is not None:
+        _drain_dask(plan_path, tasks, args, pool, on_result)
+        return
+    for key, result in Parallel(n_jobs=pool.n_jobs, return_as="generator_unordered", batch_size=1)(
         delayed(_keyed)(k, plan_path, c, *args) for k, c in list(tasks.items())
     ):
         del tasks[key]
         on_result(result)
 
 
-def _run_chunks(plan_path: str, chunks: list[np.ndarray], args: tuple[Any, ...], n_jobs: int,
-                on_result: Callable[[dict[str, Any]], None], clean: Callable[[], int]) -> None:
-    """Run the chunks on the current joblib backend; a row that kills its worker fails alone.
+class ChunkLost(Exception):
+    """The Dask scheduler gave up on task `key`: the workers that ran it died (KilledWorker)."""
 
-    A worker process that dies (a crash in a C library, the out-of-memory killer) makes joblib
-    raise TerminatedWorkerError and drop every chunk in flight. The chunks in flight are among the
-    first unreported ones (joblib dispatches in order, at most 2 * n_jobs ahead): those are run
-    again row by row (_isolate), then the rest goes on as before. joblib stops every worker of a
-    broken pool, so `clean` then deletes the temp files of their unfinished writes.
+    def __init__(self, key: int, cause: BaseException) -> None:
+        super().__init__(f"task {key}: {cause}")
+        self.key = key
+
+
+def _drain_dask(plan_path: str, tasks: dict[int, np.ndarray], args: tuple[Any, ...], pool: Pool,
+                on_result: Callable[[dict[str, Any]], None]) -> None:
+    """_drain on a Dask client: at most a few tasks per worker thread in flight, results in any order.
+
+    A task whose workers died raises ChunkLost naming it; any other error of a task (a full disk,
+    say) is raised as it is. Either way the tasks still in flight are cancelled.
+    """
+    from distributed import KilledWorker, as_completed
+
+    todo = iter(list(tasks.items()))
+    keys: dict[str, int] = {}
+    done = as_completed(with_results=True, raise_errors=False)
+
+    def submit_next() -> None:
+        item = next(todo, None)
+        if item is not None:
+            future = pool.client.submit(_keyed, item[0], plan_path, item[1], *args, pure=False)
+            keys[future.key] = item[0]
+            done.add(future)
+
+    for _ in range(2 * max(pool.threads, 1) + 2):
+        submit_next()
+    try:
+        for future, result in done:
+            if future.status == "error":
+                _, exc, _ = result
+                if isinstance(exc, KilledWorker):
+                    raise ChunkLost(keys[future.key], exc) from None
+                raise exc
+            key, outcome = result
+            del tasks[key]
+            on_result(outcome)
+            submit_next()
+    finally:
+        pool.client.cancel(list(done.futures))
+
+
+def _run_chunks(plan_path: str, chunks: list[np.ndarray], args: tuple[Any, ...], pool: Pool,
+                on_result: Callable[[dict[str, Any]], None], clean: Callable[[], int]) -> None:
+    """Run the chunks on the pool; a row that kills its worker fails alone.
+
+    A loky worker process that dies (a crash in a C library, the out-of-memory killer) makes
+    joblib raise TerminatedWorkerError and drop every chunk in flight. The chunks in flight are
+    among the first unreported ones (joblib dispatches in order, at most 2 * n_jobs ahead): those
+    are run again row by row (_isolate), then the rest goes on as before. joblib stops every worker
+    of a broken pool, so `clean` then deletes the temp files of their unfinished writes. On Dask
+    the scheduler names the lost chunk (ChunkLost) and the other workers go on; the temp files of
+    the dead worker are deleted when the run ends.
     """
     pending = dict(enumerate(chunks))
-    ahead = 2 * (n_jobs if n_jobs > 0 else (os.cpu_count() or 1)) + 2
+    ahead = 2 * (pool.n_jobs if pool.n_jobs > 0 else (os.cpu_count() or 1)) + 2
     while pending:
         try:
-            _drain(plan_path, pending, args, n_jobs, on_result)
+            _drain(plan_path, pending, args, pool, on_result)
+        except ChunkLost as exc:
+            rows = pending.pop(exc.key)
+            log.warning("a Dask worker died running %d rows; running them one by one", len(rows))
+            _isolate(plan_path, rows, args, pool, on_result, clean)
         except TerminatedWorkerError:
             clean()
             suspects = [pending.pop(k) for k in list(pending)[:ahead]]
             rows = np.concatenate(suspects)
             log.warning("a worker process died; running %d rows of the %d chunks in flight one by one",
                         len(rows), len(suspects))
-            _isolate(plan_path, rows, args, n_jobs, on_result, clean)
+            _isolate(plan_path, rows, args, pool, on_result, clean)
 
 
-def _isolate(plan_path: str, rows: np.ndarray, args: tuple[Any, ...], n_jobs: int,
+def _isolate(plan_path: str, rows: np.ndarray, args: tuple[Any, ...], pool: Pool,
              on_result: Callable[[dict[str, Any]], None], clean: Callable[[], int]) -> None:
-    """Render `rows` one per task; if a worker dies again, each unreported row runs alone in a worker,
-    and one that still kills it is recorded as failed (error type WorkerCrash)."""
+    """Render `rows` one per task. Rows whose worker died (the task the Dask scheduler gave up on;
+    with loky, every row not reported when the pool broke) run again alone, one task in flight at a
+    time, and a row that still kills its worker is recorded as failed (error type WorkerCrash).
+
+    Alone, because a dying worker takes down with it the tasks queued beside it, which did nothing.
+    """
     todo = {int(r): np.array([r], np.int64) for r in rows}
-    try:
-        _drain(plan_path, todo, args, n_jobs, on_result)
-    except TerminatedWorkerError:
-        clean()
-    ids = read_columns(open_plan(plan_path), ["image_id"]).column("image_id").to_numpy() if todo else None
-    for key, c in list(todo.items()):
+    suspects: dict[int, np.ndarray] = {}
+    while todo:
+        try:
+            _drain(plan_path, todo, args, pool, on_result)
+        except ChunkLost as exc:
+            suspects[exc.key] = todo.pop(exc.key)
+            continue
+        except TerminatedWorkerError:
+            clean()
+        break
+    suspects.update(todo)
+    ids = read_columns(open_plan(plan_path), ["image_id"]).column("image_id").to_numpy() if suspects else None
+    for key, c in suspects.items():
         started = time.perf_counter()
         try:  # one task: joblib still runs it in a worker process whenever n_jobs != 1
-            _drain(plan_path, {key: c}, args, n_jobs, on_result)
-        except TerminatedWorkerError as exc:
+            _drain(plan_path, {key: c}, args, pool, on_result)
+        except (TerminatedWorkerError, ChunkLost) as exc:
+            if isinstance(exc, TerminatedWorkerError):
+                clean()
             crash = RuntimeError(f"the worker process rendering this row died ({exc}); the row is left out, "
                                  "the others are rendered")
-            clean()
             record = _failure({"image_id": int(ids[key])}, crash, started) | {"error_type": "WorkerCrash"}
             on_result({"rendered": 0, "failed": [record]})
 
