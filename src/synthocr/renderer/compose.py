@@ -17,7 +17,7 @@ from PIL import Image
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.effects import FRAME, GEOMETRIC, IMAGE, MASK
 from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
-from synthocr.renderer.geometry import Frame, Geometry, Warp, chain
+from synthocr.renderer.geometry import Frame, Geometry, Warp, bounds, chain
 from synthocr.renderer.imaging import Pixels
 from synthocr.renderer.layout import layout_line
 from synthocr.schemas.labels import Label
@@ -132,9 +132,10 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     warp = chain(warps)
     # Curved maps bend straight edges: give the line polygon points every quarter line height.
     step = frame.thickness / 4 if warp.matrix is None else 0.0
-    geometry = Geometry.from_layout(layout, vertical, max_step=step).map_points(warp.forward)
-
-    x0, y0, x1, y1 = geometry.bounds()
+    geometry = Geometry.from_layout(layout, vertical, max_step=step)
+    # The image's size follows the mapped line polygon (it encloses every other polygon); all
+    # points are then mapped once, by the warp and the placement in the image together.
+    x0, y0, x1, y1 = bounds(warp.forward(geometry.line))
     top, right, bottom, left = p.padding
     for name, crop in FRAME.items():
         if p.effects[name] != NEUTRAL[name]:
@@ -143,8 +144,8 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     dx, dy = round(left - x0), round(top - y0)
     width = max(1, int(math.ceil(x1 - x0)) + left + right + 1)
     height = max(1, int(math.ceil(y1 - y0)) + top + bottom + 1)
-    geometry = geometry.map_points(lambda pts: pts + np.array([dx, dy], np.float64))
     placement = chain([warp, Warp.homography(_translation(dx, dy))])
+    geometry = geometry.map_points(placement.forward)
     background = _background(p, (width, height), assets)
     shift = _whole_pixel_shift(placement)
     mask_effects = [name for name in MASK if p.effects[name] != NEUTRAL[name]]

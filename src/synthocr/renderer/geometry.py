@@ -73,10 +73,6 @@ class Geometry:
             moved[n_chars + n_words:],
         )
 
-    def bounds(self) -> tuple[float, float, float, float]:
-        (x0, y0), (x1, y1) = self.line.min(axis=0).tolist(), self.line.max(axis=0).tolist()
-        return x0, y0, x1, y1
-
     def regions(self, width: int, height: int) -> tuple[tuple[Region, ...], tuple[Region, ...], Region]:
         """Label regions with bboxes derived from the polygons and clipped to the image."""
         # Vectorised over every character and word quad (and the line) at once, then plain floats.
@@ -92,6 +88,12 @@ class Geometry:
         n = len(self.char_text)
         line = Region(self.line_text, tuple(map(tuple, self.line.tolist())), tuple(box_list[-1]))
         return tuple(regions[:n]), tuple(regions[n:]), line
+
+
+def bounds(points: NDArray[np.float64]) -> tuple[float, float, float, float]:
+    """x0, y0, x1, y1 of (k, 2) points, as plain floats."""
+    (x0, y0), (x1, y1) = points.min(axis=0).tolist(), points.max(axis=0).tolist()
+    return x0, y0, x1, y1
 
 
 def apply_homography(matrix: NDArray[np.float64], points: NDArray[np.float64]) -> NDArray[np.float64]:
