@@ -235,7 +235,6 @@ def _composite(background: Image.Image, coverage: Image.Image, ink: tuple[int, i
     """
     box = coverage.getbbox()
     if box is not None:
-        solid = Image.new(background.mode, (box[2] - box[0], box[3] - box[1]), ink)
         x, y = box[0] + offset[0], box[1] + offset[1]
-        background.paste(solid, (x, y, x + solid.width, y + solid.height), coverage.crop(box))
+        background.paste(ink, (x, y, x + box[2] - box[0], y + box[3] - box[1]), coverage.crop(box))
     return background
