@@ -125,7 +125,8 @@ def _stamp(target: object, masks: MaskFn, text: str, rtl: bool, x: float, y: flo
     Joiners around it change nothing here (HarfBuzz gives them no advance and no ink).
     Other clusters (a letter with marks) key on the exact 1/64 phase.
     """
-    kx, ky = _phase(x), (_phase(y) if y != int(y) else 0)
+    kx = int((x - int(x)) * 64 + 0.5) if x > 0 else _phase(x)  # = _phase(x), without modf for x > 0
+    ky = _phase(y) if y != int(y) else 0
     shift_x = shift_y = 0
     if len(text) == 1 or len(text.strip(ZWJ)) == 1:
         shift_x, shift_y = int(kx >= 32), int(ky >= 33)
@@ -170,23 +171,29 @@ def _shape_run(font: hb.Font, codepoints: list[int], start: int, stop: int, rtl:
     buf.guess_segment_properties()
     hb.shape(font, buf, {})
     out: list[tuple[int, float, InkBox | None]] = []
+    extents = font.get_glyph_extents
+    last = -1  # the cluster of out[-1]
+    # Per glyph, so written for speed: comparisons instead of min/max calls in the common case.
     for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
-        same = bool(out) and out[-1][0] == info.cluster
-        pen = out[-1][1] if same else 0.0
-        ext = font.get_glyph_extents(info.codepoint)
+        cluster = info.cluster
+        same = cluster == last
+        pen, prev_ink = (out[-1][1], out[-1][2]) if same else (0.0, None)
+        ext = extents(info.codepoint)
         ink: InkBox | None = None
         if ext is not None and ext.width != 0 and ext.height != 0:
+            w, h = ext.width, ext.height
             x = pen + pos.x_offset + ext.x_bearing
             y = -(pos.y_offset + ext.y_bearing)
-            ink = (min(x, x + ext.width), min(y, y - ext.height), max(x, x + ext.width), max(y, y - ext.height))
+            # (min(x, x + w), min(y, y - h), max(x, x + w), max(y, y - h))
+            ink = (x if w > 0 else x + w, y - h if h > 0 else y, x + w if w > 0 else x, y if h > 0 else y - h)
         if same:
-            prev_ink = out[-1][2]
             if prev_ink is not None and ink is not None:
                 ink = (min(prev_ink[0], ink[0]), min(prev_ink[1], ink[1]),
                        max(prev_ink[2], ink[2]), max(prev_ink[3], ink[3]))
-            out[-1] = (info.cluster, pen + pos.x_advance, ink or prev_ink)
+            out[-1] = (cluster, pen + pos.x_advance, ink or prev_ink)
         else:
-            out.append((info.cluster, float(pos.x_advance), ink))
+            out.append((cluster, float(pos.x_advance), ink))
+            last = cluster
     return out
 
 
@@ -222,12 +229,19 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
         if c.draw_text.strip(ZWJ).strip():
             _stamp(target, masks, c.draw_text, c.rtl, x, y)
         clusters.append(Cluster(c.start, c.stop, c.draw_text, c.rtl, x, y, Box(x0 + dx, y0 + dy, x1 + dx, y1 + dy)))
-    clusters.sort(key=lambda c: c.start)
+    clusters.sort(key=_start)
     vertical = direction == "ttb"
-    edges = sorted({v for c in clusters for v in ((c.box.y0, c.box.y1) if vertical else (c.box.x0, c.box.x1))})
+    if vertical:
+        edges = sorted({v for c in clusters for v in (c.box.y0, c.box.y1)})
+    else:
+        edges = sorted({v for c in clusters for v in (c.box.x0, c.box.x1)})
     # The line's box keeps a pixel of room so resampled edge pixels of the ink stay inside it.
     line = Box(bounds.x0 - 1, bounds.y0 - 1, bounds.x1 + 1, bounds.y1 + 1).shift(dx, dy)
     return Layout(mask, text, tuple(clusters), _words(text, clusters), line, tuple(edges))
+
+
+def _start(cluster: Cluster) -> int:
+    return cluster.start
 
 
 def _bounds(boxes: list[Box]) -> Box:
@@ -279,31 +293,38 @@ def _next_starts(shaped: list[tuple[int, float, InkBox | None]], stop: int) -> d
 def _place_horizontal(text, direction, masks, hb_font, scale, ascent, descent, squeeze) -> list[Cluster]:
     codepoints = [ord(c) for c in text]
     joins = [_joins(c) for c in text]
+    any_joins = any(joins)
     out: list[Cluster] = []
     pen = 0.0
     prev: tuple[int, int] | None = None  # logical range of the cluster placed just before
+    m = INK_MARGIN
     for run in _runs(text, direction == "rtl"):
         shaped = _shape_run(hb_font, codepoints, run.start, run.stop, run.rtl)
         next_start = _next_starts(shaped, run.stop)
         for cluster, advance, ink_units in shaped:
             stop = next_start[cluster]
             # Joined Arabic letters stay connected: no squeeze between them.
-            joined = prev is not None and (
+            joined = any_joins and prev is not None and (
                 (prev[0] == stop and joins[stop - 1] and joins[stop])
                 or (prev[1] == cluster and cluster > 0 and joins[cluster - 1] and joins[cluster])
             )
             if out and not joined:
                 pen -= squeeze
-            s = _draw_string(text, cluster, stop, joins)
+            s = _draw_string(text, cluster, stop, joins) if any_joins else text[cluster:stop]
             adv = advance * scale
-            if ZWJ in s:  # drawn alone with joiners: its ink is where Pillow puts it, not where the run had it
+            if any_joins and ZWJ in s:  # drawn alone with joiners: its ink is where Pillow puts it
                 ink = _drawn_ink_box(masks, s, pen, 0.0, run.rtl)
+            elif ink_units is not None and s.strip():  # _ink_box, inline: this loop runs per cluster
+                ix0, iy0, ix1, iy1 = ink_units
+                ink = (pen + ix0 * scale - m, iy0 * scale - m, pen + ix1 * scale + m, iy1 * scale + m)
             else:
-                ink = _ink_box(ink_units, scale, pen, 0.0) if s.strip() else None
+                ink = None
             if ink is None:
                 box = Box(pen, -ascent, pen + adv, descent)
             else:  # the advance cell joined with the ink
-                box = Box(min(pen, ink[0]), min(-ascent, ink[1]), max(pen + adv, ink[2]), max(descent, ink[3]))
+                ix0, iy0, ix1, iy1 = ink
+                box = Box(pen if pen < ix0 else ix0, -ascent if -ascent < iy0 else iy0,
+                          pen + adv if pen + adv > ix1 else ix1, descent if descent > iy1 else iy1)
             out.append(Cluster(cluster, stop, s, run.rtl, pen, 0.0, box))
             pen += adv
             prev = (cluster, stop)
