@@ -212,10 +212,12 @@ def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Pixels:
 
 def _whole_pixel_shift(warp: Warp) -> tuple[int, int] | None:
     """(dx, dy) when `warp` only translates (by whole pixels, as the layout's frame origin is whole)."""
-    matrix = warp.matrix
-    if matrix is None or not ((matrix[:2, :2] == np.eye(2)).all() and (matrix[2] == [0, 0, 1]).all()):
+    if warp.matrix is None:
         return None
-    return int(round(matrix[0, 2])), int(round(matrix[1, 2]))
+    (a, b, tx), (c, d, ty), bottom = warp.matrix.tolist()  # plain floats: cheaper than array comparisons
+    if (a, b, c, d) != (1.0, 0.0, 0.0, 1.0) or bottom != [0.0, 0.0, 1.0]:
+        return None
+    return int(round(tx)), int(round(ty))
 
 
 def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Image.Image:

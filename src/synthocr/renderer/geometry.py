@@ -98,6 +98,8 @@ def bounds(points: NDArray[np.float64]) -> tuple[float, float, float, float]:
 
 def apply_homography(matrix: NDArray[np.float64], points: NDArray[np.float64]) -> NDArray[np.float64]:
     """Map (k, 2) points through a 3x3 projective matrix."""
+    if matrix[2, 0] == 0.0 and matrix[2, 1] == 0.0 and matrix[2, 2] == 1.0:  # affine: no division
+        return points @ matrix[:2, :2].T + matrix[:2, 2]
     homogeneous = np.column_stack((points, np.ones(len(points)))) @ matrix.T
     return homogeneous[:, :2] / homogeneous[:, 2:3]
 
