@@ -131,6 +131,8 @@ def _stamp(target: object, masks: MaskFn, text: str, rtl: bool, x: float, y: flo
     if len(text) == 1 or len(text.strip(ZWJ)) == 1:
         shift_x, shift_y = int(kx >= 32), int(ky >= 33)
         kx = ky = 0
+        if rtl and unshaped_glyph(text):
+            rtl = False  # the same mask either way (see unshaped_glyph): one cache entry, not two
     core, (ox, oy) = masks((text, rtl, kx, ky))
     px, py = int(x) + ox + shift_x, int(y) + oy + shift_y
     w, h = core.size  # type: ignore[attr-defined]
