@@ -107,11 +107,12 @@ def test_cli_render_equals_draw_text_layout(cli, tiny_config_path, tmp_path, mon
     assets = RenderAssets(asset_roots(plan_metadata(table)))
     current: dict = {}
 
-    def draw_text(target, masks, text, rtl, x, y):  # target: the mask's core image
-        drawn = Image.new("L", target.size, 0)
+    def draw_text(target, masks, text, rtl, x, y, ink=255, offset=(0, 0)):  # target: a core image
+        w, h = target.size
+        drawn = Image.new("L", (w + abs(offset[0]), h + abs(offset[1])), 0)  # room for (x, y) before the shift
         ImageDraw.Draw(drawn).text((x, y), text, fill=255, font=current["font"], anchor="ls",
                                    direction="rtl" if rtl else "ltr")
-        target.paste(255, (0, 0, *target.size), drawn.im)
+        target.paste(ink, (offset[0], offset[1], offset[0] + drawn.width, offset[1] + drawn.height), drawn.im)
 
     def getbbox_box(masks, s, x, y, rtl):
         if not s.strip(ZWJ).strip():
@@ -119,9 +120,9 @@ def test_cli_render_equals_draw_text_layout(cli, tiny_config_path, tmp_path, mon
         x0, y0, x1, y1 = current["font"].getbbox(s, anchor="ls", direction="rtl" if rtl else "ltr")
         return None if x1 <= x0 or y1 <= y0 else layout.Box(x + x0, y + y0, x + x1, y + y1)
 
-    def old_layout(text, direction, pil_font, hb_font, size, overlap, masks=None):
+    def old_layout(text, direction, pil_font, hb_font, size, overlap, masks=None, draw=True):
         current["font"] = pil_font
-        return layout.layout_line(text, direction, pil_font, hb_font, size, overlap, lambda key: None)
+        return layout.layout_line(text, direction, pil_font, hb_font, size, overlap, lambda key: None, draw)
 
     monkeypatch.setattr(layout, "_stamp", draw_text)
     monkeypatch.setattr(layout, "_drawn_ink_box", getbbox_box)

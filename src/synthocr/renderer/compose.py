@@ -18,7 +18,7 @@ from synthocr.renderer.effects import FRAME, GEOMETRIC, IMAGE, MASK
 from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
 from synthocr.renderer.geometry import Frame, Geometry, Warp, bounds, chain
 from synthocr.renderer.imaging import Pixels
-from synthocr.renderer.layout import layout_line
+from synthocr.renderer.layout import draw_layout, layout_line, layout_mask
 from synthocr.schemas.labels import Label
 from synthocr.schemas.params import EFFECT_PARAMS
 from synthocr.schemas.plan import row_to_python
@@ -113,10 +113,12 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     """Draw one plan row: text, geometric effects, ink, background, photometric effects, label."""
     p = decode_row(row)
     vertical = p.text_direction == "ttb"
+    def masks(key: tuple[str, bool, int, int]) -> tuple[object, tuple[int, int]]:
+        return assets.cluster_mask((p.font, p.font_size, *key))
+
     layout = layout_line(
         p.text, p.text_direction, assets.pil_font((p.font, p.font_size)), assets.hb_font(p.font),
-        p.font_size, p.effects["glyph_overlap_intensity"],
-        lambda key: assets.cluster_mask((p.font, p.font_size, *key)),
+        p.font_size, p.effects["glyph_overlap_intensity"], masks, draw=False,
     )
 
     # Geometric effects act in the frame of the line's box, chained into one mapping.
@@ -149,10 +151,12 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     shift = _whole_pixel_shift(placement)
     mask_effects = [name for name in MASK if p.effects[name] != NEUTRAL[name]]
     if shift is not None and not mask_effects:
-        # The ink only moves by whole pixels: lay the layout's mask straight onto the background.
-        image = _composite(background, layout.mask, p.ink, shift)
+        # The ink only moves by whole pixels: stamp the glyphs straight into the background in the
+        # ink's colour, as draw.text would, with no mask or compositing pass.
+        draw_layout(layout, background.im, masks, p.ink, shift)
+        image = background
     else:
-        mask = _warp_mask(layout.mask, placement, (width, height))
+        mask = _warp_mask(layout_mask(layout, masks), placement, (width, height))
         for name in mask_effects:
             mask = MASK[name](mask, p.effects[name], _rng(p, name))
         image = _composite(background, Image.fromarray(mask, "L"), p.ink)
@@ -226,16 +230,13 @@ def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Im
     return PROCEDURAL[p.background_kind](size, p.background, p.background_texture, p.background_angle, rng)
 
 
-def _composite(background: Image.Image, coverage: Image.Image, ink: tuple[int, int, int],
-               offset: tuple[int, int] = (0, 0)) -> Image.Image:
-    """Ink laid over the background with the "L" `coverage` (its top-left at `offset`) as its alpha,
-    not pasted as a rectangle.
+def _composite(background: Image.Image, coverage: Image.Image, ink: tuple[int, int, int]) -> Image.Image:
+    """Ink laid over the background with the "L" `coverage` as its alpha, not pasted as a rectangle.
 
     Paints into `background` (made for this row alone), within the coverage's ink bounds only:
     the same blend as Image.composite, where the coverage is 0 the background stays as it is.
     """
     box = coverage.getbbox()
     if box is not None:
-        x, y = box[0] + offset[0], box[1] + offset[1]
-        background.paste(ink, (x, y, x + box[2] - box[0], y + box[3] - box[1]), coverage.crop(box))
+        background.paste(ink, box, coverage.crop(box))
     return background

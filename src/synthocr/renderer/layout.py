@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import uharfbuzz as hb
@@ -57,14 +57,17 @@ class Cluster(NamedTuple):
 
 @dataclass(frozen=True)
 class Layout:
-    """A drawn line: the ink mask, clusters in logical order, words, and the whole line's box."""
+    """A laid-out line: clusters in logical order, words, the whole line's box, what to stamp where
+    (in drawing order), and the ink mask when it was drawn."""
 
-    mask: Image.Image  # "L", 255 = full ink
+    mask: Image.Image | None  # "L", 255 = full ink, `size`; None when laid out with draw=False
     text: str
     clusters: tuple[Cluster, ...]
     words: tuple[tuple[int, int, Box], ...]  # logical [start, stop) and box
     line: Box
     edges: tuple[float, ...]  # x (or y for vertical text) of cluster boundaries along the line
+    size: tuple[int, int] = (0, 0)  # of the mask's canvas: the line's bounds and MARGIN around them
+    stamps: tuple[tuple[str, bool, float, float], ...] = ()  # (drawn string, rtl, x, y), visible clusters
 
 
 # A cluster drawn alone: (text, rtl, x phase, y phase) -> Pillow's coverage mask (a core image) and its offset.
@@ -114,9 +117,10 @@ def _phase(v: float) -> int:
     return int(math.floor(abs(f) + 0.5)) * (1 if f >= 0 else -1)
 
 
-def _stamp(target: object, masks: MaskFn, text: str, rtl: bool, x: float, y: float) -> None:
-    """Draw `text` at (x, y) (anchor "ls") into the core image `target`, pixel for pixel as
-    `ImageDraw.text` does, from the mask cache.
+def _stamp(target: object, masks: MaskFn, text: str, rtl: bool, x: float, y: float,
+           ink: int | tuple[int, ...] = 255, offset: tuple[int, int] = (0, 0)) -> None:
+    """Draw `text` at (x, y) (anchor "ls"), moved by the whole pixels `offset`, into the core image
+    `target` in colour `ink`, pixel for pixel as `ImageDraw.text` does, from the mask cache.
 
     Pillow renders glyphs at whole pixels: the fractional start only decides where
     each glyph origin rounds to. For one code point (one glyph) the mask drawn at a
@@ -134,9 +138,9 @@ def _stamp(target: object, masks: MaskFn, text: str, rtl: bool, x: float, y: flo
         if rtl and unshaped_glyph(text):
             rtl = False  # the same mask either way (see unshaped_glyph): one cache entry, not two
     core, (ox, oy) = masks((text, rtl, kx, ky))
-    px, py = int(x) + ox + shift_x, int(y) + oy + shift_y
+    px, py = int(x) + ox + shift_x + offset[0], int(y) + oy + shift_y + offset[1]
     w, h = core.size  # type: ignore[attr-defined]
-    target.paste(255, (px, py, px + w, py + h), core)  # type: ignore[attr-defined]
+    target.paste(ink, (px, py, px + w, py + h), core)  # type: ignore[attr-defined]
 
 
 def _joins(ch: str) -> bool:
@@ -200,8 +204,8 @@ def _shape_run(font: hb.Font, codepoints: list[int], start: int, stop: int, rtl:
 
 
 def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_font: hb.Font,
-                size: int, overlap: float, masks: MaskFn | None = None) -> Layout:
-    """Lay out and draw one line of text.
+                size: int, overlap: float, masks: MaskFn | None = None, draw: bool = True) -> Layout:
+    """Lay out one line of text, and draw its ink mask unless `draw` is False.
 
     Args:
         direction: "ltr" or "rtl" (paragraph direction, bidi runs inside) or "ttb" (vertical).
@@ -209,6 +213,7 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
         overlap: space removed between neighbouring clusters, as a fraction of `size`.
         masks: cached `render_cluster_mask` of `pil_font` (a worker's RenderAssets has one);
             None renders every cluster afresh. The pixels are the same either way.
+        draw: False leaves the drawing to `draw_layout` (straight into an image, say).
     """
     if masks is None:
         masks = lambda key: render_cluster_mask(pil_font, key)  # noqa: E731
@@ -223,13 +228,11 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
     dx, dy = float(MARGIN - math.floor(bounds.x0)), float(MARGIN - math.floor(bounds.y0))
     width = math.ceil(bounds.x1 + dx) + MARGIN
     height = math.ceil(bounds.y1 + dy) + MARGIN
-    mask = Image.new("L", (width, height), 0)
-    target = mask.im
-    clusters = []
+    clusters, stamps = [], []
     for c in placed:
         x, y, (x0, y0, x1, y1) = c.x + dx, c.y + dy, c.box
         if c.draw_text.strip(ZWJ).strip():
-            _stamp(target, masks, c.draw_text, c.rtl, x, y)
+            stamps.append((c.draw_text, c.rtl, x, y))
         clusters.append(Cluster(c.start, c.stop, c.draw_text, c.rtl, x, y, Box(x0 + dx, y0 + dy, x1 + dx, y1 + dy)))
     clusters.sort(key=_start)
     vertical = direction == "ttb"
@@ -239,7 +242,24 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
         edges = sorted({v for c in clusters for v in (c.box.x0, c.box.x1)})
     # The line's box keeps a pixel of room so resampled edge pixels of the ink stay inside it.
     line = Box(bounds.x0 - 1, bounds.y0 - 1, bounds.x1 + 1, bounds.y1 + 1).shift(dx, dy)
-    return Layout(mask, text, tuple(clusters), _words(text, clusters), line, tuple(edges))
+    layout = Layout(None, text, tuple(clusters), _words(text, clusters), line, tuple(edges), (width, height),
+                    tuple(stamps))
+    return replace(layout, mask=layout_mask(layout, masks)) if draw else layout
+
+
+def draw_layout(layout: Layout, target: object, masks: MaskFn, ink: int | tuple[int, ...] = 255,
+                offset: tuple[int, int] = (0, 0)) -> None:
+    """Stamp the line into the core image `target` in colour `ink`, its mask's origin at the whole
+    pixels `offset`: glyph by glyph, as draw.text draws a line into an image."""
+    for text, rtl, x, y in layout.stamps:
+        _stamp(target, masks, text, rtl, x, y, ink, offset)
+
+
+def layout_mask(layout: Layout, masks: MaskFn) -> Image.Image:
+    """The line's ink mask ("L", 255 = full ink) on a canvas of `layout.size`."""
+    mask = Image.new("L", layout.size, 0)
+    draw_layout(layout, mask.im, masks)
+    return mask
 
 
 def _start(cluster: Cluster) -> int:
