@@ -160,7 +160,7 @@ def test_png_compress_level_changes_size_not_pixels(cli, rendered, tmp_path):
     assert code == 0
     written = sorted(out.rglob("*.png"))
     refs = [reference[p.relative_to(out).as_posix()] for p in written]
-    # Level 9 searches every filter and deflates hard: smaller in all than level 1's run-length
+    # Level 9 searches every filter and deflates hard: smaller in all than level 1's fast ISA-L
     # deflate (a single noisy image can come out a little bigger: the filter search is a heuristic).
     assert len(written) == 4 and sum(len(p.read_bytes()) for p in written) < sum(len(r) for r in refs)
     import io
