@@ -206,11 +206,14 @@ def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Pixels:
     w, h = size
     step = MESH_STEP
     nx, ny = -(-w // step) + 2, -(-h // step) + 2
-    gx, gy = np.meshgrid((np.arange(nx) - 0.5) * step, (np.arange(ny) - 0.5) * step)
-    nodes = warp.inverse(np.column_stack((gx.ravel(), gy.ravel()))).reshape(ny, nx, 2).astype(np.float32)
-    dense = cv2.resize(nodes, (nx * step, ny * step), interpolation=cv2.INTER_LINEAR)
-    source = dense[step:step + h, step:step + w] - np.float32(0.5)  # continuous -> OpenCV pixel indices
-    return cv2.remap(np.asarray(mask), source, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    grid = np.empty((ny, nx, 2), np.float64)
+    grid[:, :, 0] = (np.arange(nx) - 0.5) * step
+    grid[:, :, 1] = ((np.arange(ny) - 0.5) * step)[:, None]
+    nodes = warp.inverse(grid.reshape(-1, 2)).reshape(ny, nx, 2)
+    nodes -= 0.5  # continuous coordinates -> OpenCV pixel indices (a shift commutes with the linear resize)
+    dense = cv2.resize(nodes.astype(np.float32), (nx * step, ny * step), interpolation=cv2.INTER_LINEAR)
+    return cv2.remap(np.asarray(mask), dense[step:step + h, step:step + w], None, cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 
 def _whole_pixel_shift(warp: Warp) -> tuple[int, int] | None:

@@ -144,9 +144,16 @@ class Warp:
 
     @classmethod
     def homography(cls, matrix: NDArray[np.float64]) -> "Warp":
-        # The inverse is computed when used: most homographies are only chained or map points forward.
-        return cls(lambda pts: apply_homography(matrix, pts),
-                   lambda pts: apply_homography(np.linalg.inv(matrix), pts), matrix)
+        # The inverse matrix is computed when first used: most homographies are only chained or map
+        # points forward.
+        inverse: list[NDArray[np.float64]] = []
+
+        def backward(pts: NDArray[np.float64]) -> NDArray[np.float64]:
+            if not inverse:
+                inverse.append(np.linalg.inv(matrix))
+            return apply_homography(inverse[0], pts)
+
+        return cls(lambda pts: apply_homography(matrix, pts), backward, matrix)
 
 
 IDENTITY = Warp.homography(np.eye(3))

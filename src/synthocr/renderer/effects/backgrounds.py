@@ -13,15 +13,21 @@ from synthocr.renderer.effects.degradation import NORMAL_QUANTILES, random_bytes
 RGB = tuple[int, int, int]
 
 
-def _tinted(shade: np.ndarray, color: RGB) -> Image.Image:
-    """An RGB image of `color` plus the (h, w) float32 grey `shade` in every channel, rounded and clipped."""
-    pixels = cv2.add(cv2.merge([shade, shade, shade]), (*map(float, color), 0.0), dtype=cv2.CV_8U)
-    return Image.fromarray(pixels, "RGB")
+_SHADE_ZERO = 128  # an 8-bit shade index holds shade + 128: -128 to +127 grey levels
 
 
-def _grain(shape: tuple[int, int], sigma: float, rng: np.random.Generator) -> np.ndarray:
-    """Gaussian grain of standard deviation `sigma` grey levels, as float32 (see degradation.noise_sigma)."""
-    return cv2.LUT(random_bytes(rng, shape), (NORMAL_QUANTILES * sigma).astype(np.float32))
+def _indexed(index: np.ndarray, color: RGB, shades: np.ndarray) -> Image.Image:
+    """An RGB image whose pixels are `color` plus `shades[i]` grey levels (rounded half up, clipped)
+    for each byte i of the (h, w) `index`.
+
+    The 256 colours are a palette and Pillow expands it: one pass that writes Pillow's own pixel
+    format, instead of three lookups, a merge and a copy into Pillow.
+    """
+    palette = np.clip(np.floor(np.add.outer(shades, np.array(color, np.float64)) + 0.5), 0, 255).astype(np.uint8)
+    h, w = index.shape
+    image = Image.frombuffer("P", (w, h), np.ascontiguousarray(index), "raw", "P", 0, 1)
+    image.putpalette(palette.tobytes())
+    return image.convert("RGB")
 
 
 def plain(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
@@ -33,13 +39,10 @@ def noise(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: 
     """The colour with fine grey grain (sigma 6 x `texture` grey levels).
 
     One random byte per pixel picks a quantile of the normal (see degradation.noise_sigma);
-    a table per channel turns it into that channel's level, grain added, rounded and clipped.
+    a palette turns it into the colour with that grain added, rounded and clipped.
     """
     w, h = size
-    grain = NORMAL_QUANTILES * (6.0 * texture)
-    tables = np.clip(np.floor(np.add.outer(grain, np.array(color, np.float64)) + 0.5), 0, 255).astype(np.uint8)
-    draws = random_bytes(rng, (h, w))
-    return Image.fromarray(cv2.LUT(cv2.merge([draws, draws, draws]), tables[:, None, :]), "RGB")
+    return _indexed(random_bytes(rng, (h, w)), color, NORMAL_QUANTILES * (6.0 * texture))
 
 
 def paper(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
@@ -47,14 +50,17 @@ def paper(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: 
 
     The blotches are a coarse random grid (a node every 24 pixels) scaled up bicubically to a
     quarter of the size, then linearly to the whole: as smooth, at a fraction of the cost.
+    The grain is one of 256 normal quantiles per pixel, rounded to whole grey levels; blotches
+    and grain are summed into one byte of shade per pixel, which a palette tints.
     """
     w, h = size
     cells = rng.standard_normal((max(2, h // 24 + 2), max(2, w // 24 + 2)), np.float32)
     quarter = cv2.resize(cells, (max(2, w // 4), max(2, h // 4)), interpolation=cv2.INTER_CUBIC)
-    shade = cv2.resize(quarter, (w, h), interpolation=cv2.INTER_LINEAR)
-    shade *= np.float32(7.0 * texture)
-    shade += _grain((h, w), 2.5 * texture, rng)
-    return _tinted(shade, color)
+    blotches = cv2.resize(quarter, (w, h), interpolation=cv2.INTER_LINEAR)
+    grain_table = np.clip(np.floor(NORMAL_QUANTILES * (2.5 * texture) + (_SHADE_ZERO + 0.5)), 0, 255)
+    grain = cv2.LUT(random_bytes(rng, (h, w)), grain_table.astype(np.uint8))
+    shade = cv2.addWeighted(blotches, 7.0 * texture, grain, 1.0, 0.0, dtype=cv2.CV_8U)
+    return _indexed(shade, color, np.arange(256, dtype=np.float64) - _SHADE_ZERO)
 
 
 def gradient(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator
@@ -67,13 +73,12 @@ def gradient(size: tuple[int, int], color: RGB, texture: float, angle: float, rn
     corners = [x + y for x in (0.0, float(xs[0, -1])) for y in (0.0, float(ys[-1, 0]))]
     lo, hi = min(corners), max(corners)
     # Darkening of 0 at the lowest t, 20% x texture of the colour at the highest: one (h, w) plane
-    # of relative shade, then multiplied into each channel.
+    # of relative shade, scaled into each channel.
     t = xs + ys
     t -= np.float32(lo)
     t *= np.float32(-min(0.2 * texture, 1.0) / max(hi - lo, 1.0))
     t += np.float32(1.0)
-    pixels = cv2.multiply(cv2.merge([t, t, t]), (*map(float, color), 0.0), dtype=cv2.CV_8U)
-    return Image.fromarray(pixels, "RGB")
+    return Image.fromarray(cv2.merge([cv2.convertScaleAbs(t, alpha=float(c)) for c in color]), "RGB")
 
 
 ProceduralFn = Callable[[tuple[int, int], RGB, float, float, np.random.Generator], Image.Image]
@@ -87,12 +92,18 @@ PROCEDURAL: dict[str, ProceduralFn] = {
 
 def image_crop(source: Image.Image, size: tuple[int, int], fx: float, fy: float, zoom: float = 1.0
                ) -> Image.Image:
-    """A `size` crop of `source` at fractional offset (fx, fy), after zooming it by `zoom` (and up, if too small)."""
+    """A `size` crop of `source` at fractional offset (fx, fy), after zooming it by `zoom` (and up, if too small).
+
+    A zoomed crop resamples only the part of the source it shows (Pillow's resize
+    `box`), with the filter positions the whole zoomed source would have: the same
+    pixels, at a cost that follows the line image's size, not the photo's.
+    """
     w, h = size
     scale = max(w / source.width, h / source.height, 1.0) * zoom
-    if scale > 1.0:
-        source = source.resize((int(np.ceil(source.width * scale)), int(np.ceil(source.height * scale))),
-                               Image.Resampling.BILINEAR)
-    x = int(fx * (source.width - w))
-    y = int(fy * (source.height - h))
-    return source.crop((x, y, x + w, y + h))
+    if scale <= 1.0:
+        x, y = int(fx * (source.width - w)), int(fy * (source.height - h))
+        return source.crop((x, y, x + w, y + h))
+    zoomed_w, zoomed_h = int(np.ceil(source.width * scale)), int(np.ceil(source.height * scale))
+    x, y = int(fx * (zoomed_w - w)), int(fy * (zoomed_h - h))
+    sx, sy = source.width / zoomed_w, source.height / zoomed_h  # source pixels per zoomed pixel
+    return source.resize((w, h), Image.Resampling.BILINEAR, box=(x * sx, y * sy, (x + w) * sx, (y + h) * sy))
