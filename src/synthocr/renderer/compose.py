@@ -134,9 +134,10 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     # Curved maps bend straight edges: give the line polygon points every quarter line height.
     step = frame.thickness / 4 if warp.matrix is None else 0.0
     geometry = Geometry.from_layout(layout, vertical, max_step=step)
-    # The image's size follows the mapped line polygon (it encloses every other polygon); all
-    # points are then mapped once, by the warp and the placement in the image together.
-    x0, y0, x1, y1 = bounds(warp.forward(geometry.line))
+    # Every point is mapped once; the image's size follows the mapped line polygon (it encloses
+    # every other polygon), and its placement in the image is a whole-pixel shift of them all.
+    geometry = geometry.map_points(warp.forward)
+    x0, y0, x1, y1 = bounds(geometry.line)
     top, right, bottom, left = p.padding
     for name, crop in FRAME.items():
         if p.effects[name] != NEUTRAL[name]:
@@ -146,7 +147,7 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     width = max(1, int(math.ceil(x1 - x0)) + left + right + 1)
     height = max(1, int(math.ceil(y1 - y0)) + top + bottom + 1)
     placement = chain([warp, Warp.homography(_translation(dx, dy))])
-    geometry = geometry.map_points(placement.forward)
+    geometry = geometry.shifted(dx, dy)
     background = _background(p, (width, height), assets)
     shift = _whole_pixel_shift(placement)
     mask_effects = [name for name in MASK if p.effects[name] != NEUTRAL[name]]

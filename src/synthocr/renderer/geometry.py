@@ -73,6 +73,12 @@ class Geometry:
             moved[n_chars + n_words:],
         )
 
+    def shifted(self, dx: float, dy: float) -> "Geometry":
+        """The same geometry moved by (dx, dy)."""
+        offset = np.array((dx, dy), np.float64)
+        return Geometry(self.char_text, self.chars + offset, self.word_text, self.words + offset,
+                        self.line_text, self.line + offset)
+
     def regions(self, width: int, height: int) -> tuple[tuple[Region, ...], tuple[Region, ...], Region]:
         """Label regions with bboxes derived from the polygons and clipped to the image."""
         # Vectorised over every character and word quad (and the line) at once, then plain floats.
