@@ -16,7 +16,7 @@ from PIL import Image
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.effects import FRAME, GEOMETRIC, IMAGE, MASK
 from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
-from synthocr.renderer.geometry import Frame, Geometry, Warp, bounds, chain
+from synthocr.renderer.geometry import Frame, Geometry, Warp, bounds, chain, invert
 from synthocr.renderer.imaging import Pixels
 from synthocr.renderer.layout import draw_layout, layout_line, layout_mask
 from synthocr.schemas.labels import Label
@@ -198,7 +198,7 @@ def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Pixels:
             return np.asarray(out)
         # Pixel centres sit at +0.5 in the geometry's continuous coordinates and at whole
         # numbers in OpenCV's: shift in, apply the inverse, shift back.
-        inverse = _translation(-0.5, -0.5) @ np.linalg.inv(matrix) @ _translation(0.5, 0.5)
+        inverse = _translation(-0.5, -0.5) @ invert(matrix) @ _translation(0.5, 0.5)
         return cv2.warpPerspective(np.asarray(mask), inverse, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                                    borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     # Grid nodes at the centres of MESH_STEP cells, one cell beyond each edge, so that OpenCV's
