@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -88,7 +89,8 @@ class Geometry:
             np.concatenate((quads.min(axis=1), quads.max(axis=1)), axis=1),
             np.concatenate((self.line.min(axis=0), self.line.max(axis=0)))[None],
         ))
-        np.clip(boxes, 0, [width, height, width, height], out=boxes)
+        np.maximum(boxes, 0.0, out=boxes)  # ufuncs, not np.clip: a fraction of its call overhead
+        np.minimum(boxes, (width, height, width, height), out=boxes)
         box_list = boxes.tolist()
         regions = [Region(t, tuple(map(tuple, pts)), tuple(box))
                    for t, pts, box in zip(self.char_text + self.word_text, quads.tolist(), box_list)]
@@ -137,7 +139,7 @@ def _densify(start: float, inner: list[float], stop: float, step: float) -> list
     out: list[float] = []
     points = [start, *inner, stop]
     for a, b in zip(points, points[1:]):
-        n = int(np.ceil((b - a) / step))
+        n = math.ceil((b - a) / step)
         out.extend(a + (b - a) * k / n for k in range(1, n))
         if b != stop:
             out.append(b)
