@@ -19,12 +19,10 @@ def quad(box: Box) -> NDArray[np.float64]:
     return np.array([[box.x0, box.y0], [box.x1, box.y0], [box.x1, box.y1], [box.x0, box.y1]], np.float64)
 
 
-_CORNERS = [0, 1, 2, 1, 2, 3, 0, 3]  # x0 y0, x1 y0, x1 y1, x0 y1: quad's corners as indices into a box
-
-
 def quads(boxes: Sequence[Box]) -> NDArray[np.float64]:
     """quad() of every box at once: an (n, 4, 2) array."""
-    return np.array(boxes, np.float64).reshape(-1, 4)[:, _CORNERS].reshape(-1, 4, 2)
+    corners = [(x0, y0, x1, y0, x1, y1, x0, y1) for x0, y0, x1, y1 in boxes]
+    return np.array(corners, np.float64).reshape(-1, 4, 2)
 
 
 @dataclass(frozen=True)
@@ -92,8 +90,9 @@ class Geometry:
         np.maximum(boxes, 0.0, out=boxes)  # ufuncs, not np.clip: a fraction of its call overhead
         np.minimum(boxes, (width, height, width, height), out=boxes)
         box_list = boxes.tolist()
-        regions = [Region(t, tuple(map(tuple, pts)), tuple(box))
-                   for t, pts, box in zip(self.char_text + self.word_text, quads.tolist(), box_list)]
+        regions = [Region(t, ((x0, y0), (x1, y1), (x2, y2), (x3, y3)), tuple(box))  # type: ignore[arg-type]
+                   for t, (x0, y0, x1, y1, x2, y2, x3, y3), box
+                   in zip(self.char_text + self.word_text, quads.reshape(-1, 8).tolist(), box_list)]
         n = len(self.char_text)
         line = Region(self.line_text, tuple(map(tuple, self.line.tolist())), tuple(box_list[-1]))
         return tuple(regions[:n]), tuple(regions[n:]), line
