@@ -21,7 +21,8 @@ def sample_images() -> list[Image.Image]:
         flat = np.full((h, w, 3), 240, np.uint8)
         flat[h // 2 :, w // 3 :] = (20, 30, 200)
         for rgb in (noise, flat):
-            images += [Image.fromarray(rgb, "RGB"), Image.fromarray(rgb[..., 0], "L")]
+            rgba = np.dstack((rgb, rgb[..., :1]))
+            images += [Image.fromarray(rgb, "RGB"), Image.fromarray(rgb[..., 0], "L"), Image.fromarray(rgba, "RGBA")]
     return images
 
 
@@ -34,8 +35,8 @@ def test_every_level_round_trips_exactly(level):
         assert decoded.mode == image.mode and decoded.size == image.size
         assert np.array_equal(np.asarray(decoded), np.asarray(image))
         via_cv = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
-        if image.mode == "RGB":
-            via_cv = cv2.cvtColor(via_cv, cv2.COLOR_BGR2RGB)
+        if image.mode != "L":
+            via_cv = cv2.cvtColor(via_cv, cv2.COLOR_BGRA2RGBA if image.mode == "RGBA" else cv2.COLOR_BGR2RGB)
         assert np.array_equal(via_cv, np.asarray(image))
 
 
@@ -46,3 +47,8 @@ def test_the_fast_level_compresses_flat_images_and_is_deterministic():
     assert len(data) < 301 * 48 * 3 // 20
     assert encode_png(flat.copy(), 1) == data
     assert len(encode_png(flat, 0)) > 301 * 48 * 3  # level 0 stores
+
+
+def test_pixels_png_cannot_hold_are_refused_with_a_message():
+    with pytest.raises(ValueError, match="8-bit PNG"):
+        encode_png(Image.fromarray(np.zeros((4, 5), np.float32), "F"))

@@ -9,9 +9,9 @@ PNG is deflate behind a fixed header, and deflate is where the time goes: paper
 grain and noise hardly compress, and zlib's level 1 spends about a millisecond per
 line image on them. The default level therefore filters the rows with numpy and
 deflates them with Intel's ISA-L (the `isal` package), three to five times faster
-than zlib at level 1, for files about 5% bigger than Pillow's level 1; the few bytes of PNG framing around
-that stream are written here. The higher levels keep OpenCV's libpng with its
-search over all filters, for the smallest files.
+than zlib at level 1, for files about 5% bigger than Pillow's level 1; the few
+bytes of PNG framing around that stream are written here. The higher levels keep
+OpenCV's libpng with its search over all filters, for the smallest files.
 """
 
 from __future__ import annotations
@@ -39,18 +39,18 @@ def gaussian_blur(pixels: Pixels, sigma: float) -> Pixels:
 
 
 def encode_png(image: Image.Image, level: int = FAST_PNG_LEVEL) -> bytes:
-    """PNG bytes of an L or RGB image at `level` 0-9 (0 stores the pixels uncompressed).
+    """PNG bytes of an L, RGB or RGBA image at `level` 0-9 (0 stores the pixels uncompressed).
 
     Level 1 (the default) is the Up filter deflated by ISA-L: on our line images
     it is three to five times faster than zlib's level 1, for files 5-7% bigger
-    than Pillow's level 1. Levels 2-9 search all filters per row with zlib, as Pillow does,
-    for the smallest files.
+    than Pillow's level 1. Levels 2-9 search all filters per row with zlib, as
+    Pillow does, for the smallest files.
     """
     pixels = np.asarray(image)
     if level == FAST_PNG_LEVEL:
         return _png_up_isal(pixels)
     if pixels.ndim == 3:
-        pixels = cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR)
+        pixels = cv2.cvtColor(pixels, cv2.COLOR_RGBA2BGRA if pixels.shape[2] == 4 else cv2.COLOR_RGB2BGR)
     if level == 0:  # stored, not compressed: filtering would only cost time
         params = [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]
     else:
@@ -63,7 +63,7 @@ def encode_png(image: Image.Image, level: int = FAST_PNG_LEVEL) -> bytes:
 
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_PNG_COLOUR_TYPE = {2: 0, 3: 2}  # array rank -> PNG colour type: greyscale, truecolour
+_PNG_COLOUR_TYPE = {1: 0, 3: 2, 4: 6}  # channels -> PNG colour type: grey, truecolour, truecolour + alpha
 _PNG_UP = 2  # the filter byte that opens each row: "Up", the difference from the row above
 
 
@@ -74,12 +74,16 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
 def _png_up_isal(pixels: Pixels) -> bytes:
     """An 8-bit PNG (PNG spec, section 9: filter type 2 on every row but the first) deflated by ISA-L level 1."""
     height, width = pixels.shape[:2]
+    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
+    if pixels.dtype != np.uint8 or channels not in _PNG_COLOUR_TYPE:
+        raise ValueError(f"cannot write {pixels.dtype} pixels with {channels} channels as an 8-bit PNG; "
+                         "convert the image to L, RGB or RGBA first")
     rows = pixels.reshape(height, -1)
     filtered = np.empty((height, rows.shape[1] + 1), np.uint8)
     filtered[:, 0] = _PNG_UP
     filtered[0, 0] = 0  # the first row has no row above: filter "None"
     filtered[0, 1:] = rows[0]
     np.subtract(rows[1:], rows[:-1], out=filtered[1:, 1:])  # wraps modulo 256, as the spec says
-    header = struct.pack(">IIBBBBB", width, height, 8, _PNG_COLOUR_TYPE[pixels.ndim], 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, 8, _PNG_COLOUR_TYPE[channels], 0, 0, 0)
     return b"".join((_PNG_SIGNATURE, _png_chunk(b"IHDR", header),
                      _png_chunk(b"IDAT", isal_zlib.compress(filtered, 1)), _png_chunk(b"IEND", b"")))

@@ -96,7 +96,8 @@ def image_crop(source: Image.Image, size: tuple[int, int], fx: float, fy: float,
 
     A zoomed crop resamples only the part of the source it shows (Pillow's resize
     `box`), with the filter positions the whole zoomed source would have: the same
-    pixels, at a cost that follows the line image's size, not the photo's.
+    pixels up to rounding (2 grey levels at most), at a cost that follows the line
+    image's size, not the photo's.
     """
     w, h = size
     scale = max(w / source.width, h / source.height, 1.0) * zoom
