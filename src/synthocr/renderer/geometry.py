@@ -14,13 +14,8 @@ from synthocr.renderer.layout import Box, Layout
 from synthocr.schemas.labels import Region
 
 
-def quad(box: Box) -> NDArray[np.float64]:
-    """Top-left, top-right, bottom-right, bottom-left corners of a box."""
-    return np.array([[box.x0, box.y0], [box.x1, box.y0], [box.x1, box.y1], [box.x0, box.y1]], np.float64)
-
-
 def quads(boxes: Sequence[Box]) -> NDArray[np.float64]:
-    """quad() of every box at once: an (n, 4, 2) array."""
+    """The corners of every box (top-left, top-right, bottom-right, bottom-left): an (n, 4, 2) array."""
     corners = [(x0, y0, x1, y0, x1, y1, x0, y1) for x0, y0, x1, y1 in boxes]
     return np.array(corners, np.float64).reshape(-1, 4, 2)
 
