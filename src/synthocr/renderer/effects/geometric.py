@@ -94,31 +94,30 @@ def elastic_amplitude(amplitude: float, rng: np.random.Generator, frame: Frame) 
         kx.extend(k * np.cos(angles))
         ky.extend(k * np.sin(angles))
         phase.extend(rng.uniform(0, 2 * math.pi, 3))
-    kx_, ky_, phase_ = np.array(kx), np.array(ky), np.array(phase)
-    a = amplitude * h / 3  # three waves of a/3 never exceed a
-
-    def args(q: Points) -> Points:
-        return q[:, :1] * kx_ + q[:, 1:2] * ky_ + phase_  # (k, 6)
-
-    def displacement(q: Points) -> Points:
-        return a * np.sin(args(q)).reshape(-1, 2, 3).sum(axis=2)
+    # As matrices, so each step is a few matrix products over every point at once:
+    # wave m's argument is q @ waves[:, m] + phases[m]; `sums` adds each axis's three waves of a/3
+    # (three of them never exceed a); `slopes` gives the field's Jacobian (dDx/dx, dDx/dy, dDy/dx, dDy/dy).
+    waves, phases = np.array([kx, ky]), np.array(phase)
+    a = amplitude * h / 3
+    sums = np.zeros((6, 2))
+    sums[:3, 0] = sums[3:, 1] = a
+    slopes = np.concatenate((sums[:, :1] * waves.T, sums[:, 1:] * waves.T), axis=1)
 
     def inverse(q: Points) -> Points:
-        return q + displacement(q)
+        return q + np.sin(q @ waves + phases) @ sums
 
     def forward(p: Points) -> Points:
         # Newton's method on q + displacement(q) = p, with the field's exact derivatives:
         # quadratic convergence, 1e-6 px within three or four steps.
-        q = p - displacement(p)
+        q = p - np.sin(p @ waves + phases) @ sums
         for _ in range(20):
-            arg = args(q)
-            residual = q + a * np.sin(arg).reshape(-1, 2, 3).sum(axis=2) - p
-            slope = a * np.cos(arg)
-            (dx_dx, dy_dx), (dx_dy, dy_dy) = ((slope * kk).reshape(-1, 2, 3).sum(axis=2).T for kk in (kx_, ky_))
-            j00, j01, j10, j11 = 1.0 + dx_dx, dx_dy, dy_dx, 1.0 + dy_dy
+            arg = q @ waves + phases
+            r = q + np.sin(arg) @ sums - p
+            j = np.cos(arg) @ slopes
+            j00, j01, j10, j11 = 1.0 + j[:, 0], j[:, 1], j[:, 2], 1.0 + j[:, 3]
             det = j00 * j11 - j01 * j10
-            step = np.column_stack(((j11 * residual[:, 0] - j01 * residual[:, 1]) / det,
-                                    (j00 * residual[:, 1] - j10 * residual[:, 0]) / det))
+            step = np.column_stack((j11 * r[:, 0] - j01 * r[:, 1], j00 * r[:, 1] - j10 * r[:, 0]))
+            step /= det[:, None]
             q = q - step
             if np.abs(step).max() < 1e-6:
                 break
