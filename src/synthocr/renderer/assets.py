@@ -12,7 +12,7 @@ from PIL import Image, ImageFont
 
 from synthocr.assets import resolve_root
 from synthocr.errors import UserError
-from synthocr.renderer.layout import render_cluster_mask
+from synthocr.renderer.layout import ShapingFont, render_cluster_mask
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -85,9 +85,9 @@ class RenderAssets:
         return render_cluster_mask(self.pil_font((rel, size)), tuple(cluster),  # type: ignore[arg-type]
                                    self.pil_font_basic((rel, size)))
 
-    def _load_hb_font(self, rel: str) -> hb.Font:
+    def _load_hb_font(self, rel: str) -> ShapingFont:
         face = hb.Face(hb.Blob.from_file_path(str(self._path(self.font_root, rel, "font"))))
-        return hb.Font(face)
+        return ShapingFont(hb.Font(face))
 
     def _load_background(self, rel: str) -> Image.Image:
         with Image.open(self._path(self.background_root, rel, "background")) as im:

@@ -165,7 +165,38 @@ InkBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in font units from 
 INK_MARGIN = 1.0  # pixels around HarfBuzz's (unhinted) ink bounds, covering hinting and antialiasing
 
 
-def _shape_run(font: hb.Font, codepoints: list[int], start: int, stop: int, rtl: bool
+class ShapingFont:
+    """A HarfBuzz font with what every line asks of it worked out once per font: its units per em,
+    ascender and descender, and each glyph's ink bounds (HarfBuzz's glyph extents, looked up once
+    per glyph instead of once per glyph drawn)."""
+
+    __slots__ = ("hb", "upem", "ascender", "descender", "_ink")
+
+    def __init__(self, font: hb.Font) -> None:
+        self.hb = font
+        self.upem: int = font.face.upem
+        extents = font.get_font_extents("ltr")
+        self.ascender: int = extents.ascender
+        self.descender: int = extents.descender
+        self._ink: dict[int, InkBox | None] = {}  # glyph id -> ink bounds at pen 0 (None: no ink)
+
+    def ink(self, glyph: int) -> InkBox | None:
+        box = self._ink.get(glyph, _NOT_LOOKED_UP)
+        if box is _NOT_LOOKED_UP:
+            ext = self.hb.get_glyph_extents(glyph)
+            if ext is None or ext.width == 0 or ext.height == 0:
+                box = None
+            else:
+                x, y, w, h = ext.x_bearing, -ext.y_bearing, ext.width, ext.height
+                box = (min(x, x + w), min(y, y - h), max(x, x + w), max(y, y - h))
+            self._ink[glyph] = box  # at most one entry per glyph of the font
+        return box  # type: ignore[return-value]
+
+
+_NOT_LOOKED_UP = object()
+
+
+def _shape_run(font: ShapingFont, codepoints: list[int], start: int, stop: int, rtl: bool
                ) -> list[tuple[int, float, InkBox | None]]:
     """(cluster start, advance, ink bounds) in font units per cluster of one run, left to right.
 
@@ -175,35 +206,33 @@ def _shape_run(font: hb.Font, codepoints: list[int], start: int, stop: int, rtl:
     buf.add_codepoints(codepoints, start, stop - start)
     buf.direction = "rtl" if rtl else "ltr"
     buf.guess_segment_properties()
-    hb.shape(font, buf, {})
+    hb.shape(font.hb, buf, {})
     out: list[tuple[int, float, InkBox | None]] = []
-    extents = font.get_glyph_extents
+    ink_of = font.ink
     last = -1  # the cluster of out[-1]
-    # Per glyph, so written for speed: comparisons instead of min/max calls in the common case.
+    # Per glyph, so written for speed. Pens and offsets are whole font units, so every sum is exact.
     for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
         cluster = info.cluster
-        same = cluster == last
-        pen, prev_ink = (out[-1][1], out[-1][2]) if same else (0.0, None)
-        ext = extents(info.codepoint)
-        ink: InkBox | None = None
-        if ext is not None and ext.width != 0 and ext.height != 0:
-            w, h = ext.width, ext.height
-            x = pen + pos.x_offset + ext.x_bearing
-            y = -(pos.y_offset + ext.y_bearing)
-            # (min(x, x + w), min(y, y - h), max(x, x + w), max(y, y - h))
-            ink = (x if w > 0 else x + w, y - h if h > 0 else y, x + w if w > 0 else x, y if h > 0 else y - h)
-        if same:
-            if prev_ink is not None and ink is not None:
-                ink = (min(prev_ink[0], ink[0]), min(prev_ink[1], ink[1]),
-                       max(prev_ink[2], ink[2]), max(prev_ink[3], ink[3]))
-            out[-1] = (cluster, pen + pos.x_advance, ink or prev_ink)
-        else:
+        ink = ink_of(info.codepoint)
+        if cluster != last:  # a cluster's first glyph: its pen is 0
+            if ink is not None and (pos.x_offset or pos.y_offset):
+                dx, dy = pos.x_offset, -pos.y_offset
+                ink = (ink[0] + dx, ink[1] + dy, ink[2] + dx, ink[3] + dy)
             out.append((cluster, float(pos.x_advance), ink))
             last = cluster
+            continue
+        _, pen, prev_ink = out[-1]  # a further glyph of the same cluster (a mark, say)
+        if ink is not None:
+            dx, dy = pen + pos.x_offset, -pos.y_offset
+            ink = (ink[0] + dx, ink[1] + dy, ink[2] + dx, ink[3] + dy)
+            if prev_ink is not None:
+                ink = (min(prev_ink[0], ink[0]), min(prev_ink[1], ink[1]),
+                       max(prev_ink[2], ink[2]), max(prev_ink[3], ink[3]))
+        out[-1] = (cluster, pen + pos.x_advance, ink or prev_ink)
     return out
 
 
-def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_font: hb.Font,
+def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_font: ShapingFont,
                 size: int, overlap: float, masks: MaskFn | None = None, draw: bool = True) -> Layout:
     """Lay out one line of text, and draw its ink mask unless `draw` is False.
 
@@ -217,9 +246,8 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
     """
     if masks is None:
         masks = lambda key: render_cluster_mask(pil_font, key)  # noqa: E731
-    scale = size / hb_font.face.upem
-    ext = hb_font.get_font_extents("ltr")
-    ascent, descent = ext.ascender * scale, -ext.descender * scale
+    scale = size / hb_font.upem
+    ascent, descent = hb_font.ascender * scale, -hb_font.descender * scale
     placed = (_place_vertical if direction == "ttb" else _place_horizontal)(
         text, direction, masks, hb_font, scale, ascent, descent, overlap * size
     )
