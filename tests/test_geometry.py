@@ -1,4 +1,4 @@
-"""Homographies: solved from four point pairs, inverted, and refused when degenerate."""
+"""Homographies (solved from four point pairs, inverted, refused when degenerate) and label boxes of lines that are only moved."""
 
 from __future__ import annotations
 
@@ -25,3 +25,43 @@ def test_degenerate_point_sets_are_refused():
         homography_from_points(collinear, SRC)
     with pytest.raises(ValueError):
         invert(np.zeros((3, 3)))
+
+
+LINES = [
+    ("ltr", "Quick brown fox, 42 jumps!", "DejaVuSans.ttf"),
+    ("ltr", "Ёжик в тумане  ", "DejaVuSerif.ttf"),
+    ("rtl", "مرحبا بالعالم 123 سلام", "DejaVuSans.ttf"),
+    ("rtl", "שלום עולם 2024", "DejaVuSans-Bold.ttf"),
+    ("ttb", "Vertical text", "DejaVuSansMono.ttf"),
+]
+
+
+@pytest.mark.parametrize("direction,text,font", LINES)
+def test_box_geometry_equals_the_array_geometry_bit_for_bit(direction, text, font, tiny_assets):
+    """A layout that is only moved gets the same regions, to the last bit (compared by repr),
+    from plain floats as from Geometry's arrays mapped through the same translation."""
+    from synthocr.renderer.geometry import BoxGeometry, Geometry, Warp
+    from synthocr.renderer.layout import layout_line
+
+    assets = tiny_assets
+    vertical = direction == "ttb"
+    for size, overlap in ((17, 0.0), (31, 0.2)):
+        layout = layout_line(text, direction, assets.pil_font((font, size)), assets.hb_font(font), size, overlap,
+                             draw=False)
+        b = layout.line
+        # Moves that put the line's corner exactly on 0 (-0.0 and 0.0 appear), and ones that clip it.
+        for (tx, ty), (dx, dy), (w, h) in [
+            ((-int(b.x0), -int(b.y0)), (0, 0), (400, 60)),
+            ((-b.x0, -b.y0), (0, 0), (999, 999)),
+            ((-b.x0, -b.y0), (3, 2), (999, 999)),
+            ((5, -7), (-40, -3), (80, 12)),
+        ]:
+            move = Warp.homography(np.array([[1, 0, tx], [0, 1, ty], [0, 0, 1]], np.float64))
+            arrays = Geometry.from_layout(layout, vertical).map_points(move.forward)
+            boxes = BoxGeometry(layout, vertical, ((tx, ty),))
+            assert boxes.line_bounds() == arrays.line_bounds()
+            expected = arrays.shifted(dx, dy).regions(w, h)
+            got = boxes.shifted(dx, dy).regions(w, h)
+            assert repr(got) == repr(expected)
+            assert len(text.split()) < len(got[0]) <= len(text.replace(" ", ""))  # a ligature is one cluster
+            assert len(got[1]) == len(text.split())

@@ -16,7 +16,7 @@ from PIL import Image
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.effects import FRAME, GEOMETRIC, IMAGE, MASK
 from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
-from synthocr.renderer.geometry import Frame, Geometry, Warp, bounds, chain, invert
+from synthocr.renderer.geometry import BoxGeometry, Frame, Geometry, Warp, chain, invert
 from synthocr.renderer.imaging import Pixels
 from synthocr.renderer.layout import draw_layout, layout_line, layout_mask
 from synthocr.schemas.labels import Label
@@ -131,13 +131,16 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
         if p.effects[name] != NEUTRAL[name]:
             warps.append(fn(p.effects[name], _rng(p, name), frame))
     warp = chain(warps)
-    # Curved maps bend straight edges: give the line polygon points every quarter line height.
-    step = frame.thickness / 4 if warp.matrix is None else 0.0
-    geometry = Geometry.from_layout(layout, vertical, max_step=step)
     # Every point is mapped once; the image's size follows the mapped line polygon (it encloses
     # every other polygon), and its placement in the image is a whole-pixel shift of them all.
-    geometry = geometry.map_points(warp.forward)
-    x0, y0, x1, y1 = bounds(geometry.line)
+    geometry: Geometry | BoxGeometry
+    if len(warps) == 1:  # only the move to the frame's origin: the boxes stay boxes
+        geometry = BoxGeometry(layout, vertical, ((-ox, -oy),))
+    else:
+        # Curved maps bend straight edges: give the line polygon points every quarter line height.
+        step = frame.thickness / 4 if warp.matrix is None else 0.0
+        geometry = Geometry.from_layout(layout, vertical, max_step=step).map_points(warp.forward)
+    x0, y0, x1, y1 = geometry.line_bounds()
     top, right, bottom, left = p.padding
     for name, crop in FRAME.items():
         if p.effects[name] != NEUTRAL[name]:

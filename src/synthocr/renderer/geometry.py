@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -68,6 +68,10 @@ class Geometry:
             moved[n_chars + n_words:],
         )
 
+    def line_bounds(self) -> tuple[float, float, float, float]:
+        """x0, y0, x1, y1 of the line polygon (it encloses every other polygon)."""
+        return bounds(self.line)
+
     def shifted(self, dx: float, dy: float) -> "Geometry":
         """The same geometry moved by (dx, dy)."""
         offset = np.array((dx, dy), np.float64)
@@ -91,6 +95,62 @@ class Geometry:
         n = len(self.char_text)
         line = Region(self.line_text, tuple(map(tuple, self.line.tolist())), tuple(box_list[-1]))
         return tuple(regions[:n]), tuple(regions[n:]), line
+
+
+@dataclass(frozen=True)
+class BoxGeometry:
+    """Geometry.from_layout(layout, vertical) when the layout is only moved, never warped.
+
+    Every polygon then stays an axis-aligned box, and plain floats do the few dozen
+    boxes of a line several times faster than arrays. The moves are applied in the
+    order given, one addition each, so every coordinate and bbox is bit-identical to
+    Geometry's (tests/test_geometry.py checks it).
+    """
+
+    layout: Layout
+    vertical: bool
+    moves: tuple[tuple[float, float], ...] = ()
+
+    def shifted(self, dx: float, dy: float) -> "BoxGeometry":
+        return replace(self, moves=(*self.moves, (dx, dy)))
+
+    def _moved(self, box: Box) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = box
+        for dx, dy in self.moves:
+            x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
+        return x0, y0, x1, y1
+
+    def line_bounds(self) -> tuple[float, float, float, float]:
+        return self._moved(self.layout.line)
+
+    def regions(self, width: int, height: int) -> tuple[tuple[Region, ...], tuple[Region, ...], Region]:
+        """As Geometry.regions: polygons, and bboxes clipped to the image."""
+        w, h = float(width), float(height)
+
+        def region(text: str, box: Box) -> Region:
+            x0, y0, x1, y1 = self._moved(box)
+            b0, b1, b2, b3 = min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+            # Clipped as np.maximum(v, 0.0) then np.minimum(v, size) do it (-0.0 becomes 0.0).
+            b0, b1, b2, b3 = (b0 if b0 > 0.0 else 0.0), (b1 if b1 > 0.0 else 0.0), \
+                (b2 if b2 > 0.0 else 0.0), (b3 if b3 > 0.0 else 0.0)
+            bbox = (b0 if b0 < w else w, b1 if b1 < h else h, b2 if b2 < w else w, b3 if b3 < h else h)
+            return Region(text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)), bbox)
+
+        layout, text = self.layout, self.layout.text
+        chars = tuple(region(text[c.start:c.stop], c.box) for c in layout.clusters if text[c.start:c.stop].strip())
+        words = tuple(region(text[start:stop], box) for start, stop, box in layout.words)
+        line = region(text, layout.line)
+        x0, y0, x1, y1 = line.polygon[0][0], line.polygon[0][1], line.polygon[2][0], line.polygon[2][1]
+        b = layout.line
+        lo, hi = (b.y0, b.y1) if self.vertical else (b.x0, b.x1)
+        inner = [self._moved(Box(e, e, e, e))[1 if self.vertical else 0] for e in layout.edges if lo < e < hi]
+        if self.vertical:
+            polygon = ((x0, y0), (x1, y0), *[(x1, e) for e in inner], (x1, y1), (x0, y1),
+                       *[(x0, e) for e in reversed(inner)])
+        else:
+            polygon = ((x0, y0), *[(e, y0) for e in inner], (x1, y0), (x1, y1),
+                       *[(e, y1) for e in reversed(inner)], (x0, y1))
+        return chars, words, line._replace(polygon=polygon)
 
 
 def bounds(points: NDArray[np.float64]) -> tuple[float, float, float, float]:
