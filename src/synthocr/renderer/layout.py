@@ -10,6 +10,7 @@ stamped exactly where Pillow's own `draw.text` would have put it.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Callable
@@ -143,8 +144,18 @@ def _stamp(target: object, masks: MaskFn, text: str, rtl: bool, x: float, y: flo
     target.paste(ink, (px, py, px + w, py + h), core)  # type: ignore[attr-defined]
 
 
+# Properties of one character, asked for every character of every line: memoised (a few
+# thousand distinct characters at most, and a dict lookup is several times cheaper).
+@functools.cache
 def _joins(ch: str) -> bool:
+    """Whether `ch` is an Arabic-script letter (it may join its neighbours)."""
     return unicodedata.bidirectional(ch) == "AL" and unicodedata.category(ch) == "Lo"
+
+
+@functools.cache
+def _plain_ltr(ch: str) -> bool:
+    """Whether `ch` keeps level 0 in a left-to-right paragraph, whatever its neighbours."""
+    return unicodedata.bidirectional(ch) not in _NOT_PLAIN_LTR
 
 
 def _draw_string(text: str, start: int, stop: int, joins: list[bool]) -> str:
@@ -329,7 +340,7 @@ _NOT_PLAIN_LTR = frozenset({"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", 
 
 def _runs(text: str, rtl: bool) -> list[Run]:
     """visual_runs, without calling the bidi algorithm for left-to-right text it would leave as one run."""
-    if not rtl and text and not any(unicodedata.bidirectional(c) in _NOT_PLAIN_LTR for c in text):
+    if not rtl and text and all(map(_plain_ltr, text)):
         return [Run(0, len(text), False)]
     return visual_runs(text, rtl)
 
@@ -342,7 +353,7 @@ def _next_starts(shaped: list[tuple[int, float, InkBox | None]], stop: int) -> d
 
 def _place_horizontal(text, direction, masks, hb_font, scale, ascent, descent, squeeze) -> list[Cluster]:
     codepoints = [ord(c) for c in text]
-    joins = [_joins(c) for c in text]
+    joins = list(map(_joins, text))
     any_joins = any(joins)
     out: list[Cluster] = []
     pen = 0.0
