@@ -14,22 +14,19 @@ from synthocr.renderer.layout import Box, Layout
 from synthocr.schemas.labels import Region
 
 
-def quads(boxes: Sequence[Box]) -> NDArray[np.float64]:
-    """The corners of every box (top-left, top-right, bottom-right, bottom-left): an (n, 4, 2) array."""
-    corners = [(x0, y0, x1, y0, x1, y1, x0, y1) for x0, y0, x1, y1 in boxes]
-    return np.array(corners, np.float64).reshape(-1, 4, 2)
-
-
 @dataclass(frozen=True)
 class Geometry:
-    """Polygons of every character (non-space cluster), word and the line, in pixels."""
+    """Polygons of every character (non-space cluster), word and the line, in pixels.
+
+    All of them are one (k, 2) array of points: 4 per character (top-left, top-right,
+    bottom-right, bottom-left), then 4 per word, then the line's (along the top, or
+    right, edge and back along the other). Every move is then one array operation.
+    """
 
     char_text: tuple[str, ...]
-    chars: NDArray[np.float64]  # (n_chars, 4, 2)
     word_text: tuple[str, ...]
-    words: NDArray[np.float64]  # (n_words, 4, 2)
     line_text: str
-    line: NDArray[np.float64]  # (k, 2): along the top (or right) edge, then back along the bottom (or left)
+    points: NDArray[np.float64]
 
     @classmethod
     def from_layout(cls, layout: Layout, vertical: bool, max_step: float = 0.0) -> "Geometry":
@@ -40,52 +37,59 @@ class Geometry:
         inner = [e for e in layout.edges if (b.y0 if vertical else b.x0) < e < (b.y1 if vertical else b.x1)]
         if max_step > 0:
             inner = _densify((b.y0 if vertical else b.x0), inner, (b.y1 if vertical else b.x1), max_step)
+        flat: list[float] = []  # x, y, x, y, ...: one conversion to an array for the whole line
+        for x0, y0, x1, y1 in [c.box for c in chars] + [box for _, _, box in layout.words]:
+            flat += (x0, y0, x1, y0, x1, y1, x0, y1)
         if vertical:
-            line = [(b.x0, b.y0), (b.x1, b.y0), *[(b.x1, e) for e in inner], (b.x1, b.y1), (b.x0, b.y1),
-                    *[(b.x0, e) for e in reversed(inner)]]
+            flat += (b.x0, b.y0, b.x1, b.y0)
+            for e in inner:
+                flat += (b.x1, e)
+            flat += (b.x1, b.y1, b.x0, b.y1)
+            for e in reversed(inner):
+                flat += (b.x0, e)
         else:
-            line = [(b.x0, b.y0), *[(e, b.y0) for e in inner], (b.x1, b.y0), (b.x1, b.y1),
-                    *[(e, b.y1) for e in reversed(inner)], (b.x0, b.y1)]
+            flat += (b.x0, b.y0)
+            for e in inner:
+                flat += (e, b.y0)
+            flat += (b.x1, b.y0, b.x1, b.y1)
+            for e in reversed(inner):
+                flat += (e, b.y1)
+            flat += (b.x0, b.y1)
         return cls(
             char_text=tuple(text[c.start:c.stop] for c in chars),
-            chars=quads([c.box for c in chars]),
             word_text=tuple(text[s:e] for s, e, _ in layout.words),
-            words=quads([box for _, _, box in layout.words]),
             line_text=text,
-            line=np.array(line, np.float64),
+            points=np.array(flat, np.float64).reshape(-1, 2),
         )
 
-    def map_points(self, fn) -> "Geometry":  # fn: (k, 2) array -> (k, 2) array
+    def map_points(self, fn: "PointMap") -> "Geometry":
         """The same geometry with every point moved by `fn` (the pixels' own mapping), in one call."""
-        n_chars, n_words = self.chars.shape[0] * 4, self.words.shape[0] * 4
-        moved = fn(np.concatenate((self.chars.reshape(-1, 2), self.words.reshape(-1, 2), self.line)))
-        return Geometry(
-            self.char_text,
-            moved[:n_chars].reshape(self.chars.shape),
-            self.word_text,
-            moved[n_chars:n_chars + n_words].reshape(self.words.shape),
-            self.line_text,
-            moved[n_chars + n_words:],
-        )
+        return Geometry(self.char_text, self.word_text, self.line_text, fn(self.points))
+
+    def shifted(self, dx: float, dy: float) -> "Geometry":
+        """The same geometry moved by (dx, dy)."""
+        return Geometry(self.char_text, self.word_text, self.line_text, self.points + (dx, dy))
+
+    @property
+    def line(self) -> NDArray[np.float64]:
+        """The line polygon's points."""
+        return self.points[4 * (len(self.char_text) + len(self.word_text)):]
 
     def line_bounds(self) -> tuple[float, float, float, float]:
         """x0, y0, x1, y1 of the line polygon (it encloses every other polygon)."""
         return bounds(self.line)
 
-    def shifted(self, dx: float, dy: float) -> "Geometry":
-        """The same geometry moved by (dx, dy)."""
-        offset = np.array((dx, dy), np.float64)
-        return Geometry(self.char_text, self.chars + offset, self.word_text, self.words + offset,
-                        self.line_text, self.line + offset)
-
     def regions(self, width: int, height: int) -> tuple[tuple[Region, ...], tuple[Region, ...], Region]:
         """Label regions with bboxes derived from the polygons and clipped to the image."""
         # Vectorised over every character and word quad (and the line) at once, then plain floats.
-        quads = np.concatenate((self.chars, self.words))
-        boxes = np.concatenate((
-            np.concatenate((quads.min(axis=1), quads.max(axis=1)), axis=1),
-            np.concatenate((self.line.min(axis=0), self.line.max(axis=0)))[None],
-        ))
+        n_quads = len(self.char_text) + len(self.word_text)
+        quads = self.points[:4 * n_quads].reshape(-1, 4, 2)
+        line = self.points[4 * n_quads:]
+        boxes = np.empty((n_quads + 1, 4))
+        quads.min(axis=1, out=boxes[:-1, :2])
+        quads.max(axis=1, out=boxes[:-1, 2:])
+        line.min(axis=0, out=boxes[-1, :2])
+        line.max(axis=0, out=boxes[-1, 2:])
         np.maximum(boxes, 0.0, out=boxes)  # ufuncs, not np.clip: a fraction of its call overhead
         np.minimum(boxes, (width, height, width, height), out=boxes)
         box_list = boxes.tolist()
@@ -93,8 +97,8 @@ class Geometry:
                    for t, (x0, y0, x1, y1, x2, y2, x3, y3), box
                    in zip(self.char_text + self.word_text, quads.reshape(-1, 8).tolist(), box_list)]
         n = len(self.char_text)
-        line = Region(self.line_text, tuple(map(tuple, self.line.tolist())), tuple(box_list[-1]))
-        return tuple(regions[:n]), tuple(regions[n:]), line
+        line_region = Region(self.line_text, tuple(map(tuple, line.tolist())), tuple(box_list[-1]))
+        return tuple(regions[:n]), tuple(regions[n:]), line_region
 
 
 @dataclass(frozen=True)
