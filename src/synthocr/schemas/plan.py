@@ -135,8 +135,13 @@ def check_ranges(table: pa.Table, *, where: str = "plan") -> None:
 
 def row_to_python(row: Mapping[str, Any]) -> dict[str, Any]:
     """A plan row as plain JSON-able Python values."""
-    out: dict[str, Any] = {}
-    for name in PLAN_SCHEMA.names:
-        value = row[name]
-        out[name] = value.item() if isinstance(value, np.generic) else value
+    out = dict(zip(_COLUMNS, map(row.__getitem__, _COLUMNS)))
+    if not all(map(_PLAIN_TYPES.__contains__, map(type, out.values()))):  # numpy scalars, say (rare)
+        for name, value in out.items():
+            if isinstance(value, np.generic):
+                out[name] = value.item()
     return out
+
+
+_COLUMNS: tuple[str, ...] = tuple(PLAN_SCHEMA.names)
+_PLAIN_TYPES = frozenset({int, float, str, bool, type(None)})
