@@ -17,7 +17,7 @@ from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.effects import FRAME, GEOMETRIC, IMAGE, MASK
 from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
 from synthocr.renderer.geometry import BoxGeometry, Frame, Geometry, Warp, chain, invert
-from synthocr.renderer.imaging import Pixels, image_of, pixels_of
+from synthocr.renderer.imaging import Pixels
 from synthocr.renderer.layout import draw_layout, layout_line, layout_mask
 from synthocr.schemas.labels import Label
 from synthocr.schemas.params import EFFECT_PARAMS
@@ -166,10 +166,10 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
         image = _composite(background, Image.fromarray(mask, "L"), p.ink)
     applied = [name for name in IMAGE if p.effects[name] != NEUTRAL[name]]
     if applied:
-        pixels = pixels_of(image)
+        pixels = np.asarray(image)
         for name in applied:
             pixels = IMAGE[name](pixels, p.effects[name], _rng(p, name))
-        image = image_of(pixels)
+        image = Image.fromarray(pixels, image.mode)
     if p.color_mode == "L":
         image = image.convert("L")
 
@@ -198,11 +198,11 @@ def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Pixels:
         if shift is not None:
             out = Image.new("L", size, 0)
             out.paste(mask, shift)
-            return pixels_of(out)
+            return np.asarray(out)
         # Pixel centres sit at +0.5 in the geometry's continuous coordinates and at whole
         # numbers in OpenCV's: shift in, apply the inverse, shift back.
         inverse = _translation(-0.5, -0.5) @ invert(matrix) @ _translation(0.5, 0.5)
-        return cv2.warpPerspective(pixels_of(mask), inverse, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        return cv2.warpPerspective(np.asarray(mask), inverse, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                                    borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     # Grid nodes at the centres of MESH_STEP cells, one cell beyond each edge, so that OpenCV's
     # linear resize (which samples node j at pixel centre (j + 0.5) * step) interpolates between
@@ -216,7 +216,7 @@ def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Pixels:
     nodes = warp.inverse(grid.reshape(-1, 2)).reshape(ny, nx, 2)
     nodes -= 0.5  # continuous coordinates -> OpenCV pixel indices (a shift commutes with the linear resize)
     dense = cv2.resize(nodes.astype(np.float32), (nx * step, ny * step), interpolation=cv2.INTER_LINEAR)
-    return cv2.remap(pixels_of(mask), dense[step:step + h, step:step + w], None, cv2.INTER_LINEAR,
+    return cv2.remap(np.asarray(mask), dense[step:step + h, step:step + w], None, cv2.INTER_LINEAR,
                      borderMode=cv2.BORDER_CONSTANT, borderValue=0)
 
 

@@ -20,7 +20,6 @@ import struct
 
 import cv2
 import numpy as np
-import pyarrow as pa
 from isal import isal_zlib
 from numpy.typing import NDArray
 from PIL import Image
@@ -31,44 +30,6 @@ cv2.setNumThreads(1)
 Pixels = NDArray[np.uint8]  # (h, w) for grey or masks, (h, w, 3) for RGB
 
 FAST_PNG_LEVEL = 1  # the default: one filter (Up) and run-length deflate, speed first
-
-
-def pixels_of(image: Image.Image) -> Pixels:
-    """The pixels of an L, RGB or RGBA image as a uint8 array: (h, w), (h, w, 3) or (h, w, 4).
-
-    Read through Pillow's Arrow export, which shares the image's memory; Pillow keeps RGB with a
-    fourth, padding byte per pixel, dropped here in one OpenCV pass. About three times faster than
-    np.asarray, which copies through tobytes(). An L or RGBA result is a read-only view of the
-    image: do not change the image while it is in use. Other modes, and images Pillow keeps in
-    several blocks of memory (very large ones), go through np.asarray.
-    """
-    channels = _CHANNELS.get(image.mode)
-    if channels is None:
-        return np.asarray(image)
-    try:
-        data = pa.array(image).buffers()[-1]
-    except ValueError:  # rows not contiguous in memory
-        return np.asarray(image)
-    w, h = image.size
-    if channels == 1:
-        return np.frombuffer(data, np.uint8, w * h).reshape(h, w)
-    four = np.frombuffer(data, np.uint8, w * h * 4).reshape(h, w, 4)
-    return cv2.cvtColor(four, cv2.COLOR_RGBA2RGB) if channels == 3 else four
-
-
-def image_of(pixels: Pixels) -> Image.Image:
-    """An L image of (h, w) pixels or an RGB image of (h, w, 3) ones (a copy).
-
-    RGB goes in with Pillow's padding byte already added, which Pillow copies
-    straight in: faster than Image.fromarray, which adds it pixel by pixel.
-    """
-    h, w = pixels.shape[:2]
-    if pixels.ndim == 3 and pixels.shape[2] == 3:
-        return Image.frombytes("RGB", (w, h), cv2.cvtColor(pixels, cv2.COLOR_RGB2RGBA), "raw", "RGBX")
-    return Image.fromarray(pixels, "L")
-
-
-_CHANNELS = {"L": 1, "RGB": 3, "RGBA": 4}
 
 
 def gaussian_blur(pixels: Pixels, sigma: float) -> Pixels:
@@ -85,7 +46,7 @@ def encode_png(image: Image.Image, level: int = FAST_PNG_LEVEL) -> bytes:
     than Pillow's level 1. Levels 2-9 search all filters per row with zlib, as
     Pillow does, for the smallest files.
     """
-    pixels = pixels_of(image)
+    pixels = np.asarray(image)
     if level == FAST_PNG_LEVEL:
         return _png_up_isal(pixels)
     if pixels.ndim == 3:
