@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-import zlib
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from types import MappingProxyType
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 import cv2
 import numpy as np
@@ -19,6 +18,7 @@ from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
 from synthocr.renderer.geometry import BoxGeometry, Frame, Geometry, Warp, chain, invert
 from synthocr.renderer.imaging import Pixels
 from synthocr.renderer.layout import draw_layout, layout_line, layout_mask
+from synthocr.renderer.randomness import stage_rng
 from synthocr.schemas.labels import Label
 from synthocr.schemas.params import EFFECT_PARAMS
 from synthocr.schemas.plan import row_to_python
@@ -78,28 +78,8 @@ def decode_row(row: Mapping[str, Any]) -> RowParams:
 
 
 def _rng(p: RowParams, stage: str) -> np.random.Generator:
-    """The generator of one stage of one row, keyed by the row's seed and the stage's name.
-
-    The key is a CRC of the name (stable across runs and machines), so adding an
-    effect never changes the draws of the others. The generator is made on first
-    use: most effects draw nothing, and seeding one costs tens of microseconds.
-    """
-    return cast(np.random.Generator, _LazyGenerator((p.seed, zlib.crc32(stage.encode()))))
-
-
-class _LazyGenerator:
-    """Stands in for np.random.default_rng(key) and makes it when a method is first looked up."""
-
-    __slots__ = ("_key", "_rng")
-
-    def __init__(self, key: tuple[int, int]) -> None:
-        self._key: tuple[int, int] = key
-        self._rng: np.random.Generator | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._rng is None:
-            self._rng = np.random.default_rng(list(self._key))
-        return getattr(self._rng, name)
+    """The generator of one stage of one row (see renderer/randomness.py)."""
+    return stage_rng(p.seed, stage)
 
 
 def _translation(dx: float, dy: float) -> np.ndarray:
