@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -156,7 +155,7 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     chars, words, line = geometry.regions(width, height)
     label = Label(
         image_id=p.image_id,
-        image=PurePosixPath(p.output_name).name,
+        image=p.output_name.rpartition("/")[2],  # the file name; write_output adds the extension
         width=width,
         height=height,
         text=p.text,
