@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, NamedTuple
+
+import numpy as np
+import orjson
 
 LABEL_SCHEMA_VERSION = 1
 
@@ -57,7 +62,9 @@ class Label:
     label_schema_version: int = field(default=LABEL_SCHEMA_VERSION)
 
     def to_json(self) -> str:
-        return json.dumps(
+        chars, words, line = _regions_as_dicts((*self.chars, *self.words, self.line), len(self.chars),
+                                               len(self.words))
+        return orjson.dumps(
             {
                 "label_schema_version": self.label_schema_version,
                 "image_id": self.image_id,
@@ -66,15 +73,13 @@ class Label:
                 "height": self.height,
                 "text": self.text,
                 "params": self.params,
-                "chars": [c.to_dict() for c in self.chars],
-                "words": [w.to_dict() for w in self.words],
-                "line": self.line.to_dict(),
+                "chars": chars,
+                "words": words,
+                "line": line[0],
                 # The seed system's field: one [x0, y0, x1, y1] box per character, as in `chars`.
-                "bboxes": [[round(v, 2) for v in c.bbox] for c in self.chars],
+                "bboxes": [c["bbox"] for c in chars],
             },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        ).decode("utf-8")
 
     @classmethod
     def from_json(cls, text: str) -> "Label":
@@ -91,3 +96,36 @@ class Label:
             line=Region.from_dict(d["line"]),
             label_schema_version=int(d["label_schema_version"]),
         )
+
+
+def round2(values: Sequence[float]) -> list[float]:
+    """round(v, 2) of every value, hundreds at a time.
+
+    rint(v * 100) / 100 is the same number as round(v, 2) unless v * 100 lies
+    within a rounding error of a half: those few values go through round() itself.
+    """
+    a = np.array(values, np.float64)
+    scaled = a * 100.0
+    out = (np.rint(scaled) / 100.0).tolist()
+    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():
+        out[i] = round(values[i], 2)
+    return out
+
+
+def _regions_as_dicts(regions: Sequence[Region], *counts: int) -> list[list[dict[str, Any]]]:
+    """Region.to_dict() of every region, all the coordinates rounded in one pass, split into groups
+    of `counts` regions and the rest."""
+    polygons = list(chain.from_iterable(chain.from_iterable(r.polygon for r in regions)))
+    values = iter(round2(polygons + list(chain.from_iterable(r.bbox for r in regions))))
+    points = [[x, next(values)] for _, x in zip(range(len(polygons) // 2), values)]  # then the boxes follow
+    dicts, taken = [], 0
+    for r in regions:
+        n = len(r.polygon)
+        dicts.append({"text": r.text, "polygon": points[taken:taken + n],
+                      "bbox": [next(values), next(values), next(values), next(values)]})
+        taken += n
+    groups, start = [], 0
+    for count in (*counts, len(regions) - sum(counts)):
+        groups.append(dicts[start:start + count])
+        start += count
+    return groups
