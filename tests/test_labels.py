@@ -35,6 +35,7 @@ def test_label_json_holds_every_coordinate_rounded():
         assert got["text"] == region.text
         assert got["polygon"] == [[round(x, 2), round(y, 2)] for x, y in region.polygon]
         assert got["bbox"] == [round(v, 2) for v in region.bbox]
+        assert region.to_dict() == got
     assert data["bboxes"] == [c["bbox"] for c in data["chars"]]
     assert data["params"] == {"seed": 2**62, "blur_radius": 3.2e-05, "spec": "latin"}
     assert "é" in label.to_json()  # UTF-8, not \\u escapes

@@ -124,6 +124,13 @@ class BoxGeometry:
             x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
         return x0, y0, x1, y1
 
+    def _moved_along(self, v: float) -> float:
+        """A value along the line (x, or y for vertical text) moved as the boxes are."""
+        axis = 1 if self.vertical else 0
+        for move in self.moves:
+            v += move[axis]
+        return v
+
     def line_bounds(self) -> tuple[float, float, float, float]:
         return self._moved(self.layout.line)
 
@@ -147,7 +154,7 @@ class BoxGeometry:
         x0, y0, x1, y1 = line.polygon[0][0], line.polygon[0][1], line.polygon[2][0], line.polygon[2][1]
         b = layout.line
         lo, hi = (b.y0, b.y1) if self.vertical else (b.x0, b.x1)
-        inner = [self._moved(Box(e, e, e, e))[1 if self.vertical else 0] for e in layout.edges if lo < e < hi]
+        inner = [self._moved_along(e) for e in layout.edges if lo < e < hi]
         if self.vertical:
             polygon = ((x0, y0), (x1, y0), *[(x1, e) for e in inner], (x1, y1), (x0, y1),
                        *[(x0, e) for e in reversed(inner)])

@@ -31,11 +31,8 @@ class Region(NamedTuple):
     bbox: tuple[float, float, float, float]  # x0, y0, x1, y1, clipped to the image
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "polygon": [[round(x, 2), round(y, 2)] for x, y in self.polygon],
-            "bbox": [round(v, 2) for v in self.bbox],
-        }
+        """{"text", "polygon": [[x, y], ...], "bbox": [x0, y0, x1, y1]}, coordinates rounded to 0.01."""
+        return _regions_as_dicts((self,))[0][0]
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Region":
@@ -113,8 +110,8 @@ def round2(values: Sequence[float]) -> list[float]:
 
 
 def _regions_as_dicts(regions: Sequence[Region], *counts: int) -> list[list[dict[str, Any]]]:
-    """Region.to_dict() of every region, all the coordinates rounded in one pass, split into groups
-    of `counts` regions and the rest."""
+    """The dicts of Region.to_dict() for every region, all the coordinates rounded in one pass, split
+    into groups of `counts` regions and the rest."""
     polygons = list(chain.from_iterable(chain.from_iterable(r.polygon for r in regions)))
     values = iter(round2(polygons + list(chain.from_iterable(r.bbox for r in regions))))
     points = [[x, next(values)] for _, x in zip(range(len(polygons) // 2), values)]  # then the boxes follow
