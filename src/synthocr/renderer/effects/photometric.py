@@ -19,6 +19,10 @@ def _lut(pixels: Pixels, fn) -> Pixels:
     return cv2.LUT(pixels, table)
 
 
+_GRID = np.mgrid[0:16, 0:16].astype(np.float64) / 15  # y, x of the 16 x 16 shading grid, 0 to 1 (read only)
+_GRID.flags.writeable = False
+
+
 def lighting_strength(pixels: Pixels, strength: float, rng: np.random.Generator) -> Pixels:
     """Uneven lighting: a smooth shading (a ramp, a vignette or a soft shadow edge), `strength` darker at most.
 
@@ -27,8 +31,7 @@ def lighting_strength(pixels: Pixels, strength: float, rng: np.random.Generator)
     """
     if strength == 0:
         return pixels
-    n = 16
-    ys, xs = np.mgrid[0:n, 0:n].astype(np.float64) / (n - 1)
+    ys, xs = _GRID
     kind = int(rng.integers(0, 3))
     angle = rng.uniform(0, 2 * math.pi)
     if kind == 0:  # light from one side
@@ -58,7 +61,12 @@ def contrast_factor(pixels: Pixels, factor: float, rng: np.random.Generator) -> 
 
 
 def brightness_offset(pixels: Pixels, offset: float, rng: np.random.Generator) -> Pixels:
-    """`offset` grey levels added to every pixel and channel, clipped to 0-255 (0 = unchanged)."""
+    """`offset` grey levels added to every pixel and channel, clipped to 0-255 (0 = unchanged).
+
+    Levels are whole numbers, so v + offset rounds (half up) to v + the rounded offset: one
+    saturating add or subtract of a whole number, several times faster than a lookup table.
+    """
     if offset == 0:
         return pixels
-    return _lut(pixels, lambda v: v + offset)
+    step = math.floor(offset + 0.5)
+    return cv2.add(pixels, step) if step >= 0 else cv2.subtract(pixels, -step)
