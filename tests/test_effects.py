@@ -120,3 +120,30 @@ def test_every_effect_from_the_cli(cli, tiny_dict, tmp_path):
             assert image.size == (label["width"], label["height"])
         assert label["params"]["jpeg_quality"] >= 20
         assert all(len(c["polygon"]) == 4 for c in label["chars"])
+
+
+@pytest.mark.parametrize("shape", [(23, 31, 3), (17, 29)])
+def test_brightness_is_the_rounded_level_shift(shape):
+    """brightness_offset is a saturating add of the rounded offset: check it against the per-level
+    definition (v + offset, rounded half up, clipped) at halves, near halves and past the ends."""
+    from synthocr.renderer.effects.photometric import brightness_offset
+
+    pixels = np.arange(np.prod(shape)).reshape(shape).astype(np.uint8)  # every level appears
+    offsets = [0.5, -0.5, 1.5, -1.5, 2.4999998, -2.5000002, 254.5, -254.5, 300.0, -300.0, 17.25, -63.75]
+    for offset in offsets + list(np.random.default_rng(5).uniform(-80, 80, 50)):
+        expected = np.clip(np.floor(pixels.astype(np.float64) + float(offset) + 0.5), 0, 255).astype(np.uint8)
+        assert np.array_equal(brightness_offset(pixels, float(offset), np.random.default_rng(0)), expected), offset
+
+
+def test_composite_blends_like_image_composite():
+    """The ink laid over the background through the coverage equals Pillow's Image.composite."""
+    from synthocr.renderer.compose import _composite
+
+    rng = np.random.default_rng(9)
+    background = Image.fromarray(rng.integers(0, 256, (40, 70, 3), dtype=np.uint8), "RGB")
+    alpha = np.zeros((40, 70), np.uint8)
+    alpha[5:30, 10:60] = rng.integers(0, 256, (25, 50))
+    coverage = Image.fromarray(alpha, "L")
+    expected = Image.composite(Image.new("RGB", background.size, (12, 200, 40)), background, coverage)
+    got = _composite(background.copy(), coverage, (12, 200, 40))
+    assert np.array_equal(np.asarray(got), np.asarray(expected))
