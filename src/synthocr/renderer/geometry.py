@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import repeat
 
 import cv2
 import numpy as np
@@ -92,13 +93,18 @@ class Geometry:
         line.max(axis=0, out=boxes[-1, 2:])
         np.maximum(boxes, 0.0, out=boxes)  # ufuncs, not np.clip: a fraction of its call overhead
         np.minimum(boxes, (width, height, width, height), out=boxes)
-        box_list = boxes.tolist()
-        regions = [Region(t, ((x0, y0), (x1, y1), (x2, y2), (x3, y3)), tuple(box))  # type: ignore[arg-type]
-                   for t, (x0, y0, x1, y1, x2, y2, x3, y3), box
-                   in zip(self.char_text + self.word_text, quads.reshape(-1, 8).tolist(), box_list)]
+        # Tuples made by zip and map, not by a Python loop: a line has dozens of regions.
+        points = iter(self.points.ravel().tolist())
+        pairs = iter(list(zip(points, points)))  # (x, y) of every point, in order
+        polygons = zip(pairs, pairs, pairs, pairs)  # 4 at a time for the quads; the line's are what is left
+        bboxes = map(tuple, boxes.tolist())
+        regions = list(map(_new_tuple, repeat(Region), zip(self.char_text + self.word_text, polygons, bboxes)))
         n = len(self.char_text)
-        line_region = Region(self.line_text, tuple(map(tuple, line.tolist())), tuple(box_list[-1]))
+        line_region = Region(self.line_text, tuple(pairs), next(bboxes))
         return tuple(regions[:n]), tuple(regions[n:]), line_region
+
+
+_new_tuple = tuple.__new__  # Region's fields as one tuple, without the Python-level Region.__new__
 
 
 @dataclass(frozen=True)
