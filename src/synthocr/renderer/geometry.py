@@ -15,6 +15,9 @@ from synthocr.renderer.layout import Box, Layout
 from synthocr.schemas.labels import Region
 
 
+_QUAD_CORNERS = [0, 1, 2, 1, 2, 3, 0, 3]  # box (x0, y0, x1, y1) -> its corners clockwise from top-left
+
+
 @dataclass(frozen=True)
 class Geometry:
     """Polygons of every character (non-space cluster), word and the line, in pixels.
@@ -38,9 +41,10 @@ class Geometry:
         inner = [e for e in layout.edges if (b.y0 if vertical else b.x0) < e < (b.y1 if vertical else b.x1)]
         if max_step > 0:
             inner = _densify((b.y0 if vertical else b.x0), inner, (b.y1 if vertical else b.x1), max_step)
-        flat: list[float] = []  # x, y, x, y, ...: one conversion to an array for the whole line
-        for x0, y0, x1, y1 in [c.box for c in chars] + [box for _, _, box in layout.words]:
-            flat += (x0, y0, x1, y0, x1, y1, x0, y1)
+        # Character and word boxes -> quads (x0 y0, x1 y0, x1 y1, x0 y1) in one indexing pass.
+        boxes = np.array([c.box for c in chars] + [box for _, _, box in layout.words], np.float64).reshape(-1, 4)
+        quads = boxes[:, _QUAD_CORNERS].reshape(-1, 2)
+        flat: list[float] = []  # the line polygon: x, y, x, y, ...
         if vertical:
             flat += (b.x0, b.y0, b.x1, b.y0)
             for e in inner:
@@ -60,7 +64,7 @@ class Geometry:
             char_text=tuple(text[c.start:c.stop] for c in chars),
             word_text=tuple(text[s:e] for s, e, _ in layout.words),
             line_text=text,
-            points=np.array(flat, np.float64).reshape(-1, 2),
+            points=np.concatenate((quads, np.array(flat, np.float64).reshape(-1, 2))),
         )
 
     def map_points(self, fn: "PointMap") -> "Geometry":

@@ -262,25 +262,24 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
     placed = (_place_vertical if direction == "ttb" else _place_horizontal)(
         text, direction, masks, hb_font, scale, ascent, descent, overlap * size
     )
-    bounds = _bounds([c.box for c in placed])
+    _, _, _, _, _, _, x0s, y0s, x1s, y1s = zip(*placed)
+    bx0, by0, bx1, by1 = min(x0s), min(y0s), max(x1s), max(y1s)
     # Plain floats: numpy scalars would make every coordinate below several times slower to compute.
-    dx, dy = float(MARGIN - math.floor(bounds.x0)), float(MARGIN - math.floor(bounds.y0))
-    width = math.ceil(bounds.x1 + dx) + MARGIN
-    height = math.ceil(bounds.y1 + dy) + MARGIN
+    dx, dy = float(MARGIN - math.floor(bx0)), float(MARGIN - math.floor(by0))
+    width = math.ceil(bx1 + dx) + MARGIN
+    height = math.ceil(by1 + dy) + MARGIN
     clusters, stamps = [], []
-    for c in placed:
-        x, y, (x0, y0, x1, y1) = c.x + dx, c.y + dy, c.box
-        if c.draw_text.strip(ZWJ).strip():
-            stamps.append((c.draw_text, c.rtl, x, y))
-        clusters.append(Cluster(c.start, c.stop, c.draw_text, c.rtl, x, y, Box(x0 + dx, y0 + dy, x1 + dx, y1 + dy)))
+    for start, stop, drawn, rtl, x, y, x0, y0, x1, y1 in placed:
+        x, y = x + dx, y + dy
+        if drawn.strip(ZWJ).strip():
+            stamps.append((drawn, rtl, x, y))
+        clusters.append(Cluster(start, stop, drawn, rtl, x, y, Box(x0 + dx, y0 + dy, x1 + dx, y1 + dy)))
     clusters.sort(key=_start)
     vertical = direction == "ttb"
-    if vertical:
-        edges = sorted({v for c in clusters for v in (c.box.y0, c.box.y1)})
-    else:
-        edges = sorted({v for c in clusters for v in (c.box.x0, c.box.x1)})
+    # Cluster boundaries along the line, moved as the boxes are.
+    edges = sorted({v + dy for v in y0s + y1s} if vertical else {v + dx for v in x0s + x1s})
     # The line's box keeps a pixel of room so resampled edge pixels of the ink stay inside it.
-    line = Box(bounds.x0 - 1, bounds.y0 - 1, bounds.x1 + 1, bounds.y1 + 1).shift(dx, dy)
+    line = Box(bx0 - 1, by0 - 1, bx1 + 1, by1 + 1).shift(dx, dy)
     layout = Layout(None, text, tuple(clusters), _words(text, clusters), line, tuple(edges), (width, height),
                     tuple(stamps))
     return replace(layout, mask=layout_mask(layout, masks)) if draw else layout
@@ -351,11 +350,16 @@ def _next_starts(shaped: list[tuple[int, float, InkBox | None]], stop: int) -> d
     return dict(zip(starts, starts[1:]))
 
 
-def _place_horizontal(text, direction, masks, hb_font, scale, ascent, descent, squeeze) -> list[Cluster]:
+# A cluster as placed, before the line is moved onto its canvas: start, stop, drawn string, rtl,
+# pen x and baseline y, and its box x0, y0, x1, y1 (plain tuples: one per character of every line).
+Placed = tuple[int, int, str, bool, float, float, float, float, float, float]
+
+
+def _place_horizontal(text, direction, masks, hb_font, scale, ascent, descent, squeeze) -> list[Placed]:
     codepoints = [ord(c) for c in text]
     joins = list(map(_joins, text))
     any_joins = any(joins)
-    out: list[Cluster] = []
+    out: list[Placed] = []
     pen = 0.0
     prev: tuple[int, int] | None = None  # logical range of the cluster placed just before
     m = INK_MARGIN
@@ -381,25 +385,25 @@ def _place_horizontal(text, direction, masks, hb_font, scale, ascent, descent, s
             else:
                 ink = None
             if ink is None:
-                box = Box(pen, -ascent, pen + adv, descent)
+                out.append((cluster, stop, s, run.rtl, pen, 0.0, pen, -ascent, pen + adv, descent))
             else:  # the advance cell joined with the ink
                 ix0, iy0, ix1, iy1 = ink
-                box = Box(pen if pen < ix0 else ix0, -ascent if -ascent < iy0 else iy0,
-                          pen + adv if pen + adv > ix1 else ix1, descent if descent > iy1 else iy1)
-            out.append(Cluster(cluster, stop, s, run.rtl, pen, 0.0, box))
+                out.append((cluster, stop, s, run.rtl, pen, 0.0,
+                            pen if pen < ix0 else ix0, -ascent if -ascent < iy0 else iy0,
+                            pen + adv if pen + adv > ix1 else ix1, descent if descent > iy1 else iy1))
             pen += adv
             prev = (cluster, stop)
     return out
 
 
-def _place_vertical(text, direction, masks, hb_font, scale, ascent, descent, squeeze) -> list[Cluster]:
+def _place_vertical(text, direction, masks, hb_font, scale, ascent, descent, squeeze) -> list[Placed]:
     codepoints = [ord(c) for c in text]
     shaped = _shape_run(hb_font, codepoints, 0, len(text), False)
     next_start = _next_starts(shaped, len(text))
     step = ascent + descent
     column = max(adv for _, adv, _ in shaped) * scale if shaped else step
     column = max(column, step)
-    out: list[Cluster] = []
+    out: list[Placed] = []
     top = 0.0
     for cluster, advance, ink_units in shaped:
         stop = next_start[cluster]
@@ -410,7 +414,7 @@ def _place_vertical(text, direction, masks, hb_font, scale, ascent, descent, squ
         y = top + ascent
         cell = Box(0.0, top, column, top + step)
         ink = _ink_box(ink_units, scale, x, y) if s.strip() else None
-        out.append(Cluster(cluster, stop, s, False, x, y, cell.union(ink) if ink else cell))
+        out.append((cluster, stop, s, False, x, y, *(cell.union(ink) if ink else cell)))
         top += step
     return out
 
