@@ -152,7 +152,6 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     if p.color_mode == "L":
         image = image.convert("L")
 
-    chars, words, line = geometry.regions(width, height)
     label = Label(
         image_id=p.image_id,
         image=p.output_name.rpartition("/")[2],  # the file name; write_output adds the extension
@@ -160,9 +159,7 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
         height=height,
         text=p.text,
         params=dict(p.row),
-        chars=chars,
-        words=words,
-        line=line,
+        regions=geometry.regions(width, height),
     )
     return image, label
 

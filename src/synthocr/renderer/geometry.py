@@ -5,14 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from itertools import repeat
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from synthocr.renderer.layout import Box, Layout
-from synthocr.schemas.labels import Region
+from synthocr.schemas.labels import Regions
 
 
 _QUAD_CORNERS = [0, 1, 2, 1, 2, 3, 0, 3]  # box (x0, y0, x1, y1) -> its corners clockwise from top-left
@@ -84,9 +83,9 @@ class Geometry:
         """x0, y0, x1, y1 of the line polygon (it encloses every other polygon)."""
         return bounds(self.line)
 
-    def regions(self, width: int, height: int) -> tuple[tuple[Region, ...], tuple[Region, ...], Region]:
+    def regions(self, width: int, height: int) -> Regions:
         """Label regions with bboxes derived from the polygons and clipped to the image."""
-        # Vectorised over every character and word quad (and the line) at once, then plain floats.
+        # Vectorised over every character and word quad (and the line) at once.
         n_quads = len(self.char_text) + len(self.word_text)
         quads = self.points[:4 * n_quads].reshape(-1, 4, 2)
         line = self.points[4 * n_quads:]
@@ -97,18 +96,8 @@ class Geometry:
         line.max(axis=0, out=boxes[-1, 2:])
         np.maximum(boxes, 0.0, out=boxes)  # ufuncs, not np.clip: a fraction of its call overhead
         np.minimum(boxes, (width, height, width, height), out=boxes)
-        # Tuples made by zip and map, not by a Python loop: a line has dozens of regions.
-        points = iter(self.points.ravel().tolist())
-        pairs = iter(list(zip(points, points)))  # (x, y) of every point, in order
-        polygons = zip(pairs, pairs, pairs, pairs)  # 4 at a time for the quads; the line's are what is left
-        bboxes = map(tuple, boxes.tolist())
-        regions = list(map(_new_tuple, repeat(Region), zip(self.char_text + self.word_text, polygons, bboxes)))
-        n = len(self.char_text)
-        line_region = Region(self.line_text, tuple(pairs), next(bboxes))
-        return tuple(regions[:n]), tuple(regions[n:]), line_region
-
-
-_new_tuple = tuple.__new__  # Region's fields as one tuple, without the Python-level Region.__new__
+        return Regions((*self.char_text, *self.word_text, self.line_text), len(self.char_text),
+                       len(self.word_text), self.points, boxes)
 
 
 @dataclass(frozen=True)
@@ -144,34 +133,54 @@ class BoxGeometry:
     def line_bounds(self) -> tuple[float, float, float, float]:
         return self._moved(self.layout.line)
 
-    def regions(self, width: int, height: int) -> tuple[tuple[Region, ...], tuple[Region, ...], Region]:
+    def regions(self, width: int, height: int) -> Regions:
         """As Geometry.regions: polygons, and bboxes clipped to the image."""
         w, h = float(width), float(height)
+        points: list[float] = []  # x, y, ... of every polygon point, as Geometry.points holds them
+        bboxes: list[float] = []
 
-        def region(text: str, box: Box) -> Region:
+        def add(box: Box) -> tuple[float, float, float, float]:
             x0, y0, x1, y1 = self._moved(box)
+            points.extend((x0, y0, x1, y0, x1, y1, x0, y1))
             b0, b1, b2, b3 = min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
             # Clipped as np.maximum(v, 0.0) then np.minimum(v, size) do it (-0.0 becomes 0.0).
             b0, b1, b2, b3 = (b0 if b0 > 0.0 else 0.0), (b1 if b1 > 0.0 else 0.0), \
                 (b2 if b2 > 0.0 else 0.0), (b3 if b3 > 0.0 else 0.0)
-            bbox = (b0 if b0 < w else w, b1 if b1 < h else h, b2 if b2 < w else w, b3 if b3 < h else h)
-            return Region(text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)), bbox)
+            bboxes.extend((b0 if b0 < w else w, b1 if b1 < h else h, b2 if b2 < w else w, b3 if b3 < h else h))
+            return x0, y0, x1, y1
 
         layout, text = self.layout, self.layout.text
-        chars = tuple(region(text[c.start:c.stop], c.box) for c in layout.clusters if text[c.start:c.stop].strip())
-        words = tuple(region(text[start:stop], box) for start, stop, box in layout.words)
-        line = region(text, layout.line)
-        x0, y0, x1, y1 = line.polygon[0][0], line.polygon[0][1], line.polygon[2][0], line.polygon[2][1]
+        texts = [text[c.start:c.stop] for c in layout.clusters if text[c.start:c.stop].strip()]
+        n_chars = len(texts)
+        for c in layout.clusters:
+            if text[c.start:c.stop].strip():
+                add(c.box)
+        for start, stop, box in layout.words:
+            texts.append(text[start:stop])
+            add(box)
+        texts.append(text)
+        x0, y0, x1, y1 = add(layout.line)
+        del points[-8:]  # the line's polygon follows the cluster edges, not only the corners
         b = layout.line
         lo, hi = (b.y0, b.y1) if self.vertical else (b.x0, b.x1)
         inner = [self._moved_along(e) for e in layout.edges if lo < e < hi]
         if self.vertical:
-            polygon = ((x0, y0), (x1, y0), *[(x1, e) for e in inner], (x1, y1), (x0, y1),
-                       *[(x0, e) for e in reversed(inner)])
+            points.extend((x0, y0, x1, y0))
+            for e in inner:
+                points.extend((x1, e))
+            points.extend((x1, y1, x0, y1))
+            for e in reversed(inner):
+                points.extend((x0, e))
         else:
-            polygon = ((x0, y0), *[(e, y0) for e in inner], (x1, y0), (x1, y1),
-                       *[(e, y1) for e in reversed(inner)], (x0, y1))
-        return chars, words, line._replace(polygon=polygon)
+            points.extend((x0, y0))
+            for e in inner:
+                points.extend((e, y0))
+            points.extend((x1, y0, x1, y1))
+            for e in reversed(inner):
+                points.extend((e, y1))
+            points.extend((x0, y1))
+        return Regions(texts, n_chars, len(layout.words), np.array(points, np.float64).reshape(-1, 2),
+                       np.array(bboxes, np.float64).reshape(-1, 4))
 
 
 def bounds(points: NDArray[np.float64]) -> tuple[float, float, float, float]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -32,7 +32,9 @@ class Region(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         """{"text", "polygon": [[x, y], ...], "bbox": [x0, y0, x1, y1]}, coordinates rounded to 0.01."""
-        return _regions_as_dicts((self,))[0][0]
+        values = round2([*chain.from_iterable(self.polygon), *self.bbox])
+        n = 2 * len(self.polygon)
+        return {"text": self.text, "polygon": [values[i:i + 2] for i in range(0, n, 2)], "bbox": values[n:]}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Region":
@@ -41,6 +43,93 @@ class Region(NamedTuple):
             polygon=tuple((float(x), float(y)) for x, y in d["polygon"]),
             bbox=tuple(float(v) for v in d["bbox"]),  # type: ignore[arg-type]
         )
+
+
+class Regions:
+    """Every region of a label (characters, words, then the line) as two arrays: all polygon points,
+    4 per character and word and the line's after them, and one clipped bbox per region.
+
+    The renderer makes the arrays in a few numpy passes and the JSON is written from them; the
+    Region tuples of `chars`, `words` and `line` are made only when asked for (a line holds a few
+    hundred points, and tuples of them cost more than the rest of its label).
+    """
+
+    __slots__ = ("texts", "n_chars", "n_words", "points", "bboxes", "_tuples")
+
+    def __init__(self, texts: Sequence[str], n_chars: int, n_words: int, points: np.ndarray,
+                 bboxes: np.ndarray) -> None:
+        n = n_chars + n_words
+        if len(texts) != n + 1 or bboxes.shape != (n + 1, 4) or points.ndim != 2 or points.shape[1] != 2 \
+                or len(points) < 4 * n + 1:
+            raise ValueError(f"{n_chars} characters and {n_words} words need {n + 1} texts and bboxes and "
+                             f"4 points each plus the line's, not {len(texts)} texts, "
+                             f"bboxes of shape {bboxes.shape} and points of shape {points.shape}")
+        self.texts = tuple(texts)
+        self.n_chars, self.n_words = n_chars, n_words
+        self.points, self.bboxes = points, bboxes
+        self._tuples: tuple[tuple[Region, ...], tuple[Region, ...], Region] | None = None
+
+    @classmethod
+    def from_regions(cls, chars: Sequence[Region], words: Sequence[Region], line: Region) -> "Regions":
+        """The arrays of Region tuples (read from JSON, say): each character and word polygon has 4 points."""
+        quads = [*chars, *words]
+        for r in quads:
+            if len(r.polygon) != 4:
+                raise ValueError(f"the polygon of character or word {r.text!r} has {len(r.polygon)} points, not 4")
+        points = np.array([*chain.from_iterable(r.polygon for r in quads), *line.polygon], np.float64).reshape(-1, 2)
+        bboxes = np.array([r.bbox for r in (*quads, line)], np.float64).reshape(-1, 4)
+        regions = cls([r.text for r in (*quads, line)], len(chars), len(words), points, bboxes)
+        regions._tuples = (tuple(chars), tuple(words), line)
+        return regions
+
+    def _regions(self) -> tuple[tuple[Region, ...], tuple[Region, ...], Region]:
+        if self._tuples is None:
+            # Tuples made by zip and map, not by a Python loop per region.
+            points = iter(self.points.ravel().tolist())
+            pairs = iter(list(zip(points, points)))  # (x, y) of every point, in order
+            polygons = zip(pairs, pairs, pairs, pairs)  # 4 at a time for the quads; the line's are what is left
+            bboxes = map(tuple, self.bboxes.tolist())
+            n, quads = self.n_chars, self.n_chars + self.n_words
+            regions = list(map(_new_tuple, repeat(Region), zip(self.texts[:quads], polygons, bboxes)))
+            line = Region(self.texts[-1], tuple(pairs), next(bboxes))  # type: ignore[arg-type]
+            self._tuples = (tuple(regions[:n]), tuple(regions[n:]), line)
+        return self._tuples
+
+    @property
+    def chars(self) -> tuple[Region, ...]:
+        return self._regions()[0]
+
+    @property
+    def words(self) -> tuple[Region, ...]:
+        return self._regions()[1]
+
+    @property
+    def line(self) -> Region:
+        return self._regions()[2]
+
+    def to_dicts(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+        """Region.to_dict() of the characters, the words and the line: rounded in one pass, nested by numpy."""
+        quads = self.n_chars + self.n_words
+        rounded = round2_array(self.points)
+        polygons = rounded[:4 * quads].reshape(quads, 4, 2).tolist()
+        polygons.append(rounded[4 * quads:].tolist())
+        dicts = [{"text": t, "polygon": p, "bbox": b}
+                 for t, p, b in zip(self.texts, polygons, round2_array(self.bboxes).tolist())]
+        return dicts[:self.n_chars], dicts[self.n_chars:quads], dicts[quads]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Regions):
+            return NotImplemented
+        return (self.texts, self.n_chars, self.n_words) == (other.texts, other.n_chars, other.n_words) \
+            and np.array_equal(self.points, other.points) and np.array_equal(self.bboxes, other.bboxes)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Regions({self.n_chars} chars, {self.n_words} words, {len(self.points)} points)"
+
+
+_new_tuple = tuple.__new__  # a Region from its fields as one tuple, without the Python-level Region.__new__
 
 
 @dataclass(frozen=True)
@@ -53,14 +142,23 @@ class Label:
     height: int
     text: str
     params: dict[str, Any]  # the plan row, every column
-    chars: tuple[Region, ...]
-    words: tuple[Region, ...]
-    line: Region
+    regions: Regions  # chars, words and line
     label_schema_version: int = field(default=LABEL_SCHEMA_VERSION)
 
+    @property
+    def chars(self) -> tuple[Region, ...]:
+        return self.regions.chars
+
+    @property
+    def words(self) -> tuple[Region, ...]:
+        return self.regions.words
+
+    @property
+    def line(self) -> Region:
+        return self.regions.line
+
     def to_json(self) -> str:
-        chars, words, line = _regions_as_dicts((*self.chars, *self.words, self.line), len(self.chars),
-                                               len(self.words))
+        chars, words, line = self.regions.to_dicts()
         return orjson.dumps(
             {
                 "label_schema_version": self.label_schema_version,
@@ -72,7 +170,7 @@ class Label:
                 "params": self.params,
                 "chars": chars,
                 "words": words,
-                "line": line[0],
+                "line": line,
                 # The seed system's field: one [x0, y0, x1, y1] box per character, as in `chars`.
                 "bboxes": [c["bbox"] for c in chars],
             },
@@ -88,41 +186,28 @@ class Label:
             height=int(d["height"]),
             text=d["text"],
             params=d["params"],
-            chars=tuple(Region.from_dict(c) for c in d["chars"]),
-            words=tuple(Region.from_dict(w) for w in d["words"]),
-            line=Region.from_dict(d["line"]),
+            regions=Regions.from_regions([Region.from_dict(c) for c in d["chars"]],
+                                         [Region.from_dict(w) for w in d["words"]], Region.from_dict(d["line"])),
             label_schema_version=int(d["label_schema_version"]),
         )
 
 
 def round2(values: Sequence[float]) -> list[float]:
-    """round(v, 2) of every value, hundreds at a time.
+    """round(v, 2) of every value, hundreds at a time (see round2_array)."""
+    return round2_array(np.array(values, np.float64)).tolist()
+
+
+def round2_array(a: np.ndarray) -> np.ndarray:
+    """round(v, 2) of every value of a float array, as a new array.
 
     rint(v * 100) / 100 is the same number as round(v, 2) unless v * 100 lies
     within a rounding error of a half: those few values go through round() itself.
     """
-    a = np.array(values, np.float64)
     scaled = a * 100.0
-    out = (np.rint(scaled) / 100.0).tolist()
-    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():
-        out[i] = round(values[i], 2)
+    out = np.rint(scaled) / 100.0
+    near = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    if len(near):
+        flat, source = out.reshape(-1), a.reshape(-1)
+        for i in near.tolist():
+            flat[i] = round(float(source[i]), 2)
     return out
-
-
-def _regions_as_dicts(regions: Sequence[Region], *counts: int) -> list[list[dict[str, Any]]]:
-    """The dicts of Region.to_dict() for every region, all the coordinates rounded in one pass, split
-    into groups of `counts` regions and the rest."""
-    polygons = list(chain.from_iterable(chain.from_iterable(r.polygon for r in regions)))
-    values = iter(round2(polygons + list(chain.from_iterable(r.bbox for r in regions))))
-    points = [[x, next(values)] for _, x in zip(range(len(polygons) // 2), values)]  # then the boxes follow
-    dicts, taken = [], 0
-    for r in regions:
-        n = len(r.polygon)
-        dicts.append({"text": r.text, "polygon": points[taken:taken + n],
-                      "bbox": [next(values), next(values), next(values), next(values)]})
-        taken += n
-    groups, start = [], 0
-    for count in (*counts, len(regions) - sum(counts)):
-        groups.append(dicts[start:start + count])
-        start += count
-    return groups
