@@ -5,24 +5,28 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from synthocr.renderer.geometry import apply_homography, homography_from_points, invert
+from synthocr.renderer.geometry import apply_homography, homography_from_box, invert
 
 SRC = np.array([[0, 0], [310, 0], [310, 42], [0, 42]], np.float64)
 
 
-def test_homography_takes_the_points_where_asked_and_back():
+def test_homography_takes_the_box_where_asked_and_back():
     rng = np.random.default_rng(3)
     for _ in range(20):
         dst = SRC + rng.uniform(-9, 9, (4, 2))
-        m = homography_from_points(SRC, dst)
+        m = homography_from_box(310.0, 42.0, dst.tolist())
         assert np.allclose(apply_homography(m, SRC), dst, atol=1e-9)
         assert np.allclose(apply_homography(invert(m), dst), SRC, atol=1e-9)
+        inside = rng.uniform(0, 1, (50, 2)) * (310.0, 42.0)  # and it is a projective map: lines stay lines
+        mapped = apply_homography(m, np.concatenate((inside, (inside + SRC[2]) / 2)))
+        assert np.allclose(apply_homography(m, (inside + SRC[2]) / 2), mapped[50:])
+    assert np.allclose(homography_from_box(310.0, 42.0, SRC.tolist()), np.eye(3))  # the box itself: identity
 
 
 def test_degenerate_point_sets_are_refused():
-    collinear = np.array([[0, 0], [1, 1], [2, 2], [3, 3]], np.float64)
+    collinear = [[0, 0], [1, 1], [2, 2], [3, 3]]
     with pytest.raises(ValueError):
-        homography_from_points(collinear, SRC)
+        homography_from_box(310.0, 42.0, collinear)
     with pytest.raises(ValueError):
         invert(np.zeros((3, 3)))
 

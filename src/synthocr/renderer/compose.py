@@ -82,7 +82,7 @@ def _rng(p: RowParams, stage: str) -> np.random.Generator:
 
 
 def _translation(dx: float, dy: float) -> np.ndarray:
-    return np.array([[1, 0, dx], [0, 1, dy], [0, 0, 1]], np.float64)
+    return np.array(((1.0, 0.0, dx), (0.0, 1.0, dy), (0.0, 0.0, 1.0)), np.float64)
 
 
 MESH_STEP = 16  # pixels: the inverse map of curved warps is exact at this grid and bilinear in between

@@ -12,15 +12,9 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from synthocr.renderer.geometry import IDENTITY, Frame, Warp, along_across, homography_from_points
+from synthocr.renderer.geometry import IDENTITY, Frame, Warp, along_across, homography_from_box
 
 Points = NDArray[np.float64]
-
-
-def _about_centre(m: NDArray[np.float64], cx: float, cy: float) -> NDArray[np.float64]:
-    to = np.array([[1, 0, -cx], [0, 1, -cy], [0, 0, 1]], np.float64)
-    back = np.array([[1, 0, cx], [0, 1, cy], [0, 0, 1]], np.float64)
-    return back @ m @ to
 
 
 def _warp(frame: Frame, forward, inverse) -> Warp:
@@ -131,11 +125,13 @@ def perspective_warp_magnitude(magnitude: float, rng: np.random.Generator, frame
     if magnitude == 0:
         return IDENTITY
     width, height = frame.width, frame.height
-    src = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float64)
     # Scale by the larger side so short lines tilt visibly, but keep corners from crossing.
     reach = magnitude * max(width, height)
-    jitter = rng.uniform(-1.0, 1.0, (4, 2)) * np.array([min(reach, width / 4), min(reach, height / 4)])
-    return Warp.homography(homography_from_points(src, src + jitter))
+    rx, ry = min(reach, width / 4), min(reach, height / 4)
+    (j0, k0), (j1, k1), (j2, k2), (j3, k3) = rng.uniform(-1.0, 1.0, (4, 2)).tolist()
+    corners = ((j0 * rx, k0 * ry), (width + j1 * rx, k1 * ry), (width + j2 * rx, height + k2 * ry),
+               (j3 * rx, height + k3 * ry))
+    return Warp.homography(homography_from_box(width, height, corners))
 
 
 def rotation_angle(angle: float, rng: np.random.Generator, frame: Frame) -> Warp:
@@ -144,9 +140,10 @@ def rotation_angle(angle: float, rng: np.random.Generator, frame: Frame) -> Warp
         return IDENTITY
     a = math.radians(angle)
     c, s = math.cos(a), math.sin(a)
-    # y points down in images, so a counter-clockwise turn on screen is (c, s; -s, c).
-    m = np.array([[c, s, 0], [-s, c, 0], [0, 0, 1]], np.float64)
-    return Warp.homography(_about_centre(m, frame.width / 2, frame.height / 2))
+    cx, cy = frame.width / 2, frame.height / 2
+    # y points down in images, so a counter-clockwise turn on screen is (c, s; -s, c), here about (cx, cy).
+    return Warp.homography(np.array(((c, s, cx - (c * cx + s * cy)), (-s, c, cy - (c * cy - s * cx)), (0.0, 0.0, 1.0)),
+                                    np.float64))
 
 
 def crop_fraction(fraction: float, rng: np.random.Generator, frame: Frame) -> tuple[int, int, int, int]:
