@@ -53,3 +53,17 @@ def test_zoomed_crop_matches_zooming_the_whole_image_then_cropping():
         x, y = int(fx * (whole.width - SIZE[0])), int(fy * (whole.height - SIZE[1]))
         expected = pixels(whole.crop((x, y, x + SIZE[0], y + SIZE[1])))
         assert np.abs(pixels(image_crop(source, SIZE, fx, fy, zoom)) - expected).max() <= 2, (zoom, fx, fy)
+
+
+def test_paper_is_cut_from_its_texture_at_a_place_each_row_draws():
+    """Rows draw different windows of the shared texture; the same row draws the same one; an image
+    larger than the texture square gets a texture of its own, as textured as the others."""
+    from synthocr.renderer.effects.backgrounds import PAPER_TILE
+
+    first = pixels(PROCEDURAL["paper"](SIZE, COLOR, 1.0, 0.0, np.random.default_rng(1)))
+    again = pixels(PROCEDURAL["paper"](SIZE, COLOR, 1.0, 0.0, np.random.default_rng(1)))
+    other = pixels(PROCEDURAL["paper"](SIZE, COLOR, 1.0, 0.0, np.random.default_rng(2)))
+    assert np.array_equal(first, again) and np.abs(first - other).max() > 0
+    wide = pixels(PROCEDURAL["paper"]((PAPER_TILE + 7, 30), COLOR, 1.0, 0.0, np.random.default_rng(1)))
+    assert wide.shape == (30, PAPER_TILE + 7, 3)
+    assert 0.5 * first.std() < wide.std() < 2 * first.std()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import cv2
@@ -48,10 +49,36 @@ def noise(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: 
 def paper(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
     """Paper: soft blotches a few dozen pixels wide, plus fibre grain, both scaled by `texture`.
 
+    The texture at strength 1 is cut from a PAPER_TILE-pixel square made once per process, at a
+    random place (a window of one stationary random field looks like a fresh sample of it), and
+    `texture` scales it in the palette that tints it; only an image larger than the square gets a
+    texture of its own.
+    """
+    w, h = size
+    shades = np.arange(256, dtype=np.float64) - _SHADE_ZERO
+    if w <= PAPER_TILE and h <= PAPER_TILE:
+        x, y = (int(v) for v in rng.integers(0, (PAPER_TILE - w + 1, PAPER_TILE - h + 1)))
+        return _indexed(_paper_tile()[y:y + h, x:x + w], color, shades * texture)
+    return _indexed(_paper_shade((w, h), texture, rng), color, shades)
+
+
+PAPER_TILE = 1536  # pixels: the side of the square paper texture is cut from
+
+
+@functools.cache
+def _paper_tile() -> np.ndarray:
+    """The paper texture at strength 1, the same on every machine (a fixed seed); read only."""
+    tile = _paper_shade((PAPER_TILE, PAPER_TILE), 1.0, np.random.default_rng(20260522))
+    tile.flags.writeable = False
+    return tile
+
+
+def _paper_shade(size: tuple[int, int], texture: float, rng: np.random.Generator) -> np.ndarray:
+    """Paper's shade, one byte per pixel around _SHADE_ZERO: blotches plus grain at strength `texture`.
+
     The blotches are a coarse random grid (a node every 24 pixels) scaled up bicubically to a
     quarter of the size, then linearly to the whole: as smooth, at a fraction of the cost.
-    The grain is one of 256 normal quantiles per pixel, rounded to whole grey levels; blotches
-    and grain are summed into one byte of shade per pixel, which a palette tints.
+    The grain is one of 256 normal quantiles per pixel, rounded to whole grey levels.
     """
     w, h = size
     cells = rng.standard_normal((max(2, h // 24 + 2), max(2, w // 24 + 2)), np.float32)
@@ -59,8 +86,7 @@ def paper(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: 
     blotches = cv2.resize(quarter, (w, h), interpolation=cv2.INTER_LINEAR)
     grain_table = np.clip(np.floor(NORMAL_QUANTILES * (2.5 * texture) + (_SHADE_ZERO + 0.5)), 0, 255)
     grain = cv2.LUT(random_bytes(rng, (h, w)), grain_table.astype(np.uint8))
-    shade = cv2.addWeighted(blotches, 7.0 * texture, grain, 1.0, 0.0, dtype=cv2.CV_8U)
-    return _indexed(shade, color, np.arange(256, dtype=np.float64) - _SHADE_ZERO)
+    return cv2.addWeighted(blotches, 7.0 * texture, grain, 1.0, 0.0, dtype=cv2.CV_8U)
 
 
 def gradient(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator
