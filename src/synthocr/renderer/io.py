@@ -12,6 +12,7 @@ from typing import Any
 
 import fsspec
 import numpy as np
+import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -172,8 +173,8 @@ def label_parses(data: bytes | None) -> bool:
     if not data:
         return False
     try:
-        return isinstance(json.loads(data), dict)
-    except ValueError:  # UnicodeDecodeError is a ValueError too
+        return isinstance(orjson.loads(data), dict)  # several times faster than json.loads on labels
+    except ValueError:  # orjson.JSONDecodeError (bad JSON or UTF-8) is a ValueError
         return False
 
 

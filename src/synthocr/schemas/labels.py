@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
@@ -178,7 +177,7 @@ class Label:
 
     @classmethod
     def from_json(cls, text: str) -> "Label":
-        d = json.loads(text)
+        d = orjson.loads(text)
         return cls(
             image_id=int(d["image_id"]),
             image=d["image"],
