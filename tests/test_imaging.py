@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import zlib
 
 import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
-from synthocr.renderer.imaging import encode_png
+from synthocr.renderer.imaging import PNG_FILTER_KEY, encode_png
 
 
 def sample_images() -> list[Image.Image]:
@@ -26,9 +27,11 @@ def sample_images() -> list[Image.Image]:
     return images
 
 
-@pytest.mark.parametrize("level", [0, 1, 6, 9])
-def test_every_level_round_trips_exactly(level):
+@pytest.mark.parametrize("level,unfiltered", [(0, False), (1, False), (1, True), (6, False), (9, False)])
+def test_every_level_round_trips_exactly(level, unfiltered):
     for image in sample_images():
+        if unfiltered:
+            image.info[PNG_FILTER_KEY] = "none"
         data = encode_png(image, level)
         Image.open(io.BytesIO(data)).verify()  # chunk CRCs and structure
         decoded = Image.open(io.BytesIO(data))
@@ -52,3 +55,23 @@ def test_the_fast_level_compresses_flat_images_and_is_deterministic():
 def test_pixels_png_cannot_hold_are_refused_with_a_message():
     with pytest.raises(ValueError, match="8-bit PNG"):
         encode_png(Image.fromarray(np.zeros((4, 5), np.float32), "F"))
+
+
+def _row_filters(data: bytes, row_bytes: int) -> set[int]:
+    """The filter type bytes that open the rows of a PNG's (single) IDAT chunk."""
+    start = data.index(b"IDAT") + 4
+    length = int.from_bytes(data[start - 8:start - 4], "big")
+    raw = zlib.decompress(data[start:start + length])
+    return set(raw[:: row_bytes + 1])
+
+
+def test_the_fast_level_writes_the_filter_the_image_asks_for():
+    """Up by default; None on an image marked for it (grain new at every pixel), which compresses better."""
+    grain = np.clip(200 + np.random.default_rng(3).normal(0, 6, (60, 300, 3)), 0, 255).astype(np.uint8)
+    image = Image.fromarray(grain, "RGB")
+    up = encode_png(image, 1)
+    image.info[PNG_FILTER_KEY] = "none"
+    unfiltered = encode_png(image, 1)
+    assert _row_filters(up, 900) == {0, 2} and _row_filters(unfiltered, 900) == {0}
+    assert len(unfiltered) < len(up)
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(unfiltered))), grain)

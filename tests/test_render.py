@@ -194,3 +194,16 @@ def test_overlap_pulls_characters_together(tiny_plan, tiny_assets):
     wide, _ = render_row(row, tiny_assets)
     tight, _ = render_row(clean(row, glyph_overlap_intensity=0.2), tiny_assets)
     assert tight.width < wide.width
+
+
+def test_grainy_unsmoothed_images_ask_for_unfiltered_png_rows(tiny_plan, tiny_assets):
+    from synthocr.renderer.imaging import PNG_FILTER_KEY
+
+    row = tiny_plan.to_pylist()[0]
+    def asks(**changes) -> bool:
+        image, _ = render_row(clean(row, **changes), tiny_assets)
+        return image.info.get(PNG_FILTER_KEY) == "none"
+
+    assert asks(background_kind="paper") and asks(background_kind="noise", noise_sigma=8.0)
+    assert not asks(background_kind="gradient")
+    assert not asks(background_kind="paper", blur_radius=1.0) and not asks(background_kind="noise", jpeg_quality=50)

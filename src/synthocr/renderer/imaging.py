@@ -8,9 +8,9 @@ OpenCV's own thread pool would only oversubscribe the cores: it is turned off.
 PNG is deflate behind a fixed header, and deflate is where the time goes: paper
 grain and noise hardly compress, and zlib's level 1 spends about a millisecond per
 line image on them. The default level therefore filters the rows with numpy and
-deflates them with Intel's ISA-L (the `isal` package), three to five times faster
-than zlib at level 1, for files about 5% bigger than Pillow's level 1; the few
-bytes of PNG framing around that stream are written here. The higher levels keep
+deflates them with Intel's ISA-L (the `isal` package), about ten times faster
+than Pillow's level 1 (zlib) on default rows, for files of about the same size; the
+few bytes of PNG framing around that stream are written here. The higher levels keep
 OpenCV's libpng with its search over all filters, for the smallest files.
 """
 
@@ -29,7 +29,10 @@ cv2.setNumThreads(1)
 
 Pixels = NDArray[np.uint8]  # (h, w) for grey or masks, (h, w, 3) for RGB
 
-FAST_PNG_LEVEL = 1  # the default: one filter (Up) and run-length deflate, speed first
+FAST_PNG_LEVEL = 1  # the default: one filter (Up, or None) and ISA-L deflate, speed first
+# image.info key with which the renderer says the fast level should use the None filter: grain that
+# is new at every pixel (paper, noise) compresses better, and faster, unfiltered than as differences.
+PNG_FILTER_KEY = "synthocr.png_filter"
 
 
 def gaussian_blur(pixels: Pixels, sigma: float) -> Pixels:
@@ -41,14 +44,13 @@ def gaussian_blur(pixels: Pixels, sigma: float) -> Pixels:
 def encode_png(image: Image.Image, level: int = FAST_PNG_LEVEL) -> bytes:
     """PNG bytes of an L, RGB or RGBA image at `level` 0-9 (0 stores the pixels uncompressed).
 
-    Level 1 (the default) is the Up filter deflated by ISA-L: on our line images
-    it is three to five times faster than zlib's level 1, for files 5-7% bigger
-    than Pillow's level 1. Levels 2-9 search all filters per row with zlib, as
-    Pillow does, for the smallest files.
+    Level 1 (the default) is one row filter deflated by ISA-L: Up, or None when
+    image.info[PNG_FILTER_KEY] is "none". Levels 2-9 search all filters per row
+    with zlib, as Pillow does, for the smallest files.
     """
     pixels = np.asarray(image)
     if level == FAST_PNG_LEVEL:
-        return _png_up_isal(pixels)
+        return _png_fast(pixels, image.info.get(PNG_FILTER_KEY) == "none")
     if pixels.ndim == 3:
         pixels = cv2.cvtColor(pixels, cv2.COLOR_RGBA2BGRA if pixels.shape[2] == 4 else cv2.COLOR_RGB2BGR)
     if level == 0:  # stored, not compressed: filtering would only cost time
@@ -64,15 +66,16 @@ def encode_png(image: Image.Image, level: int = FAST_PNG_LEVEL) -> bytes:
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_COLOUR_TYPE = {1: 0, 3: 2, 4: 6}  # channels -> PNG colour type: grey, truecolour, truecolour + alpha
-_PNG_UP = 2  # the filter byte that opens each row: "Up", the difference from the row above
+_PNG_NONE, _PNG_UP = 0, 2  # the filter byte that opens each row: "None", or "Up" (the difference from the row above)
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", isal_zlib.crc32(data, isal_zlib.crc32(kind)))
 
 
-def _png_up_isal(pixels: Pixels) -> bytes:
-    """An 8-bit PNG (PNG spec, section 9: filter type 2 on every row but the first) deflated by ISA-L level 1."""
+def _png_fast(pixels: Pixels, unfiltered: bool = False) -> bytes:
+    """An 8-bit PNG (PNG spec, section 9: filter type 2, Up, on every row but the first; or type 0,
+    None, on every row when `unfiltered`) deflated by ISA-L level 1."""
     height, width = pixels.shape[:2]
     channels = 1 if pixels.ndim == 2 else pixels.shape[2]
     if pixels.dtype != np.uint8 or channels not in _PNG_COLOUR_TYPE:
@@ -80,10 +83,14 @@ def _png_up_isal(pixels: Pixels) -> bytes:
                          "convert the image to L, RGB or RGBA first")
     rows = pixels.reshape(height, -1)
     filtered = np.empty((height, rows.shape[1] + 1), np.uint8)
-    filtered[:, 0] = _PNG_UP
-    filtered[0, 0] = 0  # the first row has no row above: filter "None"
-    filtered[0, 1:] = rows[0]
-    np.subtract(rows[1:], rows[:-1], out=filtered[1:, 1:])  # wraps modulo 256, as the spec says
+    if unfiltered:
+        filtered[:, 0] = _PNG_NONE
+        filtered[:, 1:] = rows
+    else:
+        filtered[:, 0] = _PNG_UP
+        filtered[0, 0] = _PNG_NONE  # the first row has no row above
+        filtered[0, 1:] = rows[0]
+        np.subtract(rows[1:], rows[:-1], out=filtered[1:, 1:])  # wraps modulo 256, as the spec says
     header = struct.pack(">IIBBBBB", width, height, 8, _PNG_COLOUR_TYPE[channels], 0, 0, 0)
     return b"".join((_PNG_SIGNATURE, _png_chunk(b"IHDR", header),
                      _png_chunk(b"IDAT", isal_zlib.compress(filtered, 1)), _png_chunk(b"IEND", b"")))

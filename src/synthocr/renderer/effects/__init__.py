@@ -59,4 +59,6 @@ IMAGE: dict[str, PixelFn] = {
     "salt_pepper_amount": salt_pepper_amount,
     "jpeg_quality": jpeg_quality,
 }
+# IMAGE effects after which neighbouring pixels are alike (for the choice of PNG row filter).
+SMOOTHING: tuple[str, ...] = ("motion_blur_length", "blur_radius", "downscale_factor", "jpeg_quality")
 EFFECT_ORDER: tuple[str, ...] = LAYOUT_EFFECTS + tuple(GEOMETRIC) + tuple(FRAME) + tuple(MASK) + tuple(IMAGE)
