@@ -27,6 +27,10 @@ def test_degenerate_point_sets_are_refused():
     collinear = [[0, 0], [1, 1], [2, 2], [3, 3]]
     with pytest.raises(ValueError):
         homography_from_box(310.0, 42.0, collinear)
+    with pytest.raises(ValueError):  # top-left, top-right and bottom-left on one line, the rest not
+        homography_from_box(310.0, 42.0, [[0, 0], [10, 0], [10, 5], [5, 0]])
+    with pytest.raises(ValueError):
+        homography_from_box(0.0, 42.0, SRC.tolist())
     with pytest.raises(ValueError):
         invert(np.zeros((3, 3)))
 

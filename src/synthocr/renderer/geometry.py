@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-import itertools
 
 import cv2
 import numpy as np
@@ -152,11 +152,12 @@ class BoxGeometry:
             return x0, y0, x1, y1
 
         layout, text = self.layout, self.layout.text
-        texts = [text[c.start:c.stop] for c in layout.clusters if text[c.start:c.stop].strip()]
-        n_chars = len(texts)
+        texts: list[str] = []
         for c in layout.clusters:
             if text[c.start:c.stop].strip():
+                texts.append(text[c.start:c.stop])
                 add(c.box)
+        n_chars = len(texts)
         for start, stop, box in layout.words:
             texts.append(text[start:stop])
             add(box)
@@ -210,13 +211,14 @@ def homography_from_box(width: float, height: float, corners: Sequence[Sequence[
     sx, sy = x0 - x1 + x2 - x3, y0 - y1 + y2 - y3
     dx1, dx2, dy1, dy2 = x1 - x2, x3 - x2, y1 - y2, y3 - y2
     den = dx1 * dy2 - dx2 * dy1
-    if den == 0 or width == 0 or height == 0:
-        raise ValueError(f"no homography takes a {width} x {height} box to {[list(c) for c in corners]}: "
-                         "three of the corners are collinear")
-    g, h = (sx * dy2 - dx2 * sy) / den, (dx1 * sy - sx * dy1) / den
-    return np.array(((((x1 - x0) + g * x1) / width, ((x3 - x0) + h * x3) / height, x0),
-                     (((y1 - y0) + g * y1) / width, ((y3 - y0) + h * y3) / height, y0),
-                     (g / width, h / height, 1.0)), np.float64)
+    if den != 0 and width != 0 and height != 0:
+        g, h = (sx * dy2 - dx2 * sy) / den, (dx1 * sy - sx * dy1) / den
+        a, b, d, e = (x1 - x0) + g * x1, (x3 - x0) + h * x3, (y1 - y0) + g * y1, (y3 - y0) + h * y3
+        if a * (e - y0 * h) - b * (d - y0 * g) + x0 * (d * h - e * g) != 0:  # the unit square's map is invertible
+            return np.array(((a / width, b / height, x0), (d / width, e / height, y0), (g / width, h / height, 1.0)),
+                            np.float64)
+    raise ValueError(f"no homography takes a {width} x {height} box to {[list(c) for c in corners]}: "
+                     "three of the corners are collinear")
 
 
 def invert(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
