@@ -63,6 +63,8 @@ def test_regions_from_arrays_equal_the_region_tuples_and_their_json():
     assert dicts == ([r.to_dict() for r in tuples[:2]], [tuples[2].to_dict()], line_region.to_dict())
     label = Label(image_id=1, image="image_1.png", width=60, height=60, text="ab cd", params={}, regions=regions)
     assert Label.from_json(label.to_json()).to_json() == label.to_json()
+    with pytest.raises(ValueError):  # read only: the tuples made from the arrays stay true
+        regions.points[0, 0] = 1.0
 
 
 def test_regions_refuse_a_character_polygon_without_four_points():

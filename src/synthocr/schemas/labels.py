@@ -65,7 +65,8 @@ class Regions:
                              f"bboxes of shape {bboxes.shape} and points of shape {points.shape}")
         self.texts = tuple(texts)
         self.n_chars, self.n_words = n_chars, n_words
-        self.points, self.bboxes = points, bboxes
+        self.points, self.bboxes = points.view(), bboxes.view()  # read-only views: the tuples made from them stay true
+        self.points.flags.writeable = self.bboxes.flags.writeable = False
         self._tuples: tuple[tuple[Region, ...], tuple[Region, ...], Region] | None = None
 
     @classmethod
