@@ -45,22 +45,7 @@ class Geometry:
         boxes = [c.box for c in chars] + [box for _, _, box in layout.words]
         corners = np.fromiter(itertools.chain.from_iterable(boxes), np.float64, 4 * len(boxes)).reshape(-1, 4)
         quads = corners[:, _QUAD_CORNERS].reshape(-1, 2)
-        flat: list[float] = []  # the line polygon: x, y, x, y, ...
-        if vertical:
-            flat += (b.x0, b.y0, b.x1, b.y0)
-            for e in inner:
-                flat += (b.x1, e)
-            flat += (b.x1, b.y1, b.x0, b.y1)
-            for e in reversed(inner):
-                flat += (b.x0, e)
-        else:
-            flat += (b.x0, b.y0)
-            for e in inner:
-                flat += (e, b.y0)
-            flat += (b.x1, b.y0, b.x1, b.y1)
-            for e in reversed(inner):
-                flat += (e, b.y1)
-            flat += (b.x0, b.y1)
+        flat = _line_outline(b, inner, vertical)
         return cls(
             char_text=tuple(text[c.start:c.stop] for c in chars),
             word_text=tuple(text[s:e] for s, e, _ in layout.words),
@@ -162,26 +147,11 @@ class BoxGeometry:
             texts.append(text[start:stop])
             add(box)
         texts.append(text)
-        x0, y0, x1, y1 = add(layout.line)
+        corners = add(layout.line)
         del points[-8:]  # the line's polygon follows the cluster edges, not only the corners
         b = layout.line
         lo, hi = (b.y0, b.y1) if self.vertical else (b.x0, b.x1)
-        inner = [self._moved_along(e) for e in layout.edges if lo < e < hi]
-        if self.vertical:
-            points.extend((x0, y0, x1, y0))
-            for e in inner:
-                points.extend((x1, e))
-            points.extend((x1, y1, x0, y1))
-            for e in reversed(inner):
-                points.extend((x0, e))
-        else:
-            points.extend((x0, y0))
-            for e in inner:
-                points.extend((e, y0))
-            points.extend((x1, y0, x1, y1))
-            for e in reversed(inner):
-                points.extend((e, y1))
-            points.extend((x0, y1))
+        points += _line_outline(corners, [self._moved_along(e) for e in layout.edges if lo < e < hi], self.vertical)
         return Regions(texts, n_chars, len(layout.words), np.array(points, np.float64).reshape(-1, 2),
                        np.array(bboxes, np.float64).reshape(-1, 4))
 
@@ -227,6 +197,29 @@ def invert(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
     if not ok:
         raise ValueError(f"the homography {matrix.tolist()} has no inverse")
     return inverse
+
+
+def _line_outline(box: Sequence[float], inner: list[float], vertical: bool) -> list[float]:
+    """The line polygon x, y, x, y, ... of `box` (x0, y0, x1, y1): along its top edge (right edge for
+    vertical text) with a point at every value of `inner` along the line, and back along the other."""
+    x0, y0, x1, y1 = box
+    flat: list[float] = []
+    if vertical:
+        flat += (x0, y0, x1, y0)
+        for e in inner:
+            flat += (x1, e)
+        flat += (x1, y1, x0, y1)
+        for e in reversed(inner):
+            flat += (x0, e)
+    else:
+        flat += (x0, y0)
+        for e in inner:
+            flat += (e, y0)
+        flat += (x1, y0, x1, y1)
+        for e in reversed(inner):
+            flat += (e, y1)
+        flat += (x0, y1)
+    return flat
 
 
 def _densify(start: float, inner: list[float], stop: float, step: float) -> list[float]:
