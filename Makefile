@@ -8,7 +8,7 @@ OUT ?= build/out
 WORKERS ?= -1
 STAMP := $(VENV)/.installed
 
-.PHONY: install plan render test bench clean fonts reliability
+.PHONY: install plan render test lint bench clean fonts reliability
 
 install: $(STAMP)
 
@@ -24,8 +24,13 @@ plan: $(STAMP)
 render: plan
 	$(BIN)/synthocr render $(PLAN) -o $(OUT) --workers $(WORKERS)
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q
+
+# ruff's lint rules and formatting (settings in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench docs
+	$(BIN)/ruff format --check src tests bench docs
 
 # Every hostile-input and hard-stop case (tests/reliability, marker `reliability` included), then the figures table.
 reliability: $(STAMP)

@@ -85,7 +85,10 @@ def bench_planning(sizes: Sequence[int], tmp: Path) -> tuple[list[Result], Path]
         progress(f"planning {n:,} rows in a subprocess")
         proc = subprocess.run(
             [sys.executable, str(PLAN_CHILD), str(CONFIG), str(n), str(plan_path)],
-            cwd=REPO, capture_output=True, text=True, check=False,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if proc.returncode != 0:
             raise RuntimeError(f"planning {n} rows failed:\n{proc.stderr}")
@@ -93,11 +96,13 @@ def bench_planning(sizes: Sequence[int], tmp: Path) -> tuple[list[Result], Path]
         assert r["rows"] == n, r
         label = f"plan {_count(n)} rows (write_plan, default.yaml)"
         results.append(Result(f"{label}: throughput", f"{n / r['seconds']:,.0f} rows/s ({r['seconds']:.2f} s)"))
-        results.append(Result(
-            f"{label}: peak RSS",
-            f"{r['peak_rss_mib']:,.0f} MiB (+{r['peak_rss_mib'] - r['baseline_rss_mib']:,.0f} MiB over "
-            f"{r['baseline_rss_mib']:,.0f} MiB after imports + config)",
-        ))
+        results.append(
+            Result(
+                f"{label}: peak RSS",
+                f"{r['peak_rss_mib']:,.0f} MiB (+{r['peak_rss_mib'] - r['baseline_rss_mib']:,.0f} MiB over "
+                f"{r['baseline_rss_mib']:,.0f} MiB after imports + config)",
+            )
+        )
     return results, plan_path  # the largest plan is reused by the resume benchmark
 
 
@@ -161,8 +166,9 @@ def encode_pass(images: list[Any]) -> None:
 _DIRECTION = {"ltr": "ltr", "rtl": "rtl", "ttb": "ttb"}
 
 
-def floor_pass(rows: list[dict[str, Any]], sizes: list[tuple[int, int]], font_root: Path,
-               fonts: dict[tuple[str, int], Any]) -> None:
+def floor_pass(
+    rows: list[dict[str, Any]], sizes: list[tuple[int, int]], font_root: Path, fonts: dict[tuple[str, int], Any]
+) -> None:
     """The least any renderer must do: one font (cached), one canvas, one draw.text, one PNG."""
     from PIL import Image, ImageDraw, ImageFont
 
@@ -178,7 +184,10 @@ def floor_pass(rows: list[dict[str, Any]], sizes: list[tuple[int, int]], font_ro
             ink = (row["ink_r"], row["ink_g"], row["ink_b"])
         image = Image.new(row["color_mode"], size, background)
         ImageDraw.Draw(image).text(
-            (row["padding_left"], row["padding_top"]), row["text"], fill=ink, font=font,
+            (row["padding_left"], row["padding_top"]),
+            row["text"],
+            fill=ink,
+            font=font,
             direction=_DIRECTION[row["text_direction"]],
         )
         buf = io.BytesIO()
@@ -210,10 +219,10 @@ def bench_render_variant(name: str, config: Any, target: float, block: int) -> l
     sizes: list[tuple[int, int]] = []
     for i, rows in enumerate(blocks):
         images: list[Any] = []
-        ours = best_of(lambda: ours_pass(rows, assets, images), 1)[0]
+        ours = best_of(lambda rows=rows, images=images: ours_pass(rows, assets, images), 1)[0]
         sizes = [image.size for image in images]
-        encode = best_of(lambda: encode_pass(images), 1)[0]
-        floor = best_of(lambda: floor_pass(rows, sizes, assets.font_root, fonts), 1)[0]
+        encode = best_of(lambda images=images: encode_pass(images), 1)[0]
+        floor = best_of(lambda rows=rows, sizes=sizes: floor_pass(rows, sizes, assets.font_root, fonts), 1)[0]
         if i > 0:  # block 0 is the warm-up: lazy imports, first fonts, empty caches
             for key, t in (("ours", ours), ("encode", encode), ("floor", floor)):
                 times[key].append(t)
@@ -222,8 +231,10 @@ def bench_render_variant(name: str, config: Any, target: float, block: int) -> l
     mean_px = sum(w * h for w, h in sizes) / len(sizes)
     label = f"render 1 core, {name}"
     return [
-        Result(f"{label}: ours (render_row + PNG)",
-               f"{block / min(times['ours']):,.1f} img/s (mean {mean_px:,.0f} px/image)"),
+        Result(
+            f"{label}: ours (render_row + PNG)",
+            f"{block / min(times['ours']):,.1f} img/s (mean {mean_px:,.0f} px/image)",
+        ),
         Result(f"{label}: of which PNG encode of our images", f"{encode_share:.0%} of ours' time"),
         Result(f"{label}: Pillow floor (1 draw.text + PNG)", f"{block / min(times['floor']):,.1f} img/s"),
         Result(f"{label}: ours / floor", f"{ratio:.2f}", f"≥ {target}", ratio >= target),
@@ -242,13 +253,16 @@ def bench_render(rows: int) -> list[Result]:
         for spec in config.specifications:
             assert all(getattr(spec, f"{p.name}_{s}") == p.neutral for p in EFFECT_PARAMS for s in ("min", "max"))
     every = every_effect_config(total)
-    return (bench_render_variant("effects on (default.yaml)", on, TARGET_RATIO_EFFECTS_ON, rows)
-            + bench_render_variant("every effect on every row (default.yaml, all probabilities 1)", every,
-                                   TARGET_RATIO_EFFECTS_ON, rows)
-            + bench_render_variant("effects off, default backgrounds (paper/noise/gradient/plain/image)", off,
-                                   TARGET_RATIO_EFFECTS_OFF, rows)
-            + bench_render_variant("effects off, plain backgrounds only", off_plain, TARGET_RATIO_EFFECTS_OFF,
-                                   rows))
+    return (
+        bench_render_variant("effects on (default.yaml)", on, TARGET_RATIO_EFFECTS_ON, rows)
+        + bench_render_variant(
+            "every effect on every row (default.yaml, all probabilities 1)", every, TARGET_RATIO_EFFECTS_ON, rows
+        )
+        + bench_render_variant(
+            "effects off, default backgrounds (paper/noise/gradient/plain/image)", off, TARGET_RATIO_EFFECTS_OFF, rows
+        )
+        + bench_render_variant("effects off, plain backgrounds only", off_plain, TARGET_RATIO_EFFECTS_OFF, rows)
+    )
 
 
 # --- 3. parallel scaling -------------------------------------------------------
@@ -310,8 +324,10 @@ def bench_scaling(tmp: Path, rows: int) -> list[Result]:
     for rep in range(REPEATS):
         probes.append(capacity_probe())
         for workers in (1, 2):  # interleaved, so drift in machine load hits both alike
-            progress(f"render_plan {rows} rows, workers={workers}, run {rep + 1}/{REPEATS} "
-                     f"(machine probe: 2 processes {probes[-1]:.2f}x of 1)")
+            progress(
+                f"render_plan {rows} rows, workers={workers}, run {rep + 1}/{REPEATS} "
+                f"(machine probe: 2 processes {probes[-1]:.2f}x of 1)"
+            )
             out = tmp / f"scaling_w{workers}_r{rep}"
             _, baseline = _cpu_seconds()
             started = time.perf_counter()
@@ -330,12 +346,20 @@ def bench_scaling(tmp: Path, rows: int) -> list[Result]:
             f"render_plan {rows} rows, workers=2 (chunk {SCALING_CHUNK})",
             f"{rows / two:,.1f} img/s (first run, incl. worker start: {rows / times[2][0]:,.1f} img/s)",
         ),
-        Result("render_plan speed-up, 2 workers vs 1", f"{speedup:.2f}x", f"≥ {TARGET_SPEEDUP_2}x",
-               speedup >= TARGET_SPEEDUP_2),
-        Result("render_plan CPU time per image (all processes), workers=1 / workers=2",
-               f"{cpu_one:.1f} ms / {cpu_two:.1f} ms ({cpu_two / cpu_one - 1:+.0%} work with 2 workers)"),
-        Result("machine probe: 2 busy-loop processes vs 1, at each run pair",
-               ", ".join(f"{x:.2f}x" for x in probes) + " (2.00x on 2 idle cores; the ceiling for the speed-up)"),
+        Result(
+            "render_plan speed-up, 2 workers vs 1",
+            f"{speedup:.2f}x",
+            f"≥ {TARGET_SPEEDUP_2}x",
+            speedup >= TARGET_SPEEDUP_2,
+        ),
+        Result(
+            "render_plan CPU time per image (all processes), workers=1 / workers=2",
+            f"{cpu_one:.1f} ms / {cpu_two:.1f} ms ({cpu_two / cpu_one - 1:+.0%} work with 2 workers)",
+        ),
+        Result(
+            "machine probe: 2 busy-loop processes vs 1, at each run pair",
+            ", ".join(f"{x:.2f}x" for x in probes) + " (2.00x on 2 idle cores; the ceiling for the speed-up)",
+        ),
     ]
 
 
@@ -407,8 +431,10 @@ def bench_resume(tmp: Path, plan: Path) -> list[Result]:
     found.clear()
     t_full, all_full = best_of(lambda: found.append(len(pending_rows(plan, full)[0])))
     if set(found) != {0}:
-        raise RuntimeError(f"pending_rows still reports {found} of {n} rows pending with every label and image "
-                           "present: the resume rule in renderer/io.py changed; update make_outputs.")
+        raise RuntimeError(
+            f"pending_rows still reports {found} of {n} rows pending with every label and image "
+            "present: the resume rule in renderer/io.py changed; update make_outputs."
+        )
     progress(f"removing {n:,} placeholder outputs")
     shutil.rmtree(full)
 
@@ -425,7 +451,8 @@ def bench_resume(tmp: Path, plan: Path) -> list[Result]:
         Result(
             f"{label}: all {_count(n)} outputs present",
             f"{t_full:.2f} s (first call {all_full[0]:.2f} s; dentry cache warm)",
-            target, t_full < TARGET_RESUME_SECONDS,
+            target,
+            t_full < TARGET_RESUME_SECONDS,
         ),
         Result(
             f"{label}: {_count(len(verify))} labels newer than the checkpoint (parsed)",
@@ -475,20 +502,38 @@ def bench_memory(tmp: Path, plans: Sequence[Path]) -> list[Result]:
         out = tmp / f"memory_{n}"
         progress(f"peak RSS, render {MEMORY_ROWS} rows of a {n:,}-row plan, 2 workers")
         proc = subprocess.run(
-            [sys.executable, "-c", RSS_CHILD, "render", str(plan), "-o", str(out), "--workers", "2", "--quiet",
-             "--rows", f"0-{MEMORY_ROWS - 1}"],
-            cwd=REPO, capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-c",
+                RSS_CHILD,
+                "render",
+                str(plan),
+                "-o",
+                str(out),
+                "--workers",
+                "2",
+                "--quiet",
+                "--rows",
+                f"0-{MEMORY_ROWS - 1}",
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if proc.returncode != 0:
             raise RuntimeError(f"render for the memory benchmark failed:\n{proc.stderr}")
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         shutil.rmtree(out, ignore_errors=True)
         worst = max([r["parent"], *r["workers"]])
-        results.append(Result(
-            f"render peak RSS, {_count(n)}-row plan ({MEMORY_ROWS} rows, 2 workers)",
-            f"parent {r['parent']:,.0f} MiB; workers {', '.join(f'{w:,.0f}' for w in sorted(r['workers']))} MiB",
-            f"< {TARGET_RSS_MIB} MiB each", worst < TARGET_RSS_MIB,
-        ))
+        results.append(
+            Result(
+                f"render peak RSS, {_count(n)}-row plan ({MEMORY_ROWS} rows, 2 workers)",
+                f"parent {r['parent']:,.0f} MiB; workers {', '.join(f'{w:,.0f}' for w in sorted(r['workers']))} MiB",
+                f"< {TARGET_RSS_MIB} MiB each",
+                worst < TARGET_RSS_MIB,
+            )
+        )
     return results
 
 
@@ -511,10 +556,16 @@ def environment(quick: bool) -> list[str]:
     from PIL import features
 
     try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
-                             check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         rev += " (+ uncommitted changes)" if dirty else ""
     except (OSError, subprocess.CalledProcessError):
         rev = "unknown"
@@ -578,12 +629,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         results += bench_render(RENDER_ROWS)
         results += bench_scaling(tmp, SCALING_ROWS)
         results += bench_resume(tmp, big_plan)
-        results += bench_memory(tmp, sorted((p for p in tmp.glob("plan_*.parquet") if "scaling" not in p.name),
-                                              key=lambda p: p.stat().st_size))
+        results += bench_memory(
+            tmp,
+            sorted((p for p in tmp.glob("plan_*.parquet") if "scaling" not in p.name), key=lambda p: p.stat().st_size),
+        )
 
     total = time.perf_counter() - started
-    lines = ["# synthocr benchmark", "", *environment(args.quick), f"- total bench time: {total:.0f} s", "",
-             *table(results), "", *NOTES, ""]
+    lines = [
+        "# synthocr benchmark",
+        "",
+        *environment(args.quick),
+        f"- total bench time: {total:.0f} s",
+        "",
+        *table(results),
+        "",
+        *NOTES,
+        "",
+    ]
     text = "\n".join(lines)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

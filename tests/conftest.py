@@ -17,12 +17,29 @@ TINY = {
     "total_images": 24,
     "seed": 7,
     "specifications": [
-        {"name": "latin", "proportion": 2, "corpus_file": "latin.txt", "max_text_length": 24,
-         "rotation_angle_min": -5.0, "rotation_angle_max": 5.0},
-        {"name": "arabic", "proportion": 1, "text_direction": "rtl", "corpus_file": "arabic.txt",
-         "max_text_length": 20},
-        {"name": "hebrew", "proportion": 1, "text_direction": "rtl", "corpus_file": "hebrew.txt",
-         "max_text_length": 20, "perspective_warp_magnitude_max": 0.05},
+        {
+            "name": "latin",
+            "proportion": 2,
+            "corpus_file": "latin.txt",
+            "max_text_length": 24,
+            "rotation_angle_min": -5.0,
+            "rotation_angle_max": 5.0,
+        },
+        {
+            "name": "arabic",
+            "proportion": 1,
+            "text_direction": "rtl",
+            "corpus_file": "arabic.txt",
+            "max_text_length": 20,
+        },
+        {
+            "name": "hebrew",
+            "proportion": 1,
+            "text_direction": "rtl",
+            "corpus_file": "hebrew.txt",
+            "max_text_length": 20,
+            "perspective_warp_magnitude_max": 0.05,
+        },
     ],
 }
 

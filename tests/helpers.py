@@ -29,8 +29,11 @@ def copy_builtin_assets(root: Path, font_names: Iterable[str] | None = None) -> 
 
 def outputs(out: Path) -> dict[str, bytes]:
     """Every image and label under `out`, by relative path (run bookkeeping left out)."""
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.name.startswith((".", "_"))}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.startswith((".", "_"))
+    }
 
 
 def plan_and_render(root: Path, config: dict) -> tuple[Path, dict[str, bytes]]:

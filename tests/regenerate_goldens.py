@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from test_effects_golden import CASES, GOLDEN_DIR, golden_assets, render_golden  # noqa: E402
+from test_effects_golden import CASES, GOLDEN_DIR, golden_assets, render_golden
 
 
 def main() -> int:

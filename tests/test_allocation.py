@@ -141,8 +141,11 @@ def test_interleave_is_deterministic() -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.integers(0, 40), min_size=1, max_size=5).filter(lambda s: sum(s) > 0),
-       st.integers(0, 200), st.integers(0, 200))
+@given(
+    st.lists(st.integers(0, 40), min_size=1, max_size=5).filter(lambda s: sum(s) > 0),
+    st.integers(0, 200),
+    st.integers(0, 200),
+)
 def test_periodic_sequence_slices_like_the_whole_array(shares, a, b):
     from synthocr.planner.allocation import interleave_periodic
 

@@ -58,16 +58,20 @@ def test_orchestrator_tasks_match_the_plan_and_fonts_cover_texts(config, tiny_pl
 
 def test_orchestrator_with_explicit_assets(config, tmp_path):
     fonts = [BUILTIN_DIRS["font"] / "DejaVuSans.ttf"]
-    corpus = {"latin.txt": BUILTIN_DIRS["corpus"] / "latin.txt", "arabic.txt": BUILTIN_DIRS["corpus"] / "arabic.txt",
-              "hebrew.txt": BUILTIN_DIRS["corpus"] / "hebrew.txt"}
+    corpus = {
+        "latin.txt": BUILTIN_DIRS["corpus"] / "latin.txt",
+        "arabic.txt": BUILTIN_DIRS["corpus"] / "arabic.txt",
+        "hebrew.txt": BUILTIN_DIRS["corpus"] / "hebrew.txt",
+    }
     bg = tmp_path / "bg"
     bg.mkdir()
     from PIL import Image
 
     Image.new("RGB", (300, 120), (200, 190, 170)).save(bg / "a.png")
     manager = BackgroundImageManager(dir_weights={str(bg): 2.0})
-    orchestrator = GenerationOrchestrator(batch_config=config, corpus_map=corpus, all_fonts=fonts,
-                                          background_manager=manager)
+    orchestrator = GenerationOrchestrator(
+        batch_config=config, corpus_map=corpus, all_fonts=fonts, background_manager=manager
+    )
     plan = orchestrator.create_plan().to_pandas()
     assert set(plan.font) == {"DejaVuSans.ttf"}
     assert set(plan[plan.background_kind == "image"].background_file) <= {"a.png"}
@@ -104,8 +108,9 @@ def test_generator_rejects_bad_tasks(config):
 
 
 def test_readme_example_runs(tmp_path):
-    proc = subprocess.run([sys.executable, "docs/api_example.py", str(tmp_path)], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "docs/api_example.py", str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert len(list(tmp_path.glob("image_*.png"))) == 3
     assert "character boxes" in proc.stdout

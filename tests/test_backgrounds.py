@@ -48,8 +48,9 @@ def test_zoomed_crop_matches_zooming_the_whole_image_then_cropping():
     source = Image.fromarray(np.stack([(xs * 3 + ys * 5) % 256, (xs * ys) % 256, xs % 256], -1).astype(np.uint8))
     for zoom, fx, fy in ((1.3, 0.3, 0.6), (2.5, 0.0, 0.0), (1.7, 1.0, 1.0), (1.0, 0.5, 0.5)):
         scale = max(SIZE[0] / source.width, SIZE[1] / source.height, 1.0) * zoom
-        whole = source.resize((int(np.ceil(source.width * scale)), int(np.ceil(source.height * scale))),
-                              Image.Resampling.BILINEAR)
+        whole = source.resize(
+            (int(np.ceil(source.width * scale)), int(np.ceil(source.height * scale))), Image.Resampling.BILINEAR
+        )
         x, y = int(fx * (whole.width - SIZE[0])), int(fy * (whole.height - SIZE[1]))
         expected = pixels(whole.crop((x, y, x + SIZE[0], y + SIZE[1])))
         assert np.abs(pixels(image_crop(source, SIZE, fx, fy, zoom)) - expected).max() <= 2, (zoom, fx, fy)

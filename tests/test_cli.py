@@ -12,11 +12,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 import yaml
+
 from helpers import outputs
-
 from synthocr.assets import BUILTIN_DIRS
-
-
 
 
 def test_plan_twice_gives_identical_bytes(cli, tiny_config_path, tmp_path):
@@ -116,10 +114,14 @@ def test_failed_row_is_logged_and_others_render(cli, tiny_dict, tmp_path):
 
 BAD_CONFIGS = {
     "typo": ({"specifications": [{"name": "a", "rotaton_angle_max": 3}]}, "did you mean 'rotation_angle_max'"),
-    "min_gt_max": ({"specifications": [{"name": "a", "blur_radius_min": 2.0, "blur_radius_max": 1.0}]},
-                   "blur_radius_min (2.0) > blur_radius_max (1.0)"),
-    "missing_corpus": ({"specifications": [{"name": "a", "corpus_file": "missing.txt"}]},
-                       "No corpus files found matching pattern 'missing.txt'".lower()),
+    "min_gt_max": (
+        {"specifications": [{"name": "a", "blur_radius_min": 2.0, "blur_radius_max": 1.0}]},
+        "blur_radius_min (2.0) > blur_radius_max (1.0)",
+    ),
+    "missing_corpus": (
+        {"specifications": [{"name": "a", "corpus_file": "missing.txt"}]},
+        "No corpus files found matching pattern 'missing.txt'".lower(),
+    ),
 }
 
 
@@ -128,8 +130,12 @@ def test_bad_config_exits_2_with_field_and_no_traceback(tmp_path, case):
     raw, expected = BAD_CONFIGS[case]
     cfg = tmp_path / "bad.yaml"
     cfg.write_text(yaml.safe_dump({"total_images": 5, **raw}))
-    proc = subprocess.run([sys.executable, "-m", "synthocr", "plan", str(cfg), "-o", str(tmp_path / "p.parquet")],
-                          capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "synthocr", "plan", str(cfg), "-o", str(tmp_path / "p.parquet")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert expected.lower() in proc.stderr.lower()
@@ -170,13 +176,16 @@ def test_selection_force_and_dry_run(cli, tiny_config_path, tmp_path):
     assert (out / f"{df.output_name[2]}.png").stat().st_mtime_ns >= before
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--rows", "3-1"], "--rows"),
-    (["--rows", "999"], "outside the plan's rows"),
-    (["--where", "no_such_column > 3"], "not a valid query"),
-    (["--where", "__import__('os')"], "not a valid query"),
-    (["--where", "font_size"], "true/false condition"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--rows", "3-1"], "--rows"),
+        (["--rows", "999"], "outside the plan's rows"),
+        (["--where", "no_such_column > 3"], "not a valid query"),
+        (["--where", "__import__('os')"], "not a valid query"),
+        (["--where", "font_size"], "true/false condition"),
+    ],
+)
 def test_bad_selection_exits_2(cli, tiny_config_path, tmp_path, args, message):
     plan = tmp_path / "p.parquet"
     cli("plan", tiny_config_path, "-o", plan)
@@ -192,8 +201,15 @@ def test_effect_probability_from_the_cli(cli, tiny_dict, tmp_path):
 
     tiny_dict["total_images"] = 1200
     latin = tiny_dict["specifications"][0]
-    latin.update({"rotation_angle_min": 2.0, "rotation_angle_max": 3.0, "rotation_angle_probability": 0.25,
-                  "blur_radius_probability": 0.0, "noise_sigma_probability": 1.0})
+    latin.update(
+        {
+            "rotation_angle_min": 2.0,
+            "rotation_angle_max": 3.0,
+            "rotation_angle_probability": 0.25,
+            "blur_radius_probability": 0.0,
+            "noise_sigma_probability": 1.0,
+        }
+    )
     config = tmp_path / "shares.yaml"
     config.write_text(yaml.safe_dump(tiny_dict))
     plan = tmp_path / "plan.parquet"

@@ -139,8 +139,13 @@ def test_invalid_yaml_is_a_config_error(tmp_path: Path) -> None:
 
 def test_round_trip_dict_and_yaml(tmp_path: Path, assets: Assets) -> None:
     data = base_config(assets)
-    data["specifications"][0].update(rotation_angle_min=-7.5, rotation_angle_max=2, font_size_min=30,
-                                     font_size_max=30, background_weights={"plain": 3, "paper": 0})
+    data["specifications"][0].update(
+        rotation_angle_min=-7.5,
+        rotation_angle_max=2,
+        font_size_min=30,
+        font_size_max=30,
+        background_weights={"plain": 3, "paper": 0},
+    )
     config = load_config(write_yaml(tmp_path, data))
     as_dict = config_to_dict(config)
     assert config_from_dict(as_dict) == config
@@ -274,8 +279,9 @@ def test_a_range_the_config_sets_applies_to_every_row(tmp_path: Path, assets: As
     from synthocr.schemas.params import PARAMS_BY_NAME
 
     data = base_config(assets)
-    data["specifications"][0].update({"rotation_angle_min": 2.0, "rotation_angle_max": 3.0,
-                                      "noise_sigma_max": 4.0, "noise_sigma_probability": 0.2})
+    data["specifications"][0].update(
+        {"rotation_angle_min": 2.0, "rotation_angle_max": 3.0, "noise_sigma_max": 4.0, "noise_sigma_probability": 0.2}
+    )
     config = load_config(write_yaml(tmp_path, data), [])
     latin, greek = config.specifications
     assert latin.rotation_angle_probability == 1.0
@@ -383,7 +389,7 @@ def test_non_utf8_corpus_file(tmp_path: Path, assets: Assets) -> None:
 
 
 def test_non_utf8_byte_at_end_of_small_corpus_file(tmp_path: Path, assets: Assets) -> None:
-    corpus = _corpus_with(tmp_path, "tail.txt", "Une ligne correcte.\nLa fin est cass".encode() + b"\xe9e")
+    corpus = _corpus_with(tmp_path, "tail.txt", b"Une ligne correcte.\nLa fin est cass" + b"\xe9e")
     data = base_config(assets, corpus_dir=str(corpus))
     data["specifications"] = [{"name": "tail", "corpus_file": "tail.txt"}]
     problem = only_problem(tmp_path, data)

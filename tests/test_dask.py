@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-
 import fsspec
 import pytest
+
 from helpers import outputs, plan_and_render
 
 pytestmark = pytest.mark.slow
-
-
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +30,19 @@ def scheduler():
 def test_dask_cluster_file_urls_byte_identical(cli, job, scheduler, tmp_path):
     plan, reference = job
     out = tmp_path / "out"
-    code, text, _ = cli("render", f"file://{plan}", "-o", f"file://{out}", "--backend", "dask",
-                        "--scheduler", scheduler, "--chunk-size", "5", "--quiet")
+    code, text, _ = cli(
+        "render",
+        f"file://{plan}",
+        "-o",
+        f"file://{out}",
+        "--backend",
+        "dask",
+        "--scheduler",
+        scheduler,
+        "--chunk-size",
+        "5",
+        "--quiet",
+    )
     assert code == 0 and "rendered 24," in text
     assert outputs(out) == reference
     assert not list(out.rglob(".tmp-*"))
@@ -46,16 +55,32 @@ def test_dask_cluster_memory_urls_resume_and_status(cli, job, scheduler):
     fs = fsspec.filesystem("memory")
     fs.pipe_file("/synthocr-test/plan.parquet", plan.read_bytes())
     src, out = "memory://synthocr-test/plan.parquet", "memory://synthocr-test/out"
-    code, text, _ = cli("render", src, "-o", out, "--backend", "dask", "--scheduler", scheduler,
-                        "--rows", "0-9", "--chunk-size", "3", "--quiet")
+    code, text, _ = cli(
+        "render",
+        src,
+        "-o",
+        out,
+        "--backend",
+        "dask",
+        "--scheduler",
+        scheduler,
+        "--rows",
+        "0-9",
+        "--chunk-size",
+        "3",
+        "--quiet",
+    )
     assert code == 0 and "rendered 10," in text
     code, text, _ = cli("status", src, out)
     assert text.strip().splitlines()[-1].split() == ["all", "24", "10", "14", "0"]
     fs.pipe_file("/synthocr-test/out/00000/image_00000002.json", b'{"torn')  # does not parse: redone
     code, text, _ = cli("render", src, "-o", out, "--backend", "dask", "--scheduler", scheduler, "--quiet")
     assert code == 0 and "rendered 15, skipped 9" in text
-    got = {p[len("/synthocr-test/out/"):]: fs.cat_file(p) for p in fs.find("/synthocr-test/out")
-           if not p.rsplit("/", 1)[-1].startswith((".", "_"))}
+    got = {
+        p[len("/synthocr-test/out/") :]: fs.cat_file(p)
+        for p in fs.find("/synthocr-test/out")
+        if not p.rsplit("/", 1)[-1].startswith((".", "_"))
+    }
     assert got == reference
     fs.rm("/synthocr-test", recursive=True)
 
@@ -68,11 +93,14 @@ def test_local_dask_starts_its_own_cluster(cli, job, tmp_path):
     assert outputs(out) == reference
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--backend", "dask"], "needs --scheduler"),
-    (["--scheduler", "tcp://127.0.0.1:1"], "needs --backend dask"),
-    (["--backend", "local-dask", "--scheduler", "tcp://127.0.0.1:1"], "starts its own cluster"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--backend", "dask"], "needs --scheduler"),
+        (["--scheduler", "tcp://127.0.0.1:1"], "needs --backend dask"),
+        (["--backend", "local-dask", "--scheduler", "tcp://127.0.0.1:1"], "starts its own cluster"),
+    ],
+)
 def test_backend_argument_errors(cli, job, tmp_path, args, message):
     plan, _ = job
     code, _, err = cli("render", plan, "-o", tmp_path / "out", "--quiet", *args)

@@ -23,31 +23,84 @@ FAR_OFF = 48  # grey levels: a pixel further off than this is "far off"
 MAX_FAR_OFF_SHARE = 0.01  # font rasterisation drifts between versions; a changed look moves far more
 
 BASE: dict[str, Any] = {
-    "image_id": 0, "spec": "golden", "seed": 20240611, "text": "Golden 42", "text_direction": "ltr",
-    "corpus_file": "latin.txt", "corpus_line": 0, "font": "DejaVuSans.ttf", "background_kind": "plain",
-    "background_file": "", "background_x": 0.5, "background_y": 0.5, "font_size": 28,
-    "padding_top": 6, "padding_right": 8, "padding_bottom": 6, "padding_left": 8,
-    "ink_gray": 20, "background_gray": 235, "color_tint": 0,
-    "background_texture": 1.0, "background_angle": 30.0, "background_scale": 1.0,
-    "ink_r": 20, "ink_g": 24, "ink_b": 40, "background_r": 235, "background_g": 230, "background_b": 220,
-    "color_mode": "RGB", "output_name": "golden",
+    "image_id": 0,
+    "spec": "golden",
+    "seed": 20240611,
+    "text": "Golden 42",
+    "text_direction": "ltr",
+    "corpus_file": "latin.txt",
+    "corpus_line": 0,
+    "font": "DejaVuSans.ttf",
+    "background_kind": "plain",
+    "background_file": "",
+    "background_x": 0.5,
+    "background_y": 0.5,
+    "font_size": 28,
+    "padding_top": 6,
+    "padding_right": 8,
+    "padding_bottom": 6,
+    "padding_left": 8,
+    "ink_gray": 20,
+    "background_gray": 235,
+    "color_tint": 0,
+    "background_texture": 1.0,
+    "background_angle": 30.0,
+    "background_scale": 1.0,
+    "ink_r": 20,
+    "ink_g": 24,
+    "ink_b": 40,
+    "background_r": 235,
+    "background_g": 230,
+    "background_b": 220,
+    "color_mode": "RGB",
+    "output_name": "golden",
     **{p.name: p.neutral for p in EFFECT_PARAMS},
 }
 
 CASES: dict[str, dict[str, Any]] = {
     "latin_plain": {"text": "Hamburgefonstiv"},
-    "latin_paper_tilted": {"text": "Quick brown fox", "font": "DejaVuSerif.ttf", "background_kind": "paper",
-                           "rotation_angle": 4.0, "perspective_warp_magnitude": 0.04, "blur_radius": 0.6,
-                           "noise_sigma": 5.0, "glyph_overlap_intensity": 0.04},
-    "arabic_arc_lit": {"text": "في المساء الجميل", "text_direction": "rtl", "curvature_arc": 0.08,
-                       "lighting_strength": 0.4, "background_kind": "gradient"},
-    "hebrew_wave_faded": {"text": "שלום 123 עולם", "text_direction": "rtl", "curvature_sine": 0.25,
-                          "elastic_amplitude": 0.05, "contrast_factor": 0.6, "brightness_offset": 20.0},
-    "vertical_motion": {"text": "ABCDE", "text_direction": "ttb", "font": "DejaVuSans-Bold.ttf",
-                        "motion_blur_length": 5.0, "background_kind": "noise"},
-    "gray_degraded": {"text": "scan copy 1998", "font": "DejaVuSansMono.ttf", "color_mode": "L",
-                      "ink_bleed_radius": 1.0, "downscale_factor": 2.0, "salt_pepper_amount": 0.02,
-                      "jpeg_quality": 40, "crop_fraction": 0.15},
+    "latin_paper_tilted": {
+        "text": "Quick brown fox",
+        "font": "DejaVuSerif.ttf",
+        "background_kind": "paper",
+        "rotation_angle": 4.0,
+        "perspective_warp_magnitude": 0.04,
+        "blur_radius": 0.6,
+        "noise_sigma": 5.0,
+        "glyph_overlap_intensity": 0.04,
+    },
+    "arabic_arc_lit": {
+        "text": "في المساء الجميل",
+        "text_direction": "rtl",
+        "curvature_arc": 0.08,
+        "lighting_strength": 0.4,
+        "background_kind": "gradient",
+    },
+    "hebrew_wave_faded": {
+        "text": "שלום 123 עולם",
+        "text_direction": "rtl",
+        "curvature_sine": 0.25,
+        "elastic_amplitude": 0.05,
+        "contrast_factor": 0.6,
+        "brightness_offset": 20.0,
+    },
+    "vertical_motion": {
+        "text": "ABCDE",
+        "text_direction": "ttb",
+        "font": "DejaVuSans-Bold.ttf",
+        "motion_blur_length": 5.0,
+        "background_kind": "noise",
+    },
+    "gray_degraded": {
+        "text": "scan copy 1998",
+        "font": "DejaVuSansMono.ttf",
+        "color_mode": "L",
+        "ink_bleed_radius": 1.0,
+        "downscale_factor": 2.0,
+        "salt_pepper_amount": 0.02,
+        "jpeg_quality": 40,
+        "crop_fraction": 0.15,
+    },
 }
 
 
@@ -71,7 +124,8 @@ def test_golden_cases_turn_on_every_effect():
     on = {k for case in CASES.values() for k, v in case.items() if k in BASE and BASE[k] != v}
     assert {p.name for p in EFFECT_PARAMS} <= on
     assert sorted(p.stem for p in GOLDEN_DIR.glob("*.png")) == sorted(CASES), (
-        "golden PNGs and CASES differ; run `.venv/bin/python tests/regenerate_goldens.py`")
+        "golden PNGs and CASES differ; run `.venv/bin/python tests/regenerate_goldens.py`"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +139,8 @@ def test_render_matches_golden(name, assets, tmp_path):
     with Image.open(GOLDEN_DIR / f"{name}.png") as golden:
         golden.load()
         assert image.mode == golden.mode and image.size == golden.size, (
-            f"{name}: {image.mode} {image.size} vs golden {golden.mode} {golden.size}")
+            f"{name}: {image.mode} {image.size} vs golden {golden.mode} {golden.size}"
+        )
         ours = np.asarray(image, np.int16)
         want = np.asarray(golden, np.int16)
     diff = np.abs(ours - want)
@@ -94,5 +149,7 @@ def test_render_matches_golden(name, assets, tmp_path):
         out = tmp_path / f"{name}_diff.png"
         Image.fromarray(np.clip(diff * 4, 0, 255).astype(np.uint8)).save(out)
         image.save(tmp_path / f"{name}_rendered.png")
-        pytest.fail(f"{name}: mean abs diff {mean:.2f} (max {MAX_MEAN_ABS_DIFF}), {far:.2%} of pixels "
-                    f"more than {FAR_OFF} off (max {MAX_FAR_OFF_SHARE:.0%}); diff image: {out}")
+        pytest.fail(
+            f"{name}: mean abs diff {mean:.2f} (max {MAX_MEAN_ABS_DIFF}), {far:.2%} of pixels "
+            f"more than {FAR_OFF} off (max {MAX_FAR_OFF_SHARE:.0%}); diff image: {out}"
+        )

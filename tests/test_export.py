@@ -28,7 +28,9 @@ def expected(rendered):
     samples = []
     for o in list_outputs(rendered.out):
         with Image.open(o.image_path) as im:
-            samples.append((read_label(o.label_path).text, np.asarray(im.convert("RGB")), json.loads(o.label_path.read_text())))
+            samples.append(
+                (read_label(o.label_path).text, np.asarray(im.convert("RGB")), json.loads(o.label_path.read_text()))
+            )
     return samples
 
 

@@ -11,14 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import outputs, plan_and_render
 
+from helpers import outputs, plan_and_render
 from synthocr.renderer.storage import HOST
 
 pytestmark = pytest.mark.slow
 ROWS = 48
-
-
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +31,10 @@ def start_render(plan: Path, out: Path, *extra: str) -> subprocess.Popen:
     """`synthocr render` in its own process group, as a shell would start it."""
     return subprocess.Popen(
         [sys.executable, "-m", "synthocr", "render", str(plan), "-o", str(out), "--quiet", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
 

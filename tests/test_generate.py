@@ -20,8 +20,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def run(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "synthocr", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "synthocr", *map(str, args)], capture_output=True, text=True, timeout=timeout, cwd=REPO
+    )
 
 
 def images(out: Path) -> dict[str, bytes]:
@@ -43,8 +44,10 @@ def assets(tmp_path):
 
 
 def write_config(path: Path, total: int = 12, **spec) -> Path:
-    specs = [{"name": "latin", "corpus_file": "latin.txt", "max_text_length": 20, **spec},
-             {"name": "hebrew", "text_direction": "rtl", "corpus_file": "hebrew.txt", "max_text_length": 20}]
+    specs = [
+        {"name": "latin", "corpus_file": "latin.txt", "max_text_length": 20, **spec},
+        {"name": "hebrew", "text_direction": "rtl", "corpus_file": "hebrew.txt", "max_text_length": 20},
+    ]
     path.write_text(yaml.safe_dump({"total_images": total, "seed": 3, "specifications": specs}))
     return path
 
@@ -52,9 +55,30 @@ def write_config(path: Path, total: int = 12, **spec) -> Path:
 def test_generate_with_every_flag(tmp_path, assets):
     fonts, corpus, bg = assets
     cfg, out = write_config(tmp_path / "batch.yaml"), tmp_path / "out"
-    proc = run("generate", "--batch-config", cfg, "--output-dir", out, "--font-dir", fonts,
-               "--background-dir", bg, "--corpus-dir", corpus, "--log-level", "DEBUG", "--generation-workers", "2",
-               "--workers", "2", "--chunk-size", "4", "--io-batch-size", "3", "--quiet")
+    proc = run(
+        "generate",
+        "--batch-config",
+        cfg,
+        "--output-dir",
+        out,
+        "--font-dir",
+        fonts,
+        "--background-dir",
+        bg,
+        "--corpus-dir",
+        corpus,
+        "--log-level",
+        "DEBUG",
+        "--generation-workers",
+        "2",
+        "--workers",
+        "2",
+        "--chunk-size",
+        "4",
+        "--io-batch-size",
+        "3",
+        "--quiet",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "DEBUG" in proc.stderr  # the flag took effect
     got = images(out)
@@ -67,11 +91,36 @@ def test_generate_with_every_flag(tmp_path, assets):
     assert (out / ".generation_checkpoint.json").exists()
 
     # The same run again without --resume is refused; with --resume nothing is redone.
-    proc = run("generate", "--batch-config", cfg, "--output-dir", out, "--font-dir", fonts, "--corpus-dir", corpus,
-               "--background-dir", bg, "--quiet")
+    proc = run(
+        "generate",
+        "--batch-config",
+        cfg,
+        "--output-dir",
+        out,
+        "--font-dir",
+        fonts,
+        "--corpus-dir",
+        corpus,
+        "--background-dir",
+        bg,
+        "--quiet",
+    )
     assert proc.returncode == 2 and "--resume" in proc.stderr and "Traceback" not in proc.stderr
-    proc = run("generate", "--batch-config", cfg, "--output-dir", out, "--font-dir", fonts, "--corpus-dir", corpus,
-               "--background-dir", bg, "--resume", "--quiet")
+    proc = run(
+        "generate",
+        "--batch-config",
+        cfg,
+        "--output-dir",
+        out,
+        "--font-dir",
+        fonts,
+        "--corpus-dir",
+        corpus,
+        "--background-dir",
+        bg,
+        "--resume",
+        "--quiet",
+    )
     assert proc.returncode == 0 and "rendered 0" in proc.stdout
     assert images(out) == got
 
@@ -83,9 +132,25 @@ def test_generate_resume_after_interruption_gives_the_same_images(tmp_path, asse
     common = ["--batch-config", cfg, "--font-dir", fonts, "--corpus-dir", corpus, "--quiet"]
     assert run("generate", *common, "--output-dir", clean, "--generation-workers", "1").returncode == 0
 
-    proc = subprocess.Popen([sys.executable, "-m", "synthocr", "generate", *map(str, common), "--output-dir", str(out),
-                             "--generation-workers", "1", "--chunk-size", "2"], cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "synthocr",
+            "generate",
+            *map(str, common),
+            "--output-dir",
+            str(out),
+            "--generation-workers",
+            "1",
+            "--chunk-size",
+            "2",
+        ],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.time() + 60
     while time.time() < deadline and len(list(out.glob("image_*.json"))) < 6:
         time.sleep(0.05)
@@ -115,10 +180,12 @@ def test_changed_config_with_resume_warns_and_continues(tmp_path, assets):
 def test_validation_block_for_a_missing_corpus_pattern(tmp_path, assets):
     fonts, corpus, _ = assets
     cfg = tmp_path / "batch.yaml"
-    cfg.write_text(yaml.safe_dump({"total_images": 4, "specifications": [{"name": "my_spec",
-                                                                          "corpus_file": "missing.txt"}]}))
-    proc = run("generate", "--batch-config", cfg, "--output-dir", tmp_path / "out", "--corpus-dir", corpus,
-               "--font-dir", fonts)
+    cfg.write_text(
+        yaml.safe_dump({"total_images": 4, "specifications": [{"name": "my_spec", "corpus_file": "missing.txt"}]})
+    )
+    proc = run(
+        "generate", "--batch-config", cfg, "--output-dir", tmp_path / "out", "--corpus-dir", corpus, "--font-dir", fonts
+    )
     assert proc.returncode == 2
     rule = "=" * 60
     expected = (

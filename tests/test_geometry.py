@@ -54,8 +54,9 @@ def test_box_geometry_equals_the_array_geometry_bit_for_bit(direction, text, fon
     assets = tiny_assets
     vertical = direction == "ttb"
     for size, overlap in ((17, 0.0), (31, 0.2)):
-        layout = layout_line(text, direction, assets.pil_font((font, size)), assets.hb_font(font), size, overlap,
-                             draw=False)
+        layout = layout_line(
+            text, direction, assets.pil_font((font, size)), assets.hb_font(font), size, overlap, draw=False
+        )
         b = layout.line
         # Moves that put the line's corner exactly on 0 (-0.0 and 0.0 appear), and ones that clip it.
         for (tx, ty), (dx, dy), (w, h) in [

@@ -44,8 +44,9 @@ def test_every_level_round_trips_exactly(level, unfiltered):
 
 
 def test_the_fast_level_compresses_flat_images_and_is_deterministic():
-    flat = next(i for i in sample_images()
-                if i.size == (301, 48) and i.mode == "RGB" and len(np.unique(np.asarray(i))) == 4)
+    flat = next(
+        i for i in sample_images() if i.size == (301, 48) and i.mode == "RGB" and len(np.unique(np.asarray(i))) == 4
+    )
     data = encode_png(flat, 1)
     assert len(data) < 301 * 48 * 3 // 20
     assert encode_png(flat.copy(), 1) == data
@@ -60,8 +61,8 @@ def test_pixels_png_cannot_hold_are_refused_with_a_message():
 def _row_filters(data: bytes, row_bytes: int) -> set[int]:
     """The filter type bytes that open the rows of a PNG's (single) IDAT chunk."""
     start = data.index(b"IDAT") + 4
-    length = int.from_bytes(data[start - 8:start - 4], "big")
-    raw = zlib.decompress(data[start:start + length])
+    length = int.from_bytes(data[start - 8 : start - 4], "big")
+    raw = zlib.decompress(data[start : start + length])
     return set(raw[:: row_bytes + 1])
 
 

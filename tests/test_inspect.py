@@ -61,7 +61,7 @@ def test_table_fits_the_terminal_and_names_everything(cli, plan, monkeypatch):
     varying = [c for c in param_columns() if df[c].nunique() > 1]
     assert all(any(line.startswith(c + " ") for line in table.splitlines()) for c in varying)
     if fixed:
-        fixed_text = table[table.index("fixed in every row:"):].split("\n\n")[0]
+        fixed_text = table[table.index("fixed in every row:") :].split("\n\n")[0]
         assert all(f"{c} " in fixed_text for c in fixed)
     # A row reads min / mean / max with the plan's values.
     font_size = next(line for line in table.splitlines() if line.startswith("font_size "))

@@ -20,8 +20,17 @@ from synthocr.schemas.plan import BUILTIN_ROOT, asset_roots, plan_metadata
 FONT_DIR = resolve_root("font", BUILTIN_ROOT)
 ZWJ = "\u200d"
 CLUSTERS = [
-    ("g", False), ("W", False), ("é", False), ("e\u0301", False), ("Ж", False), ("λ", False), ("1", False),
-    ("ש", True), (ZWJ + "ل" + ZWJ, True), ("م" + ZWJ, True), (ZWJ + "ة", True),
+    ("g", False),
+    ("W", False),
+    ("é", False),
+    ("e\u0301", False),
+    ("Ж", False),
+    ("λ", False),
+    ("1", False),
+    ("ש", True),
+    (ZWJ + "ل" + ZWJ, True),
+    ("م" + ZWJ, True),
+    (ZWJ + "ة", True),
 ]
 # Fractions around the rounding thresholds (31.5/64, 32.5/64), both halves and the ends of a pixel.
 FRACTIONS = [0.0, 0.01, 0.25, 31.4 / 64, 31.6 / 64, 0.5, 32.4 / 64, 32.6 / 64, 0.75, 0.99]
@@ -44,8 +53,9 @@ def test_stamped_cluster_equals_draw_text(font_name, basic):
             for fy in (0.0, 0.3, 32.6 / 64, 0.9):
                 x, y = 7 + fx, 40 + fy
                 expected = Image.new("L", (60, 70), 0)
-                ImageDraw.Draw(expected).text((x, y), text, fill=255, font=font, anchor="ls",
-                                              direction="rtl" if rtl else "ltr")
+                ImageDraw.Draw(expected).text(
+                    (x, y), text, fill=255, font=font, anchor="ls", direction="rtl" if rtl else "ltr"
+                )
                 got = Image.new("L", (60, 70), 0)
                 _stamp(got.im, masks, text, rtl, x, y)
                 assert np.array_equal(np.asarray(got), np.asarray(expected)), (text, fx, fy)
@@ -73,7 +83,10 @@ def test_basic_layout_draws_every_lone_corpus_glyph_as_raqm_does():
                     want_core, want_offset = render_cluster_mask(raqm, (c, rtl, 0, 0))
                     got_core, got_offset = render_cluster_mask(raqm, (c, rtl, 0, 0), basic)
                     assert (got_offset, got_core.size, bytes(got_core)) == (
-                        want_offset, want_core.size, bytes(want_core)), (path.name, size, c, rtl)
+                        want_offset,
+                        want_core.size,
+                        bytes(want_core),
+                    ), (path.name, size, c, rtl)
 
 
 def test_cached_masks_do_not_depend_on_what_the_worker_drew_before(tiny_plan, tiny_assets):
@@ -110,8 +123,9 @@ def test_cli_render_equals_draw_text_layout(cli, tiny_config_path, tmp_path, mon
     def draw_text(target, masks, text, rtl, x, y, ink=255, offset=(0, 0)):  # target: a core image
         w, h = target.size
         drawn = Image.new("L", (w + abs(offset[0]), h + abs(offset[1])), 0)  # room for (x, y) before the shift
-        ImageDraw.Draw(drawn).text((x, y), text, fill=255, font=current["font"], anchor="ls",
-                                   direction="rtl" if rtl else "ltr")
+        ImageDraw.Draw(drawn).text(
+            (x, y), text, fill=255, font=current["font"], anchor="ls", direction="rtl" if rtl else "ltr"
+        )
         target.paste(ink, (offset[0], offset[1], offset[0] + drawn.width, offset[1] + drawn.height), drawn.im)
 
     def getbbox_box(masks, s, x, y, rtl):

@@ -55,8 +55,9 @@ def assets(tmp_path_factory: pytest.TempPathFactory) -> Assets:
     return copy_builtin_assets(tmp_path_factory.mktemp("plan_assets"))
 
 
-def load(directory: Path, data: dict[str, Any], overrides: list[str] | None = None,
-         name: str = "batch.yaml") -> BatchConfig:
+def load(
+    directory: Path, data: dict[str, Any], overrides: list[str] | None = None, name: str = "batch.yaml"
+) -> BatchConfig:
     """Write `data` as a YAML config in `directory` and load it like the CLI does."""
     path = directory / name
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -163,14 +164,13 @@ def test_plan_invariants(tmp_path: Path, assets: Assets, seed: int) -> None:
                 values = rows[col]
                 inside = values.between(lo, hi) | ((values == p.neutral) if share < 1 else False)
                 assert share == 1.0 or p.name in EFFECT_NAMES
-                assert inside.all(), (
-                    f"{spec.name}.{col} in [{values.min()}, {values.max()}], expected [{lo}, {hi}]"
-                )
+                assert inside.all(), f"{spec.name}.{col} in [{values.min()}, {values.max()}], expected [{lo}, {hi}]"
                 if lo == hi:
                     assert values.isin([lo, p.neutral] if share < 1 else [lo]).all()
         lengths = rows.text.str.len()  # the lower bound is checked in test_text_lengths_reach_the_minimum
         assert lengths.between(1, spec.max_text_length).all(), (
-            spec.name, rows.text[~lengths.between(1, spec.max_text_length)].tolist()
+            spec.name,
+            rows.text[~lengths.between(1, spec.max_text_length)].tolist(),
         )
         assert (rows.text == rows.text.str.strip()).all()
         for who in ("ink", "background"):
@@ -300,8 +300,7 @@ def test_every_font_covers_its_text(tmp_path: Path, seed: int) -> None:
         "seed": seed,
         "font_dir": str(font_dir),
         "corpus_dir": str(corpus_dir),
-        "specifications": [{"name": "mixed", "corpus_file": "mixed.txt", "min_text_length": 3,
-                            "max_text_length": 20}],
+        "specifications": [{"name": "mixed", "corpus_file": "mixed.txt", "min_text_length": 3, "max_text_length": 20}],
     }
     table = plan_batch(load(tmp_path, data))
     covers = {name: font_codepoints(font_dir / name) for name in ("DejaVuSerif.ttf", "DejaVuSans.ttf")}

@@ -82,12 +82,15 @@ def test_same_seed_same_sheet_and_plan_matches_outputs(cli, rendered, tmp_path):
         assert np.array_equal(np.asarray(x.crop(body)), np.asarray(y.crop(body)))
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["-n", "0"], "-n must be at least 1"),
-    (["--columns", "0"], "--columns must be at least 1"),
-    (["-o", "sheet.unknown"], "unknown image format"),
-    (["-o", "."], "is a folder"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-n", "0"], "-n must be at least 1"),
+        (["--columns", "0"], "--columns must be at least 1"),
+        (["-o", "sheet.unknown"], "unknown image format"),
+        (["-o", "."], "is a folder"),
+    ],
+)
 def test_bad_arguments_are_user_errors(cli, rendered, tmp_path, args, message):
     args = [tmp_path / a if a in ("sheet.unknown", ".") else a for a in args]
     code, _, err = cli("preview", rendered.out, *args)

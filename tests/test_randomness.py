@@ -14,8 +14,13 @@ def draws(seed: int, stage: str) -> list[int]:
 
 def test_same_key_same_draws_and_other_keys_other_draws():
     assert draws(1234, "noise_sigma") == draws(1234, "noise_sigma")
-    others = [draws(1234, "blur_radius"), draws(1235, "noise_sigma"), draws(-1234, "noise_sigma"),
-              draws(2**63 - 1, "noise_sigma"), draws(12, "34noise_sigma")]
+    others = [
+        draws(1234, "blur_radius"),
+        draws(1235, "noise_sigma"),
+        draws(-1234, "noise_sigma"),
+        draws(2**63 - 1, "noise_sigma"),
+        draws(12, "34noise_sigma"),
+    ]
     assert all(d != draws(1234, "noise_sigma") for d in others)
     assert len({tuple(d) for d in others}) == len(others)
 

@@ -117,7 +117,7 @@ def _mostly_inside(polygon, size) -> bool:
     mask = Image.new("1", (int(x1 - x0), int(y1 - y0)), 0)
     ImageDraw.Draw(mask).polygon([(x - x0, y - y0) for x, y in pts], fill=1)
     area = np.asarray(mask)
-    inside = area[max(0, -y0):size[1] - y0, max(0, -x0):size[0] - x0]
+    inside = area[max(0, -y0) : size[1] - y0, max(0, -x0) : size[0] - x0]
     return inside.sum() >= 0.6 * max(area.sum(), 1)
 
 
@@ -130,10 +130,22 @@ GEOMETRY_CASES = {
     "curvature_arc_down": {"curvature_arc": -0.2},
     "curvature_sine": {"curvature_sine": 0.4},
     "elastic_amplitude": {"elastic_amplitude": 0.1},
-    "crop_fraction": {"crop_fraction": 0.4, "padding_top": 0, "padding_right": 0, "padding_bottom": 0,
-                      "padding_left": 0},
-    "all": {"rotation_angle": -9.0, "perspective_warp_magnitude": 0.05, "glyph_overlap_intensity": 0.05,
-            "curvature_arc": -0.05, "curvature_sine": 0.1, "elastic_amplitude": 0.04, "crop_fraction": 0.1},
+    "crop_fraction": {
+        "crop_fraction": 0.4,
+        "padding_top": 0,
+        "padding_right": 0,
+        "padding_bottom": 0,
+        "padding_left": 0,
+    },
+    "all": {
+        "rotation_angle": -9.0,
+        "perspective_warp_magnitude": 0.05,
+        "glyph_overlap_intensity": 0.05,
+        "curvature_arc": -0.05,
+        "curvature_sine": 0.1,
+        "elastic_amplitude": 0.04,
+        "crop_fraction": 0.1,
+    },
 }
 
 
@@ -200,6 +212,7 @@ def test_grainy_unsmoothed_images_ask_for_unfiltered_png_rows(tiny_plan, tiny_as
     from synthocr.renderer.imaging import PNG_FILTER_KEY
 
     row = tiny_plan.to_pylist()[0]
+
     def asks(**changes) -> bool:
         image, _ = render_row(clean(row, **changes), tiny_assets)
         return image.info.get(PNG_FILTER_KEY) == "none"

@@ -42,14 +42,24 @@ def test_csv_good_and_bad_rows(cli, tiny_config_path, tmp_path):
     assert len(frame) == 2
     first = frame.iloc[0]
     assert (first.text, first.font, first.font_size, first.output_name) == (
-        "Hello world", "DejaVuSans.ttf", 30, "words/hello")
+        "Hello world",
+        "DejaVuSans.ttf",
+        30,
+        "words/hello",
+    )
     assert first.corpus_file == "" and first.corpus_line == -1  # the text came from the request
     assert frame.iloc[1].spec == "arabic" and frame.iloc[1].corpus_file == "arabic.txt"
     rejected = _rejected(requests)
     assert list(rejected[0]) == ["row_number", "error_type", "error_message", "raw_data"]
     got = [(r["row_number"], r["error_type"]) for r in rejected]
-    assert got == [("3", "unknown_font"), ("4", "out_of_range"), ("5", "invalid_output_name"),
-                   ("6", "unknown_spec"), ("7", "uncovered_text"), ("8", "duplicate_output_name")]
+    assert got == [
+        ("3", "unknown_font"),
+        ("4", "out_of_range"),
+        ("5", "invalid_output_name"),
+        ("6", "unknown_spec"),
+        ("7", "uncovered_text"),
+        ("8", "duplicate_output_name"),
+    ]
     assert rejected[0]["raw_data"] == "bad,NoSuch.ttf,,,,"
     assert "NoSuch.ttf" in rejected[0]["error_message"]
     assert "'..'" in rejected[2]["error_message"]
@@ -62,7 +72,9 @@ def test_jsonl_rows_and_bad_json(cli, tiny_config_path, tmp_path):
         "{not json\n"
         '{"txet": "typo"}\n'
         '{"image_id": 4}\n'
-        '{"rotation_angle": 500}\n', encoding="utf-8")
+        '{"rotation_angle": 500}\n',
+        encoding="utf-8",
+    )
     plan = tmp_path / "plan.parquet"
     code, out, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
     assert code == 0, err
@@ -110,9 +122,22 @@ def test_requested_plan_is_deterministic(cli, tiny_config_path, tmp_path):
     assert json.loads(meta[b"synthocr.rows"]) == 2
 
 
-@pytest.mark.parametrize("name, ok", [
-    ("a/b", True), ("x", True), ("../x", False), ("a/../../x", False), ("/etc/x", False), ("C:/x", False),
-    ("a\\b", False), ("", False), ("a//b", False), ("./a", False), ("_hidden/a", False), ("a/image_00000001", False),
-])
+@pytest.mark.parametrize(
+    "name, ok",
+    [
+        ("a/b", True),
+        ("x", True),
+        ("../x", False),
+        ("a/../../x", False),
+        ("/etc/x", False),
+        ("C:/x", False),
+        ("a\\b", False),
+        ("", False),
+        ("a//b", False),
+        ("./a", False),
+        ("_hidden/a", False),
+        ("a/image_00000001", False),
+    ],
+)
 def test_output_name_rules(name, ok):
     assert (check_output_name(name) == "") is ok

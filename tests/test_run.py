@@ -10,12 +10,10 @@ import time
 
 import pyarrow.parquet as pq
 import pytest
-from helpers import outputs, plan_and_render
 
+from helpers import outputs, plan_and_render
 from synthocr.renderer import storage
 from synthocr.renderer.io import TRUST_MARGIN_SECONDS
-
-
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +36,9 @@ def test_status_counts_per_spec_without_rendering(cli, rendered, tmp_path):
     code, text, _ = cli("status", plan, out)
     assert code == 0 and status_rows(text)["all"] == [24, 0, 24, 0] and not out.exists()
     assert cli("render", plan, "-o", out, "--rows", "0-9", "--workers", "1", "--quiet")[0] == 0
-    (out / "_render_state.jsonl").write_text(json.dumps({"image_id": 12, "status": "failed"}) + "\n"
-                                            + json.dumps({"image_id": 3, "status": "failed"}) + "\n")
+    (out / "_render_state.jsonl").write_text(
+        json.dumps({"image_id": 12, "status": "failed"}) + "\n" + json.dumps({"image_id": 3, "status": "failed"}) + "\n"
+    )
     code, text, _ = cli("status", plan, out)
     rows = status_rows(text)
     specs = pq.read_table(plan).to_pandas().spec.astype(str)
@@ -80,8 +79,7 @@ def test_old_labels_are_trusted_new_ones_parsed(cli, rendered, tmp_path, monkeyp
     monkeypatch.setattr("synthocr.renderer.io.read_bytes", lambda st, rel: read.append(rel) or real(st, rel))
     code, text, _ = cli("render", plan, "-o", out, "--workers", "1", "--quiet")
     assert code == 0 and "rendered 0, skipped 24" in text
-    assert [r for r in read if r.endswith(".json") and not r.startswith(".")] == [
-        labels[5].relative_to(out).as_posix()]
+    assert [r for r in read if r.endswith(".json") and not r.startswith(".")] == [labels[5].relative_to(out).as_posix()]
     # A shard folder with no entry added or replaced since the cut-off is trusted whole: no label read.
     for p in {*labels, *(label.parent for label in labels)}:
         os.utime(p, (old, old))
@@ -150,13 +148,14 @@ def test_disk_full_or_not_writable_stops_with_a_clear_error(cli, rendered, tmp_p
 
 
 def test_png_compress_level_changes_size_not_pixels(cli, rendered, tmp_path):
-    from PIL import Image
     import numpy as np
+    from PIL import Image
 
     plan, reference = rendered
     out = tmp_path / "out"
-    code, text, _ = cli("render", plan, "-o", out, "--workers", "1", "--quiet", "--png-compress-level", "9",
-                        "--rows", "0-3")
+    code, text, _ = cli(
+        "render", plan, "-o", out, "--workers", "1", "--quiet", "--png-compress-level", "9", "--rows", "0-3"
+    )
     assert code == 0
     written = sorted(out.rglob("*.png"))
     refs = [reference[p.relative_to(out).as_posix()] for p in written]

@@ -27,8 +27,9 @@ def test_readme_shows_the_script_verbatim():
 
 @pytest.mark.slow
 def test_walkthrough_renders_exactly_the_picked_rows(tmp_path):
-    result = subprocess.run([sys.executable, str(SCRIPT), str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert "exactly the ones picked" in result.stdout
     count = int(result.stdout.split("exactly the ones picked")[0].rsplit("rendered ", 1)[1].split()[0])

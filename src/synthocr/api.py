@@ -1,6 +1,6 @@
 """The Python API, including the seed system's names: thin adapters over the planner and the renderer.
 
-    from synthocr.api import BatchConfig, GenerationOrchestrator, OCRDataGenerator
+from synthocr.api import BatchConfig, GenerationOrchestrator, OCRDataGenerator
 """
 
 from __future__ import annotations
@@ -30,9 +30,22 @@ from synthocr.schemas.labels import Label
 from synthocr.schemas.plan import PLAN_SCHEMA, asset_roots
 
 __all__ = [
-    "BackgroundImageManager", "BatchConfig", "BatchManager", "BatchSpecification", "CorpusManager",
-    "FontHealthManager", "GenerationOrchestrator", "GenerationTask", "Label", "OCRDataGenerator",
-    "RenderAssets", "load_config", "plan_rows_to_table", "render_plan", "render_row", "write_plan",
+    "BackgroundImageManager",
+    "BatchConfig",
+    "BatchManager",
+    "BatchSpecification",
+    "CorpusManager",
+    "FontHealthManager",
+    "GenerationOrchestrator",
+    "GenerationTask",
+    "Label",
+    "OCRDataGenerator",
+    "RenderAssets",
+    "load_config",
+    "plan_rows_to_table",
+    "render_plan",
+    "render_row",
+    "write_plan",
 ]
 
 TaskLike = GenerationTask | tuple[Any, str, str]
@@ -57,16 +70,21 @@ class OCRDataGenerator:
         corpus_map: name -> corpus file, instead of `batch_config.corpus_dir` (only read for validation).
     """
 
-    def __init__(self, batch_config: BatchConfig, all_fonts: Sequence[str | Path] | None = None,
-                 corpus_map: Mapping[str, str | Path] | None = None) -> None:
+    def __init__(
+        self,
+        batch_config: BatchConfig,
+        all_fonts: Sequence[str | Path] | None = None,
+        corpus_map: Mapping[str, str | Path] | None = None,
+    ) -> None:
         self.batch_config = batch_config
         self._fonts = [Path(f).resolve() for f in all_fonts] if all_fonts else None
         self._corpus = {k: Path(v) for k, v in corpus_map.items()} if corpus_map else None
         self._roots: dict[str, str] | None = None
         self._assets: dict[str, RenderAssets] = {}
 
-    def plan_generation_batch(self, task_tuples: Iterable[TaskLike],
-                              background_manager: BackgroundImageManager | None = None) -> list[dict[str, Any]]:
+    def plan_generation_batch(
+        self, task_tuples: Iterable[TaskLike], background_manager: BackgroundImageManager | None = None
+    ) -> list[dict[str, Any]]:
         """One plan dict per task, every parameter not given by the task sampled from its specification.
 
         Raises:
@@ -74,10 +92,13 @@ class OCRDataGenerator:
                 font does not cover its text.
         """
         root = self._font_root()
-        requests = RequestFile(None, [
-            RawRequest(i, values, json.dumps(values, ensure_ascii=False))
-            for i, values in enumerate((self._task_values(t, root) for t in task_tuples), start=1)
-        ])
+        requests = RequestFile(
+            None,
+            [
+                RawRequest(i, values, json.dumps(values, ensure_ascii=False))
+                for i, values in enumerate((self._task_values(t, root) for t in task_tuples), start=1)
+            ],
+        )
         if not requests.rows:
             return []
         ctx = prepare_plan(self.batch_config, requests, AssetChoice(self._corpus, self._fonts, background_manager))
@@ -112,9 +133,10 @@ class OCRDataGenerator:
 
     def _render_assets(self) -> RenderAssets:
         if self._roots is None:
-            raise UserError("generate_from_plan needs a plan from plan_generation_batch first (it sets the asset roots).")
+            raise UserError(
+                "generate_from_plan needs a plan from plan_generation_batch first (it sets the asset roots)."
+            )
         key = json.dumps(self._roots, sort_keys=True)
         if key not in self._assets:
             self._assets[key] = RenderAssets(self._roots)
         return self._assets[key]
-

@@ -15,6 +15,5 @@ class ConfigError(UserError):
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
         super().__init__(
-            f"{source}: {len(problems)} problem(s) in the configuration:\n{lines}\n"
-            "Fix these fields and run again."
+            f"{source}: {len(problems)} problem(s) in the configuration:\n{lines}\nFix these fields and run again."
         )

@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 
 PLAN_FILE = "plan.parquet"
 RULE = "=" * 60
-_SPEC_PROBLEM = re.compile(r"^specification '(?P<name>.*?)' \(specifications\[\d+\]\)\.(?P<field>[\w.]+): (?P<msg>.*)$",
-                           re.DOTALL)
+_SPEC_PROBLEM = re.compile(
+    r"^specification '(?P<name>.*?)' \(specifications\[\d+\]\)\.(?P<field>[\w.]+): (?P<msg>.*)$", re.DOTALL
+)
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,17 @@ def validation_block(error: ConfigError) -> str:
     paragraphs = []
     for problem in error.problems:
         m = _SPEC_PROBLEM.match(problem)
-        text = f"Specification '{m['name']}': {m['msg'][:1].upper()}{m['msg'][1:]}" if m else problem[:1].upper() + problem[1:]
+        text = (
+            f"Specification '{m['name']}': {m['msg'][:1].upper()}{m['msg'][1:]}"
+            if m
+            else problem[:1].upper() + problem[1:]
+        )
         paragraphs.append(text.replace(" in directory ", "\nin directory "))
     body = "\n\n".join(paragraphs)
-    return (f"{RULE}\nERROR: Configuration validation failed\n{RULE}\n\n{body}\n\n"
-            f"Please fix the configuration and try again.\n{RULE}")
+    return (
+        f"{RULE}\nERROR: Configuration validation failed\n{RULE}\n\n{body}\n\n"
+        f"Please fix the configuration and try again.\n{RULE}"
+    )
 
 
 def flat_output_name(image_id: int) -> str:
@@ -69,8 +76,15 @@ def _existing_images(out: Path) -> list[str]:
 
 def write_generate_plan(opts: GenerateOptions) -> Path:
     """Validate the config with the dir flags applied, and write its plan (flat output names) into the output dir."""
-    fields = {k: str(Path(v).resolve()) for k, v in (("font_dir", opts.font_dir), ("background_dir", opts.background_dir),
-                                                     ("corpus_dir", opts.corpus_dir)) if v}
+    fields = {
+        k: str(Path(v).resolve())
+        for k, v in (
+            ("font_dir", opts.font_dir),
+            ("background_dir", opts.background_dir),
+            ("corpus_dir", opts.corpus_dir),
+        )
+        if v
+    }
     config = load_config(opts.batch_config, (), fields)
     orchestrator = GenerationOrchestrator(config)
     try:
@@ -106,13 +120,25 @@ def generate(opts: GenerateOptions) -> RenderSummary:
     previous = read_checkpoint(Storage(str(out))) if opts.resume and out.is_dir() else None
     plan_path = write_generate_plan(opts)
     if previous is not None:
-        log.info("resuming from %s (%s of %s done)", out / ".generation_checkpoint.json",
-                 previous.get("done"), previous.get("total"))
+        log.info(
+            "resuming from %s (%s of %s done)",
+            out / ".generation_checkpoint.json",
+            previous.get("done"),
+            previous.get("total"),
+        )
         if previous.get("plan_fingerprint") != plan_metadata(pq.read_schema(plan_path))[META_PLAN_FINGERPRINT]:
-            log.warning("the configuration changed since the run in %s was started; existing images are kept "
-                        "and generation continues with the new configuration", out)
+            log.warning(
+                "the configuration changed since the run in %s was started; existing images are kept "
+                "and generation continues with the new configuration",
+                out,
+            )
     return render_plan(
-        plan_path, out, workers=opts.generation_workers, chunk_size=opts.chunk_size,
-        allow_mismatch=opts.resume, progress=opts.progress, io_workers=opts.workers,
+        plan_path,
+        out,
+        workers=opts.generation_workers,
+        chunk_size=opts.chunk_size,
+        allow_mismatch=opts.resume,
+        progress=opts.progress,
+        io_workers=opts.workers,
         io_batch_size=opts.io_batch_size,
     )

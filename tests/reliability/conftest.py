@@ -88,8 +88,14 @@ class Workspace:
     backgrounds: Path
 
     def config(self, name: str = "c.yaml", backgrounds: bool = False, **fields: object) -> Path:
-        data = {"total_images": 6, "seed": 3, "font_dir": str(self.fonts), "corpus_dir": str(self.corpus),
-                **({"background_dir": str(self.backgrounds)} if backgrounds else {}), **fields}
+        data = {
+            "total_images": 6,
+            "seed": 3,
+            "font_dir": str(self.fonts),
+            "corpus_dir": str(self.corpus),
+            **({"background_dir": str(self.backgrounds)} if backgrounds else {}),
+            **fields,
+        }
         path = self.root / name
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         return path

@@ -20,8 +20,23 @@ def run_suite(extra: list[str]) -> tuple[int, Path, float]:
     """pytest over this folder with every marker selected; the JUnit XML carries each case's outcome."""
     xml = Path(tempfile.mkdtemp()) / "reliability.xml"
     started = time.monotonic()
-    code = subprocess.call([sys.executable, "-m", "pytest", str(HERE), "-q", "-m", "", "-p", "no:cacheprovider",
-                            "-o", "junit_family=legacy", f"--junitxml={xml}", *extra])
+    code = subprocess.call(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(HERE),
+            "-q",
+            "-m",
+            "",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "junit_family=legacy",
+            f"--junitxml={xml}",
+            *extra,
+        ]
+    )
     return code, xml, time.monotonic() - started
 
 
@@ -46,8 +61,10 @@ def figures(xml: Path) -> dict[str, Counter]:
 
 
 def markdown(table: dict[str, Counter]) -> str:
-    head = ("| category | cases tried | clean error | excluded with warning | planned / rendered | kills survived "
-            "| files lost | tests passed | tests failed |")
+    head = (
+        "| category | cases tried | clean error | excluded with warning | planned / rendered | kills survived "
+        "| files lost | tests passed | tests failed |"
+    )
     lines = [head, "|" + "---|" * 9]
     total: Counter = Counter()
     for category in [c for c in CATEGORIES if c in table] + sorted(set(table) - set(CATEGORIES)):
@@ -55,12 +72,16 @@ def markdown(table: dict[str, Counter]) -> str:
         cases = sum(row[k] for k in ("clean_error", "excluded", "planned", "rendered"))
         total.update(row)
         total["cases"] += cases
-        lines.append(f"| {category} | {cases} | {row['clean_error']} | {row['excluded']} | "
-                     f"{row['planned'] + row['rendered']} | {row['kills']} | {row['files_lost']} | {row['passed']} "
-                     f"| {row['failed']} |")
-    lines.append(f"| **all** | {total['cases']} | {total['clean_error']} | {total['excluded']} | "
-                 f"{total['planned'] + total['rendered']} | {total['kills']} | {total['files_lost']} | "
-                 f"{total['passed']} | {total['failed']} |")
+        lines.append(
+            f"| {category} | {cases} | {row['clean_error']} | {row['excluded']} | "
+            f"{row['planned'] + row['rendered']} | {row['kills']} | {row['files_lost']} | {row['passed']} "
+            f"| {row['failed']} |"
+        )
+    lines.append(
+        f"| **all** | {total['cases']} | {total['clean_error']} | {total['excluded']} | "
+        f"{total['planned'] + total['rendered']} | {total['kills']} | {total['files_lost']} | "
+        f"{total['passed']} | {total['failed']} |"
+    )
     return "\n".join(lines)
 
 

@@ -17,13 +17,36 @@ from synthocr.schemas.params import BACKGROUND_KINDS, RANGE_PARAMS, TEXT_DIRECTI
 EXTREME_INTS = [0, -1, 2**31, 2**63, 10**12, 10**30, -(2**63)]
 EXTREME_FLOATS = [math.nan, math.inf, -math.inf, 1e308, -1e308, 5e-324, 0.0, -0.0]
 scalars = st.one_of(
-    st.none(), st.booleans(),
-    st.integers(-3, 60), st.sampled_from(EXTREME_INTS), st.integers(),
-    st.floats(-100, 100), st.sampled_from(EXTREME_FLOATS),
-    st.text(max_size=12), st.sampled_from(["", "ltr", "rtl", "ttb", "*.txt", "latin.txt", "RGB", "L", "lines",
-                                           "DejaVu*", "../*", "/etc/passwd", "\x00", "名字", "🙂" * 40]),
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 60),
+    st.sampled_from(EXTREME_INTS),
+    st.integers(),
+    st.floats(-100, 100),
+    st.sampled_from(EXTREME_FLOATS),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            "ltr",
+            "rtl",
+            "ttb",
+            "*.txt",
+            "latin.txt",
+            "RGB",
+            "L",
+            "lines",
+            "DejaVu*",
+            "../*",
+            "/etc/passwd",
+            "\x00",
+            "名字",
+            "🙂" * 40,
+        ]
+    ),
 )
 values = st.one_of(scalars, st.lists(scalars, max_size=3), st.dictionaries(st.text(max_size=6), scalars, max_size=3))
+
 
 def _plausible_range(p) -> st.SearchStrategy:
     lo, hi = p.bounds
@@ -71,21 +94,46 @@ def _ordered(spec_and_flag: tuple[dict, bool]) -> dict:
 
 
 specs = mostly(
-    st.tuples(st.fixed_dictionaries({"name": st.text(min_size=1, max_size=8)}, optional=spec_fields), mostly(st.just(False), st.just(True), 5)).map(_ordered),
+    st.tuples(
+        st.fixed_dictionaries({"name": st.text(min_size=1, max_size=8)}, optional=spec_fields),
+        mostly(st.just(False), st.just(True), 5),
+    ).map(_ordered),
     st.fixed_dictionaries({}, optional=spec_fields).flatmap(  # with unknown fields
-        lambda d: st.dictionaries(st.text(max_size=10), values, max_size=2).map(lambda extra: {**d, **extra})),
+        lambda d: st.dictionaries(st.text(max_size=10), values, max_size=2).map(lambda extra: {**d, **extra})
+    ),
     6,
 )
-base = st.fixed_dictionaries({}, optional={
-    "total_images": mostly(st.integers(1, 30), st.one_of(st.sampled_from(EXTREME_INTS), values), 6),
-    "seed": mostly(st.integers(0, 2**70)),
-    "color_mode": mostly(st.sampled_from(["RGB", "L"])),
-    "specifications": mostly(st.lists(specs, min_size=1, max_size=3, unique_by=lambda d: str(d.get("name"))), st.one_of(st.just([]), values)),
-})
+base = st.fixed_dictionaries(
+    {},
+    optional={
+        "total_images": mostly(st.integers(1, 30), st.one_of(st.sampled_from(EXTREME_INTS), values), 6),
+        "seed": mostly(st.integers(0, 2**70)),
+        "color_mode": mostly(st.sampled_from(["RGB", "L"])),
+        "specifications": mostly(
+            st.lists(specs, min_size=1, max_size=3, unique_by=lambda d: str(d.get("name"))),
+            st.one_of(st.just([]), values),
+        ),
+    },
+)
 # Sometimes a hostile value for any top-level field (asset dirs and an unknown field included).
-hostile = st.dictionaries(st.sampled_from(["font_dir", "corpus_dir", "background_dir", "background_dirs", "seed",
-                                           "total_images", "color_mode", "specifications", "background_weights"]),
-                          values, min_size=1, max_size=2)
+hostile = st.dictionaries(
+    st.sampled_from(
+        [
+            "font_dir",
+            "corpus_dir",
+            "background_dir",
+            "background_dirs",
+            "seed",
+            "total_images",
+            "color_mode",
+            "specifications",
+            "background_weights",
+        ]
+    ),
+    values,
+    min_size=1,
+    max_size=2,
+)
 top = st.tuples(base, mostly(st.just({}), hostile, 4)).map(lambda t: {**t[0], **t[1]})
 
 
@@ -108,8 +156,13 @@ def _run(synthocr, tmp_path_factory, record_property, max_examples: int) -> None
     root = tmp_path_factory.mktemp("configs")
     counts: Counter = Counter()
 
-    @settings(max_examples=max_examples, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(top)
     def check(config):
         config.setdefault("total_images", 4)  # the default (1000) is valid but slow to plan many times
@@ -149,8 +202,9 @@ def test_huge_text_length_fails_fast(synthocr, tmp_path, outcome):
 @pytest.mark.parametrize("name", ["名前 ✓", "🙂" * 50, "a\x00b", "\u202eevil", " "])
 def test_unicode_spec_names(synthocr, tmp_path, outcome, name):
     path = tmp_path / "c.yaml"
-    path.write_text(yaml.safe_dump({"total_images": 3, "specifications": [{"name": name}]}, allow_unicode=True),
-                    encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump({"total_images": 3, "specifications": [{"name": name}]}, allow_unicode=True), encoding="utf-8"
+    )
     result = synthocr("plan", path, "-o", tmp_path / "p.parquet")
     if name.strip():
         assert result.code == 0, result

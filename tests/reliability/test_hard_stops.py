@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from test_faults import ROWS, assert_complete, job, outputs, start_render, wait_for_labels  # noqa: F401 (job: fixture)
 
 pytestmark = pytest.mark.slow
@@ -77,7 +78,8 @@ def crash_hook(folder: Path, ids: set[int]) -> dict[str, str]:
     start-up like any Python process, so the crash happens inside a real worker. No library hook.
     """
     folder.mkdir()
-    (folder / "sitecustomize.py").write_text(textwrap.dedent(f"""
+    (folder / "sitecustomize.py").write_text(
+        textwrap.dedent(f"""
         import os
         from synthocr.renderer import compose, run
 
@@ -89,7 +91,8 @@ def crash_hook(folder: Path, ids: set[int]) -> dict[str, str]:
             return _render_row(row, assets)
 
         run.render_row = compose.render_row = render_row
-    """))
+    """)
+    )
     return {"PYTHONPATH": os.pathsep.join([str(folder), *sys.path])}
 
 
@@ -102,9 +105,26 @@ def test_worker_crash_fails_its_row_and_the_rest_renders(job, tmp_path, record_p
     out = tmp_path / "out"
     env = crash_hook(tmp_path / "hook", crash)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "synthocr", "render", str(plan), "-o", str(out), "--quiet", "--workers", "2",
-         "--backend", backend, "--chunk-size", "4"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "synthocr",
+            "render",
+            str(plan),
+            "-o",
+            str(out),
+            "--quiet",
+            "--workers",
+            "2",
+            "--backend",
+            backend,
+            "--chunk-size",
+            "4",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
         env={**os.environ, "PYTHONWARNINGS": "ignore", **env},
     )
     code, text, err = finish(proc, timeout=300)

@@ -71,9 +71,22 @@ def not_parquet(plan, path):
     path.write_text("image_id,text\n0,hello\n")
 
 
-BAD_PLANS = {f.__name__: f for f in (other_tool, missing_column, wrong_type, duplicate_ids, out_of_range,
-                                     tampered_config, tampered_fingerprint, broken_roots, truncated_file,
-                                     empty_file, not_parquet)}
+BAD_PLANS = {
+    f.__name__: f
+    for f in (
+        other_tool,
+        missing_column,
+        wrong_type,
+        duplicate_ids,
+        out_of_range,
+        tampered_config,
+        tampered_fingerprint,
+        broken_roots,
+        truncated_file,
+        empty_file,
+        not_parquet,
+    )
+}
 
 
 ROW_CASES = {"duplicate_ids", "out_of_range"}

@@ -94,8 +94,12 @@ def test_unusable_request_file_is_a_clean_error(ws, synthocr, outcome, case):
 
 def test_parquet_request_with_wrong_types(ws, synthocr, outcome):
     path = ws.root / "r.parquet"
-    pq.write_table(pa.table({"font_size": ["30", "big"], "text": ["Invoice one", "Invoice two"],
-                             "rotation_angle": [1.0, float("inf")]}), path)
+    pq.write_table(
+        pa.table(
+            {"font_size": ["30", "big"], "text": ["Invoice one", "Invoice two"], "rotation_angle": [1.0, float("inf")]}
+        ),
+        path,
+    )
     result = synthocr("plan", ws.config(), "-o", ws.root / "p.parquet", "--requests", path)
     assert result.code == 0 and "rejected 1 of 2" in result.out, result
     outcome("excluded")

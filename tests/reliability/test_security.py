@@ -20,7 +20,9 @@ def test_yaml_tags_construct_no_objects(ws, synthocr, outcome, tmp_path):
     config.write_text(f'total_images: !!python/object/apply:os.system ["touch {marker}"]\n')
     result = synthocr("plan", config, "-o", tmp_path / "p.parquet")
     assert result.clean_error and "python/object" in result.err, result
-    result = synthocr("plan", ws.config(), "-o", tmp_path / "p.parquet", f'seed=!!python/object/apply:os.system ["touch {marker}"]')
+    result = synthocr(
+        "plan", ws.config(), "-o", tmp_path / "p.parquet", f'seed=!!python/object/apply:os.system ["touch {marker}"]'
+    )
     assert result.clean_error, result
     assert not marker.exists()
     outcome("clean_error")
@@ -28,18 +30,36 @@ def test_yaml_tags_construct_no_objects(ws, synthocr, outcome, tmp_path):
 
 def test_no_unsafe_deserialisation_or_eval_in_the_library():
     """No pickle of user data, no unsafe YAML, no eval/exec: a source scan (analysis/ included)."""
-    pattern = re.compile(r"\bpickle\.loads?\(|read_pickle|allow_pickle=True|yaml\.load\(|unsafe_load|"
-                         r"yaml\.Loader|(?<![.\w])eval\(|(?<![.\w])exec\(|joblib\.load\(")
-    hits = [f"{p.relative_to(SRC)}:{i}: {line.strip()}" for p in SRC.rglob("*.py")
-            for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    pattern = re.compile(
+        r"\bpickle\.loads?\(|read_pickle|allow_pickle=True|yaml\.load\(|unsafe_load|"
+        r"yaml\.Loader|(?<![.\w])eval\(|(?<![.\w])exec\(|joblib\.load\("
+    )
+    hits = [
+        f"{p.relative_to(SRC)}:{i}: {line.strip()}"
+        for p in SRC.rglob("*.py")
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
     assert hits == []
 
 
-@pytest.mark.parametrize("query", [
-    "font_size.__class__", "font_size.__class__.__mro__", "__import__('os').system('true')", "abs(font_size) > 1",
-    "text.str.len() > 3", "font_size.values", "(font_size > 1).all()", "@x > 1", "os == 1", "text[0] == 'a'",
-    "lambda: 1", "[c for c in text]",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "font_size.__class__",
+        "font_size.__class__.__mro__",
+        "__import__('os').system('true')",
+        "abs(font_size) > 1",
+        "text.str.len() > 3",
+        "font_size.values",
+        "(font_size > 1).all()",
+        "@x > 1",
+        "os == 1",
+        "text[0] == 'a'",
+        "lambda: 1",
+        "[c for c in text]",
+    ],
+)
 def test_where_refuses_anything_but_columns_and_literals(ws, synthocr, outcome, query):
     plan = ws.plan(synthocr)
     result = synthocr("render", plan, "-o", ws.root / "out", "--where", query, "--dry-run")
@@ -49,8 +69,15 @@ def test_where_refuses_anything_but_columns_and_literals(ws, synthocr, outcome, 
 
 def test_where_still_takes_plain_queries(ws, synthocr):
     plan = ws.plan(synthocr)
-    result = synthocr("render", plan, "-o", ws.root / "out", "--dry-run", "--where",
-                      "spec == 'default' and font_size >= 1 and not (rotation_angle > 500) or image_id in [1, 2]")
+    result = synthocr(
+        "render",
+        plan,
+        "-o",
+        ws.root / "out",
+        "--dry-run",
+        "--where",
+        "spec == 'default' and font_size >= 1 and not (rotation_angle > 500) or image_id in [1, 2]",
+    )
     assert result.code == 0 and "would render 6 of 6" in result.out, result
 
 
@@ -86,8 +113,14 @@ def test_plan_output_name_outside_the_output_dir_is_refused(ws, synthocr, outcom
     outcome("clean_error")
 
 
-@pytest.mark.parametrize("column,value", [("font", "../../../../../../etc/passwd"), ("font", "/etc/passwd"),
-                                          ("background_file", "../../../../../../etc/passwd")])
+@pytest.mark.parametrize(
+    "column,value",
+    [
+        ("font", "../../../../../../etc/passwd"),
+        ("font", "/etc/passwd"),
+        ("background_file", "../../../../../../etc/passwd"),
+    ],
+)
 def test_plan_asset_paths_outside_their_roots_fail_their_rows(ws, synthocr, outcome, column, value):
     plan = ws.plan(synthocr, ws.config(backgrounds=False))
     if column == "background_file":

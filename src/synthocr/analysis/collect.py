@@ -20,11 +20,13 @@ log = logging.getLogger(__name__)
 
 BATCH_ROWS = 4096  # labels read and written per batch: memory stays bounded for large renders
 POINT = pa.list_(pa.float64(), 2)  # [x, y] in final image pixels
-REGION = pa.struct([
-    pa.field("text", pa.string()),
-    pa.field("polygon", pa.list_(POINT)),
-    pa.field("bbox", pa.list_(pa.float64(), 4)),  # x0, y0, x1, y1 clipped to the image
-])
+REGION = pa.struct(
+    [
+        pa.field("text", pa.string()),
+        pa.field("polygon", pa.list_(POINT)),
+        pa.field("bbox", pa.list_(pa.float64(), 4)),  # x0, y0, x1, y1 clipped to the image
+    ]
+)
 # Columns added after the plan's own columns.
 LABEL_FIELDS = [
     pa.field("image", pa.string()),  # image path relative to the output dir
@@ -46,7 +48,6 @@ class CollectSummary:
     rows: int = 0
     missing: list[int] = field(default_factory=list)  # image_id of plan rows with no finished output
     extra: list[str] = field(default_factory=list)  # output names the plan does not have
-
 
 
 def _label_columns(pairs: list[tuple[Output, Label]]) -> list[pa.Array]:
@@ -108,6 +109,12 @@ def collect_labels(out_dir: str | Path, output: str | Path, plan: str | Path | N
             table = pa.Table.from_arrays([*rows.columns, *_label_columns(pairs)], schema=schema)
             writer.write_table(table)
             summary.rows += table.num_rows
-    log.info("collected %d labels from %s into %s (%d missing, %d extra)",
-             summary.rows, out, dest, len(summary.missing), len(summary.extra))
+    log.info(
+        "collected %d labels from %s into %s (%d missing, %d extra)",
+        summary.rows,
+        out,
+        dest,
+        len(summary.missing),
+        len(summary.extra),
+    )
     return summary

@@ -51,7 +51,9 @@ def list_outputs(out_dir: str | Path) -> list[Output]:
     found: list[Output] = []
     for folder, dirs, files in os.walk(out):
         dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
-        images = {f.rsplit(".", 1)[0]: f for f in files if f.rsplit(".", 1)[-1] in FORMATS and not f.startswith((".", "_"))}
+        images = {
+            f.rsplit(".", 1)[0]: f for f in files if f.rsplit(".", 1)[-1] in FORMATS and not f.startswith((".", "_"))
+        }
         for name in files:
             stem = name[:-5]
             if name.startswith((".", "_")) or not name.endswith(".json") or stem not in images:
@@ -61,7 +63,9 @@ def list_outputs(out_dir: str | Path) -> list[Output]:
                 rel = label_path.relative_to(out).with_suffix("").as_posix()
                 found.append(Output(rel, label_path, Path(folder) / images[stem]))
     if not found:
-        raise UserError(f"output dir {out} holds no finished outputs (label + image); run `synthocr render PLAN -o {out}` first.")
+        raise UserError(
+            f"output dir {out} holds no finished outputs (label + image); run `synthocr render PLAN -o {out}` first."
+        )
     return sorted(found, key=lambda o: o.name)
 
 
@@ -83,5 +87,7 @@ def plan_path_of(out_dir: str | Path, plan: str | Path | None = None) -> Path:
     if not recorded:
         raise UserError(f"{path} is missing, unreadable or names no plan; pass the plan with --plan PLAN.")
     if not Path(recorded).is_file():
-        raise UserError(f"the plan {recorded} recorded in {path} does not exist here; pass its location with --plan PLAN.")
+        raise UserError(
+            f"the plan {recorded} recorded in {path} does not exist here; pass its location with --plan PLAN."
+        )
     return Path(recorded)

@@ -12,9 +12,9 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure  # with an explicit Agg canvas: no pyplot, no global backend state
 from matplotlib.legend import Legend
 from matplotlib.transforms import Bbox
-from matplotlib.figure import Figure  # with an explicit Agg canvas: no pyplot, no global backend state
 from PIL import Image
 
 from synthocr.analysis.summary import param_columns, scripts
@@ -156,8 +156,12 @@ def write_plots(frame: pd.DataFrame, out_dir: str | Path, top: int = 15) -> list
 def _crop(page: Image.Image, bbox: Bbox, pad: int = 4) -> Image.Image:
     """The part of the drawn page inside `bbox` (display pixels, origin at the bottom left), plus `pad` pixels."""
     x0, y0, x1, y1 = bbox.extents
-    box = (max(0, math.floor(x0) - pad), max(0, page.height - math.ceil(y1) - pad),
-           min(page.width, math.ceil(x1) + pad), min(page.height, page.height - math.floor(y0) + pad))
+    box = (
+        max(0, math.floor(x0) - pad),
+        max(0, page.height - math.ceil(y1) - pad),
+        min(page.width, math.ceil(x1) + pad),
+        min(page.height, page.height - math.floor(y0) + pad),
+    )
     return page.crop(box)
 
 
@@ -171,7 +175,7 @@ def _overview(frame: pd.DataFrame, panels: dict[str, Callable[[Axes], None]]) ->
     axes = list(fig.subplots(rows, cols, squeeze=False).ravel())
     for ax, draw in zip(axes, panels.values()):
         draw(ax)
-    for ax in axes[len(panels):]:
+    for ax in axes[len(panels) :]:
         ax.set_visible(False)
     handles, labels = axes[1].get_legend_handles_labels()  # the text length histogram: every specification
     key = fig.legend(handles, labels, loc="lower center", ncols=min(len(labels), 8), fontsize=9)

@@ -64,12 +64,20 @@ def samples_from_plan(plan_path: str | Path, n: int, seed: int) -> list[Sample]:
     assets = RenderAssets(asset_roots(plan_metadata(pf.schema_arrow)))
     rows = read_rows(pf, choose(pf.metadata.num_rows, n, seed))
     # Through JSON, as on disk (coordinates rounded to 0.01 px): the sheet equals one made from the outputs.
-    return [(image.convert("RGB"), Label.from_json(label.to_json()))
-            for image, label in (render_row(row, assets) for row in rows)]
+    return [
+        (image.convert("RGB"), Label.from_json(label.to_json()))
+        for image, label in (render_row(row, assets) for row in rows)
+    ]
 
 
-def _outline(draw: ImageDraw.ImageDraw, region: Region, scale: float, offset: tuple[int, int],
-             colour: tuple[int, int, int], width: int) -> None:
+def _outline(
+    draw: ImageDraw.ImageDraw,
+    region: Region,
+    scale: float,
+    offset: tuple[int, int],
+    colour: tuple[int, int, int],
+    width: int,
+) -> None:
     points = [(offset[0] + x * scale, offset[1] + y * scale) for x, y in region.polygon]
     if len(points) >= 2:
         draw.line([*points, points[0]], fill=colour, width=width, joint="curve")
@@ -135,8 +143,9 @@ def contact_sheet(samples: Sequence[Sample], columns: int = 6, boxes: bool = Tru
     return sheet
 
 
-def write_preview(source: str | Path, output: str | Path, n: int = 48, seed: int = 0, columns: int = 6,
-                  boxes: bool = True) -> int:
+def write_preview(
+    source: str | Path, output: str | Path, n: int = 48, seed: int = 0, columns: int = 6, boxes: bool = True
+) -> int:
     """Write a contact sheet of `n` samples of an output dir (a folder) or a plan (a file, rendered in memory).
 
     Returns:

@@ -161,7 +161,9 @@ def _mix_cell(counts: dict[str, int], rows: int) -> str:
     return shown + (f" +{len(counts) - 2}" if len(counts) > 2 else "")
 
 
-def _rows_of_table(specs: list[dict[str, Any]], whole: dict[str, Any], varying: list[str]) -> list[tuple[str, list[str]]]:
+def _rows_of_table(
+    specs: list[dict[str, Any]], whole: dict[str, Any], varying: list[str]
+) -> list[tuple[str, list[str]]]:
     """Table rows (heading, one cell per specification); decimals follow the whole plan, so blocks agree."""
     lengths = [s["text_length"] for s in specs]
     rows = [

@@ -20,8 +20,12 @@ COMMANDS = (generate, plan, render, status, inspect, preview, collect, export)
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="synthocr", description="Synthetic OCR training data.")
     parser.add_argument("--version", action="version", version=f"synthocr {__version__}")
-    parser.add_argument("--log-level", choices=LOG_LEVELS, default=None,
-                        help="logging detail; DEBUG also shows tracebacks (default: WARNING)")
+    parser.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default=None,
+        help="logging detail; DEBUG also shows tracebacks (default: WARNING)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
         command.register(sub)
@@ -37,8 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     # A subcommand may take --log-level itself (generate, as the seed system did) with its own default.
-    args.log_level = getattr(args, "command_log_level", None) or args.log_level or getattr(
-        args, "default_log_level", "WARNING")
+    args.log_level = (
+        getattr(args, "command_log_level", None) or args.log_level or getattr(args, "default_log_level", "WARNING")
+    )
     logging.basicConfig(level=args.log_level, format="%(levelname)s %(name)s: %(message)s")
     func: Callable[[argparse.Namespace], int] = args.func
     try:

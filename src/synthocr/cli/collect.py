@@ -18,14 +18,18 @@ def run(args: argparse.Namespace) -> int:
     from synthocr.analysis.collect import collect_labels
 
     summary = collect_labels(args.output_dir, args.output, plan=args.plan)
-    print(f"collected {summary.rows} labels -> {args.output}; {len(summary.missing)} plan rows missing, "
-          f"{len(summary.extra)} outputs not in the plan")
+    print(
+        f"collected {summary.rows} labels -> {args.output}; {len(summary.missing)} plan rows missing, "
+        f"{len(summary.extra)} outputs not in the plan"
+    )
     if summary.extra:
         names = ", ".join(summary.extra[:20]) + (" ..." if len(summary.extra) > 20 else "")
         print(f"left out (not in {summary.plan_path}): {names}", file=sys.stderr)
     if summary.missing:
         ids = ", ".join(map(str, summary.missing[:20])) + (" ..." if len(summary.missing) > 20 else "")
-        print(f"missing image_id: {ids}; render them with `synthocr render {summary.plan_path} -o {args.output_dir}`",
-              file=sys.stderr)
+        print(
+            f"missing image_id: {ids}; render them with `synthocr render {summary.plan_path} -o {args.output_dir}`",
+            file=sys.stderr,
+        )
         return 1
     return 0

@@ -20,7 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from synthocr.analysis.export import ExportOptions, export_outputs
 
-    count, files = export_outputs(args.output_dir, args.to, args.output,
-                                  ExportOptions(split=args.split, shard_size=args.shard_size))
+    count, files = export_outputs(
+        args.output_dir, args.to, args.output, ExportOptions(split=args.split, shard_size=args.shard_size)
+    )
     print(f"exported {count} samples as {args.to} -> {args.output} ({len(files)} files)")
     return 0

@@ -16,10 +16,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--background-dir", metavar="DIR", help="background images (replaces background_dir)")
     g.add_argument("--corpus-dir", metavar="DIR", help="corpus files (replaces corpus_dir)")
     g.add_argument("--resume", action="store_true", help="continue a run in DIR: skip images already there")
-    g.add_argument("--log-level", dest="command_log_level", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
-                   help="logging detail (default: INFO); DEBUG also shows tracebacks")
-    g.add_argument("--generation-workers", type=int, default=-1, metavar="N",
-                   help="processes generating images (-1 = all cores)")
+    g.add_argument(
+        "--log-level",
+        dest="command_log_level",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+        help="logging detail (default: INFO); DEBUG also shows tracebacks",
+    )
+    g.add_argument(
+        "--generation-workers", type=int, default=-1, metavar="N", help="processes generating images (-1 = all cores)"
+    )
     g.add_argument("--workers", type=int, default=1, metavar="N", help="threads encoding and writing outputs")
     g.add_argument("--chunk-size", type=int, default=64, metavar="N", help="rows per streamed chunk")
     g.add_argument("--io-batch-size", type=int, default=16, metavar="N", help="outputs written per I/O batch")
@@ -32,10 +37,17 @@ def run(args: argparse.Namespace) -> int:
     from synthocr.generate import GenerateOptions, generate, validation_block
 
     opts = GenerateOptions(
-        batch_config=args.batch_config, output_dir=args.output_dir, font_dir=args.font_dir,
-        background_dir=args.background_dir, corpus_dir=args.corpus_dir, resume=args.resume,
-        generation_workers=args.generation_workers, workers=args.workers, chunk_size=args.chunk_size,
-        io_batch_size=args.io_batch_size, progress=not args.quiet,
+        batch_config=args.batch_config,
+        output_dir=args.output_dir,
+        font_dir=args.font_dir,
+        background_dir=args.background_dir,
+        corpus_dir=args.corpus_dir,
+        resume=args.resume,
+        generation_workers=args.generation_workers,
+        workers=args.workers,
+        chunk_size=args.chunk_size,
+        io_batch_size=args.io_batch_size,
+        progress=not args.quiet,
     )
     try:
         summary = generate(opts)

@@ -12,7 +12,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("inspect", help="summarise a plan per specification (table, --json, --plots)")
     p.add_argument("plan", help="Parquet plan from `synthocr plan`")
     p.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
-    p.add_argument("--plots", metavar="DIR", help="also write PNG plots (one per parameter, fonts, scripts, overview.png)")
+    p.add_argument(
+        "--plots", metavar="DIR", help="also write PNG plots (one per parameter, fonts, scripts, overview.png)"
+    )
     p.add_argument("--top", type=int, default=5, help="fonts listed per specification (default: 5; plots show 3x)")
     p.set_defaults(func=run)
 

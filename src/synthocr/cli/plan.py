@@ -10,8 +10,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("config", help="YAML batch config")
     p.add_argument("overrides", nargs="*", help="config overrides as key=value (OmegaConf dotlist)")
     p.add_argument("-o", "--output", default="build/plan.parquet", help="plan file (default: build/plan.parquet)")
-    p.add_argument("--requests", metavar="FILE", help="request file (CSV, JSONL or Parquet): one plan row per valid row")
-    p.add_argument("--format", choices=("csv", "jsonl", "parquet"), help="format of --requests (default: from the extension)")
+    p.add_argument(
+        "--requests", metavar="FILE", help="request file (CSV, JSONL or Parquet): one plan row per valid row"
+    )
+    p.add_argument(
+        "--format", choices=("csv", "jsonl", "parquet"), help="format of --requests (default: from the extension)"
+    )
     p.add_argument("--dry-run", action="store_true", help="plan in memory and print a summary; write no plan")
     p.add_argument("--font-report", metavar="FILE", help="write the font health table (CSV) to FILE")
     p.set_defaults(func=run, accepts_overrides=True)

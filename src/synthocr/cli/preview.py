@@ -19,7 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from synthocr.analysis.preview import write_preview
 
-    count = write_preview(args.source, args.output, n=args.n, seed=args.seed, columns=args.columns,
-                          boxes=not args.no_boxes)
+    count = write_preview(
+        args.source, args.output, n=args.n, seed=args.seed, columns=args.columns, boxes=not args.no_boxes
+    )
     print(f"wrote a sheet of {count} samples -> {args.output}")
     return 0

@@ -14,20 +14,37 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction) -> None:
     r = sub.add_parser("render", help="render a plan's missing images and labels")
     r.add_argument("plan", help="Parquet plan from `synthocr plan` (local path or fsspec URL)")
-    r.add_argument("-o", "--output", default="build/out",
-                   help="output dir: local path or fsspec URL such as s3://bucket/out (default: build/out)")
-    r.add_argument("--workers", type=int, default=-1,
-                   help="parallel worker processes (-1 = all cores); with local-dask, the cluster's workers")
+    r.add_argument(
+        "-o",
+        "--output",
+        default="build/out",
+        help="output dir: local path or fsspec URL such as s3://bucket/out (default: build/out)",
+    )
+    r.add_argument(
+        "--workers",
+        type=int,
+        default=-1,
+        help="parallel worker processes (-1 = all cores); with local-dask, the cluster's workers",
+    )
     r.add_argument("--chunk-size", type=int, default=64, help="rows per worker task (default: 64)")
     r.add_argument("--format", choices=("png", "jpg", "webp"), default="png", help="image format")
-    r.add_argument("--png-compress-level", type=int, default=1,
-                   help="zlib level for PNG, 0 (fastest, largest) to 9 (smallest); default 1")
-    r.add_argument("--backend", choices=("local", "dask", "local-dask"), default="local",
-                   help="local: joblib processes here; dask: the cluster at --scheduler; "
-                        "local-dask: start a Dask LocalCluster here")
+    r.add_argument(
+        "--png-compress-level",
+        type=int,
+        default=1,
+        help="zlib level for PNG, 0 (fastest, largest) to 9 (smallest); default 1",
+    )
+    r.add_argument(
+        "--backend",
+        choices=("local", "dask", "local-dask"),
+        default="local",
+        help="local: joblib processes here; dask: the cluster at --scheduler; "
+        "local-dask: start a Dask LocalCluster here",
+    )
     r.add_argument("--scheduler", help="Dask scheduler address for --backend dask, e.g. tcp://10.0.0.5:8786")
-    r.add_argument("--allow-mismatch", action="store_true",
-                   help="render into an output dir that belongs to another plan (warns)")
+    r.add_argument(
+        "--allow-mismatch", action="store_true", help="render into an output dir that belongs to another plan (warns)"
+    )
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.add_argument("--rows", help="only these plan rows, e.g. 10,20-30")
     r.add_argument("--where", help="only rows matching a pandas query over plan columns, e.g. \"spec == 'latin'\"")
@@ -41,19 +58,33 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         summary = render_plan(
-            args.plan, args.output, workers=args.workers, chunk_size=args.chunk_size, fmt=args.format,
-            png_compress_level=args.png_compress_level, allow_mismatch=args.allow_mismatch,
-            progress=not args.quiet, rows=args.rows, where=args.where, force=args.force, dry_run=args.dry_run,
-            backend=args.backend, scheduler=args.scheduler,
+            args.plan,
+            args.output,
+            workers=args.workers,
+            chunk_size=args.chunk_size,
+            fmt=args.format,
+            png_compress_level=args.png_compress_level,
+            allow_mismatch=args.allow_mismatch,
+            progress=not args.quiet,
+            rows=args.rows,
+            where=args.where,
+            force=args.force,
+            dry_run=args.dry_run,
+            backend=args.backend,
+            scheduler=args.scheduler,
         )
     except KeyboardInterrupt:
-        print("interrupted: finished outputs are kept, unfinished ones discarded. To resume, run the same "
-              f"command again: synthocr render {shlex.quote(args.plan)} -o {shlex.quote(args.output)} [same options]",
-              file=sys.stderr)
+        print(
+            "interrupted: finished outputs are kept, unfinished ones discarded. To resume, run the same "
+            f"command again: synthocr render {shlex.quote(args.plan)} -o {shlex.quote(args.output)} [same options]",
+            file=sys.stderr,
+        )
         return 130
     if args.dry_run:
-        print(f"would render {summary.pending} of {summary.total} rows into {args.output} "
-              f"({summary.skipped} present or not selected)")
+        print(
+            f"would render {summary.pending} of {summary.total} rows into {args.output} "
+            f"({summary.skipped} present or not selected)"
+        )
         return 0
     return print_summary(summary, args.output)
 

@@ -57,8 +57,9 @@ class BackgroundImageManager:
             sets no `background_dir_weights` of its own.
     """
 
-    def __init__(self, sources: Mapping[str, Path] | None = None, *,
-                 dir_weights: Mapping[str | Path, float] | None = None) -> None:
+    def __init__(
+        self, sources: Mapping[str, Path] | None = None, *, dir_weights: Mapping[str | Path, float] | None = None
+    ) -> None:
         sources = dict(sources or {})
         self.default_weights: dict[str, float] = {}
         for d, w in (dir_weights or {}).items():
@@ -100,8 +101,9 @@ class BackgroundImageManager:
         w[self._counts == 0] = 0.0
         return w if w.sum() > 0 else np.where(self._counts > 0, 1.0, 0.0) + (self._counts.sum() == 0)
 
-    def choose(self, rng: np.random.Generator, source_cum: NDArray[np.float64]
-               ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    def choose(
+        self, rng: np.random.Generator, source_cum: NDArray[np.float64]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """(file index, source index) per row: a source by the row's weights, then a file of it uniformly."""
         n = len(source_cum)
         u_source, u_file = rng.random((2, n))

@@ -126,8 +126,16 @@ class CorpusReader:
         self._maps.clear()
 
 
-def cut_text(reader: CorpusReader, file_index: int, line_index: int, length: int, start: float,
-             min_len: int, max_len: int, running: bool = True) -> str:
+def cut_text(
+    reader: CorpusReader,
+    file_index: int,
+    line_index: int,
+    length: int,
+    start: float,
+    min_len: int,
+    max_len: int,
+    running: bool = True,
+) -> str:
     """A window of about `length` characters (within [min_len, max_len]) from corpus text.
 
     Starts at fraction `start` of the chosen line; running text (`running`) runs

@@ -51,8 +51,13 @@ def inspect_font(path: Path, rel: str) -> FontInfo:
     try:
         size = path.stat().st_size
         if size > MAX_FONT_BYTES:
-            return FontInfo(rel, path, False, f"is {size >> 20} MiB, over the {MAX_FONT_BYTES >> 20} MiB limit for "
-                            "a font file", frozenset())
+            return FontInfo(
+                rel,
+                path,
+                False,
+                f"is {size >> 20} MiB, over the {MAX_FONT_BYTES >> 20} MiB limit for a font file",
+                frozenset(),
+            )
         data = path.read_bytes()
     except OSError as exc:
         return FontInfo(rel, path, False, f"cannot be read ({exc.strerror})", frozenset())

@@ -80,8 +80,9 @@ class GenerationOrchestrator:
         """The whole plan as one in-memory table with its metadata (one row per image)."""
         return plan_table(self.context)
 
-    def create_task_list(self, min_text_len: int | None = None, max_text_len: int | None = None
-                         ) -> list[GenerationTask]:
+    def create_task_list(
+        self, min_text_len: int | None = None, max_text_len: int | None = None
+    ) -> list[GenerationTask]:
         """One GenerationTask per image, in plan order; text lengths optionally overridden for every spec."""
         context = self.context
         if min_text_len is not None or max_text_len is not None:
@@ -98,12 +99,17 @@ class GenerationOrchestrator:
             for row in block.select(
                 ["image_id", "spec", "text", "font", "text_direction", "corpus_file", "corpus_line"]
             ).to_pylist():
-                tasks.append(GenerationTask(
-                    image_id=row["image_id"], source_spec=specs[row["spec"]], text=row["text"],
-                    font_path=fonts.get(row["font"], str(font_root / row["font"])),
-                    text_direction=row["text_direction"], corpus_file=row["corpus_file"],
-                    corpus_line=row["corpus_line"],
-                ))
+                tasks.append(
+                    GenerationTask(
+                        image_id=row["image_id"],
+                        source_spec=specs[row["spec"]],
+                        text=row["text"],
+                        font_path=fonts.get(row["font"], str(font_root / row["font"])),
+                        text_direction=row["text_direction"],
+                        corpus_file=row["corpus_file"],
+                        corpus_line=row["corpus_line"],
+                    )
+                )
         return tasks
 
     def write(self, path: str | Path) -> int:

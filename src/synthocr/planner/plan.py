@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import logging
-import fnmatch
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,9 +23,9 @@ from synthocr.planner.allocation import BatchManager, TaskSequence
 from synthocr.planner.backgrounds import BackgroundImageManager, background_sources, kind_weights
 from synthocr.planner.corpus import CorpusFile, CorpusManager, CorpusReader
 from synthocr.planner.fonts import FontHealthManager
-from synthocr.planner.texts import TextSources, sample_texts
 from synthocr.planner.requests import COLOUR_COLUMNS, RequestColumns, RequestContext, RequestFile, check_requests
 from synthocr.planner.samplers import sample_choice, sample_range, tinted
+from synthocr.planner.texts import TextSources, sample_texts
 from synthocr.planner.validation import FONT_SUFFIXES, config_to_dict, corpus_root, font_root, list_files
 from synthocr.schemas.config import BatchConfig, BatchSpecification
 from synthocr.schemas.params import BACKGROUND_KINDS, EFFECT_NAMES, RANGE_PARAMS, TEXT_DIRECTIONS
@@ -149,12 +149,18 @@ def common_root(paths: Iterable[Path]) -> Path:
 def _corpus_for(spec: BatchSpecification, croot: Path, choice: AssetChoice) -> list[Path]:
     if choice.corpus is None:
         return list_files(croot, spec.corpus_file)
-    return sorted({Path(p).resolve() for name, p in choice.corpus.items()
-                   if fnmatch.fnmatchcase(name, spec.corpus_file) or Path(p).match(spec.corpus_file)})
+    return sorted(
+        {
+            Path(p).resolve()
+            for name, p in choice.corpus.items()
+            if fnmatch.fnmatchcase(name, spec.corpus_file) or Path(p).match(spec.corpus_file)
+        }
+    )
 
 
-def prepare_plan(config: BatchConfig, requests: RequestFile | None = None,
-                 assets: AssetChoice | None = None) -> PlanContext:
+def prepare_plan(
+    config: BatchConfig, requests: RequestFile | None = None, assets: AssetChoice | None = None
+) -> PlanContext:
     """Index the assets a validated config names (or `assets` gives) and allocate the rows.
 
     With `requests`, the plan has one row per valid request, in file order, and
@@ -170,8 +176,10 @@ def prepare_plan(config: BatchConfig, requests: RequestFile | None = None,
     for spec in specs:
         files = corpus.files_for(_corpus_for(spec, croot, choice))
         if not files:
-            raise UserError(f"specification {spec.name!r}: no corpus file matches corpus_file {spec.corpus_file!r}; "
-                            "add one to the corpus or change the pattern.")
+            raise UserError(
+                f"specification {spec.name!r}: no corpus file matches corpus_file {spec.corpus_file!r}; "
+                "add one to the corpus or change the pattern."
+            )
         idx = []
         for f in files:
             if f not in all_files:
@@ -188,26 +196,36 @@ def prepare_plan(config: BatchConfig, requests: RequestFile | None = None,
     fonts = FontHealthManager(froot, font_paths)
     spec_fonts = np.zeros((len(specs), len(fonts.healthy)), bool)
     for i, spec in enumerate(specs):
-        matching = [p.relative_to(froot).as_posix() for p in font_paths
-                    if p.relative_to(froot).match(spec.font_filter) or p.match(spec.font_filter)]
+        matching = [
+            p.relative_to(froot).as_posix()
+            for p in font_paths
+            if p.relative_to(froot).match(spec.font_filter) or p.match(spec.font_filter)
+        ]
         spec_fonts[i, fonts.indices(matching)] = True
     backgrounds = choice.backgrounds or BackgroundImageManager(background_sources(config))
 
     batch = BatchManager(config)
     columns: RequestColumns | None = None
     if requests is not None:
-        checked = check_requests(requests, RequestContext(
-            spec_names=[s.name for s in specs],
-            font_names=[f.rel for f in fonts.healthy],
-            spec_fonts=spec_fonts,
-            coverage=fonts.coverage,
-            background_files=backgrounds.files,
-        ), batch.task_indices)
+        checked = check_requests(
+            requests,
+            RequestContext(
+                spec_names=[s.name for s in specs],
+                font_names=[f.rel for f in fonts.healthy],
+                spec_fonts=spec_fonts,
+                coverage=fonts.coverage,
+                background_files=backgrounds.files,
+            ),
+            batch.task_indices,
+        )
         task, columns, rejected = checked.task, checked.columns, len(checked.rejected)
     else:
         task, rejected = batch.task_sequence(), 0
-    counts = (task.counts(len(specs)) if isinstance(task, TaskSequence)
-              else np.bincount(task.astype(np.int64), minlength=len(specs)))
+    counts = (
+        task.counts(len(specs))
+        if isinstance(task, TaskSequence)
+        else np.bincount(task.astype(np.int64), minlength=len(specs))
+    )
     for i, spec in enumerate(specs):
         if not spec_fonts[i].any() and counts[i] > 0:
             raise UserError(
@@ -218,16 +236,38 @@ def prepare_plan(config: BatchConfig, requests: RequestFile | None = None,
     source_cum = _cumulative([backgrounds.source_weights(s.background_dir_weights) for s in specs])
     direction_cum = _cumulative([direction_weights(s) for s in specs])
     texts = TextSources(config, all_files, spec_files, CorpusReader(all_files), fonts, spec_fonts)
-    metadata = _metadata(config, fonts, all_files, backgrounds, len(task),
-                         font_root=str(froot) if choice.fonts else None,
-                         corpus_root=str(croot) if choice.corpus else None)
-    return PlanContext(config, task, texts, backgrounds, kind_cum, source_cum, direction_cum, metadata, columns,
-                       requests_rejected=rejected)
+    metadata = _metadata(
+        config,
+        fonts,
+        all_files,
+        backgrounds,
+        len(task),
+        font_root=str(froot) if choice.fonts else None,
+        corpus_root=str(croot) if choice.corpus else None,
+    )
+    return PlanContext(
+        config,
+        task,
+        texts,
+        backgrounds,
+        kind_cum,
+        source_cum,
+        direction_cum,
+        metadata,
+        columns,
+        requests_rejected=rejected,
+    )
 
 
-def _metadata(config: BatchConfig, fonts: FontHealthManager, corpus: list[CorpusFile],
-              backgrounds: BackgroundImageManager, rows: int, font_root: str | None = None,
-              corpus_root: str | None = None) -> dict[str, str]:
+def _metadata(
+    config: BatchConfig,
+    fonts: FontHealthManager,
+    corpus: list[CorpusFile],
+    backgrounds: BackgroundImageManager,
+    rows: int,
+    font_root: str | None = None,
+    corpus_root: str | None = None,
+) -> dict[str, str]:
     resolved = json.dumps(config_to_dict(config), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     fingerprint = hashlib.sha1(resolved.encode()).hexdigest()
     inventory = {
@@ -235,9 +275,7 @@ def _metadata(config: BatchConfig, fonts: FontHealthManager, corpus: list[Corpus
         "corpus": sorted((f.rel, f.path.stat().st_size) for f in corpus),
         "backgrounds": backgrounds.inventory(),
     }
-    plan_fp = hashlib.sha1(
-        json.dumps([fingerprint, __version__, inventory], sort_keys=True).encode()
-    ).hexdigest()
+    plan_fp = hashlib.sha1(json.dumps([fingerprint, __version__, inventory], sort_keys=True).encode()).hexdigest()
     roots = {
         "font": font_root or (BUILTIN_ROOT if not config.font_dir else str(Path(config.font_dir).resolve())),
         "corpus": corpus_root or (BUILTIN_ROOT if not config.corpus_dir else str(Path(config.corpus_dir).resolve())),
@@ -261,9 +299,7 @@ def _spec_array(config: BatchConfig, attr: str) -> NDArray[np.float64]:
 def _dict_array(values: list[str], codes: NDArray[np.int64]) -> pa.DictionaryArray:
     """Dictionary column of values[codes]; repeated values share one dictionary entry."""
     uniq, inverse = np.unique(np.array(values, dtype=object), return_inverse=True)
-    return pa.DictionaryArray.from_arrays(
-        pa.array(inverse[codes], pa.int32()), pa.array(uniq.tolist(), pa.string())
-    )
+    return pa.DictionaryArray.from_arrays(pa.array(inverse[codes], pa.int32()), pa.array(uniq.tolist(), pa.string()))
 
 
 def _strings(values: list[str], codes: NDArray[np.int64]) -> NDArray[np.object_]:
@@ -369,9 +405,7 @@ def plan_batch(config: BatchConfig, requests: RequestFile | None = None) -> pa.T
 
 def plan_table(ctx: PlanContext) -> pa.Table:
     """Every block of a prepared plan as one validated in-memory table with its metadata."""
-    table = pa.concat_tables(list(iter_plan(ctx))).replace_schema_metadata(
-        schema_with_metadata(ctx.metadata).metadata
-    )
+    table = pa.concat_tables(list(iter_plan(ctx))).replace_schema_metadata(schema_with_metadata(ctx.metadata).metadata)
     validate_plan(table)
     return table
 
@@ -379,8 +413,9 @@ def plan_table(ctx: PlanContext) -> pa.Table:
 _DICT_COLUMNS = [f.name for f in PLAN_SCHEMA if pa.types.is_dictionary(f.type)]
 
 
-def write_plan(config: BatchConfig, path: str | Path, requests: RequestFile | None = None,
-               ctx: PlanContext | None = None) -> int:
+def write_plan(
+    config: BatchConfig, path: str | Path, requests: RequestFile | None = None, ctx: PlanContext | None = None
+) -> int:
     """Plan and write the Parquet file block by block (bounded memory); returns the row count.
 
     The file appears atomically: a crash leaves no half-written plan under `path`.

@@ -121,8 +121,14 @@ def _read_csv(text: str) -> list[RawRequest]:
         if not any(f.strip() for f in fields):
             continue
         if len(fields) != len(header):
-            out.append(RawRequest(number, {}, buf.getvalue(), (
-                "invalid_row", f"has {len(fields)} fields, the header has {len(header)}")))
+            out.append(
+                RawRequest(
+                    number,
+                    {},
+                    buf.getvalue(),
+                    ("invalid_row", f"has {len(fields)} fields, the header has {len(header)}"),
+                )
+            )
             continue
         values = {k.strip(): (v if v != "" else None) for k, v in zip(header, fields)}
         out.append(RawRequest(number, values, buf.getvalue()))
@@ -137,10 +143,14 @@ def _read_jsonl(text: str) -> list[RawRequest]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            out.append(RawRequest(number, {}, line, ("invalid_json", f"not valid JSON ({exc.msg} at column {exc.colno})")))
+            out.append(
+                RawRequest(number, {}, line, ("invalid_json", f"not valid JSON ({exc.msg} at column {exc.colno})"))
+            )
             continue
         if not isinstance(obj, dict):
-            out.append(RawRequest(number, {}, line, ("invalid_json", f"expected a JSON object, got {type(obj).__name__}")))
+            out.append(
+                RawRequest(number, {}, line, ("invalid_json", f"expected a JSON object, got {type(obj).__name__}"))
+            )
             continue
         out.append(RawRequest(number, obj, line))
     return out
@@ -315,7 +325,9 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
         else:
             eligible = ctx.spec_fonts[spec] if spec is not None else ctx.spec_fonts.any(axis=0)
             if not (covered & eligible).any():
-                raise _Invalid("uncovered_text", f"no font eligible for this row covers every character of {out['text']!r}")
+                raise _Invalid(
+                    "uncovered_text", f"no font eligible for this row covers every character of {out['text']!r}"
+                )
     return out
 
 
@@ -349,8 +361,11 @@ class RequestColumns:
         return cls(values, given, n)
 
     def slice(self, start: int, stop: int) -> RequestColumns:
-        return RequestColumns({k: v[start:stop] for k, v in self.values.items()},
-                              {k: m[start:stop] for k, m in self.given.items()}, stop - start)
+        return RequestColumns(
+            {k: v[start:stop] for k, v in self.values.items()},
+            {k: m[start:stop] for k, m in self.given.items()},
+            stop - start,
+        )
 
     def text_values(self) -> list[str | None] | None:
         if "text" not in self.given:
@@ -391,8 +406,7 @@ class RequestPlan:
     source: RequestFile
 
 
-def check_requests(file: RequestFile, ctx: RequestContext, allocate: Callable[[int], NDArray[np.int16]]
-                   ) -> RequestPlan:
+def check_requests(file: RequestFile, ctx: RequestContext, allocate: Callable[[int], NDArray[np.int16]]) -> RequestPlan:
     """Check every row, write the rejected ones to `<input>.rejected.csv`, and lay out the valid ones.
 
     Rows that name no `spec` get theirs from `allocate(count)` (the batch
@@ -412,8 +426,9 @@ def check_requests(file: RequestFile, ctx: RequestContext, allocate: Callable[[i
             name = values.get("output_name")
             if name is not None:
                 if name in seen_names:
-                    raise _Invalid("duplicate_output_name",
-                                   f"output_name {name!r} is already used by row {seen_names[name]}")
+                    raise _Invalid(
+                        "duplicate_output_name", f"output_name {name!r} is already used by row {seen_names[name]}"
+                    )
                 seen_names[name] = row.row_number
         except _Invalid as exc:
             rejected.append(Rejection(row.row_number, exc.error_type, str(exc), row.raw))

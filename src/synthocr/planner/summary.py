@@ -31,15 +31,17 @@ class PlanSummary:
         frame["text_length"] = pc.utf8_length(table.column("text")).to_numpy()
         frame["spec"] = table.column("spec").to_numpy(zero_copy_only=False).astype(str)
         self.rows.update(frame.spec.value_counts().to_dict())
-        self.fonts.update(pd.Series(table.column("font").to_numpy(zero_copy_only=False).astype(str))
-                          .value_counts().to_dict())
+        self.fonts.update(
+            pd.Series(table.column("font").to_numpy(zero_copy_only=False).astype(str)).value_counts().to_dict()
+        )
         grouped = frame.groupby("spec")[SUMMARY_COLUMNS].agg(["min", "sum", "max"])
         for spec, row in grouped.iterrows():
             for col in SUMMARY_COLUMNS:
                 lo, total, hi = (float(row[(col, k)]) for k in ("min", "sum", "max"))
                 cur = self.stats.get((str(spec), col))
-                self.stats[(str(spec), col)] = [lo, total, hi] if cur is None else [
-                    min(cur[0], lo), cur[1] + total, max(cur[2], hi)]
+                self.stats[(str(spec), col)] = (
+                    [lo, total, hi] if cur is None else [min(cur[0], lo), cur[1] + total, max(cur[2], hi)]
+                )
 
     def format(self) -> str:
         """A plain-text report: rows per spec, fonts used, and min/mean/max of each column per spec."""

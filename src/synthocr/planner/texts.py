@@ -43,12 +43,20 @@ def _spec_values(config: BatchConfig, attr: str) -> NDArray[np.int64]:
     return np.array([int(getattr(s, attr)) for s in config.specifications], np.int64)
 
 
-def _cut(src: TextSources, spec_idx: NDArray[np.int64], u_line: NDArray[np.float64], length: NDArray[np.int64],
-         u_start: NDArray[np.float64]) -> tuple[list[str], NDArray[np.int64], NDArray[np.int64]]:
+def _cut(
+    src: TextSources,
+    spec_idx: NDArray[np.int64],
+    u_line: NDArray[np.float64],
+    length: NDArray[np.int64],
+    u_start: NDArray[np.float64],
+) -> tuple[list[str], NDArray[np.int64], NDArray[np.int64]]:
     """Texts for rows of any specifications: vectorised per corpus file, row by row only where needed."""
     n = len(spec_idx)
     config = src.config
-    lo_len, hi_len = _spec_values(config, "min_text_length")[spec_idx], _spec_values(config, "max_text_length")[spec_idx]
+    lo_len, hi_len = (
+        _spec_values(config, "min_text_length")[spec_idx],
+        _spec_values(config, "max_text_length")[spec_idx],
+    )
     running = np.array([s.corpus_mode != "lines" for s in config.specifications])[spec_idx]
     file_idx = np.zeros(n, np.int64)
     line_idx = np.zeros(n, np.int64)
@@ -65,8 +73,14 @@ def _cut(src: TextSources, spec_idx: NDArray[np.int64], u_line: NDArray[np.float
         ls, le = f.starts[lines], f.ends[lines]
         start = ls + np.floor(u_start[rows] * (le - ls)).astype(np.int64)
         run = running[rows]
-        req = WindowRequest(start=start, lo=np.where(run, 0, ls), hi=np.where(run, f.size, le),
-                            target=length[rows], min_len=lo_len[rows], max_len=hi_len[rows])
+        req = WindowRequest(
+            start=start,
+            lo=np.where(run, 0, ls),
+            hi=np.where(run, f.size, le),
+            target=length[rows],
+            min_len=lo_len[rows],
+            max_len=hi_len[rows],
+        )
         cut = cut_windows(src.reader.array(int(fi)), req, f.bytes_per_char)
         first_line = np.searchsorted(f.starts, cut.first, side="right") - 1
         line_idx[rows] = np.where(cut.ok, first_line, lines)
@@ -75,14 +89,26 @@ def _cut(src: TextSources, spec_idx: NDArray[np.int64], u_line: NDArray[np.float
         texts[rows] = got
         for k in np.flatnonzero(~cut.ok):  # no word boundary to cut at: grapheme clusters, row by row
             r = rows[k]
-            texts[r] = cut_text(src.reader, int(fi), int(lines[k]), int(length[r]), float(u_start[r]),
-                                int(lo_len[r]), int(hi_len[r]), running=bool(run[k]))
+            texts[r] = cut_text(
+                src.reader,
+                int(fi),
+                int(lines[k]),
+                int(length[r]),
+                float(u_start[r]),
+                int(lo_len[r]),
+                int(hi_len[r]),
+                running=bool(run[k]),
+            )
     return texts.tolist(), file_idx, line_idx
 
 
-def sample_texts(src: TextSources, rng: np.random.Generator, spec_idx: NDArray[np.int64],
-                 fixed_text: list[str | None] | None = None, fixed_font: NDArray[np.int64] | None = None
-                 ) -> SampledTexts:
+def sample_texts(
+    src: TextSources,
+    rng: np.random.Generator,
+    spec_idx: NDArray[np.int64],
+    fixed_text: list[str | None] | None = None,
+    fixed_font: NDArray[np.int64] | None = None,
+) -> SampledTexts:
     """Texts, their corpus file and line, and a font covering every character, per row.
 
     A row whose text no eligible font covers (or, for line-based corpora, whose
@@ -97,7 +123,10 @@ def sample_texts(src: TextSources, rng: np.random.Generator, spec_idx: NDArray[n
     """
     n = len(spec_idx)
     config = src.config
-    lo_len, hi_len = _spec_values(config, "min_text_length")[spec_idx], _spec_values(config, "max_text_length")[spec_idx]
+    lo_len, hi_len = (
+        _spec_values(config, "min_text_length")[spec_idx],
+        _spec_values(config, "max_text_length")[spec_idx],
+    )
     lines_mode = np.array([s.corpus_mode == "lines" for s in config.specifications])[spec_idx]
     texts = np.full(n, "", dtype=object)
     file_idx = np.zeros(n, np.int64)

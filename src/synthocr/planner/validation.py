@@ -30,8 +30,9 @@ MAX_TEXT_LENGTH = 1000
 log = logging.getLogger(__name__)
 
 
-def load_config(path: str | Path, overrides: list[str] | tuple[str, ...] = (),
-                fields: dict[str, Any] | None = None) -> BatchConfig:
+def load_config(
+    path: str | Path, overrides: list[str] | tuple[str, ...] = (), fields: dict[str, Any] | None = None
+) -> BatchConfig:
     """Read a YAML batch config, apply `key=value` overrides and top-level `fields`, and validate everything.
 
     Raises:
@@ -187,8 +188,10 @@ def check_values(config: BatchConfig) -> list[str]:
     if config.total_images <= 0:
         problems.append(f"total_images: must be a positive number of images, got {config.total_images}")
     elif config.total_images > MAX_TOTAL_IMAGES:
-        problems.append(f"total_images: {config.total_images} is over the limit of {MAX_TOTAL_IMAGES:,} rows per "
-                        "plan; split the batch into several plans")
+        problems.append(
+            f"total_images: {config.total_images} is over the limit of {MAX_TOTAL_IMAGES:,} rows per "
+            "plan; split the batch into several plans"
+        )
     if config.seed < 0:
         problems.append(f"seed: must be >= 0, got {config.seed}")
     if config.color_mode not in COLOR_MODES:
@@ -219,9 +222,7 @@ def _check_spec(spec: Any, label: str) -> list[str]:
     if spec.max_text_length > MAX_TEXT_LENGTH:
         problems.append(f"{label}max_text_length: must be <= {MAX_TEXT_LENGTH} characters, got {spec.max_text_length}")
     if spec.min_text_length > spec.max_text_length:
-        problems.append(
-            f"{label}min_text_length ({spec.min_text_length}) > max_text_length ({spec.max_text_length})"
-        )
+        problems.append(f"{label}min_text_length ({spec.min_text_length}) > max_text_length ({spec.max_text_length})")
     for p in RANGE_PARAMS:
         lo, hi = getattr(spec, f"{p.name}_min"), getattr(spec, f"{p.name}_max")
         if lo > hi:
@@ -238,10 +239,12 @@ def _check_spec(spec: Any, label: str) -> list[str]:
                 problems.append(f"{label}{p.name}_probability: must be a share of rows from 0 to 1, got {share}")
     if spec.corpus_mode not in CORPUS_MODES:
         problems.append(f"{label}corpus_mode: must be one of {list(CORPUS_MODES)}, got {spec.corpus_mode!r}")
-    problems.extend(_check_weights(f"{label}text_direction_weights", spec.text_direction_weights,
-                                   TEXT_DIRECTIONS, "text direction"))
-    problems.extend(_check_weights(f"{label}background_weights", spec.background_weights, BACKGROUND_KINDS,
-                                   "background kind"))
+    problems.extend(
+        _check_weights(f"{label}text_direction_weights", spec.text_direction_weights, TEXT_DIRECTIONS, "text direction")
+    )
+    problems.extend(
+        _check_weights(f"{label}background_weights", spec.background_weights, BACKGROUND_KINDS, "background kind")
+    )
     return problems
 
 
@@ -318,8 +321,11 @@ def check_resources(config: BatchConfig) -> list[str]:
             problems.append(f"{where}: directory {bg} holds no image file ({', '.join(IMAGE_SUFFIXES)})")
     for i, spec in enumerate(config.specifications):
         label = f"specification {spec.name!r} (specifications[{i}])."
-        problems.extend(_check_weights(f"{label}background_dir_weights", spec.background_dir_weights,
-                                       list(sources), "background source"))
+        problems.extend(
+            _check_weights(
+                f"{label}background_dir_weights", spec.background_dir_weights, list(sources), "background source"
+            )
+        )
         if corpus_ok:
             files = list_files(corpus_dir, spec.corpus_file)
             if not files:
@@ -332,9 +338,7 @@ def check_resources(config: BatchConfig) -> list[str]:
                 if problem:
                     problems.append(f"{label}corpus_file: {problem}")
         if fonts_ok and not list_files(fonts_dir, spec.font_filter, FONT_SUFFIXES):
-            problems.append(
-                f"{label}font_filter: no font in {fonts_dir} matches {spec.font_filter!r}"
-            )
+            problems.append(f"{label}font_filter: no font in {fonts_dir} matches {spec.font_filter!r}")
     return problems
 
 

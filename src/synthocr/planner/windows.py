@@ -76,7 +76,8 @@ def cut_windows(data: NDArray[np.uint8], req: WindowRequest, bytes_per_char: flo
     count = np.int16 if width < 2**14 else np.int32
     col = np.arange(width, dtype=count)[None, :]
     inside = (col >= np.clip(req.lo - origin, -1, width)[:, None].astype(count)) & (
-        col < np.clip(req.hi - origin, -1, width)[:, None].astype(count))
+        col < np.clip(req.hi - origin, -1, width)[:, None].astype(count)
+    )
     raw[~inside] = _PAD
     rel_start = (req.start - origin).astype(count)
     ws = _WS_TABLE[raw]

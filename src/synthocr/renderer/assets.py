@@ -72,18 +72,23 @@ class RenderAssets:
 
     def _load_pil_font(self, key: tuple[str, int]) -> ImageFont.FreeTypeFont:
         rel, size = key
-        return ImageFont.truetype(str(self._path(self.font_root, rel, "font")), size,
-                                  layout_engine=ImageFont.Layout.RAQM)
+        return ImageFont.truetype(
+            str(self._path(self.font_root, rel, "font")), size, layout_engine=ImageFont.Layout.RAQM
+        )
 
     def _load_pil_font_basic(self, key: tuple[str, int]) -> ImageFont.FreeTypeFont:
         rel, size = key
-        return ImageFont.truetype(str(self._path(self.font_root, rel, "font")), size,
-                                  layout_engine=ImageFont.Layout.BASIC)
+        return ImageFont.truetype(
+            str(self._path(self.font_root, rel, "font")), size, layout_engine=ImageFont.Layout.BASIC
+        )
 
     def _render_cluster_mask(self, key: tuple[str, int, str, bool, int, int]) -> tuple[object, tuple[int, int]]:
         rel, size, *cluster = key
-        return render_cluster_mask(self.pil_font((rel, size)), tuple(cluster),  # type: ignore[arg-type]
-                                   self.pil_font_basic((rel, size)))
+        return render_cluster_mask(
+            self.pil_font((rel, size)),
+            tuple(cluster),  # type: ignore[arg-type]
+            self.pil_font_basic((rel, size)),
+        )
 
     def _load_hb_font(self, rel: str) -> ShapingFont:
         face = hb.Face(hb.Blob.from_file_path(str(self._path(self.font_root, rel, "font"))))

@@ -25,8 +25,10 @@ def check_backend(backend: str, scheduler: str | None) -> None:
     if backend == "local" and scheduler:
         raise UserError("--scheduler needs --backend dask.")
     if backend == "dask" and not scheduler:
-        raise UserError("--backend dask needs --scheduler tcp://HOST:PORT (the address `dask scheduler` prints); "
-                        "use --backend local-dask to start a cluster on this machine instead.")
+        raise UserError(
+            "--backend dask needs --scheduler tcp://HOST:PORT (the address `dask scheduler` prints); "
+            "use --backend local-dask to start a cluster on this machine instead."
+        )
     if backend == "local-dask" and scheduler:
         raise UserError("--backend local-dask starts its own cluster; drop --scheduler, or use --backend dask.")
 
@@ -66,8 +68,15 @@ def parallel_backend(backend: str, scheduler: str | None, workers: int) -> Itera
         if backend == "local-dask":
             n = workers if workers > 0 else max(1, (os.cpu_count() or 1) + 1 + workers)
             # silence_logs: the cluster's own INFO chatter and shutdown noise would drown the summary.
-            cluster = stack.enter_context(LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                                       dashboard_address=":0", silence_logs=logging.ERROR))
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=":0",
+                    silence_logs=logging.ERROR,
+                )
+            )
             client = stack.enter_context(Client(cluster))
             # Let workers that are restarting after a crash finish starting before the cluster stops:
             # a worker stopped half-way through its start prints a traceback.
@@ -76,8 +85,10 @@ def parallel_backend(backend: str, scheduler: str | None, workers: int) -> Itera
             try:
                 client = stack.enter_context(Client(scheduler, timeout=CONNECT_TIMEOUT_SECONDS))
             except (OSError, TimeoutError, ValueError) as exc:
-                raise UserError(f"--scheduler {scheduler}: cannot connect to a Dask scheduler ({exc}). Start one "
-                                "with `dask scheduler` and workers with `dask worker ADDRESS`.") from None
+                raise UserError(
+                    f"--scheduler {scheduler}: cannot connect to a Dask scheduler ({exc}). Start one "
+                    "with `dask scheduler` and workers with `dask worker ADDRESS`."
+                ) from None
         threads = sum(client.nthreads().values())
         log.info("dask backend: %s, %d worker threads", client.scheduler.address, threads)
         yield Pool(-1, client, threads)

@@ -96,12 +96,19 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     """Draw one plan row: text, geometric effects, ink, background, photometric effects, label."""
     p = decode_row(row)
     vertical = p.text_direction == "ttb"
+
     def masks(key: tuple[str, bool, int, int]) -> tuple[object, tuple[int, int]]:
         return assets.cluster_mask((p.font, p.font_size, *key))
 
     layout = layout_line(
-        p.text, p.text_direction, assets.pil_font((p.font, p.font_size)), assets.hb_font(p.font),
-        p.font_size, p.effects["glyph_overlap_intensity"], masks, draw=False,
+        p.text,
+        p.text_direction,
+        assets.pil_font((p.font, p.font_size)),
+        assets.hb_font(p.font),
+        p.font_size,
+        p.effects["glyph_overlap_intensity"],
+        masks,
+        draw=False,
     )
 
     # Geometric effects act in the frame of the line's box, chained into one mapping.
@@ -186,8 +193,14 @@ def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Pixels:
         # Pixel centres sit at +0.5 in the geometry's continuous coordinates and at whole
         # numbers in OpenCV's: shift in, apply the inverse, shift back.
         inverse = _translation(-0.5, -0.5) @ invert(matrix) @ _translation(0.5, 0.5)
-        return cv2.warpPerspective(np.asarray(mask), inverse, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                                   borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        return cv2.warpPerspective(
+            np.asarray(mask),
+            inverse,
+            size,
+            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=0,
+        )
     # Grid nodes at the centres of MESH_STEP cells, one cell beyond each edge, so that OpenCV's
     # linear resize (which samples node j at pixel centre (j + 0.5) * step) interpolates between
     # them at every pixel of the image and never extrapolates.
@@ -200,8 +213,14 @@ def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Pixels:
     nodes = warp.inverse(grid.reshape(-1, 2)).reshape(ny, nx, 2)
     nodes -= 0.5  # continuous coordinates -> OpenCV pixel indices (a shift commutes with the linear resize)
     dense = cv2.resize(nodes.astype(np.float32), (nx * step, ny * step), interpolation=cv2.INTER_LINEAR)
-    return cv2.remap(np.asarray(mask), dense[step:step + h, step:step + w], None, cv2.INTER_LINEAR,
-                     borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return cv2.remap(
+        np.asarray(mask),
+        dense[step : step + h, step : step + w],
+        None,
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=0,
+    )
 
 
 def _whole_pixel_shift(warp: Warp) -> tuple[int, int] | None:

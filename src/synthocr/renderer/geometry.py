@@ -14,7 +14,6 @@ from numpy.typing import NDArray
 from synthocr.renderer.layout import Box, Layout
 from synthocr.schemas.labels import Regions
 
-
 _QUAD_CORNERS = [0, 1, 2, 1, 2, 3, 0, 3]  # box (x0, y0, x1, y1) -> its corners clockwise from top-left
 
 
@@ -33,10 +32,10 @@ class Geometry:
     points: NDArray[np.float64]
 
     @classmethod
-    def from_layout(cls, layout: Layout, vertical: bool, max_step: float = 0.0) -> "Geometry":
+    def from_layout(cls, layout: Layout, vertical: bool, max_step: float = 0.0) -> Geometry:
         """Polygons of a layout; `max_step` > 0 adds line points so none are further apart (for curved warps)."""
         text = layout.text
-        chars = [c for c in layout.clusters if text[c.start:c.stop].strip()]
+        chars = [c for c in layout.clusters if text[c.start : c.stop].strip()]
         b = layout.line
         inner = [e for e in layout.edges if (b.y0 if vertical else b.x0) < e < (b.y1 if vertical else b.x1)]
         if max_step > 0:
@@ -47,24 +46,24 @@ class Geometry:
         quads = corners[:, _QUAD_CORNERS].reshape(-1, 2)
         flat = _line_outline(b, inner, vertical)
         return cls(
-            char_text=tuple(text[c.start:c.stop] for c in chars),
+            char_text=tuple(text[c.start : c.stop] for c in chars),
             word_text=tuple(text[s:e] for s, e, _ in layout.words),
             line_text=text,
             points=np.concatenate((quads, np.array(flat, np.float64).reshape(-1, 2))),
         )
 
-    def map_points(self, fn: "PointMap") -> "Geometry":
+    def map_points(self, fn: PointMap) -> Geometry:
         """The same geometry with every point moved by `fn` (the pixels' own mapping), in one call."""
         return Geometry(self.char_text, self.word_text, self.line_text, fn(self.points))
 
-    def shifted(self, dx: float, dy: float) -> "Geometry":
+    def shifted(self, dx: float, dy: float) -> Geometry:
         """The same geometry moved by (dx, dy)."""
         return Geometry(self.char_text, self.word_text, self.line_text, self.points + (dx, dy))
 
     @property
     def line(self) -> NDArray[np.float64]:
         """The line polygon's points."""
-        return self.points[4 * (len(self.char_text) + len(self.word_text)):]
+        return self.points[4 * (len(self.char_text) + len(self.word_text)) :]
 
     def line_bounds(self) -> tuple[float, float, float, float]:
         """x0, y0, x1, y1 of the line polygon (it encloses every other polygon)."""
@@ -74,8 +73,8 @@ class Geometry:
         """Label regions with bboxes derived from the polygons and clipped to the image."""
         # Vectorised over every character and word quad (and the line) at once.
         n_quads = len(self.char_text) + len(self.word_text)
-        quads = self.points[:4 * n_quads].reshape(-1, 4, 2)
-        line = self.points[4 * n_quads:]
+        quads = self.points[: 4 * n_quads].reshape(-1, 4, 2)
+        line = self.points[4 * n_quads :]
         boxes = np.empty((n_quads + 1, 4))
         quads.min(axis=1, out=boxes[:-1, :2])
         quads.max(axis=1, out=boxes[:-1, 2:])
@@ -83,8 +82,13 @@ class Geometry:
         line.max(axis=0, out=boxes[-1, 2:])
         np.maximum(boxes, 0.0, out=boxes)  # ufuncs, not np.clip: a fraction of its call overhead
         np.minimum(boxes, (width, height, width, height), out=boxes)
-        return Regions((*self.char_text, *self.word_text, self.line_text), len(self.char_text),
-                       len(self.word_text), self.points, boxes)
+        return Regions(
+            (*self.char_text, *self.word_text, self.line_text),
+            len(self.char_text),
+            len(self.word_text),
+            self.points,
+            boxes,
+        )
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ class BoxGeometry:
     vertical: bool
     moves: tuple[tuple[float, float], ...] = ()
 
-    def shifted(self, dx: float, dy: float) -> "BoxGeometry":
+    def shifted(self, dx: float, dy: float) -> BoxGeometry:
         return replace(self, moves=(*self.moves, (dx, dy)))
 
     def _moved(self, box: Box) -> tuple[float, float, float, float]:
@@ -131,16 +135,20 @@ class BoxGeometry:
             points.extend((x0, y0, x1, y0, x1, y1, x0, y1))
             b0, b1, b2, b3 = min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
             # Clipped as np.maximum(v, 0.0) then np.minimum(v, size) do it (-0.0 becomes 0.0).
-            b0, b1, b2, b3 = (b0 if b0 > 0.0 else 0.0), (b1 if b1 > 0.0 else 0.0), \
-                (b2 if b2 > 0.0 else 0.0), (b3 if b3 > 0.0 else 0.0)
+            b0, b1, b2, b3 = (
+                (b0 if b0 > 0.0 else 0.0),
+                (b1 if b1 > 0.0 else 0.0),
+                (b2 if b2 > 0.0 else 0.0),
+                (b3 if b3 > 0.0 else 0.0),
+            )
             bboxes.extend((b0 if b0 < w else w, b1 if b1 < h else h, b2 if b2 < w else w, b3 if b3 < h else h))
             return x0, y0, x1, y1
 
         layout, text = self.layout, self.layout.text
         texts: list[str] = []
         for c in layout.clusters:
-            if text[c.start:c.stop].strip():
-                texts.append(text[c.start:c.stop])
+            if text[c.start : c.stop].strip():
+                texts.append(text[c.start : c.stop])
                 add(c.box)
         n_chars = len(texts)
         for start, stop, box in layout.words:
@@ -152,8 +160,13 @@ class BoxGeometry:
         b = layout.line
         lo, hi = (b.y0, b.y1) if self.vertical else (b.x0, b.x1)
         points += _line_outline(corners, [self._moved_along(e) for e in layout.edges if lo < e < hi], self.vertical)
-        return Regions(texts, n_chars, len(layout.words), np.array(points, np.float64).reshape(-1, 2),
-                       np.array(bboxes, np.float64).reshape(-1, 4))
+        return Regions(
+            texts,
+            n_chars,
+            len(layout.words),
+            np.array(points, np.float64).reshape(-1, 2),
+            np.array(bboxes, np.float64).reshape(-1, 4),
+        )
 
 
 def bounds(points: NDArray[np.float64]) -> tuple[float, float, float, float]:
@@ -185,10 +198,13 @@ def homography_from_box(width: float, height: float, corners: Sequence[Sequence[
         g, h = (sx * dy2 - dx2 * sy) / den, (dx1 * sy - sx * dy1) / den
         a, b, d, e = (x1 - x0) + g * x1, (x3 - x0) + h * x3, (y1 - y0) + g * y1, (y3 - y0) + h * y3
         if a * (e - y0 * h) - b * (d - y0 * g) + x0 * (d * h - e * g) != 0:  # the unit square's map is invertible
-            return np.array(((a / width, b / height, x0), (d / width, e / height, y0), (g / width, h / height, 1.0)),
-                            np.float64)
-    raise ValueError(f"no homography takes a {width} x {height} box to {[list(c) for c in corners]}: "
-                     "three of the corners are collinear")
+            return np.array(
+                ((a / width, b / height, x0), (d / width, e / height, y0), (g / width, h / height, 1.0)), np.float64
+            )
+    raise ValueError(
+        f"no homography takes a {width} x {height} box to {[list(c) for c in corners]}: "
+        "three of the corners are collinear"
+    )
 
 
 def invert(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -250,7 +266,7 @@ class Warp:
     matrix: NDArray[np.float64] | None = None
 
     @classmethod
-    def homography(cls, matrix: NDArray[np.float64]) -> "Warp":
+    def homography(cls, matrix: NDArray[np.float64]) -> Warp:
         # The inverse matrix is computed when first used: most homographies are only chained or map
         # points forward.
         inverse: list[NDArray[np.float64]] = []

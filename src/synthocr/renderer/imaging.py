@@ -24,7 +24,6 @@ from isal import isal_zlib
 from numpy.typing import NDArray
 from PIL import Image
 
-
 cv2.setNumThreads(1)
 
 Pixels = NDArray[np.uint8]  # (h, w) for grey or masks, (h, w, 3) for RGB
@@ -37,8 +36,7 @@ PNG_FILTER_KEY = "synthocr.png_filter"
 
 def gaussian_blur(pixels: Pixels, sigma: float) -> Pixels:
     """`pixels` blurred by a gaussian of standard deviation `sigma` pixels (edges mirrored)."""
-    return cv2.GaussianBlur(pixels, (0, 0), sigmaX=float(sigma), sigmaY=float(sigma),
-                            borderType=cv2.BORDER_REFLECT_101)
+    return cv2.GaussianBlur(pixels, (0, 0), sigmaX=float(sigma), sigmaY=float(sigma), borderType=cv2.BORDER_REFLECT_101)
 
 
 def encode_png(image: Image.Image, level: int = FAST_PNG_LEVEL) -> bytes:
@@ -56,8 +54,12 @@ def encode_png(image: Image.Image, level: int = FAST_PNG_LEVEL) -> bytes:
     if level == 0:  # stored, not compressed: filtering would only cost time
         params = [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]
     else:
-        params = [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_ALL_FILTERS,
-                  cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_DEFAULT]
+        params = [
+            cv2.IMWRITE_PNG_FILTER,
+            cv2.IMWRITE_PNG_ALL_FILTERS,
+            cv2.IMWRITE_PNG_STRATEGY,
+            cv2.IMWRITE_PNG_STRATEGY_DEFAULT,
+        ]
     ok, data = cv2.imencode(".png", pixels, [cv2.IMWRITE_PNG_COMPRESSION, int(level), *params])
     if not ok:
         raise ValueError(f"OpenCV could not encode a {image.mode} image of {image.size} as PNG")
@@ -79,8 +81,10 @@ def _png_fast(pixels: Pixels, unfiltered: bool = False) -> bytes:
     height, width = pixels.shape[:2]
     channels = 1 if pixels.ndim == 2 else pixels.shape[2]
     if pixels.dtype != np.uint8 or channels not in _PNG_COLOUR_TYPE:
-        raise ValueError(f"cannot write {pixels.dtype} pixels with {channels} channels as an 8-bit PNG; "
-                         "convert the image to L, RGB or RGBA first")
+        raise ValueError(
+            f"cannot write {pixels.dtype} pixels with {channels} channels as an 8-bit PNG; "
+            "convert the image to L, RGB or RGBA first"
+        )
     rows = pixels.reshape(height, -1)
     filtered = np.empty((height, rows.shape[1] + 1), np.uint8)
     if unfiltered:
@@ -92,5 +96,11 @@ def _png_fast(pixels: Pixels, unfiltered: bool = False) -> bytes:
         filtered[0, 1:] = rows[0]
         np.subtract(rows[1:], rows[:-1], out=filtered[1:, 1:])  # wraps modulo 256, as the spec says
     header = struct.pack(">IIBBBBB", width, height, 8, _PNG_COLOUR_TYPE[channels], 0, 0, 0)
-    return b"".join((_PNG_SIGNATURE, _png_chunk(b"IHDR", header),
-                     _png_chunk(b"IDAT", isal_zlib.compress(filtered, 1)), _png_chunk(b"IEND", b"")))
+    return b"".join(
+        (
+            _PNG_SIGNATURE,
+            _png_chunk(b"IHDR", header),
+            _png_chunk(b"IDAT", isal_zlib.compress(filtered, 1)),
+            _png_chunk(b"IEND", b""),
+        )
+    )

@@ -67,7 +67,9 @@ def open_plan(path: str) -> pq.ParquetFile:
     except FileNotFoundError:
         raise UserError(f"plan {path} does not exist; create it with `synthocr plan CONFIG -o {path}`.") from None
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise UserError(f"plan {path} is not a readable Parquet file ({exc}); create it with `synthocr plan`.") from None
+        raise UserError(
+            f"plan {path} is not a readable Parquet file ({exc}); create it with `synthocr plan`."
+        ) from None
     schema = pf.schema_arrow
     meta = plan_metadata(schema)
     if not meta:
@@ -84,15 +86,19 @@ def _check_metadata(meta: dict[str, str], path: str) -> None:
     """The metadata is whole: the config matches its fingerprint and the asset roots parse."""
     config = meta.get(META_CONFIG, "")
     if hashlib.sha1(config.encode()).hexdigest() != meta.get(META_FINGERPRINT):
-        raise UserError(f"plan {path}: its metadata was changed after planning (the config does not match "
-                        "its fingerprint); re-create it with `synthocr plan`.")
+        raise UserError(
+            f"plan {path}: its metadata was changed after planning (the config does not match "
+            "its fingerprint); re-create it with `synthocr plan`."
+        )
     try:
         roots = json.loads(meta.get(META_ROOTS, ""))
     except ValueError:
         roots = None
     if not isinstance(roots, dict) or not all(isinstance(v, str) for v in roots.values()):
-        raise UserError(f"plan {path}: its asset roots ({META_ROOTS}) are not a JSON mapping of paths; "
-                        "re-create it with `synthocr plan`.")
+        raise UserError(
+            f"plan {path}: its asset roots ({META_ROOTS}) are not a JSON mapping of paths; "
+            "re-create it with `synthocr plan`."
+        )
 
 
 _UNSAFE_NAME = r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:|\\|[\x00-\x1f]"  # RE2: what check_output_name refuses in requests
@@ -114,8 +120,10 @@ def check_plan_rows(pf: pq.ParquetFile, path: str) -> None:
         unsafe = pc.match_substring_regex(names, _UNSAFE_NAME)
         if pc.any(unsafe).as_py():
             first = names.filter(unsafe)[0].as_py()
-            raise PlanError(f"plan {path}: output_name {first!r} leaves the output dir (absolute, '..', a drive, "
-                            "a backslash or a control character); re-create it with `synthocr plan`.")
+            raise PlanError(
+                f"plan {path}: output_name {first!r} leaves the output dir (absolute, '..', a drive, "
+                "a backslash or a control character); re-create it with `synthocr plan`."
+            )
     except PlanError as exc:
         raise UserError(str(exc)) from None
 
@@ -159,10 +167,14 @@ def write_output(store: Storage, output_name: str, image_bytes: bytes, fmt: str,
     label_rel = f"{output_name}.json"
     with_retries(lambda: makedirs(store, folder), f"creating {store.path(folder)}")
     if store.local and not is_inside(store, folder):
-        raise UserError(f"output folder {store.path(folder)} is a link that leads out of the output dir "
-                        f"{store.url}; nothing is written through it. Remove the link or choose another -o.")
-    with_retries(lambda: write_atomic(store, f"{output_name}.{fmt}", image_bytes, run_id),
-                 f"writing {store.path(f'{output_name}.{fmt}')}")
+        raise UserError(
+            f"output folder {store.path(folder)} is a link that leads out of the output dir "
+            f"{store.url}; nothing is written through it. Remove the link or choose another -o."
+        )
+    with_retries(
+        lambda: write_atomic(store, f"{output_name}.{fmt}", image_bytes, run_id),
+        f"writing {store.path(f'{output_name}.{fmt}')}",
+    )
     data = label.to_json().encode("utf-8")
     with_retries(lambda: write_atomic(store, label_rel, data, run_id), f"writing {store.path(label_rel)}")
     return label_rel
@@ -235,7 +247,9 @@ def read_checkpoint(store: Storage) -> dict[str, Any] | None:
     try:
         return json.loads(data)
     except ValueError:
-        raise UserError(f"{store.path(CHECKPOINT)} is not JSON; move it away to start this output dir afresh.") from None
+        raise UserError(
+            f"{store.path(CHECKPOINT)} is not JSON; move it away to start this output dir afresh."
+        ) from None
 
 
 def write_checkpoint(store: Storage, data: dict[str, Any], run_id: str) -> None:

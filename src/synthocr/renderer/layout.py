@@ -37,10 +37,10 @@ class Box(NamedTuple):
     x1: float
     y1: float
 
-    def union(self, other: "Box") -> "Box":
+    def union(self, other: Box) -> Box:
         return Box(min(self.x0, other.x0), min(self.y0, other.y0), max(self.x1, other.x1), max(self.y1, other.y1))
 
-    def shift(self, dx: float, dy: float) -> "Box":
+    def shift(self, dx: float, dy: float) -> Box:
         return Box(self.x0 + dx, self.y0 + dy, self.x1 + dx, self.y1 + dy)
 
 
@@ -76,8 +76,9 @@ MaskKey = tuple[str, bool, int, int]
 MaskFn = Callable[[MaskKey], tuple[object, tuple[int, int]]]
 
 
-def render_cluster_mask(font: ImageFont.FreeTypeFont, key: MaskKey,
-                        basic_font: ImageFont.FreeTypeFont | None = None) -> tuple[object, tuple[int, int]]:
+def render_cluster_mask(
+    font: ImageFont.FreeTypeFont, key: MaskKey, basic_font: ImageFont.FreeTypeFont | None = None
+) -> tuple[object, tuple[int, int]]:
     """What `draw.text` would compute for a cluster whose start has this sub-pixel phase (1/64 pixel).
 
     `basic_font` is the same font file and size with Pillow's basic layout: it draws a lone code
@@ -118,8 +119,16 @@ def _phase(v: float) -> int:
     return int(math.floor(abs(f) + 0.5)) * (1 if f >= 0 else -1)
 
 
-def _stamp(target: object, masks: MaskFn, text: str, rtl: bool, x: float, y: float,
-           ink: int | tuple[int, ...] = 255, offset: tuple[int, int] = (0, 0)) -> None:
+def _stamp(
+    target: object,
+    masks: MaskFn,
+    text: str,
+    rtl: bool,
+    x: float,
+    y: float,
+    ink: int | tuple[int, ...] = 255,
+    offset: tuple[int, int] = (0, 0),
+) -> None:
     """Draw `text` at (x, y) (anchor "ls"), moved by the whole pixels `offset`, into the core image
     `target` in colour `ink`, pixel for pixel as `ImageDraw.text` does, from the mask cache.
 
@@ -207,8 +216,9 @@ class ShapingFont:
 _NOT_LOOKED_UP = object()
 
 
-def _shape_run(font: ShapingFont, codepoints: list[int], start: int, stop: int, rtl: bool
-               ) -> list[tuple[int, float, InkBox | None]]:
+def _shape_run(
+    font: ShapingFont, codepoints: list[int], start: int, stop: int, rtl: bool
+) -> list[tuple[int, float, InkBox | None]]:
     """(cluster start, advance, ink bounds) in font units per cluster of one run, left to right.
 
     Ink bounds come from HarfBuzz's glyph extents, so no glyph is rasterised to measure it.
@@ -237,14 +247,26 @@ def _shape_run(font: ShapingFont, codepoints: list[int], start: int, stop: int, 
             dx, dy = pen + pos.x_offset, -pos.y_offset
             ink = (ink[0] + dx, ink[1] + dy, ink[2] + dx, ink[3] + dy)
             if prev_ink is not None:
-                ink = (min(prev_ink[0], ink[0]), min(prev_ink[1], ink[1]),
-                       max(prev_ink[2], ink[2]), max(prev_ink[3], ink[3]))
+                ink = (
+                    min(prev_ink[0], ink[0]),
+                    min(prev_ink[1], ink[1]),
+                    max(prev_ink[2], ink[2]),
+                    max(prev_ink[3], ink[3]),
+                )
         out[-1] = (cluster, pen + pos.x_advance, ink or prev_ink)
     return out
 
 
-def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_font: ShapingFont,
-                size: int, overlap: float, masks: MaskFn | None = None, draw: bool = True) -> Layout:
+def layout_line(
+    text: str,
+    direction: str,
+    pil_font: ImageFont.FreeTypeFont,
+    hb_font: ShapingFont,
+    size: int,
+    overlap: float,
+    masks: MaskFn | None = None,
+    draw: bool = True,
+) -> Layout:
     """Lay out one line of text, and draw its ink mask unless `draw` is False.
 
     Args:
@@ -280,13 +302,15 @@ def layout_line(text: str, direction: str, pil_font: ImageFont.FreeTypeFont, hb_
     edges = sorted({v + dy for v in y0s + y1s} if vertical else {v + dx for v in x0s + x1s})
     # The line's box keeps a pixel of room so resampled edge pixels of the ink stay inside it.
     line = Box(bx0 - 1, by0 - 1, bx1 + 1, by1 + 1).shift(dx, dy)
-    layout = Layout(None, text, tuple(clusters), _words(text, clusters), line, tuple(edges), (width, height),
-                    tuple(stamps))
+    layout = Layout(
+        None, text, tuple(clusters), _words(text, clusters), line, tuple(edges), (width, height), tuple(stamps)
+    )
     return replace(layout, mask=layout_mask(layout, masks)) if draw else layout
 
 
-def draw_layout(layout: Layout, target: object, masks: MaskFn, ink: int | tuple[int, ...] = 255,
-                offset: tuple[int, int] = (0, 0)) -> None:
+def draw_layout(
+    layout: Layout, target: object, masks: MaskFn, ink: int | tuple[int, ...] = 255, offset: tuple[int, int] = (0, 0)
+) -> None:
     """Stamp the line into the core image `target` in colour `ink`, its mask's origin at the whole
     pixels `offset`: glyph by glyph, as draw.text draws a line into an image."""
     for text, rtl, x, y in layout.stamps:
@@ -369,9 +393,13 @@ def _place_horizontal(text, direction, masks, hb_font, scale, ascent, descent, s
         for cluster, advance, ink_units in shaped:
             stop = next_start[cluster]
             # Joined Arabic letters stay connected: no squeeze between them.
-            joined = any_joins and prev is not None and (
-                (prev[0] == stop and joins[stop - 1] and joins[stop])
-                or (prev[1] == cluster and cluster > 0 and joins[cluster - 1] and joins[cluster])
+            joined = (
+                any_joins
+                and prev is not None
+                and (
+                    (prev[0] == stop and joins[stop - 1] and joins[stop])
+                    or (prev[1] == cluster and cluster > 0 and joins[cluster - 1] and joins[cluster])
+                )
             )
             if out and not joined:
                 pen -= squeeze
@@ -388,9 +416,20 @@ def _place_horizontal(text, direction, masks, hb_font, scale, ascent, descent, s
                 out.append((cluster, stop, s, run.rtl, pen, 0.0, pen, -ascent, pen + adv, descent))
             else:  # the advance cell joined with the ink
                 ix0, iy0, ix1, iy1 = ink
-                out.append((cluster, stop, s, run.rtl, pen, 0.0,
-                            pen if pen < ix0 else ix0, -ascent if -ascent < iy0 else iy0,
-                            pen + adv if pen + adv > ix1 else ix1, descent if descent > iy1 else iy1))
+                out.append(
+                    (
+                        cluster,
+                        stop,
+                        s,
+                        run.rtl,
+                        pen,
+                        0.0,
+                        pen if pen < ix0 else ix0,
+                        -ascent if -ascent < iy0 else iy0,
+                        pen + adv if pen + adv > ix1 else ix1,
+                        descent if descent > iy1 else iy1,
+                    )
+                )
             pen += adv
             prev = (cluster, stop)
     return out
@@ -423,7 +462,7 @@ def _words(text: str, clusters: list[Cluster]) -> tuple[tuple[int, int, Box], ..
     words = []
     current: list[Cluster] = []
     for c in clusters + [None]:  # type: ignore[list-item]
-        if c is not None and text[c.start:c.stop].strip():
+        if c is not None and text[c.start : c.stop].strip():
             current.append(c)
             continue
         if current:

@@ -29,8 +29,9 @@ class StageSeed(ISeedSequence):
         if dtype not in (np.dtype(np.uint32), np.dtype(np.uint64)):
             raise ValueError(f"a seed sequence gives uint32 or uint64 words, not {dtype}")
         size = n_words * dtype.itemsize
-        digest = b"".join(hashlib.blake2b(self._key + b"#%d" % block, digest_size=64).digest()
-                          for block in range(-(-size // 64)))  # 64 bytes per hash; PCG64 asks for 32
+        digest = b"".join(
+            hashlib.blake2b(self._key + b"#%d" % block, digest_size=64).digest() for block in range(-(-size // 64))
+        )  # 64 bytes per hash; PCG64 asks for 32
         return np.frombuffer(digest, dtype.newbyteorder("<"), n_words).astype(dtype)
 
 

@@ -7,12 +7,12 @@ import logging
 import math
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -77,9 +77,17 @@ def _assets(roots_json: str) -> RenderAssets:
     return RenderAssets(json.loads(roots_json))
 
 
-def render_chunk(plan_path: str, rows: np.ndarray, out_url: str, fmt: str, roots_json: str,
-                 png_compress_level: int = 1, run_id: str = "run", io_workers: int = 1,
-                 io_batch_size: int = 16) -> dict[str, Any]:
+def render_chunk(
+    plan_path: str,
+    rows: np.ndarray,
+    out_url: str,
+    fmt: str,
+    roots_json: str,
+    png_compress_level: int = 1,
+    run_id: str = "run",
+    io_workers: int = 1,
+    io_batch_size: int = 16,
+) -> dict[str, Any]:
     """Render plan rows at positions `rows` into `out_url`; a failing row is reported, not raised.
 
     With `io_workers` > 1, encoding and writing run in that many threads (PNG and
@@ -208,13 +216,15 @@ def plan_status(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[st
     out = []
     for spec in [*dict.fromkeys(specs.tolist()), None]:
         mask = np.ones(len(ids), bool) if spec is None else specs == spec
-        out.append({
-            "spec": "all" if spec is None else spec,
-            "total": int(mask.sum()),
-            "done": int((done & mask).sum()),
-            "missing": int((~done & mask).sum()),
-            "failed": int((failed & mask).sum()),
-        })
+        out.append(
+            {
+                "spec": "all" if spec is None else spec,
+                "total": int(mask.sum()),
+                "done": int((done & mask).sum()),
+                "missing": int((~done & mask).sum()),
+                "failed": int((failed & mask).sum()),
+            }
+        )
     return out
 
 
@@ -290,8 +300,11 @@ def render_plan(
                 _run_chunks(plan_path, chunks, args, pool, on_result, lambda: _remove_run_temps(store, run_id))
         except KeyboardInterrupt:
             removed = _remove_run_temps(store, run_id)
-            log.warning("interrupted: %d rendered in this run, %d temp files of unfinished outputs deleted",
-                        summary.rendered, removed)
+            log.warning(
+                "interrupted: %d rendered in this run, %d temp files of unfinished outputs deleted",
+                summary.rendered,
+                removed,
+            )
             raise
         finally:
             if bar is not None:
@@ -307,8 +320,13 @@ def _keyed(key: int, plan_path: str, rows: np.ndarray, *args: Any) -> tuple[int,
     return key, render_chunk(plan_path, rows, *args)
 
 
-def _drain(plan_path: str, tasks: dict[int, np.ndarray], args: tuple[Any, ...], pool: Pool,
-           on_result: Callable[[dict[str, Any]], None]) -> None:
+def _drain(
+    plan_path: str,
+    tasks: dict[int, np.ndarray],
+    args: tuple[Any, ...],
+    pool: Pool,
+    on_result: Callable[[dict[str, Any]], None],
+) -> None:
     """Run every task (key -> plan rows); each leaves `tasks` as its result is reported."""
     if pool.client is not None:
         _drain_dask(plan_path, tasks, args, pool, on_result)
@@ -328,8 +346,13 @@ class ChunkLost(Exception):
         self.key = key
 
 
-def _drain_dask(plan_path: str, tasks: dict[int, np.ndarray], args: tuple[Any, ...], pool: Pool,
-                on_result: Callable[[dict[str, Any]], None]) -> None:
+def _drain_dask(
+    plan_path: str,
+    tasks: dict[int, np.ndarray],
+    args: tuple[Any, ...],
+    pool: Pool,
+    on_result: Callable[[dict[str, Any]], None],
+) -> None:
     """_drain on a Dask client: at most a few tasks per worker thread in flight, results in any order.
 
     A task whose workers died raises ChunkLost naming it; any other error of a task (a full disk,
@@ -365,8 +388,14 @@ def _drain_dask(plan_path: str, tasks: dict[int, np.ndarray], args: tuple[Any, .
         pool.client.cancel(list(done.futures))
 
 
-def _run_chunks(plan_path: str, chunks: list[np.ndarray], args: tuple[Any, ...], pool: Pool,
-                on_result: Callable[[dict[str, Any]], None], clean: Callable[[], int]) -> None:
+def _run_chunks(
+    plan_path: str,
+    chunks: list[np.ndarray],
+    args: tuple[Any, ...],
+    pool: Pool,
+    on_result: Callable[[dict[str, Any]], None],
+    clean: Callable[[], int],
+) -> None:
     """Run the chunks on the pool; a row that kills its worker fails alone.
 
     A loky worker process that dies (a crash in a C library, the out-of-memory killer) makes
@@ -390,13 +419,20 @@ def _run_chunks(plan_path: str, chunks: list[np.ndarray], args: tuple[Any, ...],
             clean()
             suspects = [pending.pop(k) for k in list(pending)[:ahead]]
             rows = np.concatenate(suspects)
-            log.warning("a worker process died; running %d rows of the %d chunks in flight one by one",
-                        len(rows), len(suspects))
+            log.warning(
+                "a worker process died; running %d rows of the %d chunks in flight one by one", len(rows), len(suspects)
+            )
             _isolate(plan_path, rows, args, pool, on_result, clean)
 
 
-def _isolate(plan_path: str, rows: np.ndarray, args: tuple[Any, ...], pool: Pool,
-             on_result: Callable[[dict[str, Any]], None], clean: Callable[[], int]) -> None:
+def _isolate(
+    plan_path: str,
+    rows: np.ndarray,
+    args: tuple[Any, ...],
+    pool: Pool,
+    on_result: Callable[[dict[str, Any]], None],
+    clean: Callable[[], int],
+) -> None:
     """Render `rows` one per task. Rows whose worker died (the task the Dask scheduler gave up on;
     with loky, every row not reported when the pool broke) run again alone, one task in flight at a
     time, and a row that still kills its worker is recorded as failed (error type WorkerCrash).
@@ -423,8 +459,9 @@ def _isolate(plan_path: str, rows: np.ndarray, args: tuple[Any, ...], pool: Pool
         except (TerminatedWorkerError, ChunkLost) as exc:
             if isinstance(exc, TerminatedWorkerError):
                 clean()
-            crash = RuntimeError(f"the worker process rendering this row died ({exc}); the row is left out, "
-                                 "the others are rendered")
+            crash = RuntimeError(
+                f"the worker process rendering this row died ({exc}); the row is left out, the others are rendered"
+            )
             record = _failure({"image_id": int(ids[key])}, crash, started) | {"error_type": "WorkerCrash"}
             on_result({"rendered": 0, "failed": [record]})
 
@@ -477,8 +514,9 @@ def _claim_output_dir(store: Storage, plan_path: str, meta: dict[str, str], allo
     log.warning("%s Rendering anyway (--allow-mismatch).", message)
 
 
-def _update_checkpoint(store: Storage, plan_path: str, meta: dict[str, str], summary: RenderSummary,
-                       run_id: str) -> None:
+def _update_checkpoint(
+    store: Storage, plan_path: str, meta: dict[str, str], summary: RenderSummary, run_id: str
+) -> None:
     try:
         _write_checkpoint(store, plan_path, meta, summary, run_id)
     except OSError as exc:
@@ -487,15 +525,20 @@ def _update_checkpoint(store: Storage, plan_path: str, meta: dict[str, str], sum
         raise
 
 
-def _write_checkpoint(store: Storage, plan_path: str, meta: dict[str, str], summary: RenderSummary,
-                      run_id: str) -> None:
-    write_checkpoint(store, {
-        "plan_path": plan_path,
-        "plan_fingerprint": meta[META_PLAN_FINGERPRINT],
-        "config_fingerprint": meta[META_FINGERPRINT],
-        "total": summary.total,
-        "done": summary.skipped + summary.rendered,
-        "failed": len(summary.failed),
-        "state_log": STATE_LOG,
-        "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }, run_id)
+def _write_checkpoint(
+    store: Storage, plan_path: str, meta: dict[str, str], summary: RenderSummary, run_id: str
+) -> None:
+    write_checkpoint(
+        store,
+        {
+            "plan_path": plan_path,
+            "plan_fingerprint": meta[META_PLAN_FINGERPRINT],
+            "config_fingerprint": meta[META_FINGERPRINT],
+            "total": summary.total,
+            "done": summary.skipped + summary.rendered,
+            "failed": len(summary.failed),
+            "state_log": STATE_LOG,
+            "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        },
+        run_id,
+    )

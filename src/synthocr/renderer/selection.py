@@ -27,8 +27,22 @@ def parse_rows(spec: str, n_rows: int) -> NDArray[np.int64]:
     return np.unique(np.concatenate(picked)) if picked else np.zeros(0, np.int64)
 
 
-_ALLOWED = (ast.Expression, ast.BoolOp, ast.BinOp, ast.UnaryOp, ast.Compare, ast.Name, ast.Constant, ast.List,
-            ast.Tuple, ast.Load, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
+_ALLOWED = (
+    ast.Expression,
+    ast.BoolOp,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Compare,
+    ast.Name,
+    ast.Constant,
+    ast.List,
+    ast.Tuple,
+    ast.Load,
+    ast.boolop,
+    ast.operator,
+    ast.unaryop,
+    ast.cmpop,
+)
 
 
 def _check_query(query: str, columns: list[str]) -> None:
@@ -37,8 +51,10 @@ def _check_query(query: str, columns: list[str]) -> None:
     pandas would also run attribute access and method calls (`text.__class__`, `font_size.values`):
     the query is user text, so anything beyond plain expressions is refused before pandas sees it.
     """
-    hint = (f"--where {query!r} is not a valid query: use only plan columns, literals, comparisons (== != < <= > >= in), arithmetic "
-            f"and and/or/not, e.g. \"spec == 'latin' and font_size > 30\". Columns: {', '.join(columns)}.")
+    hint = (
+        f"--where {query!r} is not a valid query: use only plan columns, literals, comparisons (== != < <= > >= in), arithmetic "
+        f"and and/or/not, e.g. \"spec == 'latin' and font_size > 30\". Columns: {', '.join(columns)}."
+    )
     try:
         tree = ast.parse(query, mode="eval")
     except SyntaxError:
@@ -66,5 +82,7 @@ def select_where(frame: pd.DataFrame, query: str) -> NDArray[np.int64]:
             f"Columns: {', '.join(frame.columns)}."
         ) from None
     if not isinstance(mask, pd.Series) or mask.dtype != bool:
-        raise UserError(f"--where {query!r} must be a true/false condition, e.g. \"spec == 'latin' and font_size > 30\".")
+        raise UserError(
+            f"--where {query!r} must be a true/false condition, e.g. \"spec == 'latin' and font_size > 30\"."
+        )
     return np.flatnonzero(mask.to_numpy())

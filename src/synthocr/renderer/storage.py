@@ -25,8 +25,9 @@ T = TypeVar("T")
 
 TEMP_PREFIX = ".tmp-"
 # Errors worth another try: the device or the remote store may answer next time.
-TRANSIENT_ERRNOS = frozenset({errno.EIO, errno.EAGAIN, errno.EINTR, errno.ETIMEDOUT, errno.EBUSY,
-                              errno.ECONNRESET, errno.ECONNABORTED})
+TRANSIENT_ERRNOS = frozenset(
+    {errno.EIO, errno.EAGAIN, errno.EINTR, errno.ETIMEDOUT, errno.EBUSY, errno.ECONNRESET, errno.ECONNABORTED}
+)
 # Errors that no later row can escape: the whole run stops with a clear message.
 FATAL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
 RETRIES = 3
@@ -93,8 +94,9 @@ def with_retries(fn: Callable[[], T], what: str, retries: int = RETRIES, backoff
             if attempt == retries or not is_transient(exc):
                 raise
             wait = backoff * 2**attempt
-            log.warning("%s: %s: %s; retry %d of %d in %.1f s", what, type(exc).__name__, exc, attempt + 1,
-                        retries, wait)
+            log.warning(
+                "%s: %s: %s; retry %d of %d in %.1f s", what, type(exc).__name__, exc, attempt + 1, retries, wait
+            )
             time.sleep(wait)
     raise AssertionError("unreachable")
 
@@ -212,7 +214,7 @@ def walk_folders(store: Storage, image_exts: tuple[str, ...], stat_after: float 
     folders: dict[str, Folder] = {}
     prefix = store.root.rstrip("/") + "/"
     for path, info in found.items():
-        rel = path[len(prefix):] if path.startswith(prefix) else path.lstrip("/")
+        rel = path[len(prefix) :] if path.startswith(prefix) else path.lstrip("/")
         if info.get("type") == "directory" or any(p.startswith((".", "_")) for p in rel.split("/")):
             continue
         parent = rel.rpartition("/")[0]
@@ -268,7 +270,7 @@ def remove_stale_temps(store: Storage, folder: str, temps: list[str], run_id: st
     """
     removed = 0
     for name in temps:
-        parts = name[len(TEMP_PREFIX):].split("-", 4)
+        parts = name[len(TEMP_PREFIX) :].split("-", 4)
         if len(parts) < 5:
             continue
         host, pid, run = parts[0], parts[1], parts[2]

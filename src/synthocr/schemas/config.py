@@ -69,7 +69,7 @@ class BatchConfig:
     )
 
     @classmethod
-    def from_yaml(cls, path: str | Path, overrides: list[str] | None = None) -> "BatchConfig":
+    def from_yaml(cls, path: str | Path, overrides: list[str] | None = None) -> BatchConfig:
         """Load a YAML config with `key=value` overrides, validated (raises ConfigError listing every problem).
 
         Validation needs the assets, which the planner owns, so it is imported here

@@ -33,10 +33,10 @@ class Region(NamedTuple):
         """{"text", "polygon": [[x, y], ...], "bbox": [x0, y0, x1, y1]}, coordinates rounded to 0.01."""
         values = round2([*chain.from_iterable(self.polygon), *self.bbox])
         n = 2 * len(self.polygon)
-        return {"text": self.text, "polygon": [values[i:i + 2] for i in range(0, n, 2)], "bbox": values[n:]}
+        return {"text": self.text, "polygon": [values[i : i + 2] for i in range(0, n, 2)], "bbox": values[n:]}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Region":
+    def from_dict(cls, d: dict[str, Any]) -> Region:
         return cls(
             text=d["text"],
             polygon=tuple((float(x), float(y)) for x, y in d["polygon"]),
@@ -55,14 +55,22 @@ class Regions:
 
     __slots__ = ("texts", "n_chars", "n_words", "points", "bboxes", "_tuples")
 
-    def __init__(self, texts: Sequence[str], n_chars: int, n_words: int, points: np.ndarray,
-                 bboxes: np.ndarray) -> None:
+    def __init__(
+        self, texts: Sequence[str], n_chars: int, n_words: int, points: np.ndarray, bboxes: np.ndarray
+    ) -> None:
         n = n_chars + n_words
-        if len(texts) != n + 1 or bboxes.shape != (n + 1, 4) or points.ndim != 2 or points.shape[1] != 2 \
-                or len(points) < 4 * n + 1:
-            raise ValueError(f"{n_chars} characters and {n_words} words need {n + 1} texts and bboxes and "
-                             f"4 points each plus the line's, not {len(texts)} texts, "
-                             f"bboxes of shape {bboxes.shape} and points of shape {points.shape}")
+        if (
+            len(texts) != n + 1
+            or bboxes.shape != (n + 1, 4)
+            or points.ndim != 2
+            or points.shape[1] != 2
+            or len(points) < 4 * n + 1
+        ):
+            raise ValueError(
+                f"{n_chars} characters and {n_words} words need {n + 1} texts and bboxes and "
+                f"4 points each plus the line's, not {len(texts)} texts, "
+                f"bboxes of shape {bboxes.shape} and points of shape {points.shape}"
+            )
         self.texts = tuple(texts)
         self.n_chars, self.n_words = n_chars, n_words
         self.points, self.bboxes = points.view(), bboxes.view()  # read-only views: the tuples made from them stay true
@@ -70,7 +78,7 @@ class Regions:
         self._tuples: tuple[tuple[Region, ...], tuple[Region, ...], Region] | None = None
 
     @classmethod
-    def from_regions(cls, chars: Sequence[Region], words: Sequence[Region], line: Region) -> "Regions":
+    def from_regions(cls, chars: Sequence[Region], words: Sequence[Region], line: Region) -> Regions:
         """The arrays of Region tuples (read from JSON, say): each character and word polygon has 4 points."""
         quads = [*chars, *words]
         for r in quads:
@@ -111,17 +119,22 @@ class Regions:
         """Region.to_dict() of the characters, the words and the line: rounded in one pass, nested by numpy."""
         quads = self.n_chars + self.n_words
         rounded = round2_array(self.points)
-        polygons = rounded[:4 * quads].reshape(quads, 4, 2).tolist()
-        polygons.append(rounded[4 * quads:].tolist())
-        dicts = [{"text": t, "polygon": p, "bbox": b}
-                 for t, p, b in zip(self.texts, polygons, round2_array(self.bboxes).tolist())]
-        return dicts[:self.n_chars], dicts[self.n_chars:quads], dicts[quads]
+        polygons = rounded[: 4 * quads].reshape(quads, 4, 2).tolist()
+        polygons.append(rounded[4 * quads :].tolist())
+        dicts = [
+            {"text": t, "polygon": p, "bbox": b}
+            for t, p, b in zip(self.texts, polygons, round2_array(self.bboxes).tolist())
+        ]
+        return dicts[: self.n_chars], dicts[self.n_chars : quads], dicts[quads]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Regions):
             return NotImplemented
-        return (self.texts, self.n_chars, self.n_words) == (other.texts, other.n_chars, other.n_words) \
-            and np.array_equal(self.points, other.points) and np.array_equal(self.bboxes, other.bboxes)
+        return (
+            (self.texts, self.n_chars, self.n_words) == (other.texts, other.n_chars, other.n_words)
+            and np.array_equal(self.points, other.points)
+            and np.array_equal(self.bboxes, other.bboxes)
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -177,7 +190,7 @@ class Label:
         ).decode("utf-8")
 
     @classmethod
-    def from_json(cls, text: str) -> "Label":
+    def from_json(cls, text: str) -> Label:
         d = orjson.loads(text)
         return cls(
             image_id=int(d["image_id"]),
@@ -186,8 +199,11 @@ class Label:
             height=int(d["height"]),
             text=d["text"],
             params=d["params"],
-            regions=Regions.from_regions([Region.from_dict(c) for c in d["chars"]],
-                                         [Region.from_dict(w) for w in d["words"]], Region.from_dict(d["line"])),
+            regions=Regions.from_regions(
+                [Region.from_dict(c) for c in d["chars"]],
+                [Region.from_dict(w) for w in d["words"]],
+                Region.from_dict(d["line"]),
+            ),
             label_schema_version=int(d["label_schema_version"]),
         )
 

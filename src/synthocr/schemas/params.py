@@ -208,8 +208,16 @@ EFFECT_PARAMS: tuple[RangeParam, ...] = (
         "length of a straight camera-shake streak, in a random direction",
         neutral=0.0,
     ),
-    RangeParam("blur_radius", "float32", (0.0, 0.8), (0.0, 50.0), "pixels", "gaussian blur radius", neutral=0.0,
-               probability=0.3),
+    RangeParam(
+        "blur_radius",
+        "float32",
+        (0.0, 0.8),
+        (0.0, 50.0),
+        "pixels",
+        "gaussian blur radius",
+        neutral=0.0,
+        probability=0.3,
+    ),
     RangeParam(
         "downscale_factor",
         "float32",

@@ -31,7 +31,9 @@ EXPORTERS: dict[str, Callable[..., list[Path]]] = {
 }
 
 
-def export_outputs(out_dir: str | Path, fmt: str, dest: str | Path, options: ExportOptions = ExportOptions()) -> tuple[int, list[Path]]:
+def export_outputs(
+    out_dir: str | Path, fmt: str, dest: str | Path, options: ExportOptions = ExportOptions()
+) -> tuple[int, list[Path]]:
     """Export every finished output of `out_dir` (in name order) to `dest` in format `fmt`.
 
     Returns:

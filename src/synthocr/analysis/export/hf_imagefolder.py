@@ -16,7 +16,6 @@ METADATA = "metadata.jsonl"
 PLAN_FIELDS = ("spec", "text_direction", "font", "font_size")  # plan columns worth a feature of their own
 
 
-
 def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Path]:
     """Copy the images to `dest/<split>/<output name>.<ext>` and describe each in `dest/<split>/metadata.jsonl`.
 

@@ -37,7 +37,9 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
     try:
         import lmdb
     except ImportError:
-        raise UserError("--to lmdb needs the `lmdb` package: pip install 'synthocr[export]' (or pip install lmdb).") from None
+        raise UserError(
+            "--to lmdb needs the `lmdb` package: pip install 'synthocr[export]' (or pip install lmdb)."
+        ) from None
     # The map size must be fixed up front: the data, a page of slack per record, and headroom.
     size = sum(o.image_path.stat().st_size + o.label_path.stat().st_size for o in outputs)
     env = lmdb.open(str(dest), map_size=2 * size + 4 * PAGE * len(outputs) + (64 << 20), subdir=True)

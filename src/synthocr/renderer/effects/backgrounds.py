@@ -58,7 +58,7 @@ def paper(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: 
     shades = np.arange(256, dtype=np.float64) - _SHADE_ZERO
     if w <= PAPER_TILE and h <= PAPER_TILE:
         x, y = (int(v) for v in rng.integers(0, (PAPER_TILE - w + 1, PAPER_TILE - h + 1)))
-        return _indexed(_paper_tile()[y:y + h, x:x + w], color, shades * texture)
+        return _indexed(_paper_tile()[y : y + h, x : x + w], color, shades * texture)
     return _indexed(_paper_shade((w, h), texture, rng), color, shades)
 
 
@@ -89,8 +89,7 @@ def _paper_shade(size: tuple[int, int], texture: float, rng: np.random.Generator
     return cv2.addWeighted(blotches, 7.0 * texture, grain, 1.0, 0.0, dtype=cv2.CV_8U)
 
 
-def gradient(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator
-             ) -> Image.Image:
+def gradient(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
     """A linear shading towards `angle` degrees, up to 20% x `texture` darker at that side."""
     w, h = size
     a = np.deg2rad(angle)
@@ -116,8 +115,7 @@ PROCEDURAL: dict[str, ProceduralFn] = {
 }
 
 
-def image_crop(source: Image.Image, size: tuple[int, int], fx: float, fy: float, zoom: float = 1.0
-               ) -> Image.Image:
+def image_crop(source: Image.Image, size: tuple[int, int], fx: float, fy: float, zoom: float = 1.0) -> Image.Image:
     """A `size` crop of `source` at fractional offset (fx, fy), after zooming it by `zoom` (and up, if too small).
 
     A zoomed crop resamples only the part of the source it shows (Pillow's resize

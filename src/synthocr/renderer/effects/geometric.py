@@ -96,8 +96,8 @@ def elastic_amplitude(amplitude: float, rng: np.random.Generator, frame: Frame) 
     # Bounds for stopping Newton's method early: the field's second derivatives are at most `curvature`,
     # and its Jacobian I + slopes keeps singular values of at least `stiffness` (> 0.5 within the bounds),
     # so the error after a step of length s is at most curvature / (2 stiffness) * s^2.
-    norms = np.sqrt((waves ** 2).sum(axis=0))
-    curvature, stiffness = a * float((norms ** 2).sum()), 1.0 - a * float(norms.sum())
+    norms = np.sqrt((waves**2).sum(axis=0))
+    curvature, stiffness = a * float((norms**2).sum()), 1.0 - a * float(norms.sum())
 
     def inverse(q: Points) -> Points:
         return q + np.sin(q @ waves + phases) @ sums
@@ -133,8 +133,12 @@ def perspective_warp_magnitude(magnitude: float, rng: np.random.Generator, frame
     reach = magnitude * max(width, height)
     rx, ry = min(reach, width / 4), min(reach, height / 4)
     (j0, k0), (j1, k1), (j2, k2), (j3, k3) = rng.uniform(-1.0, 1.0, (4, 2)).tolist()
-    corners = ((j0 * rx, k0 * ry), (width + j1 * rx, k1 * ry), (width + j2 * rx, height + k2 * ry),
-               (j3 * rx, height + k3 * ry))
+    corners = (
+        (j0 * rx, k0 * ry),
+        (width + j1 * rx, k1 * ry),
+        (width + j2 * rx, height + k2 * ry),
+        (j3 * rx, height + k3 * ry),
+    )
     return Warp.homography(homography_from_box(width, height, corners))
 
 
@@ -146,8 +150,9 @@ def rotation_angle(angle: float, rng: np.random.Generator, frame: Frame) -> Warp
     c, s = math.cos(a), math.sin(a)
     cx, cy = frame.width / 2, frame.height / 2
     # y points down in images, so a counter-clockwise turn on screen is (c, s; -s, c), here about (cx, cy).
-    return Warp.homography(np.array(((c, s, cx - (c * cx + s * cy)), (-s, c, cy - (c * cy - s * cx)), (0.0, 0.0, 1.0)),
-                                    np.float64))
+    return Warp.homography(
+        np.array(((c, s, cx - (c * cx + s * cy)), (-s, c, cy - (c * cy - s * cx)), (0.0, 0.0, 1.0)), np.float64)
+    )
 
 
 def crop_fraction(fraction: float, rng: np.random.Generator, frame: Frame) -> tuple[int, int, int, int]:
