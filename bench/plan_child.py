@@ -17,8 +17,8 @@ def _maxrss_mib() -> float:
 
 
 def main(config_path: str, rows: int, plan_path: str) -> None:
+    from synthocr.config import load_config
     from synthocr.planner.plan import write_plan
-    from synthocr.planner.validation import load_config
 
     config = load_config(config_path, [f"total_images={rows}"])
     baseline = _maxrss_mib()  # interpreter, libraries and the config: not the plan's doing

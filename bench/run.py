@@ -115,7 +115,7 @@ def neutral_config(rows: int, plain: bool = False):
     With `plain`, every background is a solid colour too (the default's paper, noise and gradient
     backgrounds are sampled backgrounds, not effects, but their grain makes PNG encoding slower).
     """
-    from synthocr.planner.validation import config_from_dict
+    from synthocr.config import config_from_dict
     from synthocr.schemas.params import EFFECT_PARAMS
 
     raw = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
@@ -132,7 +132,7 @@ def neutral_config(rows: int, plain: bool = False):
 
 def every_effect_config(rows: int):
     """The default config with every effect applied to every row (all `<effect>_probability` 1)."""
-    from synthocr.planner.validation import config_from_dict
+    from synthocr.config import config_from_dict
     from synthocr.schemas.params import EFFECT_PARAMS
 
     raw = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
@@ -242,7 +242,7 @@ def bench_render_variant(name: str, config: Any, target: float, block: int) -> l
 
 
 def bench_render(rows: int) -> list[Result]:
-    from synthocr.planner.validation import load_config
+    from synthocr.config import load_config
     from synthocr.schemas.params import EFFECT_PARAMS
 
     total = rows * (1 + RENDER_REPEATS)  # a warm-up block, then a new block of rows per pass
@@ -312,8 +312,8 @@ def bench_scaling(tmp: Path, rows: int) -> list[Result]:
     Each pair of runs is preceded by a capacity probe (2 busy processes against 1), and the CPU time of
     the process tree is recorded, so a low speed-up can be told apart from a machine that was busy.
     """
+    from synthocr.config import load_config
     from synthocr.planner.plan import write_plan
-    from synthocr.planner.validation import load_config
     from synthocr.renderer.run import render_plan
 
     plan = tmp / f"plan_scaling_{rows}.parquet"

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from synthocr.cli import main
+from synthocr.config import config_from_dict
 from synthocr.planner.plan import plan_batch
-from synthocr.planner.validation import config_from_dict
 from synthocr.renderer.assets import RenderAssets
 from synthocr.schemas.plan import asset_roots, plan_metadata
 

@@ -116,7 +116,7 @@ BAD_CONFIGS = {
     "typo": ({"specifications": [{"name": "a", "rotaton_angle_max": 3}]}, "did you mean 'rotation_angle_max'"),
     "min_gt_max": (
         {"specifications": [{"name": "a", "blur_radius_min": 2.0, "blur_radius_max": 1.0}]},
-        "blur_radius_min (2.0) > blur_radius_max (1.0)",
+        "blur_radius_min: 2.0 is greater than blur_radius_max (1.0)",
     ),
     "missing_corpus": (
         {"specifications": [{"name": "a", "corpus_file": "missing.txt"}]},

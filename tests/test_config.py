@@ -11,8 +11,8 @@ import yaml
 
 from helpers import Assets, copy_builtin_assets
 from synthocr.assets import BUILTIN_DIRS
+from synthocr.config import config_from_dict, config_to_dict, load_config
 from synthocr.errors import ConfigError, UserError
-from synthocr.planner.validation import config_from_dict, config_to_dict, load_config
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = REPO / "configs" / "default.yaml"
@@ -55,8 +55,8 @@ def problems_of(directory: Path, data: Any, overrides: list[str] | None = None) 
     assert err.problems, "a ConfigError must list at least one problem"
     assert str(path) in str(err), "the message names the config file"
     for problem in err.problems:
-        assert problem in str(err), "every problem appears in the message"
-    return err.problems
+        assert str(problem) in str(err), "every problem appears in the message"
+    return [str(p) for p in err.problems]
 
 
 def only_problem(directory: Path, data: Any, overrides: list[str] | None = None) -> str:
@@ -257,6 +257,25 @@ def test_min_greater_than_max(tmp_path: Path, assets: Assets, lo_key: str, hi_ke
     data["specifications"][0].update({lo_key: lo, hi_key: hi})
     problem = only_problem(tmp_path, data)
     assert_names(problem, "'latin'", "specifications[0]", lo_key, hi_key, str(lo), str(hi))
+
+
+def test_problems_are_structured(tmp_path: Path, assets: Assets) -> None:
+    """Each problem carries its field, specification and message: callers read the parts, never parse text."""
+    data = base_config(assets, total_images=0)
+    data["specifications"][0].update({"blur_radius_min": 0.5, "blur_radius_max": 0.25, "background_weights": {"x": 1}})
+    with pytest.raises(ConfigError) as info:
+        load_config(write_yaml(tmp_path, data))
+    by_key = {p.key: p for p in info.value.problems}
+    assert set(by_key) == {
+        "total_images",
+        "specifications[0].blur_radius_min",
+        "specifications[0].background_weights.x",
+    }
+    blur = by_key["specifications[0].blur_radius_min"]
+    assert (blur.field, blur.spec, blur.index) == ("blur_radius_min", "latin", 0)
+    assert blur.message == "0.5 is greater than blur_radius_max (0.25)"
+    assert str(blur) == "specification 'latin' (specifications[0]).blur_radius_min: " + blur.message
+    assert by_key["total_images"].spec is None and str(by_key["total_images"]).startswith("total_images: ")
 
 
 @pytest.mark.parametrize("share", [-0.1, 1.5])

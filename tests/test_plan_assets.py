@@ -17,9 +17,9 @@ import yaml
 from PIL import Image
 
 from helpers import copy_builtin_assets
+from synthocr.config import load_config
 from synthocr.errors import ConfigError
 from synthocr.planner.plan import plan_batch
-from synthocr.planner.validation import load_config
 
 
 def _config(tmp_path: Path, data: dict) -> Path:
@@ -139,7 +139,7 @@ def test_corpus_larger_than_the_memory_cap_plans(tmp_path):
     script = textwrap.dedent(f"""
         import resource, sys
         from synthocr.planner.plan import write_plan
-        from synthocr.planner.validation import load_config
+        from synthocr.config import load_config
         config = load_config({str(config)!r})
         used = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         cap = used + 100 * 2**20  # 100 MiB over what the libraries already use

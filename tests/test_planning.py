@@ -20,10 +20,10 @@ import yaml
 import synthocr
 from helpers import Assets, copy_builtin_assets
 from synthocr.assets import BUILTIN_DIRS
+from synthocr.config import config_from_dict, config_to_dict, load_config
 from synthocr.errors import UserError
 from synthocr.planner.allocation import allocate_shares
 from synthocr.planner.plan import BLOCK_ROWS, plan_batch, write_plan
-from synthocr.planner.validation import config_from_dict, config_to_dict, load_config
 from synthocr.schemas.config import BatchConfig
 from synthocr.schemas.params import EFFECT_NAMES, RANGE_PARAMS
 from synthocr.schemas.plan import PLAN_SCHEMA, validate_plan

@@ -13,6 +13,8 @@ from typing import Any
 import pyarrow as pa
 from PIL import Image
 
+from synthocr.assets.listing import font_root
+from synthocr.config import load_config
 from synthocr.errors import UserError
 from synthocr.planner.allocation import BatchManager
 from synthocr.planner.backgrounds import BackgroundImageManager
@@ -21,11 +23,11 @@ from synthocr.planner.fonts import FontHealthManager
 from synthocr.planner.orchestrator import GenerationOrchestrator, GenerationTask
 from synthocr.planner.plan import AssetChoice, common_root, plan_table, prepare_plan, write_plan
 from synthocr.planner.requests import RawRequest, RequestFile
-from synthocr.planner.validation import font_root, load_config
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.run import render_plan
-from synthocr.schemas.config import BatchConfig, BatchSpecification
+from synthocr.schemas.config import BatchConfig as _BatchConfig
+from synthocr.schemas.config import BatchSpecification
 from synthocr.schemas.labels import Label
 from synthocr.schemas.plan import PLAN_SCHEMA, asset_roots
 
@@ -49,6 +51,19 @@ __all__ = [
 ]
 
 TaskLike = GenerationTask | tuple[Any, str, str]
+
+
+class BatchConfig(_BatchConfig):
+    """The seed system's BatchConfig: the config dataclass, with `from_yaml` to load and validate one."""
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, overrides: Sequence[str] | None = None) -> _BatchConfig:
+        """Load a YAML config with `key=value` overrides, validated (see synthocr.config.load_config).
+
+        Raises:
+            ConfigError: listing every problem found, each naming its field.
+        """
+        return load_config(path, overrides or ())
 
 
 def plan_rows_to_table(plans: Sequence[Mapping[str, Any]]) -> pa.Table:

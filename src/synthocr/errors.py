@@ -2,18 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 
 class UserError(Exception):
     """Bad input (config, assets, plan, arguments); the message says what to do."""
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a config: the field it is about and what is wrong with it.
+
+    Callers that format problems their own way (the seed system's validation block)
+    read the parts; `str()` gives the one-line form the CLI prints.
+    """
+
+    field: str  # dotted key inside its scope ("total_images", "background_weights.paper"); "" for the whole file
+    message: str  # what is wrong and the value given, without the field's name
+    spec: str | None = None  # name of the specification the field belongs to (None: a top-level field)
+    index: int = -1  # that specification's position in `specifications` (with `spec`)
+
+    @property
+    def key(self) -> str:
+        """The full dotted key: `specifications[2].font_filter`, `total_images`, or "" for the whole file."""
+        if self.spec is None:
+            return self.field
+        return f"specifications[{self.index}].{self.field}" if self.field else f"specifications[{self.index}]"
+
+    def __str__(self) -> str:
+        where = f"specification {self.spec!r} (specifications[{self.index}])." if self.spec is not None else ""
+        return f"{where}{self.field}: {self.message}" if self.field else f"{where}{self.message}"
+
+
 class ConfigError(UserError):
     """Every problem found in a config, reported at once."""
 
-    def __init__(self, source: str, problems: list[str]) -> None:
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
         self.source = source
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(
-            f"{source}: {len(problems)} problem(s) in the configuration:\n{lines}\nFix these fields and run again."
+            f"{source}: {len(self.problems)} problem(s) in the configuration:\n{lines}\nFix these fields and run again."
         )

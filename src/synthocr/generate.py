@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from synthocr.config import load_config
 from synthocr.errors import ConfigError, UserError
 from synthocr.planner.orchestrator import GenerationOrchestrator
-from synthocr.planner.validation import load_config
 from synthocr.renderer.io import read_checkpoint
 from synthocr.renderer.run import RenderSummary, render_plan
 from synthocr.renderer.storage import Storage
@@ -23,9 +22,6 @@ log = logging.getLogger(__name__)
 
 PLAN_FILE = "plan.parquet"
 RULE = "=" * 60
-_SPEC_PROBLEM = re.compile(
-    r"^specification '(?P<name>.*?)' \(specifications\[\d+\]\)\.(?P<field>[\w.]+): (?P<msg>.*)$", re.DOTALL
-)
 
 
 @dataclass(frozen=True)
@@ -49,18 +45,22 @@ def validation_block(error: ConfigError) -> str:
     """The seed system's validation report: one paragraph per problem, between rules."""
     paragraphs = []
     for problem in error.problems:
-        m = _SPEC_PROBLEM.match(problem)
+        # The seed system names the specification, not the field.
         text = (
-            f"Specification '{m['name']}': {m['msg'][:1].upper()}{m['msg'][1:]}"
-            if m
-            else problem[:1].upper() + problem[1:]
+            f"Specification '{problem.spec}': {_capitalised(problem.message)}"
+            if problem.spec is not None
+            else str(problem)
         )
-        paragraphs.append(text.replace(" in directory ", "\nin directory "))
+        paragraphs.append(_capitalised(text).replace(" in directory ", "\nin directory "))
     body = "\n\n".join(paragraphs)
     return (
         f"{RULE}\nERROR: Configuration validation failed\n{RULE}\n\n{body}\n\n"
         f"Please fix the configuration and try again.\n{RULE}"
     )
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def flat_output_name(image_id: int) -> str:

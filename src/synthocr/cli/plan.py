@@ -22,9 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from synthocr.config import load_config
     from synthocr.planner.orchestrator import GenerationOrchestrator
     from synthocr.planner.requests import read_requests
-    from synthocr.planner.validation import load_config
 
     config = load_config(args.config, args.overrides)
     requests = read_requests(args.requests, args.format) if args.requests else None

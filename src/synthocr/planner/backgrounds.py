@@ -12,9 +12,9 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from synthocr.assets.listing import IMAGE_SUFFIXES, list_files
 from synthocr.errors import UserError
-from synthocr.planner.validation import DEFAULT_SOURCE, IMAGE_SUFFIXES, list_files
-from synthocr.schemas.config import BatchConfig
+from synthocr.schemas.config import DEFAULT_SOURCE, BatchConfig
 from synthocr.schemas.params import BACKGROUND_KINDS
 
 log = logging.getLogger(__name__)

@@ -38,7 +38,7 @@ class GenerationOrchestrator:
     """One planning run: assets scanned and requests checked once, then the plan made in memory or on disk.
 
     Args:
-        batch_config: a validated BatchConfig (see BatchConfig.from_yaml or validation.load_config).
+        batch_config: a validated BatchConfig (see synthocr.config.load_config).
         requests: a request file read with requests.read_requests, or None to plan `total_images` rows.
         corpus_map: name -> corpus file, instead of the files of `corpus_dir`.
         all_fonts: font files, instead of the fonts of `font_dir`.

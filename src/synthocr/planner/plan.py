@@ -18,6 +18,8 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from synthocr import __version__
+from synthocr.assets.listing import FONT_SUFFIXES, corpus_root, font_root, list_files
+from synthocr.config import config_to_dict
 from synthocr.errors import UserError
 from synthocr.planner.allocation import BatchManager, TaskSequence
 from synthocr.planner.backgrounds import BackgroundImageManager, background_sources, kind_weights
@@ -26,7 +28,6 @@ from synthocr.planner.fonts import FontHealthManager
 from synthocr.planner.requests import COLOUR_COLUMNS, RequestColumns, RequestContext, RequestFile, check_requests
 from synthocr.planner.samplers import sample_choice, sample_range, tinted
 from synthocr.planner.texts import TextSources, sample_texts
-from synthocr.planner.validation import FONT_SUFFIXES, config_to_dict, corpus_root, font_root, list_files
 from synthocr.schemas.config import BatchConfig, BatchSpecification
 from synthocr.schemas.params import BACKGROUND_KINDS, EFFECT_NAMES, RANGE_PARAMS, TEXT_DIRECTIONS
 from synthocr.schemas.plan import (

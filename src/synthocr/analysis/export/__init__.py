@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from synthocr.analysis.export import hf_imagefolder, lmdb_store, paddleocr, webdataset_tar
+from synthocr.analysis.export.options import ExportOptions
 from synthocr.analysis.outputs import list_outputs
 from synthocr.errors import UserError
 
+__all__ = ["EXPORTERS", "ExportOptions", "export_outputs"]
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ExportOptions:
-    """Settings some formats use: the split name (hf-imagefolder) and samples per tar (webdataset)."""
-
-    split: str = "train"
-    shard_size: int = 1000
 
 
 # Each exporter writes the given outputs into an empty folder and returns the files it wrote.
@@ -32,7 +26,7 @@ EXPORTERS: dict[str, Callable[..., list[Path]]] = {
 
 
 def export_outputs(
-    out_dir: str | Path, fmt: str, dest: str | Path, options: ExportOptions = ExportOptions()
+    out_dir: str | Path, fmt: str, dest: str | Path, options: ExportOptions | None = None
 ) -> tuple[int, list[Path]]:
     """Export every finished output of `out_dir` (in name order) to `dest` in format `fmt`.
 
@@ -42,6 +36,7 @@ def export_outputs(
     Raises:
         UserError: unknown format, no outputs, or a `dest` that exists and is not empty.
     """
+    options = options or ExportOptions()
     if fmt not in EXPORTERS:
         raise UserError(f"--to {fmt!r} is not a known format; use one of {', '.join(EXPORTERS)}.")
     if options.shard_size < 1:

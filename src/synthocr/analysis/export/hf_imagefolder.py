@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from synthocr.analysis.outputs import Output, read_labels
 
 if TYPE_CHECKING:
-    from synthocr.analysis.export import ExportOptions
+    from synthocr.analysis.export.options import ExportOptions
 
 METADATA = "metadata.jsonl"
 PLAN_FIELDS = ("spec", "text_direction", "font", "font_size")  # plan columns worth a feature of their own

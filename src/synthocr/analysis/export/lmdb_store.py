@@ -9,7 +9,7 @@ from synthocr.analysis.outputs import Output, read_labels
 from synthocr.errors import UserError
 
 if TYPE_CHECKING:
-    from synthocr.analysis.export import ExportOptions
+    from synthocr.analysis.export.options import ExportOptions
 
 BATCH = 1000  # samples per write transaction
 PAGE = 4096

@@ -10,7 +10,7 @@ from synthocr.analysis.outputs import Output, read_labels
 from synthocr.errors import UserError
 
 if TYPE_CHECKING:
-    from synthocr.analysis.export import ExportOptions
+    from synthocr.analysis.export.options import ExportOptions
 
 LABEL_FILE = "rec_gt.txt"
 DICT_FILE = "dict.txt"

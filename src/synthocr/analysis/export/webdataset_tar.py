@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from synthocr.analysis.outputs import Output, read_labels
 
 if TYPE_CHECKING:
-    from synthocr.analysis.export import ExportOptions
+    from synthocr.analysis.export.options import ExportOptions
 
 SHARD = "shard-{:06d}.tar"
 

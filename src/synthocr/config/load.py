@@ -1,0 +1,181 @@
+"""Loading a batch config: YAML, overrides, type checks and the OmegaConf structured merge, then every rule."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from synthocr.config.resources import check_resources
+from synthocr.config.rules import check_values
+from synthocr.errors import ConfigError, Problem, UserError
+from synthocr.schemas.config import CONFIG_FIELDS, SPEC_FIELDS, BatchConfig
+from synthocr.schemas.params import EFFECT_PARAMS
+
+
+def load_config(path: str | Path, overrides: Sequence[str] = (), fields: dict[str, Any] | None = None) -> BatchConfig:
+    """Read a YAML batch config, apply `key=value` overrides and top-level `fields`, and validate everything.
+
+    Raises:
+        ConfigError: listing every problem found, each naming its field.
+        UserError: the file does not exist or cannot be read.
+    """
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"config file {source} does not exist; pass the path of a YAML batch config.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"config file {source} cannot be read ({exc}); pass a UTF-8 YAML file.") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(source, [Problem("", f"not valid YAML: {' '.join(str(exc).split())}")]) from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(source, [Problem("", f"the top level must be a mapping of fields, not {type(raw).__name__}")])
+    raw = apply_overrides(source, raw, overrides)
+    raw.update(fields or {})
+    return config_from_dict(raw, source=source)
+
+
+def apply_overrides(source: str, raw: dict[str, Any], overrides: Sequence[str]) -> dict[str, Any]:
+    """Apply OmegaConf dotlist overrides (`total_images=500`, `specifications.0.name=x`) to a plain mapping.
+
+    Raises:
+        ConfigError: an override is not `key=value` or cannot be applied.
+    """
+    if not overrides:
+        return raw
+    conf = OmegaConf.create(raw)
+    problems = []
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            problems.append(Problem("", f"override {item!r} is not of the form key=value"))
+            continue
+        try:
+            OmegaConf.update(conf, key, yaml.safe_load(value) if value else "", force_add=True)
+        except (OmegaConfBaseException, yaml.YAMLError, ValueError) as exc:
+            problems.append(Problem("", f"override {item!r} cannot be applied: {' '.join(str(exc).split()[:20])}"))
+    if problems:
+        raise ConfigError(source, problems)
+    out = OmegaConf.to_container(conf, resolve=True)
+    assert isinstance(out, dict)  # created from a dict
+    return {str(k): v for k, v in out.items()}
+
+
+def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> BatchConfig:
+    """Check a plain mapping against the schema and the rules, then build the BatchConfig.
+
+    Raises:
+        ConfigError: listing every problem found (types, unknown keys, values, assets).
+    """
+    problems, clean = _check_types(raw)
+    structured = OmegaConf.merge(OmegaConf.structured(BatchConfig), clean)
+    config = OmegaConf.to_object(structured)
+    assert isinstance(config, BatchConfig)  # merged onto the BatchConfig schema
+    # A mapping given in the YAML replaces the default weights instead of merging into them.
+    for spec, given in zip(config.specifications, clean.get("specifications", [])):
+        if "background_weights" in given:
+            spec.background_weights = dict(given["background_weights"])
+        # An effect range the config sets itself is applied to every row unless it gives a probability
+        # too; the share-of-rows defaults belong to the built-in mild ranges.
+        for p in EFFECT_PARAMS:
+            asked = f"{p.name}_min" in given or f"{p.name}_max" in given
+            if asked and f"{p.name}_probability" not in given:
+                setattr(spec, f"{p.name}_probability", 1.0)
+    problems += check_values(config) + check_resources(config)
+    if problems:
+        raise ConfigError(source, problems)
+    return config
+
+
+def config_to_dict(config: BatchConfig) -> dict[str, Any]:
+    """The config as plain data (the form stored in the plan's metadata)."""
+    out = OmegaConf.to_container(OmegaConf.structured(config), resolve=True)
+    assert isinstance(out, dict)  # a dataclass becomes a dict
+    return {str(k): v for k, v in out.items()}
+
+
+# --- types -----------------------------------------------------------------
+
+
+def _unknown(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known fields: {', '.join(sorted(known))}"
+    return f"unknown field{hint}"
+
+
+def _type_problem(value: Any, typ: Any) -> tuple[str, str] | None:
+    """(sub-key, message) when `value` does not fit the declared type `typ`; sub-key is ".k" for a mapping entry."""
+    if typ in (int, "int"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "", f"expected an integer, got {value!r}"
+    elif typ in (float, "float"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return "", f"expected a number, got {value!r}"
+        if not math.isfinite(value):
+            return "", f"expected a finite number, got {value!r}"
+    elif typ in (str, "str"):
+        if not isinstance(value, str):
+            return "", f"expected a string, got {value!r}"
+    elif str(typ) == "dict[str, str]":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            return "", f"expected a mapping of name: directory, got {value!r}"
+    elif str(typ).startswith("dict"):
+        if not isinstance(value, dict):
+            return "", f"expected a mapping of name: weight, got {value!r}"
+        for k, v in value.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                return f".{k}", f"expected a finite number, got {v!r}"
+    return None
+
+
+def _check_types(raw: dict[str, Any]) -> tuple[list[Problem], dict[str, Any]]:
+    """Type and unknown-key problems, and a copy of `raw` without the offending fields.
+
+    The copy lets the value and resource checks run too, so one run reports everything.
+    """
+    problems: list[Problem] = []
+    clean: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in CONFIG_FIELDS:
+            problems.append(Problem(str(key), _unknown(str(key), list(CONFIG_FIELDS))))
+        elif key != "specifications":
+            found = _type_problem(value, CONFIG_FIELDS[key])
+            if found:
+                problems.append(Problem(f"{key}{found[0]}", found[1]))
+            else:
+                clean[key] = value
+    if "specifications" not in raw:
+        return problems, clean
+    specs = raw["specifications"]
+    if not isinstance(specs, list):
+        problems.append(Problem("specifications", f"expected a list of specifications, got {specs!r}"))
+        return problems, clean
+    clean["specifications"] = []
+    for i, spec in enumerate(specs):
+        if not isinstance(spec, dict):
+            problems.append(Problem(f"specifications[{i}]", f"expected a mapping of fields, got {spec!r}"))
+            continue
+        name = str(spec.get("name", i))
+        kept = {}
+        for key, value in spec.items():
+            if key not in SPEC_FIELDS:
+                problems.append(Problem(str(key), _unknown(str(key), list(SPEC_FIELDS)), name, i))
+                continue
+            found = _type_problem(value, SPEC_FIELDS[key])
+            if found:
+                problems.append(Problem(f"{key}{found[0]}", found[1], name, i))
+            else:
+                kept[key] = value
+        clean["specifications"].append(kept)
+    return problems, clean

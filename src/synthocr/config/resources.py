@@ -1,0 +1,80 @@
+"""The asset rules of a batch config: the dirs exist and every specification finds corpus files and fonts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from synthocr.assets.listing import FONT_SUFFIXES, IMAGE_SUFFIXES, corpus_root, font_root, list_files
+from synthocr.config.rules import check_weights
+from synthocr.errors import Problem
+from synthocr.schemas.config import DEFAULT_SOURCE, BatchConfig
+
+_HEAD_BYTES = 1 << 16  # how much of each corpus file is read to check it is UTF-8 text
+
+
+def check_resources(config: BatchConfig) -> list[Problem]:
+    """Every asset problem of a typed config, each naming its field (empty when every asset is found)."""
+    problems: list[Problem] = []
+    fonts_dir, corpus_dir = font_root(config), corpus_root(config)
+    fonts_ok = corpus_ok = True
+    if not fonts_dir.is_dir():
+        problems.append(Problem("font_dir", f"directory {fonts_dir} does not exist"))
+        fonts_ok = False
+    elif not list_files(fonts_dir, "*", FONT_SUFFIXES):
+        problems.append(Problem("font_dir", f"directory {fonts_dir} holds no .ttf/.otf font"))
+        fonts_ok = False
+    if not corpus_dir.is_dir():
+        problems.append(Problem("corpus_dir", f"directory {corpus_dir} does not exist"))
+        corpus_ok = False
+    sources = {DEFAULT_SOURCE: ("background_dir", config.background_dir)} if config.background_dir else {}
+    if DEFAULT_SOURCE in config.background_dirs:
+        problems.append(
+            Problem(f"background_dirs.{DEFAULT_SOURCE}", "the name is reserved for background_dir; rename it")
+        )
+    sources.update({k: (f"background_dirs.{k}", v) for k, v in config.background_dirs.items() if k != DEFAULT_SOURCE})
+    for where, directory in sources.values():
+        bg = Path(directory)
+        if not bg.is_dir():
+            problems.append(Problem(where, f"directory {bg} does not exist"))
+        elif not list_files(bg, "*", IMAGE_SUFFIXES):
+            problems.append(Problem(where, f"directory {bg} holds no image file ({', '.join(IMAGE_SUFFIXES)})"))
+    for i, spec in enumerate(config.specifications):
+        for field, message in check_weights(spec.background_dir_weights, list(sources), "background source"):
+            problems.append(Problem(f"background_dir_weights{field}", message, spec.name, i))
+        if corpus_ok:
+            files = list_files(corpus_dir, spec.corpus_file)
+            if not files:
+                problems.append(
+                    Problem(
+                        "corpus_file",
+                        f"no corpus files found matching pattern {spec.corpus_file!r} in directory {corpus_dir}",
+                        spec.name,
+                        i,
+                    )
+                )
+            for f in files:
+                problem = _corpus_file_problem(f)
+                if problem:
+                    problems.append(Problem("corpus_file", problem, spec.name, i))
+        if fonts_ok and not list_files(fonts_dir, spec.font_filter, FONT_SUFFIXES):
+            problems.append(
+                Problem("font_filter", f"no font in {fonts_dir} matches {spec.font_filter!r}", spec.name, i)
+            )
+    return problems
+
+
+def _corpus_file_problem(path: Path) -> str | None:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+    except OSError as exc:
+        return f"{path} cannot be read ({exc.strerror})"
+    if not head.strip():
+        return f"{path} is empty"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        cut = len(head) == _HEAD_BYTES and exc.start >= len(head) - 4  # a character cut by the read limit
+        if not cut:
+            return f"{path} is not UTF-8 text (invalid byte at offset {exc.start})"
+    return None

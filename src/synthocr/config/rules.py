@@ -1,0 +1,110 @@
+"""The cross-field rules of a batch config: positive totals, sane proportions, ordered ranges within bounds."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Mapping
+
+from synthocr.errors import Problem
+from synthocr.schemas.config import BatchConfig, BatchSpecification
+from synthocr.schemas.params import BACKGROUND_KINDS, EFFECT_NAMES, RANGE_PARAMS, TEXT_DIRECTIONS
+
+COLOR_MODES = ("RGB", "L")
+CORPUS_MODES = ("running", "lines")
+# Sanity limits, checked before anything is allocated: planning holds 2 bytes per row in memory
+# (a billion rows: 2 GB, hours of planning), and a text is one line of an image.
+MAX_TOTAL_IMAGES = 10**9
+MAX_TEXT_LENGTH = 1000
+
+
+def check_values(config: BatchConfig) -> list[Problem]:
+    """Every value problem of a typed config, each naming its field (empty when the config is sound)."""
+    problems: list[Problem] = []
+    if config.total_images <= 0:
+        problems.append(Problem("total_images", f"must be a positive number of images, got {config.total_images}"))
+    elif config.total_images > MAX_TOTAL_IMAGES:
+        problems.append(
+            Problem(
+                "total_images",
+                f"{config.total_images} is over the limit of {MAX_TOTAL_IMAGES:,} rows per plan; "
+                "split the batch into several plans",
+            )
+        )
+    if config.seed < 0:
+        problems.append(Problem("seed", f"must be >= 0, got {config.seed}"))
+    if config.color_mode not in COLOR_MODES:
+        problems.append(Problem("color_mode", f"must be one of {list(COLOR_MODES)}, got {config.color_mode!r}"))
+    if not config.specifications:
+        problems.append(Problem("specifications", "the list is empty; add at least one specification"))
+        return problems
+    names = [s.name for s in config.specifications]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(Problem("specifications", f"the name {name!r} is used more than once; names must be unique"))
+    if all(s.proportion == 0 for s in config.specifications):
+        problems.append(
+            Problem("specifications", "every proportion is 0; give at least one specification a positive share")
+        )
+    for i, spec in enumerate(config.specifications):
+        problems.extend(_check_spec(spec, i))
+    return problems
+
+
+def _check_spec(spec: BatchSpecification, index: int) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append(Problem(field, message, spec.name, index))
+
+    if not spec.name.strip():
+        problem("name", "must not be empty")
+    if spec.proportion < 0:
+        problem("proportion", f"must be >= 0, got {spec.proportion}")
+    if spec.text_direction not in TEXT_DIRECTIONS:
+        problem("text_direction", f"must be one of {list(TEXT_DIRECTIONS)}, got {spec.text_direction!r}")
+    if spec.min_text_length < 1:
+        problem("min_text_length", f"must be >= 1, got {spec.min_text_length}")
+    if spec.max_text_length > MAX_TEXT_LENGTH:
+        problem("max_text_length", f"must be <= {MAX_TEXT_LENGTH} characters, got {spec.max_text_length}")
+    if spec.min_text_length > spec.max_text_length:
+        problem(
+            "min_text_length",
+            f"{spec.min_text_length} is greater than max_text_length ({spec.max_text_length})",
+        )
+    for p in RANGE_PARAMS:
+        lo, hi = getattr(spec, f"{p.name}_min"), getattr(spec, f"{p.name}_max")
+        if lo > hi:
+            problem(f"{p.name}_min", f"{lo} is greater than {p.name}_max ({hi})")
+        for suffix, v in (("min", lo), ("max", hi)):
+            if not p.bounds[0] <= v <= p.bounds[1]:
+                problem(
+                    f"{p.name}_{suffix}", f"{v} is outside the allowed range [{p.bounds[0]}, {p.bounds[1]}] ({p.unit})"
+                )
+        if p.name in EFFECT_NAMES:
+            share = getattr(spec, f"{p.name}_probability")
+            if not 0.0 <= share <= 1.0:
+                problem(f"{p.name}_probability", f"must be a share of rows from 0 to 1, got {share}")
+    if spec.corpus_mode not in CORPUS_MODES:
+        problem("corpus_mode", f"must be one of {list(CORPUS_MODES)}, got {spec.corpus_mode!r}")
+    for field, message in check_weights(spec.text_direction_weights, TEXT_DIRECTIONS, "text direction"):
+        problem(f"text_direction_weights{field}", message)
+    for field, message in check_weights(spec.background_weights, BACKGROUND_KINDS, "background kind"):
+        problem(f"background_weights{field}", message)
+    return problems
+
+
+def check_weights(weights: Mapping[str, float], known: Collection[str], what: str) -> list[tuple[str, str]]:
+    """(sub-key, message) for weights keyed by unknown names, negative, or all zero (an empty mapping is "unset").
+
+    The sub-key is ".name" for a problem with one entry and "" for one with the whole mapping.
+    """
+    problems = []
+    for key, w in weights.items():
+        if key not in known:
+            close = difflib.get_close_matches(key, list(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known: {list(known)}"
+            problems.append((f".{key}", f"unknown {what}{hint}"))
+        elif w < 0:
+            problems.append((f".{key}", f"weight must be >= 0, got {w}"))
+    if weights and all(w <= 0 for w in weights.values()):
+        problems.append(("", f"every weight is 0; give one {what} a positive weight"))
+    return problems

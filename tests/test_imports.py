@@ -1,0 +1,107 @@
+"""The import graph of src/synthocr, read with ast: no circles, and the core never imports the compat package."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import synthocr
+
+SRC = Path(synthocr.__file__).resolve().parent
+COMPAT = "synthocr.compat"
+
+
+def module_names() -> dict[str, Path]:
+    """Dotted name -> file of every module of the package (a package is its __init__.py)."""
+    out = {}
+    for path in sorted(SRC.rglob("*.py")):
+        parts = path.relative_to(SRC.parent).with_suffix("").parts
+        out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return out
+
+
+def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
+    """The synthocr modules `name` imports anywhere in its file (module level, in functions, for type checks)."""
+    is_package = path.name == "__init__.py"
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = name.split(".")[: len(name.split(".")) - node.level + (1 if is_package else 0)]
+                base = ".".join([*anchor, base] if base else anchor)
+            # `from pkg import mod` imports the module pkg.mod; `from mod import name` imports mod.
+            targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+        else:
+            continue
+        for target in targets:
+            while target and target not in modules:  # `import a.b.c` of a name inside a module
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                found.add(target)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = module_names()
+    return {name: imports_of(name, path, modules) for name, path in modules.items()}
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                out.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_the_graph_sees_module_level_function_level_and_from_package_imports() -> None:
+    graph = import_graph()
+    assert "synthocr.schemas.config" in graph["synthocr.config.load"]  # module level
+    assert "synthocr.config" in graph["synthocr.cli.plan"]  # inside the command's function
+    assert "synthocr.cli.render" in graph["synthocr.cli"]  # `from synthocr.cli import render`
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_import_circle() -> None:
+    found = circles(import_graph())
+    assert not found, f"import circles in src/synthocr (break each one): {found}"
+
+
+def test_core_never_imports_compat() -> None:
+    bad = {
+        name: sorted(t for t in targets if t == COMPAT or t.startswith(COMPAT + "."))
+        for name, targets in import_graph().items()
+        if not (name == COMPAT or name.startswith(COMPAT + ".")) and name != "synthocr.cli.generate"
+    }
+    bad = {k: v for k, v in bad.items() if v}
+    assert not bad, f"core modules import the seed-compatible API (synthocr.compat): {bad}"
