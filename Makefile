@@ -27,10 +27,11 @@ render: plan
 test: lint
 	$(BIN)/python -m pytest -q
 
-# ruff's lint rules and formatting (settings in pyproject.toml).
+# ruff's lint rules and formatting, and mypy over src/ (settings in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench docs
 	$(BIN)/ruff format --check src tests bench docs
+	$(BIN)/mypy
 
 # Every hostile-input and hard-stop case (tests/reliability, marker `reliability` included), then the figures table.
 reliability: $(STAMP)
@@ -44,4 +45,4 @@ fonts:
 	apt-get update && apt-get install -y fonts-noto-core fonts-noto-cjk
 
 clean:
-	rm -rf build $(VENV) .pytest_cache .hypothesis src/*.egg-info
+	rm -rf build $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache src/*.egg-info

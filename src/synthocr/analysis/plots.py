@@ -6,12 +6,14 @@ import logging
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure  # with an explicit Agg canvas: no pyplot, no global backend state
 from matplotlib.legend import Legend
 from matplotlib.transforms import Bbox
@@ -68,7 +70,8 @@ def _histogram(ax: Axes, spec: pd.Categorical, values: pd.Series, title: str, in
 
 def _colours(n: int, cmap: str = "tab10") -> list[tuple[float, ...]]:
     """`n` distinct colours, cycling through a qualitative colour map."""
-    colours = colormaps[cmap].colors
+    listed = cast(ListedColormap, colormaps[cmap])  # a qualitative map: a list of RGB(A) tuples
+    colours = cast(list[tuple[float, ...]], listed.colors)
     return [colours[i % len(colours)] for i in range(n)]
 
 
@@ -110,7 +113,11 @@ def _panels(frame: pd.DataFrame, top: int) -> dict[str, Callable[[Axes], None]]:
     }
     integer = {col for p in RANGE_PARAMS if p.is_int for col in p.column_names}
     for col in param_columns():
-        panels[f"param_{col}"] = lambda ax, col=col: _histogram(ax, spec, frame[col], col, col in integer)
+
+        def panel(ax: Axes, col: str = col) -> None:
+            _histogram(ax, spec, frame[col], col, col in integer)
+
+        panels[f"param_{col}"] = panel
     return panels
 
 
@@ -143,7 +150,9 @@ def write_plots(frame: pd.DataFrame, out_dir: str | Path, top: int = 15) -> list
     renderer = canvas.get_renderer()
     legend = _crop(page, key.get_window_extent(renderer))
     for stem, ax in zip(panels, axes):
-        panel = _crop(page, ax.get_tightbbox(renderer))
+        bbox = ax.get_tightbbox(renderer)
+        assert bbox is not None  # every panel draws something
+        panel = _crop(page, bbox)
         single = Image.new("RGB", (max(panel.width, legend.width), panel.height + legend.height), "white")
         single.paste(panel, ((single.width - panel.width) // 2, 0))
         single.paste(legend, ((single.width - legend.width) // 2, panel.height))

@@ -129,7 +129,7 @@ def contact_sheet(samples: Sequence[Sample], columns: int = 6, boxes: bool = Tru
     rows = max(1, math.ceil(len(samples) / cols))
     sheet = Image.new("RGB", (cols * CELL_WIDTH, HEADER_HEIGHT + rows * cell_height), BACKGROUND)
     draw = ImageDraw.Draw(sheet)
-    x = PAD
+    x: float = PAD
     draw.text((x, 5), title, fill=(0, 0, 0), font=font)
     x += font.getlength(title) + 16
     if boxes:

@@ -130,8 +130,8 @@ class FontHealthManager:
         starts = np.concatenate([[0], np.cumsum(np.maximum(lengths, 1))[:-1]])
         text_masks = np.bitwise_and.reduceat(masks, starts, axis=0)
         font = np.arange(n_fonts)
-        covered = (text_masks[:, font // 64] >> (font % 64).astype(np.uint64)) & np.uint64(1)
-        covered = covered.astype(bool)
+        bits = (text_masks[:, font // 64] >> (font % 64).astype(np.uint64)) & np.uint64(1)
+        covered = bits.astype(bool)
         covered[lengths == 0] = False
         return covered
 

@@ -207,6 +207,7 @@ def prepare_plan(
 
     batch = BatchManager(config)
     columns: RequestColumns | None = None
+    task: NDArray[np.int16] | TaskSequence
     if requests is not None:
         checked = check_requests(
             requests,

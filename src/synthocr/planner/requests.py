@@ -393,7 +393,9 @@ class RequestColumns:
     def output_names(self, start: int, default: Callable[[int], str]) -> list[str]:
         names = self.values.get("output_name")
         mask = self.given.get("output_name")
-        return [str(names[i]) if mask is not None and mask[i] else default(start + i) for i in range(self.n)]
+        if names is None or mask is None:
+            return [default(start + i) for i in range(self.n)]
+        return [str(names[i]) if mask[i] else default(start + i) for i in range(self.n)]
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,7 @@ def sample_texts(
         if given.any():
             for k, r in enumerate(todo):
                 if given[r]:
-                    got[k] = fixed_text[r]  # type: ignore[index]
+                    got[k] = fixed_text[r]  # type: ignore[index, assignment]  # given[r]: not None
             file_idx[todo[given[todo]]] = -1
             line_idx[todo[given[todo]]] = -1
         got_arr = np.empty(len(got), dtype=object)

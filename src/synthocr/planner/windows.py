@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,7 +44,7 @@ class Windows:
 def _last_true(mask: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
     width = mask.shape[1]
     idx = width - 1 - np.argmax(mask[:, ::-1], axis=1)
-    return idx.astype(np.int64), mask.any(axis=1)
+    return idx.astype(np.int64), cast(NDArray[np.bool_], mask.any(axis=1))
 
 
 def cut_windows(data: NDArray[np.uint8], req: WindowRequest, bytes_per_char: float = 4.0) -> Windows:
@@ -73,7 +74,7 @@ def cut_windows(data: NDArray[np.uint8], req: WindowRequest, bytes_per_char: flo
     # Each window is one contiguous slice of the file: copy rows of a strided view (no index arrays).
     origin = np.clip(req.start - half, 0, len(data) - width)
     raw = np.lib.stride_tricks.sliding_window_view(data, width)[origin]
-    count = np.int16 if width < 2**14 else np.int32
+    count: type[np.signedinteger[Any]] = np.int16 if width < 2**14 else np.int32
     col = np.arange(width, dtype=count)[None, :]
     inside = (col >= np.clip(req.lo - origin, -1, width)[:, None].astype(count)) & (
         col < np.clip(req.hi - origin, -1, width)[:, None].astype(count)

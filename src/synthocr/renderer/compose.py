@@ -22,7 +22,9 @@ from synthocr.schemas.labels import Label
 from synthocr.schemas.params import EFFECT_PARAMS
 from synthocr.schemas.plan import row_to_python
 
-NEUTRAL: Mapping[str, float] = MappingProxyType({p.name: float(p.neutral) for p in EFFECT_PARAMS})
+NEUTRAL: Mapping[str, float] = MappingProxyType(
+    {p.name: float(p.neutral) for p in EFFECT_PARAMS}  # type: ignore[arg-type]  # every effect declares one
+)
 
 
 class RowParams(NamedTuple):

@@ -8,6 +8,7 @@ import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import fsspec
@@ -56,7 +57,7 @@ IMAGE_EXTS = tuple(f".{ext}" for ext in FORMATS)
 TRUST_MARGIN_SECONDS = 30.0
 
 
-def open_plan(path: str) -> pq.ParquetFile:
+def open_plan(path: str | Path) -> pq.ParquetFile:
     """Open a plan (local path or fsspec URL), with a clear error for anything that is not a synthocr plan."""
     try:
         if "://" in str(path):
@@ -82,7 +83,7 @@ def open_plan(path: str) -> pq.ParquetFile:
     return pf
 
 
-def _check_metadata(meta: dict[str, str], path: str) -> None:
+def _check_metadata(meta: dict[str, str], path: str | Path) -> None:
     """The metadata is whole: the config matches its fingerprint and the asset roots parse."""
     config = meta.get(META_CONFIG, "")
     if hashlib.sha1(config.encode()).hexdigest() != meta.get(META_FINGERPRINT):

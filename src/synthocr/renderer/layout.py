@@ -405,6 +405,7 @@ def _place_horizontal(text, direction, masks, hb_font, scale, ascent, descent, s
                 pen -= squeeze
             s = _draw_string(text, cluster, stop, joins) if any_joins else text[cluster:stop]
             adv = advance * scale
+            ink: tuple[float, float, float, float] | None
             if any_joins and ZWJ in s:  # drawn alone with joiners: its ink is where Pillow puts it
                 ink = _drawn_ink_box(masks, s, pen, 0.0, run.rtl)
             elif ink_units is not None and s.strip():  # _ink_box, inline: this loop runs per cluster
@@ -461,7 +462,7 @@ def _place_vertical(text, direction, masks, hb_font, scale, ascent, descent, squ
 def _words(text: str, clusters: list[Cluster]) -> tuple[tuple[int, int, Box], ...]:
     words = []
     current: list[Cluster] = []
-    for c in clusters + [None]:  # type: ignore[list-item]
+    for c in clusters + [None]:
         if c is not None and text[c.start : c.stop].strip():
             current.append(c)
             continue

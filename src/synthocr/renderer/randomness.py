@@ -51,5 +51,7 @@ class _LazyGenerator:
 
     def __getattr__(self, name: str) -> Any:
         if self._rng is None:
-            self._rng = np.random.Generator(np.random.PCG64(StageSeed(self._seed, self._stage)))
+            self._rng = np.random.Generator(
+                np.random.PCG64(cast(np.random.SeedSequence, StageSeed(self._seed, self._stage)))
+            )
         return getattr(self._rng, name)

@@ -451,7 +451,9 @@ def _isolate(
             clean()
         break
     suspects.update(todo)
-    ids = read_columns(open_plan(plan_path), ["image_id"]).column("image_id").to_numpy() if suspects else None
+    if not suspects:
+        return
+    ids = read_columns(open_plan(plan_path), ["image_id"]).column("image_id").to_numpy()
     for key, c in suspects.items():
         started = time.perf_counter()
         try:  # one task: joblib still runs it in a worker process whenever n_jobs != 1

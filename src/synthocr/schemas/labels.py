@@ -99,7 +99,7 @@ class Regions:
             bboxes = map(tuple, self.bboxes.tolist())
             n, quads = self.n_chars, self.n_chars + self.n_words
             regions = list(map(_new_tuple, repeat(Region), zip(self.texts[:quads], polygons, bboxes)))
-            line = Region(self.texts[-1], tuple(pairs), next(bboxes))  # type: ignore[arg-type]
+            line = Region(self.texts[-1], tuple(pairs), next(bboxes))
             self._tuples = (tuple(regions[:n]), tuple(regions[n:]), line)
         return self._tuples
 

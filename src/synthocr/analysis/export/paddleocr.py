@@ -24,7 +24,8 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
     SimpleDataSet with data_dir = dest). dict.txt lists every character of the texts once, sorted,
     without whitespace: use it as `character_dict_path` with `use_space_char: True`.
     """
-    lines, chars, written = [], set(), []
+    lines, written = [], []
+    chars: set[str] = set()
     for output, label in read_labels(outputs):
         if any(c in label.text for c in "\t\n\r"):
             raise UserError(

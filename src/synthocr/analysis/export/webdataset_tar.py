@@ -38,6 +38,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
                     tar.close()
                 shards.append(dest / SHARD.format(len(shards)))
                 tar = tarfile.open(shards[-1], "w", format=tarfile.PAX_FORMAT)
+            assert tar is not None  # opened at i == 0
             key = f"image_{label.image_id:08d}"
             _add(tar, f"{key}.{output.image_path.suffix[1:]}", output.image_path.read_bytes())
             _add(tar, f"{key}.json", output.label_path.read_bytes())
