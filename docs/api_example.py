@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from synthocr.api import (
+from synthocr.compat.api import (
     BackgroundImageManager,
     BatchConfig,
     BatchManager,

@@ -9,7 +9,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from synthocr import __version__
-from synthocr.cli import collect, export, generate, inspect, plan, preview, render, status
+from synthocr.cli import collect, export, inspect, plan, preview, render, status
+from synthocr.compat import cli as generate  # the seed system's `synthocr generate`
 from synthocr.errors import UserError
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

@@ -23,23 +23,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from synthocr.config import load_config
-    from synthocr.planner.orchestrator import GenerationOrchestrator
+    from synthocr.planner.plan import prepare_plan, write_plan
     from synthocr.planner.requests import read_requests
+    from synthocr.planner.summary import summarize_plan
 
     config = load_config(args.config, args.overrides)
     requests = read_requests(args.requests, args.format) if args.requests else None
-    orchestrator = GenerationOrchestrator(config, requests)
-    if args.font_report:
-        orchestrator.write_font_report(args.font_report)
-    if requests is not None and orchestrator.requests_rejected:
-        print(f"rejected {orchestrator.requests_rejected} of {len(requests.rows)} requests -> {requests.rejected_path}")
-    if args.dry_run:
-        summary = orchestrator.summarize()
-        print(summary.format())
-        print(f"dry run: nothing written (would write {sum(summary.rows.values())} rows to {args.output})")
-        return 0
-    rows = orchestrator.write(args.output)
-    if orchestrator.text_resamples:
-        print(f"{orchestrator.text_resamples} texts were drawn again because no eligible font covered them")
+    ctx = prepare_plan(config, requests)
+    try:
+        if args.font_report:
+            ctx.fonts.write_report(args.font_report)
+        if requests is not None and ctx.requests_rejected:
+            print(f"rejected {ctx.requests_rejected} of {len(requests.rows)} requests -> {requests.rejected_path}")
+        if args.dry_run:
+            summary = summarize_plan(ctx)
+            print(summary.format())
+            print(f"dry run: nothing written (would write {sum(summary.rows.values())} rows to {args.output})")
+            return 0
+        rows = write_plan(config, args.output, ctx=ctx)
+    finally:
+        ctx.close()
+    if ctx.text_resamples:
+        print(f"{ctx.text_resamples} texts were drawn again because no eligible font covered them")
     print(f"planned {rows} images -> {args.output}")
     return 0

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from synthocr.schemas.config import BatchConfig, BatchSpecification
+from synthocr.schemas.config import BatchConfig
 
 
 def allocate_shares(proportions: Sequence[float], total: int) -> NDArray[np.int64]:
@@ -94,7 +94,7 @@ def _chairman(shares: list[int]) -> NDArray[np.int16]:
     return out
 
 
-class BatchManager:
+class Allocation:
     """The allocation of a batch: how many images each specification gets, and in which order.
 
     Args:
@@ -104,7 +104,7 @@ class BatchManager:
     def __init__(self, config: BatchConfig) -> None:
         self.config = config
 
-    def _allocate_images(self, total: int | None = None) -> dict[str, int]:
+    def shares(self, total: int | None = None) -> dict[str, int]:
         """Images per specification name: largest-remainder shares of `total` (default total_images)."""
         specs = self.config.specifications
         shares = allocate_shares([s.proportion for s in specs], self.config.total_images if total is None else total)
@@ -112,13 +112,8 @@ class BatchManager:
 
     def task_indices(self, total: int | None = None) -> NDArray[np.int16]:
         """Specification index of every plan row, interleaved so every prefix keeps the proportions."""
-        return interleave(list(self._allocate_images(total).values()))
+        return interleave(list(self.shares(total).values()))
 
     def task_sequence(self, total: int | None = None) -> TaskSequence:
         """task_indices as a repeated period: what planning holds, whatever the plan size."""
-        return interleave_periodic(list(self._allocate_images(total).values()))
-
-    def task_list(self, total: int | None = None) -> list[BatchSpecification]:
-        """The specification of every image, in plan order (see task_indices for the array form)."""
-        specs = self.config.specifications
-        return [specs[i] for i in self.task_indices(total).tolist()]
+        return interleave_periodic(list(self.shares(total).values()))

@@ -44,7 +44,7 @@ def check_background(path: Path) -> str:
     return ""
 
 
-class BackgroundImageManager:
+class BackgroundPool:
     """Background image files from named source dirs; corrupt ones are reported and left out.
 
     Files are recorded relative to `root`, the deepest directory holding every
@@ -66,7 +66,7 @@ class BackgroundImageManager:
             sources[str(d)] = Path(d)
             self.default_weights[str(d)] = float(w)
         if any(w < 0 for w in self.default_weights.values()):
-            raise UserError(f"BackgroundImageManager: dir_weights must be >= 0, got {dict(dir_weights or {})}.")
+            raise UserError(f"BackgroundPool: dir_weights must be >= 0, got {dict(dir_weights or {})}.")
         for name, d in sources.items():
             if not Path(d).is_dir():
                 raise UserError(f"background directory {d} (source {name!r}) does not exist.")

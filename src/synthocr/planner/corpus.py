@@ -201,7 +201,7 @@ def line_choice(files: list[CorpusFile], u: NDArray[np.float64]) -> tuple[NDArra
     return file_idx.astype(np.int64), line_idx
 
 
-class CorpusManager:
+class CorpusIndex:
     """The corpus files of a batch, indexed once (line offsets only), shared by every specification.
 
     Args:

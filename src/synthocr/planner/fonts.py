@@ -90,7 +90,7 @@ def scan_fonts(root: Path, paths: list[Path]) -> list[FontInfo]:
     ]
 
 
-class FontHealthManager:
+class FontCoverage:
     """Scans the fonts once and answers which fonts can draw which texts.
 
     Args:

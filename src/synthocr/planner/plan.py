@@ -21,10 +21,10 @@ from synthocr import __version__
 from synthocr.assets.listing import FONT_SUFFIXES, corpus_root, font_root, list_files
 from synthocr.config import config_to_dict
 from synthocr.errors import UserError
-from synthocr.planner.allocation import BatchManager, TaskSequence
-from synthocr.planner.backgrounds import BackgroundImageManager, background_sources, kind_weights
-from synthocr.planner.corpus import CorpusFile, CorpusManager, CorpusReader
-from synthocr.planner.fonts import FontHealthManager
+from synthocr.planner.allocation import Allocation, TaskSequence
+from synthocr.planner.backgrounds import BackgroundPool, background_sources, kind_weights
+from synthocr.planner.corpus import CorpusFile, CorpusIndex, CorpusReader
+from synthocr.planner.fonts import FontCoverage
 from synthocr.planner.requests import COLOUR_COLUMNS, RequestColumns, RequestContext, RequestFile, check_requests
 from synthocr.planner.samplers import sample_choice, sample_range, tinted
 from synthocr.planner.texts import TextSources, sample_texts
@@ -64,7 +64,7 @@ class PlanContext:
     config: BatchConfig
     task: NDArray[np.int16] | TaskSequence  # spec index per plan row (sliced per block)
     texts: TextSources
-    backgrounds: BackgroundImageManager
+    backgrounds: BackgroundPool
     kind_cum: NDArray[np.float64]  # (n_specs, n_kinds) cumulative background kind weights
     source_cum: NDArray[np.float64]  # (n_specs, n_sources) cumulative background source weights
     direction_cum: NDArray[np.float64]  # (n_specs, n_directions) cumulative text direction weights
@@ -82,7 +82,7 @@ class PlanContext:
         return [s.name for s in self.config.specifications]
 
     @property
-    def fonts(self) -> FontHealthManager:
+    def fonts(self) -> FontCoverage:
         return self.texts.fonts
 
     def close(self) -> None:
@@ -139,7 +139,7 @@ class AssetChoice:
 
     corpus: Mapping[str, Path] | None = None
     fonts: Sequence[Path] | None = None
-    backgrounds: BackgroundImageManager | None = None
+    backgrounds: BackgroundPool | None = None
 
 
 def common_root(paths: Iterable[Path]) -> Path:
@@ -171,7 +171,7 @@ def prepare_plan(
     specs = config.specifications
     choice = assets or AssetChoice()
     croot = common_root(choice.corpus.values()) if choice.corpus else corpus_root(config)
-    corpus = CorpusManager(croot)
+    corpus = CorpusIndex(croot)
     all_files: list[CorpusFile] = []
     spec_files: list[list[int]] = []
     for spec in specs:
@@ -194,7 +194,7 @@ def prepare_plan(
     else:
         froot = font_root(config)
         font_paths = list_files(froot, "*", FONT_SUFFIXES)
-    fonts = FontHealthManager(froot, font_paths)
+    fonts = FontCoverage(froot, font_paths)
     spec_fonts = np.zeros((len(specs), len(fonts.healthy)), bool)
     for i, spec in enumerate(specs):
         matching = [
@@ -203,9 +203,9 @@ def prepare_plan(
             if p.relative_to(froot).match(spec.font_filter) or p.match(spec.font_filter)
         ]
         spec_fonts[i, fonts.indices(matching)] = True
-    backgrounds = choice.backgrounds or BackgroundImageManager(background_sources(config))
+    backgrounds = choice.backgrounds or BackgroundPool(background_sources(config))
 
-    batch = BatchManager(config)
+    batch = Allocation(config)
     columns: RequestColumns | None = None
     task: NDArray[np.int16] | TaskSequence
     if requests is not None:
@@ -263,9 +263,9 @@ def prepare_plan(
 
 def _metadata(
     config: BatchConfig,
-    fonts: FontHealthManager,
+    fonts: FontCoverage,
     corpus: list[CorpusFile],
-    backgrounds: BackgroundImageManager,
+    backgrounds: BackgroundPool,
     rows: int,
     font_root: str | None = None,
     corpus_root: str | None = None,

@@ -244,7 +244,7 @@ class RequestContext:
     """What a request row is checked against: specs, fonts and their coverage, background files."""
 
     spec_names: list[str]
-    font_names: list[str]  # healthy fonts, in FontHealthManager.healthy order
+    font_names: list[str]  # healthy fonts, in FontCoverage.healthy order
     spec_fonts: NDArray[np.bool_]  # (n_specs, n_fonts)
     coverage: Callable[[list[str]], NDArray[np.bool_]]
     background_files: list[str]

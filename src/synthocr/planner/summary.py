@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from synthocr.planner.plan import PlanContext, iter_plan
 from synthocr.schemas.params import RANGE_PARAMS
 
 SUMMARY_COLUMNS = ["text_length", *[c for p in RANGE_PARAMS for c in p.column_names]]
@@ -67,6 +68,14 @@ def _num(x: float) -> str:
     return f"{x:.0f}" if float(x).is_integer() else f"{x:.3f}"
 
 
+def summarize_plan(ctx: PlanContext) -> PlanSummary:
+    """Plan in memory block by block and keep only the statistics and the context's counters (--dry-run)."""
+    summary = summarize(iter_plan(ctx))
+    summary.text_resamples = ctx.text_resamples
+    summary.requests_rejected = ctx.requests_rejected
+    return summary
+
+
 def summarize(blocks: Iterable[pa.Table]) -> PlanSummary:
     """The summary of a plan given as blocks (nothing is kept but the statistics)."""
     summary = PlanSummary()
@@ -75,4 +84,4 @@ def summarize(blocks: Iterable[pa.Table]) -> PlanSummary:
     return summary
 
 
-__all__ = ["PlanSummary", "summarize"]
+__all__ = ["PlanSummary", "summarize", "summarize_plan"]

@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 
 from synthocr.errors import UserError
 from synthocr.planner.corpus import CorpusFile, CorpusReader, cut_text, line_choice
-from synthocr.planner.fonts import FontHealthManager, pick_columns
+from synthocr.planner.fonts import FontCoverage, pick_columns
 from synthocr.planner.windows import WindowRequest, cut_windows
 from synthocr.schemas.config import BatchConfig
 
@@ -24,7 +24,7 @@ class TextSources:
     corpus_files: list[CorpusFile]
     spec_files: list[list[int]]  # per spec, indices into corpus_files
     reader: CorpusReader
-    fonts: FontHealthManager
+    fonts: FontCoverage
     spec_fonts: NDArray[np.bool_]  # (n_specs, n_fonts): fonts each spec's filter allows
 
 

@@ -1,4 +1,4 @@
-"""GenerationOrchestrator: one planning run over chosen assets, as a Parquet plan, a table or task objects."""
+"""The seed system's GenerationOrchestrator: one planning run over chosen assets, as a plan, a table or tasks."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from synthocr.planner.backgrounds import BackgroundImageManager
+from synthocr.planner.backgrounds import BackgroundPool
 from synthocr.planner.plan import AssetChoice, PlanContext, iter_plan, plan_table, prepare_plan, write_plan
 from synthocr.planner.requests import RequestFile
-from synthocr.planner.summary import PlanSummary, summarize
+from synthocr.planner.summary import PlanSummary, summarize_plan
 from synthocr.schemas.config import BatchConfig, BatchSpecification
 from synthocr.schemas.plan import asset_roots
 
@@ -55,7 +55,7 @@ class GenerationOrchestrator:
         *,
         corpus_map: Mapping[str, str | Path] | None = None,
         all_fonts: Sequence[str | Path] | None = None,
-        background_manager: BackgroundImageManager | None = None,
+        background_manager: BackgroundPool | None = None,
     ) -> None:
         self.batch_config = batch_config
         self.requests = requests
@@ -118,13 +118,10 @@ class GenerationOrchestrator:
 
     def summarize(self) -> PlanSummary:
         """Plan in memory block by block and keep only the statistics (for --dry-run)."""
-        summary = summarize(iter_plan(self.context))
-        summary.text_resamples = self.context.text_resamples
-        summary.requests_rejected = self.context.requests_rejected
-        return summary
+        return summarize_plan(self.context)
 
     def write_font_report(self, path: str | Path) -> None:
-        """The font health table as CSV (see FontHealthManager.write_report)."""
+        """The font health table as CSV (see FontCoverage.write_report)."""
         self.context.fonts.write_report(path)
 
     def close(self) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from synthocr.compat.orchestrator import GenerationOrchestrator
 from synthocr.config import load_config
 from synthocr.errors import ConfigError, UserError
-from synthocr.planner.orchestrator import GenerationOrchestrator
 from synthocr.renderer.io import read_checkpoint
 from synthocr.renderer.run import RenderSummary, render_plan
 from synthocr.renderer.storage import Storage

@@ -33,8 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from synthocr.compat.generate import GenerateOptions, generate, validation_block
     from synthocr.errors import ConfigError
-    from synthocr.generate import GenerateOptions, generate, validation_block
 
     opts = GenerateOptions(
         batch_config=args.batch_config,

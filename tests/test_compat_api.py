@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from synthocr.api import (
+from synthocr.assets import BUILTIN_DIRS
+from synthocr.compat.api import (
     BackgroundImageManager,
     BatchConfig,
     BatchManager,
@@ -18,7 +19,6 @@ from synthocr.api import (
     OCRDataGenerator,
     plan_rows_to_table,
 )
-from synthocr.assets import BUILTIN_DIRS
 from synthocr.errors import ConfigError, UserError
 from synthocr.renderer.io import encode_image
 

@@ -1,6 +1,6 @@
-"""The Python API, including the seed system's names: thin adapters over the planner and the renderer.
+"""The seed system's Python API: thin adapters over the planner and the renderer.
 
-from synthocr.api import BatchConfig, GenerationOrchestrator, OCRDataGenerator
+from synthocr.compat.api import BatchConfig, GenerationOrchestrator, OCRDataGenerator
 """
 
 from __future__ import annotations
@@ -14,13 +14,10 @@ import pyarrow as pa
 from PIL import Image
 
 from synthocr.assets.listing import font_root
+from synthocr.compat.managers import BackgroundImageManager, BatchManager, CorpusManager, FontHealthManager
+from synthocr.compat.orchestrator import GenerationOrchestrator, GenerationTask
 from synthocr.config import load_config
 from synthocr.errors import UserError
-from synthocr.planner.allocation import BatchManager
-from synthocr.planner.backgrounds import BackgroundImageManager
-from synthocr.planner.corpus import CorpusManager
-from synthocr.planner.fonts import FontHealthManager
-from synthocr.planner.orchestrator import GenerationOrchestrator, GenerationTask
 from synthocr.planner.plan import AssetChoice, common_root, plan_table, prepare_plan, write_plan
 from synthocr.planner.requests import RawRequest, RequestFile
 from synthocr.renderer.assets import RenderAssets
