@@ -116,15 +116,15 @@ def neutral_config(rows: int, plain: bool = False):
     backgrounds are sampled backgrounds, not effects, but their grain makes PNG encoding slower).
     """
     from synthocr.config import config_from_dict
-    from synthocr.schemas.params import EFFECT_PARAMS
+    from synthocr.schemas.params import EFFECTS
 
     raw = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     raw["total_images"] = rows
     for spec in raw["specifications"]:
-        for p in EFFECT_PARAMS:
-            value = int(p.neutral) if p.is_int else float(p.neutral)
-            spec[f"{p.name}_min"] = value
-            spec[f"{p.name}_max"] = value
+        for e in EFFECTS:
+            value = int(e.neutral) if e.strength.is_int else float(e.neutral)
+            spec[f"{e.name}_min"] = value
+            spec[f"{e.name}_max"] = value
         if plain:
             spec["background_weights"] = {"plain": 1.0}
     return config_from_dict(raw, source=f"{CONFIG} (effects neutral{', plain backgrounds' if plain else ''})")
@@ -133,13 +133,13 @@ def neutral_config(rows: int, plain: bool = False):
 def every_effect_config(rows: int):
     """The default config with every effect applied to every row (all `<effect>_probability` 1)."""
     from synthocr.config import config_from_dict
-    from synthocr.schemas.params import EFFECT_PARAMS
+    from synthocr.schemas.params import EFFECTS
 
     raw = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     raw["total_images"] = rows
     for spec in raw["specifications"]:
-        for p in EFFECT_PARAMS:
-            spec[f"{p.name}_probability"] = 1.0
+        for e in EFFECTS:
+            spec[f"{e.name}_probability"] = 1.0
     return config_from_dict(raw, source=f"{CONFIG} (every effect on every row)")
 
 
@@ -177,11 +177,10 @@ def floor_pass(
         font = fonts.get(key)
         if font is None:
             font = fonts[key] = ImageFont.truetype(str(font_root / row["font"]), row["font_size"])
-        if row["color_mode"] == "L":
-            background, ink = row["background_gray"], row["ink_gray"]
-        else:
-            background = (row["background_r"], row["background_g"], row["background_b"])
-            ink = (row["ink_r"], row["ink_g"], row["ink_b"])
+        background = (row["background_r"], row["background_g"], row["background_b"])
+        ink = (row["ink_r"], row["ink_g"], row["ink_b"])
+        if row["color_mode"] == "L":  # ITU-R 601 luma, as Pillow's convert("L")
+            background, ink = (round(0.299 * r + 0.587 * g + 0.114 * b) for r, g, b in (background, ink))
         image = Image.new(row["color_mode"], size, background)
         ImageDraw.Draw(image).text(
             (row["padding_left"], row["padding_top"]),
@@ -243,7 +242,7 @@ def bench_render_variant(name: str, config: Any, target: float, block: int) -> l
 
 def bench_render(rows: int) -> list[Result]:
     from synthocr.config import load_config
-    from synthocr.schemas.params import EFFECT_PARAMS
+    from synthocr.schemas.params import EFFECTS
 
     total = rows * (1 + RENDER_REPEATS)  # a warm-up block, then a new block of rows per pass
     on = load_config(CONFIG, [f"total_images={total}"])
@@ -251,7 +250,7 @@ def bench_render(rows: int) -> list[Result]:
     off_plain = neutral_config(total, plain=True)
     for config in (off, off_plain):
         for spec in config.specifications:
-            assert all(getattr(spec, f"{p.name}_{s}") == p.neutral for p in EFFECT_PARAMS for s in ("min", "max"))
+            assert all(getattr(spec, f"{e.name}_{s}") == e.neutral for e in EFFECTS for s in ("min", "max"))
     every = every_effect_config(total)
     return (
         bench_render_variant("effects on (default.yaml)", on, TARGET_RATIO_EFFECTS_ON, rows)
@@ -592,7 +591,7 @@ NOTES = [
     "  rendered before (caches carry over, as in a worker), ours then the floor on the same rows;",
     "  img/s of the best pass, ratio = median of the 5 passes' floor/ours. The floor draws the same",
     "  text, font file and size, colours and image size as ours, in one `draw.text` call, then PNG",
-    "  (compress_level=1). Effects off pins every `EFFECT_PARAMS` range to its neutral value. With",
+    "  (compress_level=1). Effects off pins every effect's strength range to its neutral value. With",
     "  'default backgrounds' the backgrounds (paper, noise, gradient, plain, image) and colour tint stay as",
     "  configured: they are sampled backgrounds, not effects, but their grain makes PNG encoding several",
     "  times slower than the floor's flat image. 'plain backgrounds only' also sets background_weights to",

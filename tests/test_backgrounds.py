@@ -9,6 +9,7 @@ from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
 
 SIZE = (160, 48)
 COLOR = (220, 210, 190)
+MID = (0.5, 0.5)  # texture offset: the middle of the free space
 
 
 def pixels(image: Image.Image) -> np.ndarray:
@@ -17,17 +18,17 @@ def pixels(image: Image.Image) -> np.ndarray:
 
 def test_texture_zero_is_flat_and_strength_grows_with_texture():
     for kind in ("noise", "paper", "gradient"):
-        flat = pixels(PROCEDURAL[kind](SIZE, COLOR, 0.0, 0.0, np.random.default_rng(1)))
+        flat = pixels(PROCEDURAL[kind](SIZE, COLOR, 0.0, 0.0, MID, np.random.default_rng(1)))
         assert flat.std(axis=(0, 1)).max() < 0.6, kind
-        weak = pixels(PROCEDURAL[kind](SIZE, COLOR, 0.5, 0.0, np.random.default_rng(1))).std()
-        strong = pixels(PROCEDURAL[kind](SIZE, COLOR, 2.0, 0.0, np.random.default_rng(1))).std()
+        weak = pixels(PROCEDURAL[kind](SIZE, COLOR, 0.5, 0.0, MID, np.random.default_rng(1))).std()
+        strong = pixels(PROCEDURAL[kind](SIZE, COLOR, 2.0, 0.0, MID, np.random.default_rng(1))).std()
         assert strong > weak > 0.3, kind
 
 
 def test_gradient_darkens_towards_its_angle():
-    right = pixels(PROCEDURAL["gradient"](SIZE, COLOR, 1.0, 0.0, np.random.default_rng(0)))
-    left = pixels(PROCEDURAL["gradient"](SIZE, COLOR, 1.0, 180.0, np.random.default_rng(0)))
-    down = pixels(PROCEDURAL["gradient"](SIZE, COLOR, 1.0, 90.0, np.random.default_rng(0)))
+    right = pixels(PROCEDURAL["gradient"](SIZE, COLOR, 1.0, 0.0, MID, np.random.default_rng(0)))
+    left = pixels(PROCEDURAL["gradient"](SIZE, COLOR, 1.0, 180.0, MID, np.random.default_rng(0)))
+    down = pixels(PROCEDURAL["gradient"](SIZE, COLOR, 1.0, 90.0, MID, np.random.default_rng(0)))
     assert right[:, -1].mean() < right[:, 0].mean()
     assert left[:, 0].mean() < left[:, -1].mean()
     assert down[-1].mean() < down[0].mean()
@@ -56,15 +57,15 @@ def test_zoomed_crop_matches_zooming_the_whole_image_then_cropping():
         assert np.abs(pixels(image_crop(source, SIZE, fx, fy, zoom)) - expected).max() <= 2, (zoom, fx, fy)
 
 
-def test_paper_is_cut_from_its_texture_at_a_place_each_row_draws():
-    """Rows draw different windows of the shared texture; the same row draws the same one; an image
-    larger than the texture square gets a texture of its own, as textured as the others."""
+def test_paper_is_cut_from_its_texture_at_the_rows_offset():
+    """The plan's offset (background_x, background_y) picks the window of the shared texture, not the
+    generator; an image larger than the texture square gets a texture of its own, as textured as the others."""
     from synthocr.renderer.effects.backgrounds import PAPER_TILE
 
-    first = pixels(PROCEDURAL["paper"](SIZE, COLOR, 1.0, 0.0, np.random.default_rng(1)))
-    again = pixels(PROCEDURAL["paper"](SIZE, COLOR, 1.0, 0.0, np.random.default_rng(1)))
-    other = pixels(PROCEDURAL["paper"](SIZE, COLOR, 1.0, 0.0, np.random.default_rng(2)))
+    first = pixels(PROCEDURAL["paper"](SIZE, COLOR, 1.0, 0.0, MID, np.random.default_rng(1)))
+    again = pixels(PROCEDURAL["paper"](SIZE, COLOR, 1.0, 0.0, MID, np.random.default_rng(2)))
+    other = pixels(PROCEDURAL["paper"](SIZE, COLOR, 1.0, 0.0, (0.2, 0.9), np.random.default_rng(1)))
     assert np.array_equal(first, again) and np.abs(first - other).max() > 0
-    wide = pixels(PROCEDURAL["paper"]((PAPER_TILE + 7, 30), COLOR, 1.0, 0.0, np.random.default_rng(1)))
+    wide = pixels(PROCEDURAL["paper"]((PAPER_TILE + 7, 30), COLOR, 1.0, 0.0, MID, np.random.default_rng(1)))
     assert wide.shape == (30, PAPER_TILE + 7, 3)
     assert 0.5 * first.std() < wide.std() < 2 * first.std()

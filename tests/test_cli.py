@@ -197,7 +197,7 @@ def test_bad_selection_exits_2(cli, tiny_config_path, tmp_path, args, message):
 def test_effect_probability_from_the_cli(cli, tiny_dict, tmp_path):
     """`<effect>_probability` sets the share of rows an effect is applied to; the rest get its neutral value,
     and the renderer leaves them as they would be without the effect."""
-    from synthocr.schemas.params import PARAMS_BY_NAME
+    from synthocr.schemas.params import EFFECTS_BY_NAME
 
     tiny_dict["total_images"] = 1200
     latin = tiny_dict["specifications"][0]
@@ -224,8 +224,8 @@ def test_effect_probability_from_the_cli(cli, tiny_dict, tmp_path):
     assert (rows["latin"].noise_sigma > 0).all()
     # The arabic spec sets no effect: the built-in mild ranges apply to their default share of rows.
     for name in ("blur_radius", "noise_sigma", "rotation_angle"):
-        share = (rows["arabic"][name] != PARAMS_BY_NAME[name].neutral).mean()
-        assert abs(share - PARAMS_BY_NAME[name].probability) < 0.08, (name, share)
+        share = (rows["arabic"][name] != EFFECTS_BY_NAME[name].neutral).mean()
+        assert abs(share - EFFECTS_BY_NAME[name].probability) < 0.08, (name, share)
     # The hebrew spec sets a perspective range without a probability: every row gets it.
     assert (rows["hebrew"].perspective_warp_magnitude > 0).all()
     # Rows with and without the effects render end to end.

@@ -6,7 +6,7 @@ import dataclasses
 
 from synthocr.schemas import codegen
 from synthocr.schemas.config import BatchSpecification
-from synthocr.schemas.params import EFFECT_NAMES, RANGE_PARAMS
+from synthocr.schemas.params import EFFECTS_BY_NAME, RANGE_PARAMS
 
 
 def test_checked_in_declaration_is_what_the_generator_makes() -> None:
@@ -25,8 +25,8 @@ def test_every_range_param_is_a_field_with_its_default() -> None:
         for end, value in zip(("min", "max"), p.default):
             got = getattr(spec, f"{p.name}_{end}")
             assert got == value and type(got).__name__ == typ == types[f"{p.name}_{end}"], (p.name, end)
-        if p.name in EFFECT_NAMES:
-            assert spec.__dict__[f"{p.name}_probability"] == p.probability
+        if p.name in EFFECTS_BY_NAME:
+            assert spec.__dict__[f"{p.name}_probability"] == EFFECTS_BY_NAME[p.name].probability
         else:
             assert f"{p.name}_probability" not in types
 

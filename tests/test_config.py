@@ -286,7 +286,7 @@ def test_effect_probability_outside_0_1(tmp_path: Path, assets: Assets, share: f
     assert_names(problem, "'latin'", "specifications[0]", "blur_radius_probability", str(share), "0 to 1")
 
 
-@pytest.mark.parametrize("name", ["font_size", "color_tint"])
+@pytest.mark.parametrize("name", ["font_size", "background_texture", "motion_blur_angle", "perspective_corner"])
 def test_layout_params_have_no_probability(tmp_path: Path, assets: Assets, name: str) -> None:
     data = base_config(assets)
     data["specifications"][0][f"{name}_probability"] = 0.5
@@ -295,7 +295,7 @@ def test_layout_params_have_no_probability(tmp_path: Path, assets: Assets, name:
 
 def test_a_range_the_config_sets_applies_to_every_row(tmp_path: Path, assets: Assets) -> None:
     """Built-in mild ranges keep their default share of rows; a range the YAML sets gets probability 1."""
-    from synthocr.schemas.params import PARAMS_BY_NAME
+    from synthocr.schemas.params import EFFECTS_BY_NAME
 
     data = base_config(assets)
     data["specifications"][0].update(
@@ -305,8 +305,8 @@ def test_a_range_the_config_sets_applies_to_every_row(tmp_path: Path, assets: As
     latin, greek = config.specifications
     assert latin.rotation_angle_probability == 1.0
     assert latin.noise_sigma_probability == 0.2
-    assert greek.rotation_angle_probability == PARAMS_BY_NAME["rotation_angle"].probability < 1.0
-    assert latin.blur_radius_probability == PARAMS_BY_NAME["blur_radius"].probability < 1.0
+    assert greek.rotation_angle_probability == EFFECTS_BY_NAME["rotation_angle"].probability < 1.0
+    assert latin.blur_radius_probability == EFFECTS_BY_NAME["blur_radius"].probability < 1.0
     # The stored form keeps the resolved shares, so loading it again changes nothing.
     assert config_to_dict(config_from_dict(config_to_dict(config))) == config_to_dict(config)
 

@@ -1,41 +1,35 @@
-"""The README's range-parameter table is the one params.py declares (run this file to print it)."""
+"""The README's parameter and effect tables are the ones the declarations make (run this file to print them)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from synthocr.schemas.params import EFFECT_NAMES, RANGE_PARAMS
+from synthocr.schemas.reference import color_table, effects_table, range_table
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def _num(v: float) -> str:
-    return f"{v:g}"
-
-
-def range_table() -> str:
-    """The Markdown table of every range parameter, as the README shows it."""
-    lines = [
-        "| parameter (`_min` / `_max`) | plan column(s) (type) | unit | default | allowed | neutral "
-        "| applied to (`_probability`) | meaning |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for p in RANGE_PARAMS:
-        columns = ", ".join(f"`{c}`" for c in p.column_names)
-        neutral = "—" if p.neutral is None else _num(p.neutral)
-        share = f"{p.probability:.0%} of rows" if p.name in EFFECT_NAMES else "—"
-        lines.append(
-            f"| `{p.name}` | {columns} ({p.dtype}) | {p.unit} | {_num(p.default[0])} … {_num(p.default[1])} "
-            f"| {_num(p.bounds[0])} … {_num(p.bounds[1])} | {neutral} | {share} | {p.doc} |"
-        )
-    return "\n".join(lines)
-
-
 def test_readme_range_table_matches_params() -> None:
     assert range_table() in README.read_text(encoding="utf-8"), (
-        "README's range parameter table is out of date: replace it with the output of `python tests/test_docs.py`"
+        "README's range parameter table is out of date: replace it with the output of `python -m synthocr.schemas.reference`"
+    )
+
+
+def test_readme_effects_table_matches_declarations() -> None:
+    assert effects_table() in README.read_text(encoding="utf-8"), (
+        "README's effects table is out of date: replace it with the output of `python -m synthocr.schemas.reference`"
+    )
+
+
+def test_readme_color_table_matches_declarations() -> None:
+    assert color_table() in README.read_text(encoding="utf-8"), (
+        "README's colour table is out of date: replace it with the output of `python -m synthocr.schemas.reference`"
     )
 
 
 if __name__ == "__main__":
-    print(range_table())
+    from runpy import run_path
+
+    from synthocr.schemas.reference import __file__ as reference
+
+    run_path(reference, run_name="__main__")

@@ -13,8 +13,19 @@ from PIL import Image
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.effects import GEOMETRIC
 from synthocr.renderer.geometry import Frame
-from synthocr.schemas.params import EFFECT_PARAMS, PARAMS_BY_NAME
-from test_render import GEOMETRY_CASES, STRONG, _ink, _mostly_inside, _raster, clean
+from synthocr.schemas.params import EFFECTS, EFFECTS_BY_NAME, PARAMS_BY_NAME
+from test_render import GEOMETRY_CASES, STRONG, _ink, _mostly_inside, _raster, clean, switched_on
+
+
+def _grouped(name: str, values: list) -> list:
+    """Column values of an effect grouped as its renderer takes them: one tuple per parameter of several columns."""
+    out = []
+    for p in EFFECTS_BY_NAME[name].params:
+        k = len(p.column_names)
+        out.append(values[0] if k == 1 else tuple(values[:k]))
+        values = values[k:]
+    return out
+
 
 FRAMES = [Frame(300.0, 60.0, False), Frame(60.0, 300.0, True), Frame(80.0, 70.0, False)]
 
@@ -29,7 +40,8 @@ def test_warp_inverse_undoes_forward(name, frame):
         value = float(np.clip(value, *PARAMS_BY_NAME[name].bounds))
         if value == PARAMS_BY_NAME[name].neutral:
             continue
-        warp = GEOMETRIC[name](value, np.random.default_rng(11), frame)
+        args = switched_on(name, value).values()
+        warp = GEOMETRIC[name](*_grouped(name, list(args)), np.random.default_rng(11), frame)
         moved = warp.forward(pts)
         assert np.abs(moved - pts).max() > 0.1, f"{name}={value} moved nothing"
         assert np.allclose(warp.inverse(moved), pts, atol=1e-3)
@@ -100,9 +112,11 @@ def test_geometry_cases_cover_every_geometric_effect():
 def test_every_effect_from_the_cli(cli, tiny_dict, tmp_path):
     """A config turning every effect on plans, renders and labels through `synthocr plan` / `render`."""
     spec = tiny_dict["specifications"][0]
-    for p in EFFECT_PARAMS:
-        lo, hi = sorted((p.neutral, STRONG[p.name]))
-        spec[f"{p.name}_min"], spec[f"{p.name}_max"] = (int(lo), int(hi)) if p.is_int else (float(lo), float(hi))
+    for e in EFFECTS:
+        lo, hi = sorted((e.neutral, STRONG[e.name]))
+        spec[f"{e.name}_min"], spec[f"{e.name}_max"] = (
+            (int(lo), int(hi)) if e.strength.is_int else (float(lo), float(hi))
+        )
     spec["jpeg_quality_min"] = 20
     tiny_dict["total_images"] = 8
     tiny_dict["specifications"] = [spec]
@@ -155,5 +169,5 @@ def test_elastic_forward_solves_the_field_to_a_millionth_of_a_pixel(amplitude):
     frame = Frame(420.0, 64.0, False)
     pts = np.random.default_rng(4).uniform(0, 1, (300, 2)) * [frame.width, frame.height]
     for seed in range(20):
-        warp = GEOMETRIC["elastic_amplitude"](amplitude, np.random.default_rng(seed), frame)
+        warp = GEOMETRIC["elastic_amplitude"](amplitude, np.random.default_rng(seed), frame)  # one parameter
         assert np.abs(warp.inverse(warp.forward(pts)) - pts).max() < 1e-6

@@ -14,9 +14,10 @@ from PIL import Image
 
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.compose import render_row
-from synthocr.schemas.params import EFFECT_PARAMS
+from synthocr.schemas.params import EFFECT_PARAMS, EFFECTS, PARAMS_BY_NAME
 from synthocr.schemas.plan import BUILTIN_ROOT, PLAN_SCHEMA
 
+PERSPECTIVE_CORNERS = PARAMS_BY_NAME["perspective_corner"].column_names
 GOLDEN_DIR = Path(__file__).parent / "golden"
 MAX_MEAN_ABS_DIFF = 2.0  # grey levels, over all pixels and channels
 FAR_OFF = 48  # grey levels: a pixel further off than this is "far off"
@@ -40,12 +41,12 @@ BASE: dict[str, Any] = {
     "padding_right": 8,
     "padding_bottom": 6,
     "padding_left": 8,
-    "ink_gray": 20,
-    "background_gray": 235,
-    "color_tint": 0,
     "background_texture": 1.0,
     "background_angle": 30.0,
     "background_scale": 1.0,
+    "ink_color": "dark",
+    "background_color": "cream",
+    "min_contrast": 3.0,
     "ink_r": 20,
     "ink_g": 24,
     "ink_b": 40,
@@ -54,7 +55,7 @@ BASE: dict[str, Any] = {
     "background_b": 220,
     "color_mode": "RGB",
     "output_name": "golden",
-    **{p.name: p.neutral for p in EFFECT_PARAMS},
+    **{col: p.neutral for p in EFFECT_PARAMS for col in p.column_names},
 }
 
 CASES: dict[str, dict[str, Any]] = {
@@ -65,6 +66,9 @@ CASES: dict[str, dict[str, Any]] = {
         "background_kind": "paper",
         "rotation_angle": 4.0,
         "perspective_warp_magnitude": 0.04,
+        **dict(zip(PERSPECTIVE_CORNERS, (0.6, -0.4, -0.8, 0.3, 0.5, 0.9, -0.2, -0.7))),
+        "background_x": 0.3,
+        "background_y": 0.8,
         "blur_radius": 0.6,
         "noise_sigma": 5.0,
         "glyph_overlap_intensity": 0.04,
@@ -74,12 +78,18 @@ CASES: dict[str, dict[str, Any]] = {
         "text_direction": "rtl",
         "curvature_arc": 0.08,
         "lighting_strength": 0.4,
+        "lighting_kind": 2,
+        "lighting_angle": 120.0,
+        "lighting_x": 0.6,
+        "lighting_y": 0.4,
         "background_kind": "gradient",
     },
     "hebrew_wave_faded": {
         "text": "שלום 123 עולם",
         "text_direction": "rtl",
         "curvature_sine": 0.25,
+        "curvature_sine_wavelength": 0.8,
+        "curvature_sine_phase": 70.0,
         "elastic_amplitude": 0.05,
         "contrast_factor": 0.6,
         "brightness_offset": 20.0,
@@ -89,6 +99,7 @@ CASES: dict[str, dict[str, Any]] = {
         "text_direction": "ttb",
         "font": "DejaVuSans-Bold.ttf",
         "motion_blur_length": 5.0,
+        "motion_blur_angle": 35.0,
         "background_kind": "noise",
     },
     "gray_degraded": {
@@ -100,6 +111,10 @@ CASES: dict[str, dict[str, Any]] = {
         "salt_pepper_amount": 0.02,
         "jpeg_quality": 40,
         "crop_fraction": 0.15,
+        "crop_top": 0.9,
+        "crop_right": 0.2,
+        "crop_bottom": 0.6,
+        "crop_left": 1.0,
     },
 }
 
@@ -122,7 +137,7 @@ def render_golden(name: str, assets: RenderAssets) -> Image.Image:
 
 def test_golden_cases_turn_on_every_effect():
     on = {k for case in CASES.values() for k, v in case.items() if k in BASE and BASE[k] != v}
-    assert {p.name for p in EFFECT_PARAMS} <= on
+    assert {e.name for e in EFFECTS} <= on
     assert sorted(p.stem for p in GOLDEN_DIR.glob("*.png")) == sorted(CASES), (
         "golden PNGs and CASES differ; run `.venv/bin/python tests/regenerate_goldens.py`"
     )

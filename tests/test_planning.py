@@ -20,13 +20,18 @@ import yaml
 import synthocr
 from helpers import Assets, copy_builtin_assets
 from synthocr.assets import BUILTIN_DIRS
+from synthocr.color import contrast_ratio, luminance
 from synthocr.config import config_from_dict, config_to_dict, load_config
 from synthocr.errors import UserError
 from synthocr.planner.allocation import allocate_shares
+from synthocr.planner.colors import texture_reach, worst_background
 from synthocr.planner.plan import BLOCK_ROWS, plan_batch, write_plan
+from synthocr.schemas.colors import LIGHT_INKS
 from synthocr.schemas.config import BatchConfig
-from synthocr.schemas.params import EFFECT_NAMES, RANGE_PARAMS
+from synthocr.schemas.params import EFFECTS, RANGE_PARAMS
 from synthocr.schemas.plan import PLAN_SCHEMA, validate_plan
+
+EFFECT_OF_PARAM = {p.name: e for e in EFFECTS for p in e.params}
 
 REPO = Path(__file__).resolve().parents[1]
 META_KEYS = (
@@ -100,8 +105,8 @@ def tiny_config(assets: Assets, seed: int = 0, total: int = 240) -> dict[str, An
                 "font_size_max": 40,  # a fixed value
                 "padding_min": 0,
                 "padding_max": 2,
-                "color_tint_min": 0,
-                "color_tint_max": 0,
+                "ink_color_weights": {"pen_blue": 1.0, "stamp": 1.0},
+                "background_color_weights": {"kraft": 1.0},
             },
             {
                 "name": "hebrew",
@@ -110,8 +115,7 @@ def tiny_config(assets: Assets, seed: int = 0, total: int = 240) -> dict[str, An
                 "corpus_file": "hebrew.txt",
                 "min_text_length": 6,
                 "max_text_length": 25,
-                "ink_gray_min": 10,
-                "ink_gray_max": 30,
+                "min_contrast": 7.0,
                 "noise_sigma_min": 2.0,
                 "noise_sigma_max": 2.0,
                 "perspective_warp_magnitude_min": 0.01,
@@ -159,24 +163,34 @@ def test_plan_invariants(tmp_path: Path, assets: Assets, seed: int) -> None:
             lo, hi = getattr(spec, f"{p.name}_min"), getattr(spec, f"{p.name}_max")
             if not p.is_int:  # float32 columns: the bounds as stored in float32
                 lo, hi = np.float32(lo), np.float32(hi)
-            share = getattr(spec, f"{p.name}_probability", 1.0)
+            effect = EFFECT_OF_PARAM.get(p.name)
+            assert effect is None or 0.0 <= getattr(spec, f"{effect.name}_probability") <= 1.0
             for col in p.column_names:
                 values = rows[col]
-                inside = values.between(lo, hi) | ((values == p.neutral) if share < 1 else False)
-                assert share == 1.0 or p.name in EFFECT_NAMES
+                # A row the effect skips holds neutral values; so does every parameter of an effect whose
+                # strength was drawn neutral (its range includes the neutral value).
+                off = (rows[effect.name] == effect.neutral) if effect else False
+                inside = values.between(lo, hi) | ((values == p.neutral) & off)
                 assert inside.all(), f"{spec.name}.{col} in [{values.min()}, {values.max()}], expected [{lo}, {hi}]"
                 if lo == hi:
-                    assert values.isin([lo, p.neutral] if share < 1 else [lo]).all()
+                    assert values.isin([lo, p.neutral] if effect else [lo]).all()
         lengths = rows.text.str.len()  # the lower bound is checked in test_text_lengths_reach_the_minimum
         assert lengths.between(1, spec.max_text_length).all(), (
             spec.name,
             rows.text[~lengths.between(1, spec.max_text_length)].tolist(),
         )
         assert (rows.text == rows.text.str.strip()).all()
-        for who in ("ink", "background"):
-            gray = rows[f"{who}_gray"].astype(int)
-            for channel in "rgb":
-                assert ((rows[f"{who}_{channel}"].astype(int) - gray).abs() <= rows.color_tint.astype(int)).all()
+        ink_modes = {m for m, w in spec.ink_color_weights.items() if w > 0}
+        assert set(rows.ink_color.astype(str)) <= ink_modes
+        light = rows.ink_color.astype(str).isin(LIGHT_INKS).to_numpy()
+        assert (rows.background_color.astype(str)[light] == "dark").all()
+        assert (rows.min_contrast == np.float32(spec.min_contrast)).all()
+        # The ink keeps its contrast over the worst part of a procedural background.
+        reach, factor = texture_reach(rows.background_kind.astype(str).to_numpy(), rows.background_texture.to_numpy())
+        bg = rows[["background_r", "background_g", "background_b"]].to_numpy(np.uint8)
+        ink = rows[["ink_r", "ink_g", "ink_b"]].to_numpy(np.uint8)
+        ratio = contrast_ratio(luminance(ink), worst_background(bg, light, reach, factor))
+        assert (ratio >= spec.min_contrast - 1e-9).all(), (spec.name, ratio.min())
     assert frame.seed.nunique() == len(frame)  # distinct per-row renderer seeds
     assert frame.output_name.is_unique
 

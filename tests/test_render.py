@@ -9,13 +9,11 @@ import pytest
 from PIL import Image, ImageDraw
 
 from synthocr.renderer.compose import render_row
-from synthocr.renderer.effects import EFFECT_ORDER, FRAME, GEOMETRIC, IMAGE, LAYOUT_EFFECTS, MASK
 from synthocr.renderer.io import encode_image
 from synthocr.schemas.labels import Label
-from synthocr.schemas.params import EFFECT_PARAMS
-from synthocr.schemas.plan import PLAN_SCHEMA
+from synthocr.schemas.params import EFFECT_PARAMS, EFFECTS, EFFECTS_BY_NAME
 
-NEUTRAL = {p.name: p.neutral for p in EFFECT_PARAMS}
+NEUTRAL = {col: p.neutral for p in EFFECT_PARAMS for col in p.column_names}  # every column of every effect
 STRONG = {
     "glyph_overlap_intensity": 0.15,
     "curvature_arc": 0.1,
@@ -37,21 +35,37 @@ STRONG = {
 }
 
 
+_SPREAD = (0.3, 0.8, 0.55, 0.1, 0.9, 0.25, 0.7, 0.4)  # where in its default range each column of a parameter sits
+
+
+def switched_on(name: str, strength: float) -> dict:
+    """The columns of effect `name` at `strength`, its other parameters at fixed values inside their default
+    ranges (spread, so that a perspective's corners move apart and a lighting kind is not always 0)."""
+    out: dict = {name: strength}
+    for p in EFFECTS_BY_NAME[name].params[1:]:
+        lo, hi = p.default
+        for k, col in enumerate(p.column_names):
+            value = lo + _SPREAD[k % len(_SPREAD)] * (hi - lo)
+            out[col] = int(round(value)) if p.is_int else value
+    return out
+
+
 def clean(row: dict, **changes) -> dict:
-    """The row on a plain background with every effect off, then `changes`."""
-    return {**row, **NEUTRAL, "background_kind": "plain", "background_file": "", **changes}
+    """The row on a plain background with every effect off, then `changes`; an effect that `changes` turns on
+    gets its other parameters from `switched_on` unless `changes` sets them."""
+    out = {**row, **NEUTRAL, "background_kind": "plain", "background_file": "", **changes}
+    for e in EFFECTS:
+        if out[e.name] != e.neutral:
+            out.update({k: v for k, v in switched_on(e.name, out[e.name]).items() if k not in changes})
+    return out
 
 
 def png(image: Image.Image) -> bytes:
     return encode_image(image, "png")
 
 
-def test_registries_match_params_and_plan_columns():
-    names = [p.name for p in EFFECT_PARAMS]
-    assert list(EFFECT_ORDER) == names
-    assert set(LAYOUT_EFFECTS) | set(GEOMETRIC) | set(FRAME) | set(MASK) | set(IMAGE) == set(names)
-    assert set(names) <= set(PLAN_SCHEMA.names)
-    assert set(STRONG) == set(names)
+def test_every_effect_has_a_strong_test_value():
+    assert set(STRONG) == {e.name for e in EFFECTS}
 
 
 def test_same_row_gives_identical_bytes(tiny_plan, tiny_assets):
@@ -69,7 +83,7 @@ def test_label_round_trips_through_json(tiny_plan, tiny_assets):
     assert again.params["image_id"] == 1
 
 
-@pytest.mark.parametrize("name", [p.name for p in EFFECT_PARAMS])
+@pytest.mark.parametrize("name", [e.name for e in EFFECTS])
 def test_effect_is_noop_at_neutral_and_real_otherwise(tiny_plan, tiny_assets, name):
     row = clean(tiny_plan.to_pylist()[0])
     base, _ = render_row(row, tiny_assets)

@@ -68,7 +68,7 @@ def test_csv_good_and_bad_rows(cli, tiny_config_path, tmp_path):
 def test_jsonl_rows_and_bad_json(cli, tiny_config_path, tmp_path):
     requests = tmp_path / "req.jsonl"
     requests.write_text(
-        '{"text": "plain words", "blur_radius": 0.5, "spec": "latin", "ink_gray": 12}\n'
+        '{"text": "plain words", "blur_radius": 0.5, "spec": "latin", "ink_color": "pen_red"}\n'
         "{not json\n"
         '{"txet": "typo"}\n'
         '{"image_id": 4}\n'
@@ -81,8 +81,8 @@ def test_jsonl_rows_and_bad_json(cli, tiny_config_path, tmp_path):
     frame = pd.read_parquet(plan)
     assert len(frame) == 1
     row = frame.iloc[0]
-    assert row.text == "plain words" and row.blur_radius == pytest.approx(0.5) and row.ink_gray == 12
-    assert abs(int(row.ink_r) - 12) <= int(row.color_tint)  # the tint follows the requested grey
+    assert row.text == "plain words" and row.blur_radius == pytest.approx(0.5) and row.ink_color == "pen_red"
+    assert int(row.ink_r) > int(row.ink_g) + 40  # the colour is drawn in the requested mode: red
     types = [(r["row_number"], r["error_type"]) for r in _rejected(requests)]
     assert types == [("2", "invalid_json"), ("3", "unknown_column"), ("4", "unknown_column"), ("5", "out_of_range")]
     assert "did you mean 'text'" in _rejected(requests)[1]["error_message"]

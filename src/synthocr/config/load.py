@@ -16,7 +16,7 @@ from synthocr.config.resources import check_resources
 from synthocr.config.rules import check_values
 from synthocr.errors import ConfigError, Problem, UserError
 from synthocr.schemas.config import CONFIG_FIELDS, SPEC_FIELDS, BatchConfig
-from synthocr.schemas.params import EFFECT_PARAMS
+from synthocr.schemas.params import EFFECTS
 
 
 def load_config(path: str | Path, overrides: Sequence[str] = (), fields: dict[str, Any] | None = None) -> BatchConfig:
@@ -84,14 +84,15 @@ def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> BatchConf
     assert isinstance(config, BatchConfig)  # merged onto the BatchConfig schema
     # A mapping given in the YAML replaces the default weights instead of merging into them.
     for spec, given in zip(config.specifications, clean.get("specifications", [])):
-        if "background_weights" in given:
-            spec.background_weights = dict(given["background_weights"])
+        for weights in ("background_weights", "ink_color_weights", "background_color_weights"):
+            if weights in given:
+                setattr(spec, weights, dict(given[weights]))
         # An effect range the config sets itself is applied to every row unless it gives a probability
         # too; the share-of-rows defaults belong to the built-in mild ranges.
-        for p in EFFECT_PARAMS:
-            asked = f"{p.name}_min" in given or f"{p.name}_max" in given
-            if asked and f"{p.name}_probability" not in given:
-                setattr(spec, f"{p.name}_probability", 1.0)
+        for e in EFFECTS:  # (its strength's range)
+            asked = f"{e.name}_min" in given or f"{e.name}_max" in given
+            if asked and f"{e.name}_probability" not in given:
+                setattr(spec, f"{e.name}_probability", 1.0)
     problems += check_values(config) + check_resources(config)
     if problems:
         raise ConfigError(source, problems)

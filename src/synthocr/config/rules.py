@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Collection, Mapping
 
 from synthocr.errors import Problem
+from synthocr.schemas.colors import BACKGROUND_COLORS, INK_COLOR_NAMES
 from synthocr.schemas.config import BatchConfig, BatchSpecification
 from synthocr.schemas.params import BACKGROUND_KINDS, EFFECT_NAMES, RANGE_PARAMS, TEXT_DIRECTIONS
 
@@ -89,6 +90,16 @@ def _check_spec(spec: BatchSpecification, index: int) -> list[Problem]:
         problem(f"text_direction_weights{field}", message)
     for field, message in check_weights(spec.background_weights, BACKGROUND_KINDS, "background kind"):
         problem(f"background_weights{field}", message)
+    for field, message in check_weights(spec.ink_color_weights, INK_COLOR_NAMES, "ink colour mode"):
+        problem(f"ink_color_weights{field}", message)
+    palettes = [b.name for b in BACKGROUND_COLORS]
+    for field, message in check_weights(spec.background_color_weights, palettes, "background palette"):
+        problem(f"background_color_weights{field}", message)
+    if not 1.0 <= spec.min_contrast <= 21.0:
+        problem(
+            "min_contrast",
+            f"must be a WCAG contrast ratio from 1 (no contrast asked) to 21 (black on white), got {spec.min_contrast}",
+        )
     return problems
 
 

@@ -23,13 +23,15 @@ from synthocr.config import config_to_dict
 from synthocr.errors import UserError
 from synthocr.planner.allocation import Allocation, TaskSequence
 from synthocr.planner.backgrounds import BackgroundPool, background_sources, kind_weights
+from synthocr.planner.colors import choose_color_modes, draw_colors
 from synthocr.planner.corpus import CorpusFile, CorpusIndex, CorpusReader
+from synthocr.planner.effect_sampling import EffectRanges, effect_key, neutralise, sample_effects
 from synthocr.planner.fonts import FontCoverage
 from synthocr.planner.requests import COLOUR_COLUMNS, RequestColumns, RequestContext, RequestFile, check_requests
-from synthocr.planner.samplers import sample_choice, sample_range, tinted
+from synthocr.planner.samplers import sample_choice, sample_range
 from synthocr.planner.texts import TextSources, sample_texts
 from synthocr.schemas.config import BatchConfig, BatchSpecification
-from synthocr.schemas.params import BACKGROUND_KINDS, EFFECT_NAMES, RANGE_PARAMS, TEXT_DIRECTIONS
+from synthocr.schemas.params import BACKGROUND_KINDS, LAYOUT_PARAMS, TEXT_DIRECTIONS, Effect
 from synthocr.schemas.plan import (
     BUILTIN_ROOT,
     META_CONFIG,
@@ -342,22 +344,25 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
     columns["background_file"] = ([""] + ctx.backgrounds.files, np.where(is_image, bg_file + 1, 0))
     columns["background_x"] = rng.random(n).astype(np.float32)
     columns["background_y"] = rng.random(n).astype(np.float32)
-    for p in RANGE_PARAMS:
+    for p in LAYOUT_PARAMS:
         lo = _spec_array(config, f"{p.name}_min")[spec_idx]
         hi = _spec_array(config, f"{p.name}_max")[spec_idx]
         for col in p.column_names:
             columns[col] = sample_range(rng, p, lo, hi)
-            if p.name in EFFECT_NAMES:  # the effect is applied to a share of the rows, neutral elsewhere
-                skipped = rng.random(n) >= _spec_array(config, f"{p.name}_probability")[spec_idx]
-                columns[col][skipped] = p.neutral
-    offsets = rng.random((2, 3, n)) * 2 - 1
+    color_rng = np.random.default_rng([config.seed, block, effect_key("colors")])
+    columns.update(choose_color_modes(color_rng, config.specifications, spec_idx))
+
+    def ranges(effect: Effect) -> EffectRanges:
+        lo = {p.name: _spec_array(config, f"{p.name}_min")[spec_idx] for p in effect.params}
+        hi = {p.name: _spec_array(config, f"{p.name}_max")[spec_idx] for p in effect.params}
+        return EffectRanges(lo, hi, _spec_array(config, f"{effect.name}_probability")[spec_idx])
+
+    columns.update(sample_effects(config.seed, block, ranges, columns))
     columns["color_mode"] = ([config.color_mode], np.zeros(n, np.int64))
     if req is not None:
         req.apply(columns)
-    tint = columns["color_tint"]
-    for k, who in enumerate(("ink", "background")):
-        r, g, b = tinted(columns[f"{who}_gray"], tint, offsets[k])
-        columns[f"{who}_r"], columns[f"{who}_g"], columns[f"{who}_b"] = r, g, b
+    neutralise(columns)
+    draw_colors(color_rng, columns)
     if req is not None:
         req.apply(columns, only=COLOUR_COLUMNS)
         names = req.output_names(start, output_name)

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from synthocr.errors import UserError
+from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
 from synthocr.schemas.params import BACKGROUND_KINDS, RANGE_PARAMS, TEXT_DIRECTIONS
 from synthocr.schemas.plan import PLAN_SCHEMA
 
@@ -290,6 +291,15 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
             out[col] = _choice(col, v, ctx.background_files, "unknown_background")
         elif col == "color_mode":
             out[col] = _choice(col, v, ctx.color_modes)
+        elif col == "ink_color":
+            out[col] = _choice(col, v, INK_COLOR_NAMES)
+        elif col == "background_color":
+            out[col] = _choice(col, v, BACKGROUND_COLOR_NAMES)
+        elif col == "min_contrast":
+            x = _as_float(col, v)
+            if not 1.0 <= x <= 21.0:
+                raise _Invalid("out_of_range", f"{col}: {x} is outside the allowed range [1, 21] (WCAG contrast ratio)")
+            out[col] = x
         elif col == "font":
             out[col] = _choice(col, v, ctx.font_names, "unknown_font")
         elif col == "text":

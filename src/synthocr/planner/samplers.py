@@ -21,15 +21,6 @@ def sample_range(
     return values.astype(param.dtype)
 
 
-def tinted(
-    gray: NDArray[np.uint8], tint: NDArray[np.uint8], unit: NDArray[np.float64]
-) -> tuple[NDArray[np.uint8], NDArray[np.uint8], NDArray[np.uint8]]:
-    """R, G, B around a grey level, channel c offset by unit[c] * tint (unit draws in [-1, 1], shape (3, n))."""
-    offsets = np.rint(unit * tint.astype(np.float64))
-    channels = np.clip(gray.astype(np.float64) + offsets, 0, 255).astype(np.uint8)
-    return channels[0], channels[1], channels[2]
-
-
 def sample_choice(rng: np.random.Generator, cum_weights: NDArray[np.float64]) -> NDArray[np.int64]:
     """Index per row into the row's own cumulative weights (rows x options, last column 1)."""
     u = rng.random(len(cum_weights))

@@ -12,18 +12,22 @@ import numpy as np
 from PIL import Image
 
 from synthocr.renderer.assets import RenderAssets
-from synthocr.renderer.effects import FRAME, GEOMETRIC, IMAGE, MASK, SMOOTHING
+from synthocr.renderer.contrast import fit_ink
+from synthocr.renderer.effects import FRAME, GEOMETRIC, IMAGE, LAYOUT, MASK, SMOOTHING
 from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
 from synthocr.renderer.geometry import BoxGeometry, Frame, Geometry, Warp, chain, invert
 from synthocr.renderer.imaging import PNG_FILTER_KEY, Pixels
 from synthocr.renderer.layout import draw_layout, layout_line, layout_mask
 from synthocr.renderer.randomness import stage_rng
+from synthocr.schemas.colors import LIGHT_INKS
 from synthocr.schemas.labels import Label
-from synthocr.schemas.params import EFFECT_PARAMS
+from synthocr.schemas.params import EFFECTS
 from synthocr.schemas.plan import row_to_python
 
-NEUTRAL: Mapping[str, float] = MappingProxyType(
-    {p.name: float(p.neutral) for p in EFFECT_PARAMS}  # type: ignore[arg-type]  # every effect declares one
+NEUTRAL: Mapping[str, float] = MappingProxyType({e.name: e.neutral for e in EFFECTS})
+# Per effect: its name, neutral strength, and the plan columns of each parameter after the strength.
+_EFFECT_COLUMNS: tuple[tuple[str, float, tuple[tuple[str, ...], ...]], ...] = tuple(
+    (e.name, e.neutral, tuple(p.column_names for p in e.params[1:])) for e in EFFECTS
 )
 
 
@@ -46,15 +50,27 @@ class RowParams(NamedTuple):
     background_scale: float  # zoom of an image crop
     ink: tuple[int, int, int]
     background: tuple[int, int, int]
+    light_ink: bool  # light ink on a dark ground: the contrast guard keeps the ink the lighter
+    min_contrast: float  # WCAG ratio the ink keeps over the background under the line
     color_mode: str
     output_name: str
-    effects: Mapping[str, float]
+    effects: Mapping[str, float]  # every effect's strength (its neutral value = not applied)
+    args: Mapping[str, tuple[Any, ...]]  # the applied effects' parameters, in declared order
     row: Mapping[str, Any]  # every column as plain Python values, for the label
 
 
 def decode_row(row: Mapping[str, Any]) -> RowParams:
     """Typed parameters from a plan row (a dict of column -> value)."""
     r = row_to_python(row)
+    effects: dict[str, float] = {}
+    args: dict[str, tuple[Any, ...]] = {}
+    for name, neutral, rest in _EFFECT_COLUMNS:
+        strength = effects[name] = float(r[name])
+        if strength != neutral:
+            args[name] = (
+                strength,
+                *(float(r[cols[0]]) if len(cols) == 1 else tuple(float(r[c]) for c in cols) for cols in rest),
+            )
     return RowParams(
         image_id=int(r["image_id"]),
         seed=int(r["seed"]),
@@ -71,9 +87,12 @@ def decode_row(row: Mapping[str, Any]) -> RowParams:
         background_scale=float(r["background_scale"]),
         ink=(int(r["ink_r"]), int(r["ink_g"]), int(r["ink_b"])),
         background=(int(r["background_r"]), int(r["background_g"]), int(r["background_b"])),
+        light_ink=str(r["ink_color"]) in LIGHT_INKS,
+        min_contrast=float(r["min_contrast"]),
         color_mode=str(r["color_mode"]),
         output_name=str(r["output_name"]),
-        effects=MappingProxyType({p.name: float(r[p.name]) for p in EFFECT_PARAMS}),
+        effects=MappingProxyType(effects),
+        args=MappingProxyType(args),
         row=MappingProxyType(r),
     )
 
@@ -108,7 +127,7 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
         assets.pil_font((p.font, p.font_size)),
         assets.hb_font(p.font),
         p.font_size,
-        p.effects["glyph_overlap_intensity"],
+        LAYOUT["glyph_overlap_intensity"](p.effects["glyph_overlap_intensity"], _rng(p, "glyph_overlap_intensity")),
         masks,
         draw=False,
     )
@@ -120,8 +139,8 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     frame = Frame(box.x1 - ox, box.y1 - oy, vertical)
     warps = [Warp.homography(_translation(-ox, -oy))]
     for name, fn in GEOMETRIC.items():
-        if p.effects[name] != NEUTRAL[name]:
-            warps.append(fn(p.effects[name], _rng(p, name), frame))
+        if name in p.args:
+            warps.append(fn(*p.args[name], _rng(p, name), frame))
     warp = chain(warps)
     # Every point is mapped once; the image's size follows the mapped line polygon (it encloses
     # every other polygon), and its placement in the image is a whole-pixel shift of them all.
@@ -135,8 +154,8 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     x0, y0, x1, y1 = geometry.line_bounds()
     top, right, bottom, left = p.padding
     for name, crop in FRAME.items():
-        if p.effects[name] != NEUTRAL[name]:
-            cuts = crop(p.effects[name], _rng(p, name), frame)
+        if name in p.args:
+            cuts = crop(*p.args[name], _rng(p, name), frame)
             top, right, bottom, left = (a - c for a, c in zip((top, right, bottom, left), cuts))
     dx, dy = round(left - x0), round(top - y0)
     width = max(1, int(math.ceil(x1 - x0)) + left + right + 1)
@@ -144,23 +163,24 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     placement = chain([warp, Warp.homography(_translation(dx, dy))])
     geometry = geometry.shifted(dx, dy)
     background = _background(p, (width, height), assets)
+    fit, background = fit_ink(background, (x0 + dx, y0 + dy, x1 + dx, y1 + dy), p.ink, p.light_ink, p.min_contrast)
     shift = _whole_pixel_shift(placement)
-    mask_effects = [name for name in MASK if p.effects[name] != NEUTRAL[name]]
+    mask_effects = [name for name in MASK if name in p.args]
     if shift is not None and not mask_effects:
         # The ink only moves by whole pixels: stamp the glyphs straight into the background in the
         # ink's colour, as draw.text would, with no mask or compositing pass.
-        draw_layout(layout, background.im, masks, p.ink, shift)
+        draw_layout(layout, background.im, masks, fit.ink, shift)
         image = background
     else:
         mask = _warp_mask(layout_mask(layout, masks), placement, (width, height))
         for name in mask_effects:
-            mask = MASK[name](mask, p.effects[name], _rng(p, name))
-        image = _composite(background, Image.fromarray(mask, "L"), p.ink)
-    applied = [name for name in IMAGE if p.effects[name] != NEUTRAL[name]]
+            mask = MASK[name](mask, *p.args[name], _rng(p, name))
+        image = _composite(background, Image.fromarray(mask, "L"), fit.ink)
+    applied = [name for name in IMAGE if name in p.args]
     if applied:
         pixels = np.asarray(image)
         for name in applied:
-            pixels = IMAGE[name](pixels, p.effects[name], _rng(p, name))
+            pixels = IMAGE[name](pixels, *p.args[name], _rng(p, name))
         image = Image.fromarray(pixels, image.mode)
     if p.color_mode == "L":
         image = image.convert("L")
@@ -177,6 +197,7 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
         text=p.text,
         params=dict(p.row),
         regions=geometry.regions(width, height),
+        appearance={"ink": list(fit.ink), "contrast": round(fit.contrast, 2), "background_fade": fit.fade},
     )
     return image, label
 
@@ -239,7 +260,9 @@ def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Im
     rng = _rng(p, "background")
     if p.background_kind == "image":
         return image_crop(assets.background(p.background_file), size, *p.background_xy, p.background_scale)
-    return PROCEDURAL[p.background_kind](size, p.background, p.background_texture, p.background_angle, rng)
+    return PROCEDURAL[p.background_kind](
+        size, p.background, p.background_texture, p.background_angle, p.background_xy, rng
+    )
 
 
 def _composite(background: Image.Image, coverage: Image.Image, ink: tuple[int, int, int]) -> Image.Image:

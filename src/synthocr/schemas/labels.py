@@ -10,7 +10,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import orjson
 
-LABEL_SCHEMA_VERSION = 1
+# 2: `appearance` (the ink drawn, its measured contrast, the background's fade).
+LABEL_SCHEMA_VERSION = 2
 
 Point = tuple[float, float]
 
@@ -157,6 +158,8 @@ class Label:
     params: dict[str, Any]  # the plan row, every column
     regions: Regions  # chars, words and line
     label_schema_version: int = field(default=LABEL_SCHEMA_VERSION)
+    # What the renderer measured and chose: {"ink": [r, g, b], "contrast": WCAG ratio, "background_fade": 0-1}.
+    appearance: dict[str, Any] = field(default_factory=dict)
 
     @property
     def chars(self) -> tuple[Region, ...]:
@@ -181,6 +184,7 @@ class Label:
                 "height": self.height,
                 "text": self.text,
                 "params": self.params,
+                "appearance": self.appearance,
                 "chars": chars,
                 "words": words,
                 "line": line,
@@ -205,6 +209,7 @@ class Label:
                 Region.from_dict(d["line"]),
             ),
             label_schema_version=int(d["label_schema_version"]),
+            appearance=d.get("appearance", {}),
         )
 
 

@@ -12,7 +12,11 @@ import pyarrow.compute as pc
 
 from synthocr.schemas.params import RANGE_PARAMS
 
-PLAN_SCHEMA_VERSION = "1"
+# 2: every parameter of every effect is a column (sine wavelength and phase, perspective corners, crop
+#    sides, lighting kind, angle and centre, motion-blur angle), sampled from the declarations; colours come
+#    from ink colour modes and background palettes (ink_color, background_color) with a min_contrast, in
+#    place of ink_gray, background_gray and color_tint.
+PLAN_SCHEMA_VERSION = "2"
 
 _ARROW = {"float32": pa.float32(), "int16": pa.int16(), "uint8": pa.uint8()}
 _DICT = pa.dictionary(pa.int32(), pa.string())
@@ -34,9 +38,13 @@ PLAN_SCHEMA = pa.schema(
         pa.field("font", _DICT, nullable=False),  # relative to the font root
         pa.field("background_kind", _DICT, nullable=False),
         pa.field("background_file", _DICT, nullable=False),  # "" unless kind == "image"
-        pa.field("background_x", pa.float32(), nullable=False),  # crop offset, fraction of free width
-        pa.field("background_y", pa.float32(), nullable=False),  # crop offset, fraction of free height
+        # Offset of an image crop or of procedural texture (paper), fraction of the free width / height.
+        pa.field("background_x", pa.float32(), nullable=False),
+        pa.field("background_y", pa.float32(), nullable=False),
         *_param_fields(),
+        pa.field("ink_color", _DICT, nullable=False),  # ink colour mode (schemas/colors.py)
+        pa.field("background_color", _DICT, nullable=False),  # background palette (schemas/colors.py)
+        pa.field("min_contrast", pa.float32(), nullable=False),  # WCAG ratio the ink keeps over the background
         pa.field("ink_r", pa.uint8(), nullable=False),
         pa.field("ink_g", pa.uint8(), nullable=False),
         pa.field("ink_b", pa.uint8(), nullable=False),
@@ -82,6 +90,13 @@ def validate_plan(table: pa.Table, *, where: str = "plan") -> None:
     Raises:
         PlanError: naming the first column or row that breaks the contract.
     """
+    version = (table.schema.metadata or {}).get(b"plan_schema_version", b"").decode()
+    if version and version != PLAN_SCHEMA_VERSION:
+        raise PlanError(
+            f"{where} was written with plan schema version {version}, and this synthocr reads version "
+            f"{PLAN_SCHEMA_VERSION} (the effects' parameters changed). Re-create it with `synthocr plan CONFIG` "
+            "(the same config and seed), or render it with the synthocr version that planned it."
+        )
     expected = PLAN_SCHEMA.remove_metadata()
     actual = table.schema.remove_metadata()
     if not actual.equals(expected):

@@ -1,17 +1,20 @@
-"""The effect registries: one name per effect, the same as its plan column and config range.
+"""The effect registry: one function per declared effect (schemas/effects.py), under the effect's name.
 
-Effects run in this order: layout spacing (`glyph_overlap_intensity`, inside
-layout), then GEOMETRIC warps (chained; pixels resampled once, polygons moved
-by the same map), the FRAME crop, MASK effects on the ink, the background,
-then IMAGE effects on the composed picture. MASK and IMAGE effects work on uint8 numpy
-arrays, so the pixels are converted from and to Pillow once per row, not once per effect.
+The stage of each effect and the order within a stage come from the declarations;
+the renderer runs them as: LAYOUT values handed to the layout, GEOMETRIC warps
+(chained; pixels resampled once, polygons moved by the same map), the FRAME
+crop, MASK effects on the ink, the background, then IMAGE effects on the
+composed picture. Each function takes the effect's parameters in declared order
+(a parameter of several columns as one tuple), then the effect's own generator
+(for high-dimensional texture only), then what its stage works on. MASK and IMAGE
+effects work on uint8 numpy arrays, so the pixels are converted from and to
+Pillow once per row, not once per effect.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import numpy as np
+from typing import Any
 
 from synthocr.renderer.effects.degradation import (
     blur_radius,
@@ -30,25 +33,23 @@ from synthocr.renderer.effects.geometric import (
     rotation_angle,
 )
 from synthocr.renderer.effects.ink import ink_bleed_radius
+from synthocr.renderer.effects.layout import glyph_overlap_intensity
 from synthocr.renderer.effects.photometric import brightness_offset, contrast_factor, lighting_strength
-from synthocr.renderer.geometry import Frame, Warp
-from synthocr.renderer.imaging import Pixels
+from synthocr.schemas.params import EFFECTS
 
-GeometricFn = Callable[[float, np.random.Generator, Frame], Warp]
-FrameFn = Callable[[float, np.random.Generator, Frame], tuple[int, int, int, int]]
-PixelFn = Callable[[Pixels, float, np.random.Generator], Pixels]  # uint8 arrays in, new arrays out
-
-LAYOUT_EFFECTS: tuple[str, ...] = ("glyph_overlap_intensity",)
-GEOMETRIC: dict[str, GeometricFn] = {
+# Stage by stage, what the renderer passes after the parameters and the generator:
+#   layout: nothing, returns the layout's argument; geometric: the Frame, returns a Warp;
+#   frame: the Frame, returns (top, right, bottom, left) pixels cut; mask: the (h, w) ink coverage first,
+#   returns a new one; image: the composed pixels first, returns new pixels.
+RENDERERS: dict[str, Callable[..., Any]] = {
+    "glyph_overlap_intensity": glyph_overlap_intensity,
     "curvature_arc": curvature_arc,
     "curvature_sine": curvature_sine,
     "elastic_amplitude": elastic_amplitude,
     "perspective_warp_magnitude": perspective_warp_magnitude,
     "rotation_angle": rotation_angle,
-}
-FRAME: dict[str, FrameFn] = {"crop_fraction": crop_fraction}
-MASK: dict[str, PixelFn] = {"ink_bleed_radius": ink_bleed_radius}
-IMAGE: dict[str, PixelFn] = {
+    "crop_fraction": crop_fraction,
+    "ink_bleed_radius": ink_bleed_radius,
     "lighting_strength": lighting_strength,
     "contrast_factor": contrast_factor,
     "brightness_offset": brightness_offset,
@@ -59,6 +60,18 @@ IMAGE: dict[str, PixelFn] = {
     "salt_pepper_amount": salt_pepper_amount,
     "jpeg_quality": jpeg_quality,
 }
+
+
+def _stage(stage: str) -> dict[str, Callable[..., Any]]:
+    """The renderers of one stage, in declared order."""
+    return {e.name: RENDERERS[e.name] for e in EFFECTS if e.stage == stage}
+
+
+LAYOUT = _stage("layout")
+GEOMETRIC = _stage("geometric")
+FRAME = _stage("frame")
+MASK = _stage("mask")
+IMAGE = _stage("image")
 # IMAGE effects after which neighbouring pixels are alike (for the choice of PNG row filter).
 SMOOTHING: tuple[str, ...] = ("motion_blur_length", "blur_radius", "downscale_factor", "jpeg_quality")
-EFFECT_ORDER: tuple[str, ...] = LAYOUT_EFFECTS + tuple(GEOMETRIC) + tuple(FRAME) + tuple(MASK) + tuple(IMAGE)
+EFFECT_ORDER: tuple[str, ...] = tuple(e.name for e in EFFECTS)

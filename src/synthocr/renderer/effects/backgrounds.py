@@ -12,6 +12,7 @@ from PIL import Image
 from synthocr.renderer.effects.degradation import NORMAL_QUANTILES, random_bytes
 
 RGB = tuple[int, int, int]
+Offset = tuple[float, float]  # fractions of the free width and height (background_x, background_y)
 
 
 _SHADE_ZERO = 128  # an 8-bit shade index holds shade + 128: -128 to +127 grey levels
@@ -31,12 +32,16 @@ def _indexed(index: np.ndarray, color: RGB, shades: np.ndarray) -> Image.Image:
     return image.convert("RGB")
 
 
-def plain(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
+def plain(
+    size: tuple[int, int], color: RGB, texture: float, angle: float, offset: Offset, rng: np.random.Generator
+) -> Image.Image:
     """A solid colour."""
     return Image.new("RGB", size, color)
 
 
-def noise(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
+def noise(
+    size: tuple[int, int], color: RGB, texture: float, angle: float, offset: Offset, rng: np.random.Generator
+) -> Image.Image:
     """The colour with fine grey grain (sigma 6 x `texture` grey levels).
 
     One random byte per pixel picks a quantile of the normal (see degradation.noise_sigma);
@@ -46,18 +51,20 @@ def noise(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: 
     return _indexed(random_bytes(rng, (h, w)), color, NORMAL_QUANTILES * (6.0 * texture))
 
 
-def paper(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
+def paper(
+    size: tuple[int, int], color: RGB, texture: float, angle: float, offset: Offset, rng: np.random.Generator
+) -> Image.Image:
     """Paper: soft blotches a few dozen pixels wide, plus fibre grain, both scaled by `texture`.
 
-    The texture at strength 1 is cut from a PAPER_TILE-pixel square made once per process, at a
-    random place (a window of one stationary random field looks like a fresh sample of it), and
+    The texture at strength 1 is cut from a PAPER_TILE-pixel square made once per process, at
+    `offset` (a window of one stationary random field looks like a fresh sample of it), and
     `texture` scales it in the palette that tints it; only an image larger than the square gets a
-    texture of its own.
+    texture of its own, drawn from `rng`.
     """
     w, h = size
     shades = np.arange(256, dtype=np.float64) - _SHADE_ZERO
     if w <= PAPER_TILE and h <= PAPER_TILE:
-        x, y = (int(v) for v in rng.integers(0, (PAPER_TILE - w + 1, PAPER_TILE - h + 1)))
+        x, y = int(offset[0] * (PAPER_TILE - w)), int(offset[1] * (PAPER_TILE - h))
         return _indexed(_paper_tile()[y : y + h, x : x + w], color, shades * texture)
     return _indexed(_paper_shade((w, h), texture, rng), color, shades)
 
@@ -89,7 +96,9 @@ def _paper_shade(size: tuple[int, int], texture: float, rng: np.random.Generator
     return cv2.addWeighted(blotches, 7.0 * texture, grain, 1.0, 0.0, dtype=cv2.CV_8U)
 
 
-def gradient(size: tuple[int, int], color: RGB, texture: float, angle: float, rng: np.random.Generator) -> Image.Image:
+def gradient(
+    size: tuple[int, int], color: RGB, texture: float, angle: float, offset: Offset, rng: np.random.Generator
+) -> Image.Image:
     """A linear shading towards `angle` degrees, up to 20% x `texture` darker at that side."""
     w, h = size
     a = np.deg2rad(angle)
@@ -106,7 +115,7 @@ def gradient(size: tuple[int, int], color: RGB, texture: float, angle: float, rn
     return Image.fromarray(cv2.merge([cv2.convertScaleAbs(t, alpha=float(c)) for c in color]), "RGB")
 
 
-ProceduralFn = Callable[[tuple[int, int], RGB, float, float, np.random.Generator], Image.Image]
+ProceduralFn = Callable[[tuple[int, int], RGB, float, float, Offset, np.random.Generator], Image.Image]
 PROCEDURAL: dict[str, ProceduralFn] = {
     "plain": plain,
     "noise": noise,

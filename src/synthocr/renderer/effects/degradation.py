@@ -14,15 +14,16 @@ import numpy as np
 from synthocr.renderer.imaging import Pixels, gaussian_blur
 
 
-def motion_blur_length(pixels: Pixels, length: float, rng: np.random.Generator) -> Pixels:
-    """A straight streak `length` pixels long in a random direction, as from a shaking camera (0 = unchanged).
+def motion_blur_length(pixels: Pixels, length: float, angle: float, rng: np.random.Generator) -> Pixels:
+    """A straight streak `length` pixels long at `angle` degrees (counter-clockwise from the x axis), as from
+    a shaking camera (0 = unchanged).
 
     Every pixel becomes the mean of the pixels at the streak's points (one per
     pixel of length, rounded to whole pixels), edges repeated.
     """
     if length == 0:
         return pixels
-    angle = rng.uniform(0, math.pi)
+    angle = -math.radians(angle)  # y points down in images
     n = max(2, int(math.ceil(length)) + 1)
     t = np.linspace(-length / 2, length / 2, n)
     dx = np.rint(t * math.cos(angle)).astype(int)

@@ -49,23 +49,24 @@ def curvature_arc(sagitta: float, rng: np.random.Generator, frame: Frame) -> War
     return _warp(frame, forward, inverse)
 
 
-def curvature_sine(amplitude: float, rng: np.random.Generator, frame: Frame) -> Warp:
+def curvature_sine(amplitude: float, wavelength: float, phase: float, rng: np.random.Generator, frame: Frame) -> Warp:
     """The line shifted across itself by a sine of `amplitude` x line height (0 = identity).
 
-    The wavelength is 0.6-1.5 line lengths (at least 4 line heights) so one
-    character stays nearly straight; the phase is random.
+    The wavelength is `wavelength` line lengths but at least 4 line heights, so one
+    character stays nearly straight; `phase` (degrees) is the wave's phase at the
+    line's start.
     """
     if amplitude == 0:
         return IDENTITY
     a = amplitude * frame.thickness
-    wavelength = max(frame.length * rng.uniform(0.6, 1.5), 4 * frame.thickness)
-    k, phase = 2 * math.pi / wavelength, rng.uniform(0, 2 * math.pi)
+    k = 2 * math.pi / max(frame.length * wavelength, 4 * frame.thickness)
+    phi = math.radians(phase)
 
     def forward(p: Points) -> Points:
-        return np.column_stack((p[:, 0], p[:, 1] + a * np.sin(k * p[:, 0] + phase)))
+        return np.column_stack((p[:, 0], p[:, 1] + a * np.sin(k * p[:, 0] + phi)))
 
     def inverse(q: Points) -> Points:
-        return np.column_stack((q[:, 0], q[:, 1] - a * np.sin(k * q[:, 0] + phase)))
+        return np.column_stack((q[:, 0], q[:, 1] - a * np.sin(k * q[:, 0] + phi)))
 
     return _warp(frame, forward, inverse)
 
@@ -124,22 +125,28 @@ def elastic_amplitude(amplitude: float, rng: np.random.Generator, frame: Frame) 
     return Warp(forward, inverse)
 
 
-def perspective_warp_magnitude(magnitude: float, rng: np.random.Generator, frame: Frame) -> Warp:
-    """Each corner of the text moved by up to `magnitude` x the text's size, a random direction each."""
+def perspective_warp_magnitude(
+    magnitude: float, corners: tuple[float, ...], rng: np.random.Generator, frame: Frame
+) -> Warp:
+    """Each corner of the text moved by up to `magnitude` x the text's size (0 = identity).
+
+    `corners` are the moves as fractions of that reach, x and y of each corner clockwise
+    from the top left, each in [-1, 1].
+    """
     if magnitude == 0:
         return IDENTITY
     width, height = frame.width, frame.height
     # Scale by the larger side so short lines tilt visibly, but keep corners from crossing.
     reach = magnitude * max(width, height)
     rx, ry = min(reach, width / 4), min(reach, height / 4)
-    (j0, k0), (j1, k1), (j2, k2), (j3, k3) = rng.uniform(-1.0, 1.0, (4, 2)).tolist()
-    corners = (
+    j0, k0, j1, k1, j2, k2, j3, k3 = corners
+    moved = (
         (j0 * rx, k0 * ry),
         (width + j1 * rx, k1 * ry),
         (width + j2 * rx, height + k2 * ry),
         (j3 * rx, height + k3 * ry),
     )
-    return Warp.homography(homography_from_box(width, height, corners))
+    return Warp.homography(homography_from_box(width, height, moved))
 
 
 def rotation_angle(angle: float, rng: np.random.Generator, frame: Frame) -> Warp:
@@ -155,9 +162,12 @@ def rotation_angle(angle: float, rng: np.random.Generator, frame: Frame) -> Warp
     )
 
 
-def crop_fraction(fraction: float, rng: np.random.Generator, frame: Frame) -> tuple[int, int, int, int]:
-    """Pixels cut from the padded image on each side (top, right, bottom, left): up to `fraction` x line height."""
+def crop_fraction(
+    fraction: float, sides: tuple[float, ...], rng: np.random.Generator, frame: Frame
+) -> tuple[int, int, int, int]:
+    """Pixels cut from the padded image on each side (top, right, bottom, left): `sides` x `fraction` x line
+    height, rounded down (`sides` in [0, 1], in that order)."""
     if fraction == 0:
         return (0, 0, 0, 0)
-    cuts = rng.uniform(0, fraction * frame.thickness, 4)
-    return tuple(int(v) for v in np.floor(cuts))  # type: ignore[return-value]
+    top, right, bottom, left = (math.floor(s * fraction * frame.thickness) for s in sides)
+    return top, right, bottom, left

@@ -23,27 +23,34 @@ _GRID = np.mgrid[0:16, 0:16].astype(np.float64) / 15  # y, x of the 16 x 16 shad
 _GRID.flags.writeable = False
 
 
-def lighting_strength(pixels: Pixels, strength: float, rng: np.random.Generator) -> Pixels:
-    """Uneven lighting: a smooth shading (a ramp, a vignette or a soft shadow edge), `strength` darker at most.
+def lighting_strength(
+    pixels: Pixels,
+    strength: float,
+    kind: float,
+    angle: float,
+    center: tuple[float, float],
+    rng: np.random.Generator,
+) -> Pixels:
+    """Uneven lighting, `strength` darker at most (0 = unchanged), of one `kind`:
 
-    The shading is drawn on a coarse 16 x 16 grid and scaled up, so its cost does
-    not depend on the image's size.
+    0, light from one side: a ramp darkening towards `angle` degrees; 1, a bright spot at
+    `center` (fractions of width and height), darker towards the far corners; 2, the soft
+    edge of a shadow through `center`, the shadow towards `angle`. The shading is drawn
+    on a coarse 16 x 16 grid and scaled up, so its cost does not depend on the image's size.
     """
     if strength == 0:
         return pixels
     ys, xs = _GRID
-    kind = int(rng.integers(0, 3))
-    angle = rng.uniform(0, 2 * math.pi)
-    if kind == 0:  # light from one side
-        t = (xs - 0.5) * math.cos(angle) + (ys - 0.5) * math.sin(angle)
+    a = math.radians(angle)
+    cx, cy = center
+    if kind == 0:
+        t = (xs - 0.5) * math.cos(a) + (ys - 0.5) * math.sin(a)
         shade = (t - t.min()) / max(float(t.max() - t.min()), 1e-9)
-    elif kind == 1:  # a bright spot, darker towards the corners
-        cx, cy = rng.uniform(0.2, 0.8, 2)
+    elif kind == 1:
         shade = np.hypot(xs - cx, ys - cy)
         shade /= max(float(shade.max()), 1e-9)
-    else:  # the soft edge of a shadow across the image
-        offset = rng.uniform(-0.3, 0.3)
-        d = (xs - 0.5) * math.cos(angle) + (ys - 0.5) * math.sin(angle) - offset
+    else:
+        d = (xs - cx) * math.cos(a) + (ys - cy) * math.sin(a)
         shade = 1.0 / (1.0 + np.exp(-d / 0.06))
     field = np.rint(255.0 * (1.0 - strength * shade)).astype(np.uint8)
     h, w = pixels.shape[:2]
