@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import textwrap
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -75,7 +74,8 @@ def scripts(frame: pd.DataFrame) -> pd.Series:
 
 
 def _stats(values: pd.Series) -> dict[str, float]:
-    return {"min": float(values.min()), "mean": float(values.mean()), "max": float(values.max())}
+    # The mean in float64: float32 columns averaged in float32 lose digits where values cancel (corners around 0).
+    return {"min": float(values.min()), "mean": float(values.astype("float64").mean()), "max": float(values.max())}
 
 
 def _shares(values: pd.Series) -> dict[str, int]:
@@ -219,10 +219,25 @@ def format_summary(summary: dict[str, Any], width: int = 100) -> str:
     for block in blocks:
         lines += ["", *_table(block, whole, first, varying)]
     if fixed:
-        text = "fixed in every row: " + ", ".join(f"{c} {_number(whole['params'][c]['min'])}" for c in fixed)
-        lines += ["", *textwrap.wrap(text, width, subsequent_indent="  ", break_on_hyphens=False)]
+        items = [f"{c} {_number(whole['params'][c]['min'])}" for c in fixed]
+        lines += ["", *_wrap_items("fixed in every row: ", items, width)]
     lines += ["", "top fonts:"]
     for s in specs:
         fonts = ", ".join(f"{f} {_percent(n / s['rows'])}" for f, n in s["top_fonts"])
         lines.append(f"  {s['name']}: {fonts}")
     return "\n".join(lines)
+
+
+def _wrap_items(head: str, items: list[str], width: int) -> list[str]:
+    """`head` and the comma-separated `items` in lines of at most `width` (when an item fits), never breaking
+    inside an item (a parameter's name stays with its value)."""
+    lines, line = [], head.rstrip()
+    for k, item in enumerate(items):
+        piece = item + ("," if k < len(items) - 1 else "")
+        if line.strip() and len(line) + 1 + len(piece) > width:
+            lines.append(line)
+            line = "  " + piece
+        else:
+            line = f"{line} {piece}" if line else piece
+    lines.append(line)
+    return lines
