@@ -18,6 +18,8 @@ STAGE_REGISTRIES = {
     "geometric": registry.GEOMETRIC,
     "frame": registry.FRAME,
     "mask": registry.MASK,
+    "page": registry.PAGE,
+    "overlay": registry.OVERLAY,
     "image": registry.IMAGE,
 }
 # Arguments a renderer of each stage takes besides the effect's parameters.
@@ -26,6 +28,8 @@ STAGE_EXTRAS = {
     "geometric": ["rng", "frame"],
     "frame": ["rng", "frame"],
     "mask": ["mask", "rng"],
+    "page": ["pixels", "rng", "page"],
+    "overlay": ["pixels", "rng", "page"],
     "image": ["pixels", "rng"],
 }
 
@@ -60,8 +64,8 @@ def test_declared_effect_has_fields_columns_sampler_renderer_golden(effect):
     # The renderer takes the stage's target (if any), then one argument per parameter, then the rest.
     args = list(inspect.signature(fn).parameters)
     extras = STAGE_EXTRAS[effect.stage]
-    target = [a for a in extras if a not in ("rng", "frame")]
-    tail = [a for a in extras if a in ("rng", "frame")]
+    target = [a for a in extras if a not in ("rng", "frame", "page")]
+    tail = [a for a in extras if a in ("rng", "frame", "page")]
     assert len(args) == len(target) + len(effect.params) + len(tail), (effect.name, args)
     assert args[-len(tail) :] == tail, (effect.name, args)
     assert any(case.get(effect.name, BASE[effect.name]) != effect.neutral for case in CASES.values()), (

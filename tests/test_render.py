@@ -23,19 +23,44 @@ STRONG = {
     "rotation_angle": 12.0,
     "crop_fraction": 0.3,
     "ink_bleed_radius": 1.5,
+    "fibre_density": 12.0,
+    "fleck_density": 12.0,
+    "laid_lines_strength": 0.15,
+    "stain_opacity": 0.5,
+    "show_through_opacity": 0.4,
+    "table_rule_width": 2.0,
+    "neighbour_lines": 3,
+    "stamp_opacity": 0.8,
+    "pen_mark_width": 2.5,
     "lighting_strength": 0.5,
+    "vignette_strength": 0.5,
     "contrast_factor": 0.5,
     "brightness_offset": -40.0,
+    "halftone_amount": 1.0,
+    "crease_strength": 0.3,
+    "dust_density": 6.0,
     "motion_blur_length": 6.0,
     "blur_radius": 1.5,
     "downscale_factor": 2.5,
     "noise_sigma": 20.0,
     "salt_pepper_amount": 0.05,
+    "binarize_amount": 1.0,
     "jpeg_quality": 20,
 }
 
 
 _SPREAD = (0.3, 0.8, 0.55, 0.1, 0.9, 0.25, 0.7, 0.4)  # where in its default range each column of a parameter sits
+# Other parameters the tests set for an effect to show in a small test image (neighbouring lines need a
+# small gap to reach into a few pixels of padding; a stain centred on the image).
+SHOWN = {
+    "neighbour_gap": -0.4,
+    "stain_x": 0.5,
+    "stain_y": 0.5,
+    "stamp_x": 0.5,
+    "stamp_y": 0.5,
+    "table_rule_sides": 15,
+    "table_rule_gap": 0.05,
+}
 
 
 def switched_on(name: str, strength: float) -> dict:
@@ -45,7 +70,7 @@ def switched_on(name: str, strength: float) -> dict:
     for p in EFFECTS_BY_NAME[name].params[1:]:
         lo, hi = p.default
         for k, col in enumerate(p.column_names):
-            value = lo + _SPREAD[k % len(_SPREAD)] * (hi - lo)
+            value = SHOWN.get(col, lo + _SPREAD[k % len(_SPREAD)] * (hi - lo))
             out[col] = int(round(value)) if p.is_int else value
     return out
 
@@ -94,6 +119,28 @@ def test_effect_is_noop_at_neutral_and_real_otherwise(tiny_plan, tiny_assets, na
         diff = np.abs(np.asarray(changed, np.int16) - np.asarray(base, np.int16))
         assert diff.max() > 0, f"{name} at {STRONG[name]} changed no pixel"
     # A geometric effect may change the size, which is a change too.
+
+
+@pytest.mark.parametrize("name", [e.name for e in EFFECTS if e.stage in ("mask", "page", "overlay", "image")])
+def test_pixel_effects_leave_the_label_geometry_exact(tiny_plan, tiny_assets, name):
+    """Effects that do not move the text keep every polygon where the ink is: the same label regions."""
+    row = clean(tiny_plan.to_pylist()[1])
+    _, base = render_row(row, tiny_assets)
+    _, changed = render_row(clean(row, **{name: STRONG[name]}), tiny_assets)
+    assert changed.regions == base.regions and (changed.width, changed.height) == (base.width, base.height)
+
+
+@pytest.mark.parametrize("name", ["neighbour_lines", "table_rule_width"])
+def test_clutter_stays_out_of_the_line(tiny_plan, tiny_assets, name):
+    """Fragments of the neighbouring lines, and rules at a gap, never touch the pixels of the line's box."""
+    for row in tiny_plan.to_pylist()[:6]:
+        row = clean(row)
+        base, label = render_row(row, tiny_assets)
+        changed, _ = render_row(clean(row, **{name: STRONG[name]}), tiny_assets)
+        x0, y0, x1, y1 = label.line.bbox
+        inside = (slice(int(np.ceil(y0)), int(y1)), slice(int(np.ceil(x0)), int(x1)))
+        assert np.array_equal(np.asarray(changed)[inside], np.asarray(base)[inside]), (name, row["text"])
+        assert not np.array_equal(np.asarray(changed), np.asarray(base)), (name, row["text"])
 
 
 @pytest.mark.parametrize("kind", ["plain", "noise", "paper", "gradient"])

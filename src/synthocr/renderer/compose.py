@@ -13,7 +13,7 @@ from PIL import Image
 
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.contrast import fit_ink
-from synthocr.renderer.effects import FRAME, GEOMETRIC, IMAGE, LAYOUT, MASK, SMOOTHING
+from synthocr.renderer.effects import FRAME, GEOMETRIC, IMAGE, LAYOUT, MASK, OVERLAY, PAGE, SMOOTHING, PageContext
 from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
 from synthocr.renderer.geometry import BoxGeometry, Frame, Geometry, Warp, chain, invert
 from synthocr.renderer.imaging import PNG_FILTER_KEY, Pixels
@@ -163,7 +163,22 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     placement = chain([warp, Warp.homography(_translation(dx, dy))])
     geometry = geometry.shifted(dx, dy)
     background = _background(p, (width, height), assets)
-    fit, background = fit_ink(background, (x0 + dx, y0 + dy, x1 + dx, y1 + dy), p.ink, p.light_ink, p.min_contrast)
+    line_box = (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
+    fit, background = fit_ink(background, line_box, p.ink, p.light_ink, p.min_contrast)
+    coverage: list[Pixels] = []  # the warped ink coverage, made once when first asked for
+
+    def ink_coverage() -> Pixels:
+        if not coverage:
+            coverage.append(_warp_mask(layout_mask(layout, masks), placement, (width, height)))
+        return coverage[0]
+
+    page = PageContext(line_box, frame.thickness, vertical, fit.ink, p.background, p.font_size, ink_coverage)
+    page_effects = [name for name in PAGE if name in p.args]
+    if page_effects:
+        paper = np.asarray(background)
+        for name in page_effects:
+            paper = PAGE[name](paper, *p.args[name], _rng(p, name), page)
+        background = Image.fromarray(paper, background.mode)
     shift = _whole_pixel_shift(placement)
     mask_effects = [name for name in MASK if name in p.args]
     if shift is not None and not mask_effects:
@@ -172,13 +187,16 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
         draw_layout(layout, background.im, masks, fit.ink, shift)
         image = background
     else:
-        mask = _warp_mask(layout_mask(layout, masks), placement, (width, height))
+        mask = ink_coverage()
         for name in mask_effects:
             mask = MASK[name](mask, *p.args[name], _rng(p, name))
         image = _composite(background, Image.fromarray(mask, "L"), fit.ink)
+    overlays = [name for name in OVERLAY if name in p.args]
     applied = [name for name in IMAGE if name in p.args]
-    if applied:
+    if overlays or applied:
         pixels = np.asarray(image)
+        for name in overlays:
+            pixels = OVERLAY[name](pixels, *p.args[name], _rng(p, name), page)
         for name in applied:
             pixels = IMAGE[name](pixels, *p.args[name], _rng(p, name))
         image = Image.fromarray(pixels, image.mode)

@@ -119,6 +119,118 @@ class BatchSpecification:
     ink_bleed_radius_min: float = 0.0
     ink_bleed_radius_max: float = 0.8
     ink_bleed_radius_probability: float = 0.3
+    # fibre_density (per 10,000 px²): fibres in the paper: thin curved strands (where they lie comes from the row's
+    # seed)
+    fibre_density_min: float = 1.0
+    fibre_density_max: float = 5.0
+    fibre_density_probability: float = 0.15
+    # fibre_length (pixels): length of a fibre
+    fibre_length_min: float = 6.0
+    fibre_length_max: float = 20.0
+    # fibre_darkness (fraction of the paper's level): how much darker a fibre is (< 0: lighter)
+    fibre_darkness_min: float = 0.08
+    fibre_darkness_max: float = 0.25
+    # fleck_density (per 10,000 px²): recycled paper: small coloured flecks (where they lie comes from the row's seed)
+    fleck_density_min: float = 0.5
+    fleck_density_max: float = 4.0
+    fleck_density_probability: float = 0.05
+    # fleck_size (pixels): largest size of a fleck
+    fleck_size_min: float = 0.8
+    fleck_size_max: float = 2.0
+    # laid_lines_strength (fraction of the paper's level): laid paper: how much darker its fine parallel lines (and
+    # fainter chain lines across them) are
+    laid_lines_strength_min: float = 0.02
+    laid_lines_strength_max: float = 0.06
+    laid_lines_strength_probability: float = 0.05
+    # laid_lines_spacing (pixels): distance between laid lines
+    laid_lines_spacing_min: float = 3.0
+    laid_lines_spacing_max: float = 6.0
+    # laid_lines_angle (degrees): direction of the laid lines
+    laid_lines_angle_min: float = 0.0
+    laid_lines_angle_max: float = 180.0
+    # stain_opacity (fraction): a brown stain (coffee, foxing) laid over the paper at this opacity at most
+    stain_opacity_min: float = 0.08
+    stain_opacity_max: float = 0.3
+    stain_opacity_probability: float = 0.03
+    # stain_center (fraction of width / height): centre of the stain (outside 0-1: off the image, its edge reaching in)
+    stain_center_min: float = 0.0
+    stain_center_max: float = 1.0
+    # stain_radius (image heights): radius of the stain
+    stain_radius_min: float = 0.5
+    stain_radius_max: float = 3.0
+    # stain_ring (0-1): 0 = a soft blotch, 1 = a coffee ring
+    stain_ring_min: float = 0.0
+    stain_ring_max: float = 1.0
+    # show_through_opacity (fraction): text on the back of the sheet showing through, mirrored: how much it darkens the
+    # paper
+    show_through_opacity_min: float = 0.05
+    show_through_opacity_max: float = 0.2
+    show_through_opacity_probability: float = 0.05
+    # show_through_offset (line heights): how far the back's line lies across this one
+    show_through_offset_min: float = -0.6
+    show_through_offset_max: float = 0.6
+    # show_through_blur (pixels): blur of the back's text
+    show_through_blur_min: float = 0.8
+    show_through_blur_max: float = 2.5
+    # table_rule_width (pixels): table rules and cell borders around the line: their width
+    table_rule_width_min: float = 1.0
+    table_rule_width_max: float = 2.5
+    table_rule_width_probability: float = 0.05
+    # table_rule_sides (bit mask): which rules: 1 above, 2 below, 4 before, 8 after the line (3 = above and below)
+    table_rule_sides_min: int = 1
+    table_rule_sides_max: int = 15
+    # table_rule_gap (line heights): distance of the rules from the line's box (< 0: crossing into it)
+    table_rule_gap_min: float = 0.05
+    table_rule_gap_max: float = 0.5
+    # table_rule_tone (0-1): the rules' colour: the ink's (0) to the paper's (1)
+    table_rule_tone_min: float = 0.0
+    table_rule_tone_max: float = 0.6
+    # neighbour_lines (sides): clipped fragments of the neighbouring lines: 1 above, 2 below, 3 both (never inside the
+    # line's box, never in the label)
+    neighbour_lines_min: int = 1
+    neighbour_lines_max: int = 3
+    neighbour_lines_probability: float = 0.1
+    # neighbour_gap (line heights): space between the boxes of this line and its neighbours
+    neighbour_gap_min: float = -0.1
+    neighbour_gap_max: float = 0.4
+    # neighbour_shift (fraction of line length): how far along the neighbours' letters are moved (so other letters show)
+    neighbour_shift_min: float = 0.0
+    neighbour_shift_max: float = 1.0
+    # stamp_opacity (fraction): a rubber stamp over part of the line, translucent: its ink's opacity at most
+    stamp_opacity_min: float = 0.3
+    stamp_opacity_max: float = 0.7
+    stamp_opacity_probability: float = 0.02
+    # stamp_word (index): PAID, COPY, RECEIVED, APPROVED, ORIGINAL, FAX, VOID, URGENT
+    stamp_word_min: int = 0
+    stamp_word_max: int = 7
+    # stamp_center (fraction of width / height): centre of the stamp
+    stamp_center_min: float = 0.1
+    stamp_center_max: float = 0.9
+    # stamp_angle (degrees): turn of the stamp
+    stamp_angle_min: float = -25.0
+    stamp_angle_max: float = 25.0
+    # stamp_size (line heights): height of the stamp
+    stamp_size_min: float = 1.0
+    stamp_size_max: float = 2.0
+    # stamp_color (index): red, blue, violet, green
+    stamp_color_min: int = 0
+    stamp_color_max: int = 3
+    # pen_mark_width (pixels): a pen mark near the text: its stroke width
+    pen_mark_width_min: float = 1.2
+    pen_mark_width_max: float = 2.8
+    pen_mark_width_probability: float = 0.03
+    # pen_mark_kind (kind): 0 = underline, 1 = tick, 2 = loop around
+    pen_mark_kind_min: int = 0
+    pen_mark_kind_max: int = 2
+    # pen_mark_center (fraction of line length / image height): where the mark is
+    pen_mark_center_min: float = 0.1
+    pen_mark_center_max: float = 0.9
+    # pen_mark_size (line heights): size of the mark
+    pen_mark_size_min: float = 0.5
+    pen_mark_size_max: float = 1.5
+    # pen_mark_color (index): blue, black, red
+    pen_mark_color_min: int = 0
+    pen_mark_color_max: int = 2
     # lighting_strength (fraction of brightness): uneven lighting: the darkest spot of a smooth shading or shadow is
     # this much darker
     lighting_strength_min: float = 0.0
@@ -134,6 +246,13 @@ class BatchSpecification:
     # lighting_center (fraction of width / height): centre of the bright spot, or a point on the shadow's edge
     lighting_center_min: float = 0.2
     lighting_center_max: float = 0.8
+    # vignette_strength (fraction of brightness): a phone camera's vignetting: the corners are this much darker at most
+    vignette_strength_min: float = 0.1
+    vignette_strength_max: float = 0.4
+    vignette_strength_probability: float = 0.1
+    # vignette_center (fraction of width / height): the brightest point
+    vignette_center_min: float = 0.3
+    vignette_center_max: float = 0.7
     # contrast_factor (factor): contrast about mid-grey (1 = unchanged, < 1 faded, > 1 harsher)
     contrast_factor_min: float = 0.85
     contrast_factor_max: float = 1.0
@@ -142,6 +261,38 @@ class BatchSpecification:
     brightness_offset_min: float = -10.0
     brightness_offset_max: float = 10.0
     brightness_offset_probability: float = 0.5
+    # halftone_amount (fraction): printed with a halftone screen: how much of the tone becomes dots (1 = dots only)
+    halftone_amount_min: float = 0.0
+    halftone_amount_max: float = 0.0
+    halftone_amount_probability: float = 1.0
+    # halftone_period (pixels): distance between dots
+    halftone_period_min: float = 2.5
+    halftone_period_max: float = 5.0
+    # halftone_angle (degrees): angle of the screen (channels 30 apart)
+    halftone_angle_min: float = 0.0
+    halftone_angle_max: float = 90.0
+    # crease_strength (fraction of brightness): a fold in the paper: how much darker its shadow is (a thin highlight
+    # beside it)
+    crease_strength_min: float = 0.05
+    crease_strength_max: float = 0.25
+    crease_strength_probability: float = 0.03
+    # crease_position (fraction of the diagonal): the point the fold passes through
+    crease_position_min: float = 0.1
+    crease_position_max: float = 0.9
+    # crease_angle (degrees): direction of the fold
+    crease_angle_min: float = 0.0
+    crease_angle_max: float = 180.0
+    # crease_width (pixels): width of its shadow
+    crease_width_min: float = 2.0
+    crease_width_max: float = 8.0
+    # dust_density (per 10,000 px²): dust and specks on the scanner glass, a few of them hairs (where they lie comes
+    # from the row's seed)
+    dust_density_min: float = 0.3
+    dust_density_max: float = 2.0
+    dust_density_probability: float = 0.1
+    # dust_size (pixels): largest size of a speck
+    dust_size_min: float = 1.0
+    dust_size_max: float = 3.0
     # motion_blur_length (pixels): length of a straight camera-shake streak
     motion_blur_length_min: float = 0.0
     motion_blur_length_max: float = 0.0
@@ -167,6 +318,18 @@ class BatchSpecification:
     salt_pepper_amount_min: float = 0.0
     salt_pepper_amount_max: float = 0.0
     salt_pepper_amount_probability: float = 1.0
+    # binarize_amount (fraction): a binarised (fax) look: how much of every pixel becomes black or white (1 = black and
+    # white only)
+    binarize_amount_min: float = 0.0
+    binarize_amount_max: float = 0.0
+    binarize_amount_probability: float = 1.0
+    # binarize_offset (grey levels): threshold above Otsu's level (> 0: more black, thicker strokes)
+    binarize_offset_min: float = -20.0
+    binarize_offset_max: float = 20.0
+    # binarize_noise (grey levels): per-pixel jitter of the threshold (ragged, broken edges; the field from the row's
+    # seed)
+    binarize_noise_min: float = 0.0
+    binarize_noise_max: float = 15.0
     # jpeg_quality (JPEG quality): JPEG compression artifacts at this quality, 1-100 (0 = not applied)
     jpeg_quality_min: int = 0
     jpeg_quality_max: int = 0

@@ -176,6 +176,314 @@ EFFECTS: tuple[Effect, ...] = (
         ),
         "ink spreading into the paper",
     ),
+    # --- page -----------------------------------------------------------------------------
+    Effect(
+        "page",
+        0.15,
+        (
+            RangeParam(
+                "fibre_density",
+                "float32",
+                (1.0, 5.0),
+                (0.0, 100.0),
+                "per 10,000 px²",
+                "fibres in the paper: thin curved strands (where they lie comes from the row's seed)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "fibre_length", "float32", (6.0, 20.0), (1.0, 200.0), "pixels", "length of a fibre", neutral=6.0
+            ),
+            RangeParam(
+                "fibre_darkness",
+                "float32",
+                (0.08, 0.25),
+                (-1.0, 1.0),
+                "fraction of the paper's level",
+                "how much darker a fibre is (< 0: lighter)",
+                neutral=0.0,
+            ),
+        ),
+        "fibres in the paper",
+    ),
+    Effect(
+        "page",
+        0.05,
+        (
+            RangeParam(
+                "fleck_density",
+                "float32",
+                (0.5, 4.0),
+                (0.0, 100.0),
+                "per 10,000 px²",
+                "recycled paper: small coloured flecks (where they lie comes from the row's seed)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "fleck_size", "float32", (0.8, 2.0), (0.25, 20.0), "pixels", "largest size of a fleck", neutral=1.0
+            ),
+        ),
+        "recycled paper's flecks",
+    ),
+    Effect(
+        "page",
+        0.05,
+        (
+            RangeParam(
+                "laid_lines_strength",
+                "float32",
+                (0.02, 0.06),
+                (0.0, 0.5),
+                "fraction of the paper's level",
+                "laid paper: how much darker its fine parallel lines (and fainter chain lines across them) are",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "laid_lines_spacing",
+                "float32",
+                (3.0, 6.0),
+                (1.5, 50.0),
+                "pixels",
+                "distance between laid lines",
+                neutral=4.0,
+            ),
+            RangeParam(
+                "laid_lines_angle",
+                "float32",
+                (0.0, 180.0),
+                (0.0, 180.0),
+                "degrees",
+                "direction of the laid lines",
+                neutral=0.0,
+            ),
+        ),
+        "laid paper's lines",
+    ),
+    Effect(
+        "page",
+        0.03,
+        (
+            RangeParam(
+                "stain_opacity",
+                "float32",
+                (0.08, 0.3),
+                (0.0, 1.0),
+                "fraction",
+                "a brown stain (coffee, foxing) laid over the paper at this opacity at most",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "stain_center",
+                "float32",
+                (0.0, 1.0),
+                (-1.0, 2.0),
+                "fraction of width / height",
+                "centre of the stain (outside 0-1: off the image, its edge reaching in)",
+                neutral=0.5,
+                columns=("stain_x", "stain_y"),
+            ),
+            RangeParam(
+                "stain_radius", "float32", (0.5, 3.0), (0.1, 20.0), "image heights", "radius of the stain", neutral=1.0
+            ),
+            RangeParam(
+                "stain_ring",
+                "float32",
+                (0.0, 1.0),
+                (0.0, 1.0),
+                "0-1",
+                "0 = a soft blotch, 1 = a coffee ring",
+                neutral=0.0,
+            ),
+        ),
+        "a stain: blotch or coffee ring",
+    ),
+    Effect(
+        "page",
+        0.05,
+        (
+            RangeParam(
+                "show_through_opacity",
+                "float32",
+                (0.05, 0.2),
+                (0.0, 1.0),
+                "fraction",
+                "text on the back of the sheet showing through, mirrored: how much it darkens the paper",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "show_through_offset",
+                "float32",
+                (-0.6, 0.6),
+                (-3.0, 3.0),
+                "line heights",
+                "how far the back's line lies across this one",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "show_through_blur",
+                "float32",
+                (0.8, 2.5),
+                (0.0, 20.0),
+                "pixels",
+                "blur of the back's text",
+                neutral=0.0,
+            ),
+        ),
+        "faint mirrored text of the back of the sheet",
+    ),
+    Effect(
+        "page",
+        0.05,
+        (
+            RangeParam(
+                "table_rule_width",
+                "float32",
+                (1.0, 2.5),
+                (0.0, 20.0),
+                "pixels",
+                "table rules and cell borders around the line: their width",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "table_rule_sides",
+                "uint8",
+                (1, 15),
+                (0, 15),
+                "bit mask",
+                "which rules: 1 above, 2 below, 4 before, 8 after the line (3 = above and below)",
+                neutral=0,
+            ),
+            RangeParam(
+                "table_rule_gap",
+                "float32",
+                (0.05, 0.5),
+                (-0.5, 5.0),
+                "line heights",
+                "distance of the rules from the line's box (< 0: crossing into it)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "table_rule_tone",
+                "float32",
+                (0.0, 0.6),
+                (0.0, 1.0),
+                "0-1",
+                "the rules' colour: the ink's (0) to the paper's (1)",
+                neutral=0.0,
+            ),
+        ),
+        "table rules and cell borders",
+    ),
+    Effect(
+        "page",
+        0.1,
+        (
+            RangeParam(
+                "neighbour_lines",
+                "uint8",
+                (1, 3),
+                (0, 3),
+                "sides",
+                "clipped fragments of the neighbouring lines: 1 above, 2 below, 3 both (never inside the line's box, "
+                "never in the label)",
+                neutral=0,
+            ),
+            RangeParam(
+                "neighbour_gap",
+                "float32",
+                (-0.1, 0.4),
+                (-0.9, 3.0),
+                "line heights",
+                "space between the boxes of this line and its neighbours",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "neighbour_shift",
+                "float32",
+                (0.0, 1.0),
+                (0.0, 1.0),
+                "fraction of line length",
+                "how far along the neighbours' letters are moved (so other letters show)",
+                neutral=0.0,
+            ),
+        ),
+        "fragments of the lines above and below",
+    ),
+    # --- overlay --------------------------------------------------------------------------
+    Effect(
+        "overlay",
+        0.02,
+        (
+            RangeParam(
+                "stamp_opacity",
+                "float32",
+                (0.3, 0.7),
+                (0.0, 1.0),
+                "fraction",
+                "a rubber stamp over part of the line, translucent: its ink's opacity at most",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "stamp_word",
+                "uint8",
+                (0, 7),
+                (0, 7),
+                "index",
+                "PAID, COPY, RECEIVED, APPROVED, ORIGINAL, FAX, VOID, URGENT",
+                neutral=0,
+            ),
+            RangeParam(
+                "stamp_center",
+                "float32",
+                (0.1, 0.9),
+                (-0.5, 1.5),
+                "fraction of width / height",
+                "centre of the stamp",
+                neutral=0.5,
+                columns=("stamp_x", "stamp_y"),
+            ),
+            RangeParam(
+                "stamp_angle", "float32", (-25.0, 25.0), (-180.0, 180.0), "degrees", "turn of the stamp", neutral=0.0
+            ),
+            RangeParam(
+                "stamp_size", "float32", (1.0, 2.0), (0.3, 10.0), "line heights", "height of the stamp", neutral=1.0
+            ),
+            RangeParam("stamp_color", "uint8", (0, 3), (0, 3), "index", "red, blue, violet, green", neutral=0),
+        ),
+        "a rubber stamp",
+    ),
+    Effect(
+        "overlay",
+        0.03,
+        (
+            RangeParam(
+                "pen_mark_width",
+                "float32",
+                (1.2, 2.8),
+                (0.0, 20.0),
+                "pixels",
+                "a pen mark near the text: its stroke width",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "pen_mark_kind", "uint8", (0, 2), (0, 2), "kind", "0 = underline, 1 = tick, 2 = loop around", neutral=0
+            ),
+            RangeParam(
+                "pen_mark_center",
+                "float32",
+                (0.1, 0.9),
+                (-0.5, 1.5),
+                "fraction of line length / image height",
+                "where the mark is",
+                neutral=0.5,
+                columns=("pen_mark_x", "pen_mark_y"),
+            ),
+            RangeParam(
+                "pen_mark_size", "float32", (0.5, 1.5), (0.1, 10.0), "line heights", "size of the mark", neutral=1.0
+            ),
+            RangeParam("pen_mark_color", "uint8", (0, 2), (0, 2), "index", "blue, black, red", neutral=0),
+        ),
+        "a pen mark: underline, tick or loop",
+    ),
     # --- image ----------------------------------------------------------------------------
     Effect(
         "image",
@@ -224,6 +532,32 @@ EFFECTS: tuple[Effect, ...] = (
     ),
     Effect(
         "image",
+        0.1,
+        (
+            RangeParam(
+                "vignette_strength",
+                "float32",
+                (0.1, 0.4),
+                (0.0, 0.95),
+                "fraction of brightness",
+                "a phone camera's vignetting: the corners are this much darker at most",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "vignette_center",
+                "float32",
+                (0.3, 0.7),
+                (0.0, 1.0),
+                "fraction of width / height",
+                "the brightest point",
+                neutral=0.5,
+                columns=("vignette_x", "vignette_y"),
+            ),
+        ),
+        "vignetting: darker towards the corners",
+    ),
+    Effect(
+        "image",
         0.5,
         (
             RangeParam(
@@ -253,6 +587,84 @@ EFFECTS: tuple[Effect, ...] = (
             ),
         ),
         "grey levels added",
+    ),
+    Effect(
+        "image",
+        1.0,
+        (
+            RangeParam(
+                "halftone_amount",
+                "float32",
+                (0.0, 0.0),
+                (0.0, 1.0),
+                "fraction",
+                "printed with a halftone screen: how much of the tone becomes dots (1 = dots only)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "halftone_period", "float32", (2.5, 5.0), (1.5, 20.0), "pixels", "distance between dots", neutral=3.0
+            ),
+            RangeParam(
+                "halftone_angle",
+                "float32",
+                (0.0, 90.0),
+                (0.0, 90.0),
+                "degrees",
+                "angle of the screen (channels 30 apart)",
+                neutral=0.0,
+            ),
+        ),
+        "halftone print: dots",
+    ),
+    Effect(
+        "image",
+        0.03,
+        (
+            RangeParam(
+                "crease_strength",
+                "float32",
+                (0.05, 0.25),
+                (0.0, 0.9),
+                "fraction of brightness",
+                "a fold in the paper: how much darker its shadow is (a thin highlight beside it)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "crease_position",
+                "float32",
+                (0.1, 0.9),
+                (0.0, 1.0),
+                "fraction of the diagonal",
+                "the point the fold passes through",
+                neutral=0.5,
+            ),
+            RangeParam(
+                "crease_angle", "float32", (0.0, 180.0), (0.0, 180.0), "degrees", "direction of the fold", neutral=0.0
+            ),
+            RangeParam(
+                "crease_width", "float32", (2.0, 8.0), (0.5, 100.0), "pixels", "width of its shadow", neutral=2.0
+            ),
+        ),
+        "a fold or crease",
+    ),
+    Effect(
+        "image",
+        0.1,
+        (
+            RangeParam(
+                "dust_density",
+                "float32",
+                (0.3, 2.0),
+                (0.0, 100.0),
+                "per 10,000 px²",
+                "dust and specks on the scanner glass, a few of them hairs (where they lie comes from the row's seed)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "dust_size", "float32", (1.0, 3.0), (0.25, 20.0), "pixels", "largest size of a speck", neutral=1.0
+            ),
+        ),
+        "dust and specks",
     ),
     Effect(
         "image",
@@ -342,6 +754,40 @@ EFFECTS: tuple[Effect, ...] = (
             ),
         ),
         "single pixels set to black or white",
+    ),
+    Effect(
+        "image",
+        1.0,
+        (
+            RangeParam(
+                "binarize_amount",
+                "float32",
+                (0.0, 0.0),
+                (0.0, 1.0),
+                "fraction",
+                "a binarised (fax) look: how much of every pixel becomes black or white (1 = black and white only)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "binarize_offset",
+                "float32",
+                (-20.0, 20.0),
+                (-128.0, 128.0),
+                "grey levels",
+                "threshold above Otsu's level (> 0: more black, thicker strokes)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "binarize_noise",
+                "float32",
+                (0.0, 15.0),
+                (0.0, 128.0),
+                "grey levels",
+                "per-pixel jitter of the threshold (ragged, broken edges; the field from the row's seed)",
+                neutral=0.0,
+            ),
+        ),
+        "binarised, fax-like",
     ),
     Effect(
         "image",

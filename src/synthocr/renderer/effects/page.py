@@ -1,0 +1,197 @@
+"""Page effects: what the paper holds before the ink meets it: fibres, laid lines, recycled flecks, stains, show-through.
+
+Each takes the background's (h, w, 3) uint8 pixels, the effect's parameters, its
+generator (for the positions of many small things: fibres, flecks) and the
+PageContext, and returns new pixels; the input is never written to. They run
+after the contrast guard measured the background, so they never move the ink.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import NamedTuple
+
+import cv2
+import numpy as np
+
+from synthocr.renderer.imaging import Pixels, gaussian_blur
+
+RGB = tuple[int, int, int]
+
+
+class PageContext(NamedTuple):
+    """What page and overlay effects know of the line: its box and size, its colours, and its ink coverage.
+
+    `box` is the line polygon's bounds (x0, y0, x1, y1) in image pixels; `thickness` the line's height
+    across its direction (its width for vertical text); `mask()` the text's (h, w) coverage in image
+    pixels, 0-255, made on first use.
+    """
+
+    box: tuple[float, float, float, float]
+    thickness: float
+    vertical: bool
+    ink: RGB
+    paper: RGB
+    font_size: int
+    mask: Callable[[], Pixels]
+
+
+def shade(pixels: Pixels, darkness: np.ndarray) -> Pixels:
+    """`pixels` times (1 - darkness), darkness an (h, w) float32 field (< 0 brightens), rounded and clipped."""
+    factor = 1.0 - darkness
+    if pixels.ndim == 3:
+        factor = factor[:, :, None]
+    return np.clip(pixels * factor + 0.5, 0, 255).astype(np.uint8)
+
+
+def tint(pixels: Pixels, coverage: np.ndarray, color: tuple[float, float, float]) -> Pixels:
+    """`color` laid over `pixels` with the (h, w) float32 `coverage` (0-1) as its alpha."""
+    alpha = coverage[:, :, None] if pixels.ndim == 3 else coverage
+    target = np.array(color if pixels.ndim == 3 else (sum(color) / 3,), np.float32)
+    return np.clip(pixels + (target - pixels) * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+def fibre_density(
+    pixels: Pixels, density: float, length: float, darkness: float, rng: np.random.Generator, page: PageContext
+) -> Pixels:
+    """Fibres in the paper: about `density` thin curved strands per 10,000 px², each about `length` pixels
+    long and up to `darkness` (a fraction of the paper's level) darker (0 density = unchanged).
+
+    Where they lie, their bends and their shades come from the generator: a field of many small things.
+    """
+    if density == 0:
+        return pixels
+    h, w = pixels.shape[:2]
+    n = int(rng.poisson(density * h * w / 10_000.0))
+    if n == 0:
+        return pixels
+    start = rng.random((n, 2)) * (w, h)
+    heading = rng.uniform(0, 2 * math.pi, n)
+    bend = rng.normal(0, 0.6, n)
+    lengths = length * rng.uniform(0.5, 1.5, n)
+    shades = rng.uniform(0.35, 1.0, n)
+    coverage = np.zeros((h, w), np.float32)
+    steps = np.linspace(0.0, 1.0, 6)
+    for k in range(n):
+        angle = heading[k] + bend[k] * steps
+        seg = lengths[k] / (len(steps) - 1)
+        xy = start[k] + np.cumsum(np.column_stack((np.cos(angle), np.sin(angle))) * seg, axis=0)
+        cv2.polylines(coverage, [np.rint(xy * 4).astype(np.int32)], False, float(shades[k]), 1, cv2.LINE_AA, 2)
+    return shade(pixels, coverage * np.float32(darkness))
+
+
+def laid_lines_strength(
+    pixels: Pixels, strength: float, spacing: float, angle: float, rng: np.random.Generator, page: PageContext
+) -> Pixels:
+    """Laid paper: fine parallel lines every `spacing` pixels at `angle` degrees, and fainter chain lines
+    across them every 24 spacings, up to `strength` (a fraction of the paper's level) darker (0 = unchanged)."""
+    if strength == 0:
+        return pixels
+    h, w = pixels.shape[:2]
+    a = math.radians(angle)
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    u = xs * math.cos(a) + ys * math.sin(a)
+    v = -xs * math.sin(a) + ys * math.cos(a)
+    laid = (0.5 + 0.5 * np.cos(u * np.float32(2 * math.pi / spacing))) ** 6
+    chain = np.exp(-(((v % (24 * spacing)) - 12 * spacing) ** 2) / np.float32(2 * (0.8 * spacing) ** 2))
+    return shade(pixels, np.float32(strength) * (0.8 * laid + 0.6 * chain))
+
+
+_FLECK_COLORS = np.array(
+    [(60, 55, 50), (110, 90, 70), (70, 80, 130), (140, 60, 60), (90, 110, 80), (40, 40, 40)], np.float32
+)
+
+
+def fleck_density(pixels: Pixels, density: float, size: float, rng: np.random.Generator, page: PageContext) -> Pixels:
+    """Recycled paper: about `density` small coloured flecks per 10,000 px², up to `size` pixels across
+    (0 density = unchanged); their places, sizes and colours come from the generator."""
+    if density == 0:
+        return pixels
+    h, w = pixels.shape[:2]
+    n = int(rng.poisson(density * h * w / 10_000.0))
+    if n == 0:
+        return pixels
+    centres = np.rint(rng.random((n, 2)) * (w, h) * 4).astype(np.int32)
+    axes = np.maximum(1, np.rint(rng.uniform(0.25, 0.5, (n, 2)) * size * 4)).astype(np.int32)  # half-axes, 1/4 px
+    angles = rng.uniform(0, 180, n)
+    colors = rng.integers(0, len(_FLECK_COLORS), n)
+    alphas = rng.uniform(0.3, 0.8, n)
+    out = pixels
+    for c in np.unique(colors):
+        coverage = np.zeros((h, w), np.float32)
+        for k in np.flatnonzero(colors == c):
+            cv2.ellipse(
+                coverage,
+                (int(centres[k, 0]), int(centres[k, 1])),
+                (int(axes[k, 0]), int(axes[k, 1])),
+                float(angles[k]),
+                0,
+                360,
+                float(alphas[k]),
+                -1,
+                cv2.LINE_AA,
+                2,
+            )
+        out = tint(out, np.minimum(coverage, 1.0), tuple(_FLECK_COLORS[c]))
+    return out
+
+
+_STAIN = (150.0, 112.0, 62.0)  # coffee and foxing brown
+
+
+def stain_opacity(
+    pixels: Pixels,
+    opacity: float,
+    center: tuple[float, float],
+    radius: float,
+    ring: float,
+    rng: np.random.Generator,
+    page: PageContext,
+) -> Pixels:
+    """A stain of `opacity` (0 = unchanged): a brown blotch or a coffee ring centred at `center` (fractions of
+    width and height), `radius` image heights across; `ring` 0 is a soft blotch, 1 a dark rim around a pale
+    inside. Its ragged edge (a few waves around it, their phases from the generator) and its mottling come
+    from the generator."""
+    if opacity == 0:
+        return pixels
+    h, w = pixels.shape[:2]
+    r = max(radius * h, 2.0)
+    cx, cy = center[0] * w, center[1] * h
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    theta = np.arctan2(ys - np.float32(cy), xs - np.float32(cx))
+    edge = np.ones_like(theta)
+    for k, amp in ((3, 0.06), (5, 0.04), (9, 0.025), (17, 0.012)):
+        edge += np.float32(amp) * np.sin(np.float32(k) * theta + np.float32(rng.uniform(0, 2 * math.pi)))
+    d = np.sqrt((xs - np.float32(cx)) ** 2 + (ys - np.float32(cy)) ** 2) / (np.float32(r) * edge)
+    cells = rng.uniform(0.75, 1.0, (max(2, h // 12), max(2, w // 12))).astype(np.float32)
+    mottle = cv2.resize(cells, (w, h), interpolation=cv2.INTER_CUBIC)
+    blotch = np.clip((1.0 - d) * 4.0, 0.0, 1.0) * mottle
+    rim = np.exp(-(((d - 0.97) / 0.05) ** 2))
+    coverage = (np.float32(1 - ring) * blotch + np.float32(ring) * (0.2 * blotch + rim)) * np.float32(opacity)
+    return tint(pixels, np.clip(coverage, 0.0, 1.0).astype(np.float32), _STAIN)
+
+
+def show_through_opacity(
+    pixels: Pixels, opacity: float, offset: float, blur: float, rng: np.random.Generator, page: PageContext
+) -> Pixels:
+    """Text on the back of the sheet showing through: the line's own ink, mirrored left to right (top to
+    bottom for vertical text), moved `offset` line heights across the line, blurred by `blur` pixels and
+    darkening the paper by up to `opacity` (0 = unchanged)."""
+    if opacity == 0:
+        return pixels
+    mask = page.mask()
+    mirrored = mask[::-1] if page.vertical else mask[:, ::-1]
+    shift = int(round(offset * page.thickness))
+    moved = np.zeros_like(mirrored)
+    if page.vertical:
+        if shift >= 0:
+            moved[:, shift:] = mirrored[:, : mirrored.shape[1] - shift]
+        else:
+            moved[:, :shift] = mirrored[:, -shift:]
+    elif shift >= 0:
+        moved[shift:] = mirrored[: mirrored.shape[0] - shift]
+    else:
+        moved[:shift] = mirrored[-shift:]
+    soft = gaussian_blur(moved, blur) if blur > 0 else moved
+    return shade(pixels, soft.astype(np.float32) * np.float32(0.7 * opacity / 255.0))
