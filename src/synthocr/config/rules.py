@@ -95,6 +95,14 @@ def _check_spec(spec: BatchSpecification, index: int) -> list[Problem]:
     palettes = [b.name for b in BACKGROUND_COLORS]
     for field, message in check_weights(spec.background_color_weights, palettes, "background palette"):
         problem(f"background_color_weights{field}", message)
+    if not 0.0 <= spec.min_char_height <= 1.0:
+        problem(
+            "min_char_height", f"must be a fraction of a character's height from 0 to 1, got {spec.min_char_height}"
+        )
+    if not 0.0 < spec.degradation_budget <= 100.0:
+        problem(
+            "degradation_budget", f"must be above 0 (1 = one unreadable line's worth), got {spec.degradation_budget}"
+        )
     if not 1.0 <= spec.min_contrast <= 21.0:
         problem(
             "min_contrast",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from synthocr.planner.readability import guard_perspective
 from synthocr.planner.samplers import sample_range
 from synthocr.schemas.params import EFFECTS, Effect
 
@@ -25,6 +26,7 @@ class EffectRanges:
     lo: Mapping[str, NDArray[np.float64]]
     hi: Mapping[str, NDArray[np.float64]]
     probability: NDArray[np.float64]  # share of rows the effect is applied to, per row
+    min_char_height: NDArray[np.float64]  # the readability guard's bound, per row (planner/readability.py)
 
 
 # (rng, effect, its ranges, the layout columns sampled so far) -> plan columns of the effect.
@@ -47,6 +49,32 @@ def sample_effect(
     return out
 
 
+def sample_perspective(
+    rng: np.random.Generator, effect: Effect, ranges: EffectRanges, layout: Mapping[str, NDArray]
+) -> dict[str, NDArray]:
+    """The perspective warp, drawn as any effect, then held by the readability guard: every character keeps
+    at least `min_char_height` of its height and width (planner/readability.py)."""
+    out = sample_effect(rng, effect, ranges, layout)
+    corners = effect.params[1].column_names
+    texts = layout["text"]
+    lengths = np.fromiter(map(len, texts), np.float64, len(texts))
+    names, codes = layout["text_direction"]
+    vertical = np.asarray(codes) == list(names).index("ttb")
+    magnitude, moved = guard_perspective(
+        rng,
+        out[effect.name],
+        np.column_stack([out[c] for c in corners]),
+        lengths,
+        layout["font_size"],
+        vertical,
+        ranges.min_char_height,
+    )
+    out[effect.name] = magnitude
+    for k, col in enumerate(corners):
+        out[col] = moved[:, k]
+    return out
+
+
 # One sampler per declared effect (tests/test_effect_parity.py keeps this in step with EFFECTS). An effect
 # whose values depend on others or on the row's text gets its own function here.
 EFFECT_SAMPLERS: dict[str, EffectSampler] = {
@@ -54,7 +82,7 @@ EFFECT_SAMPLERS: dict[str, EffectSampler] = {
     "curvature_arc": sample_effect,
     "curvature_sine": sample_effect,
     "elastic_amplitude": sample_effect,
-    "perspective_warp_magnitude": sample_effect,
+    "perspective_warp_magnitude": sample_perspective,
     "rotation_angle": sample_effect,
     "crop_fraction": sample_effect,
     "ink_bleed_radius": sample_effect,

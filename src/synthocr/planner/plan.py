@@ -27,6 +27,7 @@ from synthocr.planner.colors import choose_color_modes, draw_colors
 from synthocr.planner.corpus import CorpusFile, CorpusIndex, CorpusReader
 from synthocr.planner.effect_sampling import EffectRanges, effect_key, neutralise, sample_effects
 from synthocr.planner.fonts import FontCoverage
+from synthocr.planner.readability import guard_degradation
 from synthocr.planner.requests import COLOUR_COLUMNS, RequestColumns, RequestContext, RequestFile, check_requests
 from synthocr.planner.samplers import sample_choice, sample_range
 from synthocr.planner.texts import TextSources, sample_texts
@@ -355,9 +356,11 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
     def ranges(effect: Effect) -> EffectRanges:
         lo = {p.name: _spec_array(config, f"{p.name}_min")[spec_idx] for p in effect.params}
         hi = {p.name: _spec_array(config, f"{p.name}_max")[spec_idx] for p in effect.params}
-        return EffectRanges(lo, hi, _spec_array(config, f"{effect.name}_probability")[spec_idx])
+        share = _spec_array(config, f"{effect.name}_probability")[spec_idx]
+        return EffectRanges(lo, hi, share, _spec_array(config, "min_char_height")[spec_idx])
 
     columns.update(sample_effects(config.seed, block, ranges, columns))
+    guard_degradation(columns, columns["font_size"], _spec_array(config, "degradation_budget")[spec_idx])
     columns["color_mode"] = ([config.color_mode], np.zeros(n, np.int64))
     if req is not None:
         req.apply(columns)
