@@ -52,6 +52,12 @@ def tint(pixels: Pixels, coverage: np.ndarray, color: tuple[float, float, float]
     return np.clip(pixels + (target - pixels) * alpha + 0.5, 0, 255).astype(np.uint8)
 
 
+def scatter_count(rng: np.random.Generator, density: float, h: int, w: int) -> int:
+    """How many of a scattered kind of thing (fibres, flecks, specks) an h x w image holds at `density` per
+    10,000 px²: a Poisson draw, 0 (and no draw) at density 0."""
+    return int(rng.poisson(density * h * w / 10_000.0)) if density > 0 else 0
+
+
 def fibre_density(
     pixels: Pixels, density: float, length: float, darkness: float, rng: np.random.Generator, page: PageContext
 ) -> Pixels:
@@ -60,10 +66,8 @@ def fibre_density(
 
     Where they lie, their bends and their shades come from the generator: a field of many small things.
     """
-    if density == 0:
-        return pixels
     h, w = pixels.shape[:2]
-    n = int(rng.poisson(density * h * w / 10_000.0))
+    n = scatter_count(rng, density, h, w)
     if n == 0:
         return pixels
     start = rng.random((n, 2)) * (w, h)
@@ -106,10 +110,8 @@ _FLECK_COLORS = np.array(
 def fleck_density(pixels: Pixels, density: float, size: float, rng: np.random.Generator, page: PageContext) -> Pixels:
     """Recycled paper: about `density` small coloured flecks per 10,000 px², up to `size` pixels across
     (0 density = unchanged); their places, sizes and colours come from the generator."""
-    if density == 0:
-        return pixels
     h, w = pixels.shape[:2]
-    n = int(rng.poisson(density * h * w / 10_000.0))
+    n = scatter_count(rng, density, h, w)
     if n == 0:
         return pixels
     centres = np.rint(rng.random((n, 2)) * (w, h) * 4).astype(np.int32)

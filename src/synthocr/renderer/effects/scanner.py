@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from synthocr.renderer.effects.degradation import NORMAL_QUANTILES, random_bytes
-from synthocr.renderer.effects.page import shade
+from synthocr.renderer.effects.page import scatter_count, shade
 from synthocr.renderer.imaging import Pixels
 
 
@@ -74,10 +74,8 @@ def dust_density(pixels: Pixels, density: float, size: float, rng: np.random.Gen
     """Dust and specks on the scanner glass: about `density` dark specks per 10,000 px², up to `size` pixels
     across, one in five a short hair (0 density = unchanged); where they lie, their shapes and shades come
     from the generator."""
-    if density == 0:
-        return pixels
     h, w = pixels.shape[:2]
-    n = int(rng.poisson(density * h * w / 10_000.0))
+    n = scatter_count(rng, density, h, w)
     if n == 0:
         return pixels
     coverage = np.zeros((h, w), np.float32)
