@@ -90,7 +90,6 @@ class BackgroundPool:
         counts = np.bincount(self.file_source, minlength=len(dirs))
         self._first = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
         self._counts = counts.astype(np.int64)
-        self.excluded = sum(len(list_files(d, "*", IMAGE_SUFFIXES)) for d in dirs) - len(self.files)
 
     def source_weights(self, weights: Mapping[str, float]) -> NDArray[np.float64]:
         """Weight per source (`background_dir_weights`; equal when empty); sources without images get 0."""

@@ -307,10 +307,6 @@ def _dict_array(values: list[str], codes: NDArray[np.int64]) -> pa.DictionaryArr
     return pa.DictionaryArray.from_arrays(pa.array(inverse[codes], pa.int32()), pa.array(uniq.tolist(), pa.string()))
 
 
-def _strings(values: list[str], codes: NDArray[np.int64]) -> NDArray[np.object_]:
-    return np.array(values, dtype=object)[codes]
-
-
 def plan_block(ctx: PlanContext, block: int) -> pa.Table:
     """Plan rows [block * BLOCK_ROWS, ...): a pure function of the config, assets, requests and block number."""
     start = block * BLOCK_ROWS

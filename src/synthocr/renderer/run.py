@@ -59,7 +59,6 @@ class RenderSummary:
     failed: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     pending: int = 0  # rows a dry run would render
-    temps_removed: int = 0  # temp files of earlier, killed runs deleted before rendering
 
     @property
     def images_per_second(self) -> float:
