@@ -8,7 +8,7 @@ OUT ?= build/out
 WORKERS ?= -1
 STAMP := $(VENV)/.installed
 
-.PHONY: install plan render test lint bench clean fonts reliability
+.PHONY: install plan render test test-fast lint bench clean fonts reliability
 
 install: $(STAMP)
 
@@ -26,6 +26,10 @@ render: plan
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# The quick part, for the edit loop: no lint, slow-marked tests left out.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m 'not slow and not reliability'
 
 # ruff's lint rules and formatting, and mypy over src/ (settings in pyproject.toml).
 lint: $(STAMP)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import TINY
+from helpers import TINY
 from synthocr.cli import main
 
 # The shared tiny config (3 specifications on the built-in assets, latin:arabic:hebrew = 2:1:1);

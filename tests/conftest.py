@@ -7,41 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers import FAULT_ROWS, TINY, plan_and_render
 from synthocr.cli import main
 from synthocr.config import config_from_dict
 from synthocr.planner.plan import plan_batch
 from synthocr.renderer.assets import RenderAssets
 from synthocr.schemas.plan import asset_roots, plan_metadata
-
-TINY = {
-    "total_images": 24,
-    "seed": 7,
-    "specifications": [
-        {
-            "name": "latin",
-            "proportion": 2,
-            "corpus_file": "latin.txt",
-            "max_text_length": 24,
-            "rotation_angle_min": -5.0,
-            "rotation_angle_max": 5.0,
-        },
-        {
-            "name": "arabic",
-            "proportion": 1,
-            "text_direction": "rtl",
-            "corpus_file": "arabic.txt",
-            "max_text_length": 20,
-        },
-        {
-            "name": "hebrew",
-            "proportion": 1,
-            "text_direction": "rtl",
-            "corpus_file": "hebrew.txt",
-            "max_text_length": 20,
-            "perspective_warp_magnitude_max": 0.05,
-        },
-    ],
-}
 
 
 @pytest.fixture
@@ -76,3 +47,9 @@ def cli(capsys):
         return code, out.out, out.err
 
     return run
+
+
+@pytest.fixture(scope="module")
+def job(tmp_path_factory):
+    """A 48-row plan and a clean single-process render of it: (plan path, outputs by relative path)."""
+    return plan_and_render(tmp_path_factory.mktemp("faults"), {**TINY, "total_images": FAULT_ROWS})

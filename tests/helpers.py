@@ -1,13 +1,49 @@
-"""Test helpers shared by several modules: copies of the built-in assets in a tmp dir."""
+"""Test helpers shared by several modules: the tiny config, copies of the built-in assets, plan-and-render, processes."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from synthocr.assets import BUILTIN_DIRS
+
+# The shared tiny config: 3 specifications on the built-in assets, latin:arabic:hebrew = 2:1:1.
+TINY = {
+    "total_images": 24,
+    "seed": 7,
+    "specifications": [
+        {
+            "name": "latin",
+            "proportion": 2,
+            "corpus_file": "latin.txt",
+            "max_text_length": 24,
+            "rotation_angle_min": -5.0,
+            "rotation_angle_max": 5.0,
+        },
+        {
+            "name": "arabic",
+            "proportion": 1,
+            "text_direction": "rtl",
+            "corpus_file": "arabic.txt",
+            "max_text_length": 20,
+        },
+        {
+            "name": "hebrew",
+            "proportion": 1,
+            "text_direction": "rtl",
+            "corpus_file": "hebrew.txt",
+            "max_text_length": 20,
+            "perspective_warp_magnitude_max": 0.05,
+        },
+    ],
+}
 
 
 @dataclass(frozen=True)
@@ -47,3 +83,35 @@ def plan_and_render(root: Path, config: dict) -> tuple[Path, dict[str, bytes]]:
     assert main(["plan", str(cfg), "-o", str(plan)]) == 0
     assert main(["render", str(plan), "-o", str(out), "--workers", "1", "--quiet"]) == 0
     return plan, outputs(out)
+
+
+# --- renders in a process of their own (fault and hard-stop tests) ----------
+
+FAULT_ROWS = 48  # rows of the `job` fixture's plan
+
+
+def start_render(plan: Path, out: Path, *extra: str) -> subprocess.Popen:
+    """`synthocr render` in its own process group, as a shell would start it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "synthocr", "render", str(plan), "-o", str(out), "--quiet", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+def wait_for_labels(out: Path, n: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while len(list(out.rglob("image_*.json"))) < n:
+        assert proc.poll() is None, f"render ended before {n} labels existed: {proc.communicate()}"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def assert_complete(out: Path, reference: dict[str, bytes]) -> None:
+    assert outputs(out) == reference  # every id, byte-identical to the clean run
+    assert not list(out.rglob(".tmp-*"))
+    for label in out.rglob("*.json"):
+        json.loads(label.read_bytes())

@@ -1,4 +1,4 @@
-"""Re-render the golden images in tests/golden/ from the fixed rows in test_effects_golden.py.
+"""Re-render the golden images in tests/golden/ from the fixed rows in golden_cases.py.
 
 Run only on purpose, after a deliberate change of the rendered look:
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from test_effects_golden import CASES, GOLDEN_DIR, golden_assets, render_golden
+from golden_cases import CASES, GOLDEN_DIR, golden_assets, render_golden
 
 
 def main() -> int:

@@ -34,6 +34,7 @@ def test_overrides_change_the_plan(cli, tiny_config_path, tmp_path):
     assert df[df.spec == "latin"].font_size.max() <= 30
 
 
+@pytest.mark.slow
 def test_render_resume_and_worker_count(cli, tiny_config_path, tmp_path):
     plan, out1, out2 = tmp_path / "p.parquet", tmp_path / "out1", tmp_path / "out2"
     assert cli("plan", tiny_config_path, "-o", plan)[0] == 0

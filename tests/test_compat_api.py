@@ -107,6 +107,7 @@ def test_generator_rejects_bad_tasks(config):
         OCRDataGenerator(config).generate_from_plan({})
 
 
+@pytest.mark.slow
 def test_readme_example_runs(tmp_path):
     proc = subprocess.run(
         [sys.executable, "docs/api_example.py", str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=120

@@ -52,6 +52,7 @@ def write_config(path: Path, total: int = 12, **spec) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_generate_with_every_flag(tmp_path, assets):
     fonts, corpus, bg = assets
     cfg, out = write_config(tmp_path / "batch.yaml"), tmp_path / "out"
@@ -125,6 +126,7 @@ def test_generate_with_every_flag(tmp_path, assets):
     assert images(out) == got
 
 
+@pytest.mark.slow
 def test_generate_resume_after_interruption_gives_the_same_images(tmp_path, assets):
     fonts, corpus, _ = assets
     cfg = write_config(tmp_path / "batch.yaml", total=60)
@@ -165,6 +167,7 @@ def test_generate_resume_after_interruption_gives_the_same_images(tmp_path, asse
     assert not list(out.glob(".tmp-*"))
 
 
+@pytest.mark.slow
 def test_changed_config_with_resume_warns_and_continues(tmp_path, assets):
     fonts, corpus, _ = assets
     cfg, out = write_config(tmp_path / "batch.yaml", total=6), tmp_path / "out"
@@ -198,6 +201,7 @@ def test_validation_block_for_a_missing_corpus_pattern(tmp_path, assets):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_generate_logs_at_info_by_default_and_log_level_after_the_subcommand(tmp_path, assets):
     fonts, corpus, _ = assets
     cfg = write_config(tmp_path / "batch.yaml", total=3)

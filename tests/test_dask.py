@@ -13,7 +13,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def job(tmp_path_factory):
     """A 24-row plan and its render by the local backend."""
-    from conftest import TINY
+    from helpers import TINY
 
     return plan_and_render(tmp_path_factory.mktemp("dask"), TINY)
 

@@ -6,12 +6,12 @@ import inspect
 
 import pytest
 
+from golden_cases import BASE, CASES
 from synthocr.planner.effect_sampling import EFFECT_SAMPLERS
 from synthocr.renderer import effects as registry
 from synthocr.schemas.config import SPEC_FIELDS
 from synthocr.schemas.params import EFFECTS, PARAMS_BY_NAME, STAGES
 from synthocr.schemas.plan import PLAN_SCHEMA
-from test_effects_golden import BASE, CASES
 
 STAGE_REGISTRIES = {
     "layout": registry.LAYOUT,

@@ -10,11 +10,11 @@ import pytest
 import yaml
 from PIL import Image
 
+from render_helpers import GEOMETRY_CASES, STRONG, clean, ink_mask, mostly_inside, raster, switched_on
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.effects import GEOMETRIC
 from synthocr.renderer.geometry import Frame
 from synthocr.schemas.params import EFFECTS, EFFECTS_BY_NAME, PARAMS_BY_NAME
-from test_render import GEOMETRY_CASES, STRONG, _ink, _mostly_inside, _raster, clean, switched_on
 
 
 def _grouped(name: str, values: list) -> list:
@@ -94,13 +94,13 @@ def test_polygons_follow_the_ink_over_random_geometry(tiny_plan, tiny_assets):
         changes = _random_geometry(rng)
         row = clean(rows[k % len(rows)], seed=int(rng.integers(2**62)), **changes)
         image, label = render_row(row, tiny_assets)
-        ink = _ink(image, row)
-        chars = _raster(image.size, [c.polygon for c in label.chars])
+        ink = ink_mask(image, row)
+        chars = raster(image.size, [c.polygon for c in label.chars])
         inside = (ink & chars).sum() / max(ink.sum(), 1)
         assert inside >= 0.98, f"{changes}: only {inside:.3f} of the ink inside character polygons"
         for c in label.chars:
-            if _mostly_inside(c.polygon, image.size):
-                assert (ink & _raster(image.size, [c.polygon], grow=0)).any(), f"{changes}: {c.text!r} empty"
+            if mostly_inside(c.polygon, image.size):
+                assert (ink & raster(image.size, [c.polygon], grow=0)).any(), f"{changes}: {c.text!r} empty"
 
 
 def test_geometry_cases_cover_every_geometric_effect():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -12,46 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import outputs, plan_and_render
+from helpers import FAULT_ROWS as ROWS
+from helpers import assert_complete, outputs, start_render, wait_for_labels
 from synthocr.renderer.storage import HOST
 
 pytestmark = pytest.mark.slow
-ROWS = 48
-
-
-@pytest.fixture(scope="module")
-def job(tmp_path_factory):
-    """A 48-row plan and a clean single-process render of it."""
-    from conftest import TINY
-
-    return plan_and_render(tmp_path_factory.mktemp("faults"), {**TINY, "total_images": ROWS})
-
-
-def start_render(plan: Path, out: Path, *extra: str) -> subprocess.Popen:
-    """`synthocr render` in its own process group, as a shell would start it."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "synthocr", "render", str(plan), "-o", str(out), "--quiet", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
-
-
-def wait_for_labels(out: Path, n: int, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while len(list(out.rglob("image_*.json"))) < n:
-        assert proc.poll() is None, f"render ended before {n} labels existed: {proc.communicate()}"
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-
-
-def assert_complete(out: Path, reference: dict[str, bytes]) -> None:
-    assert outputs(out) == reference  # every id, byte-identical to the clean run
-    assert not list(out.rglob(".tmp-*"))
-    for label in out.rglob("*.json"):
-        json.loads(label.read_bytes())
 
 
 def dead_pid() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import synthocr
@@ -44,6 +45,7 @@ def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
     return found
 
 
+@functools.cache
 def import_graph() -> dict[str, set[str]]:
     modules = module_names()
     return {name: imports_of(name, path, modules) for name, path in modules.items()}
@@ -108,3 +110,20 @@ def test_core_never_imports_compat() -> None:
     bad = {k: v for k, v in bad.items() if v}
     assert not bad, f"core modules import the seed-compatible API (synthocr.compat): {bad}"
     assert any(t.startswith(COMPAT) for t in import_graph()["synthocr.cli"])  # the check sees that import
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared code lives in conftest.py (fixtures) and helper modules, never in a test module another imports."""
+    tests = Path(__file__).resolve().parent
+    bad = {}
+    for path in sorted(tests.rglob("*.py")):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module.split(".")[0])
+        wrong = sorted(n for n in names if n.startswith("test_") or n == "conftest")
+        if wrong:
+            bad[path.relative_to(tests).as_posix()] = wrong
+    assert not bad, f"test files import test modules or conftest (move the shared code into a helper): {bad}"

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from render_helpers import clean
 from synthocr.config import config_from_dict
 from synthocr.planner.plan import plan_batch
 from synthocr.planner.readability import (
@@ -17,7 +18,6 @@ from synthocr.planner.readability import (
     perspective_scale,
 )
 from synthocr.renderer.compose import render_row
-from test_render import clean
 
 FLOATS = st.floats(0.0, 1.0, allow_nan=False)
 

@@ -19,7 +19,7 @@ from synthocr.renderer.io import TRUST_MARGIN_SECONDS
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """A 24-row plan and a clean single-process render of it (the reference bytes)."""
-    from conftest import TINY
+    from helpers import TINY
 
     return plan_and_render(tmp_path_factory.mktemp("ref"), TINY)
 

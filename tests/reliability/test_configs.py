@@ -173,6 +173,7 @@ def _run(synthocr, tmp_path_factory, record_property, max_examples: int) -> None
     assert counts["clean_error"] and sum(counts.values()) >= max_examples * 0.8
 
 
+@pytest.mark.slow
 def test_random_configs_plan_or_fail_cleanly(synthocr, tmp_path_factory, record_property):
     _run(synthocr, tmp_path_factory, record_property, 25)
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from test_faults import ROWS, assert_complete, job, outputs, start_render, wait_for_labels  # noqa: F401 (job: fixture)
+from helpers import FAULT_ROWS as ROWS
+from helpers import assert_complete, outputs, start_render, wait_for_labels
 
 pytestmark = pytest.mark.slow
 

@@ -12,11 +12,14 @@ import pyarrow.compute as pc
 
 from synthocr.schemas.params import RANGE_PARAMS
 
+# Bump it with every change of the columns (names, types, order); tests/test_schema_versions.py fails until
+# then, and a plan of another version is refused with a clear error instead of being misread.
 # 2: every parameter of every effect is a column (sine wavelength and phase, perspective corners, crop
 #    sides, lighting kind, angle and centre, motion-blur angle), sampled from the declarations; colours come
 #    from ink colour modes and background palettes (ink_color, background_color) with a min_contrast, in
 #    place of ink_gray, background_gray and color_tint.
 PLAN_SCHEMA_VERSION = "2"
+META_SCHEMA_VERSION = "plan_schema_version"  # key of the version in the Arrow schema metadata
 
 _ARROW = {"float32": pa.float32(), "int16": pa.int16(), "uint8": pa.uint8()}
 _DICT = pa.dictionary(pa.int32(), pa.string())
@@ -54,7 +57,7 @@ PLAN_SCHEMA = pa.schema(
         pa.field("color_mode", _DICT, nullable=False),  # "RGB" or "L"
         pa.field("output_name", pa.string(), nullable=False),  # relative to the output dir, no extension
     ],
-    metadata={"plan_schema_version": PLAN_SCHEMA_VERSION},
+    metadata={META_SCHEMA_VERSION: PLAN_SCHEMA_VERSION},
 )
 
 # Keys of the Parquet key-value metadata.
@@ -90,13 +93,7 @@ def validate_plan(table: pa.Table, *, where: str = "plan") -> None:
     Raises:
         PlanError: naming the first column or row that breaks the contract.
     """
-    version = (table.schema.metadata or {}).get(b"plan_schema_version", b"").decode()
-    if version and version != PLAN_SCHEMA_VERSION:
-        raise PlanError(
-            f"{where} was written with plan schema version {version}, and this synthocr reads version "
-            f"{PLAN_SCHEMA_VERSION} (the effects' parameters changed). Re-create it with `synthocr plan CONFIG` "
-            "(the same config and seed), or render it with the synthocr version that planned it."
-        )
+    check_schema_version(table.schema, where=where)
     expected = PLAN_SCHEMA.remove_metadata()
     actual = table.schema.remove_metadata()
     if not actual.equals(expected):
@@ -125,6 +122,24 @@ def validate_plan(table: pa.Table, *, where: str = "plan") -> None:
     if len(np.unique(ids)) != len(ids):
         raise PlanError(f"{where}: image_id values are not unique; re-create the plan with `synthocr plan`.")
     check_ranges(table, where=where)
+
+
+def check_schema_version(schema: pa.Schema, *, where: str = "plan") -> None:
+    """A schema that records a plan schema version records this one (a table without the key passes).
+
+    Raises:
+        PlanError: naming both versions and the synthocr that wrote the plan.
+    """
+    meta = schema.metadata or {}
+    found = meta.get(META_SCHEMA_VERSION.encode())
+    if not found or found.decode() == PLAN_SCHEMA_VERSION:
+        return
+    writer = meta.get(META_VERSION.encode(), b"an unknown version").decode()
+    raise PlanError(
+        f"{where} has plan schema version {found.decode()} (written by synthocr {writer}); this synthocr reads "
+        f"version {PLAN_SCHEMA_VERSION}. Re-create the plan from its config with `synthocr plan CONFIG`, "
+        f"or render it with synthocr {writer}."
+    )
 
 
 RANGE_COLUMNS = [col for p in RANGE_PARAMS for col in p.column_names]

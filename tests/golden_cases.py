@@ -1,0 +1,196 @@
+"""The golden rows: fixed plan rows covering every effect, rendered by test_effects_golden.py and regenerate_goldens.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from synthocr.renderer.assets import RenderAssets
+from synthocr.renderer.compose import render_row
+from synthocr.schemas.params import EFFECT_PARAMS, PARAMS_BY_NAME
+from synthocr.schemas.plan import BUILTIN_ROOT, PLAN_SCHEMA
+
+PERSPECTIVE_CORNERS = PARAMS_BY_NAME["perspective_corner"].column_names
+GOLDEN_DIR = Path(__file__).parent / "golden"
+
+BASE: dict[str, Any] = {
+    "image_id": 0,
+    "spec": "golden",
+    "seed": 20240611,
+    "text": "Golden 42",
+    "text_direction": "ltr",
+    "corpus_file": "latin.txt",
+    "corpus_line": 0,
+    "font": "DejaVuSans.ttf",
+    "background_kind": "plain",
+    "background_file": "",
+    "background_x": 0.5,
+    "background_y": 0.5,
+    "font_size": 28,
+    "padding_top": 6,
+    "padding_right": 8,
+    "padding_bottom": 6,
+    "padding_left": 8,
+    "background_texture": 1.0,
+    "background_angle": 30.0,
+    "background_scale": 1.0,
+    "ink_color": "dark",
+    "background_color": "cream",
+    "min_contrast": 3.0,
+    "ink_r": 20,
+    "ink_g": 24,
+    "ink_b": 40,
+    "background_r": 235,
+    "background_g": 230,
+    "background_b": 220,
+    "color_mode": "RGB",
+    "output_name": "golden",
+    **{col: p.neutral for p in EFFECT_PARAMS for col in p.column_names},
+}
+
+CASES: dict[str, dict[str, Any]] = {
+    "latin_plain": {"text": "Hamburgefonstiv"},
+    "latin_paper_tilted": {
+        "text": "Quick brown fox",
+        "font": "DejaVuSerif.ttf",
+        "background_kind": "paper",
+        "rotation_angle": 4.0,
+        "perspective_warp_magnitude": 0.04,
+        **dict(zip(PERSPECTIVE_CORNERS, (0.6, -0.4, -0.8, 0.3, 0.5, 0.9, -0.2, -0.7))),
+        "background_x": 0.3,
+        "background_y": 0.8,
+        "blur_radius": 0.6,
+        "noise_sigma": 5.0,
+        "glyph_overlap_intensity": 0.04,
+    },
+    "arabic_arc_lit": {
+        "text": "في المساء الجميل",
+        "text_direction": "rtl",
+        "curvature_arc": 0.08,
+        "lighting_strength": 0.4,
+        "lighting_kind": 2,
+        "lighting_angle": 120.0,
+        "lighting_x": 0.6,
+        "lighting_y": 0.4,
+        "background_kind": "gradient",
+    },
+    "hebrew_wave_faded": {
+        "text": "שלום 123 עולם",
+        "text_direction": "rtl",
+        "curvature_sine": 0.25,
+        "curvature_sine_wavelength": 0.8,
+        "curvature_sine_phase": 70.0,
+        "elastic_amplitude": 0.05,
+        "contrast_factor": 0.6,
+        "brightness_offset": 20.0,
+    },
+    "vertical_motion": {
+        "text": "ABCDE",
+        "text_direction": "ttb",
+        "font": "DejaVuSans-Bold.ttf",
+        "motion_blur_length": 5.0,
+        "motion_blur_angle": 35.0,
+        "background_kind": "noise",
+    },
+    "gray_degraded": {
+        "text": "scan copy 1998",
+        "font": "DejaVuSansMono.ttf",
+        "color_mode": "L",
+        "ink_bleed_radius": 1.0,
+        "downscale_factor": 2.0,
+        "salt_pepper_amount": 0.02,
+        "jpeg_quality": 40,
+        "crop_fraction": 0.15,
+        "crop_top": 0.9,
+        "crop_right": 0.2,
+        "crop_bottom": 0.6,
+        "crop_left": 1.0,
+    },
+    "paper_scan": {
+        "text": "Received 12 May 1987",
+        "font": "DejaVuSerif.ttf",
+        "background_kind": "paper",
+        "background_color": "cream",
+        "padding_top": 12,
+        "padding_bottom": 12,
+        "fibre_density": 8.0,
+        "fibre_length": 14.0,
+        "fibre_darkness": 0.2,
+        "fleck_density": 6.0,
+        "fleck_size": 2.0,
+        "laid_lines_strength": 0.05,
+        "laid_lines_spacing": 4.0,
+        "laid_lines_angle": 90.0,
+        "stain_opacity": 0.3,
+        "stain_x": 0.8,
+        "stain_y": 0.3,
+        "stain_radius": 1.2,
+        "stain_ring": 1.0,
+        "show_through_opacity": 0.2,
+        "show_through_offset": 0.3,
+        "show_through_blur": 1.5,
+        "vignette_strength": 0.3,
+        "vignette_x": 0.4,
+        "vignette_y": 0.5,
+        "crease_strength": 0.2,
+        "crease_position": 0.6,
+        "crease_angle": 75.0,
+        "crease_width": 4.0,
+        "dust_density": 3.0,
+        "dust_size": 2.5,
+    },
+    "form_clutter": {
+        "text": "Total due 1,284.50",
+        "font": "DejaVuSansMono.ttf",
+        "padding_top": 14,
+        "padding_bottom": 14,
+        "table_rule_width": 1.5,
+        "table_rule_sides": 15,
+        "table_rule_gap": 0.1,
+        "table_rule_tone": 0.3,
+        "neighbour_lines": 3,
+        "neighbour_gap": -0.1,
+        "neighbour_shift": 0.4,
+        "stamp_opacity": 0.6,
+        "stamp_word": 0,
+        "stamp_x": 0.7,
+        "stamp_y": 0.5,
+        "stamp_angle": -12.0,
+        "stamp_size": 1.4,
+        "stamp_color": 0,
+        "pen_mark_width": 2.0,
+        "pen_mark_kind": 2,
+        "pen_mark_x": 0.3,
+        "pen_mark_y": 0.5,
+        "pen_mark_size": 1.2,
+        "pen_mark_color": 0,
+    },
+    "fax_halftone": {
+        "text": "FAX 0044 20 7946 0321",
+        "font": "DejaVuSans.ttf",
+        "halftone_amount": 0.6,
+        "halftone_period": 3.5,
+        "halftone_angle": 45.0,
+        "binarize_amount": 1.0,
+        "binarize_offset": 10.0,
+        "binarize_noise": 10.0,
+    },
+}
+
+
+def golden_row(name: str) -> dict[str, Any]:
+    """The full plan row of one golden case, columns in plan order."""
+    row = {**BASE, **CASES[name], "output_name": name}
+    assert set(row) == set(PLAN_SCHEMA.names), "golden rows must have exactly the plan columns"
+    return row
+
+
+def golden_assets() -> RenderAssets:
+    return RenderAssets({"font": BUILTIN_ROOT, "corpus": BUILTIN_ROOT, "background": ""})
+
+
+def render_golden(name: str, assets: RenderAssets) -> Image.Image:
+    image, _ = render_row(golden_row(name), assets)
+    return image
