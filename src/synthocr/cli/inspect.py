@@ -22,9 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from synthocr.analysis.summary import format_summary, read_plan_frame, summarise_plan
     from synthocr.errors import UserError
+    from synthocr.extras import require
 
     if args.top < 1:
         raise UserError(f"--top must be at least 1, got {args.top}.")
+    if args.plots:
+        require("matplotlib", "--plots")  # before the plan is read: fail fast
     frame = read_plan_frame(args.plan)
     summary = summarise_plan(frame, top=args.top)
     if args.json:

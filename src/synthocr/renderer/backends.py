@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from synthocr.errors import UserError
+from synthocr.extras import require
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ def check_backend(backend: str, scheduler: str | None) -> None:
         )
     if backend == "local-dask" and scheduler:
         raise UserError("--backend local-dask starts its own cluster; drop --scheduler, or use --backend dask.")
+    if backend != "local":
+        require("distributed", f"--backend {backend}")
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,8 @@ def parallel_backend(backend: str, scheduler: str | None, workers: int) -> Itera
         with parallel_config(backend="loky", initializer=ignore_sigint):
             yield Pool(workers)
         return
-    from distributed import Client, LocalCluster
+    distributed = require("distributed", f"--backend {backend}")
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
 
     with contextlib.ExitStack() as stack:
         stack.enter_context(_quiet_distributed())

@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import fsspec
 import numpy as np
 import orjson
 import pyarrow as pa
@@ -20,6 +19,7 @@ import pyarrow.parquet as pq
 from PIL import Image
 
 from synthocr.errors import UserError
+from synthocr.extras import url_to_fs
 from synthocr.renderer.imaging import encode_png
 from synthocr.renderer.storage import (
     Storage,
@@ -61,7 +61,7 @@ def open_plan(path: str | Path) -> pq.ParquetFile:
     """Open a plan (local path or fsspec URL), with a clear error for anything that is not a synthocr plan."""
     try:
         if "://" in str(path):
-            fs, inner = fsspec.core.url_to_fs(str(path))
+            fs, inner = url_to_fs(str(path))
             pf = with_retries(lambda: pq.ParquetFile(fs.open(inner, "rb")), f"opening plan {path}")
         else:
             pf = with_retries(lambda: pq.ParquetFile(path), f"opening plan {path}")

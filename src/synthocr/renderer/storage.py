@@ -15,10 +15,10 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, TypeVar
 
-import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
 from synthocr.errors import UserError
+from synthocr.extras import url_to_fs
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -48,7 +48,7 @@ class Storage:
 
     @cached_property
     def _resolved(self) -> tuple[Any, str]:
-        fs, root = fsspec.core.url_to_fs(self.url)
+        fs, root = url_to_fs(self.url)
         return fs, root.rstrip("/") or "/"
 
     @property

@@ -10,6 +10,7 @@ from synthocr.analysis.export import hf_imagefolder, lmdb_store, paddleocr, webd
 from synthocr.analysis.export.options import ExportOptions
 from synthocr.analysis.outputs import list_outputs
 from synthocr.errors import UserError
+from synthocr.extras import require
 
 __all__ = ["EXPORTERS", "ExportOptions", "export_outputs"]
 
@@ -23,6 +24,9 @@ EXPORTERS: dict[str, Callable[..., list[Path]]] = {
     "lmdb": lmdb_store.export,
     "webdataset": webdataset_tar.export,
 }
+
+# Optional modules a format needs (their extras are in synthocr.extras), checked before anything is written.
+NEEDS: dict[str, tuple[str, ...]] = {"lmdb": ("lmdb",)}
 
 
 def export_outputs(
@@ -41,6 +45,8 @@ def export_outputs(
         raise UserError(f"--to {fmt!r} is not a known format; use one of {', '.join(EXPORTERS)}.")
     if options.shard_size < 1:
         raise UserError(f"--shard-size must be at least 1, got {options.shard_size}.")
+    for module in NEEDS.get(fmt, ()):
+        require(module, f"--to {fmt}")
     outputs = list_outputs(out_dir)
     target = Path(dest)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from synthocr.analysis.outputs import Output, read_labels
-from synthocr.errors import UserError
+from synthocr.extras import require
 
 if TYPE_CHECKING:
     from synthocr.analysis.export.options import ExportOptions
@@ -34,12 +34,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
     This is the layout of create_lmdb_dataset.py in the deep-text-recognition-benchmark, read by
     its LmdbDataset and by the many recognisers derived from it.
     """
-    try:
-        import lmdb
-    except ImportError:
-        raise UserError(
-            "--to lmdb needs the `lmdb` package: pip install 'synthocr[export]' (or pip install lmdb)."
-        ) from None
+    lmdb = require("lmdb", "--to lmdb")
     # The map size must be fixed up front: the data, a page of slack per record, and headroom.
     size = sum(o.image_path.stat().st_size + o.label_path.stat().st_size for o in outputs)
     env = lmdb.open(str(dest), map_size=2 * size + 4 * PAGE * len(outputs) + (64 << 20), subdir=True)
