@@ -40,7 +40,7 @@ RENDER_REPEATS = 5  # alternating passes of ours and the floor
 TARGET_RATIO_EFFECTS_ON = 0.5
 TARGET_RATIO_EFFECTS_OFF = 0.8
 TARGET_SPEEDUP_2 = 1.8
-TARGET_RESUME_SECONDS = 5.0
+TARGET_RESUME_SECONDS = 15.0  # a stat of every label and image (files changed in place are caught)
 TARGET_RSS_MIB = 300
 VERIFY_ROWS = 10_000
 MEMORY_ROWS = 512
@@ -365,43 +365,76 @@ def bench_scaling(tmp: Path, rows: int) -> list[Result]:
 # --- 4. resume -----------------------------------------------------------------
 
 
-PLACEHOLDERS = ((".png", b"\x89PNG\r\n\x1a\n"), (".json", b"{}"))  # image first, label last; the label parses
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010800000000"
+    "3a7e9b550000000a4944415478da63f80f00000101000518d84e0000000049454e44ae426082"
+)  # a 1 x 1 grey PNG
 MAX_LINKS = 50_000  # below ext4's 65,000 hard links per inode
 
 
-def make_outputs(out: Path, names: Sequence[str]) -> None:
-    """A tiny non-empty image and label for every output name, as a finished run would leave them.
-
-    pending_rows looks at names (and label size), never at contents, so every placeholder is a hard
-    link to one small file per folder: creating millions of real files takes minutes on a cloud disk.
-    """
+def make_outputs(out: Path, names: Sequence[str], labels: bool = False) -> None:
+    """An image for every output name (a hard link to one tiny PNG per folder: creating millions of real
+    files takes minutes on a cloud disk), and a label: with `labels`, a real one naming its row (each
+    its own file, so that the scan has something to check), else a hard link to one placeholder."""
     sources: dict[str, Path] = {}
     links = 0
-    for name in names:
-        parent = name.rpartition("/")[0]
+    for position, name in enumerate(names):
+        parent, _, stem = name.rpartition("/")
         if parent not in sources or links >= MAX_LINKS:
             folder = out / parent
             folder.mkdir(parents=True, exist_ok=True)
-            for suffix, data in PLACEHOLDERS:  # dot files: ignored by the resume scan
-                (folder / f".placeholder-{len(sources)}{suffix}").write_bytes(data)
-            sources[parent] = folder / f".placeholder-{len(sources)}"
+            source = folder / f".placeholder-{len(sources)}"  # dot files: ignored by the scan
+            Path(f"{source}.png").write_bytes(TINY_PNG)
+            Path(f"{source}.json").write_bytes(b"{}")
+            sources[parent] = source
             links = 0
-        for suffix, _ in PLACEHOLDERS:
-            os.link(f"{sources[parent]}{suffix}", out / f"{name}{suffix}")
+        os.link(f"{sources[parent]}.png", out / f"{name}.png")
+        if labels:
+            label = {
+                "label_schema_version": 3,
+                "image_id": position,
+                "plan_fingerprint": PLAN_FINGERPRINT[0],
+                "image": f"{stem}.png",
+                "width": 1,
+                "height": 1,
+                "params": {"image_id": position, "output_name": name},
+            }
+            (out / f"{name}.json").write_text(json.dumps(label))
+        else:
+            os.link(f"{sources[parent]}.json", out / f"{name}.json")
         links += 1
 
 
-def bench_resume(tmp: Path, plan: Path) -> list[Result]:
-    """pending_rows against an empty output dir and against one where every output exists.
+PLAN_FINGERPRINT: list[str] = [""]  # set by bench_resume from the plan's metadata
 
-    Finished outputs older than the dir's checkpoint are trusted (labels written by the atomic writer),
-    newer ones are parsed: both paths are timed, the second on VERIFY_ROWS labels.
-    """
+
+def index_outputs(out: Path, names: Sequence[str]) -> None:
+    """A done index vouching for every output `make_outputs` made, as a scan that checked them would
+    leave it (keys from the files' stat; the placeholders themselves would not pass the check)."""
+    import numpy as np
+
+    from synthocr.renderer import done_index
+    from synthocr.renderer.storage import Storage
+
+    fields = np.empty((len(names), done_index.N_FIELDS), np.int64)
+    for k, name in enumerate(names):
+        label = done_index.stat_fields(os.stat(out / f"{name}.json"))
+        image = done_index.stat_fields(os.stat(out / f"{name}.png"))
+        fields[k] = (*label, *image)
+    images = [f"{name.rpartition('/')[2]}.png" for name in names]
+    table = done_index.entries(names, images, fields, done_index.fingerprint_salt(PLAN_FINGERPRINT[0]))
+    done_index.write_segment(Storage(str(out)), table, "bench.parquet", "bench")
+
+
+def bench_resume(tmp: Path, plan: Path) -> list[Result]:
+    """pending_rows against an empty output dir, one where the done index vouches for every output,
+    and one whose VERIFY_ROWS outputs are all checked (label parsed, image header read)."""
     import pyarrow.parquet as pq
 
-    from synthocr.renderer.io import CHECKPOINT, TRUST_MARGIN_SECONDS
-    from synthocr.renderer.run import pending_rows
+    from synthocr.renderer.pending import pending_rows
+    from synthocr.schemas.plan import META_PLAN_FINGERPRINT, plan_metadata
 
+    PLAN_FINGERPRINT[0] = plan_metadata(pq.read_schema(plan))[META_PLAN_FINGERPRINT]
     names = pq.read_table(plan, columns=["output_name"]).column("output_name").to_pylist()
     n = len(names)
     label = f"pending_rows, {_count(n)}-row plan"
@@ -415,50 +448,48 @@ def bench_resume(tmp: Path, plan: Path) -> list[Result]:
 
     full = tmp / "resume_full"
     full.mkdir()
-    progress(f"creating {n:,} image + label placeholders (setup, not a measurement target)")
+    progress(f"creating {n:,} image + label placeholders and their done index (setup, not a measurement target)")
     started = time.perf_counter()
     make_outputs(full, names)
+    index_outputs(full, names)
     t_make = time.perf_counter() - started
     verify = names[:VERIFY_ROWS]
     del names
-    # The checkpoint a finished run leaves; the placeholders are older than it by the trust margin.
-    past = time.time() - 2 * TRUST_MARGIN_SECONDS
-    for p in [*full.rglob(".placeholder-*"), *(d for d in full.iterdir() if d.is_dir())]:
-        os.utime(p, (past, past))  # the label inodes and the shard folders: no change since the checkpoint
-    (full / CHECKPOINT).write_text("{}")
-    progress(f"pending_rows, {n:,} rows, every output present (trusted: older than the checkpoint)")
+    progress(f"pending_rows, {n:,} rows, every output present and in the done index")
     found.clear()
     t_full, all_full = best_of(lambda: found.append(len(pending_rows(plan, full)[0])))
     if set(found) != {0}:
         raise RuntimeError(
-            f"pending_rows still reports {found} of {n} rows pending with every label and image "
-            "present: the resume rule in renderer/io.py changed; update make_outputs."
+            f"pending_rows still reports {found} of {n} rows pending with every output in the done index: "
+            "the index keys in renderer/done_index.py changed; update index_outputs."
         )
     progress(f"removing {n:,} placeholder outputs")
     shutil.rmtree(full)
 
     fresh = tmp / "resume_verify"
     fresh.mkdir()
-    make_outputs(fresh, verify)  # no checkpoint: every label is parsed
-    progress(f"pending_rows, {n:,} rows, {len(verify):,} outputs present, every label parsed")
-    t_verify, _ = best_of(lambda: pending_rows(plan, fresh))
+    make_outputs(fresh, verify, labels=True)  # no index: every output is checked
+    progress(f"pending_rows, {n:,} rows, {len(verify):,} outputs present, every one checked")
+    found.clear()
+    t_verify, _ = best_of(lambda: found.append(len(pending_rows(plan, fresh)[0])))
+    assert set(found) == {n - len(verify)}, found
     shutil.rmtree(fresh)
     per_label = max(t_verify - t_empty, 0.0) / len(verify)
     target = f"< {TARGET_RESUME_SECONDS:g} s"
     return [
         Result(f"{label}: empty output dir", f"{t_empty:.2f} s", target, t_empty < TARGET_RESUME_SECONDS),
         Result(
-            f"{label}: all {_count(n)} outputs present",
+            f"{label}: all {_count(n)} outputs present, in the done index",
             f"{t_full:.2f} s (first call {all_full[0]:.2f} s; dentry cache warm)",
             target,
             t_full < TARGET_RESUME_SECONDS,
         ),
         Result(
-            f"{label}: {_count(len(verify))} labels newer than the checkpoint (parsed)",
-            f"{t_verify:.2f} s (≈ {per_label * 1e6:,.0f} µs per parsed label; all {_count(n)} parsed ≈ "
-            f"{per_label * n:,.0f} s, hence the trust rule)",
+            f"{label}: {_count(len(verify))} outputs not in the index (checked)",
+            f"{t_verify:.2f} s (≈ {per_label * 1e6:,.0f} µs per output; all {_count(n)} ≈ "
+            f"{per_label * n:,.0f} s once, hence the index)",
         ),
-        Result(f"setup: link {_count(n)} image + label placeholder pairs", f"{t_make:.1f} s"),
+        Result(f"setup: link {_count(n)} image + label placeholder pairs, index them", f"{t_make:.1f} s"),
     ]
 
 
@@ -604,9 +635,9 @@ NOTES = [
     "  the probe shows how much of a second core was there to be had.",
     "- Planning: one subprocess per size; peak RSS is ru_maxrss of that process.",
     "- pending_rows: best of 3. The finished outputs are hard links to one tiny image and label per",
-    "  folder; they and their folders are older than the dir's checkpoint, so the scan trusts whole folders",
-    "  (one readdir and one stat per folder);",
-    "  the directory cache is warm. Labels newer than the checkpoint are parsed (timed separately).",
+    "  folder, with a done index vouching for all of them: one readdir per folder and one stat per label",
+    "  and image; the directory cache is warm. Outputs the index does not know are checked (label parsed,",
+    "  image header read; timed separately on real labels).",
     "- Peak RSS: `synthocr render --rows 0-511 --workers 2` in a subprocess that samples its own RSS and",
     "  its children's every 50 ms (psutil); the same rows from each plan size.",
 ]

@@ -68,7 +68,7 @@ def outputs(out: Path) -> dict[str, bytes]:
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and not p.name.startswith((".", "_"))
+        if p.is_file() and not any(part.startswith((".", "_")) for part in p.relative_to(out).parts)
     }
 
 

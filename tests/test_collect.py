@@ -72,15 +72,19 @@ def test_plan_found_from_checkpoint_or_given(cli, rendered, tmp_path):
     assert cli("collect", out, "-o", tmp_path / "l.parquet", "--plan", rendered.plan)[0] == 0
 
 
-def test_label_that_disagrees_with_its_plan_row_is_refused(cli, rendered, tmp_path):
+def test_label_that_disagrees_with_its_plan_row_is_not_collected(cli, rendered, tmp_path, caplog):
+    """A label naming another row is not a finished output (renderer.finished): collect reports the row
+    missing, as status does, instead of joining the wrong plan row to it."""
     out = tmp_path / "out"
     shutil.copytree(rendered.out, out)
     label = out / "00000" / "image_00000002.json"
     data = json.loads(label.read_text())
-    data["image_id"] = 5
+    data["image_id"] = data["params"]["image_id"] = 5
     label.write_text(json.dumps(data))
     code, _, err = cli("collect", out, "-o", tmp_path / "l.parquet", "--plan", rendered.plan)
-    assert code == 2 and "image_id 5" in err and "another plan" in err
+    assert code == 1 and "missing image_id: 2;" in err
+    assert "image_00000002 is not finished (the label has image_id 5, the plan row 2)" in caplog.text
+    assert 2 not in pq.read_table(tmp_path / "l.parquet").column("image_id").to_pylist()
 
 
 def test_empty_output_dir_is_a_user_error(cli, rendered, tmp_path):

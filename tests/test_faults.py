@@ -88,7 +88,7 @@ def test_a_zombie_process_counts_as_dead():
 def test_temps_of_processes_dead_since_the_start_go_at_the_end(job, tmp_path, monkeypatch, cli):
     """A killed run restarted at once can start while its workers are still being torn down; the
     temps they leave are removed when the new run ends."""
-    from synthocr.renderer import compose, run
+    from synthocr.renderer import chunk, compose
 
     plan, reference = job
     out = tmp_path / "out"
@@ -100,7 +100,7 @@ def test_temps_of_processes_dead_since_the_start_go_at_the_end(job, tmp_path, mo
         late.write_bytes(b"partial")
         return render_row(row, assets)
 
-    monkeypatch.setattr(run, "render_row", leave_a_temp)
+    monkeypatch.setattr(chunk, "render_row", leave_a_temp)
     assert cli("render", plan, "-o", out, "--workers", "1", "--quiet")[0] == 0
     assert not late.exists()
     assert outputs(out) == reference

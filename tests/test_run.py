@@ -6,14 +6,12 @@ import errno
 import json
 import logging
 import os
-import time
 
 import pyarrow.parquet as pq
 import pytest
 
 from helpers import outputs, plan_and_render
 from synthocr.renderer import storage
-from synthocr.renderer.io import TRUST_MARGIN_SECONDS
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +24,7 @@ def rendered(tmp_path_factory):
 
 def status_rows(text: str) -> dict[str, list[int]]:
     lines = text.strip().splitlines()
-    assert lines[0].split() == ["spec", "total", "done", "missing", "failed"]
+    assert lines[0].split() == ["spec", "total", "done", "missing", "damaged", "failed"]
     return {parts[0]: [int(v) for v in parts[1:]] for parts in (line.split() for line in lines[1:])}
 
 
@@ -34,7 +32,7 @@ def test_status_counts_per_spec_without_rendering(cli, rendered, tmp_path):
     plan, _ = rendered
     out = tmp_path / "out"
     code, text, _ = cli("status", plan, out)
-    assert code == 0 and status_rows(text)["all"] == [24, 0, 24, 0] and not out.exists()
+    assert code == 0 and status_rows(text)["all"] == [24, 0, 24, 0, 0] and not out.exists()
     assert cli("render", plan, "-o", out, "--rows", "0-9", "--workers", "1", "--quiet")[0] == 0
     (out / "_render_state.jsonl").write_text(
         json.dumps({"image_id": 12, "status": "failed"}) + "\n" + json.dumps({"image_id": 3, "status": "failed"}) + "\n"
@@ -42,8 +40,8 @@ def test_status_counts_per_spec_without_rendering(cli, rendered, tmp_path):
     code, text, _ = cli("status", plan, out)
     rows = status_rows(text)
     specs = pq.read_table(plan).to_pandas().spec.astype(str)
-    assert rows["all"] == [24, 10, 14, 1]  # row 3 failed once but is done now
-    for spec, (total, done, missing, failed) in rows.items():
+    assert rows["all"] == [24, 10, 14, 0, 1]  # row 3 failed once but is done now
+    for spec, (total, done, missing, _, failed) in rows.items():
         if spec != "all":
             assert total == (specs == spec).sum() and done == (specs[:10] == spec).sum()
             assert missing == total - done and failed == int(specs[12] == spec)
@@ -58,34 +56,71 @@ def test_a_label_that_does_not_parse_is_rendered_again(cli, rendered, tmp_path):
     labels[0].write_bytes(labels[0].read_bytes()[:50])  # torn
     labels[1].write_bytes(b"\x00" * 10)  # garbage
     code, text, _ = cli("status", plan, out)
-    assert status_rows(text)["all"][1:3] == [22, 2]
+    assert status_rows(text)["all"][1:4] == [22, 2, 2]
     code, text, _ = cli("render", plan, "-o", out, "--workers", "1", "--quiet")
     assert code == 0 and "rendered 2, skipped 22" in text
     assert outputs(out) == reference
 
 
-def test_old_labels_are_trusted_new_ones_parsed(cli, rendered, tmp_path, monkeypatch):
-    """Labels older than the checkpoint are not read (fast resume); newer ones are."""
-    plan, _ = rendered
+def _count_checks(monkeypatch) -> list[str]:
+    """The outputs renderer.finished reads from now on (the done index vouches for the others)."""
+    from synthocr.renderer import finished
+
+    checked: list[str] = []
+    real = finished.check_output
+    monkeypatch.setattr(
+        "synthocr.renderer.resume.check_output", lambda store, name, *a: checked.append(name) or real(store, name, *a)
+    )
+    return checked
+
+
+def test_the_done_index_vouches_for_unchanged_outputs_only(cli, rendered, tmp_path, monkeypatch):
+    """A rerun reads no label: the index knows the files. A file changed in place, even with its
+    modification time put back, has a new ctime: its output is checked, found damaged, rendered again."""
+    plan, reference = rendered
     out = tmp_path / "out"
     assert cli("render", plan, "-o", out, "--workers", "1", "--quiet")[0] == 0
-    labels = sorted(out.rglob("image_*.json"))
-    old = time.time() - 10 * TRUST_MARGIN_SECONDS
-    for p in labels:
-        os.utime(p, (old, old))
-    os.utime(labels[5], None)  # touched after the checkpoint: parsed
-    read: list[str] = []
-    real = storage.read_bytes
-    monkeypatch.setattr("synthocr.renderer.io.read_bytes", lambda st, rel: read.append(rel) or real(st, rel))
+    checked = _count_checks(monkeypatch)
     code, text, _ = cli("render", plan, "-o", out, "--workers", "1", "--quiet")
-    assert code == 0 and "rendered 0, skipped 24" in text
-    assert [r for r in read if r.endswith(".json") and not r.startswith(".")] == [labels[5].relative_to(out).as_posix()]
-    # A shard folder with no entry added or replaced since the cut-off is trusted whole: no label read.
-    for p in {*labels, *(label.parent for label in labels)}:
-        os.utime(p, (old, old))
-    read.clear()
+    assert code == 0 and "rendered 0, skipped 24" in text and checked == []
+    image = out / "00000" / "image_00000005.png"
+    st = image.stat()
+    with open(image, "r+b") as fh:  # in place: same inode, same folder, same size
+        fh.seek(st.st_size - 4)
+        fh.write(b"\0\0\0\0")
+    os.utime(image, ns=(st.st_atime_ns, st.st_mtime_ns))
     code, text, _ = cli("status", plan, out)
-    assert code == 0 and [r for r in read if r.endswith(".json") and not r.startswith(".")] == []
+    assert status_rows(text)["all"][1:4] == [23, 1, 1] and checked == ["00000/image_00000005"]
+    code, text, _ = cli("render", plan, "-o", out, "--workers", "1", "--quiet")
+    assert code == 0 and "rendered 1, skipped 23" in text
+    assert outputs(out) == reference
+    checked.clear()
+    assert cli("status", plan, out)[0] == 0 and checked == []
+
+
+def test_a_copy_keeping_modification_times_is_checked_whole(cli, rendered, tmp_path, monkeypatch):
+    """cp -a keeps mtimes but not inodes or ctimes: the copy's index vouches for nothing, every output is
+    read once, and status and render agree on it, run after run."""
+    import shutil
+
+    plan, reference = rendered
+    out = tmp_path / "out"
+    assert cli("render", plan, "-o", out, "--workers", "1", "--quiet")[0] == 0
+    (out / "00000" / "image_00000003.png").write_bytes(b"")  # damaged before the copy
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy, copy_function=shutil.copy2)
+    checked = _count_checks(monkeypatch)
+    for _ in range(2):
+        code, text, _ = cli("status", plan, copy)
+        assert status_rows(text)["all"][1:4] == [23, 1, 1]
+    assert len(checked) == 2 * 24
+    checked.clear()
+    code, text, _ = cli("render", plan, "-o", copy, "--workers", "1", "--quiet")
+    assert code == 0 and "rendered 1, skipped 23" in text and len(checked) == 24
+    checked.clear()
+    code, text, _ = cli("status", plan, copy)
+    assert status_rows(text)["all"][1:4] == [24, 0, 0] and checked == []
+    assert outputs(copy) == reference
 
 
 def _flaky_write(monkeypatch, failures: dict[str, int], err: int):

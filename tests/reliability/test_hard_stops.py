@@ -82,7 +82,7 @@ def crash_hook(folder: Path, ids: set[int]) -> dict[str, str]:
     (folder / "sitecustomize.py").write_text(
         textwrap.dedent(f"""
         import os
-        from synthocr.renderer import compose, run
+        from synthocr.renderer import chunk, compose
 
         _render_row = compose.render_row
 
@@ -91,7 +91,7 @@ def crash_hook(folder: Path, ids: set[int]) -> dict[str, str]:
                 os._exit(7)  # as a segfault in a C library or the out-of-memory killer would
             return _render_row(row, assets)
 
-        run.render_row = compose.render_row = render_row
+        chunk.render_row = compose.render_row = render_row
     """)
     )
     return {"PYTHONPATH": os.pathsep.join([str(folder), *sys.path])}

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from synthocr.analysis.outputs import Output, list_outputs, plan_path_of, read_label
+from synthocr.analysis.outputs import Output, find_outputs, plan_path_of, read_label
 from synthocr.errors import UserError
 from synthocr.renderer.io import open_plan
 from synthocr.schemas.labels import Label
@@ -68,8 +68,8 @@ def collect_labels(out_dir: str | Path, output: str | Path, plan: str | Path | N
     """Write one Parquet table of every finished output in `out_dir`: its plan row, image path and geometry.
 
     Rows follow plan order. The plan is `plan`, or the one recorded in the output dir's checkpoint;
-    its metadata is copied into the table. Outputs whose name is not in the plan are left out and
-    reported in `extra`.
+    its metadata is copied into the table. Only finished outputs of that plan count
+    (renderer.finished); outputs whose name is not in the plan are left out and reported in `extra`.
 
     Raises:
         UserError: no outputs, no readable plan, a label whose image_id differs from its plan row.
@@ -78,10 +78,10 @@ def collect_labels(out_dir: str | Path, output: str | Path, plan: str | Path | N
     plan_path = plan_path_of(out, plan)
     plan_table = open_plan(str(plan_path)).read()
     position = {name: i for i, name in enumerate(plan_table.column("output_name").to_pylist())}
-    outputs = list_outputs(out)
+    outputs, scan = find_outputs(out, plan_path)
     summary = CollectSummary(plan_path=plan_path)
-    matched = sorted((position[o.name], o) for o in outputs if o.name in position)
-    summary.extra = [o.name for o in outputs if o.name not in position]
+    matched = sorted((position[o.name], o) for o in outputs)
+    summary.extra = sorted(scan.extra)
     ids = plan_table.column("image_id").to_numpy()
     found = np.zeros(plan_table.num_rows, bool)
     found[[p for p, _ in matched]] = True

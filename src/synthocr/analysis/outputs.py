@@ -1,16 +1,21 @@
-"""Finding a render's finished outputs (label + image pairs) and the plan they came from."""
+"""A render's finished outputs (label + image pairs) for collect, export and preview, and the plan they came from."""
 
 from __future__ import annotations
 
 import json
-import os
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from synthocr.errors import UserError
-from synthocr.renderer.io import CHECKPOINT, FORMATS
+from synthocr.renderer.io import CHECKPOINT, open_plan
+from synthocr.renderer.resume import Expected, Scan, expected_of, scan_outputs
+from synthocr.renderer.storage import Storage
 from synthocr.schemas.labels import Label
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -38,35 +43,64 @@ def read_label(path: Path) -> Label:
         ) from None
 
 
-def list_outputs(out_dir: str | Path) -> list[Output]:
-    """Every finished output under `out_dir`, sorted by name; an error when there is none.
+def find_outputs(out_dir: str | Path, plan: str | Path | None = None) -> tuple[list[Output], Scan]:
+    """Every finished output under `out_dir` (renderer.finished's rule, as render and status use it),
+    sorted by name, and the scan that found them.
 
-    An output is finished when it has a non-empty label JSON and an image with the same stem, as
-    for `synthocr render`'s resume; names starting with `.` or `_` (temporary files, run logs) are
-    left out.
+    The outputs must belong to `plan`, else to the plan the dir's checkpoint records (when that file
+    is still there), else to the plan fingerprint the checkpoint records; with no checkpoint at all,
+    each output only has to be whole and name itself.
+
+    Raises:
+        UserError: `out_dir` is not a folder, or holds no finished output.
     """
     out = Path(out_dir)
     if not out.is_dir():
         raise UserError(f"output dir {out} does not exist; render a plan into it with `synthocr render PLAN -o {out}`.")
-    found: list[Output] = []
-    for folder, dirs, files in os.walk(out):
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
-        images = {
-            f.rsplit(".", 1)[0]: f for f in files if f.rsplit(".", 1)[-1] in FORMATS and not f.startswith((".", "_"))
-        }
-        for name in files:
-            stem = name[:-5]
-            if name.startswith((".", "_")) or not name.endswith(".json") or stem not in images:
-                continue
-            label_path = Path(folder) / name
-            if label_path.stat().st_size > 0:
-                rel = label_path.relative_to(out).with_suffix("").as_posix()
-                found.append(Output(rel, label_path, Path(folder) / images[stem]))
+    scan = scan_outputs(Storage(str(out)), _expected(out, plan))
+    finished = scan.finished.sort_by("name")
+    found = [
+        Output(name, out / f"{name}.json", out / name.rpartition("/")[0] / image)
+        for name, image in zip(finished.column("name").to_pylist(), finished.column("image").to_pylist())
+    ]
+    if scan.extra:
+        log.warning("%d outputs in %s are not rows of its plan and are left out", len(scan.extra), out)
     if not found:
         raise UserError(
-            f"output dir {out} holds no finished outputs (label + image); run `synthocr render PLAN -o {out}` first."
+            f"output dir {out} holds no finished outputs (label + image of its plan); "
+            f"run `synthocr render PLAN -o {out}` first."
         )
-    return sorted(found, key=lambda o: o.name)
+    return found, scan
+
+
+def list_outputs(out_dir: str | Path, plan: str | Path | None = None) -> list[Output]:
+    """find_outputs' finished outputs, sorted by name."""
+    return find_outputs(out_dir, plan)[0]
+
+
+def _expected(out: Path, plan: str | Path | None) -> Expected:
+    """What the outputs of `out` must name: see find_outputs."""
+    if plan is not None:
+        return expected_of(open_plan(str(plan)))
+    checkpoint = _checkpoint(out)
+    recorded = checkpoint.get("plan_path")
+    if isinstance(recorded, str) and recorded and Path(recorded).is_file():
+        return expected_of(open_plan(recorded))
+    fingerprint = checkpoint.get("plan_fingerprint")
+    if not isinstance(fingerprint, str):
+        log.warning(
+            "%s has no readable %s: outputs are not checked against a plan, only for being whole", out, CHECKPOINT
+        )
+        fingerprint = None
+    return Expected(None, None, fingerprint)
+
+
+def _checkpoint(out: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((out / CHECKPOINT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def read_labels(outputs: list[Output]) -> Iterator[tuple[Output, Label]]:

@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from synthocr.renderer.run import RenderSummary
+    from synthocr.renderer.job import RenderSummary
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,29 +50,38 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--where", help="only rows matching a pandas query over plan columns, e.g. \"spec == 'latin'\"")
     r.add_argument("--force", action="store_true", help="re-render selected rows even if their outputs exist")
     r.add_argument("--dry-run", action="store_true", help="print how many rows would be rendered, render nothing")
+    r.add_argument(
+        "--verify",
+        action="store_true",
+        help="check every finished output by a full decode and the SHA-256 its label records "
+        "(not only its header); render again whatever fails",
+    )
     r.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthocr.renderer.run import render_plan
+    from synthocr.renderer.job import RenderJob
+    from synthocr.renderer.run import render
 
+    job = RenderJob(
+        args.plan,
+        args.output,
+        workers=args.workers,
+        chunk_size=args.chunk_size,
+        fmt=args.format,
+        png_compress_level=args.png_compress_level,
+        allow_mismatch=args.allow_mismatch,
+        progress=not args.quiet,
+        rows=args.rows,
+        where=args.where,
+        force=args.force,
+        dry_run=args.dry_run,
+        verify=args.verify,
+        backend=args.backend,
+        scheduler=args.scheduler,
+    )
     try:
-        summary = render_plan(
-            args.plan,
-            args.output,
-            workers=args.workers,
-            chunk_size=args.chunk_size,
-            fmt=args.format,
-            png_compress_level=args.png_compress_level,
-            allow_mismatch=args.allow_mismatch,
-            progress=not args.quiet,
-            rows=args.rows,
-            where=args.where,
-            force=args.force,
-            dry_run=args.dry_run,
-            backend=args.backend,
-            scheduler=args.scheduler,
-        )
+        summary = render(job)
     except KeyboardInterrupt:
         print(
             "interrupted: finished outputs are kept, unfinished ones discarded. To resume, run the same "
@@ -83,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(
             f"would render {summary.pending} of {summary.total} rows into {args.output} "
-            f"({summary.skipped} present or not selected)"
+            f"({summary.skipped} finished or not selected; {summary.damaged} present but damaged)"
         )
         return 0
     return print_summary(summary, args.output)
@@ -91,8 +100,14 @@ def run(args: argparse.Namespace) -> int:
 
 def print_summary(summary: RenderSummary, output: str) -> int:
     """Print a run's summary; the exit status is 1 when rows failed (they are listed), else 0."""
+    if summary.damaged:
+        print(
+            f"{summary.damaged} outputs were present but not finished (damaged, or of another row): "
+            "rendered again (details in the log)",
+            file=sys.stderr,
+        )
     print(
-        f"rendered {summary.rendered}, skipped {summary.skipped} (present or not selected), "
+        f"rendered {summary.rendered}, skipped {summary.skipped} (finished or not selected), "
         f"failed {len(summary.failed)}; success rate {100 * summary.success_rate:.1f}%; "
         f"{summary.images_per_second:.1f} images/s in {summary.seconds:.1f} s -> {output}"
     )

@@ -1,4 +1,4 @@
-"""All disk access of the renderer: reading plan rows, atomic output writes, listing finished outputs."""
+"""Disk access of the renderer: reading plan rows, atomic output writes, the checkpoint and the run log."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import hashlib
 import io
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -20,16 +19,15 @@ from PIL import Image
 
 from synthocr.errors import UserError
 from synthocr.extras import url_to_fs
+from synthocr.renderer.done_index import stat_fields
 from synthocr.renderer.imaging import encode_png
 from synthocr.renderer.storage import (
     Storage,
     append_text,
+    clear_way,
     is_inside,
     makedirs,
-    modified,
     read_bytes,
-    remove_stale_temps,
-    walk_folders,
     with_retries,
     write_atomic,
 )
@@ -49,12 +47,6 @@ log = logging.getLogger(__name__)
 
 CHECKPOINT = ".generation_checkpoint.json"
 STATE_LOG = "_render_state.jsonl"
-FORMATS = {"png": "PNG", "jpg": "JPEG", "webp": "WEBP"}
-IMAGE_EXTS = tuple(f".{ext}" for ext in FORMATS)
-# Labels written this long before the last checkpoint are trusted without parsing; newer ones
-# (the chunks in flight when a run stopped, or files touched since) are parsed. Covers coarse
-# timestamps and data not yet flushed when the checkpoint was.
-TRUST_MARGIN_SECONDS = 30.0
 
 
 def open_plan(path: str | Path) -> pq.ParquetFile:
@@ -158,13 +150,23 @@ def encode_image(image: Image.Image, fmt: str, png_compress_level: int = 1) -> b
     return buf.getvalue()
 
 
-def write_output(store: Storage, output_name: str, image_bytes: bytes, fmt: str, label: Label, run_id: str) -> str:
+def write_output(
+    store: Storage, output_name: str, image_bytes: bytes, fmt: str, label: Label, run_id: str, fingerprint: str
+) -> tuple[str, list[int] | None]:
     """Image first, label last, each atomic: a label on disk means its image is complete.
 
+    The label records the plan's `fingerprint` and the image's SHA-256 (renderer.finished).
     Transient errors are retried (storage.with_retries); others are raised to the caller.
+
+    Returns:
+        The image file name, and (local stores) the identity numbers of the label and the image
+        as the done index keys them; None elsewhere.
     """
     folder, _, stem = output_name.rpartition("/")
-    label = replace(label, image=f"{stem}.{fmt}")
+    image_name = f"{stem}.{fmt}"
+    label = replace(
+        label, image=image_name, plan_fingerprint=fingerprint, image_sha256=hashlib.sha256(image_bytes).hexdigest()
+    )
     label_rel = f"{output_name}.json"
     with_retries(lambda: makedirs(store, folder), f"creating {store.path(folder)}")
     if store.local and not is_inside(store, folder):
@@ -172,73 +174,22 @@ def write_output(store: Storage, output_name: str, image_bytes: bytes, fmt: str,
             f"output folder {store.path(folder)} is a link that leads out of the output dir "
             f"{store.url}; nothing is written through it. Remove the link or choose another -o."
         )
+    clear_way(store, f"{output_name}.{fmt}")
+    clear_way(store, label_rel)
     with_retries(
         lambda: write_atomic(store, f"{output_name}.{fmt}", image_bytes, run_id),
         f"writing {store.path(f'{output_name}.{fmt}')}",
     )
     data = label.to_json().encode("utf-8")
     with_retries(lambda: write_atomic(store, label_rel, data, run_id), f"writing {store.path(label_rel)}")
-    return label_rel
-
-
-def label_parses(data: bytes | None) -> bool:
-    """True when the bytes are a JSON object: what a finished label must at least be."""
-    if not data:
-        return False
-    try:
-        return isinstance(orjson.loads(data), dict)  # several times faster than json.loads on labels
-    except ValueError:  # orjson.JSONDecodeError (bad JSON or UTF-8) is a ValueError
-        return False
-
-
-@dataclass(frozen=True)
-class Scan:
-    """What a listing of the output dir found."""
-
-    done: pa.ChunkedArray  # output names (relative, no extension) with an image and a parsing label
-    verified: int  # labels parsed because they were newer than the trust cut-off
-    broken: list[str]  # labels that exist but do not parse: rendered again
-    temps_removed: int  # temp files of dead processes deleted
-
-
-def scan_outputs(store: Storage, clean_temps: bool = False) -> Scan:
-    """Outputs that count as finished: an image, and a label that exists and parses.
-
-    Parsing a million labels takes about a minute, so labels older than the last checkpoint (minus
-    TRUST_MARGIN_SECONDS) are trusted: write_atomic made them appear whole, before a run recorded a
-    later checkpoint. Newer labels are parsed, in threads. Locally, a folder with no change since the
-    cut-off is trusted as a whole (see storage.walk_folders).
-    """
-    checkpoint_time = modified(store, CHECKPOINT)
-    cutoff = None if checkpoint_time is None else checkpoint_time - TRUST_MARGIN_SECONDS
-    chunks: list[pa.Array] = []
-    suspects: list[str] = []
-    removed = 0
-    for folder in walk_folders(store, IMAGE_EXTS, stat_after=cutoff):
-        if clean_temps and folder.temps:
-            removed += remove_stale_temps(store, folder.rel, folder.temps)
-        trusted: list[str] = []
-        for stem, size, mtime in folder.labels:
-            if size == 0 or stem not in folder.images:
-                continue
-            if cutoff is not None and mtime is not None and mtime < cutoff:
-                trusted.append(stem)
-            else:
-                suspects.append(stem)
-        if trusted:
-            chunks.append(pa.array(trusted, pa.string()))
-    broken: list[str] = []
-    if suspects:
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            ok = list(pool.map(lambda s: label_parses(read_bytes(store, f"{s}.json")), suspects))
-        good = [s for s, k in zip(suspects, ok) if k]
-        broken = [s for s, k in zip(suspects, ok) if not k]
-        if good:
-            chunks.append(pa.array(good, pa.string()))
-        for stem in broken[:20]:
-            log.warning("label %s.json does not parse as JSON: its row is rendered again", store.path(stem))
-    done = pa.chunked_array(chunks, pa.string())
-    return Scan(done, len(suspects), broken, removed)
+    if not store.local:
+        return image_name, None
+    try:  # stat'ed after the rename, which sets the ctime the index keys on
+        image_stat = os.stat(store.path(f"{output_name}.{fmt}"))
+        label_stat = os.stat(store.path(label_rel))
+    except OSError:
+        return image_name, None
+    return image_name, [*stat_fields(label_stat), *stat_fields(image_stat)]
 
 
 def read_checkpoint(store: Storage) -> dict[str, Any] | None:

@@ -127,6 +127,22 @@ def write_atomic(store: Storage, rel: str, data: bytes, run_id: str) -> None:
             os.unlink(tmp)
 
 
+def clear_way(store: Storage, rel: str) -> None:
+    """Make room for a file at `rel`: an empty folder of that name (never an output) is removed.
+
+    Raises:
+        IsADirectoryError: a folder that holds files has the name; nothing of it is deleted.
+    """
+    path = store.path(rel)
+    if store.local and os.path.isdir(path) and not os.path.islink(path):
+        try:
+            os.rmdir(path)
+        except OSError:
+            raise IsADirectoryError(
+                errno.EISDIR, "a folder with files in it has this output's name; move it away and render again", path
+            ) from None
+
+
 def makedirs(store: Storage, rel: str) -> None:
     if store.local:
         os.makedirs(store.path(rel), exist_ok=True)
@@ -183,81 +199,67 @@ def info_mtime(info: dict[str, Any]) -> float | None:
     return None
 
 
-Label = tuple[str, int, "float | None"]  # stem relative to the root (no .json), size (-1: unknown), mtime
-
-
 @dataclass(frozen=True)
 class Folder:
-    """One folder of the store as the resume scan needs it."""
+    """One folder of the store as the resume scan sees it: names only, from one listing."""
 
     rel: str  # relative to the root, "" for the root
-    labels: list[Label]  # every *.json file
-    images: set[str]  # stems (relative to the root) of files with an image extension
+    labels: list[str]  # file names ending in .json
+    images: list[str]  # file names (or folder names) with an image extension
     temps: list[str]  # names of temporary files (TEMP_PREFIX)
+    info: dict[str, dict[str, Any]] | None = None  # fsspec info per file name (not local stores)
 
 
-def walk_folders(store: Storage, image_exts: tuple[str, ...], stat_after: float | None = None) -> Iterator[Folder]:
-    """Every folder under the root, skipping files and folders whose names start with . or _.
+def walk_folders(store: Storage, image_exts: tuple[str, ...]) -> Iterator[Folder]:
+    """Every folder under the root, skipping files and folders whose names start with . or _ .
 
-    Labels get (stem, size, mtime). Locally, a folder whose own mtime is before `stat_after` has had
-    no file added, renamed or removed since then, so its labels are not stat'ed one by one: they get
-    size -1 (unknown) and the folder's mtime. A scan of a million finished outputs then costs one
-    readdir and one stat per folder.
+    Locally one scandir per folder (no stat); elsewhere one recursive listing, whose entries
+    carry their size and modification time in `info`.
     """
     if store.local:
-        yield from _walk_local(store.root, image_exts, stat_after)
+        yield from _walk_local(store.root, image_exts)
         return
     try:
-        found = store.fs.find(store.root, detail=True)
+        found = store.fs.find(store.root, detail=True, withdirs=True)
     except FileNotFoundError:
         return
     folders: dict[str, Folder] = {}
     prefix = store.root.rstrip("/") + "/"
     for path, info in found.items():
         rel = path[len(prefix) :] if path.startswith(prefix) else path.lstrip("/")
-        if info.get("type") == "directory" or any(p.startswith((".", "_")) for p in rel.split("/")):
+        if not rel or any(p.startswith((".", "_")) for p in rel.split("/")):
             continue
-        parent = rel.rpartition("/")[0]
-        folder = folders.setdefault(parent, Folder(parent, [], set(), []))
-        if rel.endswith(".json"):
-            folder.labels.append((rel[:-5], int(info.get("size") or 0), info_mtime(info)))
-        elif rel.endswith(image_exts):
-            folder.images.add(rel.rsplit(".", 1)[0])
+        parent, _, name = rel.rpartition("/")
+        folder = folders.setdefault(parent, Folder(parent, [], [], [], {}))
+        assert folder.info is not None
+        folder.info[name] = info
+        if name.endswith(".json") and info.get("type") != "directory":
+            folder.labels.append(name)
+        elif name.endswith(image_exts):
+            folder.images.append(name)
     yield from folders.values()
 
 
-def _walk_local(root: str, image_exts: tuple[str, ...], stat_after: float | None) -> Iterator[Folder]:
+def _walk_local(root: str, image_exts: tuple[str, ...]) -> Iterator[Folder]:
     stack = [(root, "")]
     while stack:
-        path, prefix = stack.pop()
+        path, rel = stack.pop()
         try:
-            folder_mtime = os.stat(path).st_mtime
             scanned = list(os.scandir(path))
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             continue
-        stat_each = stat_after is None or folder_mtime >= stat_after
-        folder = Folder(prefix.rstrip("/"), [], set(), [])
-        labels: list[str] = []
+        folder = Folder(rel, [], [], [])
         for entry in scanned:
             name = entry.name
             if name.startswith((".", "_")):
                 if name.startswith(TEMP_PREFIX):
                     folder.temps.append(name)
             elif name.endswith(".json"):
-                labels.append(name)
+                folder.labels.append(name)
             elif name.endswith(image_exts):
-                folder.images.add(prefix + name.rsplit(".", 1)[0])
+                folder.images.append(name)
             elif entry.is_dir(follow_symlinks=False):
-                stack.append((entry.path, f"{prefix}{name}/"))
-        if stat_each:
-            for name in labels:
-                try:
-                    st = os.stat(f"{path}/{name}")
-                except FileNotFoundError:
-                    continue
-                folder.labels.append((prefix + name[:-5], st.st_size, st.st_mtime))
-        else:
-            folder.labels.extend((prefix + name[:-5], -1, folder_mtime) for name in labels)
+                stack.append((entry.path, f"{rel}/{name}" if rel else name))
         yield folder
 
 

@@ -11,7 +11,8 @@ import numpy as np
 import orjson
 
 # 2: `appearance` (the ink drawn, its measured contrast, the background's fade).
-LABEL_SCHEMA_VERSION = 2
+# 3: `plan_fingerprint` and `image_sha256` (what makes an output finished, renderer.finished).
+LABEL_SCHEMA_VERSION = 3
 
 Point = tuple[float, float]
 
@@ -160,6 +161,8 @@ class Label:
     label_schema_version: int = field(default=LABEL_SCHEMA_VERSION)
     # What the renderer measured and chose: {"ink": [r, g, b], "contrast": WCAG ratio, "background_fade": 0-1}.
     appearance: dict[str, Any] = field(default_factory=dict)
+    plan_fingerprint: str = ""  # the plan's synthocr.plan_fingerprint; set when the output is written
+    image_sha256: str = ""  # hex SHA-256 of the image file's bytes; set when the output is written
 
     @property
     def chars(self) -> tuple[Region, ...]:
@@ -179,7 +182,9 @@ class Label:
             {
                 "label_schema_version": self.label_schema_version,
                 "image_id": self.image_id,
+                "plan_fingerprint": self.plan_fingerprint,
                 "image": self.image,
+                "image_sha256": self.image_sha256,
                 "width": self.width,
                 "height": self.height,
                 "text": self.text,
@@ -210,6 +215,8 @@ class Label:
             ),
             label_schema_version=int(d["label_schema_version"]),
             appearance=d.get("appearance", {}),
+            plan_fingerprint=d.get("plan_fingerprint", ""),  # absent before version 3
+            image_sha256=d.get("image_sha256", ""),
         )
 
 

@@ -1,0 +1,125 @@
+"""The output dir's index of outputs already found finished, keyed by the identity of their two files.
+
+Checking that an output is finished (renderer.finished) means reading its label and image:
+about 50 µs, a minute for a million outputs. The index lets a scan skip outputs whose files have
+not changed since they were checked. An entry is (output name, image file name, key), where the
+key mixes the plan fingerprint with the inode, size, modification time and status-change time
+(ctime) of the label and of the image. Any write, truncation, rename onto the name, or copy
+changes one of them (a copy that keeps modification times still gets new inodes and ctimes,
+which no user program can set), so a stale entry never matches and its output is checked again.
+
+The index is a folder of Parquet segments in the output dir (`_done_index/`); an entry is valid
+if any segment holds it. Each render writes a segment of the outputs it wrote; a scan that
+checked outputs writes one segment of everything it found finished and deletes the segments it
+read. Losing the index (a SIGKILL before a segment is written, a deleted folder) costs time only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from synthocr.renderer.storage import Storage, read_bytes, write_atomic
+
+log = logging.getLogger(__name__)
+
+INDEX_DIR = "_done_index"
+INDEX_SCHEMA = pa.schema([pa.field("name", pa.string()), pa.field("image", pa.string()), pa.field("key", pa.uint64())])
+N_FIELDS = 8  # label (inode, size, mtime ns, ctime ns), then the same of the image
+
+
+def fingerprint_salt(fingerprint: str | None) -> int:
+    """The plan fingerprint as 64 bits, mixed into every key (entries of another plan never match)."""
+    return int.from_bytes(hashlib.sha1((fingerprint or "").encode()).digest()[:8], "little")
+
+
+def stat_fields(st: os.stat_result) -> tuple[int, int, int, int]:
+    """The four numbers of a local file's identity that a key mixes."""
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def keys(fields: np.ndarray, salt: int) -> np.ndarray:
+    """One uint64 per row of `fields` (n x N_FIELDS integers): splitmix64 of each field in turn."""
+    h = np.full(len(fields), salt, np.uint64)
+    cols = fields.astype(np.int64).view(np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(cols.shape[1]):
+            z = h ^ cols[:, j]
+            z = z + np.uint64(0x9E3779B97F4A7C15)
+            z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+            z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+            h = z ^ (z >> np.uint64(31))
+    return h
+
+
+def entries(names: Sequence[str], images: Sequence[str], fields: np.ndarray, salt: int) -> pa.Table:
+    """Index entries of outputs (name, image file name, N_FIELDS identity numbers per output)."""
+    return pa.Table.from_arrays(
+        [pa.array(names, pa.string()), pa.array(images, pa.string()), pa.array(keys(fields, salt), pa.uint64())],
+        schema=INDEX_SCHEMA,
+    )
+
+
+def read_index(store: Storage) -> tuple[pa.Table, list[str]]:
+    """Every entry of every segment, and the segments' names. A segment that does not read is skipped."""
+    tables, names = [], []
+    for name in _segments(store):
+        data = read_bytes(store, f"{INDEX_DIR}/{name}")
+        try:
+            table = pq.read_table(io.BytesIO(data or b""))
+            tables.append(table.select(INDEX_SCHEMA.names).cast(INDEX_SCHEMA))
+        except (pa.ArrowException, ValueError, KeyError):
+            log.warning(
+                "index segment %s does not read; its outputs are checked again", store.path(f"{INDEX_DIR}/{name}")
+            )
+        names.append(name)
+    if not tables:
+        return INDEX_SCHEMA.empty_table(), names
+    return pa.concat_tables(tables), names
+
+
+def write_segment(store: Storage, table: pa.Table, name: str, run_id: str) -> None:
+    """Write `table` as segment `name` (atomically); nothing is written for an empty table."""
+    if table.num_rows == 0:
+        return
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    rel = f"{INDEX_DIR}/{name}"
+    if store.local:
+        os.makedirs(store.path(INDEX_DIR), exist_ok=True)
+    write_atomic(store, rel, buf.getvalue(), run_id)
+
+
+def replace_segments(store: Storage, table: pa.Table, old: list[str], run_id: str) -> None:
+    """One segment holding `table` in place of the segments `old` (other runs' new segments are kept)."""
+    write_segment(store, table, f"scan-{run_id}.parquet", run_id)
+    for name in old:
+        if name == f"scan-{run_id}.parquet":
+            continue
+        try:
+            if store.local:
+                os.unlink(store.path(f"{INDEX_DIR}/{name}"))
+            else:
+                store.fs.rm_file(store.path(f"{INDEX_DIR}/{name}"))
+        except FileNotFoundError:
+            pass
+
+
+def _segments(store: Storage) -> list[str]:
+    try:
+        if store.local:
+            return sorted(
+                n for n in os.listdir(store.path(INDEX_DIR)) if n.endswith(".parquet") and not n.startswith(".")
+            )
+        return sorted(
+            p.rpartition("/")[2] for p in store.fs.ls(store.path(INDEX_DIR), detail=False) if p.endswith(".parquet")
+        )
+    except (FileNotFoundError, NotADirectoryError):
+        return []
