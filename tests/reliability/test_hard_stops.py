@@ -20,7 +20,13 @@ pytestmark = pytest.mark.slow
 
 
 def finish(proc: subprocess.Popen, timeout: float = 120) -> tuple[int, str, str]:
-    out, err = proc.communicate(timeout=timeout)
+    """Wait for the command; one that runs past `timeout` has hung: its process group is killed, the test fails."""
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        pytest.fail(f"synthocr render hung for {timeout} s and was killed: {err[-2000:]}")
     return proc.returncode, out, err
 
 

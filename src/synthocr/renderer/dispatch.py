@@ -12,6 +12,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from joblib.externals.loky.process_executor import TerminatedWorkerError
 
+from synthocr.errors import UserError
 from synthocr.renderer.backends import Pool
 from synthocr.renderer.chunk import failure, render_chunk
 from synthocr.renderer.io import open_plan, read_columns
@@ -50,6 +51,14 @@ class ChunkLost(Exception):
         self.key = key
 
 
+class ClusterLost(UserError):
+    """The Dask scheduler went away, or the cluster has had no workers for too long: nothing can finish."""
+
+
+POLL_SECONDS = 2.0  # how often a wait for Dask results looks at the cluster's health
+NO_WORKERS_SECONDS = 60.0  # a cluster without any worker for this long is given up
+
+
 def _drain_dask(
     task: ChunkTask,
     tasks: dict[int, np.ndarray],
@@ -59,36 +68,90 @@ def _drain_dask(
     """_drain on a Dask client: at most a few tasks per worker thread in flight, results in any order.
 
     A task whose workers died raises ChunkLost naming it; any other error of a task (a full disk,
-    say) is raised as it is. Either way the tasks still in flight are cancelled.
+    say) is raised as it is. A scheduler that stops answering, or a cluster left without workers
+    for NO_WORKERS_SECONDS, raises ClusterLost instead of waiting forever. Either way the tasks
+    still in flight are cancelled.
     """
-    from distributed import KilledWorker, as_completed
+    from distributed import KilledWorker, wait
 
     todo = iter(list(tasks.items()))
-    keys: dict[str, int] = {}
-    done = as_completed(with_results=True, raise_errors=False)
+    in_flight: dict[Any, int] = {}
+    client = pool.client
 
     def submit_next() -> None:
         item = next(todo, None)
         if item is not None:
-            future = pool.client.submit(_keyed, item[0], task, item[1], pure=False)
-            keys[future.key] = item[0]
-            done.add(future)
+            in_flight[client.submit(_keyed, item[0], task, item[1], pure=False)] = item[0]
 
     for _ in range(2 * max(pool.threads, 1) + 2):
         submit_next()
+    no_workers_since: float | None = None
     try:
-        for future, result in done:
-            if future.status == "error":
-                _, exc, _ = result
-                if isinstance(exc, KilledWorker):
-                    raise ChunkLost(keys[future.key], exc) from None
-                raise exc
-            key, outcome = result
-            del tasks[key]
-            on_result(outcome)
-            submit_next()
+        while in_flight:
+            try:
+                finished, _ = wait(list(in_flight), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                no_workers_since = _check_cluster(client, no_workers_since)
+                continue
+            except (OSError, RuntimeError) as exc:  # the client's connection is gone
+                raise _lost(client, exc) from None
+            for future in finished:
+                key = in_flight.pop(future)
+                if future.status == "error":
+                    error = future.exception()
+                    if isinstance(error, KilledWorker):
+                        raise ChunkLost(key, error) from None
+                    raise error
+                if future.status != "finished":  # cancelled: the scheduler forgot it (restarted, or gone)
+                    raise _lost(client, RuntimeError(f"task {key} was {future.status}"))
+                key, outcome = future.result()
+                del tasks[key]
+                on_result(outcome)
+                submit_next()
     finally:
-        pool.client.cancel(list(done.futures))
+        try:
+            client.cancel(list(in_flight))
+        except Exception:  # the scheduler may be gone; nothing is left to cancel then
+            pass
+
+
+def _check_cluster(client: Any, since: float | None) -> float | None:
+    """When the cluster has had no worker since `since` for NO_WORKERS_SECONDS, raise ClusterLost."""
+    try:
+        workers = len(client.scheduler_info().get("workers", {}))
+        status = client.status
+    except Exception as exc:  # any failure to reach the scheduler means the same thing
+        raise _lost(client, exc) from None
+    if status not in ("running", "connecting"):
+        raise _lost(client, RuntimeError(f"the client is {status}"))
+    if workers:
+        return None
+    now = time.monotonic()
+    if since is None:
+        log.warning("the Dask cluster has no workers; waiting up to %.0f s for some", NO_WORKERS_SECONDS)
+        return now
+    if now - since > NO_WORKERS_SECONDS:
+        raise ClusterLost(
+            f"the Dask cluster at {_address(client)} has had no workers for {NO_WORKERS_SECONDS:.0f} s, so the "
+            "run stopped. Finished outputs are kept; start workers (or a new cluster) and run the same "
+            "command again to render the rest."
+        )
+    return since
+
+
+def _lost(client: Any, exc: BaseException) -> ClusterLost:
+    return ClusterLost(
+        f"the Dask scheduler at {_address(client)} stopped answering ({type(exc).__name__}: {exc}), so the run "
+        "stopped. Finished outputs are kept and nothing half-written counts as done; start the scheduler and "
+        "its workers again and run the same command to render the rest."
+    )
+
+
+def _address(client: Any) -> str:
+    try:
+        return str(client.scheduler.address)
+    except Exception:  # only for the message
+        return "(unknown address)"
 
 
 def run_chunks(

@@ -100,11 +100,11 @@ def scan_outputs(
     ids = expected.ids
     for rows, verdicts in _check_all(store, to_check, ids, expected.fingerprint, verify):
         for row, (image, reason) in zip(rows, verdicts):
-            if reason is None:
+            if image is not None:
                 passed.append(row)
                 images.append(image)
             else:
-                damaged.append((to_check.column("name")[row].as_py(), reason))
+                damaged.append((to_check.column("name")[row].as_py(), reason or "not finished"))
     checked = to_check.slice(0, 0) if not passed else to_check.take(pa.array(passed, pa.int64()))
     checked = checked.set_column(1, "image", pa.array(images, pa.string()))
     finished = pa.concat_tables([_dedupe(vouched), checked]).select(["name", "image", "position"])
@@ -151,6 +151,7 @@ def _folder_fields(store: Storage, folder: Folder) -> tuple[list[str], list[str]
             return names, images, fields
         try:
             pairs = [(label, image) for label in folder.labels for image in by_stem.get(label[:-5], ())]
+            stats: list[tuple[os.stat_result, os.stat_result | None] | None]
             try:  # the common case, at C speed: every file still there
                 stats = [(os.stat(label, dir_fd=fd), os.stat(image, dir_fd=fd)) for label, image in pairs]
             except OSError:  # gone since the listing, or a dangling link: one by one

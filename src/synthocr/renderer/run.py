@@ -63,16 +63,17 @@ def render(job: RenderJob) -> RenderSummary:
     started = time.perf_counter()
     total = pf.metadata.num_rows
     selected = selected_rows(pf, total, job.rows, job.where)
-    scan_options = {"force": job.force, "verify": job.verify, "any_plan": job.allow_mismatch}
     if job.dry_run:  # nothing is written, not even the output dir
-        todo, scan = find_pending(pf, store, selected, **scan_options)
+        todo, scan = find_pending(pf, store, selected, force=job.force, verify=job.verify, any_plan=job.allow_mismatch)
         return RenderSummary(
             total=total, skipped=total - len(todo), pending=len(todo), damaged=len(scan.damaged) if scan else 0
         )
     run_id = uuid.uuid4().hex[:8]
     _prepare_output_dir(store)
     _claim_output_dir(store, job.plan, meta, job.allow_mismatch)
-    todo, scan = find_pending(pf, store, selected, update=True, run_id=run_id, **scan_options)
+    todo, scan = find_pending(
+        pf, store, selected, force=job.force, verify=job.verify, any_plan=job.allow_mismatch, update=True, run_id=run_id
+    )
     summary = RenderSummary(total=total, skipped=total - len(todo), damaged=len(scan.damaged) if scan else 0)
     chunks = [todo[i : i + job.chunk_size] for i in range(0, len(todo), job.chunk_size)]
     log.info("%d of %d rows to render in %d chunks (run %s)", len(todo), total, len(chunks), run_id)
