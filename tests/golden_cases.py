@@ -23,6 +23,7 @@ BASE: dict[str, Any] = {
     "text_direction": "ltr",
     "corpus_file": "latin.txt",
     "corpus_line": 0,
+    "template": "",
     "font": "DejaVuSans.ttf",
     "background_kind": "plain",
     "background_file": "",

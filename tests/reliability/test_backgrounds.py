@@ -76,15 +76,15 @@ def test_broken_background_is_left_out_with_a_warning(ws, synthocr, outcome, nam
 
 
 def test_only_broken_backgrounds_is_not_a_crash(ws, synthocr, outcome):
-    """Every image is excluded: the `image` kind falls back to paper, as documented."""
+    """Every image is excluded: a source with weight > 0 and no decodable image is a clean error naming it."""
     for name, make in BROKEN.items():
         (ws.backgrounds / name).write_bytes(make())
     plan = ws.root / "p.parquet"
     result = synthocr("plan", ws.config(backgrounds=True, **IMAGE_ONLY), "-o", plan)
-    assert result.code == 0, result
-    kinds = set(pq.read_table(plan, columns=["background_kind"]).column("background_kind").to_pylist())
-    assert kinds == {"paper"}
-    outcome("excluded")
+    assert result.code == 2 and result.clean_error, result
+    assert str(ws.backgrounds) in result.err and "decodes" in result.err
+    assert not plan.exists()
+    outcome("clean_error")
 
 
 @pytest.mark.parametrize("name", ODD_BUT_VALID)

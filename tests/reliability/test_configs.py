@@ -58,7 +58,7 @@ PLAUSIBLE_SPEC = {
     "text_direction": st.sampled_from(TEXT_DIRECTIONS),
     "text_direction_weights": st.dictionaries(st.sampled_from(TEXT_DIRECTIONS), st.floats(0, 3), max_size=3),
     "corpus_file": st.sampled_from(["*.txt", "latin.txt", "arabic.txt", "greek.txt"]),
-    "corpus_mode": st.sampled_from(["running", "lines"]),
+    "text_source": st.sampled_from(["window", "lines"]),
     "font_filter": st.sampled_from(["*", "DejaVuSans*", "*Mono*"]),
     "min_text_length": st.integers(1, 12),
     "max_text_length": st.integers(1, 60),

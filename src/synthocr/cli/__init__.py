@@ -9,13 +9,13 @@ import sys
 from collections.abc import Callable, Sequence
 
 from synthocr import __version__
-from synthocr.cli import collect, export, inspect, plan, preview, render, status
+from synthocr.cli import collect, export, fonts, inspect, plan, preview, render, status
 from synthocr.compat import cli as generate  # the seed system's `synthocr generate`
 from synthocr.errors import UserError
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Each module has register(subparsers) and run(args) -> exit status.
-COMMANDS = (generate, plan, render, status, inspect, preview, collect, export)
+COMMANDS = (generate, plan, render, status, inspect, preview, collect, export, fonts)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,6 +16,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--plots", metavar="DIR", help="also write PNG plots (one per parameter, fonts, scripts, overview.png)"
     )
     p.add_argument("--top", type=int, default=5, help="fonts listed per specification (default: 5; plots show 3x)")
+    p.add_argument(
+        "--charset",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="print per-character counts of the texts instead; with FILE (a recognizer's charset), also its "
+        "characters that never occur or occur fewer than --min-count times",
+    )
+    p.add_argument("--min-count", type=int, default=10, help="with --charset FILE: rare below this (default: 10)")
     p.set_defaults(func=run)
 
 
@@ -26,6 +35,16 @@ def run(args: argparse.Namespace) -> int:
 
     if args.top < 1:
         raise UserError(f"--top must be at least 1, got {args.top}.")
+    if args.charset is not None:
+        from synthocr.analysis.charset import charset_report
+
+        report = charset_report(args.plan, args.charset or None, args.min_count)
+        print(
+            json.dumps({"plan": args.plan, **report.to_dict()}, indent=2, ensure_ascii=False)
+            if args.json
+            else report.format()
+        )
+        return 0
     if args.plots:
         require("matplotlib", "--plots")  # before the plan is read: fail fast
     frame = read_plan_frame(args.plan)

@@ -31,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
     requests = read_requests(args.requests, args.format) if args.requests else None
     ctx = prepare_plan(config, requests)
     try:
+        for line in ctx.text_report:  # e.g. how many lines of each file qualify
+            print(f"text source {line}")
         if args.font_report:
             ctx.fonts.write_report(args.font_report)
         if requests is not None and ctx.requests_rejected:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,10 +14,12 @@ from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from synthocr.config.resources import check_resources
-from synthocr.config.rules import check_values
+from synthocr.config.rules import CORPUS_MODES, check_values
 from synthocr.errors import ConfigError, Problem, UserError
 from synthocr.schemas.config import CONFIG_FIELDS, SPEC_FIELDS, BatchConfig
 from synthocr.schemas.params import EFFECTS
+
+log = logging.getLogger(__name__)
 
 
 def load_config(path: str | Path, overrides: Sequence[str] = (), fields: dict[str, Any] | None = None) -> BatchConfig:
@@ -115,8 +118,11 @@ def _unknown(key: str, known: list[str]) -> str:
     return f"unknown field{hint}"
 
 
-def _type_problem(value: Any, typ: Any) -> tuple[str, str] | None:
-    """(sub-key, message) when `value` does not fit the declared type `typ`; sub-key is ".k" for a mapping entry."""
+def _type_problem(value: Any, typ: Any, what: str = "") -> tuple[str, str] | None:
+    """(sub-key, message) when `value` does not fit the declared type `typ`; sub-key is ".k" for a mapping entry.
+
+    `what` names the values of a mapping of strings ("template text") or marks a list that must not be empty ("glob").
+    """
     if typ in (int, "int"):
         if isinstance(value, bool) or not isinstance(value, int):
             return "", f"expected an integer, got {value!r}"
@@ -130,7 +136,15 @@ def _type_problem(value: Any, typ: Any) -> tuple[str, str] | None:
             return "", f"expected a string, got {value!r}"
     elif str(typ) == "dict[str, str]":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            return "", f"expected a mapping of name: directory, got {value!r}"
+            return "", f"expected a mapping of name: {what or 'directory'}, got {value!r}"
+    elif str(typ) == "list[str]":
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or (not value and what == "glob"):
+            return "", f"expected a glob or a list of globs, got {value!r}"
+        for v in value:
+            if not isinstance(v, str) or not v:
+                return "", f"every glob must be a non-empty string, got {v!r}"
     elif str(typ).startswith("dict"):
         if not isinstance(value, dict):
             return "", f"expected a mapping of name: weight, got {value!r}"
@@ -168,15 +182,48 @@ def _check_types(raw: dict[str, Any]) -> tuple[list[Problem], dict[str, Any]]:
             problems.append(Problem(f"specifications[{i}]", f"expected a mapping of fields, got {spec!r}"))
             continue
         name = str(spec.get("name", i))
-        kept = {}
+        kept: dict[str, Any] = {}
+        if "corpus_mode" in spec:
+            spec = dict(spec)
+            problems.extend(_migrate_corpus_mode(spec, name, i))
         for key, value in spec.items():
             if key not in SPEC_FIELDS:
                 problems.append(Problem(str(key), _unknown(str(key), list(SPEC_FIELDS)), name, i))
                 continue
-            found = _type_problem(value, SPEC_FIELDS[key])
+            found = _type_problem(value, SPEC_FIELDS[key], _WHAT.get(key, ""))
             if found:
                 problems.append(Problem(f"{key}{found[0]}", found[1], name, i))
             else:
-                kept[key] = value
+                kept[key] = [value] if key in _GLOB_LISTS and isinstance(value, str) else value
         clean["specifications"].append(kept)
     return problems, clean
+
+
+_WHAT = {"templates": "template text", "font_filter": "glob"}
+_GLOB_LISTS = ("font_filter", "font_exclude")  # a single glob is a list of one
+
+
+def _migrate_corpus_mode(spec: dict[str, Any], name: str, index: int) -> list[Problem]:
+    """corpus_mode (retired) becomes text_source: running -> window, lines -> lines (whole lines)."""
+    mode = spec.pop("corpus_mode")
+    if mode not in CORPUS_MODES:
+        message = f"must be one of {list(CORPUS_MODES)}, got {mode!r} (use text_source instead)"
+        return [Problem("corpus_mode", message, name, index)]
+    source = CORPUS_MODES[mode]
+    if "text_source" in spec and spec["text_source"] != source:
+        message = (
+            f"{mode!r} contradicts text_source {spec['text_source']!r}; corpus_mode is replaced by text_source: "
+            "remove corpus_mode"
+        )
+        return [Problem("corpus_mode", message, name, index)]
+    spec["text_source"] = source
+    whole = " (whole lines: lines outside min_text_length..max_text_length are skipped, not cut)"
+    log.warning(
+        "specification %r (specifications[%d]).corpus_mode: %s is replaced by text_source: %s%s",
+        name,
+        index,
+        mode,
+        source,
+        whole if source == "lines" else "",
+    )
+    return []

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from synthocr.assets.listing import FONT_SUFFIXES, IMAGE_SUFFIXES, corpus_root, font_root, list_files
 from synthocr.config.rules import check_weights
 from synthocr.errors import Problem
-from synthocr.schemas.config import DEFAULT_SOURCE, BatchConfig
+from synthocr.planner.fonts import select_fonts
+from synthocr.planner.textsources import needs_corpus
+from synthocr.schemas.config import DEFAULT_SOURCE, BatchConfig, BatchSpecification
+
+log = logging.getLogger(__name__)
 
 _HEAD_BYTES = 1 << 16  # how much of each corpus file is read to check it is UTF-8 text
 
@@ -41,7 +46,7 @@ def check_resources(config: BatchConfig) -> list[Problem]:
     for i, spec in enumerate(config.specifications):
         for field, message in check_weights(spec.background_dir_weights, list(sources), "background source"):
             problems.append(Problem(f"background_dir_weights{field}", message, spec.name, i))
-        if corpus_ok:
+        if corpus_ok and needs_corpus(spec):
             files = list_files(corpus_dir, spec.corpus_file)
             if not files:
                 problems.append(
@@ -56,11 +61,28 @@ def check_resources(config: BatchConfig) -> list[Problem]:
                 problem = _corpus_file_problem(f)
                 if problem:
                     problems.append(Problem("corpus_file", problem, spec.name, i))
-        if fonts_ok and not list_files(fonts_dir, spec.font_filter, FONT_SUFFIXES):
-            problems.append(
-                Problem("font_filter", f"no font in {fonts_dir} matches {spec.font_filter!r}", spec.name, i)
-            )
+        if fonts_ok:
+            problems.extend(Problem(f, m, spec.name, i) for f, m in _font_problems(spec, fonts_dir))
     return problems
+
+
+def _font_problems(spec: BatchSpecification, fonts_dir: Path) -> list[tuple[str, str]]:
+    """font_filter globs that match no font (all of them: an error; some: a warning), a filter font_exclude empties."""
+    fonts = [(p.relative_to(fonts_dir).as_posix(), p) for p in list_files(fonts_dir, "*", FONT_SUFFIXES)]
+    missing = [g for g in spec.font_filter if not select_fonts(fonts, [g], [])]
+    if len(missing) == len(spec.font_filter):
+        shown = spec.font_filter[0] if len(spec.font_filter) == 1 else list(spec.font_filter)
+        return [("font_filter", f"no font in {fonts_dir} matches {shown!r}")]
+    for g in missing:
+        log.warning("specification %r: font_filter glob %r matches no font in %s", spec.name, g, fonts_dir)
+    if not select_fonts(fonts, list(spec.font_filter), list(spec.font_exclude)):
+        return [
+            (
+                "font_exclude",
+                f"{list(spec.font_exclude)} leaves out every font matching font_filter {list(spec.font_filter)}",
+            )
+        ]
+    return []
 
 
 def _corpus_file_problem(path: Path) -> str | None:

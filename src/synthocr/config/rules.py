@@ -11,7 +11,10 @@ from synthocr.schemas.config import BatchConfig, BatchSpecification
 from synthocr.schemas.params import BACKGROUND_KINDS, EFFECT_NAMES, RANGE_PARAMS, TEXT_DIRECTIONS
 
 COLOR_MODES = ("RGB", "L")
-CORPUS_MODES = ("running", "lines")
+# The retired corpus_mode field and the text_source each of its values now means.
+CORPUS_MODES = {"running": "window", "lines": "lines"}
+TEXT_SOURCES = ("window", "lines", "words", "chars", "template")
+MAX_WORDS = 100
 # Sanity limits, checked before anything is allocated: planning holds 2 bytes per row in memory
 # (a billion rows: 2 GB, hours of planning), and a text is one line of an image.
 MAX_TOTAL_IMAGES = 10**9
@@ -84,8 +87,12 @@ def _check_spec(spec: BatchSpecification, index: int) -> list[Problem]:
             share = getattr(spec, f"{p.name}_probability")
             if not 0.0 <= share <= 1.0:
                 problem(f"{p.name}_probability", f"must be a share of rows from 0 to 1, got {share}")
-    if spec.corpus_mode not in CORPUS_MODES:
-        problem("corpus_mode", f"must be one of {list(CORPUS_MODES)}, got {spec.corpus_mode!r}")
+    for field, message in _check_text_source(spec):
+        problem(field, message)
+    for key in ("font_weights", "charset_weights"):
+        for name, w in getattr(spec, key).items():
+            if w < 0:
+                problem(f"{key}.{name}", f"weight must be >= 0, got {w}")
     for field, message in check_weights(spec.text_direction_weights, TEXT_DIRECTIONS, "text direction"):
         problem(f"text_direction_weights{field}", message)
     for field, message in check_weights(spec.background_weights, BACKGROUND_KINDS, "background kind"):
@@ -108,6 +115,31 @@ def _check_spec(spec: BatchSpecification, index: int) -> list[Problem]:
             "min_contrast",
             f"must be a WCAG contrast ratio from 1 (no contrast asked) to 21 (black on white), got {spec.min_contrast}",
         )
+    return problems
+
+
+def _check_text_source(spec: BatchSpecification) -> list[tuple[str, str]]:
+    """(field, message) for text_source and the fields of the chosen source."""
+    if spec.text_source not in TEXT_SOURCES:
+        close = difflib.get_close_matches(spec.text_source, TEXT_SOURCES, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return [("text_source", f"must be one of {list(TEXT_SOURCES)}, got {spec.text_source!r}{hint}")]
+    problems = []
+    if spec.text_source == "words" and not 1 <= spec.min_words <= spec.max_words <= MAX_WORDS:
+        problems.append(
+            (
+                "min_words",
+                f"need 1 <= min_words <= max_words <= {MAX_WORDS}, got {spec.min_words} and {spec.max_words}",
+            )
+        )
+    if spec.charset_weights and spec.text_source != "chars":
+        problems.append(("charset_weights", "only used with text_source: chars"))
+    if spec.templates and spec.text_source != "template":
+        problems.append(("templates", "only used with text_source: template"))
+    if spec.text_source == "template":
+        from synthocr.planner.templates import check_templates  # imports Faker: only for template specs
+
+        problems.extend(check_templates(spec))
     return problems
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -75,12 +76,15 @@ class BackgroundPool:
         self.root: Path | None = Path(os.path.commonpath(dirs)) if dirs else None
         self.files: list[str] = []
         self.sizes: list[int] = []
+        self.dirs = dirs
+        self.failed: dict[int, list[tuple[Path, str]]] = {}  # source index -> (file, why it was left out)
         file_source: list[int] = []
         for k, d in enumerate(dirs):
             for p in list_files(d, "*", IMAGE_SUFFIXES):
                 reason = check_background(p)
                 if reason:
                     log.warning("background %s left out: %s", p, reason)
+                    self.failed.setdefault(k, []).append((p, reason))
                     continue
                 assert self.root is not None
                 self.files.append(p.relative_to(self.root).as_posix())
@@ -99,6 +103,33 @@ class BackgroundPool:
         w = np.array([float(weights.get(s, 0.0)) if weights else 1.0 for s in self.source_names])
         w[self._counts == 0] = 0.0
         return w if w.sum() > 0 else np.where(self._counts > 0, 1.0, 0.0) + (self._counts.sum() == 0)
+
+    def check_sources(self, specs: Sequence[Any], rows: Sequence[int]) -> None:
+        """Every source a specification with rows may draw `image` backgrounds from holds a decodable image.
+
+        Raises:
+            UserError: naming the folder and the first files that failed to decode, and why.
+        """
+        for spec, n in zip(specs, rows):
+            if not n or float(spec.background_weights.get("image", 0.0)) <= 0:
+                continue
+            weights = spec.background_dir_weights or self.default_weights
+            for k, name in enumerate(self.source_names):
+                if self._counts[k] or (weights and float(weights.get(name, 0.0)) <= 0):
+                    continue
+                failed = self.failed.get(k, [])
+                detail = "; ".join(f"{p.name}: {why}" for p, why in failed[:3])
+                more = f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
+                found = (
+                    f"none of its {len(failed)} image files decodes ({detail}{more})"
+                    if failed
+                    else "it holds no image file"
+                )
+                raise UserError(
+                    f"specification {spec.name!r}: background source {name!r} ({self.dirs[k]}) has weight > 0, "
+                    f"but {found}. Replace the files, or give the source weight 0 in background_dir_weights "
+                    "(or the image kind weight 0 in background_weights)."
+                )
 
     def choose(
         self, rng: np.random.Generator, source_cum: NDArray[np.float64]

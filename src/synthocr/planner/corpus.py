@@ -16,7 +16,15 @@ from synthocr.errors import UserError
 _CHUNK = 1 << 22
 _LONG_LINE_BYTES = 1 << 16  # a longer line is read only in a window of this size: a text needs a few dozen characters
 _WS = regex.compile(r"\s+")
+_ASCII_WS_RUN = regex.compile(r"[\t\v\f\r ]+")
 _GRAPHEME = regex.compile(r"\X")
+# Scripts written without spaces between words: words drawn from them are joined with nothing between.
+NO_SPACE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+MAX_LINE_BYTES = 1 << 16  # a longer line is never a whole-line text, a word or a charset
+_LENGTH_CHUNK = 1 << 22  # bytes classified at once when measuring lines
+_WS_BYTES = np.zeros(256, bool)
+_WS_BYTES[[9, 10, 11, 12, 13, 32]] = True
+TOO_LONG = np.iinfo(np.int32).max  # the length recorded for lines over MAX_LINE_BYTES
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,46 @@ class CorpusReader:
         at = lo + int(start * (hi - lo - _LONG_LINE_BYTES))
         text = _WS.sub(" ", self._map(f)[at : at + _LONG_LINE_BYTES].decode("utf-8", errors="ignore"))
         return "".join(_GRAPHEME.findall(text)[1:-1]).strip()  # the clusters at the edges may be cut
+
+    def whole_lines(self, file_index: int, line_idx: NDArray[np.int64]) -> list[str]:
+        """The given lines whole: ASCII whitespace runs collapsed to one space, trimmed (one decode for all)."""
+        if len(line_idx) == 0:
+            return []
+        f = self.files[file_index]
+        mm = self._map(f)
+        starts, ends = f.starts[line_idx].tolist(), f.ends[line_idx].tolist()
+        blob = b"\n".join([mm[s:e] for s, e in zip(starts, ends)]).decode("utf-8", errors="replace")
+        return [t.strip(" ") for t in _ASCII_WS_RUN.sub(" ", blob).split("\n")]
+
+    def line_lengths(self, file_index: int) -> NDArray[np.int32]:
+        """Characters of every line as whole_lines gives it (TOO_LONG for lines over MAX_LINE_BYTES).
+
+        One pass over the file, MAX_LINE_BYTES-aligned chunks of about 4 MB: memory does not grow with the file.
+        """
+        f = self.files[file_index]
+        data = self.array(file_index)
+        n = f.n_lines
+        out = np.full(n, TOO_LONG, np.int32)
+        i = 0
+        while i < n:
+            j = max(int(np.searchsorted(f.ends, f.starts[i] + _LENGTH_CHUNK, side="right")), i + 1)
+            lo, hi = int(f.starts[i]), int(f.ends[j - 1])
+            if hi - lo > _LENGTH_CHUNK:  # one line longer than a chunk: too long anyway
+                i = j
+                continue
+            raw = data[lo:hi]
+            ws = _WS_BYTES[raw]
+            prev_ws = np.empty_like(ws)
+            prev_ws[0] = True
+            prev_ws[1:] = ws[:-1]
+            chars = np.concatenate([[0], np.cumsum(~ws & ((raw & 0xC0) != 0x80))])
+            words = np.concatenate([[0], np.cumsum(~ws & prev_ws)])
+            s, e = f.starts[i:j] - lo, f.ends[i:j] - lo
+            n_words = words[e] - words[s]
+            out[i:j] = chars[e] - chars[s] + np.maximum(n_words - 1, 0)
+            i = j
+        out[f.ends - f.starts > MAX_LINE_BYTES] = TOO_LONG
+        return out
 
     def close(self) -> None:
         self._arrays.clear()  # the arrays export the maps' buffers: drop them first
@@ -225,3 +273,10 @@ class CorpusIndex:
                 self._index[rel] = index_corpus_file(p, rel)
             out.append(self._index[rel])
         return out
+
+
+def join_words(words: list[str]) -> str:
+    """Words joined by their script's space: none between words of scripts written without (Chinese, Thai)."""
+    if words and all(NO_SPACE.match(w) for w in words):
+        return "".join(words)
+    return " ".join(words)

@@ -164,3 +164,45 @@ def pick_columns(allowed: NDArray[np.bool_], u: NDArray[np.float64]) -> NDArray[
     hit = allowed & (rank == k[:, None])
     out = np.where(counts > 0, hit.argmax(axis=1), -1)
     return out.astype(np.int64)
+
+
+def pick_weighted(
+    allowed: NDArray[np.bool_], weights: NDArray[np.float64], u: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """For each row, an allowed column chosen with probability proportional to its weight (-1 if none has weight)."""
+    w = np.where(allowed, weights, 0.0)
+    cum = np.cumsum(w, axis=1)
+    total = cum[:, -1]
+    target = u * total
+    out = np.minimum((cum <= target[:, None]).sum(axis=1), allowed.shape[1] - 1)
+    # Land on a column of positive weight (cum <= target counts zero-weight columns past the last positive one).
+    out = np.where(w[np.arange(len(u)), out] > 0, out, np.argmax(w > 0, axis=1))
+    return np.where(total > 0, out, -1).astype(np.int64)
+
+
+def _matches(rel: str, path: Path, glob: str) -> bool:
+    """A font file matches a glob given relative to the font dir, matched from the right (pathlib's `match`)."""
+    return Path(rel).match(glob) or path.match(glob)
+
+
+def select_fonts(fonts: list[tuple[str, Path]], filters: list[str], excludes: list[str]) -> list[str]:
+    """The fonts (relative name, path) matching any glob of `filters` and none of `excludes`."""
+    return [
+        rel
+        for rel, path in fonts
+        if any(_matches(rel, path, g) for g in filters) and not any(_matches(rel, path, g) for g in excludes)
+    ]
+
+
+def font_weight_vector(names: list[str], paths: list[Path], weights: dict[str, float]) -> NDArray[np.float64]:
+    """Weight per font from `font_weights` (glob -> weight; the first glob that matches, in the order written;
+    fonts no glob matches weigh 1). All zeros when `weights` is empty (meaning: choose uniformly)."""
+    if not weights:
+        return np.zeros(len(names))
+    out = np.ones(len(names))
+    for i, (rel, path) in enumerate(zip(names, paths)):
+        for glob, w in weights.items():
+            if _matches(rel, path, glob):
+                out[i] = float(w)
+                break
+    return out

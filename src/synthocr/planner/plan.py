@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import hashlib
 import json
@@ -26,11 +27,12 @@ from synthocr.planner.backgrounds import BackgroundPool, background_sources, kin
 from synthocr.planner.colors import choose_color_modes, draw_colors
 from synthocr.planner.corpus import CorpusFile, CorpusIndex, CorpusReader
 from synthocr.planner.effect_sampling import EffectRanges, effect_key, neutralise, sample_effects
-from synthocr.planner.fonts import FontCoverage
+from synthocr.planner.fonts import FontCoverage, font_weight_vector, select_fonts
 from synthocr.planner.readability import guard_degradation
 from synthocr.planner.requests import COLOUR_COLUMNS, RequestColumns, RequestContext, RequestFile, check_requests
 from synthocr.planner.samplers import sample_choice, sample_range
-from synthocr.planner.texts import TextSources, sample_texts
+from synthocr.planner.texts import TextSources, check_charsets, sample_texts
+from synthocr.planner.textsources import needs_corpus, prepare_sources
 from synthocr.schemas.config import BatchConfig, BatchSpecification
 from synthocr.schemas.params import BACKGROUND_KINDS, LAYOUT_PARAMS, TEXT_DIRECTIONS, Effect
 from synthocr.schemas.plan import (
@@ -75,6 +77,9 @@ class PlanContext:
     requests: RequestColumns | None = None
     requests_rejected: int = 0
     text_resamples: int = 0
+    text_report: list[str] = dataclasses.field(
+        default_factory=list
+    )  # what each text source can give (lines that qualify)
 
     @property
     def total(self) -> int:
@@ -162,22 +167,20 @@ def _corpus_for(spec: BatchSpecification, croot: Path, choice: AssetChoice) -> l
     )
 
 
-def prepare_plan(
-    config: BatchConfig, requests: RequestFile | None = None, assets: AssetChoice | None = None
-) -> PlanContext:
-    """Index the assets a validated config names (or `assets` gives) and allocate the rows.
+def index_corpus(config: BatchConfig, choice: AssetChoice) -> tuple[Path, list[CorpusFile], list[list[int]]]:
+    """The corpus root, every corpus file the specifications read (indexed once), and per spec its files.
 
-    With `requests`, the plan has one row per valid request, in file order, and
-    each row's specification comes from the request (or, where it names none,
-    from the allocation over those rows).
+    Raises:
+        UserError: a specification that reads the corpus matches no file, or a file that is not UTF-8 text.
     """
-    specs = config.specifications
-    choice = assets or AssetChoice()
     croot = common_root(choice.corpus.values()) if choice.corpus else corpus_root(config)
     corpus = CorpusIndex(croot)
     all_files: list[CorpusFile] = []
     spec_files: list[list[int]] = []
-    for spec in specs:
+    for spec in config.specifications:
+        if not needs_corpus(spec):
+            spec_files.append([])
+            continue
         files = corpus.files_for(_corpus_for(spec, croot, choice))
         if not files:
             raise UserError(
@@ -190,6 +193,21 @@ def prepare_plan(
                 all_files.append(f)
             idx.append(all_files.index(f))
         spec_files.append(idx)
+    return croot, all_files, spec_files
+
+
+def prepare_plan(
+    config: BatchConfig, requests: RequestFile | None = None, assets: AssetChoice | None = None
+) -> PlanContext:
+    """Index the assets a validated config names (or `assets` gives) and allocate the rows.
+
+    With `requests`, the plan has one row per valid request, in file order, and
+    each row's specification comes from the request (or, where it names none,
+    from the allocation over those rows).
+    """
+    specs = config.specifications
+    choice = assets or AssetChoice()
+    croot, all_files, spec_files = index_corpus(config, choice)
 
     if choice.fonts:
         font_paths = sorted({Path(p).resolve() for p in choice.fonts})
@@ -199,13 +217,15 @@ def prepare_plan(
         font_paths = list_files(froot, "*", FONT_SUFFIXES)
     fonts = FontCoverage(froot, font_paths)
     spec_fonts = np.zeros((len(specs), len(fonts.healthy)), bool)
+    named = [(p.relative_to(froot).as_posix(), p) for p in font_paths]
     for i, spec in enumerate(specs):
-        matching = [
-            p.relative_to(froot).as_posix()
-            for p in font_paths
-            if p.relative_to(froot).match(spec.font_filter) or p.match(spec.font_filter)
+        spec_fonts[i, fonts.indices(select_fonts(named, list(spec.font_filter), list(spec.font_exclude)))] = True
+    weights = np.array(
+        [
+            font_weight_vector([f.rel for f in fonts.healthy], [f.path for f in fonts.healthy], dict(s.font_weights))
+            for s in specs
         ]
-        spec_fonts[i, fonts.indices(matching)] = True
+    ).reshape(len(specs), len(fonts.healthy))
     backgrounds = choice.backgrounds or BackgroundPool(background_sources(config))
 
     batch = Allocation(config)
@@ -234,13 +254,34 @@ def prepare_plan(
     for i, spec in enumerate(specs):
         if not spec_fonts[i].any() and counts[i] > 0:
             raise UserError(
-                f"specification {spec.name!r}: every font matching font_filter {spec.font_filter!r} in {froot} "
-                "failed to load (see the warnings above); add a usable font or widen the filter."
+                f"specification {spec.name!r}: no usable font in {froot} matches font_filter "
+                f"{list(spec.font_filter)} and not font_exclude {list(spec.font_exclude)} (fonts that failed to "
+                "load are in the warnings above); add a usable font or change the globs."
             )
+        if spec.font_weights and not (weights[i] * spec_fonts[i] > 0).any() and counts[i] > 0:
+            raise UserError(
+                f"specification {spec.name!r}: font_weights {dict(spec.font_weights)} give weight 0 to every font "
+                "the specification may use; give some font a positive weight."
+            )
+    reader = CorpusReader(all_files)
+    prepared = prepare_sources(specs, all_files, spec_files, reader, [int(c) for c in counts])
+    check_charsets(specs, prepared.sources, fonts, spec_fonts)
+    backgrounds.check_sources(specs, counts)
     kind_cum = _cumulative([kind_weights(s.background_weights, bool(backgrounds.files)) for s in specs])
     source_cum = _cumulative([backgrounds.source_weights(s.background_dir_weights) for s in specs])
     direction_cum = _cumulative([direction_weights(s) for s in specs])
-    texts = TextSources(config, all_files, spec_files, CorpusReader(all_files), fonts, spec_fonts)
+    template_names = tuple(dict.fromkeys(n for src in prepared.sources for n in src.template_names))
+    texts = TextSources(
+        config,
+        all_files,
+        prepared.spec_files,
+        reader,
+        fonts,
+        spec_fonts,
+        prepared.sources,
+        font_weights=weights if (weights > 0).any() else None,
+        template_names=template_names,
+    )
     metadata = _metadata(
         config,
         fonts,
@@ -261,6 +302,7 @@ def prepare_plan(
         metadata,
         columns,
         requests_rejected=rejected,
+        text_report=prepared.report,
     )
 
 
@@ -307,6 +349,10 @@ def _dict_array(values: list[str], codes: NDArray[np.int64]) -> pa.DictionaryArr
     return pa.DictionaryArray.from_arrays(pa.array(inverse[codes], pa.int32()), pa.array(uniq.tolist(), pa.string()))
 
 
+def _template_codes(template_idx: NDArray[np.int64] | None, n: int) -> NDArray[np.int64]:
+    return np.zeros(n, np.int64) if template_idx is None else template_idx + 1
+
+
 def plan_block(ctx: PlanContext, block: int) -> pa.Table:
     """Plan rows [block * BLOCK_ROWS, ...): a pure function of the config, assets, requests and block number."""
     start = block * BLOCK_ROWS
@@ -332,6 +378,7 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
         "text_direction": (list(TEXT_DIRECTIONS), sample_choice(rng, ctx.direction_cum[spec_idx])),
         "corpus_file": (corpus_names, sampled.file_idx + 1),
         "corpus_line": sampled.line_idx,
+        "template": ([""] + list(ctx.texts.template_names), _template_codes(sampled.template_idx, n)),
         "font": (font_names, sampled.font_idx),
     }
     kinds = sample_choice(rng, ctx.kind_cum[spec_idx])

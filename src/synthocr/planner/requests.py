@@ -25,7 +25,7 @@ from synthocr.schemas.plan import PLAN_SCHEMA
 FORMATS = ("csv", "jsonl", "parquet")
 COLOUR_COLUMNS = ("ink_r", "ink_g", "ink_b", "background_r", "background_g", "background_b")
 # Columns the planner derives or assigns itself: a request may not set them.
-DERIVED = {"image_id": "the planner numbers the rows"}
+DERIVED = {"image_id": "the planner numbers the rows", "template": "the planner records the template it filled"}
 REQUEST_COLUMNS = tuple(n for n in PLAN_SCHEMA.names if n not in DERIVED)
 REJECTED_HEADER = ("row_number", "error_type", "error_message", "raw_data")
 _DEFAULT_STEM = re.compile(r"image_\d+")

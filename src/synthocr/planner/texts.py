@@ -1,15 +1,17 @@
-"""Text sampling: per row, a corpus window and a font that covers every one of its characters."""
+"""Text sampling: per row, a text from its specification's source and a font that covers every character."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from synthocr.errors import UserError
 from synthocr.planner.corpus import CorpusFile, CorpusReader, cut_text, line_choice
-from synthocr.planner.fonts import FontCoverage, pick_columns
+from synthocr.planner.fonts import FontCoverage, pick_columns, pick_weighted
+from synthocr.planner.textsources import SpecSource, draw_words, read_lines
 from synthocr.planner.windows import WindowRequest, cut_windows
 from synthocr.schemas.config import BatchConfig
 
@@ -26,17 +28,26 @@ class TextSources:
     reader: CorpusReader
     fonts: FontCoverage
     spec_fonts: NDArray[np.bool_]  # (n_specs, n_fonts): fonts each spec's filter allows
+    sources: list[SpecSource]  # per spec, what its text_source draws from
+    font_weights: NDArray[np.float64] | None = None  # (n_specs, n_fonts); all 0 for specs without font_weights
+    template_names: tuple[str, ...] = ()  # every template name of the batch, for the plan's `template` column
+
+    @property
+    def modes(self) -> NDArray[np.int8]:
+        """Per spec: 0 for the window source, 1 for any other."""
+        return np.array([s.mode != "window" for s in self.sources], np.int8)
 
 
 @dataclass(frozen=True)
 class SampledTexts:
-    """Per row: the text, its corpus file and line, its font; and how many draws were repeated."""
+    """Per row: the text, its corpus file and line, its template, its font; and how many draws were repeated."""
 
     texts: list[str]
     file_idx: NDArray[np.int64]
     line_idx: NDArray[np.int64]
     font_idx: NDArray[np.int64]
     resamples: int
+    template_idx: NDArray[np.int64] | None = None  # index into TextSources.template_names, -1: none
 
 
 def _spec_values(config: BatchConfig, attr: str) -> NDArray[np.int64]:
@@ -57,7 +68,7 @@ def _cut(
         _spec_values(config, "min_text_length")[spec_idx],
         _spec_values(config, "max_text_length")[spec_idx],
     )
-    running = np.array([s.corpus_mode != "lines" for s in config.specifications])[spec_idx]
+    running = np.ones(n, bool)  # a window runs on from its line into the next ones
     file_idx = np.zeros(n, np.int64)
     line_idx = np.zeros(n, np.int64)
     for s in np.unique(spec_idx):
@@ -102,6 +113,120 @@ def _cut(
     return texts.tolist(), file_idx, line_idx
 
 
+def _draw_other(
+    src: TextSources,
+    rng: np.random.Generator,
+    spec_idx: NDArray[np.int64],
+    u_line: NDArray[np.float64],
+    u_len: NDArray[np.float64],
+    u_start: NDArray[np.float64],
+) -> tuple[list[str], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Texts of rows whose source is not a window: spec after spec, each vectorised over its rows.
+
+    Returns texts, corpus file index (-1: none), line (-1: none) and template index (-1: none).
+    Extra draws (word picks, characters, template seeds) come from `rng` in spec order, so the
+    result is a function of the block alone.
+    """
+    n = len(spec_idx)
+    texts = np.full(n, "", dtype=object)
+    file_idx = np.full(n, -1, np.int64)
+    line_idx = np.full(n, -1, np.int64)
+    template_idx = np.full(n, -1, np.int64)
+    for s in np.unique(spec_idx):
+        rows = np.flatnonzero(spec_idx == s)
+        spec = src.config.specifications[int(s)]
+        source = src.sources[int(s)]
+        got: list[str]
+        if source.mode == "lines":
+            assert source.lines is not None
+            f, ln = source.lines.choose(u_line[rows])
+            got = read_lines(src.reader, f, ln)
+            file_idx[rows], line_idx[rows] = f, ln
+        elif source.mode == "words":
+            assert source.words is not None
+            span = spec.max_words - spec.min_words + 1
+            counts = np.minimum(spec.min_words + np.floor(u_len[rows] * span), spec.max_words).astype(np.int64)
+            got, file_idx[rows], line_idx[rows] = draw_words(
+                src.reader, source.words, counts, rng.random((len(rows), spec.max_words))
+            )
+        elif source.mode == "chars":
+            assert source.charset is not None
+            lo, hi = spec.min_text_length, spec.max_text_length
+            lengths = np.minimum(lo + np.floor(u_len[rows] * (hi - lo + 1)), hi).astype(np.int64)
+            got = source.charset.draw(rng, lengths)
+            file_idx[rows] = source.charset_file
+        else:
+            assert source.templates is not None
+            chosen = source.templates.choose(u_start[rows])
+            seeds = rng.integers(0, 2**63 - 1, len(rows), dtype=np.int64)
+            got = source.templates.fill_many(chosen, seeds)
+            template_idx[rows] = np.array(
+                [src.template_names.index(source.template_names[int(t)]) for t in chosen], np.int64
+            )
+        texts[rows] = _objects(got)
+    return texts.tolist(), file_idx, line_idx, template_idx
+
+
+def _objects(values: list[str]) -> NDArray[np.object_]:
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return arr
+
+
+def _pick_fonts(
+    src: TextSources, allowed: NDArray[np.bool_], spec_idx: NDArray[np.int64], u: NDArray[np.float64]
+) -> NDArray[np.int64]:
+    """A font per row among the allowed ones: uniformly, or by font_weights for specs that set them."""
+    out = pick_columns(allowed, u)
+    if src.font_weights is None:
+        return out
+    weighted = src.font_weights[spec_idx].any(axis=1)
+    if weighted.any():
+        rows = np.flatnonzero(weighted)
+        out[rows] = pick_weighted(allowed[rows], src.font_weights[spec_idx[rows]], u[rows])
+    return out
+
+
+def _draw(
+    src: TextSources,
+    rng: np.random.Generator,
+    spec_idx: NDArray[np.int64],
+    u_line: NDArray[np.float64],
+    lengths: NDArray[np.int64],
+    u_start: NDArray[np.float64],
+    u_len: NDArray[np.float64],
+) -> tuple[list[str], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """One draw of a text per row from its spec's source: texts, file, line, template index."""
+    n = len(spec_idx)
+    rest = src.modes[spec_idx].astype(bool)
+    if not rest.any():  # windows only (the default): one vectorised cut for the whole block
+        got, file_idx, line_idx = _cut(src, spec_idx, u_line, lengths, u_start)
+        return got, file_idx, line_idx, np.full(n, -1, np.int64)
+    texts = np.full(n, "", dtype=object)
+    file_idx = np.full(n, -1, np.int64)
+    line_idx = np.full(n, -1, np.int64)
+    template_idx = np.full(n, -1, np.int64)
+    win = np.flatnonzero(~rest)
+    if len(win):
+        cut, file_idx[win], line_idx[win] = _cut(src, spec_idx[win], u_line[win], lengths[win], u_start[win])
+        texts[win] = _objects(cut)
+    oth = np.flatnonzero(rest)
+    drawn, file_idx[oth], line_idx[oth], template_idx[oth] = _draw_other(
+        src, rng, spec_idx[oth], u_line[oth], u_len[oth], u_start[oth]
+    )
+    texts[oth] = _objects(drawn)
+    return texts.tolist(), file_idx, line_idx, template_idx
+
+
+def draw_texts(src: TextSources, rng: np.random.Generator, spec_idx: NDArray[np.int64]) -> list[str]:
+    """Texts drawn from each row's spec source, with no font chosen (for reports of what fonts can draw)."""
+    lo_len = _spec_values(src.config, "min_text_length")[spec_idx]
+    hi_len = _spec_values(src.config, "max_text_length")[spec_idx]
+    u_line, u_len, u_start = rng.random((3, len(spec_idx)))
+    lengths = np.minimum(lo_len + np.floor(u_len * (hi_len - lo_len + 1)), hi_len).astype(np.int64)
+    return _draw(src, rng, spec_idx, u_line, lengths, u_start, u_len)[0]
+
+
 def sample_texts(
     src: TextSources,
     rng: np.random.Generator,
@@ -111,10 +236,9 @@ def sample_texts(
 ) -> SampledTexts:
     """Texts, their corpus file and line, and a font covering every character, per row.
 
-    A row whose text no eligible font covers (or, for line-based corpora, whose
-    line is shorter than min_text_length) is drawn again, up to MAX_TEXT_TRIES
-    times; the repeats are counted. `fixed_text` (None = sample) and
-    `fixed_font` (index into fonts.healthy, -1 = choose) come from request
+    A row whose text no eligible font covers is drawn again, up to
+    MAX_TEXT_TRIES times; the repeats are counted. `fixed_text` (None = sample)
+    and `fixed_font` (index into fonts.healthy, -1 = choose) come from request
     files: a fixed text is kept (file index -1, line -1) and a fixed font
     restricts the choice to itself.
 
@@ -127,10 +251,10 @@ def sample_texts(
         _spec_values(config, "min_text_length")[spec_idx],
         _spec_values(config, "max_text_length")[spec_idx],
     )
-    lines_mode = np.array([s.corpus_mode == "lines" for s in config.specifications])[spec_idx]
     texts = np.full(n, "", dtype=object)
     file_idx = np.zeros(n, np.int64)
     line_idx = np.zeros(n, np.int64)
+    template_idx = np.full(n, -1, np.int64)
     font_idx = np.full(n, -1, np.int64)
     allowed_fonts = src.spec_fonts[spec_idx]
     if fixed_font is not None and (fixed_font >= 0).any():
@@ -144,43 +268,67 @@ def sample_texts(
     for attempt in range(MAX_TEXT_TRIES):
         u_line, u_len, u_start, u_font = rng.random((4, len(todo)))
         lengths = np.minimum(lo_len[todo] + np.floor(u_len * (hi_len[todo] - lo_len[todo] + 1)), hi_len[todo])
-        got, file_idx[todo], line_idx[todo] = _cut(src, spec_idx[todo], u_line, lengths.astype(np.int64), u_start)
+        got, file_idx[todo], line_idx[todo], template_idx[todo] = _draw(
+            src, rng, spec_idx[todo], u_line, lengths.astype(np.int64), u_start, u_len
+        )
         if given.any():
             for k, r in enumerate(todo):
                 if given[r]:
                     got[k] = fixed_text[r]  # type: ignore[index, assignment]  # given[r]: not None
             file_idx[todo[given[todo]]] = -1
             line_idx[todo[given[todo]]] = -1
+            template_idx[todo[given[todo]]] = -1
         got_arr = np.empty(len(got), dtype=object)
         got_arr[:] = got
         texts[todo] = got_arr
         allowed = src.fonts.coverage(got) & allowed_fonts[todo]
-        font_idx[todo] = pick_columns(allowed, u_font)
-        if lines_mode.any():
-            n_chars = np.fromiter((len(t) for t in got), np.int64, len(got))
-            too_short = lines_mode[todo] & (n_chars < lo_len[todo]) & ~given[todo]
-            font_idx[todo[too_short]] = -1
+        font_idx[todo] = _pick_fonts(src, allowed, spec_idx[todo], u_font)
         if attempt:
             resamples += len(todo)
         todo = todo[font_idx[todo] < 0]
         if len(todo) == 0:
-            return SampledTexts(texts.tolist(), file_idx, line_idx, font_idx, resamples)
+            return SampledTexts(texts.tolist(), file_idx, line_idx, font_idx, resamples, template_idx)
     row = int(todo[0])
     spec = config.specifications[int(spec_idx[row])]
     if fixed_font is not None and fixed_font[row] >= 0:
         raise UserError(
             f"specification {spec.name!r}: after {MAX_TEXT_TRIES} tries, the requested font "
-            f"{src.fonts.healthy[int(fixed_font[row])].rel!r} covers no text drawn from {spec.corpus_file!r} "
-            f"(e.g. {texts[row]!r}); give that request a text, or a spec whose corpus the font can draw."
-        )
-    if lines_mode[row] and len(texts[row]) < spec.min_text_length:
-        raise UserError(
-            f"specification {spec.name!r}: after {MAX_TEXT_TRIES} tries, the lines of {spec.corpus_file!r} are "
-            f"still shorter than min_text_length ({spec.min_text_length}) (e.g. {texts[row]!r}); lower "
-            "min_text_length or use corpus_mode: running."
+            f"{src.fonts.healthy[int(fixed_font[row])].rel!r} covers no text drawn from {source_name(spec)} "
+            f"(e.g. {texts[row]!r}); give that request a text, or a spec whose texts the font can draw."
         )
     raise UserError(
-        f"specification {spec.name!r}: after {MAX_TEXT_TRIES} tries, no font matching {spec.font_filter!r} covers "
-        f"every character of texts from {spec.corpus_file!r} (e.g. {texts[row]!r}); add a font that covers the "
-        "corpus script or narrow corpus_file."
+        f"specification {spec.name!r}: after {MAX_TEXT_TRIES} tries, no font matching font_filter "
+        f"{list(spec.font_filter)} (less font_exclude) covers every character of texts from {source_name(spec)} "
+        f"(e.g. {texts[row]!r}); add a font that covers the script, or change the texts."
     )
+
+
+def source_name(spec: Any) -> str:
+    """How error messages name where a specification's texts come from."""
+    if spec.text_source == "template":
+        return f"its templates {sorted(spec.templates)}"
+    if spec.text_source == "chars" and spec.charset:
+        return f"charset {spec.charset[:40]!r}"
+    return f"{spec.corpus_file!r} (text_source {spec.text_source})"
+
+
+def check_charsets(specs: Any, sources: list[SpecSource], fonts: FontCoverage, spec_fonts: NDArray[np.bool_]) -> None:
+    """Every character of a chars specification's charset is drawn by at least one font it may use.
+
+    Raises:
+        UserError: naming the characters (and code points) no allowed font covers.
+    """
+    for i, (spec, source) in enumerate(zip(specs, sources)):
+        if source.charset is None:
+            continue
+        entries = list(source.charset.entries)
+        covered = (fonts.coverage(entries) & spec_fonts[i]).any(axis=1)
+        missing = [e for e, ok in zip(entries, covered) if not ok]
+        if missing:
+            shown = ", ".join(f"{e!r} ({' '.join(f'U+{ord(c):04X}' for c in e)})" for e in missing[:12])
+            more = f" and {len(missing) - 12} more" if len(missing) > 12 else ""
+            raise UserError(
+                f"specification {spec.name!r}: no font the specification may use (font_filter "
+                f"{list(spec.font_filter)}) draws these charset characters: {shown}{more}; add a font that "
+                "covers them or remove them from the charset."
+            )

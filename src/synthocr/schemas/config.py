@@ -41,8 +41,17 @@ class BatchSpecification:
     text_direction: str = "ltr"
     text_direction_weights: dict[str, float] = field(default_factory=dict)
     corpus_file: str = "*.txt"
-    corpus_mode: str = "running"
-    font_filter: str = "*"
+    text_source: str = "window"  # window, lines, words, chars or template (planner/textsources.py)
+    min_words: int = 1
+    max_words: int = 3
+    charset: str = ""
+    charset_weights: dict[str, float] = field(default_factory=dict)
+    templates: dict[str, str] = field(default_factory=dict)
+    template_weights: dict[str, float] = field(default_factory=dict)
+    template_locale: str = "en_US"
+    font_filter: list[str] = field(default_factory=lambda: ["*"])
+    font_exclude: list[str] = field(default_factory=list)
+    font_weights: dict[str, float] = field(default_factory=dict)
     min_text_length: int = 5
     max_text_length: int = 40
     background_weights: dict[str, float] = field(default_factory=_default_backgrounds)

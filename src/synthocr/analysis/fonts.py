@@ -1,0 +1,214 @@
+"""Which fonts can draw which texts: fonts x corpus files (or specifications), scripts per font, unused fonts."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from synthocr.assets.listing import FONT_SUFFIXES, list_files
+from synthocr.errors import UserError
+from synthocr.planner.corpus import CorpusFile, CorpusReader, index_corpus_file
+from synthocr.planner.fonts import FontCoverage, FontInfo, select_fonts
+
+SAMPLE_TEXTS = 1000  # texts drawn per corpus file or specification
+MIN_SCRIPT_LETTERS = 10  # a font "covers" a script when it has at least this many of its letters
+
+
+def font_scripts(codepoints: frozenset[int]) -> dict[str, int]:
+    """Letters per script in a character map (script: first word of the letter's Unicode name), most first."""
+    counts: Counter[str] = Counter()
+    for cp in codepoints:
+        ch = chr(cp)
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            script = name.split(" ", 1)[0] if name else ""
+            if script and script != "MODIFIER":  # modifier letters belong to no one script
+                counts[script] += 1
+    return {k: v for k, v in counts.most_common() if v >= MIN_SCRIPT_LETTERS}
+
+
+@dataclass
+class FontTable:
+    """Share of sampled texts each font draws, per column (a corpus file or a specification)."""
+
+    font_dir: str
+    columns: list[str]
+    fonts: list[FontInfo]
+    scripts: list[dict[str, int]]
+    share: np.ndarray  # (fonts, columns), NaN for unhealthy fonts
+    allowed: np.ndarray  # (fonts, columns): the column's font_filter / font_exclude allow the font
+    texts: list[int] = field(default_factory=list)  # texts sampled per column
+
+    @property
+    def unused(self) -> list[str]:
+        """Healthy fonts that no column may use and draw at least one sampled text with."""
+        usable = (np.nan_to_num(self.share) > 0) & self.allowed
+        return [f.rel for f, ok in zip(self.fonts, usable.any(axis=1)) if f.healthy and not ok]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "font_dir": self.font_dir,
+            "columns": [{"name": c, "texts": n} for c, n in zip(self.columns, self.texts)],
+            "fonts": [
+                {
+                    "font": f.rel,
+                    "healthy": f.healthy,
+                    "reason": f.reason,
+                    "codepoints": len(f.codepoints),
+                    "scripts": s,
+                    "share": {c: (None if np.isnan(v) else round(float(v), 4)) for c, v in zip(self.columns, row)},
+                    "allowed": {c: bool(a) for c, a in zip(self.columns, allowed)},
+                }
+                for f, s, row, allowed in zip(self.fonts, self.scripts, self.share, self.allowed)
+            ],
+            "unused": self.unused,
+        }
+
+    def format(self) -> str:
+        """A plain-text table: one row per font; a share in parentheses is one the column's filter excludes."""
+        head = ["font", "scripts (letters)", *self.columns]
+        rows = []
+        for f, scripts, share, allowed in zip(self.fonts, self.scripts, self.share, self.allowed):
+            cells = [f.rel, ", ".join(f"{k} {v}" for k, v in list(scripts.items())[:4]) or "-"]
+            if not f.healthy:
+                cells += ["unusable"] * len(self.columns)
+            else:
+                cells += [f"{v:.0%}" if a else f"({v:.0%})" for v, a in zip(share, allowed)]
+            rows.append(cells)
+        widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [head, *rows]]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        if self.columns:
+            lines += ["", "share of sampled texts (" + ", ".join(f"{c}: {n}" for c, n in zip(self.columns, self.texts))]
+            lines[-1] += ") whose every character the font covers; (n%): the font is not allowed there"
+            lines.append("fonts no column can use: " + (", ".join(self.unused) or "none"))
+        bad = [f for f in self.fonts if not f.healthy]
+        lines += [f"unusable: {f.rel}: {f.reason}" for f in bad]
+        return "\n".join(lines)
+
+
+def _font_manager(font_dir: Path) -> FontCoverage:
+    if not font_dir.is_dir():
+        raise UserError(f"font dir {font_dir} does not exist; pass a folder of .ttf/.otf/.ttc fonts.")
+    paths = list_files(font_dir, "*", FONT_SUFFIXES)
+    if not paths:
+        raise UserError(f"font dir {font_dir} holds no .ttf/.otf/.ttc font.")
+    return FontCoverage(font_dir, paths)
+
+
+def _share(manager: FontCoverage, texts: list[str]) -> np.ndarray:
+    """Per font (all scanned ones, NaN where unhealthy): the share of `texts` it covers."""
+    out = np.full(len(manager.fonts), np.nan)
+    if texts:
+        covered = manager.coverage(texts).mean(axis=0)
+        healthy = {f.rel: i for i, f in enumerate(manager.healthy)}
+        for k, f in enumerate(manager.fonts):
+            if f.rel in healthy:
+                out[k] = covered[healthy[f.rel]]
+    return out
+
+
+def _corpus_texts(corpus_dir: Path, sample: int) -> tuple[list[str], list[list[str]]]:
+    """Whole lines of every corpus file (up to `sample` per file, evenly spread)."""
+    if not corpus_dir.is_dir():
+        raise UserError(f"corpus dir {corpus_dir} does not exist; pass a folder of UTF-8 text files.")
+    files: list[CorpusFile] = [
+        index_corpus_file(p, p.relative_to(corpus_dir).as_posix()) for p in list_files(corpus_dir, "*")
+    ]
+    if not files:
+        raise UserError(f"corpus dir {corpus_dir} holds no file.")
+    reader = CorpusReader(files)
+    try:
+        texts = []
+        for i, f in enumerate(files):
+            picks = np.unique(np.linspace(0, f.n_lines - 1, min(sample, f.n_lines)).astype(np.int64))
+            texts.append([t for t in reader.whole_lines(i, picks) if t])
+    finally:
+        reader.close()
+    return [f.rel for f in files], texts
+
+
+def _config_texts(config_path: Path, font_dir: Path, corpus_dir: Path | None, sample: int) -> Any:
+    """Per specification: its name, its sampled texts, and its font_filter / font_exclude."""
+    from synthocr.config import load_config
+    from synthocr.planner.plan import AssetChoice, index_corpus
+    from synthocr.planner.texts import TextSources, draw_texts
+    from synthocr.planner.textsources import prepare_sources
+
+    fields: dict[str, Any] = {"font_dir": str(font_dir)}
+    if corpus_dir is not None:
+        fields["corpus_dir"] = str(corpus_dir)
+    config = load_config(config_path, [], fields=fields)
+    specs = config.specifications
+    _, files, spec_files = index_corpus(config, AssetChoice())
+    reader = CorpusReader(files)
+    try:
+        prepared = prepare_sources(specs, files, spec_files, reader, [1] * len(specs))
+        empty = np.zeros((len(specs), 0), bool)
+        names = tuple(dict.fromkeys(n for s in prepared.sources for n in s.template_names))
+        fonts: Any = None  # drawing texts needs no font
+        src = TextSources(config, files, prepared.spec_files, reader, fonts, empty, prepared.sources, None, names)
+        rng = np.random.default_rng([config.seed, 0])
+        spec_idx = np.repeat(np.arange(len(specs), dtype=np.int64), sample)
+        texts = draw_texts(src, rng, spec_idx)
+    finally:
+        reader.close()
+    per_spec = [texts[i * sample : (i + 1) * sample] for i in range(len(specs))]
+    return [(s.name, t, list(s.font_filter), list(s.font_exclude)) for s, t in zip(specs, per_spec)]
+
+
+def font_table(
+    font_dir: str | Path,
+    corpus_dir: str | Path | None = None,
+    config: str | Path | None = None,
+    sample: int = SAMPLE_TEXTS,
+) -> FontTable:
+    """Scan the fonts of `font_dir` and measure what they can draw.
+
+    With `config`, one column per specification: `sample` texts drawn from its text source (the
+    config's font_dir replaced by `font_dir`, its corpus_dir by `corpus_dir` if given), and whether
+    its font_filter / font_exclude allow each font. Otherwise, with `corpus_dir`, one column per
+    corpus file: up to `sample` of its lines, every font allowed. With neither, scripts only.
+
+    Raises:
+        UserError: a missing folder, no fonts, or an invalid config.
+    """
+    if sample < 1:
+        raise UserError(f"--sample must be at least 1, got {sample}.")
+    root = Path(font_dir)
+    manager = _font_manager(root)
+    names = [(f.rel, f.path) for f in manager.fonts]
+    columns: list[str] = []
+    shares: list[np.ndarray] = []
+    allowed: list[np.ndarray] = []
+    counts: list[int] = []
+    if config is not None:
+        for name, texts, filters, excludes in _config_texts(
+            Path(config), root, Path(corpus_dir) if corpus_dir else None, sample
+        ):
+            chosen = set(select_fonts(names, filters, excludes))
+            columns.append(name)
+            shares.append(_share(manager, texts))
+            allowed.append(np.array([f.rel in chosen for f in manager.fonts]))
+            counts.append(len(texts))
+    elif corpus_dir is not None:
+        for name, texts in zip(*_corpus_texts(Path(corpus_dir), sample)):
+            columns.append(name)
+            shares.append(_share(manager, texts))
+            allowed.append(np.ones(len(manager.fonts), bool))
+            counts.append(len(texts))
+    n = len(manager.fonts)
+    return FontTable(
+        str(root),
+        columns,
+        manager.fonts,
+        [font_scripts(f.codepoints) for f in manager.fonts],
+        np.column_stack(shares) if shares else np.zeros((n, 0)),
+        np.column_stack(allowed) if allowed else np.zeros((n, 0), bool),
+        counts,
+    )

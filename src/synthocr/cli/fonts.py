@@ -1,0 +1,24 @@
+"""`synthocr fonts`: which fonts of a folder can draw which corpus files or specifications, and their scripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("fonts", help="fonts x corpus files (or specs): share of texts each font can draw")
+    p.add_argument("font_dir", metavar="FONT_DIR", help="folder of .ttf/.otf/.ttc fonts (searched recursively)")
+    p.add_argument("--corpus", metavar="DIR", help="corpus folder: one column per file (with --config: its corpus)")
+    p.add_argument("--config", metavar="C", help="batch config: one column per specification, its filters applied")
+    p.add_argument("--sample", type=int, default=1000, help="texts drawn per column (default: 1000)")
+    p.add_argument("--json", action="store_true", help="print the table as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from synthocr.analysis.fonts import font_table
+
+    table = font_table(args.font_dir, corpus_dir=args.corpus, config=args.config, sample=args.sample)
+    print(json.dumps(table.to_dict(), indent=2, ensure_ascii=False) if args.json else table.format())
+    return 0

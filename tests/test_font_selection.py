@@ -1,0 +1,88 @@
+"""Font selection per specification (glob lists, exclusions, weights) and background sources that cannot serve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from PIL import Image
+
+from helpers import copy_builtin_assets
+from synthocr.planner.fonts import pick_columns, pick_weighted
+
+
+def _config(tmp_path: Path, specs: list[dict], total: int = 600, **top) -> Path:
+    assets = copy_builtin_assets(tmp_path)
+    data = {"total_images": total, "seed": 2, "font_dir": str(assets.fonts), "corpus_dir": str(assets.corpus)}
+    data.update(top, specifications=specs)
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def _fonts(cli, config: Path) -> pd.Series:
+    out = config.parent / "p.parquet"
+    code, _, err = cli("plan", config, "-o", out)
+    assert code == 0, err
+    return pd.read_parquet(out).font.astype(str)
+
+
+def test_font_filter_list_and_exclude(cli, tmp_path):
+    spec = {"name": "a", "corpus_file": "latin.txt", "font_filter": ["DejaVuSerif*", "DejaVuSans*"]}
+    spec["font_exclude"] = ["*Bold*", "*Mono*"]
+    assert set(_fonts(cli, _config(tmp_path, [spec]))) == {"DejaVuSerif.ttf", "DejaVuSans.ttf"}
+
+
+def test_a_single_glob_still_works_and_an_emptied_filter_is_an_error(cli, tmp_path):
+    spec = {"name": "a", "corpus_file": "latin.txt", "font_filter": "DejaVuSerif*"}
+    config = _config(tmp_path, [spec])
+    assert set(_fonts(cli, config)) == {"DejaVuSerif.ttf"}
+    code, _, err = cli("plan", config, "-o", tmp_path / "q.parquet", "specifications.0.font_exclude=[DejaVu*]")
+    assert code == 2 and "font_exclude" in err and "leaves out every font" in err
+
+
+def test_font_weights(cli, tmp_path):
+    spec = {"name": "a", "corpus_file": "latin.txt", "font_weights": {"DejaVuSerif*": 6, "*Mono*": 0}}
+    fonts = _fonts(cli, _config(tmp_path, [spec], total=3000))
+    share = fonts.value_counts(normalize=True)
+    assert "DejaVuSansMono.ttf" not in share.index
+    assert abs(share["DejaVuSerif.ttf"] - 6 / 8) < 0.04  # Serif 6, Sans 1, Sans Bold 1
+    assert abs(share["DejaVuSans.ttf"] - 1 / 8) < 0.03
+
+
+def test_font_weights_all_zero_is_an_error(cli, tmp_path):
+    spec = {"name": "a", "corpus_file": "latin.txt", "font_weights": {"*": 0}}
+    code, _, err = cli("plan", _config(tmp_path, [spec]), "-o", tmp_path / "p.parquet")
+    assert code == 2 and "font_weights" in err and "weight 0 to every font" in err
+
+
+def test_pick_weighted_matches_the_weights():
+    rng = np.random.default_rng(0)
+    allowed = np.array([[True, False, True, True]] * 40_000)
+    weights = np.array([[1.0, 5.0, 0.0, 3.0]] * 40_000)
+    picked = pick_weighted(allowed, weights, rng.random(40_000))
+    share = np.bincount(picked, minlength=4) / len(picked)
+    assert share[1] == 0 and share[2] == 0 and abs(share[0] - 0.25) < 0.01 and abs(share[3] - 0.75) < 0.01
+    equal = pick_weighted(allowed[:5], np.ones((5, 4)), np.linspace(0, 0.99, 5))
+    assert (equal == pick_columns(allowed[:5], np.linspace(0, 0.99, 5))).all()
+
+
+def test_background_source_without_a_decodable_image_is_an_error(cli, tmp_path):
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.mkdir()
+    bad.mkdir()
+    Image.new("RGB", (40, 20), (200, 190, 180)).save(good / "paper.png")
+    for i in range(5):
+        (bad / f"scan{i}.png").write_bytes(b"\x89PNG\r\n\x1a\nbroken")
+    spec = {"name": "a", "corpus_file": "latin.txt", "background_weights": {"image": 1, "plain": 1}}
+    config = _config(tmp_path, [spec], background_dir=str(good), background_dirs={"scans": str(bad)})
+    code, _, err = cli("plan", config, "-o", tmp_path / "p.parquet")
+    assert code == 2 and "'scans'" in err and str(bad) in err
+    assert "none of its 5 image files decodes" in err and "scan0.png" in err and "(and 2 more)" in err
+    # With weight 0 for that source the plan goes ahead.
+    code, _, err = cli(
+        "plan", config, "-o", tmp_path / "p.parquet", "specifications.0.background_dir_weights={default: 1, scans: 0}"
+    )
+    assert code == 0, err

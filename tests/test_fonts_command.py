@@ -1,0 +1,82 @@
+"""`synthocr fonts` (what each font can draw) and `synthocr inspect --charset` (character counts of a plan)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from helpers import copy_builtin_assets
+
+
+def test_fonts_against_corpus_files(cli, tmp_path):
+    assets = copy_builtin_assets(tmp_path, ["DejaVuSans.ttf", "DejaVuSerif.ttf"])
+    (assets.fonts / "broken.ttf").write_bytes(b"not a font")
+    code, out, _ = cli("fonts", assets.fonts, "--corpus", assets.corpus, "--json")
+    assert code == 0
+    table = json.loads(out)
+    fonts = {f["font"]: f for f in table["fonts"]}
+    assert [c["name"] for c in table["columns"]] == [
+        "arabic.txt",
+        "cyrillic.txt",
+        "greek.txt",
+        "hebrew.txt",
+        "latin.txt",
+    ]
+    assert fonts["DejaVuSans.ttf"]["share"]["arabic.txt"] == 1.0
+    assert fonts["DejaVuSerif.ttf"]["share"]["arabic.txt"] == 0.0  # DejaVu Serif has no Arabic letters
+    assert fonts["DejaVuSerif.ttf"]["share"]["latin.txt"] == 1.0
+    assert {"LATIN", "GREEK", "CYRILLIC"} <= set(fonts["DejaVuSerif.ttf"]["scripts"])
+    assert not fonts["broken.ttf"]["healthy"] and fonts["broken.ttf"]["share"]["latin.txt"] is None
+    code, text, _ = cli("fonts", assets.fonts, "--corpus", assets.corpus)
+    assert code == 0 and "unusable: broken.ttf" in text and "DejaVuSerif.ttf" in text
+
+
+def test_fonts_against_a_config_names_fonts_no_spec_can_use(cli, tmp_path):
+    assets = copy_builtin_assets(tmp_path)
+    config = tmp_path / "c.yaml"
+    specs = [
+        {"name": "de", "corpus_file": "latin.txt", "font_filter": ["DejaVuSerif*", "DejaVuSans.ttf"]},
+        {"name": "ar", "corpus_file": "arabic.txt", "font_filter": "DejaVuSans*", "font_exclude": ["*Mono*"]},
+    ]
+    config.write_text(yaml.safe_dump({"corpus_dir": str(assets.corpus), "specifications": specs}))
+    code, out, _ = cli("fonts", assets.fonts, "--config", config, "--json", "--sample", "200")
+    assert code == 0
+    table = json.loads(out)
+    fonts = {f["font"]: f for f in table["fonts"]}
+    assert fonts["DejaVuSansMono.ttf"]["allowed"] == {"de": False, "ar": False}
+    assert fonts["DejaVuSerif.ttf"]["share"]["ar"] < 0.05 and not fonts["DejaVuSerif.ttf"]["allowed"]["ar"]
+    assert table["unused"] == ["DejaVuSansMono.ttf"]
+    code, text, _ = cli("fonts", assets.fonts, "--config", config, "--sample", "200")
+    assert "fonts no column can use: DejaVuSansMono.ttf" in text and "(100%)" in text
+
+
+def test_fonts_on_a_missing_dir_is_a_clean_error(cli, tmp_path):
+    code, _, err = cli("fonts", tmp_path / "nope")
+    assert code == 2 and "does not exist" in err
+
+
+def _plan(cli, tmp_path: Path) -> tuple[Path, pd.DataFrame]:
+    config = tmp_path / "c.yaml"
+    spec = {"name": "c", "text_source": "chars", "charset": "0123456789", "charset_weights": {"9": 0.01}}
+    config.write_text(yaml.safe_dump({"total_images": 300, "specifications": [spec]}))
+    plan = tmp_path / "p.parquet"
+    assert cli("plan", config, "-o", plan)[0] == 0
+    return plan, pd.read_parquet(plan)
+
+
+def test_inspect_charset_counts_and_gaps(cli, tmp_path):
+    plan, frame = _plan(cli, tmp_path)
+    expected = Counter("".join(frame.text))
+    (tmp_path / "dict.txt").write_text("0\n1\n2\n3\n4\n5\n6\n7\n8\n9\nA\n \n", encoding="utf-8")
+    code, out, _ = cli("inspect", plan, "--charset", tmp_path / "dict.txt", "--min-count", "50", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert {c["char"]: c["count"] for c in report["counts"]} == dict(expected)
+    assert report["charset"]["missing"] == ["A", " "]
+    assert report["charset"]["rare"] == {"9": expected["9"]} and 0 < expected["9"] < 50
+    code, text, _ = cli("inspect", plan, "--charset")
+    assert code == 0 and f"{sum(expected.values()):,} characters, 10 distinct, in 300 texts" in text

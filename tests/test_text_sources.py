@@ -1,0 +1,244 @@
+"""Text sources through the CLI: whole lines, word lists, charsets, templates; small inputs; the window golden."""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from synthocr.config import load_config
+from synthocr.planner.corpus import join_words
+from synthocr.planner.plan import plan_batch
+from synthocr.planner.templates import TemplateFiller
+
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+LINES = [
+    "Invoice 4471 paid in full",
+    "  Rechnung   RE-2021-1205\tvom 3.4.2021  ",
+    "Hi",
+    "A line far longer than the forty characters that the spec allows at most",
+    "",
+    "   ",
+    "Total: = $3,124.78",
+    "Ünïcödé • line ok",
+]
+
+
+def _collapse(line: str) -> str:
+    return " ".join(line.replace("\t", " ").split(" ")).strip() if line.strip() else ""
+
+
+def _setup(tmp_path: Path, specs: list[dict], total: int = 400, **top) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir(exist_ok=True)
+    (corpus / "inv.txt").write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    (corpus / "words.txt").write_text("Haus\nBaum\nStraße\nÄpfel\nzwölf\n\n", encoding="utf-8")
+    config = {"total_images": total, "seed": 5, "corpus_dir": str(corpus), "specifications": specs, **top}
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _plan(cli, config: Path, *extra: str) -> tuple[pd.DataFrame, str, str]:
+    out = config.parent / "plan.parquet"
+    code, stdout, stderr = cli("plan", config, "-o", out, *extra)
+    assert code == 0, stderr
+    return pd.read_parquet(out), stdout, stderr
+
+
+def test_lines_gives_only_whole_qualifying_lines(cli, tmp_path):
+    config = _setup(tmp_path, [{"name": "l", "text_source": "lines", "corpus_file": "inv.txt"}])
+    frame, out, _ = _plan(cli, config)
+    wanted = {" ".join(x.split()) for x in LINES if 5 <= len(" ".join(x.split())) <= 40}
+    assert wanted == {"Invoice 4471 paid in full", "Rechnung RE-2021-1205 vom 3.4.2021", "Total: = $3,124.78",
+                      "Ünïcödé • line ok"}  # fmt: skip
+    assert set(frame.text) == wanted  # every qualifying line drawn, nothing else (no cut lines)
+    lines = (tmp_path / "corpus" / "inv.txt").read_text(encoding="utf-8").split("\n")
+    nonempty = [x for x in lines if x]
+    for text, line in zip(frame.text, frame.corpus_line):
+        assert " ".join(nonempty[line].split()) == text  # the recorded line is the text's line
+    assert "inv.txt: 4 of 7 lines qualify (5..40 characters" in out
+    assert (frame.template == "").all()
+
+
+def test_lines_that_cannot_qualify_are_an_error(cli, tmp_path):
+    config = _setup(tmp_path, [{"name": "l", "text_source": "lines", "corpus_file": "inv.txt", "min_text_length": 90}])
+    code, _, err = cli("plan", config, "-o", tmp_path / "p.parquet", "specifications.0.max_text_length=100")
+    assert code == 2
+    assert "'l'" in err and "inv.txt" in err and "90 to 100 characters" in err
+    assert "the longest line has 72 characters" in err and "Traceback" not in err
+
+
+def test_window_on_a_corpus_too_short_is_an_error(cli, tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "hi.txt").write_text("Hi\n", encoding="utf-8")
+    config = _setup(tmp_path, [{"name": "w", "corpus_file": "hi.txt"}])
+    code, _, err = cli("plan", config, "-o", tmp_path / "p.parquet")
+    assert code == 2 and "hi.txt" in err and "min_text_length (5)" in err and "longest line has 2" in err
+
+
+def test_few_distinct_texts_warn_with_both_numbers(cli, tmp_path, caplog):
+    config = _setup(tmp_path, [{"name": "l", "text_source": "lines", "corpus_file": "inv.txt"}], total=50)
+    _plan(cli, config)
+    assert "'l': 50 rows but its qualifying lines can give only 4 distinct texts" in caplog.text
+
+
+def test_words_come_from_the_list_in_the_asked_counts(cli, tmp_path):
+    spec = {"name": "w", "text_source": "words", "corpus_file": "words.txt", "min_words": 2, "max_words": 4}
+    frame, out, _ = _plan(cli, _setup(tmp_path, [spec], total=600))
+    vocabulary = {"Haus", "Baum", "Straße", "Äpfel", "zwölf"}
+    counts = frame.text.str.split(" ").map(len)
+    assert frame.text.str.split(" ").map(lambda ws: set(ws) <= vocabulary).all()
+    assert set(counts) == {2, 3, 4}
+    assert "5 words from words.txt" in out
+
+
+def test_words_of_scripts_without_spaces_are_joined_without():
+    assert join_words(["東京", "大学"]) == "東京大学"
+    assert join_words(["ภาษา", "ไทย"]) == "ภาษาไทย"
+    assert join_words(["東京", "Tokyo"]) == "東京 Tokyo"
+
+
+def test_chars_follow_the_charset_weights(cli, tmp_path):
+    charset, weights = "abcXYZ7", {"X": 6, "7": 3}
+    spec = {"name": "c", "text_source": "chars", "charset": charset, "charset_weights": weights}
+    spec.update(min_text_length=3, max_text_length=9)
+    frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=10_000))
+    lengths = frame.text.str.len()
+    assert lengths.between(3, 9).all() and set(lengths) == set(range(3, 10))
+    counts = collections.Counter("".join(frame.text))
+    assert set(counts) == set(charset)
+    w = np.array([weights.get(c, 1) for c in charset], float)
+    observed = np.array([counts[c] for c in charset], float)
+    expected = w / w.sum() * observed.sum()
+    chi2 = float(((observed - expected) ** 2 / expected).sum())
+    assert chi2 < 22.5  # chi-square, 6 degrees of freedom: p = 0.001
+
+
+def test_chars_from_a_charset_file_with_tab_weights(cli, tmp_path):
+    config = _setup(tmp_path, [{"name": "c", "text_source": "chars", "corpus_file": "cs.txt"}], total=2000)
+    (tmp_path / "corpus" / "cs.txt").write_text("0\n1\n€\t8\n§\n", encoding="utf-8")
+    frame, _, _ = _plan(cli, config)
+    counts = collections.Counter("".join(frame.text))
+    assert set(counts) == set("01€§") and counts["€"] > 3 * counts["§"]
+    assert (frame.corpus_file == "cs.txt").all()
+
+
+def test_a_charset_character_no_font_draws_is_an_error(cli, tmp_path):
+    config = _setup(tmp_path, [{"name": "c", "text_source": "chars", "charset": "ab\u4e2d"}])
+    code, _, err = cli("plan", config, "-o", tmp_path / "p.parquet")
+    assert code == 2 and "U+4E2D" in err and "'c'" in err
+
+
+def _iban_valid(iban: str) -> bool:
+    moved = iban[4:] + iban[:4]
+    return int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1
+
+
+def test_templates_parse_back_and_differ_per_locale(cli, tmp_path):
+    specs = []
+    for locale in ("de_DE", "en_GB"):
+        specs.append(
+            {
+                "name": locale,
+                "text_source": "template",
+                "template_locale": locale,
+                "templates": {"invoice": "Invoice {invoice_number:RE-####} of {date:%d.%m.%Y}", "iban": "{iban}"},
+                "template_weights": {"invoice": 1, "iban": 1},
+            }
+        )
+    frame, out, _ = _plan(cli, _setup(tmp_path, specs, total=400))
+    assert set(frame.template) == {"invoice", "iban"}
+    for locale, group in frame.groupby("spec", observed=True):
+        ibans = group[group.template == "iban"].text
+        assert len(ibans) > 50 and all(_iban_valid(i) for i in ibans)
+        assert set(ibans.str[:2]) == {"DE" if locale == "de_DE" else "GB"}
+        for text in group[group.template == "invoice"].text:
+            _, number, _, day = text.split(" ")
+            assert number.startswith("RE-") and number[3:].isdigit() and len(number) == 7
+            assert datetime.datetime.strptime(day, "%d.%m.%Y").year in range(1990, 2036)
+    assert "2 template(s), locale de_DE" in out
+
+
+def test_template_amounts_and_dates_in_the_locale():
+    templates = {"t": "{amount:EUR} | {amount} | {date:long}"}
+    de = TemplateFiller("de_DE", templates, {}).fill(0, 42)
+    en = TemplateFiller("en_US", templates, {}).fill(0, 42)
+    assert de != en and "€" in de and "€" in en
+    assert de.split(" | ")[1].count(",") == 1  # German decimal comma
+    assert en.split(" | ")[1].count(".") == 1
+    months = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+              "November", "Dezember")  # fmt: skip
+    assert any(m in de.split(" | ")[2] for m in months)
+
+
+def test_template_rows_depend_only_on_their_seed():
+    filler = TemplateFiller("de_DE", {"a": "{name} {iban} {invoice_number}"}, {})
+    first = [filler.fill(0, s) for s in (5, 6, 7)]
+    assert [filler.fill(0, s) for s in (7, 6, 5)] == first[::-1]
+
+
+@pytest.mark.parametrize(
+    ("templates", "locale", "expected"),
+    [
+        ({"a": "{nope}"}, "de_DE", "neither one of"),
+        ({"a": "{date_time}"}, "de_DE", "depends on today's date"),
+        ({"a": "{iban"}, "de_DE", "templates.a"),
+        ({"a": "{iban}"}, "xx_XX", "template_locale"),
+        ({"a": "{words:0}"}, "de_DE", "counts must be from 1 to 50"),
+    ],
+)
+def test_bad_templates_are_config_errors(cli, tmp_path, templates, locale, expected):
+    spec = {"name": "t", "text_source": "template", "templates": templates, "template_locale": locale}
+    code, _, err = cli("plan", _setup(tmp_path, [spec]), "-o", tmp_path / "p.parquet")
+    assert code == 2 and expected in err and "Traceback" not in err
+
+
+def test_template_corpus_fields(cli, tmp_path):
+    spec = {"name": "t", "text_source": "template", "corpus_file": "words.txt", "templates": {"a": "{word}: {line}"}}
+    frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=200))
+    vocabulary = {"Haus", "Baum", "Straße", "Äpfel", "zwölf"}
+    word, line = zip(*frame.text.str.split(": "))
+    assert set(word) <= vocabulary and set(line) <= {"Straße", "Äpfel", "zwölf"}  # lines of 5..40 characters
+
+
+def test_retired_corpus_mode_maps_onto_text_source(cli, tmp_path, caplog):
+    config = _setup(tmp_path, [{"name": "l", "corpus_mode": "lines", "corpus_file": "inv.txt"}])
+    frame, _, _ = _plan(cli, config)
+    assert "corpus_mode: lines is replaced by text_source: lines" in caplog.text
+    assert frame.text.isin(["Invoice 4471 paid in full", "Rechnung RE-2021-1205 vom 3.4.2021",
+                            "Total: = $3,124.78", "Ünïcödé • line ok"]).all()  # fmt: skip
+    clash = _setup(tmp_path, [{"name": "l", "corpus_mode": "lines", "text_source": "window"}])
+    code, _, err = cli("plan", clash, "-o", tmp_path / "p.parquet")
+    assert code == 2 and "contradicts text_source 'window'" in err
+
+
+def test_unknown_text_source_names_the_choices(cli, tmp_path):
+    code, _, err = cli("plan", _setup(tmp_path, [{"name": "x", "text_source": "line"}]), "-o", tmp_path / "p.parquet")
+    assert code == 2 and "did you mean 'lines'?" in err
+
+
+def test_window_texts_unchanged_from_before_text_sources():
+    """The default window source plans the same texts as before text sources existed (sha1 of the columns)."""
+    table = plan_batch(load_config(CONFIGS / "default.yaml", ["total_images=5000"]))
+    digest = hashlib.sha1()
+    for column in ("text", "corpus_file", "corpus_line"):
+        digest.update(repr(table.column(column).to_pylist()).encode())
+    assert digest.hexdigest() == "ef616cf62a21fc9e25917afe63fe149ef3f9c593"
+
+
+def test_mixed_sources_plan_the_same_bytes_twice(tmp_path):
+    specs = [
+        {"name": "w", "corpus_file": "inv.txt", "min_text_length": 3},
+        {"name": "l", "text_source": "lines", "corpus_file": "inv.txt"},
+        {"name": "c", "text_source": "chars", "charset": "0123456789"},
+        {"name": "t", "text_source": "template", "templates": {"a": "{phone_number}"}},
+    ]
+    config = load_config(_setup(tmp_path, specs, total=9000))
+    assert plan_batch(config).equals(plan_batch(config))
