@@ -106,6 +106,62 @@ def bench_planning(sizes: Sequence[int], tmp: Path) -> tuple[list[Result], Path]
     return results, plan_path  # the largest plan is reused by the resume benchmark
 
 
+def text_source_configs(tmp: Path) -> dict[str, dict[str, Any]]:
+    """One single-spec config per text source, over a corpus made from the built-in one (whole lines of
+    5-40 characters, a word list, a charset) and a template of four Faker/Babel fields."""
+    from synthocr.assets import BUILTIN_DIRS
+
+    corpus = tmp / "text_corpus"
+    corpus.mkdir(exist_ok=True)
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(BUILTIN_DIRS["corpus"].glob("*.txt")))
+    words = sorted({w.strip(".,;:!?\"'()") for w in text.split()} - {""})
+    (corpus / "running.txt").write_text(text * 20, encoding="utf-8")
+    (corpus / "lines.txt").write_text(
+        "\n".join(f"{' '.join(words[i : i + 3])} {i}" for i in range(0, len(words) * 20, 2)), encoding="utf-8"
+    )
+    (corpus / "words.txt").write_text("\n".join(words), encoding="utf-8")
+    base = {"font_dir": "", "corpus_dir": str(corpus), "seed": 1}
+    specs = {
+        "window": {"corpus_file": "running.txt"},
+        "lines": {"text_source": "lines", "corpus_file": "lines.txt"},
+        "words": {"text_source": "words", "corpus_file": "words.txt", "min_words": 1, "max_words": 4},
+        "chars": {"text_source": "chars", "charset": "0123456789ABCDEFabcdef€§.,-", "charset_weights": {"§": 5}},
+        "template": {
+            "text_source": "template",
+            "template_locale": "de_DE",
+            "templates": {"invoice": "Rechnung {invoice_number} vom {date:%d.%m.%Y} {amount:EUR} {iban}"},
+        },
+    }
+    return {mode: {**base, "specifications": [{"name": mode, **spec}]} for mode, spec in specs.items()}
+
+
+def bench_text_sources(tmp: Path, rows: int) -> list[Result]:
+    """write_plan of a one-spec config per text source (template at a tenth of the rows: Faker fills row by row)."""
+    results = []
+    for mode, config in text_source_configs(tmp).items():
+        n = rows // 10 if mode == "template" else rows
+        path = tmp / f"text_{mode}.yaml"
+        path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        progress(f"planning {n:,} rows of text_source {mode} in a subprocess")
+        proc = subprocess.run(
+            [sys.executable, str(PLAN_CHILD), str(path), str(n), str(tmp / f"text_{mode}.parquet")],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"planning text_source {mode} failed:\n{proc.stderr}")
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        results.append(
+            Result(
+                f"plan {_count(n)} rows, text_source {mode} (one spec, built-in fonts)",
+                f"{n / r['seconds']:,.0f} rows/s ({r['seconds']:.2f} s, peak RSS {r['peak_rss_mib']:,.0f} MiB)",
+            )
+        )
+    return results
+
+
 # --- 2. rendering per core -----------------------------------------------------
 
 
@@ -656,6 +712,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tmp = Path(tmp_name)
         plan_results, big_plan = bench_planning(sizes, tmp)
         results += plan_results
+        results += bench_text_sources(tmp, sizes[-1])
         results += bench_render(RENDER_ROWS)
         results += bench_scaling(tmp, SCALING_ROWS)
         results += bench_resume(tmp, big_plan)
