@@ -271,10 +271,11 @@ def sample_texts(
         got, file_idx[todo], line_idx[todo], template_idx[todo] = _draw(
             src, rng, spec_idx[todo], u_line, lengths.astype(np.int64), u_start, u_len
         )
-        if given.any():
+        if given.any() and fixed_text is not None:
             for k, r in enumerate(todo):
-                if given[r]:
-                    got[k] = fixed_text[r]  # type: ignore[index, assignment]  # given[r]: not None
+                text = fixed_text[r]
+                if text is not None:
+                    got[k] = text
             file_idx[todo[given[todo]]] = -1
             line_idx[todo[given[todo]]] = -1
             template_idx[todo[given[todo]]] = -1
