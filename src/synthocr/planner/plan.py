@@ -266,7 +266,7 @@ def prepare_plan(
     reader = CorpusReader(all_files)
     prepared = prepare_sources(specs, all_files, spec_files, reader, [int(c) for c in counts])
     check_charsets(specs, prepared.sources, fonts, spec_fonts)
-    backgrounds.check_sources(specs, counts)
+    backgrounds.check_sources(specs, [int(c) for c in counts])
     kind_cum = _cumulative([kind_weights(s.background_weights, bool(backgrounds.files)) for s in specs])
     source_cum = _cumulative([backgrounds.source_weights(s.background_dir_weights) for s in specs])
     direction_cum = _cumulative([direction_weights(s) for s in specs])
