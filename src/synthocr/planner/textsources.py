@@ -283,14 +283,7 @@ def prepare_sources(
             files = _window_files(spec, files, reader, lengths, n_rows)
             sources.append(SpecSource(mode))
         elif mode == "lines":
-            pool = lengths.pool(files, spec.min_text_length, spec.max_text_length)
-            if pool.total == 0 and n_rows:
-                raise UserError(
-                    f"specification {spec.name!r}: no line of {_names(corpus_files, files)} has "
-                    f"{spec.min_text_length} to {spec.max_text_length} characters (min_text_length.."
-                    f"max_text_length); {_describe_lengths(reader, lengths, files)}. Change the limits or "
-                    "the corpus_file; text_source: window cuts texts from longer lines."
-                )
+            pool = _qualifying_lines(spec, files, reader, lengths, n_rows, "")
             for member, i in enumerate(files):
                 n_ok = int(pool.offsets[member + 1] - pool.offsets[member])
                 report.append(
@@ -323,6 +316,25 @@ def prepare_sources(
             report.append(f"{spec.name}: {len(spec.templates)} template(s), locale {spec.template_locale}")
         kept_files.append(list(files))
     return PreparedSources(sources, kept_files, report)
+
+
+def _qualifying_lines(
+    spec: Any, files: list[int], reader: CorpusReader, lengths: LineLengths, n_rows: int, why: str
+) -> LinePool:
+    """The lines of min_text_length..max_text_length characters.
+
+    Raises:
+        UserError: there is none while the specification has rows (naming the files, limits and longest line).
+    """
+    pool = lengths.pool(files, spec.min_text_length, spec.max_text_length)
+    if pool.total == 0 and n_rows:
+        raise UserError(
+            f"specification {spec.name!r}: {why}no line of {_names(reader.files, files)} has "
+            f"{spec.min_text_length} to {spec.max_text_length} characters (min_text_length..max_text_length); "
+            f"{_describe_lengths(reader, lengths, files)}. Change the limits or the corpus_file; "
+            "text_source: window cuts texts from longer lines."
+        )
+    return pool
 
 
 def _names(corpus_files: list[CorpusFile], files: Sequence[int]) -> str:
@@ -386,13 +398,7 @@ def _template_source(
     fields = {f.name for name, text in spec.templates.items() for f in parse_template(name, text).fields}
     line_pool = word_pool = None
     if "line" in fields:
-        line_pool = lengths.pool(files, spec.min_text_length, spec.max_text_length)
-        if line_pool.total == 0 and n:
-            raise UserError(
-                f"specification {spec.name!r}: a template has a {{line}} field, but no line of "
-                f"{_names(corpus_files, files)} has {spec.min_text_length} to {spec.max_text_length} characters; "
-                f"{_describe_lengths(reader, lengths, files)}."
-            )
+        line_pool = _qualifying_lines(spec, files, reader, lengths, n, "a template has a {line} field, but ")
     if fields & {"word", "words"}:
         word_pool = lengths.pool(files, 1, TOO_LONG - 1)
         if word_pool.total == 0 and n:
