@@ -1,4 +1,4 @@
-"""The pixel kernels Pillow does slowly: gaussian blur (OpenCV) and PNG encoding (ISA-L, OpenCV).
+"""The pixel kernels Pillow does slowly: gaussian blur (OpenCV) and PNG encoding (libdeflate, OpenCV).
 
 OpenCV's 8-bit gaussian blur is its bit-exact fixed-point one, so a row gives the
 same pixels on every machine; it runs about ten times faster than Pillow's on our
@@ -8,19 +8,26 @@ OpenCV's own thread pool would only oversubscribe the cores: it is turned off.
 PNG is deflate behind a fixed header, and deflate is where the time goes: paper
 grain and noise hardly compress, and zlib's level 1 spends about a millisecond per
 line image on them. The default level therefore filters the rows with numpy and
-deflates them with Intel's ISA-L (the `isal` package), about ten times faster
-than Pillow's level 1 (zlib) on default rows, for files of about the same size; the
-few bytes of PNG framing around that stream are written here. The higher levels keep
-OpenCV's libpng with its search over all filters, for the smallest files.
+deflates them with libdeflate level 1 (the `deflate` package), about 2.5 times faster
+than zlib's level 1 for files about 1% smaller; the few bytes of PNG framing around
+that stream are written here. The higher levels keep OpenCV's libpng with its search
+over all filters, for the smallest files.
+
+Same pixels, same bytes: libdeflate compresses a whole buffer in one call from state it
+initialises itself, so its output depends only on the input and the level. ISA-L, used
+here before, did not give that: in a long-running worker about one image in 4,500 came
+out with other (equally valid) deflate bytes than a fresh process gave for the same
+filtered rows, and its output may also differ between its CPU-specific code paths.
 """
 
 from __future__ import annotations
 
 import struct
+import zlib
 
 import cv2
+import deflate
 import numpy as np
-from isal import isal_zlib
 from numpy.typing import NDArray
 from PIL import Image
 
@@ -28,7 +35,7 @@ cv2.setNumThreads(1)
 
 Pixels = NDArray[np.uint8]  # (h, w) for grey or masks, (h, w, 3) for RGB
 
-FAST_PNG_LEVEL = 1  # the default: one filter (Up, or None) and ISA-L deflate, speed first
+FAST_PNG_LEVEL = 1  # the default: one filter (Up, or None) and libdeflate level 1, speed first
 # image.info key with which the renderer says the fast level should use the None filter: grain that
 # is new at every pixel (paper, noise) compresses better, and faster, unfiltered than as differences.
 PNG_FILTER_KEY = "synthocr.png_filter"
@@ -42,7 +49,7 @@ def gaussian_blur(pixels: Pixels, sigma: float) -> Pixels:
 def encode_png(image: Image.Image, level: int = FAST_PNG_LEVEL) -> bytes:
     """PNG bytes of an L, RGB or RGBA image at `level` 0-9 (0 stores the pixels uncompressed).
 
-    Level 1 (the default) is one row filter deflated by ISA-L: Up, or None when
+    Level 1 (the default) is one row filter deflated by libdeflate: Up, or None when
     image.info[PNG_FILTER_KEY] is "none". Levels 2-9 search all filters per row
     with zlib, as Pillow does, for the smallest files.
     """
@@ -72,12 +79,12 @@ _PNG_NONE, _PNG_UP = 0, 2  # the filter byte that opens each row: "None", or "Up
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", isal_zlib.crc32(data, isal_zlib.crc32(kind)))
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
 
 
 def _png_fast(pixels: Pixels, unfiltered: bool = False) -> bytes:
     """An 8-bit PNG (PNG spec, section 9: filter type 2, Up, on every row but the first; or type 0,
-    None, on every row when `unfiltered`) deflated by ISA-L level 1."""
+    None, on every row when `unfiltered`) deflated by libdeflate level 1 (zlib container)."""
     height, width = pixels.shape[:2]
     channels = 1 if pixels.ndim == 2 else pixels.shape[2]
     if pixels.dtype != np.uint8 or channels not in _PNG_COLOUR_TYPE:
@@ -100,7 +107,7 @@ def _png_fast(pixels: Pixels, unfiltered: bool = False) -> bytes:
         (
             _PNG_SIGNATURE,
             _png_chunk(b"IHDR", header),
-            _png_chunk(b"IDAT", isal_zlib.compress(filtered, 1)),
+            _png_chunk(b"IDAT", bytes(deflate.zlib_compress(filtered, 1))),
             _png_chunk(b"IEND", b""),
         )
     )
