@@ -110,3 +110,29 @@ def test_request_file_that_is_a_directory(ws, synthocr, outcome):
     result = synthocr("plan", ws.config(), "-o", ws.root / "p.parquet", "--requests", ws.root / "d.csv")
     assert result.clean_error, result
     outcome("clean_error")
+
+
+def test_csv_with_a_byte_order_mark_plans_every_row(ws, synthocr, outcome):
+    """Excel saves "CSV UTF-8" with a BOM; the header is still `text`, not `\\ufefftext`."""
+    path = ws.root / "r.csv"
+    path.write_bytes("text,output_name\nInvoice 1,a/one\nInvoice 2,a/two\n".encode("utf-8-sig"))
+    plan = ws.root / "p.parquet"
+    result = synthocr("plan", ws.config(), "-o", plan, "--requests", path)
+    assert result.code == 0 and "rejected" not in result.out, result
+    assert pq.read_table(plan, columns=["output_name"]).column("output_name").to_pylist() == ["a/one", "a/two"]
+    outcome("planned")
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_rejected_cells_cannot_run_as_spreadsheet_formulas(ws, synthocr, outcome, start):
+    path = ws.root / "r.csv"
+    cell = f'{start}HYPERLINK("http://example.invalid","x")'
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["text", "output_name", "txet"], ["Invoice 1", "a/one", ""], ["x", "a/two", cell]])
+    result = synthocr("plan", ws.config(), "-o", ws.root / "p.parquet", "--requests", path)
+    assert result.code == 0 and "rejected 1 of 2" in result.out, result
+    with open(f"{path}.rejected.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))[1:]
+    assert rows and all(not c.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for c in row), rows
+    assert any("HYPERLINK" in c for row in rows for c in row)  # the content is kept, only neutralised
+    outcome("excluded")

@@ -103,7 +103,7 @@ def read_requests(path: str | Path, fmt: str | None = None) -> RequestFile:
         if kind == "parquet":
             rows = _read_parquet(path)
         else:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # a byte-order mark (Excel's UTF-8 CSV) is dropped
             rows = _read_csv(text) if kind == "csv" else _read_jsonl(text)
     except (OSError, UnicodeDecodeError, csv.Error, pa.ArrowException) as exc:
         raise UserError(f"request file {path} cannot be read as {kind} ({exc}); check its format.") from None
@@ -475,4 +475,14 @@ def write_rejected(path: Path, rejected: list[Rejection]) -> None:
         writer = csv.writer(fh)
         writer.writerow(REJECTED_HEADER)
         for r in rejected:
-            writer.writerow([r.row_number, r.error_type, r.error_message, r.raw_data])
+            writer.writerow([r.row_number, *map(neutralise_cell, (r.error_type, r.error_message, r.raw_data))])
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula (OWASP CSV injection)
+
+
+def neutralise_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: a string starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
