@@ -8,7 +8,7 @@ OUT ?= build/out
 WORKERS ?= -1
 STAMP := $(VENV)/.installed
 
-.PHONY: install plan render test test-fast lint bench clean fonts reliability
+.PHONY: install plan render test test-fast lint bench clean fonts reliability realism
 
 install: $(STAMP)
 
@@ -43,6 +43,10 @@ reliability: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --out build/bench.md
+
+# Per preset of configs/: contrast under the line, share of rows per effect, tesseract's reading rate.
+realism: $(STAMP)
+	$(BIN)/python bench/realism.py --out build/realism.md
 
 # Optional: wider font sets from Debian (needs root); point font_dir at /usr/share/fonts.
 fonts:
