@@ -181,10 +181,16 @@ def guard_degradation(columns: dict[str, NDArray], font_size: NDArray, budget: N
     fs = np.asarray(font_size, np.float64)
     for name in ("blur_radius", "motion_blur_length", "noise_sigma", "salt_pepper_amount"):
         values = np.asarray(columns[name], np.float64)
-        columns[name] = np.where(over, values * scale, values).astype(np.float32)
+        scaled = np.where(over, values * scale, values).astype(np.float32)
+        # A weakened effect stays on: a strength too small for float32 keeps its least positive value.
+        columns[name] = np.where(
+            (values > 0) & (scaled == 0), np.float32(np.finfo(np.float32).smallest_subnormal), scaled
+        )
     factor = np.asarray(columns["downscale_factor"], np.float64)
     shrunk = np.exp(costs["downscale_factor"] * scale * _downscale_span(fs))
-    columns["downscale_factor"] = np.where(over, np.maximum(shrunk, 1.0), factor).astype(np.float32)
+    scaled = np.where(over, np.maximum(shrunk, 1.0), factor).astype(np.float32)
+    above_one = np.nextafter(np.float32(1.0), np.float32(2.0))
+    columns["downscale_factor"] = np.where((factor > 1.0) & (scaled <= 1.0), above_one, scaled)
     quality = np.asarray(columns["jpeg_quality"], np.float64)
     lifted = np.ceil(70.0 - costs["jpeg_quality"] * scale * 65.0)
     jpeg = np.where(over & (quality > 0), np.clip(np.maximum(lifted, quality), 1, 100), quality)
