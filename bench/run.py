@@ -254,8 +254,8 @@ def bench_render_variant(name: str, config: Any, target: float | None, block: in
 
     The plan holds 1 + RENDER_REPEATS blocks of `block` rows: the first warms the caches up, each
     later pass renders a block not seen before (ours, then the encoding of our images alone, then the
-    floor), as a worker renders new rows after its first chunk: font and cluster-mask caches carry
-    over, but a new row's clusters are not all cached yet. The ratio is the median of the passes'
+    floor), as a worker renders new rows after its first chunk: font and glyph-bitmap caches carry
+    over, but a new row's glyphs are not all cached yet. The ratio is the median of the passes'
     ratios, each on the same rows and taken close in time, so the machine's load hits both alike.
     """
     import statistics

@@ -7,6 +7,7 @@ from typing import Any
 
 from PIL import Image
 
+from helpers import builtin_font_sha1
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.compose import render_row
 from synthocr.schemas.params import EFFECT_PARAMS, PARAMS_BY_NAME
@@ -184,6 +185,7 @@ CASES: dict[str, dict[str, Any]] = {
 def golden_row(name: str) -> dict[str, Any]:
     """The full plan row of one golden case, columns in plan order."""
     row = {**BASE, **CASES[name], "output_name": name}
+    row["font_sha1"] = builtin_font_sha1(row["font"])
     assert set(row) == set(PLAN_SCHEMA.names), "golden rows must have exactly the plan columns"
     return row
 

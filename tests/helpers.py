@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -61,6 +62,26 @@ def copy_builtin_assets(root: Path, font_names: Iterable[str] | None = None) -> 
         shutil.copy(BUILTIN_DIRS["font"] / name, fonts / name)
     shutil.copytree(BUILTIN_DIRS["corpus"], corpus)
     return Assets(fonts, corpus)
+
+
+def plan_with_fonts(cli, config: dict, root: Path, names: Iterable[str]) -> tuple[Path, Path]:
+    """Plan `config` (a dict) with only the named built-in fonts, copied to root/fonts: (font dir, plan)."""
+    import yaml
+
+    fonts = root / "fonts"
+    fonts.mkdir()
+    for name in names:
+        shutil.copy(BUILTIN_DIRS["font"] / name, fonts / name)
+    config["font_dir"] = str(fonts)
+    cfg, plan = root / "c.yaml", root / "p.parquet"
+    cfg.write_text(yaml.safe_dump(config))
+    assert cli("plan", cfg, "-o", plan)[0] == 0
+    return fonts, plan
+
+
+def builtin_font_sha1(name: str) -> str:
+    """The fingerprint a plan records for the built-in font `name`."""
+    return hashlib.sha1((BUILTIN_DIRS["font"] / name).read_bytes()).hexdigest()
 
 
 def outputs(out: Path) -> dict[str, bytes]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
+from helpers import builtin_font_sha1
 from synthocr.schemas.params import EFFECT_PARAMS, EFFECTS, EFFECTS_BY_NAME
 
 NEUTRAL = {col: p.neutral for p in EFFECT_PARAMS for col in p.column_names}  # every column of every effect
@@ -72,6 +73,8 @@ def switched_on(name: str, strength: float) -> dict:
 def clean(row: dict, **changes) -> dict:
     """The row on a plain background with every effect off, then `changes`; an effect that `changes` turns on
     gets its other parameters from `switched_on` unless `changes` sets them."""
+    if "font" in changes and "font_sha1" not in changes:  # a built-in font, with the fingerprint a plan records
+        changes["font_sha1"] = builtin_font_sha1(changes["font"])
     out = {**row, **NEUTRAL, "background_kind": "plain", "background_file": "", **changes}
     for e in EFFECTS:
         if out[e.name] != e.neutral:
@@ -103,7 +106,7 @@ def mostly_inside(polygon, size) -> bool:
     mask = Image.new("1", (int(x1 - x0), int(y1 - y0)), 0)
     ImageDraw.Draw(mask).polygon([(x - x0, y - y0) for x, y in pts], fill=1)
     area = np.asarray(mask)
-    inside = area[max(0, -y0) : size[1] - y0, max(0, -x0) : size[0] - x0]
+    inside = area[max(0, -y0) : max(0, size[1] - y0), max(0, -x0) : max(0, size[0] - x0)]  # 0 when wholly past an edge
     return inside.sum() >= 0.6 * max(area.sum(), 1)
 
 
@@ -133,3 +136,10 @@ GEOMETRY_CASES = {
         "crop_fraction": 0.1,
     },
 }
+
+# Marked and ligated text in the bundled fonts made for it, rendered besides the tiny plan's rows.
+MARKED = [
+    {"text": "كَتَبَ مُحَمَّدٌ لله الأطفال", "text_direction": "rtl", "font": "NotoNaskhArabic-Regular.ttf"},
+    {"text": "שָׁלוֹם בְּרֵאשִׁית 12", "text_direction": "rtl", "font": "NotoSansHebrew-Regular.ttf"},
+    {"text": "office ﬁne re\u0301sume\u0301", "text_direction": "ltr", "font": "DejaVuSans.ttf"},
+]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from helpers import outputs
-from synthocr.assets import BUILTIN_DIRS
+from helpers import outputs, plan_with_fonts
 
 
 def test_plan_twice_gives_identical_bytes(cli, tiny_config_path, tmp_path):
@@ -92,15 +90,8 @@ def test_output_dir_of_another_plan_is_refused(cli, tiny_config_path, tmp_path):
 
 
 def test_failed_row_is_logged_and_others_render(cli, tiny_dict, tmp_path):
-    fonts = tmp_path / "fonts"
-    fonts.mkdir()
-    for name in ("DejaVuSans.ttf", "DejaVuSansMono.ttf"):
-        shutil.copy(BUILTIN_DIRS["font"] / name, fonts / name)
-    tiny_dict["font_dir"] = str(fonts)
-    cfg = tmp_path / "c.yaml"
-    cfg.write_text(yaml.safe_dump(tiny_dict))
-    plan, out = tmp_path / "p.parquet", tmp_path / "out"
-    assert cli("plan", cfg, "-o", plan)[0] == 0
+    fonts, plan = plan_with_fonts(cli, tiny_dict, tmp_path, ["DejaVuSans.ttf", "DejaVuSansMono.ttf"])
+    out = tmp_path / "out"
     (fonts / "DejaVuSansMono.ttf").unlink()
     df = pq.read_table(plan).to_pandas()
     lost = set(df[df.font == "DejaVuSansMono.ttf"].image_id)

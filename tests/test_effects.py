@@ -10,7 +10,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from render_helpers import GEOMETRY_CASES, STRONG, clean, ink_mask, mostly_inside, raster, switched_on
+from render_helpers import GEOMETRY_CASES, MARKED, STRONG, clean, ink_mask, mostly_inside, raster, switched_on
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.effects import GEOMETRIC
 from synthocr.renderer.geometry import Frame
@@ -90,6 +90,7 @@ def test_polygons_follow_the_ink_over_random_geometry(tiny_plan, tiny_assets):
     """Across many rows with random combinations of all geometric effects: ink in chars, every char holds ink."""
     rng = np.random.default_rng(2024)
     rows = tiny_plan.to_pylist()
+    rows += [clean(rows[0], **marked) for marked in MARKED]  # right to left, marks, ligatures
     for k in range(160):
         changes = _random_geometry(rng)
         row = clean(rows[k % len(rows)], seed=int(rng.integers(2**62)), **changes)

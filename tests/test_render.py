@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from render_helpers import GEOMETRY_CASES, NEUTRAL, STRONG, clean, ink_mask, mostly_inside, raster
+from render_helpers import GEOMETRY_CASES, MARKED, NEUTRAL, STRONG, clean, ink_mask, mostly_inside, raster
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.io import encode_image
 from synthocr.schemas.labels import Label
@@ -86,7 +86,9 @@ def test_background_kinds_differ_and_ink_is_composited(tiny_plan, tiny_assets, k
 
 @pytest.mark.parametrize("case", GEOMETRY_CASES)
 def test_polygons_follow_the_ink(tiny_plan, tiny_assets, case):
-    for row in tiny_plan.to_pylist():
+    rows = tiny_plan.to_pylist()
+    rows += [clean(rows[0], **marked) for marked in MARKED]
+    for row in rows:
         row = clean(row, **GEOMETRY_CASES[case])
         image, label = render_row(row, tiny_assets)
         assert (label.width, label.height) == image.size

@@ -380,6 +380,7 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
         "corpus_line": sampled.line_idx,
         "template": ([""] + list(ctx.texts.template_names), _template_codes(sampled.template_idx, n)),
         "font": (font_names, sampled.font_idx),
+        "font_sha1": ([f.sha1 for f in fonts.healthy], sampled.font_idx),
     }
     kinds = sample_choice(rng, ctx.kind_cum[spec_idx])
     bg_file, _ = ctx.backgrounds.choose(rng, ctx.source_cum[spec_idx])

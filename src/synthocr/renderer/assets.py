@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Generic, TypeVar
 
-import uharfbuzz as hb
-from PIL import Image, ImageFont
+from PIL import Image
 
 from synthocr.assets import resolve_root
 from synthocr.errors import UserError
-from synthocr.renderer.layout import ShapingFont, render_cluster_mask
+from synthocr.renderer.glyphs import FontRenderError, Glyph
+from synthocr.renderer.shaping import FontFile, SizedFont
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -21,8 +22,8 @@ V = TypeVar("V")
 class BoundedCache(Generic[K, V]):
     """A cache with a fixed number of entries, the oldest dropped first, owned by one RenderAssets.
 
-    Hits take no lock (one dict read, atomic in CPython), which matters for the cluster masks
-    looked up some twenty times per image. Inserts are locked, so threads sharing one (a Dask
+    Hits take no lock (one dict read, atomic in CPython), which matters for the glyph bitmaps
+    looked up some thirty times per image. Inserts are locked, so threads sharing one (a Dask
     worker with several threads) keep it whole; values are loaded outside the lock, and a value
     loaded twice at once is the same value.
     """
@@ -31,6 +32,11 @@ class BoundedCache(Generic[K, V]):
         self._load, self._size = load, size
         self._data: dict[K, V] = {}
         self._lock = threading.Lock()
+
+    @property
+    def data(self) -> dict[K, V]:
+        """The entries, for lookups in hot loops (read them only; a miss goes through the call)."""
+        return self._data
 
     def __call__(self, key: K) -> V:
         value = self._data.get(key, _MISSING)
@@ -47,18 +53,26 @@ class BoundedCache(Generic[K, V]):
 _MISSING = object()
 
 
+class FontChangedError(RuntimeError):
+    """A font differs from the one the plan was made with, or cannot be read: its rows fail."""
+
+
 class RenderAssets:
-    """Where a plan's fonts and backgrounds live, with bounded caches for one worker."""
+    """Where a plan's fonts and backgrounds live, with bounded caches for one worker.
+
+    A font is read and checked against the plan's fingerprint (sha1 of the file) once per
+    worker; a font that changed or cannot be read fails every row that uses it, and is
+    never replaced by another.
+    """
 
     def __init__(self, roots: Mapping[str, str]) -> None:
         self.font_root = resolve_root("font", roots.get("font", ""))
         self.background_root = resolve_root("background", roots.get("background", ""))
-        self.pil_font = BoundedCache(self._load_pil_font, 256)
-        self.pil_font_basic = BoundedCache(self._load_pil_font_basic, 256)  # for lone glyphs' masks
-        self.hb_font = BoundedCache(self._load_hb_font, 64)
+        self.font_file = BoundedCache(self._load_font_file, 64)  # (font, sha1) -> FontFile or the error
+        self.sized_font = BoundedCache(self._load_sized_font, 256)  # (font, sha1, size) -> SizedFont
+        # Glyph bitmaps (about 1 KiB each at 30 px): (SizedFont, glyph id) -> Glyph or None.
+        self.glyph = BoundedCache(_render_glyph, 16384)
         self.background = BoundedCache(self._load_background, 32)
-        # Coverage masks of clusters drawn alone (a few KiB each): (font, size, text, rtl, x phase, y phase).
-        self.cluster_mask = BoundedCache(self._render_cluster_mask, 16384)
 
     def _path(self, root: Path | None, rel: str, what: str) -> Path:
         if root is None:
@@ -70,30 +84,50 @@ class RenderAssets:
             raise FileNotFoundError(f"{what} file {path} does not exist (was it moved after planning?)")
         return path
 
-    def _load_pil_font(self, key: tuple[str, int]) -> ImageFont.FreeTypeFont:
-        rel, size = key
-        return ImageFont.truetype(
-            str(self._path(self.font_root, rel, "font")), size, layout_engine=ImageFont.Layout.RAQM
-        )
+    def font(self, rel: str, sha1: str, size: int) -> SizedFont:
+        """The plan's font `rel` at `size` pixels, checked against its fingerprint `sha1`.
 
-    def _load_pil_font_basic(self, key: tuple[str, int]) -> ImageFont.FreeTypeFont:
-        rel, size = key
-        return ImageFont.truetype(
-            str(self._path(self.font_root, rel, "font")), size, layout_engine=ImageFont.Layout.BASIC
-        )
+        Raises:
+            FontChangedError: the file is missing, unreadable or not the file that was planned.
+        """
+        return self.sized_font((rel, sha1, size))
 
-    def _render_cluster_mask(self, key: tuple[str, int, str, bool, int, int]) -> tuple[object, tuple[int, int]]:
-        rel, size, *cluster = key
-        return render_cluster_mask(
-            self.pil_font((rel, size)),
-            tuple(cluster),  # type: ignore[arg-type]
-            self.pil_font_basic((rel, size)),
-        )
+    def _load_font_file(self, key: tuple[str, str]) -> FontFile | Exception:
+        rel, sha1 = key
+        try:
+            path = self._path(self.font_root, rel, "font")
+            digest = hashlib.sha1()
+            with open(path, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    digest.update(chunk)
+        except (OSError, UserError) as exc:
+            return FontChangedError(f"font {rel} cannot be read ({exc}); restore it or re-plan.")
+        if digest.hexdigest() != sha1:
+            return FontChangedError(
+                f"font {rel} ({path}) is not the file the plan was made with (sha1 {digest.hexdigest()[:12]}, "
+                f"planned {sha1[:12] or 'unknown'}); restore that file or re-plan, so that no row is drawn "
+                "with a font other than the one its label names."
+            )
+        try:
+            return FontFile(str(path), rel)
+        except Exception as exc:  # a parse failure of the font's own bytes
+            return FontChangedError(f"font {rel} ({path}) cannot be loaded by HarfBuzz ({exc}).")
 
-    def _load_hb_font(self, rel: str) -> ShapingFont:
-        face = hb.Face(hb.Blob.from_file_path(str(self._path(self.font_root, rel, "font"))))
-        return ShapingFont(hb.Font(face))
+    def _load_sized_font(self, key: tuple[str, str, int]) -> SizedFont:
+        rel, sha1, size = key
+        file = self.font_file((rel, sha1))
+        if isinstance(file, Exception):
+            raise FontChangedError(str(file))  # a new one each time: a cached one would grow its traceback
+        try:
+            return SizedFont(file, size, self.glyph)
+        except FontRenderError as exc:
+            raise FontChangedError(str(exc)) from None
 
     def _load_background(self, rel: str) -> Image.Image:
         with Image.open(self._path(self.background_root, rel, "background")) as im:
             return im.convert("RGB")
+
+
+def _render_glyph(key: tuple[SizedFont, int]) -> Glyph | None:
+    font, gid = key
+    return font.raster.render(gid)

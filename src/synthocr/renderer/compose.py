@@ -33,13 +33,14 @@ _EFFECT_COLUMNS: tuple[tuple[str, float, tuple[tuple[str, ...], ...]], ...] = tu
 
 class RowParams(NamedTuple):
     """A plan row decoded into typed, immutable render parameters (a named tuple: one per image,
-    cheaper to make than a frozen dataclass of 19 fields)."""
+    cheaper to make than a frozen dataclass of two dozen fields)."""
 
     image_id: int
     seed: int
     text: str
     text_direction: str
     font: str
+    font_sha1: str  # the font file's fingerprint when planned
     font_size: int
     padding: tuple[int, int, int, int]  # top, right, bottom, left
     background_kind: str
@@ -77,6 +78,7 @@ def decode_row(row: Mapping[str, Any]) -> RowParams:
         text=str(r["text"]),
         text_direction=str(r["text_direction"]),
         font=str(r["font"]),
+        font_sha1=str(r["font_sha1"]),
         font_size=int(r["font_size"]),
         padding=(int(r["padding_top"]), int(r["padding_right"]), int(r["padding_bottom"]), int(r["padding_left"])),
         background_kind=str(r["background_kind"]),
@@ -118,18 +120,11 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     p = decode_row(row)
     vertical = p.text_direction == "ttb"
 
-    def masks(key: tuple[str, bool, int, int]) -> tuple[object, tuple[int, int]]:
-        return assets.cluster_mask((p.font, p.font_size, *key))
-
     layout = layout_line(
         p.text,
         p.text_direction,
-        assets.pil_font((p.font, p.font_size)),
-        assets.hb_font(p.font),
-        p.font_size,
+        assets.font(p.font, p.font_sha1, p.font_size),
         LAYOUT["glyph_overlap_intensity"](p.effects["glyph_overlap_intensity"], _rng(p, "glyph_overlap_intensity")),
-        masks,
-        draw=False,
     )
 
     # Geometric effects act in the frame of the line's box, chained into one mapping.
@@ -169,7 +164,7 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
 
     def ink_coverage() -> Pixels:
         if not coverage:
-            coverage.append(_warp_mask(layout_mask(layout, masks), placement, (width, height)))
+            coverage.append(_warp_mask(layout_mask(layout), placement, (width, height)))
         return coverage[0]
 
     page = PageContext(line_box, frame.thickness, vertical, fit.ink, p.background, p.font_size, ink_coverage)
@@ -184,7 +179,7 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     if shift is not None and not mask_effects:
         # The ink only moves by whole pixels: stamp the glyphs straight into the background in the
         # ink's colour, as draw.text would, with no mask or compositing pass.
-        draw_layout(layout, background.im, masks, fit.ink, shift)
+        draw_layout(layout, background.im, fit.ink, shift)
         image = background
     else:
         mask = ink_coverage()

@@ -19,7 +19,8 @@ from synthocr.schemas.params import RANGE_PARAMS
 #    from ink colour modes and background palettes (ink_color, background_color) with a min_contrast, in
 #    place of ink_gray, background_gray and color_tint.
 # 3: a `template` column (the template a text was filled from; "" for the other text sources).
-PLAN_SCHEMA_VERSION = "3"
+# 4: a `font_sha1` column (the font file's sha1 when planned, checked by the renderer before it draws).
+PLAN_SCHEMA_VERSION = "4"
 META_SCHEMA_VERSION = "plan_schema_version"  # key of the version in the Arrow schema metadata
 
 _ARROW = {"float32": pa.float32(), "int16": pa.int16(), "uint8": pa.uint8()}
@@ -41,6 +42,7 @@ PLAN_SCHEMA = pa.schema(
         pa.field("corpus_line", pa.int64(), nullable=False),  # 0-based line the text starts on
         pa.field("template", _DICT, nullable=False),  # name of the template filled ("" for other text sources)
         pa.field("font", _DICT, nullable=False),  # relative to the font root
+        pa.field("font_sha1", _DICT, nullable=False),  # the font file's sha1 when planned; checked by the renderer
         pa.field("background_kind", _DICT, nullable=False),
         pa.field("background_file", _DICT, nullable=False),  # "" unless kind == "image"
         # Offset of an image crop or of procedural texture (paper), fraction of the free width / height.

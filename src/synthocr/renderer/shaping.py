@@ -1,0 +1,213 @@
+"""Whole-run shaping with HarfBuzz: a font at a pixel size, and the glyphs of a line in visual order.
+
+HarfBuzz shapes every run (one direction, one script) of the line as a whole, from the
+font's own GSUB/GPOS tables, with the rest of the line as context: joining, marks,
+kerning and ligatures are the font's. Positions are in 26.6 fixed point (1/64 pixel)
+at the scale and with the advances of the HarfBuzz font raqm makes from FreeType
+(hb-ft: unhinted advances rounded as FreeType rounds them), so glyphs land where
+Pillow's `draw.text` puts them.
+"""
+
+from __future__ import annotations
+
+import functools
+import struct
+import threading
+import unicodedata
+from typing import NamedTuple, Protocol
+
+import uharfbuzz as hb
+
+from synthocr.renderer.bidi import Run, visual_runs
+from synthocr.renderer.fonttables import ligature_carets
+from synthocr.renderer.glyphs import Glyph, GlyphRaster
+from synthocr.renderer.scripts import itemize
+
+# Every run is shaped as the beginning and end of a text (raqm's flags); the line around it is context.
+_FLAGS = hb.BufferFlags.BOT | hb.BufferFlags.EOT
+UNSAFE_TO_BREAK = int(hb.GlyphFlags.UNSAFE_TO_BREAK)
+# Scripts whose letters connect: a cluster boundary that HarfBuzz marks unsafe to break is a join.
+CURSIVE_SCRIPTS = frozenset({"Arab", "Syrc", "Nkoo", "Mong", "Mand", "Adlm", "Rohg", "Phag", "Sogd", "Hmnp"})
+
+
+class FontFile:
+    """A font file checked against the plan's fingerprint: its HarfBuzz face and GDEF caret table."""
+
+    def __init__(self, path: str, name: str, index: int = 0) -> None:
+        self.path, self.name, self.index = path, name, index
+        self.face = hb.Face(hb.Blob.from_file_path(path), index)
+        self.upem: int = self.face.upem
+        self._carets: dict[int, tuple[int, ...]] | None = None
+        self.fallback_v_metrics = _fallback_v_metrics(self.face)
+        self._lock = threading.Lock()
+
+    @property
+    def carets(self) -> dict[int, tuple[int, ...]]:
+        """Glyph id -> ligature caret positions in font units (GDEF), read on first use."""
+        if self._carets is None:
+            with self._lock:
+                self._carets = ligature_carets(bytes(self.face.reference_table("GDEF").data or b""))
+        return self._carets
+
+
+def _fallback_v_metrics(face: hb.Face) -> tuple[int, int] | None:
+    """(ascender, descender) in font units that FreeType stacks vertical glyphs by when the font has
+    no vertical metrics (vmtx): OS/2's typographic ones, else hhea's; None when it has vmtx."""
+    if face.reference_table("vmtx").data:
+        return None
+    os2 = bytes(face.reference_table("OS/2").data or b"")
+    if len(os2) >= 72:
+        ascender, descender = struct.unpack_from(">hh", os2, 68)
+    else:
+        hhea = bytes(face.reference_table("hhea").data or b"")
+        ascender, descender = struct.unpack_from(">hh", hhea, 4) if len(hhea) >= 8 else (face.upem, 0)
+    return ascender, -descender
+
+
+def _ft_scale(size: int, upem: int) -> int:
+    """FreeType's x_scale (16.16) for a nominal size request of `size` pixels: FT_DivFix(size * 64, upem)."""
+    return ((size * 64 << 16) + upem // 2) // upem
+
+
+def _ft_advance(units: int, scale: int) -> int:
+    """hb-ft's advance in 26.6 for `units`: FreeType's FT_MulDiv(units, scale, 64), then rounded to 1/64."""
+    sign = -1 if units < 0 else 1
+    v16 = sign * ((abs(units) * scale + 32) // 64)
+    return (abs(v16) + 512) >> 10
+
+
+class ShapedGlyph(NamedTuple):
+    """One glyph of a shaped run, as HarfBuzz gives it (26.6 units; y up)."""
+
+    gid: int
+    cluster: int  # index in the line's text of the first character of its HarfBuzz cluster
+    x_advance: int
+    y_advance: int
+    x_offset: int
+    y_offset: int
+    flags: int  # HarfBuzz's glyph flags (UNSAFE_TO_BREAK...), read only in CURSIVE_SCRIPTS (0 elsewhere)
+
+
+class GlyphCache(Protocol):
+    """A bounded cache of glyph bitmaps keyed by (SizedFont, glyph id), loading what it misses."""
+
+    @property
+    def data(self) -> dict[tuple[SizedFont, int], Glyph | None]: ...
+
+    def __call__(self, key: tuple[SizedFont, int], /) -> Glyph | None: ...
+
+
+class SizedFont:
+    """One font at one pixel size: a HarfBuzz font for shaping and FreeType for its glyphs' bitmaps.
+
+    `glyph(gid)` goes through `glyph_cache` (a BoundedCache keyed by (font, glyph id), shared by
+    every SizedFont of a worker) when one is given; the bitmap is the same either way.
+    """
+
+    def __init__(self, file: FontFile, size: int, glyph_cache: GlyphCache | None = None) -> None:
+        self.file, self.size = file, size
+        upem = file.upem
+        self._scale = _ft_scale(size, upem)
+        scale = (self._scale * upem + (1 << 15)) >> 16  # hb-ft's font scale: about size * 64
+        parent = hb.Font(file.face)
+        parent.scale = (scale, scale)
+        self._unit = hb.Font(file.face)  # at upem scale: advances in font units
+        self._advances: dict[int, int] = {}
+        funcs = hb.FontFuncs()
+        funcs.set_glyph_h_advance_func(self._h_advance, None)
+        self._v_units = file.fallback_v_metrics
+        if self._v_units is not None:  # no vmtx: FreeType's made-up vertical metrics, as raqm gets them
+            funcs.set_glyph_v_advance_func(self._v_advance, None)
+            funcs.set_glyph_v_origin_func(self._v_origin, None)
+        self.hb = hb.Font(parent)  # a sub-font: only the horizontal advances are replaced
+        self.hb.funcs = funcs
+        self._keep = (parent, funcs)
+        extents = self._unit.get_font_extents("ltr")  # font units
+        self.ascender: float = extents.ascender * size / upem  # pixels above the baseline
+        self.descender: float = -extents.descender * size / upem  # pixels below it
+        self.raster = GlyphRaster(file.path, size, file.name, file.index)
+        self._cache = glyph_cache
+        # (self, glyph id) -> bitmap: the shared cache's own dict, or one of this font's.
+        self.cached: dict[tuple[SizedFont, int], Glyph | None] = glyph_cache.data if glyph_cache is not None else {}
+
+    def _h_advance(self, font: object, gid: int, data: object) -> int:
+        advance = self._advances.get(gid)
+        if advance is None:
+            advance = self._advances[gid] = _ft_advance(self._unit.get_glyph_h_advance(gid), self._scale)
+        return advance
+
+    def _v_advance(self, font: object, gid: int, data: object) -> int:
+        height = self._v_units[0] + self._v_units[1]  # type: ignore[index]
+        return -_ft_advance(height, self._scale)
+
+    def _v_origin(self, font: object, gid: int, data: object) -> tuple[bool, int, int]:
+        ascender = _ft_advance(self._v_units[0], self._scale)  # type: ignore[index]
+        return True, self._h_advance(font, gid, data) // 2, ascender
+
+    def glyph(self, gid: int) -> Glyph | None:
+        """The glyph's bitmap (None: no ink), rendered once. Hot loops look in `cached` first:
+        `cached.get((self, gid), MISSING)`."""
+        if self._cache is not None:
+            return self._cache((self, gid))
+        key = (self, gid)
+        if key not in self.cached:
+            self.cached[key] = self.raster.render(gid)
+        return self.cached[key]
+
+    def caret_fractions(self, gid: int, parts: int) -> tuple[float, ...] | None:
+        """Where the font's ligature carets cut glyph `gid` into `parts` pieces, as fractions of its
+        advance from its left edge (None unless the font has exactly parts - 1 carets for it)."""
+        carets = self.file.carets.get(gid)
+        if carets is None or len(carets) != parts - 1:
+            return None
+        advance = self._unit.get_glyph_h_advance(gid)
+        if advance <= 0:
+            return None
+        return tuple(min(max(c / advance, 0.0), 1.0) for c in carets)
+
+
+def line_runs(text: str, direction: str) -> list[Run]:
+    """Runs of one direction and one script in visual order (left to right; top to bottom for ttb)."""
+    if not text:
+        return []
+    if direction == "ttb":
+        return itemize([Run(0, len(text), False)], text)
+    rtl = direction == "rtl"
+    if not rtl and all(map(_plain_ltr, text)):
+        return itemize([Run(0, len(text), False)], text)
+    return itemize(visual_runs(text, rtl), text)
+
+
+def shape_run(
+    font: SizedFont, codepoints: list[int], run: Run, vertical: bool
+) -> list[tuple[int, int, int, int, int, int, int]]:
+    """HarfBuzz's glyphs (as ShapedGlyph's fields) for text[run.start:run.stop] with the whole line as
+    context, in visual order."""
+    buf = hb.Buffer()
+    buf.add_codepoints(codepoints, run.start, run.stop - run.start)
+    buf.direction = "ttb" if vertical else ("rtl" if run.rtl else "ltr")
+    if run.script is not None:
+        buf.script = run.script
+    buf.guess_segment_properties()
+    buf.flags = _FLAGS
+    hb.shape(font.hb, buf, {})
+    # Plain tuples in ShapedGlyph's field order: cheaper to make, one per glyph of every line. The flags
+    # (an enum made per glyph, not cheap) are read only where joins matter.
+    if run.script in CURSIVE_SCRIPTS:
+        return [
+            (i.codepoint, i.cluster, p.x_advance, p.y_advance, p.x_offset, p.y_offset, int(i.flags))
+            for i, p in zip(buf.glyph_infos, buf.glyph_positions)
+        ]
+    return [
+        (i.codepoint, i.cluster, p.x_advance, p.y_advance, p.x_offset, p.y_offset, 0)
+        for i, p in zip(buf.glyph_infos, buf.glyph_positions)
+    ]
+
+
+@functools.cache  # a few thousand distinct characters at most
+def _plain_ltr(ch: str) -> bool:
+    """Whether `ch` keeps level 0 in a left-to-right paragraph, whatever its neighbours."""
+    return unicodedata.bidirectional(ch) not in _NOT_PLAIN_LTR
+
+
+_NOT_PLAIN_LTR = frozenset({"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})

@@ -1,0 +1,226 @@
+"""Whole-line shaping: our ink equals Pillow/raqm drawing the whole string, and the label's characters
+are the text's grapheme clusters, each holding ink, ligatures split among them."""
+
+from __future__ import annotations
+
+import math
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+import regex
+from PIL import Image, ImageDraw, ImageFont
+
+from synthocr.assets import BUILTIN_DIRS
+from synthocr.renderer.assets import BoundedCache, RenderAssets
+from synthocr.renderer.bidi import visual_runs
+from synthocr.renderer.compose import render_row
+from synthocr.renderer.layout import Layout, layout_line, layout_mask
+from synthocr.renderer.scripts import itemize
+from synthocr.renderer.shaping import FontFile, SizedFont, line_runs
+from synthocr.schemas.plan import asset_roots, plan_metadata
+
+BUILTIN = BUILTIN_DIRS["font"]
+NOTO = Path("/usr/share/fonts/truetype/noto")
+CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+NON_LEFT_JOINING = "اأإآدذرزوؤة"
+ZWNJ = "\u200c"
+
+# (font file, direction, texts): the hard cases of each script. Bundled fonts always run.
+CASES = [
+    (BUILTIN / "DejaVuSans.ttf", "ltr", ["Café naïve re\u0301sume\u0301 noe\u0308l", "office ﬁne ﬂow AVATAR"]),
+    (BUILTIN / "DejaVuSerif.ttf", "ltr", ["Ἀθῆναι ά έ ή ί ό ύ ώ", "α\u0301 ε\u0301 ὁδός"]),
+    (BUILTIN / "DejaVuSans.ttf", "ltr", ["Ёжик в тумане"]),
+    (BUILTIN / "DejaVuSans.ttf", "rtl", ["שלום עולם 2024", "abc שלום 123"]),
+    (
+        BUILTIN / "NotoNaskhArabic-Regular.ttf",
+        "rtl",
+        [
+            " ".join(c + "ب" for c in NON_LEFT_JOINING),  # each takes its isolated/final form, the beh its initial
+            "لا لأ لإ لآ الأطفال سلام",
+            "كـتـاب ـــ",  # tatweel
+            "كَتَبَ مُحَمَّدٌ",  # harakat
+            "می" + ZWNJ + "خواهم پچژگ",  # Persian, ZWNJ
+            "لله الله 123",
+        ],
+    ),
+    (BUILTIN / "NotoSansHebrew-Regular.ttf", "rtl", ["שָׁלוֹם בְּרֵאשִׁית בָּרָא", "הַמֶּלֶךְ דָּוִד"]),
+    (NOTO / "NotoSans-Regular.ttf", "ltr", ["office affluent ﬁne", "Straße ﬀ e\u0301"]),
+    (NOTO / "NotoSansArabic-Regular.ttf", "rtl", ["لا لأ الله", "ٹڈڑں ے پاکستان"]),
+    (NOTO / "NotoSansDevanagari-Regular.ttf", "ltr", ["क्षत्रिय श्री द्वार हिन्दी", "प्रत्येक कृ र्क"]),
+    (NOTO / "NotoSansThai-Regular.ttf", "ltr", ["ภาษาไทย น้ำ ที่นี่", "กรุงเทพมหานคร"]),
+    (NOTO / "NotoNastaliqUrdu-Regular.ttf", "rtl", ["اردو زبان"]),
+    (CJK, "ttb", ["縦書き「テスト」、。", "日本語abc"]),
+]
+SIZES = (24, 37)
+
+
+def _font(path: Path, size: int) -> SizedFont:
+    if not path.exists():
+        pytest.skip(f"{path.name} is not installed (`make fonts` installs the Noto fonts)")
+    return SizedFont(FontFile(str(path), path.name), size)
+
+
+def _iou_within_one_pixel(ours: Image.Image, ref: Image.Image) -> float:
+    """Ink IoU (sum of minima over sum of maxima of the coverage) of the two images' inked parts,
+    their top-left corners aligned, at the best of the shifts by up to one pixel."""
+    a = np.asarray(ours.crop(ours.getbbox()), np.float64)
+    b = np.asarray(ref.crop(ref.getbbox()), np.float64)
+    h, w = max(a.shape[0], b.shape[0]) + 2, max(a.shape[1], b.shape[1]) + 2
+    pa = np.zeros((h, w))
+    pa[1 : 1 + a.shape[0], 1 : 1 + a.shape[1]] = a
+    best = 0.0
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            pb = np.zeros((h, w))
+            pb[1 + dy : 1 + dy + b.shape[0], 1 + dx : 1 + dx + b.shape[1]] = b
+            best = max(best, np.minimum(pa, pb).sum() / np.maximum(pa, pb).sum())
+    return best
+
+
+def _raqm(path: Path, size: int, text: str, direction: str) -> Image.Image:
+    """Pillow drawing the whole string with raqm (HarfBuzz + FriBidi), the reference."""
+    font = ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
+    canvas = Image.new("L", (size * (len(text) + 4), size * (len(text) + 4) if direction == "ttb" else size * 4), 0)
+    xy = (canvas.width // 2, size) if direction == "ttb" else (size, 2 * size)
+    ImageDraw.Draw(canvas).text(
+        xy, text, fill=255, font=font, direction=direction, anchor="mt" if direction == "ttb" else "ls"
+    )
+    return canvas
+
+
+def _characters(layout: Layout) -> list[tuple[str, tuple[float, float, float, float]]]:
+    return [(layout.text[c.start : c.stop], c.box) for c in layout.clusters if layout.text[c.start : c.stop].strip()]
+
+
+def _check_labels(layout: Layout, mask: Image.Image) -> None:
+    text = layout.text
+    chars = _characters(layout)
+    assert "".join(t for t, _ in chars) == regex.sub(r"\s", "", text)
+    ink = np.asarray(mask) > 0
+    for t, (x0, y0, x1, y1) in chars:
+        visible = regex.sub(r"\p{Default_Ignorable_Code_Point}", "", t)
+        assert len(regex.findall(r"\X", visible)) == 1, f"{t!r} is not one grapheme cluster"
+        assert (x1 - x0) * (y1 - y0) >= 1.0, f"{t!r}: box {x0, y0, x1, y1} under 1 px²"
+        inside = ink[max(0, math.floor(y0)) : math.ceil(y1), max(0, math.floor(x0)) : math.ceil(x1)]
+        assert inside.any(), f"{t!r}: no ink in its box"
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("path,direction,texts", CASES, ids=[f"{p.stem}-{d}" for p, d, _ in CASES])
+def test_ink_matches_whole_string_raqm_and_labels_are_grapheme_clusters(path, direction, texts, size):
+    font = _font(path, size)
+    for text in texts:
+        layout = layout_line(text, direction, font, 0.0)
+        mask = layout_mask(layout)
+        iou = _iou_within_one_pixel(mask, _raqm(path, size, text, direction))
+        assert iou >= 0.97, f"{path.name} {size}px {text!r}: IoU {iou:.3f} against raqm's whole string"
+        _check_labels(layout, mask)
+
+
+def test_the_bundled_fonts_are_drawn_bit_for_bit_as_raqm_draws_them():
+    """Stronger than the IoU bound where nothing but FreeType's version could differ: the same pixels."""
+    for name, direction, text in [
+        ("DejaVuSans.ttf", "ltr", "Hamburgefonstiv office"),
+        ("NotoNaskhArabic-Regular.ttf", "rtl", "دب رب وب الأطفال كَتَبَ"),
+        ("NotoSansHebrew-Regular.ttf", "rtl", "שָׁלוֹם בְּרֵאשִׁית"),
+    ]:
+        font = _font(BUILTIN / name, 31)
+        layout = layout_line(text, direction, font, 0.0)
+        ours = layout_mask(layout)
+        ref = Image.new("L", ours.size, 0)
+        pil = ImageFont.truetype(str(BUILTIN / name), 31, layout_engine=ImageFont.Layout.RAQM)
+        ImageDraw.Draw(ref).text(layout.origin, text, fill=255, font=pil, direction=direction, anchor="ls")
+        assert np.array_equal(np.asarray(ours), np.asarray(ref)), (name, text)
+
+
+def test_non_left_joining_letters_do_not_join_the_next_one():
+    """The beh after each of them has the same (initial) form as a beh at a word's start."""
+    font = _font(BUILTIN / "NotoNaskhArabic-Regular.ttf", 40)
+    alone = layout_mask(layout_line("بب", "rtl", font, 0.0))
+    start = np.asarray(alone.crop(alone.getbbox()))
+    for c in NON_LEFT_JOINING:
+        layout = layout_line(c + "بب", "rtl", font, 0.0)
+        mask = np.asarray(layout_mask(layout))
+        box = next(cl.box for cl in layout.clusters if cl.start == 1)
+        beh = Image.fromarray(mask[:, math.floor(box.x0) : math.ceil(box.x1)])
+        beh_ink = np.asarray(beh.crop(beh.getbbox()))
+        assert beh_ink.shape[1] <= start.shape[1] + 1, f"{c}ب: the beh is drawn joined"
+
+
+def test_ligatures_are_split_among_their_characters():
+    """A glyph covering several characters: equal parts of its advance without carets (Naskh's لله)."""
+    font = _font(BUILTIN / "NotoNaskhArabic-Regular.ttf", 40)
+    layout = layout_line("لله", "rtl", font, 0.0)
+    boxes = [c.box for c in layout.clusters]
+    assert [layout.text[c.start : c.stop] for c in layout.clusters] == ["ل", "ل", "ه"]
+    assert boxes[0].x0 > boxes[1].x0 > boxes[2].x0  # right to left
+    inner = [b.x1 - b.x0 for b in boxes[1:2]]
+    assert inner[0] > 1
+
+
+def test_ligature_carets_cut_where_the_font_says():
+    font = _font(NOTO / "NotoSans-Regular.ttf", 40)
+    layout = layout_line("office", "ltr", font, 0.0)
+    f1, f2, i = (c.box for c in layout.clusters[1:4])
+    assert f1.x1 == f2.x0 and f2.x1 == i.x0
+    # NotoSans's ffi has carets at 315 and 631 of its 947 units: parts of 1/3 each, not equal to the nearest 1e-9.
+    widths = [f2.x1 - f2.x0, i.x1 - i.x0]
+    assert abs(widths[0] - widths[1]) < 1.0 and widths[0] != widths[1]
+
+
+def test_default_ignorables_join_a_neighbour_or_are_left_out():
+    font = _font(BUILTIN / "DejaVuSans.ttf", 30)
+    cases = {
+        "c" + ZWNJ + "d": ["c" + ZWNJ, "d"],
+        "\u200fabc": ["\u200fa", "b", "c"],  # at a word's start: joins the character after it
+        "ab \u200e cd": ["a", "b", "c", "d"],  # between spaces: left out
+        "a\u200db": ["a\u200d", "b"],
+    }
+    for text, want in cases.items():
+        layout = layout_line(text, "ltr", font, 0.0)
+        assert [t for t, _ in _characters(layout)] == want, text
+
+
+def test_marks_stay_in_their_base_run_and_scripts_get_their_own_runs():
+    assert visual_runs("שָׁלוֹם", True) == [visual_runs("שָׁלוֹם", True)[0]]
+    # As raqm resolves them: common characters take the script before them, a closing bracket its opening's.
+    runs = itemize(visual_runs("Hello नमस्ते (abc)", False), "Hello नमस्ते (abc)")
+    assert [(r.start, r.stop, r.script) for r in runs] == [
+        (0, 6, "Latn"),
+        (6, 14, "Deva"),
+        (14, 17, "Latn"),
+        (17, 18, "Deva"),
+    ]
+    assert [r.script for r in line_runs("سلام (ب) abc", "rtl")] == ["Latn", "Arab"]
+
+
+def test_overlap_keeps_joined_arabic_letters_and_ligatures_together():
+    font = _font(BUILTIN / "NotoNaskhArabic-Regular.ttf", 40)
+    loose = layout_line("بببب دب", "rtl", font, 0.0)
+    tight = layout_line("بببب دب", "rtl", font, 0.2)
+    width = {lay: [c.box.x1 - c.box.x0 for c in lay.clusters] for lay in (loose, tight)}
+    assert width[loose][:4] == width[tight][:4]  # a joined word: not squeezed inside
+    assert tight.size[0] < loose.size[0]  # but between the words and after the dal
+
+
+def test_glyph_bitmaps_do_not_depend_on_what_the_worker_drew_before(tiny_plan, tiny_assets):
+    rows = tiny_plan.to_pylist()[:8]
+    warm = [np.asarray(render_row(r, tiny_assets)[0]) for r in rows]
+    fresh = RenderAssets(asset_roots(plan_metadata(tiny_plan)))  # empty caches, rows in the other order
+    for row, seen in zip(reversed(rows), reversed(warm)):
+        assert np.array_equal(np.asarray(render_row(row, fresh)[0]), seen)
+
+
+def test_bounded_cache_keeps_its_bound_and_survives_threads():
+    loads: list[int] = []
+    cache = BoundedCache(lambda k: loads.append(k) or k * 2, 8)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(cache, [i % 20 for i in range(2000)]))
+    assert results == [(i % 20) * 2 for i in range(2000)]
+    assert len(cache.data) == 8
+    cache(19)
+    before = len(loads)
+    cache(19)  # the most recent key is still there: no second load
+    assert len(loads) == before
