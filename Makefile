@@ -8,7 +8,7 @@ OUT ?= build/out
 WORKERS ?= -1
 STAMP := $(VENV)/.installed
 
-.PHONY: install plan render test test-fast lint bench clean fonts reliability realism
+.PHONY: install plan render test test-fast lint bench clean fonts reliability realism fidelity
 
 install: $(STAMP)
 
@@ -47,6 +47,11 @@ bench: $(STAMP)
 # Per preset of configs/: contrast under the line, share of rows per effect, tesseract's reading rate.
 realism: $(STAMP)
 	$(BIN)/python bench/realism.py --out build/realism.md
+
+# Our lines against Pillow drawing the same texts whole: shaping parity per script, and tesseract's
+# character error rate on both where tesseract is installed. Not part of `make test`.
+fidelity: $(STAMP)
+	$(BIN)/python bench/fidelity.py --out build/fidelity.md
 
 # Optional: wider font sets from Debian (needs root); point font_dir at /usr/share/fonts.
 fonts:
