@@ -19,6 +19,7 @@ Scripts whose fonts are not installed (`make fonts`) are listed as skipped. Usag
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import platform
 import shutil
@@ -37,12 +38,13 @@ from PIL import Image, ImageDraw, ImageFont
 
 from synthocr.analysis.parity import aligned_iou, label_problems, reference_mask
 from synthocr.assets import BUILTIN_DIRS
+from synthocr.config import config_from_dict
+from synthocr.planner.plan import plan_batch
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.layout import layout_line, layout_mask
 from synthocr.renderer.shaping import FontFile, SizedFont
-from synthocr.schemas.params import EFFECT_PARAMS
-from synthocr.schemas.plan import PLAN_SCHEMA
+from synthocr.schemas.params import EFFECTS
 
 BUILTIN = BUILTIN_DIRS["font"]
 CORPUS = BUILTIN_DIRS["corpus"]
@@ -194,35 +196,28 @@ def tesseract(image: Image.Image, lang: str, folder: Path, name: str) -> str:
     return done.stdout
 
 
+@functools.cache
+def _planned_row() -> tuple[tuple[str, Any], ...]:
+    spec: dict[str, Any] = {"name": "fidelity", "corpus_file": "latin.txt", "background_weights": {"plain": 1.0}}
+    spec.update({f"{e.name}_probability": 0.0 for e in EFFECTS})
+    row = plan_batch(config_from_dict({"total_images": 1, "seed": 1, "specifications": [spec]})).to_pylist()[0]
+    return tuple(row.items())
+
+
 def template_row(rel: str, sha1: str, text: str, direction: str) -> dict[str, Any]:
-    """A plan row that draws `text` black on white with every effect off."""
-    row: dict[str, Any] = {name: None for name in PLAN_SCHEMA.names}
-    row.update({p.name: p.neutral for p in EFFECT_PARAMS})
+    """A plan row that draws `text` black on white with every effect off: a row the planner made
+    (so it has every column of this version's plan), with the text, font and look set here."""
+    row = dict(_planned_row())
     row.update(
-        image_id=0,
-        spec="fidelity",
-        seed=1,
         text=text,
         text_direction=direction,
-        corpus_file="",
-        corpus_line=-1,
         font=rel,
         font_sha1=sha1,
-        background_kind="plain",
-        background_file="",
-        background_x=0.5,
-        background_y=0.5,
         font_size=OCR_SIZE,
         padding_top=12,
         padding_right=16,
         padding_bottom=12,
         padding_left=16,
-        ink_gray=0,
-        background_gray=255,
-        color_tint=0,
-        background_texture=1.0,
-        background_angle=0.0,
-        background_scale=1.0,
         ink_r=0,
         ink_g=0,
         ink_b=0,
@@ -230,10 +225,7 @@ def template_row(rel: str, sha1: str, text: str, direction: str) -> dict[str, An
         background_g=255,
         background_b=255,
         color_mode="L",
-        output_name="fidelity",
     )
-    missing = [k for k, v in row.items() if v is None]
-    assert not missing, f"template row lacks {missing}"
     return row
 
 
