@@ -13,7 +13,18 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CATEGORIES = ("configs", "fonts", "corpus", "backgrounds", "requests", "plans", "output_dir", "hard_stops", "security")
+CATEGORIES = (
+    "configs",
+    "fonts",
+    "corpus",
+    "backgrounds",
+    "requests",
+    "plans",
+    "output_dir",
+    "output_paths",
+    "hard_stops",
+    "security",
+)
 
 
 def run_suite(extra: list[str]) -> tuple[int, Path, float]:

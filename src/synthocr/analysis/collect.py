@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 
 from synthocr.analysis.outputs import Output, find_outputs, plan_path_of, read_label
 from synthocr.errors import UserError
+from synthocr.output_paths import atomic_output, check_output_path
 from synthocr.renderer.io import open_plan
 from synthocr.schemas.labels import Label
 
@@ -75,6 +76,7 @@ def collect_labels(out_dir: str | Path, output: str | Path, plan: str | Path | N
         UserError: no outputs, no readable plan, a label whose image_id differs from its plan row.
     """
     out = Path(out_dir)
+    check_output_path(output, "-o", "file")
     plan_path = plan_path_of(out, plan)
     plan_table = open_plan(str(plan_path)).read()
     position = {name: i for i, name in enumerate(plan_table.column("output_name").to_pylist())}
@@ -93,8 +95,7 @@ def collect_labels(out_dir: str | Path, output: str | Path, plan: str | Path | N
     meta = {**(plan_table.schema.metadata or {}), META_COLLECTED_FROM.encode(): str(out.resolve()).encode()}
     schema = schema.with_metadata(meta)
     dest = Path(output)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with pq.ParquetWriter(dest, schema, compression="zstd") as writer:
+    with atomic_output(dest, "-o") as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
         for start in range(0, max(len(matched), 1), BATCH_ROWS):
             batch = matched[start : start + BATCH_ROWS]
             positions = pa.array([p for p, _ in batch], pa.int64())

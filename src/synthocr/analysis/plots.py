@@ -21,6 +21,7 @@ from PIL import Image
 
 from synthocr.analysis.summary import param_columns, scripts
 from synthocr.errors import UserError
+from synthocr.output_paths import atomic_output, check_output_path, write_failure
 from synthocr.schemas.params import RANGE_PARAMS
 
 log = logging.getLogger(__name__)
@@ -136,17 +137,19 @@ def write_plots(frame: pd.DataFrame, out_dir: str | Path, top: int = 15) -> list
     """
     if frame.empty:
         raise UserError("the plan has no rows: there is nothing to plot.")
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise UserError(f"--plots {out} is a file; give a folder to write the plots into.")
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_output_path(out_dir, "--plots", "dir")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failure(exc, out, "--plots") from exc
     panels = _panels(frame, top)
     fig, axes, key = _overview(frame, panels)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     page = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
     written = [out / "overview.png"]
-    page.save(written[0], compress_level=6)
+    with atomic_output(written[0], "--plots") as tmp:
+        page.save(tmp, compress_level=6)
     renderer = canvas.get_renderer()
     legend = _crop(page, key.get_window_extent(renderer))
     for stem, ax in zip(panels, axes):
@@ -157,7 +160,8 @@ def write_plots(frame: pd.DataFrame, out_dir: str | Path, top: int = 15) -> list
         single.paste(panel, ((single.width - panel.width) // 2, 0))
         single.paste(legend, ((single.width - legend.width) // 2, panel.height))
         written.append(out / f"{stem}.png")
-        single.save(written[-1], compress_level=6)
+        with atomic_output(written[-1], "--plots") as tmp:
+            single.save(tmp, compress_level=6)
     log.info("wrote %d plots to %s", len(written), out)
     return written
 

@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 from synthocr.analysis.outputs import list_outputs, read_label
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.errors import UserError
+from synthocr.output_paths import atomic_output, check_output_path
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.bidi import check_layout_support
 from synthocr.renderer.compose import render_row
@@ -152,6 +153,7 @@ def write_preview(
         The number of samples on the sheet.
     """
     src = Path(source)
+    check_output_path(output, "-o", "file")
     if src.is_dir():
         samples = samples_from_outputs(src, n, seed)
     elif src.is_file():
@@ -161,11 +163,9 @@ def write_preview(
     kind = "output dir" if src.is_dir() else "plan"
     sheet = contact_sheet(samples, columns, boxes, title=f"{kind} {src.name}: {len(samples)} samples, seed {seed}")
     out = Path(output)
-    if out.is_dir():
-        raise UserError(f"-o {out} is a folder; give the sheet's file name, e.g. {out / 'sheet.png'}.")
-    out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        sheet.save(out)
+        with atomic_output(out, "-o") as tmp:
+            sheet.save(tmp)
     except (ValueError, KeyError):
         raise UserError(f"-o {out}: unknown image format; use a name ending in .png, .jpg or .webp.") from None
     log.info("wrote %d samples to %s", len(samples), out)

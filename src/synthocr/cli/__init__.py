@@ -12,6 +12,7 @@ from synthocr import __version__
 from synthocr.cli import collect, export, fonts, inspect, plan, preview, render, status
 from synthocr.compat import cli as generate  # the seed system's `synthocr generate`
 from synthocr.errors import UserError
+from synthocr.output_paths import place_error
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Each module has register(subparsers) and run(args) -> exit status.
@@ -62,6 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        # A full disk or a refused path that no command-level check caught: still one paragraph, exit 2.
+        error = place_error(exc)
+        if error is None or args.log_level == "DEBUG":
+            raise
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

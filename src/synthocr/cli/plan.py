@@ -23,10 +23,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from synthocr.config import load_config
+    from synthocr.output_paths import check_output_path
     from synthocr.planner.plan import prepare_plan, write_plan
     from synthocr.planner.requests import read_requests
     from synthocr.planner.summary import summarize_plan
 
+    if not args.dry_run:  # refused before the (possibly long) planning, not after it
+        check_output_path(args.output, "-o", "file")
+    if args.font_report:
+        check_output_path(args.font_report, "--font-report", "file")
     config = load_config(args.config, args.overrides)
     requests = read_requests(args.requests, args.format) if args.requests else None
     ctx = prepare_plan(config, requests)

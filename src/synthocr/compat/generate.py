@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pyarrow.parquet as pq
 from synthocr.compat.orchestrator import GenerationOrchestrator
 from synthocr.config import load_config
 from synthocr.errors import ConfigError, UserError
+from synthocr.output_paths import atomic_output, check_output_path
 from synthocr.renderer.io import read_checkpoint
 from synthocr.renderer.run import RenderSummary, render_plan
 from synthocr.renderer.storage import Storage
@@ -94,12 +94,9 @@ def write_generate_plan(opts: GenerateOptions) -> Path:
     names = pa.array([flat_output_name(i) for i in table.column("image_id").to_pylist()], pa.string())
     index = table.schema.get_field_index("output_name")
     table = table.set_column(index, table.schema.field(index), names)
-    out = Path(opts.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / PLAN_FILE
-    tmp = out / f".{PLAN_FILE}.tmp-{os.getpid()}"
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
+    path = Path(opts.output_dir) / PLAN_FILE
+    with atomic_output(path, "--output-dir") as tmp:
+        pq.write_table(table, tmp, compression="zstd")
     return path
 
 
@@ -110,7 +107,7 @@ def generate(opts: GenerateOptions) -> RenderSummary:
         ConfigError: the config or its assets are invalid (print with validation_block).
         UserError: the output dir holds another run's images and `resume` is off.
     """
-    out = Path(opts.output_dir)
+    out = check_output_path(opts.output_dir, "--output-dir", "dir")
     existing = _existing_images(out)
     if existing and not opts.resume:
         raise UserError(

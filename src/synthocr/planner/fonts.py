@@ -14,6 +14,8 @@ from joblib import Parallel, delayed
 from numpy.typing import NDArray
 from PIL import ImageFont
 
+from synthocr.output_paths import atomic_output
+
 PARALLEL_SCAN = 32  # fonts from which the scan runs in worker processes
 MAX_FONT_BYTES = 256 << 20  # larger than any real font (big CJK collections are ~100 MB): never read whole
 
@@ -137,7 +139,7 @@ class FontCoverage:
 
     def write_report(self, path: str | Path) -> None:
         """The health of every scanned font as a CSV table (font, healthy, glyphs, reason, sha1)."""
-        with open(path, "w", newline="", encoding="utf-8") as fh:
+        with atomic_output(path, "--font-report") as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(["font", "healthy", "codepoints", "reason", "sha1"])
             for f in self.fonts:

@@ -22,6 +22,7 @@ from synthocr import __version__
 from synthocr.assets.listing import FONT_SUFFIXES, corpus_root, font_root, list_files
 from synthocr.config import config_to_dict
 from synthocr.errors import UserError
+from synthocr.output_paths import atomic_output, check_output_path
 from synthocr.planner.allocation import Allocation, TaskSequence
 from synthocr.planner.backgrounds import BackgroundPool, background_sources, kind_weights
 from synthocr.planner.colors import choose_color_modes, draw_colors
@@ -475,19 +476,20 @@ def write_plan(
     The file appears atomically: a crash leaves no half-written plan under `path`.
     Pass `ctx` (from prepare_plan) to read its counters (text resamples) afterwards.
     """
+    check_output_path(path, "-o", "file")
     ctx = ctx if ctx is not None else prepare_plan(config, requests)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     rows = 0
     try:
-        with pq.ParquetWriter(
-            tmp,
-            schema_with_metadata(ctx.metadata),
-            compression="zstd",
-            use_dictionary=_DICT_COLUMNS,
-            write_statistics=["image_id"],
-        ) as writer:
+        with (
+            atomic_output(path, "-o") as tmp,
+            pq.ParquetWriter(
+                tmp,
+                schema_with_metadata(ctx.metadata),
+                compression="zstd",
+                use_dictionary=_DICT_COLUMNS,
+                write_statistics=["image_id"],
+            ) as writer,
+        ):
             pending: list[pa.Table] = []
             for table in iter_plan(ctx):
                 validate_plan(table)
@@ -498,9 +500,6 @@ def write_plan(
                     pending = []
             if pending:
                 writer.write_table(pa.concat_tables(pending), row_group_size=ROW_GROUP_ROWS)
-        os.replace(tmp, path)
     finally:
         ctx.close()
-        if tmp.exists():
-            tmp.unlink()
     return rows

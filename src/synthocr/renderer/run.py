@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from synthocr.errors import UserError
+from synthocr.output_paths import check_output_path
 from synthocr.renderer import done_index
 from synthocr.renderer.backends import parallel_backend
 from synthocr.renderer.bidi import check_layout_support
@@ -55,8 +56,8 @@ def render(job: RenderJob) -> RenderSummary:
     job.check()
     check_layout_support()
     store = Storage(job.output)
-    if store.local and os.path.exists(store.root) and not os.path.isdir(store.root):
-        raise UserError(f"output dir {job.output} is an existing file, not a folder; choose another path with -o.")
+    if store.local:
+        check_output_path(store.root, "-o", "dir")
     pf = open_plan(job.plan)
     check_plan_rows(pf, job.plan)
     meta = plan_metadata(pf.schema_arrow)

@@ -11,6 +11,7 @@ from synthocr.analysis.export.options import ExportOptions
 from synthocr.analysis.outputs import list_outputs
 from synthocr.errors import UserError
 from synthocr.extras import require
+from synthocr.output_paths import check_output_path, new_output_dir
 
 __all__ = ["EXPORTERS", "ExportOptions", "export_outputs"]
 
@@ -47,11 +48,12 @@ def export_outputs(
         raise UserError(f"--shard-size must be at least 1, got {options.shard_size}.")
     for module in NEEDS.get(fmt, ()):
         require(module, f"--to {fmt}")
-    outputs = list_outputs(out_dir)
     target = Path(dest)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UserError(f"export dir {target} exists and is not empty; choose a new dir with -o, or remove it.")
-    target.mkdir(parents=True, exist_ok=True)
-    files = EXPORTERS[fmt](outputs, target, options)
+    check_output_path(target, "-o", "dir")
+    outputs = list_outputs(out_dir)
+    with new_output_dir(target, "-o") as folder:
+        files = EXPORTERS[fmt](outputs, folder, options)
     log.info("exported %d samples as %s into %s (%d files)", len(outputs), fmt, target, len(files))
     return len(outputs), files
