@@ -8,7 +8,7 @@ OUT ?= build/out
 WORKERS ?= -1
 STAMP := $(VENV)/.installed
 
-.PHONY: install plan render test test-fast lint bench clean fonts reliability realism fidelity
+.PHONY: install plan render test test-fast lint bench clean fonts reliability realism fidelity gallery
 
 install: $(STAMP)
 
@@ -47,6 +47,10 @@ bench: $(STAMP)
 # Per preset of configs/: contrast under the line, share of rows per effect, tesseract's reading rate.
 realism: $(STAMP)
 	$(BIN)/python bench/realism.py --out build/realism.md
+
+# One preview sheet per preset of configs/ (docs/gallery/*.png, shown by docs/gallery.md); deterministic.
+gallery: $(STAMP)
+	$(BIN)/python docs/gallery.py --out docs/gallery
 
 # Our lines against Pillow drawing the same texts whole: shaping parity per script, and tesseract's
 # character error rate on both where tesseract is installed. Not part of `make test`.

@@ -11,6 +11,13 @@ from synthocr.schemas.params import EFFECT_PARAMS, EFFECTS, EFFECTS_BY_NAME
 NEUTRAL = {col: p.neutral for p in EFFECT_PARAMS for col in p.column_names}  # every column of every effect
 STRONG = {
     "glyph_overlap_intensity": 0.15,
+    "letter_spacing": 0.3,
+    "word_spacing": 0.8,
+    "underline_thickness": 1.5,
+    "strikethrough_thickness": 1.5,
+    "emphasis_words": 2,
+    "shadow_opacity": 0.7,
+    "stroke_width": 0.06,
     "curvature_arc": 0.1,
     "curvature_sine": 0.3,
     "elastic_amplitude": 0.08,

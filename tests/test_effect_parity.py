@@ -15,6 +15,7 @@ from synthocr.schemas.plan import PLAN_SCHEMA
 
 STAGE_REGISTRIES = {
     "layout": registry.LAYOUT,
+    "style": registry.STYLE,
     "geometric": registry.GEOMETRIC,
     "frame": registry.FRAME,
     "mask": registry.MASK,
@@ -25,6 +26,7 @@ STAGE_REGISTRIES = {
 # Arguments a renderer of each stage takes besides the effect's parameters.
 STAGE_EXTRAS = {
     "layout": ["rng"],
+    "style": ["rng"],
     "geometric": ["rng", "frame"],
     "frame": ["rng", "frame"],
     "mask": ["mask", "rng"],

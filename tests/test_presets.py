@@ -39,3 +39,21 @@ def test_scene_backgrounds_are_the_generated_ones():
     files = sorted(p.stem for p in (REPO / "configs" / "backgrounds" / "scene").glob("*.jpg"))
     assert files == sorted(module.MAKERS)
     assert all(os.path.getsize(REPO / "configs" / "backgrounds" / "scene" / f"{f}.jpg") < 100_000 for f in files)
+
+
+@pytest.mark.slow
+def test_gallery_sheets_are_deterministic(tmp_path, monkeypatch):
+    """docs/gallery.py (make gallery) writes one sheet per preset, the same bytes on a second run."""
+    import importlib.util
+
+    monkeypatch.chdir(REPO)
+    spec = importlib.util.spec_from_file_location("gallery", REPO / "docs" / "gallery.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for run in ("a", "b"):
+        assert module.main(["--rows", "4", "--out", str(tmp_path / run)]) == 0
+    names = sorted(p.name for p in (tmp_path / "a").glob("*.png"))
+    assert names == sorted(f"{n}.png" for n in PRESETS)
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()

@@ -79,6 +79,13 @@ def sample_perspective(
 # whose values depend on others or on the row's text gets its own function here.
 EFFECT_SAMPLERS: dict[str, EffectSampler] = {
     "glyph_overlap_intensity": sample_effect,
+    "letter_spacing": sample_effect,
+    "word_spacing": sample_effect,
+    "underline_thickness": sample_effect,
+    "strikethrough_thickness": sample_effect,
+    "emphasis_words": sample_effect,
+    "shadow_opacity": sample_effect,
+    "stroke_width": sample_effect,
     "curvature_arc": sample_effect,
     "curvature_sine": sample_effect,
     "elastic_amplitude": sample_effect,

@@ -12,12 +12,25 @@ import numpy as np
 from PIL import Image
 
 from synthocr.renderer.assets import RenderAssets
-from synthocr.renderer.contrast import fit_ink
-from synthocr.renderer.effects import FRAME, GEOMETRIC, IMAGE, LAYOUT, MASK, OVERLAY, PAGE, SMOOTHING, PageContext
+from synthocr.renderer.contrast import InkFit, fit_ink
+from synthocr.renderer.effects import (
+    FRAME,
+    GEOMETRIC,
+    IMAGE,
+    LAYOUT,
+    MASK,
+    OVERLAY,
+    PAGE,
+    SMOOTHING,
+    STYLE,
+    PageContext,
+)
 from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
+from synthocr.renderer.effects.style import accent_ink, halo, ink_layers
 from synthocr.renderer.geometry import BoxGeometry, Frame, Geometry, Warp, chain, invert
 from synthocr.renderer.imaging import PNG_FILTER_KEY, Pixels
 from synthocr.renderer.layout import draw_layout, layout_line, layout_mask
+from synthocr.renderer.linestyle import PLAIN, LineStyle, merge_styles
 from synthocr.renderer.randomness import stage_rng
 from synthocr.schemas.colors import LIGHT_INKS
 from synthocr.schemas.labels import Label
@@ -120,12 +133,8 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     p = decode_row(row)
     vertical = p.text_direction == "ttb"
 
-    layout = layout_line(
-        p.text,
-        p.text_direction,
-        assets.font(p.font, p.font_sha1, p.font_size),
-        LAYOUT["glyph_overlap_intensity"](p.effects["glyph_overlap_intensity"], _rng(p, "glyph_overlap_intensity")),
-    )
+    style = _line_style(p)
+    layout = layout_line(p.text, p.text_direction, assets.font(p.font, p.font_sha1, p.font_size), style)
 
     # Geometric effects act in the frame of the line's box, chained into one mapping.
     # The frame's origin is a whole pixel, so without warps the ink moves by whole pixels, exactly as the polygons.
@@ -160,6 +169,11 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     background = _background(p, (width, height), assets)
     line_box = (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
     fit, background = fit_ink(background, line_box, p.ink, p.light_ink, p.min_contrast)
+    accent = None  # the emphasised run's ink, where it has one of its own: kept at min_contrast as the line's
+    wanted = accent_ink(style.emphasis.color, p.light_ink) if style.emphasis is not None and layout.accent else None
+    if wanted is not None:
+        accent_fit, background = fit_ink(background, line_box, wanted, p.light_ink, p.min_contrast)
+        accent = accent_fit.ink
     coverage: list[Pixels] = []  # the warped ink coverage, made once when first asked for
 
     def ink_coverage() -> Pixels:
@@ -174,18 +188,27 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
         for name in page_effects:
             paper = PAGE[name](paper, *p.args[name], _rng(p, name), page)
         background = Image.fromarray(paper, background.mode)
+    if style.layers:  # shadow and stroke, under the text's ink, warped with it
+        for layer, colour in ink_layers(style.layers, np.asarray(layout_mask(layout)), p.font_size):
+            warped = _warp_mask(Image.fromarray(layer, "L"), placement, (width, height))
+            background = _composite(background, Image.fromarray(warped, "L"), colour)
     shift = _whole_pixel_shift(placement)
     mask_effects = [name for name in MASK if name in p.args]
     if shift is not None and not mask_effects:
         # The ink only moves by whole pixels: stamp the glyphs straight into the background in the
         # ink's colour, as draw.text would, with no mask or compositing pass.
-        draw_layout(layout, background.im, fit.ink, shift)
+        draw_layout(layout, background.im, fit.ink, shift, accent)
         image = background
     else:
-        mask = ink_coverage()
-        for name in mask_effects:
-            mask = MASK[name](mask, *p.args[name], _rng(p, name))
-        image = _composite(background, Image.fromarray(mask, "L"), fit.ink)
+        inks = [("all", fit.ink)] if accent is None else [("plain", fit.ink), ("accent", accent)]
+        image = background
+        for part, colour in inks:
+            mask = (
+                ink_coverage() if part == "all" else _warp_mask(layout_mask(layout, part), placement, (width, height))
+            )
+            for name in mask_effects:
+                mask = MASK[name](mask, *p.args[name], _rng(p, name))
+            image = _composite(image, Image.fromarray(mask, "L"), colour)
     overlays = [name for name in OVERLAY if name in p.args]
     applied = [name for name in IMAGE if name in p.args]
     if overlays or applied:
@@ -210,9 +233,26 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
         text=p.text,
         params=dict(p.row),
         regions=geometry.regions(width, height),
-        appearance={"ink": list(fit.ink), "contrast": round(fit.contrast, 2), "background_fade": fit.fade},
+        appearance=_appearance(fit, accent),
     )
     return image, label
+
+
+def _line_style(p: RowParams) -> LineStyle:
+    """The row's spacing and text styles, merged from its applied LAYOUT and STYLE effects."""
+    parts = [stage[name](*p.args[name], _rng(p, name)) for stage in (LAYOUT, STYLE) for name in stage if name in p.args]
+    if not parts:
+        return PLAIN
+    style = merge_styles(parts)
+    return style._replace(halo=halo(style.layers, p.font_size)) if style.layers else style
+
+
+def _appearance(fit: InkFit, accent: tuple[int, int, int] | None) -> dict[str, Any]:
+    """What the label says of the inks drawn: the line's, its contrast, the background's fade, an accent's."""
+    out: dict[str, Any] = {"ink": list(fit.ink), "contrast": round(fit.contrast, 2), "background_fade": fit.fade}
+    if accent is not None:
+        out["accent_ink"] = list(accent)
+    return out
 
 
 def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Pixels:

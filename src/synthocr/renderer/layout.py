@@ -3,9 +3,20 @@
 Each run of the line (one direction, one script, in visual order) is shaped as a whole
 (renderer/shaping.py), and every glyph's bitmap (renderer/glyphs.py) is stamped where
 Pillow's `draw.text` of the whole line would put it: at the pen position plus HarfBuzz's
-offset, rounded to whole pixels. `glyph_overlap_intensity` pulls HarfBuzz clusters
-together, never the glyphs inside one (a ligature, a letter and its marks) and never two
-joined letters of a cursive script.
+offset, rounded to whole pixels.
+
+Text styles (renderer/linestyle.py) act on HarfBuzz's positions, so the label's boxes
+move with the glyphs: `glyph_overlap_intensity` pulls clusters together and
+`letter_spacing` (tracking) pushes them apart, both only between HarfBuzz clusters, never
+between the glyphs inside one (a ligature, a letter and its marks); overlap never pulls
+two joined letters of a cursive script together, and tracking is not applied inside
+cursive runs at all (Arabic keeps its joins and its even spacing: no kashida is
+inserted). `word_spacing` widens (or narrows) the advance of whitespace characters. An
+emphasised run of words is drawn from FreeType-emboldened outlines (its advances grow by
+the same amount outside cursive scripts) into its own list of stamps, for another ink.
+Underline and strikethrough rules are drawn as filled rectangles from the font's own
+metrics (post and OS/2 tables), spanning the words' boxes; they are ink of the line
+but not characters of the label.
 
 The label's characters are the extended grapheme clusters of the logical text. A
 HarfBuzz cluster that covers several of them (a ligature, a conjunct) is cut along its
@@ -24,12 +35,14 @@ import regex
 from PIL import Image
 
 from synthocr.renderer.bidi import Run
+from synthocr.renderer.linestyle import LineStyle, Rule
 from synthocr.renderer.shaping import CURSIVE_SCRIPTS, UNSAFE_TO_BREAK, SizedFont, line_runs, shape_run
 
 MARGIN = 3  # pixels of canvas around the text's bounds
 _GRAPHEME = regex.compile(r"\X")
 _IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
 _ANY_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
+_WORD = regex.compile(r"\S+")
 
 
 class Box(NamedTuple):
@@ -73,8 +86,9 @@ class Layout:
     line: Box
     edges: tuple[float, ...]  # x (or y for vertical text) of character boundaries along the line
     size: tuple[int, int]  # of the canvas: the line's bounds and MARGIN around them
-    stamps: tuple[Stamp, ...]  # glyph bitmaps, placed relative to the pen's start on the baseline
+    stamps: tuple[Stamp, ...]  # glyph bitmaps (and rules), placed relative to the pen's start on the baseline
     origin: tuple[int, int]  # where that start lies on the canvas
+    accent: tuple[Stamp, ...] = ()  # glyphs of an emphasised run of words, drawn in the accent ink
 
 
 # What a line's HarfBuzz cluster covers, gathered glyph by glyph: its advance along the line (lo, hi;
@@ -87,33 +101,63 @@ INF = math.inf
 _MISSING: Any = object()  # Any: a cache lookup's result is then typed by the hit
 
 
-def layout_line(text: str, direction: str, font: SizedFont, overlap: float) -> Layout:
+class _Spacing(NamedTuple):
+    """A line's spacing and emphasis in 26.6 units, as `_place` uses them."""
+
+    squeeze: int  # removed between clusters that do not join
+    track: int  # added between clusters outside cursive runs
+    word: int  # added to each whitespace character's advance
+    emphasis: tuple[int, int]  # logical [start, stop) of the emphasised run (empty: none)
+    bold: int  # outline growth of the emphasised run's glyphs
+
+
+def layout_line(text: str, direction: str, font: SizedFont, style: LineStyle | float) -> Layout:
     """Lay out one line of text.
 
     Args:
         direction: "ltr" or "rtl" (paragraph direction, bidi runs inside) or "ttb" (vertical).
         font: the font at the line's pixel size.
-        overlap: space removed between neighbouring HarfBuzz clusters, as a fraction of the font size.
+        style: the line's text styles (a number: only the overlap, as a fraction of the font size).
     """
+    if not isinstance(style, LineStyle):
+        style = LineStyle(overlap=float(style))
     vertical = direction == "ttb"
-    squeeze = round(overlap * font.size * 64)
+    unit = font.size * 64
+    emphasis = _emphasis_span(text, style)
+    spacing = _Spacing(
+        round(style.overlap * unit),
+        round(style.tracking * unit),
+        round(style.word_spacing * unit),
+        emphasis,
+        round(style.emphasis.bold * unit) if style.emphasis is not None and emphasis[1] > emphasis[0] else 0,
+    )
     runs = line_runs(text, direction)
-    stamps, covers = _place(font, text, runs, squeeze, vertical)
+    stamps, accent, covers = _place(font, text, runs, spacing, vertical)
     if vertical:
         half = (font.ascender + font.descender) / 2
         cross = (-half, half)  # the column, centred on the glyphs' vertical origin line
     else:
         cross = (-font.ascender, font.descender)
     boxes = _cluster_boxes(font, _entries(text), covers, cross, vertical)
+    if style.rules and boxes:
+        stamps.extend(_rules(font, text, boxes, style.rules, cross, vertical))
+    if style.halo != (0, 0, 0, 0):
+        # A character's box reaches as far as its stroke and shadow do (they are its ink).
+        gl, gt, gr, gb = style.halo
+        boxes = [(s, e, Box(b.x0 - gl, b.y0 - gt, b.x1 + gr, b.y1 + gb)) for s, e, b in boxes]
+    ink = stamps + accent
     if boxes:
         x0s, y0s, x1s, y1s = zip(*(b for _, _, b in boxes))
         bx0, by0, bx1, by1 = min(x0s), min(y0s), max(x1s), max(y1s)
     else:  # no character: an empty line at the origin
         x0s = y0s = x1s = y1s = ()
         bx0, by0, bx1, by1 = (cross[0], 0.0, cross[1], 0.0) if vertical else (0.0, cross[0], 0.0, cross[1])
-    if stamps:  # ink of no character (of a left-out joiner, say) stays inside the line all the same
-        _, sx0, sy0, sx1, sy1 = zip(*stamps)
-        bx0, by0, bx1, by1 = min(bx0, *sx0), min(by0, *sy0), max(bx1, *sx1), max(by1, *sy1)
+    if ink:  # ink of no character (of a left-out joiner, a rule) stays inside the line all the same,
+        # with the reach of the stroke and shadow drawn around it
+        hl, ht, hr, hb = style.halo
+        _, sx0, sy0, sx1, sy1 = zip(*ink)
+        bx0, by0 = min(bx0, min(sx0) - hl), min(by0, min(sy0) - ht)
+        bx1, by1 = max(bx1, max(sx1) + hr), max(by1, max(sy1) + hb)
     dx, dy = MARGIN - math.floor(bx0), MARGIN - math.floor(by0)
     width, height = math.ceil(bx1 + dx) + MARGIN, math.ceil(by1 + dy) + MARGIN
     fdx, fdy = float(dx), float(dy)  # plain floats: numpy scalars would make every coordinate slower
@@ -121,26 +165,57 @@ def layout_line(text: str, direction: str, font: SizedFont, overlap: float) -> L
     edges = sorted({v + fdy for v in y0s + y1s} if vertical else {v + fdx for v in x0s + x1s})
     # The line's box keeps a pixel of room so resampled edge pixels of the ink stay inside it.
     line = Box(bx0 - 1 + fdx, by0 - 1 + fdy, bx1 + 1 + fdx, by1 + 1 + fdy)
-    return Layout(text, clusters, _words(text, clusters), line, tuple(edges), (width, height), tuple(stamps), (dx, dy))
+    return Layout(
+        text,
+        clusters,
+        _words(text, clusters),
+        line,
+        tuple(edges),
+        (width, height),
+        tuple(stamps),
+        (dx, dy),
+        tuple(accent),
+    )
+
+
+def _emphasis_span(text: str, style: LineStyle) -> tuple[int, int]:
+    """Logical [start, stop) of the line's emphasised run of words ((0, 0): none)."""
+    e = style.emphasis
+    if e is None or e.words <= 0:
+        return (0, 0)
+    spans = [m.span() for m in _WORD.finditer(text)]
+    if not spans:
+        return (0, 0)
+    n = len(spans)
+    first = max(0, min(int(e.start * n), n - e.words))
+    last = min(n, first + e.words) - 1
+    return (spans[first][0], spans[last][1])
 
 
 def _place(
-    font: SizedFont, text: str, runs: list[Run], squeeze: int, vertical: bool
-) -> tuple[list[Stamp], dict[int, Cover | None]]:
-    """Glyph bitmaps of every run at HarfBuzz's positions, and what each cluster covers, by the
-    logical start of the cluster (the end of the line and the run starts are keys too).
+    font: SizedFont, text: str, runs: list[Run], spacing: _Spacing, vertical: bool
+) -> tuple[list[Stamp], list[Stamp], dict[int, Cover | None]]:
+    """Glyph bitmaps of every run at HarfBuzz's positions (those of the emphasised run apart), and what
+    each cluster covers, by the logical start of the cluster (the end of the line and the run starts are
+    keys too).
 
     Runs follow each other left to right, or top to bottom for vertical text (HarfBuzz's vertical
     shaping: vert/vrt2 forms, vertical advances, every glyph upright and centred on the column;
     along-line values are then y pixels, downwards). Between clusters that are not joined the pen
-    moves back by `squeeze` (26.6 units).
+    moves back by `spacing.squeeze`, and between clusters of a run that is not cursive it moves on by
+    `spacing.track` (26.6 units).
     """
     codepoints = list(map(ord, text))
     glyph, cached = font.glyph, font.cached
     stamps: list[Stamp] = []
+    accent: list[Stamp] = []
     covers: dict[int, Cover | None] = {len(text): None}
     pen_x = pen_y = 0  # 26.6, y up: HarfBuzz's vertical advances are negative
-    back_x, back_y = (0, squeeze) if vertical else (-squeeze, 0)
+    squeeze, track, word = spacing.squeeze, spacing.track, spacing.word
+    spaced = bool(squeeze or track)
+    spaces = frozenset(i for i, ch in enumerate(text) if ch.isspace()) if word else frozenset()
+    emph_lo, emph_hi = spacing.emphasis
+    bold = spacing.bold
     last_cluster = -1
     last_flags = 0
     cover: Cover = []
@@ -152,11 +227,17 @@ def _place(
         # Per glyph, so written for speed.
         for gid, cluster, x_advance, y_advance, x_offset, y_offset, flags in shape_run(font, codepoints, run, vertical):
             if cluster != last_cluster:
-                if squeeze and last_cluster >= 0:
+                if spaced and last_cluster >= 0:
+                    gap = 0
                     # The logically later of the two clusters says whether it joins the other.
-                    if not (cursive and not run_start and (last_flags if rtl else flags) & UNSAFE_TO_BREAK):
-                        pen_x += back_x
-                        pen_y += back_y
+                    if squeeze and not (cursive and not run_start and (last_flags if rtl else flags) & UNSAFE_TO_BREAK):
+                        gap -= squeeze
+                    if track and not cursive:
+                        gap += track
+                    if vertical:
+                        pen_y -= gap
+                    else:
+                        pen_x += gap
                 known = covers.get(cluster)
                 if known is None:
                     along = (-pen_y if vertical else pen_x) / 64
@@ -164,6 +245,18 @@ def _place(
                 cover = known
                 last_cluster = cluster
             run_start = False
+            if word and cluster in spaces:
+                if vertical:
+                    y_advance = min(0, y_advance - word) if y_advance else 0
+                elif x_advance:
+                    x_advance = max(0, x_advance + word)
+            target = stamps
+            emphasised = emph_lo <= cluster < emph_hi
+            if emphasised:
+                target = accent
+                if bold and x_advance and not vertical and not cursive:
+                    x_offset += bold >> 1  # the grown outline centred in its grown advance
+                    x_advance += bold
             if x_advance or y_advance:
                 if vertical:
                     lo, hi = -pen_y / 64, -(pen_y + y_advance) / 64
@@ -175,15 +268,18 @@ def _place(
                     cover[_HI] = hi
                 cover[_N] += 1
                 cover[_GID] = gid
-            bitmap = cached.get((font, gid), _MISSING)
-            if bitmap is _MISSING:
-                bitmap = glyph(gid)
+            if emphasised and bold:
+                bitmap = font.bold_glyph(gid, bold)
+            else:
+                bitmap = cached.get((font, gid), _MISSING)
+                if bitmap is _MISSING:
+                    bitmap = glyph(gid)
             if bitmap is not None:
                 core, left, top, w, h = bitmap
                 # Whole pixels, rounded as FreeType's PIXEL() and Pillow round them (floor of v + 1/2).
                 x = ((pen_x + x_offset + 32) >> 6) + left
                 y = -((pen_y + y_offset + 32) >> 6) - top
-                stamps.append((core, x, y, x + w, y + h))
+                target.append((core, x, y, x + w, y + h))
                 if x < cover[_X0]:
                     cover[_X0] = x
                 if y < cover[_Y0]:
@@ -195,7 +291,54 @@ def _place(
             pen_x += x_advance
             pen_y += y_advance
             last_flags = flags
-    return stamps, covers
+    return stamps, accent, covers
+
+
+def _rules(
+    font: SizedFont,
+    text: str,
+    boxes: list[tuple[int, int, Box]],
+    rules: tuple[Rule, ...],
+    cross: tuple[float, float],
+    vertical: bool,
+) -> list[Stamp]:
+    """Filled rectangles of the underline and strikethrough rules, along the words' boxes (each word's, or
+    the first word's start to the last word's end), across the line at the font's positions."""
+    words: list[tuple[float, float]] = []  # along-line extent of each word, in logical order
+    open_word = False
+    for s, e, b in boxes:
+        if not text[s:e].strip():
+            open_word = False
+            continue
+        lo, hi = (b.y0, b.y1) if vertical else (b.x0, b.x1)
+        if open_word:
+            words[-1] = (min(words[-1][0], lo), max(words[-1][1], hi))
+        else:
+            words.append((lo, hi))
+            open_word = True
+    if not words:
+        return []
+    whole = [(min(w[0] for w in words), max(w[1] for w in words))]
+    out: list[Stamp] = []
+    size = font.size
+    for rule in rules:
+        top, thickness = font.underline if rule.kind == "underline" else font.strikeout
+        t = max(1, round(thickness * rule.thickness))
+        if vertical:  # right of the column for an underline, through its middle for a strikethrough
+            centre = cross[1] - t / 2 + rule.gap * size if rule.kind == "underline" else 0.0
+        else:
+            centre = top + thickness / 2 + (rule.gap * size if rule.kind == "underline" else 0.0)
+        c0 = math.floor(centre - t / 2 + 0.5)
+        for lo, hi in words if rule.per_word else whole:
+            a0, a1 = math.floor(lo), max(math.floor(lo) + 1, math.ceil(hi))
+            x0, y0, x1, y1 = (c0, a0, c0 + t, a1) if vertical else (a0, c0, a1, c0 + t)
+            out.append((_solid(x1 - x0, y1 - y0), x0, y0, x1, y1))
+    return out
+
+
+def _solid(width: int, height: int) -> object:
+    """A fully inked "L" core image of `width` x `height` pixels (a rule's stamp)."""
+    return Image.new("L", (width, height), 255).im
 
 
 # A character of the label before boxing: logical [start, stop) and whether it is whitespace
@@ -344,20 +487,31 @@ def _split(
 
 
 def draw_layout(
-    layout: Layout, target: object, ink: int | tuple[int, ...] = 255, offset: tuple[int, int] = (0, 0)
+    layout: Layout,
+    target: object,
+    ink: int | tuple[int, ...] = 255,
+    offset: tuple[int, int] = (0, 0),
+    accent: int | tuple[int, ...] | None = None,
+    parts: str = "all",
 ) -> None:
-    """Stamp the line's glyphs into the core image `target` in colour `ink`, its canvas's origin at
-    the whole pixels `offset`, glyph by glyph as draw.text draws a line."""
+    """Stamp the line's glyphs into the core image `target` in colour `ink` (the emphasised run's in
+    `accent`, when given), its canvas's origin at the whole pixels `offset`, glyph by glyph as draw.text
+    draws a line. `parts`: "all", "plain" (all but the emphasised run) or "accent" (that run only)."""
     ox, oy = offset[0] + layout.origin[0], offset[1] + layout.origin[1]
     paste = target.paste  # type: ignore[attr-defined]
-    for core, x0, y0, x1, y1 in layout.stamps:
-        paste(ink, (x0 + ox, y0 + oy, x1 + ox, y1 + oy), core)
+    if parts != "accent":
+        for core, x0, y0, x1, y1 in layout.stamps:
+            paste(ink, (x0 + ox, y0 + oy, x1 + ox, y1 + oy), core)
+    if parts != "plain":
+        colour = ink if accent is None else accent
+        for core, x0, y0, x1, y1 in layout.accent:
+            paste(colour, (x0 + ox, y0 + oy, x1 + ox, y1 + oy), core)
 
 
-def layout_mask(layout: Layout) -> Image.Image:
-    """The line's ink mask ("L", 255 = full ink) on a canvas of `layout.size`."""
+def layout_mask(layout: Layout, parts: str = "all") -> Image.Image:
+    """The line's ink mask ("L", 255 = full ink) on a canvas of `layout.size` (`parts` as draw_layout's)."""
     mask = Image.new("L", layout.size, 0)
-    draw_layout(layout, mask.im)
+    draw_layout(layout, mask.im, parts=parts)
     return mask
 
 

@@ -125,6 +125,17 @@ class SizedFont:
         extents = self._unit.get_font_extents("ltr")  # font units
         self.ascender: float = extents.ascender * size / upem  # pixels above the baseline
         self.descender: float = -extents.descender * size / upem  # pixels below it
+        tag, metric = hb.OTMetricsTag, self._unit.get_metric_position_with_fallback
+        # (top below the baseline, thickness) in pixels, from the post table (underline; its position is the
+        # rule's top) and OS/2 (strikeout; its position is the stroke's top above the baseline).
+        self.underline: tuple[float, float] = (
+            -metric(tag.UNDERLINE_OFFSET) * size / upem,
+            max(metric(tag.UNDERLINE_SIZE), 1) * size / upem,
+        )
+        self.strikeout: tuple[float, float] = (
+            -metric(tag.STRIKEOUT_OFFSET) * size / upem,
+            max(metric(tag.STRIKEOUT_SIZE), 1) * size / upem,
+        )
         self.raster = GlyphRaster(file.path, size, file.name, file.index)
         self._cache = glyph_cache
         # (self, glyph id) -> bitmap: the shared cache's own dict, or one of this font's.
@@ -153,6 +164,11 @@ class SizedFont:
         if key not in self.cached:
             self.cached[key] = self.raster.render(gid)
         return self.cached[key]
+
+    def bold_glyph(self, gid: int, strength: int) -> Glyph | None:
+        """The glyph's bitmap from its outline grown by `strength` (26.6 pixels; FreeType's outline
+        embolden), not cached: only an emphasised run of words asks for it."""
+        return self.raster.render(gid, strength)
 
     def caret_fractions(self, gid: int, parts: int) -> tuple[float, ...] | None:
         """Where the font's ligature carets cut glyph `gid` into `parts` pieces, as fractions of its

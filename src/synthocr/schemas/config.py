@@ -85,6 +85,73 @@ class BatchSpecification:
     glyph_overlap_intensity_min: float = 0.0
     glyph_overlap_intensity_max: float = 0.05
     glyph_overlap_intensity_probability: float = 0.5
+    # letter_spacing (fraction of font size): tracking: space added between neighbouring clusters (< 0 tightens; never
+    # inside a cluster, and not in cursive scripts such as Arabic, whose letters stay joined and evenly spaced)
+    letter_spacing_min: float = 0.03
+    letter_spacing_max: float = 0.2
+    letter_spacing_probability: float = 0.08
+    # word_spacing (fraction of font size): added to the advance of every whitespace character (< 0 narrows; a space
+    # never goes below zero width)
+    word_spacing_min: float = 0.1
+    word_spacing_max: float = 0.6
+    word_spacing_probability: float = 0.08
+    # underline_thickness (x the font's underline thickness): an underline, drawn in the ink (not a character of the
+    # text) at the font's underline position (post table); right of the column in vertical text
+    underline_thickness_min: float = 1.0
+    underline_thickness_max: float = 1.6
+    underline_thickness_probability: float = 0.03
+    # underline_gap (fraction of font size): the underline moved this far away from the text, beyond the font's position
+    underline_gap_min: float = 0.0
+    underline_gap_max: float = 0.06
+    # underline_words (0 / 1): 0 = one rule from the first word to the last, 1 = a rule under each word (spaces left
+    # out)
+    underline_words_min: int = 0
+    underline_words_max: int = 1
+    # strikethrough_thickness (x the font's strikeout size): a line through the text, drawn in the ink at the font's
+    # strikeout position (OS/2 table); through the column's middle in vertical text
+    strikethrough_thickness_min: float = 1.0
+    strikethrough_thickness_max: float = 1.5
+    strikethrough_thickness_probability: float = 0.01
+    # strikethrough_words (0 / 1): 0 = one line from the first word to the last, 1 = one through each word
+    strikethrough_words_min: int = 0
+    strikethrough_words_max: int = 1
+    # emphasis_words (words): a run of this many consecutive words set apart from the rest in weight and/or colour
+    emphasis_words_min: int = 1
+    emphasis_words_max: int = 2
+    emphasis_words_probability: float = 0.06
+    # emphasis_start (fraction of the line's words): where the run starts (0 = the first word; the run is moved back to
+    # end at the last word at most)
+    emphasis_start_min: float = 0.0
+    emphasis_start_max: float = 1.0
+    # emphasis_bold (fraction of font size): synthetic bold: the run's glyph outlines grown by this (FreeType's outline
+    # embolden; advances grow by as much outside cursive scripts; 0 = the regular weight)
+    emphasis_bold_min: float = 0.0
+    emphasis_bold_max: float = 0.04
+    # emphasis_color (index): the run's ink: 0 = the line's, 1 red, 2 blue, 3 green, 4 violet (light tints on
+    # light-on-dark lines; moved in lightness to keep min_contrast)
+    emphasis_color_min: int = 0
+    emphasis_color_max: int = 4
+    # shadow_opacity (fraction): a drop shadow under the text (and its stroke): its opacity
+    shadow_opacity_min: float = 0.3
+    shadow_opacity_max: float = 0.7
+    shadow_opacity_probability: float = 0.03
+    # shadow_offset (fraction of font size): the shadow's shift right (x) and down (y) from the text
+    shadow_offset_min: float = 0.02
+    shadow_offset_max: float = 0.08
+    # shadow_blur (fraction of font size): gaussian blur radius of the shadow (0 = a hard shadow)
+    shadow_blur_min: float = 0.0
+    shadow_blur_max: float = 0.04
+    # shadow_tone (0-1): the shadow's grey: 0 = black, 1 = white
+    shadow_tone_min: float = 0.0
+    shadow_tone_max: float = 0.3
+    # stroke_width (fraction of font size): an outline of this width around every glyph (and rule), in another colour,
+    # under the text's ink
+    stroke_width_min: float = 0.02
+    stroke_width_max: float = 0.06
+    stroke_width_probability: float = 0.03
+    # stroke_color (grey levels): the outline's colour: red, green and blue
+    stroke_color_min: int = 0
+    stroke_color_max: int = 255
     # curvature_arc (fraction of line length): text along a circular arc: sagitta of the bent line (> 0 bends the ends
     # up, < 0 down)
     curvature_arc_min: float = -0.02

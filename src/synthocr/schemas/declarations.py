@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Where in the pipeline an effect runs, in this order (see renderer/effects/__init__.py):
-# layout spacing, geometric warps of the text's frame, cuts of the image frame, ink-mask effects,
+# layout spacing, text styles (rules, weight and colour of words, stroke and shadow layers), geometric
+# warps of the text's frame, cuts of the image frame, ink-mask effects,
 # marks on the page under the ink, marks over the ink, then pixel effects on the composed image.
-STAGES: tuple[str, ...] = ("layout", "geometric", "frame", "mask", "page", "overlay", "image")
+STAGES: tuple[str, ...] = ("layout", "style", "geometric", "frame", "mask", "page", "overlay", "image")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from synthocr.schemas.params import RANGE_PARAMS
 #    place of ink_gray, background_gray and color_tint.
 # 3: a `template` column (the template a text was filled from; "" for the other text sources).
 # 4: a `font_sha1` column (the font file's sha1 when planned, checked by the renderer before it draws).
-PLAN_SCHEMA_VERSION = "4"
+# 5: text styles: letter_spacing, word_spacing, underline_*, strikethrough_*, emphasis_*, shadow_*, stroke_*.
+PLAN_SCHEMA_VERSION = "5"
 META_SCHEMA_VERSION = "plan_schema_version"  # key of the version in the Arrow schema metadata
 
 _ARROW = {"float32": pa.float32(), "int16": pa.int16(), "uint8": pa.uint8()}

@@ -1,7 +1,8 @@
 """The effect registry: one function per declared effect (schemas/effects.py), under the effect's name.
 
 The stage of each effect and the order within a stage come from the declarations;
-the renderer runs them as: LAYOUT values handed to the layout, GEOMETRIC warps
+the renderer runs them as: LAYOUT spacing and STYLE values (rules, emphasised words,
+ink layers under the text) handed to the layout, GEOMETRIC warps
 (chained; pixels resampled once, polygons moved by the same map), the FRAME
 crop, MASK effects on the ink, the background (and the contrast guard), PAGE
 effects on the paper, the ink, OVERLAY marks over it, then IMAGE effects on the
@@ -35,7 +36,7 @@ from synthocr.renderer.effects.geometric import (
     rotation_angle,
 )
 from synthocr.renderer.effects.ink import ink_bleed_radius
-from synthocr.renderer.effects.layout import glyph_overlap_intensity
+from synthocr.renderer.effects.layout import glyph_overlap_intensity, letter_spacing, word_spacing
 from synthocr.renderer.effects.page import (
     PageContext,
     fibre_density,
@@ -52,16 +53,30 @@ from synthocr.renderer.effects.scanner import (
     halftone_amount,
     vignette_strength,
 )
+from synthocr.renderer.effects.style import (
+    emphasis_words,
+    shadow_opacity,
+    strikethrough_thickness,
+    stroke_width,
+    underline_thickness,
+)
 from synthocr.schemas.params import EFFECTS
 
 # Stage by stage, what the renderer passes after the parameters and the generator:
-#   layout: nothing, returns the layout's argument; geometric: the Frame, returns a Warp;
+#   layout and style: nothing, return LineStyle fields (renderer/linestyle.py); geometric: the Frame, returns a Warp;
 #   frame: the Frame, returns (top, right, bottom, left) pixels cut; mask: the (h, w) ink coverage first,
 #   returns a new one; page (the background, before the ink) and overlay (the composed image, before the
 #   image effects): the pixels first and the PageContext last, return new pixels; image: the composed
 #   pixels first, returns new pixels.
 RENDERERS: dict[str, Callable[..., Any]] = {
     "glyph_overlap_intensity": glyph_overlap_intensity,
+    "letter_spacing": letter_spacing,
+    "word_spacing": word_spacing,
+    "underline_thickness": underline_thickness,
+    "strikethrough_thickness": strikethrough_thickness,
+    "emphasis_words": emphasis_words,
+    "shadow_opacity": shadow_opacity,
+    "stroke_width": stroke_width,
     "curvature_arc": curvature_arc,
     "curvature_sine": curvature_sine,
     "elastic_amplitude": elastic_amplitude,
@@ -101,6 +116,7 @@ def _stage(stage: str) -> dict[str, Callable[..., Any]]:
 
 
 LAYOUT = _stage("layout")
+STYLE = _stage("style")
 GEOMETRIC = _stage("geometric")
 FRAME = _stage("frame")
 MASK = _stage("mask")
@@ -118,6 +134,7 @@ __all__ = [
     "PAGE",
     "RENDERERS",
     "SMOOTHING",
+    "STYLE",
     "PageContext",
 ]
 

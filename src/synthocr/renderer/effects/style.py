@@ -1,0 +1,145 @@
+"""Text styles: underline and strikethrough rules, an emphasised run of words, a stroke and a drop shadow.
+
+Each STYLE renderer returns the LineStyle fields (renderer/linestyle.py) it sets; the
+layout draws the rules and the emphasised words, and render_row draws the ink layers
+(shadow, then stroke) under the text, each from the line's ink coverage on the layout's
+canvas, warped with the text. Label semantics (docs/effects.md): the label's text never
+changes; rules, stroke and shadow are not characters. The line's polygon grows by the
+layers' reach (`halo`), so it holds all of their ink; the characters' and words' polygons
+stay the glyphs' cells, which a stroke or shadow may overlap by a pixel or two.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+import cv2
+import numpy as np
+
+from synthocr.renderer.imaging import Pixels, gaussian_blur
+from synthocr.renderer.linestyle import Emphasis, Rule
+
+RGB = tuple[int, int, int]
+
+# Accent inks of an emphasised run, by emphasis_color (0 = the line's own ink): for dark ink, then for
+# light ink on a dark ground. The contrast guard moves them in lightness where the background needs it.
+ACCENTS_DARK: tuple[RGB, ...] = ((170, 25, 25), (25, 60, 170), (20, 110, 45), (105, 35, 140))
+ACCENTS_LIGHT: tuple[RGB, ...] = ((255, 215, 70), (130, 215, 255), (150, 235, 150), (255, 170, 210))
+
+
+def accent_ink(index: int, light: bool) -> RGB | None:
+    """The accent ink of `emphasis_color` index (None: the line's own ink)."""
+    if index <= 0:
+        return None
+    palette = ACCENTS_LIGHT if light else ACCENTS_DARK
+    return palette[(index - 1) % len(palette)]
+
+
+class Stroke(NamedTuple):
+    """An outline around the ink, `width` x font size wide, in `color`."""
+
+    width: float
+    color: RGB
+
+    def radius(self, size: int) -> float:
+        return self.width * size
+
+    def reach(self, size: int) -> tuple[int, int, int, int]:
+        r = math.ceil(self.radius(size)) + 1
+        return (r, r, r, r)
+
+
+class Shadow(NamedTuple):
+    """The ink (with its stroke) shifted by (dx, dy) x font size, blurred, in grey `tone` at `opacity`."""
+
+    opacity: float
+    dx: float
+    dy: float
+    blur: float
+    tone: float
+
+    @property
+    def color(self) -> RGB:
+        g = int(round(255 * self.tone))
+        return (g, g, g)
+
+    def reach(self, size: int) -> tuple[int, int, int, int]:
+        dx, dy, spread = self.dx * size, self.dy * size, 3 * self.blur * size
+        return (
+            max(0, math.ceil(spread - dx)) + 1,
+            max(0, math.ceil(spread - dy)) + 1,
+            max(0, math.ceil(spread + dx)) + 1,
+            max(0, math.ceil(spread + dy)) + 1,
+        )
+
+
+def halo(layers: tuple[Any, ...], size: int) -> tuple[int, int, int, int]:
+    """Pixels the ink layers reach beyond the text's ink on each side (left, top, right, bottom)."""
+    stroke = [layer.reach(size) for layer in layers if isinstance(layer, Stroke)]
+    base = stroke[0] if stroke else (0, 0, 0, 0)
+    out = base
+    for layer in layers:
+        if isinstance(layer, Shadow):  # the shadow of the stroked text
+            out = tuple(max(o, b + s) for o, b, s in zip(out, base, layer.reach(size)))  # type: ignore[assignment]
+    return out
+
+
+def stroke_coverage(mask: Pixels, radius: float) -> Pixels:
+    """The ink grown by `radius` pixels: coverage falls from full to none over the pixel at that distance
+    from the nearest inked pixel (mask >= 128), and holds the ink's own coverage."""
+    outside = (mask < 128).astype(np.uint8)
+    if not outside.all():
+        distance = cv2.distanceTransform(outside, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+        grown = np.clip((radius + 1.0 - distance) * 255.0, 0, 255).astype(np.uint8)
+        return np.maximum(mask, grown)
+    return mask
+
+
+def shadow_coverage(mask: Pixels, shadow: Shadow, size: int) -> Pixels:
+    """`mask` shifted by the shadow's offset (bilinear), blurred, at the shadow's opacity."""
+    h, w = mask.shape
+    shift = np.array(((1.0, 0.0, shadow.dx * size), (0.0, 1.0, shadow.dy * size)), np.float64)
+    moved = cv2.warpAffine(mask, shift, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    if shadow.blur > 0:
+        moved = gaussian_blur(moved, shadow.blur * size)
+    return cv2.convertScaleAbs(moved, alpha=shadow.opacity)
+
+
+def ink_layers(layers: tuple[Any, ...], mask: Pixels, size: int) -> list[tuple[Pixels, RGB]]:
+    """(coverage, colour) of every layer in drawing order (shadows, then the stroke), from the text's
+    (h, w) coverage `mask` on the layout's canvas; a shadow is cast by the stroked text."""
+    strokes = [layer for layer in layers if isinstance(layer, Stroke)]
+    outer = stroke_coverage(mask, strokes[0].radius(size)) if strokes else mask
+    out = [(shadow_coverage(outer, layer, size), layer.color) for layer in layers if isinstance(layer, Shadow)]
+    if strokes:
+        out.append((outer, strokes[0].color))
+    return out
+
+
+def underline_thickness(thickness: float, gap: float, words: float, rng: np.random.Generator) -> dict[str, Any]:
+    """An underline of `thickness` x the font's, moved `gap` x font size down, per word when `words`."""
+    return {"rules": (Rule("underline", thickness, gap, bool(words)),)}
+
+
+def strikethrough_thickness(thickness: float, words: float, rng: np.random.Generator) -> dict[str, Any]:
+    """A strikethrough of `thickness` x the font's strikeout size, per word when `words`."""
+    return {"rules": (Rule("strikethrough", thickness, 0.0, bool(words)),)}
+
+
+def emphasis_words(count: float, start: float, bold: float, color: float, rng: np.random.Generator) -> dict[str, Any]:
+    """`count` consecutive words from `start` (fraction of the words) grown by `bold` x font size, in accent `color`."""
+    return {"emphasis": Emphasis(int(count), start, bold, int(color))}
+
+
+def shadow_opacity(
+    opacity: float, offset: tuple[float, float], blur: float, tone: float, rng: np.random.Generator
+) -> dict[str, Any]:
+    """A drop shadow at `opacity`, shifted by `offset` (x, y) x font size, blurred `blur` x font size, grey `tone`."""
+    return {"layers": (Shadow(opacity, offset[0], offset[1], blur, tone),)}
+
+
+def stroke_width(width: float, color: tuple[float, float, float], rng: np.random.Generator) -> dict[str, Any]:
+    """An outline `width` x font size wide in the colour (r, g, b)."""
+    r, g, b = (int(v) for v in color)
+    return {"layers": (Stroke(width, (r, g, b)),)}

@@ -1,0 +1,54 @@
+"""What the layout needs to know of a line's text styles: spacing, drawn rules, an emphasised run of words.
+
+The LAYOUT and STYLE effects (renderer/effects/layout.py, renderer/effects/style.py)
+each return some of these fields; render_row merges them into one LineStyle and
+hands it to layout_line. Everything here is in fractions of the font size or in
+the font's own metrics, so that one plan row gives the same look at any size.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+
+class Rule(NamedTuple):
+    """A drawn line of the text: an underline or a strikethrough (not a character of the label)."""
+
+    kind: str  # "underline" or "strikethrough"
+    thickness: float  # x the font's own underline thickness / strikeout size
+    gap: float  # fraction of font size, moved away from the text beyond the font's position
+    per_word: bool  # one rule per word (spaces left out), else one from the first word to the last
+
+
+class Emphasis(NamedTuple):
+    """A run of consecutive words drawn bolder and/or in another ink."""
+
+    words: int  # how many
+    start: float  # fraction of the line's words where the run starts
+    bold: float  # fraction of font size the outlines grow by (0 = regular weight)
+    color: int  # accent index (0 = the line's ink); renderer/effects/style.py names the colours
+
+
+class LineStyle(NamedTuple):
+    """Every text style of one line, as the layout takes it (the neutral values: plain text)."""
+
+    overlap: float = 0.0  # fraction of font size removed between clusters that do not join
+    tracking: float = 0.0  # fraction of font size added between clusters (not in cursive scripts)
+    word_spacing: float = 0.0  # fraction of font size added to each whitespace character's advance
+    rules: tuple[Rule, ...] = ()
+    emphasis: Emphasis | None = None
+    layers: tuple[Any, ...] = ()  # InkLayer objects drawn under the text (renderer/effects/style.py)
+    halo: tuple[int, int, int, int] = (0, 0, 0, 0)  # pixels the layers reach beyond the ink: left, top, right, bottom
+
+
+PLAIN = LineStyle()
+_LISTS = frozenset({"rules", "layers"})  # fields several effects add to
+
+
+def merge_styles(parts: list[dict[str, Any]]) -> LineStyle:
+    """One LineStyle from the fields each applied effect returned, in declared order (rules and layers add up)."""
+    fields: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            fields[key] = fields.get(key, ()) + value if key in _LISTS else value
+    return LineStyle(**fields)

@@ -1,0 +1,243 @@
+"""Text styles: spacing moves whole clusters (never inside one, never in cursive runs), drawn rules, an emphasised
+run of words, stroke and shadow; the label's polygons hold the ink."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from helpers import builtin_font_sha1
+from render_helpers import MARKED, clean, raster
+from synthocr.renderer.compose import render_row
+from synthocr.renderer.layout import layout_line
+from synthocr.renderer.linestyle import Emphasis, LineStyle, Rule
+
+STYLES = {
+    "letter_spacing": {"letter_spacing": 0.25},
+    "word_spacing": {"word_spacing": 0.7},
+    "underline": {"underline_thickness": 1.5, "underline_gap": 0.05, "underline_words": 0},
+    "underline_words": {"underline_thickness": 2.0, "underline_words": 1},
+    "strikethrough": {"strikethrough_thickness": 1.5, "strikethrough_words": 0},
+    "emphasis": {"emphasis_words": 2, "emphasis_start": 0.5, "emphasis_bold": 0.05, "emphasis_color": 2},
+    "shadow": {"shadow_opacity": 0.8, "shadow_dx": 0.1, "shadow_dy": 0.12, "shadow_blur": 0.04, "shadow_tone": 0.0},
+    "shadow_up_left": {"shadow_opacity": 0.8, "shadow_dx": -0.12, "shadow_dy": -0.1, "shadow_tone": 0.2},
+    "stroke": {"stroke_width": 0.08, "stroke_r": 230, "stroke_g": 40, "stroke_b": 30},
+    "everything": {
+        "letter_spacing": 0.1,
+        "word_spacing": 0.3,
+        "underline_thickness": 1.2,
+        "strikethrough_thickness": 1.0,
+        "emphasis_words": 1,
+        "emphasis_bold": 0.03,
+        "emphasis_color": 1,
+        "shadow_opacity": 0.6,
+        "shadow_dx": 0.05,
+        "shadow_dy": 0.05,
+        "stroke_width": 0.05,
+        "stroke_r": 255,
+        "stroke_g": 255,
+        "stroke_b": 255,
+    },
+}
+GEOMETRY = [{}, {"rotation_angle": 8.0}, {"curvature_arc": 0.08}, {"perspective_warp_magnitude": 0.05}]
+
+
+def _ink(image, row) -> np.ndarray:
+    """Pixels visibly apart from the plain background: the text, its rules, stroke and shadow."""
+    pixels = np.asarray(image.convert("RGB"), np.int16)
+    bg = np.array([row["background_r"], row["background_g"], row["background_b"]], np.int16)
+    return np.abs(pixels - bg).max(axis=2) > 40
+
+
+def _rows(tiny_plan) -> list[dict]:
+    rows = tiny_plan.to_pylist()[:6]
+    return rows + [clean(rows[0], **marked) for marked in MARKED]
+
+
+# Styles whose rule runs from the first word to the last: its stretch across the spaces between words is ink of
+# the line, not of a character (the label's characters hold no whitespace).
+WHOLE_LINE_RULES = {"underline", "strikethrough", "everything"}
+
+
+def _gaps(words) -> list:
+    """Polygons spanning each pair of neighbouring words (the space between them included)."""
+    out = []
+    for a, b in zip(words, words[1:]):
+        pts = np.array([*a.polygon, *b.polygon], np.float32)
+        out.append([tuple(p) for p in cv2.convexHull(pts)[:, 0]])
+    return out
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+def test_polygons_hold_the_styled_ink(tiny_plan, tiny_assets, style):
+    """Every style, straight and warped, on Latin, Arabic, Hebrew and vertical rows: all of the ink inside the
+    line polygon, at least 98% of it inside the character polygons (stroke and shadow included; a whole-line
+    rule's stretch between words inside the line only)."""
+    rows = _rows(tiny_plan)
+    for k, row in enumerate(rows):
+        row = clean(row, **STYLES[style], **GEOMETRY[k % len(GEOMETRY)])
+        image, label = render_row(row, tiny_assets)
+        ink = _ink(image, row)
+        assert ink.any()
+        line = raster(image.size, [label.line.polygon])
+        assert not (ink & ~line).any(), f"{style} {row['text']!r}: ink outside the line polygon"
+        polygons = [c.polygon for c in label.chars]
+        if style in WHOLE_LINE_RULES:
+            polygons += _gaps(label.words)
+        chars = raster(image.size, polygons)
+        inside = (ink & chars).sum() / ink.sum()
+        assert inside >= 0.98, f"{style} {row['text']!r}: only {inside:.3f} of the ink in character polygons"
+        assert label.text == row["text"]
+
+
+def _font(tiny_assets, name="DejaVuSans.ttf", size=32):
+    return tiny_assets.font(name, builtin_font_sha1(name), size)
+
+
+@pytest.mark.parametrize(
+    "text,font", [("office re\u0301sume\u0301 fin", "DejaVuSans.ttf"), ("שָׁלוֹם בְּרֵאשִׁית", "NotoSansHebrew-Regular.ttf")]
+)
+def test_tracking_moves_whole_clusters(tiny_assets, text, font):
+    """Letter spacing adds the same space at every cluster boundary: each character keeps its width (a mark stays
+    on its letter, a ligature whole), and neighbours move apart by the tracking."""
+    sized = _font(tiny_assets, font)
+    direction = "rtl" if font.startswith("NotoSansHebrew") else "ltr"
+    plain = layout_line(text, direction, sized, LineStyle())
+    tracked = layout_line(text, direction, sized, LineStyle(tracking=0.25))
+    assert len(plain.stamps) == len(tracked.stamps)
+    assert [c.stop - c.start for c in plain.clusters] == [c.stop - c.start for c in tracked.clusters]
+    width = [c.box.x1 - c.box.x0 for c in plain.clusters]
+    assert [c.box.x1 - c.box.x0 for c in tracked.clusters] == pytest.approx(width)
+    step = 0.25 * 32
+    assert tracked.line.x1 - tracked.line.x0 > plain.line.x1 - plain.line.x0 + step * (len(plain.clusters) // 2)
+
+
+def test_tracking_leaves_cursive_runs_joined(tiny_assets):
+    """No tracking inside an Arabic run: the same glyphs at the same places (joins kept, no kashida)."""
+    sized = _font(tiny_assets, "NotoNaskhArabic-Regular.ttf")
+    text = "كتب محمد الأطفال"
+    plain = layout_line(text, "rtl", sized, LineStyle())
+    tracked = layout_line(text, "rtl", sized, LineStyle(tracking=0.3))
+    assert [s[1:] for s in plain.stamps] == [s[1:] for s in tracked.stamps]
+
+
+def test_word_spacing_widens_spaces_only(tiny_assets):
+    sized = _font(tiny_assets)
+    text = "ab cd  ef"
+    plain = layout_line(text, "ltr", sized, LineStyle())
+    wide = layout_line(text, "ltr", sized, LineStyle(word_spacing=0.5))
+    narrow = layout_line(text, "ltr", sized, LineStyle(word_spacing=-5.0))
+    for a, b, c in zip(plain.clusters, wide.clusters, narrow.clusters):
+        w = a.box.x1 - a.box.x0
+        if text[a.start] == " ":
+            assert b.box.x1 - b.box.x0 == pytest.approx(w + 16, abs=1 / 32)
+            assert c.box.x1 - c.box.x0 == pytest.approx(0.0)  # a space never goes below zero width
+        else:
+            assert b.box.x1 - b.box.x0 == pytest.approx(w)
+    assert len(wide.words) == len(plain.words) == 3
+
+
+def _rule_rows(layout) -> list[int]:
+    """Canvas rows holding a rule stamp (a fully inked rectangle wider than any glyph of the line)."""
+    widest = max(x1 - x0 for _, x0, _, x1, _ in layout.stamps[: len(layout.text)])
+    return [y for _, x0, y, x1, _ in layout.stamps if x1 - x0 > widest]
+
+
+@pytest.mark.parametrize("kind", ["underline", "strikethrough"])
+def test_rules_sit_at_the_font_metrics(tiny_assets, kind):
+    sized = _font(tiny_assets)
+    text = "Hamburg fonts"
+    plain = layout_line(text, "ltr", sized, LineStyle())
+    ruled = layout_line(text, "ltr", sized, LineStyle(rules=(Rule(kind, 1.0, 0.0, False),)))
+    extra = ruled.stamps[len(plain.stamps) :]
+    assert len(extra) == 1
+    _, x0, y0, x1, y1 = extra[0]
+    top, thickness = sized.underline if kind == "underline" else sized.strikeout
+    assert y1 - y0 == max(1, round(thickness))
+    assert abs((y0 + y1) / 2 - (top + thickness / 2)) <= 0.5  # centred on the font's rule
+    words = [w[2] for w in ruled.words]
+    ox = ruled.origin[0]
+    assert x0 + ox <= words[0].x0 + 1 and x1 + ox >= words[-1].x1 - 1
+    per_word = layout_line(text, "ltr", sized, LineStyle(rules=(Rule(kind, 1.0, 0.0, True),)))
+    assert len(per_word.stamps) == len(plain.stamps) + 2
+    assert [c.box for c in ruled.clusters] == [c.box for c in plain.clusters]  # rules are not characters
+
+
+def test_emphasis_run_is_bolder_in_its_own_ink(tiny_plan, tiny_assets):
+    row = clean(tiny_plan.to_pylist()[0], text="Total due 1,284.50 now", font="DejaVuSans.ttf")
+    row["font_sha1"] = builtin_font_sha1("DejaVuSans.ttf")
+    plain, _ = render_row(row, tiny_assets)
+    bold, label = render_row(
+        clean(row, emphasis_words=1, emphasis_start=0.5, emphasis_bold=0.05, emphasis_color=0), tiny_assets
+    )
+    assert _ink(bold, row).sum() > _ink(plain, row).sum() * 1.05
+    assert "accent_ink" not in label.appearance
+    coloured, label = render_row(
+        clean(row, emphasis_words=2, emphasis_start=0.0, emphasis_color=1, emphasis_bold=0.0), tiny_assets
+    )
+    accent = tuple(label.appearance["accent_ink"])
+    pixels = np.asarray(coloured.convert("RGB"))
+    assert (np.abs(pixels.astype(int) - accent).max(axis=2) < 8).sum() > 50  # red ink drawn
+    words = [w for w in label.words]
+    red = np.abs(pixels.astype(int) - accent).max(axis=2) < 40
+    inside_first_two = raster(coloured.size, [w.polygon for w in words[:2]])
+    assert (red & ~inside_first_two).sum() <= 0.02 * red.sum()
+
+
+def test_accent_keeps_min_contrast_on_a_dark_ground(tiny_plan, tiny_assets):
+    """A dark accent (blue) on a light-on-dark row becomes its light tint, at least min_contrast over the ground."""
+    from synthocr.color import contrast_ratio, luminance
+
+    row = clean(
+        tiny_plan.to_pylist()[0],
+        text="light on dark",
+        ink_color="light_on_dark",
+        ink_r=240,
+        ink_g=240,
+        ink_b=240,
+        background_r=30,
+        background_g=40,
+        background_b=60,
+        min_contrast=4.5,
+        emphasis_words=1,
+        emphasis_color=2,
+    )
+    _, label = render_row(row, tiny_assets)
+    accent = np.array([label.appearance["accent_ink"]], np.uint8)
+    ground = np.array([[30, 40, 60]], np.uint8)
+    assert float(contrast_ratio(luminance(accent), luminance(ground))[0]) >= 4.5
+
+
+def test_stroke_and_shadow_grow_the_line_polygon(tiny_plan, tiny_assets):
+    row = clean(tiny_plan.to_pylist()[0], text="Stroke", font="DejaVuSans.ttf")
+    row["font_sha1"] = builtin_font_sha1("DejaVuSans.ttf")
+    _, plain = render_row(row, tiny_assets)
+    stroked, label = render_row(clean(row, stroke_width=0.1, stroke_r=255, stroke_g=0, stroke_b=0), tiny_assets)
+    reach = 0.1 * row["font_size"]
+    assert label.line.bbox[2] - label.line.bbox[0] >= plain.line.bbox[2] - plain.line.bbox[0] + 2 * reach
+    pixels = np.asarray(stroked.convert("RGB")).astype(int)
+    assert (np.abs(pixels - (255, 0, 0)).max(axis=2) < 10).sum() > 100
+    _, shadowed = render_row(clean(row, shadow_opacity=0.7, shadow_dx=0.2, shadow_dy=0.0), tiny_assets)
+    grown = shadowed.line.bbox[2] - plain.line.bbox[2]
+    assert grown >= 0.2 * row["font_size"] and shadowed.line.bbox[0] == pytest.approx(plain.line.bbox[0], abs=1.5)
+
+
+def test_layout_style_merge_adds_rules_and_layers():
+    from synthocr.renderer.effects.style import Shadow, Stroke, halo
+    from synthocr.renderer.linestyle import merge_styles
+
+    style = merge_styles(
+        [
+            {"rules": (Rule("underline", 1.0, 0.0, False),)},
+            {"rules": (Rule("strikethrough", 1.0, 0.0, True),)},
+            {"emphasis": Emphasis(1, 0.0, 0.0, 1)},
+            {"layers": (Shadow(0.5, 0.1, -0.1, 0.0, 0.0),)},
+            {"layers": (Stroke(0.05, (1, 2, 3)),)},
+        ]
+    )
+    assert [r.kind for r in style.rules] == ["underline", "strikethrough"]
+    assert style.emphasis == Emphasis(1, 0.0, 0.0, 1) and len(style.layers) == 2
+    left, top, right, bottom = halo(style.layers, 40)
+    assert right > left and top > bottom  # the shadow lies right and up, beyond the stroke on every side
+    assert min(left, bottom) >= 3
