@@ -55,8 +55,8 @@ def _label_columns(pairs: list[tuple[Output, Label]]) -> list[pa.Array]:
     """The label columns (LABEL_FIELDS) of a batch, with their declared types."""
     values: dict[str, list[Any]] = {f.name: [] for f in LABEL_FIELDS}
     for output, label in pairs:
-        values["image"].append(output.image_rel)
-        values["label"].append(f"{output.name}.json")
+        values["image"].append(output.image_location)
+        values["label"].append(output.label_rel)
         values["width"].append(label.width)
         values["height"].append(label.height)
         values["chars"].append([r.to_dict() for r in label.chars])
@@ -100,7 +100,7 @@ def collect_labels(out_dir: str | Path, output: str | Path, plan: str | Path | N
             batch = matched[start : start + BATCH_ROWS]
             positions = pa.array([p for p, _ in batch], pa.int64())
             rows = plan_table.take(positions)
-            pairs = [(o, read_label(o.label_path)) for _, o in batch]
+            pairs = [(o, read_label(o)) for _, o in batch]
             for (p, o), (_, label) in zip(batch, pairs):
                 if label.image_id != ids[p]:
                     raise UserError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 from collections.abc import Sequence
@@ -53,8 +54,8 @@ def samples_from_outputs(out_dir: str | Path, n: int, seed: int) -> list[Sample]
     samples = []
     for i in choose(len(outputs), n, seed):
         output = outputs[i]
-        with Image.open(output.image_path) as im:
-            samples.append((im.convert("RGB"), read_label(output.label_path)))
+        with Image.open(io.BytesIO(output.image_bytes())) as im:
+            samples.append((im.convert("RGB"), read_label(output)))
     return samples
 
 

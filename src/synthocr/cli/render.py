@@ -29,6 +29,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--chunk-size", type=int, default=64, help="rows per worker task (default: 64)")
     r.add_argument("--format", choices=("png", "jpg", "webp"), default="png", help="image format")
     r.add_argument(
+        "--layout",
+        choices=("files", "webdataset", "parquet"),
+        default="files",
+        help="files: an image and a label JSON per row (default); webdataset: tar shards of --shard-size rows "
+        "(<key>.png/.json/.txt); parquet: Parquet shards (image bytes and label columns, read by HF datasets)",
+    )
+    r.add_argument(
+        "--shard-size",
+        type=int,
+        default=1000,
+        help="plan rows per shard with --layout webdataset|parquet (default: 1000)",
+    )
+    r.add_argument(
         "--png-compress-level",
         type=int,
         default=1,
@@ -79,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         verify=args.verify,
         backend=args.backend,
         scheduler=args.scheduler,
+        layout=args.layout,
+        shard_size=args.shard_size,
     )
     try:
         summary = render(job)

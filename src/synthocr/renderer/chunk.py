@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -14,7 +16,8 @@ from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.io import encode_image, open_plan, read_rows, write_output
 from synthocr.renderer.job import ChunkTask
-from synthocr.renderer.storage import FATAL_ERRNOS, Storage, fatal_write_error
+from synthocr.renderer.shards import Sample, ShardLayout, shard_bytes
+from synthocr.renderer.storage import FATAL_ERRNOS, Storage, fatal_write_error, with_retries, write_atomic
 
 
 @lru_cache(maxsize=4)  # keyed by the plan's asset roots: one font/background cache per worker and plan
@@ -39,6 +42,8 @@ def render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
     pf = open_plan(task.plan)
     assets = _assets(task.roots_json)
     store = Storage(task.output)
+    if task.layout != "files":
+        return _render_shard(task, pf, rows, assets, store)
     records: list[dict[str, Any]] = []
     written: list[tuple[str, str, list[int]]] = []
     rendered = 0
@@ -89,6 +94,45 @@ def render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
         if pool is not None:
             pool.shutdown(wait=True)
     return {"rendered": rendered, "failed": records, "written": written}
+
+
+def _render_shard(task: ChunkTask, pf: Any, rows: np.ndarray, assets: RenderAssets, store: Storage) -> dict[str, Any]:
+    """Render the rows of one shard (all of them, in plan order) and commit the shard file whole.
+
+    A shard with a failed row is not written: its rows stay pending, and the next run tries them again.
+    """
+    layout = ShardLayout(task.layout, task.shard_size)
+    name = layout.name(int(rows[0]) // task.shard_size)
+    samples: list[Sample] = []
+    records: list[dict[str, Any]] = []
+    for row in read_rows(pf, rows):
+        started = time.perf_counter()
+        try:
+            image, label = render_row(row, assets)
+            data = encode_image(image, task.fmt, task.png_compress_level)
+        except Exception as exc:  # one bad row must not stop the run; it is recorded with its error
+            records.append(failure(row["image_id"], exc, started))
+            continue
+        key = f"image_{row['image_id']:08d}.{task.fmt}"
+        label = replace(
+            label, image=key, plan_fingerprint=task.fingerprint, image_sha256=hashlib.sha256(data).hexdigest()
+        )
+        samples.append(
+            Sample(row["image_id"], row["output_name"], task.fmt, data, label.to_json().encode(), row["text"])
+        )
+    if records:
+        return {"rendered": 0, "failed": records, "written": [], "uncommitted": [name]}
+    try:
+        with_retries(
+            lambda: write_atomic(store, name, shard_bytes(task.layout, samples), task.run_id),
+            f"writing {store.path(name)}",
+        )
+    except OSError as exc:
+        if exc.errno in FATAL_ERRNOS:
+            raise fatal_write_error(exc, store, name) from None
+        started = time.perf_counter()
+        return {"rendered": 0, "failed": [failure(s.image_id, exc, started) for s in samples], "written": []}
+    return {"rendered": len(samples), "failed": [], "written": []}
 
 
 def failure(image_id: int, exc: BaseException, started: float) -> dict[str, Any]:

@@ -179,31 +179,40 @@ def run_chunks(
         except ChunkLost as exc:
             rows = pending.pop(exc.key)
             log.warning("a Dask worker died running %d rows; running them one by one", len(rows))
-            _isolate(task, rows, pool, on_result, clean)
+            _isolate(task, _units(task, [rows]), pool, on_result, clean)
         except TerminatedWorkerError:
             clean()
             suspects = [pending.pop(k) for k in list(pending)[:ahead]]
-            rows = np.concatenate(suspects)
             log.warning(
-                "a worker process died; running %d rows of the %d chunks in flight one by one", len(rows), len(suspects)
+                "a worker process died; running the %d rows of the %d chunks in flight %s",
+                sum(map(len, suspects)),
+                len(suspects),
+                "one by one" if task.layout == "files" else "one shard at a time",
             )
-            _isolate(task, rows, pool, on_result, clean)
+            _isolate(task, _units(task, suspects), pool, on_result, clean)
+
+
+def _units(task: ChunkTask, chunks: list[np.ndarray]) -> dict[int, np.ndarray]:
+    """What runs alone after a crash: single rows, or whole shards in shard layouts (a shard is written whole)."""
+    if task.layout == "files":
+        return {int(r): np.array([r], np.int64) for c in chunks for r in c}
+    return {int(c[0]): c for c in chunks}
 
 
 def _isolate(
     task: ChunkTask,
-    rows: np.ndarray,
+    todo: dict[int, np.ndarray],
     pool: Pool,
     on_result: Callable[[dict[str, Any]], None],
     clean: Callable[[], int],
 ) -> None:
-    """Render `rows` one per task. Rows whose worker died (the task the Dask scheduler gave up on;
-    with loky, every row not reported when the pool broke) run again alone, one task in flight at a
-    time, and a row that still kills its worker is recorded as failed (error type WorkerCrash).
+    """Render the units of `todo` (single rows, or whole shards) one per task. Units whose worker died
+    (the task the Dask scheduler gave up on; with loky, every unit not reported when the pool broke)
+    run again alone, one task in flight at a time, and the rows of a unit that still kills its worker
+    are recorded as failed (error type WorkerCrash).
 
     Alone, because a dying worker takes down with it the tasks queued beside it, which did nothing.
     """
-    todo = {int(r): np.array([r], np.int64) for r in rows}
     suspects: dict[int, np.ndarray] = {}
     while todo:
         try:
@@ -228,5 +237,5 @@ def _isolate(
             crash = RuntimeError(
                 f"the worker process rendering this row died ({exc}); the row is left out, the others are rendered"
             )
-            record = failure(int(ids[key]), crash, started) | {"error_type": "WorkerCrash"}
-            on_result({"rendered": 0, "failed": [record], "written": []})
+            records = [failure(int(ids[r]), crash, started) | {"error_type": "WorkerCrash"} for r in c]
+            on_result({"rendered": 0, "failed": records, "written": []})

@@ -9,6 +9,7 @@ from typing import Any
 from synthocr.errors import UserError
 from synthocr.renderer.backends import check_backend
 from synthocr.renderer.finished import FORMATS
+from synthocr.renderer.shards import DEFAULT_SHARD_SIZE, check_layout
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class RenderJob:
     scheduler: str | None = None  # the Dask scheduler address (backend dask)
     io_workers: int = 1  # threads encoding and writing images inside each worker
     io_batch_size: int = 16  # images handed to those threads at a time
+    layout: str = "files"  # files (image + label per row), webdataset (tar shards) or parquet (Parquet shards)
+    shard_size: int = DEFAULT_SHARD_SIZE  # plan rows per shard (shard layouts)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "plan", os.fspath(self.plan))
@@ -59,6 +62,12 @@ class RenderJob:
                 f"--png-compress-level must be 0 (none, fastest) to 9 (smallest), got {self.png_compress_level}."
             )
         check_backend(self.backend, self.scheduler)
+        check_layout(self.layout, self.shard_size)
+        if self.layout != "files" and (self.rows or self.where):
+            raise UserError(
+                f"--rows and --where pick single rows, but --layout {self.layout} writes whole shards of "
+                f"{self.shard_size} plan rows; render the selection with --layout files, or plan a smaller plan."
+            )
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,8 @@ class ChunkTask:
     png_compress_level: int = 1
     io_workers: int = 1
     io_batch_size: int = 16
+    layout: str = "files"
+    shard_size: int = DEFAULT_SHARD_SIZE
 
 
 @dataclass
@@ -87,6 +98,7 @@ class RenderSummary:
     seconds: float = 0.0
     pending: int = 0  # rows a dry run would render
     damaged: int = 0  # outputs present but not finished (rendered again)
+    uncommitted: list[str] = field(default_factory=list)  # shards left unwritten because one of their rows failed
 
     @property
     def images_per_second(self) -> float:

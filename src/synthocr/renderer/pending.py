@@ -11,10 +11,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from synthocr.renderer.io import open_plan, read_columns, read_state
+from synthocr.renderer.io import open_plan, read_checkpoint, read_state
 from synthocr.renderer.resume import Scan, expected_of, scan_outputs
 from synthocr.renderer.selection import parse_rows, select_where
+from synthocr.renderer.shard_scan import recorded_layout, scan_shards
+from synthocr.renderer.shards import shard_index
 from synthocr.renderer.storage import Storage
+from synthocr.schemas.plan import META_PLAN_FINGERPRINT, plan_metadata
 
 
 def selected_rows(pf: pq.ParquetFile, n_rows: int, rows: str | None, where: str | None) -> np.ndarray:
@@ -82,32 +85,58 @@ def pending_rows(
 def plan_status(
     plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], verify: bool = False
 ) -> list[dict[str, Any]]:
-    """Per specification: total, done (finished outputs, renderer.finished), missing, damaged (present but
-    not finished) and failed (missing rows the run log records as failed). The last entry, spec "all",
-    sums them. Renders and writes nothing."""
+    """Per specification: total, done (finished outputs, renderer.finished; rows of finished shards in
+    shard layouts), missing, damaged (present but not finished) and failed (missing rows the run log
+    records as failed). The last entry, spec "all", sums them. Renders and writes nothing.
+
+    The plan is read one row group at a time: memory stays flat in the plan's size.
+    """
     pf = open_plan(os.fspath(plan_path))
-    table = read_columns(pf, ["image_id", "spec", "output_name"])
     store = Storage(os.fspath(out_dir))
-    expected = expected_of(pf)
-    scan = scan_outputs(store, expected, verify=verify)
-    done = scan.done_mask(table.num_rows)
-    damaged_names = pa.array([name for name, _ in scan.damaged], pa.string())
-    damaged = ~done & pc.is_in(table.column("output_name"), value_set=damaged_names).to_numpy(zero_copy_only=False)
+    n_rows = pf.metadata.num_rows
+    layout = recorded_layout(read_checkpoint(store))
+    damaged_names: pa.Array | None = None
+    damaged_rows = np.zeros(0, np.int64)
+    if layout is None:
+        scan = scan_outputs(store, expected_of(pf), verify=verify)
+        done = scan.done_mask(n_rows)
+        damaged_names = pa.array([name for name, _ in scan.damaged], pa.string())
+    else:
+        fingerprint = plan_metadata(pf.schema_arrow).get(META_PLAN_FINGERPRINT)
+        shards = scan_shards(store, layout, pf, verify=verify, fingerprint=fingerprint)
+        done = shards.done_mask(layout, n_rows)
+        ranges = [layout.rows(shard_index(n) or 0, n_rows) for n, _ in shards.damaged]
+        damaged_rows = np.concatenate([np.arange(r.start, r.stop) for r in ranges] or [damaged_rows])
+    damaged = np.zeros(n_rows, bool)
+    damaged[damaged_rows] = True
     failed_ids = {int(r["image_id"]) for r in read_state(store) if r.get("status") == "failed"}
-    ids = table.column("image_id").to_numpy()
-    failed = ~done & np.isin(ids, np.fromiter(failed_ids, np.int64, len(failed_ids)))
-    specs = table.column("spec").to_pandas().astype(str).to_numpy()
+    failed_set = np.fromiter(failed_ids, np.int64, len(failed_ids))
+    counts: dict[str, np.ndarray] = {}  # spec -> total, done, missing, damaged, failed
+    start = 0
+    columns = ["image_id", "spec"] + (["output_name"] if damaged_names is not None and len(damaged_names) else [])
+    for i in range(pf.metadata.num_row_groups):
+        group = pf.read_row_group(i, columns=columns)
+        stop = start + group.num_rows
+        d = done[start:stop]
+        bad = ~d & damaged[start:stop]
+        if "output_name" in columns:
+            bad |= ~d & pc.is_in(group.column("output_name"), value_set=damaged_names).to_numpy(zero_copy_only=False)
+        failed = ~d & np.isin(group.column("image_id").to_numpy(), failed_set)
+        spec = group.column("spec").combine_chunks()
+        if isinstance(spec, pa.DictionaryArray):
+            codes, names = spec.indices.to_numpy(zero_copy_only=False), spec.dictionary.to_pylist()
+        else:
+            names, codes = np.unique(spec.to_numpy(zero_copy_only=False), return_inverse=True)
+            names = names.tolist()
+        for code, name in enumerate(names):
+            mask = codes == code
+            if not mask.any():
+                continue
+            row = counts.setdefault(str(name), np.zeros(5, np.int64))
+            row += [mask.sum(), (d & mask).sum(), (~d & mask).sum(), (bad & mask).sum(), (failed & mask).sum()]
+        start = stop
     out = []
-    for spec in [*dict.fromkeys(specs.tolist()), None]:
-        mask = np.ones(len(ids), bool) if spec is None else specs == spec
-        out.append(
-            {
-                "spec": "all" if spec is None else spec,
-                "total": int(mask.sum()),
-                "done": int((done & mask).sum()),
-                "missing": int((~done & mask).sum()),
-                "damaged": int((damaged & mask).sum()),
-                "failed": int((failed & mask).sum()),
-            }
-        )
+    total = np.sum(list(counts.values()), axis=0) if counts else np.zeros(5, np.int64)
+    for spec, row in [*counts.items(), ("all", total)]:
+        out.append(dict(zip(("spec", "total", "done", "missing", "damaged", "failed"), [spec, *map(int, row)])))
     return out

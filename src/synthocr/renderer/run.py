@@ -28,6 +28,8 @@ from synthocr.renderer.io import (
 )
 from synthocr.renderer.job import ChunkTask, RenderJob, RenderSummary
 from synthocr.renderer.pending import find_pending, selected_rows
+from synthocr.renderer.shard_scan import recorded_layout, scan_shards
+from synthocr.renderer.shards import ShardLayout, shard_index
 from synthocr.renderer.storage import FATAL_ERRNOS, Storage, fatal_write_error, remove_stale_temps, walk_folders
 from synthocr.schemas.plan import META_FINGERPRINT, META_PLAN_FINGERPRINT, META_ROOTS, plan_metadata
 
@@ -64,20 +66,20 @@ def render(job: RenderJob) -> RenderSummary:
     started = time.perf_counter()
     total = pf.metadata.num_rows
     selected = selected_rows(pf, total, job.rows, job.where)
+    _check_layout(store, job)
     if job.dry_run:  # nothing is written, not even the output dir
-        todo, scan = find_pending(pf, store, selected, force=job.force, verify=job.verify, any_plan=job.allow_mismatch)
-        return RenderSummary(
-            total=total, skipped=total - len(todo), pending=len(todo), damaged=len(scan.damaged) if scan else 0
-        )
+        chunks, damaged = _pending_chunks(job, pf, store, selected, meta, update=False, run_id="scan")
+        pending = sum(map(len, chunks))
+        return RenderSummary(total=total, skipped=total - pending, pending=pending, damaged=damaged)
     run_id = uuid.uuid4().hex[:8]
     _prepare_output_dir(store)
     _claim_output_dir(store, job.plan, meta, job.allow_mismatch)
-    todo, scan = find_pending(
-        pf, store, selected, force=job.force, verify=job.verify, any_plan=job.allow_mismatch, update=True, run_id=run_id
-    )
-    summary = RenderSummary(total=total, skipped=total - len(todo), damaged=len(scan.damaged) if scan else 0)
-    chunks = [todo[i : i + job.chunk_size] for i in range(0, len(todo), job.chunk_size)]
-    log.info("%d of %d rows to render in %d chunks (run %s)", len(todo), total, len(chunks), run_id)
+    chunks, damaged = _pending_chunks(job, pf, store, selected, meta, update=True, run_id=run_id)
+    pending = sum(map(len, chunks))
+    summary = RenderSummary(total=total, skipped=total - pending, damaged=damaged)
+    log.info("%d of %d rows to render in %d chunks (run %s)", pending, total, len(chunks), run_id)
+    if job.layout != "files":  # the checkpoint records the layout before any shard is written
+        _update_checkpoint(store, job, meta, summary, run_id)
     if chunks:
         task = ChunkTask(
             plan=job.plan,
@@ -89,11 +91,81 @@ def render(job: RenderJob) -> RenderSummary:
             png_compress_level=job.png_compress_level,
             io_workers=job.io_workers,
             io_batch_size=job.io_batch_size,
+            layout=job.layout,
+            shard_size=job.shard_size,
         )
         _run(job, task, store, meta, chunks, summary)
     summary.seconds = time.perf_counter() - started
-    _update_checkpoint(store, job.plan, meta, summary, run_id)
+    _update_checkpoint(store, job, meta, summary, run_id)
+    if summary.uncommitted:
+        log.error(
+            "%d shards were not written because rows of theirs failed (%s); run the same command again to retry them",
+            len(summary.uncommitted),
+            ", ".join(summary.uncommitted[:10]),
+        )
     return summary
+
+
+def _pending_chunks(
+    job: RenderJob,
+    pf: Any,
+    store: Storage,
+    selected: np.ndarray,
+    meta: dict[str, str],
+    *,
+    update: bool,
+    run_id: str,
+) -> tuple[list[np.ndarray], int]:
+    """The plan positions still to render, cut into worker tasks, and how many outputs were damaged.
+
+    Files layout: the selected rows without a finished output, `chunk_size` rows per task. Shard
+    layouts: every row of each shard not yet finished, one shard per task.
+    """
+    total = pf.metadata.num_rows
+    if job.layout == "files":
+        todo, scan = find_pending(
+            pf,
+            store,
+            selected,
+            force=job.force,
+            verify=job.verify,
+            any_plan=job.allow_mismatch,
+            update=update,
+            run_id=run_id,
+        )
+        chunks = [todo[i : i + job.chunk_size] for i in range(0, len(todo), job.chunk_size)]
+        return chunks, len(scan.damaged) if scan else 0
+    layout = ShardLayout(job.layout, job.shard_size)
+    if job.force:
+        return [_shard_rows(layout, k, total) for k in range(layout.count(total))], 0
+    fingerprint = None if job.allow_mismatch else meta[META_PLAN_FINGERPRINT]
+    shards = scan_shards(store, layout, pf, verify=job.verify, fingerprint=fingerprint, clean_temps=update)
+    chunks = [_shard_rows(layout, k, total) for k in shards.pending(layout, total)]
+    return chunks, sum(len(layout.rows(shard_index(n) or 0, total)) for n, _ in shards.damaged)
+
+
+def _shard_rows(layout: ShardLayout, k: int, total: int) -> np.ndarray:
+    r = layout.rows(k, total)
+    return np.arange(r.start, r.stop, dtype=np.int64)
+
+
+def _check_layout(store: Storage, job: RenderJob) -> None:
+    """Refuse to write one layout (or shard size) into an output dir that holds another."""
+    checkpoint = read_checkpoint(store)
+    if checkpoint is None:
+        return
+    recorded = recorded_layout(checkpoint)
+    have = ("files", None) if recorded is None else (recorded.layout, recorded.size)
+    want = ("files", None) if job.layout == "files" else (job.layout, job.shard_size)
+    if have != want:
+
+        def say(layout: tuple[str, int | None]) -> str:
+            return f"--layout {layout[0]}" + (f" --shard-size {layout[1]}" if layout[1] else "")
+
+        raise UserError(
+            f"output dir {store.url} holds outputs of {say(have)}, not {say(want)}; render with {say(have)}, "
+            "or choose another output dir with -o."
+        )
 
 
 def _run(
@@ -106,7 +178,7 @@ def _run(
     def on_result(result: dict[str, Any]) -> None:
         _record(store, summary, result)
         written.add(result["written"])
-        _update_checkpoint(store, job.plan, meta, summary, task.run_id)
+        _update_checkpoint(store, job, meta, summary, task.run_id)
         if bar is not None:
             bar.update(result["rendered"] + len(result["failed"]))
 
@@ -165,6 +237,7 @@ class _WrittenOutputs:
 
 def _record(store: Storage, summary: RenderSummary, result: dict[str, Any]) -> None:
     summary.rendered += result["rendered"]
+    summary.uncommitted.extend(result.get("uncommitted", []))
     summary.failed.extend(result["failed"])
     append_state(store, result["failed"])
     for record in result["failed"]:
@@ -219,10 +292,10 @@ def _claim_output_dir(store: Storage, plan_path: str, meta: dict[str, str], allo
 
 
 def _update_checkpoint(
-    store: Storage, plan_path: str, meta: dict[str, str], summary: RenderSummary, run_id: str
+    store: Storage, job: RenderJob, meta: dict[str, str], summary: RenderSummary, run_id: str
 ) -> None:
-    data = {
-        "plan_path": plan_path,
+    data: dict[str, Any] = {
+        "plan_path": job.plan,
         "plan_fingerprint": meta[META_PLAN_FINGERPRINT],
         "config_fingerprint": meta[META_FINGERPRINT],
         "total": summary.total,
@@ -231,6 +304,8 @@ def _update_checkpoint(
         "state_log": STATE_LOG,
         "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
+    if job.layout != "files":
+        data |= {"layout": job.layout, "shard_size": job.shard_size}
     try:
         write_checkpoint(store, data, run_id)
     except OSError as exc:

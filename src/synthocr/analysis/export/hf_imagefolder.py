@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +28,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
         for output, label in read_labels(outputs):
             target = split / output.image_rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(output.image_path, target)
+            target.write_bytes(output.image_bytes())
             written.append(target)
             record = {
                 "file_name": output.image_rel,

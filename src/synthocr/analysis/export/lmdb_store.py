@@ -36,13 +36,13 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
     """
     lmdb = require("lmdb", "--to lmdb")
     # The map size must be fixed up front: the data, a page of slack per record, and headroom.
-    size = sum(o.image_path.stat().st_size + o.label_path.stat().st_size for o in outputs)
+    size = sum(o.size() for o in outputs)
     env = lmdb.open(str(dest), map_size=2 * size + 4 * PAGE * len(outputs) + (64 << 20), subdir=True)
     try:
         txn = env.begin(write=True)
         n = 0
         for n, (output, label) in enumerate(read_labels(outputs), start=1):
-            txn.put(image_key(n), output.image_path.read_bytes())
+            txn.put(image_key(n), output.image_bytes())
             txn.put(label_key(n), label.text.encode("utf-8"))
             if n % BATCH == 0:
                 txn.commit()

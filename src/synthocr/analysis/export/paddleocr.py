@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +34,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
         rel = f"{IMAGES}/{output.image_rel}"
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(output.image_path, target)
+        target.write_bytes(output.image_bytes())
         written.append(target)
         lines.append(f"{rel}\t{label.text}\n")
         chars.update(c for c in label.text if not c.isspace())
