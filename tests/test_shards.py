@@ -112,7 +112,7 @@ def test_a_damaged_shard_is_rendered_again_and_layouts_do_not_mix(cli, job, tmp_
     out = tmp_path / "out"
     assert render(cli, plan, out, "webdataset", "--workers", "1")[0] == 0
     good = (out / "shard-000001.tar").read_bytes()
-    (out / "shard-000001.tar").write_bytes(good[:-2048])  # cut off, as a copy that stopped half-way
+    (out / "shard-000001.tar").write_bytes(good[: len(good) // 2])  # cut off, as a copy that stopped half-way
     code, stdout, _ = render(cli, plan, out, "webdataset")
     assert code == 0 and f"rendered {SHARD}," in stdout
     assert (out / "shard-000001.tar").read_bytes() == good
