@@ -65,11 +65,7 @@ def samples_from_plan(plan_path: str | Path, n: int, seed: int) -> list[Sample]:
     pf = open_plan(str(plan_path))
     assets = RenderAssets(asset_roots(plan_metadata(pf.schema_arrow)))
     rows = read_rows(pf, choose(pf.metadata.num_rows, n, seed))
-    # Through JSON, as on disk (coordinates rounded to 0.01 px): the sheet equals one made from the outputs.
-    return [
-        (image.convert("RGB"), Label.from_json(label.to_json()))
-        for image, label in (render_row(row, assets) for row in rows)
-    ]
+    return [_through_json(render_row(row, assets)) for row in rows]
 
 
 def _outline(
@@ -145,25 +141,84 @@ def contact_sheet(samples: Sequence[Sample], columns: int = 6, boxes: bool = Tru
     return sheet
 
 
+PARQUET_MAGIC = b"PAR1"
+
+
+def source_kind(source: str | Path) -> str:
+    """What `source` is, by its content: "output" (a folder), "plan" (a Parquet file) or "config" (anything else).
+
+    Raises:
+        UserError: `source` does not exist.
+    """
+    src = Path(source)
+    if src.is_dir():
+        return "output"
+    if not src.is_file():
+        raise UserError(
+            f"{src} does not exist (resolved to {src.resolve()}); give a batch config (YAML), a plan file "
+            "or an output dir of `synthocr render`."
+        )
+    with src.open("rb") as fh:
+        return "plan" if fh.read(4) == PARQUET_MAGIC else "config"
+
+
+def samples_from_config(config_path: str | Path, overrides: Sequence[str], n: int) -> list[Sample]:
+    """`n` rows planned from a batch config in memory (total_images=n, every other field as given), rendered.
+
+    Nothing is written: this is the plan `synthocr plan CONFIG total_images=n` would write, shown as a sheet.
+    """
+    from synthocr.config import load_config  # the planner is needed only for this kind of source
+    from synthocr.planner.plan import plan_batch
+
+    if n < 1:
+        raise UserError(f"-n must be at least 1, got {n}.")
+    config = load_config(config_path, [*overrides, f"total_images={n}"])
+    table = plan_batch(config)
+    check_layout_support()
+    assets = RenderAssets(asset_roots(plan_metadata(table.schema)))
+    return [_through_json(render_row(row, assets)) for row in table.to_pylist()]
+
+
+def _through_json(sample: tuple[Image.Image, Label]) -> Sample:
+    image, label = sample
+    # As on disk (coordinates rounded to 0.01 px): a sheet from memory equals one made from the outputs.
+    return image.convert("RGB"), Label.from_json(label.to_json())
+
+
 def write_preview(
-    source: str | Path, output: str | Path, n: int = 48, seed: int = 0, columns: int = 6, boxes: bool = True
+    source: str | Path,
+    output: str | Path,
+    n: int = 48,
+    seed: int = 0,
+    columns: int = 6,
+    boxes: bool = True,
+    overrides: Sequence[str] = (),
 ) -> int:
-    """Write a contact sheet of `n` samples of an output dir (a folder) or a plan (a file, rendered in memory).
+    """Write a contact sheet of `n` samples of an output dir, a plan (rendered in memory) or a batch config
+    (planned and rendered in memory); which one `source` is comes from its content.
 
     Returns:
         The number of samples on the sheet.
     """
     src = Path(source)
     check_output_path(output, "-o", "file")
-    if src.is_dir():
-        samples = samples_from_outputs(src, n, seed)
-    elif src.is_file():
-        samples = samples_from_plan(src, n, seed)
-    else:
-        raise UserError(f"{src} does not exist; give an output dir of `synthocr render` or a plan file.")
-    kind = "output dir" if src.is_dir() else "plan"
-    sheet = contact_sheet(samples, columns, boxes, title=f"{kind} {src.name}: {len(samples)} samples, seed {seed}")
+    kind = source_kind(src)
+    if overrides and kind != "config":
+        raise UserError(
+            f"KEY=VALUE overrides ({' '.join(overrides)}) apply to a batch config, and {src} is "
+            f"{'an output dir' if kind == 'output' else 'a plan'}; drop them or give the config."
+        )
     out = Path(output)
+    if kind == "output":
+        samples = samples_from_outputs(src, n, seed)
+        title = f"output dir {src.name}: {len(samples)} samples, seed {seed}"
+    elif kind == "plan":
+        samples = samples_from_plan(src, n, seed)
+        title = f"plan {src.name}: {len(samples)} samples, seed {seed}"
+    else:
+        samples = samples_from_config(src, overrides, n)
+        title = f"config {src.name}: {len(samples)} rows planned in memory"
+    sheet = contact_sheet(samples, columns, boxes, title=title)
     try:
         with atomic_output(out, "-o") as tmp:
             sheet.save(tmp)

@@ -10,25 +10,39 @@ from collections.abc import Callable, Sequence
 
 from synthocr import __version__
 from synthocr.cli import collect, export, fonts, inspect, plan, preview, render, status
+from synthocr.cli.parsing import EXIT_CODES, HelpFormatter, add_global_options, epilog
 from synthocr.compat import cli as generate  # the seed system's `synthocr generate`
 from synthocr.errors import UserError
 from synthocr.output_paths import place_error
 
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-# Each module has register(subparsers) and run(args) -> exit status.
-COMMANDS = (generate, plan, render, status, inspect, preview, collect, export, fonts)
+# Each module has register(subparsers) and run(args) -> exit status. The order is the workflow's:
+# `synthocr --help` lists them so.
+COMMANDS = (plan, inspect, preview, render, status, collect, export, fonts, generate)
+
+DESCRIPTION = """\
+Synthetic OCR training data: text-line images with exact labels.
+A YAML batch config becomes a Parquet plan (every random choice a column);
+the plan is rendered into images and JSON labels, resumably."""
+
+EXAMPLES = (
+    "synthocr preview configs/default.yaml            # look at a config in seconds (sheet.png)",
+    "synthocr plan configs/default.yaml -o build/plan.parquet",
+    "synthocr render build/plan.parquet -o build/out",
+    "synthocr preview build/out                       # look at what was rendered",
+    "synthocr COMMAND --help                          # options, defaults, exit codes, an example",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="synthocr", description="Synthetic OCR training data.")
-    parser.add_argument("--version", action="version", version=f"synthocr {__version__}")
-    parser.add_argument(
-        "--log-level",
-        choices=LOG_LEVELS,
-        default=None,
-        help="logging detail; DEBUG also shows tracebacks (default: WARNING)",
+    parser = argparse.ArgumentParser(
+        prog="synthocr",
+        description=DESCRIPTION,
+        epilog=epilog(EXAMPLES, EXIT_CODES),
+        formatter_class=HelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"synthocr {__version__}")
+    add_global_options(parser, top=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title="commands (in workflow order)")
     for command in COMMANDS:
         command.register(sub)
     return parser
@@ -42,10 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.overrides = [*args.overrides, *extra]
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    # A subcommand may take --log-level itself (generate, as the seed system did) with its own default.
-    args.log_level = (
-        getattr(args, "command_log_level", None) or args.log_level or getattr(args, "default_log_level", "WARNING")
-    )
+    # Global options may come before or after the subcommand; a command may set its own default (generate: INFO).
+    args.log_level = args.log_level or getattr(args, "default_log_level", "WARNING")
     logging.basicConfig(level=args.log_level, format="%(levelname)s %(name)s: %(message)s")
     func: Callable[[argparse.Namespace], int] = args.func
     try:

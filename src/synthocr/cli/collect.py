@@ -5,11 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 
+from synthocr.cli.parsing import EXIT_CODES, add_command
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("collect", help="join every label with its plan row into one Parquet table")
+    p = add_command(
+        sub,
+        "collect",
+        summary="join every label with its plan row into one Parquet table",
+        examples=("synthocr collect build/out -o build/labels.parquet",),
+        exit_codes=(*EXIT_CODES, (1, "plan rows have no output yet (listed): render them, then collect again")),
+    )
     p.add_argument("output_dir", help="output dir of `synthocr render`")
-    p.add_argument("-o", "--output", default="labels.parquet", help="table to write (default: labels.parquet)")
+    p.add_argument("-o", "--output", default="labels.parquet", help="table to write")
     p.add_argument("--plan", help="the plan (default: the one recorded in OUT/.generation_checkpoint.json)")
     p.set_defaults(func=run)
 

@@ -5,13 +5,23 @@ from __future__ import annotations
 import argparse
 import json
 
+from synthocr.cli.parsing import add_command
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("fonts", help="fonts x corpus files (or specs): share of texts each font can draw")
+    p = add_command(
+        sub,
+        "fonts",
+        summary="fonts x corpus files (or specifications): the share of texts each font can draw, its scripts",
+        examples=(
+            "synthocr fonts /usr/share/fonts --corpus my_corpus",
+            "synthocr fonts my_fonts --config my.yaml --json",
+        ),
+    )
     p.add_argument("font_dir", metavar="FONT_DIR", help="folder of .ttf/.otf/.ttc fonts (searched recursively)")
     p.add_argument("--corpus", metavar="DIR", help="corpus folder: one column per file (with --config: its corpus)")
     p.add_argument("--config", metavar="C", help="batch config: one column per specification, its filters applied")
-    p.add_argument("--sample", type=int, default=1000, help="texts drawn per column (default: 1000)")
+    p.add_argument("--sample", type=int, default=1000, metavar="N", help="texts drawn per column")
     p.add_argument("--json", action="store_true", help="print the table as JSON")
     p.set_defaults(func=run)
 

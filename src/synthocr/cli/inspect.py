@@ -7,15 +7,26 @@ import json
 import shutil
 import sys
 
+from synthocr.cli.parsing import add_command
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("inspect", help="summarise a plan per specification (table, --json, --plots)")
+    p = add_command(
+        sub,
+        "inspect",
+        summary="summarise a plan per specification: rows, fonts, parameter ranges (table, --json, --plots)",
+        examples=(
+            "synthocr inspect build/plan.parquet",
+            "synthocr inspect build/plan.parquet --plots build/plots --json > summary.json",
+            "synthocr inspect build/plan.parquet --charset charset.txt",
+        ),
+    )
     p.add_argument("plan", help="Parquet plan from `synthocr plan`")
     p.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
     p.add_argument(
         "--plots", metavar="DIR", help="also write PNG plots (one per parameter, fonts, scripts, overview.png)"
     )
-    p.add_argument("--top", type=int, default=5, help="fonts listed per specification (default: 5; plots show 3x)")
+    p.add_argument("--top", type=int, default=5, metavar="N", help="fonts listed per specification (plots show 3x)")
     p.add_argument(
         "--charset",
         nargs="?",
@@ -24,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="print per-character counts of the texts instead; with FILE (a recognizer's charset), also its "
         "characters that never occur or occur fewer than --min-count times",
     )
-    p.add_argument("--min-count", type=int, default=10, help="with --charset FILE: rare below this (default: 10)")
+    p.add_argument("--min-count", type=int, default=10, metavar="N", help="with --charset FILE: rare below this")
     p.set_defaults(func=run)
 
 
@@ -49,16 +60,19 @@ def run(args: argparse.Namespace) -> int:
         require("matplotlib", "--plots")  # before the plan is read: fail fast
     frame = read_plan_frame(args.plan)
     summary = summarise_plan(frame, top=args.top)
+    # The plots first: a reader that stops early (`synthocr inspect PLAN --plots DIR | head`) must not cost them.
+    note = ""
+    if args.plots:
+        from synthocr.analysis.plots import write_plots
+
+        files = write_plots(frame, args.plots, top=3 * args.top)
+        note = f"wrote {len(files)} plots -> {args.plots} (overview: {files[0]})"
     if args.json:
         print(json.dumps({"plan": args.plan, **summary}, indent=2, ensure_ascii=False))
     else:
         width = shutil.get_terminal_size((100, 24)).columns
         print(f"plan {args.plan}\n{format_summary(summary, width=width)}")
-    if args.plots:
-        from synthocr.analysis.plots import write_plots
-
-        files = write_plots(frame, args.plots, top=3 * args.top)
+    if note:
         # With --json, stdout stays pure JSON: the note about the plots goes to stderr.
-        note = f"wrote {len(files)} plots -> {args.plots} (overview: {files[0]})"
         print(note, file=sys.stderr if args.json else sys.stdout)
     return 0

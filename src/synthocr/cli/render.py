@@ -7,45 +7,61 @@ import shlex
 import sys
 from typing import TYPE_CHECKING
 
+from synthocr.cli.parsing import EXIT_CODES, add_command
+
 if TYPE_CHECKING:
     from synthocr.renderer.job import RenderSummary
 
+WORKERS_HELP = "worker processes (-1 = all cores, 1 = in this process)"  # the same words wherever --workers is
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    r = sub.add_parser("render", help="render a plan's missing images and labels")
+    r = add_command(
+        sub,
+        "render",
+        summary="render a plan's missing images and labels (resumable: run it again to finish)",
+        examples=(
+            "synthocr render build/plan.parquet -o build/out --workers 4",
+            "synthocr render build/plan.parquet -o build/out --where \"spec == 'arabic'\" --force",
+        ),
+        exit_codes=(*EXIT_CODES, (1, "some rows failed (listed; the rest were rendered): run again to retry them")),
+    )
     r.add_argument("plan", help="Parquet plan from `synthocr plan` (local path or fsspec URL)")
     r.add_argument(
         "-o",
         "--output",
         default="build/out",
-        help="output dir: local path or fsspec URL such as s3://bucket/out (default: build/out)",
+        help="output dir: local path or fsspec URL such as s3://bucket/out",
     )
     r.add_argument(
         "--workers",
         type=int,
         default=-1,
-        help="parallel worker processes (-1 = all cores); with local-dask, the cluster's workers",
+        metavar="N",
+        help=f"{WORKERS_HELP}; with local-dask, the cluster's workers",
     )
-    r.add_argument("--chunk-size", type=int, default=64, help="rows per worker task (default: 64)")
+    r.add_argument("--chunk-size", type=int, default=64, metavar="N", help="rows per worker task")
     r.add_argument("--format", choices=("png", "jpg", "webp"), default="png", help="image format")
     r.add_argument(
         "--layout",
         choices=("files", "webdataset", "parquet"),
         default="files",
-        help="files: an image and a label JSON per row (default); webdataset: tar shards of --shard-size rows "
+        help="files: an image and a label JSON per row; webdataset: tar shards of --shard-size rows "
         "(<key>.png/.json/.txt); parquet: Parquet shards (image bytes and label columns, read by HF datasets)",
     )
     r.add_argument(
         "--shard-size",
         type=int,
         default=1000,
-        help="plan rows per shard with --layout webdataset|parquet (default: 1000)",
+        metavar="N",
+        help="plan rows per shard with --layout webdataset|parquet",
     )
     r.add_argument(
         "--png-compress-level",
         type=int,
         default=1,
-        help="zlib level for PNG, 0 (fastest, largest) to 9 (smallest); default 1",
+        metavar="N",
+        help="zlib level for PNG, 0 (fastest, largest) to 9 (smallest); same pixels",
     )
     r.add_argument(
         "--backend",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -43,6 +44,23 @@ class PlanSummary:
                 self.stats[(str(spec), col)] = (
                     [lo, total, hi] if cur is None else [min(cur[0], lo), cur[1] + total, max(cur[2], hi)]
                 )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The same report as plain data (`plan --dry-run --json`): rows, fonts and per spec min/mean/max."""
+        return {
+            "rows": dict(self.rows),
+            "fonts": dict(self.fonts.most_common()),
+            "text_resamples": self.text_resamples,
+            "requests_rejected": self.requests_rejected,
+            "stats": {
+                spec: {
+                    col: dict(zip(("min", "mean", "max"), (lo, s / n, hi)))
+                    for col in SUMMARY_COLUMNS
+                    for lo, s, hi in [self.stats[(spec, col)]]
+                }
+                for spec, n in self.rows.items()
+            },
+        }
 
     def format(self) -> str:
         """A plain-text report: rows per spec, fonts used, and min/mean/max of each column per spec."""
