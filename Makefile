@@ -23,6 +23,10 @@ plan: $(STAMP)
 
 render: plan
 	$(BIN)/synthocr render $(PLAN) -o $(OUT) --workers $(WORKERS)
+	@echo ""
+	@echo "Images and labels (one image + one JSON label per plan row) are in $(OUT)/"
+	@echo "Look at them:   $(BIN)/synthocr preview $(OUT) --open    (writes sheet.png)"
+	@echo "Run synthocr:   $(BIN)/synthocr --help    (or first: . $(BIN)/activate, then synthocr --help)"
 
 test: lint
 	$(BIN)/python -m pytest -q

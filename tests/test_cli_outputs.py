@@ -105,3 +105,30 @@ def test_inspect_into_head_still_writes_the_plots(cli, tiny_config_path, tmp_pat
         assert (plots / "overview.png").is_file()
         for p in plots.iterdir():
             p.unlink()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "synthocr").exists(), reason="needs `make install`'s .venv")
+def test_make_render_ends_saying_where_the_images_are_and_what_next(tiny_config_path, tmp_path):
+    out = tmp_path / "out"
+    command = [
+        "make",
+        "--no-print-directory",
+        "-o",
+        ".venv/.installed",  # never reinstall from a test
+        "render",
+        f"CONFIG={tiny_config_path}",
+        f"PLAN={tmp_path / 'plan.parquet'}",
+        f"OUT={out}",
+        "WORKERS=1",
+    ]
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    last = proc.stdout.strip().splitlines()[-3:]
+    assert str(out) in last[0]
+    assert f".venv/bin/synthocr preview {out}" in last[1]
+    assert ".venv/bin/synthocr --help" in last[2] and ". .venv/bin/activate" in last[2]
+    assert len(list(out.rglob("image_*.json"))) == 24

@@ -51,8 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
-    # Config overrides may come after options: `synthocr plan CONFIG -o PLAN total_images=10`.
-    if getattr(args, "accepts_overrides", False) and all("=" in e and not e.startswith("-") for e in extra):
+    # Config overrides may come after options: `synthocr plan CONFIG -o PLAN total_images=10` (or after `--`).
+    # A word that is not KEY=VALUE goes along too: the config loader says what is wrong with it.
+    extra = [e for e in extra if e != "--"]
+    if getattr(args, "accepts_overrides", False) and not any(e.startswith("-") for e in extra):
         args.overrides = [*args.overrides, *extra]
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import logging
 import math
 from collections.abc import Sequence
@@ -11,10 +10,12 @@ from typing import Any
 
 import yaml
 from omegaconf import OmegaConf
-from omegaconf.errors import OmegaConfBaseException
 
+from synthocr.config.overrides import apply_overrides, unknown_field
+from synthocr.config.paths import resolved_note
 from synthocr.config.resources import check_resources
 from synthocr.config.rules import CORPUS_MODES, check_values
+from synthocr.config.syntax import yaml_syntax_error
 from synthocr.errors import ConfigError, Problem, UserError
 from synthocr.schemas.config import CONFIG_FIELDS, SPEC_FIELDS, BatchConfig
 from synthocr.schemas.params import EFFECTS
@@ -33,13 +34,15 @@ def load_config(path: str | Path, overrides: Sequence[str] = (), fields: dict[st
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UserError(f"config file {source} does not exist; pass the path of a YAML batch config.") from None
+        raise UserError(
+            f"config file {source} does not exist{resolved_note(path)}; pass the path of a YAML batch config."
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"config file {source} cannot be read ({exc}); pass a UTF-8 YAML file.") from None
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(source, [Problem("", f"not valid YAML: {' '.join(str(exc).split())}")]) from None
+        raise yaml_syntax_error(source, text, exc) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -47,32 +50,6 @@ def load_config(path: str | Path, overrides: Sequence[str] = (), fields: dict[st
     raw = apply_overrides(source, raw, overrides)
     raw.update(fields or {})
     return config_from_dict(raw, source=source)
-
-
-def apply_overrides(source: str, raw: dict[str, Any], overrides: Sequence[str]) -> dict[str, Any]:
-    """Apply OmegaConf dotlist overrides (`total_images=500`, `specifications.0.name=x`) to a plain mapping.
-
-    Raises:
-        ConfigError: an override is not `key=value` or cannot be applied.
-    """
-    if not overrides:
-        return raw
-    conf = OmegaConf.create(raw)
-    problems = []
-    for item in overrides:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            problems.append(Problem("", f"override {item!r} is not of the form key=value"))
-            continue
-        try:
-            OmegaConf.update(conf, key, yaml.safe_load(value) if value else "", force_add=True)
-        except (OmegaConfBaseException, yaml.YAMLError, ValueError) as exc:
-            problems.append(Problem("", f"override {item!r} cannot be applied: {' '.join(str(exc).split()[:20])}"))
-    if problems:
-        raise ConfigError(source, problems)
-    out = OmegaConf.to_container(conf, resolve=True)
-    assert isinstance(out, dict)  # created from a dict
-    return {str(k): v for k, v in out.items()}
 
 
 def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> BatchConfig:
@@ -110,12 +87,6 @@ def config_to_dict(config: BatchConfig) -> dict[str, Any]:
 
 
 # --- types -----------------------------------------------------------------
-
-
-def _unknown(key: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(key, known, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; known fields: {', '.join(sorted(known))}"
-    return f"unknown field{hint}"
 
 
 def _type_problem(value: Any, typ: Any, what: str = "") -> tuple[str, str] | None:
@@ -163,7 +134,7 @@ def _check_types(raw: dict[str, Any]) -> tuple[list[Problem], dict[str, Any]]:
     clean: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in CONFIG_FIELDS:
-            problems.append(Problem(str(key), _unknown(str(key), list(CONFIG_FIELDS))))
+            problems.append(Problem(str(key), unknown_field(str(key), list(CONFIG_FIELDS))))
         elif key != "specifications":
             found = _type_problem(value, CONFIG_FIELDS[key])
             if found:
@@ -188,7 +159,7 @@ def _check_types(raw: dict[str, Any]) -> tuple[list[Problem], dict[str, Any]]:
             problems.extend(_migrate_corpus_mode(spec, name, i))
         for key, value in spec.items():
             if key not in SPEC_FIELDS:
-                problems.append(Problem(str(key), _unknown(str(key), list(SPEC_FIELDS)), name, i))
+                problems.append(Problem(str(key), unknown_field(str(key), list(SPEC_FIELDS)), name, i))
                 continue
             found = _type_problem(value, SPEC_FIELDS[key], _WHAT.get(key, ""))
             if found:

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from synthocr.assets.listing import FONT_SUFFIXES, IMAGE_SUFFIXES, corpus_root, font_root, list_files
+from synthocr.config.paths import resolved_note
 from synthocr.config.rules import check_weights
 from synthocr.errors import Problem
 from synthocr.planner.fonts import select_fonts
@@ -23,13 +24,15 @@ def check_resources(config: BatchConfig) -> list[Problem]:
     fonts_dir, corpus_dir = font_root(config), corpus_root(config)
     fonts_ok = corpus_ok = True
     if not fonts_dir.is_dir():
-        problems.append(Problem("font_dir", f"directory {fonts_dir} does not exist"))
+        problems.append(Problem("font_dir", f"directory {fonts_dir} does not exist{resolved_note(fonts_dir)}"))
         fonts_ok = False
     elif not list_files(fonts_dir, "*", FONT_SUFFIXES):
-        problems.append(Problem("font_dir", f"directory {fonts_dir} holds no .ttf/.otf font"))
+        problems.append(
+            Problem("font_dir", f"directory {fonts_dir} holds no .ttf/.otf/.ttc font{resolved_note(fonts_dir)}")
+        )
         fonts_ok = False
     if not corpus_dir.is_dir():
-        problems.append(Problem("corpus_dir", f"directory {corpus_dir} does not exist"))
+        problems.append(Problem("corpus_dir", f"directory {corpus_dir} does not exist{resolved_note(corpus_dir)}"))
         corpus_ok = False
     sources = {DEFAULT_SOURCE: ("background_dir", config.background_dir)} if config.background_dir else {}
     if DEFAULT_SOURCE in config.background_dirs:
@@ -40,9 +43,11 @@ def check_resources(config: BatchConfig) -> list[Problem]:
     for where, directory in sources.values():
         bg = Path(directory)
         if not bg.is_dir():
-            problems.append(Problem(where, f"directory {bg} does not exist"))
+            problems.append(Problem(where, f"directory {bg} does not exist{resolved_note(bg)}"))
         elif not list_files(bg, "*", IMAGE_SUFFIXES):
-            problems.append(Problem(where, f"directory {bg} holds no image file ({', '.join(IMAGE_SUFFIXES)})"))
+            problems.append(
+                Problem(where, f"directory {bg} holds no image file ({', '.join(IMAGE_SUFFIXES)}){resolved_note(bg)}")
+            )
     for i, spec in enumerate(config.specifications):
         for field, message in check_weights(spec.background_dir_weights, list(sources), "background source"):
             problems.append(Problem(f"background_dir_weights{field}", message, spec.name, i))
@@ -52,7 +57,7 @@ def check_resources(config: BatchConfig) -> list[Problem]:
                 problems.append(
                     Problem(
                         "corpus_file",
-                        f"no corpus files found matching pattern {spec.corpus_file!r} in directory {corpus_dir}",
+                        f"no corpus files found matching pattern {spec.corpus_file!r} in directory {corpus_dir}{resolved_note(corpus_dir)}",
                         spec.name,
                         i,
                     )
@@ -72,7 +77,7 @@ def _font_problems(spec: BatchSpecification, fonts_dir: Path) -> list[tuple[str,
     missing = [g for g in spec.font_filter if not select_fonts(fonts, [g], [])]
     if len(missing) == len(spec.font_filter):
         shown = spec.font_filter[0] if len(spec.font_filter) == 1 else list(spec.font_filter)
-        return [("font_filter", f"no font in {fonts_dir} matches {shown!r}")]
+        return [("font_filter", f"no font in {fonts_dir}{resolved_note(fonts_dir)} matches {shown!r}")]
     for g in missing:
         log.warning("specification %r: font_filter glob %r matches no font in %s", spec.name, g, fonts_dir)
     if not select_fonts(fonts, list(spec.font_filter), list(spec.font_exclude)):

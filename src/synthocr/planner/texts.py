@@ -12,6 +12,7 @@ from synthocr.errors import UserError
 from synthocr.planner.corpus import CorpusFile, CorpusReader, cut_text, line_choice
 from synthocr.planner.fonts import FontCoverage, pick_columns, pick_weighted
 from synthocr.planner.textsources import SpecSource, draw_words, read_lines
+from synthocr.planner.uncovered import coverage_hint
 from synthocr.planner.windows import WindowRequest, cut_windows
 from synthocr.schemas.config import BatchConfig
 
@@ -297,10 +298,13 @@ def sample_texts(
             f"{src.fonts.healthy[int(fixed_font[row])].rel!r} covers no text drawn from {source_name(spec)} "
             f"(e.g. {texts[row]!r}); give that request a text, or a spec whose texts the font can draw."
         )
+    same_spec = todo[spec_idx[todo] == spec_idx[row]]
+    failing = [str(texts[r]) for r in same_spec]
+    allowed = src.spec_fonts[int(spec_idx[row])]
     raise UserError(
         f"specification {spec.name!r}: after {MAX_TEXT_TRIES} tries, no font matching font_filter "
         f"{list(spec.font_filter)} (less font_exclude) covers every character of texts from {source_name(spec)} "
-        f"(e.g. {texts[row]!r}); add a font that covers the script, or change the texts."
+        f"(e.g. {texts[row]!r}): {coverage_hint(src.fonts, allowed, failing)}."
     )
 
 
@@ -326,10 +330,7 @@ def check_charsets(specs: Any, sources: list[SpecSource], fonts: FontCoverage, s
         covered = (fonts.coverage(entries) & spec_fonts[i]).any(axis=1)
         missing = [e for e, ok in zip(entries, covered) if not ok]
         if missing:
-            shown = ", ".join(f"{e!r} ({' '.join(f'U+{ord(c):04X}' for c in e)})" for e in missing[:12])
-            more = f" and {len(missing) - 12} more" if len(missing) > 12 else ""
             raise UserError(
-                f"specification {spec.name!r}: no font the specification may use (font_filter "
-                f"{list(spec.font_filter)}) draws these charset characters: {shown}{more}; add a font that "
-                "covers them or remove them from the charset."
+                f"specification {spec.name!r}, charset (font_filter {list(spec.font_filter)}): "
+                f"{coverage_hint(fonts, spec_fonts[i], missing)}."
             )

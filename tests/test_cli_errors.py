@@ -1,0 +1,133 @@
+"""Errors that say exactly what to change: the characters no font covers and the fonts that do, paths shown
+resolved, overrides in the config's own words, YAML syntax errors with file, line, column and a caret."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from synthocr.assets import BUILTIN_DIRS
+
+
+def write(path: Path, data: dict) -> Path:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def assets(tmp_path):
+    """A font dir with DejaVu Serif (no Arabic) and Noto Naskh Arabic, and an empty corpus dir."""
+    fonts, corpus = tmp_path / "fonts", tmp_path / "corpus"
+    fonts.mkdir()
+    corpus.mkdir()
+    for name in ("DejaVuSerif.ttf", "NotoNaskhArabic-Regular.ttf"):
+        shutil.copy(BUILTIN_DIRS["font"] / name, fonts / name)
+    return fonts, corpus
+
+
+def config(fonts: Path, corpus: Path, **spec) -> dict:
+    return {
+        "total_images": 6,
+        "font_dir": str(fonts),
+        "corpus_dir": str(corpus),
+        "specifications": [{"name": "s", "proportion": 1, "corpus_file": "c.txt", "text_source": "lines", **spec}],
+    }
+
+
+def test_coverage_error_names_the_characters_and_fonts_that_draw_them(cli, assets, tmp_path):
+    fonts, corpus = assets
+    (corpus / "c.txt").write_text("مرحبا بالعالم\nسلام عليكم\n", encoding="utf-8")
+    path = write(tmp_path / "c.yaml", config(fonts, corpus, font_filter="DejaVu*"))
+    code, _, err = cli("plan", path, "-o", tmp_path / "p.parquet")
+    assert code == 2 and "Traceback" not in err
+    # An Arabic letter DejaVu Serif lacks, with its code point and name; the font of the dir that draws it.
+    assert "'ع' U+0639 ARABIC LETTER AIN" in err
+    assert (
+        "that do (none of them matched by font_filter/font_exclude): NotoNaskhArabic-Regular.ttf (all of them)" in err
+    )
+    assert "font_filter" in err
+
+
+def test_coverage_error_when_no_font_of_the_dir_draws_them(cli, assets, tmp_path):
+    fonts, corpus = assets
+    (corpus / "c.txt").write_text("漢字かな混じり\n", encoding="utf-8")
+    path = write(tmp_path / "c.yaml", config(fonts, corpus))
+    code, _, err = cli("plan", path, "-o", tmp_path / "p.parquet")
+    assert code == 2
+    assert "'漢' U+6F22 CJK UNIFIED IDEOGRAPH-6F22" in err and "'か' U+304B HIRAGANA LETTER KA" in err
+    assert f"no font in {fonts} does" in err and "synthocr fonts" in err
+
+
+def test_charset_error_suggests_fonts(cli, assets, tmp_path):
+    fonts, corpus = assets
+    data = config(fonts, corpus, text_source="chars", charset="abcب", font_filter="DejaVu*")
+    del data["specifications"][0]["corpus_file"]
+    code, _, err = cli("plan", write(tmp_path / "c.yaml", data), "-o", tmp_path / "p.parquet")
+    assert code == 2 and "U+0628 ARABIC LETTER BEH" in err and "NotoNaskhArabic-Regular.ttf" in err
+
+
+def test_relative_paths_are_shown_resolved(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    data = {"font_dir": "font", "corpus_dir": "texts", "specifications": [{"name": "s", "corpus_file": "*.txt"}]}
+    code, _, err = cli("plan", write(tmp_path / "c.yaml", data))
+    assert code == 2
+    assert (
+        f"font_dir: directory font does not exist (resolved to {tmp_path / 'font'}, relative to the current directory)"
+        in err
+    )
+    assert f"corpus_dir: directory texts does not exist (resolved to {tmp_path / 'texts'}" in err
+    code, _, err = cli("plan", "missing.yaml")
+    assert code == 2 and f"resolved to {tmp_path / 'missing.yaml'}" in err
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("specifications.5.name=x", "specifications.5: the config has 3 specifications (0-2)"),
+        ("specifications[7].name=x", "specifications.7: the config has 3 specifications (0-2)"),
+        ("specifications.first.name=x", "specifications.first: specifications is a list: use a number 0-2"),
+        ("total_images.x=3", "total_images.x: total_images is 24, a single value with no fields inside"),
+        ("specs.0.name=x", "specs: unknown field; did you mean 'specifications'?"),
+        ("total_image=3", "total_image: unknown field; did you mean 'total_images'?"),
+        ("specifications.0.rotation_max=3", "rotation_max: unknown field; did you mean"),
+        ("total_images=[1", "total_images: the value is not valid YAML"),
+        ("just_a_word", "is not of the form key=value"),
+    ],
+)
+def test_override_errors_speak_our_language(cli, tiny_config_path, tmp_path, override, message):
+    code, _, err = cli("plan", tiny_config_path, "-o", tmp_path / "p.parquet", override)
+    assert code == 2 and message in err, err
+    assert "full_key" not in err and "object_type" not in err  # nothing of the config library's wording
+
+
+def test_override_replaces_and_creates(tiny_config_path):
+    from synthocr.config import load_config
+
+    config = load_config(
+        tiny_config_path,
+        ["specifications[0].font_size_max=30", "specifications.1.background_weights={paper: 1}", "seed=5"],
+    )
+    assert config.specifications[0].font_size_max == 30 and config.seed == 5
+    assert config.specifications[1].background_weights == {"paper": 1}
+
+
+def test_yaml_syntax_error_shows_file_line_column_and_a_caret(cli, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("total_images: 10\nspecifications:\n  - name: a\n    proportion: [1\n", encoding="utf-8")
+    code, _, err = cli("plan", path)
+    assert code == 2 and "Traceback" not in err
+    assert f"{path}, line 5, column 1: YAML syntax error: expected ',' or ']'" in err
+    assert "while parsing a flow sequence at line 4, column 17" in err
+    lines = err.splitlines()
+    at = lines.index("    4 |     proportion: [1")
+    assert lines[at + 1] == "      |                 ^"  # under the `[`
+
+
+def test_yaml_tab_indent_error_gets_a_hint(cli, tmp_path):
+    path = tmp_path / "tabs.yaml"
+    path.write_text("total_images: 10\nspecifications:\n\t- name: a\n", encoding="utf-8")
+    code, _, err = cli("plan", path)
+    assert code == 2 and "line 3, column 1" in err and "not tabs" in err
