@@ -8,14 +8,14 @@ OUT ?= build/out
 WORKERS ?= -1
 STAMP := $(VENV)/.installed
 
-.PHONY: install plan render test test-fast lint bench clean fonts reliability realism fidelity gallery
+.PHONY: install plan render test test-fast lint docs bench clean fonts reliability realism fidelity gallery
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,dask,plots,export,s3]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,docs,dask,plots,export,s3]'
 	touch $(STAMP)
 
 plan: $(STAMP)
@@ -40,6 +40,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench docs
 	$(BIN)/ruff format --check src tests bench docs
 	$(BIN)/mypy
+
+# The docs site: docs/*.md (+ mkdocs.yml) into build/site/, every warning an error. Needs no network.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 # Every hostile-input and hard-stop case (tests/reliability, marker `reliability` included), then the figures table.
 reliability: $(STAMP)

@@ -1,4 +1,4 @@
-"""The README's Python API example, run as a test: the seed system's classes on the built-in assets.
+"""The Python API example of docs/seed.md, run as a test: the seed system's classes on the built-in assets.
 
 Usage: python docs/api_example.py OUT_DIR
 """

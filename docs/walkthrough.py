@@ -1,7 +1,7 @@
-"""Analyse a plan in pandas, then render exactly the rows picked: the README walkthrough, run by tests/test_walkthrough.py.
+"""Analyse a plan in pandas, then render exactly the rows picked: the docs/selection.md walkthrough, run by tests/test_walkthrough.py.
 
 Run it from the repository root: `python docs/walkthrough.py [WORKDIR]` (default build/walkthrough).
-The part from the `walkthrough` marker on is shown verbatim in README.md.
+The part from the `walkthrough` marker on is shown verbatim in docs/selection.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Python API with the seed system's names, and the README's example script."""
+"""The Python API with the seed system's names, and the example script of docs/seed.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The README's "Analyse the plan in pandas" walkthrough: the script runs, renders exactly the picked rows, and the README shows it verbatim."""
+"""The walkthrough of docs/selection.md: the script runs, renders exactly the picked rows, and the page shows it verbatim."""
 
 from __future__ import annotations
 
@@ -14,15 +14,14 @@ SCRIPT = ROOT / "docs" / "walkthrough.py"
 MARKER = "# --- walkthrough ---\n"
 
 
-def readme_block() -> str:
-    """The first python code block of the README section "Analyse the plan in pandas"."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Analyse the plan in pandas\n", 1)[1].split("\n## ", 1)[0]
-    return section.split("```python\n", 1)[1].split("```", 1)[0]
+def page_block() -> str:
+    """The first python code block of docs/selection.md."""
+    page = (ROOT / "docs" / "selection.md").read_text(encoding="utf-8")
+    return page.split("```python\n", 1)[1].split("```", 1)[0]
 
 
-def test_readme_shows_the_script_verbatim():
-    assert readme_block() == SCRIPT.read_text(encoding="utf-8").split(MARKER, 1)[1]
+def test_page_shows_the_script_verbatim():
+    assert page_block() == SCRIPT.read_text(encoding="utf-8").split(MARKER, 1)[1]
 
 
 @pytest.mark.slow
