@@ -41,8 +41,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench docs
 	$(BIN)/mypy
 
-# The docs site: docs/*.md (+ mkdocs.yml) into build/site/, every warning an error. Needs no network.
+# The docs site: the generated parts of docs/*.md written from the code (config and CLI references), then
+# docs/ into build/site/ with every warning an error. Needs no network.
 docs: $(STAMP)
+	$(BIN)/python docs/generate.py
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 # Every hostile-input and hard-stop case (tests/reliability, marker `reliability` included), then the figures table.

@@ -41,7 +41,7 @@ def test_every_extra_is_declared_and_installed_by_make_install():
     heavy = ("dask", "distributed", "matplotlib", "lmdb", "s3fs")
     assert not [d for d in project["dependencies"] if d.split("[")[0].split(">")[0] in heavy]
     installed = re.search(r"pip install .*-e '\.\[([^\]]*)\]'", (ROOT / "Makefile").read_text())
-    assert installed and set(installed[1].split(",")) == extras | {"dev"}
+    assert installed and set(installed[1].split(",")) == extras | {"dev", "docs"}
 
 
 def test_plots_without_matplotlib(cli, rendered, tmp_path, monkeypatch):

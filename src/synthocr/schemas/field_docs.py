@@ -1,0 +1,140 @@
+"""What each config field means: the text of the config reference tables (docs/config.md).
+
+The names, types and defaults come from the dataclasses in schemas/config.py; this module only says what each
+field is for. `python docs/generate.py` writes the tables, and tests/test_docs.py fails when a field of the
+dataclasses has no entry here (or an entry names no field). Keys name one field or several (`"min_words, max_words"`)
+sharing a row; `<param>_min, <param>_max` and `<effect>_probability` stand for the generated range fields. The
+texts are Markdown, with links relative to docs/.
+"""
+
+from __future__ import annotations
+
+# Top-level fields of BatchConfig, in the order of the table.
+CONFIG_FIELD_DOCS: dict[str, str] = {
+    "total_images": "number of plan rows (1 … 10⁹), split among the specifications",
+    "seed": "seed of every random choice (≥ 0)",
+    "font_dir": (
+        "folder searched recursively for `.ttf`/`.otf`/`.ttc`. Empty means the fonts shipped with the package."
+    ),
+    "corpus_dir": "folder of UTF-8 text files, one text per line. Empty means the corpus shipped with the package.",
+    "background_dir": (
+        "folder of background images (`.png .jpg .jpeg .webp .bmp .tif .tiff`). Empty means procedural "
+        "backgrounds only. It is the background source named `default`."
+    ),
+    "background_dirs": (
+        "more background sources, `name: folder` (`{scans: /data/scans, photos: /data/photos}`). Each "
+        "specification weights the sources with `background_dir_weights`. The plan records image files "
+        "relative to the deepest folder holding every source, so `background_file` starts with the source's "
+        "sub-path."
+    ),
+    "color_mode": "`RGB`, or `L` (greyscale images)",
+    "specifications": "list of specifications (below). Names must be unique.",
+}
+
+# Fields of BatchSpecification, in the order of the table.
+SPEC_FIELD_DOCS: dict[str, str] = {
+    "name": "name, stored in the plan's `spec` column",
+    "proportion": (
+        "relative share of `total_images` (≥ 0). Shares are exact (largest remainder) and interleaved, so "
+        "every prefix of the plan has close to the configured mix."
+    ),
+    "text_direction": (
+        "`ltr`, `rtl` (paragraph direction; mixed runs such as digits inside Arabic follow the Unicode bidi "
+        "algorithm) or `ttb` (vertical, top to bottom)"
+    ),
+    "corpus_file": (
+        "glob relative to the corpus dir, matched from the right like `pathlib`'s `match` (so `latin.txt` "
+        "also matches `sub/latin.txt`)"
+    ),
+    "text_source": (
+        "where texts come from (see [Your own data](text-sources.md)): `window` (a window of running text cut"
+        " from the corpus, running on from one line into the next), `lines` (one whole corpus line per text),"
+        " `words` (words from a word list), `chars` (random strings from a charset) or `template` (fields "
+        "filled by Faker). The retired `corpus_mode` is still read: `running` means `window`, `lines` means "
+        "`lines` (with a warning)."
+    ),
+    "min_words, max_words": "`words`: the number of words per text, drawn uniformly from `min_words..max_words` (1 … 100)",
+    "charset": (
+        '`chars`: the characters to draw from, inline (`"0123456789€$.,-"`; each grapheme cluster is one '
+        "character, a space in it is drawn too). Empty means: read the charset from the `corpus_file` files "
+        "(one character per line, optionally `<TAB>weight`; a line of several characters adds each of them)."
+    ),
+    "charset_weights": (
+        '`chars`: relative weight of characters (`{"§": 5}`); characters not named weigh 1 (or their weight '
+        "in the charset file)"
+    ),
+    "templates": (
+        '`template`: name → template text, such as `{invoice: "Rechnung {invoice_number} vom {date:%d.%m.%Y} '
+        '{amount:EUR}"}`. The fields are listed in [Your own data](text-sources.md).'
+    ),
+    "template_weights": "`template`: relative weight of each template (names not given weigh 1)",
+    "template_locale": (
+        "`template`: the Faker locale (`de_DE`, `fr_FR`, `ar_AA`, …) of the fields; amounts and named date "
+        "formats follow it too"
+    ),
+    "text_direction_weights": (
+        "relative weight of each direction (`{ltr: 3, ttb: 1}`), drawn per image. Empty means always `text_direction`."
+    ),
+    "background_dir_weights": (
+        "relative weight of each background source for the `image` kind (`{default: 1, photos: 3}`). Empty "
+        "means equal weights. Sources whose images all failed to decode get no rows."
+    ),
+    "ink_color_weights": (
+        "relative weight of each ink colour mode ([Colour and contrast](backgrounds.md#colour-and-contrast))."
+        " A mapping you give replaces the default."
+    ),
+    "background_color_weights": (
+        "relative weight of each background palette (the colour of procedural backgrounds; light ink always "
+        "gets `dark`)"
+    ),
+    "min_contrast": (
+        "least WCAG contrast ratio (1 … 21) of the ink over the background under the line ([Colour and "
+        "contrast](backgrounds.md#colour-and-contrast))"
+    ),
+    "min_char_height": (
+        "[readability guard](effects.md#readability-guard): the least share (0 … 1) of its undistorted height"
+        " and width a character keeps under a perspective warp"
+    ),
+    "degradation_budget": (
+        "[readability guard](effects.md#readability-guard): what blur, motion blur, downscaling, JPEG and "
+        "noise may cost together (1 = one line's worth of unreadable)"
+    ),
+    "font_filter": (
+        'a glob, or a list of globs, relative to the font dir, matched the same way (`"DejaVuSerif*"`, '
+        '`["Noto*Arabic*", "DejaVuSans.ttf"]`). A font matching any of them may be used. A glob of a list '
+        "that matches no font is a warning; a filter that matches none is an error."
+    ),
+    "font_exclude": (
+        'globs of fonts never used by this specification, even if `font_filter` matches them (`["*Naskh*", "*Mono*"]`)'
+    ),
+    "font_weights": (
+        'relative weight of fonts, glob → weight (`{"Noto*": 3, "*Bold*": 0.5}`); a font takes the weight of '
+        "the first glob that matches it, in the order written, and fonts no glob matches weigh 1. Empty means"
+        " every eligible font is equally likely."
+    ),
+    "min_text_length, max_text_length": (
+        "text length in characters (`max_text_length` ≤ 1000). `window`: a window of text is cut from a "
+        "random corpus line, at word boundaries when the text has spaces and between grapheme clusters "
+        "otherwise; it can run on into the following lines. `lines`: lines of other lengths are skipped. "
+        "`chars`: the string length. `words` and `template` do not use them (a `{line}` field does)."
+    ),
+    "background_weights": (
+        "relative weight of each background kind. A mapping you give **replaces** the default, so kinds you "
+        "leave out get weight 0. `image` only counts when the background sources hold images; if nothing else"
+        " is left, `paper` is used."
+    ),
+    "<param>_min, <param>_max": (
+        "one range for each parameter below and each parameter of each effect ([Effects](effects.md)). A "
+        "value is drawn uniformly for each image: for integers from `min..max` inclusive, for decimals from "
+        "`[min, max)`. Setting `min == max` gives a fixed value."
+    ),
+    "<effect>_probability": (
+        "for each effect (named by its first parameter, its strength): the share of images the effect is "
+        "applied to, 0 … 1. The other images get the neutral value in every column of the effect, so "
+        "`(plan.blur_radius > 0).mean()` shows the share. The mild effects that are on by default apply to "
+        "part of the rows (a default batch holds clean images as well as degraded ones); every other effect "
+        "defaults to 1. **A specification that sets an effect's strength `_min` or `_max` and no "
+        "`_probability` gets probability 1**: a range you ask for applies to every image of that "
+        "specification."
+    ),
+}
