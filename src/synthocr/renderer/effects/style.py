@@ -3,7 +3,7 @@
 Each STYLE renderer returns the LineStyle fields (renderer/linestyle.py) it sets; the
 layout draws the rules and the emphasised words, and render_row draws the ink layers
 (shadow, then stroke) under the text, each from the line's ink coverage on the layout's
-canvas, warped with the text. Label semantics (README, "Text styles"): the label's text never
+canvas, warped with the text. Label semantics (docs/effects.md, "Text styles"): the label's text never
 changes; rules, stroke and shadow are not characters. The line's polygon grows by the
 layers' reach (`halo`), so it holds all of their ink; the characters' and words' polygons
 stay the glyphs' cells, which a stroke or shadow may overlap by a pixel or two.
