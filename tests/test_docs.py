@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from types import ModuleType
 
+from synthocr.schemas.labels import LABEL_SCHEMA_VERSION
+from synthocr.schemas.plan import PLAN_SCHEMA_VERSION
 from synthocr.schemas.reference import field_doc_problems
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,3 +50,14 @@ def test_every_config_field_is_documented() -> None:
 def test_readme_stays_short() -> None:
     size = len((ROOT / "README.md").read_bytes())
     assert size <= 12 * 1024, f"README.md is {size} bytes; keep it under 12 KB and move details into docs/ pages"
+
+
+def test_schema_versions_on_the_pages_are_the_code_s() -> None:
+    plan_page = (DOCS / "plan.md").read_text(encoding="utf-8")
+    assert f"| `plan_schema_version` | `{PLAN_SCHEMA_VERSION}` (" in plan_page, (
+        f"docs/plan.md: give `plan_schema_version` as `{PLAN_SCHEMA_VERSION}`, and say what the new version changed"
+    )
+    labels_page = (DOCS / "labels.md").read_text(encoding="utf-8")
+    assert f"| `label_schema_version` | `{LABEL_SCHEMA_VERSION}` (" in labels_page, (
+        f"docs/labels.md: give `label_schema_version` as `{LABEL_SCHEMA_VERSION}` and what changed"
+    )
