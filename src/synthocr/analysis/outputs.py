@@ -194,7 +194,7 @@ def _expected(out: Path, plan: str | Path | None) -> Expected:
             "%s has no readable %s: outputs are not checked against a plan, only for being whole", out, CHECKPOINT
         )
         fingerprint = None
-    return Expected(None, None, fingerprint)
+    return Expected(None, fingerprint)
 
 
 def _checkpoint(out: Path) -> dict[str, Any]:

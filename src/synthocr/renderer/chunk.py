@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -14,7 +15,7 @@ import numpy as np
 
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.compose import render_row
-from synthocr.renderer.io import encode_image, open_plan, read_rows, write_output
+from synthocr.renderer.io import PlanRows, encode_image, open_plan, write_output
 from synthocr.renderer.job import ChunkTask
 from synthocr.renderer.shards import Sample, ShardLayout, shard_bytes
 from synthocr.renderer.storage import FATAL_ERRNOS, Storage, fatal_write_error, with_retries, write_atomic
@@ -23,6 +24,24 @@ from synthocr.renderer.storage import FATAL_ERRNOS, Storage, fatal_write_error, 
 @lru_cache(maxsize=4)  # keyed by the plan's asset roots: one font/background cache per worker and plan
 def _assets(roots_json: str) -> RenderAssets:
     return RenderAssets(json.loads(roots_json))
+
+
+def _plan_rows(plan: str) -> PlanRows:
+    """The worker's reader of `plan`: kept between chunks (with its decoded row groups) while the local
+    file is unchanged; a plan behind a URL is opened for each chunk."""
+    if "://" in plan:
+        return PlanRows(open_plan(plan))
+    try:
+        st = os.stat(plan)
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+    except OSError:
+        return PlanRows(open_plan(plan))
+    return _cached_plan_rows(plan, stamp)
+
+
+@lru_cache(maxsize=2)  # keyed by the path and the file's identity: a plan rewritten in place is read afresh
+def _cached_plan_rows(plan: str, stamp: tuple[int, int, int]) -> PlanRows:
+    return PlanRows(open_plan(plan))
 
 
 def render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
@@ -39,11 +58,11 @@ def render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
     Raises:
         OutputWriteError: the output dir refuses writes (full, read-only): no later row could succeed.
     """
-    pf = open_plan(task.plan)
+    plan = _plan_rows(task.plan)
     assets = _assets(task.roots_json)
     store = Storage(task.output)
     if task.layout != "files":
-        return _render_shard(task, pf, rows, assets, store)
+        return _render_shard(task, plan, rows, assets, store)
     records: list[dict[str, Any]] = []
     written: list[tuple[str, str, list[int]]] = []
     rendered = 0
@@ -79,7 +98,7 @@ def render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
                 records.append(outcome)
 
     try:
-        for row in read_rows(pf, rows):
+        for row in plan.read(rows):
             started = time.perf_counter()
             try:
                 image, label = render_row(row, assets)
@@ -96,7 +115,9 @@ def render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
     return {"rendered": rendered, "failed": records, "written": written}
 
 
-def _render_shard(task: ChunkTask, pf: Any, rows: np.ndarray, assets: RenderAssets, store: Storage) -> dict[str, Any]:
+def _render_shard(
+    task: ChunkTask, plan: PlanRows, rows: np.ndarray, assets: RenderAssets, store: Storage
+) -> dict[str, Any]:
     """Render the rows of one shard (all of them, in plan order) and commit the shard file whole.
 
     A shard with a failed row is not written: its rows stay pending, and the next run tries them again.
@@ -105,7 +126,7 @@ def _render_shard(task: ChunkTask, pf: Any, rows: np.ndarray, assets: RenderAsse
     name = layout.name(int(rows[0]) // task.shard_size)
     samples: list[Sample] = []
     records: list[dict[str, Any]] = []
-    for row in read_rows(pf, rows):
+    for row in plan.read(rows):
         started = time.perf_counter()
         try:
             image, label = render_row(row, assets)

@@ -17,6 +17,7 @@ from synthocr.renderer.backends import Pool
 from synthocr.renderer.chunk import failure, render_chunk
 from synthocr.renderer.io import open_plan, read_columns
 from synthocr.renderer.job import ChunkTask
+from synthocr.renderer.warm import wait_for_workers
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ def _drain(
     if pool.client is not None:
         _drain_dask(task, tasks, pool, on_result)
         return
+    wait_for_workers()
     for key, result in Parallel(n_jobs=pool.n_jobs, return_as="generator_unordered", batch_size=1)(
         delayed(_keyed)(k, task, c) for k, c in list(tasks.items())
     ):

@@ -101,22 +101,34 @@ def check_plan_rows(pf: pq.ParquetFile, path: str) -> None:
     """Every row follows the contract (unique ids, values in range, output names inside the output dir):
     checked once, before any output is written.
 
-    Reads the parameter columns one row group at a time, and the image_id column whole.
+    Reads one row group at a time: memory stays flat in the plan's size. Ids are unique when each row
+    group's are and the groups' id ranges do not overlap (as the planner writes them); only a plan
+    whose groups overlap has its id column read whole.
     """
     try:
+        spans: list[tuple[int, int]] = []
         for i in range(pf.metadata.num_row_groups):
-            check_ranges(pf.read_row_group(i, columns=RANGE_COLUMNS), where=f"plan {path} (row group {i})")
-        ids = pf.read(columns=["image_id"]).column("image_id")
-        if len(pc.unique(ids)) != len(ids):
-            raise PlanError(f"plan {path}: image_id values are not unique; re-create it with `synthocr plan`.")
-        names = pf.read(columns=["output_name"]).column("output_name")
-        unsafe = pc.match_substring_regex(names, _UNSAFE_NAME)
-        if pc.any(unsafe).as_py():
-            first = names.filter(unsafe)[0].as_py()
-            raise PlanError(
-                f"plan {path}: output_name {first!r} leaves the output dir (absolute, '..', a drive, "
-                "a backslash or a control character); re-create it with `synthocr plan`."
-            )
+            group = pf.read_row_group(i, columns=[*RANGE_COLUMNS, "image_id", "output_name"])
+            check_ranges(group.select(RANGE_COLUMNS), where=f"plan {path} (row group {i})")
+            ids = group.column("image_id")
+            if len(ids) and len(pc.unique(ids)) != len(ids):
+                raise PlanError(f"plan {path}: image_id values are not unique; re-create it with `synthocr plan`.")
+            if len(ids):
+                bounds = pc.min_max(ids)
+                spans.append((bounds["min"].as_py(), bounds["max"].as_py()))
+            names = group.column("output_name")
+            unsafe = pc.match_substring_regex(names, _UNSAFE_NAME)
+            if pc.any(unsafe).as_py():
+                first = names.filter(unsafe)[0].as_py()
+                raise PlanError(
+                    f"plan {path}: output_name {first!r} leaves the output dir (absolute, '..', a drive, "
+                    "a backslash or a control character); re-create it with `synthocr plan`."
+                )
+        spans.sort()
+        if any(nxt[0] <= prev[1] for prev, nxt in zip(spans, spans[1:])):
+            ids = pf.read(columns=["image_id"]).column("image_id")
+            if len(pc.unique(ids)) != len(ids):
+                raise PlanError(f"plan {path}: image_id values are not unique; re-create it with `synthocr plan`.")
     except PlanError as exc:
         raise UserError(str(exc)) from None
 
@@ -127,15 +139,39 @@ def read_columns(pf: pq.ParquetFile, columns: list[str]) -> pa.Table:
 
 def read_rows(pf: pq.ParquetFile, rows: np.ndarray) -> list[dict[str, Any]]:
     """The plan rows at positions `rows` (sorted), reading only the row groups that hold them."""
-    meta = pf.metadata
-    bounds = np.cumsum([0] + [meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
-    group_of = np.searchsorted(bounds, rows, side="right") - 1
-    groups = sorted(set(group_of.tolist()))
-    table = with_retries(lambda: pf.read_row_groups(groups), "reading plan rows")
-    validate_plan(table, where="plan rows")
-    start_in_table = dict(zip(groups, np.cumsum([0] + [bounds[g + 1] - bounds[g] for g in groups[:-1]])))
-    picked = [start_in_table[g] + r - bounds[g] for r, g in zip(rows.tolist(), group_of.tolist())]
-    return table.take(pa.array(picked, pa.int64())).to_pylist()
+    return PlanRows(pf).read(rows)
+
+
+class PlanRows:
+    """Rows of one open plan by position. The last KEEP_GROUPS row groups read stay decoded and validated:
+    a worker's consecutive chunks mostly fall in one row group, which is then read once, not per chunk."""
+
+    KEEP_GROUPS = 2
+
+    def __init__(self, pf: pq.ParquetFile) -> None:
+        self.pf = pf
+        meta = pf.metadata
+        self.bounds = np.cumsum([0] + [meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
+        self._groups: dict[int, pa.Table] = {}
+
+    def _group(self, g: int) -> pa.Table:
+        table = self._groups.pop(g, None)
+        if table is None:
+            table = with_retries(lambda: self.pf.read_row_group(g), "reading plan rows")
+            validate_plan(table, where="plan rows")
+            while len(self._groups) >= self.KEEP_GROUPS:
+                self._groups.pop(next(iter(self._groups)))
+        self._groups[g] = table  # the most recent last
+        return table
+
+    def read(self, rows: np.ndarray) -> list[dict[str, Any]]:
+        """The rows at positions `rows` (sorted), as dicts of plan columns."""
+        group_of = np.searchsorted(self.bounds, rows, side="right") - 1
+        out: list[dict[str, Any]] = []
+        for g in dict.fromkeys(group_of.tolist()):
+            picked = rows[group_of == g] - self.bounds[g]
+            out.extend(self._group(g).take(pa.array(picked, pa.int64())).to_pylist())
+        return out
 
 
 def encode_image(image: Image.Image, fmt: str, png_compress_level: int = 1) -> bytes:

@@ -33,18 +33,40 @@ SHOWN = 20  # damaged outputs named in the log (the rest are counted)
 
 @dataclass(frozen=True)
 class Expected:
-    """What the outputs must name: the plan's output names and image ids (None: no plan) and fingerprint."""
+    """What the outputs must name: the plan's output names and image ids (plan None: no plan) and fingerprint."""
 
-    names: pa.ChunkedArray | None
-    ids: np.ndarray | None
+    plan: pq.ParquetFile | None
     fingerprint: str | None
 
 
 def expected_of(pf: pq.ParquetFile) -> Expected:
-    """The output names, image ids and fingerprint of an open plan."""
-    table = pf.read(columns=["output_name", "image_id"])
-    fingerprint = plan_metadata(pf.schema_arrow).get(META_PLAN_FINGERPRINT)
-    return Expected(table.column("output_name"), table.column("image_id").to_numpy(), fingerprint)
+    """The plan whose output names and image ids outputs must have, and its fingerprint."""
+    return Expected(pf, plan_metadata(pf.schema_arrow).get(META_PLAN_FINGERPRINT))
+
+
+def plan_positions(pf: pq.ParquetFile, names: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `names` (unique), its position in the plan and its image_id; -1 for names the plan lacks.
+
+    Reads the plan one row group at a time, so memory follows the number of names asked about (the outputs
+    present), not the plan's size.
+    """
+    position = np.full(len(names), -1, np.int64)
+    ids = np.full(len(names), -1, np.int64)
+    if len(names) == 0:
+        return position, ids
+    start = 0
+    for i in range(pf.metadata.num_row_groups):
+        group = pf.read_row_group(i, columns=["output_name", "image_id"])
+        index = pc.index_in(group.column("output_name"), value_set=names)
+        valid = pc.is_valid(index).to_numpy(zero_copy_only=False)
+        rows = np.flatnonzero(valid)
+        if len(rows):
+            found = index.filter(pa.chunked_array([valid], pa.bool_())).to_numpy().astype(np.int64)
+            first = position[found] < 0  # a name twice in the plan: its first row, as pc.index_in picks
+            position[found[first]] = start + rows[first]
+            ids[found[first]] = group.column("image_id").to_numpy()[rows[first]]
+        start += group.num_rows
+    return position, ids
 
 
 @dataclass(frozen=True)
@@ -82,13 +104,19 @@ def scan_outputs(
     """
     candidates, removed = _candidates(store, expected.fingerprint, clean_temps)
     extra: list[str] = []
-    if expected.names is not None:
-        position = pc.index_in(candidates.column("name"), value_set=expected.names.combine_chunks())
-        inside = pc.is_valid(position)
-        extra = pc.unique(candidates.column("name").filter(pc.invert(inside))).to_pylist()
-        candidates = candidates.filter(inside).append_column("position", position.filter(inside).cast(pa.int64()))
+    if expected.plan is not None:
+        unique = pc.unique(candidates.column("name"))
+        positions, ids = plan_positions(expected.plan, unique)
+        which = pc.index_in(candidates.column("name"), value_set=unique).to_numpy().astype(np.int64)
+        position, wanted = positions[which], ids[which]
+        inside = position >= 0
+        extra = pc.unique(candidates.column("name").filter(pa.array(~inside))).to_pylist()
+        candidates = candidates.filter(pa.array(inside))
+        candidates = candidates.append_column("position", pa.array(position[inside]))
+        candidates = candidates.append_column("expected_id", pa.array(wanted[inside]))
     else:
-        candidates = candidates.append_column("position", pa.array(np.full(candidates.num_rows, -1, np.int64)))
+        minus = pa.array(np.full(candidates.num_rows, -1, np.int64))
+        candidates = candidates.append_column("position", minus).append_column("expected_id", minus)
     index, segments = done_index.read_index(store) if not verify else (done_index.INDEX_SCHEMA.empty_table(), [])
     hit = _hits(candidates, index)
     vouched = candidates.filter(hit)
@@ -97,8 +125,7 @@ def scan_outputs(
     passed: list[int] = []  # rows of `to_check` that are finished
     images: list[str] = []
     damaged: list[tuple[str, str]] = []
-    ids = expected.ids
-    for rows, verdicts in _check_all(store, to_check, ids, expected.fingerprint, verify):
+    for rows, verdicts in _check_all(store, to_check, expected.fingerprint, verify):
         for row, (image, reason) in zip(rows, verdicts):
             if image is not None:
                 passed.append(row)
@@ -233,16 +260,16 @@ def _dedupe(table: pa.Table) -> pa.Table:
 
 
 def _check_all(
-    store: Storage, table: pa.Table, ids: np.ndarray | None, fingerprint: str | None, verify: bool
+    store: Storage, table: pa.Table, fingerprint: str | None, verify: bool
 ) -> Iterator[tuple[range, list[tuple[str | None, str | None]]]]:
     """check_output of every row of `table`, CHECK_BATCH rows at a time, in threads."""
     names = table.column("name")
-    positions = table.column("position").to_numpy()
+    ids = table.column("expected_id").to_numpy()
     with ThreadPoolExecutor(max_workers=CHECK_THREADS) as pool:
         for start in range(0, table.num_rows, CHECK_BATCH):
             rows = range(start, min(start + CHECK_BATCH, table.num_rows))
             batch = names.slice(start, len(rows)).to_pylist()
-            wanted = [None if ids is None else int(ids[positions[r]]) for r in rows]
+            wanted = [None if ids[r] < 0 else int(ids[r]) for r in rows]
             verdicts = list(
                 pool.map(lambda nw: check_output(store, nw[0], nw[1], fingerprint, verify), zip(batch, wanted))
             )

@@ -1,0 +1,121 @@
+"""Benchmark parts that run `synthocr` as a user does: a fresh process per run (cold start), CPU time of the
+whole process tree, wall time, 1 vs 2 workers, the three output layouts, the share of file I/O, and the peak
+memory of status / dry run / render on large plans. Imported by bench/run.py."""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import pstats
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+CLI = [sys.executable, "-m", "synthocr"]
+
+
+def run_cli(args: list[str], cwd: Path) -> tuple[float, float, str]:
+    """`synthocr ARGS` in a fresh process: (wall seconds, CPU seconds of it and every process it waited for, stdout).
+
+    CPU time is user + system from getrusage(RUSAGE_CHILDREN) around the run: the command and its worker
+    processes (joblib reaps its workers before the command exits), not other work on the machine.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    proc = subprocess.run([*CLI, *args], cwd=cwd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise RuntimeError(f"synthocr {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc.stdout
+
+
+def cold_renders(
+    plan: Path, tmp: Path, rows: int, repeats: int, probe: Callable[[], float], progress: Callable[[str], None]
+) -> dict[str, Any]:
+    """`synthocr render` from a fresh process, interleaved: files with 1 and 2 workers, webdataset and parquet
+    with 1 worker. Each round starts with a capacity probe. Best wall and best CPU per contender."""
+    contenders = {
+        "files, 1 worker": ["--workers", "1"],
+        "files, 2 workers": ["--workers", "2"],
+        "webdataset, 1 worker": ["--workers", "1", "--layout", "webdataset"],
+        "parquet, 1 worker": ["--workers", "1", "--layout", "parquet"],
+    }
+    wall: dict[str, list[float]] = {k: [] for k in contenders}
+    cpu: dict[str, list[float]] = {k: [] for k in contenders}
+    probes: list[float] = []
+    for rep in range(repeats):
+        probes.append(probe())
+        for name, extra in contenders.items():
+            progress(f"synthocr render {rows} rows, {name}, cold, round {rep + 1}/{repeats} (probe {probes[-1]:.2f}x)")
+            out = tmp / f"cold_{rep}_{name.replace(' ', '_').replace(',', '')}"
+            w, c, stdout = run_cli(["render", str(plan), "-o", str(out), "--quiet", *extra], tmp)
+            if f"rendered {rows}," not in stdout:
+                raise RuntimeError(f"render {name} did not render {rows} rows: {stdout}")
+            wall[name].append(w)
+            cpu[name].append(c)
+            shutil.rmtree(out)
+    return {"wall": wall, "cpu": cpu, "probes": probes}
+
+
+def io_share(plan: Path, tmp: Path, layout: str) -> float:
+    """Share of the render's profile (cProfile, in this process, 1 worker) spent writing outputs: creating
+    folders and files, writing, renaming and stat'ing them (storage.write_atomic, makedirs, clear_way,
+    is_inside and the stat calls of io.write_output)."""
+    from synthocr.renderer.run import render_plan
+
+    out = tmp / f"io_{layout}"
+    profile = cProfile.Profile()
+    profile.enable()
+    render_plan(plan, out, workers=1, layout=layout, shard_size=100)
+    profile.disable()
+    shutil.rmtree(out)
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    total = 0.0
+    io = 0.0
+    for (filename, _line, func), (_cc, _nc, tottime, cumtime, _callers) in stats.items():
+        if func == "render_chunk" and filename.endswith("chunk.py"):
+            total += cumtime
+        if filename.endswith("storage.py") and func in ("write_atomic", "makedirs", "clear_way", "is_inside"):
+            io += cumtime
+        if func == "<built-in method posix.stat>" or (filename == "~" and "posix.stat" in func):
+            io += tottime
+    return io / total if total else 0.0
+
+
+RSS_CHILD = """
+import sys, threading, time, psutil
+from synthocr.cli import main
+peak = {}
+def sample():
+    me = psutil.Process()
+    while True:
+        for p in [me, *me.children(recursive=True)]:
+            try:
+                peak[p.pid] = max(peak.get(p.pid, 0), p.memory_info().rss)
+            except psutil.Error:
+                pass
+        time.sleep(0.05)
+threading.Thread(target=sample, daemon=True).start()
+code = main(sys.argv[1:])
+time.sleep(0.1)
+import json, os
+me = os.getpid()
+print(json.dumps({"code": code, "parent": peak.pop(me, 0) / 2**20, "workers": [v / 2**20 for v in peak.values()]}))
+"""
+
+
+def peak_rss(args: list[str], cwd: Path) -> dict[str, Any]:
+    """Peak RSS (MiB) of `synthocr ARGS` and of each of its worker processes, sampled every 50 ms."""
+    proc = subprocess.run(
+        [sys.executable, "-c", RSS_CHILD, *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"synthocr {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
