@@ -95,10 +95,10 @@ def test_temps_of_processes_dead_since_the_start_go_at_the_end(job, tmp_path, mo
     late = out / "00000" / f".tmp-{HOST}-{dead_pid()}-0ld0run0-abcdef-image_00000003.png"
     render_row = compose.render_row
 
-    def leave_a_temp(row, assets):  # appears after the run's start-up scan, as a dying worker's would
+    def leave_a_temp(row, assets, *limits):  # appears after the run's start-up scan, as a dying worker's would
         late.parent.mkdir(parents=True, exist_ok=True)
         late.write_bytes(b"partial")
-        return render_row(row, assets)
+        return render_row(row, assets, *limits)
 
     monkeypatch.setattr(chunk, "render_row", leave_a_temp)
     assert cli("render", plan, "-o", out, "--workers", "1", "--quiet")[0] == 0

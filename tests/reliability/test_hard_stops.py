@@ -92,10 +92,10 @@ def crash_hook(folder: Path, ids: set[int]) -> dict[str, str]:
 
         _render_row = compose.render_row
 
-        def render_row(row, assets):
+        def render_row(row, assets, *limits):
             if int(row["image_id"]) in {sorted(ids)!r}:
                 os._exit(7)  # as a segfault in a C library or the out-of-memory killer would
-            return _render_row(row, assets)
+            return _render_row(row, assets, *limits)
 
         chunk.render_row = compose.render_row = render_row
     """)

@@ -7,6 +7,7 @@ import logging
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,6 +21,7 @@ from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.bidi import check_layout_support
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.io import open_plan, read_rows
+from synthocr.renderer.limits import RowLimitError, max_pixels_of
 from synthocr.schemas.labels import Label, Region
 from synthocr.schemas.plan import asset_roots, plan_metadata
 
@@ -63,9 +65,22 @@ def samples_from_plan(plan_path: str | Path, n: int, seed: int) -> list[Sample]:
     """`n` rows of a plan, chosen with `seed`, rendered in memory (nothing is written)."""
     check_layout_support()  # the install command for libfribidi, rather than a failure per row
     pf = open_plan(str(plan_path))
-    assets = RenderAssets(asset_roots(plan_metadata(pf.schema_arrow)))
-    rows = read_rows(pf, choose(pf.metadata.num_rows, n, seed))
-    return [_through_json(render_row(row, assets)) for row in rows]
+    meta = plan_metadata(pf.schema_arrow)
+    assets, max_pixels = RenderAssets(asset_roots(meta)), max_pixels_of(meta)
+    return _render_rows(read_rows(pf, choose(pf.metadata.num_rows, n, seed)), assets, max_pixels)
+
+
+def _render_rows(rows: list[dict[str, Any]], assets: RenderAssets, max_pixels: int) -> list[Sample]:
+    """The rows rendered in memory; a row past a limit (renderer.limits) is left out with a warning."""
+    samples = []
+    for row in rows:
+        try:
+            image, label = render_row(row, assets, max_pixels)
+        except RowLimitError as exc:  # `render` would fail this row too; the sheet shows the others
+            log.warning("row with image_id %s left out: %s", row["image_id"], exc)
+            continue
+        samples.append(_through_json((image, label)))
+    return samples
 
 
 def _outline(
@@ -176,7 +191,7 @@ def samples_from_config(config_path: str | Path, overrides: Sequence[str], n: in
     table = plan_batch(config)
     check_layout_support()
     assets = RenderAssets(asset_roots(plan_metadata(table.schema)))
-    return [_through_json(render_row(row, assets)) for row in table.to_pylist()]
+    return _render_rows(table.to_pylist(), assets, config.max_image_pixels)
 
 
 def _through_json(sample: tuple[Image.Image, Label]) -> Sample:

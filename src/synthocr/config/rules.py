@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Collection, Mapping
 
 from synthocr.errors import Problem
 from synthocr.schemas.colors import BACKGROUND_COLORS, INK_COLOR_NAMES
-from synthocr.schemas.config import BatchConfig, BatchSpecification
+from synthocr.schemas.config import MAX_IMAGE_PIXELS_CEILING, BatchConfig, BatchSpecification
 from synthocr.schemas.params import BACKGROUND_KINDS, EFFECT_NAMES, RANGE_PARAMS, TEXT_DIRECTIONS
 
 COLOR_MODES = ("RGB", "L")
@@ -48,9 +49,57 @@ def check_values(config: BatchConfig) -> list[Problem]:
         problems.append(
             Problem("specifications", "every proportion is 0; give at least one specification a positive share")
         )
+    if not 1 <= config.max_image_pixels <= MAX_IMAGE_PIXELS_CEILING:
+        problems.append(
+            Problem(
+                "max_image_pixels",
+                f"must be from 1 to {MAX_IMAGE_PIXELS_CEILING:,} (width x height of one image), "
+                f"got {config.max_image_pixels}",
+            )
+        )
     for i, spec in enumerate(config.specifications):
         problems.extend(_check_spec(spec, i))
+        if not problems:
+            problems.extend(_check_image_size(spec, i, config.max_image_pixels))
     return problems
+
+
+# Average advance of a character, in ems, for the size estimate (Latin text is about 0.5, CJK 1.0).
+MEAN_ADVANCE_EM = 0.5
+LINE_HEIGHT_EM = 1.3
+
+
+def estimated_size(spec: BatchSpecification) -> tuple[int, int]:
+    """About the largest image a specification's ranges give: the longest text at the largest font size,
+    the largest padding on every side, turned by the largest rotation it allows."""
+    along = spec.max_text_length * spec.font_size_max * MEAN_ADVANCE_EM
+    across = spec.font_size_max * LINE_HEIGHT_EM
+    w, h = (across, along) if spec.text_direction == "ttb" else (along, across)
+    angle = 0.0
+    if spec.rotation_angle_probability > 0:
+        angle = math.radians(min(max(abs(spec.rotation_angle_min), abs(spec.rotation_angle_max)), 90.0))
+    w, h = w * math.cos(angle) + h * math.sin(angle), w * math.sin(angle) + h * math.cos(angle)
+    return int(w) + 2 * spec.padding_max, int(h) + 2 * spec.padding_max
+
+
+def _check_image_size(spec: BatchSpecification, index: int, max_pixels: int) -> list[Problem]:
+    """The specification's largest images (estimated from its ranges) fit in max_image_pixels."""
+    w, h = estimated_size(spec)
+    if w * h <= max_pixels:
+        return []
+    field = "padding_max" if 4 * spec.padding_max > min(w, h) else "font_size_max"  # the larger share
+    return [
+        Problem(
+            field,
+            f"with the other ranges gives images of about {w} x {h} = {w * h:,} pixels (max_text_length "
+            f"{spec.max_text_length}, font_size_max {spec.font_size_max}, padding_max {spec.padding_max}, "
+            f"rotation up to {max(abs(spec.rotation_angle_min), abs(spec.rotation_angle_max))} degrees), over "
+            f"max_image_pixels ({max_pixels:,}); lower those, or raise max_image_pixels (at most "
+            f"{MAX_IMAGE_PIXELS_CEILING:,})",
+            spec.name,
+            index,
+        )
+    ]
 
 
 def _check_spec(spec: BatchSpecification, index: int) -> list[Problem]:

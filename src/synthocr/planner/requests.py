@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
+from synthocr.config.rules import MAX_TEXT_LENGTH
 from synthocr.errors import UserError
 from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
 from synthocr.schemas.params import BACKGROUND_KINDS, RANGE_PARAMS, TEXT_DIRECTIONS
@@ -306,6 +307,8 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
             text = _as_str(col, v)
             if not text.strip() or any(c in text for c in "\r\n"):
                 raise _Invalid("invalid_value", "text: must be one non-empty line")
+            if len(text) > MAX_TEXT_LENGTH:
+                raise _Invalid("out_of_range", f"text: {len(text)} characters, more than {MAX_TEXT_LENGTH} in one line")
             out[col] = text
         elif col == "output_name":
             name = _as_str(col, v)

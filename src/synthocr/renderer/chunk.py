@@ -17,8 +17,10 @@ from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.io import PlanRows, encode_image, open_plan, write_output
 from synthocr.renderer.job import ChunkTask
+from synthocr.renderer.limits import max_pixels_of
 from synthocr.renderer.shards import Sample, ShardLayout, shard_bytes
 from synthocr.renderer.storage import FATAL_ERRNOS, Storage, fatal_write_error, with_retries, write_atomic
+from synthocr.schemas.plan import plan_metadata
 
 
 @lru_cache(maxsize=4)  # keyed by the plan's asset roots: one font/background cache per worker and plan
@@ -59,6 +61,7 @@ def render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
         OutputWriteError: the output dir refuses writes (full, read-only): no later row could succeed.
     """
     plan = _plan_rows(task.plan)
+    max_pixels = max_pixels_of(plan_metadata(plan.pf.schema_arrow))
     assets = _assets(task.roots_json)
     store = Storage(task.output)
     if task.layout != "files":
@@ -101,7 +104,7 @@ def render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
         for row in plan.read(rows):
             started = time.perf_counter()
             try:
-                image, label = render_row(row, assets)
+                image, label = render_row(row, assets, max_pixels)
             except Exception as exc:  # one bad row must not stop the run; it is recorded with its error
                 records.append(failure(row["image_id"], exc, started))
                 continue
@@ -126,10 +129,11 @@ def _render_shard(
     name = layout.name(int(rows[0]) // task.shard_size)
     samples: list[Sample] = []
     records: list[dict[str, Any]] = []
+    max_pixels = max_pixels_of(plan_metadata(plan.pf.schema_arrow))
     for row in plan.read(rows):
         started = time.perf_counter()
         try:
-            image, label = render_row(row, assets)
+            image, label = render_row(row, assets, max_pixels)
             data = encode_image(image, task.fmt, task.png_compress_level)
         except Exception as exc:  # one bad row must not stop the run; it is recorded with its error
             records.append(failure(row["image_id"], exc, started))

@@ -30,6 +30,7 @@ from synthocr.renderer.effects.style import accent_ink, halo, ink_layers
 from synthocr.renderer.geometry import BoxGeometry, Frame, Geometry, Warp, chain, invert
 from synthocr.renderer.imaging import PNG_FILTER_KEY, Pixels
 from synthocr.renderer.layout import draw_layout, layout_line, layout_mask
+from synthocr.renderer.limits import DEFAULT_MAX_IMAGE_PIXELS, check_image_size, check_text
 from synthocr.renderer.linestyle import PLAIN, LineStyle, merge_styles
 from synthocr.renderer.randomness import stage_rng
 from synthocr.schemas.colors import LIGHT_INKS
@@ -128,9 +129,16 @@ UNFILTERED_BACKGROUNDS = frozenset({"plain", "noise", "paper"})
 MESH_STEP = 16  # pixels: the inverse map of curved warps is exact at this grid and bilinear in between
 
 
-def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Image, Label]:
-    """Draw one plan row: text, geometric effects, ink, background, photometric effects, label."""
+def render_row(
+    row: Mapping[str, Any], assets: RenderAssets, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
+) -> tuple[Image.Image, Label]:
+    """Draw one plan row: text, geometric effects, ink, background, photometric effects, label.
+
+    Raises:
+        RowLimitError: the text is not valid or too long, or the image would have over `max_pixels` pixels.
+    """
     p = decode_row(row)
+    check_text(p.text)
     vertical = p.text_direction == "ttb"
 
     style = _line_style(p)
@@ -164,6 +172,7 @@ def render_row(row: Mapping[str, Any], assets: RenderAssets) -> tuple[Image.Imag
     dx, dy = round(left - x0), round(top - y0)
     width = max(1, int(math.ceil(x1 - x0)) + left + right + 1)
     height = max(1, int(math.ceil(y1 - y0)) + top + bottom + 1)
+    check_image_size(width, height, max_pixels)  # before any pixel is allocated
     placement = chain([warp, Warp.homography(_translation(dx, dy))])
     geometry = geometry.shifted(dx, dy)
     background = _background(p, (width, height), assets)

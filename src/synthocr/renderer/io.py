@@ -21,6 +21,7 @@ from synthocr.errors import UserError
 from synthocr.extras import url_to_fs
 from synthocr.renderer.done_index import stat_fields
 from synthocr.renderer.imaging import encode_png
+from synthocr.renderer.plan_names import check_plan_names
 from synthocr.renderer.storage import (
     Storage,
     append_text,
@@ -36,7 +37,7 @@ from synthocr.schemas.plan import (
     META_CONFIG,
     META_FINGERPRINT,
     META_ROOTS,
-    RANGE_COLUMNS,
+    NUMERIC_COLUMNS,
     PlanError,
     check_ranges,
     plan_metadata,
@@ -94,7 +95,27 @@ def _check_metadata(meta: dict[str, str], path: str | Path) -> None:
         )
 
 
-_UNSAFE_NAME = r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:|\\|[\x00-\x1f]"  # RE2: what check_output_name refuses in requests
+def _invalid_utf8(column: pa.ChunkedArray) -> list[int]:
+    """Positions of the values that are not valid UTF-8 (Parquet keeps any bytes in a string column)."""
+    try:
+        column.validate(full=True)
+        return []
+    except pa.ArrowInvalid:
+        values = column.cast(pa.binary()).to_pylist()
+    bad = []
+    for i, value in enumerate(values):
+        try:
+            value.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(i)
+    return bad
+
+
+def _valid_utf8(names: pa.ChunkedArray, path: str) -> pa.ChunkedArray:
+    bad = _invalid_utf8(names)
+    if bad:
+        raise PlanError(f"plan {path}: row {bad[0]}, output_name is not valid UTF-8; re-create the plan.")
+    return names
 
 
 def check_plan_rows(pf: pq.ParquetFile, path: str) -> None:
@@ -107,28 +128,35 @@ def check_plan_rows(pf: pq.ParquetFile, path: str) -> None:
     """
     try:
         spans: list[tuple[int, int]] = []
+        first_row = 0
         for i in range(pf.metadata.num_row_groups):
-            group = pf.read_row_group(i, columns=[*RANGE_COLUMNS, "image_id", "output_name"])
-            check_ranges(group.select(RANGE_COLUMNS), where=f"plan {path} (row group {i})")
+            group = pf.read_row_group(i, columns=NUMERIC_COLUMNS)
+            check_ranges(group, where=f"plan {path}", first_row=first_row)
+            first_row += group.num_rows
             ids = group.column("image_id")
             if len(ids) and len(pc.unique(ids)) != len(ids):
                 raise PlanError(f"plan {path}: image_id values are not unique; re-create it with `synthocr plan`.")
             if len(ids):
                 bounds = pc.min_max(ids)
                 spans.append((bounds["min"].as_py(), bounds["max"].as_py()))
-            names = group.column("output_name")
-            unsafe = pc.match_substring_regex(names, _UNSAFE_NAME)
-            if pc.any(unsafe).as_py():
-                first = names.filter(unsafe)[0].as_py()
-                raise PlanError(
-                    f"plan {path}: output_name {first!r} leaves the output dir (absolute, '..', a drive, "
-                    "a backslash or a control character); re-create it with `synthocr plan`."
-                )
         spans.sort()
         if any(nxt[0] <= prev[1] for prev, nxt in zip(spans, spans[1:])):
             ids = pf.read(columns=["image_id"]).column("image_id")
             if len(pc.unique(ids)) != len(ids):
                 raise PlanError(f"plan {path}: image_id values are not unique; re-create it with `synthocr plan`.")
+    except PlanError as exc:
+        raise UserError(str(exc)) from None
+    check_output_names(pf.read(columns=["output_name"]).column("output_name"), path)
+
+
+def check_output_names(names: pa.ChunkedArray, path: str) -> None:
+    """The plan's output names are valid UTF-8 and follow the rules of request files (renderer.plan_names).
+
+    Raises:
+        UserError: naming the plan, the row and the name.
+    """
+    try:
+        check_plan_names(_valid_utf8(names, path), f"plan {path}")
     except PlanError as exc:
         raise UserError(str(exc)) from None
 
@@ -170,8 +198,20 @@ class PlanRows:
         out: list[dict[str, Any]] = []
         for g in dict.fromkeys(group_of.tolist()):
             picked = rows[group_of == g] - self.bounds[g]
-            out.extend(self._group(g).take(pa.array(picked, pa.int64())).to_pylist())
+            out.extend(_as_dicts(self._group(g).take(pa.array(picked, pa.int64()))))
         return out
+
+
+def _as_dicts(taken: pa.Table) -> list[dict[str, Any]]:
+    """Plan rows as dicts; text bytes that are not UTF-8 become lone surrogates, so that row fails alone
+    when it is drawn (renderer.limits)."""
+    if not _invalid_utf8(taken.column("text")):
+        return taken.to_pylist()
+    i = taken.schema.get_field_index("text")
+    out = taken.set_column(i, pa.field("text", pa.binary()), taken.column(i).cast(pa.binary())).to_pylist()
+    for row in out:
+        row["text"] = row["text"].decode("utf-8", "surrogateescape")
+    return out
 
 
 def encode_image(image: Image.Image, fmt: str, png_compress_level: int = 1) -> bytes:

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from synthocr.renderer.io import open_plan, read_checkpoint, read_state
+from synthocr.renderer.io import check_output_names, open_plan, read_checkpoint, read_state
 from synthocr.renderer.resume import Scan, expected_of, scan_outputs
 from synthocr.renderer.selection import parse_rows, select_where
 from synthocr.renderer.shard_scan import recorded_layout, scan_shards
@@ -92,6 +92,7 @@ def plan_status(
     The plan is read one row group at a time: memory stays flat in the plan's size.
     """
     pf = open_plan(os.fspath(plan_path))
+    check_output_names(pf.read(columns=["output_name"]).column("output_name"), os.fspath(plan_path))
     store = Storage(os.fspath(out_dir))
     n_rows = pf.metadata.num_rows
     layout = recorded_layout(read_checkpoint(store))

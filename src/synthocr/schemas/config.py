@@ -17,6 +17,10 @@ from synthocr.schemas.colors import (
     DEFAULT_MIN_CONTRAST,
 )
 
+# Pixels of one image: the config's max_image_pixels unless set (about 24 MB per RGB copy; a worker peaks near 90 bytes a pixel), and the most it
+# may be raised to. A worker holds a few copies of the image while it draws it (renderer.limits).
+DEFAULT_MAX_IMAGE_PIXELS = 8_000_000
+MAX_IMAGE_PIXELS_CEILING = 40_000_000
 DEFAULT_SOURCE = "default"  # the name `background_dir` goes by among the background sources
 
 
@@ -430,6 +434,7 @@ class BatchConfig:
     background_dir: str = ""
     background_dirs: dict[str, str] = field(default_factory=dict)  # more image sources, by name
     color_mode: str = "RGB"  # "RGB" or "L"
+    max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS  # width x height of any image; larger rows fail alone
     specifications: list[BatchSpecification] = field(default_factory=lambda: [BatchSpecification()])
 
 

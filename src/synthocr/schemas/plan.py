@@ -148,24 +148,48 @@ def check_schema_version(schema: pa.Schema, *, where: str = "plan") -> None:
 
 
 RANGE_COLUMNS = [col for p in RANGE_PARAMS for col in p.column_names]
+# Numeric columns that are not range parameters, with the values the renderer accepts.
+OTHER_BOUNDS: dict[str, tuple[float, float]] = {
+    "image_id": (0, 2**63 - 1),
+    "seed": (0, 2**63 - 1),  # numpy's generators take no negative seed
+    "corpus_line": (-1, 2**63 - 1),  # -1: not from a corpus line
+    "background_x": (0.0, 1.0),
+    "background_y": (0.0, 1.0),
+    "min_contrast": (1.0, 21.0),  # WCAG contrast ratio
+}
+VALUE_BOUNDS: dict[str, tuple[float, float]] = {
+    **{col: p.bounds for p in RANGE_PARAMS for col in p.column_names},
+    **OTHER_BOUNDS,
+}
+NUMERIC_COLUMNS = [n for n in PLAN_SCHEMA.names if n in VALUE_BOUNDS]
 
 
-def check_ranges(table: pa.Table, *, where: str = "plan") -> None:
-    """Every range parameter column (RANGE_COLUMNS) within its declared bounds.
+def check_ranges(table: pa.Table, *, where: str = "plan", first_row: int = 0) -> None:
+    """Every numeric column of the plan that `table` holds is finite and within its bounds (VALUE_BOUNDS).
+
+    NaN fails too (a min/max would skip it). `first_row` is the plan row number of the table's first row.
 
     Raises:
-        PlanError: naming the first column out of range.
+        PlanError: naming the first bad row (its number and image_id) and column, and the value.
     """
     if table.num_rows == 0:
         return
-    for p in RANGE_PARAMS:
-        for col in p.column_names:
-            lo, hi = pc.min_max(table.column(col)).values()
-            if lo.as_py() < p.bounds[0] or hi.as_py() > p.bounds[1]:
-                raise PlanError(
-                    f"{where}: column {col!r} has values in [{lo}, {hi}] outside the allowed "
-                    f"range {list(p.bounds)}; re-create the plan with `synthocr plan`."
-                )
+    for col in NUMERIC_COLUMNS:
+        if col not in table.column_names:
+            continue
+        lo, hi = VALUE_BOUNDS[col]
+        column = table.column(col)
+        ok = pc.and_(pc.greater_equal(column, lo), pc.less_equal(column, hi))  # false for NaN
+        if pa.types.is_floating(column.type):
+            ok = pc.and_(ok, pc.is_finite(column))
+        if pc.all(ok).as_py():
+            continue
+        row = pc.index(ok, False).as_py()
+        image_id = f" (image_id {table.column('image_id')[row]})" if "image_id" in table.column_names else ""
+        raise PlanError(
+            f"{where}: row {first_row + row}{image_id}, column {col!r}: {column[row]} is not a finite number in "
+            f"the allowed range [{lo}, {hi}]; re-create the plan with `synthocr plan`, or fix that value."
+        )
 
 
 def row_to_python(row: Mapping[str, Any]) -> dict[str, Any]:
