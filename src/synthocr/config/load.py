@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections.abc import Sequence
@@ -11,10 +12,11 @@ from typing import Any
 import yaml
 from omegaconf import OmegaConf
 
+from synthocr.config.bounded import MAX_CONFIG_BYTES, LimitExceeded, load_yaml
 from synthocr.config.overrides import apply_overrides, unknown_field
 from synthocr.config.paths import resolved_note
 from synthocr.config.resources import check_resources
-from synthocr.config.rules import CORPUS_MODES, check_values
+from synthocr.config.rules import CORPUS_MODES, MAX_SPECIFICATIONS, check_values
 from synthocr.config.syntax import yaml_syntax_error
 from synthocr.errors import ConfigError, Problem, UserError
 from synthocr.schemas.config import CONFIG_FIELDS, SPEC_FIELDS, BatchConfig
@@ -32,6 +34,8 @@ def load_config(path: str | Path, overrides: Sequence[str] = (), fields: dict[st
     """
     source = str(path)
     try:
+        if Path(path).is_file() and Path(path).stat().st_size > 4 * MAX_CONFIG_BYTES:  # not even read
+            raise ConfigError(source, [Problem("", f"the file is over {MAX_CONFIG_BYTES:,} bytes; is it a config?")])
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError(
@@ -40,16 +44,54 @@ def load_config(path: str | Path, overrides: Sequence[str] = (), fields: dict[st
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"config file {source} cannot be read ({exc}); pass a UTF-8 YAML file.") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
+    except LimitExceeded as exc:
+        raise ConfigError(source, [Problem("", f"the YAML {exc}; write the config out flat")]) from None
     except yaml.YAMLError as exc:
         raise yaml_syntax_error(source, text, exc) from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         raise ConfigError(source, [Problem("", f"the top level must be a mapping of fields, not {type(raw).__name__}")])
+    problems = interpolations(raw)
+    for item in overrides:
+        if "${" in item.partition("=")[2]:
+            problems.append(Problem("", f"override {item!r}: {NO_INTERPOLATION}"))
+    if problems:
+        raise ConfigError(source, problems)
     raw = apply_overrides(source, raw, overrides)
     raw.update(fields or {})
     return config_from_dict(raw, source=source)
+
+
+NO_INTERPOLATION = (
+    "holds ${...}: interpolation and resolvers (${seed}, ${oc.env:HOME}) are not supported, so that a config "
+    "means the same everywhere; write the value itself, or let your shell expand it in an override "
+    "(synthocr plan c.yaml font_dir=$HOME/fonts)"
+)
+_LITERAL_TEXT = ("templates",)  # free text where "${" is text (a receipt's "${price}"), kept as written
+
+
+def interpolations(raw: dict[str, Any]) -> list[Problem]:
+    """A Problem for every string value holding `${`, outside the free text of templates (escaped instead)."""
+    problems: list[Problem] = []
+
+    def walk(value: Any, key: str, spec: tuple[str, int] | None) -> Any:
+        if isinstance(value, str) and "${" in value:
+            if key.split(".")[0] in _LITERAL_TEXT:
+                return value.replace("${", "\\${")  # OmegaConf's escape: the text stays "${...}"
+            problems.append(Problem(key, NO_INTERPOLATION, *(spec or (None, -1))))
+        elif isinstance(value, dict):
+            for k in list(value):
+                value[k] = walk(value[k], f"{key}.{k}" if key else str(k), spec)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                inner = (str(v.get("name", i)), i) if key == "specifications" and isinstance(v, dict) else spec
+                value[i] = walk(v, "" if inner is not spec else f"{key}[{i}]", inner)
+        return value
+
+    walk(raw, "", None)
+    return problems
 
 
 def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> BatchConfig:
@@ -58,6 +100,18 @@ def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> BatchConf
     Raises:
         ConfigError: listing every problem found (types, unknown keys, values, assets).
     """
+    specs = raw.get("specifications")
+    if isinstance(specs, list) and len(specs) > MAX_SPECIFICATIONS:  # before the (slow) structured merge
+        raise ConfigError(
+            source,
+            [
+                Problem(
+                    "specifications",
+                    f"{len(specs):,} specifications, over the limit of {MAX_SPECIFICATIONS:,}; split the batch "
+                    "into several configs (one plan each)",
+                )
+            ],
+        )
     problems, clean = _check_types(raw)
     structured = OmegaConf.merge(OmegaConf.structured(BatchConfig), clean)
     config = OmegaConf.to_object(structured)
@@ -81,6 +135,12 @@ def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> BatchConf
 
 def config_to_dict(config: BatchConfig) -> dict[str, Any]:
     """The config as plain data (the form stored in the plan's metadata)."""
+    if any("${" in t for s in config.specifications for t in s.templates.values()):  # literal text, escaped
+        specs = [
+            dataclasses.replace(s, templates={k: t.replace("${", "\\${") for k, t in s.templates.items()})
+            for s in config.specifications
+        ]
+        config = dataclasses.replace(config, specifications=specs)
     out = OmegaConf.to_container(OmegaConf.structured(config), resolve=True)
     assert isinstance(out, dict)  # a dataclass becomes a dict
     return {str(k): v for k, v in out.items()}

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from synthocr.config.bounded import LimitExceeded, load_yaml
 from synthocr.errors import ConfigError, Problem
 from synthocr.schemas.config import CONFIG_FIELDS
 
@@ -97,7 +98,10 @@ def apply_overrides(source: str, raw: dict[str, Any], overrides: Sequence[str]) 
             problems.append(Problem(parts[0], f"{unknown_field(parts[0], list(CONFIG_FIELDS))} (in override {item!r})"))
             continue
         try:
-            value = yaml.safe_load(text) if text else ""
+            value = load_yaml(text) if text else ""
+        except LimitExceeded as exc:
+            problems.append(Problem(key, f"the value {exc} (in override {item!r})"))
+            continue
         except yaml.YAMLError as exc:
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             problems.append(Problem(key, f"the value is not valid YAML: {reason} (in override {item!r})"))

@@ -20,6 +20,10 @@ MAX_WORDS = 100
 # (a billion rows: 2 GB, hours of planning), and a text is one line of an image.
 MAX_TOTAL_IMAGES = 10**9
 MAX_TEXT_LENGTH = 1000
+# Planning costs about 0.1-0.4 s per specification (assets matched, columns drawn) and scans every background
+# source: bounded counts keep a config's planning time bounded. Larger batches: several configs, one plan each.
+MAX_SPECIFICATIONS = 256
+MAX_BACKGROUND_SOURCES = 32
 
 
 def check_values(config: BatchConfig) -> list[Problem]:
@@ -41,6 +45,24 @@ def check_values(config: BatchConfig) -> list[Problem]:
         problems.append(Problem("color_mode", f"must be one of {list(COLOR_MODES)}, got {config.color_mode!r}"))
     if not config.specifications:
         problems.append(Problem("specifications", "the list is empty; add at least one specification"))
+        return problems
+    if len(config.specifications) > MAX_SPECIFICATIONS:
+        problems.append(
+            Problem(
+                "specifications",
+                f"{len(config.specifications):,} specifications, over the limit of {MAX_SPECIFICATIONS:,}; "
+                "split the batch into several configs (one plan each)",
+            )
+        )
+        return problems
+    if len(config.background_dirs) > MAX_BACKGROUND_SOURCES:
+        problems.append(
+            Problem(
+                "background_dirs",
+                f"{len(config.background_dirs)} folders, over the limit of {MAX_BACKGROUND_SOURCES}; "
+                "gather the images into fewer folders",
+            )
+        )
         return problems
     names = [s.name for s in config.specifications]
     for name in sorted({n for n in names if names.count(n) > 1}):

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
+from synthocr.config.bounded import LimitExceeded, loads_bounded_json
 from synthocr.config.rules import MAX_TEXT_LENGTH
 from synthocr.errors import UserError
 from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
@@ -30,6 +31,7 @@ DERIVED = {"image_id": "the planner numbers the rows", "template": "the planner 
 REQUEST_COLUMNS = tuple(n for n in PLAN_SCHEMA.names if n not in DERIVED)
 REJECTED_HEADER = ("row_number", "error_type", "error_message", "raw_data")
 _DEFAULT_STEM = re.compile(r"image_\d+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # File names are at most 255 bytes; the atomic writer's temp name adds about 40 and the extension 5.
 MAX_NAME_COMPONENT_BYTES = 200
@@ -143,11 +145,17 @@ def _read_jsonl(text: str) -> list[RawRequest]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = loads_bounded_json(line)
         except json.JSONDecodeError as exc:
             out.append(
                 RawRequest(number, {}, line, ("invalid_json", f"not valid JSON ({exc.msg} at column {exc.colno})"))
             )
+            continue
+        except LimitExceeded as exc:  # a request row is a flat object
+            out.append(RawRequest(number, {}, line[:1000], ("invalid_json", f"JSON {exc}")))
+            continue
+        if _has_lone_surrogate(obj):  # "\ud800" is valid JSON but no character: no font, file or label takes it
+            out.append(RawRequest(number, {}, line, ("invalid_value", "holds a lone surrogate (\\ud800-\\udfff)")))
             continue
         if not isinstance(obj, dict):
             out.append(
@@ -156,6 +164,16 @@ def _read_jsonl(text: str) -> list[RawRequest]:
             continue
         out.append(RawRequest(number, obj, line))
     return out
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.isascii() and _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(map(_has_lone_surrogate, value))
+    return False
 
 
 def _read_parquet(path: Path) -> list[RawRequest]:
