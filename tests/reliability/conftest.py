@@ -43,17 +43,33 @@ def _alarm(signum, frame):
     raise Hung(f"command ran past {TIMEOUT_SECONDS} s")
 
 
+def _reset_peak_rss() -> None:
+    """Linux: start this process's peak resident size (VmHWM) again from its current size."""
+    with contextlib.suppress(OSError), open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+
+
+def _peak_rss_mb() -> int:
+    with contextlib.suppress(OSError), open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
 @pytest.fixture
-def synthocr(caplog):
-    """Run `synthocr ARGS...` in-process under a time limit.
+def synthocr(caplog, request):
+    """Run `synthocr ARGS...` in-process under a time limit; the peak memory of the largest command is recorded.
 
     Any exception other than the CLI's own handling escapes as a test failure: a
     traceback the user would have seen.
     """
+    peaks: list[int] = []
 
     def run(*args: object, timeout: int = TIMEOUT_SECONDS) -> Result:
         out, err = io.StringIO(), io.StringIO()
         caplog.clear()
+        _reset_peak_rss()
         old = signal.signal(signal.SIGALRM, _alarm)
         signal.alarm(timeout)
         try:
@@ -62,9 +78,12 @@ def synthocr(caplog):
         finally:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, old)
+            peaks.append(_peak_rss_mb())
         return Result(code, out.getvalue(), err.getvalue(), caplog.text)
 
-    return run
+    yield run
+    if peaks:
+        request.node.user_properties.append(("peak_rss_mb", max(peaks)))
 
 
 @pytest.fixture

@@ -22,7 +22,10 @@ CATEGORIES = (
     "plans",
     "output_dir",
     "output_paths",
+    "limits",
+    "parsing",
     "hard_stops",
+    "kills",
     "security",
 )
 
@@ -51,48 +54,95 @@ def run_suite(extra: list[str]) -> tuple[int, Path, float]:
     return code, xml, time.monotonic() - started
 
 
+OUTCOME_KEYS = ("clean_error", "row_failure", "excluded", "planned", "rendered")
+SUMMED = ("kills", "files_lost", "byte_different", "damaged_done")
+
+
+def _failure_kind(case: ET.Element) -> str | None:
+    """How a failed case failed: a hang (the suite's time limit), a traceback (an exception escaped), or a check."""
+    node = case.find("failure")
+    if node is None:
+        node = case.find("error")
+    if node is None:
+        return None
+    text = f"{node.get('message', '')} {node.text or ''}"
+    if "Hung" in text or "hung" in text or "Timeout" in text:
+        return "hangs"
+    if "AssertionError" in text or "Failed:" in text:
+        return "check_failed"
+    return "tracebacks"
+
+
 def figures(xml: Path) -> dict[str, Counter]:
-    """Per category: outcome counts, tests passed/failed, kills survived and files lost."""
+    """Per category: outcome counts, tracebacks, hangs, kills, damaged outputs, byte changes, peak memory."""
     table: dict[str, Counter] = defaultdict(Counter)
     for case in ET.parse(xml).iter("testcase"):
         category = case.get("classname", "").rsplit(".", 1)[-1].removeprefix("test_")
         row = table[category]
-        failed = case.find("failure") is not None or case.find("error") is not None
+        kind = _failure_kind(case)
         skipped = case.find("skipped") is not None
-        row["failed" if failed else "skipped" if skipped else "passed"] += 1
+        row["failed" if kind else "skipped" if skipped else "passed"] += 1
+        if kind and kind != "check_failed":
+            row[kind] += 1
         for prop in case.iter("property"):
             name, value = prop.get("name"), prop.get("value", "")
             if name == "outcome":
                 row[value] += 1
             elif name == "outcomes":
                 row.update(ast.literal_eval(value))
-            elif name in ("kills", "files_lost"):
+            elif name in SUMMED:
                 row[name] += int(value)
+            elif name == "peak_rss_mb":
+                row["peak_rss_mb"] = max(row["peak_rss_mb"], int(value))
     return table
 
 
+COLUMNS = (
+    "cases tried",
+    "clean errors",
+    "row failures",
+    "excluded with warning",
+    "planned / rendered",
+    "tracebacks",
+    "hangs",
+    "damaged counted done",
+    "byte-different after kills",
+    "kills",
+    "peak MB (largest case)",
+    "tests passed",
+    "tests failed",
+)
+
+
+def _cells(row: Counter) -> list[object]:
+    cases = sum(row[k] for k in OUTCOME_KEYS) + row["tracebacks"] + row["hangs"]
+    return [
+        cases,
+        row["clean_error"],
+        row["row_failure"],
+        row["excluded"],
+        row["planned"] + row["rendered"],
+        row["tracebacks"],
+        row["hangs"],
+        row["damaged_done"],
+        row["byte_different"],
+        row["kills"],
+        row["peak_rss_mb"] or "",
+        row["passed"],
+        row["failed"],
+    ]
+
+
 def markdown(table: dict[str, Counter]) -> str:
-    head = (
-        "| category | cases tried | clean error | excluded with warning | planned / rendered | kills survived "
-        "| files lost | tests passed | tests failed |"
-    )
-    lines = [head, "|" + "---|" * 9]
+    lines = ["| category | " + " | ".join(COLUMNS) + " |", "|" + "---|" * (len(COLUMNS) + 1)]
     total: Counter = Counter()
     for category in [c for c in CATEGORIES if c in table] + sorted(set(table) - set(CATEGORIES)):
         row = table[category]
-        cases = sum(row[k] for k in ("clean_error", "excluded", "planned", "rendered"))
+        peak = max(total["peak_rss_mb"], row["peak_rss_mb"])
         total.update(row)
-        total["cases"] += cases
-        lines.append(
-            f"| {category} | {cases} | {row['clean_error']} | {row['excluded']} | "
-            f"{row['planned'] + row['rendered']} | {row['kills']} | {row['files_lost']} | {row['passed']} "
-            f"| {row['failed']} |"
-        )
-    lines.append(
-        f"| **all** | {total['cases']} | {total['clean_error']} | {total['excluded']} | "
-        f"{total['planned'] + total['rendered']} | {total['kills']} | {total['files_lost']} | "
-        f"{total['passed']} | {total['failed']} |"
-    )
+        total["peak_rss_mb"] = peak
+        lines.append(f"| {category} | " + " | ".join(map(str, _cells(row))) + " |")
+    lines.append("| **all** | " + " | ".join(f"**{c}**" if c != "" else "" for c in _cells(total)) + " |")
     return "\n".join(lines)
 
 

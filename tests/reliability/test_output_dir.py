@@ -107,3 +107,16 @@ def test_output_dir_holding_other_files(ws, synthocr, outcome, plan):
         json.loads((out / "00000" / f"image_{i:08d}.json").read_bytes())
         assert (out / "00000" / f"image_{i:08d}.png").read_bytes().startswith(b"\x89PNG\r\n")
     outcome("rendered")
+
+
+@pytest.mark.reliability
+def test_unreachable_dask_scheduler_leaves_no_output_dir(ws, synthocr, outcome, plan):
+    """Nothing listens at the address: exit 2 with the connect error, and no empty output dir stays behind."""
+    pytest.importorskip("distributed")
+    out = ws.root / "out"
+    result = synthocr(
+        "render", plan, "-o", out, "--backend", "dask", "--scheduler", "tcp://127.0.0.1:9", "--quiet", timeout=120
+    )
+    assert result.clean_error and "scheduler" in result.err, result
+    assert not out.exists()
+    outcome("clean_error")

@@ -6,6 +6,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import CancelledError
 from typing import Any
 
 import numpy as np
@@ -95,7 +96,7 @@ def _drain_dask(
             except TimeoutError:
                 no_workers_since = _check_cluster(client, no_workers_since)
                 continue
-            except (OSError, RuntimeError) as exc:  # the client's connection is gone
+            except (OSError, RuntimeError, CancelledError) as exc:  # the connection is gone (scheduler killed)
                 raise _lost(client, exc) from None
             for future in finished:
                 key = in_flight.pop(future)
@@ -106,7 +107,10 @@ def _drain_dask(
                     raise error
                 if future.status != "finished":  # cancelled: the scheduler forgot it (restarted, or gone)
                     raise _lost(client, RuntimeError(f"task {key} was {future.status}"))
-                key, outcome = future.result()
+                try:
+                    key, outcome = future.result()
+                except CancelledError as exc:  # cancelled between the wait and here: the scheduler went away
+                    raise _lost(client, exc) from None
                 del tasks[key]
                 on_result(outcome)
                 submit_next()

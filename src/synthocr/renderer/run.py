@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 import uuid
 from typing import Any
@@ -72,6 +73,7 @@ def render(job: RenderJob) -> RenderSummary:
         pending = sum(map(len, chunks))
         return RenderSummary(total=total, skipped=total - pending, pending=pending, damaged=damaged)
     run_id = uuid.uuid4().hex[:8]
+    made = store.local and not os.path.lexists(store.root)
     _prepare_output_dir(store)
     _claim_output_dir(store, job.plan, meta, job.allow_mismatch)
     chunks, damaged = _pending_chunks(job, pf, store, selected, meta, update=True, run_id=run_id)
@@ -94,7 +96,12 @@ def render(job: RenderJob) -> RenderSummary:
             layout=job.layout,
             shard_size=job.shard_size,
         )
-        _run(job, task, store, meta, chunks, summary)
+        try:
+            _run(job, task, store, meta, chunks, summary)
+        except BaseException:
+            if made:  # e.g. an unreachable Dask scheduler: no empty output dir is left behind
+                _remove_if_no_outputs(store.root)
+            raise
     summary.seconds = time.perf_counter() - started
     _update_checkpoint(store, job, meta, summary, run_id)
     if summary.uncommitted:
@@ -255,6 +262,16 @@ def _record(store: Storage, summary: RenderSummary, result: dict[str, Any]) -> N
     append_state(store, result["failed"])
     for record in result["failed"]:
         log.error("row %d failed: %s: %s", record["image_id"], record["error_type"], record["error_message"])
+
+
+def _remove_if_no_outputs(root: str) -> None:
+    """Remove an output dir this run made if it holds only bookkeeping (names starting with '_' or '.')."""
+    for folder, _dirs, files in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        hidden = rel != "." and any(p.startswith(("_", ".")) for p in rel.split(os.sep))
+        if not hidden and any(not f.startswith(("_", ".")) for f in files):
+            return  # an output (or a file of someone else's) is there: keep everything
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def _prepare_output_dir(store: Storage) -> None:

@@ -28,7 +28,10 @@ CONFIG_FIELD_DOCS: dict[str, str] = {
         "sub-path."
     ),
     "color_mode": "`RGB`, or `L` (greyscale images)",
-    "specifications": "list of specifications (below). Names must be unique.",
+    "max_image_pixels": "width x height of one image (1 … 4·10⁷). A specification whose ranges give larger "
+    "images is refused when planning; a plan row over it fails alone when rendering. A worker needs about 90 "
+    "bytes per pixel. See [Reliability](reliability.md).",
+    "specifications": "list of specifications (below), at most 256. Names must be unique.",
 }
 
 # Fields of BatchSpecification, in the order of the table.
