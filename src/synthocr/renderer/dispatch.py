@@ -109,7 +109,7 @@ def _drain_dask(
                     raise _lost(client, RuntimeError(f"task {key} was {future.status}"))
                 try:
                     key, outcome = future.result()
-                except CancelledError as exc:  # cancelled between the wait and here: the scheduler went away
+                except (OSError, CancelledError) as exc:  # the scheduler went away between the wait and here
                     raise _lost(client, exc) from None
                 del tasks[key]
                 on_result(outcome)
