@@ -28,9 +28,7 @@ def expected(rendered):
     samples = []
     for o in list_outputs(rendered.out):
         with Image.open(o.image_path) as im:
-            samples.append(
-                (read_label(o.label_path).text, np.asarray(im.convert("RGB")), json.loads(o.label_path.read_text()))
-            )
+            samples.append((read_label(o).text, np.asarray(im.convert("RGB")), json.loads(o.label_bytes())))
     return samples
 
 

@@ -49,7 +49,7 @@ def test_line_polygon_drawn_where_the_label_puts_it(cli, rendered, tmp_path):
     sheet = tmp_path / "one.png"
     assert cli("preview", rendered.out, "-n", 1, "--seed", 3, "-o", sheet)[0] == 0
     output = list_outputs(rendered.out)[int(choose(12, 1, 3)[0])]
-    label = read_label(output.label_path)
+    label = read_label(output)
     # The geometry of one cell: the image scaled to fit, centred, below the header.
     scale = min((CELL_WIDTH - 2 * PAD) / label.width, IMAGE_HEIGHT / label.height, 3.0)
     w, h = round(label.width * scale), round(label.height * scale)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ META_COLLECTED_FROM = "synthocr.collected_from"
 class CollectSummary:
     """What `collect_labels` found: rows written, plan rows without output, outputs not in the plan."""
 
-    plan_path: Path
+    plan_path: str
     rows: int = 0
     missing: list[int] = field(default_factory=list)  # image_id of plan rows with no finished output
     extra: list[str] = field(default_factory=list)  # output names the plan does not have
@@ -75,10 +76,10 @@ def collect_labels(out_dir: str | Path, output: str | Path, plan: str | Path | N
     Raises:
         UserError: no outputs, no readable plan, a label whose image_id differs from its plan row.
     """
-    out = Path(out_dir)
+    out = os.fspath(out_dir)
     check_output_path(output, "-o", "file")
     plan_path = plan_path_of(out, plan)
-    plan_table = open_plan(str(plan_path)).read()
+    plan_table = open_plan(plan_path).read()
     position = {name: i for i, name in enumerate(plan_table.column("output_name").to_pylist())}
     outputs, scan = find_outputs(out, plan_path)
     summary = CollectSummary(plan_path=plan_path)
@@ -92,7 +93,7 @@ def collect_labels(out_dir: str | Path, output: str | Path, plan: str | Path | N
     schema = plan_table.schema.append(LABEL_FIELDS[0])
     for f in LABEL_FIELDS[1:]:
         schema = schema.append(f)
-    meta = {**(plan_table.schema.metadata or {}), META_COLLECTED_FROM.encode(): str(out.resolve()).encode()}
+    meta = {**(plan_table.schema.metadata or {}), META_COLLECTED_FROM.encode(): _where(out).encode()}
     schema = schema.with_metadata(meta)
     dest = Path(output)
     with atomic_output(dest, "-o") as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
@@ -119,3 +120,8 @@ def collect_labels(out_dir: str | Path, output: str | Path, plan: str | Path | N
         len(summary.extra),
     )
     return summary
+
+
+def _where(out: str) -> str:
+    """The output dir as an absolute path, or its URL."""
+    return out if "://" in out else str(Path(out).resolve())

@@ -1,4 +1,4 @@
-"""`synthocr export`: a render's outputs in a training format (hf-imagefolder, paddleocr, lmdb, webdataset)."""
+"""`synthocr export`: a render's outputs in a training format, optionally filtered and split."""
 
 from __future__ import annotations
 
@@ -6,7 +6,19 @@ import argparse
 
 from synthocr.cli.parsing import add_command
 
-FORMATS = ("hf-imagefolder", "paddleocr", "lmdb", "webdataset")  # kept in step with analysis.export.EXPORTERS by a test
+# Kept in step with analysis.export.EXPORTERS by a test.
+FORMATS = (
+    "hf-imagefolder",
+    "paddleocr",
+    "lmdb",
+    "webdataset",
+    "tesstrain",
+    "paddleocr-det",
+    "doctr",
+    "doctr-det",
+    "mmocr-textrecog",
+    "mmocr-textdet",
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,12 +26,39 @@ def register(sub: argparse._SubParsersAction) -> None:
         sub,
         "export",
         summary="write a render's outputs in a training format (" + ", ".join(FORMATS) + ")",
-        examples=("synthocr export build/out --to hf-imagefolder -o build/hf",),
+        examples=(
+            "synthocr export build/out --to hf-imagefolder -o build/hf",
+            "synthocr export build/out --to paddleocr -o build/paddle --split train=0.9,val=0.05,test=0.05 "
+            "--max-length 25",
+        ),
     )
-    p.add_argument("output_dir", help="output dir of `synthocr render`")
+    p.add_argument("output_dir", help="output dir of `synthocr render` (local path or fsspec URL such as s3://b/out)")
     p.add_argument("--to", required=True, choices=FORMATS, help="format to write")
-    p.add_argument("-o", "--output", required=True, help="new (or empty) dir to write into")
-    p.add_argument("--split", default="train", help="split folder name for hf-imagefolder")
+    p.add_argument("-o", "--output", required=True, help="new (or empty) dir to write into (local path or s3://...)")
+    p.add_argument(
+        "--split",
+        default="train",
+        help="one split name, or fractions such as train=0.9,val=0.05,test=0.05: each sample's split is fixed "
+        "by a hash of its image_id; each split gets its own folder",
+    )
+    p.add_argument(
+        "--where",
+        metavar="QUERY",
+        help="only samples matching a pandas query over plan columns and width, height, length (characters), "
+        "n_words, image; e.g. \"spec == 'latin' and length <= 25\"",
+    )
+    p.add_argument(
+        "--max-length",
+        type=int,
+        metavar="N",
+        help="only texts of at most N characters (many recognizers default to max_text_length 25)",
+    )
+    p.add_argument(
+        "--level",
+        choices=("word", "line"),
+        default="word",
+        help="regions the detection formats write: one polygon per word, or one for the line",
+    )
     p.add_argument("--shard-size", type=int, default=1000, metavar="N", help="samples per tar for webdataset")
     p.set_defaults(func=run)
 
@@ -27,8 +66,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from synthocr.analysis.export import ExportOptions, export_outputs
 
-    count, files = export_outputs(
-        args.output_dir, args.to, args.output, ExportOptions(split=args.split, shard_size=args.shard_size)
+    options = ExportOptions(
+        split=args.split, shard_size=args.shard_size, where=args.where, max_length=args.max_length, level=args.level
     )
-    print(f"exported {count} samples as {args.to} -> {args.output} ({len(files)} files)")
+    summary = export_outputs(args.output_dir, args.to, args.output, options)
+    left = summary.finished - summary.samples
+    splits = ", ".join(f"{name} {n}" for name, n in summary.splits.items())
+    print(
+        f"exported {summary.samples} samples as {args.to} -> {args.output} ({len(summary.files)} files; {splits})"
+        + (f"; {left} of {summary.finished} finished outputs left out by --where/--max-length" if left else "")
+    )
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 import numpy as np
 import pandas as pd
@@ -45,24 +46,44 @@ _ALLOWED = (
 )
 
 
+_BACKTICKED = re.compile(r"`([^`]*)`")
+
+
+def _unquote(query: str, columns: list[str]) -> str:
+    """The query with each backtick-quoted column name (pandas' `` `font size` ``) replaced by a plain name.
+
+    Raises:
+        UserError: a backtick-quoted name that is not a column.
+    """
+
+    def name(match: re.Match[str]) -> str:
+        if match.group(1) not in columns:
+            raise UserError(f"--where: `{match.group(1)}` is not a column; columns: {', '.join(columns)}.")
+        return f"__column_{columns.index(match.group(1))}"
+
+    return _BACKTICKED.sub(name, query)
+
+
 def _check_query(query: str, columns: list[str]) -> None:
     """Only comparisons, arithmetic and and/or/not over plan columns and literals.
 
     pandas would also run attribute access and method calls (`text.__class__`, `font_size.values`):
     the query is user text, so anything beyond plain expressions is refused before pandas sees it.
+    Column names may be quoted in backticks, as pandas allows.
     """
+    quoted = {f"__column_{i}" for i in range(len(columns))}
     hint = (
         f"--where {query!r} is not a valid query: use only plan columns, literals, comparisons (== != < <= > >= in), arithmetic "
         f"and and/or/not, e.g. \"spec == 'latin' and font_size > 30\". Columns: {', '.join(columns)}."
     )
     try:
-        tree = ast.parse(query, mode="eval")
+        tree = ast.parse(_unquote(query, columns), mode="eval")
     except SyntaxError:
         raise UserError(f"{hint} (not a valid expression)") from None
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED):
             raise UserError(f"{hint} ({type(node).__name__.lower()} is not allowed)")
-        if isinstance(node, ast.Name) and node.id not in columns:
+        if isinstance(node, ast.Name) and node.id not in columns and node.id not in quoted:
             raise UserError(f"{hint} ({node.id!r} is not a plan column)")
 
 

@@ -27,8 +27,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
     with open(split / METADATA, "w", encoding="utf-8") as meta:
         for output, label in read_labels(outputs):
             target = split / output.image_rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(output.image_bytes())
+            output.copy_image(target)
             written.append(target)
             record = {
                 "file_name": output.image_rel,

@@ -36,7 +36,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
     """
     lmdb = require("lmdb", "--to lmdb")
     # The map size must be fixed up front: the data, a page of slack per record, and headroom.
-    size = sum(o.size() for o in outputs)
+    size = sum(o.image_size() + o.label_size() for o in outputs)
     env = lmdb.open(str(dest), map_size=2 * size + 4 * PAGE * len(outputs) + (64 << 20), subdir=True)
     try:
         txn = env.begin(write=True)

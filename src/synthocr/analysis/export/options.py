@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+LEVELS = ("word", "line")  # the regions a detection format writes one polygon for
+
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """Settings some formats use: the split name (hf-imagefolder) and samples per tar (webdataset)."""
+    """What to export and how.
+
+    `split` is one split name (every selected sample goes there) or fractions such as
+    "train=0.9,val=0.05,test=0.05" (analysis.export.splits). `where` is a pandas query over plan and
+    label columns, `max_length` the most characters a text may have (None: no limit), `level` the
+    regions detection formats write (word or line), `shard_size` the samples per tar (webdataset).
+    """
 
     split: str = "train"
     shard_size: int = 1000
+    where: str | None = None
+    max_length: int | None = None
+    level: str = "word"

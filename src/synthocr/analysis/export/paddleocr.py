@@ -33,8 +33,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
             )
         rel = f"{IMAGES}/{output.image_rel}"
         target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(output.image_bytes())
+        output.copy_image(target)
         written.append(target)
         lines.append(f"{rel}\t{label.text}\n")
         chars.update(c for c in label.text if not c.isspace())

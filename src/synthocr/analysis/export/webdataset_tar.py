@@ -40,7 +40,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
                 tar = tarfile.open(shards[-1], "w", format=tarfile.PAX_FORMAT)
             assert tar is not None  # opened at i == 0
             key = f"image_{label.image_id:08d}"
-            _add(tar, f"{key}.{output.image_path.suffix[1:]}", output.image_bytes())
+            _add(tar, f"{key}.{output.image.rpartition('.')[2]}", output.image_bytes())
             _add(tar, f"{key}.json", output.label_bytes())
             _add(tar, f"{key}.txt", label.text.encode("utf-8"))
     finally:
