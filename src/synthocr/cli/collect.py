@@ -28,8 +28,16 @@ def run(args: argparse.Namespace) -> int:
     summary = collect_labels(args.output_dir, args.output, plan=args.plan)
     print(
         f"collected {summary.rows} labels -> {args.output}; {len(summary.missing)} plan rows missing, "
-        f"{len(summary.extra)} outputs not in the plan"
+        f"{len(summary.extra)} outputs not in the plan, {len(summary.differs)} rendered with other parameters "
+        "than the plan's"
     )
+    if summary.differs:
+        ids = ", ".join(map(str, summary.differs[:20])) + (" ..." if len(summary.differs) > 20 else "")
+        print(
+            f"rendered with other parameters than {summary.plan_path} says now (column plan_differs names them): "
+            f"image_id {ids}; re-render them with --force to match the plan",
+            file=sys.stderr,
+        )
     if summary.extra:
         names = ", ".join(summary.extra[:20]) + (" ..." if len(summary.extra) > 20 else "")
         print(f"left out (not in {summary.plan_path}): {names}", file=sys.stderr)

@@ -76,8 +76,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--allow-mismatch", action="store_true", help="render into an output dir that belongs to another plan (warns)"
     )
     r.add_argument("--quiet", action="store_true", help="no progress bar")
-    r.add_argument("--rows", help="only these plan rows, e.g. 10,20-30")
+    r.add_argument("--rows", help="only these plan rows (positions), e.g. 10,20-30")
+    r.add_argument(
+        "--ids",
+        metavar="FILE",
+        help="only the rows whose image_id FILE lists: a text file (one id per line), or a CSV or Parquet "
+        "file with an image_id column (local path or URL)",
+    )
     r.add_argument("--where", help="only rows matching a pandas query over plan columns, e.g. \"spec == 'latin'\"")
+    r.add_argument(
+        "--metadata-from",
+        metavar="PLAN",
+        help="for a plan subset written by pandas (no synthocr metadata): the plan its rows were selected from "
+        "(default: the plan the output dir's checkpoint records)",
+    )
     r.add_argument("--force", action="store_true", help="re-render selected rows even if their outputs exist")
     r.add_argument("--dry-run", action="store_true", help="print how many rows would be rendered, render nothing")
     r.add_argument(
@@ -117,6 +129,8 @@ def _run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         rows=args.rows,
         where=args.where,
+        ids=args.ids,
+        metadata_from=args.metadata_from,
         force=args.force,
         dry_run=args.dry_run,
         verify=args.verify,

@@ -78,7 +78,9 @@ def render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
             return failure(row["image_id"], exc, started)
         name = row["output_name"]
         try:
-            image_name, fields = write_output(store, name, data, task.fmt, label, task.run_id, task.fingerprint)
+            image_name, fields = write_output(
+                store, name, data, task.fmt, label, task.run_id, task.fingerprint, task.replace_formats
+            )
         except OSError as exc:
             if exc.errno in FATAL_ERRNOS:
                 raise fatal_write_error(exc, store, name) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -20,6 +21,7 @@ from PIL import Image
 from synthocr.errors import UserError
 from synthocr.extras import url_to_fs
 from synthocr.renderer.done_index import stat_fields
+from synthocr.renderer.finished import FORMATS
 from synthocr.renderer.imaging import encode_png
 from synthocr.renderer.plan_names import check_plan_names
 from synthocr.renderer.storage import (
@@ -29,6 +31,7 @@ from synthocr.renderer.storage import (
     is_inside,
     makedirs,
     read_bytes,
+    remove_file,
     with_retries,
     write_atomic,
 )
@@ -47,6 +50,7 @@ from synthocr.schemas.plan import (
 log = logging.getLogger(__name__)
 
 CHECKPOINT = ".generation_checkpoint.json"
+OTHER_FORMATS = {fmt: tuple(f for f in FORMATS if f != fmt) for fmt in FORMATS}
 STATE_LOG = "_render_state.jsonl"
 
 
@@ -227,11 +231,21 @@ def encode_image(image: Image.Image, fmt: str, png_compress_level: int = 1) -> b
 
 
 def write_output(
-    store: Storage, output_name: str, image_bytes: bytes, fmt: str, label: Label, run_id: str, fingerprint: str
+    store: Storage,
+    output_name: str,
+    image_bytes: bytes,
+    fmt: str,
+    label: Label,
+    run_id: str,
+    fingerprint: str,
+    replace_formats: bool = True,
 ) -> tuple[str, list[int] | None]:
     """Image first, label last, each atomic: a label on disk means its image is complete.
 
-    The label records the plan's `fingerprint` and the image's SHA-256 (renderer.finished).
+    The label records the plan's `fingerprint` and the image's SHA-256 (renderer.finished). Then an
+    image of the same name in another format (an earlier render with another --format) is deleted,
+    so that each row has one image: always in a local dir (a missing file costs one syscall), and
+    in a remote store when `replace_formats` (a forced re-render), where each delete is a request.
     Transient errors are retried (storage.with_retries); others are raised to the caller.
 
     Returns:
@@ -258,6 +272,9 @@ def write_output(
     )
     data = label.to_json().encode("utf-8")
     with_retries(lambda: write_atomic(store, label_rel, data, run_id), f"writing {store.path(label_rel)}")
+    if store.local or replace_formats:
+        for stale in [f"{output_name}.{other}" for other in OTHER_FORMATS[fmt]]:
+            with_retries(functools.partial(remove_file, store, stale), f"removing {store.path(stale)}")
     if not store.local:
         return image_name, None
     try:  # stat'ed after the rename, which sets the ctime the index keys on

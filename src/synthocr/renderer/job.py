@@ -29,6 +29,8 @@ class RenderJob:
     progress: bool = False  # a tqdm progress bar
     rows: str | None = None  # "10,20-30": only these plan rows
     where: str | None = None  # a pandas query over plan columns: only matching rows
+    ids: str | None = None  # a file of image ids (text, CSV or Parquet with image_id): only those rows
+    metadata_from: str | None = None  # for a plan without metadata (pandas-written): the plan to take it from
     force: bool = False  # re-render the selected rows even when finished
     dry_run: bool = False  # count the pending rows, write nothing
     verify: bool = False  # check finished outputs by a full decode and their SHA-256, not only headers
@@ -85,6 +87,7 @@ class ChunkTask:
     io_batch_size: int = 16
     layout: str = "files"
     shard_size: int = DEFAULT_SHARD_SIZE
+    replace_formats: bool = False  # delete a remote output's image of another format (forced re-renders)
 
 
 @dataclass

@@ -13,16 +13,23 @@ import pyarrow.parquet as pq
 
 from synthocr.renderer.io import check_output_names, open_plan, read_checkpoint, read_state
 from synthocr.renderer.resume import Scan, expected_of, scan_outputs
-from synthocr.renderer.selection import parse_rows, select_where
+from synthocr.renderer.selection import parse_rows, read_ids, select_ids, select_where
 from synthocr.renderer.shard_scan import recorded_layout, scan_shards
 from synthocr.renderer.shards import shard_index
 from synthocr.renderer.storage import Storage
 from synthocr.schemas.plan import META_PLAN_FINGERPRINT, plan_metadata
 
 
-def selected_rows(pf: pq.ParquetFile, n_rows: int, rows: str | None, where: str | None) -> np.ndarray:
-    """Which plan rows `--rows` and `--where` pick (all when neither is given)."""
+def selected_rows(
+    pf: pq.ParquetFile, n_rows: int, rows: str | None, where: str | None, ids: str | None = None
+) -> np.ndarray:
+    """Which plan rows `--rows`, `--where` and `--ids` pick (all when none is given; each narrows the others)."""
     selected = np.ones(n_rows, bool)
+    if ids:
+        keep = np.zeros(n_rows, bool)
+        plan_ids = pf.read(columns=["image_id"]).column("image_id").to_numpy()
+        keep[select_ids(plan_ids, read_ids(ids), ids)] = True
+        selected &= keep
     if rows:
         keep = np.zeros(n_rows, bool)
         keep[parse_rows(rows, n_rows)] = True

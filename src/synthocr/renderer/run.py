@@ -7,6 +7,7 @@ import os
 import shutil
 import time
 import uuid
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,7 @@ from synthocr.renderer.pending import find_pending, selected_rows
 from synthocr.renderer.shard_scan import recorded_layout, scan_shards
 from synthocr.renderer.shards import ShardLayout, shard_index
 from synthocr.renderer.storage import FATAL_ERRNOS, Storage, fatal_write_error, remove_stale_temps, walk_folders
+from synthocr.renderer.subset import adopt_subset, has_metadata
 from synthocr.schemas.plan import META_FINGERPRINT, META_PLAN_FINGERPRINT, META_ROOTS, plan_metadata
 
 log = logging.getLogger(__name__)
@@ -61,18 +63,25 @@ def render(job: RenderJob) -> RenderSummary:
     store = Storage(job.output)
     if store.local:
         check_output_path(store.root, "-o", "dir")
+    run_id = uuid.uuid4().hex[:8]
+    recorded_plan = _absolute(job.plan)  # the plan the checkpoint names
+    if not has_metadata(job.plan):  # a subset written by pandas: rendered from a checked copy with metadata
+        target = Storage(f"memory://synthocr-dry-run-{run_id}") if job.dry_run else store
+        if not job.dry_run:
+            _prepare_output_dir(store)
+        adopted, source = adopt_subset(job.plan, target, job.metadata_from, run_id)
+        job, recorded_plan = replace(job, plan=adopted), _absolute(source)
     pf = open_plan(job.plan)
     check_plan_rows(pf, job.plan)
     meta = plan_metadata(pf.schema_arrow)
     started = time.perf_counter()
     total = pf.metadata.num_rows
-    selected = selected_rows(pf, total, job.rows, job.where)
+    selected = selected_rows(pf, total, job.rows, job.where, job.ids)
     _check_layout(store, job)
     if job.dry_run:  # nothing is written, not even the output dir
         chunks, damaged = _pending_chunks(job, pf, store, selected, meta, update=False, run_id="scan")
         pending = sum(map(len, chunks))
         return RenderSummary(total=total, skipped=total - pending, pending=pending, damaged=damaged)
-    run_id = uuid.uuid4().hex[:8]
     made = store.local and not os.path.lexists(store.root)
     _prepare_output_dir(store)
     _claim_output_dir(store, job.plan, meta, job.allow_mismatch)
@@ -81,7 +90,7 @@ def render(job: RenderJob) -> RenderSummary:
     summary = RenderSummary(total=total, skipped=total - pending, damaged=damaged)
     log.info("%d of %d rows to render in %d chunks (run %s)", pending, total, len(chunks), run_id)
     if job.layout != "files":  # the checkpoint records the layout before any shard is written
-        _update_checkpoint(store, job, meta, summary, run_id)
+        _update_checkpoint(store, job, meta, summary, run_id, recorded_plan)
     if chunks:
         task = ChunkTask(
             plan=job.plan,
@@ -95,15 +104,16 @@ def render(job: RenderJob) -> RenderSummary:
             io_batch_size=job.io_batch_size,
             layout=job.layout,
             shard_size=job.shard_size,
+            replace_formats=job.force,
         )
         try:
-            _run(job, task, store, meta, chunks, summary)
+            _run(job, task, store, meta, chunks, summary, recorded_plan)
         except BaseException:
             if made:  # e.g. an unreachable Dask scheduler: no empty output dir is left behind
                 _remove_if_no_outputs(store.root)
             raise
     summary.seconds = time.perf_counter() - started
-    _update_checkpoint(store, job, meta, summary, run_id)
+    _update_checkpoint(store, job, meta, summary, run_id, recorded_plan)
     if summary.uncommitted:
         log.error(
             "%d shards were not written because rows of theirs failed (%s); run the same command again to retry them",
@@ -189,7 +199,13 @@ def _check_layout(store: Storage, job: RenderJob) -> None:
 
 
 def _run(
-    job: RenderJob, task: ChunkTask, store: Storage, meta: dict[str, str], chunks: list[Any], summary: RenderSummary
+    job: RenderJob,
+    task: ChunkTask,
+    store: Storage,
+    meta: dict[str, str],
+    chunks: list[Any],
+    summary: RenderSummary,
+    recorded_plan: str,
 ) -> None:
     """The chunks on the job's backend, each result recorded as it arrives; this run's temps removed at the end."""
     bar = _progress(sum(map(len, chunks)), job.progress)
@@ -198,7 +214,7 @@ def _run(
     def on_result(result: dict[str, Any]) -> None:
         _record(store, summary, result)
         written.add(result["written"])
-        _update_checkpoint(store, job, meta, summary, task.run_id)
+        _update_checkpoint(store, job, meta, summary, task.run_id, recorded_plan)
         if bar is not None:
             bar.update(result["rendered"] + len(result["failed"]))
 
@@ -296,6 +312,11 @@ def _remove_run_temps(store: Storage, run_id: str) -> int:
     return removed + remove_stale_temps(store, done_index.INDEX_DIR, index_temps, run_id)
 
 
+def _absolute(plan: str) -> str:
+    """A local plan path made absolute (so that the checkpoint names it from any directory); URLs as given."""
+    return plan if "://" in plan else os.path.abspath(plan)
+
+
 def _progress(total: int, enabled: bool) -> Any:
     if not enabled:
         return None
@@ -322,10 +343,11 @@ def _claim_output_dir(store: Storage, plan_path: str, meta: dict[str, str], allo
 
 
 def _update_checkpoint(
-    store: Storage, job: RenderJob, meta: dict[str, str], summary: RenderSummary, run_id: str
+    store: Storage, job: RenderJob, meta: dict[str, str], summary: RenderSummary, run_id: str, plan_path: str
 ) -> None:
+    """Record the run: `plan_path` is the plan the outputs belong to (absolute, or a URL)."""
     data: dict[str, Any] = {
-        "plan_path": job.plan,
+        "plan_path": plan_path,
         "plan_fingerprint": meta[META_PLAN_FINGERPRINT],
         "config_fingerprint": meta[META_FINGERPRINT],
         "total": summary.total,

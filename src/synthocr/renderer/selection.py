@@ -10,6 +10,9 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from synthocr.errors import UserError
+from synthocr.extras import url_to_fs
+
+ID_COLUMN = "image_id"
 
 
 def parse_rows(spec: str, n_rows: int) -> NDArray[np.int64]:
@@ -107,3 +110,57 @@ def select_where(frame: pd.DataFrame, query: str) -> NDArray[np.int64]:
             f"--where {query!r} must be a true/false condition, e.g. \"spec == 'latin' and font_size > 30\"."
         )
     return np.flatnonzero(mask.to_numpy())
+
+
+def read_ids(path: str) -> NDArray[np.int64]:
+    """The image ids listed in `path`: a Parquet or CSV file with an `image_id` column, or a text file with
+    one id per line (blank lines and lines starting with # are skipped). Local path or fsspec URL.
+
+    Raises:
+        UserError: the file is missing or unreadable, has no image_id column, or holds a value that is
+            not a whole number.
+    """
+    lower = path.lower()
+    try:
+        fs, inner = url_to_fs(path)
+        with fs.open(inner, "rb") as fh:
+            if lower.endswith((".parquet", ".pq")):
+                frame = pd.read_parquet(fh, columns=[ID_COLUMN])
+            elif lower.endswith((".csv", ".tsv")):
+                frame = pd.read_csv(fh, sep="\t" if lower.endswith(".tsv") else ",", dtype=str, encoding="utf-8-sig")
+            else:
+                lines = fh.read().decode("utf-8-sig").splitlines()
+                values = [v.strip() for v in lines if v.strip() and not v.lstrip().startswith("#")]
+                frame = pd.DataFrame({ID_COLUMN: values})
+    except FileNotFoundError:
+        raise UserError(
+            f"--ids {path} does not exist; write the ids there (one per line, or a CSV/Parquet column)."
+        ) from None
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise UserError(f"--ids {path} is not readable as a list of image ids ({type(exc).__name__}: {exc}).") from None
+    if ID_COLUMN not in frame.columns:
+        raise UserError(
+            f"--ids {path} has no {ID_COLUMN} column (columns: {', '.join(map(str, frame.columns))}); "
+            f"write one, e.g. df[['{ID_COLUMN}']].to_csv(path, index=False)."
+        )
+    values = frame[ID_COLUMN]
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = numbers.isna() | (numbers != numbers.round())
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise UserError(f"--ids {path}: value {values.iloc[row]!r} (entry {row + 1}) is not a whole image id.")
+    return np.unique(numbers.to_numpy().astype(np.int64))
+
+
+def select_ids(plan_ids: NDArray[np.int64], ids: NDArray[np.int64], source: str) -> NDArray[np.int64]:
+    """Positions of the plan rows whose image_id is in `ids`.
+
+    Raises:
+        UserError: ids the plan does not have (the first few are named).
+    """
+    found = np.isin(ids, plan_ids)
+    if not found.all():
+        unknown = ids[~found]
+        shown = ", ".join(map(str, unknown[:10].tolist())) + (" ..." if len(unknown) > 10 else "")
+        raise UserError(f"--ids {source}: {len(unknown)} ids are not in the plan: {shown}.")
+    return np.flatnonzero(np.isin(plan_ids, ids))

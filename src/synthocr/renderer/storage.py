@@ -143,6 +143,19 @@ def clear_way(store: Storage, rel: str) -> None:
             ) from None
 
 
+def remove_file(store: Storage, rel: str) -> None:
+    """Delete the file `rel` if it is there (a folder of that name is left alone)."""
+    path = store.path(rel)
+    try:
+        if store.local:
+            if not os.path.isdir(path) or os.path.islink(path):
+                os.unlink(path)
+        elif store.fs.isfile(path):
+            store.fs.rm_file(path)
+    except FileNotFoundError:
+        pass
+
+
 def makedirs(store: Storage, rel: str) -> None:
     if store.local:
         os.makedirs(store.path(rel), exist_ok=True)
