@@ -103,8 +103,48 @@ def test_generator_rejects_bad_tasks(config):
     serif = str(BUILTIN_DIRS["font"] / "DejaVuSerif.ttf")
     with pytest.raises(UserError, match="cannot be planned"):
         generator.plan_generation_batch([("hebrew", "שלום", serif)])
-    with pytest.raises(UserError, match="needs a plan"):
+    with pytest.raises(UserError, match="needs a plan dict"):
         OCRDataGenerator(config).generate_from_plan({})
+
+
+def test_plans_json_renders_the_same_bytes_in_a_new_process(config, tiny_config_path, tmp_path):
+    """The seed guide's flow: plan in one process, save plans.json, render it in another."""
+    generator = OCRDataGenerator(config)
+    tasks = GenerationOrchestrator(batch_config=config).create_task_list()[:4]
+    plans = generator.plan_generation_batch(tasks)
+    assert all(p["output_name"] and p["background_file"] == "" for p in plans)  # fields a seed user saves as is
+    (tmp_path / "plans.json").write_text(json.dumps(plans, ensure_ascii=False), encoding="utf-8")
+    for i, plan in enumerate(plans):
+        image, _ = generator.generate_from_plan(plan)
+        (tmp_path / f"here-{i}.png").write_bytes(encode_image(image, "png"))
+    script = (
+        "import json, sys\n"
+        "from synthocr.compat.api import BatchConfig, OCRDataGenerator\n"
+        "from synthocr.renderer.io import encode_image\n"
+        "generator = OCRDataGenerator(BatchConfig.from_yaml(sys.argv[1]))\n"
+        "plans = json.load(open(sys.argv[2], encoding='utf-8'))\n"
+        "for i, plan in enumerate(plans):\n"
+        "    image, _ = generator.generate_from_plan(plan)\n"
+        "    open(f'{sys.argv[3]}/there-{i}.png', 'wb').write(encode_image(image, 'png'))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(tiny_config_path), str(tmp_path / "plans.json"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for i in range(len(plans)):
+        assert (tmp_path / f"here-{i}.png").read_bytes() == (tmp_path / f"there-{i}.png").read_bytes()
+    bad = {**plans[0], "rotation_angle": 1e6}
+    with pytest.raises(UserError, match="rotation_angle"):
+        generator.generate_from_plan(bad)
+
+
+def test_generator_without_arguments_uses_the_default_config():
+    generator = OCRDataGenerator()
+    tasks = GenerationOrchestrator(batch_config=generator.batch_config).create_task_list()[:2]
+    image, boxes = generator.generate_from_plan(generator.plan_generation_batch(tasks)[0])
+    assert image.size[0] > 0 and boxes
 
 
 @pytest.mark.slow

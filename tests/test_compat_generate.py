@@ -193,7 +193,7 @@ def test_validation_block_for_a_missing_corpus_pattern(tmp_path, assets):
     rule = "=" * 60
     expected = (
         f"{rule}\nERROR: Configuration validation failed\n{rule}\n\n"
-        f"Specification 'my_spec': No corpus files found matching pattern 'missing.txt'\n"
+        f"specifications[0] (my_spec).corpus_file: No corpus files found matching pattern 'missing.txt'\n"
         f"in directory {corpus.resolve()}\n\n"
         f"Please fix the configuration and try again.\n{rule}\n"
     )

@@ -63,3 +63,36 @@ def url_to_fs(url: str) -> tuple[Any, str]:
         raise UserError(
             f"{url}: fsspec needs another package for {protocol}:// ({exc}); install it with pip."
         ) from None
+
+
+# botocore's errors for missing, partial or refused credentials (matched by name: botocore is optional).
+_CREDENTIAL_ERRORS = frozenset(
+    {"NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError", "NoAuthTokenError"}
+)
+_REFUSED_CODES = frozenset(
+    {"InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "AccessDenied", "403"}
+)
+
+
+def credentials_error(exc: BaseException, where: str = "this process") -> UserError | None:
+    """A clear UserError when `exc` (or its cause) is an object store refusing us for want of credentials,
+    else None. `where` names the process that lacked them (a Dask worker, say)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        name = type(current).__name__
+        code = ""
+        response = getattr(current, "response", None)
+        if isinstance(response, dict):
+            code = str(response.get("Error", {}).get("Code", ""))
+        if name in _CREDENTIAL_ERRORS or code in _REFUSED_CODES:
+            return UserError(
+                f"object storage refused {where} ({name}{': ' + code if code else ''}: {current}). Every process "
+                "that reads the plan or writes the outputs needs credentials: set AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, or an instance role) in its environment, and "
+                "AWS_ENDPOINT_URL for an S3-compatible store. With --backend dask that means every worker: "
+                "start `dask worker` from a shell that has them."
+            )
+        current = current.__cause__ or current.__context__
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from synthocr.analysis.outputs import list_outputs, read_label
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.errors import UserError
+from synthocr.extras import url_to_fs
 from synthocr.output_paths import atomic_output, check_output_path
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.bidi import check_layout_support
@@ -165,6 +167,14 @@ def source_kind(source: str | Path) -> str:
     Raises:
         UserError: `source` does not exist.
     """
+    if "://" in os.fspath(source):  # an object store (s3://...): the same questions through fsspec
+        fs, inner = url_to_fs(os.fspath(source))
+        if fs.isdir(inner):
+            return "output"
+        if not fs.isfile(inner):
+            raise UserError(f"{source} does not exist; give a plan file or an output dir of `synthocr render`.")
+        with fs.open(inner, "rb") as fh:
+            return "plan" if fh.read(4) == PARQUET_MAGIC else "config"
     src = Path(source)
     if src.is_dir():
         return "output"
@@ -215,8 +225,9 @@ def write_preview(
     Returns:
         The number of samples on the sheet.
     """
-    src = Path(source)
     check_output_path(output, "-o", "file")
+    src = os.fspath(source)
+    name = src.rstrip("/").rpartition("/")[2]
     kind = source_kind(src)
     if overrides and kind != "config":
         raise UserError(
@@ -226,13 +237,13 @@ def write_preview(
     out = Path(output)
     if kind == "output":
         samples = samples_from_outputs(src, n, seed)
-        title = f"output dir {src.name}: {len(samples)} samples, seed {seed}"
+        title = f"output dir {name}: {len(samples)} samples, seed {seed}"
     elif kind == "plan":
         samples = samples_from_plan(src, n, seed)
-        title = f"plan {src.name}: {len(samples)} samples, seed {seed}"
+        title = f"plan {name}: {len(samples)} samples, seed {seed}"
     else:
         samples = samples_from_config(src, overrides, n)
-        title = f"config {src.name}: {len(samples)} rows planned in memory"
+        title = f"config {name}: {len(samples)} rows planned in memory"
     sheet = contact_sheet(samples, columns, boxes, title=title)
     try:
         with atomic_output(out, "-o") as tmp:

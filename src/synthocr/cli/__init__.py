@@ -13,6 +13,7 @@ from synthocr.cli import collect, export, fonts, inspect, plan, preview, render,
 from synthocr.cli.parsing import EXIT_CODES, HelpFormatter, add_global_options, epilog
 from synthocr.compat import cli as generate  # the seed system's `synthocr generate`
 from synthocr.errors import UserError
+from synthocr.extras import credentials_error
 from synthocr.output_paths import place_error
 
 # Each module has register(subparsers) and run(args) -> exit status. The order is the workflow's:
@@ -83,6 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if error is None or args.log_level == "DEBUG":
             raise
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # an object store that refused us for want of credentials
+        refused = credentials_error(exc)
+        if refused is None or args.log_level == "DEBUG":
+            raise
+        print(f"error: {refused}", file=sys.stderr)
         return 2
 
 

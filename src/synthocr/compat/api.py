@@ -17,6 +17,7 @@ from synthocr.assets.listing import font_root
 from synthocr.compat.managers import BackgroundImageManager, BatchManager, CorpusManager, FontHealthManager
 from synthocr.compat.orchestrator import GenerationOrchestrator, GenerationTask
 from synthocr.config import load_config
+from synthocr.config.load import config_from_dict
 from synthocr.errors import UserError
 from synthocr.planner.plan import AssetChoice, common_root, plan_table, prepare_plan, write_plan
 from synthocr.planner.requests import RawRequest, RequestFile
@@ -26,7 +27,7 @@ from synthocr.renderer.run import render_plan
 from synthocr.schemas.config import BatchConfig as _BatchConfig
 from synthocr.schemas.config import BatchSpecification
 from synthocr.schemas.labels import Label
-from synthocr.schemas.plan import PLAN_SCHEMA, asset_roots
+from synthocr.schemas.plan import PLAN_SCHEMA, PlanError, asset_roots, check_ranges
 
 __all__ = [
     "BackgroundImageManager",
@@ -76,19 +77,23 @@ class OCRDataGenerator:
     the other). Font and background names in a plan are relative to this
     generator's asset roots.
 
+    Plan dicts may come from another process (saved as JSON, say): the asset roots they are relative
+    to are then those this generator's config and fonts give, as plan_generation_batch would set them.
+
     Args:
-        batch_config: ranges and seed of every specification (a validated BatchConfig).
+        batch_config: ranges and seed of every specification (a validated BatchConfig); by default the
+            built-in default config (one Latin specification on the bundled assets).
         all_fonts: font files to use instead of `batch_config.font_dir`.
         corpus_map: name -> corpus file, instead of `batch_config.corpus_dir` (only read for validation).
     """
 
     def __init__(
         self,
-        batch_config: BatchConfig,
+        batch_config: _BatchConfig | None = None,
         all_fonts: Sequence[str | Path] | None = None,
         corpus_map: Mapping[str, str | Path] | None = None,
     ) -> None:
-        self.batch_config = batch_config
+        self.batch_config = batch_config if batch_config is not None else config_from_dict({}, "<default config>")
         self._fonts = [Path(f).resolve() for f in all_fonts] if all_fonts else None
         self._corpus = {k: Path(v) for k, v in corpus_map.items()} if corpus_map else None
         self._roots: dict[str, str] | None = None
@@ -122,7 +127,26 @@ class OCRDataGenerator:
         return table.to_pylist()
 
     def generate_from_plan(self, plan: Mapping[str, Any]) -> tuple[Image.Image, list[dict[str, Any]]]:
-        """The image of one plan dict and its character boxes ({text, polygon, bbox} each); pure."""
+        """The image of one plan dict and its character boxes ({text, polygon, bbox} each); pure.
+
+        `plan` holds every plan column (as plan_generation_batch writes it, also after a JSON round
+        trip: output_name, an empty background_file and all); its values are checked first.
+
+        Raises:
+            UserError: a missing column, or a value of the wrong type or outside its declared range.
+        """
+        missing = [name for name in PLAN_SCHEMA.names if name not in plan]
+        if missing:
+            raise UserError(
+                f"generate_from_plan needs a plan dict from plan_generation_batch (or a plan row); this one lacks "
+                f"{', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}."
+            )
+        try:
+            check_ranges(plan_rows_to_table([{k: plan[k] for k in PLAN_SCHEMA.names}]), where="plan dict")
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError) as exc:
+            raise UserError(f"generate_from_plan: a value of the plan dict has the wrong type ({exc}).") from None
+        except PlanError as exc:
+            raise UserError(str(exc)) from None
         image, label = render_row(plan, self._render_assets())
         return image, [c.to_dict() for c in label.chars]
 
@@ -144,10 +168,12 @@ class OCRDataGenerator:
         return {"spec": name, "text": text, "font": path.relative_to(root).as_posix()}
 
     def _render_assets(self) -> RenderAssets:
-        if self._roots is None:
-            raise UserError(
-                "generate_from_plan needs a plan from plan_generation_batch first (it sets the asset roots)."
-            )
+        if self._roots is None:  # a plan from elsewhere: the roots this generator's assets give
+            ctx = prepare_plan(self.batch_config, None, AssetChoice(self._corpus, self._fonts, None))
+            try:
+                self._roots = asset_roots(ctx.metadata)
+            finally:
+                ctx.close()
         key = json.dumps(self._roots, sort_keys=True)
         if key not in self._assets:
             self._assets[key] = RenderAssets(self._roots)

@@ -42,16 +42,20 @@ class GenerateOptions:
 
 
 def validation_block(error: ConfigError) -> str:
-    """The seed system's validation report: one paragraph per problem, between rules."""
+    """The seed system's validation report: one paragraph per problem, between rules.
+
+    Each paragraph names the specification by position and name, and the field:
+    `specifications[1] (arabic).rotation_angle_min: -3 is outside ...`.
+    """
     paragraphs = []
     for problem in error.problems:
-        # The seed system names the specification, not the field.
-        text = (
-            f"Specification '{problem.spec}': {_capitalised(problem.message)}"
-            if problem.spec is not None
-            else str(problem)
-        )
-        paragraphs.append(_capitalised(text).replace(" in directory ", "\nin directory "))
+        message = _capitalised(problem.message)
+        if problem.spec is not None:
+            where = f"specifications[{problem.index}] ({problem.spec})" + (f".{problem.field}" if problem.field else "")
+        else:
+            where = problem.field
+        text = f"{where}: {message}" if where else message
+        paragraphs.append(text.replace(" in directory ", "\nin directory "))
     body = "\n\n".join(paragraphs)
     return (
         f"{RULE}\nERROR: Configuration validation failed\n{RULE}\n\n{body}\n\n"

@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import os
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from synthocr import __version__
 from synthocr.assets.listing import FONT_SUFFIXES, corpus_root, font_root, list_files
 from synthocr.config import config_to_dict
 from synthocr.errors import UserError
+from synthocr.extras import url_to_fs
 from synthocr.output_paths import atomic_output, check_output_path
 from synthocr.planner.allocation import Allocation, TaskSequence
 from synthocr.planner.backgrounds import BackgroundPool, background_sources, kind_weights
@@ -478,6 +480,16 @@ def write_plan(
     """
     check_output_path(path, "-o", "file")
     ctx = ctx if ctx is not None else prepare_plan(config, requests)
+    if "://" in os.fspath(path):  # an object store: written here, then put whole (atomic on S3)
+        fs, remote = url_to_fs(os.fspath(path))
+        with tempfile.TemporaryDirectory(prefix="synthocr-plan-") as tmp_dir:
+            local = Path(tmp_dir) / "plan.parquet"
+            rows = write_plan(config, local, requests, ctx)
+            try:
+                fs.put_file(str(local), remote)
+            except OSError as exc:
+                raise UserError(f"cannot write the plan to {path}: {exc}") from None
+        return rows
     rows = 0
     try:
         with (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -13,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from synthocr.extras import credentials_error
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.io import PlanRows, encode_image, open_plan, write_output
@@ -47,6 +49,17 @@ def _cached_plan_rows(plan: str, stamp: tuple[int, int, int]) -> PlanRows:
 
 
 def render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
+    """_render_chunk, with an object store's refusal for want of credentials named as this worker's."""
+    try:
+        return _render_chunk(task, rows)
+    except Exception as exc:
+        refused = credentials_error(exc, f"the render worker on {socket.gethostname()} (pid {os.getpid()})")
+        if refused is None:
+            raise
+        raise refused from None
+
+
+def _render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
     """Render plan rows at positions `rows` into the task's output dir.
 
     With `task.io_workers` > 1, encoding and writing run in that many threads (PNG and zlib

@@ -67,8 +67,6 @@ def render(job: RenderJob) -> RenderSummary:
     recorded_plan = _absolute(job.plan)  # the plan the checkpoint names
     if not has_metadata(job.plan):  # a subset written by pandas: rendered from a checked copy with metadata
         target = Storage(f"memory://synthocr-dry-run-{run_id}") if job.dry_run else store
-        if not job.dry_run:
-            _prepare_output_dir(store)
         adopted, source = adopt_subset(job.plan, target, job.metadata_from, run_id)
         job, recorded_plan = replace(job, plan=adopted), _absolute(source)
     pf = open_plan(job.plan)

@@ -51,6 +51,15 @@ def adopt_subset(path: str, store: Storage, metadata_from: str | None, run_id: s
         UserError: no plan to take the metadata from, columns that are missing, unknown or of a type
             that does not cast, or rows that break the plan contract.
     """
+    try:
+        names = pq.read_schema(_open(path)).names
+    except (OSError, pa.ArrowException) as exc:
+        raise UserError(f"plan {path} is not a readable Parquet file ({exc}).") from None
+    if not {"image_id", "output_name"} <= set(names):
+        raise UserError(
+            f"plan {path} has no synthocr metadata: it was not written by `synthocr plan`, nor is it a subset "
+            "of such a plan (no image_id and output_name columns)."
+        )
     source = metadata_from or _recorded_plan(store)
     if source is None:
         raise UserError(
@@ -74,11 +83,11 @@ def adopt_subset(path: str, store: Storage, metadata_from: str | None, run_id: s
     buf = io.BytesIO()
     pq.write_table(table, buf, compression="zstd")
     data = buf.getvalue()
+    check_plan_rows(pq.ParquetFile(pa.BufferReader(data)), path)  # before anything is written
     rel = f"{SUBSET_DIR}/subset-{hashlib.sha1(data).hexdigest()[:16]}.parquet"
     with_retries(lambda: makedirs(store, SUBSET_DIR), f"creating {store.path(SUBSET_DIR)}")
     with_retries(lambda: write_atomic(store, rel, data, run_id), f"writing {store.path(rel)}")
     adopted = store.path(rel) if store.local else f"{store.url.rstrip('/')}/{rel}"
-    check_plan_rows(open_plan(adopted), path)
     log.warning(
         "plan %s has no synthocr metadata (written by pandas or another tool): its %d rows were checked "
         "against the plan schema and take the metadata of %s; provenance beyond that is lost "
