@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from analysis_helpers import plan_and_render
-from synthocr.analysis.plots import write_plots
-from synthocr.analysis.summary import dominant_script, param_columns
+from synthocr.analysis.plots import plotted_columns, write_plots
+from synthocr.analysis.summary import EFFECT_OF_COLUMN, dominant_script, param_columns
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +60,44 @@ def test_table_fits_the_terminal_and_names_everything(cli, plan, monkeypatch):
     fixed = [c for c in param_columns() if df[c].nunique() == 1]
     varying = [c for c in param_columns() if df[c].nunique() > 1]
     assert all(any(line.startswith(c + " ") for line in table.splitlines()) for c in varying)
-    if fixed:
-        fixed_text = table[table.index("fixed in every row:") :].split("\n\n")[0]
-        assert all(f"{c} " in fixed_text for c in fixed)
+    # A constant column is listed once: under its effect when that effect applies to no row, else as fixed.
+    never = table[table.index("effects applied to no row:") :].split("\n\n")[0] if "to no row:" in table else ""
+    fixed_text = table[table.index("fixed in every row:") :].split("\n\n")[0] if "fixed in every" in table else ""
+    for c in fixed:
+        effect = EFFECT_OF_COLUMN.get(c)
+        assert f"{c} " in fixed_text or (effect is not None and effect.name in never), c
     # A row reads min / mean / max with the plan's values.
     font_size = next(line for line in table.splitlines() if line.startswith("font_size "))
     latin = df[df.spec == "latin"].font_size
     assert f"{latin.min()} / {latin.mean():.1f} / {latin.max()}" in font_size
     assert df.font.astype(str).value_counts().index[0] in fonts
+
+
+def test_effect_shares_backgrounds_and_applied_values(cli, plan):
+    code, out, _ = cli("inspect", plan, "--json")
+    assert code == 0
+    summary = {s["name"]: s for s in json.loads(out)["specs"]}
+    df = pd.read_parquet(plan)
+    from synthocr.schemas.params import EFFECTS
+
+    for name, part in [*df.groupby(df.spec.astype(str)), ("all", df)]:
+        got = summary[name]
+        for effect in EFFECTS:
+            on = part[effect.name] != np.float32(effect.neutral)
+            assert got["effects"][effect.name] == pytest.approx(on.mean())
+            for col in effect.column_names:
+                stats = got["applied"][col]
+                if on.any():
+                    assert stats["min"] == pytest.approx(float(part[col][on].min()))
+                    assert stats["max"] == pytest.approx(float(part[col][on].max()))
+                else:
+                    assert stats is None
+        assert got["background_kind"] == part.background_kind.astype(str).value_counts().to_dict()
+        assert sum(got["background_source"].values()) == len(part)
+    rotation = summary["all"]["applied"]["rotation_angle"]
+    assert rotation["min"] != 0 or rotation["max"] != 0  # the neutral rows are not in the applied values
+    code, out, _ = cli("inspect", plan)
+    assert "rotation_angle %" in out and "background sources:" in out and "background " in out
 
 
 def test_dominant_script():
@@ -86,8 +116,11 @@ def test_plots_are_valid_pngs(cli, plan, tmp_path):
     plots = tmp_path / "plots"
     code, out, _ = cli("inspect", plan, "--plots", plots)
     assert code == 0 and "overview" in out
-    expected = {"overview", "text_length", "fonts", "direction", "script", *(f"param_{c}" for c in param_columns())}
+    plotted, constant = plotted_columns(pd.read_parquet(plan))
+    assert set(plotted) | set(constant) == set(param_columns()) and "rotation_angle" in plotted
+    expected = {"overview", "text_length", "fonts", "direction", "script", *(f"param_{c}" for c in plotted)}
     assert {p.stem for p in plots.glob("*.png")} == expected
+    assert "not plotted" in out and all(c in out for c in constant)
     for path in plots.glob("*.png"):
         with Image.open(path) as im:
             im.verify()

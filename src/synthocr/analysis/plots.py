@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Callable
@@ -19,10 +20,10 @@ from matplotlib.legend import Legend
 from matplotlib.transforms import Bbox
 from PIL import Image
 
-from synthocr.analysis.summary import param_columns, scripts
+from synthocr.analysis.summary import EFFECT_OF_COLUMN, applied, param_columns, scripts
 from synthocr.errors import UserError
 from synthocr.output_paths import atomic_output, check_output_path, write_failure
-from synthocr.schemas.params import RANGE_PARAMS
+from synthocr.schemas.params import EFFECTS, RANGE_PARAMS
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,9 @@ def _edges(values: pd.Series, integer: bool) -> np.ndarray:
 
 
 def _histogram(ax: Axes, spec: pd.Categorical, values: pd.Series, title: str, integer: bool) -> None:
-    """Stacked histogram of `values`, one colour per specification (drawn as filled stairs: fast)."""
+    """Stacked histogram of `values`, one colour per specification (drawn as filled stairs: fast).
+
+    `spec` and `values` have the same rows (a subset of the plan's, for an effect's applied rows)."""
     names, parts = list(spec.categories), _by_spec(spec, values)
     edges = _edges(values, integer)
     baseline = np.zeros(len(edges) - 1)
@@ -113,13 +116,41 @@ def _panels(frame: pd.DataFrame, top: int) -> dict[str, Callable[[Axes], None]]:
         "script": lambda ax: _mix(ax, spec, scripts(frame), "script (most letters)"),
     }
     integer = {col for p in RANGE_PARAMS if p.is_int for col in p.column_names}
-    for col in param_columns():
-
-        def panel(ax: Axes, col: str = col) -> None:
-            _histogram(ax, spec, frame[col], col, col in integer)
-
+    plotted, _ = plotted_columns(frame)
+    for col in plotted:
+        effect = EFFECT_OF_COLUMN.get(col)
+        if effect is None:
+            panel = functools.partial(_param_panel, spec=spec, values=frame[col], title=col, integer=col in integer)
+        else:
+            mask = applied(frame, effect).to_numpy()
+            neutral = next(p.neutral for p in effect.params if col in p.column_names)
+            share = 100 * mask.mean()
+            panel = functools.partial(
+                _param_panel,
+                spec=pd.Categorical.from_codes(spec.codes[mask], categories=spec.categories),
+                values=frame[col][mask],
+                title=f"{col} where applied ({share:.0f}%;\n{100 - share:.0f}% of rows at neutral {neutral:g})",
+                integer=col in integer,
+            )
         panels[f"param_{col}"] = panel
     return panels
+
+
+def _param_panel(ax: Axes, spec: pd.Categorical, values: pd.Series, title: str, integer: bool) -> None:
+    _histogram(ax, spec, values, title, integer)
+
+
+def plotted_columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The parameter columns worth a plot, and those listed instead: constant over the whole plan, or an effect's
+    columns that are constant over the rows it applies to (or that it applies to no row)."""
+    plotted: list[str] = []
+    constant: list[str] = []
+    masks = {e.name: applied(frame, e) for e in EFFECTS}
+    for col in param_columns():
+        effect = EFFECT_OF_COLUMN.get(col)
+        values = frame[col] if effect is None else frame[col][masks[effect.name]]
+        (plotted if len(values) and values.min() != values.max() else constant).append(col)
+    return plotted, constant
 
 
 def write_plots(frame: pd.DataFrame, out_dir: str | Path, top: int = 15) -> list[Path]:

@@ -11,9 +11,12 @@ import numpy as np
 import pandas as pd
 
 from synthocr.renderer.io import open_plan
-from synthocr.schemas.params import RANGE_PARAMS
+from synthocr.schemas.params import EFFECTS, RANGE_PARAMS, Effect
 
 _INTEGER_COLUMNS = frozenset(col for p in RANGE_PARAMS if p.is_int for col in p.column_names)
+# The effect each effect parameter's column belongs to: its values mean something only where the effect applies.
+EFFECT_OF_COLUMN: dict[str, Effect] = {col: e for e in EFFECTS for p in e.params for col in p.column_names}
+PROCEDURAL = "(procedural)"  # the background source of rows without a background image
 ALL = "all"  # the name of the column that summarises the whole plan
 
 
@@ -78,6 +81,28 @@ def _stats(values: pd.Series) -> dict[str, float]:
     return {"min": float(values.min()), "mean": float(values.astype("float64").mean()), "max": float(values.max())}
 
 
+def applied(frame: pd.DataFrame, effect: Effect) -> pd.Series:
+    """Which rows `effect` applies to: those whose strength column differs from its neutral value."""
+    return frame[effect.name] != np.float32(effect.neutral)
+
+
+def background_source(frame: pd.DataFrame) -> pd.Series:
+    """Where each row's background comes from: the first folder of its background file (or the file, at the
+    top), or PROCEDURAL for the procedural kinds."""
+    files = frame["background_file"].astype(str)
+    source = files.str.split("/", n=1).str[0]
+    return source.where(files != "", PROCEDURAL)
+
+
+def _applied_stats(part: pd.DataFrame, masks: dict[str, pd.Series]) -> dict[str, dict[str, float] | None]:
+    """min / mean / max of each effect parameter over the rows its effect applies to (None: applied nowhere)."""
+    out: dict[str, dict[str, float] | None] = {}
+    for col, effect in EFFECT_OF_COLUMN.items():
+        values = part[col][masks[effect.name]]
+        out[col] = _stats(values) if len(values) else None
+    return out
+
+
 def _shares(values: pd.Series) -> dict[str, int]:
     counts = values.astype(str).value_counts()
     return {str(k): int(v) for k, v in counts.items()}
@@ -85,6 +110,8 @@ def _shares(values: pd.Series) -> dict[str, int]:
 
 def _summarise(name: str, part: pd.DataFrame, script: pd.Series, total: int, top: int) -> dict[str, Any]:
     fonts = part["font"].astype(str).value_counts()
+    masks = {e.name: applied(part, e) for e in EFFECTS}
+    rows = max(len(part), 1)
     return {
         "name": name,
         "rows": len(part),
@@ -95,6 +122,10 @@ def _summarise(name: str, part: pd.DataFrame, script: pd.Series, total: int, top
         "fonts": int(len(fonts)),
         "top_fonts": [[str(f), int(n)] for f, n in fonts.head(top).items()],
         "params": {col: _stats(part[col]) for col in param_columns()},
+        "effects": {e.name: float(masks[e.name].sum()) / rows for e in EFFECTS},
+        "applied": _applied_stats(part, masks),
+        "background_kind": _shares(part["background_kind"]),
+        "background_source": _shares(background_source(part)),
     }
 
 
@@ -107,7 +138,10 @@ def summarise_plan(frame: pd.DataFrame, top: int = 5) -> dict[str, Any]:
 
     Returns:
         A JSON-able dict: {"rows": N, "specs": [{"name", "rows", "share", "text_direction", "script",
-        "text_length", "fonts", "top_fonts", "params": {column: {"min", "mean", "max"}}}, ...]},
+        "text_length", "fonts", "top_fonts", "params": {column: {"min", "mean", "max"}}, "effects":
+        {effect: share of rows it applies to}, "applied": {effect column: {"min", "mean", "max"} over
+        the rows its effect applies to, or None}, "background_kind": {kind: rows},
+        "background_source": {first folder of the background file, or "(procedural)": rows}}, ...]},
         where the last entry, named "all", covers every row.
     """
     script = scripts(frame)
@@ -172,11 +206,19 @@ def _rows_of_table(
         ("script", [_mix_cell(s["script"], s["rows"]) for s in specs]),
         ("text length", [_range_cell(t, 0) for t in lengths]),
         ("fonts", [str(s["fonts"]) for s in specs]),
+        ("background", [_mix_cell(s["background_kind"], s["rows"]) for s in specs]),
     ]
     for col in varying:
-        stats = [s["params"][col] for s in specs]
-        decimals = _decimals([whole["params"][col]], col in _INTEGER_COLUMNS)
-        rows.append((col, [_range_cell(st, decimals) for st in stats]))
+        effect = EFFECT_OF_COLUMN.get(col)
+        if effect is None:
+            stats = [s["params"][col] for s in specs]
+            decimals = _decimals([whole["params"][col]], col in _INTEGER_COLUMNS)
+            rows.append((col, [_range_cell(st, decimals) for st in stats]))
+            continue
+        if col == effect.name:  # the effect's share of rows first, then its parameters where it applies
+            rows.append((f"{effect.name} %", [_percent(s["effects"][effect.name]) for s in specs]))
+        decimals = _decimals([whole["applied"][col]], col in _INTEGER_COLUMNS)
+        rows.append((col, [_range_cell(st, decimals) if st else "-" for st in (s["applied"][col] for s in specs)]))
     return rows
 
 
@@ -203,9 +245,13 @@ def format_summary(summary: dict[str, Any], width: int = 100) -> str:
     if len(specs) == 2:  # one specification: its column equals the whole plan's
         specs = specs[:1]
     fixed = [c for c in param_columns() if whole["params"][c]["min"] == whole["params"][c]["max"]]
+    never = [e.name for e in EFFECTS if whole["effects"][e.name] == 0]
     varying = [c for c in param_columns() if c not in fixed]
-    lines = [f"{summary['rows']} rows, {len(summary['specs']) - 1} specification(s); numbers are min / mean / max"]
-    first = max(len("text length"), *(len(c) for c in varying))
+    lines = [
+        f"{summary['rows']} rows, {len(summary['specs']) - 1} specification(s); numbers are min / mean / max",
+        "'<effect> %': rows the effect applies to; its parameters: over those rows",
+    ]
+    first = max(len("text length"), *(len(c) + 2 for c in varying))
     # Wrap the specification columns into blocks that fit the width.
     blocks: list[list[dict[str, Any]]] = [[]]
     used = first
@@ -218,9 +264,14 @@ def format_summary(summary: dict[str, Any], width: int = 100) -> str:
         used += cell
     for block in blocks:
         lines += ["", *_table(block, whole, first, varying)]
+    if never:
+        lines += ["", *_wrap_items("effects applied to no row: ", never, width)]
+    fixed = [c for c in fixed if EFFECT_OF_COLUMN.get(c) is None or EFFECT_OF_COLUMN[c].name not in never]
     if fixed:
         items = [f"{c} {_number(whole['params'][c]['min'])}" for c in fixed]
         lines += ["", *_wrap_items("fixed in every row: ", items, width)]
+    sources = [f"{k} {_percent(v / whole['rows'])}" for k, v in whole["background_source"].items()]
+    lines += ["", *_wrap_items("background sources: ", sources, width)]
     lines += ["", "top fonts:"]
     for s in specs:
         fonts = ", ".join(f"{f} {_percent(n / s['rows'])}" for f, n in s["top_fonts"])

@@ -63,10 +63,13 @@ def run(args: argparse.Namespace) -> int:
     # The plots first: a reader that stops early (`synthocr inspect PLAN --plots DIR | head`) must not cost them.
     note = ""
     if args.plots:
-        from synthocr.analysis.plots import write_plots
+        from synthocr.analysis.plots import plotted_columns, write_plots
 
         files = write_plots(frame, args.plots, top=3 * args.top)
-        note = f"wrote {len(files)} plots -> {args.plots} (overview: {files[0]})"
+        constant = plotted_columns(frame)[1]
+        note = f"wrote {len(files)} plots -> {args.plots} (overview: {files[0]})" + (
+            f"; not plotted (one value, or an effect applied to no row): {', '.join(constant)}" if constant else ""
+        )
     if args.json:
         print(json.dumps({"plan": args.plan, **summary}, indent=2, ensure_ascii=False))
     else:
