@@ -243,3 +243,13 @@ def test_selection_errors_name_the_option(cli, rendered, tmp_path):
     assert code == 2 and "no output matches" in err
     code, _, err = cli("export", rendered.out, "--to", "doctr", "-o", tmp_path / "d", "--split", "train=0.5")
     assert code == 2 and "sum to 0.5" in err
+
+
+def test_paddleocr_dict_covers_every_split(cli, rendered, labels, tmp_path):
+    dest = tmp_path / "paddle"
+    assert cli("export", rendered.out, "--to", "paddleocr", "-o", dest, "--split", "train=0.5,val=0.5")[0] == 0
+    merged = (dest / "dict.txt").read_text(encoding="utf-8").splitlines()
+    assert set(merged) == {c for label, _ in labels.values() for c in label.text if not c.isspace()}
+    for split in ("train", "val"):
+        if (dest / split).exists():
+            assert set((dest / split / "dict.txt").read_text(encoding="utf-8").splitlines()) <= set(merged)

@@ -49,6 +49,8 @@ EXPORTERS: dict[str, Callable[..., list[Path]]] = {
 OWN_SPLIT_FOLDERS = frozenset({"hf-imagefolder"})
 # Formats that read --level.
 DETECTION = frozenset({"paddleocr-det", "doctr-det", "mmocr-textdet"})
+# What a format writes over all splits once they are written: (split folders, root) -> files.
+FINISH: dict[str, Callable[[list[Path], Path], list[Path]]] = {"paddleocr": paddleocr.merge_dicts}
 # Optional modules a format needs (their extras are in synthocr.extras), checked before anything is written.
 NEEDS: dict[str, tuple[str, ...]] = {"lmdb": ("lmdb",)}
 
@@ -136,6 +138,8 @@ def _write(fmt: str, chosen: dict[str, list], root: Path, options: ExportOptions
         folder = root / name if several and fmt not in OWN_SPLIT_FOLDERS else root
         folder.mkdir(parents=True, exist_ok=True)
         files += EXPORTERS[fmt](outputs, folder, replace(options, split=name))
+    if several and fmt in FINISH:
+        files += FINISH[fmt]([root / name for name in chosen], root)
     return [str(p) for p in files]
 
 

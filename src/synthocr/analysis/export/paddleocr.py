@@ -40,3 +40,13 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
     (dest / LABEL_FILE).write_text("".join(lines), encoding="utf-8")
     (dest / DICT_FILE).write_text("".join(f"{c}\n" for c in sorted(chars)), encoding="utf-8")
     return [dest / LABEL_FILE, dest / DICT_FILE, *written]
+
+
+def merge_dicts(folders: list[Path], root: Path) -> list[Path]:
+    """`root/dict.txt`: every character of every split's dict.txt once, sorted (one dict for train and eval)."""
+    chars: set[str] = set()
+    for folder in folders:
+        if (folder / DICT_FILE).exists():
+            chars.update((folder / DICT_FILE).read_text(encoding="utf-8").splitlines())
+    (root / DICT_FILE).write_text("".join(f"{c}\n" for c in sorted(chars)), encoding="utf-8")
+    return [root / DICT_FILE]
