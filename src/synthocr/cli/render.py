@@ -83,7 +83,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="only the rows whose image_id FILE lists: a text file (one id per line), or a CSV or Parquet "
         "file with an image_id column (local path or URL)",
     )
-    r.add_argument("--where", help="only rows matching a pandas query over plan columns, e.g. \"spec == 'latin'\"")
+    r.add_argument(
+        "--where",
+        help="only rows matching a pandas query over plan columns (plain or `quoted` in backticks), "
+        "e.g. \"spec == 'latin'\"",
+    )
     r.add_argument(
         "--metadata-from",
         metavar="PLAN",
