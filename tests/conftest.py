@@ -53,3 +53,10 @@ def cli(capsys):
 def job(tmp_path_factory):
     """A 48-row plan and a clean single-process render of it: (plan path, outputs by relative path)."""
     return plan_and_render(tmp_path_factory.mktemp("faults"), {**TINY, "total_images": FAULT_ROWS})
+
+
+@pytest.fixture(scope="module")
+def long_job(tmp_path_factory):
+    """A 400-row plan and its clean render, for stops sent after the first labels: 48 rows can all be
+    rendered before a test process starved by a loaded machine gets to send the signal."""
+    return plan_and_render(tmp_path_factory.mktemp("long"), {**TINY, "total_images": 400})
