@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -120,6 +121,9 @@ def start_render(plan: Path, out: Path, *extra: str) -> subprocess.Popen:
         text=True,
         start_new_session=True,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        # A shell starts a foreground job with Ctrl-C at its default; a signal ignored by the test process
+        # (a library in the suite may leave SIGINT ignored) would otherwise be inherited across exec.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
