@@ -384,7 +384,9 @@ def capacity_probe(seconds: float = 1.0) -> float:
 def _cpu_seconds(baseline: dict[int, float] | None = None) -> tuple[float, dict[int, float]]:
     """CPU seconds (user + system) of this process and its children since `baseline`, and a new baseline.
 
-    joblib's worker processes outlive a Parallel call, so their CPU is counted as a difference.
+    Live children (a pool that outlives a call) are counted as a difference of their own times; the
+    render's workers, which have exited and been waited for by then, through this process's
+    children times.
     """
     import psutil
 
@@ -393,7 +395,7 @@ def _cpu_seconds(baseline: dict[int, float] | None = None) -> tuple[float, dict[
     for proc in [me, *me.children(recursive=True)]:
         try:
             t = proc.cpu_times()
-            now[proc.pid] = t.user + t.system
+            now[proc.pid] = t.user + t.system + (t.children_user + t.children_system if proc is me else 0.0)
         except psutil.Error:
             pass
     base = baseline or {}

@@ -121,8 +121,10 @@ def start_render(plan: Path, out: Path, *extra: str) -> subprocess.Popen:
         text=True,
         start_new_session=True,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        # A shell starts a foreground job with Ctrl-C at its default; a signal ignored by the test process
-        # (a library in the suite may leave SIGINT ignored) would otherwise be inherited across exec.
+        # A shell starts a foreground job with Ctrl-C at its default. The test process itself may have
+        # SIGINT ignored from its start: a non-interactive shell starts background jobs (`make test &`,
+        # a CI step run in the background) with SIGINT ignored (POSIX), Python keeps it so, and an
+        # ignored signal is inherited across exec.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 

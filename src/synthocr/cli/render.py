@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import sys
 from typing import TYPE_CHECKING
@@ -68,7 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--backend",
         choices=("local", "dask", "local-dask"),
         default="local",
-        help="local: joblib processes here; dask: the cluster at --scheduler; "
+        help="local: worker processes started here; dask: the cluster at --scheduler; "
         "local-dask: start a Dask LocalCluster here",
     )
     r.add_argument("--scheduler", help="Dask scheduler address for --backend dask, e.g. tcp://10.0.0.5:8786")
@@ -106,19 +105,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    plan_here = "://" in args.plan or os.path.isfile(args.plan)  # else render says what is wrong at once
-    if not (args.backend == "local" and not args.dry_run and args.workers != 1 and plan_here):
-        return _run(args)
-    from synthocr.renderer.warm import start_workers, wait_for_workers
-
-    start_workers(args.workers)  # the workers start up while this process imports the renderer and reads the plan
-    try:
-        return _run(args)
-    finally:  # stopped before the workers got tasks: their warm-up is let finish (joblib's pool stays whole)
-        wait_for_workers()
-
-
-def _run(args: argparse.Namespace) -> int:
     from synthocr.renderer.job import RenderJob
     from synthocr.renderer.run import render
 

@@ -1,17 +1,16 @@
-"""Where render chunks run: joblib's local process pool, or a Dask cluster through joblib's dask backend."""
+"""Where render chunks run: this process, local worker processes forked from it, or a Dask cluster."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from synthocr.errors import UserError
 from synthocr.extras import require
+from synthocr.renderer.local_pool import LocalPool, pool_size
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +37,10 @@ def check_backend(backend: str, scheduler: str | None) -> None:
 
 @dataclass(frozen=True)
 class Pool:
-    """Where tasks go: joblib's loky processes (`client` None, `n_jobs` of them), or a Dask client."""
+    """Where tasks go: this process (`local` and `client` None), local worker processes, or a Dask client."""
 
     n_jobs: int
+    local: LocalPool | None = None
     client: Any = None  # distributed.Client
     threads: int = 0  # worker threads of the Dask cluster
 
@@ -49,20 +49,21 @@ class Pool:
 def parallel_backend(backend: str, scheduler: str | None, workers: int) -> Iterator[Pool]:
     """The pool of the chosen backend, for the duration of a run.
 
-    local: joblib's loky processes on this machine, `workers` of them.
+    local: `workers` processes forked from this one (local_pool), or this process alone for 1.
     dask: a running cluster at `scheduler` (tcp://HOST:PORT); every worker thread of it is used.
     local-dask: a LocalCluster of `workers` single-threaded processes on this machine, stopped afterwards.
     Dask tasks are submitted to the client directly rather than through joblib's Dask backend,
     which never reports a task the scheduler gave up on (KilledWorker) and would wait forever.
     """
-    from joblib import parallel_config
-
     check_backend(backend, scheduler)
     if backend == "local":
-        # Ctrl-C reaches the whole process group: the parent stops the run and kills the workers,
-        # so they ignore it instead of each printing a traceback.
-        with parallel_config(backend="loky", initializer=ignore_sigint):
-            yield Pool(workers)
+        n = pool_size(workers)
+        local = LocalPool(n) if n > 1 else None
+        try:
+            yield Pool(n, local)
+        finally:
+            if local is not None:
+                local.close()
         return
     distributed = require("distributed", f"--backend {backend}")
     Client, LocalCluster = distributed.Client, distributed.LocalCluster
@@ -70,7 +71,7 @@ def parallel_backend(backend: str, scheduler: str | None, workers: int) -> Itera
     with contextlib.ExitStack() as stack:
         stack.enter_context(_quiet_distributed())
         if backend == "local-dask":
-            n = workers if workers > 0 else max(1, (os.cpu_count() or 1) + 1 + workers)
+            n = pool_size(workers)
             # silence_logs: the cluster's own INFO chatter and shutdown noise would drown the summary.
             cluster = stack.enter_context(
                 LocalCluster(
@@ -95,7 +96,7 @@ def parallel_backend(backend: str, scheduler: str | None, workers: int) -> Itera
                 ) from None
         threads = sum(client.nthreads().values())
         log.info("dask backend: %s, %d worker threads", client.scheduler.address, threads)
-        yield Pool(-1, client, threads)
+        yield Pool(-1, None, client, threads)
 
 
 def _settle(client: Any, n_workers: int) -> None:
@@ -116,8 +117,3 @@ def _quiet_distributed() -> Iterator[None]:
         yield
     finally:
         logger.setLevel(saved)
-
-
-def ignore_sigint() -> None:
-    """Worker initializer: leave SIGINT to the parent process."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)

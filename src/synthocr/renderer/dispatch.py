@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError
 from typing import Any
 
 import numpy as np
-from joblib import Parallel, delayed
-from joblib.externals.loky.process_executor import TerminatedWorkerError
 
 from synthocr.errors import UserError
 from synthocr.renderer.backends import Pool
 from synthocr.renderer.chunk import failure, render_chunk
 from synthocr.renderer.io import open_plan, read_columns
 from synthocr.renderer.job import ChunkTask
-from synthocr.renderer.warm import wait_for_workers
+from synthocr.renderer.local_pool import WorkersDied
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +34,18 @@ def _drain(
     """Run every task (key -> plan rows); each leaves `tasks` as its result is reported."""
     if pool.client is not None:
         _drain_dask(task, tasks, pool, on_result)
-        return
-    wait_for_workers()
-    for key, result in Parallel(n_jobs=pool.n_jobs, return_as="generator_unordered", batch_size=1)(
-        delayed(_keyed)(k, task, c) for k, c in list(tasks.items())
-    ):
-        del tasks[key]
-        on_result(result)
+    elif pool.local is not None:
+
+        def reported(key: int, result: dict[str, Any]) -> None:
+            del tasks[key]
+            on_result(result)
+
+        pool.local.run(render_chunk, {k: (task, c) for k, c in tasks.items()}, reported)
+    else:
+        for key, rows in list(tasks.items()):
+            result = render_chunk(task, rows)
+            del tasks[key]
+            on_result(result)
 
 
 class ChunkLost(Exception):
@@ -165,37 +167,32 @@ def run_chunks(
     chunks: list[np.ndarray],
     pool: Pool,
     on_result: Callable[[dict[str, Any]], None],
-    clean: Callable[[], int],
 ) -> None:
     """Run the chunks on the pool; a row that kills its worker fails alone.
 
-    A loky worker process that dies (a crash in a C library, the out-of-memory killer) makes
-    joblib raise TerminatedWorkerError and drop every chunk in flight. The chunks in flight are
-    among the first unreported ones (joblib dispatches in order, at most 2 * n_jobs ahead): those
-    are run again row by row (_isolate), then the rest goes on as before. joblib stops every worker
-    of a broken pool, so `clean` then deletes the temp files of their unfinished writes. On Dask
-    the scheduler names the lost chunk (ChunkLost) and the other workers go on; the temp files of
-    the dead worker are deleted when the run ends.
+    A worker process that dies (a crash in a C library, the out-of-memory killer) loses only the
+    chunk it was running: the local pool (WorkersDied, once the other chunks are done) and the Dask
+    scheduler (ChunkLost) name it, and its rows run again one by one (_isolate). The temp files of
+    the dead worker's unfinished writes are deleted when the run ends.
     """
     pending = dict(enumerate(chunks))
-    ahead = 2 * (pool.n_jobs if pool.n_jobs > 0 else (os.cpu_count() or 1)) + 2
     while pending:
         try:
             _drain(task, pending, pool, on_result)
-        except ChunkLost as exc:
-            rows = pending.pop(exc.key)
-            log.warning("a Dask worker died running %d rows; running them one by one", len(rows))
-            _isolate(task, _units(task, [rows]), pool, on_result, clean)
-        except TerminatedWorkerError:
-            clean()
-            suspects = [pending.pop(k) for k in list(pending)[:ahead]]
+        except (ChunkLost, WorkersDied) as exc:
+            lost = [pending.pop(k) for k in _lost_keys(exc)]
             log.warning(
-                "a worker process died; running the %d rows of the %d chunks in flight %s",
-                sum(map(len, suspects)),
-                len(suspects),
+                "%s; running the %d rows %s rendering %s",
+                "a worker process died" if len(lost) == 1 else f"{len(lost)} worker processes died",
+                sum(map(len, lost)),
+                "it was" if len(lost) == 1 else "they were",
                 "one by one" if task.layout == "files" else "one shard at a time",
             )
-            _isolate(task, _units(task, suspects), pool, on_result, clean)
+            _isolate(task, _units(task, lost), pool, on_result)
+
+
+def _lost_keys(exc: ChunkLost | WorkersDied) -> list[int]:
+    return exc.keys if isinstance(exc, WorkersDied) else [exc.key]
 
 
 def _units(task: ChunkTask, chunks: list[np.ndarray]) -> dict[int, np.ndarray]:
@@ -210,36 +207,27 @@ def _isolate(
     todo: dict[int, np.ndarray],
     pool: Pool,
     on_result: Callable[[dict[str, Any]], None],
-    clean: Callable[[], int],
 ) -> None:
     """Render the units of `todo` (single rows, or whole shards) one per task. Units whose worker died
-    (the task the Dask scheduler gave up on; with loky, every unit not reported when the pool broke)
     run again alone, one task in flight at a time, and the rows of a unit that still kills its worker
     are recorded as failed (error type WorkerCrash).
 
-    Alone, because a dying worker takes down with it the tasks queued beside it, which did nothing.
+    Alone, because on Dask a dying worker can take down with it the tasks queued beside it.
     """
     suspects: dict[int, np.ndarray] = {}
     while todo:
         try:
             _drain(task, todo, pool, on_result)
-        except ChunkLost as exc:
-            suspects[exc.key] = todo.pop(exc.key)
-            continue
-        except TerminatedWorkerError:
-            clean()
-        break
-    suspects.update(todo)
+        except (ChunkLost, WorkersDied) as exc:
+            suspects.update((k, todo.pop(k)) for k in _lost_keys(exc))
     if not suspects:
         return
     ids = read_columns(open_plan(task.plan), ["image_id"]).column("image_id").to_numpy()
     for key, c in suspects.items():
         started = time.perf_counter()
-        try:  # one task: joblib still runs it in a worker process whenever n_jobs != 1
+        try:  # one task: still run in a worker process whenever the pool has them
             _drain(task, {key: c}, pool, on_result)
-        except (TerminatedWorkerError, ChunkLost) as exc:
-            if isinstance(exc, TerminatedWorkerError):
-                clean()
+        except (WorkersDied, ChunkLost) as exc:
             crash = RuntimeError(
                 f"the worker process rendering this row died ({exc}); the row is left out, the others are rendered"
             )

@@ -218,7 +218,7 @@ def _run(
 
     try:
         with parallel_backend(job.backend, job.scheduler, job.workers) as pool:
-            run_chunks(task, chunks, pool, on_result, lambda: _remove_run_temps(store, task.run_id))
+            run_chunks(task, chunks, pool, on_result)
     except KeyboardInterrupt:
         removed = _remove_run_temps(store, task.run_id)
         log.warning(

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from synthocr.errors import UserError
 from synthocr.extras import url_to_fs
+
+if TYPE_CHECKING:  # pandas is imported where a query or an id file needs it: most renders do not
+    import pandas as pd
 
 ID_COLUMN = "image_id"
 
@@ -97,6 +100,8 @@ def select_where(frame: pd.DataFrame, query: str) -> NDArray[np.int64]:
     names, so `@variables` and module functions are unavailable, and no
     attribute access, subscript or call (_check_query).
     """
+    import pandas as pd
+
     _check_query(query, list(frame.columns))
     try:
         mask = frame.eval(query, local_dict={}, global_dict={}, engine="python")
@@ -120,6 +125,8 @@ def read_ids(path: str) -> NDArray[np.int64]:
         UserError: the file is missing or unreadable, has no image_id column, or holds a value that is
             not a whole number.
     """
+    import pandas as pd
+
     lower = path.lower()
     try:
         fs, inner = url_to_fs(path)
