@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PIL import Image
 
 from helpers import builtin_font_sha1
@@ -15,6 +16,10 @@ from synthocr.schemas.plan import BUILTIN_ROOT, PLAN_SCHEMA
 
 PERSPECTIVE_CORNERS = PARAMS_BY_NAME["perspective_corner"].column_names
 GOLDEN_DIR = Path(__file__).parent / "golden"
+
+MAX_MEAN_ABS_DIFF = 2.0  # grey levels, over all pixels and channels
+FAR_OFF = 48  # grey levels: a pixel further off than this is "far off"
+MAX_FAR_OFF_SHARE = 0.01  # font rasterisation drifts between versions; a changed look moves far more
 
 BASE: dict[str, Any] = {
     "image_id": 0,
@@ -237,3 +242,17 @@ def golden_assets() -> RenderAssets:
 def render_golden(name: str, assets: RenderAssets) -> Image.Image:
     image, _ = render_row(golden_row(name), assets)
     return image
+
+
+def golden_difference(image: Image.Image, golden: Image.Image) -> tuple[float, float] | None:
+    """(mean absolute difference, share of pixels more than FAR_OFF off) of a render against its golden,
+    or None when their modes or sizes differ."""
+    if image.mode != golden.mode or image.size != golden.size:
+        return None
+    diff = np.abs(np.asarray(image, np.int16) - np.asarray(golden, np.int16))
+    return float(diff.mean()), float((diff > FAR_OFF).mean())
+
+
+def within_tolerance(difference: tuple[float, float] | None) -> bool:
+    """Whether a golden_difference is small enough for the render to count as the golden's look."""
+    return difference is not None and difference[0] <= MAX_MEAN_ABS_DIFF and difference[1] <= MAX_FAR_OFF_SHARE

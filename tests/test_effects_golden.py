@@ -9,13 +9,20 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from golden_cases import BASE, CASES, GOLDEN_DIR, golden_assets, render_golden
+from golden_cases import (
+    BASE,
+    CASES,
+    FAR_OFF,
+    GOLDEN_DIR,
+    MAX_FAR_OFF_SHARE,
+    MAX_MEAN_ABS_DIFF,
+    golden_assets,
+    golden_difference,
+    render_golden,
+    within_tolerance,
+)
 from synthocr.renderer.assets import RenderAssets
 from synthocr.schemas.params import EFFECTS
-
-MAX_MEAN_ABS_DIFF = 2.0  # grey levels, over all pixels and channels
-FAR_OFF = 48  # grey levels: a pixel further off than this is "far off"
-MAX_FAR_OFF_SHARE = 0.01  # font rasterisation drifts between versions; a changed look moves far more
 
 
 def test_golden_cases_turn_on_every_effect():
@@ -36,14 +43,11 @@ def test_render_matches_golden(name, assets, tmp_path):
     image = render_golden(name, assets)
     with Image.open(GOLDEN_DIR / f"{name}.png") as golden:
         golden.load()
-        assert image.mode == golden.mode and image.size == golden.size, (
-            f"{name}: {image.mode} {image.size} vs golden {golden.mode} {golden.size}"
-        )
-        ours = np.asarray(image, np.int16)
-        want = np.asarray(golden, np.int16)
-    diff = np.abs(ours - want)
-    mean, far = float(diff.mean()), float((diff > FAR_OFF).mean())
-    if mean > MAX_MEAN_ABS_DIFF or far > MAX_FAR_OFF_SHARE:
+    difference = golden_difference(image, golden)
+    assert difference is not None, f"{name}: {image.mode} {image.size} vs golden {golden.mode} {golden.size}"
+    if not within_tolerance(difference):
+        mean, far = difference
+        diff = np.abs(np.asarray(image, np.int16) - np.asarray(golden, np.int16))
         out = tmp_path / f"{name}_diff.png"
         Image.fromarray(np.clip(diff * 4, 0, 255).astype(np.uint8)).save(out)
         image.save(tmp_path / f"{name}_rendered.png")

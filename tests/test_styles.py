@@ -185,6 +185,30 @@ def test_emphasis_run_is_bolder_in_its_own_ink(tiny_plan, tiny_assets):
     assert (red & ~inside_first_two).sum() <= 0.02 * red.sum()
 
 
+@pytest.mark.parametrize("direction", ["ltr", "ttb"])
+def test_bold_glyphs_keep_their_gaps(tiny_assets, direction):
+    """Synthetic bold grows each glyph's advance along the line as much as its outline, in rows and in columns:
+    the gap between the ink boxes of neighbouring bold glyphs stays the plain one (within rounding), so bold
+    glyphs never touch; the first keeps its leading bearing, and a column's glyphs stay centred across it."""
+    sized = _font(tiny_assets, size=40)
+    text = "HEMNWH"
+    along = 2 if direction == "ttb" else 1  # stamp index of the along-line start (y0 or x0)
+    plain = layout_line(text, direction, sized, LineStyle(emphasis=Emphasis(1, 0.0, 0.0, 0))).accent
+    bold = layout_line(text, direction, sized, LineStyle(emphasis=Emphasis(1, 0.0, 0.1, 0))).accent
+    assert len(plain) == len(bold) == len(text)
+    grown = 0.1 * 40
+    for p, b in zip(plain, bold):
+        assert b[along + 2] - b[along] >= p[along + 2] - p[along] + grown - 1  # the outline did grow
+    gaps = [[n[along] - c[along + 2] for c, n in zip(s, s[1:])] for s in (plain, bold)]
+    assert min(gaps[1]) > 0
+    for p, b in zip(*gaps):
+        assert abs(b - p) <= 1
+    assert abs(bold[0][along] - plain[0][along]) <= 1
+    if direction == "ttb":
+        for p, b in zip(plain, bold):
+            assert abs((b[1] + b[3]) - (p[1] + p[3])) <= 2  # centre across the column within a pixel
+
+
 def test_accent_keeps_min_contrast_on_a_dark_ground(tiny_plan, tiny_assets):
     """A dark accent (blue) on a light-on-dark row becomes its light tint, at least min_contrast over the ground."""
     from synthocr.color import contrast_ratio, luminance

@@ -13,7 +13,8 @@ two joined letters of a cursive script together, and tracking is not applied ins
 cursive runs at all (Arabic keeps its joins and its even spacing: no kashida is
 inserted). `word_spacing` widens (or narrows) the advance of whitespace characters. An
 emphasised run of words is drawn from FreeType-emboldened outlines (its advances grow by
-the same amount outside cursive scripts) into its own list of stamps, for another ink.
+the same amount outside cursive scripts, along the line in either direction, so bold glyphs keep
+their plain gaps) into its own list of stamps, for another ink.
 Underline and strikethrough rules are drawn as filled rectangles from the font's own
 metrics (post and OS/2 tables), spanning the words' boxes; they are ink of the line
 but not characters of the label.
@@ -254,9 +255,17 @@ def _place(
             emphasised = emph_lo <= cluster < emph_hi
             if emphasised:
                 target = accent
-                if bold and x_advance and not vertical and not cursive:
-                    x_offset += bold >> 1  # the grown outline centred in its grown advance
-                    x_advance += bold
+                if bold and not cursive:
+                    # FreeType grows the outline right and up by `bold` (its left and bottom edges stay): the
+                    # advance grows by as much and the glyph keeps both side bearings; in a column the outline
+                    # keeps its top bearing (the advance grows downwards) and stays centred across the column.
+                    if vertical:
+                        if y_advance:
+                            y_advance -= bold
+                            y_offset -= bold
+                            x_offset -= bold >> 1
+                    elif x_advance:
+                        x_advance += bold
             if x_advance or y_advance:
                 if vertical:
                     lo, hi = -pen_y / 64, -(pen_y + y_advance) / 64
