@@ -36,6 +36,7 @@ import PIL
 import regex
 from PIL import Image, ImageDraw, ImageFont
 
+from synthocr.analysis.cer import levenshtein
 from synthocr.analysis.parity import aligned_iou, label_problems, reference_mask
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.config import config_from_dict
@@ -171,16 +172,6 @@ def parity(script: Script) -> Parity | None:
 
 
 # --- tesseract ------------------------------------------------------------------
-
-
-def levenshtein(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def normalise(s: str) -> str:

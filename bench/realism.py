@@ -36,6 +36,8 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from synthocr.analysis.cer import cer
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import PRESETS, REPO
 
@@ -44,27 +46,10 @@ CER_LIMIT = 0.1
 TARGETS = {"documents": 0.95, "receipts": 0.95}  # share of Latin rows tesseract reads within CER_LIMIT
 
 
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance (insertions, deletions, substitutions) between two strings."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 def fold(text: str) -> str:
     """Diacritics dropped (NFKD, combining marks removed), ß as ss, whitespace runs as one space."""
     decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
-def cer(truth: str, read: str) -> float:
-    return levenshtein(truth, read) / max(len(truth), 1)
 
 
 # The languages of the Latin corpus that tesseract has models for, where installed (Debian:
