@@ -236,7 +236,15 @@ def test_splits_stay_put_when_more_rows_are_rendered(cli, tmp_path):
 
 def test_selection_errors_name_the_option(cli, rendered, tmp_path):
     code, _, err = cli("export", rendered.out, "--to", "doctr", "-o", tmp_path / "a", "--where", "nope > 1")
-    assert code == 2 and "--where" in err and "'nope' is not a plan column" in err
+    assert code == 2 and "--where" in err and "'nope' is not one of the plan and label columns" in err
+    assert "Label columns: width, height, length, n_words, image." in err and "font_size" in err
+    # A label column is allowed: the message never calls it "not a plan column".
+    code, _, err = cli("export", rendered.out, "--to", "doctr", "-o", tmp_path / "a2", "--where", "n_words > 0")
+    assert code == 0, err
+    code, _, err = cli("export", rendered.out, "--to", "doctr", "-o", tmp_path / "a3", "--where", "`width` > 1e9")
+    assert code == 2 and "no output matches" in err
+    code, _, err = cli("export", rendered.out, "--to", "doctr", "-o", tmp_path / "a4", "--where", "`nope` > 1")
+    assert code == 2 and "`nope` is not a column" in err and "Label columns:" in err
     code, _, err = cli("export", rendered.out, "--to", "doctr", "-o", tmp_path / "b", "--max-length", "0")
     assert code == 2 and "--max-length" in err
     code, _, err = cli("export", rendered.out, "--to", "doctr", "-o", tmp_path / "c", "--where", "length > 10000")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -55,7 +56,7 @@ _ALLOWED = (
 _BACKTICKED = re.compile(r"`([^`]*)`")
 
 
-def _unquote(query: str, columns: list[str]) -> str:
+def _unquote(query: str, columns: list[str], listing: str) -> str:
     """The query with each backtick-quoted column name (pandas' `` `font size` ``) replaced by a plain name.
 
     Raises:
@@ -64,51 +65,64 @@ def _unquote(query: str, columns: list[str]) -> str:
 
     def name(match: re.Match[str]) -> str:
         if match.group(1) not in columns:
-            raise UserError(f"--where: `{match.group(1)}` is not a column; columns: {', '.join(columns)}.")
+            raise UserError(f"--where: `{match.group(1)}` is not a column. {listing}")
         return f"__column_{columns.index(match.group(1))}"
 
     return _BACKTICKED.sub(name, query)
 
 
-def _check_query(query: str, columns: list[str]) -> None:
-    """Only comparisons, arithmetic and and/or/not over plan columns and literals.
+def _listing(columns: list[str], label_columns: Sequence[str]) -> tuple[str, str]:
+    """What a query may name ("plan columns", or "plan and label columns" where labels add some) and the
+    sentence listing them, for messages."""
+    extra = [c for c in columns if c in label_columns]
+    if not extra:
+        return "plan columns", f"Columns: {', '.join(columns)}."
+    plan = [c for c in columns if c not in label_columns]
+    return "plan and label columns", f"Plan columns: {', '.join(plan)}. Label columns: {', '.join(extra)}."
+
+
+def _check_query(query: str, columns: list[str], label_columns: Sequence[str] = ()) -> None:
+    """Only comparisons, arithmetic and and/or/not over the columns and literals.
 
     pandas would also run attribute access and method calls (`text.__class__`, `font_size.values`):
     the query is user text, so anything beyond plain expressions is refused before pandas sees it.
     Column names may be quoted in backticks, as pandas allows.
     """
+    kinds, listing = _listing(columns, label_columns)
     quoted = {f"__column_{i}" for i in range(len(columns))}
     hint = (
-        f"--where {query!r} is not a valid query: use only plan columns, literals, comparisons (== != < <= > >= in), arithmetic "
-        f"and and/or/not, e.g. \"spec == 'latin' and font_size > 30\". Columns: {', '.join(columns)}."
+        f"--where {query!r} is not a valid query: use only {kinds}, literals, comparisons (== != < <= > >= in), "
+        f"arithmetic and and/or/not, e.g. \"spec == 'latin' and font_size > 30\". {listing}"
     )
     try:
-        tree = ast.parse(_unquote(query, columns), mode="eval")
+        tree = ast.parse(_unquote(query, columns, listing), mode="eval")
     except SyntaxError:
         raise UserError(f"{hint} (not a valid expression)") from None
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED):
             raise UserError(f"{hint} ({type(node).__name__.lower()} is not allowed)")
         if isinstance(node, ast.Name) and node.id not in columns and node.id not in quoted:
-            raise UserError(f"{hint} ({node.id!r} is not a plan column)")
+            raise UserError(f"{hint} ({node.id!r} is not one of the {kinds})")
 
 
-def select_where(frame: pd.DataFrame, query: str) -> NDArray[np.int64]:
-    """Positions of rows matching a pandas query over plan columns only.
+def select_where(frame: pd.DataFrame, query: str, label_columns: Sequence[str] = ()) -> NDArray[np.int64]:
+    """Positions of rows matching a pandas query over the frame's columns only.
 
-    The query sees the plan's columns and nothing else: no local or global
+    The query sees the frame's columns and nothing else: no local or global
     names, so `@variables` and module functions are unavailable, and no
-    attribute access, subscript or call (_check_query).
+    attribute access, subscript or call (_check_query). `label_columns` names the
+    frame's columns that come from the labels rather than the plan (export's
+    LABEL_COLUMNS), so the messages list both kinds.
     """
     import pandas as pd
 
-    _check_query(query, list(frame.columns))
+    _check_query(query, list(frame.columns), label_columns)
     try:
         mask = frame.eval(query, local_dict={}, global_dict={}, engine="python")
     except Exception as exc:  # pandas raises many types for a bad expression; all are the user's input
         raise UserError(
-            f"--where {query!r} is not a valid query over the plan's columns ({type(exc).__name__}: {exc}). "
-            f"Columns: {', '.join(frame.columns)}."
+            f"--where {query!r} is not a valid query over the {_listing(list(frame.columns), label_columns)[0]} "
+            f"({type(exc).__name__}: {exc}). {_listing(list(frame.columns), label_columns)[1]}"
         ) from None
     if not isinstance(mask, pd.Series) or mask.dtype != bool:
         raise UserError(

@@ -102,7 +102,7 @@ def choose(outputs: list[Output], split: str, where: str | None, max_length: int
     keep = list(range(len(outputs)))
     if where:
         frame = pd.DataFrame.from_records(records, columns=list(records[0]) if records else list(LABEL_COLUMNS))
-        keep = select_where(frame, where).tolist()
+        keep = select_where(frame, where, LABEL_COLUMNS).tolist()
     if max_length is not None:
         keep = [i for i in keep if records[i]["length"] <= max_length]
     if not keep:
