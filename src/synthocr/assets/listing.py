@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import glob
 import logging
+import os
 from pathlib import Path
 
 from synthocr.assets import BUILTIN_DIRS
@@ -44,3 +46,24 @@ def list_files(root: Path, pattern: str, suffixes: tuple[str, ...] | None = None
         if Path(rel).match(pattern) or p.match(pattern):
             out.append(p)
     return out
+
+
+def corpus_pattern_path(pattern: str) -> Path | None:
+    """The absolute path a `corpus_file` names (after `~` expansion), or None for a glob relative to the corpus dir."""
+    expanded = os.path.expanduser(pattern)
+    return Path(os.path.abspath(expanded)) if os.path.isabs(expanded) else None
+
+
+def corpus_matches(root: Path, pattern: str) -> list[Path]:
+    """The corpus files a specification's `corpus_file` names, sorted.
+
+    A relative pattern is a glob under the corpus dir `root` (list_files). An absolute one, or one
+    starting with `~`, names a file where it lies, with no corpus dir needed; glob characters in it
+    (`/data/texts/*.txt`) match files as the shell would (hidden ones left out).
+    """
+    path = corpus_pattern_path(pattern)
+    if path is None:
+        return list_files(root, pattern)
+    if path.is_file():
+        return [path]
+    return sorted(Path(p) for p in glob.glob(str(path)) if Path(p).is_file())

@@ -5,7 +5,15 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from synthocr.assets.listing import FONT_SUFFIXES, IMAGE_SUFFIXES, corpus_root, font_root, list_files
+from synthocr.assets.listing import (
+    FONT_SUFFIXES,
+    IMAGE_SUFFIXES,
+    corpus_matches,
+    corpus_pattern_path,
+    corpus_root,
+    font_root,
+    list_files,
+)
 from synthocr.config.paths import resolved_note
 from synthocr.config.rules import check_weights
 from synthocr.errors import Problem
@@ -51,17 +59,17 @@ def check_resources(config: BatchConfig) -> list[Problem]:
     for i, spec in enumerate(config.specifications):
         for field, message in check_weights(spec.background_dir_weights, list(sources), "background source"):
             problems.append(Problem(f"background_dir_weights{field}", message, spec.name, i))
-        if corpus_ok and needs_corpus(spec):
-            files = list_files(corpus_dir, spec.corpus_file)
+        absolute = corpus_pattern_path(spec.corpus_file)
+        if (corpus_ok or absolute is not None) and needs_corpus(spec):
+            files = corpus_matches(corpus_dir, spec.corpus_file)
             if not files:
-                problems.append(
-                    Problem(
-                        "corpus_file",
-                        f"no corpus files found matching pattern {spec.corpus_file!r} in directory {corpus_dir}{resolved_note(corpus_dir)}",
-                        spec.name,
-                        i,
-                    )
+                where = (
+                    f"no file found at {absolute} (an absolute corpus_file, or one starting with ~, is read where it lies)"
+                    if absolute is not None
+                    else f"no corpus files found matching pattern {spec.corpus_file!r} in directory "
+                    f"{corpus_dir}{resolved_note(corpus_dir)}"
                 )
+                problems.append(Problem("corpus_file", where, spec.name, i))
             for f in files:
                 problem = _corpus_file_problem(f)
                 if problem:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import mmap
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,11 +33,12 @@ class CorpusFile:
     """One corpus file: byte offsets of its non-empty lines (start, end), in file order."""
 
     path: Path
-    rel: str  # path relative to the corpus root, as recorded in the plan
+    rel: str  # path relative to the corpus root (absolute for a file outside it), as recorded in the plan
     starts: NDArray[np.int64]
     ends: NDArray[np.int64]
     size: int = 0  # bytes
     n_chars: int = 0  # code points, line breaks included
+    sha1: str = ""  # of the file's bytes: the plan's provenance (synthocr.corpus_files)
 
     @property
     def n_lines(self) -> int:
@@ -60,8 +62,10 @@ def index_corpus_file(path: Path, rel: str) -> CorpusFile:
     breaks: list[NDArray[np.int64]] = []
     offset = 0
     n_chars = 0
+    digest = hashlib.sha1()
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
@@ -84,7 +88,9 @@ def index_corpus_file(path: Path, rel: str) -> CorpusFile:
     starts, ends = starts[keep], ends[keep]
     if len(starts) == 0:
         raise UserError(f"corpus file {path} is empty; add text to it or leave it out of the corpus_file pattern.")
-    return CorpusFile(path=path, rel=rel, starts=starts, ends=ends, size=offset, n_chars=n_chars)
+    return CorpusFile(
+        path=path, rel=rel, starts=starts, ends=ends, size=offset, n_chars=n_chars, sha1=digest.hexdigest()
+    )
 
 
 class CorpusReader:
@@ -268,11 +274,19 @@ class CorpusIndex:
         """
         out = []
         for p in paths:
-            rel = p.relative_to(self.root).as_posix()
+            rel = self.plan_name(p)
             if rel not in self._index:
                 self._index[rel] = index_corpus_file(p, rel)
             out.append(self._index[rel])
         return out
+
+    def plan_name(self, path: Path) -> str:
+        """How the plan names a corpus file: relative to the root, or by its absolute path when it lies
+        outside (a `corpus_file` given as an absolute path)."""
+        for root, p in ((self.root, path), (self.root.absolute(), path.absolute())):
+            if p.is_relative_to(root):
+                return p.relative_to(root).as_posix()
+        return path.absolute().as_posix()
 
 
 def join_words(words: list[str]) -> str:

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from synthocr import __version__
-from synthocr.assets.listing import FONT_SUFFIXES, corpus_root, font_root, list_files
+from synthocr.assets.listing import FONT_SUFFIXES, corpus_matches, corpus_root, font_root, list_files
 from synthocr.config import config_to_dict
 from synthocr.errors import UserError
 from synthocr.extras import url_to_fs
@@ -41,6 +41,7 @@ from synthocr.schemas.params import BACKGROUND_KINDS, LAYOUT_PARAMS, TEXT_DIRECT
 from synthocr.schemas.plan import (
     BUILTIN_ROOT,
     META_CONFIG,
+    META_CORPUS_FILES,
     META_FINGERPRINT,
     META_PLAN_FINGERPRINT,
     META_ROOTS,
@@ -160,7 +161,7 @@ def common_root(paths: Iterable[Path]) -> Path:
 
 def _corpus_for(spec: BatchSpecification, croot: Path, choice: AssetChoice) -> list[Path]:
     if choice.corpus is None:
-        return list_files(croot, spec.corpus_file)
+        return corpus_matches(croot, spec.corpus_file)
     return sorted(
         {
             Path(p).resolve()
@@ -339,6 +340,9 @@ def _metadata(
         META_ROOTS: json.dumps(roots, sort_keys=True),
         META_SEED: str(config.seed),
         META_ROWS: str(rows),
+        META_CORPUS_FILES: json.dumps(
+            {f.rel: {"sha1": f.sha1, "bytes": f.size} for f in corpus}, sort_keys=True, ensure_ascii=False
+        ),
     }
 
 

@@ -47,7 +47,8 @@ SPEC_FIELD_DOCS: dict[str, str] = {
     ),
     "corpus_file": (
         "glob relative to the corpus dir, matched from the right like `pathlib`'s `match` (so `latin.txt` "
-        "also matches `sub/latin.txt`)"
+        "also matches `sub/latin.txt`); or an absolute path, or one starting with `~` (`/data/mytext.txt`, "
+        "`~/texts/*.txt`), read where it lies whatever the corpus dir, and named in the plan by its absolute path"
     ),
     "text_source": (
         "where texts come from (see [Your own data](text-sources.md)): `window` (a window of running text cut"

@@ -73,6 +73,7 @@ META_VERSION = "synthocr.version"
 META_ROOTS = "synthocr.asset_roots"  # JSON {"font": ..., "corpus": ..., "background": ...}
 META_SEED = "synthocr.seed"
 META_ROWS = "synthocr.rows"
+META_CORPUS_FILES = "synthocr.corpus_files"  # JSON {corpus_file: {"sha1": ..., "bytes": ...}} of the files read
 BUILTIN_ROOT = "builtin"  # an asset root meaning "shipped with the package"
 
 
