@@ -167,3 +167,45 @@ def draw_colors(rng: np.random.Generator, columns: dict[str, Any]) -> None:
     for k, channel in enumerate("rgb"):
         columns[f"ink_{channel}"] = ink[:, k]
         columns[f"background_{channel}"] = background[:, k]
+
+
+# How an outline's colour relates to its ink: a share of rows of each kind (draw_stroke_colors).
+STROKE_CONTRASTING = 0.6  # the rest: a deeper shade of the ink
+_MIN_STROKE_CONTRAST = 3.0  # a contrasting outline stands this far (WCAG ratio) from its ink at least
+
+
+def draw_stroke_colors(rng: np.random.Generator, columns: dict[str, Any], lo: NDArray, hi: NDArray) -> None:
+    """stroke_r/g/b of every row whose outline is on (stroke_width > 0), in place, from its ink and background
+    (after draw_colors): a contrasting outline (share STROKE_CONTRASTING: a near-white one around dark ink,
+    a near-black one around light ink, at least max(min_contrast, 3) from the ink), else a deeper shade of
+    the ink (darker for dark ink, lighter for light ink: further from the background than the ink, so it
+    keeps at least the ink's contrast with it). Each channel is then held in the row's [lo, hi]
+    (stroke_color_min/max), so a narrow range still pins the colour. Rows without an outline keep
+    the neutral 0.
+    """
+    n = len(columns["stroke_width"])
+    u = rng.random((n, 4))  # kind, lightness, chroma, depth of shade: four draws for every row
+    on = np.asarray(columns["stroke_width"]) != 0
+    stroke = np.zeros((n, 3), np.uint8)
+    if on.any():
+        ink = np.column_stack([np.asarray(columns[f"ink_{c}"], np.uint8) for c in "rgb"])[on]
+        light = np.isin(_names(columns["ink_color"])[on], list(LIGHT_INKS))
+        u_on = u[on]
+        y_ink = luminance(ink)
+        # Contrasting: near-black (L* 4-22) around light ink, near-white (L* 88-99) around dark ink, greyish.
+        lightness = np.where(light, 4.0 + 18.0 * u_on[:, 1], 88.0 + 11.0 * u_on[:, 1])
+        contrasting = lch_to_srgb(lightness, 12.0 * u_on[:, 2], 360.0 * u_on[:, 3])
+        floor = np.maximum(np.asarray(columns["min_contrast"], np.float64)[on], _MIN_STROKE_CONTRAST)
+        y_c = luminance(contrasting)
+        weak = contrast_ratio(y_c, y_ink) < floor
+        if weak.any():  # moved further from the ink (toward white around dark ink, black around light ink)
+            target = np.where(light, (y_ink + 0.05) / floor - 0.05, floor * (y_ink + 0.05) - 0.05)
+            contrasting[weak] = with_luminance(contrasting[weak], target[weak], ~light[weak])
+        # Shade: the ink's own hue, its luminance scaled down 30-70% (dark ink) or moved 30-70% of the way
+        # to white (light ink).
+        depth = 0.3 + 0.4 * u_on[:, 3]
+        shade = with_luminance(ink, np.where(light, y_ink + depth * (1.0 - y_ink), y_ink * (1.0 - depth)), light)
+        chosen = np.where((u_on[:, 0] < STROKE_CONTRASTING)[:, None], contrasting, shade)
+        stroke[on] = np.clip(chosen, np.asarray(lo)[on, None], np.asarray(hi)[on, None]).astype(np.uint8)
+    for k, channel in enumerate("rgb"):
+        columns[f"stroke_{channel}"] = stroke[:, k]

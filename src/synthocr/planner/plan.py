@@ -27,7 +27,7 @@ from synthocr.extras import url_to_fs
 from synthocr.output_paths import atomic_output, check_output_path
 from synthocr.planner.allocation import Allocation, TaskSequence
 from synthocr.planner.backgrounds import BackgroundPool, background_sources, kind_weights
-from synthocr.planner.colors import choose_color_modes, draw_colors
+from synthocr.planner.colors import choose_color_modes, draw_colors, draw_stroke_colors
 from synthocr.planner.corpus import CorpusFile, CorpusIndex, CorpusReader
 from synthocr.planner.effect_sampling import EffectRanges, effect_key, neutralise, sample_effects
 from synthocr.planner.fonts import FontCoverage, font_weight_vector, select_fonts
@@ -417,8 +417,15 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
         req.apply(columns)
     neutralise(columns)
     draw_colors(color_rng, columns)
+    draw_stroke_colors(
+        np.random.default_rng([config.seed, block, effect_key("stroke_color")]),
+        columns,
+        _spec_array(config, "stroke_color_min")[spec_idx],
+        _spec_array(config, "stroke_color_max")[spec_idx],
+    )
     if req is not None:
         req.apply(columns, only=COLOUR_COLUMNS)
+        neutralise(columns)  # a requested outline colour on a row without an outline says so plainly: neutral
         names = req.output_names(start, output_name)
         columns["output_name"] = pa.array(names, pa.string())
     else:

@@ -25,7 +25,18 @@ from synthocr.schemas.params import BACKGROUND_KINDS, RANGE_PARAMS, TEXT_DIRECTI
 from synthocr.schemas.plan import PLAN_SCHEMA
 
 FORMATS = ("csv", "jsonl", "parquet")
-COLOUR_COLUMNS = ("ink_r", "ink_g", "ink_b", "background_r", "background_g", "background_b")
+# Drawn after the other columns (planner/colors.py), the outline's from the ink's: requested values go in last.
+COLOUR_COLUMNS = (
+    "ink_r",
+    "ink_g",
+    "ink_b",
+    "background_r",
+    "background_g",
+    "background_b",
+    "stroke_r",
+    "stroke_g",
+    "stroke_b",
+)
 # Columns the planner derives or assigns itself: a request may not set them.
 DERIVED = {"image_id": "the planner numbers the rows", "template": "the planner records the template it filled"}
 REQUEST_COLUMNS = tuple(n for n in PLAN_SCHEMA.names if n not in DERIVED)

@@ -153,7 +153,8 @@ class BatchSpecification:
     stroke_width_min: float = 0.02
     stroke_width_max: float = 0.06
     stroke_width_probability: float = 0.03
-    # stroke_color (grey levels): the outline's colour: red, green and blue
+    # stroke_color (grey levels): the outline's colour: red, green and blue, drawn from the row's ink (a contrasting
+    # near-white or near-black outline, or a deeper shade of the ink), each channel then held in this range
     stroke_color_min: int = 0
     stroke_color_max: int = 255
     # curvature_arc (fraction of line length): text along a circular arc: sagitta of the bent line (> 0 bends the ends

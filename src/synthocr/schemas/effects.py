@@ -225,7 +225,8 @@ EFFECTS: tuple[Effect, ...] = (
                 (0, 255),
                 (0, 255),
                 "grey levels",
-                "the outline's colour: red, green and blue",
+                "the outline's colour: red, green and blue, drawn from the row's ink (a contrasting near-white or "
+                "near-black outline, or a deeper shade of the ink), each channel then held in this range",
                 neutral=0,
                 columns=("stroke_r", "stroke_g", "stroke_b"),
             ),
