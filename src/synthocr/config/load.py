@@ -13,6 +13,7 @@ import yaml
 from omegaconf import OmegaConf
 
 from synthocr.config.bounded import MAX_CONFIG_BYTES, LimitExceeded, load_yaml
+from synthocr.config.build import build_config, config_data
 from synthocr.config.overrides import apply_overrides, unknown_field
 from synthocr.config.paths import resolved_note
 from synthocr.config.resources import check_resources
@@ -113,8 +114,9 @@ def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> BatchConf
             ],
         )
     problems, clean = _check_types(raw)
-    structured = OmegaConf.merge(OmegaConf.structured(BatchConfig), clean)
-    config = OmegaConf.to_object(structured)
+    config = build_config(clean)
+    if config is None:  # a `${` to unescape, or values OmegaConf converts: its structured merge
+        config = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(BatchConfig), clean))
     assert isinstance(config, BatchConfig)  # merged onto the BatchConfig schema
     # A mapping given in the YAML replaces the default weights instead of merging into them.
     for spec, given in zip(config.specifications, clean.get("specifications", [])):
@@ -141,7 +143,9 @@ def config_to_dict(config: BatchConfig) -> dict[str, Any]:
             for s in config.specifications
         ]
         config = dataclasses.replace(config, specifications=specs)
-    out = OmegaConf.to_container(OmegaConf.structured(config), resolve=True)
+    out = config_data(config)
+    if out is None:
+        out = OmegaConf.to_container(OmegaConf.structured(config), resolve=True)
     assert isinstance(out, dict)  # a dataclass becomes a dict
     return {str(k): v for k, v in out.items()}
 

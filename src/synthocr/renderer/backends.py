@@ -67,11 +67,17 @@ def parallel_backend(backend: str, scheduler: str | None, workers: int) -> Itera
         return
     distributed = require("distributed", f"--backend {backend}")
     Client, LocalCluster = distributed.Client, distributed.LocalCluster
+    dask_config = require("dask.config", f"--backend {backend}").set
 
     with contextlib.ExitStack() as stack:
         stack.enter_context(_quiet_distributed())
         if backend == "local-dask":
             n = pool_size(workers)
+            # A task whose worker dies is given up at once (KilledWorker), not retried on 3 more workers:
+            # here a worker dies only of its row (a crash, the out-of-memory killer), and each retry killed
+            # another worker, a dozen deaths per crashing row; restarts that slow on a loaded machine left
+            # the cluster without workers (ClusterLost). dispatch._isolate runs the rows again alone instead.
+            stack.enter_context(dask_config({"distributed.scheduler.allowed-failures": 0}))
             # silence_logs: the cluster's own INFO chatter and shutdown noise would drown the summary.
             cluster = stack.enter_context(
                 LocalCluster(

@@ -107,10 +107,18 @@ def _drain_dask(
                     if isinstance(error, KilledWorker):
                         raise ChunkLost(key, error) from None
                     raise error
+                if future.status in ("lost", "pending"):
+                    # Its result was held by a worker that died before we fetched it (a crashing row in a
+                    # later task kills the worker; on a loaded machine the fetch comes late): the scheduler
+                    # computes it again, so wait for it again. The outputs it wrote are rewritten, same bytes.
+                    in_flight[future] = key
+                    continue
                 if future.status != "finished":  # cancelled: the scheduler forgot it (restarted, or gone)
                     raise _lost(client, RuntimeError(f"task {key} was {future.status}"))
                 try:
                     key, outcome = future.result()
+                except KilledWorker as exc:  # lost with its worker since the wait, and its rerun killed another
+                    raise ChunkLost(key, exc) from None
                 except (OSError, CancelledError) as exc:  # the scheduler went away between the wait and here
                     raise _lost(client, exc) from None
                 del tasks[key]

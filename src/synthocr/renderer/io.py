@@ -23,7 +23,7 @@ from synthocr.extras import url_to_fs
 from synthocr.renderer.done_index import stat_fields
 from synthocr.renderer.finished import FORMATS
 from synthocr.renderer.imaging import encode_png
-from synthocr.renderer.plan_names import check_plan_names
+from synthocr.renderer.plan_names import check_plan_names, invalid_utf8
 from synthocr.renderer.storage import (
     Storage,
     append_text,
@@ -99,29 +99,6 @@ def _check_metadata(meta: dict[str, str], path: str | Path) -> None:
         )
 
 
-def _invalid_utf8(column: pa.ChunkedArray) -> list[int]:
-    """Positions of the values that are not valid UTF-8 (Parquet keeps any bytes in a string column)."""
-    try:
-        column.validate(full=True)
-        return []
-    except pa.ArrowInvalid:
-        values = column.cast(pa.binary()).to_pylist()
-    bad = []
-    for i, value in enumerate(values):
-        try:
-            value.decode("utf-8")
-        except UnicodeDecodeError:
-            bad.append(i)
-    return bad
-
-
-def _valid_utf8(names: pa.ChunkedArray, path: str) -> pa.ChunkedArray:
-    bad = _invalid_utf8(names)
-    if bad:
-        raise PlanError(f"plan {path}: row {bad[0]}, output_name is not valid UTF-8; re-create the plan.")
-    return names
-
-
 def check_plan_rows(pf: pq.ParquetFile, path: str) -> None:
     """Every row follows the contract (unique ids, values in range, output names inside the output dir):
     checked once, before any output is written.
@@ -150,17 +127,18 @@ def check_plan_rows(pf: pq.ParquetFile, path: str) -> None:
                 raise PlanError(f"plan {path}: image_id values are not unique; re-create it with `synthocr plan`.")
     except PlanError as exc:
         raise UserError(str(exc)) from None
-    check_output_names(pf.read(columns=["output_name"]).column("output_name"), path)
+    check_output_names(pf, path)
 
 
-def check_output_names(names: pa.ChunkedArray, path: str) -> None:
-    """The plan's output names are valid UTF-8 and follow the rules of request files (renderer.plan_names).
+def check_output_names(pf: pq.ParquetFile, path: str) -> None:
+    """The plan's output names are valid UTF-8 and follow the rules of request files (renderer.plan_names),
+    read one row group at a time.
 
     Raises:
         UserError: naming the plan, the row and the name.
     """
     try:
-        check_plan_names(_valid_utf8(names, path), f"plan {path}")
+        check_plan_names(pf, f"plan {path}")
     except PlanError as exc:
         raise UserError(str(exc)) from None
 
@@ -209,7 +187,7 @@ class PlanRows:
 def _as_dicts(taken: pa.Table) -> list[dict[str, Any]]:
     """Plan rows as dicts; text bytes that are not UTF-8 become lone surrogates, so that row fails alone
     when it is drawn (renderer.limits)."""
-    if not _invalid_utf8(taken.column("text")):
+    if not invalid_utf8(taken.column("text")):
         return taken.to_pylist()
     i = taken.schema.get_field_index("text")
     out = taken.set_column(i, pa.field("text", pa.binary()), taken.column(i).cast(pa.binary())).to_pylist()

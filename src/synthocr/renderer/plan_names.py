@@ -1,10 +1,21 @@
-"""The output names of a loaded plan follow the rules of request files: safe, visible, unique, no file/folder clash."""
+"""The output names of a loaded plan follow the rules of request files: safe, visible, unique, no file/folder clash.
+
+Checked one row group at a time, so memory stays flat in the plan's size. Uniqueness needs to see every
+name: a plan whose names are all the planner's defaults (`output_name(image_id)`) is unique because its
+ids are; any other plan keeps one 8-byte digest per row (sorted in place), and only names whose digests
+collide are read again and compared exactly. A hash set of the names would hold every name (about 60
+bytes a row in Python), an external sort would write the column to disk: the digests cost 8 bytes a
+row and one more read of the column when they meet.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
+from synthocr.planner.plan import SHARD_SIZE
 from synthocr.planner.requests import MAX_NAME_BYTES, MAX_NAME_COMPONENT_BYTES, check_output_name
 from synthocr.renderer.finished import IMAGE_EXTS
 from synthocr.schemas.plan import PlanError
@@ -15,59 +26,173 @@ _RULES = (
     (r"^\s*$|(^|/)\.?(/|$)", "is empty or has an empty or '.' path component"),
     (r"(^|/)[._]", "has a component starting with '.' or '_' (hidden: never counted as finished)"),
 )
+_POWERS = np.empty(MAX_NAME_BYTES + 2, np.uint64)  # 31337^k mod 2^64: the weights of a polynomial hash
+_POWERS[0] = 1
+with np.errstate(over="ignore"):
+    for _k in range(1, len(_POWERS)):
+        _POWERS[_k] = _POWERS[_k - 1] * np.uint64(0x100000001B3)
 
 
-def check_plan_names(names: pa.ChunkedArray | pa.Array, where: str) -> None:
-    """Every output_name is usable, and no two rows write the same file or a file where a folder must go.
+def invalid_utf8(column: pa.ChunkedArray | pa.Array) -> list[int]:
+    """Positions of the values that are not valid UTF-8 (Parquet keeps any bytes in a string column)."""
+    try:
+        column.validate(full=True)
+        return []
+    except pa.ArrowInvalid:
+        values = column.cast(pa.binary()).to_pylist()
+    bad = []
+    for i, value in enumerate(values):
+        try:
+            value.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(i)
+    return bad
 
-    The default names of `synthocr plan` pass; a plan edited by hand or by another tool may not.
+
+def check_plan_names(pf: pq.ParquetFile, where: str) -> None:
+    """Every output_name is valid UTF-8 and usable, no two rows write the same file, and no row writes a
+    file where another row needs a folder. The default names of `synthocr plan` pass; a plan edited by
+    hand or by another tool may not.
 
     Raises:
         PlanError: naming the row and the name.
     """
+    defaults = True  # every name is output_name(image_id) and the ids are unique: names are unique too
+    spans: list[tuple[int, int]] = []
+    folders: set[str] = set()
+    first = 0
+    for g in range(pf.metadata.num_row_groups):
+        group = pf.read_row_group(g, columns=["output_name", "image_id"])
+        names = group.column("output_name").combine_chunks()
+        bad = invalid_utf8(names)
+        if bad:
+            raise PlanError(f"{where}: row {first + bad[0]}, output_name is not valid UTF-8; re-create the plan.")
+        _check_rules(names, first, where)
+        folders.update(_folders(names))
+        if defaults and len(names):
+            ids = group.column("image_id").combine_chunks()
+            defaults = _all_default(names, ids) and len(pc.unique(ids)) == len(ids)
+            bounds = pc.min_max(ids)
+            spans.append((bounds["min"].as_py(), bounds["max"].as_py()))
+        first += len(names)
+    spans.sort()
+    if not defaults or any(nxt[0] <= prev[1] for prev, nxt in zip(spans, spans[1:])):
+        _check_unique(pf, first, where)
+    _check_clashes(pf, folders, where)
+
+
+def _check_rules(names: pa.Array, first: int, where: str) -> None:
+    """The rules of check_output_name over one row group's names, vectorised (each name alone only when long)."""
     if len(names) == 0:
         return
     for pattern, why in _RULES:
         bad = pc.match_substring_regex(names, pattern)
         if pc.any(bad).as_py():
-            _refuse(names, pc.index(bad, True).as_py(), why, where)
+            _refuse(names, pc.index(bad, True).as_py(), first, why, where)
     sizes = pc.binary_length(names)
     if pc.max(sizes).as_py() > MAX_NAME_COMPONENT_BYTES:  # rare: only then each name is looked at
         for row, name in enumerate(names.to_pylist()):
             problem = check_output_name(name)
             if problem and "image_<digits>" not in problem:
-                _refuse(names, row, problem, where)
+                _refuse(names, row, first, problem, where)
         assert pc.max(sizes).as_py() <= MAX_NAME_BYTES
-    if len(pc.unique(names)) != len(names):
-        seen: dict[str, int] = {}
-        for row, name in enumerate(names.to_pylist()):
+
+
+def _all_default(names: pa.Array, ids: pa.Array) -> bool:
+    """Whether each name is the planner's default for its id (planner.plan.output_name), an injective map."""
+    if ids.null_count or names.null_count:
+        return False
+    folder = pc.utf8_lpad(pc.cast(pc.divide(ids, SHARD_SIZE), pa.string()), 5, "0")
+    number = pc.utf8_lpad(pc.cast(ids, pa.string()), 8, "0")
+    expected = pc.binary_join_element_wise(folder, number, "/image_")
+    return bool(pc.all(pc.equal(names, expected)).as_py())
+
+
+def name_digests(names: pa.Array) -> np.ndarray:
+    """A 64-bit digest of each name: a polynomial hash of its bytes mixed with its length (splitmix64 finish).
+
+    Vectorised over the column's data buffer. Not collision-proof, so equal digests are only a hint.
+    """
+    n = len(names)
+    if n == 0:
+        return np.zeros(0, np.uint64)
+    names = names.cast(pa.large_binary()) if names.null_count == 0 else pc.fill_null(names, "").cast(pa.large_binary())
+    _, offsets_buf, data_buf = names.buffers()
+    offsets = np.frombuffer(offsets_buf, np.int64)[names.offset : names.offset + n + 1]
+    data = np.frombuffer(data_buf, np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    lengths = np.diff(offsets)
+    base = offsets[0]
+    body = data[base : offsets[-1]].astype(np.uint64)
+    digest = np.zeros(n, np.uint64)
+    filled = lengths > 0
+    if filled.any():  # reduceat sums each name's weighted bytes; empty names keep 0
+        owner = np.repeat(np.arange(n), lengths)
+        weights = _POWERS[np.minimum(offsets[1:][owner] - np.arange(base, offsets[-1]), len(_POWERS) - 1)]
+        with np.errstate(over="ignore"):
+            digest[filled] = np.add.reduceat(body * weights, (offsets[:-1] - base)[filled])
+    with np.errstate(over="ignore"):
+        z = digest ^ (lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def _check_unique(pf: pq.ParquetFile, n_rows: int, where: str) -> None:
+    """No name twice: digests sorted in place; names whose digests meet are read again and compared."""
+    digests = np.empty(n_rows, np.uint64)
+    first = 0
+    for g in range(pf.metadata.num_row_groups):
+        names = pf.read_row_group(g, columns=["output_name"]).column("output_name").combine_chunks()
+        digests[first : first + len(names)] = name_digests(names)
+        first += len(names)
+    digests.sort()
+    met = np.unique(digests[1:][digests[1:] == digests[:-1]])
+    del digests
+    if len(met) == 0:
+        return
+    seen: dict[str, int] = {}
+    first = 0
+    for g in range(pf.metadata.num_row_groups):
+        names = pf.read_row_group(g, columns=["output_name"]).column("output_name").combine_chunks()
+        for row in np.flatnonzero(np.isin(name_digests(names), met)).tolist():
+            name = names[row].as_py()
             if name in seen:
-                _refuse(names, row, f"is also the output_name of row {seen[name]}: one output would be lost", where)
-            seen[name] = row
-    _check_clashes(names, where)
+                why = f"is also the output_name of row {seen[name]}: one output would be lost"
+                _refuse(names, row, first, why, where)
+            seen[name] = first + row
+        first += len(names)
 
 
-def _check_clashes(names: pa.ChunkedArray | pa.Array, where: str) -> None:
-    """A name whose image or label file would be a folder that another name needs (`a` and `a.json/b`)."""
+def _folders(names: pa.Array) -> set[str]:
+    """Every folder the names need (`a/b/c` needs `a` and `a/b`): few, the shard folders of a plan."""
     nested = names.filter(pc.match_substring(names, "/"))
     if len(nested) == 0:
-        return
-    parents = pc.unique(pc.replace_substring_regex(nested, r"/[^/]*$", "")).to_pylist()
+        return set()
     folders: set[str] = set()
-    for parent in parents:  # few: the shard folders, or the folders of a request file's names
+    for parent in pc.unique(pc.replace_substring_regex(nested, r"/[^/]*$", "")).to_pylist():
         parts = parent.split("/")
         folders.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    return folders
+
+
+def _check_clashes(pf: pq.ParquetFile, folders: set[str], where: str) -> None:
+    """A name whose image or label file would be a folder that another name needs (`a` and `a.json/b`)."""
     stems = {f[: -len(ext)] for f in folders for ext in (".json", *IMAGE_EXTS) if f.endswith(ext)}
     if not stems:
         return
-    clash = pc.is_in(names, value_set=pa.array(sorted(stems), pa.string()))
-    if pc.any(clash).as_py():
-        row = pc.index(clash, True).as_py()
-        _refuse(names, row, "names a file that another row's output_name needs as a folder", where)
+    value_set = pa.array(sorted(stems), pa.string())
+    first = 0
+    for g in range(pf.metadata.num_row_groups):
+        names = pf.read_row_group(g, columns=["output_name"]).column("output_name").combine_chunks()
+        clash = pc.is_in(names, value_set=value_set)
+        if pc.any(clash).as_py():
+            why = "names a file that another row's output_name needs as a folder"
+            _refuse(names, pc.index(clash, True).as_py(), first, why, where)
+        first += len(names)
 
 
-def _refuse(names: pa.ChunkedArray | pa.Array, row: int, why: str, where: str) -> None:
+def _refuse(names: pa.Array, row: int, first: int, why: str, where: str) -> None:
     raise PlanError(
-        f"{where}: row {row}, output_name {names[row].as_py()!r} {why}. Fix the names (the rules of request "
-        "files apply) or re-create the plan with `synthocr plan`."
+        f"{where}: row {first + row}, output_name {names[row].as_py()!r} {why}. Fix the names (the rules of "
+        "request files apply) or re-create the plan with `synthocr plan`."
     )

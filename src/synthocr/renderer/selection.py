@@ -173,15 +173,7 @@ def read_ids(path: str) -> NDArray[np.int64]:
     return np.unique(numbers.to_numpy().astype(np.int64))
 
 
-def select_ids(plan_ids: NDArray[np.int64], ids: NDArray[np.int64], source: str) -> NDArray[np.int64]:
-    """Positions of the plan rows whose image_id is in `ids`.
-
-    Raises:
-        UserError: ids the plan does not have (the first few are named).
-    """
-    found = np.isin(ids, plan_ids)
-    if not found.all():
-        unknown = ids[~found]
-        shown = ", ".join(map(str, unknown[:10].tolist())) + (" ..." if len(unknown) > 10 else "")
-        raise UserError(f"--ids {source}: {len(unknown)} ids are not in the plan: {shown}.")
-    return np.flatnonzero(np.isin(plan_ids, ids))
+def unknown_ids(unknown: NDArray[np.int64], source: str) -> UserError:
+    """The error for `--ids` that name ids the plan does not have (the first few are named)."""
+    shown = ", ".join(map(str, unknown[:10].tolist())) + (" ..." if len(unknown) > 10 else "")
+    return UserError(f"--ids {source}: {len(unknown)} ids are not in the plan: {shown}.")
