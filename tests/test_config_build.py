@@ -51,9 +51,9 @@ def test_build_matches_omegaconf(name):
 
 
 def test_dollar_brace_takes_omegaconf_path():
-    raw = {"specifications": [{"name": "t", "text_source": "template", "templates": {"a": "\\${price}"}}]}
+    raw = {"specifications": [{"name": "t", "text_source": "template", "templates": {"a": "\\${amount}"}}]}
     _, clean = _check_types(raw)
     assert build_config(clean) is None
     config = config_from_dict(raw)
-    assert config.specifications[0].templates == {"a": "${price}"}
-    assert config_to_dict(config)["specifications"][0]["templates"] == {"a": "${price}"}
+    assert config.specifications[0].templates == {"a": "${amount}"}
+    assert config_to_dict(config)["specifications"][0]["templates"] == {"a": "${amount}"}
