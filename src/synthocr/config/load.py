@@ -114,9 +114,11 @@ def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> BatchConf
             ],
         )
     problems, clean = _check_types(raw)
-    config = build_config(clean)
-    if config is None:  # a `${` to unescape, or values OmegaConf converts: its structured merge
-        config = OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(BatchConfig), clean))
+    built = build_config(clean)
+    # None: a `${` to unescape, or values OmegaConf converts: its structured merge then
+    config = (
+        built if built is not None else OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(BatchConfig), clean))
+    )
     assert isinstance(config, BatchConfig)  # merged onto the BatchConfig schema
     # A mapping given in the YAML replaces the default weights instead of merging into them.
     for spec, given in zip(config.specifications, clean.get("specifications", [])):
@@ -143,9 +145,8 @@ def config_to_dict(config: BatchConfig) -> dict[str, Any]:
             for s in config.specifications
         ]
         config = dataclasses.replace(config, specifications=specs)
-    out = config_data(config)
-    if out is None:
-        out = OmegaConf.to_container(OmegaConf.structured(config), resolve=True)
+    data = config_data(config)
+    out = data if data is not None else OmegaConf.to_container(OmegaConf.structured(config), resolve=True)
     assert isinstance(out, dict)  # a dataclass becomes a dict
     return {str(k): v for k, v in out.items()}
 

@@ -69,8 +69,7 @@ def positions(mask: np.ndarray) -> np.ndarray:
     made a block at a time so no int64 copy of them all is ever held."""
     dtype = np.int32 if len(mask) < 2**31 else np.int64
     blocks = [
-        np.flatnonzero(mask[i : i + POSITION_BLOCK]).astype(dtype) + dtype(i)
-        for i in range(0, len(mask), POSITION_BLOCK)
+        (np.flatnonzero(mask[i : i + POSITION_BLOCK]) + i).astype(dtype) for i in range(0, len(mask), POSITION_BLOCK)
     ]
     return np.concatenate(blocks) if blocks else np.zeros(0, dtype)
 
