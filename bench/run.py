@@ -25,6 +25,8 @@ from typing import Any
 
 import yaml
 
+from matched import matched_pass
+
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = REPO / "configs" / "default.yaml"
 PLAN_CHILD = Path(__file__).resolve().parent / "plan_child.py"
@@ -267,7 +269,9 @@ def floor_pass(
             json.dump({"image_id": row["image_id"], "text": row["text"], "width": size[0], "height": size[1]}, fh)
 
 
-def bench_render_variant(name: str, config: Any, target: float | None, block: int) -> list[Result]:
+def bench_render_variant(
+    name: str, config: Any, target: float | None, block: int, matched: bool = False
+) -> list[Result]:
     """Ours and the Pillow floor, pass by pass on the same rows and image sizes.
 
     The plan holds 1 + RENDER_REPEATS blocks of `block` rows: the first warms the caches up, each
@@ -288,17 +292,34 @@ def bench_render_variant(name: str, config: Any, target: float | None, block: in
     assets = RenderAssets(asset_roots(plan_metadata(table)))
     fonts: dict[tuple[str, int], Any] = {}
     progress(f"render per core, {name}: ours and the Pillow floor ({RENDER_REPEATS} passes of {block} new rows)")
-    times: dict[str, list[float]] = {"ours": [], "encode": [], "floor": []}
+    times: dict[str, list[float]] = {"ours": [], "encode": [], "floor": [], "matched": []}
+    cpu: dict[str, list[float]] = {"ours": [], "matched": [], "floor": []}
+    matched_fonts: dict[tuple[str, int], Any] = {}
     sizes: list[tuple[int, int]] = []
     for i, rows in enumerate(blocks):
         images: list[Any] = []
+        c0 = time.process_time()
         ours = best_of(lambda rows=rows, images=images: ours_pass(rows, assets, images), 1)[0]
+        c1 = time.process_time()
         sizes = [image.size for image in images]
         encode = best_of(lambda images=images: encode_pass(images), 1)[0]
+        c2 = time.process_time()
         floor = best_of(lambda rows=rows, sizes=sizes: floor_pass(rows, sizes, assets.font_root, fonts), 1)[0]
+        c3 = time.process_time()
+        plain = 0.0
+        if matched:
+            plain = best_of(
+                lambda rows=rows: matched_pass(
+                    rows, assets.font_root, assets.background_root, matched_fonts, FLOOR_DIR[0]
+                ),
+                1,
+            )[0]
+        c4 = time.process_time()
         if i > 0:  # block 0 is the warm-up: lazy imports, first fonts, empty caches
-            for key, t in (("ours", ours), ("encode", encode), ("floor", floor)):
+            for key, t in (("ours", ours), ("encode", encode), ("floor", floor), ("matched", plain)):
                 times[key].append(t)
+            for key, t in (("ours", c1 - c0), ("floor", c3 - c2), ("matched", c4 - c3)):
+                cpu[key].append(t)
     ratio = statistics.median(f / o for f, o in zip(times["floor"], times["ours"]))
     encode_share = statistics.median(e / o for e, o in zip(times["encode"], times["ours"]))
     mean_px = sum(w * h for w, h in sizes) / len(sizes)
@@ -311,7 +332,37 @@ def bench_render_variant(name: str, config: Any, target: float | None, block: in
         Result(f"{label}: of which PNG encode of our images", f"{encode_share:.0%} of ours' time"),
         Result(f"{label}: physical floor (1 draw.text, our PNG, 2 files)", f"{block / min(times['floor']):,.1f} img/s"),
         Result(f"{label}: ours / floor", f"{ratio:.2f}", *((f"≥ {target}", ratio >= target) if target else ())),
+        *(_matched_results(label, cpu) if matched else []),
     ]
+
+
+def _matched_results(label: str, cpu: dict[str, list[float]]) -> list[Result]:
+    """CPU ms per image of ours, the matched plain-Pillow program and the floor, their one-run ratios, and
+    ours against trdg's figure from issue #21 (trdg is not installed here)."""
+    import statistics
+
+    rows = RENDER_ROWS
+    ms = {key: statistics.median(v) / rows * 1e3 for key, v in cpu.items()}
+    speed = statistics.median(m / o for m, o in zip(cpu["matched"], cpu["ours"]))
+    floor = statistics.median(f / o for f, o in zip(cpu["floor"], cpu["ours"]))
+    return [
+        Result(
+            f"{label}: CPU ms/img, ours / matched plain-Pillow program / physical floor",
+            f"{ms['ours']:.2f} / {ms['matched']:.2f} / {ms['floor']:.2f}",
+        ),
+        Result(f"{label}: matched CPU / ours CPU (how many times faster ours is)", f"{speed:.2f}x"),
+        Result(
+            f"{label}: floor CPU / ours CPU", f"{floor:.2f}", f"≥ {TARGET_RATIO_FLOOR}", floor >= TARGET_RATIO_FLOOR
+        ),
+        Result(
+            f"{label}: trdg 1.8.0 reference {TRDG_MS} ms/img (issue #21's figure, not measured here) / ours CPU",
+            f"{TRDG_MS / ms['ours']:.1f}x",
+        ),
+    ]
+
+
+TRDG_MS = 23.2  # trdg 1.8.0, 32 px lines with rotation, blur, noise and JPEG: issue #21, measured on this machine class
+TARGET_RATIO_FLOOR = 0.6
 
 
 def bench_render(rows: int) -> list[Result]:
@@ -327,7 +378,7 @@ def bench_render(rows: int) -> list[Result]:
             assert all(getattr(spec, f"{e.name}_{s}") == e.neutral for e in EFFECTS for s in ("min", "max"))
     every = every_effect_config(total)
     return (
-        bench_render_variant("effects on (default.yaml)", on, TARGET_RATIO_EFFECTS_ON, rows)
+        bench_render_variant("effects on (default.yaml)", on, TARGET_RATIO_EFFECTS_ON, rows, matched=True)
         + bench_render_variant(
             "every effect on every row (default.yaml, all probabilities 1)", every, TARGET_RATIO_EFFECTS_ON, rows
         )
@@ -753,6 +804,14 @@ NOTES = [
     "  configured: they are sampled backgrounds, not effects, but their grain makes PNG encoding several",
     "  times slower than the floor's flat image. 'plain backgrounds only' also sets background_weights to",
     "  plain, so ours encodes the same kind of flat image as the floor.",
+    "- Matched contender (default.yaml only): bench/matched.py, a plain Pillow/numpy program doing the",
+    "  renderer's steps on the same rows: the row's background kind, the text drawn whole by Pillow (raqm;",
+    "  per character where spacing moves letters), styles, geometric effects by Pillow transforms (MESH,",
+    "  PERSPECTIVE, rotate), ink bleed, page effects, composite, overlays, image effects (ImageEnhance,",
+    "  ImageFilter, numpy, JPEG round trip), synthocr's PNG encoder, image + label JSON as two files. Its",
+    "  pixels are not ours; it is the same amount of work done the straightforward way. CPU time",
+    "  (process_time) per pass, ours / matched / floor on the same rows in each pass; ratios are medians",
+    "  of the passes' ratios. trdg is not installed: its 23.2 ms/img is issue #21's figure.",
     "- render_plan: wall time around the call (includes pending_rows, plan reads, file writes and",
     "  checkpoints), fresh output dir per run, runs interleaved 1/2/1/2/1/2, best of 3. workers=1 renders",
     "  in the calling process (joblib runs n_jobs=1 in-process). CPU time: user + system of the bench",
