@@ -135,8 +135,8 @@ class LocalPool:
                 worker.key = None
                 if not ok:
                     raise value
+                _give(worker, todo)  # before recording the result (checkpoint writes): the worker goes on at once
                 on_result(key, value)
-                _give(worker, todo)
         if lost:
             raise WorkersDied(lost, codes)
 
