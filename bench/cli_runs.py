@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 CLI = [sys.executable, "-m", "synthocr"]
+PAIR = "files, 2 independent 1-worker processes on half the rows each"
 
 
 def run_cli(args: list[str], cwd: Path) -> tuple[float, float, str]:
@@ -36,14 +37,43 @@ def run_cli(args: list[str], cwd: Path) -> tuple[float, float, str]:
     return wall, cpu, proc.stdout
 
 
+def run_cli_pair(args: list[str], halves: tuple[str, str], cwd: Path) -> tuple[float, float, str]:
+    """Two `synthocr ARGS --rows HALF` processes at once, each with its own output dir (ARGS[3] + _0, _1): (wall seconds until
+    both finished, CPU seconds of both process trees, both stdouts). Nothing is shared between them, so
+    this is what the machine gives two processes doing the render's work: the ceiling for 2 workers."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    procs = [
+        subprocess.Popen(
+            [*CLI, *args[:3], f"{args[3]}_{i}", *args[4:], "--rows", half],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i, half in enumerate(halves)
+    ]
+    outs = [proc.communicate() for proc in procs]
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for proc, (_out, err) in zip(procs, outs, strict=True):
+        if proc.returncode != 0:
+            raise RuntimeError(f"synthocr {' '.join(args)} failed:\n{err[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, "".join(out for out, _err in outs)
+
+
 def cold_renders(
     plan: Path, tmp: Path, rows: int, repeats: int, probe: Callable[[], float], progress: Callable[[str], None]
 ) -> dict[str, Any]:
-    """`synthocr render` from a fresh process, interleaved: files with 1 and 2 workers, webdataset and parquet
-    with 1 worker. Each round starts with a capacity probe. Best wall and best CPU per contender."""
+    """`synthocr render` from a fresh process, interleaved: files with 1 and 2 workers, two independent
+    1-worker processes on the two halves of the rows at once (the machine's ceiling for 2 workers), webdataset
+    and parquet with 1 worker. Each round starts with a capacity probe. Best wall and best CPU per contender."""
+    halves = (f"0-{rows // 2 - 1}", f"{rows // 2}-{rows - 1}")
     contenders = {
         "files, 1 worker": ["--workers", "1"],
         "files, 2 workers": ["--workers", "2"],
+        PAIR: ["--workers", "1"],
         "webdataset, 1 worker": ["--workers", "1", "--layout", "webdataset"],
         "parquet, 1 worker": ["--workers", "1", "--layout", "parquet"],
     }
@@ -55,12 +85,19 @@ def cold_renders(
         for name, extra in contenders.items():
             progress(f"synthocr render {rows} rows, {name}, cold, round {rep + 1}/{repeats} (probe {probes[-1]:.2f}x)")
             out = tmp / f"cold_{rep}_{name.replace(' ', '_').replace(',', '')}"
-            w, c, stdout = run_cli(["render", str(plan), "-o", str(out), "--quiet", *extra], tmp)
-            if f"rendered {rows}," not in stdout:
+            command = ["render", str(plan), "-o", str(out), "--quiet", *extra]
+            if name == PAIR:
+                w, c, stdout = run_cli_pair(command, halves, tmp)
+                done = stdout.count(f"rendered {rows // 2},") == 2
+            else:
+                w, c, stdout = run_cli(command, tmp)
+                done = f"rendered {rows}," in stdout
+            if not done:
                 raise RuntimeError(f"render {name} did not render {rows} rows: {stdout}")
             wall[name].append(w)
             cpu[name].append(c)
-            shutil.rmtree(out)
+            for folder in tmp.glob(out.name + "*"):
+                shutil.rmtree(folder)
     return {"wall": wall, "cpu": cpu, "probes": probes}
 
 

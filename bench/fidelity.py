@@ -36,6 +36,7 @@ import PIL
 import regex
 from PIL import Image, ImageDraw, ImageFont
 
+from report import write_report
 from synthocr.analysis.cer import levenshtein
 from synthocr.analysis.parity import aligned_iou, label_problems, reference_mask
 from synthocr.assets import BUILTIN_DIRS
@@ -344,12 +345,7 @@ def main() -> int:
     parser.add_argument("--out", default="build/fidelity.md")
     parser.add_argument("--lines", type=int, default=40, help="texts per script and font read by tesseract")
     args = parser.parse_args()
-    text = report(args.lines)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    print(text)
-    return 0
+    return write_report(report(args.lines), args.out)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ import pandas as pd
 from synthocr.analysis.cer import cer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report import write_report
 from run import PRESETS, REPO
 
 CONTRAST_BINS = (1.0, 3.0, 4.5, 7.0, 10.0, 15.0, 21.01)
@@ -156,12 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.presets:
             print(f"[realism] {name}", file=sys.stderr)
             lines += report(name, run_preset(name, args.rows, args.workers, Path(tmp)), read, args.workers)
-    text = "\n".join(lines)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    print(text)
-    return 0
+    return write_report("\n".join(lines), args.out)
 
 
 if __name__ == "__main__":
