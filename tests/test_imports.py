@@ -127,3 +127,18 @@ def test_no_test_module_imports_another() -> None:
         if wrong:
             bad[path.relative_to(tests).as_posix()] = wrong
     assert not bad, f"test files import test modules or conftest (move the shared code into a helper): {bad}"
+
+
+def test_the_render_path_does_not_import_the_planner_or_config_loading():
+    """What `synthocr render` imports before its first row is serial time for every worker count: the
+    planner, OmegaConf and joblib (about 0.1 s) are not needed to render a plan."""
+    import subprocess
+    import sys
+
+    heavy = ("synthocr.planner.plan", "omegaconf", "joblib")
+    code = (
+        "import sys, synthocr.cli, synthocr.renderer.run, synthocr.cli.render\n"
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "", f"the render path imports {out}"

@@ -49,6 +49,7 @@ from synthocr.schemas.plan import (
     META_SEED,
     META_VERSION,
     PLAN_SCHEMA,
+    SHARD_SIZE,
     validate_plan,
 )
 
@@ -60,7 +61,6 @@ BLOCK_ROWS = 4096
 # Rows per Parquet row group: a worker reads whole groups (small enough to be cheap per chunk), and
 # the writer keeps every group's metadata until it closes (large enough to keep 10M-row plans lean).
 ROW_GROUP_ROWS = 4 * BLOCK_ROWS
-SHARD_SIZE = 1000  # images per output folder (2 files each)
 
 
 @dataclass

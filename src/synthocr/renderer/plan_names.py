@@ -15,10 +15,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from synthocr.planner.plan import SHARD_SIZE
 from synthocr.planner.requests import MAX_NAME_BYTES, MAX_NAME_COMPONENT_BYTES, check_output_name
 from synthocr.renderer.finished import IMAGE_EXTS
-from synthocr.schemas.plan import PlanError
+from synthocr.schemas.plan import SHARD_SIZE, PlanError
 
 # RE2 patterns over whole columns; each names the rule of check_output_name it stands for.
 _RULES = (

@@ -75,6 +75,7 @@ META_SEED = "synthocr.seed"
 META_ROWS = "synthocr.rows"
 META_CORPUS_FILES = "synthocr.corpus_files"  # JSON {corpus_file: {"sha1": ..., "bytes": ...}} of the files read
 BUILTIN_ROOT = "builtin"  # an asset root meaning "shipped with the package"
+SHARD_SIZE = 1000  # images per output folder of the files layout (2 files each): part of output_name
 
 
 class PlanError(ValueError):
