@@ -24,7 +24,7 @@ def run_cli(args: list[str], cwd: Path) -> tuple[float, float, str]:
     """`synthocr ARGS` in a fresh process: (wall seconds, CPU seconds of it and every process it waited for, stdout).
 
     CPU time is user + system from getrusage(RUSAGE_CHILDREN) around the run: the command and its worker
-    processes (joblib reaps its workers before the command exits), not other work on the machine.
+    processes (the render process reaps its workers before it exits), not other work on the machine.
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()

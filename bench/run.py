@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from matched import matched_pass
-from report import write_report
+from report import update_docs_table, write_report
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = REPO / "configs" / "default.yaml"
@@ -825,7 +825,7 @@ NOTES = [
     "  of the passes' ratios. trdg is not installed: its 23.2 ms/img is issue #21's figure.",
     "- render_plan: wall time around the call (includes pending_rows, plan reads, file writes and",
     "  checkpoints), fresh output dir per run, runs interleaved 1/2/1/2/1/2, best of 3. workers=1 renders",
-    "  in the calling process (joblib runs n_jobs=1 in-process). CPU time: user + system of the bench",
+    "  in the calling process (no worker process is started for 1 worker). CPU time: user + system of the bench",
     "  process and its worker processes (psutil), best of 3. The machine probe runs a pure-Python busy loop",
     "  in 2 processes and in 1 before each pair of runs: on a shared machine other work takes cores, and",
     "  the probe shows how much of a second core was there to be had.",
@@ -858,6 +858,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", default="build/bench.md", help="Markdown file to write (default %(default)s)")
     parser.add_argument("--quick", action="store_true", help="plan 20k/100k rows instead of 1M/10M")
     parser.add_argument(
+        "--docs",
+        metavar="PAGE",
+        help="also merge the table into the bench block of PAGE (docs/performance.md): rows measured now replace "
+        "the rows of the same name, the others stay with the line naming the run that measured them",
+    )
+    parser.add_argument(
         "--only",
         default=",".join(SECTIONS),
         help=f"comma-separated sections to run, of {','.join(SECTIONS)} (default: all; resume and memory need planning)",
@@ -866,6 +872,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     only = set(args.only.split(","))
     if only - set(SECTIONS):
         parser.error(f"--only: unknown sections {sorted(only - set(SECTIONS))}; use {','.join(SECTIONS)}")
+    if args.docs and args.quick:
+        parser.error("--docs takes full runs only: --quick plans other sizes than the docs report")
 
     sizes = (20_000, 100_000) if args.quick else (1_000_000, 10_000_000)
     started = time.perf_counter()
@@ -901,6 +909,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         *NOTES,
         "",
     ]
+    if args.docs:
+        ran = [s for s in SECTIONS if s in only or (s == "planning" and only & {"resume", "memory"})]
+        env = environment(args.quick)
+        update_docs_table(args.docs, table(results)[2:], ran, env[0].removeprefix("- mode: full; ") + "; " + env[1][2:])
     return write_report("\n".join(lines), args.out)
 
 
