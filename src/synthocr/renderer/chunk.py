@@ -17,7 +17,7 @@ import numpy as np
 from synthocr.extras import credentials_error
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.compose import render_row
-from synthocr.renderer.io import PlanRows, encode_image, open_plan, write_output
+from synthocr.renderer.io import PlanRows, encode_image, plan_reader, write_output
 from synthocr.renderer.job import ChunkTask
 from synthocr.renderer.limits import max_pixels_of
 from synthocr.renderer.shards import Sample, ShardLayout, shard_bytes
@@ -28,24 +28,6 @@ from synthocr.schemas.plan import plan_metadata
 @lru_cache(maxsize=4)  # keyed by the plan's asset roots: one font/background cache per worker and plan
 def _assets(roots_json: str) -> RenderAssets:
     return RenderAssets(json.loads(roots_json))
-
-
-def _plan_rows(plan: str) -> PlanRows:
-    """The worker's reader of `plan`: kept between chunks (with its decoded row groups) while the local
-    file is unchanged; a plan behind a URL is opened for each chunk."""
-    if "://" in plan:
-        return PlanRows(open_plan(plan))
-    try:
-        st = os.stat(plan)
-        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
-    except OSError:
-        return PlanRows(open_plan(plan))
-    return _cached_plan_rows(plan, stamp)
-
-
-@lru_cache(maxsize=2)  # keyed by the path and the file's identity: a plan rewritten in place is read afresh
-def _cached_plan_rows(plan: str, stamp: tuple[int, int, int]) -> PlanRows:
-    return PlanRows(open_plan(plan))
 
 
 def render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
@@ -73,7 +55,7 @@ def _render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
     Raises:
         OutputWriteError: the output dir refuses writes (full, read-only): no later row could succeed.
     """
-    plan = _plan_rows(task.plan)
+    plan = plan_reader(task.plan)
     max_pixels = max_pixels_of(plan_metadata(plan.pf.schema_arrow))
     assets = _assets(task.roots_json)
     store = Storage(task.output)

@@ -13,7 +13,7 @@ import numpy as np
 from synthocr.errors import UserError
 from synthocr.renderer.backends import Pool
 from synthocr.renderer.chunk import failure, render_chunk
-from synthocr.renderer.io import open_plan, read_columns
+from synthocr.renderer.io import image_ids, plan_reader
 from synthocr.renderer.job import ChunkTask
 from synthocr.renderer.local_pool import WorkersDied
 
@@ -230,7 +230,6 @@ def _isolate(
             suspects.update((k, todo.pop(k)) for k in _lost_keys(exc))
     if not suspects:
         return
-    ids = read_columns(open_plan(task.plan), ["image_id"]).column("image_id").to_numpy()
     for key, c in suspects.items():
         started = time.perf_counter()
         try:  # one task: still run in a worker process whenever the pool has them
@@ -239,5 +238,7 @@ def _isolate(
             crash = RuntimeError(
                 f"the worker process rendering this row died ({exc}); the row is left out, the others are rendered"
             )
-            records = [failure(int(ids[r]), crash, started) | {"error_type": "WorkerCrash"} for r in c]
+            rows = np.sort(c)
+            ids = image_ids(plan_reader(task.plan).pf, rows).tolist()
+            records = [failure(i, crash, started) | {"error_type": "WorkerCrash"} for i in ids]
             on_result({"rendered": 0, "failed": records, "written": []})

@@ -22,7 +22,6 @@ from synthocr.errors import UserError
 from synthocr.extras import url_to_fs
 from synthocr.renderer.done_index import stat_fields
 from synthocr.renderer.finished import FORMATS
-from synthocr.renderer.imaging import encode_png
 from synthocr.renderer.plan_names import check_plan_names, invalid_utf8
 from synthocr.renderer.storage import (
     Storage,
@@ -143,8 +142,66 @@ def check_output_names(pf: pq.ParquetFile, path: str) -> None:
         raise UserError(str(exc)) from None
 
 
-def read_columns(pf: pq.ParquetFile, columns: list[str]) -> pa.Table:
-    return pf.read(columns=columns)
+def image_ids(pf: pq.ParquetFile, rows: np.ndarray) -> np.ndarray:
+    """The image_id of the plan rows at positions `rows` (sorted), reading only the row groups that hold them."""
+    bounds = _group_bounds(pf)
+    group_of = np.searchsorted(bounds, rows, side="right") - 1
+    out = np.empty(len(rows), np.int64)
+    for g in np.unique(group_of).tolist():
+        ids = pf.read_row_group(g, columns=["image_id"]).column("image_id").to_numpy()
+        at = group_of == g
+        out[at] = ids[rows[at] - bounds[g]]
+    return out
+
+
+def _group_bounds(pf: pq.ParquetFile) -> np.ndarray:
+    """The position of each row group's first row, then the number of rows."""
+    meta = pf.metadata
+    return np.cumsum([0] + [meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
+
+
+def plan_stamp(plan: str) -> tuple[int, int, int] | None:
+    """A local plan file's identity (inode, size, mtime); None for a URL or a file that does not stat."""
+    if "://" in plan:
+        return None
+    try:
+        st = os.stat(plan)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+_READERS: dict[tuple[str, tuple[int, int, int]], PlanRows] = {}  # (path, stamp) -> reader, the newest last
+KEEP_READERS = 2
+
+
+def plan_reader(plan: str) -> PlanRows:
+    """This process's reader of `plan`, kept (with its decoded row groups) while the local file is unchanged;
+    a plan behind a URL is opened on each call."""
+    stamp = plan_stamp(plan)
+    if stamp is None:
+        return PlanRows(open_plan(plan))
+    reader = _READERS.pop((plan, stamp), None) or PlanRows(open_plan(plan))
+    _keep_reader(plan, stamp, reader)
+    return reader
+
+
+def share_plan(plan: str, stamp: tuple[int, int, int] | None, pf: pq.ParquetFile) -> None:
+    """Make `pf` (open and checked, `stamp` taken before it was opened) this process's reader of `plan`.
+
+    Local workers are forked after this: they read rows through the parent's copy of the plan's footer
+    instead of each parsing its own (about 8 bytes a plan row: 80 MiB for 10M rows), and a render
+    without workers reads it once, not twice. A stamp taken before the open keeps this safe: a plan
+    replaced in between has another stamp, so the workers open the new file themselves.
+    """
+    if stamp is not None:
+        _keep_reader(plan, stamp, PlanRows(pf))
+
+
+def _keep_reader(plan: str, stamp: tuple[int, int, int], reader: PlanRows) -> None:
+    _READERS[(plan, stamp)] = reader
+    while len(_READERS) > KEEP_READERS:
+        _READERS.pop(next(iter(_READERS)))
 
 
 def read_rows(pf: pq.ParquetFile, rows: np.ndarray) -> list[dict[str, Any]]:
@@ -160,8 +217,7 @@ class PlanRows:
 
     def __init__(self, pf: pq.ParquetFile) -> None:
         self.pf = pf
-        meta = pf.metadata
-        self.bounds = np.cumsum([0] + [meta.row_group(i).num_rows for i in range(meta.num_row_groups)])
+        self.bounds = _group_bounds(pf)
         self._groups: dict[int, pa.Table] = {}
 
     def _group(self, g: int) -> pa.Table:
@@ -199,6 +255,9 @@ def _as_dicts(taken: pa.Table) -> list[dict[str, Any]]:
 def encode_image(image: Image.Image, fmt: str, png_compress_level: int = 1) -> bytes:
     """Image bytes in `fmt`; PNG uses a fast compression level by default (see imaging.encode_png)."""
     if fmt == "png":
+        # imported here: OpenCV adds 14 MiB to every process, and status and the plan checks encode nothing
+        from synthocr.renderer.imaging import encode_png
+
         return encode_png(image, png_compress_level)
     buf = io.BytesIO()
     if fmt == "jpg":

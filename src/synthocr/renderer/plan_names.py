@@ -19,6 +19,8 @@ from synthocr.planner.requests import MAX_NAME_BYTES, MAX_NAME_COMPONENT_BYTES, 
 from synthocr.renderer.finished import IMAGE_EXTS
 from synthocr.schemas.plan import SHARD_SIZE, PlanError
 
+DIGEST_BLOCK = 1 << 13  # names digested at a time (about 500 bytes each on the way, for 20-byte names)
+
 # RE2 patterns over whole columns; each names the rule of check_output_name it stands for.
 _RULES = (
     (r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:|\\|[\x00-\x1f\x7f]", "leaves the output dir or holds a control character"),
@@ -110,8 +112,16 @@ def _all_default(names: pa.Array, ids: pa.Array) -> bool:
 def name_digests(names: pa.Array) -> np.ndarray:
     """A 64-bit digest of each name: a polynomial hash of its bytes mixed with its length (splitmix64 finish).
 
-    Vectorised over the column's data buffer. Not collision-proof, so equal digests are only a hint.
+    Vectorised over the column's data buffer, DIGEST_BLOCK names at a time (the bytes are widened to 64
+    bits on the way). Not collision-proof, so equal digests are only a hint.
     """
+    if len(names) > DIGEST_BLOCK:
+        blocks = range(0, len(names), DIGEST_BLOCK)
+        return np.concatenate([_digests(names.slice(i, DIGEST_BLOCK)) for i in blocks])
+    return _digests(names)
+
+
+def _digests(names: pa.Array) -> np.ndarray:
     n = len(names)
     if n == 0:
         return np.zeros(0, np.uint64)

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from synthocr.renderer import done_index
 from synthocr.renderer.finished import IMAGE_EXTS, check_output
+from synthocr.renderer.plan_names import name_digests
 from synthocr.renderer.storage import Folder, Storage, info_mtime, remove_stale_temps, walk_folders
 from synthocr.schemas.plan import META_PLAN_FINGERPRINT, plan_metadata
 
@@ -44,27 +45,53 @@ def expected_of(pf: pq.ParquetFile) -> Expected:
     return Expected(pf, plan_metadata(pf.schema_arrow).get(META_PLAN_FINGERPRINT))
 
 
-def plan_positions(pf: pq.ParquetFile, names: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def plan_positions(pf: pq.ParquetFile, names: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """For each of `names` (unique), its position in the plan and its image_id; -1 for names the plan lacks.
 
     Reads the plan one row group at a time, so memory follows the number of names asked about (the outputs
-    present), not the plan's size.
+    present: 24 bytes each for their sorted digests), not the plan's size. Each row group's names are
+    looked up among the digests by binary search, then compared exactly: a lookup table built once, where
+    a hash set of the names per row group cost time in the product of outputs and row groups.
     """
     position = np.full(len(names), -1, np.int64)
     ids = np.full(len(names), -1, np.int64)
     if len(names) == 0:
         return position, ids
+    digests = _column_digests(names) if isinstance(names, pa.ChunkedArray) else name_digests(names)
+    order = np.argsort(digests, kind="stable")
+    digests = digests[order]
     start = 0
     for i in range(pf.metadata.num_row_groups):
         group = pf.read_row_group(i, columns=["output_name", "image_id"])
-        index = pc.index_in(group.column("output_name"), value_set=names)
-        valid = pc.is_valid(index).to_numpy(zero_copy_only=False)
-        rows = np.flatnonzero(valid)
+        plan_names = group.column("output_name").combine_chunks()
+        found = name_digests(plan_names)
+        lo = np.searchsorted(digests, found, side="left")
+        hi = np.searchsorted(digests, found, side="right")
+        rows = np.flatnonzero(hi > lo)
         if len(rows):
-            found = index.filter(pa.chunked_array([valid], pa.bool_())).to_numpy().astype(np.int64)
-            first = position[found] < 0  # a name twice in the plan: its first row, as pc.index_in picks
-            position[found[first]] = start + rows[first]
-            ids[found[first]] = group.column("image_id").to_numpy()[rows[first]]
+            group_ids = group.column("image_id").to_numpy()
+            single = rows[hi[rows] - lo[rows] == 1]  # a digest no other name has: one exact comparison
+            which = order[lo[single]]
+            same = pc.equal(names.take(pa.array(which)), plan_names.take(pa.array(single))).to_numpy(
+                zero_copy_only=False
+            )
+            ks, rs = which[same].astype(np.int64), single[same].astype(np.int64)
+            collided = [  # digests that several names share: each pair compared on its own
+                (k, row)
+                for row in rows[hi[rows] - lo[rows] > 1].tolist()
+                for k in order[lo[row] : hi[row]].tolist()
+                if names[k].as_py() == plan_names[row].as_py()
+            ]
+            if collided:
+                ks = np.concatenate([ks, np.array([k for k, _ in collided], np.int64)])
+                rs = np.concatenate([rs, np.array([r for _, r in collided], np.int64)])
+                by_row = np.argsort(rs, kind="stable")
+                ks, rs = ks[by_row], rs[by_row]
+            k_all, first = np.unique(ks, return_index=True)  # a name twice in the plan: its first row
+            r_all = rs[first]
+            new = position[k_all] < 0
+            position[k_all[new]] = start + r_all[new]
+            ids[k_all[new]] = group_ids[r_all[new]]
         start += group.num_rows
     return position, ids
 
@@ -105,23 +132,35 @@ def scan_outputs(
     candidates, removed = _candidates(store, expected.fingerprint, clean_temps)
     extra: list[str] = []
     if expected.plan is not None:
-        unique = pc.unique(candidates.column("name"))
-        positions, ids = plan_positions(expected.plan, unique)
-        which = pc.index_in(candidates.column("name"), value_set=unique).to_numpy().astype(np.int64)
-        position, wanted = positions[which], ids[which]
+        names = candidates.column("name")
+        n = candidates.num_rows
+        # A name with several images (one per format) lists them side by side: only then is a hash set of
+        # the names worth its memory (about 90 bytes a name).
+        repeated = n > 1 and bool(pc.any(pc.equal(names.slice(1), names.slice(0, n - 1))).as_py())
+        unique = pc.unique(names) if repeated else names
+        position, wanted = plan_positions(expected.plan, unique)
+        if repeated:  # each row takes its name's values
+            which = pc.index_in(names, value_set=unique).to_numpy().astype(np.int64)
+            position, wanted = position[which], wanted[which]
+        del unique, names
         inside = position >= 0
-        extra = pc.unique(candidates.column("name").filter(pa.array(~inside))).to_pylist()
-        candidates = candidates.filter(pa.array(inside))
-        candidates = candidates.append_column("position", pa.array(position[inside]))
-        candidates = candidates.append_column("expected_id", pa.array(wanted[inside]))
+        if not inside.all():  # outputs the plan does not have: reported, not checked
+            extra = pc.unique(candidates.column("name").filter(pa.array(~inside))).to_pylist()
+            candidates = candidates.filter(pa.array(inside))
+            position, wanted = position[inside], wanted[inside]
+        candidates = candidates.append_column("position", pa.array(position))
+        candidates = candidates.append_column("expected_id", pa.array(wanted))
+        del position, wanted, inside
     else:
         minus = pa.array(np.full(candidates.num_rows, -1, np.int64))
         candidates = candidates.append_column("position", minus).append_column("expected_id", minus)
     index, segments = done_index.read_index(store) if not verify else (done_index.INDEX_SCHEMA.empty_table(), [])
     hit = _hits(candidates, index)
-    vouched = candidates.filter(hit)
-    vouched_names = set(vouched.column("name").to_pylist()) if vouched.num_rows else set()
-    to_check = _unique_rows(candidates.filter(pc.invert(hit)), vouched_names)
+    indexed = index.num_rows
+    del index  # from here on, memory holds the candidates only
+    every = pc.all(hit).as_py() is not False
+    vouched = _first_per_name(candidates if every else candidates.filter(hit))  # two images of one name: once
+    to_check = _first_per_name(candidates.slice(0, 0) if every else candidates.filter(pc.invert(hit)), vouched)
     passed: list[int] = []  # rows of `to_check` that are finished
     images: list[str] = []
     damaged: list[tuple[str, str]] = []
@@ -134,12 +173,12 @@ def scan_outputs(
                 damaged.append((to_check.column("name")[row].as_py(), reason or "not finished"))
     checked = to_check.slice(0, 0) if not passed else to_check.take(pa.array(passed, pa.int64()))
     checked = checked.set_column(1, "image", pa.array(images, pa.string()))
-    finished = pa.concat_tables([_dedupe(vouched), checked]).select(["name", "image", "position"])
+    finished = pa.concat_tables([vouched, checked]).select(["name", "image", "position"])
     for name, reason in damaged[:SHOWN]:
         log.warning("output %s is not finished (%s): render makes it again", store.path(name), reason)
     if len(damaged) > SHOWN:
         log.warning("%d more outputs are present but not finished: render makes them again", len(damaged) - SHOWN)
-    if update_index and (passed or len(segments) > 1 or index.num_rows != vouched.num_rows):
+    if update_index and (passed or len(segments) > 1 or indexed != vouched.num_rows):
         _rewrite_index(store, finished, candidates, segments, run_id)
     return Scan(finished, damaged, extra, to_check.num_rows, removed)
 
@@ -228,35 +267,90 @@ def _info_fields(info: dict[str, Any]) -> tuple[int, int, int, int]:
 
 
 def _hits(candidates: pa.Table, index: pa.Table) -> pa.ChunkedArray:
-    """Which candidate rows the index holds (same name, image and key)."""
-    if index.num_rows == 0 or candidates.num_rows == 0:
-        return pa.chunked_array([np.zeros(candidates.num_rows, bool)], pa.bool_())
-    rows = candidates.select(["name", "image", "key"]).append_column(
-        "row", pa.array(np.arange(candidates.num_rows, dtype=np.int64))
-    )
-    found = rows.join(index, keys=["name", "image", "key"], join_type="left semi").column("row").to_numpy()
+    """Which candidate rows the index holds (same name, image and key).
+
+    Both sides' rows are digested to 64 bits and the index's digests sorted; each candidate is looked up
+    by binary search and its matches compared exactly, HIT_BLOCK rows at a time. About 50 bytes a row on
+    the way, where Arrow's hash join of the strings took about 250.
+    """
     mask = np.zeros(candidates.num_rows, bool)
-    mask[found] = True
+    if index.num_rows == 0 or candidates.num_rows == 0:
+        return pa.chunked_array([mask], pa.bool_())
+    theirs = _row_digests(index)
+    order = np.argsort(theirs, kind="stable")
+    theirs = theirs[order]
+    ours = _row_digests(candidates)
+    lo = np.searchsorted(theirs, ours, side="left")
+    hi = np.searchsorted(theirs, ours, side="right")
+    del theirs, ours
+    found = np.flatnonzero(hi > lo)
+    for start in range(0, len(found), HIT_BLOCK):
+        rows = found[start : start + HIT_BLOCK]
+        for j in range(int((hi[rows] - lo[rows]).max())):  # an entry in several segments: each compared
+            at = rows[lo[rows] + j < hi[rows]]
+            at = at[~mask[at]]
+            if len(at):
+                mask[at] = _same_rows(candidates, at, index, order[lo[at] + j])
     return pa.chunked_array([mask], pa.bool_())
 
 
-def _unique_rows(table: pa.Table, skip: set[str]) -> pa.Table:
-    """One row per name (the first), leaving out names in `skip`."""
+HIT_BLOCK = 1 << 16  # candidates compared with their index entries at a time
+
+
+def _row_digests(table: pa.Table) -> np.ndarray:
+    """A 64-bit digest of each row's name, image and key (splitmix64 steps over the three)."""
+    h = np.zeros(table.num_rows, np.uint64)
+    for part in (_column_digests(table.column("name")), _column_digests(table.column("image"))):
+        h = _mix(h, part)
+    return _mix(h, table.column("key").to_numpy())
+
+
+def _column_digests(column: pa.ChunkedArray) -> np.ndarray:
+    chunks = [name_digests(chunk) for chunk in column.chunks]
+    return np.concatenate(chunks) if chunks else np.zeros(0, np.uint64)
+
+
+def _mix(h: np.ndarray, x: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        z = (h ^ x.astype(np.uint64)) + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def _same_rows(left: pa.Table, rows: np.ndarray, right: pa.Table, other: np.ndarray) -> np.ndarray:
+    """Whether row rows[k] of `left` has the name, image and key of row other[k] of `right`."""
+    a = left.select(["name", "image", "key"]).take(pa.array(rows))
+    b = right.select(["name", "image", "key"]).take(pa.array(other))
+    same = np.ones(len(rows), bool)
+    for col in ("name", "image", "key"):
+        same &= pc.equal(a.column(col), b.column(col)).to_numpy(zero_copy_only=False)
+    return same
+
+
+def _first_per_name(table: pa.Table, skip: pa.Table | None = None) -> pa.Table:
+    """One row per name (the first), leaving out the names of `skip`.
+
+    Names the plan has are told apart by their position (numbers: no set of strings is built, which
+    would cost about 100 bytes an output); without a plan, by the names themselves.
+    """
+    if table.num_rows == 0:
+        return table
+    position = table.column("position").to_numpy()
+    if position[0] >= 0:  # positions in the plan: the same name is the same position
+        _, first = np.unique(position, return_index=True)
+        first.sort()
+        if skip is not None and skip.num_rows:
+            first = first[~np.isin(position[first], skip.column("position").to_numpy())]
+        return table if len(first) == table.num_rows else table.take(pa.array(first))
     names = table.column("name").to_pylist()
-    seen = set(skip)
+    seen = set(skip.column("name").to_pylist()) if skip is not None and skip.num_rows else set()
     keep = []
     for i, name in enumerate(names):
         if name not in seen:
             seen.add(name)
             keep.append(i)
     return table.take(pa.array(keep, pa.int64())) if len(keep) != len(names) else table
-
-
-def _dedupe(table: pa.Table) -> pa.Table:
-    """One row per name (a name with two images the index vouches for appears once)."""
-    if table.num_rows == 0 or len(pc.unique(table.column("name"))) == table.num_rows:
-        return table
-    return _unique_rows(table, set())
 
 
 def _check_all(

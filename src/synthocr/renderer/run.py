@@ -11,13 +11,13 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from synthocr.errors import UserError
 from synthocr.output_paths import check_output_path
 from synthocr.renderer import done_index
 from synthocr.renderer.backends import parallel_backend
 from synthocr.renderer.bidi import check_layout_support
-from synthocr.renderer.dispatch import run_chunks
 from synthocr.renderer.finished import IMAGE_EXTS
 from synthocr.renderer.io import (
     CHECKPOINT,
@@ -25,11 +25,13 @@ from synthocr.renderer.io import (
     append_state,
     check_plan_rows,
     open_plan,
+    plan_stamp,
     read_checkpoint,
+    share_plan,
     write_checkpoint,
 )
 from synthocr.renderer.job import ChunkTask, RenderJob, RenderSummary
-from synthocr.renderer.pending import find_pending, selected_rows
+from synthocr.renderer.pending import pending_mask, positions, selected_rows
 from synthocr.renderer.shard_scan import recorded_layout, scan_shards
 from synthocr.renderer.shards import ShardLayout, shard_index
 from synthocr.renderer.storage import FATAL_ERRNOS, Storage, fatal_write_error, remove_stale_temps, walk_folders
@@ -69,21 +71,29 @@ def render(job: RenderJob) -> RenderSummary:
         target = Storage(f"memory://synthocr-dry-run-{run_id}") if job.dry_run else store
         adopted, source = adopt_subset(job.plan, target, job.metadata_from, run_id)
         job, recorded_plan = replace(job, plan=adopted), _absolute(source)
+    stamp = plan_stamp(job.plan)  # before the open: see share_plan
     pf = open_plan(job.plan)
     check_plan_rows(pf, job.plan)
+    share_plan(job.plan, stamp, pf)  # the workers forked later read rows through this open plan
     meta = plan_metadata(pf.schema_arrow)
     started = time.perf_counter()
     total = pf.metadata.num_rows
     selected = selected_rows(pf, total, job.rows, job.where, job.ids)
     _check_layout(store, job)
-    if job.dry_run:  # nothing is written, not even the output dir
-        chunks, damaged = _pending_chunks(job, pf, store, selected, meta, update=False, run_id="scan")
-        pending = sum(map(len, chunks))
+    if job.dry_run:  # nothing is written, not even the output dir; the rows are counted, not listed
+        todo, damaged = _pending(job, pf, store, selected, meta, update=False, run_id="scan")
+        pending = int(np.count_nonzero(todo)) if isinstance(todo, np.ndarray) else sum(map(len, todo))
         return RenderSummary(total=total, skipped=total - pending, pending=pending, damaged=damaged)
     made = store.local and not os.path.lexists(store.root)
     _prepare_output_dir(store)
     _claim_output_dir(store, job.plan, meta, job.allow_mismatch)
-    chunks, damaged = _pending_chunks(job, pf, store, selected, meta, update=True, run_id=run_id)
+    todo, damaged = _pending(job, pf, store, selected, meta, update=True, run_id=run_id)
+    del selected  # one byte a plan row, not needed from here on
+    if isinstance(todo, np.ndarray):
+        chunks = deal(positions(todo), job.chunk_size, job.workers)
+    else:
+        chunks = [np.arange(r.start, r.stop, dtype=np.int64) for r in todo]
+    del todo
     pending = sum(map(len, chunks))
     summary = RenderSummary(total=total, skipped=total - pending, damaged=damaged)
     log.info("%d of %d rows to render in %d chunks (run %s)", pending, total, len(chunks), run_id)
@@ -121,7 +131,7 @@ def render(job: RenderJob) -> RenderSummary:
     return summary
 
 
-def _pending_chunks(
+def _pending(
     job: RenderJob,
     pf: Any,
     store: Storage,
@@ -130,15 +140,16 @@ def _pending_chunks(
     *,
     update: bool,
     run_id: str,
-) -> tuple[list[np.ndarray], int]:
-    """The plan positions still to render, cut into worker tasks, and how many outputs were damaged.
+) -> tuple[np.ndarray | list[range], int]:
+    """The plan rows still to render, and how many outputs were damaged.
 
-    Files layout: the selected rows without a finished output, `chunk_size` rows per task. Shard
-    layouts: every row of each shard not yet finished, one shard per task.
+    Files layout: a mask of the selected rows without a finished output (cut into tasks of `chunk_size`
+    rows by `deal`). Shard layouts: the rows of each shard not yet finished, a range per shard (one
+    task each).
     """
     total = pf.metadata.num_rows
     if job.layout == "files":
-        todo, scan = find_pending(
+        todo, scan = pending_mask(
             pf,
             store,
             selected,
@@ -148,14 +159,14 @@ def _pending_chunks(
             update=update,
             run_id=run_id,
         )
-        return deal(todo, job.chunk_size, job.workers), len(scan.damaged) if scan else 0
+        return todo, len(scan.damaged) if scan else 0
     layout = ShardLayout(job.layout, job.shard_size)
     if job.force:
-        return [_shard_rows(layout, k, total) for k in range(layout.count(total))], 0
+        return [layout.rows(k, total) for k in range(layout.count(total))], 0
     fingerprint = None if job.allow_mismatch else meta[META_PLAN_FINGERPRINT]
     shards = scan_shards(store, layout, pf, verify=job.verify, fingerprint=fingerprint, clean_temps=update)
-    chunks = [_shard_rows(layout, k, total) for k in shards.pending(layout, total)]
-    return chunks, sum(len(layout.rows(shard_index(n) or 0, total)) for n, _ in shards.damaged)
+    ranges = [layout.rows(k, total) for k in shards.pending(layout, total)]
+    return ranges, sum(len(layout.rows(shard_index(n) or 0, total)) for n, _ in shards.damaged)
 
 
 def deal(todo: np.ndarray, chunk_size: int, workers: int) -> list[np.ndarray]:
@@ -170,11 +181,6 @@ def deal(todo: np.ndarray, chunk_size: int, workers: int) -> list[np.ndarray]:
     return [todo[i : min(i + chunk_size, head)] for i in range(0, head, chunk_size)] + [
         todo[i : i + small] for i in range(head, len(todo), small)
     ]
-
-
-def _shard_rows(layout: ShardLayout, k: int, total: int) -> np.ndarray:
-    r = layout.rows(k, total)
-    return np.arange(r.start, r.stop, dtype=np.int64)
 
 
 def _check_layout(store: Storage, job: RenderJob) -> None:
@@ -216,6 +222,11 @@ def _run(
         if bar is not None:
             bar.update(result["rendered"] + len(result["failed"]))
 
+    # The renderer is imported here, by the parent before it forks its workers (local_pool), and only
+    # when there are rows to render: a dry run or a finished plan does without its memory.
+    from synthocr.renderer.dispatch import run_chunks
+
+    pa.default_memory_pool().release_unused()  # Arrow memory the plan checks freed: not counted again in each worker
     try:
         with parallel_backend(job.backend, job.scheduler, job.workers) as pool:
             run_chunks(task, chunks, pool, on_result)

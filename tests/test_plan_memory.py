@@ -1,0 +1,140 @@
+"""What keeps render's memory flat in the plan's size: exact-size positions, reads by row group, one open plan
+shared with the workers, and no renderer in a process that renders nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from synthocr.renderer import io as plan_io
+from synthocr.renderer import pending
+from synthocr.renderer.io import image_ids, open_plan, plan_reader, plan_stamp, share_plan
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 50, 203])
+def test_positions_are_flatnonzero_across_blocks(monkeypatch, n):
+    monkeypatch.setattr(pending, "POSITION_BLOCK", 7)
+    rng = np.random.default_rng(n)
+    for p in (0.0, 0.3, 1.0):
+        mask = rng.random(n) < p
+        got = pending.positions(mask)
+        assert got.dtype == np.int32
+        assert np.array_equal(got, np.flatnonzero(mask))
+
+
+def test_image_ids_reads_the_row_groups_of_the_rows_asked(tmp_path, job):
+    plan, _ = job
+    small = tmp_path / "groups.parquet"
+    table = pq.read_table(plan)
+    pq.write_table(table, small, row_group_size=7)
+    rows = np.array([0, 6, 7, 20, 47], np.int64)
+    assert image_ids(open_plan(str(small)), rows).tolist() == table.column("image_id").take(rows).to_pylist()
+    assert image_ids(open_plan(str(small)), rows[:0]).tolist() == []
+
+
+def test_a_shared_plan_is_read_through_until_the_file_changes(tmp_path, job):
+    plan, _ = job
+    path = tmp_path / "shared.parquet"
+    table = pq.read_table(plan)
+    pq.write_table(table, path)
+    stamp = plan_stamp(str(path))
+    pf = open_plan(str(path))
+    share_plan(str(path), stamp, pf)
+    assert plan_reader(str(path)).pf is pf
+    assert plan_reader(str(path)) is plan_reader(str(path))  # kept, with its decoded row groups
+    pq.write_table(table.slice(0, 5), tmp_path / "new.parquet")
+    os.replace(tmp_path / "new.parquet", path)  # rewritten in place: another inode
+    fresh = plan_reader(str(path))
+    assert fresh.pf is not pf and fresh.pf.metadata.num_rows == 5
+
+
+def test_a_render_without_workers_opens_the_plan_once(tmp_path, job, monkeypatch):
+    from synthocr.renderer import run
+    from synthocr.renderer.run import render_plan
+
+    plan, reference = job
+    opened: list[str] = []
+
+    def counting(path):
+        opened.append(str(path))
+        return open_plan(path)
+
+    monkeypatch.setattr(run, "open_plan", counting)
+    monkeypatch.setattr(plan_io, "open_plan", counting)
+    monkeypatch.setattr(plan_io, "_READERS", {})
+    summary = render_plan(plan, tmp_path / "out", workers=1, progress=False)
+    assert summary.rendered == len(reference) // 2
+    assert opened == [str(plan)]
+
+
+def test_a_dry_run_and_status_load_no_renderer(tmp_path, job):
+    """OpenCV, HarfBuzz and the renderer's modules cost every process that loads them about 50 MiB."""
+    plan, _ = job
+    probe = (
+        "import sys\nfrom synthocr.cli import main\n"
+        f"assert main(['render', {str(plan)!r}, '-o', {str(tmp_path / 'out')!r}, '--dry-run']) == 0\n"
+        f"assert main(['status', {str(plan)!r}, {str(tmp_path / 'out')!r}]) == 0\n"
+        "print(sorted(m for m in ('cv2', 'uharfbuzz', 'synthocr.renderer.chunk', 'synthocr.planner.plan') "
+        "if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("collide", [False, True])
+def test_plan_positions_finds_each_name_once_even_when_digests_collide(tmp_path, job, monkeypatch, collide):
+    import pyarrow as pa
+
+    from synthocr.renderer import resume
+
+    if collide:  # every digest the same: only the exact comparisons tell names apart
+        monkeypatch.setattr(resume, "name_digests", lambda names: np.zeros(len(names), np.uint64))
+    plan, _ = job
+    small = tmp_path / "groups.parquet"
+    table = pq.read_table(plan)
+    pq.write_table(table, small, row_group_size=7)
+    plan_names = table.column("output_name").to_pylist()
+    asked = [plan_names[40], "nowhere/image_1", plan_names[3], plan_names[7], plan_names[0] + "x"]
+    position, ids = resume.plan_positions(open_plan(str(small)), pa.array(asked, pa.string()))
+    assert position.tolist() == [40, -1, 3, 7, -1]
+    assert ids.tolist() == [table.column("image_id")[p].as_py() if p >= 0 else -1 for p in position.tolist()]
+
+
+@pytest.mark.parametrize("collide", [False, True])
+def test_index_hits_are_exact_matches_of_name_image_and_key(monkeypatch, collide):
+    import pyarrow as pa
+
+    from synthocr.renderer import done_index, resume
+
+    if collide:  # every name digest the same: only the keys and the exact comparisons tell rows apart
+        monkeypatch.setattr(resume, "name_digests", lambda names: np.zeros(len(names), np.uint64))
+    monkeypatch.setattr(resume, "HIT_BLOCK", 2)
+
+    def table(rows):
+        names, images, keys = zip(*rows)
+        return pa.Table.from_arrays(
+            [pa.array(names, pa.string()), pa.array(images, pa.string()), pa.array(keys, pa.uint64())],
+            schema=done_index.INDEX_SCHEMA,
+        )
+
+    index = table(
+        [("a/x", "x.png", 1), ("a/y", "y.png", 2), ("a/y", "y.png", 2), ("b/z", "z.jpg", 3), ("c", "c.png", 4)]
+    )
+    candidates = table(
+        [
+            ("a/x", "x.png", 1),  # in the index
+            ("a/x", "x.png", 9),  # changed since (another key)
+            ("a/y", "y.png", 2),  # in two segments
+            ("b/z", "z.png", 3),  # another image
+            ("b/w", "w.png", 3),  # another name, same key
+            ("c", "c.png", 4),
+            ("d", "d.png", 5),  # not in the index
+        ]
+    )
+    assert resume._hits(candidates, index).to_pylist() == [True, False, True, False, False, True, False]
+    assert resume._hits(candidates, index.slice(0, 0)).to_pylist() == [False] * 7
