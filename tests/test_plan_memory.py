@@ -106,14 +106,16 @@ def test_plan_positions_finds_each_name_once_even_when_digests_collide(tmp_path,
 
 
 @pytest.mark.parametrize("collide", [False, True])
-def test_index_hits_are_exact_matches_of_name_image_and_key(monkeypatch, collide):
+def test_index_hits_are_exact_matches_of_name_image_and_key(tmp_path, monkeypatch, collide):
     import pyarrow as pa
 
     from synthocr.renderer import done_index, resume
+    from synthocr.renderer.storage import Storage
 
     if collide:  # every name digest the same: only the keys and the exact comparisons tell rows apart
         monkeypatch.setattr(resume, "name_digests", lambda names: np.zeros(len(names), np.uint64))
-    monkeypatch.setattr(resume, "HIT_BLOCK", 2)
+    monkeypatch.setattr(resume, "LOOKUP_BLOCK", 2)
+    monkeypatch.setattr(done_index, "SEGMENT_GROUP_ROWS", 2)
 
     def table(rows):
         names, images, keys = zip(*rows)
@@ -122,9 +124,12 @@ def test_index_hits_are_exact_matches_of_name_image_and_key(monkeypatch, collide
             schema=done_index.INDEX_SCHEMA,
         )
 
-    index = table(
-        [("a/x", "x.png", 1), ("a/y", "y.png", 2), ("a/y", "y.png", 2), ("b/z", "z.jpg", 3), ("c", "c.png", 4)]
+    store = Storage(str(tmp_path))
+    done_index.write_segment(
+        store, table([("a/x", "x.png", 1), ("a/y", "y.png", 2), ("c", "c.png", 4)]), "a.parquet", "t"
     )
+    done_index.write_segment(store, table([("a/y", "y.png", 2), ("b/z", "z.jpg", 3)]), "b.parquet", "t")
+    (tmp_path / done_index.INDEX_DIR / "c.parquet").write_bytes(b"not parquet")  # skipped, with a warning
     candidates = table(
         [
             ("a/x", "x.png", 1),  # in the index
@@ -136,5 +141,7 @@ def test_index_hits_are_exact_matches_of_name_image_and_key(monkeypatch, collide
             ("d", "d.png", 5),  # not in the index
         ]
     )
-    assert resume._hits(candidates, index).to_pylist() == [True, False, True, False, False, True, False]
-    assert resume._hits(candidates, index.slice(0, 0)).to_pylist() == [False] * 7
+    hit, indexed, segments = resume._index_hits(store, candidates)
+    assert hit.to_pylist() == [True, False, True, False, False, True, False]
+    assert (indexed, segments) == (5, ["a.parquet", "b.parquet", "c.parquet"])
+    assert resume._index_hits(Storage(str(tmp_path / "none")), candidates)[0].to_pylist() == [False] * 7

@@ -20,7 +20,7 @@ import hashlib
 import io
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 INDEX_DIR = "_done_index"
 INDEX_SCHEMA = pa.schema([pa.field("name", pa.string()), pa.field("image", pa.string()), pa.field("key", pa.uint64())])
 N_FIELDS = 8  # label (inode, size, mtime ns, ctime ns), then the same of the image
+SEGMENT_GROUP_ROWS = 1 << 16  # entries per row group of a segment: a scan reads its matches a group at a time
 
 
 def fingerprint_salt(fingerprint: str | None) -> int:
@@ -69,20 +70,28 @@ def entries(names: Sequence[str], images: Sequence[str], fields: np.ndarray, sal
 
 def read_index(store: Storage) -> tuple[pa.Table, list[str]]:
     """Every entry of every segment, and the segments' names. A segment that does not read is skipped."""
-    tables, names = [], []
-    for name in _segments(store):
-        data = read_bytes(store, f"{INDEX_DIR}/{name}")
-        try:
-            table = pq.read_table(io.BytesIO(data or b""))
-            tables.append(table.select(INDEX_SCHEMA.names).cast(INDEX_SCHEMA))
-        except (pa.ArrowException, ValueError, KeyError):
-            log.warning(
-                "index segment %s does not read; its outputs are checked again", store.path(f"{INDEX_DIR}/{name}")
-            )
-        names.append(name)
+    names = segment_names(store)
+    tables = [table for name in names for _, table in read_groups(store, name)]
     if not tables:
         return INDEX_SCHEMA.empty_table(), names
     return pa.concat_tables(tables), names
+
+
+def segment_names(store: Storage) -> list[str]:
+    """The index's segments, in name order."""
+    return _segments(store)
+
+
+def read_groups(store: Storage, name: str, groups: Sequence[int] | None = None) -> Iterator[tuple[int, pa.Table]]:
+    """(number, entries) of each row group of segment `name` (only `groups` when given), one at a time.
+    A segment that does not read (changed, gone, damaged) yields nothing more, with a warning."""
+    data = read_bytes(store, f"{INDEX_DIR}/{name}")
+    try:
+        pf = pq.ParquetFile(io.BytesIO(data or b""))
+        for g in range(pf.metadata.num_row_groups) if groups is None else groups:
+            yield g, pf.read_row_group(g).select(INDEX_SCHEMA.names).cast(INDEX_SCHEMA)
+    except (pa.ArrowException, ValueError, KeyError, IndexError):
+        log.warning("index segment %s does not read; its outputs are checked again", store.path(f"{INDEX_DIR}/{name}"))
 
 
 def write_segment(store: Storage, table: pa.Table, name: str, run_id: str) -> None:
@@ -90,7 +99,7 @@ def write_segment(store: Storage, table: pa.Table, name: str, run_id: str) -> No
     if table.num_rows == 0:
         return
     buf = io.BytesIO()
-    pq.write_table(table, buf, compression="zstd")
+    pq.write_table(table, buf, compression="zstd", row_group_size=SEGMENT_GROUP_ROWS)
     rel = f"{INDEX_DIR}/{name}"
     if store.local:
         os.makedirs(store.path(INDEX_DIR), exist_ok=True)

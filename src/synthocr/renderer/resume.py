@@ -53,7 +53,7 @@ def plan_positions(pf: pq.ParquetFile, names: pa.Array | pa.ChunkedArray) -> tup
     looked up among the digests by binary search, then compared exactly: a lookup table built once, where
     a hash set of the names per row group cost time in the product of outputs and row groups.
     """
-    position = np.full(len(names), -1, np.int64)
+    position = np.full(len(names), -1, np.int32 if pf.metadata.num_rows < 2**31 else np.int64)
     ids = np.full(len(names), -1, np.int64)
     if len(names) == 0:
         return position, ids
@@ -130,13 +130,15 @@ def scan_outputs(
     `clean_temps` deletes temp files of dead processes on the way.
     """
     candidates, removed = _candidates(store, expected.fingerprint, clean_temps)
+    pool = pa.default_memory_pool()
+    pool.release_unused()  # each step's freed Arrow memory goes back before the next one allocates its own
     extra: list[str] = []
+    names = candidates.column("name")
+    n = candidates.num_rows
+    # A name with several images (one per format) lists them side by side: only then are the names
+    # deduplicated (a hash set of them costs about 90 bytes a name).
+    repeated = n > 1 and bool(pc.any(pc.equal(names.slice(1), names.slice(0, n - 1))).as_py())
     if expected.plan is not None:
-        names = candidates.column("name")
-        n = candidates.num_rows
-        # A name with several images (one per format) lists them side by side: only then is a hash set of
-        # the names worth its memory (about 90 bytes a name).
-        repeated = n > 1 and bool(pc.any(pc.equal(names.slice(1), names.slice(0, n - 1))).as_py())
         unique = pc.unique(names) if repeated else names
         position, wanted = plan_positions(expected.plan, unique)
         if repeated:  # each row takes its name's values
@@ -152,15 +154,21 @@ def scan_outputs(
         candidates = candidates.append_column("expected_id", pa.array(wanted))
         del position, wanted, inside
     else:
+        del names
         minus = pa.array(np.full(candidates.num_rows, -1, np.int64))
         candidates = candidates.append_column("position", minus).append_column("expected_id", minus)
-    index, segments = done_index.read_index(store) if not verify else (done_index.INDEX_SCHEMA.empty_table(), [])
-    hit = _hits(candidates, index)
-    indexed = index.num_rows
-    del index  # from here on, memory holds the candidates only
+    segments: list[str] = []
+    if verify:  # every output is checked: the index is not read
+        hit, indexed = pa.chunked_array([np.zeros(candidates.num_rows, bool)], pa.bool_()), 0
+    else:
+        hit, indexed, segments = _index_hits(store, candidates)
+    pool.release_unused()
     every = pc.all(hit).as_py() is not False
-    vouched = _first_per_name(candidates if every else candidates.filter(hit))  # two images of one name: once
-    to_check = _first_per_name(candidates.slice(0, 0) if every else candidates.filter(pc.invert(hit)), vouched)
+    vouched = candidates if every else candidates.filter(hit)
+    to_check = candidates.slice(0, 0) if every else candidates.filter(pc.invert(hit))
+    if repeated:  # two images of one name: one row for it, and none to check if the index vouches for one
+        vouched = _first_per_name(vouched)
+        to_check = _first_per_name(to_check, vouched)
     passed: list[int] = []  # rows of `to_check` that are finished
     images: list[str] = []
     damaged: list[tuple[str, str]] = []
@@ -197,7 +205,8 @@ def _candidates(store: Storage, fingerprint: str | None, clean_temps: bool) -> t
                 tables.append(table)
     if not tables:
         return done_index.INDEX_SCHEMA.empty_table(), removed
-    return pa.concat_tables(tables), removed
+    # One chunk: Arrow's take on a column of many chunks concatenates them all first, for every call.
+    return pa.concat_tables(tables).combine_chunks(), removed
 
 
 def _folder_fields(store: Storage, folder: Folder) -> tuple[list[str], list[str], array]:
@@ -266,35 +275,48 @@ def _info_fields(info: dict[str, Any]) -> tuple[int, int, int, int]:
     )
 
 
-def _hits(candidates: pa.Table, index: pa.Table) -> pa.ChunkedArray:
-    """Which candidate rows the index holds (same name, image and key).
+def _index_hits(store: Storage, candidates: pa.Table) -> tuple[pa.ChunkedArray, int, list[str]]:
+    """Which candidate rows the done index holds (same name, image and key), how many entries it has, and
+    its segments.
 
-    Both sides' rows are digested to 64 bits and the index's digests sorted; each candidate is looked up
-    by binary search and its matches compared exactly, HIT_BLOCK rows at a time. About 50 bytes a row on
-    the way, where Arrow's hash join of the strings took about 250.
+    The candidates are digested to 64 bits (of name, image and key) and sorted; the index is read a row
+    group of a segment at a time, each entry looked up among them by binary search and its matches
+    compared exactly. Memory: 8 bytes a candidate and one row group of the index, where holding the
+    entries and a hash join of their strings took about 300 bytes an entry.
     """
-    mask = np.zeros(candidates.num_rows, bool)
-    if index.num_rows == 0 or candidates.num_rows == 0:
-        return pa.chunked_array([mask], pa.bool_())
-    theirs = _row_digests(index)
-    order = np.argsort(theirs, kind="stable")
-    theirs = theirs[order]
-    ours = _row_digests(candidates)
-    lo = np.searchsorted(theirs, ours, side="left")
-    hi = np.searchsorted(theirs, ours, side="right")
-    del theirs, ours
-    found = np.flatnonzero(hi > lo)
-    for start in range(0, len(found), HIT_BLOCK):
-        rows = found[start : start + HIT_BLOCK]
-        for j in range(int((hi[rows] - lo[rows]).max())):  # an entry in several segments: each compared
-            at = rows[lo[rows] + j < hi[rows]]
-            at = at[~mask[at]]
-            if len(at):
-                mask[at] = _same_rows(candidates, at, index, order[lo[at] + j])
-    return pa.chunked_array([mask], pa.bool_())
+    segments = done_index.segment_names(store)
+    n = candidates.num_rows
+    mask = np.zeros(n, bool)
+    # Each candidate's digest with its low bits replaced by its row number, sorted in place: the lookup
+    # table is one array of 8 bytes a candidate. Entries are looked up by the high bits (at least 33 of
+    # them), so a few more of them meet a candidate, and every meeting is compared exactly.
+    bits = max(int(n - 1).bit_length(), 1)
+    low = np.uint64((1 << bits) - 1)
+    ours = np.empty(n, np.uint64)
+    for i in range(0, n, LOOKUP_BLOCK):
+        block = _row_digests(candidates.slice(i, LOOKUP_BLOCK))
+        ours[i : i + len(block)] = (block & ~low) | np.arange(i, i + len(block), dtype=np.uint64)
+    ours.sort()
+    indexed = 0
+    for name in segments:
+        for _, table in done_index.read_groups(store, name):
+            indexed += table.num_rows
+            if n == 0:
+                continue
+            theirs = _row_digests(table) & ~low
+            lo = np.searchsorted(ours, theirs, side="left")
+            hi = np.searchsorted(ours, theirs | low, side="right")
+            found = np.flatnonzero(hi > lo)
+            for j in range(int((hi[found] - lo[found]).max()) if len(found) else 0):  # several meet: each
+                entries = found[lo[found] + j < hi[found]]
+                rows = (ours[lo[entries] + j] & low).astype(np.int64)
+                keep = ~mask[rows]  # not matched by an entry of another segment already
+                rows, entries = rows[keep], entries[keep]
+                mask[rows[_same_rows(candidates, rows, table, entries)]] = True
+    return pa.chunked_array([mask], pa.bool_()), indexed, segments
 
 
-HIT_BLOCK = 1 << 16  # candidates compared with their index entries at a time
+LOOKUP_BLOCK = 1 << 16  # candidates digested at a time
 
 
 def _row_digests(table: pa.Table) -> np.ndarray:

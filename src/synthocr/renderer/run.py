@@ -74,6 +74,7 @@ def render(job: RenderJob) -> RenderSummary:
     stamp = plan_stamp(job.plan)  # before the open: see share_plan
     pf = open_plan(job.plan)
     check_plan_rows(pf, job.plan)
+    pa.default_memory_pool().release_unused()  # what the checks' row groups took, before the scan adds its own
     share_plan(job.plan, stamp, pf)  # the workers forked later read rows through this open plan
     meta = plan_metadata(pf.schema_arrow)
     started = time.perf_counter()
