@@ -460,6 +460,7 @@ def bench_scaling(tmp: Path, rows: int) -> list[Result]:
     Each pair of runs is preceded by a capacity probe (2 busy processes against 1), and the CPU time of
     the process tree is recorded, so a low speed-up can be told apart from a machine that was busy.
     """
+    from cli_runs import remove_outputs
     from synthocr.config import load_config
     from synthocr.planner.plan import write_plan
     from synthocr.renderer.run import render_plan
@@ -484,7 +485,7 @@ def bench_scaling(tmp: Path, rows: int) -> list[Result]:
             cpu[workers].append(_cpu_seconds(baseline)[0])
             if summary.rendered != rows or summary.failed:
                 raise RuntimeError(f"render_plan rendered {summary.rendered}/{rows}, failed {summary.failed[:3]}")
-            shutil.rmtree(out)
+    remove_outputs(tmp, "scaling_w*")
     one, two = min(times[1]), min(times[2])
     speedup = one / two
     cpu_one, cpu_two = min(cpu[1]) / rows * 1e3, min(cpu[2]) / rows * 1e3
@@ -522,7 +523,7 @@ TARGET_IO_SHARE = 0.05
 def bench_cold(tmp: Path, rows: int = COLD_ROWS) -> list[Result]:
     """`synthocr render` of `rows` default rows in a fresh process each time: 1 vs 2 workers (cold start),
     and the files layout against webdataset and parquet shards; then the share of file I/O per layout."""
-    from cli_runs import PAIR, cold_renders, io_share
+    from cli_runs import PAIR, cold_renders, io_share, remove_outputs
     from synthocr.config import load_config
     from synthocr.planner.plan import write_plan
 
@@ -581,6 +582,7 @@ def bench_cold(tmp: Path, rows: int = COLD_ROWS) -> list[Result]:
                 (share < TARGET_IO_SHARE) if shard else None,
             )
         )
+    remove_outputs(tmp, "io_*")
     return results
 
 
