@@ -77,11 +77,6 @@ def read_index(store: Storage) -> tuple[pa.Table, list[str]]:
     return pa.concat_tables(tables), names
 
 
-def segment_names(store: Storage) -> list[str]:
-    """The index's segments, in name order."""
-    return _segments(store)
-
-
 def read_groups(store: Storage, name: str, groups: Sequence[int] | None = None) -> Iterator[tuple[int, pa.Table]]:
     """(number, entries) of each row group of segment `name` (only `groups` when given), one at a time.
     A segment that does not read (changed, gone, damaged) yields nothing more, with a warning."""
@@ -121,7 +116,8 @@ def replace_segments(store: Storage, table: pa.Table, old: list[str], run_id: st
             pass
 
 
-def _segments(store: Storage) -> list[str]:
+def segment_names(store: Storage) -> list[str]:
+    """The index's segments, in name order."""
     try:
         if store.local:
             return sorted(

@@ -23,6 +23,7 @@ from synthocr.extras import url_to_fs
 from synthocr.renderer.done_index import stat_fields
 from synthocr.renderer.finished import FORMATS
 from synthocr.renderer.plan_names import check_plan_names, invalid_utf8
+from synthocr.renderer.row_groups import IdSpans, row_groups
 from synthocr.renderer.storage import (
     Storage,
     append_text,
@@ -107,20 +108,12 @@ def check_plan_rows(pf: pq.ParquetFile, path: str) -> None:
     whose groups overlap has its id column read whole.
     """
     try:
-        spans: list[tuple[int, int]] = []
-        first_row = 0
-        for i in range(pf.metadata.num_row_groups):
-            group = pf.read_row_group(i, columns=NUMERIC_COLUMNS)
+        spans = IdSpans()
+        for first_row, group in row_groups(pf, NUMERIC_COLUMNS):
             check_ranges(group, where=f"plan {path}", first_row=first_row)
-            first_row += group.num_rows
-            ids = group.column("image_id")
-            if len(ids) and len(pc.unique(ids)) != len(ids):
+            if not spans.add(group.column("image_id")):
                 raise PlanError(f"plan {path}: image_id values are not unique; re-create it with `synthocr plan`.")
-            if len(ids):
-                bounds = pc.min_max(ids)
-                spans.append((bounds["min"].as_py(), bounds["max"].as_py()))
-        spans.sort()
-        if any(nxt[0] <= prev[1] for prev, nxt in zip(spans, spans[1:])):
+        if spans.overlap():
             ids = pf.read(columns=["image_id"]).column("image_id")
             if len(pc.unique(ids)) != len(ids):
                 raise PlanError(f"plan {path}: image_id values are not unique; re-create it with `synthocr plan`.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -14,6 +13,7 @@ import pyarrow.parquet as pq
 
 from synthocr.renderer.io import check_output_names, open_plan, read_checkpoint, read_state
 from synthocr.renderer.resume import Scan, expected_of, scan_outputs
+from synthocr.renderer.row_groups import row_groups
 from synthocr.renderer.selection import parse_rows, read_ids, select_where, unknown_ids
 from synthocr.renderer.shard_scan import recorded_layout, scan_shards
 from synthocr.renderer.shards import shard_index
@@ -39,7 +39,7 @@ def selected_rows(
     if ids:
         wanted = read_ids(ids)  # sorted, unique
         found = np.zeros(len(wanted), bool)
-        for start, group in _row_groups(pf, ["image_id"]):
+        for start, group in row_groups(pf, ["image_id"]):
             plan_ids = group.column("image_id").to_numpy()
             at = np.minimum(np.searchsorted(wanted, plan_ids), max(len(wanted) - 1, 0))
             hit = wanted[at] == plan_ids if len(wanted) else np.zeros(len(plan_ids), bool)
@@ -48,20 +48,11 @@ def selected_rows(
         if not found.all():
             raise unknown_ids(wanted[~found], ids)
     if where:
-        for start, group in _row_groups(pf, None):
+        for start, group in row_groups(pf, None):
             picked = np.zeros(group.num_rows, bool)
             picked[select_where(group.to_pandas(), where)] = True
             selected[start : start + group.num_rows] &= picked
     return selected
-
-
-def _row_groups(pf: pq.ParquetFile, columns: list[str] | None) -> Iterator[tuple[int, pa.Table]]:
-    """(position of its first row, table) of each row group of the plan, in order."""
-    start = 0
-    for i in range(pf.metadata.num_row_groups):
-        group = pf.read_row_group(i, columns=columns)
-        yield start, group
-        start += group.num_rows
 
 
 def positions(mask: np.ndarray) -> np.ndarray:
@@ -161,10 +152,8 @@ def plan_status(
     failed_ids = {int(r["image_id"]) for r in read_state(store) if r.get("status") == "failed"}
     failed_set = np.fromiter(failed_ids, np.int64, len(failed_ids))
     counts: dict[str, np.ndarray] = {}  # spec -> total, done, missing, damaged, failed
-    start = 0
     columns = ["image_id", "spec"] + (["output_name"] if damaged_names is not None and len(damaged_names) else [])
-    for i in range(pf.metadata.num_row_groups):
-        group = pf.read_row_group(i, columns=columns)
+    for start, group in row_groups(pf, columns):
         stop = start + group.num_rows
         d = done[start:stop]
         bad = ~d & damaged[start:stop]
@@ -183,7 +172,6 @@ def plan_status(
                 continue
             row = counts.setdefault(str(name), np.zeros(5, np.int64))
             row += [mask.sum(), (d & mask).sum(), (~d & mask).sum(), (bad & mask).sum(), (failed & mask).sum()]
-        start = stop
     out = []
     total = np.sum(list(counts.values()), axis=0) if counts else np.zeros(5, np.int64)
     for spec, row in [*counts.items(), ("all", total)]:

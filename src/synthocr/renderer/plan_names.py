@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from synthocr.planner.requests import MAX_NAME_BYTES, MAX_NAME_COMPONENT_BYTES, check_output_name
 from synthocr.renderer.finished import IMAGE_EXTS
+from synthocr.renderer.row_groups import IdSpans, row_groups
 from synthocr.schemas.plan import SHARD_SIZE, PlanError
 
 DIGEST_BLOCK = 1 << 13  # names digested at a time (about 500 bytes each on the way, for 20-byte names)
@@ -59,11 +60,10 @@ def check_plan_names(pf: pq.ParquetFile, where: str) -> None:
         PlanError: naming the row and the name.
     """
     defaults = True  # every name is output_name(image_id) and the ids are unique: names are unique too
-    spans: list[tuple[int, int]] = []
+    spans = IdSpans()
     folders: set[str] = set()
-    first = 0
-    for g in range(pf.metadata.num_row_groups):
-        group = pf.read_row_group(g, columns=["output_name", "image_id"])
+    n_rows = 0
+    for first, group in row_groups(pf, ["output_name", "image_id"]):
         names = group.column("output_name").combine_chunks()
         bad = invalid_utf8(names)
         if bad:
@@ -72,13 +72,10 @@ def check_plan_names(pf: pq.ParquetFile, where: str) -> None:
         folders.update(_folders(names))
         if defaults and len(names):
             ids = group.column("image_id").combine_chunks()
-            defaults = _all_default(names, ids) and len(pc.unique(ids)) == len(ids)
-            bounds = pc.min_max(ids)
-            spans.append((bounds["min"].as_py(), bounds["max"].as_py()))
-        first += len(names)
-    spans.sort()
-    if not defaults or any(nxt[0] <= prev[1] for prev, nxt in zip(spans, spans[1:])):
-        _check_unique(pf, first, where)
+            defaults = _all_default(names, ids) and spans.add(ids)
+        n_rows = first + len(names)
+    if not defaults or spans.overlap():
+        _check_unique(pf, n_rows, where)
     _check_clashes(pf, folders, where)
 
 
@@ -149,27 +146,23 @@ def _digests(names: pa.Array) -> np.ndarray:
 def _check_unique(pf: pq.ParquetFile, n_rows: int, where: str) -> None:
     """No name twice: digests sorted in place; names whose digests meet are read again and compared."""
     digests = np.empty(n_rows, np.uint64)
-    first = 0
-    for g in range(pf.metadata.num_row_groups):
-        names = pf.read_row_group(g, columns=["output_name"]).column("output_name").combine_chunks()
+    for first, group in row_groups(pf, ["output_name"]):
+        names = group.column("output_name").combine_chunks()
         digests[first : first + len(names)] = name_digests(names)
-        first += len(names)
     digests.sort()
     met = np.unique(digests[1:][digests[1:] == digests[:-1]])
     del digests
     if len(met) == 0:
         return
     seen: dict[str, int] = {}
-    first = 0
-    for g in range(pf.metadata.num_row_groups):
-        names = pf.read_row_group(g, columns=["output_name"]).column("output_name").combine_chunks()
+    for first, group in row_groups(pf, ["output_name"]):
+        names = group.column("output_name").combine_chunks()
         for row in np.flatnonzero(np.isin(name_digests(names), met)).tolist():
             name = names[row].as_py()
             if name in seen:
                 why = f"is also the output_name of row {seen[name]}: one output would be lost"
                 _refuse(names, row, first, why, where)
             seen[name] = first + row
-        first += len(names)
 
 
 def _folders(names: pa.Array) -> set[str]:
@@ -190,14 +183,12 @@ def _check_clashes(pf: pq.ParquetFile, folders: set[str], where: str) -> None:
     if not stems:
         return
     value_set = pa.array(sorted(stems), pa.string())
-    first = 0
-    for g in range(pf.metadata.num_row_groups):
-        names = pf.read_row_group(g, columns=["output_name"]).column("output_name").combine_chunks()
+    for first, group in row_groups(pf, ["output_name"]):
+        names = group.column("output_name").combine_chunks()
         clash = pc.is_in(names, value_set=value_set)
         if pc.any(clash).as_py():
             why = "names a file that another row's output_name needs as a folder"
             _refuse(names, pc.index(clash, True).as_py(), first, why, where)
-        first += len(names)
 
 
 def _refuse(names: pa.Array, row: int, first: int, why: str, where: str) -> None:

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from synthocr.renderer import done_index
 from synthocr.renderer.finished import IMAGE_EXTS, check_output
 from synthocr.renderer.plan_names import name_digests
+from synthocr.renderer.row_groups import row_groups
 from synthocr.renderer.storage import Folder, Storage, info_mtime, remove_stale_temps, walk_folders
 from synthocr.schemas.plan import META_PLAN_FINGERPRINT, plan_metadata
 
@@ -60,9 +61,7 @@ def plan_positions(pf: pq.ParquetFile, names: pa.Array | pa.ChunkedArray) -> tup
     digests = _column_digests(names) if isinstance(names, pa.ChunkedArray) else name_digests(names)
     order = np.argsort(digests, kind="stable")
     digests = digests[order]
-    start = 0
-    for i in range(pf.metadata.num_row_groups):
-        group = pf.read_row_group(i, columns=["output_name", "image_id"])
+    for start, group in row_groups(pf, ["output_name", "image_id"]):
         plan_names = group.column("output_name").combine_chunks()
         found = name_digests(plan_names)
         lo = np.searchsorted(digests, found, side="left")
@@ -92,7 +91,6 @@ def plan_positions(pf: pq.ParquetFile, names: pa.Array | pa.ChunkedArray) -> tup
             new = position[k_all] < 0
             position[k_all[new]] = start + r_all[new]
             ids[k_all[new]] = group_ids[r_all[new]]
-        start += group.num_rows
     return position, ids
 
 
