@@ -142,3 +142,36 @@ def test_the_render_path_does_not_import_the_planner_or_config_loading():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "", f"the render path imports {out}"
+
+
+BLOCK_PANDAS = """
+import importlib.abc, os, sys
+log = sys.argv.pop(1)
+class NoPandas(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "pandas":
+            with open(log, "a") as f:
+                f.write(str(os.getpid()) + "\\n")
+            raise ImportError("pandas is not for the render path")
+sys.meta_path.insert(0, NoPandas())
+from synthocr.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_new_render_never_imports_pandas(tmp_path, tiny_config_path, cli):
+    """pyarrow imports pandas (about 0.2 s of CPU) on its first numpy or Python value conversion: done in
+    the render process, that is serial time before the workers start; in each worker, time per worker.
+    A render into a new output dir, with 2 workers, in each layout, asks for it nowhere."""
+    import subprocess
+    import sys
+
+    plan = tmp_path / "plan.parquet"
+    assert cli("plan", tiny_config_path, "-o", plan)[0] == 0
+    for layout in ("files", "webdataset"):
+        log, out = tmp_path / f"{layout}.log", tmp_path / layout
+        cmd = [sys.executable, "-c", BLOCK_PANDAS, str(log), "render", str(plan), "-o", str(out)]
+        done = subprocess.run([*cmd, "--workers", "2", "--layout", layout], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert not log.exists(), f"{layout}: processes {log.read_text().split()} asked for pandas"
+        assert len(list(out.rglob("*.json"))) > 0 or layout != "files"

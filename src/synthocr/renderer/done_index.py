@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from synthocr.renderer.storage import Storage, read_bytes, write_atomic
+from synthocr.schemas.arrow_numpy import number_array, string_array
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def keys(fields: np.ndarray, salt: int) -> np.ndarray:
 def entries(names: Sequence[str], images: Sequence[str], fields: np.ndarray, salt: int) -> pa.Table:
     """Index entries of outputs (name, image file name, N_FIELDS identity numbers per output)."""
     return pa.Table.from_arrays(
-        [pa.array(names, pa.string()), pa.array(images, pa.string()), pa.array(keys(fields, salt), pa.uint64())],
+        [string_array(names), string_array(images), number_array(keys(fields, salt), pa.uint64())],
         schema=INDEX_SCHEMA,
     )
 

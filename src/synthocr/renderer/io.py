@@ -35,6 +35,7 @@ from synthocr.renderer.storage import (
     with_retries,
     write_atomic,
 )
+from synthocr.schemas.arrow_numpy import int64_array
 from synthocr.schemas.labels import Label
 from synthocr.schemas.plan import (
     META_CONFIG,
@@ -229,7 +230,7 @@ class PlanRows:
         out: list[dict[str, Any]] = []
         for g in dict.fromkeys(group_of.tolist()):
             picked = rows[group_of == g] - self.bounds[g]
-            out.extend(_as_dicts(self._group(g).take(pa.array(picked, pa.int64()))))
+            out.extend(_as_dicts(self._group(g).take(int64_array(picked))))
         return out
 
 

@@ -24,6 +24,7 @@ from synthocr.renderer.finished import IMAGE_EXTS, check_output
 from synthocr.renderer.plan_names import name_digests
 from synthocr.renderer.row_groups import row_groups
 from synthocr.renderer.storage import Folder, Storage, info_mtime, remove_stale_temps, walk_folders
+from synthocr.schemas.arrow_numpy import to_numpy
 from synthocr.schemas.plan import META_PLAN_FINGERPRINT, plan_metadata
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,11 @@ def plan_positions(pf: pq.ParquetFile, names: pa.Array | pa.ChunkedArray) -> tup
     return position, ids
 
 
+_FINISHED_SCHEMA = pa.schema(
+    [pa.field("name", pa.string()), pa.field("image", pa.string()), pa.field("position", pa.int64())]
+)
+
+
 @dataclass(frozen=True)
 class Scan:
     """What a scan of the output dir found."""
@@ -107,7 +113,7 @@ class Scan:
     def done_mask(self, n_rows: int) -> np.ndarray:
         """Which plan rows are finished."""
         done = np.zeros(n_rows, bool)
-        done[self.finished.column("position").to_numpy()] = True
+        done[to_numpy(self.finished.column("position"))] = True
         return done
 
 
@@ -128,6 +134,8 @@ def scan_outputs(
     `clean_temps` deletes temp files of dead processes on the way.
     """
     candidates, removed = _candidates(store, expected.fingerprint, clean_temps)
+    if candidates.num_rows == 0:  # a new output dir: nothing to look up (and no Arrow call that imports pandas)
+        return Scan(pa.Table.from_batches([], schema=_FINISHED_SCHEMA), [], [], 0, removed)
     pool = pa.default_memory_pool()
     pool.release_unused()  # each step's freed Arrow memory goes back before the next one allocates its own
     extra: list[str] = []
@@ -202,7 +210,7 @@ def _candidates(store: Storage, fingerprint: str | None, clean_temps: bool) -> t
                 table = done_index.entries(names, images, np.frombuffer(fields, np.int64).reshape(-1, 8), salt)
                 tables.append(table)
     if not tables:
-        return done_index.INDEX_SCHEMA.empty_table(), removed
+        return pa.Table.from_batches([], schema=done_index.INDEX_SCHEMA), removed  # (empty_table imports pandas)
     # One chunk: Arrow's take on a column of many chunks concatenates them all first, for every call.
     return pa.concat_tables(tables).combine_chunks(), removed
 
