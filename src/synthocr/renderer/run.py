@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 INDEX_FLUSH_ENTRIES = 20_000  # written outputs the parent holds before it writes them to the done index
 INDEX_FLUSH_SECONDS = 60.0
+CHECKPOINT_SECONDS = 1.0  # the checkpoint's progress counts are at most this old while a run goes on
 
 
 def render_plan(plan_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], **options: Any) -> RenderSummary:
@@ -215,11 +216,17 @@ def _run(
     """The chunks on the job's backend, each result recorded as it arrives; this run's temps removed at the end."""
     bar = _progress(sum(map(len, chunks)), job.progress)
     written = _WrittenOutputs(store, task.fingerprint, task.run_id)
+    checkpointed: list[float] = []  # when this run last wrote the checkpoint
 
     def on_result(result: dict[str, Any]) -> None:
         _record(store, summary, result)
         written.add(result["written"])
-        _update_checkpoint(store, job, meta, summary, task.run_id, recorded_plan)
+        # The first result claims the output dir for the plan; after it the counts are only progress, so the
+        # file (a write and a rename) is refreshed every CHECKPOINT_SECONDS, not after every chunk: the parent's
+        # time is taken from the workers' cores. The end of the run writes it once more.
+        if not checkpointed or time.monotonic() - checkpointed[-1] >= CHECKPOINT_SECONDS:
+            _update_checkpoint(store, job, meta, summary, task.run_id, recorded_plan)
+            checkpointed.append(time.monotonic())
         if bar is not None:
             bar.update(result["rendered"] + len(result["failed"]))
 
