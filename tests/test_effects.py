@@ -160,7 +160,7 @@ def test_composite_blends_like_image_composite():
     alpha[5:30, 10:60] = rng.integers(0, 256, (25, 50))
     coverage = Image.fromarray(alpha, "L")
     expected = Image.composite(Image.new("RGB", background.size, (12, 200, 40)), background, coverage)
-    got = _composite(background.copy(), coverage, (12, 200, 40))
+    got = _composite(background.copy(), alpha, (12, 200, 40))
     assert np.array_equal(np.asarray(got), np.asarray(expected))
 
 

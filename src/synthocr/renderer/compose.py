@@ -28,7 +28,7 @@ from synthocr.renderer.effects import (
 from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
 from synthocr.renderer.effects.style import accent_ink, halo, ink_layers
 from synthocr.renderer.geometry import BoxGeometry, Frame, Geometry, Warp, chain, invert
-from synthocr.renderer.imaging import PNG_FILTER_KEY, Pixels
+from synthocr.renderer.imaging import PNG_FILTER_KEY, Pixels, image_of, pixels_of
 from synthocr.renderer.layout import draw_layout, layout_line, layout_mask
 from synthocr.renderer.limits import DEFAULT_MAX_IMAGE_PIXELS, check_image_size, check_text
 from synthocr.renderer.linestyle import PLAIN, LineStyle, merge_styles
@@ -187,20 +187,19 @@ def render_row(
 
     def ink_coverage() -> Pixels:
         if not coverage:
-            coverage.append(_warp_mask(layout_mask(layout), placement, (width, height)))
+            coverage.append(_warp_mask(pixels_of(layout_mask(layout)), placement, (width, height)))
         return coverage[0]
 
     page = PageContext(line_box, frame.thickness, vertical, fit.ink, p.background, p.font_size, ink_coverage)
     page_effects = [name for name in PAGE if name in p.args]
     if page_effects:
-        paper = np.asarray(background)
+        paper = pixels_of(background)
         for name in page_effects:
             paper = PAGE[name](paper, *p.args[name], _rng(p, name), page)
         background = Image.fromarray(paper, background.mode)
     if style.layers:  # shadow and stroke, under the text's ink, warped with it
-        for layer, colour in ink_layers(style.layers, np.asarray(layout_mask(layout)), p.font_size):
-            warped = _warp_mask(Image.fromarray(layer, "L"), placement, (width, height))
-            background = _composite(background, Image.fromarray(warped, "L"), colour)
+        for layer, colour in ink_layers(style.layers, pixels_of(layout_mask(layout)), p.font_size):
+            background = _composite(background, _warp_mask(layer, placement, (width, height)), colour)
     shift = _whole_pixel_shift(placement)
     mask_effects = [name for name in MASK if name in p.args]
     if shift is not None and not mask_effects:
@@ -213,20 +212,22 @@ def render_row(
         image = background
         for part, colour in inks:
             mask = (
-                ink_coverage() if part == "all" else _warp_mask(layout_mask(layout, part), placement, (width, height))
+                ink_coverage()
+                if part == "all"
+                else _warp_mask(pixels_of(layout_mask(layout, part)), placement, (width, height))
             )
             for name in mask_effects:
                 mask = MASK[name](mask, *p.args[name], _rng(p, name))
-            image = _composite(image, Image.fromarray(mask, "L"), colour)
+            image = _composite(image, mask, colour)
     overlays = [name for name in OVERLAY if name in p.args]
     applied = [name for name in IMAGE if name in p.args]
     if overlays or applied:
-        pixels = np.asarray(image)
+        pixels = pixels_of(image)
         for name in overlays:
             pixels = OVERLAY[name](pixels, *p.args[name], _rng(p, name), page)
         for name in applied:
             pixels = IMAGE[name](pixels, *p.args[name], _rng(p, name))
-        image = Image.fromarray(pixels, image.mode)
+        image = image_of(pixels)  # read only: it is only encoded from here (or converted to L)
     if p.color_mode == "L":
         image = image.convert("L")
     if p.background_kind in UNFILTERED_BACKGROUNDS and not any(name in applied for name in SMOOTHING):
@@ -264,22 +265,26 @@ def _appearance(fit: InkFit, accent: tuple[int, int, int] | None) -> dict[str, A
     return out
 
 
-def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Pixels:
-    """The ink mask under `warp`: a whole-pixel shift is a paste, a homography one resampling,
+def _warp_mask(mask: Pixels, warp: Warp, size: tuple[int, int]) -> Pixels:
+    """The (h, w) ink mask under `warp`: a whole-pixel shift is a copy, a homography one resampling,
     anything else a remap whose source coordinates follow the exact inverse map at a grid
     of points MESH_STEP apart and are bilinear in between."""
     matrix = warp.matrix
     if matrix is not None:
         shift = _whole_pixel_shift(warp)
         if shift is not None:
-            out = Image.new("L", size, 0)
-            out.paste(mask, shift)
-            return np.asarray(out)
+            out = np.zeros((size[1], size[0]), np.uint8)
+            dx, dy = shift
+            mh, mw = mask.shape
+            x0, y0, x1, y1 = max(0, dx), max(0, dy), min(size[0], dx + mw), min(size[1], dy + mh)
+            if x1 > x0 and y1 > y0:
+                out[y0:y1, x0:x1] = mask[y0 - dy : y1 - dy, x0 - dx : x1 - dx]
+            return out
         # Pixel centres sit at +0.5 in the geometry's continuous coordinates and at whole
         # numbers in OpenCV's: shift in, apply the inverse, shift back.
         inverse = _translation(-0.5, -0.5) @ invert(matrix) @ _translation(0.5, 0.5)
         return cv2.warpPerspective(
-            np.asarray(mask),
+            mask,
             inverse,
             size,
             flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
@@ -299,7 +304,7 @@ def _warp_mask(mask: Image.Image, warp: Warp, size: tuple[int, int]) -> Pixels:
     nodes -= 0.5  # continuous coordinates -> OpenCV pixel indices (a shift commutes with the linear resize)
     dense = cv2.resize(nodes.astype(np.float32), (nx * step, ny * step), interpolation=cv2.INTER_LINEAR)
     return cv2.remap(
-        np.asarray(mask),
+        mask,
         dense[step : step + h, step : step + w],
         None,
         cv2.INTER_LINEAR,
@@ -327,16 +332,18 @@ def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Im
     )
 
 
-def _composite(background: Image.Image, coverage: Image.Image, ink: tuple[int, int, int]) -> Image.Image:
-    """Ink laid over the background with the "L" `coverage` as its alpha, not pasted as a rectangle.
+def _composite(background: Image.Image, coverage: Pixels, ink: tuple[int, int, int]) -> Image.Image:
+    """Ink laid over the background with the (h, w) `coverage` (0-255) as its alpha, not pasted as a rectangle.
 
     Paints into `background` (made for this row alone), within the coverage's ink bounds only:
     the same blend as Image.composite, where the coverage is 0 the background stays as it is.
     The ink is pasted as an image of its colour, not as a colour: the same pixels, but Pillow
     blends an image through a mask two to three times faster than it fills a colour through one.
+    The coverage's part inside its ink bounds goes to Pillow as a read-only image over a copy of
+    those bytes (Image.frombuffer), not through Image.fromarray, getbbox and crop.
     """
-    box = coverage.getbbox()
-    if box is not None:
-        alpha = coverage.crop(box)
-        background.paste(Image.new(background.mode, alpha.size, ink), box, alpha)
+    x, y, w, h = cv2.boundingRect(coverage)  # the bounds of its non-zero pixels (w = 0: none)
+    if w:
+        alpha = Image.frombuffer("L", (w, h), np.ascontiguousarray(coverage[y : y + h, x : x + w]), "raw", "L", 0, 1)
+        background.paste(Image.new(background.mode, (w, h), ink), (x, y, x + w, y + h), alpha)
     return background

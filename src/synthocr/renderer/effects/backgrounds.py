@@ -23,13 +23,18 @@ def _indexed(index: np.ndarray, color: RGB, shades: np.ndarray) -> Image.Image:
     for each byte i of the (h, w) `index`.
 
     The 256 colours are a palette and Pillow expands it: one pass that writes Pillow's own pixel
-    format, instead of three lookups, a merge and a copy into Pillow.
+    format, instead of three lookups, a merge and a copy into Pillow. It is done on Pillow's core
+    image (Image.frombuffer's mapping, the palette, the conversion), without the Python palette
+    object Image.putpalette and Image.convert go through: half the time.
     """
     palette = np.clip(np.floor(np.add.outer(shades, np.array(color, np.float64)) + 0.5), 0, 255).astype(np.uint8)
     h, w = index.shape
-    image = Image.frombuffer("P", (w, h), np.ascontiguousarray(index), "raw", "P", 0, 1)
-    image.putpalette(palette.tobytes())
-    return image.convert("RGB")
+    indexed = Image.core.map_buffer(np.ascontiguousarray(index), (w, h), "raw", 0, ("P", w, 1))
+    indexed.putpalette("RGB", "RGB", palette.tobytes())
+    return _BLANK._new(indexed.convert("RGB"))
+
+
+_BLANK = Image.new("RGB", (0, 0))  # Image._new of it wraps a core image as an Image
 
 
 def plain(

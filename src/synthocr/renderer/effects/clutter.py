@@ -144,17 +144,21 @@ def stamp_opacity(
     blotch = cv2.resize(rng.uniform(0.35, 1.0, (max(2, sh // 6), max(2, sw // 6))).astype(np.float32), (sw, sh))
     grain = rng.uniform(0.6, 1.0, (sh, sw)).astype(np.float32)
     stamp *= blotch * grain * np.float32(opacity)
-    coverage = np.zeros((h, w), np.float32)
     cx, cy = int(round(center[0] * w - sw / 2)), int(round(center[1] * h - sh / 2))
     ax0, ay0, ax1, ay1 = max(0, cx), max(0, cy), min(w, cx + sw), min(h, cy + sh)
     if ax1 <= ax0 or ay1 <= ay0:
         return pixels
-    coverage[ay0:ay1, ax0:ax1] = stamp[ay0 - cy : ay1 - cy, ax0 - cx : ax1 - cx]
+    coverage = stamp[ay0 - cy : ay1 - cy, ax0 - cx : ax1 - cx]  # the part of the stamp on the image
     ink = np.array(STAMP_COLORS[int(color) % len(STAMP_COLORS)], np.float32) / 255.0
     # Stamp ink is translucent: it darkens what is under it by its colour (a multiply), it does not cover it.
-    product = pixels.astype(np.float32) * (ink if pixels.ndim == 3 else ink.mean())
+    # Blended within the stamp's box only: outside it nothing is drawn.
+    box = (slice(ay0, ay1), slice(ax0, ax1))
+    part = pixels[box]
+    product = part.astype(np.float32) * (ink if pixels.ndim == 3 else ink.mean())
     alpha = coverage[:, :, None] if pixels.ndim == 3 else coverage
-    return np.clip(pixels + (product - pixels) * alpha + 0.5, 0, 255).astype(np.uint8)
+    out = pixels.copy()
+    out[box] = np.clip(part + (product - part) * alpha + 0.5, 0, 255).astype(np.uint8)
+    return out
 
 
 def pen_mark_width(

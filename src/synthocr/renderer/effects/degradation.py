@@ -76,8 +76,13 @@ def noise_sigma(pixels: Pixels, sigma: float, rng: np.random.Generator) -> Pixel
     """
     if sigma == 0:
         return pixels
-    table = np.rint(NORMAL_QUANTILES * sigma).astype(np.int16)
-    return cv2.add(cv2.LUT(random_bytes(rng, pixels.shape), table), pixels, dtype=cv2.CV_8U)
+    table = np.rint(NORMAL_QUANTILES * sigma)
+    # pixel + table[byte], clipped to 0-255, as two saturating 8-bit steps: add the draw's positive part,
+    # then take away its negative part (one of them is 0). OpenCV's mixed 16/8-bit add cost three times more.
+    up = np.clip(table, 0, 255).astype(np.uint8)
+    down = np.clip(-table, 0, 255).astype(np.uint8)
+    draws = random_bytes(rng, pixels.shape)
+    return cv2.subtract(cv2.add(pixels, cv2.LUT(draws, up)), cv2.LUT(draws, down))
 
 
 def salt_pepper_amount(pixels: Pixels, amount: float, rng: np.random.Generator) -> Pixels:
