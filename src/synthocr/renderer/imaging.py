@@ -57,6 +57,9 @@ def pixels_of(image: Image.Image) -> Pixels:
     """
     if image.mode not in ("L", "RGB"):
         return np.asarray(image)
+    origin = _ORIGINS.get(id(image.im))
+    if origin is not None and origin[0] is image.im:
+        return origin[1]
     try:
         exported = pa.array(image)  # Image.__arrow_c_array__: no copy, no pandas probe
     except ValueError:  # rows in several blocks
@@ -72,13 +75,31 @@ def pixels_of(image: Image.Image) -> Pixels:
 def image_of(pixels: Pixels) -> Image.Image:
     """An (h, w, 3) array as a read-only RGB image (an (h, w) one as L), for encoding: Pillow's Arrow
     import of the pixels padded to four bytes by OpenCV (11 us for a 475 x 76 line, Image.fromarray
-    20 us). Changing the image (paste, draw) first copies it, as for any read-only image."""
+    20 us). Changing the image (paste, draw) first copies it, as for any read-only image.
+
+    The image's pixels_of is then `pixels` itself, made read only: the caller hands the array over.
+    """
     if pixels.ndim != 3 or pixels.shape[2] != 3 or pixels.dtype != np.uint8:
         return Image.fromarray(pixels, "L" if pixels.ndim == 2 else None)
     h, w = pixels.shape[:2]
     padded = cv2.cvtColor(pixels, cv2.COLOR_RGB2RGBA)
     flat = pa.Array.from_buffers(pa.uint8(), padded.size, [None, pa.py_buffer(padded)])
-    return Image.fromarrow(pa.FixedSizeListArray.from_arrays(flat, 4), "RGB", (w, h))
+    image = Image.fromarrow(pa.FixedSizeListArray.from_arrays(flat, 4), "RGB", (w, h))
+    pixels = pixels.view()
+    pixels.flags.writeable = False
+    core = image.im
+    _ORIGINS[id(core)] = (core, pixels)
+    while len(_ORIGINS) > _ORIGINS_KEPT:
+        _ORIGINS.pop(next(iter(_ORIGINS)), None)
+    return image
+
+
+# The arrays image_of made its last few images from, by their core image, for pixels_of to give back
+# instead of exporting and unpadding the same pixels again (the renderer's image is encoded next). An
+# entry holds the core itself, so its id is not reused while it is here; an image changed since has
+# another core (a read-only image is copied before any change), so it is not found.
+_ORIGINS: dict[int, tuple[object, Pixels]] = {}
+_ORIGINS_KEPT = 4
 
 
 def encode_png(image: Image.Image, level: int = FAST_PNG_LEVEL) -> bytes:

@@ -28,6 +28,7 @@ mark) joins the character before it in its word (or the one after it, at a word'
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -71,6 +72,10 @@ class Cluster(NamedTuple):
     stop: int
     box: Box
 
+
+# A named tuple from its fields as one tuple, without the Python-level __new__ of NamedTuple classes:
+# a line makes a few boxes per character.
+_new_tuple = tuple.__new__
 
 # A glyph bitmap: core image ("L" coverage), x0, y0, x1, y1 in whole pixels.
 Stamp = tuple[object, int, int, int, int]
@@ -162,7 +167,10 @@ def layout_line(text: str, direction: str, font: SizedFont, style: LineStyle | f
     dx, dy = MARGIN - math.floor(bx0), MARGIN - math.floor(by0)
     width, height = math.ceil(bx1 + dx) + MARGIN, math.ceil(by1 + dy) + MARGIN
     fdx, fdy = float(dx), float(dy)  # plain floats: numpy scalars would make every coordinate slower
-    clusters = tuple(Cluster(s, e, Box(b[0] + fdx, b[1] + fdy, b[2] + fdx, b[3] + fdy)) for s, e, b in boxes)
+    clusters = tuple(
+        _new_tuple(Cluster, (s, e, _new_tuple(Box, (b[0] + fdx, b[1] + fdy, b[2] + fdx, b[3] + fdy))))
+        for s, e, b in boxes
+    )
     edges = sorted({v + fdy for v in y0s + y1s} if vertical else {v + fdx for v in x0s + x1s})
     # The line's box keeps a pixel of room so resampled edge pixels of the ink stay inside it.
     line = Box(bx0 - 1 + fdx, by0 - 1 + fdy, bx1 + 1 + fdx, by1 + 1 + fdy)
@@ -350,6 +358,19 @@ def _solid(width: int, height: int) -> object:
     return Image.new("L", (width, height), 255).im
 
 
+@functools.cache  # a few thousand distinct characters at most
+def _alone(ch: str) -> bool:
+    """Whether `ch` is an extended grapheme cluster by itself wherever it stands, and not default-ignorable.
+
+    A character whose Grapheme_Cluster_Break is Other breaks from both neighbours unless one of them
+    is not Other (an Extend or SpacingMark, a ZWJ, a Prepend, Hangul jamo, a regional indicator, CR,
+    LF, a control: UAX #29's rules GB3-GB13 all need one), so a line of them only is one cluster each.
+    """
+    return _OTHER.fullmatch(ch) is not None and _ANY_IGNORABLE.match(ch) is None
+
+
+_OTHER = regex.compile(r"\p{Grapheme_Cluster_Break=Other}")
+
 # A character of the label before boxing: logical [start, stop) and whether it is whitespace
 # (None: left out, a default-ignorable with no character of its word to join).
 _Entry = tuple[int, int, "bool | None"]
@@ -358,6 +379,8 @@ _Entry = tuple[int, int, "bool | None"]
 def _entries(text: str) -> list[_Entry]:
     """The line cut into extended grapheme clusters, in logical order, each default-ignorable one
     merged into the character before it in its word, or else the one after it."""
+    if all(map(_alone, text)):  # every character a cluster of its own (most lines): no segmentation pass
+        return [(i, i + 1, not ch.strip()) for i, ch in enumerate(text)]
     graphemes = [m.span() for m in _GRAPHEME.finditer(text)]
     if len(graphemes) == len(text) and not _ANY_IGNORABLE.search(text):  # one code point each (most lines)
         return [(s, e, not text[s].strip()) for s, e in graphemes]
@@ -404,17 +427,20 @@ def _cluster_boxes(
                 continue
             lo, hi, x0, y0, x1, y1 = cover[0], cover[1], cover[2], cover[3], cover[4], cover[5]
             if x0 == INF:
-                out.append((s, e, Box(lo, c0, hi, c1)))
+                out.append((s, e, _new_tuple(Box, (lo, c0, hi, c1))))
             else:
                 out.append(
                     (
                         s,
                         e,
-                        Box(
-                            lo if lo < x0 else x0,
-                            c0 if c0 < y0 else y0,
-                            hi if hi > x1 else x1,
-                            c1 if c1 > y1 else y1,
+                        _new_tuple(
+                            Box,
+                            (
+                                lo if lo < x0 else x0,
+                                c0 if c0 < y0 else y0,
+                                hi if hi > x1 else x1,
+                                c1 if c1 > y1 else y1,
+                            ),
                         ),
                     )
                 )
