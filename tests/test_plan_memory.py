@@ -130,18 +130,25 @@ def test_index_hits_are_exact_matches_of_name_image_and_key(tmp_path, monkeypatc
     )
     done_index.write_segment(store, table([("a/y", "y.png", 2), ("b/z", "z.jpg", 3)]), "b.parquet", "t")
     (tmp_path / done_index.INDEX_DIR / "c.parquet").write_bytes(b"not parquet")  # skipped, with a warning
-    candidates = table(
+    rows = [
+        ("a/x", ".png", 1),  # in the index
+        ("a/x", ".png", 9),  # changed since (another key)
+        ("a/y", ".png", 2),  # in two segments
+        ("b/z", ".png", 3),  # another image
+        ("b/w", ".png", 3),  # another name, same key
+        ("c", ".png", 4),
+        ("d", ".png", 5),  # not in the index
+    ]
+    names, exts, keys = zip(*rows)
+    candidates = pa.table(
         [
-            ("a/x", "x.png", 1),  # in the index
-            ("a/x", "x.png", 9),  # changed since (another key)
-            ("a/y", "y.png", 2),  # in two segments
-            ("b/z", "z.png", 3),  # another image
-            ("b/w", "w.png", 3),  # another name, same key
-            ("c", "c.png", 4),
-            ("d", "d.png", 5),  # not in the index
-        ]
+            pa.array(names, pa.string()),
+            pa.array([resume.IMAGE_EXTS.index(e) for e in exts], pa.int8()),
+            pa.array(keys, pa.uint64()),
+        ],
+        names=["name", "ext", "key"],
     )
     hit, indexed, segments = resume._index_hits(store, candidates)
-    assert hit.to_pylist() == [True, False, True, False, False, True, False]
+    assert hit.tolist() == [True, False, True, False, False, True, False]
     assert (indexed, segments) == (5, ["a.parquet", "b.parquet", "c.parquet"])
-    assert resume._index_hits(Storage(str(tmp_path / "none")), candidates)[0].to_pylist() == [False] * 7
+    assert resume._index_hits(Storage(str(tmp_path / "none")), candidates)[0].tolist() == [False] * 7

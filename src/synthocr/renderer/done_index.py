@@ -20,7 +20,7 @@ import hashlib
 import io
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 INDEX_DIR = "_done_index"
 INDEX_SCHEMA = pa.schema([pa.field("name", pa.string()), pa.field("image", pa.string()), pa.field("key", pa.uint64())])
 N_FIELDS = 8  # label (inode, size, mtime ns, ctime ns), then the same of the image
-SEGMENT_GROUP_ROWS = 1 << 16  # entries per row group of a segment: a scan reads its matches a group at a time
+SEGMENT_GROUP_ROWS = 1 << 16  # entries per row group of a segment
+READ_ROWS = 1 << 13  # entries a scan decodes at a time
 
 
 def fingerprint_salt(fingerprint: str | None) -> int:
@@ -72,38 +73,48 @@ def entries(names: Sequence[str], images: Sequence[str], fields: np.ndarray, sal
 def read_index(store: Storage) -> tuple[pa.Table, list[str]]:
     """Every entry of every segment, and the segments' names. A segment that does not read is skipped."""
     names = segment_names(store)
-    tables = [table for name in names for _, table in read_groups(store, name)]
+    tables = [table for name in names for table in read_entries(store, name)]
     if not tables:
         return INDEX_SCHEMA.empty_table(), names
     return pa.concat_tables(tables), names
 
 
-def read_groups(store: Storage, name: str, groups: Sequence[int] | None = None) -> Iterator[tuple[int, pa.Table]]:
-    """(number, entries) of each row group of segment `name` (only `groups` when given), one at a time.
-    A segment that does not read (changed, gone, damaged) yields nothing more, with a warning."""
+def read_entries(store: Storage, name: str) -> Iterator[pa.Table]:
+    """The entries of segment `name`, READ_ROWS at a time (a whole row group of names decoded at once
+    took about 10 MiB). A segment that does not read (changed, gone, damaged) yields nothing more, with a
+    warning."""
     data = read_bytes(store, f"{INDEX_DIR}/{name}")
     try:
-        pf = pq.ParquetFile(io.BytesIO(data or b""))
-        for g in range(pf.metadata.num_row_groups) if groups is None else groups:
-            yield g, pf.read_row_group(g).select(INDEX_SCHEMA.names).cast(INDEX_SCHEMA)
+        pf = pq.ParquetFile(pa.BufferReader(data or b""))
+        for batch in pf.iter_batches(batch_size=READ_ROWS, columns=INDEX_SCHEMA.names, use_threads=False):
+            yield pa.Table.from_batches([batch]).cast(INDEX_SCHEMA)
     except (pa.ArrowException, ValueError, KeyError, IndexError):
         log.warning("index segment %s does not read; its outputs are checked again", store.path(f"{INDEX_DIR}/{name}"))
 
 
-def write_segment(store: Storage, table: pa.Table, name: str, run_id: str) -> None:
-    """Write `table` as segment `name` (atomically); nothing is written for an empty table."""
-    if table.num_rows == 0:
-        return
+def write_segment(store: Storage, table: pa.Table | Iterable[pa.Table], name: str, run_id: str) -> None:
+    """Write `table` as segment `name` (atomically), or the tables an iterable gives one after another (so
+    that a caller makes its entries a group at a time); nothing is written when there are none."""
     buf = io.BytesIO()
-    pq.write_table(table, buf, compression="zstd", row_group_size=SEGMENT_GROUP_ROWS)
+    writer: pq.ParquetWriter | None = None
+    for part in [table] if isinstance(table, pa.Table) else table:
+        if part.num_rows == 0:
+            continue
+        if writer is None:
+            writer = pq.ParquetWriter(buf, INDEX_SCHEMA, compression="zstd")
+        writer.write_table(part.select(INDEX_SCHEMA.names).cast(INDEX_SCHEMA), row_group_size=SEGMENT_GROUP_ROWS)
+    if writer is None:
+        return
+    writer.close()
     rel = f"{INDEX_DIR}/{name}"
     if store.local:
         os.makedirs(store.path(INDEX_DIR), exist_ok=True)
     write_atomic(store, rel, buf.getvalue(), run_id)
 
 
-def replace_segments(store: Storage, table: pa.Table, old: list[str], run_id: str) -> None:
-    """One segment holding `table` in place of the segments `old` (other runs' new segments are kept)."""
+def replace_segments(store: Storage, table: pa.Table | Iterable[pa.Table], old: list[str], run_id: str) -> None:
+    """One segment holding `table` (write_segment) in place of the segments `old` (other runs' new segments
+    are kept)."""
     write_segment(store, table, f"scan-{run_id}.parquet", run_id)
     for name in old:
         if name == f"scan-{run_id}.parquet":

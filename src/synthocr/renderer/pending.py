@@ -18,6 +18,7 @@ from synthocr.renderer.selection import parse_rows, read_ids, select_where, unkn
 from synthocr.renderer.shard_scan import recorded_layout, scan_shards
 from synthocr.renderer.shards import shard_index
 from synthocr.renderer.storage import Storage
+from synthocr.schemas.arrow_numpy import string_array, to_bools, to_numpy
 from synthocr.schemas.plan import META_PLAN_FINGERPRINT, plan_metadata
 
 POSITION_BLOCK = 1 << 20  # mask entries turned into positions at a time
@@ -40,7 +41,7 @@ def selected_rows(
         wanted = read_ids(ids)  # sorted, unique
         found = np.zeros(len(wanted), bool)
         for start, group in row_groups(pf, ["image_id"]):
-            plan_ids = group.column("image_id").to_numpy()
+            plan_ids = to_numpy(group.column("image_id"))
             at = np.minimum(np.searchsorted(wanted, plan_ids), max(len(wanted) - 1, 0))
             hit = wanted[at] == plan_ids if len(wanted) else np.zeros(len(plan_ids), bool)
             found[at[hit]] = True
@@ -131,6 +132,7 @@ def plan_status(
     """
     pf = open_plan(os.fspath(plan_path))
     check_output_names(pf, os.fspath(plan_path))
+    pa.default_memory_pool().release_unused()  # what the checks' row groups took, before the scan adds its own
     store = Storage(os.fspath(out_dir))
     n_rows = pf.metadata.num_rows
     layout = recorded_layout(read_checkpoint(store))
@@ -139,7 +141,7 @@ def plan_status(
     if layout is None:
         scan = scan_outputs(store, expected_of(pf), verify=verify)
         done = scan.done_mask(n_rows)
-        damaged_names = pa.array([name for name, _ in scan.damaged], pa.string())
+        damaged_names = string_array([name for name, _ in scan.damaged])
         del scan  # its table of finished outputs is not needed for the counts
     else:
         fingerprint = plan_metadata(pf.schema_arrow).get(META_PLAN_FINGERPRINT)
@@ -158,14 +160,17 @@ def plan_status(
         d = done[start:stop]
         bad = ~d & damaged[start:stop]
         if "output_name" in columns:
-            bad |= ~d & pc.is_in(group.column("output_name"), value_set=damaged_names).to_numpy(zero_copy_only=False)
-        failed = ~d & np.isin(group.column("image_id").to_numpy(), failed_set)
+            bad |= ~d & to_bools(pc.is_in(group.column("output_name"), value_set=damaged_names))
+        failed = ~d & np.isin(to_numpy(group.column("image_id")), failed_set)
         spec = group.column("spec").combine_chunks()
         if isinstance(spec, pa.DictionaryArray):
-            codes, names = spec.indices.to_numpy(zero_copy_only=False), spec.dictionary.to_pylist()
-        else:
+            codes, names = to_numpy(spec.indices), spec.dictionary.to_pylist()
+        elif spec.null_count:
             names, codes = np.unique(spec.to_numpy(zero_copy_only=False), return_inverse=True)
             names = names.tolist()
+        else:  # by Arrow functions of arrays: converting values through numpy would import pandas
+            unique = pc.unique(spec)
+            codes, names = to_numpy(pc.index_in(spec, value_set=unique)), unique.to_pylist()
         for code, name in enumerate(names):
             mask = codes == code
             if not mask.any():

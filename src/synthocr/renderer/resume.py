@@ -21,10 +21,11 @@ import pyarrow.parquet as pq
 
 from synthocr.renderer import done_index
 from synthocr.renderer.finished import IMAGE_EXTS, check_output
+from synthocr.renderer.io import image_ids
 from synthocr.renderer.plan_names import name_digests
 from synthocr.renderer.row_groups import row_groups
 from synthocr.renderer.storage import Folder, Storage, info_mtime, remove_stale_temps, walk_folders
-from synthocr.schemas.arrow_numpy import to_numpy
+from synthocr.schemas.arrow_numpy import bool_array, int64_array, number_array, string_array, to_bools, to_numpy
 from synthocr.schemas.plan import META_PLAN_FINGERPRINT, plan_metadata
 
 log = logging.getLogger(__name__)
@@ -47,52 +48,68 @@ def expected_of(pf: pq.ParquetFile) -> Expected:
     return Expected(pf, plan_metadata(pf.schema_arrow).get(META_PLAN_FINGERPRINT))
 
 
-def plan_positions(pf: pq.ParquetFile, names: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """For each of `names` (unique), its position in the plan and its image_id; -1 for names the plan lacks.
+def plan_positions(
+    pf: pq.ParquetFile, names: pa.Array | pa.ChunkedArray, ids: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `names` (unique), its position in the plan and its image_id (with `ids`; none else);
+    -1 for names the plan lacks.
 
     Reads the plan one row group at a time, so memory follows the number of names asked about (the outputs
-    present: 24 bytes each for their sorted digests), not the plan's size. Each row group's names are
-    looked up among the digests by binary search, then compared exactly: a lookup table built once, where
-    a hash set of the names per row group cost time in the product of outputs and row groups.
+    present: 8 bytes each for their sorted digests, _Lookup), not the plan's size. Each row group's names
+    are looked up among the digests by binary search, then compared exactly: a lookup table built once,
+    where a hash set of the names per row group cost time in the product of outputs and row groups.
     """
     position = np.full(len(names), -1, np.int32 if pf.metadata.num_rows < 2**31 else np.int64)
-    ids = np.full(len(names), -1, np.int64)
+    found_ids = np.full(len(names) if ids else 0, -1, np.int64)
     if len(names) == 0:
-        return position, ids
-    digests = _column_digests(names) if isinstance(names, pa.ChunkedArray) else name_digests(names)
-    order = np.argsort(digests, kind="stable")
-    digests = digests[order]
-    for start, group in row_groups(pf, ["output_name", "image_id"]):
+        return position, found_ids
+    lookup = _Lookup(len(names), lambda i, j: _column_digests(names.slice(i, j - i)))
+    for start, group in row_groups(pf, ["output_name", "image_id"] if ids else ["output_name"]):
         plan_names = group.column("output_name").combine_chunks()
-        found = name_digests(plan_names)
-        lo = np.searchsorted(digests, found, side="left")
-        hi = np.searchsorted(digests, found, side="right")
-        rows = np.flatnonzero(hi > lo)
-        if len(rows):
-            group_ids = group.column("image_id").to_numpy()
-            single = rows[hi[rows] - lo[rows] == 1]  # a digest no other name has: one exact comparison
-            which = order[lo[single]]
-            same = pc.equal(names.take(pa.array(which)), plan_names.take(pa.array(single))).to_numpy(
-                zero_copy_only=False
-            )
-            ks, rs = which[same].astype(np.int64), single[same].astype(np.int64)
-            collided = [  # digests that several names share: each pair compared on its own
-                (k, row)
-                for row in rows[hi[rows] - lo[rows] > 1].tolist()
-                for k in order[lo[row] : hi[row]].tolist()
-                if names[k].as_py() == plan_names[row].as_py()
-            ]
-            if collided:
-                ks = np.concatenate([ks, np.array([k for k, _ in collided], np.int64)])
-                rs = np.concatenate([rs, np.array([r for _, r in collided], np.int64)])
-                by_row = np.argsort(rs, kind="stable")
-                ks, rs = ks[by_row], rs[by_row]
-            k_all, first = np.unique(ks, return_index=True)  # a name twice in the plan: its first row
-            r_all = rs[first]
-            new = position[k_all] < 0
-            position[k_all[new]] = start + r_all[new]
-            ids[k_all[new]] = group_ids[r_all[new]]
-    return position, ids
+        ks, rs = [], []
+        for rows, ours in lookup.meetings(name_digests(plan_names)):
+            keep = to_bools(pc.equal(names.take(int64_array(ours)), plan_names.take(int64_array(rows))))
+            ks.append(ours[keep])
+            rs.append(rows[keep])
+        if not ks or not sum(map(len, ks)):
+            continue
+        k, r = np.concatenate(ks), np.concatenate(rs)
+        by_row = np.argsort(r, kind="stable")
+        k_all, first = np.unique(k[by_row], return_index=True)  # a name twice in the plan: its first row
+        r_all = r[by_row][first]
+        new = position[k_all] < 0
+        position[k_all[new]] = start + r_all[new]
+        if ids:
+            found_ids[k_all[new]] = to_numpy(group.column("image_id"))[r_all[new]]
+    return position, found_ids
+
+
+class _Lookup:
+    """Sorted 64-bit digests of n entries of ours, 8 bytes an entry: each digest's low bits are replaced by
+    the entry's number. Digests of theirs meet ours by their high bits (at least 33 of them), so a few
+    more pairs meet than share a digest; the caller compares every pair exactly."""
+
+    def __init__(self, n: int, digests: Any) -> None:
+        """`digests(i, j)`: the digests of entries i..j-1 (made LOOKUP_BLOCK at a time)."""
+        bits = max(int(n - 1).bit_length(), 1)
+        self.low = np.uint64((1 << bits) - 1)
+        self.table = np.empty(n, np.uint64)
+        for i in range(0, n, LOOKUP_BLOCK):
+            block = digests(i, min(i + LOOKUP_BLOCK, n))
+            self.table[i : i + len(block)] = (block & ~self.low) | np.arange(i, i + len(block), dtype=np.uint64)
+        self.table.sort()
+
+    def meetings(self, theirs: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(rows of `theirs`, the entries of ours each meets), one layer of meetings at a time."""
+        if len(self.table) == 0 or len(theirs) == 0:
+            return
+        high = theirs & ~self.low
+        lo = np.searchsorted(self.table, high, side="left")
+        hi = np.searchsorted(self.table, high | self.low, side="right")
+        found = np.flatnonzero(hi > lo)
+        for j in range(int((hi[found] - lo[found]).max()) if len(found) else 0):
+            rows = found[lo[found] + j < hi[found]]
+            yield rows, (self.table[lo[rows] + j] & self.low).astype(np.int64)
 
 
 _FINISHED_SCHEMA = pa.schema(
@@ -104,16 +121,37 @@ _FINISHED_SCHEMA = pa.schema(
 class Scan:
     """What a scan of the output dir found."""
 
-    finished: pa.Table  # name, image (file name), position (in the plan; -1 without a plan), in listing order
+    # Outputs found finished: name, position (in the plan; -1 without a plan), and the image's file name
+    # (column "image") or its extension (column "ext": the image is the name's last component with
+    # IMAGE_EXTS[ext]), in listing order; only the rows `rows` marks when given.
+    found: pa.Table
     damaged: list[tuple[str, str]]  # (name, reason) of outputs present but not finished: rendered again
     extra: list[str]  # outputs whose name the plan does not have (not checked)
     checked: int  # outputs read because the index did not vouch for them
     temps_removed: int  # temp files of dead processes deleted
+    rows: np.ndarray | None = None  # which rows of `found` are finished (a mask); None: every row
+    passed: pa.Table | None = None  # outputs found finished by reading them: name, image, position
+
+    @property
+    def finished(self) -> pa.Table:
+        """name, image and position of every finished output: those the index vouched for (in listing
+        order), then those read. Made on demand: render and status need only done_mask."""
+        found = self.found if self.rows is None else self.found.filter(bool_array(self.rows))
+        if "image" not in found.column_names:
+            names = _one(found.column("name"))
+            found = found.append_column("image", _images(names, to_numpy(found.column("ext"))))
+        table = found.select(["name", "image", "position"])
+        if self.passed is None or self.passed.num_rows == 0:
+            return table
+        return pa.concat_tables([table, self.passed.select(["name", "image", "position"]).cast(table.schema)])
 
     def done_mask(self, n_rows: int) -> np.ndarray:
         """Which plan rows are finished."""
         done = np.zeros(n_rows, bool)
-        done[to_numpy(self.finished.column("position"))] = True
+        position = to_numpy(self.found.column("position"))
+        done[position if self.rows is None else position[self.rows]] = True
+        if self.passed is not None:
+            done[to_numpy(self.passed.column("position"))] = True
         return done
 
 
@@ -132,6 +170,9 @@ def scan_outputs(
     their image's header read), in threads. `verify` checks every output with a full decode and
     its SHA-256 instead. `update_index` rewrites the index when the scan learned something;
     `clean_temps` deletes temp files of dead processes on the way.
+
+    Memory: about 40 bytes an output present (its name, image extension, key and plan position, 8 more
+    for a lookup table), whatever the plan's size.
     """
     candidates, removed = _candidates(store, expected.fingerprint, clean_temps)
     if candidates.num_rows == 0:  # a new output dir: nothing to look up (and no Arrow call that imports pandas)
@@ -144,85 +185,141 @@ def scan_outputs(
     # A name with several images (one per format) lists them side by side: only then are the names
     # deduplicated (a hash set of them costs about 90 bytes a name).
     repeated = n > 1 and bool(pc.any(pc.equal(names.slice(1), names.slice(0, n - 1))).as_py())
+    segments: list[str] = []
+    if verify:  # every output is checked: the index is not read
+        hit, indexed = np.zeros(n, bool), 0
+    else:  # before the plan lookup: its lookup table is gone before that one's is made
+        hit, indexed, segments = _index_hits(store, candidates)
+    pool.release_unused()
     if expected.plan is not None:
         unique = pc.unique(names) if repeated else names
-        position, wanted = plan_positions(expected.plan, unique)
-        if repeated:  # each row takes its name's values
-            which = pc.index_in(names, value_set=unique).to_numpy().astype(np.int64)
-            position, wanted = position[which], wanted[which]
+        position, _ = plan_positions(expected.plan, unique, ids=False)
+        if repeated:  # each row takes its name's position
+            position = position[to_numpy(pc.index_in(names, value_set=unique)).astype(np.int64)]
         del unique, names
         inside = position >= 0
         if not inside.all():  # outputs the plan does not have: reported, not checked
-            extra = pc.unique(candidates.column("name").filter(pa.array(~inside))).to_pylist()
-            candidates = candidates.filter(pa.array(inside))
-            position, wanted = position[inside], wanted[inside]
-        candidates = candidates.append_column("position", pa.array(position))
-        candidates = candidates.append_column("expected_id", pa.array(wanted))
-        del position, wanted, inside
+            extra = pc.unique(candidates.column("name").filter(bool_array(~inside))).to_pylist()
+            candidates = candidates.filter(bool_array(inside))
+            position, hit = position[inside], hit[inside]
+            n = candidates.num_rows
+        candidates = candidates.append_column("position", number_array(position, pa.from_numpy_dtype(position.dtype)))
+        del position, inside
     else:
         del names
-        minus = pa.array(np.full(candidates.num_rows, -1, np.int64))
-        candidates = candidates.append_column("position", minus).append_column("expected_id", minus)
-    segments: list[str] = []
-    if verify:  # every output is checked: the index is not read
-        hit, indexed = pa.chunked_array([np.zeros(candidates.num_rows, bool)], pa.bool_()), 0
-    else:
-        hit, indexed, segments = _index_hits(store, candidates)
+        candidates = candidates.append_column("position", int64_array(np.full(n, -1, np.int64)))
     pool.release_unused()
-    every = pc.all(hit).as_py() is not False
-    vouched = candidates if every else candidates.filter(hit)
-    to_check = candidates.slice(0, 0) if every else candidates.filter(pc.invert(hit))
     if repeated:  # two images of one name: one row for it, and none to check if the index vouches for one
-        vouched = _first_per_name(vouched)
-        to_check = _first_per_name(to_check, vouched)
-    passed: list[int] = []  # rows of `to_check` that are finished
-    images: list[str] = []
+        vouched = _first_rows(candidates, np.flatnonzero(hit))
+        to_check = _first_rows(candidates, np.flatnonzero(~hit), vouched)
+        hit = np.zeros(n, bool)
+        hit[vouched] = True
+    else:
+        to_check = np.flatnonzero(~hit)
+    wanted = _expected_ids(expected.plan, candidates, to_check)
+    passed: list[int] = []  # rows of `candidates` found finished by the check
+    images: list[str] = []  # their image, as their label names it
     damaged: list[tuple[str, str]] = []
-    for rows, verdicts in _check_all(store, to_check, expected.fingerprint, verify):
-        for row, (image, reason) in zip(rows, verdicts):
+    for rows, batch, verdicts in _check_all(store, candidates, to_check, wanted, expected.fingerprint, verify):
+        for row, name, (image, reason) in zip(rows.tolist(), batch, verdicts):
             if image is not None:
                 passed.append(row)
                 images.append(image)
             else:
-                damaged.append((to_check.column("name")[row].as_py(), reason or "not finished"))
-    checked = to_check.slice(0, 0) if not passed else to_check.take(pa.array(passed, pa.int64()))
-    checked = checked.set_column(1, "image", pa.array(images, pa.string()))
-    finished = pa.concat_tables([vouched, checked]).select(["name", "image", "position"])
+                damaged.append((name, reason or "not finished"))
+    checked = candidates.select(["name", "position"]).take(int64_array(np.array(passed, np.int64)))
+    checked = checked.append_column("image", string_array(images).cast(checked.schema.field("name").type))
+    every = bool(hit.all())
+    scan = Scan(candidates, damaged, extra, len(to_check), removed, None if every else hit, checked)
     for name, reason in damaged[:SHOWN]:
         log.warning("output %s is not finished (%s): render makes it again", store.path(name), reason)
     if len(damaged) > SHOWN:
         log.warning("%d more outputs are present but not finished: render makes them again", len(damaged) - SHOWN)
-    if update_index and (passed or len(segments) > 1 or indexed != vouched.num_rows):
-        _rewrite_index(store, finished, candidates, segments, run_id)
-    return Scan(finished, damaged, extra, to_check.num_rows, removed)
+    if update_index and (passed or len(segments) > 1 or indexed != int(np.count_nonzero(hit))):
+        keys = _passed_keys(candidates, np.array(passed, np.int64), images)
+        _rewrite_index(store, candidates, hit, checked.append_column("key", _keys_or_null(keys)), segments, run_id)
+    return scan
+
+
+CANDIDATE_SCHEMA = pa.schema([pa.field("name", pa.string()), pa.field("ext", pa.int8()), pa.field("key", pa.uint64())])
+EXT_CODES = {ext[1:]: code for code, ext in enumerate(IMAGE_EXTS)}
+_EXT_NAMES = string_array(IMAGE_EXTS)
+_NO_SEPARATOR = string_array([""])[0]  # an Arrow scalar made from a Python value would import pandas
 
 
 def _candidates(store: Storage, fingerprint: str | None, clean_temps: bool) -> tuple[pa.Table, int]:
-    """Every (label, image) pair with the same stem: name, image file name and the key of its two files."""
+    """Every (label, image) pair with the same stem, in listing order: name, ext (the image is the name's
+    last component with IMAGE_EXTS[ext]) and the key of its two files.
+
+    The columns grow folder by folder in buffers that become them without a copy: no table per folder
+    concatenated at the end (which held every name twice), and no column of image file names (made again
+    for the rows that need them: about 22 bytes an output less).
+    """
     salt = done_index.fingerprint_salt(fingerprint)
-    tables, removed = [], 0
+    data = bytearray()  # every name's bytes, one after another
+    ends = array("i", [0])  # where each name ends in `data` ("q" once past 2 GiB)
+    exts = bytearray()
+    keys = array("Q")
+    removed = 0
     for folder in walk_folders(store, IMAGE_EXTS):
         if clean_temps and folder.temps and store.local:
             removed += remove_stale_temps(store, folder.rel, folder.temps)
         if folder.labels and folder.images:
-            names, images, fields = _folder_fields(store, folder)
+            names, codes, fields = _folder_fields(store, folder)
             if names:
-                table = done_index.entries(names, images, np.frombuffer(fields, np.int64).reshape(-1, 8), salt)
-                tables.append(table)
-    if not tables:
-        return pa.Table.from_batches([], schema=done_index.INDEX_SCHEMA), removed  # (empty_table imports pandas)
-    # One chunk: Arrow's take on a column of many chunks concatenates them all first, for every call.
-    return pa.concat_tables(tables).combine_chunks(), removed
+                encoded = string_array(names)
+                offsets = np.frombuffer(encoded.buffers()[1], np.int32)[: len(encoded) + 1]
+                if ends.typecode == "i" and len(data) + int(offsets[-1]) >= 2**31:
+                    ends = array("q", ends)
+                ends.frombytes((offsets[1:] + np.int64(len(data))).astype(ends.typecode).tobytes())
+                data += memoryview(encoded.buffers()[2])[: offsets[-1]]
+                exts += codes.tobytes()
+                fields_array = np.frombuffer(fields, np.int64).reshape(-1, done_index.N_FIELDS)
+                keys.frombytes(done_index.keys(fields_array, salt).tobytes())
+    n = len(keys)
+    if n == 0:
+        return pa.Table.from_batches([], schema=CANDIDATE_SCHEMA), removed
+    kind = pa.string() if ends.typecode == "i" else pa.large_string()
+    columns = [
+        pa.Array.from_buffers(kind, n, [None, pa.py_buffer(ends), pa.py_buffer(data)]),
+        pa.Array.from_buffers(pa.int8(), n, [None, pa.py_buffer(exts)]),
+        pa.Array.from_buffers(pa.uint64(), n, [None, pa.py_buffer(keys)]),
+    ]
+    return pa.table(columns, names=CANDIDATE_SCHEMA.names), removed
 
 
-def _folder_fields(store: Storage, folder: Folder) -> tuple[list[str], list[str], array]:
-    """Names, image file names and identity numbers (done_index.N_FIELDS each) of a folder's candidates."""
+def _keys_or_null(keys: list[int | None]) -> pa.Array:
+    """Keys as an Arrow uint64 column, None as null."""
+    valid = np.array([k is not None for k in keys], bool)
+    values = np.array([k or 0 for k in keys], np.uint64)
+    bits = np.packbits(valid, bitorder="little")
+    return pa.Array.from_buffers(
+        pa.uint64(), len(keys), [pa.py_buffer(bits), pa.py_buffer(values)], len(keys) - int(valid.sum())
+    )
+
+
+def _one(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """A column as one array (no copy when it is one chunk)."""
+    if isinstance(column, pa.ChunkedArray):
+        return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    return column
+
+
+def _images(names: pa.Array, ext: np.ndarray) -> pa.Array:
+    """The image file names of outputs `names` with image extensions `ext` (numbers in IMAGE_EXTS)."""
+    stems = pc.replace_substring_regex(names, r"(?s)^.*/", "")
+    exts = _EXT_NAMES.take(number_array(ext, pa.int8())).cast(stems.type)
+    return pc.binary_join_element_wise(stems, exts, _NO_SEPARATOR.cast(stems.type))
+
+
+def _folder_fields(store: Storage, folder: Folder) -> tuple[list[str], array, array]:
+    """Names, image extensions (EXT_CODES) and identity numbers (done_index.N_FIELDS each) of a folder's candidates."""
     by_stem: dict[str, list[str]] = {}
     for image in folder.images:
         by_stem.setdefault(image.rpartition(".")[0], []).append(image)
     prefix = f"{folder.rel}/" if folder.rel else ""
     names: list[str] = []
-    images: list[str] = []
+    images = array("b")
     fields = array("q")
     missing = (0, 0, 0, 0)
     if store.local:
@@ -241,7 +338,7 @@ def _folder_fields(store: Storage, folder: Folder) -> tuple[list[str], list[str]
                 if pair is None:
                     continue
                 names.append(prefix + label[:-5])
-                images.append(image)
+                images.append(EXT_CODES[image.rpartition(".")[2]])
                 fields.extend(done_index.stat_fields(pair[0]) if pair[0] is not None else missing)
                 fields.extend(done_index.stat_fields(pair[1]) if pair[1] is not None else missing)
         finally:
@@ -251,7 +348,7 @@ def _folder_fields(store: Storage, folder: Folder) -> tuple[list[str], list[str]
     for label in folder.labels:
         for image in by_stem.get(label[:-5], []):
             names.append(prefix + label[:-5])
-            images.append(image)
+            images.append(EXT_CODES[image.rpartition(".")[2]])
             fields.extend(_info_fields(info.get(label, {})))
             fields.extend(_info_fields(info.get(image, {})))
     return names, images, fields
@@ -281,60 +378,54 @@ def _info_fields(info: dict[str, Any]) -> tuple[int, int, int, int]:
     )
 
 
-def _index_hits(store: Storage, candidates: pa.Table) -> tuple[pa.ChunkedArray, int, list[str]]:
+def _index_hits(store: Storage, candidates: pa.Table) -> tuple[np.ndarray, int, list[str]]:
     """Which candidate rows the done index holds (same name, image and key), how many entries it has, and
     its segments.
 
-    The candidates are digested to 64 bits (of name, image and key) and sorted; the index is read a row
-    group of a segment at a time, each entry looked up among them by binary search and its matches
-    compared exactly. Memory: 8 bytes a candidate and one row group of the index, where holding the
-    entries and a hash join of their strings took about 300 bytes an entry.
+    The candidates are digested to 64 bits (of name, image and key) and sorted (_Lookup); the index is
+    read a row group of a segment at a time, each entry looked up among them by binary search and its
+    matches compared exactly. Memory: 8 bytes a candidate and one row group of the index, where holding
+    the entries and a hash join of their strings took about 300 bytes an entry.
     """
     segments = done_index.segment_names(store)
     n = candidates.num_rows
     mask = np.zeros(n, bool)
-    # Each candidate's digest with its low bits replaced by its row number, sorted in place: the lookup
-    # table is one array of 8 bytes a candidate. Entries are looked up by the high bits (at least 33 of
-    # them), so a few more of them meet a candidate, and every meeting is compared exactly.
-    bits = max(int(n - 1).bit_length(), 1)
-    low = np.uint64((1 << bits) - 1)
-    ours = np.empty(n, np.uint64)
-    for i in range(0, n, LOOKUP_BLOCK):
-        block = _row_digests(candidates.slice(i, LOOKUP_BLOCK))
-        ours[i : i + len(block)] = (block & ~low) | np.arange(i, i + len(block), dtype=np.uint64)
-    ours.sort()
+
+    def digests(i: int, j: int) -> np.ndarray:
+        part = candidates.slice(i, j - i)
+        names = _one(part.column("name"))
+        return _row_digests(names, _images(names, to_numpy(part.column("ext"))), to_numpy(part.column("key")))
+
+    lookup = _Lookup(n, digests)
     indexed = 0
     for name in segments:
-        for _, table in done_index.read_groups(store, name):
+        for table in done_index.read_entries(store, name):
             indexed += table.num_rows
-            if n == 0:
-                continue
-            theirs = _row_digests(table) & ~low
-            lo = np.searchsorted(ours, theirs, side="left")
-            hi = np.searchsorted(ours, theirs | low, side="right")
-            found = np.flatnonzero(hi > lo)
-            for j in range(int((hi[found] - lo[found]).max()) if len(found) else 0):  # several meet: each
-                entries = found[lo[found] + j < hi[found]]
-                rows = (ours[lo[entries] + j] & low).astype(np.int64)
+            theirs = _row_digests(
+                _one(table.column("name")), _one(table.column("image")), to_numpy(table.column("key"))
+            )
+            for entries, rows in lookup.meetings(theirs):
                 keep = ~mask[rows]  # not matched by an entry of another segment already
                 rows, entries = rows[keep], entries[keep]
                 mask[rows[_same_rows(candidates, rows, table, entries)]] = True
-    return pa.chunked_array([mask], pa.bool_()), indexed, segments
+    return mask, indexed, segments
 
 
-LOOKUP_BLOCK = 1 << 16  # candidates digested at a time
+LOOKUP_BLOCK = 1 << 13  # entries digested at a time
 
 
-def _row_digests(table: pa.Table) -> np.ndarray:
+def _row_digests(names: pa.Array, images: pa.Array, keys: np.ndarray) -> np.ndarray:
     """A 64-bit digest of each row's name, image and key (splitmix64 steps over the three)."""
-    h = np.zeros(table.num_rows, np.uint64)
-    for part in (_column_digests(table.column("name")), _column_digests(table.column("image"))):
-        h = _mix(h, part)
-    return _mix(h, table.column("key").to_numpy())
+    h = _mix(np.zeros(len(names), np.uint64), name_digests(names))
+    return _mix(_mix(h, name_digests(images)), keys)
 
 
-def _column_digests(column: pa.ChunkedArray) -> np.ndarray:
-    chunks = [name_digests(chunk) for chunk in column.chunks]
+def _column_digests(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    chunks = (
+        [name_digests(chunk) for chunk in column.chunks]
+        if isinstance(column, pa.ChunkedArray)
+        else [name_digests(column)]
+    )
     return np.concatenate(chunks) if chunks else np.zeros(0, np.uint64)
 
 
@@ -346,65 +437,121 @@ def _mix(h: np.ndarray, x: np.ndarray) -> np.ndarray:
         return z ^ (z >> np.uint64(31))
 
 
-def _same_rows(left: pa.Table, rows: np.ndarray, right: pa.Table, other: np.ndarray) -> np.ndarray:
-    """Whether row rows[k] of `left` has the name, image and key of row other[k] of `right`."""
-    a = left.select(["name", "image", "key"]).take(pa.array(rows))
-    b = right.select(["name", "image", "key"]).take(pa.array(other))
+def _same_rows(candidates: pa.Table, rows: np.ndarray, index: pa.Table, entries: np.ndarray) -> np.ndarray:
+    """Whether candidate rows[k] has the name, image and key of index entry entries[k]."""
+    a = candidates.select(["name", "ext", "key"]).take(int64_array(rows))
+    b = index.take(int64_array(entries))
+    names = _one(a.column("name"))
     same = np.ones(len(rows), bool)
-    for col in ("name", "image", "key"):
-        same &= pc.equal(a.column(col), b.column(col)).to_numpy(zero_copy_only=False)
+    for x, y in (
+        (names, b.column("name")),
+        (_images(names, to_numpy(a.column("ext"))), b.column("image")),
+        (a.column("key"), b.column("key")),
+    ):
+        same &= to_bools(pc.equal(x, y))
     return same
 
 
-def _first_per_name(table: pa.Table, skip: pa.Table | None = None) -> pa.Table:
-    """One row per name (the first), leaving out the names of `skip`.
+def _first_rows(candidates: pa.Table, rows: np.ndarray, skip: np.ndarray | None = None) -> np.ndarray:
+    """Of candidate `rows` (ascending), the first of each name, leaving out the names of rows `skip`.
 
     Names the plan has are told apart by their position (numbers: no set of strings is built, which
     would cost about 100 bytes an output); without a plan, by the names themselves.
     """
-    if table.num_rows == 0:
-        return table
-    position = table.column("position").to_numpy()
-    if position[0] >= 0:  # positions in the plan: the same name is the same position
-        _, first = np.unique(position, return_index=True)
-        first.sort()
-        if skip is not None and skip.num_rows:
-            first = first[~np.isin(position[first], skip.column("position").to_numpy())]
-        return table if len(first) == table.num_rows else table.take(pa.array(first))
-    names = table.column("name").to_pylist()
-    seen = set(skip.column("name").to_pylist()) if skip is not None and skip.num_rows else set()
-    keep = []
-    for i, name in enumerate(names):
+    if len(rows) == 0:
+        return rows
+    position = to_numpy(candidates.column("position"))
+    if position[rows[0]] >= 0:  # positions in the plan: the same name is the same position
+        _, first = np.unique(position[rows], return_index=True)
+        keep = rows[np.sort(first)]
+        if skip is not None and len(skip):
+            keep = keep[~np.isin(position[keep], position[skip])]
+        return keep
+    names = candidates.column("name")
+    seen = set(names.take(int64_array(skip)).to_pylist()) if skip is not None and len(skip) else set()
+    out = []
+    for row, name in zip(rows.tolist(), names.take(int64_array(rows)).to_pylist()):
         if name not in seen:
             seen.add(name)
-            keep.append(i)
-    return table.take(pa.array(keep, pa.int64())) if len(keep) != len(names) else table
+            out.append(row)
+    return np.array(out, np.int64)
+
+
+def _passed_keys(candidates: pa.Table, passed: np.ndarray, images: list[str]) -> list[int | None]:
+    """The key of each output found finished by reading it: that of the candidate with its name and the
+    image its label names (the row checked, or another image of the name listed beside it); None when
+    no candidate has both (not indexed: it is read again next time)."""
+    if len(passed) == 0:
+        return []
+    names = candidates.column("name")
+    ext = to_numpy(candidates.column("ext"))
+    key = to_numpy(candidates.column("key"))
+    own = _images(_one(names.take(int64_array(passed))), ext[passed]).to_pylist()
+    out: list[int | None] = []
+    for row, mine, image in zip(passed.tolist(), own, images):
+        if mine == image:
+            out.append(int(key[row]))
+            continue
+        found = None
+        name = names[row].as_py()
+        for step in (-1, 1):
+            other = row + step
+            while found is None and 0 <= other < len(key) and names[other].as_py() == name:
+                if f"{name.rpartition('/')[2]}{IMAGE_EXTS[ext[other]]}" == image:
+                    found = int(key[other])
+                other += step
+        out.append(found)
+    return out
 
 
 def _check_all(
-    store: Storage, table: pa.Table, fingerprint: str | None, verify: bool
-) -> Iterator[tuple[range, list[tuple[str | None, str | None]]]]:
-    """check_output of every row of `table`, CHECK_BATCH rows at a time, in threads."""
-    names = table.column("name")
-    ids = table.column("expected_id").to_numpy()
+    store: Storage, candidates: pa.Table, rows: np.ndarray, ids: np.ndarray, fingerprint: str | None, verify: bool
+) -> Iterator[tuple[np.ndarray, list[str], list[tuple[str | None, str | None]]]]:
+    """check_output of candidate `rows` (whose labels must record image ids `ids`; -1: any), CHECK_BATCH at
+    a time, in threads: (rows, their names, verdicts)."""
+    names = candidates.column("name")
     with ThreadPoolExecutor(max_workers=CHECK_THREADS) as pool:
-        for start in range(0, table.num_rows, CHECK_BATCH):
-            rows = range(start, min(start + CHECK_BATCH, table.num_rows))
-            batch = names.slice(start, len(rows)).to_pylist()
-            wanted = [None if ids[r] < 0 else int(ids[r]) for r in rows]
+        for start in range(0, len(rows), CHECK_BATCH):
+            batch_rows = rows[start : start + CHECK_BATCH]
+            batch = names.take(int64_array(batch_rows)).to_pylist()
+            wanted = [None if i < 0 else i for i in ids[start : start + CHECK_BATCH].tolist()]
             verdicts = list(
                 pool.map(lambda nw: check_output(store, nw[0], nw[1], fingerprint, verify), zip(batch, wanted))
             )
-            yield rows, verdicts
+            yield batch_rows, batch, verdicts
 
 
-def _rewrite_index(store: Storage, finished: pa.Table, candidates: pa.Table, old: list[str], run_id: str) -> None:
+def _expected_ids(pf: pq.ParquetFile | None, candidates: pa.Table, rows: np.ndarray) -> np.ndarray:
+    """The image_id the plan gives candidate `rows` (-1 without a plan), read from the row groups that
+    hold them: only the outputs to check need one."""
+    if pf is None or len(rows) == 0:
+        return np.full(len(rows), -1, np.int64)
+    position = to_numpy(candidates.column("position"))[rows].astype(np.int64)
+    order = np.argsort(position, kind="stable")
+    ids = np.empty(len(rows), np.int64)
+    ids[order] = image_ids(pf, position[order])
+    return ids
+
+
+def _rewrite_index(
+    store: Storage, candidates: pa.Table, vouched: np.ndarray, passed: pa.Table, old: list[str], run_id: str
+) -> None:
     """The index as one segment holding every finished output, with the key its files had when listed
-    (before the check: a file changed since then has another key and is checked again next time)."""
-    keyed = finished.select(["name", "image"]).join(
-        candidates.select(["name", "image", "key"]), keys=["name", "image"], join_type="inner"
-    )
+    (before the check: a file changed since then has another key and is checked again next time).
+    Written a row group at a time: the image names are made again for one group of entries at a time."""
+
+    def groups() -> Iterator[pa.Table]:
+        rows = np.flatnonzero(vouched)
+        for i in range(0, len(rows), done_index.SEGMENT_GROUP_ROWS):
+            part = candidates.take(int64_array(rows[i : i + done_index.SEGMENT_GROUP_ROWS]))
+            names = _one(part.column("name"))
+            images = _images(names, to_numpy(part.column("ext")))
+            yield pa.table([names, images, part.column("key")], names=done_index.INDEX_SCHEMA.names)
+        keyed = passed.filter(pc.is_valid(passed.column("key")))
+        if keyed.num_rows:
+            yield keyed.select(done_index.INDEX_SCHEMA.names)
+
     try:
-        done_index.replace_segments(store, keyed.select(done_index.INDEX_SCHEMA.names), old, run_id)
+        done_index.replace_segments(store, groups(), old, run_id)
     except OSError as exc:  # the index only saves time: a full or read-only dir must not stop the scan
         log.warning("could not update the done index in %s: %s", store.url, exc)

@@ -50,3 +50,23 @@ def to_numpy(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
         raise TypeError(f"to_numpy takes a non-null integer or float column, not {column.type}")
     dtype = np.dtype(column.type.to_pandas_dtype())
     return np.frombuffer(column.buffers()[1], dtype, count=len(column), offset=column.offset * dtype.itemsize)
+
+
+def bool_array(mask: np.ndarray) -> pa.Array:
+    """A numpy bool mask as an Arrow boolean array (bits packed, no nulls)."""
+    bits = np.packbits(np.asarray(mask, bool), bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(bits)])
+
+
+def to_bools(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """An Arrow boolean column as a numpy bool array, null counted as False."""
+    if isinstance(column, pa.ChunkedArray):
+        chunks = [to_bools(chunk) for chunk in column.chunks]
+        return np.concatenate(chunks) if chunks else np.zeros(0, bool)
+    n, start = len(column), column.offset
+
+    def bits(buffer: pa.Buffer) -> np.ndarray:
+        return np.unpackbits(np.frombuffer(buffer, np.uint8), bitorder="little", count=start + n)[start:].view(bool)
+
+    values = bits(column.buffers()[1]) if n else np.zeros(0, bool)
+    return values & bits(column.buffers()[0]) if column.null_count else values.copy()
