@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from synthocr.renderer.imaging import PNG_FILTER_KEY, encode_png
+from synthocr.renderer.imaging import PNG_FILTER_KEY, encode_png, image_of, pixels_of
 
 
 def sample_images() -> list[Image.Image]:
@@ -76,3 +76,19 @@ def test_the_fast_level_writes_the_filter_the_image_asks_for():
     assert _row_filters(up, 900) == {0, 2} and _row_filters(unfiltered, 900) == {0}
     assert len(unfiltered) < len(up)
     assert np.array_equal(np.asarray(Image.open(io.BytesIO(unfiltered))), grain)
+
+
+def test_pixels_of_and_image_of_give_the_same_pixels_as_numpy_and_pillow():
+    """The Arrow paths between Pillow and numpy read and write exactly np.asarray's and Image.fromarray's
+    pixels, in every mode; an image made by image_of and changed since gives its new pixels."""
+    for image in sample_images():
+        assert np.array_equal(pixels_of(image), np.asarray(image)), image.mode
+        made = image_of(np.array(image))
+        assert made.mode == image.mode and made.size == image.size and made.tobytes() == image.tobytes()
+        assert encode_png(made) == encode_png(image)
+    rgb = np.random.default_rng(3).integers(0, 256, (20, 30, 3), dtype=np.uint8)
+    changed = image_of(rgb.copy())
+    changed.paste((1, 2, 3), (0, 0, 5, 5))  # read only: Pillow copies it first
+    assert np.array_equal(pixels_of(changed), np.asarray(changed)) and not np.array_equal(pixels_of(changed), rgb)
+    big = Image.new("RGB", (3000, 2000), (10, 20, 30))  # over 16 MiB: Pillow keeps it in several blocks
+    assert np.array_equal(pixels_of(big)[-1, -1], (10, 20, 30)) and pixels_of(big).shape == (2000, 3000, 3)

@@ -23,6 +23,7 @@ filtered rows, and its output may also differ between its CPU-specific code path
 from __future__ import annotations
 
 import struct
+import threading
 
 import cv2
 import deflate
@@ -57,7 +58,7 @@ def pixels_of(image: Image.Image) -> Pixels:
     """
     if image.mode not in ("L", "RGB"):
         return np.asarray(image)
-    origin = _ORIGINS.get(id(image.im))
+    origin = _ORIGINS.pop(id(image.im), None)  # given back once: nothing stays held after the encode
     if origin is not None and origin[0] is image.im:
         return origin[1]
     try:
@@ -88,18 +89,21 @@ def image_of(pixels: Pixels) -> Image.Image:
     pixels = pixels.view()
     pixels.flags.writeable = False
     core = image.im
-    _ORIGINS[id(core)] = (core, pixels)
-    while len(_ORIGINS) > _ORIGINS_KEPT:
-        _ORIGINS.pop(next(iter(_ORIGINS)), None)
+    with _ORIGINS_LOCK:  # threads of one worker (Dask) share it
+        _ORIGINS[id(core)] = (core, pixels)
+        while len(_ORIGINS) > _ORIGINS_KEPT:
+            del _ORIGINS[next(iter(_ORIGINS))]
     return image
 
 
 # The arrays image_of made its last few images from, by their core image, for pixels_of to give back
-# instead of exporting and unpadding the same pixels again (the renderer's image is encoded next). An
-# entry holds the core itself, so its id is not reused while it is here; an image changed since has
-# another core (a read-only image is copied before any change), so it is not found.
+# once instead of exporting and unpadding the same pixels again (the renderer's image is encoded next).
+# An entry holds the core itself, so its id is not reused while it is here; an image changed since has
+# another core (a read-only image is copied before any change), so it is not found. Few are kept, as
+# an image that is never encoded (a preview) holds its pixels here until pushed out.
 _ORIGINS: dict[int, tuple[object, Pixels]] = {}
-_ORIGINS_KEPT = 4
+_ORIGINS_KEPT = 2
+_ORIGINS_LOCK = threading.Lock()
 
 
 def encode_png(image: Image.Image, level: int = FAST_PNG_LEVEL) -> bytes:
