@@ -223,3 +223,32 @@ def test_effect_probability_from_the_cli(cli, tiny_dict, tmp_path):
     # Rows with and without the effects render end to end.
     code, text, _ = cli("render", plan, "-o", tmp_path / "out", "--rows", "0-7", "--workers", "1", "--quiet")
     assert code == 0 and len(list((tmp_path / "out").rglob("*.png"))) == 8
+
+
+def test_the_command_exits_without_teardown_but_runs_exit_handlers_and_flushes(tmp_path, tiny_config_path):
+    """`synthocr` skips the interpreter's teardown (cli.run): its output, its exit handlers and a still
+    running thread's work are not lost, and the exit status is main()'s."""
+    plan, out = tmp_path / "plan.parquet", tmp_path / "out"
+    code = (
+        "import atexit, sys, threading, time\n"
+        "from synthocr.cli import run\n"
+        "atexit.register(lambda: print('handler ran', flush=False))\n"
+        "if sys.argv[1] == 'thread':\n"
+        "    threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n"
+        "sys.argv = ['synthocr', *sys.argv[2:]]\n"
+        "run()\n"
+    )
+    for case in ("plain", "thread"):
+        args = ["plan", str(tiny_config_path), "-o", str(plan)] if case == "plain" else ["status", str(tmp_path)]
+        proc = subprocess.run([sys.executable, "-c", code, case, *args], capture_output=True, text=True)
+        assert "handler ran" in proc.stdout, proc.stderr
+        if case == "thread":
+            assert proc.returncode == 2 and "thread done" in proc.stdout and "error:" in proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "-m", "synthocr", "render", str(plan), "-o", str(out), "--workers", "2"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    rendered = int(proc.stdout.split("rendered ")[1].split(",")[0])
+    assert rendered > 0 and len(list(out.rglob("image_*.json"))) == rendered

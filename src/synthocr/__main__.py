@@ -1,5 +1,3 @@
-import sys
+from synthocr.cli import run
 
-from synthocr.cli import main
-
-sys.exit(main())
+run()
