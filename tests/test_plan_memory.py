@@ -110,6 +110,7 @@ def test_index_hits_are_exact_matches_of_name_image_and_key(tmp_path, monkeypatc
     import pyarrow as pa
 
     from synthocr.renderer import done_index, resume
+    from synthocr.renderer.plan_names import default_numbers
     from synthocr.renderer.storage import Storage
 
     if collide:  # every name digest the same: only the keys and the exact comparisons tell rows apart
@@ -125,8 +126,12 @@ def test_index_hits_are_exact_matches_of_name_image_and_key(tmp_path, monkeypatc
         )
 
     store = Storage(str(tmp_path))
+    planned = "00000/image_00000007"  # a default name: the candidates keep it as its number
     done_index.write_segment(
-        store, table([("a/x", "x.png", 1), ("a/y", "y.png", 2), ("c", "c.png", 4)]), "a.parquet", "t"
+        store,
+        table([("a/x", "x.png", 1), ("a/y", "y.png", 2), ("c", "c.png", 4), (planned, "image_00000007.png", 6)]),
+        "a.parquet",
+        "t",
     )
     done_index.write_segment(store, table([("a/y", "y.png", 2), ("b/z", "z.jpg", 3)]), "b.parquet", "t")
     (tmp_path / done_index.INDEX_DIR / "c.parquet").write_bytes(b"not parquet")  # skipped, with a warning
@@ -138,17 +143,49 @@ def test_index_hits_are_exact_matches_of_name_image_and_key(tmp_path, monkeypatc
         ("b/w", ".png", 3),  # another name, same key
         ("c", ".png", 4),
         ("d", ".png", 5),  # not in the index
+        (planned, ".png", 6),
+        (planned, ".jpg", 6),  # another image
     ]
     names, exts, keys = zip(*rows)
+    numbers = default_numbers(pa.array(names, pa.string()))
     candidates = pa.table(
         [
-            pa.array(names, pa.string()),
+            pa.array(numbers, pa.int32()),
+            pa.array(["" if k >= 0 else name for k, name in zip(numbers, names)], pa.string()),
             pa.array([resume.IMAGE_EXTS.index(e) for e in exts], pa.int8()),
             pa.array(keys, pa.uint64()),
         ],
-        names=["name", "ext", "key"],
+        names=["number", "name", "ext", "key"],
     )
+    assert numbers.tolist() == [-1] * 7 + [7, 7]
+    assert resume._names(candidates).to_pylist() == list(names)
     hit, indexed, segments = resume._index_hits(store, candidates)
-    assert hit.tolist() == [True, False, True, False, False, True, False]
-    assert (indexed, segments) == (5, ["a.parquet", "b.parquet", "c.parquet"])
-    assert resume._index_hits(Storage(str(tmp_path / "none")), candidates)[0].tolist() == [False] * 7
+    assert hit.tolist() == [True, False, True, False, False, True, False, True, False]
+    assert (indexed, segments) == (6, ["a.parquet", "b.parquet", "c.parquet"])
+    assert resume._index_hits(Storage(str(tmp_path / "none")), candidates)[0].tolist() == [False] * 9
+
+
+def test_default_names_are_the_planners_and_only_they_parse_to_a_number():
+    import pyarrow as pa
+
+    from synthocr.planner.plan import output_name
+    from synthocr.renderer.plan_names import default_names, default_numbers
+
+    ids = np.array([0, 1, 999, 1000, 123456, 12345678, 99999999])
+    made = [output_name(int(i)) for i in ids]
+    assert default_names(ids).to_pylist() == made
+    others = [
+        "00001/image_00000001",  # the folder of another id
+        "00000/image_0000001x",
+        "00000/image_000000012",  # 21 bytes
+        "00000/Image_00000001",
+        "0000a/image_00000001",
+        "00000-image_00000001",
+        "01000/image_100000000",  # ids of 10^8 and more are longer: kept as text
+        "",
+        "x",
+    ]
+    names = pa.array(made + others, pa.string())
+    assert default_numbers(names).tolist() == ids.tolist() + [-1] * len(others)
+    assert default_numbers(names.slice(3, 5)).tolist() == [1000, 123456, 12345678, 99999999, -1]
+    assert default_numbers(names.cast(pa.large_string())).tolist() == ids.tolist() + [-1] * len(others)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import subprocess
 
 import pytest
@@ -106,6 +107,25 @@ def test_output_dir_holding_other_files(ws, synthocr, outcome, plan):
     for i in range(6):
         json.loads((out / "00000" / f"image_{i:08d}.json").read_bytes())
         assert (out / "00000" / f"image_{i:08d}.png").read_bytes().startswith(b"\x89PNG\r\n")
+    outcome("rendered")
+
+
+def test_output_dir_holding_file_names_that_are_not_utf8(ws, synthocr, outcome, plan):
+    """Names no plan can have (Linux file names are bytes): left alone and named, not a traceback."""
+    out = ws.root / "out"
+    (out / "00000").mkdir(parents=True)
+    for ext in (b".json", b".png"):
+        with open(bytes(out / "00000") + b"/image_\xff" + ext, "wb") as fh:
+            fh.write(b"{}" if ext == b".json" else b"\x89PNG not ours")
+    result = synthocr("status", plan, out)
+    assert result.code == 0 and "image_\\xff" in result.warnings and "not UTF-8" in result.warnings, result
+    result = synthocr("render", plan, "-o", out, "--workers", "1", "--quiet")
+    assert result.code == 0 and "rendered 6," in result.out, result
+    assert os.path.exists(bytes(out / "00000") + b"/image_\xff.png")
+    result = synthocr("collect", out, "-o", ws.root / "table.parquet")
+    assert result.code == 0 and "not UTF-8" in result.warnings, result
+    result = synthocr("export", out, "--to", "hf-imagefolder", "-o", ws.root / "hf")
+    assert result.code == 0, result
     outcome("rendered")
 
 

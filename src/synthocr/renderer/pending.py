@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 from synthocr.renderer.io import check_output_names, open_plan, read_checkpoint, read_state
 from synthocr.renderer.resume import Scan, expected_of, scan_outputs
 from synthocr.renderer.row_groups import row_groups
-from synthocr.renderer.selection import parse_rows, read_ids, select_where, unknown_ids
+from synthocr.renderer.selection import read_ids, rows_mask, select_where, unknown_ids
 from synthocr.renderer.shard_scan import recorded_layout, scan_shards
 from synthocr.renderer.shards import shard_index
 from synthocr.renderer.storage import Storage
@@ -32,11 +32,7 @@ def selected_rows(
     `--where` and `--ids` read the plan one row group at a time: a mask of one byte a row is all that grows
     with the plan.
     """
-    selected = np.ones(n_rows, bool)
-    if rows:
-        keep = np.zeros(n_rows, bool)
-        keep[parse_rows(rows, n_rows)] = True
-        selected &= keep
+    selected = rows_mask(rows, n_rows) if rows else np.ones(n_rows, bool)
     if ids:
         wanted = read_ids(ids)  # sorted, unique
         found = np.zeros(len(wanted), bool)

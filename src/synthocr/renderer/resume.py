@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from synthocr.renderer import done_index
 from synthocr.renderer.finished import IMAGE_EXTS, check_output
 from synthocr.renderer.io import image_ids
-from synthocr.renderer.plan_names import name_digests
+from synthocr.renderer.plan_names import default_names, default_numbers, name_digests
 from synthocr.renderer.row_groups import row_groups
 from synthocr.renderer.storage import Folder, Storage, info_mtime, remove_stale_temps, walk_folders
 from synthocr.schemas.arrow_numpy import bool_array, int64_array, number_array, string_array, to_bools, to_numpy
@@ -59,16 +59,23 @@ def plan_positions(
     are looked up among the digests by binary search, then compared exactly: a lookup table built once,
     where a hash set of the names per row group cost time in the product of outputs and row groups.
     """
-    position = np.full(len(names), -1, np.int32 if pf.metadata.num_rows < 2**31 else np.int64)
-    found_ids = np.full(len(names) if ids else 0, -1, np.int64)
-    if len(names) == 0:
+    return _plan_positions(pf, len(names), lambda i, j: _one(names.slice(i, j - i)), names.take, ids)
+
+
+def _plan_positions(
+    pf: pq.ParquetFile, n: int, names: Callable[[int, int], pa.Array], take: Callable[[pa.Array], Any], ids: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """plan_positions of n names, given as `names(i, j)` (names i..j-1) and `take(rows)`."""
+    position = np.full(n, -1, np.int32 if pf.metadata.num_rows < 2**31 else np.int64)
+    found_ids = np.full(n if ids else 0, -1, np.int64)
+    if n == 0:
         return position, found_ids
-    lookup = _Lookup(len(names), lambda i, j: _column_digests(names.slice(i, j - i)))
+    lookup = _Lookup(n, lambda i, j: name_digests(names(i, j)))
     for start, group in row_groups(pf, ["output_name", "image_id"] if ids else ["output_name"]):
         plan_names = group.column("output_name").combine_chunks()
         ks, rs = [], []
         for rows, ours in lookup.meetings(name_digests(plan_names)):
-            keep = to_bools(pc.equal(names.take(int64_array(ours)), plan_names.take(int64_array(rows))))
+            keep = to_bools(pc.equal(take(int64_array(ours)), plan_names.take(int64_array(rows))))
             ks.append(ours[keep])
             rs.append(rows[keep])
         if not ks or not sum(map(len, ks)):
@@ -121,9 +128,9 @@ _FINISHED_SCHEMA = pa.schema(
 class Scan:
     """What a scan of the output dir found."""
 
-    # Outputs found finished: name, position (in the plan; -1 without a plan), and the image's file name
-    # (column "image") or its extension (column "ext": the image is the name's last component with
-    # IMAGE_EXTS[ext]), in listing order; only the rows `rows` marks when given.
+    # Outputs found finished, in listing order (only the rows `rows` marks when given): name, position
+    # (in the plan; -1 without a plan) and the image's file name; or, as _candidates gives them, number
+    # and name (_names), position and ext (the image is the name's last component with IMAGE_EXTS[ext]).
     found: pa.Table
     damaged: list[tuple[str, str]]  # (name, reason) of outputs present but not finished: rendered again
     extra: list[str]  # outputs whose name the plan does not have (not checked)
@@ -138,8 +145,9 @@ class Scan:
         order), then those read. Made on demand: render and status need only done_mask."""
         found = self.found if self.rows is None else self.found.filter(bool_array(self.rows))
         if "image" not in found.column_names:
-            names = _one(found.column("name"))
-            found = found.append_column("image", _images(names, to_numpy(found.column("ext"))))
+            names = _names(found)
+            images = _images(names, to_numpy(found.column("ext")))
+            found = pa.table([names, images, found.column("position")], names=["name", "image", "position"])
         table = found.select(["name", "image", "position"])
         if self.passed is None or self.passed.num_rows == 0:
             return table
@@ -171,20 +179,27 @@ def scan_outputs(
     its SHA-256 instead. `update_index` rewrites the index when the scan learned something;
     `clean_temps` deletes temp files of dead processes on the way.
 
-    Memory: about 40 bytes an output present (its name, image extension, key and plan position, 8 more
-    for a lookup table), whatever the plan's size.
+    Memory: about 25 bytes an output present (its name as a number, image extension, key and plan
+    position, and 8 for a lookup table; 20 more for a name the planner did not make), whatever the
+    plan's size.
     """
-    candidates, removed = _candidates(store, expected.fingerprint, clean_temps)
+    candidates, removed, odd = _candidates(store, expected.fingerprint, clean_temps)
+    if odd:
+        log.warning(
+            "%d outputs in %s have file names that are not UTF-8 (%s): no plan row has them; they are left alone",
+            len(odd),
+            store.url,
+            ", ".join(odd[:3]) + (", ..." if len(odd) > 3 else ""),
+        )
     if candidates.num_rows == 0:  # a new output dir: nothing to look up (and no Arrow call that imports pandas)
-        return Scan(pa.Table.from_batches([], schema=_FINISHED_SCHEMA), [], [], 0, removed)
+        return Scan(pa.Table.from_batches([], schema=_FINISHED_SCHEMA), [], odd, 0, removed)
     pool = pa.default_memory_pool()
     pool.release_unused()  # each step's freed Arrow memory goes back before the next one allocates its own
-    extra: list[str] = []
-    names = candidates.column("name")
+    extra: list[str] = odd
     n = candidates.num_rows
     # A name with several images (one per format) lists them side by side: only then are the names
-    # deduplicated (a hash set of them costs about 90 bytes a name).
-    repeated = n > 1 and bool(pc.any(pc.equal(names.slice(1), names.slice(0, n - 1))).as_py())
+    # made and deduplicated (a hash set of them costs about 90 bytes a name).
+    repeated = _repeated(candidates)
     segments: list[str] = []
     if verify:  # every output is checked: the index is not read
         hit, indexed = np.zeros(n, bool), 0
@@ -192,21 +207,30 @@ def scan_outputs(
         hit, indexed, segments = _index_hits(store, candidates)
     pool.release_unused()
     if expected.plan is not None:
-        unique = pc.unique(names) if repeated else names
-        position, _ = plan_positions(expected.plan, unique, ids=False)
         if repeated:  # each row takes its name's position
+            names = _names(candidates)
+            unique = pc.unique(names)
+            position, _ = plan_positions(expected.plan, unique, ids=False)
             position = position[to_numpy(pc.index_in(names, value_set=unique)).astype(np.int64)]
-        del unique, names
+            del unique, names
+        else:
+
+            def some(i: int, j: int) -> pa.Array:
+                return _names(candidates.slice(i, j - i))
+
+            def take(rows: pa.Array) -> pa.Array:
+                return _names(candidates.take(rows))
+
+            position, _ = _plan_positions(expected.plan, n, some, take, ids=False)
         inside = position >= 0
         if not inside.all():  # outputs the plan does not have: reported, not checked
-            extra = pc.unique(candidates.column("name").filter(bool_array(~inside))).to_pylist()
+            extra += pc.unique(_names(candidates.filter(bool_array(~inside)))).to_pylist()
             candidates = candidates.filter(bool_array(inside))
             position, hit = position[inside], hit[inside]
             n = candidates.num_rows
         candidates = candidates.append_column("position", number_array(position, pa.from_numpy_dtype(position.dtype)))
         del position, inside
     else:
-        del names
         candidates = candidates.append_column("position", int64_array(np.full(n, -1, np.int64)))
     pool.release_unused()
     if repeated:  # two images of one name: one row for it, and none to check if the index vouches for one
@@ -227,8 +251,10 @@ def scan_outputs(
                 images.append(image)
             else:
                 damaged.append((name, reason or "not finished"))
-    checked = candidates.select(["name", "position"]).take(int64_array(np.array(passed, np.int64)))
-    checked = checked.append_column("image", string_array(images).cast(checked.schema.field("name").type))
+    taken = candidates.take(int64_array(np.array(passed, np.int64)))
+    names = _names(taken)
+    image_column = string_array(images).cast(names.type)
+    checked = pa.table([names, taken.column("position"), image_column], names=["name", "position", "image"])
     every = bool(hit.all())
     scan = Scan(candidates, damaged, extra, len(to_check), removed, None if every else hit, checked)
     for name, reason in damaged[:SHOWN]:
@@ -241,15 +267,25 @@ def scan_outputs(
     return scan
 
 
-CANDIDATE_SCHEMA = pa.schema([pa.field("name", pa.string()), pa.field("ext", pa.int8()), pa.field("key", pa.uint64())])
+CANDIDATE_SCHEMA = pa.schema(
+    [
+        pa.field("number", pa.int32()),
+        pa.field("name", pa.string()),
+        pa.field("ext", pa.int8()),
+        pa.field("key", pa.uint64()),
+    ]
+)
 EXT_CODES = {ext[1:]: code for code, ext in enumerate(IMAGE_EXTS)}
 _EXT_NAMES = string_array(IMAGE_EXTS)
 _NO_SEPARATOR = string_array([""])[0]  # an Arrow scalar made from a Python value would import pandas
 
 
-def _candidates(store: Storage, fingerprint: str | None, clean_temps: bool) -> tuple[pa.Table, int]:
-    """Every (label, image) pair with the same stem, in listing order: name, ext (the image is the name's
-    last component with IMAGE_EXTS[ext]) and the key of its two files.
+def _candidates(store: Storage, fingerprint: str | None, clean_temps: bool) -> tuple[pa.Table, int, list[str]]:
+    """Every (label, image) pair with the same stem, in listing order: its name as number and name
+    (_names), ext (the image is the name's last component with IMAGE_EXTS[ext]) and the key of its two
+    files; the temp files removed; and the names that are not UTF-8 (no plan has them: left alone), shown
+    with backslash escapes. A name the planner made (plan_names.default_names) is kept as its number, 4
+    bytes where its text took 24: only the other names are kept as text.
 
     The columns grow folder by folder in buffers that become them without a copy: no table per folder
     concatenated at the end (which held every name twice), and no column of image file names (made again
@@ -258,34 +294,65 @@ def _candidates(store: Storage, fingerprint: str | None, clean_temps: bool) -> t
     salt = done_index.fingerprint_salt(fingerprint)
     data = bytearray()  # every name's bytes, one after another
     ends = array("i", [0])  # where each name ends in `data` ("q" once past 2 GiB)
+    numbers = array("i")
     exts = bytearray()
     keys = array("Q")
     removed = 0
+    odd: list[str] = []
     for folder in walk_folders(store, IMAGE_EXTS):
         if clean_temps and folder.temps and store.local:
             removed += remove_stale_temps(store, folder.rel, folder.temps)
         if folder.labels and folder.images:
             names, codes, fields = _folder_fields(store, folder)
+            if names and not all(name.isascii() for name in names):
+                names, codes, fields = _utf8_only(names, codes, fields, odd)
             if names:
                 encoded = string_array(names)
+                number = default_numbers(encoded)
+                numbers.frombytes(number.tobytes())
+                kept = number < 0  # names kept as text
                 offsets = np.frombuffer(encoded.buffers()[1], np.int32)[: len(encoded) + 1]
-                if ends.typecode == "i" and len(data) + int(offsets[-1]) >= 2**31:
+                sizes = np.diff(offsets).astype(np.int64)
+                sizes[~kept] = 0
+                if ends.typecode == "i" and len(data) + int(sizes.sum()) >= 2**31:
                     ends = array("q", ends)
-                ends.frombytes((offsets[1:] + np.int64(len(data))).astype(ends.typecode).tobytes())
-                data += memoryview(encoded.buffers()[2])[: offsets[-1]]
+                ends.frombytes((np.cumsum(sizes) + len(data)).astype(ends.typecode).tobytes())
+                if kept.all():
+                    data += memoryview(encoded.buffers()[2])[: offsets[-1]]
+                else:
+                    for row in np.flatnonzero(kept).tolist():
+                        data += memoryview(encoded.buffers()[2])[offsets[row] : offsets[row + 1]]
                 exts += codes.tobytes()
                 fields_array = np.frombuffer(fields, np.int64).reshape(-1, done_index.N_FIELDS)
                 keys.frombytes(done_index.keys(fields_array, salt).tobytes())
     n = len(keys)
     if n == 0:
-        return pa.Table.from_batches([], schema=CANDIDATE_SCHEMA), removed
+        return pa.Table.from_batches([], schema=CANDIDATE_SCHEMA), removed, odd
     kind = pa.string() if ends.typecode == "i" else pa.large_string()
     columns = [
+        pa.Array.from_buffers(pa.int32(), n, [None, pa.py_buffer(numbers)]),
         pa.Array.from_buffers(kind, n, [None, pa.py_buffer(ends), pa.py_buffer(data)]),
         pa.Array.from_buffers(pa.int8(), n, [None, pa.py_buffer(exts)]),
         pa.Array.from_buffers(pa.uint64(), n, [None, pa.py_buffer(keys)]),
     ]
-    return pa.table(columns, names=CANDIDATE_SCHEMA.names), removed
+    return pa.table(columns, names=CANDIDATE_SCHEMA.names), removed, odd
+
+
+def _utf8_only(names: list[str], codes: array, fields: array, odd: list[str]) -> tuple[list[str], array, array]:
+    """The candidates whose names are UTF-8 (a file name of other bytes lists with surrogate escapes); the
+    others' names go to `odd`, made printable."""
+    keep = []
+    for i, name in enumerate(names):
+        try:
+            name.encode("utf-8")
+            keep.append(i)
+        except UnicodeEncodeError:
+            odd.append(os.fsencode(name).decode("utf-8", "backslashreplace"))
+    n = done_index.N_FIELDS
+    kept_fields = array("q")
+    for i in keep:
+        kept_fields.extend(fields[i * n : (i + 1) * n])
+    return [names[i] for i in keep], array("b", [codes[i] for i in keep]), kept_fields
 
 
 def _keys_or_null(keys: list[int | None]) -> pa.Array:
@@ -296,6 +363,31 @@ def _keys_or_null(keys: list[int | None]) -> pa.Array:
     return pa.Array.from_buffers(
         pa.uint64(), len(keys), [pa.py_buffer(bits), pa.py_buffer(values)], len(keys) - int(valid.sum())
     )
+
+
+def _names(part: pa.Table) -> pa.Array:
+    """The output names of candidate rows `part` (a slice or a selection of _candidates' table): made
+    again from their numbers where they have one, else their text."""
+    number = to_numpy(part.column("number"))
+    text = _one(part.column("name"))
+    made = number >= 0
+    if not made.any():
+        return text
+    names = default_names(np.where(made, number, 0)).cast(text.type)
+    return names if made.all() else pc.if_else(bool_array(made), names, text)
+
+
+def _repeated(candidates: pa.Table) -> bool:
+    """Whether a name is on two rows side by side (several images of it)."""
+    n = candidates.num_rows
+    if n < 2:
+        return False
+    number = to_numpy(candidates.column("number"))
+    if np.any((number[1:] == number[:-1]) & (number[1:] >= 0)):
+        return True
+    text = candidates.column("name")
+    same = to_bools(pc.equal(text.slice(1), text.slice(0, n - 1)))
+    return bool(np.any(same & (number[1:] < 0) & (number[:-1] < 0)))
 
 
 def _one(column: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -393,7 +485,7 @@ def _index_hits(store: Storage, candidates: pa.Table) -> tuple[np.ndarray, int, 
 
     def digests(i: int, j: int) -> np.ndarray:
         part = candidates.slice(i, j - i)
-        names = _one(part.column("name"))
+        names = _names(part)
         return _row_digests(names, _images(names, to_numpy(part.column("ext"))), to_numpy(part.column("key")))
 
     lookup = _Lookup(n, digests)
@@ -439,9 +531,9 @@ def _mix(h: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def _same_rows(candidates: pa.Table, rows: np.ndarray, index: pa.Table, entries: np.ndarray) -> np.ndarray:
     """Whether candidate rows[k] has the name, image and key of index entry entries[k]."""
-    a = candidates.select(["name", "ext", "key"]).take(int64_array(rows))
+    a = candidates.select(["number", "name", "ext", "key"]).take(int64_array(rows))
     b = index.take(int64_array(entries))
-    names = _one(a.column("name"))
+    names = _names(a)
     same = np.ones(len(rows), bool)
     for x, y in (
         (names, b.column("name")),
@@ -467,10 +559,9 @@ def _first_rows(candidates: pa.Table, rows: np.ndarray, skip: np.ndarray | None 
         if skip is not None and len(skip):
             keep = keep[~np.isin(position[keep], position[skip])]
         return keep
-    names = candidates.column("name")
-    seen = set(names.take(int64_array(skip)).to_pylist()) if skip is not None and len(skip) else set()
+    seen = set(_names(candidates.take(int64_array(skip))).to_pylist()) if skip is not None and len(skip) else set()
     out = []
-    for row, name in zip(rows.tolist(), names.take(int64_array(rows)).to_pylist()):
+    for row, name in zip(rows.tolist(), _names(candidates.take(int64_array(rows))).to_pylist()):
         if name not in seen:
             seen.add(name)
             out.append(row)
@@ -483,20 +574,23 @@ def _passed_keys(candidates: pa.Table, passed: np.ndarray, images: list[str]) ->
     no candidate has both (not indexed: it is read again next time)."""
     if len(passed) == 0:
         return []
-    names = candidates.column("name")
     ext = to_numpy(candidates.column("ext"))
     key = to_numpy(candidates.column("key"))
-    own = _images(_one(names.take(int64_array(passed))), ext[passed]).to_pylist()
+
+    def name_at(row: int) -> str:
+        return str(_names(candidates.slice(row, 1))[0].as_py())
+
+    own = _images(_names(candidates.take(int64_array(passed))), ext[passed]).to_pylist()
     out: list[int | None] = []
     for row, mine, image in zip(passed.tolist(), own, images):
         if mine == image:
             out.append(int(key[row]))
             continue
         found = None
-        name = names[row].as_py()
+        name = name_at(row)
         for step in (-1, 1):
             other = row + step
-            while found is None and 0 <= other < len(key) and names[other].as_py() == name:
+            while found is None and 0 <= other < len(key) and name_at(other) == name:
                 if f"{name.rpartition('/')[2]}{IMAGE_EXTS[ext[other]]}" == image:
                     found = int(key[other])
                 other += step
@@ -509,11 +603,10 @@ def _check_all(
 ) -> Iterator[tuple[np.ndarray, list[str], list[tuple[str | None, str | None]]]]:
     """check_output of candidate `rows` (whose labels must record image ids `ids`; -1: any), CHECK_BATCH at
     a time, in threads: (rows, their names, verdicts)."""
-    names = candidates.column("name")
     with ThreadPoolExecutor(max_workers=CHECK_THREADS) as pool:
         for start in range(0, len(rows), CHECK_BATCH):
             batch_rows = rows[start : start + CHECK_BATCH]
-            batch = names.take(int64_array(batch_rows)).to_pylist()
+            batch = _names(candidates.take(int64_array(batch_rows))).to_pylist()
             wanted = [None if i < 0 else i for i in ids[start : start + CHECK_BATCH].tolist()]
             verdicts = list(
                 pool.map(lambda nw: check_output(store, nw[0], nw[1], fingerprint, verify), zip(batch, wanted))
@@ -544,7 +637,7 @@ def _rewrite_index(
         rows = np.flatnonzero(vouched)
         for i in range(0, len(rows), done_index.SEGMENT_GROUP_ROWS):
             part = candidates.take(int64_array(rows[i : i + done_index.SEGMENT_GROUP_ROWS]))
-            names = _one(part.column("name"))
+            names = _names(part)
             images = _images(names, to_numpy(part.column("ext")))
             yield pa.table([names, images, part.column("key")], names=done_index.INDEX_SCHEMA.names)
         keyed = passed.filter(pc.is_valid(passed.column("key")))

@@ -19,9 +19,10 @@ if TYPE_CHECKING:  # pandas is imported where a query or an id file needs it: mo
 ID_COLUMN = "image_id"
 
 
-def parse_rows(spec: str, n_rows: int) -> NDArray[np.int64]:
-    """Row positions from "10,20-30" (inclusive ranges), sorted and unique."""
-    picked: list[np.ndarray] = []
+def rows_mask(spec: str, n_rows: int) -> NDArray[np.bool_]:
+    """Which plan rows "10,20-30" (inclusive ranges) picks, as a mask of one byte a row: a range is set
+    in place, so `--rows 0-999999` costs no array of its positions."""
+    keep = np.zeros(n_rows, bool)
     for part in spec.split(","):
         part = part.strip()
         lo, sep, hi = part.partition("-")
@@ -31,8 +32,8 @@ def parse_rows(spec: str, n_rows: int) -> NDArray[np.int64]:
             raise UserError(f"--rows: {part!r} is not a row number or range like 20-30.") from None
         if a < 0 or b < a or b >= n_rows:
             raise UserError(f"--rows: {part!r} is outside the plan's rows 0-{n_rows - 1} (or reversed).")
-        picked.append(np.arange(a, b + 1))
-    return np.unique(np.concatenate(picked)) if picked else np.zeros(0, np.int64)
+        keep[a : b + 1] = True
+    return keep
 
 
 _ALLOWED = (
