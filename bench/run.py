@@ -723,7 +723,8 @@ def bench_resume(tmp: Path, plan: Path) -> list[Result]:
 def bench_memory(tmp: Path, plans: Sequence[Path]) -> list[Result]:
     """Peak RSS of `synthocr status` (empty output dir), `render --dry-run`, and a render of MEMORY_ROWS rows
     (--rows, 2 workers; parent and each worker), for plans of growing size (sampled every 50 ms); then the
-    resume scan on the smallest plan (memory_resume)."""
+    resume scan (memory_resume) on the smallest plan with all but MEMORY_ROWS outputs present, and on the
+    largest with as many outputs present as the smallest has rows."""
     import pyarrow.parquet as pq
 
     results: list[Result] = []
@@ -739,36 +740,49 @@ def bench_memory(tmp: Path, plans: Sequence[Path]) -> list[Result]:
         }  # fmt: skip
         results += _peak_rss_results(runs, n)
         shutil.rmtree(out, ignore_errors=True)
-    return results + memory_resume(tmp, plans[0]) if plans else results
+    if not plans:
+        return results
+    results += memory_resume(tmp, plans[0])
+    if len(plans) > 1:
+        results += memory_resume(tmp, plans[-1], pq.ParquetFile(plans[0]).metadata.num_rows)
+    return results
 
 
-def memory_resume(tmp: Path, plan: Path) -> list[Result]:
-    """Peak RSS of the resume scan: `status`, and `render --workers 1` of the last MEMORY_ROWS rows, with
-    every other output of the plan present and in the done index (placeholders, as bench_resume makes
-    them). It grows with the outputs present, so only one plan size is measured (1M rows: about 45 s of
-    setup)."""
+def memory_resume(tmp: Path, plan: Path, upto: int | None = None) -> list[Result]:
+    """Peak RSS of the resume scan with the outputs of the plan's first `upto` rows (default all) present but
+    the last MEMORY_ROWS of them, in the done index (placeholders, as bench_resume makes them): `status`, and
+    a `render --workers 1` of those MEMORY_ROWS rows (`--rows 0-{upto - 1}` when `upto` is less than the
+    plan), plus its dry run when the plan has more rows. It grows with the outputs present, about 45 s of
+    setup a million."""
     import pyarrow.parquet as pq
 
     from synthocr.schemas.plan import META_PLAN_FINGERPRINT, plan_metadata
 
     PLAN_FINGERPRINT[0] = plan_metadata(pq.read_schema(plan))[META_PLAN_FINGERPRINT]
-    names = pq.read_table(plan, columns=["output_name"]).column("output_name").to_pylist()
-    n = len(names)
-    done = names[: max(n - MEMORY_ROWS, 0)]
+    pf = pq.ParquetFile(plan)
+    n = pf.metadata.num_rows
+    upto = n if upto is None else min(upto, n)
+    names: list[str] = []
+    for g in range(pf.metadata.num_row_groups):  # only the row groups that hold the first `upto` names
+        if len(names) >= upto:
+            break
+        names += pf.read_row_group(g, columns=["output_name"]).column("output_name").to_pylist()
+    done = names[: max(upto - MEMORY_ROWS, 0)]
     del names
-    out = tmp / "memory_resume"
+    out = tmp / f"memory_resume_{n}"
     out.mkdir()
     progress(f"creating {len(done):,} placeholder outputs and their done index (setup)")
     make_outputs(out, done)
     index_outputs(out, done)
     present = f"{len(done):,} outputs present"
     del done
-    runs = {
-        f"status, {present}": ["status", str(plan), str(out)],
-        f"render --workers 1 of the other {MEMORY_ROWS}, {present}": [
-            "render", str(plan), "-o", str(out), "--workers", "1", "--quiet",
-        ],
-    }  # fmt: skip
+    runs = {f"status, {present}": ["status", str(plan), str(out)]}
+    if upto < n:
+        runs[f"render --dry-run, {present}"] = ["render", str(plan), "-o", str(out), "--dry-run"]
+    render = ["render", str(plan), "-o", str(out), "--workers", "1", "--quiet"]
+    render_rows = ["--rows", f"0-{upto - 1}"] if upto < n else []
+    what = f"of the other {MEMORY_ROWS}" if upto == n else f"--rows 0-{upto - 1} ({MEMORY_ROWS} to render)"
+    runs[f"render --workers 1 {what}, {present}"] = render + render_rows
     results = _peak_rss_results(runs, n)
     shutil.rmtree(out, ignore_errors=True)
     return results
@@ -890,7 +904,9 @@ NOTES = [
     "  --workers 2`, each in a subprocess that samples its own RSS and its children's every 50 ms",
     "  (psutil); the same rows from each plan size. The resume scan on the smaller plan: `status` and",
     "  `render --workers 1` with every output but the last 512 present (placeholder links, all in the",
-    "  done index); it grows with the outputs present (about 110 bytes each), not with the plan.",
+    "  done index); on the larger plan the same outputs present (its first rows but 512): `status`, the",
+    "  dry run and `render --workers 1 --rows` of those rows. The scan grows with the outputs present",
+    "  (about 25 bytes each), not with the plan; `--workers 1` renders in the command's own process.",
 ]
 
 
