@@ -131,11 +131,11 @@ def test_no_test_module_imports_another() -> None:
 
 def test_the_render_path_does_not_import_the_planner_or_config_loading():
     """What `synthocr render` imports before its first row is serial time for every worker count: the
-    planner, OmegaConf and joblib (about 0.1 s) are not needed to render a plan."""
+    planner (its plan and request modules, with YAML), OmegaConf and joblib are not needed to render a plan."""
     import subprocess
     import sys
 
-    heavy = ("synthocr.planner.plan", "omegaconf", "joblib")
+    heavy = ("synthocr.planner.plan", "synthocr.planner.requests", "yaml", "omegaconf", "joblib")
     code = (
         "import sys, synthocr.cli, synthocr.renderer.run, synthocr.cli.render\n"
         f"print(','.join(m for m in {heavy!r} if m in sys.modules))"

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from synthocr.planner.requests import check_output_name
+from synthocr.schemas.output_names import check_output_name
 
 CSV_ROWS = """\
 text,font,font_size,output_name,spec,rotation_angle

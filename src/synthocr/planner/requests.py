@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from synthocr.config.bounded import LimitExceeded, loads_bounded_json
 from synthocr.config.rules import MAX_TEXT_LENGTH
 from synthocr.errors import UserError
 from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
+from synthocr.schemas.output_names import check_output_name
 from synthocr.schemas.params import BACKGROUND_KINDS, RANGE_PARAMS, TEXT_DIRECTIONS
 from synthocr.schemas.plan import PLAN_SCHEMA
 
@@ -41,12 +42,7 @@ COLOUR_COLUMNS = (
 DERIVED = {"image_id": "the planner numbers the rows", "template": "the planner records the template it filled"}
 REQUEST_COLUMNS = tuple(n for n in PLAN_SCHEMA.names if n not in DERIVED)
 REJECTED_HEADER = ("row_number", "error_type", "error_message", "raw_data")
-_DEFAULT_STEM = re.compile(r"image_\d+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# File names are at most 255 bytes; the atomic writer's temp name adds about 40 and the extension 5.
-MAX_NAME_COMPONENT_BYTES = 200
-MAX_NAME_BYTES = 1024
 _PARAM_OF_COLUMN = {col: p for p in RANGE_PARAMS for col in p.column_names}
 
 
@@ -244,30 +240,6 @@ def _choice(col: str, v: Any, options: Sequence[str], error_type: str = "invalid
         hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {list(options)[:10]}"
         raise _Invalid(error_type, f"{col}: {s!r} is not known{hint}")
     return s
-
-
-def check_output_name(name: str) -> str:
-    """Why an output name is unsafe or unusable ("" if it is fine)."""
-    if not name.strip():
-        return "is empty"
-    if _CONTROL.search(name):
-        return "holds a control character (NUL, line break, tab, ...)"
-    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        return f"is longer than {MAX_NAME_BYTES} bytes"
-    if "\\" in name or name.startswith("/") or PurePosixPath(name).is_absolute() or re.match(r"^[A-Za-z]:", name):
-        return "must be a relative path with / separators"
-    parts = name.split("/")
-    if ".." in parts:
-        return "must not climb out of the output dir with '..'"
-    if any(p in ("", ".") for p in parts):
-        return "has an empty or '.' path component"
-    if any(len(p.encode("utf-8")) > MAX_NAME_COMPONENT_BYTES for p in parts):
-        return f"has a path component longer than {MAX_NAME_COMPONENT_BYTES} bytes"
-    if any(p.startswith((".", "_")) for p in parts):
-        return "has a component starting with '.' or '_' (such files are ignored when resuming)"
-    if _DEFAULT_STEM.fullmatch(parts[-1]):
-        return "ends in image_<digits>, a name reserved for rows without an output_name"
-    return ""
 
 
 @dataclass

@@ -15,9 +15,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from synthocr.planner.requests import MAX_NAME_BYTES, MAX_NAME_COMPONENT_BYTES, check_output_name
 from synthocr.renderer.finished import IMAGE_EXTS
 from synthocr.renderer.row_groups import IdSpans, row_groups
+from synthocr.schemas.output_names import MAX_NAME_BYTES, MAX_NAME_COMPONENT_BYTES, check_output_name
 from synthocr.schemas.plan import SHARD_SIZE, PlanError
 
 DIGEST_BLOCK = 1 << 13  # names digested at a time (about 500 bytes each on the way, for 20-byte names)
