@@ -110,8 +110,8 @@ def test_index_hits_are_exact_matches_of_name_image_and_key(tmp_path, monkeypatc
     import pyarrow as pa
 
     from synthocr.renderer import done_index, resume
-    from synthocr.renderer.plan_names import default_numbers
     from synthocr.renderer.storage import Storage
+    from synthocr.schemas.output_names import default_numbers
 
     if collide:  # every name digest the same: only the keys and the exact comparisons tell rows apart
         monkeypatch.setattr(resume, "name_digests", lambda names: np.zeros(len(names), np.uint64))
@@ -168,8 +168,7 @@ def test_index_hits_are_exact_matches_of_name_image_and_key(tmp_path, monkeypatc
 def test_default_names_are_the_planners_and_only_they_parse_to_a_number():
     import pyarrow as pa
 
-    from synthocr.planner.plan import output_name
-    from synthocr.renderer.plan_names import default_names, default_numbers
+    from synthocr.schemas.output_names import default_names, default_numbers, output_name
 
     ids = np.array([0, 1, 999, 1000, 123456, 12345678, 99999999])
     made = [output_name(int(i)) for i in ids]

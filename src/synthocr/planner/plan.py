@@ -37,6 +37,7 @@ from synthocr.planner.samplers import sample_choice, sample_range
 from synthocr.planner.texts import TextSources, check_charsets, sample_texts
 from synthocr.planner.textsources import needs_corpus, prepare_sources
 from synthocr.schemas.config import BatchConfig, BatchSpecification
+from synthocr.schemas.output_names import default_names, output_name
 from synthocr.schemas.params import BACKGROUND_KINDS, LAYOUT_PARAMS, TEXT_DIRECTIONS, Effect
 from synthocr.schemas.plan import (
     BUILTIN_ROOT,
@@ -49,7 +50,6 @@ from synthocr.schemas.plan import (
     META_SEED,
     META_VERSION,
     PLAN_SCHEMA,
-    SHARD_SIZE,
     validate_plan,
 )
 
@@ -100,28 +100,6 @@ class PlanContext:
     def close(self) -> None:
         """Release the corpus memory maps."""
         self.texts.reader.close()
-
-
-def output_name(image_id: int) -> str:
-    """Default output path of an image, relative to the output dir, without extension."""
-    return f"{image_id // SHARD_SIZE:05d}/image_{image_id:08d}"
-
-
-def output_names(start: int, stop: int) -> pa.StringArray:
-    """Default output names of rows [start, stop), built as one byte buffer (no Python loop)."""
-    if stop > 10**8:  # wider numbers than the fixed layout below
-        return pa.array([output_name(i) for i in range(start, stop)], pa.string())
-    ids = np.arange(start, stop, dtype=np.int64)
-    width = 20  # "sssss/image_iiiiiiii"
-    buf = np.empty((len(ids), width), np.uint8)
-    shard = ids // SHARD_SIZE
-    for k in range(5):
-        buf[:, 4 - k] = 48 + (shard // 10**k) % 10
-    buf[:, 5:12] = np.frombuffer(b"/image_", np.uint8)
-    for k in range(8):
-        buf[:, 19 - k] = 48 + (ids // 10**k) % 10
-    offsets = np.arange(0, (len(ids) + 1) * width, width, dtype=np.int32)
-    return pa.StringArray.from_buffers(len(ids), pa.py_buffer(offsets), pa.py_buffer(buf.tobytes()))
 
 
 def _cumulative(weights: list[NDArray[np.float64]]) -> NDArray[np.float64]:
@@ -429,7 +407,7 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
         names = req.output_names(start, output_name)
         columns["output_name"] = pa.array(names, pa.string())
     else:
-        columns["output_name"] = output_names(start, stop)
+        columns["output_name"] = default_names(np.arange(start, stop, dtype=np.int64))
     return _to_table(columns)
 
 

@@ -28,7 +28,7 @@ _RULES = (
     (r"^\s*$|(^|/)\.?(/|$)", "is empty or has an empty or '.' path component"),
     (r"(^|/)[._]", "has a component starting with '.' or '_' (hidden: never counted as finished)"),
 )
-_DEFAULT_NAME = r"^(?P<folder>[0-9]+)/image_(?P<number>[0-9]+)$"  # the shape of planner.plan.output_name
+_DEFAULT_NAME = r"^(?P<folder>[0-9]+)/image_(?P<number>[0-9]+)$"  # the shape of schemas.output_names.output_name
 _SHARD_DIGITS = len(str(SHARD_SIZE)) - 1  # the folder is the zero-padded id less this many last digits
 assert SHARD_SIZE == 10**_SHARD_DIGITS <= 10**8, "output folders are decimal prefixes of the 8-digit id"
 _POWERS = np.empty(MAX_NAME_BYTES + 2, np.uint64)  # 31337^k mod 2^64: the weights of a polynomial hash
@@ -100,7 +100,7 @@ def _check_rules(names: pa.Array, first: int, where: str) -> None:
 
 
 def _all_default(names: pa.Array, ids: pa.Array) -> bool:
-    """Whether each name is the planner's default for its id (planner.plan.output_name), an injective map.
+    """Whether each name is the planner's default for its id (schemas.output_names.output_name), an injective map.
 
     Built from Arrow functions whose arguments are all arrays or options: an Arrow scalar made from a
     Python value would import pandas (about 0.2 s of CPU) before the render's workers start.
@@ -112,50 +112,6 @@ def _all_default(names: pa.Array, ids: pa.Array) -> bool:
     folder = pc.utf8_lpad(pc.utf8_slice_codeunits(number, 0, -_SHARD_DIGITS), 5, "0")  # the id // SHARD_SIZE
     same = pc.and_(pc.equal(pc.struct_field(parts, [0]), folder), pc.equal(pc.struct_field(parts, [1]), number))
     return bool(pc.all(same).as_py())
-
-
-DEFAULT_WIDTH = 20  # bytes of a default name below id 10^8: "sssss/image_iiiiiiii"
-_DEFAULT_MIDDLE = np.frombuffer(b"/image_", np.uint8)
-_FOLDER_WEIGHTS = 10 ** np.arange(4, -1, -1, dtype=np.int64)
-_ID_WEIGHTS = 10 ** np.arange(7, -1, -1, dtype=np.int64)
-
-
-def default_names(ids: np.ndarray) -> pa.StringArray:
-    """The planner's default output name (planner.plan.output_name) of each id, all below 10^8, built as one
-    byte buffer: the resume scan keeps such names as their id (4 bytes, not 24) and makes them again."""
-    ids = np.asarray(ids, np.int64)
-    buf = np.empty((len(ids), DEFAULT_WIDTH), np.uint8)
-    shard = ids // SHARD_SIZE
-    for k in range(5):
-        buf[:, 4 - k] = 48 + (shard // 10**k) % 10
-    buf[:, 5:12] = _DEFAULT_MIDDLE
-    for k in range(8):
-        buf[:, 19 - k] = 48 + (ids // 10**k) % 10
-    offsets = np.arange(0, (len(ids) + 1) * DEFAULT_WIDTH, DEFAULT_WIDTH, dtype=np.int32)
-    return pa.StringArray.from_buffers(len(ids), pa.py_buffer(offsets), pa.py_buffer(buf))
-
-
-def default_numbers(names: pa.Array) -> np.ndarray:
-    """For each of `names` (a string array without nulls), the id below 10^8 whose default name it is
-    exactly (default_names), else -1; as int32."""
-    n = len(names)
-    out = np.full(n, -1, np.int32)
-    if n == 0 or names.null_count:
-        return out
-    wide = pa.types.is_large_string(names.type)
-    offsets: np.ndarray = np.frombuffer(names.buffers()[1], np.int64 if wide else np.int32)
-    offsets = offsets[names.offset : names.offset + n + 1].astype(np.int64)
-    rows = np.flatnonzero(np.diff(offsets) == DEFAULT_WIDTH)
-    if len(rows) == 0:
-        return out
-    data = np.frombuffer(names.buffers()[2], np.uint8)
-    chars = data[offsets[rows][:, None] + np.arange(DEFAULT_WIDTH)]
-    digits = chars - np.uint8(48)  # other bytes wrap around to 10 or more
-    shard, number = digits[:, :5].astype(np.int64) @ _FOLDER_WEIGHTS, digits[:, 12:].astype(np.int64) @ _ID_WEIGHTS
-    ok = (digits[:, :5] <= 9).all(1) & (digits[:, 12:] <= 9).all(1) & (chars[:, 5:12] == _DEFAULT_MIDDLE).all(1)
-    ok &= shard == number // SHARD_SIZE
-    out[rows[ok]] = number[ok]
-    return out
 
 
 def name_digests(names: pa.Array) -> np.ndarray:

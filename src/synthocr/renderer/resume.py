@@ -22,10 +22,11 @@ import pyarrow.parquet as pq
 from synthocr.renderer import done_index
 from synthocr.renderer.finished import IMAGE_EXTS, check_output
 from synthocr.renderer.io import image_ids
-from synthocr.renderer.plan_names import default_names, default_numbers, name_digests
+from synthocr.renderer.plan_names import name_digests
 from synthocr.renderer.row_groups import row_groups
 from synthocr.renderer.storage import Folder, Storage, info_mtime, remove_stale_temps, walk_folders
 from synthocr.schemas.arrow_numpy import bool_array, int64_array, number_array, string_array, to_bools, to_numpy
+from synthocr.schemas.output_names import default_names, default_numbers
 from synthocr.schemas.plan import META_PLAN_FINGERPRINT, plan_metadata
 
 log = logging.getLogger(__name__)
@@ -284,7 +285,7 @@ def _candidates(store: Storage, fingerprint: str | None, clean_temps: bool) -> t
     """Every (label, image) pair with the same stem, in listing order: its name as number and name
     (_names), ext (the image is the name's last component with IMAGE_EXTS[ext]) and the key of its two
     files; the temp files removed; and the names that are not UTF-8 (no plan has them: left alone), shown
-    with backslash escapes. A name the planner made (plan_names.default_names) is kept as its number, 4
+    with backslash escapes. A name the planner made (schemas.output_names.default_names) is kept as its number, 4
     bytes where its text took 24: only the other names are kept as text.
 
     The columns grow folder by folder in buffers that become them without a copy: no table per folder

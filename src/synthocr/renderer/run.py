@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import shutil
 import time
@@ -216,17 +217,18 @@ def _run(
     """The chunks on the job's backend, each result recorded as it arrives; this run's temps removed at the end."""
     bar = _progress(sum(map(len, chunks)), job.progress)
     written = _WrittenOutputs(store, task.fingerprint, task.run_id)
-    checkpointed: list[float] = []  # when this run last wrote the checkpoint
+    checkpointed = -math.inf  # when this run last wrote the checkpoint
 
     def on_result(result: dict[str, Any]) -> None:
+        nonlocal checkpointed
         _record(store, summary, result)
         written.add(result["written"])
         # The first result claims the output dir for the plan; after it the counts are only progress, so the
         # file (a write and a rename) is refreshed every CHECKPOINT_SECONDS, not after every chunk: the parent's
         # time is taken from the workers' cores. The end of the run writes it once more.
-        if not checkpointed or time.monotonic() - checkpointed[-1] >= CHECKPOINT_SECONDS:
+        if time.monotonic() - checkpointed >= CHECKPOINT_SECONDS:
             _update_checkpoint(store, job, meta, summary, task.run_id, recorded_plan)
-            checkpointed.append(time.monotonic())
+            checkpointed = time.monotonic()
         if bar is not None:
             bar.update(result["rendered"] + len(result["failed"]))
 

@@ -1,13 +1,21 @@
-"""The rule every output name follows (a plan's `output_name`, relative to the output dir, no extension).
+"""Output names (a plan's `output_name`, relative to the output dir, no extension): the rule every name
+follows, and the default name the planner gives each image id, one at a time or a column at a time.
 
-Its own module, without the request reader around it: render checks every plan's names, and
-importing the planner's request module (YAML, the config schema) would be serial time at its start.
+Its own module, without the planner around it: render checks every plan's names and the resume scan
+makes default names again, and importing the planner (YAML, the config schema) would be serial time
+at the start of every render.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
+
+import numpy as np
+import pyarrow as pa
+
+from synthocr.schemas.arrow_numpy import string_array
+from synthocr.schemas.plan import SHARD_SIZE
 
 _DEFAULT_STEM = re.compile(r"image_\d+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -38,3 +46,54 @@ def check_output_name(name: str) -> str:
     if _DEFAULT_STEM.fullmatch(parts[-1]):
         return "ends in image_<digits>, a name reserved for rows without an output_name"
     return ""
+
+
+def output_name(image_id: int) -> str:
+    """The default output name of an image: its folder of SHARD_SIZE images, then image_<id>."""
+    return f"{image_id // SHARD_SIZE:05d}/image_{image_id:08d}"
+
+
+DEFAULT_WIDTH = 20  # bytes of a default name below id 10^8: "sssss/image_iiiiiiii"
+_DEFAULT_MIDDLE = np.frombuffer(b"/image_", np.uint8)
+_FOLDER_WEIGHTS = 10 ** np.arange(4, -1, -1, dtype=np.int64)
+_ID_WEIGHTS = 10 ** np.arange(7, -1, -1, dtype=np.int64)
+
+
+def default_names(ids: np.ndarray) -> pa.StringArray:
+    """output_name of each id, built as one byte buffer when all are below 10^8 (no Python loop): the
+    planner's column, and the names the resume scan kept as their id (4 bytes, not 24) made again."""
+    ids = np.asarray(ids, np.int64)
+    if len(ids) and ids.max() >= 10**8:  # wider numbers than the fixed layout below
+        return string_array([output_name(i) for i in ids.tolist()])
+    buf = np.empty((len(ids), DEFAULT_WIDTH), np.uint8)
+    shard = ids // SHARD_SIZE
+    for k in range(5):
+        buf[:, 4 - k] = 48 + (shard // 10**k) % 10
+    buf[:, 5:12] = _DEFAULT_MIDDLE
+    for k in range(8):
+        buf[:, 19 - k] = 48 + (ids // 10**k) % 10
+    offsets = np.arange(0, (len(ids) + 1) * DEFAULT_WIDTH, DEFAULT_WIDTH, dtype=np.int32)
+    return pa.StringArray.from_buffers(len(ids), pa.py_buffer(offsets), pa.py_buffer(buf))
+
+
+def default_numbers(names: pa.Array) -> np.ndarray:
+    """For each of `names` (a string array without nulls), the id below 10^8 whose default name it is
+    exactly (output_name), else -1; as int32."""
+    n = len(names)
+    out = np.full(n, -1, np.int32)
+    if n == 0 or names.null_count:
+        return out
+    wide = pa.types.is_large_string(names.type)
+    offsets: np.ndarray = np.frombuffer(names.buffers()[1], np.int64 if wide else np.int32)
+    offsets = offsets[names.offset : names.offset + n + 1].astype(np.int64)
+    rows = np.flatnonzero(np.diff(offsets) == DEFAULT_WIDTH)
+    if len(rows) == 0:
+        return out
+    data = np.frombuffer(names.buffers()[2], np.uint8)
+    chars = data[offsets[rows][:, None] + np.arange(DEFAULT_WIDTH)]
+    digits = chars - np.uint8(48)  # other bytes wrap around to 10 or more
+    shard, number = digits[:, :5].astype(np.int64) @ _FOLDER_WEIGHTS, digits[:, 12:].astype(np.int64) @ _ID_WEIGHTS
+    ok = (digits[:, :5] <= 9).all(1) & (digits[:, 12:] <= 9).all(1) & (chars[:, 5:12] == _DEFAULT_MIDDLE).all(1)
+    ok &= shard == number // SHARD_SIZE
+    out[rows[ok]] = number[ok]
+    return out
