@@ -18,10 +18,10 @@ import numpy as np
 from freetype.raw import FT_Load_Glyph, FT_Render_Glyph
 from PIL import Image
 
+from synthocr.renderer.pillow_core import map_core
+
 _LOAD_FLAGS = freetype.FT_LOAD_DEFAULT | freetype.FT_LOAD_RENDER
 _MONO, _GRAY, _GRAY2, _GRAY4 = 1, 2, 3, 4  # FT_PIXEL_MODE_*
-# Image.frombuffer's zero-copy core: (data, size, "raw", offset, (mode, stride, ystep)) -> core image
-_map_buffer = Image.core.map_buffer
 
 
 class Glyph(NamedTuple):
@@ -88,7 +88,7 @@ class GlyphRaster:
         if mode == _GRAY and pitch > 0:
             # Rows `pitch` bytes apart, `width` pixels each: Pillow maps them as they are (read only; the
             # image keeps `data` alive), as Image.frombuffer does, without its Image wrapper.
-            return Glyph(_map_buffer(data, (width, rows), "raw", 0, ("L", pitch, 1)), left, top, width, rows)
+            return Glyph(map_core(data, (width, rows), "L", pitch), left, top, width, rows)
         array = np.frombuffer(data, np.uint8).reshape(rows, abs(pitch))
         if pitch < 0:
             array = array[::-1]
