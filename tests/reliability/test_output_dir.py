@@ -110,6 +110,29 @@ def test_output_dir_holding_other_files(ws, synthocr, outcome, plan):
     outcome("rendered")
 
 
+def test_folders_with_output_names(ws, synthocr, outcome, plan):
+    """An empty folder where an output goes is replaced; one holding files fails its row only, keeps its
+    files and is named in the run log; the next render, once it is moved away, finishes the row."""
+    out = ws.root / "out"
+    (out / "00000" / "image_00000001.png").mkdir(parents=True)
+    (out / "00000" / "image_00000002.json").mkdir()
+    (out / "00000" / "image_00000004.png").mkdir()
+    (out / "00000" / "image_00000004.png" / "mine.txt").write_text("keep me")
+    result = synthocr("render", plan, "-o", out, "--workers", "1", "--quiet")
+    assert result.code == 1 and "rendered 5," in result.out and "Traceback" not in result.err, result
+    log = (out / "_render_state.jsonl").read_text()
+    assert log.count('"failed"') == 1 and "image_00000004.png" in log and "folder" in log, log
+    assert (out / "00000" / "image_00000004.png" / "mine.txt").read_text() == "keep me"
+    assert not (out / "00000" / "image_00000004.json").exists()
+    for i in (1, 2):
+        assert (out / "00000" / f"image_{i:08d}.png").read_bytes().startswith(b"\x89PNG\r\n")
+        json.loads((out / "00000" / f"image_{i:08d}.json").read_bytes())
+    (out / "00000" / "image_00000004.png").rename(ws.root / "moved")
+    result = synthocr("render", plan, "-o", out, "--workers", "1", "--quiet")
+    assert result.code == 0 and "rendered 1," in result.out, result
+    outcome("clean_error")
+
+
 def test_output_dir_holding_file_names_that_are_not_utf8(ws, synthocr, outcome, plan):
     """Names no plan can have (Linux file names are bytes): left alone and named, not a traceback."""
     out = ws.root / "out"

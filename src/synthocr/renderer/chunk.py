@@ -63,6 +63,7 @@ def _render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
         return _render_shard(task, plan, rows, assets, store)
     records: list[dict[str, Any]] = []
     written: list[tuple[str, str, list[int]]] = []
+    folders: set[str] = set()  # output folders made and checked in this chunk (io.write_output)
     rendered = 0
 
     def save(item: tuple[dict[str, Any], Any, Any, float]) -> dict[str, Any] | None:
@@ -74,7 +75,7 @@ def _render_chunk(task: ChunkTask, rows: np.ndarray) -> dict[str, Any]:
         name = row["output_name"]
         try:
             image_name, fields = write_output(
-                store, name, data, task.fmt, label, task.run_id, task.fingerprint, task.replace_formats
+                store, name, data, task.fmt, label, task.run_id, task.fingerprint, task.replace_formats, folders
             )
         except OSError as exc:
             if exc.errno in FATAL_ERRNOS:

@@ -270,6 +270,7 @@ def write_output(
     run_id: str,
     fingerprint: str,
     replace_formats: bool = True,
+    folders: set[str] | None = None,
 ) -> tuple[str, list[int] | None]:
     """Image first, label last, each atomic: a label on disk means its image is complete.
 
@@ -278,6 +279,9 @@ def write_output(
     so that each row has one image: always in a local dir (a missing file costs one syscall), and
     in a remote store when `replace_formats` (a forced re-render), where each delete is a request.
     Transient errors are retried (storage.with_retries); others are raised to the caller.
+    A local output folder is made and checked (no link out of the output dir) once per name in
+    `folders`, where the caller keeps the ones done (a chunk's rows share a few folders); an
+    empty folder with an output's name is only looked for when the file cannot replace it.
 
     Returns:
         The image file name, and (local stores) the identity numbers of the label and the image
@@ -289,20 +293,17 @@ def write_output(
         label, image=image_name, plan_fingerprint=fingerprint, image_sha256=hashlib.sha256(image_bytes).hexdigest()
     )
     label_rel = f"{output_name}.json"
-    with_retries(lambda: makedirs(store, folder), f"creating {store.path(folder)}")
-    if store.local and not is_inside(store, folder):
-        raise UserError(
-            f"output folder {store.path(folder)} is a link that leads out of the output dir "
-            f"{store.url}; nothing is written through it. Remove the link or choose another -o."
-        )
-    clear_way(store, f"{output_name}.{fmt}")
-    clear_way(store, label_rel)
-    with_retries(
-        lambda: write_atomic(store, f"{output_name}.{fmt}", image_bytes, run_id),
-        f"writing {store.path(f'{output_name}.{fmt}')}",
-    )
-    data = label.to_json().encode("utf-8")
-    with_retries(lambda: write_atomic(store, label_rel, data, run_id), f"writing {store.path(label_rel)}")
+    if folders is None or folder not in folders:
+        with_retries(lambda: makedirs(store, folder), f"creating {store.path(folder)}")
+        if store.local and not is_inside(store, folder):
+            raise UserError(
+                f"output folder {store.path(folder)} is a link that leads out of the output dir "
+                f"{store.url}; nothing is written through it. Remove the link or choose another -o."
+            )
+        if folders is not None:
+            folders.add(folder)
+    _put(store, f"{output_name}.{fmt}", image_bytes, run_id)
+    _put(store, label_rel, label.to_json().encode("utf-8"), run_id)
     if store.local or replace_formats:
         for stale in [f"{output_name}.{other}" for other in OTHER_FORMATS[fmt]]:
             with_retries(functools.partial(remove_file, store, stale), f"removing {store.path(stale)}")
@@ -314,6 +315,16 @@ def write_output(
     except OSError:
         return image_name, None
     return image_name, [*stat_fields(label_stat), *stat_fields(image_stat)]
+
+
+def _put(store: Storage, rel: str, data: bytes, run_id: str) -> None:
+    """write_atomic with retries; an empty folder in the file's way is removed first (storage.clear_way)."""
+    what = f"writing {store.path(rel)}"
+    try:
+        with_retries(lambda: write_atomic(store, rel, data, run_id), what)
+    except IsADirectoryError:  # rename(2) onto a folder: EISDIR
+        clear_way(store, rel)  # raises if the folder holds files
+        with_retries(lambda: write_atomic(store, rel, data, run_id), what)
 
 
 def read_checkpoint(store: Storage) -> dict[str, Any] | None:

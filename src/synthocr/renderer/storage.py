@@ -122,9 +122,10 @@ def write_atomic(store: Storage, rel: str, data: bytes, run_id: str) -> None:
         with open(tmp, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
-    finally:
+    except BaseException:
         if os.path.lexists(tmp):
             os.unlink(tmp)
+        raise
 
 
 def clear_way(store: Storage, rel: str) -> None:
