@@ -12,8 +12,6 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-import fsspec
-
 from synthocr.errors import UserError
 
 # The extra that provides each optional top-level module.
@@ -54,6 +52,8 @@ def url_to_fs(url: str) -> tuple[Any, str]:
         MissingExtra: s3:// without s3fs.
         UserError: another protocol whose fsspec implementation is not installed.
     """
+    import fsspec  # here: about 50 ms of imports that a local render never needs (renderer.storage)
+
     try:
         return fsspec.core.url_to_fs(url)
     except ImportError as exc:

@@ -35,7 +35,14 @@ from synthocr.renderer.job import ChunkTask, RenderJob, RenderSummary
 from synthocr.renderer.pending import pending_mask, positions, selected_rows
 from synthocr.renderer.shard_scan import recorded_layout, scan_shards
 from synthocr.renderer.shards import ShardLayout, shard_index
-from synthocr.renderer.storage import FATAL_ERRNOS, Storage, fatal_write_error, remove_stale_temps, walk_folders
+from synthocr.renderer.storage import (
+    FATAL_ERRNOS,
+    Storage,
+    fatal_write_error,
+    makedirs,
+    remove_stale_temps,
+    walk_folders,
+)
 from synthocr.renderer.subset import adopt_subset, has_metadata
 from synthocr.schemas.plan import META_FINGERPRINT, META_PLAN_FINGERPRINT, META_ROOTS, plan_metadata
 
@@ -311,7 +318,7 @@ def _remove_if_no_outputs(root: str) -> None:
 
 def _prepare_output_dir(store: Storage) -> None:
     try:
-        store.fs.makedirs(store.root, exist_ok=True)
+        makedirs(store, "")
     except OSError as exc:
         raise fatal_write_error(exc, store, "") from None
     if store.local and not os.access(store.root, os.W_OK):

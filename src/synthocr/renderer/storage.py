@@ -15,8 +15,6 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any, TypeVar
 
-from fsspec.implementations.local import LocalFileSystem
-
 from synthocr.errors import UserError
 from synthocr.extras import url_to_fs
 
@@ -48,21 +46,34 @@ class Storage:
 
     @cached_property
     def _resolved(self) -> tuple[Any, str]:
+        if is_plain_path(self.url):  # a local folder: the same root as fsspec's, without importing fsspec
+            return None, _posix_root(self.url)
         fs, root = url_to_fs(self.url)
         return fs, root.rstrip("/") or "/"
 
     @property
     def fs(self) -> Any:
-        return self._resolved[0]
+        """The fsspec filesystem (for a plain local path, fsspec's local one, made when first asked for)."""
+        fs = self._resolved[0]
+        if fs is None:
+            from fsspec.implementations.local import LocalFileSystem
+
+            fs = LocalFileSystem()
+        return fs
 
     @property
     def root(self) -> str:
         return self._resolved[1]
 
-    @property
+    @cached_property
     def local(self) -> bool:
         """True when plain os calls work (atomic rename, append, scandir)."""
-        return isinstance(self.fs, LocalFileSystem)
+        fs = self._resolved[0]
+        if fs is None:
+            return True
+        from fsspec.implementations.local import LocalFileSystem
+
+        return isinstance(fs, LocalFileSystem)
 
     def path(self, rel: str) -> str:
         return f"{self.root}/{rel}" if rel else self.root
@@ -72,6 +83,20 @@ class Storage:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         object.__setattr__(self, "url", state["url"])
+
+
+def is_plain_path(url: str) -> bool:
+    """A local path with no URL syntax (no protocol, no fsspec chaining), on a POSIX system."""
+    return os.sep == "/" and "://" not in url and "::" not in url and bool(url)
+
+
+def _posix_root(path: str) -> str:
+    """The absolute folder fsspec's local filesystem makes of `path` (its make_path_posix; no trailing /)."""
+    if path.startswith("~"):
+        path = os.path.expanduser(path)
+    elif not path.startswith("/"):
+        path = os.getcwd() + "/" + ("" if path == "." else path.removeprefix("./"))
+    return path.rstrip("/") or "/"
 
 
 def is_transient(exc: BaseException) -> bool:
