@@ -18,7 +18,7 @@ _MAP_BUFFER = getattr(Image.core, "map_buffer", None)
 _WRAP = getattr(Image.new("L", (0, 0)), "_new", None)  # Image._new: an Image around a core image
 
 
-def map_core(data: object, size: tuple[int, int], mode: str, stride: int) -> object:
+def map_core(data: bytes | NDArray[np.uint8], size: tuple[int, int], mode: str, stride: int) -> object:
     """Pillow's core image ("L" or "P") over the bytes of `data`, rows `stride` bytes apart, without a copy
     (it keeps `data` alive)."""
     if _MAP_BUFFER is not None:
