@@ -1,4 +1,4 @@
-"""Benchmark: planning, per-core rendering against a plain Pillow floor, parallel scaling and resume, in one run.
+"""Benchmark: planning, per-core rendering against a plain Pillow floor, trdg, parallel scaling and resume, in one run.
 
 Writes a Markdown table (measurement | value | target | ok) to --out and prints it.
 Everything is measured in the same process tree and the same run, so ratios are

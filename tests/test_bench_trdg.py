@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -13,9 +14,11 @@ from PIL import Image
 from synthocr.schemas.params import EFFECTS
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "bench"))
-
-import trdg_bench  # noqa: E402  (bench/ is not a package)
+_SPEC = importlib.util.spec_from_file_location("trdg_bench", REPO / "bench" / "trdg_bench.py")
+assert _SPEC is not None and _SPEC.loader is not None
+trdg_bench = importlib.util.module_from_spec(_SPEC)  # bench/ is not a package, and stays off sys.path
+sys.modules["trdg_bench"] = trdg_bench  # its dataclasses look their module up there
+_SPEC.loader.exec_module(trdg_bench)
 
 KEPT = {"rotation_angle": (-5.0, 5.0), "blur_radius": (0.0, 1.0)}  # trdg's -k 5 -rk, -bl 1 -rbl
 
@@ -61,3 +64,16 @@ def test_probe_trdg_explains_a_missing_trdg(tmp_path, monkeypatch):
         trdg_bench.probe_trdg(tmp_path / "nothing")
     with pytest.raises(SystemExit, match="cannot import trdg"):
         trdg_bench.probe_trdg(sys.executable)  # this venv has no trdg
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not trdg_bench.DEFAULT_TRDG_PYTHON.exists(), reason="trdg not installed (make bench-trdg-venv)")
+def test_measure_with_trdg_makes_the_same_texts_on_both_sides(tmp_path):
+    trdg = trdg_bench.probe_trdg(None)
+    assert isinstance(trdg, trdg_bench.Trdg)
+    result = trdg_bench.measure(tmp_path, 1, trdg, block=2, blocks=2)
+    assert result.trdg is not None and len(result.trdg.cpu) == 1 and result.ratio() > 0
+    assert all(h == 32 for _, h in result.trdg.sizes) and len(result.trdg.sizes) == 4  # trdg's -f 32
+    texts = pq.read_table(tmp_path / "trdg_same_work_w1.parquet", columns=["text"]).column("text").to_pylist()
+    written = {p.stem.rsplit("_", 1)[0] for p in (tmp_path / "trdg_w1" / "trdg").glob("*.jpg")}
+    assert written == set(texts)  # trdg names its images after their text
