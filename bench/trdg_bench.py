@@ -30,6 +30,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -58,22 +59,28 @@ class Contender:
 
 @dataclass(frozen=True)
 class SameWork:
-    """Both sides (trdg None when it is not installed) on the same texts, `block` images a timed block."""
+    """All sides on the same texts, `block` images a timed block: ours; trdg as installed (None when it is
+    not), whose Pillow lays text out with `trdg_layout` (raqm where Pillow finds libraqm and FriBiDi, else
+    basic); and trdg with Pillow's basic layout forced (None unless the installed one uses raqm)."""
 
     words: int
     block: int
     ours: Contender
     trdg: Contender | None
+    trdg_layout: str = ""
+    trdg_basic: Contender | None = None
 
     @staticmethod
     def ms(c: Contender, block: int) -> float:
         """CPU ms per image: the median block's."""
         return statistics.median(c.cpu) / block * 1e3
 
-    def ratio(self) -> float:
-        """trdg CPU / ours CPU: the median of the blocks' ratios (each pair taken close in time)."""
-        assert self.trdg is not None
-        return statistics.median(t / o for t, o in zip(self.trdg.cpu, self.ours.cpu))
+    def ratio(self, trdg: Contender | None = None) -> float:
+        """trdg CPU / ours CPU (trdg as installed unless another side is given): the median of the blocks'
+        ratios, each pair taken close in time."""
+        side = trdg or self.trdg
+        assert side is not None
+        return statistics.median(t / o for t, o in zip(side.cpu, self.ours.cpu))
 
     def files_share(self) -> float:
         """The share of ours' CPU spent creating and writing the image and label files."""
@@ -193,13 +200,15 @@ def ours_child(plan: str, out: str) -> None:
         print(json.dumps({"cpu": time.process_time() - began, "files": writing}), flush=True)
 
 
-def _start(cmd: list[str]) -> subprocess.Popen[str]:
+def _start(cmd: list[str]) -> tuple[subprocess.Popen[str], dict[str, Any]]:
+    """A child started and ready, and what its "ready" line told (JSON after the word, if any)."""
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO)
     assert proc.stdout is not None
-    if proc.stdout.readline().strip() != "ready":
+    word, _, about = proc.stdout.readline().strip().partition(" ")
+    if word != "ready":
         proc.kill()
         raise RuntimeError(f"bench child did not start: {' '.join(cmd)}")
-    return proc
+    return proc, json.loads(about) if about else {}
 
 
 def _image_sizes(folder: Path) -> list[tuple[int, int]]:
@@ -218,7 +227,8 @@ def measure(tmp: Path, words: int, trdg: Trdg | None, block: int = BLOCK, blocks
     rows = block * blocks
     plan = plan_same_work(tmp, words, word_list(tmp / "trdg_words", trdg and trdg.package), rows)
     out = tmp / f"trdg_w{words}"
-    kids = {"ours": _start([sys.executable, __file__, "--child", str(plan), str(out / "ours")])}
+    kids = {"ours": _start([sys.executable, __file__, "--child", str(plan), str(out / "ours")])[0]}
+    layout = ""
     if trdg is not None:
         import pyarrow.parquet as pq
 
@@ -227,14 +237,19 @@ def measure(tmp: Path, words: int, trdg: Trdg | None, block: int = BLOCK, blocks
         texts = tmp / f"trdg_texts_w{words}.json"
         texts.write_text(json.dumps(pq.read_table(plan, columns=["text"]).column("text").to_pylist()))
         font = BUILTIN_DIRS["font"] / FONT
-        args = [*TRDG_ARGS, "-ft", str(font), "--output_dir", str(out / "trdg")]
-        child = [str(trdg.python), str(BENCH / "trdg_child.py"), str(texts), str(SEED), "--", *args]
-        kids["trdg"] = _start(child)
+        for name, engine in (("trdg", "default"), ("trdg_basic", "basic")):
+            args = [*TRDG_ARGS, "-ft", str(font), "--output_dir", str(out / name)]
+            child = [str(trdg.python), str(BENCH / "trdg_child.py"), str(texts), str(SEED), engine, "--", *args]
+            kids[name], about = _start(child)
+            if engine == "default":
+                layout = about["layout"]
+                if layout == "basic":  # Pillow found no raqm: trdg as installed already lays out the basic way
+                    break
     cpu: dict[str, list[float]] = {name: [] for name in kids}
     files: dict[str, list[float]] = {name: [] for name in kids}
     try:
         for i, start in enumerate(range(0, rows, block)):
-            order = list(kids) if i % 2 == 0 else list(reversed(kids))
+            order = list(kids)[i % len(kids) :] + list(kids)[: i % len(kids)]  # each goes first in turn
             for name in order:
                 proc = kids[name]
                 assert proc.stdin is not None and proc.stdout is not None
@@ -254,7 +269,7 @@ def measure(tmp: Path, words: int, trdg: Trdg | None, block: int = BLOCK, blocks
             proc.stdin.close()
             proc.wait()
     sides = {name: Contender(cpu[name], files[name], _image_sizes(out / name)) for name in kids}
-    return SameWork(words, block, sides["ours"], sides.get("trdg"))
+    return SameWork(words, block, sides["ours"], sides.get("trdg"), layout, sides.get("trdg_basic"))
 
 
 def main() -> int:
@@ -275,10 +290,12 @@ def main() -> int:
         tmp = Path(args.keep) if args.keep else Path(name)
         r = measure(tmp, args.words, trdg)
     print(trdg.about if trdg else found)
-    for name, side in (("trdg", r.trdg), ("ours", r.ours)):
+    for name, side in ((f"trdg ({r.trdg_layout} layout)", r.trdg), ("trdg (basic layout)", r.trdg_basic)):
         if side is not None:
-            print(f"{name}: {r.ms(side, r.block):.2f} ms/img CPU, mean {r.mean_size(side)}")
-    print(f"ours: files {r.files_share():.0%} of CPU" + (f"; trdg / ours {r.ratio():.1f}x" if r.trdg else ""))
+            print(f"{name}: {r.ms(side, r.block):.2f} ms/img CPU, mean {r.mean_size(side)}, {r.ratio(side):.1f}x ours")
+    print(
+        f"ours: {r.ms(r.ours, r.block):.2f} ms/img CPU, mean {r.mean_size(r.ours)}, files {r.files_share():.0%} of it"
+    )
     return 0
 
 

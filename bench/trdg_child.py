@@ -4,11 +4,13 @@ Runs under the Python of a trdg 1.8.0 install (`make bench-trdg-venv`; trdg need
 synthocr. The arguments after the strings file are trdg's own command line (`-k 5 -rk -bl 1 -rbl -b 0 ...`):
 they are parsed by trdg's parse_arguments and turned into the per-image tuple exactly as trdg's main() does,
 and each image is made by FakeTextDataGenerator.generate_from_tuple, the function trdg's CLI maps over its
-multiprocessing pool (one worker with the default `-t 1`); only the pool is left out. Protocol on stdout: "ready", then for every line
+multiprocessing pool (one worker with the default `-t 1`); only the pool is left out. `basic` makes every
+font trdg opens use Pillow's basic text layout, as where Pillow finds no libraqm or FriBiDi (`default`: raqm
+when Pillow has it, which it reports on the "ready" line). Protocol on stdout: "ready", then for every line
 "START STOP" read from stdin, {"cpu": CPU seconds (process_time) this process spent on those images}.
 Usage:
 
-    TRDG_PYTHON bench/trdg_child.py STRINGS.json SEED -- TRDG_ARGS...
+    TRDG_PYTHON bench/trdg_child.py STRINGS.json SEED default|basic -- TRDG_ARGS...
 """
 
 from __future__ import annotations
@@ -22,14 +24,20 @@ import time
 
 
 def main(argv: list[str]) -> int:
-    strings_file, seed = argv[0], int(argv[1])
+    strings_file, seed, layout = argv[0], int(argv[1]), argv[2]
     trdg_args = argv[argv.index("--") + 1 :]
     protocol = sys.stdout
     sys.stdout = io.StringIO()  # trdg's import says "Missing modules for handwritten text generation."
     import cv2
     import numpy as np
+    from PIL import ImageFont, features
     from trdg import run as trdg_run
     from trdg.data_generator import FakeTextDataGenerator
+
+    if layout == "basic":  # as trdg runs where Pillow finds no libraqm or FriBiDi: every font it opens lays out basic
+        truetype = ImageFont.truetype
+        ImageFont.truetype = lambda *a, **k: truetype(*a, **{**k, "layout_engine": ImageFont.Layout.BASIC})
+    used = "raqm" if layout == "default" and features.check("raqm") else "basic"
 
     sys.stdout = sys.stderr  # trdg's prints ("value of mean pixel is too similar ...") must not reach the protocol
 
@@ -55,7 +63,7 @@ def main(argv: list[str]) -> int:
             args.image_mode, args.output_bboxes,
         )  # fmt: skip
 
-    print("ready", file=protocol, flush=True)
+    print("ready", json.dumps({"layout": used}), file=protocol, flush=True)
     for line in sys.stdin:
         start, stop = map(int, line.split())
         began = time.process_time()

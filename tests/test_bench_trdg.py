@@ -77,3 +77,7 @@ def test_measure_with_trdg_makes_the_same_texts_on_both_sides(tmp_path):
     texts = pq.read_table(tmp_path / "trdg_same_work_w1.parquet", columns=["text"]).column("text").to_pylist()
     written = {p.stem.rsplit("_", 1)[0] for p in (tmp_path / "trdg_w1" / "trdg").glob("*.jpg")}
     assert written == set(texts)  # trdg names its images after their text
+    if result.trdg_layout == "raqm":  # Pillow's basic layout forced: the same pixels for these Latin words
+        assert result.trdg_basic is not None and len(result.trdg_basic.cpu) == 1
+        for image in (tmp_path / "trdg_w1" / "trdg").glob("*.jpg"):
+            assert image.read_bytes() == (tmp_path / "trdg_w1" / "trdg_basic" / image.name).read_bytes()
