@@ -183,3 +183,28 @@ def test_bounded_cache_keeps_its_bound_and_survives_threads():
     before = len(loads)
     cache(19)  # the most recent key is still there: no second load
     assert len(loads) == before
+
+
+def test_the_sizes_of_a_font_share_its_bytes_and_draw_as_from_the_file():
+    """Every size of a font reads the one copy of its bytes (FreeType maps a path again for each face,
+    about 0.7 MiB of RSS per size of DejaVu Sans), and draws the same bitmaps as a face opened from the file."""
+    from synthocr.renderer.glyphs import GlyphRaster
+
+    path = BUILTIN / "DejaVuSans.ttf"
+    file = FontFile(str(path), path.name)
+    small, large = SizedFont(file, 17), SizedFont(file, 41)
+    assert small.file.data is large.file.data
+    for size, sized in ((17, small), (41, large)):
+        from_file = GlyphRaster(str(path), size, path.name)
+        drawn = 0
+        for gid in range(1, 120):
+            a, b = sized.glyph(gid), from_file.render(gid)
+            assert (a is None) == (b is None), gid
+            if a is not None and b is not None:
+                assert a[1:] == b[1:], gid
+                images = [Image.new("L", (g.width, g.height)) for g in (a, b)]
+                for image, g in zip(images, (a, b)):
+                    image.im.paste(g.core, (0, 0, g.width, g.height))
+                assert images[0].tobytes() == images[1].tobytes(), gid
+                drawn += 1
+        assert drawn > 100

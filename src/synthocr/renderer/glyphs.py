@@ -37,6 +37,19 @@ class Glyph(NamedTuple):
     height: int
 
 
+class _InPlace:
+    """A stream whose read() is the font's own bytes object: freetype.Face hands it to FT_New_Memory_Face
+    and keeps it alive with the face, without the copy an io.BytesIO's read() would make."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def read(self) -> bytes:
+        return self.data
+
+
 class FontRenderError(RuntimeError):
     """FreeType cannot draw a glyph of the font (the message names the font and the glyph)."""
 
@@ -44,11 +57,13 @@ class FontRenderError(RuntimeError):
 class GlyphRaster:
     """FreeType's face of one font file at one pixel size; renders glyphs by id (a lock serialises FreeType)."""
 
-    def __init__(self, path: str, size: int, name: str, index: int = 0) -> None:
+    def __init__(self, font: str | bytes, size: int, name: str, index: int = 0) -> None:
+        """`font`: the file's path, or its bytes. Faces of one font at several sizes made from the same bytes
+        object share them (FreeType reads the font in place); a path is mapped again by each face."""
         self.name = name
         self._lock = threading.Lock()
         try:
-            self._face = freetype.Face(path, index)
+            self._face = freetype.Face(_InPlace(font) if isinstance(font, bytes) else font, index)
             self._face.set_char_size(size * 64, size * 64, 72, 72)  # = Pillow's nominal request of size * 64
         except freetype.FT_Exception as exc:
             raise FontRenderError(f"font {name} cannot be opened at {size} px by FreeType ({exc})") from None

@@ -14,6 +14,7 @@ import functools
 import struct
 import threading
 import unicodedata
+from pathlib import Path
 from typing import NamedTuple, Protocol
 
 import uharfbuzz as hb
@@ -33,9 +34,12 @@ CURSIVE_SCRIPTS = frozenset({"Arab", "Syrc", "Nkoo", "Mong", "Mand", "Adlm", "Ro
 class FontFile:
     """A font file checked against the plan's fingerprint: its HarfBuzz face and GDEF caret table."""
 
-    def __init__(self, path: str, name: str, index: int = 0) -> None:
+    def __init__(self, path: str, name: str, index: int = 0, data: bytes | None = None) -> None:
+        """`data`: the file's bytes where the caller has read them (to check them against the plan); both
+        HarfBuzz and FreeType (at every size) read the font from this one copy."""
         self.path, self.name, self.index = path, name, index
-        self.face = hb.Face(hb.Blob.from_file_path(path), index)
+        self.data = data if data is not None else Path(path).read_bytes()
+        self.face = hb.Face(hb.Blob(self.data), index)
         self.upem: int = self.face.upem
         self._carets: dict[int, tuple[int, ...]] | None = None
         self.fallback_v_metrics = _fallback_v_metrics(self.face)
@@ -136,7 +140,7 @@ class SizedFont:
             -metric(tag.STRIKEOUT_OFFSET) * size / upem,
             max(metric(tag.STRIKEOUT_SIZE), 1) * size / upem,
         )
-        self.raster = GlyphRaster(file.path, size, file.name, file.index)
+        self.raster = GlyphRaster(file.data, size, file.name, file.index)
         self._cache = glyph_cache
         # (self, glyph id) -> bitmap: the shared cache's own dict, or one of this font's.
         self.cached: dict[tuple[SizedFont, int], Glyph | None] = glyph_cache.data if glyph_cache is not None else {}
