@@ -186,14 +186,14 @@ def test_bounded_cache_keeps_its_bound_and_survives_threads():
 
 
 def test_the_sizes_of_a_font_share_its_bytes_and_draw_as_from_the_file():
-    """Every size of a font reads the one copy of its bytes (FreeType maps a path again for each face,
-    about 0.7 MiB of RSS per size of DejaVu Sans), and draws the same bitmaps as a face opened from the file."""
+    """Every size of a font reads it from one mapping (FreeType maps a path again for each face, about
+    0.7 MiB of RSS per size of DejaVu Sans), and draws the same bitmaps as a face opened from the file."""
     from synthocr.renderer.glyphs import GlyphRaster
 
     path = BUILTIN / "DejaVuSans.ttf"
     file = FontFile(str(path), path.name)
     small, large = SizedFont(file, 17), SizedFont(file, 41)
-    assert small.file.data is large.file.data
+    assert small.raster._face._filebodys[0] is large.raster._face._filebodys[0] is file.mapped
     for size, sized in ((17, small), (41, large)):
         from_file = GlyphRaster(str(path), size, path.name)
         drawn = 0

@@ -96,8 +96,10 @@ class RenderAssets:
         rel, sha1 = key
         try:
             path = self._path(self.font_root, rel, "font")
-            data = path.read_bytes()  # checked, then drawn from: the bytes drawn are the bytes checked
-            digest = hashlib.sha1(data)
+            digest = hashlib.sha1()
+            with open(path, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    digest.update(chunk)
         except (OSError, UserError) as exc:
             return FontChangedError(f"font {rel} cannot be read ({exc}); restore it or re-plan.")
         if digest.hexdigest() != sha1:
@@ -107,7 +109,7 @@ class RenderAssets:
                 "with a font other than the one its label names."
             )
         try:
-            return FontFile(str(path), rel, data=data)
+            return FontFile(str(path), rel)
         except Exception as exc:  # a parse failure of the font's own bytes
             return FontChangedError(f"font {rel} ({path}) cannot be loaded by HarfBuzz ({exc}).")
 

@@ -14,14 +14,13 @@ import functools
 import struct
 import threading
 import unicodedata
-from pathlib import Path
 from typing import NamedTuple, Protocol
 
 import uharfbuzz as hb
 
 from synthocr.renderer.bidi import Run, visual_runs
 from synthocr.renderer.fonttables import ligature_carets
-from synthocr.renderer.glyphs import Glyph, GlyphRaster
+from synthocr.renderer.glyphs import Glyph, GlyphRaster, mapped_font
 from synthocr.renderer.scripts import itemize
 
 # Every run is shaped as the beginning and end of a text (raqm's flags); the line around it is context.
@@ -34,12 +33,10 @@ CURSIVE_SCRIPTS = frozenset({"Arab", "Syrc", "Nkoo", "Mong", "Mand", "Adlm", "Ro
 class FontFile:
     """A font file checked against the plan's fingerprint: its HarfBuzz face and GDEF caret table."""
 
-    def __init__(self, path: str, name: str, index: int = 0, data: bytes | None = None) -> None:
-        """`data`: the file's bytes where the caller has read them (to check them against the plan); both
-        HarfBuzz and FreeType (at every size) read the font from this one copy."""
+    def __init__(self, path: str, name: str, index: int = 0) -> None:
         self.path, self.name, self.index = path, name, index
-        self.data = data if data is not None else Path(path).read_bytes()
-        self.face = hb.Face(hb.Blob(self.data), index)
+        self.face = hb.Face(hb.Blob.from_file_path(path), index)
+        self.mapped = mapped_font(path)  # FreeType's faces at every size read the font from this one mapping
         self.upem: int = self.face.upem
         self._carets: dict[int, tuple[int, ...]] | None = None
         self.fallback_v_metrics = _fallback_v_metrics(self.face)
@@ -140,7 +137,7 @@ class SizedFont:
             -metric(tag.STRIKEOUT_OFFSET) * size / upem,
             max(metric(tag.STRIKEOUT_SIZE), 1) * size / upem,
         )
-        self.raster = GlyphRaster(file.data, size, file.name, file.index)
+        self.raster = GlyphRaster(file.mapped, size, file.name, file.index)
         self._cache = glyph_cache
         # (self, glyph id) -> bitmap: the shared cache's own dict, or one of this font's.
         self.cached: dict[tuple[SizedFont, int], Glyph | None] = glyph_cache.data if glyph_cache is not None else {}
