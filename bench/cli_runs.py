@@ -169,6 +169,48 @@ print(json.dumps({"code": code, "parent": peak.pop(me, 0) / 2**20, "workers": [v
 """
 
 
+IMPORT_RSS_CHILD = """
+import resource
+import pyarrow.parquet, synthocr.cli, synthocr.renderer.compose, synthocr.renderer.run
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def import_rss(cwd: Path) -> float:
+    """Peak RSS (MiB) of a fresh process that imports the render path (synthocr's renderer and pyarrow.parquet)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORT_RSS_CHILD], cwd=cwd, env=USER_ENV, capture_output=True, text=True, check=True
+    )
+    return float(proc.stdout.strip().splitlines()[-1])
+
+
+def drop_library_cache() -> int:
+    """Drop the page cache of the shared libraries under this Python's prefix (the venv): as after a reboot.
+
+    Linux keeps a file that was just written (as pip writes a library) in the page cache in large pieces,
+    and a process that maps the library then maps whole pieces: on the development machine a render process
+    in a venv installed minutes before mapped about 30 MiB more of numpy's, pyarrow's and OpenCV's code
+    than after the cache was dropped (clean file pages, counted in RSS, freed under memory pressure).
+    Dropping it first makes the memory rows the same whether the venv is new or not. Returns the count of
+    libraries; fsync and POSIX_FADV_DONTNEED need no privilege and change no file.
+    """
+    count = 0
+    for path in Path(sys.prefix).rglob("*.so*"):
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)  # a page not yet written back is not dropped
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            count += 1
+        finally:
+            os.close(fd)
+    return count
+
+
 def peak_rss(args: list[str], cwd: Path) -> dict[str, Any]:
     """Peak RSS (MiB) of `synthocr ARGS` and of each of its worker processes, sampled every 50 ms."""
     proc = subprocess.run(

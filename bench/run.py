@@ -25,7 +25,6 @@ from typing import Any
 
 import yaml
 
-from matched import matched_pass
 from report import update_docs_table, write_report
 
 REPO = Path(__file__).resolve().parent.parent
@@ -283,6 +282,7 @@ def bench_render_variant(
     """
     import statistics
 
+    from matched import matched_pass
     from synthocr.planner.plan import plan_batch
     from synthocr.renderer.assets import RenderAssets
     from synthocr.schemas.plan import asset_roots, plan_metadata
@@ -828,6 +828,24 @@ def bench_memory(tmp: Path, plans: Sequence[Path]) -> list[Result]:
     return results
 
 
+def library_cache_results() -> list[Result]:
+    """The render path's import RSS with the venv's libraries in the page cache as they are, then with their
+    cache dropped (cli_runs.drop_library_cache), which the memory rows after it start from."""
+    from cli_runs import drop_library_cache, import_rss
+
+    progress("import RSS of the render path, then the page cache of the venv's shared libraries dropped")
+    before = import_rss(REPO)
+    libraries = drop_library_cache()
+    after = import_rss(REPO)
+    return [
+        Result(
+            "import RSS of the render path (pyarrow.parquet, synthocr's renderer): page cache as found / after "
+            f"dropping the cache of the venv's {libraries} shared libraries (the memory rows below start there)",
+            f"{before:,.0f} MiB / {after:,.0f} MiB",
+        )
+    ]
+
+
 def memory_resume(tmp: Path, plan: Path, upto: int | None = None) -> list[Result]:
     """Peak RSS of the resume scan with the outputs of the plan's first `upto` rows (default all) present but
     the last MEMORY_ROWS of them, in the done index (placeholders, as bench_resume makes them): `status`, and
@@ -1011,6 +1029,10 @@ NOTES = [
     "  done index); on the larger plan the same outputs present (its first rows but 512): `status`, the",
     "  dry run and `render --workers 1 --rows` of those rows. The scan grows with the outputs present",
     "  (about 25 bytes each), not with the plan; `--workers 1` renders in the command's own process.",
+    "  Before any section runs, the page cache of the venv's shared libraries is dropped (posix_fadvise",
+    "  DONTNEED, as after a reboot): a library pip wrote minutes before sits in the cache in large pieces",
+    "  that a process maps whole, about 30 MiB more RSS per process on the development machine; the row",
+    "  above the memory rows gives the render path's import RSS before and after.",
 ]
 
 
@@ -1048,6 +1070,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = (20_000, 100_000) if args.quick else (1_000_000, 10_000_000)
     started = time.perf_counter()
     results: list[Result] = []
+    cache = library_cache_results() if "memory" in only else []  # first: before this process maps a library
     with tempfile.TemporaryDirectory(prefix="synthocr-bench-") as tmp_name:
         tmp = Path(tmp_name)
         FLOOR_DIR.append(tmp / "floor")
@@ -1067,7 +1090,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "resume" in only:
             results += bench_resume(tmp, tmp / f"plan_{sizes[0]}.parquet")
         if "memory" in only:
-            results += bench_memory(tmp, [tmp / f"plan_{n}.parquet" for n in sizes])
+            results += cache + bench_memory(tmp, [tmp / f"plan_{n}.parquet" for n in sizes])
 
     total = time.perf_counter() - started
     lines = [
