@@ -1036,7 +1036,7 @@ NOTES = [
     "  (about 25 bytes each), not with the plan; `--workers 1` renders in the command's own process.",
     "  Before any section runs, the page cache of the venv's shared libraries is dropped (posix_fadvise",
     "  DONTNEED, as after a reboot): a library pip wrote minutes before sits in the cache in large pieces",
-    "  that a process maps whole, about 30 MiB more RSS per process on the development machine; the row",
+    "  that a process maps whole, up to 60 MiB more RSS per process on the development machine; the row",
     "  above the memory rows gives the render path's import RSS before and after.",
 ]
 

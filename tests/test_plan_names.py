@@ -10,6 +10,7 @@ import pytest
 from synthocr.planner.plan import output_name
 from synthocr.renderer import plan_names
 from synthocr.renderer.pending import positions, selected_rows
+from synthocr.renderer.row_groups import IdSpans
 from synthocr.schemas.plan import PlanError
 
 
@@ -88,3 +89,55 @@ def test_positions_are_compact():
     mask[[0, 3, 2_000_000, 4_999_999]] = True
     found = positions(mask)
     assert found.dtype == np.int32 and found.tolist() == [0, 3, 2_000_000, 4_999_999]
+
+
+def test_groups_of_default_names_and_groups_of_others_in_one_plan(tmp_path):
+    defaults = [output_name(i) for i in range(6)]  # two groups of the planner's names, then one of others
+    plan_names.check_plan_names(_plan(tmp_path, defaults + ["n6", "n7", "n8"]), "plan p")
+    with pytest.raises(PlanError, match="row 8, output_name '00000/image_00000004' is also the output_name of row 4"):
+        plan_names.check_plan_names(_plan(tmp_path, defaults + ["n6", "n7", output_name(4)]), "plan p")
+    with pytest.raises(PlanError, match="row 8, output_name 'n6' is also the output_name of row 6"):
+        plan_names.check_plan_names(_plan(tmp_path, defaults + ["n6", "n7", "n6"]), "plan p")
+    with pytest.raises(PlanError, match="row 6, output_name '00000' names a file"):  # next to the folder 00000
+        plan_names.check_plan_names(_plan(tmp_path, defaults + ["00000", "00000.json/x", "n8"]), "plan p")
+
+
+def test_a_default_name_in_another_ids_folder_is_not_a_default_name(tmp_path):
+    names = [output_name(i) for i in range(6)]
+    names[4] = "00001/image_00000004"  # the planner would name id 4 00000/image_00000004
+    plan_names.check_plan_names(_plan(tmp_path, names), "plan p")  # a usable name all the same
+    names[5] = "00001/image_00000004"
+    with pytest.raises(PlanError, match="row 5"):
+        plan_names.check_plan_names(_plan(tmp_path, names), "plan p")
+
+
+@pytest.mark.parametrize(
+    ("ids", "unique"),
+    [([3, 4, 9], True), ([9, 4, 3], True), ([4, 9, 4], False), ([4, 4, 9], False), ([7], True), ([], True)],
+)
+def test_id_spans_tell_repeats_within_a_group_in_any_order(ids, unique):
+    spans = IdSpans()
+    assert spans.add(pa.array(ids, pa.int64())) is unique
+    if unique and ids:
+        assert spans.spans == [(min(ids), max(ids))]
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "bad_row"),
+    [
+        ("blur_radius", [0.5, float("nan"), 0.5], 1),
+        ("blur_radius", [0.5, 0.5, float("inf")], 2),
+        ("brightness_offset", [float("-inf"), 0.0, 0.0], 0),
+        ("background_x", [0.0, 1.0, 1.0000001], 2),
+        ("seed", [1, -1, 2], 1),
+        ("padding_top", [0, 20000, 0], 1),
+    ],
+)
+def test_ranges_name_the_first_bad_row_of_a_column(column, values, bad_row):
+    from synthocr.schemas.plan import PLAN_SCHEMA, check_ranges
+
+    field = PLAN_SCHEMA.field(column)
+    table = pa.table({"image_id": pa.array([7, 8, 9], pa.int64()), column: pa.array(values, field.type)})
+    with pytest.raises(PlanError, match=rf"row {40 + bad_row} \(image_id {7 + bad_row}\), column '{column}'"):
+        check_ranges(table, first_row=40)
+    check_ranges(table.slice(0, bad_row), first_row=40)  # the rows before it pass

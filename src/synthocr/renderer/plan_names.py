@@ -17,7 +17,13 @@ import pyarrow.parquet as pq
 
 from synthocr.renderer.finished import IMAGE_EXTS
 from synthocr.renderer.row_groups import IdSpans, row_groups
-from synthocr.schemas.output_names import MAX_NAME_BYTES, MAX_NAME_COMPONENT_BYTES, check_output_name
+from synthocr.schemas.arrow_numpy import to_numpy
+from synthocr.schemas.output_names import (
+    MAX_NAME_BYTES,
+    MAX_NAME_COMPONENT_BYTES,
+    check_output_name,
+    default_numbers,
+)
 from synthocr.schemas.plan import SHARD_SIZE, PlanError
 
 DIGEST_BLOCK = 1 << 13  # names digested at a time (about 500 bytes each on the way, for 20-byte names)
@@ -71,15 +77,32 @@ def check_plan_names(pf: pq.ParquetFile, where: str) -> None:
         bad = invalid_utf8(names)
         if bad:
             raise PlanError(f"{where}: row {first + bad[0]}, output_name is not valid UTF-8; re-create the plan.")
-        _check_rules(names, first, where)
-        folders.update(_folders(names))
-        if defaults and len(names):
-            ids = group.column("image_id").combine_chunks()
-            defaults = _all_default(names, ids) and spans.add(ids)
+        ids = group.column("image_id").combine_chunks()
+        shards = _default_shards(names, ids)
+        if shards is not None:  # the planner's names: they follow the rules, and their folders are the shards
+            folders.update(f"{shard:05d}" for shard in shards.tolist())
+            defaults = defaults and spans.add(ids)
+        else:
+            _check_rules(names, first, where)
+            folders.update(_folders(names))
+            if defaults and len(names):
+                defaults = _all_default(names, ids) and spans.add(ids)
         n_rows = first + len(names)
     if not defaults or spans.overlap():
         _check_unique(pf, n_rows, where)
     _check_clashes(pf, folders, where)
+
+
+def _default_shards(names: pa.Array, ids: pa.Array) -> np.ndarray | None:
+    """The shard folders of a group whose every name is the planner's default for its id below 10^8
+    (schemas.output_names.output_name), else None: told from the names' bytes in a few numpy passes,
+    where the rules' and the default shape's regular expressions take about 10 ms a row group."""
+    if ids.null_count or names.null_count or not pa.types.is_integer(ids.type):
+        return None
+    numbers = to_numpy(ids)
+    if not np.array_equal(default_numbers(names), numbers):
+        return None
+    return np.unique(numbers // SHARD_SIZE)
 
 
 def _check_rules(names: pa.Array, first: int, where: str) -> None:

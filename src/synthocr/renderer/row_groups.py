@@ -8,6 +8,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from synthocr.schemas.arrow_numpy import to_numpy
+
 
 def row_groups(pf: pq.ParquetFile, columns: list[str] | None) -> Iterator[tuple[int, pa.Table]]:
     """(plan position of its first row, its `columns`) of each row group, in order.
@@ -33,6 +35,11 @@ class IdSpans:
         """Record a group's ids; False when the group repeats one."""
         if len(ids) == 0:
             return True
+        if not ids.null_count and pa.types.is_integer(ids.type):
+            values = to_numpy(ids)
+            if (values[1:] > values[:-1]).all():  # ascending, as the planner writes them: unique at a glance
+                self.spans.append((int(values[0]), int(values[-1])))
+                return True
         if len(pc.unique(ids)) != len(ids):
             return False
         bounds = pc.min_max(ids)

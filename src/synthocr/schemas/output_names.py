@@ -90,7 +90,10 @@ def default_numbers(names: pa.Array) -> np.ndarray:
     if len(rows) == 0:
         return out
     data = np.frombuffer(names.buffers()[2], np.uint8)
-    chars = data[offsets[rows][:, None] + np.arange(DEFAULT_WIDTH)]
+    if len(rows) == n:  # every name is DEFAULT_WIDTH bytes long: their bytes are one block, a view
+        chars = data[offsets[0] : offsets[-1]].reshape(n, DEFAULT_WIDTH)
+    else:
+        chars = data[offsets[rows][:, None] + np.arange(DEFAULT_WIDTH)]
     digits = chars - np.uint8(48)  # other bytes wrap around to 10 or more
     shard, number = digits[:, :5].astype(np.int64) @ _FOLDER_WEIGHTS, digits[:, 12:].astype(np.int64) @ _ID_WEIGHTS
     ok = (digits[:, :5] <= 9).all(1) & (digits[:, 12:] <= 9).all(1) & (chars[:, 5:12] == _DEFAULT_MIDDLE).all(1)

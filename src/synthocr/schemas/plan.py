@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -177,11 +178,12 @@ def check_ranges(table: pa.Table, *, where: str = "plan", first_row: int = 0) ->
     """
     if table.num_rows == 0:
         return
+    index = {name: i for i, name in enumerate(table.schema.names)}  # table.column_names is a new list each time
     for col in NUMERIC_COLUMNS:
-        if col not in table.column_names:
+        if col not in index:
             continue
         lo, hi = VALUE_BOUNDS[col]
-        column = table.column(col)
+        column = table.column(index[col])
         if _within(column, lo, hi):
             continue
         ok = pc.and_(pc.greater_equal(column, lo), pc.less_equal(column, hi))  # false for NaN
@@ -198,14 +200,17 @@ def check_ranges(table: pa.Table, *, where: str = "plan", first_row: int = 0) ->
 
 
 def _within(column: pa.ChunkedArray, lo: float, hi: float) -> bool:
-    """Whether every value of `column` is finite and in [lo, hi]: the common case, asked without making an
-    Arrow scalar from a Python number, which would import pandas (about 0.3 s) before the workers start."""
-    if column.null_count:
+    """Whether every value of `column` is finite and in [lo, hi]: the common case, asked of the column's
+    buffer through numpy (one min and one max, about a tenth of the time of Arrow's calls with their
+    scalars, on a plan's 120 number columns a row group at a time) and without making an Arrow scalar
+    from a Python number, which would import pandas (about 0.3 s) before the workers start."""
+    if column.null_count or not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
         return False
-    if pa.types.is_floating(column.type) and not pc.all(pc.is_finite(column)).as_py():
-        return False
-    bounds = pc.min_max(column).as_py()
-    return bool(lo <= bounds["min"] and bounds["max"] <= hi)
+    values = to_numpy(column)
+    if len(values) == 0:
+        return True
+    low, high = values.min(), values.max()  # NaN anywhere makes both NaN, and NaN compares false
+    return bool(lo <= low and high <= hi and math.isfinite(low) and math.isfinite(high))
 
 
 def row_to_python(row: Mapping[str, Any]) -> dict[str, Any]:
