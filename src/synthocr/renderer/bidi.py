@@ -21,11 +21,13 @@ MISSING_FRIBIDI = (
 
 @lru_cache(maxsize=1)  # the shared library is a process-wide resource, loaded once
 def _fribidi() -> ctypes.CDLL:
-    name = ctypes.util.find_library("fribidi") or "libfribidi.so.0"
-    try:
-        lib = ctypes.CDLL(name)
+    try:  # the Linux soname first: find_library runs `ldconfig -p` in a child process at every render start
+        lib = ctypes.CDLL("libfribidi.so.0")
     except OSError:
-        raise UserError(MISSING_FRIBIDI) from None
+        try:
+            lib = ctypes.CDLL(ctypes.util.find_library("fribidi") or "libfribidi.so.0")
+        except OSError:
+            raise UserError(MISSING_FRIBIDI) from None
     fn = lib.fribidi_log2vis
     fn.restype = ctypes.c_int
     fn.argtypes = [
