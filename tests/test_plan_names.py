@@ -141,3 +141,9 @@ def test_ranges_name_the_first_bad_row_of_a_column(column, values, bad_row):
     with pytest.raises(PlanError, match=rf"row {40 + bad_row} \(image_id {7 + bad_row}\), column '{column}'"):
         check_ranges(table, first_row=40)
     check_ranges(table.slice(0, bad_row), first_row=40)  # the rows before it pass
+
+
+def test_a_negative_id_does_not_vouch_for_its_name(tmp_path):
+    # default_numbers gives -1 for a name that is no default: id -1 must not make "../x" pass as one
+    with pytest.raises(PlanError, match=r"row 1, output_name '\.\./x'"):
+        plan_names.check_plan_names(_plan(tmp_path, [output_name(0), "../x", output_name(2)], [0, -1, 2]), "plan p")

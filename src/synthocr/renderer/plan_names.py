@@ -99,8 +99,8 @@ def _default_shards(names: pa.Array, ids: pa.Array) -> np.ndarray | None:
     where the rules' and the default shape's regular expressions take about 10 ms a row group."""
     if ids.null_count or names.null_count or not pa.types.is_integer(ids.type):
         return None
-    numbers = to_numpy(ids)
-    if not np.array_equal(default_numbers(names), numbers):
+    numbers, found = to_numpy(ids), default_numbers(names)
+    if not np.array_equal(found, numbers) or (found < 0).any():  # -1: not a default name (and id -1 is none's)
         return None
     return np.unique(numbers // SHARD_SIZE)
 
