@@ -82,3 +82,13 @@ def test_inspect_charset_counts_and_gaps(cli, tmp_path):
     assert report["charset"]["rare"] == {"9": expected["9"]} and 0 < expected["9"] < 50
     code, text, _ = cli("inspect", plan, "--charset")
     assert code == 0 and f"{sum(expected.values()):,} characters, 10 distinct, in 300 texts" in text
+
+
+def test_inspect_charset_file_saved_with_a_byte_order_mark(cli, tmp_path):
+    """A dict.txt saved "with BOM": U+FEFF is the file's signature, not a character the set lacks."""
+    plan, _ = _plan(cli, tmp_path)
+    (tmp_path / "dict.txt").write_text("\ufeff0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n", encoding="utf-8")
+    code, out, _ = cli("inspect", plan, "--charset", tmp_path / "dict.txt", "--json")
+    assert code == 0
+    charset = json.loads(out)["charset"]
+    assert charset["missing"] == [] and "\ufeff" not in json.dumps(charset, ensure_ascii=False)

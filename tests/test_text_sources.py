@@ -130,6 +130,33 @@ def test_chars_from_a_charset_file_with_tab_weights(cli, tmp_path):
     assert (frame.corpus_file == "cs.txt").all()
 
 
+BOM = "\ufeff"  # what Notepad's "UTF-8 with BOM" and Excel's "CSV UTF-8" put before the text
+
+
+@pytest.mark.parametrize(
+    ("source", "content", "extra"),
+    [
+        ("lines", "Invoice 4471 paid in full\r\nTotal due 3,124.78\r\n", {}),
+        ("window", "Invoice 4471 paid in full and then some more words here\n", {"min_text_length": 3}),
+        ("words", "Haus\r\nBaum\r\n", {"min_words": 1, "max_words": 3}),
+        ("chars", "a\nb\n€\n", {}),
+    ],
+)
+def test_a_byte_order_mark_is_not_text(cli, tmp_path, source, content, extra):
+    """A corpus file saved "with BOM" gives the same texts as without: U+FEFF is a signature, not a character."""
+    texts = {}
+    for name, prefix in (("plain", ""), ("bom", BOM)):
+        folder = tmp_path / name
+        folder.mkdir()
+        spec = {"name": "s", "text_source": source, "corpus_file": "f.txt", **extra}
+        config = _setup(folder, [spec], total=300)
+        (folder / "corpus" / "f.txt").write_text(prefix + content, encoding="utf-8")
+        frame, _, _ = _plan(cli, config)
+        texts[name] = frame.text.tolist()
+        assert not frame.text.str.contains(BOM).any()
+    assert texts["bom"] == texts["plain"]
+
+
 def test_a_charset_character_no_font_draws_is_an_error(cli, tmp_path):
     config = _setup(tmp_path, [{"name": "c", "text_source": "chars", "charset": "ab\u4e2d"}])
     code, _, err = cli("plan", config, "-o", tmp_path / "p.parquet")

@@ -95,7 +95,7 @@ def read_charset(path: str | Path) -> list[str]:
         UserError: the file is missing or not UTF-8 text.
     """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a byte-order mark is not a character of the set
     except FileNotFoundError:
         raise UserError(f"charset file {path} does not exist; pass a UTF-8 file listing the characters.") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -26,6 +26,7 @@ _LENGTH_CHUNK = 1 << 22  # bytes classified at once when measuring lines
 _WS_BYTES = np.zeros(256, bool)
 _WS_BYTES[[9, 10, 11, 12, 13, 32]] = True
 TOO_LONG = np.iinfo(np.int32).max  # the length recorded for lines over MAX_LINE_BYTES
+UTF8_BOM = codecs.BOM_UTF8  # a byte-order mark: what Notepad and Excel put before UTF-8 text, not part of it
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class CorpusFile:
     size: int = 0  # bytes
     n_chars: int = 0  # code points, line breaks included
     sha1: str = ""  # of the file's bytes: the plan's provenance (synthocr.corpus_files)
+    text_start: int = 0  # byte offset of the text: 3 after a byte-order mark, which no text includes
 
     @property
     def n_lines(self) -> int:
@@ -53,7 +55,8 @@ class CorpusFile:
 def index_corpus_file(path: Path, rel: str) -> CorpusFile:
     """Scan a file in chunks for line breaks, checking it is UTF-8 on the way.
 
-    Memory is 16 bytes per line, whatever the file size.
+    Memory is 16 bytes per line, whatever the file size. A leading byte-order mark (files saved as
+    "UTF-8 with BOM") is not text: the first line starts after it.
 
     Raises:
         UserError: the file is not UTF-8 or holds no text.
@@ -62,9 +65,12 @@ def index_corpus_file(path: Path, rel: str) -> CorpusFile:
     breaks: list[NDArray[np.int64]] = []
     offset = 0
     n_chars = 0
+    text_start = 0
     digest = hashlib.sha1()
     with path.open("rb") as fh:
         while chunk := fh.read(_CHUNK):
+            if offset == 0 and chunk.startswith(UTF8_BOM):
+                text_start = len(UTF8_BOM)
             digest.update(chunk)
             try:
                 decoder.decode(chunk)
@@ -83,13 +89,20 @@ def index_corpus_file(path: Path, rel: str) -> CorpusFile:
     except UnicodeDecodeError:
         raise UserError(f"corpus file {path} ends inside a UTF-8 character; fix or re-save it as UTF-8.") from None
     ends = np.concatenate(breaks + [np.array([offset], np.int64)]) if breaks else np.array([offset], np.int64)
-    starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
+    starts = np.concatenate([[text_start], ends[:-1] + 1]).astype(np.int64)
     keep = ends - starts > 0
     starts, ends = starts[keep], ends[keep]
     if len(starts) == 0:
         raise UserError(f"corpus file {path} is empty; add text to it or leave it out of the corpus_file pattern.")
     return CorpusFile(
-        path=path, rel=rel, starts=starts, ends=ends, size=offset, n_chars=n_chars, sha1=digest.hexdigest()
+        path=path,
+        rel=rel,
+        starts=starts,
+        ends=ends,
+        size=offset,
+        n_chars=n_chars - (1 if text_start else 0),
+        sha1=digest.hexdigest(),
+        text_start=text_start,
     )
 
 
@@ -110,7 +123,8 @@ class CorpusReader:
         return mm
 
     def array(self, file_index: int) -> NDArray[np.uint8]:
-        """The whole file as a read-only byte array backed by the memory map (pages load on access)."""
+        """The whole file as a read-only byte array backed by the memory map (pages load on access); its
+        text starts at the file's text_start."""
         f = self.files[file_index]
         arr = self._arrays.get(f.path)
         if arr is None:

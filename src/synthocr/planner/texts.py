@@ -87,7 +87,7 @@ def _cut(
         run = running[rows]
         req = WindowRequest(
             start=start,
-            lo=np.where(run, 0, ls),
+            lo=np.where(run, f.text_start, ls),
             hi=np.where(run, f.size, le),
             target=length[rows],
             min_len=lo_len[rows],

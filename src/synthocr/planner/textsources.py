@@ -387,7 +387,7 @@ def _charset(spec: Any, corpus_files: list[CorpusFile], files: list[int], reader
                 f"{where}: charset file {f.rel} is {f.size >> 20} MiB, over the {MAX_CHARSET_BYTES >> 20} MiB "
                 "limit for a charset; list each character once."
             )
-        entries += parse_charset(bytes(reader.array(i)).decode("utf-8"), f"{where}: charset file {f.rel}")
+        entries += parse_charset(bytes(reader.array(i)).decode("utf-8-sig"), f"{where}: charset file {f.rel}")
     names = _names(corpus_files, files)
     return build_charset(entries, dict(spec.charset_weights), f"{where}: charset file {names}"), files[0]
 
