@@ -18,7 +18,7 @@ from synthocr.renderer.bidi import visual_runs
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.layout import Layout, layout_line, layout_mask
 from synthocr.renderer.scripts import itemize
-from synthocr.renderer.shaping import FontFile, SizedFont, line_runs
+from synthocr.renderer.shaping import FontFile, SizedFont, line_runs, shape_run
 from synthocr.schemas.plan import asset_roots, plan_metadata
 
 BUILTIN = BUILTIN_DIRS["font"]
@@ -208,3 +208,37 @@ def test_the_sizes_of_a_font_share_its_bytes_and_draw_as_from_the_file():
                 assert images[0].tobytes() == images[1].tobytes(), gid
                 drawn += 1
         assert drawn > 100
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "direction"),
+    [
+        ("DejaVuSans.ttf", "\u0301\u0301 marks", "ltr"),  # marks at the start of the text
+        ("NotoNaskhArabic-Regular.ttf", "\u064e\u0628\u0628 \u0633", "rtl"),  # a fatha before its letter
+        ("NotoSansHebrew-Regular.ttf", "\u05b8\u05e9\u05dc\u05d5\u05dd", "rtl"),  # a vowel point before its letter
+    ],
+)
+def test_a_mark_with_no_base_is_drawn_alone_not_on_a_dotted_circle(name, text, direction):
+    """HarfBuzz, as raqm calls it, puts a base-less mark on U+25CC, a glyph the text does not have; the
+    renderer draws the mark alone: its glyphs are those HarfBuzz gives without the dotted circle."""
+    import uharfbuzz as hb
+
+    font = _font(BUILTIN / name, 30)
+    circle = font.hb.get_nominal_glyph(0x25CC)
+    assert circle, f"{name} has no dotted circle: the case would prove nothing"
+
+    def glyphs(flags: int) -> list[int]:
+        buf = hb.Buffer()
+        buf.add_str(text)
+        buf.guess_segment_properties()
+        buf.flags = flags
+        hb.shape(font.hb, buf, {})
+        return sorted(i.codepoint for i in buf.glyph_infos)
+
+    plain = hb.BufferFlags.BOT | hb.BufferFlags.EOT
+    assert circle in glyphs(plain)  # what raqm draws
+    ours = sorted(g[0] for run in line_runs(text, direction) for g in shape_run(font, list(map(ord, text)), run, False))
+    assert circle not in ours
+    assert ours == glyphs(plain | hb.BufferFlags.DO_NOT_INSERT_DOTTED_CIRCLE)
+    layout = layout_line(text, direction, font, 0.0)
+    assert "".join(t for t, _ in _characters(layout)).replace(" ", "") == text.replace(" ", "")

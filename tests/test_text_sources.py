@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import datetime
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -269,3 +270,39 @@ def test_mixed_sources_plan_the_same_bytes_twice(tmp_path):
     ]
     config = load_config(_setup(tmp_path, specs, total=9000))
     assert plan_batch(config).equals(plan_batch(config))
+
+
+ORPHANS = ["\u0301\u0301 marks only", "kein \u0308Umlaut hier", "\u05b8 point first"]  # a mark with no base letter
+
+
+def test_texts_with_a_mark_that_has_no_base_are_drawn_again(cli, tmp_path):
+    """Such a text is broken; a line drawing it bare (or on HarfBuzz's dotted circle) is not planned."""
+    config = _setup(tmp_path, [{"name": "l", "text_source": "lines", "corpus_file": "inv.txt"}], total=300)
+    lines = [*LINES, *ORPHANS, "Cafe\u0301 with its e\u0301 ok"]  # marks on a letter are fine
+    (tmp_path / "corpus" / "inv.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame, out, _ = _plan(cli, config)
+    assert not set(frame.text) & set(ORPHANS)
+    assert "Cafe\u0301 with its e\u0301 ok" in set(frame.text)
+    assert "texts were drawn again because no eligible font covered them or a combining mark had no base" in out
+
+
+def test_a_corpus_of_only_broken_texts_is_a_clear_error(cli, tmp_path):
+    config = _setup(tmp_path, [{"name": "l", "text_source": "lines", "corpus_file": "inv.txt"}])
+    (tmp_path / "corpus" / "inv.txt").write_text("\n".join(ORPHANS) + "\n", encoding="utf-8")
+    code, _, err = cli("plan", config, "-o", tmp_path / "p.parquet")
+    assert code == 2 and "Traceback" not in err
+    assert "'l'" in err and "inv.txt" in err and "combining mark with no base letter" in err
+    assert "U+0301 at character 1" in err or "U+0308 at character 6" in err or "U+05B8 at character 1" in err
+
+
+def test_a_requested_text_with_a_mark_that_has_no_base_is_kept(cli, tiny_config_path, tmp_path):
+    requests = tmp_path / "req.csv"
+    requests.write_text("text,font\n\u0301\u0301 marks only,DejaVuSans.ttf\n", encoding="utf-8")
+    plan = tmp_path / "plan.parquet"
+    code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
+    assert code == 0, err
+    assert pd.read_parquet(plan).text.tolist() == ["\u0301\u0301 marks only"]
+    code, _, err = cli("render", plan, "-o", tmp_path / "out")
+    assert code == 0, err
+    label = json.loads(next((tmp_path / "out").rglob("image_*.json")).read_text(encoding="utf-8"))
+    assert [c["text"] for c in label["chars"]][:2] == ["\u0301\u0301", "m"]

@@ -83,7 +83,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     if ctx.text_resamples:
-        print(f"{ctx.text_resamples} texts were drawn again because no eligible font covered them", file=notes)
+        print(
+            f"{ctx.text_resamples} texts were drawn again because no eligible font covered them or a combining mark had no base letter",
+            file=notes,
+        )
     if args.json:
         result.update(rows=rows, text_resamples=ctx.text_resamples, requests_rejected=ctx.requests_rejected)
         print(json.dumps(result, indent=2, ensure_ascii=False))

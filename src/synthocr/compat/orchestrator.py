@@ -68,7 +68,7 @@ class GenerationOrchestrator:
 
     @property
     def text_resamples(self) -> int:
-        """Texts drawn again so far because no eligible font covered them."""
+        """Texts drawn again so far because no eligible font covered them or a combining mark had no base letter."""
         return self.context.text_resamples
 
     @property

@@ -433,7 +433,10 @@ def iter_plan(ctx: PlanContext) -> Iterator[pa.Table]:
     for block in range(n_blocks):
         yield plan_block(ctx, block)
     if ctx.text_resamples:
-        log.info("%d texts were drawn again because no eligible font covered them", ctx.text_resamples)
+        log.info(
+            "%d texts were drawn again because no eligible font covered them or a combining mark had no base letter",
+            ctx.text_resamples,
+        )
 
 
 def schema_with_metadata(metadata: dict[str, str]) -> pa.Schema:

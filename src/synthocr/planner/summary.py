@@ -71,7 +71,9 @@ class PlanSummary:
         lines.append(f"fonts used ({len(self.fonts)}):")
         lines += [f"  {font}: {n}" for font, n in self.fonts.most_common()]
         if self.text_resamples:
-            lines.append(f"texts drawn again because no eligible font covered them: {self.text_resamples}")
+            lines.append(
+                f"texts drawn again because no eligible font covered them or a combining mark had no base letter: {self.text_resamples}"
+            )
         if self.requests_rejected:
             lines.append(f"requests rejected: {self.requests_rejected}")
         for spec, n in self.rows.items():

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import regex
 from numpy.typing import NDArray
 
 from synthocr.errors import UserError
@@ -17,6 +19,23 @@ from synthocr.planner.windows import WindowRequest, cut_windows
 from synthocr.schemas.config import BatchConfig
 
 MAX_TEXT_TRIES = 20
+# A combining mark with no base letter: at the start of a text or right after whitespace (UAX #29 makes
+# it part of the space's grapheme cluster). Such a text is broken (a typo, a cut through a word): the
+# renderer would draw the mark bare, so an Indic vowel sign, say, could read as a valid syllable the
+# label does not have. Drawn texts with one are drawn again; texts a request gives are kept as they are.
+_ORPHAN_MARK = regex.compile(r"(?:^|\s)\p{M}", regex.MULTILINE)
+
+
+def orphan_marks(texts: Sequence[str]) -> NDArray[np.bool_]:
+    """Per text, whether it has a combining mark with no base letter (one regex pass over all of them)."""
+    out = np.zeros(len(texts), bool)
+    if not texts:
+        return out
+    ends = np.cumsum(np.fromiter(map(len, texts), np.int64, len(texts)) + 1)  # each text and its line break
+    hits = [m.end() - 1 for m in _ORPHAN_MARK.finditer("\n".join(texts))]  # where each such mark is
+    if hits:
+        out[np.searchsorted(ends, np.array(hits, np.int64), side="right")] = True
+    return out
 
 
 @dataclass(frozen=True)
@@ -237,8 +256,9 @@ def sample_texts(
 ) -> SampledTexts:
     """Texts, their corpus file and line, and a font covering every character, per row.
 
-    A row whose text no eligible font covers is drawn again, up to
-    MAX_TEXT_TRIES times; the repeats are counted. `fixed_text` (None = sample)
+    A row whose text no eligible font covers, or that has a combining mark with no
+    base letter (orphan_marks), is drawn again, up to MAX_TEXT_TRIES times; the
+    repeats are counted. `fixed_text` (None = sample)
     and `fixed_font` (index into fonts.healthy, -1 = choose) come from request
     files: a fixed text is kept (file index -1, line -1) and a fixed font
     restricts the choice to itself.
@@ -284,6 +304,7 @@ def sample_texts(
         got_arr[:] = got
         texts[todo] = got_arr
         allowed = src.fonts.coverage(got) & allowed_fonts[todo]
+        allowed[orphan_marks(got) & ~given[todo]] = False
         font_idx[todo] = _pick_fonts(src, allowed, spec_idx[todo], u_font)
         if attempt:
             resamples += len(todo)
@@ -300,6 +321,16 @@ def sample_texts(
         )
     same_spec = todo[spec_idx[todo] == spec_idx[row]]
     failing = [str(texts[r]) for r in same_spec]
+    broken = [t for t, orphan in zip(failing, orphan_marks(failing)) if orphan]
+    if len(broken) == len(failing):
+        mark = _ORPHAN_MARK.search(broken[0])
+        at = mark.end() - 1 if mark else 0
+        raise UserError(
+            f"specification {spec.name!r}: after {MAX_TEXT_TRIES} tries, every text drawn from "
+            f"{source_name(spec)} has a combining mark with no base letter (e.g. {broken[0]!r}: "
+            f"U+{ord(broken[0][at]):04X} at character {at + 1}, at the start of the text or after a space); "
+            "such text is broken. Fix the corpus (or the charset), or leave that file out."
+        )
     allowed = src.spec_fonts[int(spec_idx[row])]
     raise UserError(
         f"specification {spec.name!r}: after {MAX_TEXT_TRIES} tries, no font matching font_filter "

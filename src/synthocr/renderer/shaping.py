@@ -24,7 +24,10 @@ from synthocr.renderer.glyphs import Glyph, GlyphRaster, mapped_font
 from synthocr.renderer.scripts import itemize
 
 # Every run is shaped as the beginning and end of a text (raqm's flags); the line around it is context.
-_FLAGS = hb.BufferFlags.BOT | hb.BufferFlags.EOT
+# A combining mark with no base (at the text's start, after a space, a broken Indic cluster) is drawn
+# as it is: HarfBuzz would otherwise put it on a dotted circle (U+25CC), a glyph the text and its
+# label do not have.
+_FLAGS = hb.BufferFlags.BOT | hb.BufferFlags.EOT | hb.BufferFlags.DO_NOT_INSERT_DOTTED_CIRCLE
 UNSAFE_TO_BREAK = int(hb.GlyphFlags.UNSAFE_TO_BREAK)
 # Scripts whose letters connect: a cluster boundary that HarfBuzz marks unsafe to break is a join.
 CURSIVE_SCRIPTS = frozenset({"Arab", "Syrc", "Nkoo", "Mong", "Mand", "Adlm", "Rohg", "Phag", "Sogd", "Hmnp"})
