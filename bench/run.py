@@ -819,6 +819,7 @@ def bench_memory(tmp: Path, plans: Sequence[Path]) -> list[Result]:
         runs = {
             "status, empty output dir": ["status", str(plan), str(out)],
             "render --dry-run": ["render", str(plan), "-o", str(out), "--dry-run"],
+            "inspect": ["inspect", str(plan)],
             f"render {MEMORY_ROWS} rows, 2 workers": [
                 "render", str(plan), "-o", str(out), "--workers", "2", "--quiet", "--rows", f"0-{MEMORY_ROWS - 1}",
             ],

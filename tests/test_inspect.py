@@ -11,7 +11,13 @@ from PIL import Image
 
 from analysis_helpers import plan_and_render
 from synthocr.analysis.plots import plotted_columns, write_plots
-from synthocr.analysis.summary import EFFECT_OF_COLUMN, dominant_script, param_columns
+from synthocr.analysis.summary import (
+    EFFECT_OF_COLUMN,
+    dominant_script,
+    param_columns,
+    read_plan_frame,
+    summarise_plan,
+)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +36,9 @@ def test_json_matches_pandas(cli, plan):
         part = df if s["name"] == "all" else df[df.spec == s["name"]]
         assert s["rows"] == len(part)
         assert s["fonts"] == part.font.astype(str).nunique()
-        assert [f for f, _ in s["top_fonts"]] == list(part.font.astype(str).value_counts().index[:2])
+        counts = part.font.astype(str).value_counts()
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))  # most rows first, ties by name
+        assert s["top_fonts"] == [[f, n] for f, n in ranked[:2]]
         lengths = part.text.str.len()
         assert s["text_length"] == {"min": lengths.min(), "mean": pytest.approx(lengths.mean()), "max": lengths.max()}
         for col in param_columns():
@@ -45,6 +53,37 @@ def test_json_matches_pandas(cli, plan):
     assert by_name["hebrew"]["script"] == {"HEBREW": 6} and by_name["latin"]["script"] == {"LATIN": 12}
     rotation = by_name["latin"]["params"]["rotation_angle"]
     assert -5 <= rotation["min"] < rotation["max"] <= 5
+
+
+def _same_summary(one, other) -> None:
+    """Equal, but for means summed in another order (to 1e-9 relative)."""
+    if isinstance(one, dict):
+        assert list(one) == list(other)
+        for key in one:
+            if key == "mean":
+                assert one[key] == pytest.approx(other[key], rel=1e-9)
+            else:
+                _same_summary(one[key], other[key])
+    elif isinstance(one, list):
+        assert len(one) == len(other)
+        for a, b in zip(one, other):
+            _same_summary(a, b)
+    else:
+        assert one == other
+
+
+def test_a_plan_read_a_row_group_at_a_time_gives_the_same_summary(cli, plan, tmp_path):
+    """The CLI sums row groups: split into groups of 5 rows (specifications across them), the JSON is the same,
+    and the same as the summary of the whole frame."""
+    import pyarrow.parquet as pq
+
+    split = tmp_path / "split.parquet"
+    pq.write_table(pq.read_table(plan), split, row_group_size=5)  # the plan's metadata comes along
+    assert pq.ParquetFile(split).metadata.num_row_groups == 5
+    whole, parts = (json.loads(cli("inspect", p, "--json")[1]) for p in (plan, split))
+    assert (whole.pop("plan"), parts.pop("plan")) == (str(plan), str(split))
+    _same_summary(whole, parts)
+    _same_summary(summarise_plan(read_plan_frame(plan)), whole)
 
 
 def test_table_fits_the_terminal_and_names_everything(cli, plan, monkeypatch):

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from synthocr.renderer.io import open_plan
+from synthocr.renderer.row_groups import row_groups
 from synthocr.schemas.params import EFFECTS, RANGE_PARAMS, Effect
 
 _INTEGER_COLUMNS = frozenset(col for p in RANGE_PARAMS if p.is_int for col in p.column_names)
@@ -76,64 +81,144 @@ def scripts(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(_scripts_of(frame["text"].astype(str).to_numpy(dtype=object)), index=frame.index, name="script")
 
 
-def _stats(values: pd.Series) -> dict[str, float]:
-    # The mean in float64: float32 columns averaged in float32 lose digits where values cancel (corners around 0).
-    return {"min": float(values.min()), "mean": float(values.astype("float64").mean()), "max": float(values.max())}
-
-
 def applied(frame: pd.DataFrame, effect: Effect) -> pd.Series:
     """Which rows `effect` applies to: those whose strength column differs from its neutral value."""
     return frame[effect.name] != np.float32(effect.neutral)
 
 
-def background_source(frame: pd.DataFrame) -> pd.Series:
-    """Where each row's background comes from: the first folder of its background file (or the file, at the
-    top), or PROCEDURAL for the procedural kinds."""
-    files = frame["background_file"].astype(str)
-    source = files.str.split("/", n=1).str[0]
-    return source.where(files != "", PROCEDURAL)
+class _Tally:
+    """What the summary reports of one specification (or the whole plan), gathered a row group at a time:
+    counts of the categories, and per numeric column its rows, float64 sum, min and max (over every row for
+    the range parameters and the text length, over the rows its effect applies to for an effect's columns)."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.counts: dict[str, Counter[str]] = {k: Counter() for k in _COUNTED}
+        width = len(_NUMERIC)
+        self.n = np.zeros(width, np.int64)
+        self.total = np.zeros(width)
+        self.low = np.full(width, np.inf)
+        self.high = np.full(width, -np.inf)
+
+    def merge(self, other: _Tally) -> None:
+        self.rows += other.rows
+        for key, counter in other.counts.items():
+            self.counts[key].update(counter)
+        self.n += other.n
+        self.total += other.total
+        np.minimum(self.low, other.low, out=self.low)
+        np.maximum(self.high, other.high, out=self.high)
+
+    def _stats(self, k: int) -> dict[str, float] | None:
+        if not self.n[k]:
+            return None
+        return {"min": float(self.low[k]), "mean": float(self.total[k] / self.n[k]), "max": float(self.high[k])}
+
+    def ranked(self, key: str) -> list[tuple[str, int]]:
+        """The counts of one category, most rows first, ties by name: the same however the rows are split."""
+        return sorted(self.counts[key].items(), key=lambda item: (-item[1], item[0]))
+
+    def summary(self, name: str, total: int, top: int) -> dict[str, Any]:
+        rows = max(self.rows, 1)
+        fonts = self.ranked("font")
+        column = {col: k for k, col in enumerate(_NUMERIC)}
+        return {
+            "name": name,
+            "rows": self.rows,
+            "share": self.rows / total if total else 0.0,
+            "text_direction": dict(self.ranked("text_direction")),
+            "script": dict(self.ranked("script")),
+            "text_length": self._stats(column[_LENGTH]),
+            "fonts": len(fonts),
+            "top_fonts": [[f, n] for f, n in fonts[:top]],
+            "params": {col: self._stats(column[col]) for col in param_columns()},
+            "effects": {e.name: int(self.n[column[_APPLIED + e.name]]) / rows for e in EFFECTS},
+            "applied": {col: self._stats(column[_APPLIED + col]) for col in EFFECT_OF_COLUMN},
+            "background_kind": dict(self.ranked("background_kind")),
+            "background_source": dict(self.ranked("background_source")),
+        }
 
 
-def _applied_stats(part: pd.DataFrame, masks: dict[str, pd.Series]) -> dict[str, dict[str, float] | None]:
-    """min / mean / max of each effect parameter over the rows its effect applies to (None: applied nowhere)."""
-    out: dict[str, dict[str, float] | None] = {}
-    for col, effect in EFFECT_OF_COLUMN.items():
-        values = part[col][masks[effect.name]]
-        out[col] = _stats(values) if len(values) else None
-    return out
+_COUNTED = ("text_direction", "script", "font", "background_kind", "background_source")
+_LENGTH = "(text length)"
+_APPLIED = "applied:"  # an effect column over the rows its effect applies to
+# Every numeric statistic, one entry per column: the range parameters and the text length over every row,
+# then each effect's columns over the rows it applies to (the count of its own column is the effect's share).
+_NUMERIC = (*param_columns(), _LENGTH, *(_APPLIED + col for col in EFFECT_OF_COLUMN))
+# The plan columns the summary reads.
+SUMMARY_COLUMNS = sorted(
+    {"spec", "text", "text_direction", "font", "background_kind", "background_file", *param_columns()}
+    | {e.name for e in EFFECTS}
+    | set(EFFECT_OF_COLUMN)
+)
 
 
-def _shares(values: pd.Series) -> dict[str, int]:
-    counts = values.astype(str).value_counts()
-    return {str(k): int(v) for k, v in counts.items()}
+def _categories(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """A string column as (code of each row, the distinct values): Arrow's dictionary, without a string per row."""
+    array = column.combine_chunks()
+    if not pa.types.is_dictionary(array.type):
+        array = pc.dictionary_encode(array)
+    values = [str(v) for v in array.dictionary.to_pylist()]
+    return np.asarray(array.indices.fill_null(0).to_numpy(zero_copy_only=False), np.int64), values
 
 
-def _summarise(name: str, part: pd.DataFrame, script: pd.Series, total: int, top: int) -> dict[str, Any]:
-    fonts = part["font"].astype(str).value_counts()
-    masks = {e.name: applied(part, e) for e in EFFECTS}
-    rows = max(len(part), 1)
-    return {
-        "name": name,
-        "rows": len(part),
-        "share": len(part) / total if total else 0.0,
-        "text_direction": _shares(part["text_direction"]),
-        "script": _shares(script.loc[part.index]),
-        "text_length": _stats(part["text"].astype(str).str.len()),
-        "fonts": int(len(fonts)),
-        "top_fonts": [[str(f), int(n)] for f, n in fonts.head(top).items()],
-        "params": {col: _stats(part[col]) for col in param_columns()},
-        "effects": {e.name: float(masks[e.name].sum()) / rows for e in EFFECTS},
-        "applied": _applied_stats(part, masks),
-        "background_kind": _shares(part["background_kind"]),
-        "background_source": _shares(background_source(part)),
-    }
+def _group_tallies(group: pa.Table) -> dict[str, _Tally]:
+    """One row group's tally per specification: the rows sorted by specification once, then every
+    statistic of every column in a few numpy reductions over the segments, and the categories counted
+    by their dictionary codes."""
+    spec_index, spec_values = _categories(group.column("spec"))
+    codes, first = pd.factorize(spec_index, sort=False)  # specifications in order of first appearance
+    names = [spec_values[i] for i in first]
+    order = np.argsort(codes, kind="stable")
+    sizes = np.bincount(codes, minlength=len(names))
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+
+    def numbers(col: str) -> np.ndarray:
+        return np.asarray(group.column(col).to_numpy(), np.float64)
+
+    params = param_columns()
+    lengths = np.asarray(pc.utf8_length(group.column("text")).to_numpy(), np.float64)
+    # One row per column (each contiguous), its values in specification order.
+    values = np.stack([numbers(c) for c in params] + [lengths])[:, order]
+    effect_cols = [c[len(_APPLIED) :] for c in _NUMERIC[len(params) + 1 :]]
+    on = {e.name: numbers(e.name) != float(np.float32(e.neutral)) for e in EFFECTS}
+    masks = np.stack([on[EFFECT_OF_COLUMN[c].name] for c in effect_cols])[:, order]
+    effect_values = np.stack([numbers(c) for c in effect_cols])[:, order]
+
+    def reduce(ufunc: np.ufunc, plain: np.ndarray, masked: np.ndarray) -> np.ndarray:
+        """(specifications, statistics): `ufunc` over each specification's rows of both blocks."""
+        return np.concatenate([ufunc.reduceat(plain, starts, axis=1), ufunc.reduceat(masked, starts, axis=1)]).T
+
+    n = reduce(np.add, np.ones((1, len(order)), np.int64).repeat(len(values), axis=0), masks.astype(np.int64))
+    total = reduce(np.add, values, np.where(masks, effect_values, 0.0))
+    low = reduce(np.minimum, values, np.where(masks, effect_values, np.inf))
+    high = reduce(np.maximum, values, np.where(masks, effect_values, -np.inf))
+    categories = {col: _categories(group.column(col)) for col in ("text_direction", "font", "background_kind")}
+    file_index, files = _categories(group.column("background_file"))
+    source_index, sources = pd.factorize(
+        np.array([f.split("/", 1)[0] if f else PROCEDURAL for f in files], dtype=object), sort=False
+    )
+    categories["background_source"] = (source_index[file_index], [str(v) for v in sources])
+    script_index, script_values = pd.factorize(_scripts_of(group.column("text").to_numpy(zero_copy_only=False)))
+    categories["script"] = (script_index, [str(v) for v in script_values])
+    tallies: dict[str, _Tally] = {}
+    for k, name in enumerate(names):
+        t = tallies[name] = _Tally()
+        t.rows = int(sizes[k])
+        t.n, t.total, t.low, t.high = n[k].copy(), total[k].copy(), low[k].copy(), high[k].copy()
+    for key, (index, labels) in categories.items():
+        counts = np.bincount(codes * len(labels) + index, minlength=len(names) * len(labels))
+        for k, name in enumerate(names):
+            row = counts[k * len(labels) : (k + 1) * len(labels)]
+            tallies[name].counts[key].update({labels[j]: int(row[j]) for j in np.flatnonzero(row)})
+    return tallies
 
 
 def summarise_plan(frame: pd.DataFrame, top: int = 5) -> dict[str, Any]:
     """Per-specification summary of a plan frame, in plan order of first appearance, then the whole plan.
 
     Args:
-        frame: the plan as read by `read_plan_frame`.
+        frame: the plan as read by `read_plan_frame` (or any frame with its SUMMARY_COLUMNS).
         top: how many of the most used fonts to list per specification.
 
     Returns:
@@ -144,13 +229,31 @@ def summarise_plan(frame: pd.DataFrame, top: int = 5) -> dict[str, Any]:
         "background_source": {first folder of the background file, or "(procedural)": rows}}, ...]},
         where the last entry, named "all", covers every row.
     """
-    script = scripts(frame)
-    spec = frame["spec"].astype(str)
-    names = list(pd.unique(spec))
-    specs = [_summarise(n, frame[spec == n], script, len(frame), top) for n in names]
-    if len(frame):
-        specs.append(_summarise(ALL, frame, script, len(frame), top))
-    return {"rows": len(frame), "specs": specs}
+    table = pa.Table.from_pandas(frame[SUMMARY_COLUMNS], preserve_index=False)
+    return _finish([_group_tallies(table)], top)
+
+
+def summarise_plan_file(path: str | Path, top: int = 5) -> dict[str, Any]:
+    """summarise_plan of the plan at `path`, read one row group at a time: memory does not grow with the
+    plan (reading it whole took about 1.6 KB a row). Errors as `synthocr render`."""
+    groups = (_group_tallies(group) for _, group in row_groups(open_plan(path), SUMMARY_COLUMNS))
+    return _finish(groups, top)
+
+
+def _finish(groups: Iterable[dict[str, _Tally]], top: int) -> dict[str, Any]:
+    """The summary of row groups' tallies: each specification's merged, in order of first appearance."""
+    tallies: dict[str, _Tally] = {}
+    for group in groups:
+        for name, part in group.items():
+            tallies.setdefault(name, _Tally()).merge(part)
+    whole = _Tally()
+    for t in tallies.values():
+        whole.merge(t)
+    total = whole.rows
+    specs = [t.summary(name, total, top) for name, t in tallies.items()]
+    if total:
+        specs.append(whole.summary(ALL, total, top))
+    return {"rows": total, "specs": specs}
 
 
 def _number(v: float) -> str:

@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthocr.analysis.summary import format_summary, read_plan_frame, summarise_plan
+    from synthocr.analysis.summary import format_summary, read_plan_frame, summarise_plan_file
     from synthocr.errors import UserError
     from synthocr.extras import require
 
@@ -58,13 +58,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.plots:
         require("matplotlib", "--plots")  # before the plan is read: fail fast
-    frame = read_plan_frame(args.plan)
-    summary = summarise_plan(frame, top=args.top)
+    summary = summarise_plan_file(args.plan, top=args.top)  # a row group at a time: flat in the plan's size
     # The plots first: a reader that stops early (`synthocr inspect PLAN --plots DIR | head`) must not cost them.
     note = ""
     if args.plots:
         from synthocr.analysis.plots import plotted_columns, write_plots
 
+        frame = read_plan_frame(args.plan)  # every value of every plotted column
         files = write_plots(frame, args.plots, top=3 * args.top)
         constant = plotted_columns(frame)[1]
         note = f"wrote {len(files)} plots -> {args.plots} (overview: {files[0]})" + (
