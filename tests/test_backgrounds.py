@@ -69,3 +69,20 @@ def test_paper_is_cut_from_its_texture_at_the_rows_offset():
     wide = pixels(PROCEDURAL["paper"]((PAPER_TILE + 7, 30), COLOR, 1.0, 0.0, MID, np.random.default_rng(1)))
     assert wide.shape == (30, PAPER_TILE + 7, 3)
     assert 0.5 * first.std() < wide.std() < 2 * first.std()
+
+
+def test_a_photo_stored_sideways_is_used_upright(tmp_path):
+    """A phone stores a portrait photo as a landscape one with an EXIF orientation; the background is the
+    photo as viewers show it (white on the left, black on the right), not its stored pixels."""
+    from synthocr.renderer.assets import RenderAssets
+
+    upright = np.zeros((120, 80, 3), np.uint8)  # 80 wide, 120 tall
+    upright[:, :40] = 255
+    stored = np.rot90(upright, -1)  # turned a quarter clockwise, as the camera held sideways wrote it
+    exif = Image.Exif()
+    exif[0x0112] = 8  # Orientation: turn a quarter counter-clockwise to view
+    Image.fromarray(np.ascontiguousarray(stored)).save(tmp_path / "portrait.jpg", exif=exif, quality=95)
+    image = RenderAssets({"background": str(tmp_path)}).background("portrait.jpg")
+    assert image.size == (80, 120)
+    grey = np.asarray(image.convert("L"), np.int16)
+    assert grey[:, :30].mean() > 240 and grey[:, 50:].mean() < 15

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 from synthocr.assets import resolve_root
 from synthocr.errors import UserError
@@ -124,8 +124,10 @@ class RenderAssets:
             raise FontChangedError(str(exc)) from None
 
     def _load_background(self, rel: str) -> Image.Image:
+        """The image upright, as a viewer shows it: a photo whose EXIF orientation says it was stored sideways
+        (as phones store them) is turned first."""
         with Image.open(self._path(self.background_root, rel, "background")) as im:
-            return im.convert("RGB")
+            return ImageOps.exif_transpose(im).convert("RGB")
 
 
 def _render_glyph(key: tuple[SizedFont, int]) -> Glyph | None:
