@@ -415,6 +415,16 @@ def test_non_utf8_byte_at_end_of_small_corpus_file(tmp_path: Path, assets: Asset
     assert_names(problem, "'tail'", "corpus_file", "tail.txt", "UTF-8")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_a_utf16_or_utf32_corpus_file_is_named_as_such(tmp_path: Path, assets: Assets, encoding: str) -> None:
+    """Windows' "Unicode" save: the error says which encoding it is, not just that a byte is invalid."""
+    corpus = _corpus_with(tmp_path, "wide.txt", "Une ligne correcte.\n".encode(encoding))  # with its BOM
+    data = base_config(assets, corpus_dir=str(corpus))
+    data["specifications"] = [{"name": "wide", "corpus_file": "wide.txt"}]
+    problem = only_problem(tmp_path, data)
+    assert_names(problem, "'wide'", "corpus_file", "wide.txt", f"is {encoding.upper()} text", "save it as UTF-8")
+
+
 # --- several problems at once -------------------------------------------------
 
 
