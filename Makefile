@@ -45,7 +45,8 @@ lint: $(STAMP)
 # docs/ into build/site/ with every warning an error. Needs no network.
 docs: $(STAMP)
 	$(BIN)/python docs/generate.py
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	# Not --quiet: it hides the warnings, and --strict then has none to fail on.
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # Every hostile-input and hard-stop case (tests/reliability, marker `reliability` included), then the figures table.
 reliability: $(STAMP)
