@@ -242,3 +242,13 @@ def test_a_mark_with_no_base_is_drawn_alone_not_on_a_dotted_circle(name, text, d
     assert ours == glyphs(plain | hb.BufferFlags.DO_NOT_INSERT_DOTTED_CIRCLE)
     layout = layout_line(text, direction, font, 0.0)
     assert "".join(t for t, _ in _characters(layout)).replace(" ", "") == text.replace(" ", "")
+    assert not label_problems(layout, layout_mask(layout))
+
+
+def test_a_mark_after_a_space_is_an_entry_of_its_own():
+    """UAX #29 puts it in the space's grapheme cluster; the label keeps the space out, as every whitespace."""
+    font = _font(BUILTIN / "DejaVuSans.ttf", 30)
+    layout = layout_line("ab \u0301cd x \u0308", "ltr", font, 0.0)
+    assert [t for t, _ in _characters(layout)] == ["a", "b", "\u0301", "c", "d", "x", "\u0308"]
+    assert [layout.text[s:e] for s, e, _ in layout.words] == ["ab", "\u0301cd", "x", "\u0308"]
+    assert not label_problems(layout, layout_mask(layout))

@@ -401,6 +401,10 @@ def _entries(text: str) -> list[_Entry]:
             continue
         if pending >= 0:
             s, pending = pending, -1
+        cut = s + len(text[s:e]) - len(text[s:e].lstrip())
+        if s < cut < e:  # a mark with no base after a space is in the space's cluster: the space stays apart
+            out.append((s, cut, True))
+            s = cut
         out.append((s, e, not text[s:e].strip()))
     return out
 
