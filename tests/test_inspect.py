@@ -188,3 +188,21 @@ def test_plots_into_a_file_is_a_user_error(cli, plan, tmp_path):
     target.write_bytes(b"x")
     code, _, err = cli("inspect", plan, "--plots", target)
     assert code == 2 and "is a file" in err
+
+
+def test_a_subset_written_by_pandas_is_inspected_as_render_takes_it(cli, plan, tmp_path):
+    """Rows filtered in pandas and written back have no synthocr metadata: `render` adopts them, and
+    `inspect` summarises them; one without the plan's columns is a clear error."""
+    frame = pd.read_parquet(plan)
+    subset = tmp_path / "latin.parquet"
+    frame[frame.spec == "latin"].to_parquet(subset)
+    code, out, err = cli("inspect", subset, "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["rows"] == 12 and [s["name"] for s in summary["specs"]] == ["latin", "all"]
+    code, out, _ = cli("inspect", subset, "--charset")
+    assert code == 0 and "in 12 texts" in out
+    frame[["text", "spec"]].to_parquet(tmp_path / "thin.parquet")
+    code, _, err = cli("inspect", tmp_path / "thin.parquet")
+    assert code == 2 and "Traceback" not in err
+    assert "no synthocr metadata" in err and "background_kind" in err and "every column of the plan" in err

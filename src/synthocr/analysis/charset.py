@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from synthocr.analysis.summary import open_summarised
 from synthocr.errors import UserError
-from synthocr.renderer.io import open_plan
 
 
 @dataclass
@@ -119,7 +119,7 @@ def charset_report(plan: str | Path, charset_file: str | Path | None = None, min
     if min_count < 1:
         raise UserError(f"--min-count must be at least 1, got {min_count}.")
     charset = read_charset(charset_file) if charset_file else []
-    pf = open_plan(str(plan))
+    pf = open_summarised(plan, ["text"])  # a plan, or a subset of one written by pandas
     totals = np.zeros(0, np.int64)
     for i in range(pf.num_row_groups):
         texts = pf.read_row_group(i, columns=["text"]).column("text").to_pylist()

@@ -13,9 +13,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-from synthocr.renderer.io import open_plan
+from synthocr.errors import UserError
+from synthocr.renderer.io import open_parquet, open_plan
 from synthocr.renderer.row_groups import row_groups
+from synthocr.renderer.subset import has_metadata
 from synthocr.schemas.params import EFFECTS, RANGE_PARAMS, Effect
 
 _INTEGER_COLUMNS = frozenset(col for p in RANGE_PARAMS if p.is_int for col in p.column_names)
@@ -27,7 +30,27 @@ ALL = "all"  # the name of the column that summarises the whole plan
 
 def read_plan_frame(path: str | Path) -> pd.DataFrame:
     """The whole plan as a DataFrame (dictionary columns become categoricals); errors as `synthocr render`."""
-    return open_plan(path).read().to_pandas()
+    return open_summarised(path).read().to_pandas()
+
+
+def open_summarised(path: str | Path, columns: Iterable[str] | None = None) -> pq.ParquetFile:
+    """A plan, or a subset of one written by pandas: `render` takes those (with the metadata of the plan they
+    came from), and a summary needs only their `columns` (default SUMMARY_COLUMNS).
+
+    Raises:
+        UserError: not Parquet, a plan whose metadata is broken, or a subset without a column the summary reads.
+    """
+    if has_metadata(str(path)):
+        return open_plan(path)
+    pf = open_parquet(path)
+    missing = [c for c in (SUMMARY_COLUMNS if columns is None else columns) if c not in pf.schema_arrow.names]
+    if missing:
+        raise UserError(
+            f"plan {path} has no synthocr metadata and lacks the plan column(s) {', '.join(missing[:8])}"
+            f"{' ...' if len(missing) > 8 else ''}; write the subset with every column of the plan "
+            "(`frame[rows].to_parquet(path)`)."
+        )
+    return pf
 
 
 def param_columns() -> list[str]:
@@ -236,7 +259,7 @@ def summarise_plan(frame: pd.DataFrame, top: int = 5) -> dict[str, Any]:
 def summarise_plan_file(path: str | Path, top: int = 5) -> dict[str, Any]:
     """summarise_plan of the plan at `path`, read one row group at a time: memory does not grow with the
     plan (reading it whole took about 1.6 KB a row). Errors as `synthocr render`."""
-    groups = (_group_tallies(group) for _, group in row_groups(open_plan(path), SUMMARY_COLUMNS))
+    groups = (_group_tallies(group) for _, group in row_groups(open_summarised(path), SUMMARY_COLUMNS))
     return _finish(groups, top)
 
 

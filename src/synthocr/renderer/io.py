@@ -57,6 +57,22 @@ STATE_LOG = "_render_state.jsonl"
 
 def open_plan(path: str | Path) -> pq.ParquetFile:
     """Open a plan (local path or fsspec URL), with a clear error for anything that is not a synthocr plan."""
+    pf = open_parquet(path)
+    schema = pf.schema_arrow
+    meta = plan_metadata(schema)
+    if not meta:
+        raise UserError(f"plan {path} has no synthocr metadata: it was not written by `synthocr plan`.")
+    _check_metadata(meta, path)
+    try:
+        validate_plan(pa.Table.from_batches([], schema), where=f"plan {path}")
+    except PlanError as exc:
+        raise UserError(str(exc)) from None
+    return pf
+
+
+def open_parquet(path: str | Path) -> pq.ParquetFile:
+    """Open a Parquet file as a plan (local path or fsspec URL), with a clear error when it is missing or not
+    Parquet; what it holds is not checked."""
     try:
         if "://" in str(path):
             fs, inner = url_to_fs(str(path))
@@ -69,15 +85,6 @@ def open_plan(path: str | Path) -> pq.ParquetFile:
         raise UserError(
             f"plan {path} is not a readable Parquet file ({exc}); create it with `synthocr plan`."
         ) from None
-    schema = pf.schema_arrow
-    meta = plan_metadata(schema)
-    if not meta:
-        raise UserError(f"plan {path} has no synthocr metadata: it was not written by `synthocr plan`.")
-    _check_metadata(meta, path)
-    try:
-        validate_plan(pa.Table.from_batches([], schema), where=f"plan {path}")
-    except PlanError as exc:
-        raise UserError(str(exc)) from None
     return pf
 
 
