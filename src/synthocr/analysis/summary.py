@@ -7,10 +7,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -19,7 +18,11 @@ from synthocr.errors import UserError
 from synthocr.renderer.io import open_parquet, open_plan
 from synthocr.renderer.row_groups import row_groups
 from synthocr.renderer.subset import has_metadata
+from synthocr.schemas.arrow_numpy import to_numpy
 from synthocr.schemas.params import EFFECTS, RANGE_PARAMS, Effect
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _INTEGER_COLUMNS = frozenset(col for p in RANGE_PARAMS if p.is_int for col in p.column_names)
 # The effect each effect parameter's column belongs to: its values mean something only where the effect applies.
@@ -101,6 +104,8 @@ def dominant_script(text: str) -> str:
 
 def scripts(frame: pd.DataFrame) -> pd.Series:
     """The dominant script of every row's text (see `dominant_script`)."""
+    import pandas as pd
+
     return pd.Series(_scripts_of(frame["text"].astype(str).to_numpy(dtype=object)), index=frame.index, name="script")
 
 
@@ -165,6 +170,7 @@ class _Tally:
 _COUNTED = ("text_direction", "script", "font", "background_kind", "background_source")
 _LENGTH = "(text length)"
 _APPLIED = "applied:"  # an effect column over the rows its effect applies to
+_BLOCK = 16  # columns reduced at once
 # Every numeric statistic, one entry per column: the range parameters and the text length over every row,
 # then each effect's columns over the rows it applies to (the count of its own column is the effect's share).
 _NUMERIC = (*param_columns(), _LENGTH, *(_APPLIED + col for col in EFFECT_OF_COLUMN))
@@ -182,7 +188,30 @@ def _categories(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
     if not pa.types.is_dictionary(array.type):
         array = pc.dictionary_encode(array)
     values = [str(v) for v in array.dictionary.to_pylist()]
-    return np.asarray(array.indices.fill_null(0).to_numpy(zero_copy_only=False), np.int64), values
+    indices = array.indices
+    codes = _numbers(indices)  # NaN for a null (a subset edited in pandas)
+    if indices.null_count:
+        values.append("(null)")
+        codes = np.where(np.isnan(codes), len(values) - 1, codes)
+    return codes.astype(np.int64), values
+
+
+def _numbers(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A number column as float64: from its buffer (Arrow's own conversion imports pandas, about 40 MiB,
+    which `inspect` otherwise never needs), or NaN for its nulls, where a subset edited in pandas has some."""
+    if column.null_count:
+        return np.asarray(column.to_numpy(zero_copy_only=False), np.float64)
+    return np.asarray(to_numpy(column), np.float64)
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each value, the distinct values in order of first appearance), as pandas.factorize gives them;
+    in numpy, so that `inspect` never imports pandas (about 40 MiB)."""
+    distinct, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[inverse.reshape(-1)], distinct[order]
 
 
 def _group_tallies(group: pa.Table) -> dict[str, _Tally]:
@@ -190,45 +219,44 @@ def _group_tallies(group: pa.Table) -> dict[str, _Tally]:
     statistic of every column in a few numpy reductions over the segments, and the categories counted
     by their dictionary codes."""
     spec_index, spec_values = _categories(group.column("spec"))
-    codes, first = pd.factorize(spec_index, sort=False)  # specifications in order of first appearance
+    codes, first = _factorize(spec_index)  # specifications in order of first appearance
     names = [spec_values[i] for i in first]
     order = np.argsort(codes, kind="stable")
     sizes = np.bincount(codes, minlength=len(names))
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
 
     def numbers(col: str) -> np.ndarray:
-        return np.asarray(group.column(col).to_numpy(), np.float64)
+        return _numbers(group.column(col))
 
-    params = param_columns()
-    lengths = np.asarray(pc.utf8_length(group.column("text")).to_numpy(), np.float64)
-    # One row per column (each contiguous), its values in specification order.
-    values = np.stack([numbers(c) for c in params] + [lengths])[:, order]
-    effect_cols = [c[len(_APPLIED) :] for c in _NUMERIC[len(params) + 1 :]]
+    lengths = _numbers(pc.utf8_length(group.column("text")))
     on = {e.name: numbers(e.name) != float(np.float32(e.neutral)) for e in EFFECTS}
-    masks = np.stack([on[EFFECT_OF_COLUMN[c].name] for c in effect_cols])[:, order]
-    effect_values = np.stack([numbers(c) for c in effect_cols])[:, order]
-
-    def reduce(ufunc: np.ufunc, plain: np.ndarray, masked: np.ndarray) -> np.ndarray:
-        """(specifications, statistics): `ufunc` over each specification's rows of both blocks."""
-        return np.concatenate([ufunc.reduceat(plain, starts, axis=1), ufunc.reduceat(masked, starts, axis=1)]).T
-
-    n = reduce(np.add, np.ones((1, len(order)), np.int64).repeat(len(values), axis=0), masks.astype(np.int64))
-    total = reduce(np.add, values, np.where(masks, effect_values, 0.0))
-    low = reduce(np.minimum, values, np.where(masks, effect_values, np.inf))
-    high = reduce(np.maximum, values, np.where(masks, effect_values, -np.inf))
+    # Per statistic (n, total, low, high), per specification, per _NUMERIC entry; filled a block of columns
+    # at a time (each column a contiguous row, in specification order), so a group's copies stay small.
+    n, total, low, high = (np.empty((len(names), len(_NUMERIC))) for _ in range(4))
+    for k0 in range(0, len(_NUMERIC), _BLOCK):
+        block = _NUMERIC[k0 : k0 + _BLOCK]
+        values = np.stack([lengths if c == _LENGTH else numbers(c.removeprefix(_APPLIED)) for c in block])[:, order]
+        mask = np.stack(
+            [on[EFFECT_OF_COLUMN[c[len(_APPLIED) :]].name] if c.startswith(_APPLIED) else np.ones(len(order), bool)
+             for c in block]
+        )[:, order]  # fmt: skip
+        span = slice(k0, k0 + len(block))
+        n[:, span] = np.add.reduceat(mask, starts, axis=1, dtype=np.int64).T
+        total[:, span] = np.add.reduceat(np.where(mask, values, 0.0), starts, axis=1).T
+        low[:, span] = np.minimum.reduceat(np.where(mask, values, np.inf), starts, axis=1).T
+        high[:, span] = np.maximum.reduceat(np.where(mask, values, -np.inf), starts, axis=1).T
     categories = {col: _categories(group.column(col)) for col in ("text_direction", "font", "background_kind")}
     file_index, files = _categories(group.column("background_file"))
-    source_index, sources = pd.factorize(
-        np.array([f.split("/", 1)[0] if f else PROCEDURAL for f in files], dtype=object), sort=False
-    )
+    source_index, sources = _factorize(np.array([f.split("/", 1)[0] if f else PROCEDURAL for f in files]))
     categories["background_source"] = (source_index[file_index], [str(v) for v in sources])
-    script_index, script_values = pd.factorize(_scripts_of(group.column("text").to_numpy(zero_copy_only=False)))
+    texts = np.array(group.column("text").to_pylist(), dtype=object)  # Arrow's to_numpy would import pandas
+    script_index, script_values = _factorize(_scripts_of(texts))
     categories["script"] = (script_index, [str(v) for v in script_values])
     tallies: dict[str, _Tally] = {}
     for k, name in enumerate(names):
         t = tallies[name] = _Tally()
         t.rows = int(sizes[k])
-        t.n, t.total, t.low, t.high = n[k].copy(), total[k].copy(), low[k].copy(), high[k].copy()
+        t.n, t.total, t.low, t.high = n[k].astype(np.int64), total[k].copy(), low[k].copy(), high[k].copy()
     for key, (index, labels) in categories.items():
         counts = np.bincount(codes * len(labels) + index, minlength=len(names) * len(labels))
         for k, name in enumerate(names):
