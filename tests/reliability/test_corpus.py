@@ -47,7 +47,7 @@ BAD_CORPORA = {
     "whitespace_only": (whitespace_only, "empty"),
     "uncovered_script": (uncovered_script, "font"),
     "control_characters": (control_characters, "font"),
-    "utf16": (utf16, "not UTF-8"),
+    "utf16": (utf16, "is UTF-16 text"),
 }
 
 
