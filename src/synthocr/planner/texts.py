@@ -23,8 +23,10 @@ MAX_TEXT_TRIES = 20
 # it part of the space's grapheme cluster). Such a text is broken (a typo, a cut through a word): the
 # renderer would draw the mark bare, so an Indic vowel sign, say, could read as a valid syllable the
 # label does not have. Drawn texts with one are drawn again; texts a request gives are kept as they are.
-_ORPHAN_MARK = regex.compile(r"(?:^|\s)\p{M}")
-_AFTER_SPACE = regex.compile(r"\s\p{M}")  # over texts joined by line breaks: a start is after one too
+# A no-break space (U+00A0, U+202F) is a base: Unicode's way to show a mark on its own, and HarfBuzz's.
+_SPACE = r"[^\S\u00a0\u202f]"
+_ORPHAN_MARK = regex.compile(rf"(?:^|{_SPACE})\p{{M}}")
+_AFTER_SPACE = regex.compile(rf"{_SPACE}\p{{M}}")  # over texts joined by line breaks: a start is after one too
 
 
 def orphan_marks(texts: Sequence[str]) -> NDArray[np.bool_]:
