@@ -307,3 +307,42 @@ def test_a_requested_text_with_a_mark_that_has_no_base_is_kept(cli, tiny_config_
     assert code == 0, err
     label = json.loads(next((tmp_path / "out").rglob("image_*.json")).read_text(encoding="utf-8"))
     assert [c["text"] for c in label["chars"]][:2] == ["\u0301\u0301", "m"]
+
+
+def test_auto_direction_follows_each_texts_first_strong_letter(cli, tmp_path):
+    """One corpus of English, Arabic and Hebrew lines: `auto` gives each line its own paragraph direction, so an
+    Arabic sentence's full stop is drawn at its left end (its end), not at its right end."""
+    lines = ["Invoice 4471 paid in full.", "مرحبا بكم في المدينة.", "(2024) שלום לכולם.", "12 apples, 3 pears."]
+    spec = {"name": "mixed", "text_source": "lines", "corpus_file": "inv.txt", "text_direction": "auto"}
+    config = _setup(tmp_path, [spec], total=40)
+    (tmp_path / "corpus" / "inv.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame, _, _ = _plan(cli, config)
+    want = {lines[0]: "ltr", lines[1]: "rtl", lines[2]: "rtl", lines[3]: "ltr"}
+    assert set(frame.text) == set(lines)
+    assert all(want[t] == d for t, d in zip(frame.text, frame.text_direction.astype(str)))
+    code, _, err = cli("render", config.parent / "plan.parquet", "-o", tmp_path / "out", "--rows", "0-39")
+    assert code == 0, err
+    for path in (tmp_path / "out").rglob("image_*.json"):
+        label = json.loads(path.read_text(encoding="utf-8"))
+        if label["text"] == lines[1]:
+            chars = label["chars"]
+            stop, first = chars[-1], chars[0]  # the full stop, and the first letter in logical order
+            assert stop["text"] == "." and stop["bbox"][2] <= first["bbox"][0]  # left of the first letter
+            break
+    else:
+        raise AssertionError("no Arabic row was rendered")
+
+
+def test_auto_is_a_direction_weight_and_in_the_error_choices(cli, tmp_path):
+    spec = {
+        "name": "w",
+        "text_source": "lines",
+        "corpus_file": "inv.txt",
+        "text_direction_weights": {"auto": 3, "ttb": 1},
+    }
+    frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=400))
+    assert set(frame.text_direction.astype(str)) == {"ltr", "ttb"}  # every line of inv.txt is left to right
+    assert 0.65 < (frame.text_direction.astype(str) == "ltr").mean() < 0.85
+    bad = _setup(tmp_path, [{"name": "b", "text_source": "lines", "corpus_file": "inv.txt", "text_direction": "up"}])
+    code, _, err = cli("plan", bad, "-o", tmp_path / "p.parquet")
+    assert code == 2 and "'auto'" in err and "'up'" in err and "Traceback" not in err

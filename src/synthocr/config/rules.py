@@ -9,7 +9,7 @@ from collections.abc import Collection, Mapping
 from synthocr.errors import Problem
 from synthocr.schemas.colors import BACKGROUND_COLORS, INK_COLOR_NAMES
 from synthocr.schemas.config import MAX_IMAGE_PIXELS_CEILING, BatchConfig, BatchSpecification
-from synthocr.schemas.params import BACKGROUND_KINDS, EFFECT_NAMES, RANGE_PARAMS, TEXT_DIRECTIONS
+from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, EFFECT_NAMES, RANGE_PARAMS
 
 COLOR_MODES = ("RGB", "L")
 # The retired corpus_mode field and the text_source each of its values now means.
@@ -134,8 +134,8 @@ def _check_spec(spec: BatchSpecification, index: int) -> list[Problem]:
         problem("name", "must not be empty")
     if spec.proportion < 0:
         problem("proportion", f"must be >= 0, got {spec.proportion}")
-    if spec.text_direction not in TEXT_DIRECTIONS:
-        problem("text_direction", f"must be one of {list(TEXT_DIRECTIONS)}, got {spec.text_direction!r}")
+    if spec.text_direction not in CONFIG_DIRECTIONS:
+        problem("text_direction", f"must be one of {list(CONFIG_DIRECTIONS)}, got {spec.text_direction!r}")
     if spec.min_text_length < 1:
         problem("min_text_length", f"must be >= 1, got {spec.min_text_length}")
     if spec.max_text_length > MAX_TEXT_LENGTH:
@@ -164,7 +164,7 @@ def _check_spec(spec: BatchSpecification, index: int) -> list[Problem]:
         for name, w in getattr(spec, key).items():
             if w < 0:
                 problem(f"{key}.{name}", f"weight must be >= 0, got {w}")
-    for field, message in check_weights(spec.text_direction_weights, TEXT_DIRECTIONS, "text direction"):
+    for field, message in check_weights(spec.text_direction_weights, CONFIG_DIRECTIONS, "text direction"):
         problem(f"text_direction_weights{field}", message)
     for field, message in check_weights(spec.background_weights, BACKGROUND_KINDS, "background kind"):
         problem(f"background_weights{field}", message)

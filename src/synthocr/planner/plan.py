@@ -29,6 +29,7 @@ from synthocr.planner.allocation import Allocation, TaskSequence
 from synthocr.planner.backgrounds import BackgroundPool, background_sources, kind_weights
 from synthocr.planner.colors import choose_color_modes, draw_colors, draw_stroke_colors
 from synthocr.planner.corpus import CorpusFile, CorpusIndex, CorpusReader
+from synthocr.planner.directions import resolve_auto
 from synthocr.planner.effect_sampling import EffectRanges, effect_key, neutralise, sample_effects
 from synthocr.planner.fonts import FontCoverage, font_weight_vector, select_fonts
 from synthocr.planner.readability import guard_degradation
@@ -38,7 +39,7 @@ from synthocr.planner.texts import TextSources, check_charsets, sample_texts
 from synthocr.planner.textsources import needs_corpus, prepare_sources
 from synthocr.schemas.config import BatchConfig, BatchSpecification
 from synthocr.schemas.output_names import default_names, output_name
-from synthocr.schemas.params import BACKGROUND_KINDS, LAYOUT_PARAMS, TEXT_DIRECTIONS, Effect
+from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, LAYOUT_PARAMS, TEXT_DIRECTIONS, Effect
 from synthocr.schemas.plan import (
     BUILTIN_ROOT,
     META_CONFIG,
@@ -110,11 +111,11 @@ def _cumulative(weights: list[NDArray[np.float64]]) -> NDArray[np.float64]:
 
 
 def direction_weights(spec: BatchSpecification) -> NDArray[np.float64]:
-    """Weight per direction in TEXT_DIRECTIONS order: `text_direction_weights`, else `text_direction` alone."""
+    """Weight per direction in CONFIG_DIRECTIONS order: `text_direction_weights`, else `text_direction` alone."""
     given = spec.text_direction_weights
     if given and sum(given.values()) > 0:
-        return np.array([float(given.get(d, 0.0)) for d in TEXT_DIRECTIONS])
-    return np.array([1.0 if d == spec.text_direction else 0.0 for d in TEXT_DIRECTIONS])
+        return np.array([float(given.get(d, 0.0)) for d in CONFIG_DIRECTIONS])
+    return np.array([1.0 if d == spec.text_direction else 0.0 for d in CONFIG_DIRECTIONS])
 
 
 @dataclass(frozen=True)
@@ -360,7 +361,10 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
         "spec": (list(ctx.spec_names), spec_idx),
         "seed": rng.integers(0, 2**63 - 1, n, dtype=np.int64),
         "text": sampled.texts,
-        "text_direction": (list(TEXT_DIRECTIONS), sample_choice(rng, ctx.direction_cum[spec_idx])),
+        "text_direction": (
+            list(TEXT_DIRECTIONS),
+            resolve_auto(sample_choice(rng, ctx.direction_cum[spec_idx]), sampled.texts),
+        ),
         "corpus_file": (corpus_names, sampled.file_idx + 1),
         "corpus_line": sampled.line_idx,
         "template": ([""] + list(ctx.texts.template_names), _template_codes(sampled.template_idx, n)),

@@ -43,7 +43,9 @@ SPEC_FIELD_DOCS: dict[str, str] = {
     ),
     "text_direction": (
         "`ltr`, `rtl` (paragraph direction; mixed runs such as digits inside Arabic follow the Unicode bidi "
-        "algorithm) or `ttb` (vertical, top to bottom)"
+        "algorithm), `ttb` (vertical, top to bottom) or `auto` (per text, `rtl` when its first strong letter "
+        "is right-to-left, else `ltr`, as Unicode's bidi rules P2-P3 and HTML's `dir=auto`: for a corpus that "
+        "mixes scripts)"
     ),
     "corpus_file": (
         "glob relative to the corpus dir, matched from the right like `pathlib`'s `match` (so `latin.txt` "
@@ -77,7 +79,8 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "formats follow it too"
     ),
     "text_direction_weights": (
-        "relative weight of each direction (`{ltr: 3, ttb: 1}`), drawn per image. Empty means always `text_direction`."
+        "relative weight of each direction (`{ltr: 3, ttb: 1}`, or `{auto: 3, ttb: 1}`), drawn per image. "
+        "Empty means always `text_direction`."
     ),
     "background_dir_weights": (
         "relative weight of each background source for the `image` kind (`{default: 1, photos: 3}`). Empty "

@@ -16,6 +16,7 @@ __all__ = [
     "RANGE_PARAMS",
     "STAGES",
     "TEXT_DIRECTIONS",
+    "CONFIG_DIRECTIONS",
     "Effect",
     "RangeParam",
 ]
@@ -71,4 +72,6 @@ PARAMS_BY_NAME: dict[str, RangeParam] = {p.name: p for p in RANGE_PARAMS}
 
 # Procedural background kinds; "image" crops a file from the background dir.
 BACKGROUND_KINDS: tuple[str, ...] = ("plain", "noise", "paper", "gradient", "image")
-TEXT_DIRECTIONS: tuple[str, ...] = ("ltr", "rtl", "ttb")
+TEXT_DIRECTIONS: tuple[str, ...] = ("ltr", "rtl", "ttb")  # a plan row's: the renderer's paragraph directions
+# A config's: "auto" is resolved per row at planning, from the text (planner/directions.py).
+CONFIG_DIRECTIONS: tuple[str, ...] = (*TEXT_DIRECTIONS, "auto")
