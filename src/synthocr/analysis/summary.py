@@ -31,9 +31,10 @@ PROCEDURAL = "(procedural)"  # the background source of rows without a backgroun
 ALL = "all"  # the name of the column that summarises the whole plan
 
 
-def read_plan_frame(path: str | Path) -> pd.DataFrame:
-    """The whole plan as a DataFrame (dictionary columns become categoricals); errors as `synthocr render`."""
-    return open_summarised(path).read().to_pandas()
+def read_plan_frame(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """The plan (its `columns`, default all) as a DataFrame (dictionary columns become categoricals); errors as
+    `synthocr render`."""
+    return open_summarised(path, columns).read(columns=columns).to_pandas(self_destruct=True, split_blocks=True)
 
 
 def open_summarised(path: str | Path, columns: Iterable[str] | None = None) -> pq.ParquetFile:

@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthocr.analysis.summary import format_summary, read_plan_frame, summarise_plan_file
+    from synthocr.analysis.summary import SUMMARY_COLUMNS, format_summary, read_plan_frame, summarise_plan_file
     from synthocr.errors import UserError
     from synthocr.extras import require
 
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if args.plots:
         from synthocr.analysis.plots import plotted_columns, write_plots
 
-        frame = read_plan_frame(args.plan)  # every value of every plotted column
+        frame = read_plan_frame(args.plan, SUMMARY_COLUMNS)  # every value of every plotted column
         files = write_plots(frame, args.plots, top=3 * args.top)
         constant = plotted_columns(frame)[1]
         note = f"wrote {len(files)} plots -> {args.plots} (overview: {files[0]})" + (
