@@ -84,6 +84,13 @@ def test_a_plan_read_a_row_group_at_a_time_gives_the_same_summary(cli, plan, tmp
     assert (whole.pop("plan"), parts.pop("plan")) == (str(plan), str(split))
     _same_summary(whole, parts)
     _same_summary(summarise_plan(read_plan_frame(plan)), whole)
+    pytest.importorskip("matplotlib")
+    for name, source in (("whole", plan), ("split", split)):  # plots too: two passes, a group at a time
+        assert cli("inspect", source, "--plots", tmp_path / name)[0] == 0
+    drawn = sorted(p.name for p in (tmp_path / "whole").glob("*.png"))
+    assert drawn and drawn == sorted(p.name for p in (tmp_path / "split").glob("*.png"))
+    for name in drawn:
+        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "split" / name).read_bytes(), name
 
 
 def test_table_fits_the_terminal_and_names_everything(cli, plan, monkeypatch):

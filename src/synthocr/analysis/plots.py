@@ -5,12 +5,16 @@ from __future__ import annotations
 import functools
 import logging
 import math
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -20,7 +24,17 @@ from matplotlib.legend import Legend
 from matplotlib.transforms import Bbox
 from PIL import Image
 
-from synthocr.analysis.summary import EFFECT_OF_COLUMN, applied, param_columns, scripts
+from synthocr.analysis.summary import (
+    APPLIED,
+    EFFECT_OF_COLUMN,
+    LENGTH,
+    categories_of,
+    file_groups,
+    frame_groups,
+    numbers_of,
+    param_columns,
+    tally_plan,
+)
 from synthocr.errors import UserError
 from synthocr.output_paths import atomic_output, check_output_path, write_failure
 from synthocr.schemas.params import EFFECTS, RANGE_PARAMS
@@ -32,41 +46,94 @@ FONT_LABEL = 24  # longest font name shown in full on the font usage plot
 DPI = 100
 
 
-def _specs(frame: pd.DataFrame) -> pd.Categorical:
-    """Each row's specification as a categorical ordered by first appearance (the colour order of every plot)."""
-    codes, names = pd.factorize(frame["spec"].astype(str))
-    return pd.Categorical.from_codes(codes, categories=list(names))
+@dataclass
+class PlotData:
+    """What the plots draw, gathered a row group at a time (so a plan of any size plots in bounded memory):
+    the specifications in order of first appearance, counts per specification, and per histogram its bin
+    edges and its counts per specification."""
+
+    rows: int
+    specs: list[str]
+    fonts: dict[str, Counter[str]]  # by specification
+    direction: dict[str, Counter[str]]
+    script: dict[str, Counter[str]]
+    histograms: dict[str, tuple[np.ndarray, np.ndarray, str]] = field(default_factory=dict)  # edges, counts, title
+    plotted: list[str] = field(default_factory=list)
+    constant: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # what write_plots wrote, overview first
 
 
-def _by_spec(spec: pd.Categorical, values: pd.Series) -> list[np.ndarray]:
-    array = values.to_numpy(dtype=np.float64)
-    return [array[spec.codes == i] for i in range(len(spec.categories))]
-
-
-def _edges(values: pd.Series, integer: bool) -> np.ndarray:
+def _edges(low: float, high: float, integer: bool) -> np.ndarray:
     """Histogram bin edges: about BINS equal bins; for integers, bins of whole numbers centred on them (no aliasing)."""
-    lo, hi = float(values.min()), float(values.max())
-    if lo == hi:
-        return np.array([lo - 0.5, hi + 0.5])
+    if low == high:
+        return np.array([low - 0.5, high + 0.5])
     if integer:
-        width = max(1, math.ceil((hi - lo + 1) / BINS))
-        return np.arange(lo - 0.5, hi + width, width)
-    return np.linspace(lo, hi, BINS + 1)
+        width = max(1, math.ceil((high - low + 1) / BINS))
+        return np.arange(low - 0.5, high + width, width)
+    return np.linspace(low, high, BINS + 1)
 
 
-def _histogram(ax: Axes, spec: pd.Categorical, values: pd.Series, title: str, integer: bool) -> None:
-    """Stacked histogram of `values`, one colour per specification (drawn as filled stairs: fast).
+def plot_data(groups: Callable[[], Iterator[pa.Table]]) -> PlotData:
+    """Two passes over the plan's row groups: the summary's tallies (counts, and each column's range, which
+    fixes the bins), then every histogram's counts per specification."""
+    tallies, whole = tally_plan(groups)
+    specs = list(tallies)
+    data = PlotData(
+        whole.rows,
+        specs,
+        {n: t.counts["font"] for n, t in tallies.items()},
+        {n: t.counts["text_direction"] for n, t in tallies.items()},
+        {n: t.counts["script"] for n, t in tallies.items()},
+    )
+    integer = {col for p in RANGE_PARAMS if p.is_int for col in p.column_names}
+    wanted: dict[str, tuple[str, str]] = {"text_length": (LENGTH, "text length (characters)")}  # stem: statistic, title
+    for col in param_columns():
+        effect = EFFECT_OF_COLUMN.get(col)
+        stats = whole.stats(col if effect is None else APPLIED + col)
+        if stats is None or stats["min"] == stats["max"]:
+            data.constant.append(col)
+            continue
+        data.plotted.append(col)
+        title = col
+        if effect is not None:
+            neutral = next(p.neutral for p in effect.params if col in p.column_names)
+            share = 100 * whole.applied_rows(effect.name) / max(whole.rows, 1)
+            title = f"{col} where applied ({share:.0f}%;\n{100 - share:.0f}% of rows at neutral {neutral:g})"
+        wanted[f"param_{col}"] = (col if effect is None else APPLIED + col, title)
+    edges: dict[str, np.ndarray] = {}
+    for stem, (stat, title) in wanted.items():
+        s = whole.stats(stat)
+        assert s is not None  # text length has every row; a plotted column varies
+        edges[stem] = _edges(s["min"], s["max"], stat == LENGTH or stat.removeprefix(APPLIED) in integer)
+        if s["min"] == s["max"]:
+            title += f" (fixed at {s['min']:g})"
+        data.histograms[stem] = (edges[stem], np.zeros((len(specs), len(edges[stem]) - 1)), title)
+    index = {name: k for k, name in enumerate(specs)}
+    for group in groups():
+        codes, names = categories_of(group.column("spec"))
+        row_spec = np.array([index[n] for n in names], np.int64)[codes]
+        on = {e.name: numbers_of(group.column(e.name)) != float(np.float32(e.neutral)) for e in EFFECTS}
+        for stem, (stat, _) in wanted.items():
+            column = stat.removeprefix(APPLIED)
+            if stat == LENGTH:
+                values, keep = numbers_of(pc.utf8_length(group.column("text"))), slice(None)
+            else:
+                values = numbers_of(group.column(column))
+                keep = on[EFFECT_OF_COLUMN[column].name] if stat.startswith(APPLIED) else slice(None)
+            kept, owner = values[keep], row_spec[keep]
+            counts = data.histograms[stem][1]
+            for k in np.unique(owner).tolist():
+                counts[k] += np.histogram(kept[owner == k], bins=edges[stem])[0]
+    return data
 
-    `spec` and `values` have the same rows (a subset of the plan's, for an effect's applied rows)."""
-    names, parts = list(spec.categories), _by_spec(spec, values)
-    edges = _edges(values, integer)
+
+def _histogram(ax: Axes, data: PlotData, stem: str) -> None:
+    """Stacked histogram, one colour per specification (drawn as filled stairs: fast)."""
+    edges, counts, title = data.histograms[stem]
     baseline = np.zeros(len(edges) - 1)
-    for name, part, colour in zip(names, parts, _colours(len(names))):
-        counts = np.histogram(part, bins=edges)[0].astype(np.float64)
-        ax.stairs(baseline + counts, edges, baseline=baseline, fill=True, label=name, color=colour)
-        baseline = baseline + counts
-    if float(values.min()) == float(values.max()):
-        title += f" (fixed at {values.iloc[0]:g})"
+    for name, part, colour in zip(data.specs, counts, _colours(len(data.specs))):
+        ax.stairs(baseline + part, edges, baseline=baseline, fill=True, label=name, color=colour)
+        baseline = baseline + part
     ax.set_title(title, fontsize=9)
     ax.tick_params(labelsize=7)
     ax.locator_params(axis="x", nbins=5)
@@ -79,102 +146,85 @@ def _colours(n: int, cmap: str = "tab10") -> list[tuple[float, ...]]:
     return [colours[i % len(colours)] for i in range(n)]
 
 
-def _fonts(ax: Axes, frame: pd.DataFrame, spec: pd.Categorical, top: int) -> None:
-    """The `top` most used fonts, one bar per font split by specification."""
-    counts = pd.crosstab(frame["font"].astype(str).to_numpy(), spec)
-    counts = counts.loc[counts.sum(axis=1).sort_values(ascending=True).index[-top:]]
-    left = np.zeros(len(counts))
-    labels = [f if len(f) <= FONT_LABEL else f[: FONT_LABEL - 1] + "…" for f in counts.index]
-    for name, colour in zip(spec.categories, _colours(len(spec.categories))):
-        ax.barh(labels, counts[name].to_numpy(), left=left, label=name, color=colour)
-        left += counts[name].to_numpy()
-    ax.set_title(f"font usage (top {min(top, len(counts))})", fontsize=9)
+def _fonts(ax: Axes, data: PlotData, top: int) -> None:
+    """The `top` most used fonts, one bar per font split by specification (ties in use by name)."""
+    totals: Counter[str] = Counter()
+    for counts in data.fonts.values():
+        totals.update(counts)
+    shown = sorted(totals, key=lambda f: (totals[f], f), reverse=True)[:top][::-1]  # the most used at the top
+    left = np.zeros(len(shown))
+    labels = [f if len(f) <= FONT_LABEL else f[: FONT_LABEL - 1] + "…" for f in shown]
+    for name, colour in zip(data.specs, _colours(len(data.specs))):
+        widths = np.array([data.fonts[name][f] for f in shown], np.float64)
+        ax.barh(labels, widths, left=left, label=name, color=colour)
+        left += widths
+    ax.set_title(f"font usage (top {len(shown)})", fontsize=9)
     ax.tick_params(labelsize=7)
 
 
-def _mix(ax: Axes, spec: pd.Categorical, values: pd.Series, title: str) -> None:
+def _mix(ax: Axes, data: PlotData, by_spec: dict[str, Counter[str]], title: str) -> None:
     """Rows per specification, split by category (direction or script)."""
-    table = pd.crosstab(spec, values.astype(str).to_numpy())
-    bottom = np.zeros(len(table))
-    for category, colour in zip(table.columns, _colours(len(table.columns), "Set2")):
-        ax.bar(table.index, table[category].to_numpy(), bottom=bottom, label=category, color=colour)
-        bottom += table[category].to_numpy()
+    categories = sorted(set().union(*by_spec.values()))
+    bottom = np.zeros(len(data.specs))
+    for category, colour in zip(categories, _colours(len(categories), "Set2")):
+        heights = np.array([by_spec[name][category] for name in data.specs], np.float64)
+        ax.bar(data.specs, heights, bottom=bottom, label=category, color=colour)
+        bottom += heights
     ax.set_title(title, fontsize=9)
     ax.tick_params(labelsize=7)
     ax.tick_params(axis="x", labelrotation=30)
     ax.legend(fontsize=6)
 
 
-def _panels(frame: pd.DataFrame, top: int) -> dict[str, Callable[[Axes], None]]:
+def _panels(data: PlotData, top: int) -> dict[str, Callable[[Axes], None]]:
     """Every plot by file stem, each a function drawing into one Axes."""
-    spec = _specs(frame)
-    lengths = frame["text"].astype(str).str.len()
     panels: dict[str, Callable[[Axes], None]] = {
-        "fonts": lambda ax: _fonts(ax, frame, spec, top),
-        "text_length": lambda ax: _histogram(ax, spec, lengths, "text length (characters)", True),
-        "direction": lambda ax: _mix(ax, spec, frame["text_direction"], "text direction"),
-        "script": lambda ax: _mix(ax, spec, scripts(frame), "script (most letters)"),
+        "fonts": lambda ax: _fonts(ax, data, top),
+        "text_length": lambda ax: _histogram(ax, data, "text_length"),
+        "direction": lambda ax: _mix(ax, data, data.direction, "text direction"),
+        "script": lambda ax: _mix(ax, data, data.script, "script (most letters)"),
     }
-    integer = {col for p in RANGE_PARAMS if p.is_int for col in p.column_names}
-    plotted, _ = plotted_columns(frame)
-    for col in plotted:
-        effect = EFFECT_OF_COLUMN.get(col)
-        if effect is None:
-            panel = functools.partial(_param_panel, spec=spec, values=frame[col], title=col, integer=col in integer)
-        else:
-            mask = applied(frame, effect).to_numpy()
-            neutral = next(p.neutral for p in effect.params if col in p.column_names)
-            share = 100 * mask.mean()
-            panel = functools.partial(
-                _param_panel,
-                spec=pd.Categorical.from_codes(spec.codes[mask], categories=spec.categories),
-                values=frame[col][mask],
-                title=f"{col} where applied ({share:.0f}%;\n{100 - share:.0f}% of rows at neutral {neutral:g})",
-                integer=col in integer,
-            )
-        panels[f"param_{col}"] = panel
+    for col in data.plotted:
+        panels[f"param_{col}"] = functools.partial(_histogram, data=data, stem=f"param_{col}")
     return panels
 
 
-def _param_panel(ax: Axes, spec: pd.Categorical, values: pd.Series, title: str, integer: bool) -> None:
-    _histogram(ax, spec, values, title, integer)
+def _groups(plan: pd.DataFrame | str | Path) -> Callable[[], Iterator[pa.Table]]:
+    return frame_groups(plan) if isinstance(plan, pd.DataFrame) else file_groups(plan)
 
 
-def plotted_columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+def plotted_columns(plan: pd.DataFrame | str | Path) -> tuple[list[str], list[str]]:
     """The parameter columns worth a plot, and those listed instead: constant over the whole plan, or an effect's
     columns that are constant over the rows it applies to (or that it applies to no row)."""
-    plotted: list[str] = []
-    constant: list[str] = []
-    masks = {e.name: applied(frame, e) for e in EFFECTS}
-    for col in param_columns():
-        effect = EFFECT_OF_COLUMN.get(col)
-        values = frame[col] if effect is None else frame[col][masks[effect.name]]
-        (plotted if len(values) and values.min() != values.max() else constant).append(col)
-    return plotted, constant
+    data = plot_data(_groups(plan))
+    return data.plotted, data.constant
 
 
-def write_plots(frame: pd.DataFrame, out_dir: str | Path, top: int = 15) -> list[Path]:
+def write_plots(plan: pd.DataFrame | str | Path, out_dir: str | Path, top: int = 15) -> PlotData:
     """Write `overview.png` with every plot on one page, and each plot on its own as `<name>.png`.
 
     The page is drawn once; each single plot is its panel cut out of the page with the colour key of
     the specifications below it (drawing each plot as a figure of its own takes ten times longer).
 
     Args:
-        frame: the plan, as read by `read_plan_frame`.
+        plan: a plan's path (read a row group at a time, twice), or a plan frame.
         top: how many fonts the font usage plot shows.
 
     Returns:
-        The files written, overview first.
+        What was drawn; its `files` are the files written, overview first.
     """
-    if frame.empty:
+    if isinstance(plan, pd.DataFrame) and plan.empty:
         raise UserError("the plan has no rows: there is nothing to plot.")
     out = check_output_path(out_dir, "--plots", "dir")
+    data = plot_data(_groups(plan))
+    if not data.rows:
+        raise UserError("the plan has no rows: there is nothing to plot.")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise write_failure(exc, out, "--plots") from exc
-    panels = _panels(frame, top)
-    fig, axes, key = _overview(frame, panels)
+    panels = _panels(data, top)
+    fig, axes, key = _overview(data, panels)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     page = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
@@ -194,7 +244,8 @@ def write_plots(frame: pd.DataFrame, out_dir: str | Path, top: int = 15) -> list
         with atomic_output(written[-1], "--plots") as tmp:
             single.save(tmp, compress_level=6)
     log.info("wrote %d plots to %s", len(written), out)
-    return written
+    data.files = written
+    return data
 
 
 def _crop(page: Image.Image, bbox: Bbox, pad: int = 4) -> Image.Image:
@@ -209,7 +260,7 @@ def _crop(page: Image.Image, bbox: Bbox, pad: int = 4) -> Image.Image:
     return page.crop(box)
 
 
-def _overview(frame: pd.DataFrame, panels: dict[str, Callable[[Axes], None]]) -> tuple[Figure, list[Axes], Legend]:
+def _overview(data: PlotData, panels: dict[str, Callable[[Axes], None]]) -> tuple[Figure, list[Axes], Legend]:
     """All panels on one page under a title, with one colour key of the specifications at the bottom."""
     cols = 5
     rows = math.ceil(len(panels) / cols)
@@ -223,5 +274,5 @@ def _overview(frame: pd.DataFrame, panels: dict[str, Callable[[Axes], None]]) ->
         ax.set_visible(False)
     handles, labels = axes[1].get_legend_handles_labels()  # the text length histogram: every specification
     key = fig.legend(handles, labels, loc="lower center", ncols=min(len(labels), 8), fontsize=9)
-    fig.suptitle(f"plan: {len(frame)} rows", fontsize=11)
+    fig.suptitle(f"plan: {data.rows} rows", fontsize=11)
     return fig, axes[: len(panels)], key

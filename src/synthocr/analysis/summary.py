@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,7 +115,7 @@ def applied(frame: pd.DataFrame, effect: Effect) -> pd.Series:
     return frame[effect.name] != np.float32(effect.neutral)
 
 
-class _Tally:
+class Tally:
     """What the summary reports of one specification (or the whole plan), gathered a row group at a time:
     counts of the categories, and per numeric column its rows, float64 sum, min and max (over every row for
     the range parameters and the text length, over the rows its effect applies to for an effect's columns)."""
@@ -129,7 +129,7 @@ class _Tally:
         self.low = np.full(width, np.inf)
         self.high = np.full(width, -np.inf)
 
-    def merge(self, other: _Tally) -> None:
+    def merge(self, other: Tally) -> None:
         self.rows += other.rows
         for key, counter in other.counts.items():
             self.counts[key].update(counter)
@@ -137,6 +137,14 @@ class _Tally:
         self.total += other.total
         np.minimum(self.low, other.low, out=self.low)
         np.maximum(self.high, other.high, out=self.high)
+
+    def applied_rows(self, effect: str) -> int:
+        """The rows the effect applies to."""
+        return int(self.n[_NUMERIC.index(APPLIED + effect)])
+
+    def stats(self, column: str) -> dict[str, float] | None:
+        """min / mean / max of one _NUMERIC entry (a plan column, LENGTH, or APPLIED + an effect column)."""
+        return self._stats(_NUMERIC.index(column))
 
     def _stats(self, k: int) -> dict[str, float] | None:
         if not self.n[k]:
@@ -157,24 +165,24 @@ class _Tally:
             "share": self.rows / total if total else 0.0,
             "text_direction": dict(self.ranked("text_direction")),
             "script": dict(self.ranked("script")),
-            "text_length": self._stats(column[_LENGTH]),
+            "text_length": self._stats(column[LENGTH]),
             "fonts": len(fonts),
             "top_fonts": [[f, n] for f, n in fonts[:top]],
             "params": {col: self._stats(column[col]) for col in param_columns()},
-            "effects": {e.name: int(self.n[column[_APPLIED + e.name]]) / rows for e in EFFECTS},
-            "applied": {col: self._stats(column[_APPLIED + col]) for col in EFFECT_OF_COLUMN},
+            "effects": {e.name: int(self.n[column[APPLIED + e.name]]) / rows for e in EFFECTS},
+            "applied": {col: self._stats(column[APPLIED + col]) for col in EFFECT_OF_COLUMN},
             "background_kind": dict(self.ranked("background_kind")),
             "background_source": dict(self.ranked("background_source")),
         }
 
 
 _COUNTED = ("text_direction", "script", "font", "background_kind", "background_source")
-_LENGTH = "(text length)"
-_APPLIED = "applied:"  # an effect column over the rows its effect applies to
+LENGTH = "(text length)"
+APPLIED = "applied:"  # an effect column over the rows its effect applies to
 _BLOCK = 16  # columns reduced at once
 # Every numeric statistic, one entry per column: the range parameters and the text length over every row,
 # then each effect's columns over the rows it applies to (the count of its own column is the effect's share).
-_NUMERIC = (*param_columns(), _LENGTH, *(_APPLIED + col for col in EFFECT_OF_COLUMN))
+_NUMERIC = (*param_columns(), LENGTH, *(APPLIED + col for col in EFFECT_OF_COLUMN))
 # The plan columns the summary reads.
 SUMMARY_COLUMNS = sorted(
     {"spec", "text", "text_direction", "font", "background_kind", "background_file", *param_columns()}
@@ -183,21 +191,21 @@ SUMMARY_COLUMNS = sorted(
 )
 
 
-def _categories(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+def categories_of(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
     """A string column as (code of each row, the distinct values): Arrow's dictionary, without a string per row."""
     array = column.combine_chunks()
     if not pa.types.is_dictionary(array.type):
         array = pc.dictionary_encode(array)
     values = [str(v) for v in array.dictionary.to_pylist()]
     indices = array.indices
-    codes = _numbers(indices)  # NaN for a null (a subset edited in pandas)
+    codes = numbers_of(indices)  # NaN for a null (a subset edited in pandas)
     if indices.null_count:
         values.append("(null)")
         codes = np.where(np.isnan(codes), len(values) - 1, codes)
     return codes.astype(np.int64), values
 
 
-def _numbers(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+def numbers_of(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """A number column as float64: from its buffer (Arrow's own conversion imports pandas, about 40 MiB,
     which `inspect` otherwise never needs), or NaN for its nulls, where a subset edited in pandas has some."""
     if column.null_count:
@@ -215,11 +223,11 @@ def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rank[inverse.reshape(-1)], distinct[order]
 
 
-def _group_tallies(group: pa.Table) -> dict[str, _Tally]:
+def _group_tallies(group: pa.Table) -> dict[str, Tally]:
     """One row group's tally per specification: the rows sorted by specification once, then every
     statistic of every column in a few numpy reductions over the segments, and the categories counted
     by their dictionary codes."""
-    spec_index, spec_values = _categories(group.column("spec"))
+    spec_index, spec_values = categories_of(group.column("spec"))
     codes, first = _factorize(spec_index)  # specifications in order of first appearance
     names = [spec_values[i] for i in first]
     order = np.argsort(codes, kind="stable")
@@ -227,18 +235,18 @@ def _group_tallies(group: pa.Table) -> dict[str, _Tally]:
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
 
     def numbers(col: str) -> np.ndarray:
-        return _numbers(group.column(col))
+        return numbers_of(group.column(col))
 
-    lengths = _numbers(pc.utf8_length(group.column("text")))
+    lengths = numbers_of(pc.utf8_length(group.column("text")))
     on = {e.name: numbers(e.name) != float(np.float32(e.neutral)) for e in EFFECTS}
     # Per statistic (n, total, low, high), per specification, per _NUMERIC entry; filled a block of columns
     # at a time (each column a contiguous row, in specification order), so a group's copies stay small.
     n, total, low, high = (np.empty((len(names), len(_NUMERIC))) for _ in range(4))
     for k0 in range(0, len(_NUMERIC), _BLOCK):
         block = _NUMERIC[k0 : k0 + _BLOCK]
-        values = np.stack([lengths if c == _LENGTH else numbers(c.removeprefix(_APPLIED)) for c in block])[:, order]
+        values = np.stack([lengths if c == LENGTH else numbers(c.removeprefix(APPLIED)) for c in block])[:, order]
         mask = np.stack(
-            [on[EFFECT_OF_COLUMN[c[len(_APPLIED) :]].name] if c.startswith(_APPLIED) else np.ones(len(order), bool)
+            [on[EFFECT_OF_COLUMN[c[len(APPLIED) :]].name] if c.startswith(APPLIED) else np.ones(len(order), bool)
              for c in block]
         )[:, order]  # fmt: skip
         span = slice(k0, k0 + len(block))
@@ -246,16 +254,16 @@ def _group_tallies(group: pa.Table) -> dict[str, _Tally]:
         total[:, span] = np.add.reduceat(np.where(mask, values, 0.0), starts, axis=1).T
         low[:, span] = np.minimum.reduceat(np.where(mask, values, np.inf), starts, axis=1).T
         high[:, span] = np.maximum.reduceat(np.where(mask, values, -np.inf), starts, axis=1).T
-    categories = {col: _categories(group.column(col)) for col in ("text_direction", "font", "background_kind")}
-    file_index, files = _categories(group.column("background_file"))
+    categories = {col: categories_of(group.column(col)) for col in ("text_direction", "font", "background_kind")}
+    file_index, files = categories_of(group.column("background_file"))
     source_index, sources = _factorize(np.array([f.split("/", 1)[0] if f else PROCEDURAL for f in files]))
     categories["background_source"] = (source_index[file_index], [str(v) for v in sources])
     texts = np.array(group.column("text").to_pylist(), dtype=object)  # Arrow's to_numpy would import pandas
     script_index, script_values = _factorize(_scripts_of(texts))
     categories["script"] = (script_index, [str(v) for v in script_values])
-    tallies: dict[str, _Tally] = {}
+    tallies: dict[str, Tally] = {}
     for k, name in enumerate(names):
-        t = tallies[name] = _Tally()
+        t = tallies[name] = Tally()
         t.rows = int(sizes[k])
         t.n, t.total, t.low, t.high = n[k].astype(np.int64), total[k].copy(), low[k].copy(), high[k].copy()
     for key, (index, labels) in categories.items():
@@ -281,26 +289,40 @@ def summarise_plan(frame: pd.DataFrame, top: int = 5) -> dict[str, Any]:
         "background_source": {first folder of the background file, or "(procedural)": rows}}, ...]},
         where the last entry, named "all", covers every row.
     """
-    table = pa.Table.from_pandas(frame[SUMMARY_COLUMNS], preserve_index=False)
-    return _finish([_group_tallies(table)], top)
+    return _finish(*tally_plan(frame_groups(frame)), top)
 
 
 def summarise_plan_file(path: str | Path, top: int = 5) -> dict[str, Any]:
     """summarise_plan of the plan at `path`, read one row group at a time: memory does not grow with the
     plan (reading it whole took about 1.6 KB a row). Errors as `synthocr render`."""
-    groups = (_group_tallies(group) for _, group in row_groups(open_summarised(path), SUMMARY_COLUMNS))
-    return _finish(groups, top)
+    return _finish(*tally_plan(file_groups(path)), top)
 
 
-def _finish(groups: Iterable[dict[str, _Tally]], top: int) -> dict[str, Any]:
-    """The summary of row groups' tallies: each specification's merged, in order of first appearance."""
-    tallies: dict[str, _Tally] = {}
-    for group in groups:
-        for name, part in group.items():
-            tallies.setdefault(name, _Tally()).merge(part)
-    whole = _Tally()
+def frame_groups(frame: pd.DataFrame) -> Callable[[], Iterator[pa.Table]]:
+    """A plan frame as the row groups tally_plan reads (one)."""
+    table = pa.Table.from_pandas(frame[SUMMARY_COLUMNS], preserve_index=False)
+    return lambda: iter([table])
+
+
+def file_groups(path: str | Path) -> Callable[[], Iterator[pa.Table]]:
+    """The summary's columns of the plan at `path`, a row group at a time, as often as asked (opened once)."""
+    pf = open_summarised(path)
+    return lambda: (group for _, group in row_groups(pf, SUMMARY_COLUMNS))
+
+
+def tally_plan(groups: Callable[[], Iterator[pa.Table]]) -> tuple[dict[str, Tally], Tally]:
+    """Each specification's tally (in order of first appearance) and the whole plan's, over the row groups."""
+    tallies: dict[str, Tally] = {}
+    for group in groups():
+        for name, part in _group_tallies(group).items():
+            tallies.setdefault(name, Tally()).merge(part)
+    whole = Tally()
     for t in tallies.values():
         whole.merge(t)
+    return tallies, whole
+
+
+def _finish(tallies: dict[str, Tally], whole: Tally, top: int) -> dict[str, Any]:
     total = whole.rows
     specs = [t.summary(name, total, top) for name, t in tallies.items()]
     if total:

@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthocr.analysis.summary import SUMMARY_COLUMNS, format_summary, read_plan_frame, summarise_plan_file
+    from synthocr.analysis.summary import format_summary, summarise_plan_file
     from synthocr.errors import UserError
     from synthocr.extras import require
 
@@ -62,11 +62,10 @@ def run(args: argparse.Namespace) -> int:
     # The plots first: a reader that stops early (`synthocr inspect PLAN --plots DIR | head`) must not cost them.
     note = ""
     if args.plots:
-        from synthocr.analysis.plots import plotted_columns, write_plots
+        from synthocr.analysis.plots import write_plots
 
-        frame = read_plan_frame(args.plan, SUMMARY_COLUMNS)  # every value of every plotted column
-        files = write_plots(frame, args.plots, top=3 * args.top)
-        constant = plotted_columns(frame)[1]
+        drawn = write_plots(args.plan, args.plots, top=3 * args.top)  # two passes, a row group at a time
+        files, constant = drawn.files, drawn.constant
         note = f"wrote {len(files)} plots -> {args.plots} (overview: {files[0]})" + (
             f"; not plotted (one value, or an effect applied to no row): {', '.join(constant)}" if constant else ""
         )
