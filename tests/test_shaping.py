@@ -185,6 +185,21 @@ def test_bounded_cache_keeps_its_bound_and_survives_threads():
     assert len(loads) == before
 
 
+def test_a_weighed_cache_keeps_within_its_budget_and_its_newest_entry():
+    """Background photos are weighed in bytes: a worker given 12-megapixel photos held 32 of them (1.7 GiB)."""
+    cache = BoundedCache(lambda k: k, 32, weigh=lambda v: v, budget=100)
+    for key in (40, 30, 20, 50):  # 140 > 100: the oldest goes, the other three fit
+        cache(key)
+    assert list(cache.data) == [30, 20, 50]
+    cache(45)  # 145: 30 and 20 go
+    assert list(cache.data) == [50, 45]
+    cache(500)  # over the budget alone: kept, as the newest (the row that asked for it needs it)
+    assert list(cache.data) == [500]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(cache, [i % 7 * 10 for i in range(700)])) == [i % 7 * 10 for i in range(700)]
+    assert sum(cache.data) <= 100 and len(cache.data) >= 1
+
+
 def test_the_sizes_of_a_font_share_its_bytes_and_draw_as_from_the_file():
     """Every size of a font reads it from one mapping (FreeType maps a path again for each face, about
     0.7 MiB of RSS per size of DejaVu Sans), and draws the same bitmaps as a face opened from the file."""

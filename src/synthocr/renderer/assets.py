@@ -20,7 +20,8 @@ V = TypeVar("V")
 
 
 class BoundedCache(Generic[K, V]):
-    """A cache with a fixed number of entries, the oldest dropped first, owned by one RenderAssets.
+    """A cache with a fixed number of entries, the oldest dropped first, owned by one RenderAssets; with
+    `weigh`, also at most `budget` in all (the newest entry is kept whatever it weighs).
 
     Hits take no lock (one dict read, atomic in CPython), which matters for the glyph bitmaps
     looked up some thirty times per image. Inserts are locked, so threads sharing one (a Dask
@@ -28,9 +29,14 @@ class BoundedCache(Generic[K, V]):
     loaded twice at once is the same value.
     """
 
-    def __init__(self, load: Callable[[K], V], size: int) -> None:
+    def __init__(
+        self, load: Callable[[K], V], size: int, weigh: Callable[[V], int] | None = None, budget: int = 0
+    ) -> None:
         self._load, self._size = load, size
+        self._weigh, self._budget = weigh, budget
         self._data: dict[K, V] = {}
+        self._weights: dict[K, int] = {}
+        self._total = 0
         self._lock = threading.Lock()
 
     @property
@@ -44,13 +50,25 @@ class BoundedCache(Generic[K, V]):
             return value  # type: ignore[return-value]
         value = self._load(key)
         with self._lock:
+            if key in self._data:  # loaded by another thread meanwhile
+                return self._data[key]
             self._data[key] = value
-            while len(self._data) > self._size:
-                del self._data[next(iter(self._data))]
+            if self._weigh is not None:
+                self._weights[key] = self._weigh(value)
+                self._total += self._weights[key]
+            while len(self._data) > 1 and (len(self._data) > self._size or self._total > self._budget > 0):
+                oldest = next(iter(self._data))
+                del self._data[oldest]
+                self._total -= self._weights.pop(oldest, 0)
         return value
 
 
 _MISSING = object()
+BACKGROUND_CACHE_BYTES = 256 << 20  # per worker: what its decoded background images may hold at once
+
+
+def _image_bytes(image: Image.Image) -> int:
+    return image.width * image.height * len(image.getbands())
 
 
 class FontChangedError(RuntimeError):
@@ -72,7 +90,8 @@ class RenderAssets:
         self.sized_font = BoundedCache(self._load_sized_font, 256)  # (font, sha1, size) -> SizedFont
         # Glyph bitmaps (about 1 KiB each at 30 px): (SizedFont, glyph id) -> Glyph or None.
         self.glyph = BoundedCache(_render_glyph, 16384)
-        self.background = BoundedCache(self._load_background, 32)
+        # Decoded photos: 32 at most, and at most BACKGROUND_CACHE_BYTES (a 12-megapixel photo is 36 MB).
+        self.background = BoundedCache(self._load_background, 32, _image_bytes, BACKGROUND_CACHE_BYTES)
 
     def _path(self, root: Path | None, rel: str, what: str) -> Path:
         if root is None:
