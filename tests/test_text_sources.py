@@ -273,18 +273,19 @@ def test_mixed_sources_plan_the_same_bytes_twice(tmp_path):
 
 
 ORPHANS = ["\u0301\u0301 marks only", "kein \u0308Umlaut hier", "\u05b8 point first"]  # a mark with no base letter
+OVERRIDDEN = ["\u202eTotal due 3,124.78", "Invoice \u202d4471\u202c paid"]  # drawn in an order the label does not read
 
 
 def test_texts_with_a_mark_that_has_no_base_are_drawn_again(cli, tmp_path):
     """Such a text is broken; a line drawing it bare (or on HarfBuzz's dotted circle) is not planned."""
     config = _setup(tmp_path, [{"name": "l", "text_source": "lines", "corpus_file": "inv.txt"}], total=300)
     fine = ["Cafe\u0301 with its e\u0301 ok", "the acute \u00a0\u0301 shown alone"]  # on a letter, on a no-break space
-    lines = [*LINES, *ORPHANS, *fine]
+    lines = [*LINES, *ORPHANS, *OVERRIDDEN, *fine]
     (tmp_path / "corpus" / "inv.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     frame, out, _ = _plan(cli, config)
-    assert not set(frame.text) & set(ORPHANS)
+    assert not set(frame.text) & {*ORPHANS, *OVERRIDDEN}
     assert set(fine) <= set(frame.text)
-    assert "texts were drawn again because no eligible font covered them or a combining mark had no base" in out
+    assert "texts were drawn again because no eligible font covered them, or they were broken" in out
 
 
 def test_a_corpus_of_only_broken_texts_is_a_clear_error(cli, tmp_path):
@@ -292,8 +293,16 @@ def test_a_corpus_of_only_broken_texts_is_a_clear_error(cli, tmp_path):
     (tmp_path / "corpus" / "inv.txt").write_text("\n".join(ORPHANS) + "\n", encoding="utf-8")
     code, _, err = cli("plan", config, "-o", tmp_path / "p.parquet")
     assert code == 2 and "Traceback" not in err
-    assert "'l'" in err and "inv.txt" in err and "combining mark with no base letter" in err
+    assert "'l'" in err and "inv.txt" in err and "is broken" in err and "combining mark with no base letter" in err
     assert "U+0301 at character 1" in err or "U+0308 at character 6" in err or "U+05B8 at character 1" in err
+
+
+def test_a_corpus_of_only_overridden_texts_is_a_clear_error(cli, tmp_path):
+    config = _setup(tmp_path, [{"name": "l", "text_source": "lines", "corpus_file": "inv.txt"}])
+    (tmp_path / "corpus" / "inv.txt").write_text("\n".join(OVERRIDDEN) + "\n", encoding="utf-8")
+    code, _, err = cli("plan", config, "-o", tmp_path / "p.parquet")
+    assert code == 2 and "Traceback" not in err and "bidi override" in err
+    assert "U+202E at character 1" in err or "U+202D at character 9" in err
 
 
 def test_a_requested_text_with_a_mark_that_has_no_base_is_kept(cli, tiny_config_path, tmp_path):

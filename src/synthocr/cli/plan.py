@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         ctx.close()
     if ctx.text_resamples:
         print(
-            f"{ctx.text_resamples} texts were drawn again because no eligible font covered them or a combining mark had no base letter",
+            f"{ctx.text_resamples} texts were drawn again because no eligible font covered them, or they were broken (a combining mark with no base letter, a bidi override)",
             file=notes,
         )
     if args.json:

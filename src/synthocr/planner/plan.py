@@ -438,7 +438,7 @@ def iter_plan(ctx: PlanContext) -> Iterator[pa.Table]:
         yield plan_block(ctx, block)
     if ctx.text_resamples:
         log.info(
-            "%d texts were drawn again because no eligible font covered them or a combining mark had no base letter",
+            "%d texts were drawn again because no eligible font covered them, or they were broken (a combining mark with no base letter, a bidi override)",
             ctx.text_resamples,
         )
 

@@ -72,7 +72,7 @@ class PlanSummary:
         lines += [f"  {font}: {n}" for font, n in self.fonts.most_common()]
         if self.text_resamples:
             lines.append(
-                f"texts drawn again because no eligible font covered them or a combining mark had no base letter: {self.text_resamples}"
+                f"texts drawn again because no eligible font covered them, or they were broken (a combining mark with no base letter, a bidi override): {self.text_resamples}"
             )
         if self.requests_rejected:
             lines.append(f"requests rejected: {self.requests_rejected}")

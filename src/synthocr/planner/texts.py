@@ -24,19 +24,23 @@ MAX_TEXT_TRIES = 20
 # renderer would draw the mark bare, so an Indic vowel sign, say, could read as a valid syllable the
 # label does not have. Drawn texts with one are drawn again; texts a request gives are kept as they are.
 # A no-break space (U+00A0, U+202F) is a base: Unicode's way to show a mark on its own, and HarfBuzz's.
+# A bidi override (LRO U+202D, RLO U+202E) draws the letters after it in the order it forces: the image
+# reads "cba" where the label says "abc" (debris, or a Trojan-source trick). Drawn again too.
 _SPACE = r"[^\S\u00a0\u202f]"
 _ORPHAN_MARK = regex.compile(rf"(?:^|{_SPACE})\p{{M}}")
-_AFTER_SPACE = regex.compile(rf"{_SPACE}\p{{M}}")  # over texts joined by line breaks: a start is after one too
+_OVERRIDE = regex.compile(r"[\u202d\u202e]")
+# Over texts joined by line breaks (a text's start is after one too): where each such mark or override is.
+_BROKEN = regex.compile(rf"{_SPACE}\p{{M}}|[\u202d\u202e]")
 
 
-def orphan_marks(texts: Sequence[str]) -> NDArray[np.bool_]:
-    """Per text, whether it has a combining mark with no base letter: one regex pass over all of them (about
-    0.2 s of CPU a million texts)."""
+def broken_texts(texts: Sequence[str]) -> NDArray[np.bool_]:
+    """Per text, whether it has a combining mark with no base letter or a bidi override: one regex pass over
+    all of them (about 0.2 s of CPU a million texts)."""
     out = np.zeros(len(texts), bool)
     if not texts:
         return out
     ends = 1 + np.cumsum(np.fromiter(map(len, texts), np.int64, len(texts)) + 1)  # of each text and its break
-    hits = [m.end() - 1 for m in _AFTER_SPACE.finditer("\n" + "\n".join(texts))]  # where each such mark is
+    hits = [m.end() - 1 for m in _BROKEN.finditer("\n" + "\n".join(texts))]
     if hits:
         out[np.searchsorted(ends, np.array(hits, np.int64), side="right")] = True
     return out
@@ -261,7 +265,7 @@ def sample_texts(
     """Texts, their corpus file and line, and a font covering every character, per row.
 
     A row whose text no eligible font covers, or that has a combining mark with no
-    base letter (orphan_marks), is drawn again, up to MAX_TEXT_TRIES times; the
+    base letter or a bidi override (broken_texts), is drawn again, up to MAX_TEXT_TRIES times; the
     repeats are counted. `fixed_text` (None = sample)
     and `fixed_font` (index into fonts.healthy, -1 = choose) come from request
     files: a fixed text is kept (file index -1, line -1) and a fixed font
@@ -308,7 +312,7 @@ def sample_texts(
         got_arr[:] = got
         texts[todo] = got_arr
         allowed = src.fonts.coverage(got) & allowed_fonts[todo]
-        allowed[orphan_marks(got) & ~given[todo]] = False
+        allowed[broken_texts(got) & ~given[todo]] = False
         font_idx[todo] = _pick_fonts(src, allowed, spec_idx[todo], u_font)
         if attempt:
             resamples += len(todo)
@@ -325,15 +329,18 @@ def sample_texts(
         )
     same_spec = todo[spec_idx[todo] == spec_idx[row]]
     failing = [str(texts[r]) for r in same_spec]
-    broken = [t for t, orphan in zip(failing, orphan_marks(failing)) if orphan]
+    broken = [t for t, bad in zip(failing, broken_texts(failing)) if bad]
     if len(broken) == len(failing):
         mark = _ORPHAN_MARK.search(broken[0])
+        what = "a combining mark with no base letter (at the start of the text or after a space)"
+        if mark is None:
+            mark = _OVERRIDE.search(broken[0])
+            what = "a bidi override, which draws the letters after it in reverse of how the label reads them"
         at = mark.end() - 1 if mark else 0
         raise UserError(
             f"specification {spec.name!r}: after {MAX_TEXT_TRIES} tries, every text drawn from "
-            f"{source_name(spec)} has a combining mark with no base letter (e.g. {broken[0]!r}: "
-            f"U+{ord(broken[0][at]):04X} at character {at + 1}, at the start of the text or after a space); "
-            "such text is broken. Fix the corpus (or the charset), or leave that file out."
+            f"{source_name(spec)} is broken: e.g. {broken[0]!r} has {what}, U+{ord(broken[0][at]):04X} at "
+            f"character {at + 1}. Fix the corpus (or the charset), or leave that file out."
         )
     allowed = src.spec_fonts[int(spec_idx[row])]
     raise UserError(
