@@ -141,3 +141,19 @@ def test_requested_plan_is_deterministic(cli, tiny_config_path, tmp_path):
 )
 def test_output_name_rules(name, ok):
     assert (check_output_name(name) == "") is ok
+
+
+def test_a_request_direction_may_be_auto(cli, tiny_config_path, tmp_path):
+    """`auto` in a request's text_direction takes the direction of the request's text, as in a spec."""
+    requests = tmp_path / "req.csv"
+    rows = "text,text_direction\nمرحبا بالعالم.,auto\nHello there,auto\nשלום עולם,auto\nabc,rtl\n"
+    requests.write_text(rows, encoding="utf-8")
+    plan = tmp_path / "plan.parquet"
+    code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
+    assert code == 0, err
+    frame = pd.read_parquet(plan)
+    assert frame.text_direction.astype(str).tolist() == ["rtl", "ltr", "rtl", "rtl"]
+    requests.write_text("text,text_direction\nabc,sideways\n", encoding="utf-8")
+    code, out, _ = cli("plan", tiny_config_path, "--requests", requests, "-o", tmp_path / "p2.parquet")
+    rejected = _rejected(requests)
+    assert rejected[0]["error_type"] == "invalid_value" and "'auto'" in rejected[0]["error_message"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import regex
@@ -62,6 +63,19 @@ def rtl_texts(texts: Sequence[str]) -> NDArray[np.bool_]:
     for i in np.unique(owners(isolated)).tolist() if isolated else []:
         out[i] = first_strong_is_rtl(texts[i])
     return out
+
+
+def resolve_auto_names(values: Any, texts: Sequence[str]) -> Any:
+    """A text_direction column after request values replaced some (an array of names, some perhaps `auto`)
+    with each `auto` resolved by its row's text; a column no request touched (values, codes) as it is."""
+    if isinstance(values, tuple):
+        return values
+    names = np.asarray(values, dtype=object)
+    auto = np.flatnonzero(names == "auto")
+    if len(auto):
+        names = names.copy()
+        names[auto] = np.where(rtl_texts([texts[i] for i in auto.tolist()]), "rtl", "ltr")
+    return names
 
 
 def resolve_auto(codes: NDArray[np.int64], texts: Sequence[str]) -> NDArray[np.int64]:

@@ -29,7 +29,7 @@ from synthocr.planner.allocation import Allocation, TaskSequence
 from synthocr.planner.backgrounds import BackgroundPool, background_sources, kind_weights
 from synthocr.planner.colors import choose_color_modes, draw_colors, draw_stroke_colors
 from synthocr.planner.corpus import CorpusFile, CorpusIndex, CorpusReader
-from synthocr.planner.directions import resolve_auto
+from synthocr.planner.directions import resolve_auto, resolve_auto_names
 from synthocr.planner.effect_sampling import EffectRanges, effect_key, neutralise, sample_effects
 from synthocr.planner.fonts import FontCoverage, font_weight_vector, select_fonts
 from synthocr.planner.readability import guard_degradation
@@ -397,6 +397,7 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
     columns["color_mode"] = ([config.color_mode], np.zeros(n, np.int64))
     if req is not None:
         req.apply(columns)
+        columns["text_direction"] = resolve_auto_names(columns["text_direction"], sampled.texts)
     neutralise(columns)
     draw_colors(color_rng, columns)
     draw_stroke_colors(

@@ -22,7 +22,7 @@ from synthocr.config.rules import MAX_TEXT_LENGTH
 from synthocr.errors import UserError
 from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
 from synthocr.schemas.output_names import check_output_name
-from synthocr.schemas.params import BACKGROUND_KINDS, RANGE_PARAMS, TEXT_DIRECTIONS
+from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, RANGE_PARAMS
 from synthocr.schemas.plan import PLAN_SCHEMA
 
 FORMATS = ("csv", "jsonl", "parquet")
@@ -286,7 +286,7 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
         elif col == "spec":
             out[col] = _choice(col, v, ctx.spec_names, "unknown_spec")
         elif col == "text_direction":
-            out[col] = _choice(col, v, TEXT_DIRECTIONS)
+            out[col] = _choice(col, v, CONFIG_DIRECTIONS)  # auto: resolved from the text when planned
         elif col == "background_kind":
             out[col] = _choice(col, v, BACKGROUND_KINDS)
         elif col == "background_file":
