@@ -355,3 +355,51 @@ def test_auto_is_a_direction_weight_and_in_the_error_choices(cli, tmp_path):
     bad = _setup(tmp_path, [{"name": "b", "text_source": "lines", "corpus_file": "inv.txt", "text_direction": "up"}])
     code, _, err = cli("plan", bad, "-o", tmp_path / "p.parquet")
     assert code == 2 and "'auto'" in err and "'up'" in err and "Traceback" not in err
+
+
+def test_auto_direction_agrees_with_fribidi_on_every_corpus_line():
+    """An independent reference: FriBidi resolving each text's paragraph direction itself (base direction
+    ON, rules P2-P3 with isolates), on every line of the shipped corpora and on isolate and mark cases."""
+    import ctypes
+
+    from synthocr.assets import BUILTIN_DIRS
+    from synthocr.planner.directions import rtl_texts
+    from synthocr.renderer.bidi import _fribidi
+
+    lib, u32 = _fribidi(), ctypes.c_uint32
+    types, brackets, levels = (
+        lib.fribidi_get_bidi_types,
+        lib.fribidi_get_bracket_types,
+        lib.fribidi_get_par_embedding_levels_ex,
+    )
+    types.restype = brackets.restype = None
+    types.argtypes = [ctypes.POINTER(u32), ctypes.c_int, ctypes.POINTER(u32)]
+    brackets.argtypes = [ctypes.POINTER(u32), ctypes.c_int, ctypes.POINTER(u32), ctypes.POINTER(u32)]
+    levels.restype = ctypes.c_int8
+    levels.argtypes = [
+        ctypes.POINTER(u32),
+        ctypes.POINTER(u32),
+        ctypes.c_int,
+        ctypes.POINTER(u32),
+        ctypes.POINTER(ctypes.c_int8),
+    ]
+    par_on, par_rtl = 0x40, 0x111  # FRIBIDI_PAR_ON, FRIBIDI_PAR_RTL
+
+    def fribidi_rtl(text: str) -> bool:
+        n = len(text)
+        chars, kinds, pairs, out = (u32 * n)(*map(ord, text)), (u32 * n)(), (u32 * n)(), (ctypes.c_int8 * n)()
+        types(chars, n, kinds)
+        brackets(chars, n, kinds, pairs)
+        base = u32(par_on)
+        levels(kinds, pairs, n, ctypes.byref(base), out)
+        return base.value == par_rtl
+
+    texts = [
+        line.strip()
+        for path in sorted(BUILTIN_DIRS["corpus"].glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts += ["(« 2024 »)", "\u2067abc\u2069 שלום", "\u2067שלום\u2069 abc", "\u200fabc", "123 שלום", "\u2067abc"]
+    texts += ["\u2068\u2067x\u2069\u2069 ب", "  .، مرحبا", "\u2066\u2069ب"]
+    assert rtl_texts(texts).tolist() == [fribidi_rtl(t) for t in texts]

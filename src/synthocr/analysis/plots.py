@@ -28,6 +28,7 @@ from synthocr.analysis.summary import (
     APPLIED,
     EFFECT_OF_COLUMN,
     LENGTH,
+    applied_masks,
     categories_of,
     file_groups,
     frame_groups,
@@ -37,7 +38,7 @@ from synthocr.analysis.summary import (
 )
 from synthocr.errors import UserError
 from synthocr.output_paths import atomic_output, check_output_path, write_failure
-from synthocr.schemas.params import EFFECTS, RANGE_PARAMS
+from synthocr.schemas.params import RANGE_PARAMS
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class PlotData:
     rows: int
     specs: list[str]
     fonts: dict[str, Counter[str]]  # by specification
+    font_ranking: list[str]  # every font, most rows first, ties by name
     direction: dict[str, Counter[str]]
     script: dict[str, Counter[str]]
     histograms: dict[str, tuple[np.ndarray, np.ndarray, str]] = field(default_factory=dict)  # edges, counts, title
@@ -82,6 +84,7 @@ def plot_data(groups: Callable[[], Iterator[pa.Table]]) -> PlotData:
         whole.rows,
         specs,
         {n: t.counts["font"] for n, t in tallies.items()},
+        [f for f, _ in whole.ranked("font")],
         {n: t.counts["text_direction"] for n, t in tallies.items()},
         {n: t.counts["script"] for n, t in tallies.items()},
     )
@@ -112,15 +115,14 @@ def plot_data(groups: Callable[[], Iterator[pa.Table]]) -> PlotData:
     for group in groups():
         codes, names = categories_of(group.column("spec"))
         row_spec = np.array([index[n] for n in names], np.int64)[codes]
-        on = {e.name: numbers_of(group.column(e.name)) != float(np.float32(e.neutral)) for e in EFFECTS}
+        on = applied_masks(group)
         for stem, (stat, _) in wanted.items():
             column = stat.removeprefix(APPLIED)
-            if stat == LENGTH:
-                values, keep = numbers_of(pc.utf8_length(group.column("text"))), slice(None)
-            else:
-                values = numbers_of(group.column(column))
-                keep = on[EFFECT_OF_COLUMN[column].name] if stat.startswith(APPLIED) else slice(None)
-            kept, owner = values[keep], row_spec[keep]
+            values = numbers_of(pc.utf8_length(group.column("text")) if stat == LENGTH else group.column(column))
+            kept, owner = values, row_spec
+            if stat.startswith(APPLIED):  # an effect's column: over the rows the effect applies to
+                keep = on[EFFECT_OF_COLUMN[column].name]
+                kept, owner = values[keep], row_spec[keep]
             counts = data.histograms[stem][1]
             for k in np.unique(owner).tolist():
                 counts[k] += np.histogram(kept[owner == k], bins=edges[stem])[0]
@@ -148,10 +150,7 @@ def _colours(n: int, cmap: str = "tab10") -> list[tuple[float, ...]]:
 
 def _fonts(ax: Axes, data: PlotData, top: int) -> None:
     """The `top` most used fonts, one bar per font split by specification (ties in use by name)."""
-    totals: Counter[str] = Counter()
-    for counts in data.fonts.values():
-        totals.update(counts)
-    shown = sorted(totals, key=lambda f: (totals[f], f), reverse=True)[:top][::-1]  # the most used at the top
+    shown = data.font_ranking[:top][::-1]  # the most used at the top
     left = np.zeros(len(shown))
     labels = [f if len(f) <= FONT_LABEL else f[: FONT_LABEL - 1] + "…" for f in shown]
     for name, colour in zip(data.specs, _colours(len(data.specs))):
@@ -274,5 +273,5 @@ def _overview(data: PlotData, panels: dict[str, Callable[[Axes], None]]) -> tupl
         ax.set_visible(False)
     handles, labels = axes[1].get_legend_handles_labels()  # the text length histogram: every specification
     key = fig.legend(handles, labels, loc="lower center", ncols=min(len(labels), 8), fontsize=9)
-    fig.suptitle(f"plan: {data.rows} rows", fontsize=11)
+    fig.suptitle(f"plan: {data.rows} rows", fontsize=11, y=1 - 0.3 / height, va="center")  # in the top margin
     return fig, axes[: len(panels)], key

@@ -15,11 +15,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from synthocr.errors import UserError
-from synthocr.renderer.io import open_parquet, open_plan
+from synthocr.renderer.io import check_plan_schema, open_parquet
 from synthocr.renderer.row_groups import row_groups
-from synthocr.renderer.subset import has_metadata
 from synthocr.schemas.arrow_numpy import to_numpy
 from synthocr.schemas.params import EFFECTS, RANGE_PARAMS, Effect
+from synthocr.schemas.plan import plan_metadata
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,10 +31,9 @@ PROCEDURAL = "(procedural)"  # the background source of rows without a backgroun
 ALL = "all"  # the name of the column that summarises the whole plan
 
 
-def read_plan_frame(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
-    """The plan (its `columns`, default all) as a DataFrame (dictionary columns become categoricals); errors as
-    `synthocr render`."""
-    return open_summarised(path, columns).read(columns=columns).to_pandas(self_destruct=True, split_blocks=True)
+def read_plan_frame(path: str | Path) -> pd.DataFrame:
+    """The whole plan as a DataFrame (dictionary columns become categoricals); errors as `synthocr render`."""
+    return open_summarised(path).read().to_pandas()
 
 
 def open_summarised(path: str | Path, columns: Iterable[str] | None = None) -> pq.ParquetFile:
@@ -44,9 +43,10 @@ def open_summarised(path: str | Path, columns: Iterable[str] | None = None) -> p
     Raises:
         UserError: not Parquet, a plan whose metadata is broken, or a subset without a column the summary reads.
     """
-    if has_metadata(str(path)):
-        return open_plan(path)
-    pf = open_parquet(path)
+    pf = open_parquet(path)  # its footer parsed once (about 8 MiB and a second per 10M rows)
+    if plan_metadata(pf.schema_arrow):
+        check_plan_schema(pf, path)
+        return pf
     missing = [c for c in (SUMMARY_COLUMNS if columns is None else columns) if c not in pf.schema_arrow.names]
     if missing:
         raise UserError(
@@ -103,18 +103,6 @@ def dominant_script(text: str) -> str:
     return str(_scripts_of(np.array([text], dtype=object))[0])
 
 
-def scripts(frame: pd.DataFrame) -> pd.Series:
-    """The dominant script of every row's text (see `dominant_script`)."""
-    import pandas as pd
-
-    return pd.Series(_scripts_of(frame["text"].astype(str).to_numpy(dtype=object)), index=frame.index, name="script")
-
-
-def applied(frame: pd.DataFrame, effect: Effect) -> pd.Series:
-    """Which rows `effect` applies to: those whose strength column differs from its neutral value."""
-    return frame[effect.name] != np.float32(effect.neutral)
-
-
 class Tally:
     """What the summary reports of one specification (or the whole plan), gathered a row group at a time:
     counts of the categories, and per numeric column its rows, float64 sum, min and max (over every row for
@@ -140,13 +128,11 @@ class Tally:
 
     def applied_rows(self, effect: str) -> int:
         """The rows the effect applies to."""
-        return int(self.n[_NUMERIC.index(APPLIED + effect)])
+        return int(self.n[_POSITION[APPLIED + effect]])
 
     def stats(self, column: str) -> dict[str, float] | None:
         """min / mean / max of one _NUMERIC entry (a plan column, LENGTH, or APPLIED + an effect column)."""
-        return self._stats(_NUMERIC.index(column))
-
-    def _stats(self, k: int) -> dict[str, float] | None:
+        k = _POSITION[column]
         if not self.n[k]:
             return None
         return {"min": float(self.low[k]), "mean": float(self.total[k] / self.n[k]), "max": float(self.high[k])}
@@ -158,19 +144,18 @@ class Tally:
     def summary(self, name: str, total: int, top: int) -> dict[str, Any]:
         rows = max(self.rows, 1)
         fonts = self.ranked("font")
-        column = {col: k for k, col in enumerate(_NUMERIC)}
         return {
             "name": name,
             "rows": self.rows,
             "share": self.rows / total if total else 0.0,
             "text_direction": dict(self.ranked("text_direction")),
             "script": dict(self.ranked("script")),
-            "text_length": self._stats(column[LENGTH]),
+            "text_length": self.stats(LENGTH),
             "fonts": len(fonts),
             "top_fonts": [[f, n] for f, n in fonts[:top]],
-            "params": {col: self._stats(column[col]) for col in param_columns()},
-            "effects": {e.name: int(self.n[column[APPLIED + e.name]]) / rows for e in EFFECTS},
-            "applied": {col: self._stats(column[APPLIED + col]) for col in EFFECT_OF_COLUMN},
+            "params": {col: self.stats(col) for col in param_columns()},
+            "effects": {e.name: self.applied_rows(e.name) / rows for e in EFFECTS},
+            "applied": {col: self.stats(APPLIED + col) for col in EFFECT_OF_COLUMN},
             "background_kind": dict(self.ranked("background_kind")),
             "background_source": dict(self.ranked("background_source")),
         }
@@ -183,6 +168,7 @@ _BLOCK = 16  # columns reduced at once
 # Every numeric statistic, one entry per column: the range parameters and the text length over every row,
 # then each effect's columns over the rows it applies to (the count of its own column is the effect's share).
 _NUMERIC = (*param_columns(), LENGTH, *(APPLIED + col for col in EFFECT_OF_COLUMN))
+_POSITION = {column: k for k, column in enumerate(_NUMERIC)}
 # The plan columns the summary reads.
 SUMMARY_COLUMNS = sorted(
     {"spec", "text", "text_direction", "font", "background_kind", "background_file", *param_columns()}
@@ -213,6 +199,11 @@ def numbers_of(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return np.asarray(to_numpy(column), np.float64)
 
 
+def applied_masks(group: pa.Table) -> dict[str, np.ndarray]:
+    """Per effect, the rows of `group` it applies to: those whose strength differs from its neutral value."""
+    return {e.name: numbers_of(group.column(e.name)) != float(np.float32(e.neutral)) for e in EFFECTS}
+
+
 def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(code of each value, the distinct values in order of first appearance), as pandas.factorize gives them;
     in numpy, so that `inspect` never imports pandas (about 40 MiB)."""
@@ -238,10 +229,11 @@ def _group_tallies(group: pa.Table) -> dict[str, Tally]:
         return numbers_of(group.column(col))
 
     lengths = numbers_of(pc.utf8_length(group.column("text")))
-    on = {e.name: numbers(e.name) != float(np.float32(e.neutral)) for e in EFFECTS}
+    on = applied_masks(group)
     # Per statistic (n, total, low, high), per specification, per _NUMERIC entry; filled a block of columns
     # at a time (each column a contiguous row, in specification order), so a group's copies stay small.
-    n, total, low, high = (np.empty((len(names), len(_NUMERIC))) for _ in range(4))
+    n = np.empty((len(names), len(_NUMERIC)), np.int64)
+    total, low, high = (np.empty((len(names), len(_NUMERIC))) for _ in range(3))
     for k0 in range(0, len(_NUMERIC), _BLOCK):
         block = _NUMERIC[k0 : k0 + _BLOCK]
         values = np.stack([lengths if c == LENGTH else numbers(c.removeprefix(APPLIED)) for c in block])[:, order]
@@ -265,7 +257,7 @@ def _group_tallies(group: pa.Table) -> dict[str, Tally]:
     for k, name in enumerate(names):
         t = tallies[name] = Tally()
         t.rows = int(sizes[k])
-        t.n, t.total, t.low, t.high = n[k].astype(np.int64), total[k].copy(), low[k].copy(), high[k].copy()
+        t.n, t.total, t.low, t.high = n[k].copy(), total[k].copy(), low[k].copy(), high[k].copy()
     for key, (index, labels) in categories.items():
         counts = np.bincount(codes * len(labels) + index, minlength=len(names) * len(labels))
         for k, name in enumerate(names):

@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from synthocr.planner.plan import prepare_plan, write_plan
     from synthocr.planner.requests import read_requests
     from synthocr.planner.summary import summarize_plan
+    from synthocr.planner.texts import RESAMPLE_REASON
 
     if not args.dry_run:  # refused before the (possibly long) planning, not after it
         check_output_path(args.output, "-o", "file")
@@ -83,10 +84,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
     if ctx.text_resamples:
-        print(
-            f"{ctx.text_resamples} texts were drawn again because no eligible font covered them, or they were broken (a combining mark with no base letter, a bidi override)",
-            file=notes,
-        )
+        print(f"{ctx.text_resamples} texts were drawn again because {RESAMPLE_REASON}", file=notes)
     if args.json:
         result.update(rows=rows, text_resamples=ctx.text_resamples, requests_rejected=ctx.requests_rejected)
         print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -68,7 +68,7 @@ class GenerationOrchestrator:
 
     @property
     def text_resamples(self) -> int:
-        """Texts drawn again so far because no eligible font covered them, or they were broken (a combining mark with no base letter, a bidi override)."""
+        """Texts drawn again so far (planner.texts.RESAMPLE_REASON says why)."""
         return self.context.text_resamples
 
     @property

@@ -15,11 +15,12 @@ import numpy as np
 import regex
 from numpy.typing import NDArray
 
+from synthocr.planner.text_scan import texts_with
 from synthocr.schemas.params import CONFIG_DIRECTIONS, TEXT_DIRECTIONS
 
 AUTO = CONFIG_DIRECTIONS.index("auto")
 _LTR, _RTL = TEXT_DIRECTIONS.index("ltr"), TEXT_DIRECTIONS.index("rtl")
-# A line (of texts joined by line breaks) whose first strong letter is right to left.
+# A text (a line of texts_with's) whose first strong letter is right to left.
 _RTL_FIRST = regex.compile(
     r"^[^\p{Bidi_Class=L}\p{Bidi_Class=R}\p{Bidi_Class=AL}\n]*[\p{Bidi_Class=R}\p{Bidi_Class=AL}]", regex.M
 )
@@ -45,45 +46,24 @@ def first_strong_is_rtl(text: str) -> bool:
 
 
 def rtl_texts(texts: Sequence[str]) -> NDArray[np.bool_]:
-    """Per text, whether its paragraph direction is right to left (one regex pass over all of them; texts
-    with isolates character by character)."""
-    out = np.zeros(len(texts), bool)
-    if not texts:
-        return out
-    joined = "\n".join(texts)
-    starts = np.concatenate([[0], np.cumsum(np.fromiter(map(len, texts), np.int64, len(texts)) + 1)[:-1]])
-
-    def owners(positions: list[int]) -> NDArray[np.int64]:
-        return np.searchsorted(starts, np.array(positions, np.int64), side="right") - 1
-
-    hits = [m.start() for m in _RTL_FIRST.finditer(joined)]
-    if hits:
-        out[owners(hits)] = True
-    isolated = [m.start() for m in _ISOLATE.finditer(joined)]
-    for i in np.unique(owners(isolated)).tolist() if isolated else []:
+    """Per text, whether its paragraph direction is right to left (texts with isolates character by character)."""
+    out = texts_with(_RTL_FIRST, texts)
+    for i in np.flatnonzero(texts_with(_ISOLATE, texts)).tolist():
         out[i] = first_strong_is_rtl(texts[i])
     return out
 
 
-def resolve_auto_names(values: Any, texts: Sequence[str]) -> Any:
-    """A text_direction column after request values replaced some (an array of names, some perhaps `auto`)
-    with each `auto` resolved by its row's text; a column no request touched (values, codes) as it is."""
-    if isinstance(values, tuple):
-        return values
-    names = np.asarray(values, dtype=object)
+def resolve_auto(column: Any, texts: Sequence[str]) -> Any:
+    """A text_direction column with every `auto` row resolved by its text to `rtl` or `ltr`: as sampled,
+    (CONFIG_DIRECTIONS, codes), which comes back as (TEXT_DIRECTIONS, codes); or as names, after a request
+    file replaced some."""
+    if isinstance(column, tuple):
+        names, codes = column
+        auto = np.flatnonzero(codes == AUTO) if list(names) == list(CONFIG_DIRECTIONS) else np.zeros(0, np.int64)
+        out = codes.copy()
+        out[auto] = np.where(rtl_texts([texts[i] for i in auto.tolist()]), _RTL, _LTR)
+        return list(TEXT_DIRECTIONS), out
+    names = np.array(column, dtype=object)
     auto = np.flatnonzero(names == "auto")
-    if len(auto):
-        names = names.copy()
-        names[auto] = np.where(rtl_texts([texts[i] for i in auto.tolist()]), "rtl", "ltr")
+    names[auto] = np.where(rtl_texts([texts[i] for i in auto.tolist()]), "rtl", "ltr")
     return names
-
-
-def resolve_auto(codes: NDArray[np.int64], texts: Sequence[str]) -> NDArray[np.int64]:
-    """Direction codes (CONFIG_DIRECTIONS) as plan codes (TEXT_DIRECTIONS): each `auto` row becomes `rtl` or
-    `ltr` by its text."""
-    auto = np.flatnonzero(codes == AUTO)
-    if len(auto) == 0:
-        return codes
-    out = codes.copy()
-    out[auto] = np.where(rtl_texts([texts[i] for i in auto.tolist()]), _RTL, _LTR)
-    return out

@@ -29,17 +29,17 @@ from synthocr.planner.allocation import Allocation, TaskSequence
 from synthocr.planner.backgrounds import BackgroundPool, background_sources, kind_weights
 from synthocr.planner.colors import choose_color_modes, draw_colors, draw_stroke_colors
 from synthocr.planner.corpus import CorpusFile, CorpusIndex, CorpusReader
-from synthocr.planner.directions import resolve_auto, resolve_auto_names
+from synthocr.planner.directions import resolve_auto
 from synthocr.planner.effect_sampling import EffectRanges, effect_key, neutralise, sample_effects
 from synthocr.planner.fonts import FontCoverage, font_weight_vector, select_fonts
 from synthocr.planner.readability import guard_degradation
 from synthocr.planner.requests import COLOUR_COLUMNS, RequestColumns, RequestContext, RequestFile, check_requests
 from synthocr.planner.samplers import sample_choice, sample_range
-from synthocr.planner.texts import TextSources, check_charsets, sample_texts
+from synthocr.planner.texts import RESAMPLE_REASON, TextSources, check_charsets, sample_texts
 from synthocr.planner.textsources import needs_corpus, prepare_sources
 from synthocr.schemas.config import BatchConfig, BatchSpecification
 from synthocr.schemas.output_names import default_names, output_name
-from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, LAYOUT_PARAMS, TEXT_DIRECTIONS, Effect
+from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, LAYOUT_PARAMS, Effect
 from synthocr.schemas.plan import (
     BUILTIN_ROOT,
     META_CONFIG,
@@ -361,9 +361,8 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
         "spec": (list(ctx.spec_names), spec_idx),
         "seed": rng.integers(0, 2**63 - 1, n, dtype=np.int64),
         "text": sampled.texts,
-        "text_direction": (
-            list(TEXT_DIRECTIONS),
-            resolve_auto(sample_choice(rng, ctx.direction_cum[spec_idx]), sampled.texts),
+        "text_direction": resolve_auto(
+            (list(CONFIG_DIRECTIONS), sample_choice(rng, ctx.direction_cum[spec_idx])), sampled.texts
         ),
         "corpus_file": (corpus_names, sampled.file_idx + 1),
         "corpus_line": sampled.line_idx,
@@ -397,7 +396,7 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
     columns["color_mode"] = ([config.color_mode], np.zeros(n, np.int64))
     if req is not None:
         req.apply(columns)
-        columns["text_direction"] = resolve_auto_names(columns["text_direction"], sampled.texts)
+        columns["text_direction"] = resolve_auto(columns["text_direction"], sampled.texts)  # a request's auto
     neutralise(columns)
     draw_colors(color_rng, columns)
     draw_stroke_colors(
@@ -438,10 +437,7 @@ def iter_plan(ctx: PlanContext) -> Iterator[pa.Table]:
     for block in range(n_blocks):
         yield plan_block(ctx, block)
     if ctx.text_resamples:
-        log.info(
-            "%d texts were drawn again because no eligible font covered them, or they were broken (a combining mark with no base letter, a bidi override)",
-            ctx.text_resamples,
-        )
+        log.info("%d texts were drawn again because %s", ctx.text_resamples, RESAMPLE_REASON)
 
 
 def schema_with_metadata(metadata: dict[str, str]) -> pa.Schema:

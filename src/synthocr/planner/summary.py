@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from synthocr.planner.plan import PlanContext, iter_plan
+from synthocr.planner.texts import RESAMPLE_REASON
 from synthocr.schemas.params import RANGE_PARAMS
 
 SUMMARY_COLUMNS = ["text_length", *[c for p in RANGE_PARAMS for c in p.column_names]]
@@ -71,9 +72,7 @@ class PlanSummary:
         lines.append(f"fonts used ({len(self.fonts)}):")
         lines += [f"  {font}: {n}" for font, n in self.fonts.most_common()]
         if self.text_resamples:
-            lines.append(
-                f"texts drawn again because no eligible font covered them, or they were broken (a combining mark with no base letter, a bidi override): {self.text_resamples}"
-            )
+            lines.append(f"texts drawn again because {RESAMPLE_REASON}: {self.text_resamples}")
         if self.requests_rejected:
             lines.append(f"requests rejected: {self.requests_rejected}")
         for spec, n in self.rows.items():

@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 from synthocr.errors import UserError
 from synthocr.planner.corpus import CorpusFile, CorpusReader, cut_text, line_choice
 from synthocr.planner.fonts import FontCoverage, pick_columns, pick_weighted
+from synthocr.planner.text_scan import texts_with
 from synthocr.planner.textsources import SpecSource, draw_words, read_lines
 from synthocr.planner.uncovered import coverage_hint
 from synthocr.planner.windows import WindowRequest, cut_windows
@@ -33,17 +34,16 @@ _OVERRIDE = regex.compile(r"[\u202d\u202e]")
 _BROKEN = regex.compile(rf"{_SPACE}\p{{M}}|[\u202d\u202e]")
 
 
+# Why sample_texts draws a text again, as the planner reports it.
+RESAMPLE_REASON = (
+    "no eligible font covered them, or they were broken (a combining mark with no base letter, a bidi override)"
+)
+
+
 def broken_texts(texts: Sequence[str]) -> NDArray[np.bool_]:
-    """Per text, whether it has a combining mark with no base letter or a bidi override: one regex pass over
-    all of them (about 0.2 s of CPU a million texts)."""
-    out = np.zeros(len(texts), bool)
-    if not texts:
-        return out
-    ends = 1 + np.cumsum(np.fromiter(map(len, texts), np.int64, len(texts)) + 1)  # of each text and its break
-    hits = [m.end() - 1 for m in _BROKEN.finditer("\n" + "\n".join(texts))]
-    if hits:
-        out[np.searchsorted(ends, np.array(hits, np.int64), side="right")] = True
-    return out
+    """Per text, whether it has a combining mark with no base letter or a bidi override (about 0.2 s of CPU
+    a million texts)."""
+    return texts_with(_BROKEN, texts)
 
 
 @dataclass(frozen=True)

@@ -58,16 +58,24 @@ STATE_LOG = "_render_state.jsonl"
 def open_plan(path: str | Path) -> pq.ParquetFile:
     """Open a plan (local path or fsspec URL), with a clear error for anything that is not a synthocr plan."""
     pf = open_parquet(path)
-    schema = pf.schema_arrow
-    meta = plan_metadata(schema)
-    if not meta:
+    if not plan_metadata(pf.schema_arrow):
         raise UserError(f"plan {path} has no synthocr metadata: it was not written by `synthocr plan`.")
-    _check_metadata(meta, path)
+    check_plan_schema(pf, path)
+    return pf
+
+
+def check_plan_schema(pf: pq.ParquetFile, path: str | Path) -> None:
+    """A plan's metadata is whole and its columns are the plan schema's.
+
+    Raises:
+        UserError: naming the plan and what to do.
+    """
+    schema = pf.schema_arrow
+    _check_metadata(plan_metadata(schema), path)
     try:
         validate_plan(pa.Table.from_batches([], schema), where=f"plan {path}")
     except PlanError as exc:
         raise UserError(str(exc)) from None
-    return pf
 
 
 def open_parquet(path: str | Path) -> pq.ParquetFile:
