@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import TypeAlias, cast
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ from synthocr.analysis.summary import (
     APPLIED,
     EFFECT_OF_COLUMN,
     LENGTH,
+    Tally,
     applied_masks,
     categories_of,
     file_groups,
@@ -75,10 +76,13 @@ def _edges(low: float, high: float, integer: bool) -> np.ndarray:
     return np.linspace(low, high, BINS + 1)
 
 
-def plot_data(groups: Callable[[], Iterator[pa.Table]]) -> PlotData:
+def plot_data(
+    groups: Callable[[], Iterator[pa.Table]], tallied: tuple[dict[str, Tally], Tally] | None = None
+) -> PlotData:
     """Two passes over the plan's row groups: the summary's tallies (counts, and each column's range, which
-    fixes the bins), then every histogram's counts per specification."""
-    tallies, whole = tally_plan(groups)
+    fixes the bins; given as `tallied` when the summary has them), then every histogram's counts per
+    specification."""
+    tallies, whole = tallied or tally_plan(groups)  # the summary's, when it was made first
     specs = list(tallies)
     data = PlotData(
         whole.rows,
@@ -188,25 +192,33 @@ def _panels(data: PlotData, top: int) -> dict[str, Callable[[Axes], None]]:
     return panels
 
 
-def _groups(plan: pd.DataFrame | str | Path) -> Callable[[], Iterator[pa.Table]]:
-    return frame_groups(plan) if isinstance(plan, pd.DataFrame) else file_groups(plan)
+Plan: TypeAlias = "pd.DataFrame | str | Path | Callable[[], Iterator[pa.Table]]"  # a frame, a path, its row groups
 
 
-def plotted_columns(plan: pd.DataFrame | str | Path) -> tuple[list[str], list[str]]:
+def _groups(plan: Plan) -> Callable[[], Iterator[pa.Table]]:
+    if isinstance(plan, pd.DataFrame):
+        return frame_groups(plan)
+    return file_groups(plan) if isinstance(plan, (str, Path)) else plan
+
+
+def plotted_columns(plan: Plan) -> tuple[list[str], list[str]]:
     """The parameter columns worth a plot, and those listed instead: constant over the whole plan, or an effect's
     columns that are constant over the rows it applies to (or that it applies to no row)."""
     data = plot_data(_groups(plan))
     return data.plotted, data.constant
 
 
-def write_plots(plan: pd.DataFrame | str | Path, out_dir: str | Path, top: int = 15) -> PlotData:
+def write_plots(
+    plan: Plan, out_dir: str | Path, top: int = 15, tallied: tuple[dict[str, Tally], Tally] | None = None
+) -> PlotData:
     """Write `overview.png` with every plot on one page, and each plot on its own as `<name>.png`.
 
     The page is drawn once; each single plot is its panel cut out of the page with the colour key of
     the specifications below it (drawing each plot as a figure of its own takes ten times longer).
 
     Args:
-        plan: a plan's path (read a row group at a time, twice), or a plan frame.
+        plan: a plan's path (read a row group at a time, twice), its row groups, or a plan frame.
+        tallied: the plan's tallies (summary.tally_plan), when already made: one pass fewer.
         top: how many fonts the font usage plot shows.
 
     Returns:
@@ -215,7 +227,7 @@ def write_plots(plan: pd.DataFrame | str | Path, out_dir: str | Path, top: int =
     if isinstance(plan, pd.DataFrame) and plan.empty:
         raise UserError("the plan has no rows: there is nothing to plot.")
     out = check_output_path(out_dir, "--plots", "dir")
-    data = plot_data(_groups(plan))
+    data = plot_data(_groups(plan), tallied)
     if not data.rows:
         raise UserError("the plan has no rows: there is nothing to plot.")
     try:

@@ -281,13 +281,13 @@ def summarise_plan(frame: pd.DataFrame, top: int = 5) -> dict[str, Any]:
         "background_source": {first folder of the background file, or "(procedural)": rows}}, ...]},
         where the last entry, named "all", covers every row.
     """
-    return _finish(*tally_plan(frame_groups(frame)), top)
+    return summary_of(*tally_plan(frame_groups(frame)), top)
 
 
 def summarise_plan_file(path: str | Path, top: int = 5) -> dict[str, Any]:
     """summarise_plan of the plan at `path`, read one row group at a time: memory does not grow with the
     plan (reading it whole took about 1.6 KB a row). Errors as `synthocr render`."""
-    return _finish(*tally_plan(file_groups(path)), top)
+    return summary_of(*tally_plan(file_groups(path)), top)
 
 
 def frame_groups(frame: pd.DataFrame) -> Callable[[], Iterator[pa.Table]]:
@@ -314,7 +314,8 @@ def tally_plan(groups: Callable[[], Iterator[pa.Table]]) -> tuple[dict[str, Tall
     return tallies, whole
 
 
-def _finish(tallies: dict[str, Tally], whole: Tally, top: int) -> dict[str, Any]:
+def summary_of(tallies: dict[str, Tally], whole: Tally, top: int) -> dict[str, Any]:
+    """summarise_plan's result from tally_plan's."""
     total = whole.rows
     specs = [t.summary(name, total, top) for name, t in tallies.items()]
     if total:

@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from synthocr.analysis.summary import format_summary, summarise_plan_file
+    from synthocr.analysis.summary import file_groups, format_summary, summary_of, tally_plan
     from synthocr.errors import UserError
     from synthocr.extras import require
 
@@ -58,13 +58,15 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.plots:
         require("matplotlib", "--plots")  # before the plan is read: fail fast
-    summary = summarise_plan_file(args.plan, top=args.top)  # a row group at a time: flat in the plan's size
+    groups = file_groups(args.plan)  # a row group at a time: flat in the plan's size
+    tallied = tally_plan(groups)
+    summary = summary_of(*tallied, top=args.top)
     # The plots first: a reader that stops early (`synthocr inspect PLAN --plots DIR | head`) must not cost them.
     note = ""
     if args.plots:
         from synthocr.analysis.plots import write_plots
 
-        drawn = write_plots(args.plan, args.plots, top=3 * args.top)  # two passes, a row group at a time
+        drawn = write_plots(groups, args.plots, top=3 * args.top, tallied=tallied)  # one more pass
         files, constant = drawn.files, drawn.constant
         note = f"wrote {len(files)} plots -> {args.plots} (overview: {files[0]})" + (
             f"; not plotted (one value, or an effect applied to no row): {', '.join(constant)}" if constant else ""
