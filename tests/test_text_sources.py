@@ -106,6 +106,29 @@ def test_words_of_scripts_without_spaces_are_joined_without():
     assert join_words(["東京", "Tokyo"]) == "東京 Tokyo"
 
 
+def test_windows_of_text_without_spaces_come_from_anywhere_and_keep_max_length(cli, tmp_path):
+    """Text with no spaces (Chinese, Thai, Khmer), or a word longer than max_text_length, is cut between
+    grapheme clusters from anywhere in the line, and max_text_length counts code points as for any text.
+    Here each cluster is two code points (a letter and U+0301), as in Khmer or Devanagari conjuncts."""
+
+    def line(k: int, n: int) -> str:
+        letters = np.random.default_rng(k).integers(0, 26, n)
+        return "".join(chr(ord("a") + int(i)) + "\u0301" for i in letters)
+
+    lines = [line(0, 60), line(1, 60), "ok so " + line(2, 50), line(3, 45)]
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "nospace.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = _setup(tmp_path, [{"name": "w", "corpus_file": "nospace.txt", "max_text_length": 12}], total=200)
+    frame, _, _ = _plan(cli, config)
+    running = " ".join(lines)
+    assert frame.text.str.len().between(5, 12).all(), frame.text[frame.text.str.len() > 12].tolist()
+    for text in frame.text:
+        assert text in running
+        assert not text.startswith("\u0301") and (text.endswith("\u0301") or text.endswith("so"))  # whole clusters
+    line_starts = sum(any(x.startswith(text) for x in lines) for text in frame.text)
+    assert line_starts < 40 and frame.text.nunique() > 100  # not only the first clusters of each line
+
+
 def test_chars_follow_the_charset_weights(cli, tmp_path):
     charset, weights = "abcXYZ7", {"X": 6, "7": 3}
     spec = {"name": "c", "text_source": "chars", "charset": charset, "charset_weights": weights}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import hashlib
+import itertools
 import mmap
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,12 +210,14 @@ def cut_text(
 
     Starts at fraction `start` of the chosen line; running text (`running`) runs
     on into the next lines when the line is short, line-based text stays in its
-    line. Cuts fall on word boundaries where the text has spaces, otherwise
-    between grapheme clusters, never inside one. This is the row-by-row path for
-    the rows planner/windows.py cannot cut (scripts without spaces, overlong words).
+    line. Cuts fall on word boundaries, except inside a word longer than
+    `max_len` (a script without spaces, where a "word" is a phrase or a line):
+    there they fall between grapheme clusters, never inside one, from the start
+    point on. Lengths count code points. This is the row-by-row path for the
+    rows planner/windows.py cannot cut (scripts without spaces, overlong words).
     """
     n_lines = reader.files[file_index].n_lines
-    text = reader.line(file_index, line_index, start)
+    line = text = reader.line(file_index, line_index, start)
     follow = line_index
     # Running text: a window needs up to max_len characters after the start point.
     while running and len(text) < max_len * 2 and follow - line_index < n_lines - 1 and follow - line_index < 64:
@@ -222,14 +226,29 @@ def cut_text(
         text = f"{text} {more}" if more else text
     if not text:
         return ""
-    if " " in text.strip():
-        return _word_window(text.split(" "), length, start, min_len, max_len)
-    return _grapheme_window(_GRAPHEME.findall(text), length, start, max_len)
+    clusters = _GRAPHEME.findall(text)
+    ends = list(itertools.accumulate(map(len, clusters)))  # where each cluster ends in the text
+    at = min(int(start * (bisect.bisect_left(ends, len(line)) + 1)), len(clusters) - 1)  # start point, in the line
+    pos = ends[at] - len(clusters[at])
+    if text[pos] == " ":
+        first = pos + 1  # where the window's first word starts
+    else:
+        begin, end = text.rfind(" ", 0, pos) + 1, text.find(" ", pos)
+        end = len(text) if end < 0 else end
+        if pos > begin and end - begin > max_len:
+            # Inside a word longer than max_len (a Thai or Khmer phrase, a line of Chinese): cut between
+            # clusters from the point, so every part of a line can be drawn.
+            return _grapheme_window(clusters, length, at, min_len, max_len)
+        first = begin if pos == begin or end == len(text) else end + 1  # the next word, as windows.py
+    words = text.split(" ")
+    k = text.count(" ", 0, first)
+    if len(words[k]) > max_len:
+        return _grapheme_window(clusters, length, bisect.bisect_right(ends, first), min_len, max_len)
+    return _word_window(words, k, length, min_len, max_len)
 
 
-def _word_window(words: list[str], length: int, start: float, min_len: int, max_len: int) -> str:
-    words = [w for w in words if w]
-    first = min(int(start * len(words)), len(words) - 1)
+def _word_window(words: list[str], first: int, length: int, min_len: int, max_len: int) -> str:
+    """Whole words from words[first] (at most max_len long), about `length` code points."""
     out = words[first]
     i = first + 1
     while len(out) < length and i < len(words) and len(out) + 1 + len(words[i]) <= max_len:
@@ -239,23 +258,32 @@ def _word_window(words: list[str], length: int, start: float, min_len: int, max_
     while len(out) < min_len and j >= 0 and len(out) + 1 + len(words[j]) <= max_len:
         out = f"{words[j]} {out}"
         j -= 1
-    if len(out) > max_len:  # a single word longer than allowed
-        out = "".join(_GRAPHEME.findall(out)[:max_len]).rstrip()
     if len(out) < min_len:  # long neighbouring words: fall back to a character window
         joined = " ".join(words[first:])
         if len(joined) < min_len:
             joined = " ".join(words)
-        out = _grapheme_window(_GRAPHEME.findall(joined), length, 0.0, max_len)
+        out = _grapheme_window(_GRAPHEME.findall(joined), length, 0, min_len, max_len)
     return out
 
 
-def _grapheme_window(graphemes: list[str], length: int, start: float, max_len: int) -> str:
-    n = min(length, len(graphemes))
-    first = min(int(start * (len(graphemes) - n + 1)), len(graphemes) - n)
-    out = "".join(graphemes[first : first + n]).strip()
-    while len(out) > max_len and n > 1:
-        n -= 1
-        out = "".join(graphemes[first : first + n]).strip()
+def _grapheme_window(graphemes: list[str], length: int, first: int, min_len: int, max_len: int) -> str:
+    """Whole grapheme clusters from cluster `first`: about `length` code points and at most `max_len`
+    (lengths count code points, as everywhere else), moved back when the text ends too soon.
+
+    At least one cluster, even one longer than max_len (a one-character limit on a script whose
+    characters take several code points)."""
+    end, total = first, 0
+    while end < len(graphemes) and (end == first or total + len(graphemes[end]) <= length):
+        total += len(graphemes[end])
+        end += 1
+    while total < length and first > 0 and total + len(graphemes[first - 1]) <= max_len:
+        first -= 1
+        total += len(graphemes[first])
+    out = "".join(graphemes[first:end]).strip()
+    while len(out) < min_len and end < len(graphemes) and total + len(graphemes[end]) <= max_len:  # spaces stripped
+        total += len(graphemes[end])
+        end += 1
+        out = "".join(graphemes[first:end]).strip()
     return out
 
 
