@@ -147,6 +147,6 @@ GEOMETRY_CASES = {
 # Marked and ligated text in the bundled fonts made for it, rendered besides the tiny plan's rows.
 MARKED = [
     {"text": "كَتَبَ مُحَمَّدٌ لله الأطفال", "text_direction": "rtl", "font": "NotoNaskhArabic-Regular.ttf"},
-    {"text": "שָׁלוֹם בְּרֵאשִׁית 12", "text_direction": "rtl", "font": "NotoSansHebrew-Regular.ttf"},
+    {"text": "שָׁלוֹם בְּרֵאשִׁית בָּרָא", "text_direction": "rtl", "font": "NotoSansHebrew-Regular.ttf"},
     {"text": "office ﬁne re\u0301sume\u0301", "text_direction": "ltr", "font": "DejaVuSans.ttf"},
 ]

@@ -131,3 +131,34 @@ def test_yaml_tab_indent_error_gets_a_hint(cli, tmp_path):
     path.write_text("total_images: 10\nspecifications:\n\t- name: a\n", encoding="utf-8")
     code, _, err = cli("plan", path)
     assert code == 2 and "line 3, column 1" in err and "not tabs" in err
+
+
+def test_a_hand_edited_row_that_would_draw_a_missing_glyph_box_fails_alone(cli, tiny_config_path, tmp_path):
+    """The plan is made to be opened in pandas, and edited. A row whose font lacks a character (HarfBuzz's
+    .notdef, a missing-glyph box) or whose text holds a line break fails with the character named; no image
+    of it is written, the other rows render."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    plan, edited, out = tmp_path / "plan.parquet", tmp_path / "edited.parquet", tmp_path / "out"
+    assert cli("plan", tiny_config_path, "-o", plan, "total_images=6")[0] == 0
+    table = pq.read_table(plan)
+    texts = table.column("text").to_pylist()
+    fonts = table.column("font").to_pylist()
+    latin = next(i for i, f in enumerate(fonts) if f.startswith("DejaVu"))
+    bad = {latin: "漢字 text", (latin + 1) % 6: "two\nlines", (latin + 2) % 6: "para\u2028sep"}
+    for i, text in bad.items():
+        texts[i] = text
+    i = table.schema.get_field_index("text")
+    pq.write_table(table.set_column(i, table.schema.field(i), pa.array(texts, table.schema.field(i).type)), edited)
+    code, stdout, _ = cli("render", edited, "-o", out, "--workers", "1", "--quiet")
+    assert code == 1 and "failed 3" in stdout
+    state = [json.loads(line) for line in (out / "_render_state.jsonl").read_text().splitlines()]
+    failed = {r["image_id"]: r["error_message"] for r in state if r.get("status") == "failed"}
+    ids = table.column("image_id").to_pylist()
+    assert set(failed) == {ids[i] for i in bad}
+    assert f"font {fonts[latin]} has no glyph for '漢' U+6F22 CJK UNIFIED IDEOGRAPH-6F22" in failed[ids[latin]]
+    assert "'\\n' U+000A" in failed[ids[(latin + 1) % 6]] and "U+2028 LINE SEPARATOR" in failed[ids[(latin + 2) % 6]]
+    assert len(list(out.rglob("*.png"))) == 3

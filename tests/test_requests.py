@@ -157,3 +157,19 @@ def test_a_request_direction_may_be_auto(cli, tiny_config_path, tmp_path):
     code, out, _ = cli("plan", tiny_config_path, "--requests", requests, "-o", tmp_path / "p2.parquet")
     rejected = _rejected(requests)
     assert rejected[0]["error_type"] == "invalid_value" and "'auto'" in rejected[0]["error_message"]
+
+
+def test_a_request_text_with_a_line_separator_is_refused(cli, tiny_config_path, tmp_path):
+    """U+2028 and its kin end a line (str.splitlines), and U+1680 is a space drawn as a stroke: neither fits
+    one line whose label takes whitespace for a gap, so the row is rejected with the character named."""
+    requests = tmp_path / "req.jsonl"
+    rows = ["two\u2028lines", "page\x0cbreak", "next\x85line", "ogham\u1680mark", "fine text"]
+    requests.write_text("".join(json.dumps({"text": t}) + "\n" for t in rows), encoding="utf-8")
+    plan = tmp_path / "plan.parquet"
+    code, out, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
+    assert code == 0, err
+    assert pd.read_parquet(plan).text.tolist() == ["fine text"]
+    rejected = _rejected(requests)
+    assert [r["error_type"] for r in rejected] == ["invalid_value"] * 4
+    assert "U+2028 LINE SEPARATOR" in rejected[0]["error_message"]
+    assert "U+1680 OGHAM SPACE MARK" in rejected[3]["error_message"]

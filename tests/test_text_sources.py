@@ -129,7 +129,23 @@ def test_windows_of_text_without_spaces_come_from_anywhere_and_keep_max_length(c
     assert line_starts < 40 and frame.text.nunique() > 100  # not only the first clusters of each line
 
 
-def test_chars_follow_the_charset_weights(cli, tmp_path):
+@pytest.mark.parametrize("source", ["lines", "window"])
+def test_line_separators_in_a_corpus_become_spaces(cli, tmp_path, source):
+    """U+2028 (Word's and many exports' line break), U+2029, NEL and U+001C-U+001F end a line; U+1680 is a
+    space drawn as a stroke. HarfBuzz drew "a\\u2028b" as the one word "ab" while the label said two words:
+    the plan now holds a space there, so image, text and words agree."""
+    odd = ["Manual\u2028line break here", "Para\u2029graph sep ok", "Next\x85line char ok",
+           "Unit\x1fseparator ok", "Ogham\u1680space mark", "Both \u2028 sides ok"]  # fmt: skip
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "odd.txt").write_text("\n".join(odd) + "\n", encoding="utf-8")
+    spec = {"name": "o", "text_source": source, "corpus_file": "odd.txt", "font_filter": "DejaVuSans.ttf"}
+    config = _setup(tmp_path, [spec], total=60)
+    frame, _, _ = _plan(cli, config)
+    assert not frame.text.str.contains("[\x0b\x0c\x1c-\x1f\x85\u1680\u2028\u2029]").any()
+    if source == "lines":
+        assert set(frame.text) == {"Manual line break here", "Para graph sep ok", "Next line char ok",
+                                   "Unit separator ok", "Ogham space mark", "Both sides ok"}  # fmt: skip
+
     charset, weights = "abcXYZ7", {"X": 6, "7": 3}
     spec = {"name": "c", "text_source": "chars", "charset": charset, "charset_weights": weights}
     spec.update(min_text_length=3, max_text_length=9)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+
+def describe_char(c: str) -> str:
+    """`'漢' U+6F22 CJK UNIFIED IDEOGRAPH-6F22`: the character, its code point and its Unicode name."""
+    name = unicodedata.name(c, "")
+    return f"{c!r} U+{ord(c):04X}" + (f" {name}" if name else "")
 
 
 class UserError(Exception):

@@ -19,11 +19,12 @@ from numpy.typing import NDArray
 
 from synthocr.config.bounded import LimitExceeded, loads_bounded_json
 from synthocr.config.rules import MAX_TEXT_LENGTH
-from synthocr.errors import UserError
+from synthocr.errors import UserError, describe_char
 from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
 from synthocr.schemas.output_names import check_output_name
 from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, RANGE_PARAMS
 from synthocr.schemas.plan import PLAN_SCHEMA
+from synthocr.schemas.text_rules import LINE_SEPARATOR
 
 FORMATS = ("csv", "jsonl", "parquet")
 # Drawn after the other columns (planner/colors.py), the outline's from the ink's: requested values go in last.
@@ -308,6 +309,13 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
             text = _as_str(col, v)
             if not text.strip() or any(c in text for c in "\r\n"):
                 raise _Invalid("invalid_value", "text: must be one non-empty line")
+            brk = LINE_SEPARATOR.search(text)
+            if brk:
+                raise _Invalid(
+                    "invalid_value",
+                    f"text: has {describe_char(brk.group())}, a line break or a space drawn with ink; an image "
+                    "holds one line of text: put a plain space there",
+                )
             if len(text) > MAX_TEXT_LENGTH:
                 raise _Invalid("out_of_range", f"text: {len(text)} characters, more than {MAX_TEXT_LENGTH} in one line")
             out[col] = text

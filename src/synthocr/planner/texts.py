@@ -18,6 +18,7 @@ from synthocr.planner.textsources import SpecSource, draw_words, read_lines
 from synthocr.planner.uncovered import coverage_hint
 from synthocr.planner.windows import WindowRequest, cut_windows
 from synthocr.schemas.config import BatchConfig
+from synthocr.schemas.text_rules import LINE_SEPARATOR, LINE_SEPARATOR_RUN
 
 MAX_TEXT_TRIES = 20
 # A combining mark with no base letter: at the start of a text or right after whitespace (UAX #29 makes
@@ -32,6 +33,12 @@ _ORPHAN_MARK = regex.compile(rf"(?:^|{_SPACE})\p{{M}}")
 _OVERRIDE = regex.compile(r"[\u202d\u202e]")
 # Over texts joined by line breaks (a text's start is after one too): where each such mark or override is.
 _BROKEN = regex.compile(rf"{_SPACE}\p{{M}}|[\u202d\u202e]")
+
+
+def one_line(texts: list[str]) -> None:
+    """Each run of line separators in `texts` (and the blanks around it) becomes one space, in place."""
+    for i in np.flatnonzero(texts_with(LINE_SEPARATOR, texts)):
+        texts[i] = LINE_SEPARATOR_RUN.sub(" ", texts[i]).strip(" ")
 
 
 # Why sample_texts draws a text again, as the planner reports it.
@@ -300,6 +307,7 @@ def sample_texts(
         got, file_idx[todo], line_idx[todo], template_idx[todo] = _draw(
             src, rng, spec_idx[todo], u_line, lengths.astype(np.int64), u_start, u_len
         )
+        one_line(got)
         if given.any() and fixed_text is not None:
             for k, r in enumerate(todo):
                 text = fixed_text[r]

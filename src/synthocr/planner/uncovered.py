@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
+from synthocr.errors import describe_char
 from synthocr.planner.fonts import FontCoverage
 
 SHOWN_CHARS = 12  # characters listed by name before "and N more"
 SHOWN_FONTS = 3  # fonts suggested
-
-
-def describe_char(c: str) -> str:
-    """`'漢' U+6F22 CJK UNIFIED IDEOGRAPH-6F22`: the character, its code point and its Unicode name."""
-    name = unicodedata.name(c, "")
-    return f"{c!r} U+{ord(c):04X}" + (f" {name}" if name else "")
 
 
 def uncovered_chars(fonts: FontCoverage, allowed: NDArray[np.bool_], texts: Sequence[str]) -> list[str]:

@@ -36,7 +36,9 @@ from typing import Any, NamedTuple
 import regex
 from PIL import Image
 
+from synthocr.errors import describe_char
 from synthocr.renderer.bidi import Run
+from synthocr.renderer.limits import RowLimitError
 from synthocr.renderer.linestyle import LineStyle, Rule
 from synthocr.renderer.shaping import CURSIVE_SCRIPTS, UNSAFE_TO_BREAK, SizedFont, line_runs, shape_run
 
@@ -235,6 +237,8 @@ def _place(
         run_start = True
         # Per glyph, so written for speed.
         for gid, cluster, x_advance, y_advance, x_offset, y_offset, flags in shape_run(font, codepoints, run, vertical):
+            if not gid:  # .notdef: the font lacks the character (a plan edited by hand; the planner checks)
+                raise _missing_glyph(font, text, cluster)
             if cluster != last_cluster:
                 if spaced and last_cluster >= 0:
                     gap = 0
@@ -309,6 +313,17 @@ def _place(
             pen_y += y_advance
             last_flags = flags
     return stamps, accent, covers
+
+
+def _missing_glyph(font: SizedFont, text: str, cluster: int) -> RowLimitError:
+    """The error for a character the font has no glyph for: drawn, it would be a missing-glyph box."""
+    cluster_text = regex.match(r"\X", text[cluster:]).group()
+    missing = next((c for c in cluster_text if not font.hb.get_nominal_glyph(ord(c))), cluster_text[0])
+    return RowLimitError(
+        f"font {font.file.name} has no glyph for {describe_char(missing)} in {text!r}: it would be drawn as "
+        "a missing-glyph box. The planner gives a row only a font that covers its text, so the plan's text or "
+        "font was changed: give the row a font that has the character, or plan it again"
+    )
 
 
 def _rules(

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from synthocr.errors import describe_char
 from synthocr.schemas.config import DEFAULT_MAX_IMAGE_PIXELS
 from synthocr.schemas.plan import META_CONFIG
+from synthocr.schemas.text_rules import NOT_ONE_LINE
 
 __all__ = [
     "DEFAULT_MAX_IMAGE_PIXELS",
@@ -38,7 +40,8 @@ def max_pixels_of(meta: Mapping[str, str]) -> int:
 
 
 def check_text(text: str) -> None:
-    """The text is valid Unicode (no lone surrogates: bytes that were not UTF-8) and at most MAX_TEXT_CHARS long.
+    """The text is valid Unicode (no lone surrogates: bytes that were not UTF-8), at most MAX_TEXT_CHARS long,
+    and one line (schemas.text_rules): a plan edited by hand can hold what the planner never writes.
 
     Raises:
         RowLimitError: saying which and where.
@@ -55,6 +58,12 @@ def check_text(text: str) -> None:
                 f"text is not valid UTF-8 (a byte that is no character, or a lone surrogate, at character "
                 f"{exc.start}): {text[: exc.start]!r}...; fix the text in the plan"
             ) from None
+    brk = NOT_ONE_LINE.search(text)
+    if brk:
+        raise RowLimitError(
+            f"text {text!r} has {describe_char(brk.group())}, a line break or a space drawn with ink, and an "
+            "image holds one line; put a plain space there in the plan"
+        )
 
 
 def check_image_size(width: int, height: int, max_pixels: int) -> None:

@@ -1,0 +1,15 @@
+"""What the text of a plan row may hold: one line, whose whitespace the label takes for empty gaps."""
+
+from __future__ import annotations
+
+import regex
+
+# The line breaks of str.splitlines but \n and \r (no text source lets those through: corpus lines end
+# at them), U+001F, and U+1680 OGHAM SPACE MARK, a space that fonts draw as a stroke. HarfBuzz draws a
+# separator with no advance, so "a\u2028b" looked like the one word "ab" while its label had two words.
+# Drawn texts get a space for each run of them (planner.texts.one_line); a request text or a plan row
+# with one is refused.
+_SEPARATORS = "\\x0b\\x0c\\x1c-\\x1f\\x85\\u1680\\u2028\\u2029"
+LINE_SEPARATOR = regex.compile(f"[{_SEPARATORS}]")
+LINE_SEPARATOR_RUN = regex.compile(f"(?:[\\t ]*[{_SEPARATORS}])+[\\t ]*")
+NOT_ONE_LINE = regex.compile(f"[\\n\\r{_SEPARATORS}]")
