@@ -146,6 +146,33 @@ def test_line_separators_in_a_corpus_become_spaces(cli, tmp_path, source):
         assert set(frame.text) == {"Manual line break here", "Para graph sep ok", "Next line char ok",
                                    "Unit separator ok", "Ogham space mark", "Both sides ok"}  # fmt: skip
 
+
+def test_characters_harfbuzz_hides_need_no_font_that_maps_them(cli, tmp_path):
+    """Bidi isolates, a zero-width space and a soft hyphen are not in Noto Sans Hebrew's cmap, but HarfBuzz
+    hides them in every font: lines with them are drawn (they were all drawn again and, with nothing else
+    in the corpus, an error), and their pixels are those of the line without them."""
+    from PIL import ImageChops
+
+    from synthocr.assets import BUILTIN_DIRS
+    from synthocr.renderer.layout import layout_line, layout_mask
+    from synthocr.renderer.shaping import FontFile, SizedFont
+
+    lines = ["שלום \u2066עולם\u2069 טוב", "מילה\u00adארוכה מאוד", "אחת\u200bשתיים שלוש"]
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "he.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    spec = {"name": "he", "text_source": "lines", "corpus_file": "he.txt", "font_filter": "NotoSansHebrew*",
+            "text_direction": "rtl"}  # fmt: skip
+    frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=30))
+    assert set(frame.text) == set(lines) and (frame.font == "NotoSansHebrew-Regular.ttf").all()
+    path = BUILTIN_DIRS["font"] / "NotoSansHebrew-Regular.ttf"
+    font = SizedFont(FontFile(str(path), path.name), 30)
+    for line in lines:
+        bare = "".join(c for c in line if c not in "\u2066\u2069\u00ad\u200b")
+        drawn, plain = (layout_mask(layout_line(t, "rtl", font, 0.0)) for t in (line, bare))
+        assert drawn.size == plain.size and ImageChops.difference(drawn, plain).getbbox() is None, line
+
+
+def test_chars_follow_the_charset_weights(cli, tmp_path):
     charset, weights = "abcXYZ7", {"X": 6, "7": 3}
     spec = {"name": "c", "text_source": "chars", "charset": charset, "charset_weights": weights}
     spec.update(min_text_length=3, max_text_length=9)

@@ -21,6 +21,17 @@ MAX_FONT_BYTES = 256 << 20  # larger than any real font (big CJK collections are
 
 log = logging.getLogger(__name__)
 
+# Default-ignorable code points HarfBuzz hides (it puts the font's space glyph there, with no advance)
+# whether the font maps them or not: the soft hyphen, joiners, bidi marks and isolates, variation
+# selectors, tags. Every font draws them, so a text with one does not need a font whose cmap has it
+# (a Hebrew font without U+2066, an emoji's U+FE0F). Unicode's Default_Ignorable_Code_Point but the
+# Hangul fillers and U+1BCA0-1BCA3, which HarfBuzz draws as glyphs (checked code point by code point).
+HIDDEN_BY_HARFBUZZ = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F),
+    (0x202A, 0x202E), (0x2060, 0x206F), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFF0, 0xFFF8), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class FontInfo:
@@ -147,14 +158,20 @@ class FontCoverage:
 
 
 def _coverage_table(fonts: list[FontInfo]) -> tuple[NDArray[np.uint32], NDArray[np.uint64]]:
-    """Sorted code points covered by any font, and per code point a bit mask of the fonts covering it."""
+    """Sorted code points covered by any font, and per code point a bit mask of the fonts covering it (all of
+    them for the code points HarfBuzz hides)."""
     if not fonts:
         return np.zeros(1, np.uint32), np.zeros((1, 1), np.uint64)
-    union = np.array(sorted(set().union(*(f.codepoints for f in fonts))), np.uint32)
+    hidden = np.concatenate([np.arange(lo, hi + 1, dtype=np.uint32) for lo, hi in HIDDEN_BY_HARFBUZZ])
+    union = np.union1d(np.array(sorted(set().union(*(f.codepoints for f in fonts))), np.uint32), hidden)
     masks = np.zeros((len(union), -(-len(fonts) // 64)), np.uint64)
     for i, f in enumerate(fonts):
         rows = np.searchsorted(union, np.fromiter(f.codepoints, np.uint32, len(f.codepoints)))
         masks[rows, i // 64] |= np.uint64(1) << np.uint64(i % 64)
+    every = np.zeros(masks.shape[1], np.uint64)
+    for i in range(len(fonts)):
+        every[i // 64] |= np.uint64(1) << np.uint64(i % 64)
+    masks[np.searchsorted(union, hidden)] = every
     return union, masks
 
 
