@@ -100,3 +100,46 @@ def test_bad_arguments_are_user_errors(cli, rendered, tmp_path, args, message):
 def test_missing_source_is_a_user_error(cli, tmp_path):
     code, _, err = cli("preview", tmp_path / "nothing", "-o", tmp_path / "s.png")
     assert code == 2 and "does not exist" in err
+
+
+def test_a_caption_the_caption_font_lacks_is_drawn_in_the_samples_font(cli, tmp_path):
+    """Urdu's ہ ے ۔ are not in DejaVu Sans (the caption font): the caption is drawn in the row's own font,
+    found through the plan (a plan, a config, or the plan an output dir's checkpoint records), not as
+    missing-glyph boxes; from the outputs and from the plan the sheets agree."""
+    import yaml
+    from PIL import ImageDraw, ImageFont
+
+    from synthocr.analysis.preview import CAPTION_FONT, CaptionFonts
+    from synthocr.assets import BUILTIN_DIRS
+
+    text = "یہ کتاب ہے۔"
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "ur.txt").write_text(text + "\n", encoding="utf-8")
+    spec = {"name": "ur", "text_source": "lines", "corpus_file": "ur.txt", "font_filter": "NotoNaskh*",
+            "text_direction": "rtl", "min_text_length": 3}  # fmt: skip
+    config = tmp_path / "c.yaml"
+    config.write_text(yaml.safe_dump({"total_images": 2, "corpus_dir": str(tmp_path / "corpus"),
+                                      "specifications": [spec]}, allow_unicode=True), encoding="utf-8")  # fmt: skip
+    plan, out = tmp_path / "plan.parquet", tmp_path / "out"
+    assert cli("plan", config, "-o", plan)[0] == 0
+    assert cli("render", plan, "-o", out, "--quiet")[0] == 0
+    sheets = [tmp_path / f"{n}.png" for n in ("outputs", "plan")]
+    for source, sheet in zip((out, plan), sheets):
+        assert cli("preview", source, "-n", 1, "-o", sheet, "--no-boxes")[0] == 0
+    with Image.open(sheets[0]) as a, Image.open(sheets[1]) as b:
+        body = (0, HEADER_HEIGHT, a.width, a.height)
+        caption = np.asarray(a.crop((PAD, HEADER_HEIGHT + PAD + IMAGE_HEIGHT + 4 + CAPTION_HEIGHT // 2,
+                                     a.width, a.height)).convert("L"))  # fmt: skip
+        assert np.array_equal(np.asarray(a.crop(body)), np.asarray(b.crop(body)))
+
+    # The caption's ink is the Naskh drawing of the text, not DejaVu's boxes.
+    def drawn(font_path):
+        im = Image.new("L", (CELL_WIDTH - PAD, caption.shape[0]), 255)
+        ImageDraw.Draw(im).text((0, 0), text, fill=0, font=ImageFont.truetype(str(font_path), 12))
+        return np.asarray(im)
+
+    naskh = BUILTIN_DIRS["font"] / "NotoNaskhArabic-Regular.ttf"
+    assert np.array_equal(caption < 128, drawn(naskh) < 128)
+    assert not np.array_equal(caption < 128, drawn(CAPTION_FONT) < 128)
+    fonts = CaptionFonts(BUILTIN_DIRS["font"])
+    assert fonts.for_text("Latin only", naskh.name) is fonts.caption

@@ -246,6 +246,12 @@ def _expected(store: Storage, plan: str | Path | None) -> Expected:
     return Expected(None, fingerprint)
 
 
+def recorded_plan(out_dir: str | Path) -> str | None:
+    """The plan an output dir's checkpoint records, if it is still there."""
+    recorded = _checkpoint(Storage(os.fspath(out_dir))).get("plan_path")
+    return recorded if isinstance(recorded, str) and recorded and _plan_exists(recorded) else None
+
+
 def _checkpoint(store: Storage) -> dict[str, Any]:
     try:
         data = json.loads(read_bytes(store, CHECKPOINT) or b"")

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import uharfbuzz as hb
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 
-from synthocr.analysis.outputs import list_outputs, read_label
-from synthocr.assets import BUILTIN_DIRS
+from synthocr.analysis.outputs import list_outputs, read_label, recorded_plan
+from synthocr.assets import BUILTIN_DIRS, resolve_root
 from synthocr.errors import UserError
 from synthocr.extras import url_to_fs
 from synthocr.output_paths import atomic_output, check_output_path
@@ -40,6 +41,7 @@ HEADER_HEIGHT = 24
 PAD = 6
 BACKGROUND = (255, 255, 255)
 CAPTION_FONT = BUILTIN_DIRS["font"] / "DejaVuSans.ttf"
+CAPTION_SIZE = 12
 
 Sample = tuple[Image.Image, Label]
 
@@ -63,13 +65,21 @@ def samples_from_outputs(out_dir: str | Path, n: int, seed: int) -> list[Sample]
     return samples
 
 
-def samples_from_plan(plan_path: str | Path, n: int, seed: int) -> list[Sample]:
-    """`n` rows of a plan, chosen with `seed`, rendered in memory (nothing is written)."""
+def outputs_font_root(out_dir: str | Path) -> Path | None:
+    """The font folder of the plan an output dir was rendered from (None when the plan is not there)."""
+    plan = recorded_plan(out_dir)
+    if plan is None:
+        return None
+    return resolve_root("font", asset_roots(plan_metadata(open_plan(plan).schema_arrow)).get("font", ""))
+
+
+def samples_from_plan(plan_path: str | Path, n: int, seed: int) -> tuple[list[Sample], Path | None]:
+    """`n` rows of a plan, chosen with `seed`, rendered in memory (nothing is written), and its font folder."""
     check_layout_support()  # the install command for libfribidi, rather than a failure per row
     pf = open_plan(str(plan_path))
     meta = plan_metadata(pf.schema_arrow)
     assets, max_pixels = RenderAssets(asset_roots(meta)), max_pixels_of(meta)
-    return _render_rows(read_rows(pf, choose(pf.metadata.num_rows, n, seed)), assets, max_pixels)
+    return _render_rows(read_rows(pf, choose(pf.metadata.num_rows, n, seed)), assets, max_pixels), assets.font_root
 
 
 def _render_rows(rows: list[dict[str, Any]], assets: RenderAssets, max_pixels: int) -> list[Sample]:
@@ -107,7 +117,28 @@ def _fit(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
     return text + "…"
 
 
-def _cell(sample: Sample, boxes: bool, font: ImageFont.FreeTypeFont) -> Image.Image:
+class CaptionFonts:
+    """The caption font, and for a text it lacks characters of, the sample's own font (which the planner
+    chose to cover the text): Thai, Chinese or Khmer captions are drawn, not shown as missing-glyph boxes."""
+
+    def __init__(self, font_root: Path | None) -> None:
+        self.font_root = font_root
+        self.caption = ImageFont.truetype(str(CAPTION_FONT), CAPTION_SIZE)
+        self._covers = frozenset(hb.Face(hb.Blob.from_file_path(str(CAPTION_FONT))).unicodes)
+        self._own: dict[str, ImageFont.FreeTypeFont] = {}
+
+    def for_text(self, text: str, font_name: str) -> ImageFont.FreeTypeFont:
+        if self.font_root is None or all(ord(c) in self._covers or c.isspace() for c in text):
+            return self.caption
+        if font_name not in self._own:
+            try:
+                self._own[font_name] = ImageFont.truetype(str(self.font_root / font_name), CAPTION_SIZE)
+            except OSError:  # gone since the render: the caption font, boxes and all
+                self._own[font_name] = self.caption
+        return self._own[font_name]
+
+
+def _cell(sample: Sample, boxes: bool, fonts: CaptionFonts) -> Image.Image:
     """One sample: the image scaled into the cell (boxes over it), then its id, specification and text."""
     image, label = sample
     cell = Image.new("RGB", (CELL_WIDTH, IMAGE_HEIGHT + CAPTION_HEIGHT + 2 * PAD), BACKGROUND)
@@ -125,20 +156,26 @@ def _cell(sample: Sample, boxes: bool, font: ImageFont.FreeTypeFont) -> Image.Im
     top = PAD + IMAGE_HEIGHT + 4
     spec = label.params.get("spec", "")
     head = f"#{label.image_id} {spec} {image.width}x{image.height}"
+    font = fonts.caption
     draw.text((PAD, top), _fit(head, font, CELL_WIDTH - 2 * PAD), fill=(90, 90, 90), font=font)
-    draw.text((PAD, top + CAPTION_HEIGHT // 2), _fit(label.text, font, CELL_WIDTH - 2 * PAD), fill=(0, 0, 0), font=font)
+    own = fonts.for_text(label.text, str(label.params.get("font", "")))
+    draw.text((PAD, top + CAPTION_HEIGHT // 2), _fit(label.text, own, CELL_WIDTH - 2 * PAD), fill=(0, 0, 0), font=own)
     return cell
 
 
-def contact_sheet(samples: Sequence[Sample], columns: int = 6, boxes: bool = True, title: str = "") -> Image.Image:
-    """Samples in a grid of `columns`, under a header line with the title and the box colour key.
+def contact_sheet(
+    samples: Sequence[Sample], columns: int = 6, boxes: bool = True, title: str = "", font_root: Path | None = None
+) -> Image.Image:
+    """Samples in a grid of `columns`, under a header line with the title and the box colour key; a caption
+    the caption font cannot draw is drawn in the sample's font, from `font_root`.
 
     The sheet is `columns * CELL_WIDTH` pixels wide (fewer columns when there are fewer samples) and
     `HEADER_HEIGHT + rows * (IMAGE_HEIGHT + CAPTION_HEIGHT + 2 * PAD)` pixels high.
     """
     if columns < 1:
         raise UserError(f"--columns must be at least 1, got {columns}.")
-    font = ImageFont.truetype(str(CAPTION_FONT), 12)
+    fonts = CaptionFonts(font_root)
+    font = fonts.caption
     cols = min(columns, max(1, len(samples)))
     cell_height = IMAGE_HEIGHT + CAPTION_HEIGHT + 2 * PAD
     rows = max(1, math.ceil(len(samples) / cols))
@@ -154,7 +191,7 @@ def contact_sheet(samples: Sequence[Sample], columns: int = 6, boxes: bool = Tru
             x += 24 + font.getlength(name)
     for i, sample in enumerate(samples):
         r, c = divmod(i, cols)
-        sheet.paste(_cell(sample, boxes, font), (c * CELL_WIDTH, HEADER_HEIGHT + r * cell_height))
+        sheet.paste(_cell(sample, boxes, fonts), (c * CELL_WIDTH, HEADER_HEIGHT + r * cell_height))
     return sheet
 
 
@@ -187,8 +224,9 @@ def source_kind(source: str | Path) -> str:
         return "plan" if fh.read(4) == PARQUET_MAGIC else "config"
 
 
-def samples_from_config(config_path: str | Path, overrides: Sequence[str], n: int) -> list[Sample]:
-    """`n` rows planned from a batch config in memory (total_images=n, every other field as given), rendered.
+def samples_from_config(config_path: str | Path, overrides: Sequence[str], n: int) -> tuple[list[Sample], Path | None]:
+    """`n` rows planned from a batch config in memory (total_images=n, every other field as given), rendered;
+    and the font folder.
 
     Nothing is written: this is the plan `synthocr plan CONFIG total_images=n` would write, shown as a sheet.
     """
@@ -201,7 +239,7 @@ def samples_from_config(config_path: str | Path, overrides: Sequence[str], n: in
     table = plan_batch(config)
     check_layout_support()
     assets = RenderAssets(asset_roots(plan_metadata(table.schema)))
-    return _render_rows(table.to_pylist(), assets, config.max_image_pixels)
+    return _render_rows(table.to_pylist(), assets, config.max_image_pixels), assets.font_root
 
 
 def _through_json(sample: tuple[Image.Image, Label]) -> Sample:
@@ -236,15 +274,15 @@ def write_preview(
         )
     out = Path(output)
     if kind == "output":
-        samples = samples_from_outputs(src, n, seed)
+        samples, font_root = samples_from_outputs(src, n, seed), outputs_font_root(src)
         title = f"output dir {name}: {len(samples)} samples, seed {seed}"
     elif kind == "plan":
-        samples = samples_from_plan(src, n, seed)
+        samples, font_root = samples_from_plan(src, n, seed)
         title = f"plan {name}: {len(samples)} samples, seed {seed}"
     else:
-        samples = samples_from_config(src, overrides, n)
+        samples, font_root = samples_from_config(src, overrides, n)
         title = f"config {name}: {len(samples)} rows planned in memory"
-    sheet = contact_sheet(samples, columns, boxes, title=title)
+    sheet = contact_sheet(samples, columns, boxes, title=title, font_root=font_root)
     try:
         with atomic_output(out, "-o") as tmp:
             sheet.save(tmp)
