@@ -65,6 +65,25 @@ def test_render_resume_and_worker_count(cli, tiny_config_path, tmp_path):
     assert checkpoint["done"] == 24 and checkpoint["total"] == 24
 
 
+def test_the_checkpoint_counts_finished_rows_not_unselected_ones(cli, tiny_config_path, tmp_path):
+    """`done` is the rows with a finished output: rows a selection leaves out are not done (it said 22 of 24
+    after rendering 2), and after a forced run, which re-renders without looking, it is not known."""
+    plan, out = tmp_path / "p.parquet", tmp_path / "out"
+    assert cli("plan", tiny_config_path, "-o", plan)[0] == 0
+
+    def done() -> int | None:
+        return json.loads((out / ".generation_checkpoint.json").read_text())["done"]
+
+    assert cli("render", plan, "-o", out, "--rows", "0-1", "--quiet")[0] == 0
+    assert done() == 2
+    assert cli("render", plan, "-o", out, "--rows", "0-5", "--quiet")[0] == 0
+    assert done() == 6
+    assert cli("render", plan, "-o", out, "--rows", "3", "--force", "--quiet")[0] == 0
+    assert done() is None
+    assert cli("render", plan, "-o", out, "--quiet")[0] == 0
+    assert done() == 24
+
+
 def test_label_matches_its_plan_row(cli, tiny_config_path, tmp_path):
     plan, out = tmp_path / "p.parquet", tmp_path / "out"
     cli("plan", tiny_config_path, "-o", plan)

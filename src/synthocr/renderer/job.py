@@ -102,6 +102,7 @@ class RenderSummary:
     pending: int = 0  # rows a dry run would render
     damaged: int = 0  # outputs present but not finished (rendered again)
     uncommitted: list[str] = field(default_factory=list)  # shards left unwritten because one of their rows failed
+    finished: int = -1  # rows of the plan finished before the run (-1: not known, a forced run)
 
     @property
     def images_per_second(self) -> float:

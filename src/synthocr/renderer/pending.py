@@ -75,10 +75,11 @@ def pending_mask(
     any_plan: bool = False,
     update: bool = False,
     run_id: str = "scan",
-) -> tuple[np.ndarray, Scan | None]:
+) -> tuple[np.ndarray, Scan | None, int]:
     """Which of the `selected` rows (a mask) have no finished output (the anti-join), as a mask of one byte
-    a plan row (`selected` itself when forced: no scan is made), and the scan. A dry run counts them; a
-    render makes their positions (`positions`, 4 bytes each).
+    a plan row (`selected` itself when forced: no scan is made), the scan, and how many rows of the whole
+    plan are finished (-1 when forced). A dry run counts them; a render makes their positions
+    (`positions`, 4 bytes each).
 
     Args:
         force: keep selected rows even if their outputs are finished.
@@ -87,14 +88,15 @@ def pending_mask(
         update: a real run: delete dead processes' temp files and update the done index.
     """
     if force:
-        return selected, None
+        return selected, None, -1
     expected = expected_of(pf)
     if any_plan:
         expected = replace(expected, fingerprint=None)
     scan = scan_outputs(store, expected, verify=verify, update_index=update, clean_temps=update, run_id=run_id)
     todo = scan.done_mask(len(selected))
+    finished = int(np.count_nonzero(todo))
     np.greater(selected, todo, out=todo)  # selected and not done, in place
-    return todo, scan
+    return todo, scan, finished
 
 
 def pending_rows(
@@ -113,7 +115,7 @@ def pending_rows(
     pf = open_plan(os.fspath(plan_path))
     n_rows = pf.metadata.num_rows
     selected = selected_rows(pf, n_rows, rows, where)
-    todo, _ = pending_mask(pf, Storage(os.fspath(out_dir)), selected, force=force, verify=verify)
+    todo, _, _ = pending_mask(pf, Storage(os.fspath(out_dir)), selected, force=force, verify=verify)
     return positions(todo), n_rows
 
 

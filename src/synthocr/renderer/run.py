@@ -91,13 +91,13 @@ def render(job: RenderJob) -> RenderSummary:
     selected = selected_rows(pf, total, job.rows, job.where, job.ids)
     _check_layout(store, job)
     if job.dry_run:  # nothing is written, not even the output dir; the rows are counted, not listed
-        todo, damaged = _pending(job, pf, store, selected, meta, update=False, run_id="scan")
+        todo, damaged, _ = _pending(job, pf, store, selected, meta, update=False, run_id="scan")
         pending = int(np.count_nonzero(todo)) if isinstance(todo, np.ndarray) else sum(map(len, todo))
         return RenderSummary(total=total, skipped=total - pending, pending=pending, damaged=damaged)
     made = store.local and not os.path.lexists(store.root)
     _prepare_output_dir(store)
     _claim_output_dir(store, job.plan, meta, job.allow_mismatch)
-    todo, damaged = _pending(job, pf, store, selected, meta, update=True, run_id=run_id)
+    todo, damaged, finished = _pending(job, pf, store, selected, meta, update=True, run_id=run_id)
     del selected  # one byte a plan row, not needed from here on
     if isinstance(todo, np.ndarray):
         chunks = deal(positions(todo), job.chunk_size, job.workers)
@@ -105,7 +105,7 @@ def render(job: RenderJob) -> RenderSummary:
         chunks = [np.arange(r.start, r.stop, dtype=np.int64) for r in todo]
     del todo
     pending = sum(map(len, chunks))
-    summary = RenderSummary(total=total, skipped=total - pending, damaged=damaged)
+    summary = RenderSummary(total=total, skipped=total - pending, damaged=damaged, finished=finished)
     log.info("%d of %d rows to render in %d chunks (run %s)", pending, total, len(chunks), run_id)
     if job.layout != "files":  # the checkpoint records the layout before any shard is written
         _update_checkpoint(store, job, meta, summary, run_id, recorded_plan)
@@ -150,8 +150,9 @@ def _pending(
     *,
     update: bool,
     run_id: str,
-) -> tuple[np.ndarray | list[range], int]:
-    """The plan rows still to render, and how many outputs were damaged.
+) -> tuple[np.ndarray | list[range], int, int]:
+    """The plan rows still to render, how many outputs were damaged, and how many rows of the plan are
+    finished already (-1: not known, a forced run does not look).
 
     Files layout: a mask of the selected rows without a finished output (cut into tasks of `chunk_size`
     rows by `deal`). Shard layouts: the rows of each shard not yet finished, a range per shard (one
@@ -159,7 +160,7 @@ def _pending(
     """
     total = pf.metadata.num_rows
     if job.layout == "files":
-        todo, scan = pending_mask(
+        todo, scan, finished = pending_mask(
             pf,
             store,
             selected,
@@ -169,14 +170,15 @@ def _pending(
             update=update,
             run_id=run_id,
         )
-        return todo, len(scan.damaged) if scan else 0
+        return todo, len(scan.damaged) if scan else 0, finished
     layout = ShardLayout(job.layout, job.shard_size)
     if job.force:
-        return [layout.rows(k, total) for k in range(layout.count(total))], 0
+        return [layout.rows(k, total) for k in range(layout.count(total))], 0, -1
     fingerprint = None if job.allow_mismatch else meta[META_PLAN_FINGERPRINT]
     shards = scan_shards(store, layout, pf, verify=job.verify, fingerprint=fingerprint, clean_temps=update)
     ranges = [layout.rows(k, total) for k in shards.pending(layout, total)]
-    return ranges, sum(len(layout.rows(shard_index(n) or 0, total)) for n, _ in shards.damaged)
+    damaged = sum(len(layout.rows(shard_index(n) or 0, total)) for n, _ in shards.damaged)
+    return ranges, damaged, total - sum(map(len, ranges))
 
 
 def deal(todo: np.ndarray, chunk_size: int, workers: int) -> list[np.ndarray]:
@@ -377,7 +379,9 @@ def _update_checkpoint(
         "plan_fingerprint": meta[META_PLAN_FINGERPRINT],
         "config_fingerprint": meta[META_FINGERPRINT],
         "total": summary.total,
-        "done": summary.skipped + summary.rendered,
+        # Rows finished before the run and rendered by it; not known after a forced run (null): it re-renders
+        # without looking, and a row that fails again keeps its old output.
+        "done": summary.finished + summary.rendered if summary.finished >= 0 else None,
         "failed": len(summary.failed),
         "state_log": STATE_LOG,
         "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
