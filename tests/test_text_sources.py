@@ -469,3 +469,14 @@ def test_auto_direction_agrees_with_fribidi_on_every_corpus_line():
     texts += ["(« 2024 »)", "\u2067abc\u2069 שלום", "\u2067שלום\u2069 abc", "\u200fabc", "123 שלום", "\u2067abc"]
     texts += ["\u2068\u2067x\u2069\u2069 ب", "  .، مرحبا", "\u2066\u2069ب"]
     assert rtl_texts(texts).tolist() == [fribidi_rtl(t) for t in texts]
+
+
+def test_template_tabs_and_line_breaks_are_one_space(cli, tmp_path):
+    """A template's tab was kept (a missing-glyph character in most fonts: the template was never drawn,
+    silently) and so were U+2028 and \\r; like line breaks, they are one space."""
+    templates = {"a": "Total:\t{invoice_number:##}", "b": "Line one\r\nline two\u2028three"}
+    spec = {"name": "t", "text_source": "template", "templates": templates, "font_filter": "DejaVuSans.ttf"}
+    frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=40))
+    assert set(frame.template) == {"a", "b"}
+    assert frame.text[frame.template == "a"].str.fullmatch(r"Total: \d\d").all()
+    assert set(frame.text[frame.template == "b"]) == {"Line one line two three"}

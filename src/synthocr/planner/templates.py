@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ TIME_DEPENDENT = frozenset(
         "passport_full",
     }
 )
+# A template's line breaks and tabs (YAML "a\nb", "Total:\t{amount}") are one space: a text is one line.
+_BREAKS = re.compile(r" *[\t\r\n][\t\r\n ]*")
 _NOT_FIELDS = frozenset(
     {"seed", "seed_instance", "seed_locale", "add_provider", "get_providers", "provider", "format", "parse"}
 )
@@ -206,7 +209,7 @@ class TemplateFiller:
         out = []
         for part in self.templates[template].parts:
             out.append(part if isinstance(part, str) else self._value(part))
-        return " ".join("".join(out).split("\n")).strip()
+        return _BREAKS.sub(" ", "".join(out)).strip()
 
     def fill_many(self, template: NDArray[np.int64], seeds: NDArray[np.int64]) -> list[str]:
         return [self.fill(int(t), int(s)) for t, s in zip(template.tolist(), seeds.tolist())]
