@@ -122,6 +122,21 @@ def test_tracking_leaves_cursive_runs_joined(tiny_assets):
     assert [s[1:] for s in plain.stamps] == [s[1:] for s in tracked.stamps]
 
 
+def test_tracking_leaves_headline_scripts_joined():
+    """No tracking inside a Devanagari run either: it cut the headline (shirorekha) joining a word's letters
+    into pieces print never shows."""
+    from pathlib import Path
+
+    from synthocr.renderer.shaping import FontFile, SizedFont
+
+    path = Path(__file__).parent / "fonts" / "Lohit-Devanagari-subset.ttf"
+    sized = SizedFont(FontFile(str(path), path.name), 32)
+    text = "हिन्दी भाषा में लिखा"
+    plain = layout_line(text, "ltr", sized, LineStyle())
+    tracked = layout_line(text, "ltr", sized, LineStyle(tracking=0.3))
+    assert [s[1:] for s in plain.stamps] == [s[1:] for s in tracked.stamps]
+
+
 def test_word_spacing_widens_spaces_only(tiny_assets):
     sized = _font(tiny_assets)
     text = "ab cd  ef"

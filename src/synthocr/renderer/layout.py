@@ -11,7 +11,8 @@ move with the glyphs: `glyph_overlap_intensity` pulls clusters together and
 between the glyphs inside one (a ligature, a letter and its marks); overlap never pulls
 two joined letters of a cursive script together, and tracking is not applied inside
 cursive runs at all (Arabic keeps its joins and its even spacing: no kashida is
-inserted). `word_spacing` widens (or narrows) the advance of whitespace characters. An
+inserted), nor inside Devanagari, Bengali and Gurmukhi runs, whose headline joins
+the letters of a word. `word_spacing` widens (or narrows) the advance of whitespace characters. An
 emphasised run of words is drawn from FreeType-emboldened outlines (its advances grow by
 the same amount outside cursive scripts, along the line in either direction, so bold glyphs keep
 their plain gaps) into its own list of stamps, for another ink.
@@ -40,7 +41,14 @@ from synthocr.errors import describe_char
 from synthocr.renderer.bidi import Run
 from synthocr.renderer.limits import RowLimitError
 from synthocr.renderer.linestyle import LineStyle, Rule
-from synthocr.renderer.shaping import CURSIVE_SCRIPTS, UNSAFE_TO_BREAK, SizedFont, line_runs, shape_run
+from synthocr.renderer.shaping import (
+    CURSIVE_SCRIPTS,
+    UNSAFE_TO_BREAK,
+    UNTRACKED_SCRIPTS,
+    SizedFont,
+    line_runs,
+    shape_run,
+)
 
 MARGIN = 3  # pixels of canvas around the text's bounds
 _GRAPHEME = regex.compile(r"\X")
@@ -113,7 +121,7 @@ class _Spacing(NamedTuple):
     """A line's spacing and emphasis in 26.6 units, as `_place` uses them."""
 
     squeeze: int  # removed between clusters that do not join
-    track: int  # added between clusters outside cursive runs
+    track: int  # added between clusters outside cursive and headline runs (UNTRACKED_SCRIPTS)
     word: int  # added to each whitespace character's advance
     emphasis: tuple[int, int]  # logical [start, stop) of the emphasised run (empty: none)
     bold: int  # outline growth of the emphasised run's glyphs
@@ -213,7 +221,8 @@ def _place(
     Runs follow each other left to right, or top to bottom for vertical text (HarfBuzz's vertical
     shaping: vert/vrt2 forms, vertical advances, every glyph upright and centred on the column;
     along-line values are then y pixels, downwards). Between clusters that are not joined the pen
-    moves back by `spacing.squeeze`, and between clusters of a run that is not cursive it moves on by
+    moves back by `spacing.squeeze`, and between clusters of a run whose script takes tracking (not cursive, no
+    headline) it moves on by
     `spacing.track` (26.6 units).
     """
     codepoints = list(map(ord, text))
@@ -234,6 +243,7 @@ def _place(
         covers.setdefault(run.start, None)
         rtl = run.rtl
         cursive = run.script in CURSIVE_SCRIPTS
+        tracked = run.script not in UNTRACKED_SCRIPTS
         run_start = True
         # Per glyph, so written for speed.
         for gid, cluster, x_advance, y_advance, x_offset, y_offset, flags in shape_run(font, codepoints, run, vertical):
@@ -245,7 +255,7 @@ def _place(
                     # The logically later of the two clusters says whether it joins the other.
                     if squeeze and not (cursive and not run_start and (last_flags if rtl else flags) & UNSAFE_TO_BREAK):
                         gap -= squeeze
-                    if track and not cursive:
+                    if track and tracked:
                         gap += track
                     if vertical:
                         pen_y -= gap

@@ -31,6 +31,10 @@ _FLAGS = hb.BufferFlags.BOT | hb.BufferFlags.EOT | hb.BufferFlags.DO_NOT_INSERT_
 UNSAFE_TO_BREAK = int(hb.GlyphFlags.UNSAFE_TO_BREAK)
 # Scripts whose letters connect: a cluster boundary that HarfBuzz marks unsafe to break is a join.
 CURSIVE_SCRIPTS = frozenset({"Arab", "Syrc", "Nkoo", "Mong", "Mand", "Adlm", "Rohg", "Phag", "Sogd", "Hmnp"})
+# Scripts whose letters a headline joins within a word (the shirorekha of Devanagari, Bengali, Gurmukhi):
+# tracking would cut it into pieces that print never shows, as it would break cursive joins.
+HEADLINE_SCRIPTS = frozenset({"Deva", "Beng", "Guru"})
+UNTRACKED_SCRIPTS = CURSIVE_SCRIPTS | HEADLINE_SCRIPTS
 
 
 class FontFile:

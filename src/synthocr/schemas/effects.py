@@ -33,7 +33,8 @@ EFFECTS: tuple[Effect, ...] = (
                 (-0.2, 2.0),
                 "fraction of font size",
                 "tracking: space added between neighbouring clusters (< 0 tightens; never inside a cluster, and "
-                "not in cursive scripts such as Arabic, whose letters stay joined and evenly spaced)",
+                "not in cursive scripts such as Arabic, whose letters stay joined and evenly spaced, nor in "
+                "Devanagari, Bengali and Gurmukhi, whose headline joins the letters of a word)",
                 neutral=0.0,
             ),
         ),
