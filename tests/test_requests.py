@@ -173,3 +173,14 @@ def test_a_request_text_with_a_line_separator_is_refused(cli, tiny_config_path, 
     assert [r["error_type"] for r in rejected] == ["invalid_value"] * 4
     assert "U+2028 LINE SEPARATOR" in rejected[0]["error_message"]
     assert "U+1680 OGHAM SPACE MARK" in rejected[3]["error_message"]
+
+
+def test_a_request_may_give_the_language(cli, tiny_config_path, tmp_path):
+    requests = tmp_path / "req.csv"
+    requests.write_text("text,language\nБеоград,sr\nMoscow,\nbad,not a tag\n", encoding="utf-8")
+    plan = tmp_path / "plan.parquet"
+    code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
+    assert code == 0, err
+    assert pd.read_parquet(plan).language.astype(str).tolist() == ["sr", ""]
+    rejected = _rejected(requests)
+    assert rejected[0]["error_type"] == "invalid_value" and "BCP 47" in rejected[0]["error_message"]

@@ -267,3 +267,22 @@ def test_a_mark_after_a_space_is_an_entry_of_its_own():
     assert [t for t, _ in _characters(layout)] == ["a", "b", "\u0301", "c", "d", "x", "\u0308"]
     assert [layout.text[s:e] for s, e, _ in layout.words] == ["ab", "\u0301cd", "x", "\u0308"]
     assert not label_problems(layout, layout_mask(layout))
+
+
+@pytest.mark.parametrize(
+    "path,text,language",
+    [
+        (BUILTIN / "DejaVuSans.ttf", "бгдпт Београд", "sr"),  # Serbian б, г, д, п, т
+        (CJK, "骨直画误海 中文字体", "zh-Hans"),  # the .ttc's first face is Japanese: Simplified forms by locl
+        (CJK, "骨直畫誤海 中文字體", "zh-Hant"),
+        (CJK, "骨直画誤海", "ko"),
+    ],
+)
+def test_a_language_draws_the_fonts_forms_for_it_as_raqm_does(path, text, language):
+    """The spec's `language` reaches HarfBuzz: the same pixels as raqm given that language, and other
+    pixels than with none (the font's default forms)."""
+    font = _font(path, 32)
+    for lang in (language, ""):
+        ours = layout_mask(layout_line(text, "ltr", font, 0.0, lang))
+        assert aligned_iou(ours, reference_mask(path, 32, text, "ltr", lang or None)) == (1.0, True), lang
+    assert layout_mask(layout_line(text, "ltr", font, 0.0, language)).tobytes() != ours.tobytes()

@@ -480,3 +480,29 @@ def test_template_tabs_and_line_breaks_are_one_space(cli, tmp_path):
     assert set(frame.template) == {"a", "b"}
     assert frame.text[frame.template == "a"].str.fullmatch(r"Total: \d\d").all()
     assert set(frame.text[frame.template == "b"]) == {"Line one line two three"}
+
+
+def test_a_specs_language_is_a_plan_column_and_changes_the_drawing(cli, tmp_path):
+    """`language: sr` reaches the plan and the renderer: the Serbian forms of DejaVu Sans (locl), where
+    the same rows without it draw the Russian ones. A tag that is no BCP 47 tag is a config error."""
+    import pyarrow.parquet as pq
+
+    from synthocr.renderer.assets import RenderAssets
+    from synthocr.renderer.compose import render_row
+    from synthocr.schemas.plan import asset_roots, plan_metadata
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "sr.txt").write_text("Београд бгдпт\nдобар дан\n", encoding="utf-8")
+    spec = {"name": "sr", "text_source": "lines", "corpus_file": "sr.txt", "font_filter": "DejaVuSans.ttf",
+            "language": "sr", "min_text_length": 3}  # fmt: skip
+    config = _setup(tmp_path, [spec], total=4)
+    frame, _, _ = _plan(cli, config)
+    assert (frame.language == "sr").all()
+    table = pq.read_table(tmp_path / "plan.parquet")
+    assets = RenderAssets(asset_roots(plan_metadata(table.schema)))
+    for row in table.to_pylist():
+        serbian = render_row(row, assets)[0]
+        russian = render_row({**row, "language": ""}, assets)[0]
+        assert serbian.tobytes() != russian.tobytes(), row["text"]
+    code, _, err = cli("plan", config, "-o", tmp_path / "bad.parquet", "specifications.0.language=serbian latin")
+    assert code == 2 and "language" in err and "BCP 47" in err and "Traceback" not in err

@@ -17,14 +17,18 @@ from synthocr.renderer.layout import Layout
 _IGNORABLES = regex.compile(r"\p{Default_Ignorable_Code_Point}")
 
 
-def reference_mask(path: str | Path, size: int, text: str, direction: str) -> Image.Image:
+def reference_mask(
+    path: str | Path, size: int, text: str, direction: str, language: str | None = None, index: int = 0
+) -> Image.Image:
     """`text` drawn whole by Pillow's ImageDraw.text with raqm (HarfBuzz and FriBidi), "L" coverage,
-    on a canvas that holds all of its ink."""
-    font = ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
+    on a canvas that holds all of its ink; `language` as raqm's (a BCP 47 tag)."""
+    font = ImageFont.truetype(str(path), size, index=index, layout_engine=ImageFont.Layout.RAQM)
     anchor = "mt" if direction == "ttb" else "ls"
-    x0, y0, x1, y1 = font.getbbox(text, direction=direction, anchor=anchor)
+    x0, y0, x1, y1 = font.getbbox(text, direction=direction, anchor=anchor, language=language)
     canvas = Image.new("L", (math.ceil(x1 - x0) + 8, math.ceil(y1 - y0) + 8), 0)
-    ImageDraw.Draw(canvas).text((4 - x0, 4 - y0), text, fill=255, font=font, direction=direction, anchor=anchor)
+    ImageDraw.Draw(canvas).text(
+        (4 - x0, 4 - y0), text, fill=255, font=font, direction=direction, anchor=anchor, language=language
+    )
     return canvas
 
 

@@ -98,6 +98,12 @@ class PlanContext:
     def fonts(self) -> FontCoverage:
         return self.texts.fonts
 
+    def languages(self, spec_idx: NDArray[np.int64]) -> tuple[list[str], NDArray[np.int64]]:
+        """The `language` column of rows of these specs: the distinct tags in spec order, and each row's."""
+        tags = list(dict.fromkeys(s.language for s in self.config.specifications))
+        code = np.array([tags.index(s.language) for s in self.config.specifications], np.int64)
+        return tags, code[spec_idx]
+
     def close(self) -> None:
         """Release the corpus memory maps."""
         self.texts.reader.close()
@@ -364,6 +370,7 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
         "text_direction": resolve_auto(
             (list(CONFIG_DIRECTIONS), sample_choice(rng, ctx.direction_cum[spec_idx])), sampled.texts
         ),
+        "language": ctx.languages(spec_idx),
         "corpus_file": (corpus_names, sampled.file_idx + 1),
         "corpus_line": sampled.line_idx,
         "template": ([""] + list(ctx.texts.template_names), _template_codes(sampled.template_idx, n)),

@@ -24,7 +24,7 @@ from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
 from synthocr.schemas.output_names import check_output_name
 from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, RANGE_PARAMS
 from synthocr.schemas.plan import PLAN_SCHEMA
-from synthocr.schemas.text_rules import LINE_SEPARATOR
+from synthocr.schemas.text_rules import LANGUAGE_TAG, LINE_SEPARATOR
 
 FORMATS = ("csv", "jsonl", "parquet")
 # Drawn after the other columns (planner/colors.py), the outline's from the ink's: requested values go in last.
@@ -288,6 +288,13 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
             out[col] = _choice(col, v, ctx.spec_names, "unknown_spec")
         elif col == "text_direction":
             out[col] = _choice(col, v, CONFIG_DIRECTIONS)  # auto: resolved from the text when planned
+        elif col == "language":
+            tag = _as_str(col, v)
+            if tag and not LANGUAGE_TAG.fullmatch(tag):
+                raise _Invalid(
+                    "invalid_value", f"language: {tag!r} is not a BCP 47 tag such as 'zh-Hans', 'sr' or 'fa'"
+                )
+            out[col] = tag
         elif col == "background_kind":
             out[col] = _choice(col, v, BACKGROUND_KINDS)
         elif col == "background_file":

@@ -53,6 +53,7 @@ class RowParams(NamedTuple):
     seed: int
     text: str
     text_direction: str
+    language: str  # BCP 47 tag HarfBuzz shapes the text for ("" for none)
     font: str
     font_sha1: str  # the font file's fingerprint when planned
     font_size: int
@@ -91,6 +92,7 @@ def decode_row(row: Mapping[str, Any]) -> RowParams:
         seed=int(r["seed"]),
         text=str(r["text"]),
         text_direction=str(r["text_direction"]),
+        language=str(r["language"]),
         font=str(r["font"]),
         font_sha1=str(r["font_sha1"]),
         font_size=int(r["font_size"]),
@@ -142,7 +144,7 @@ def render_row(
     vertical = p.text_direction == "ttb"
 
     style = _line_style(p)
-    layout = layout_line(p.text, p.text_direction, assets.font(p.font, p.font_sha1, p.font_size), style)
+    layout = layout_line(p.text, p.text_direction, assets.font(p.font, p.font_sha1, p.font_size), style, p.language)
 
     # Geometric effects act in the frame of the line's box, chained into one mapping.
     # The frame's origin is a whole pixel, so without warps the ink moves by whole pixels, exactly as the polygons.

@@ -127,13 +127,14 @@ class _Spacing(NamedTuple):
     bold: int  # outline growth of the emphasised run's glyphs
 
 
-def layout_line(text: str, direction: str, font: SizedFont, style: LineStyle | float) -> Layout:
+def layout_line(text: str, direction: str, font: SizedFont, style: LineStyle | float, language: str = "") -> Layout:
     """Lay out one line of text.
 
     Args:
         direction: "ltr" or "rtl" (paragraph direction, bidi runs inside) or "ttb" (vertical).
         font: the font at the line's pixel size.
         style: the line's text styles (a number: only the overlap, as a fraction of the font size).
+        language: BCP 47 tag the text is shaped for (the font's forms for it); "" for none.
     """
     if not isinstance(style, LineStyle):
         style = LineStyle(overlap=float(style))
@@ -148,7 +149,7 @@ def layout_line(text: str, direction: str, font: SizedFont, style: LineStyle | f
         round(style.emphasis.bold * unit) if style.emphasis is not None and emphasis[1] > emphasis[0] else 0,
     )
     runs = line_runs(text, direction)
-    stamps, accent, covers = _place(font, text, runs, spacing, vertical)
+    stamps, accent, covers = _place(font, text, runs, spacing, vertical, language)
     if vertical:
         half = (font.ascender + font.descender) / 2
         cross = (-half, half)  # the column, centred on the glyphs' vertical origin line
@@ -212,7 +213,7 @@ def _emphasis_span(text: str, style: LineStyle) -> tuple[int, int]:
 
 
 def _place(
-    font: SizedFont, text: str, runs: list[Run], spacing: _Spacing, vertical: bool
+    font: SizedFont, text: str, runs: list[Run], spacing: _Spacing, vertical: bool, language: str = ""
 ) -> tuple[list[Stamp], list[Stamp], dict[int, Cover | None]]:
     """Glyph bitmaps of every run at HarfBuzz's positions (those of the emphasised run apart), and what
     each cluster covers, by the logical start of the cluster (the end of the line and the run starts are
@@ -246,7 +247,9 @@ def _place(
         tracked = run.script not in UNTRACKED_SCRIPTS
         run_start = True
         # Per glyph, so written for speed.
-        for gid, cluster, x_advance, y_advance, x_offset, y_offset, flags in shape_run(font, codepoints, run, vertical):
+        for gid, cluster, x_advance, y_advance, x_offset, y_offset, flags in shape_run(
+            font, codepoints, run, vertical, language
+        ):
             if not gid:  # .notdef: the font lacks the character (a plan edited by hand; the planner checks)
                 raise _missing_glyph(font, text, cluster)
             if cluster != last_cluster:

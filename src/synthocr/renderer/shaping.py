@@ -203,15 +203,17 @@ def line_runs(text: str, direction: str) -> list[Run]:
 
 
 def shape_run(
-    font: SizedFont, codepoints: list[int], run: Run, vertical: bool
+    font: SizedFont, codepoints: list[int], run: Run, vertical: bool, language: str = ""
 ) -> list[tuple[int, int, int, int, int, int, int]]:
     """HarfBuzz's glyphs (as ShapedGlyph's fields) for text[run.start:run.stop] with the whole line as
-    context, in visual order."""
+    context, in visual order. `language` (BCP 47) picks the font's forms for it; without one HarfBuzz
+    would take the process's locale, so "und" (undetermined) keeps the drawing the same on every machine."""
     buf = hb.Buffer()
     buf.add_codepoints(codepoints, run.start, run.stop - run.start)
     buf.direction = "ttb" if vertical else ("rtl" if run.rtl else "ltr")
     if run.script is not None:
         buf.script = run.script
+    buf.language = language or "und"
     buf.guess_segment_properties()
     buf.flags = _FLAGS
     hb.shape(font.hb, buf, {})

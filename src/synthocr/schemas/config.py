@@ -44,6 +44,7 @@ class BatchSpecification:
     proportion: float = 1.0
     text_direction: str = "ltr"
     text_direction_weights: dict[str, float] = field(default_factory=dict)
+    language: str = ""  # BCP 47 tag given to HarfBuzz: the font's forms for that language (locl)
     corpus_file: str = "*.txt"
     text_source: str = "window"  # window, lines, words, chars or template (planner/textsources.py)
     min_words: int = 1

@@ -82,6 +82,12 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "relative weight of each direction (`{ltr: 3, ttb: 1}`, or `{auto: 3, ttb: 1}`), drawn per image. "
         "Empty means always `text_direction`."
     ),
+    "language": (
+        "the texts' language as a BCP 47 tag (`zh-Hans`, `zh-Hant`, `ja`, `ko`, `sr`, `fa`), given to HarfBuzz "
+        "so the font draws that language's forms of shared characters (its `locl` feature): Simplified Chinese "
+        "forms from Noto Sans CJK, whose first face is Japanese; Serbian б. Empty means none: the font's default "
+        "forms. Stored in the plan's `language` column."
+    ),
     "background_dir_weights": (
         "relative weight of each background source for the `image` kind (`{default: 1, photos: 3}`). Empty "
         "means equal weights. Sources whose images all failed to decode get no rows."

@@ -23,7 +23,8 @@ from synthocr.schemas.params import RANGE_PARAMS
 # 3: a `template` column (the template a text was filled from; "" for the other text sources).
 # 4: a `font_sha1` column (the font file's sha1 when planned, checked by the renderer before it draws).
 # 5: text styles: letter_spacing, word_spacing, underline_*, strikethrough_*, emphasis_*, shadow_*, stroke_*.
-PLAN_SCHEMA_VERSION = "5"
+# 6: a `language` column (the BCP 47 tag HarfBuzz shapes the text for; "" for none).
+PLAN_SCHEMA_VERSION = "6"
 META_SCHEMA_VERSION = "plan_schema_version"  # key of the version in the Arrow schema metadata
 
 _ARROW = {"float32": pa.float32(), "int16": pa.int16(), "uint8": pa.uint8()}
@@ -41,6 +42,7 @@ PLAN_SCHEMA = pa.schema(
         pa.field("seed", pa.int64(), nullable=False),
         pa.field("text", pa.string(), nullable=False),
         pa.field("text_direction", _DICT, nullable=False),
+        pa.field("language", _DICT, nullable=False),  # BCP 47 tag HarfBuzz shapes the text for ("" for none)
         pa.field("corpus_file", _DICT, nullable=False),  # relative to the corpus root
         pa.field("corpus_line", pa.int64(), nullable=False),  # 0-based line the text starts on
         pa.field("template", _DICT, nullable=False),  # name of the template filled ("" for other text sources)

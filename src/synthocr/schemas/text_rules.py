@@ -13,3 +13,5 @@ _SEPARATORS = "\\x0b\\x0c\\x1c-\\x1f\\x85\\u1680\\u2028\\u2029"
 LINE_SEPARATOR = regex.compile(f"[{_SEPARATORS}]")
 LINE_SEPARATOR_RUN = regex.compile(f"(?:[\\t ]*[{_SEPARATORS}])+[\\t ]*")
 NOT_ONE_LINE = regex.compile(f"[\\n\\r{_SEPARATORS}]")
+# A BCP 47 language tag as HarfBuzz takes it (language, then script, region or variant subtags): "zh-Hans".
+LANGUAGE_TAG = regex.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
