@@ -91,7 +91,8 @@ class BatchSpecification:
     glyph_overlap_intensity_max: float = 0.05
     glyph_overlap_intensity_probability: float = 0.5
     # letter_spacing (fraction of font size): tracking: space added between neighbouring clusters (< 0 tightens; never
-    # inside a cluster, and not in cursive scripts such as Arabic, whose letters stay joined and evenly spaced)
+    # inside a cluster, and not in cursive scripts such as Arabic, whose letters stay joined and evenly spaced, nor in
+    # Devanagari, Bengali and Gurmukhi, whose headline joins the letters of a word)
     letter_spacing_min: float = 0.03
     letter_spacing_max: float = 0.2
     letter_spacing_probability: float = 0.08
