@@ -27,6 +27,7 @@ BASE: dict[str, Any] = {
     "seed": 20240611,
     "text": "Golden 42",
     "text_direction": "ltr",
+    "language": "",
     "corpus_file": "latin.txt",
     "corpus_line": 0,
     "template": "",

@@ -184,3 +184,20 @@ def test_a_request_may_give_the_language(cli, tiny_config_path, tmp_path):
     assert pd.read_parquet(plan).language.astype(str).tolist() == ["sr", ""]
     rejected = _rejected(requests)
     assert rejected[0]["error_type"] == "invalid_value" and "BCP 47" in rejected[0]["error_message"]
+
+
+def test_spreadsheet_csv_with_semicolons_or_in_windows_1252(cli, tiny_config_path, tmp_path):
+    """Excel in a decimal-comma locale writes ';'-separated CSV: read as such (every row was rejected with
+    "text;font_size: not a plan column"). Its plain "CSV" is Windows-1252: a clear error with what to do."""
+    requests, plan = tmp_path / "de.csv", tmp_path / "plan.parquet"
+    requests.write_bytes("text;font_size\r\nMüller Straße;30\r\n\"a;b\";31\r\n".encode("utf-8-sig"))
+    code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
+    assert code == 0, err
+    frame = pd.read_parquet(plan)
+    assert frame.text.tolist() == ["Müller Straße", "a;b"] and frame.font_size.tolist() == [30, 31]
+    requests.write_bytes("text;font_size\r\nMüller Straße;30\r\n".encode("cp1252"))
+    code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
+    assert code == 2 and "is not UTF-8 text (invalid byte at offset 17" in err and "CSV UTF-8" in err
+    requests.write_bytes("text,font_size\nHi there,30\n".encode("utf-16"))
+    code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
+    assert code == 2 and "is UTF-16 text" in err and "Traceback" not in err

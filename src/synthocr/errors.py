@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,6 +12,33 @@ def describe_char(c: str) -> str:
     """`'漢' U+6F22 CJK UNIFIED IDEOGRAPH-6F22`: the character, its code point and its Unicode name."""
     name = unicodedata.name(c, "")
     return f"{c!r} U+{ord(c):04X}" + (f" {name}" if name else "")
+
+
+# Longest first: UTF-32's little-endian mark starts with UTF-16's.
+_OTHER_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def not_utf8_problem(path: object, head: bytes, cut: bool = False) -> str | None:
+    """What keeps the text file at `path` (its first bytes `head`) from being UTF-8, None if nothing: a UTF-16
+    or UTF-32 byte-order mark (Windows' "Unicode"), or a byte of a legacy encoding. `cut`: `head` may end
+    inside a character."""
+    for bom, encoding in _OTHER_BOMS:  # what Windows' "Unicode" save writes
+        if head.startswith(bom):
+            return f"{path} is {encoding} text (it starts with a {encoding} byte-order mark); save it as UTF-8"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not (cut and exc.start >= len(head) - 4):
+            return (
+                f"{path} is not UTF-8 text (invalid byte at offset {exc.start}; a legacy encoding such as "
+                "Windows-1252 or Latin-1?); save it as UTF-8"
+            )
+    return None
 
 
 class UserError(Exception):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import logging
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from synthocr.assets.listing import (
 )
 from synthocr.config.paths import resolved_note
 from synthocr.config.rules import check_weights
-from synthocr.errors import Problem
+from synthocr.errors import Problem, not_utf8_problem
 from synthocr.planner.fonts import select_fonts
 from synthocr.planner.textsources import needs_corpus
 from synthocr.schemas.config import DEFAULT_SOURCE, BatchConfig, BatchSpecification
@@ -107,25 +106,7 @@ def _corpus_file_problem(path: Path) -> str | None:
         return f"{path} cannot be read ({exc.strerror})"
     if not head.strip():
         return f"{path} is empty"
-    for bom, encoding in _OTHER_BOMS:  # what Windows' "Unicode" save writes
-        if head.startswith(bom):
-            return f"{path} is {encoding} text (it starts with a {encoding} byte-order mark); save it as UTF-8"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        cut = len(head) == _HEAD_BYTES and exc.start >= len(head) - 4  # a character cut by the read limit
-        if not cut:
-            return (
-                f"{path} is not UTF-8 text (invalid byte at offset {exc.start}; a legacy encoding such as "
-                "Windows-1252 or Latin-1?); save it as UTF-8"
-            )
-    return None
+    cut = len(head) == _HEAD_BYTES  # a character may be cut by the read limit
+    return not_utf8_problem(path, head, cut)
 
 
-# Longest first: UTF-32's little-endian mark starts with UTF-16's.
-_OTHER_BOMS = (
-    (codecs.BOM_UTF32_LE, "UTF-32"),
-    (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"),
-    (codecs.BOM_UTF16_BE, "UTF-16"),
-)

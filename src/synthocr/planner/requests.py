@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from synthocr.config.bounded import LimitExceeded, loads_bounded_json
 from synthocr.config.rules import MAX_TEXT_LENGTH
-from synthocr.errors import UserError, describe_char
+from synthocr.errors import UserError, describe_char, not_utf8_problem
 from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
 from synthocr.schemas.output_names import check_output_name
 from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, RANGE_PARAMS
@@ -114,7 +114,11 @@ def read_requests(path: str | Path, fmt: str | None = None) -> RequestFile:
         if kind == "parquet":
             rows = _read_parquet(path)
         else:
-            text = path.read_text(encoding="utf-8-sig")  # a byte-order mark (Excel's UTF-8 CSV) is dropped
+            data = path.read_bytes()
+            problem = not_utf8_problem(f"request file {path}", data)
+            if problem:  # Excel's plain "CSV" is Windows-1252; its "CSV UTF-8" is what we read
+                raise UserError(f"{problem} (in Excel: save as 'CSV UTF-8').")
+            text = data.decode("utf-8-sig")  # a byte-order mark (Excel's UTF-8 CSV) is dropped
             rows = _read_csv(text) if kind == "csv" else _read_jsonl(text)
     except (OSError, UnicodeDecodeError, csv.Error, pa.ArrowException) as exc:
         raise UserError(f"request file {path} cannot be read as {kind} ({exc}); check its format.") from None
@@ -122,7 +126,11 @@ def read_requests(path: str | Path, fmt: str | None = None) -> RequestFile:
 
 
 def _read_csv(text: str) -> list[RawRequest]:
-    reader = csv.reader(io.StringIO(text))
+    """Rows of a CSV file, comma-separated, or semicolon- or tab-separated when its header says so (Excel
+    in locales with a decimal comma writes ';')."""
+    first = text.split("\n", 1)[0]
+    delimiter = "," if "," in first else next((d for d in ";\t" if d in first), ",")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, None)
     if header is None:
         return []
