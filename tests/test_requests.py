@@ -190,7 +190,7 @@ def test_spreadsheet_csv_with_semicolons_or_in_windows_1252(cli, tiny_config_pat
     """Excel in a decimal-comma locale writes ';'-separated CSV: read as such (every row was rejected with
     "text;font_size: not a plan column"). Its plain "CSV" is Windows-1252: a clear error with what to do."""
     requests, plan = tmp_path / "de.csv", tmp_path / "plan.parquet"
-    requests.write_bytes("text;font_size\r\nMüller Straße;30\r\n\"a;b\";31\r\n".encode("utf-8-sig"))
+    requests.write_bytes('text;font_size\r\nMüller Straße;30\r\n"a;b";31\r\n'.encode("utf-8-sig"))
     code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
     assert code == 0, err
     frame = pd.read_parquet(plan)

@@ -108,5 +108,3 @@ def _corpus_file_problem(path: Path) -> str | None:
         return f"{path} is empty"
     cut = len(head) == _HEAD_BYTES  # a character may be cut by the read limit
     return not_utf8_problem(path, head, cut)
-
-
