@@ -280,3 +280,35 @@ def test_layout_style_merge_adds_rules_and_layers():
     left, top, right, bottom = halo(style.layers, 40)
     assert right > left and top > bottom  # the shadow lies right and up, beyond the stroke on every side
     assert min(left, bottom) >= 3
+
+
+@pytest.mark.parametrize(
+    "font,text,direction",
+    [
+        ("DejaVuSans.ttf", "Hello brave new world", "ltr"),
+        ("NotoNaskhArabic-Regular.ttf", "مرحبا بالعالم الجميل", "rtl"),
+        ("DejaVuSans.ttf", "Hello new world", "ttb"),
+    ],
+)
+@pytest.mark.parametrize(
+    "style",
+    [LineStyle(overlap=0.2), LineStyle(tracking=-0.2), LineStyle(word_spacing=-0.5), LineStyle(0.2, -0.2, -0.5)],
+    ids=["overlap", "tight", "narrow_spaces", "all"],
+)
+def test_spacing_never_closes_a_word_gap(tiny_assets, font, text, direction, style):
+    """Tight spacing (overlap, negative tracking, narrow word spacing, as a config may ask) closed the gaps
+    between words: Arabic words ran into each other at an overlap of 0.1 em, while the label kept its spaces.
+    At least half of each gap's natural advance stays between the words' boxes."""
+    sized = _font(tiny_assets, font)
+    vertical = direction == "ttb"
+    plain = layout_line(text, direction, sized, LineStyle())
+    tight = layout_line(text, direction, sized, style)
+
+    def gaps(layout):
+        spans = sorted((b.y0, b.y1) if vertical else (b.x0, b.x1) for _, _, b in layout.words)
+        return [b[0] - a[1] for a, b in zip(spans, spans[1:])]
+
+    plain_gaps = gaps(plain)
+    space = min(plain_gaps)  # the natural advance of a space, and the gap without styles
+    assert len(gaps(tight)) == text.count(" ")
+    assert min(gaps(tight)) >= space / 2 - 1, (plain_gaps, gaps(tight))

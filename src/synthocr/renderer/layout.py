@@ -12,7 +12,9 @@ between the glyphs inside one (a ligature, a letter and its marks); overlap neve
 two joined letters of a cursive script together, and tracking is not applied inside
 cursive runs at all (Arabic keeps its joins and its even spacing: no kashida is
 inserted), nor inside Devanagari, Bengali and Gurmukhi runs, whose headline joins
-the letters of a word. `word_spacing` widens (or narrows) the advance of whitespace characters. An
+the letters of a word. `word_spacing` widens (or narrows) the advance of whitespace characters.
+However tight the spacing, a word gap keeps at least half its natural advance, from the furthest
+pen of the word before it to the word after: the label's spaces stay visible. An
 emphasised run of words is drawn from FreeType-emboldened outlines (its advances grow by
 the same amount outside cursive scripts, along the line in either direction, so bold glyphs keep
 their plain gaps) into its own list of stamps, for another ink.
@@ -234,7 +236,12 @@ def _place(
     pen_x = pen_y = 0  # 26.6, y up: HarfBuzz's vertical advances are negative
     squeeze, track, word = spacing.squeeze, spacing.track, spacing.word
     spaced = bool(squeeze or track)
-    spaces = frozenset(i for i, ch in enumerate(text) if ch.isspace()) if word else frozenset()
+    # Whitespace clusters. Spacing must not close a word gap the label keeps: from the end of the cluster
+    # before a run of them to the start of the cluster after, at least half their natural advance stays.
+    spaces = frozenset(i for i, ch in enumerate(text) if ch.isspace()) if (word or spaced) else frozenset()
+    gap_from = 0  # furthest along-line pen (26.6) reached before the current whitespace run
+    reach = -(1 << 40)  # furthest along-line pen reached so far
+    gap_natural = 0  # the natural advance of that run's whitespace glyphs
     emph_lo, emph_hi = spacing.emphasis
     bold = spacing.bold
     last_cluster = -1
@@ -253,6 +260,15 @@ def _place(
             if not gid:  # .notdef: the font lacks the character (a plan edited by hand; the planner checks)
                 raise _missing_glyph(font, text, cluster)
             if cluster != last_cluster:
+                blank = ends_gap = False
+                if spaces:
+                    pen_along = -pen_y if vertical else pen_x
+                    if pen_along > reach:  # squeezed clusters can end short of an earlier one
+                        reach = pen_along
+                    blank = cluster in spaces
+                    ends_gap = not blank and last_cluster in spaces  # the first cluster after a word gap
+                    if blank and last_cluster not in spaces:
+                        gap_from, gap_natural = reach, 0
                 if spaced and last_cluster >= 0:
                     gap = 0
                     # The logically later of the two clusters says whether it joins the other.
@@ -260,10 +276,22 @@ def _place(
                         gap -= squeeze
                     if track and tracked:
                         gap += track
+                    if ends_gap:  # keep half the gap, moving on by whole pixels (the ink's rounding stays)
+                        short = (gap_natural >> 1) - ((-pen_y if vertical else pen_x) - gap_from) - gap
+                        if short > 0:
+                            gap += -(-short >> 6) << 6
                     if vertical:
                         pen_y -= gap
                     else:
                         pen_x += gap
+                elif ends_gap and word < 0:
+                    short = (gap_natural >> 1) - ((-pen_y if vertical else pen_x) - gap_from)
+                    if short > 0:
+                        short = -(-short >> 6) << 6
+                        if vertical:
+                            pen_y -= short
+                        else:
+                            pen_x += short
                 known = covers.get(cluster)
                 if known is None:
                     along = (-pen_y if vertical else pen_x) / 64
@@ -271,11 +299,13 @@ def _place(
                 cover = known
                 last_cluster = cluster
             run_start = False
-            if word and cluster in spaces:
-                if vertical:
-                    y_advance = min(0, y_advance - word) if y_advance else 0
-                elif x_advance:
-                    x_advance = max(0, x_advance + word)
+            if spaces and cluster in spaces:
+                gap_natural += -y_advance if vertical else x_advance
+                if word:
+                    if vertical:
+                        y_advance = min(0, y_advance - word) if y_advance else 0
+                    elif x_advance:
+                        x_advance = max(0, x_advance + word)
             target = stamps
             emphasised = emph_lo <= cluster < emph_hi
             if emphasised:

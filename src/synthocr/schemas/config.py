@@ -96,8 +96,8 @@ class BatchSpecification:
     letter_spacing_min: float = 0.03
     letter_spacing_max: float = 0.2
     letter_spacing_probability: float = 0.08
-    # word_spacing (fraction of font size): added to the advance of every whitespace character (< 0 narrows; a space
-    # never goes below zero width)
+    # word_spacing (fraction of font size): added to the advance of every whitespace character (< 0 narrows; with the
+    # other spacing, a word gap keeps at least half its natural width, so the label's spaces stay visible)
     word_spacing_min: float = 0.1
     word_spacing_max: float = 0.6
     word_spacing_probability: float = 0.08

@@ -20,7 +20,8 @@ EFFECTS: tuple[Effect, ...] = (
                 neutral=0.0,
             ),
         ),
-        "removes space between clusters (kerning kept; joined Arabic letters stay joined)",
+        "removes space between clusters (kerning kept; joined Arabic letters stay joined; a word gap keeps at "
+        "least half its width)",
     ),
     Effect(
         "layout",
@@ -50,7 +51,8 @@ EFFECTS: tuple[Effect, ...] = (
                 (0.1, 0.6),
                 (-0.5, 4.0),
                 "fraction of font size",
-                "added to the advance of every whitespace character (< 0 narrows; a space never goes below zero width)",
+                "added to the advance of every whitespace character (< 0 narrows; with the other spacing, a word gap "
+                "keeps at least half its natural width, so the label's spaces stay visible)",
                 neutral=0.0,
             ),
         ),
