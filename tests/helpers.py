@@ -142,3 +142,13 @@ def assert_complete(out: Path, reference: dict[str, bytes]) -> None:
     assert not list(out.rglob(".tmp-*"))
     for label in out.rglob("*.json"):
         json.loads(label.read_bytes())
+
+
+def plan_requests(cli, config: Path, root: Path, content: str, name: str = "req.csv") -> tuple[Path, Path]:
+    """`synthocr plan CONFIG --requests FILE` with FILE holding `content` (UTF-8); it must succeed. Returns
+    the plan and the request file."""
+    requests, plan = root / name, root / "plan.parquet"
+    requests.write_text(content, encoding="utf-8")
+    code, _, err = cli("plan", config, "--requests", requests, "-o", plan)
+    assert code == 0, err
+    return plan, requests

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from helpers import plan_requests
 from synthocr.schemas.output_names import check_output_name
 
 CSV_ROWS = """\
@@ -176,11 +177,8 @@ def test_a_request_text_with_a_line_separator_is_refused(cli, tiny_config_path, 
 
 
 def test_a_request_may_give_the_language(cli, tiny_config_path, tmp_path):
-    requests = tmp_path / "req.csv"
-    requests.write_text("text,language\nБеоград,sr\nMoscow,\nbad,not a tag\n", encoding="utf-8")
-    plan = tmp_path / "plan.parquet"
-    code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
-    assert code == 0, err
+    content = "text,language\nБеоград,sr\nMoscow,\nbad,not a tag\n"
+    plan, requests = plan_requests(cli, tiny_config_path, tmp_path, content)
     assert pd.read_parquet(plan).language.astype(str).tolist() == ["sr", ""]
     rejected = _rejected(requests)
     assert rejected[0]["error_type"] == "invalid_value" and "BCP 47" in rejected[0]["error_message"]

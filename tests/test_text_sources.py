@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from helpers import plan_requests
 from synthocr.config import load_config
 from synthocr.planner.corpus import join_words
 from synthocr.planner.plan import plan_batch
@@ -372,11 +373,7 @@ def test_a_corpus_of_only_overridden_texts_is_a_clear_error(cli, tmp_path):
 
 
 def test_a_requested_text_with_a_mark_that_has_no_base_is_kept(cli, tiny_config_path, tmp_path):
-    requests = tmp_path / "req.csv"
-    requests.write_text("text,font\n\u0301\u0301 marks only,DejaVuSans.ttf\n", encoding="utf-8")
-    plan = tmp_path / "plan.parquet"
-    code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
-    assert code == 0, err
+    plan, _ = plan_requests(cli, tiny_config_path, tmp_path, "text,font\n\u0301\u0301 marks only,DejaVuSans.ttf\n")
     assert pd.read_parquet(plan).text.tolist() == ["\u0301\u0301 marks only"]
     code, _, err = cli("render", plan, "-o", tmp_path / "out")
     assert code == 0, err
