@@ -130,6 +130,23 @@ def test_windows_of_text_without_spaces_come_from_anywhere_and_keep_max_length(c
     assert line_starts < 40 and frame.text.nunique() > 100  # not only the first clusters of each line
 
 
+def test_windows_of_a_script_without_spaces_start_inside_short_lines(cli, tmp_path):
+    """A line of Lao (or Chinese, Thai) is one "word" to a space-based cutter: windows were whole lines,
+    never one that starts inside a line (3 lines gave 3 distinct texts, and the first line never came,
+    as windows began at the first word after the start point). They are cut between grapheme clusters
+    from the start point, as long as asked."""
+    lines = ["ພາສາລາວເປັນພາສາທາງການຂອງປະເທດລາວ", "ນະຄອນຫຼວງວຽງຈັນແມ່ນເມືອງຫຼວງ", "ຂອບໃຈຫຼາຍໆສະບາຍດີບໍ່"]
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "lo.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    spec = {"name": "lo", "corpus_file": "lo.txt", "font_filter": "DejaVuSans.ttf"}  # lines within max_text_length
+    frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=200))
+    assert frame.text.str.len().between(5, 40).all()
+    assert frame.text.nunique() > 60
+    inside = [t for t in frame.text if not any(x.startswith(t) for x in lines)]
+    assert len(inside) > 100 and all(t in " ".join(lines + lines) for t in frame.text)  # running text wraps
+    assert any(t in lines[0] for t in frame.text)
+
+
 @pytest.mark.parametrize("source", ["lines", "window"])
 def test_line_separators_in_a_corpus_become_spaces(cli, tmp_path, source):
     """U+2028 (Word's and many exports' line break), U+2029, NEL and U+001C-U+001F end a line; U+1680 is a

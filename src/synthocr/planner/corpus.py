@@ -210,10 +210,10 @@ def cut_text(
 
     Starts at fraction `start` of the chosen line; running text (`running`) runs
     on into the next lines when the line is short, line-based text stays in its
-    line. Cuts fall on word boundaries, except inside a word longer than
-    `max_len` (a script without spaces, where a "word" is a phrase or a line):
-    there they fall between grapheme clusters, never inside one, from the start
-    point on. Lengths count code points. This is the row-by-row path for the
+    line. Cuts fall on word boundaries, except in text of a script written
+    without spaces (NO_SPACE: a "word" there is a phrase or a line) and inside
+    a word longer than `max_len`: there they fall between grapheme clusters,
+    never inside one, from the start point on. Lengths count code points. This is the row-by-row path for the
     rows planner/windows.py cannot cut (scripts without spaces, overlong words).
     """
     n_lines = reader.files[file_index].n_lines
@@ -235,9 +235,10 @@ def cut_text(
     else:
         begin, end = text.rfind(" ", 0, pos) + 1, text.find(" ", pos)
         end = len(text) if end < 0 else end
-        if pos > begin and end - begin > max_len:
-            # Inside a word longer than max_len (a Thai or Khmer phrase, a line of Chinese): cut between
-            # clusters from the point, so every part of a line can be drawn.
+        if (pos > begin and end - begin > max_len) or NO_SPACE.search(text, begin, end):
+            # In a run of a script written without spaces (Chinese, Thai, Khmer: a phrase or a line), or
+            # inside a word longer than max_len: cut between clusters from the point, so every part of a
+            # line can be drawn.
             return _grapheme_window(clusters, length, at, min_len, max_len)
         first = begin if pos == begin or end == len(text) else end + 1  # the next word, as windows.py
     words = text.split(" ")

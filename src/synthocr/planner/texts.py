@@ -11,9 +11,9 @@ import regex
 from numpy.typing import NDArray
 
 from synthocr.errors import UserError
-from synthocr.planner.corpus import CorpusFile, CorpusReader, cut_text, line_choice
+from synthocr.planner.corpus import NO_SPACE, CorpusFile, CorpusReader, cut_text, line_choice
 from synthocr.planner.fonts import FontCoverage, pick_columns, pick_weighted
-from synthocr.planner.text_scan import texts_with
+from synthocr.planner.text_scan import texts_with, texts_with_wide
 from synthocr.planner.textsources import SpecSource, draw_words, read_lines
 from synthocr.planner.uncovered import coverage_hint
 from synthocr.planner.windows import WindowRequest, cut_windows
@@ -128,12 +128,15 @@ def _cut(
             max_len=hi_len[rows],
         )
         cut = cut_windows(src.reader.array(int(fi)), req, f.bytes_per_char)
+        # Whole "words" of a script written without spaces are phrases or lines: such rows are cut by
+        # grapheme clusters from their start point instead (cut_text), so texts start anywhere in a line.
+        ok = cut.ok & ~texts_with_wide(NO_SPACE, cut.texts)
         first_line = np.searchsorted(f.starts, cut.first, side="right") - 1
-        line_idx[rows] = np.where(cut.ok, first_line, lines)
+        line_idx[rows] = np.where(ok, first_line, lines)
         got = np.empty(len(rows), dtype=object)
         got[:] = cut.texts
         texts[rows] = got
-        for k in np.flatnonzero(~cut.ok):  # no word boundary to cut at: grapheme clusters, row by row
+        for k in np.flatnonzero(~ok):  # no word boundary to cut at: grapheme clusters, row by row
             r = rows[k]
             texts[r] = cut_text(
                 src.reader,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import regex
+import re
 
 # The line breaks of str.splitlines but \n and \r (no text source lets those through: corpus lines end
 # at them), U+001F, and U+1680 OGHAM SPACE MARK, a space that fonts draw as a stroke. HarfBuzz draws a
@@ -10,8 +10,8 @@ import regex
 # Drawn texts get a space for each run of them (planner.texts.one_line); a request text or a plan row
 # with one is refused.
 _SEPARATORS = "\\x0b\\x0c\\x1c-\\x1f\\x85\\u1680\\u2028\\u2029"
-LINE_SEPARATOR = regex.compile(f"[{_SEPARATORS}]")
-LINE_SEPARATOR_RUN = regex.compile(f"(?:[\\t ]*[{_SEPARATORS}])+[\\t ]*")
-NOT_ONE_LINE = regex.compile(f"[\\n\\r{_SEPARATORS}]")
+LINE_SEPARATOR = re.compile(f"[{_SEPARATORS}]")
+LINE_SEPARATOR_RUN = re.compile(f"(?:[\\t ]*[{_SEPARATORS}])+[\\t ]*")
+NOT_ONE_LINE = re.compile(f"[\\n\\r{_SEPARATORS}]")
 # A BCP 47 language tag as HarfBuzz takes it (language, then script, region or variant subtags): "zh-Hans".
-LANGUAGE_TAG = regex.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
