@@ -127,8 +127,9 @@ SPEC_FIELD_DOCS: dict[str, str] = {
     ),
     "min_text_length, max_text_length": (
         "text length in characters (`max_text_length` ≤ 1000). `window`: a window of text is cut from a "
-        "random corpus line, at word boundaries, and between grapheme clusters inside a word longer than "
-        "`max_text_length` (scripts without spaces); it can run on into the following lines. `lines`: lines of other lengths are skipped. "
+        "random corpus line, at word boundaries; between grapheme clusters, from anywhere in the line, in "
+        "text of a script written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Burmese) and inside a "
+        "word longer than `max_text_length`; it can run on into the following lines. `lines`: lines of other lengths are skipped. "
         "`chars`: the string length. `words` and `template` do not use them (a `{line}` field does)."
     ),
     "background_weights": (
