@@ -520,3 +520,24 @@ def test_a_specs_language_is_a_plan_column_and_changes_the_drawing(cli, tmp_path
         assert serbian.tobytes() != russian.tobytes(), row["text"]
     code, _, err = cli("plan", config, "-o", tmp_path / "bad.parquet", "specifications.0.language=serbian latin")
     assert code == 2 and "language" in err and "BCP 47" in err and "Traceback" not in err
+
+
+def test_a_character_the_font_maps_to_a_blank_glyph_is_not_covered(cli, tmp_path):
+    """Fonts map some characters to glyphs with no ink: U+FFFC in DejaVu Sans, ǎ ǐ ǒ ǔ and ℃ in WQY MicroHei,
+    80 Arabic letters in KacstQurn. Drawn, the label holds a character the image does not show; such a font
+    does not cover it. Characters blank by design (spaces, joiners, U+2800) stay covered."""
+    from synthocr.assets import BUILTIN_DIRS
+    from synthocr.planner.fonts import inspect_font
+
+    info = inspect_font(BUILTIN_DIRS["font"] / "DejaVuSans.ttf", "DejaVuSans.ttf")
+    assert 0xFFFC not in info.codepoints and "a" in map(chr, info.codepoints)
+    assert {0x20, 0xA0, 0x200D, 0x2800} <= info.codepoints
+    lines = ["Figure \ufffc shows it", "An object \ufffc here"]
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "obj.txt").write_text("\n".join(lines) + "\nPlain text line\n", encoding="utf-8")
+    spec = {"name": "o", "text_source": "lines", "corpus_file": "obj.txt", "font_filter": "DejaVu*"}
+    frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=20))
+    assert set(frame.text) == {"Plain text line"}
+    (tmp_path / "corpus" / "obj.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, _, err = cli("plan", tmp_path / "c.yaml", "-o", tmp_path / "p2.parquet")
+    assert code == 2 and "U+FFFC OBJECT REPLACEMENT CHARACTER" in err

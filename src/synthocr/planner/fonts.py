@@ -56,7 +56,28 @@ def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int]]:
         return False, "its character map covers no character", frozenset()
     if face.upem <= 0:
         return False, "it has no valid units-per-em", frozenset()
-    return True, "", cps
+    return True, "", cps - _blank_glyphs(face, cps)
+
+
+def _blank_glyphs(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
+    """Characters the cmap maps to a glyph with no ink that should have some: the font does not draw
+    them (WQY MicroHei's ǎ ǐ ǒ ǔ and ℃, 80 Arabic letters of KacstQurn), so it does not cover them: the
+    label would hold a character the image does not show. Blank by design: whitespace, what HarfBuzz
+    hides, U+2800 BRAILLE PATTERN BLANK, the Hangul fillers."""
+    font = hb.Font(face)
+    out = []
+    for cp in cps:
+        if cp in _BLANK_BY_DESIGN or chr(cp).isspace():
+            continue
+        extents = font.get_glyph_extents(font.get_nominal_glyph(cp) or 0)
+        if extents is None or not (extents.width and extents.height):
+            out.append(cp)
+    return frozenset(out)
+
+
+_BLANK_BY_DESIGN = frozenset(
+    {0x2800, 0x115F, 0x1160, 0x3164, 0xFFA0}.union(*(range(lo, hi + 1) for lo, hi in HIDDEN_BY_HARFBUZZ))
+)
 
 
 def inspect_font(path: Path, rel: str) -> FontInfo:
