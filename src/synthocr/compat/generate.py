@@ -121,10 +121,11 @@ def generate(opts: GenerateOptions) -> RenderSummary:
     previous = read_checkpoint(Storage(str(out))) if opts.resume and out.is_dir() else None
     plan_path = write_generate_plan(opts)
     if previous is not None:
+        done = previous.get("done")  # null after a forced run: not counted
         log.info(
             "resuming from %s (%s of %s done)",
             out / ".generation_checkpoint.json",
-            previous.get("done"),
+            "an unknown number" if done is None else done,
             previous.get("total"),
         )
         if previous.get("plan_fingerprint") != plan_metadata(pq.read_schema(plan_path))[META_PLAN_FINGERPRINT]:
