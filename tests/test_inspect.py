@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
@@ -213,3 +215,19 @@ def test_a_subset_written_by_pandas_is_inspected_as_render_takes_it(cli, plan, t
     code, _, err = cli("inspect", tmp_path / "thin.parquet")
     assert code == 2 and "Traceback" not in err
     assert "no synthocr metadata" in err and "background_kind" in err and "every column of the plan" in err
+
+
+def test_languages_are_shown_when_a_spec_sets_one(cli, plan, tmp_path, monkeypatch):
+    """A plan with a `language` gets a language row (none where a spec sets none); a plan without gets none."""
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = cli("inspect", plan)
+    assert code == 0 and "\nlanguage " not in out
+    assert all(s["language"] == {"": s["rows"]} for s in json.loads(cli("inspect", plan, "--json")[1])["specs"])
+    table = pq.read_table(plan)
+    i = table.schema.get_field_index("language")
+    tags = ["sr" if s == "latin" else "" for s in table.column("spec").to_pylist()]
+    edited = tmp_path / "sr.parquet"
+    pq.write_table(table.set_column(i, table.schema.field(i), pa.array(tags).dictionary_encode()), edited)
+    code, out, _ = cli("inspect", edited)
+    line = next(x for x in out.splitlines() if x.startswith("language"))
+    assert line.split() == ["language", "sr", "none", "none", "none", "50%", "sr", "50%"]

@@ -149,6 +149,7 @@ class Tally:
             "rows": self.rows,
             "share": self.rows / total if total else 0.0,
             "text_direction": dict(self.ranked("text_direction")),
+            "language": dict(self.ranked("language")),
             "script": dict(self.ranked("script")),
             "text_length": self.stats(LENGTH),
             "fonts": len(fonts),
@@ -161,7 +162,7 @@ class Tally:
         }
 
 
-_COUNTED = ("text_direction", "script", "font", "background_kind", "background_source")
+_COUNTED = ("text_direction", "language", "script", "font", "background_kind", "background_source")
 LENGTH = "(text length)"
 APPLIED = "applied:"  # an effect column over the rows its effect applies to
 _BLOCK = 16  # columns reduced at once
@@ -171,7 +172,7 @@ _NUMERIC = (*param_columns(), LENGTH, *(APPLIED + col for col in EFFECT_OF_COLUM
 _POSITION = {column: k for k, column in enumerate(_NUMERIC)}
 # The plan columns the summary reads.
 SUMMARY_COLUMNS = sorted(
-    {"spec", "text", "text_direction", "font", "background_kind", "background_file", *param_columns()}
+    {"spec", "text", "text_direction", "language", "font", "background_kind", "background_file", *param_columns()}
     | {e.name for e in EFFECTS}
     | set(EFFECT_OF_COLUMN)
 )
@@ -246,7 +247,9 @@ def _group_tallies(group: pa.Table) -> dict[str, Tally]:
         total[:, span] = np.add.reduceat(np.where(mask, values, 0.0), starts, axis=1).T
         low[:, span] = np.minimum.reduceat(np.where(mask, values, np.inf), starts, axis=1).T
         high[:, span] = np.maximum.reduceat(np.where(mask, values, -np.inf), starts, axis=1).T
-    categories = {col: categories_of(group.column(col)) for col in ("text_direction", "font", "background_kind")}
+    categories = {
+        col: categories_of(group.column(col)) for col in ("text_direction", "language", "font", "background_kind")
+    }
     file_index, files = categories_of(group.column("background_file"))
     source_index, sources = _factorize(np.array([f.split("/", 1)[0] if f else PROCEDURAL for f in files]))
     categories["background_source"] = (source_index[file_index], [str(v) for v in sources])
@@ -373,6 +376,11 @@ def _rows_of_table(
     rows = [
         ("rows", [f"{s['rows']} ({_percent(s['share'])})" for s in specs]),
         ("direction", [_mix_cell(s["text_direction"], s["rows"]) for s in specs]),
+        *(
+            [("language", [_mix_cell({k or "none": v for k, v in s["language"].items()}, s["rows"]) for s in specs])]
+            if any(whole["language"])  # only for a plan with a language
+            else []
+        ),
         ("script", [_mix_cell(s["script"], s["rows"]) for s in specs]),
         ("text length", [_range_cell(t, 0) for t in lengths]),
         ("fonts", [str(s["fonts"]) for s in specs]),
