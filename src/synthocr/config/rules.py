@@ -10,7 +10,7 @@ from synthocr.errors import Problem
 from synthocr.schemas.colors import BACKGROUND_COLORS, INK_COLOR_NAMES
 from synthocr.schemas.config import MAX_IMAGE_PIXELS_CEILING, BatchConfig, BatchSpecification
 from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, EFFECT_NAMES, RANGE_PARAMS
-from synthocr.schemas.text_rules import LANGUAGE_TAG
+from synthocr.schemas.text_rules import language_problem
 
 COLOR_MODES = ("RGB", "L")
 # The retired corpus_mode field and the text_source each of its values now means.
@@ -137,8 +137,9 @@ def _check_spec(spec: BatchSpecification, index: int) -> list[Problem]:
         problem("proportion", f"must be >= 0, got {spec.proportion}")
     if spec.text_direction not in CONFIG_DIRECTIONS:
         problem("text_direction", f"must be one of {list(CONFIG_DIRECTIONS)}, got {spec.text_direction!r}")
-    if spec.language and not LANGUAGE_TAG.fullmatch(spec.language):
-        problem("language", f"must be a BCP 47 language tag such as 'zh-Hans', 'sr' or 'fa', got {spec.language!r}")
+    bad_language = language_problem(spec.language)
+    if bad_language:
+        problem("language", bad_language)
     if spec.min_text_length < 1:
         problem("min_text_length", f"must be >= 1, got {spec.min_text_length}")
     if spec.max_text_length > MAX_TEXT_LENGTH:

@@ -31,6 +31,7 @@ HIDDEN_BY_HARFBUZZ = (
     (0x202A, 0x202E), (0x2060, 0x206F), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFF0, 0xFFF8), (0x1D173, 0x1D17A),
     (0xE0000, 0xE0FFF),
 )  # fmt: skip
+HIDDEN_CODEPOINTS = np.concatenate([np.arange(lo, hi + 1, dtype=np.uint32) for lo, hi in HIDDEN_BY_HARFBUZZ])
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,7 @@ def _blank_glyphs(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
     return frozenset(out)
 
 
-_BLANK_BY_DESIGN = frozenset(
-    {0x2800, 0x115F, 0x1160, 0x3164, 0xFFA0}.union(*(range(lo, hi + 1) for lo, hi in HIDDEN_BY_HARFBUZZ))
-)
+_BLANK_BY_DESIGN = frozenset({0x2800, 0x115F, 0x1160, 0x3164, 0xFFA0, *HIDDEN_CODEPOINTS.tolist()})
 
 
 def inspect_font(path: Path, rel: str) -> FontInfo:
@@ -183,16 +182,14 @@ def _coverage_table(fonts: list[FontInfo]) -> tuple[NDArray[np.uint32], NDArray[
     them for the code points HarfBuzz hides)."""
     if not fonts:
         return np.zeros(1, np.uint32), np.zeros((1, 1), np.uint64)
-    hidden = np.concatenate([np.arange(lo, hi + 1, dtype=np.uint32) for lo, hi in HIDDEN_BY_HARFBUZZ])
-    union = np.union1d(np.array(sorted(set().union(*(f.codepoints for f in fonts))), np.uint32), hidden)
+    union = np.union1d(np.array(sorted(set().union(*(f.codepoints for f in fonts))), np.uint32), HIDDEN_CODEPOINTS)
     masks = np.zeros((len(union), -(-len(fonts) // 64)), np.uint64)
+    hidden = np.searchsorted(union, HIDDEN_CODEPOINTS)
     for i, f in enumerate(fonts):
         rows = np.searchsorted(union, np.fromiter(f.codepoints, np.uint32, len(f.codepoints)))
-        masks[rows, i // 64] |= np.uint64(1) << np.uint64(i % 64)
-    every = np.zeros(masks.shape[1], np.uint64)
-    for i in range(len(fonts)):
-        every[i // 64] |= np.uint64(1) << np.uint64(i % 64)
-    masks[np.searchsorted(union, hidden)] = every
+        bit = np.uint64(1) << np.uint64(i % 64)
+        masks[rows, i // 64] |= bit
+        masks[hidden, i // 64] |= bit
     return union, masks
 
 

@@ -24,7 +24,7 @@ from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
 from synthocr.schemas.output_names import check_output_name
 from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, RANGE_PARAMS
 from synthocr.schemas.plan import PLAN_SCHEMA
-from synthocr.schemas.text_rules import LANGUAGE_TAG, LINE_SEPARATOR
+from synthocr.schemas.text_rules import NOT_ONE_LINE, language_problem
 
 FORMATS = ("csv", "jsonl", "parquet")
 # Drawn after the other columns (planner/colors.py), the outline's from the ink's: requested values go in last.
@@ -298,10 +298,9 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
             out[col] = _choice(col, v, CONFIG_DIRECTIONS)  # auto: resolved from the text when planned
         elif col == "language":
             tag = _as_str(col, v)
-            if tag and not LANGUAGE_TAG.fullmatch(tag):
-                raise _Invalid(
-                    "invalid_value", f"language: {tag!r} is not a BCP 47 tag such as 'zh-Hans', 'sr' or 'fa'"
-                )
+            bad_language = language_problem(tag)
+            if bad_language:
+                raise _Invalid("invalid_value", f"language: {bad_language}")
             out[col] = tag
         elif col == "background_kind":
             out[col] = _choice(col, v, BACKGROUND_KINDS)
@@ -322,9 +321,9 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
             out[col] = _choice(col, v, ctx.font_names, "unknown_font")
         elif col == "text":
             text = _as_str(col, v)
-            if not text.strip() or any(c in text for c in "\r\n"):
+            if not text.strip():
                 raise _Invalid("invalid_value", "text: must be one non-empty line")
-            brk = LINE_SEPARATOR.search(text)
+            brk = NOT_ONE_LINE.search(text)
             if brk:
                 raise _Invalid(
                     "invalid_value",

@@ -269,7 +269,7 @@ def _place(
                     ends_gap = not blank and last_cluster in spaces  # the first cluster after a word gap
                     if blank and last_cluster not in spaces:
                         gap_from, gap_natural = reach, 0
-                if spaced and last_cluster >= 0:
+                if (spaced or ends_gap) and last_cluster >= 0:
                     gap = 0
                     # The logically later of the two clusters says whether it joins the other.
                     if squeeze and not (cursive and not run_start and (last_flags if rtl else flags) & UNSAFE_TO_BREAK):
@@ -277,21 +277,13 @@ def _place(
                     if track and tracked:
                         gap += track
                     if ends_gap:  # keep half the gap, moving on by whole pixels (the ink's rounding stays)
-                        short = (gap_natural >> 1) - ((-pen_y if vertical else pen_x) - gap_from) - gap
+                        short = (gap_natural >> 1) - (pen_along - gap_from) - gap
                         if short > 0:
                             gap += -(-short >> 6) << 6
                     if vertical:
                         pen_y -= gap
                     else:
                         pen_x += gap
-                elif ends_gap and word < 0:
-                    short = (gap_natural >> 1) - ((-pen_y if vertical else pen_x) - gap_from)
-                    if short > 0:
-                        short = -(-short >> 6) << 6
-                        if vertical:
-                            pen_y -= short
-                        else:
-                            pen_x += short
                 known = covers.get(cluster)
                 if known is None:
                     along = (-pen_y if vertical else pen_x) / 64

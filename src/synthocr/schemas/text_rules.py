@@ -15,3 +15,10 @@ LINE_SEPARATOR_RUN = re.compile(f"(?:[\\t ]*[{_SEPARATORS}])+[\\t ]*")
 NOT_ONE_LINE = re.compile(f"[\\n\\r{_SEPARATORS}]")
 # A BCP 47 language tag as HarfBuzz takes it (language, then script, region or variant subtags): "zh-Hans".
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def language_problem(tag: str) -> str | None:
+    """Why `tag` is no language a spec or request may give, None if it is one ("" is none)."""
+    if not tag or LANGUAGE_TAG.fullmatch(tag):
+        return None
+    return f"{tag!r} is not a BCP 47 language tag such as 'zh-Hans', 'sr' or 'fa'"
