@@ -32,6 +32,7 @@ BASE: dict[str, Any] = {
     "corpus_line": 0,
     "template": "",
     "font": "DejaVuSans.ttf",
+    "font_instance": "",
     "background_kind": "plain",
     "background_file": "",
     "background_x": 0.5,

@@ -55,6 +55,7 @@ def test_hf_imagefolder_loads_with_datasets(cli, rendered, expected, tmp_path, m
     for row, (text, image, label) in zip(ds["validation"], expected):
         assert row["text"] == text and row["image_id"] == label["image_id"] and row["spec"] == label["params"]["spec"]
         assert row["language"] == label["params"]["language"] == ""
+        assert row["font_instance"] == label["params"]["font_instance"] == ""
         assert np.array_equal(pixels(row["image"]), image)
         assert (row["width"], row["height"]) == (label["width"], label["height"])
         assert row["words"] == label["words"] and row["chars"] == label["chars"] and row["line"] == label["line"]

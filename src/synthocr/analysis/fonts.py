@@ -61,6 +61,7 @@ class FontTable:
                     "reason": f.reason,
                     "codepoints": len(f.codepoints),
                     "scripts": s,
+                    "instances": list(f.instances),
                     "share": {c: (None if np.isnan(v) else round(float(v), 4)) for c, v in zip(self.columns, row)},
                     "allowed": {c: bool(a) for c, a in zip(self.columns, allowed)},
                 }
@@ -87,6 +88,9 @@ class FontTable:
             lines += ["", "share of sampled texts (" + ", ".join(f"{c}: {n}" for c, n in zip(self.columns, self.texts))]
             lines[-1] += ") whose every character the font covers; (n%): the font is not allowed there"
             lines.append("fonts no column can use: " + (", ".join(self.unused) or "none"))
+        lines += [
+            f"named instances of {f.rel} (font_instances): {', '.join(f.instances)}" for f in self.fonts if f.instances
+        ]
         bad = [f for f in self.fonts if not f.healthy]
         lines += [f"unusable: {f.rel}: {f.reason}" for f in bad]
         return "\n".join(lines)

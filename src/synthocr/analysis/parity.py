@@ -18,11 +18,20 @@ _IGNORABLES = regex.compile(r"\p{Default_Ignorable_Code_Point}")
 
 
 def reference_mask(
-    path: str | Path, size: int, text: str, direction: str, language: str | None = None, index: int = 0
+    path: str | Path,
+    size: int,
+    text: str,
+    direction: str,
+    language: str | None = None,
+    index: int = 0,
+    instance: str = "",
 ) -> Image.Image:
     """`text` drawn whole by Pillow's ImageDraw.text with raqm (HarfBuzz and FriBidi), "L" coverage,
-    on a canvas that holds all of its ink; `language` as raqm's (a BCP 47 tag)."""
+    on a canvas that holds all of its ink; `language` as raqm's (a BCP 47 tag); `instance`: a variable
+    font's named instance, set by Pillow (FreeType's named instance, which raqm shapes with)."""
     font = ImageFont.truetype(str(path), size, index=index, layout_engine=ImageFont.Layout.RAQM)
+    if instance:
+        font.set_variation_by_name(instance)
     anchor = "mt" if direction == "ttb" else "ls"
     x0, y0, x1, y1 = font.getbbox(text, direction=direction, anchor=anchor, language=language)
     canvas = Image.new("L", (math.ceil(x1 - x0) + 8, math.ceil(y1 - y0) + 8), 0)

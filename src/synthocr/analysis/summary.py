@@ -150,6 +150,7 @@ class Tally:
             "share": self.rows / total if total else 0.0,
             "text_direction": dict(self.ranked("text_direction")),
             "language": dict(self.ranked("language")),
+            "font_instance": dict(self.ranked("font_instance")),
             "script": dict(self.ranked("script")),
             "text_length": self.stats(LENGTH),
             "fonts": len(fonts),
@@ -162,7 +163,7 @@ class Tally:
         }
 
 
-_COUNTED = ("text_direction", "language", "script", "font", "background_kind", "background_source")
+_COUNTED = ("text_direction", "language", "script", "font", "font_instance", "background_kind", "background_source")
 LENGTH = "(text length)"
 APPLIED = "applied:"  # an effect column over the rows its effect applies to
 _BLOCK = 16  # columns reduced at once
@@ -172,7 +173,17 @@ _NUMERIC = (*param_columns(), LENGTH, *(APPLIED + col for col in EFFECT_OF_COLUM
 _POSITION = {column: k for k, column in enumerate(_NUMERIC)}
 # The plan columns the summary reads.
 SUMMARY_COLUMNS = sorted(
-    {"spec", "text", "text_direction", "language", "font", "background_kind", "background_file", *param_columns()}
+    {
+        "spec",
+        "text",
+        "text_direction",
+        "language",
+        "font",
+        "font_instance",
+        "background_kind",
+        "background_file",
+        *param_columns(),
+    }
     | {e.name for e in EFFECTS}
     | set(EFFECT_OF_COLUMN)
 )
@@ -248,7 +259,8 @@ def _group_tallies(group: pa.Table) -> dict[str, Tally]:
         low[:, span] = np.minimum.reduceat(np.where(mask, values, np.inf), starts, axis=1).T
         high[:, span] = np.maximum.reduceat(np.where(mask, values, -np.inf), starts, axis=1).T
     categories = {
-        col: categories_of(group.column(col)) for col in ("text_direction", "language", "font", "background_kind")
+        col: categories_of(group.column(col))
+        for col in ("text_direction", "language", "font", "font_instance", "background_kind")
     }
     file_index, files = categories_of(group.column("background_file"))
     source_index, sources = _factorize(np.array([f.split("/", 1)[0] if f else PROCEDURAL for f in files]))
@@ -382,6 +394,16 @@ def _rows_of_table(
             else []
         ),
         ("script", [_mix_cell(s["script"], s["rows"]) for s in specs]),
+        *(
+            [
+                (
+                    "font instance",
+                    [_mix_cell({k or "default": v for k, v in s["font_instance"].items()}, s["rows"]) for s in specs],
+                )
+            ]
+            if any(whole["font_instance"])  # only for a plan that draws variable fonts' named instances
+            else []
+        ),
         ("text length", [_range_cell(t, 0) for t in lengths]),
         ("fonts", [str(s["fonts"]) for s in specs]),
         ("background", [_mix_cell(s["background_kind"], s["rows"]) for s in specs]),

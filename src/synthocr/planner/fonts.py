@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from joblib import Parallel, delayed
 from numpy.typing import NDArray
 from PIL import ImageFont
 
+from synthocr.font_instances import named_instances
 from synthocr.output_paths import atomic_output
 
 PARALLEL_SCAN = 32  # fonts from which the scan runs in worker processes
@@ -44,20 +46,37 @@ class FontInfo:
     reason: str  # why it is excluded ("" when healthy)
     codepoints: frozenset[int]
     sha1: str = ""  # content hash: identical files are inspected once
+    instances: tuple[str, ...] = ()  # names of a variable font's named instances (font_instances.py)
 
 
-def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int]]:
+_OUTLINE_TABLES = frozenset({"glyf", "CFF ", "CFF2"})
+_BITMAP_TABLES = frozenset({"CBDT", "sbix", "EBDT", "bdat"})
+
+
+def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], tuple[str, ...]]:
+    """(healthy, why not, covered code points, named instances) of one font file's bytes."""
     try:
         face = hb.Face(hb.Blob(data))
+        tables = set(face.table_tags)
+        if tables & _BITMAP_TABLES and not tables & _OUTLINE_TABLES:
+            return False, BITMAP_ONLY, frozenset(), ()
         cps = frozenset(face.unicodes)
         ImageFont.truetype(str(path), 16)
+        instances = tuple(named_instances(face))
     except Exception as exc:  # any failure to parse makes the font unusable; the reason is reported
-        return False, f"cannot be loaded ({type(exc).__name__}: {exc})", frozenset()
+        return False, f"cannot be loaded ({type(exc).__name__}: {exc})", frozenset(), ()
     if not cps:
-        return False, "its character map covers no character", frozenset()
+        return False, "its character map covers no character", frozenset(), ()
     if face.upem <= 0:
-        return False, "it has no valid units-per-em", frozenset()
-    return True, "", cps - _blank_glyphs(face, cps)
+        return False, "it has no valid units-per-em", frozenset(), ()
+    return True, "", cps - _blank_glyphs(face, cps), instances
+
+
+BITMAP_ONLY = (
+    "it has only bitmap glyphs, drawn at a few fixed sizes (a colour emoji font such as Noto Color Emoji), "
+    "which cannot be scaled to the plan's font sizes or drawn in its ink; for these characters use an "
+    "outline font (Noto Emoji, Symbola)"
+)
 
 
 def _blank_glyphs(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
@@ -94,8 +113,8 @@ def inspect_font(path: Path, rel: str) -> FontInfo:
         data = path.read_bytes()
     except OSError as exc:
         return FontInfo(rel, path, False, f"cannot be read ({exc.strerror})", frozenset())
-    healthy, reason, cps = _inspect_bytes(data, path)
-    return FontInfo(rel, path, healthy, reason, cps, hashlib.sha1(data).hexdigest())
+    healthy, reason, cps, instances = _inspect_bytes(data, path)
+    return FontInfo(rel, path, healthy, reason, cps, hashlib.sha1(data).hexdigest(), instances)
 
 
 def scan_fonts(root: Path, paths: list[Path]) -> list[FontInfo]:
@@ -117,10 +136,7 @@ def scan_fonts(root: Path, paths: list[Path]) -> list[FontInfo]:
     jobs = [delayed(inspect_font)(p, p.relative_to(root).as_posix()) for _, p in unique]
     results = Parallel(n_jobs=-1 if len(jobs) >= PARALLEL_SCAN else 1)(jobs)
     info = {digest: r for (digest, _), r in zip(unique, results)}
-    return [
-        FontInfo(p.relative_to(root).as_posix(), p, info[h].healthy, info[h].reason, info[h].codepoints, info[h].sha1)
-        for p, h in zip(paths, hashes)
-    ]
+    return [dataclasses.replace(info[h], rel=p.relative_to(root).as_posix(), path=p) for p, h in zip(paths, hashes)]
 
 
 class FontCoverage:
@@ -169,12 +185,15 @@ class FontCoverage:
         return covered
 
     def write_report(self, path: str | Path) -> None:
-        """The health of every scanned font as a CSV table (font, healthy, glyphs, reason, sha1)."""
+        """The health of every scanned font as a CSV table (font, healthy, codepoints, reason, sha1, and the
+        named instances of a variable font, `|`-separated: what `font_instances` globs match)."""
         with atomic_output(path, "--font-report") as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
-            writer.writerow(["font", "healthy", "codepoints", "reason", "sha1"])
+            writer.writerow(["font", "healthy", "codepoints", "reason", "sha1", "instances"])
             for f in self.fonts:
-                writer.writerow([f.rel, str(f.healthy).lower(), len(f.codepoints), f.reason, f.sha1])
+                writer.writerow(
+                    [f.rel, str(f.healthy).lower(), len(f.codepoints), f.reason, f.sha1, "|".join(f.instances)]
+                )
 
 
 def _coverage_table(fonts: list[FontInfo]) -> tuple[NDArray[np.uint32], NDArray[np.uint64]]:

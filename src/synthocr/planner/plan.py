@@ -32,6 +32,7 @@ from synthocr.planner.corpus import CorpusFile, CorpusIndex, CorpusReader
 from synthocr.planner.directions import resolve_auto
 from synthocr.planner.effect_sampling import EffectRanges, effect_key, neutralise, sample_effects
 from synthocr.planner.fonts import FontCoverage, font_weight_vector, select_fonts
+from synthocr.planner.instances import InstanceChoice, instance_choice
 from synthocr.planner.readability import guard_degradation
 from synthocr.planner.requests import COLOUR_COLUMNS, RequestColumns, RequestContext, RequestFile, check_requests
 from synthocr.planner.samplers import sample_choice, sample_range
@@ -79,6 +80,7 @@ class PlanContext:
     source_cum: NDArray[np.float64]  # (n_specs, n_sources) cumulative background source weights
     direction_cum: NDArray[np.float64]  # (n_specs, n_directions) cumulative text direction weights
     metadata: dict[str, str]
+    instances: InstanceChoice
     requests: RequestColumns | None = None
     requests_rejected: int = 0
     text_resamples: int = 0
@@ -229,6 +231,7 @@ def prepare_plan(
                 spec_fonts=spec_fonts,
                 coverage=fonts.coverage,
                 background_files=backgrounds.files,
+                font_instances=[f.instances for f in fonts.healthy],
             ),
             batch.task_indices,
         )
@@ -252,6 +255,7 @@ def prepare_plan(
                 f"specification {spec.name!r}: font_weights {dict(spec.font_weights)} give weight 0 to every font "
                 "the specification may use; give some font a positive weight."
             )
+    instances = instance_choice(specs, fonts.healthy, spec_fonts, [int(c) for c in counts])
     reader = CorpusReader(all_files)
     prepared = prepare_sources(specs, all_files, spec_files, reader, [int(c) for c in counts])
     check_charsets(specs, prepared.sources, fonts, spec_fonts)
@@ -289,6 +293,7 @@ def prepare_plan(
         source_cum,
         direction_cum,
         metadata,
+        instances,
         columns,
         requests_rejected=rejected,
         text_report=prepared.report,
@@ -376,6 +381,9 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
         "template": ([""] + list(ctx.texts.template_names), _template_codes(sampled.template_idx, n)),
         "font": (font_names, sampled.font_idx),
         "font_sha1": ([f.sha1 for f in fonts.healthy], sampled.font_idx),
+        "font_instance": ctx.instances.sample(
+            np.random.default_rng([config.seed, block, effect_key("font_instance")]), spec_idx, sampled.font_idx
+        ),
     }
     kinds = sample_choice(rng, ctx.kind_cum[spec_idx])
     bg_file, _ = ctx.backgrounds.choose(rng, ctx.source_cum[spec_idx])

@@ -260,6 +260,7 @@ class RequestContext:
     spec_fonts: NDArray[np.bool_]  # (n_specs, n_fonts)
     coverage: Callable[[list[str]], NDArray[np.bool_]]
     background_files: list[str]
+    font_instances: list[tuple[str, ...]] = field(default_factory=list)  # named instances per healthy font
     color_modes: tuple[str, ...] = ("RGB", "L")
     _font_index: dict[str, int] = field(default_factory=dict)
 
@@ -349,6 +350,8 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
             out[col] = _as_float(col, v)
         else:
             out[col] = _as_str(col, v)
+    if out.get("font_instance"):
+        _check_instance(out, ctx)
     if "background_file" in out:
         if out.setdefault("background_kind", "image") != "image":
             raise _Invalid("invalid_value", "background_file: only allowed with background_kind 'image'")
@@ -365,6 +368,22 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
                     "uncovered_text", f"no font eligible for this row covers every character of {out['text']!r}"
                 )
     return out
+
+
+def _check_instance(out: dict[str, Any], ctx: RequestContext) -> None:
+    """A requested font_instance names one of the named instances of the row's requested font."""
+    instance = out["font_instance"]
+    if "font" not in out:
+        raise _Invalid(
+            "invalid_value", f"font_instance: {instance!r} needs a font in the same row (the font it is an instance of)"
+        )
+    index = ctx._font_index[out["font"]]
+    names = ctx.font_instances[index] if index < len(ctx.font_instances) else ()
+    if instance not in names:
+        has = f"its named instances are {list(names)}" if names else "it is not a variable font with named instances"
+        raise _Invalid(
+            "invalid_value", f"font_instance: {instance!r} is not a named instance of font {out['font']!r}; {has}"
+        )
 
 
 # --- the valid rows as columns --------------------------------------------------------

@@ -87,7 +87,7 @@ class RenderAssets:
         self.font_root = resolve_root("font", roots.get("font", ""))
         self.background_root = resolve_root("background", roots.get("background", ""))
         self.font_file = BoundedCache(self._load_font_file, 64)  # (font, sha1) -> FontFile or the error
-        self.sized_font = BoundedCache(self._load_sized_font, 256)  # (font, sha1, size) -> SizedFont
+        self.sized_font = BoundedCache(self._load_sized_font, 256)  # (font, sha1, size, instance) -> SizedFont
         # Glyph bitmaps (about 1 KiB each at 30 px): (SizedFont, glyph id) -> Glyph or None.
         self.glyph = BoundedCache(_render_glyph, 16384)
         # Decoded photos: 32 at most, and at most BACKGROUND_CACHE_BYTES (a 12-megapixel photo is 36 MB).
@@ -103,13 +103,15 @@ class RenderAssets:
             raise FileNotFoundError(f"{what} file {path} does not exist (was it moved after planning?)")
         return path
 
-    def font(self, rel: str, sha1: str, size: int) -> SizedFont:
-        """The plan's font `rel` at `size` pixels, checked against its fingerprint `sha1`.
+    def font(self, rel: str, sha1: str, size: int, instance: str = "") -> SizedFont:
+        """The plan's font `rel` at `size` pixels, checked against its fingerprint `sha1`, in its named
+        instance `instance` ("" for the default).
 
         Raises:
-            FontChangedError: the file is missing, unreadable or not the file that was planned.
+            FontChangedError: the file is missing, unreadable or not the file that was planned, or has no
+                such named instance.
         """
-        return self.sized_font((rel, sha1, size))
+        return self.sized_font((rel, sha1, size, instance))
 
     def _load_font_file(self, key: tuple[str, str]) -> FontFile | Exception:
         rel, sha1 = key
@@ -132,13 +134,13 @@ class RenderAssets:
         except Exception as exc:  # a parse failure of the font's own bytes
             return FontChangedError(f"font {rel} ({path}) cannot be loaded by HarfBuzz ({exc}).")
 
-    def _load_sized_font(self, key: tuple[str, str, int]) -> SizedFont:
-        rel, sha1, size = key
+    def _load_sized_font(self, key: tuple[str, str, int, str]) -> SizedFont:
+        rel, sha1, size, instance = key
         file = self.font_file((rel, sha1))
         if isinstance(file, Exception):
             raise FontChangedError(str(file))  # a new one each time: a cached one would grow its traceback
         try:
-            return SizedFont(file, size, self.glyph)
+            return SizedFont(file, size, self.glyph, instance)
         except FontRenderError as exc:
             raise FontChangedError(str(exc)) from None
 

@@ -56,6 +56,7 @@ class RowParams(NamedTuple):
     language: str  # BCP 47 tag HarfBuzz shapes the text for ("" for none)
     font: str
     font_sha1: str  # the font file's fingerprint when planned
+    font_instance: str  # named instance of a variable font ("" for its default)
     font_size: int
     padding: tuple[int, int, int, int]  # top, right, bottom, left
     background_kind: str
@@ -95,6 +96,7 @@ def decode_row(row: Mapping[str, Any]) -> RowParams:
         language=str(r["language"]),
         font=str(r["font"]),
         font_sha1=str(r["font_sha1"]),
+        font_instance=str(r["font_instance"]),
         font_size=int(r["font_size"]),
         padding=(int(r["padding_top"]), int(r["padding_right"]), int(r["padding_bottom"]), int(r["padding_left"])),
         background_kind=str(r["background_kind"]),
@@ -144,7 +146,8 @@ def render_row(
     vertical = p.text_direction == "ttb"
 
     style = _line_style(p)
-    layout = layout_line(p.text, p.text_direction, assets.font(p.font, p.font_sha1, p.font_size), style, p.language)
+    font = assets.font(p.font, p.font_sha1, p.font_size, p.font_instance)
+    layout = layout_line(p.text, p.text_direction, font, style, p.language)
 
     # Geometric effects act in the frame of the line's box, chained into one mapping.
     # The frame's origin is a whole pixel, so without warps the ink moves by whole pixels, exactly as the polygons.

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import freetype
 import numpy as np
-from freetype.raw import FT_Load_Glyph, FT_Render_Glyph
+from freetype.raw import FT_Get_Advance, FT_Get_Var_Blend_Coordinates, FT_Load_Glyph, FT_Render_Glyph
 from PIL import Image
 
 from synthocr.renderer.pillow_core import map_core
@@ -67,19 +67,56 @@ class FontRenderError(RuntimeError):
 class GlyphRaster:
     """FreeType's face of one font file at one pixel size; renders glyphs by id (a lock serialises FreeType)."""
 
-    def __init__(self, font: str | ctypes.Array[ctypes.c_char], size: int, name: str, index: int = 0) -> None:
+    def __init__(
+        self,
+        font: str | ctypes.Array[ctypes.c_char],
+        size: int,
+        name: str,
+        index: int = 0,
+        coords: list[float] | None = None,
+    ) -> None:
         """`font`: the file's path, or its mapped_font. Faces of one font at several sizes made from one
-        mapping share its pages; a face opened from the path maps the file again."""
+        mapping share its pages; a face opened from the path maps the file again. `coords`: a variable
+        font's design axis values, in the font's axis order (None for its default instance)."""
         self.name = name
         self._lock = threading.Lock()
         try:
             self._face = freetype.Face(font if isinstance(font, str) else _InPlace(font), index)
             self._face.set_char_size(size * 64, size * 64, 72, 72)  # = Pillow's nominal request of size * 64
+            if coords is not None:
+                self._face.set_var_design_coords(coords)
         except freetype.FT_Exception as exc:
             raise FontRenderError(f"font {name} cannot be opened at {size} px by FreeType ({exc})") from None
         self._ft = self._face._FT_Face  # FT_Face, for the ctypes calls
         self._slot_ptr = self._ft.contents.glyph  # the face's one glyph slot, where FT_Load_Glyph puts the glyph
         self._slot = self._slot_ptr.contents  # read in place: its fields are FreeType's memory, not a copy
+
+    def normalized_coords(self) -> list[float]:
+        """The face's axis values normalised as hb-ft hands them to HarfBuzz: FreeType's blend coordinates
+        (16.16, after `avar`) cut to 2.14 by dropping two bits, as floats (exact multiples of 2**-14).
+        Shaping a variable instance with these, as Pillow/raqm does, gives the same variable kerning and
+        mark offsets."""
+        count = len(self._face.get_variation_info().axes)
+        fixed = (freetype.FT_Fixed * count)()
+        with self._lock:
+            error = FT_Get_Var_Blend_Coordinates(self._ft, count, ctypes.byref(fixed))
+        if error:
+            raise FontRenderError(
+                f"font {self.name}: FreeType cannot read its axis values ({freetype.FT_Exception(error)})"
+            )
+        return [(int(v) >> 2) / 16384 for v in fixed]
+
+    def advance(self, gid: int) -> int:
+        """hb-ft's horizontal advance of glyph `gid` (26.6): FreeType's unhinted one (16.16, with a variable
+        font's HVAR deltas as FreeType computes them) rounded to 1/64, as hb-ft rounds it."""
+        fixed = freetype.FT_Fixed(0)
+        with self._lock:
+            error = FT_Get_Advance(self._ft, gid, freetype.FT_LOAD_NO_HINTING, ctypes.byref(fixed))
+        if error:
+            raise FontRenderError(
+                f"font {self.name}: FreeType cannot read glyph {gid}'s advance ({freetype.FT_Exception(error)})"
+            )
+        return (fixed.value + 512) >> 10
 
     def render(self, gid: int, bold: int = 0) -> Glyph | None:
         """The glyph's bitmap, or None when it has no ink (a space, a joiner); with `bold` (26.6 pixels),

@@ -18,9 +18,10 @@ from typing import NamedTuple, Protocol
 
 import uharfbuzz as hb
 
+from synthocr.font_instances import named_instances
 from synthocr.renderer.bidi import Run, visual_runs
 from synthocr.renderer.fonttables import ligature_carets
-from synthocr.renderer.glyphs import Glyph, GlyphRaster, mapped_font
+from synthocr.renderer.glyphs import FontRenderError, Glyph, GlyphRaster, mapped_font
 from synthocr.renderer.scripts import itemize
 
 # Every run is shaped as the beginning and end of a text (raqm's flags); the line around it is context.
@@ -47,6 +48,7 @@ class FontFile:
         self.upem: int = self.face.upem
         self._carets: dict[int, tuple[int, ...]] | None = None
         self.fallback_v_metrics = _fallback_v_metrics(self.face)
+        self.instances = named_instances(self.face)  # a variable font's named instances: name -> axis values
         self._lock = threading.Lock()
 
     @property
@@ -112,14 +114,36 @@ class SizedFont:
     every SizedFont of a worker) when one is given; the bitmap is the same either way.
     """
 
-    def __init__(self, file: FontFile, size: int, glyph_cache: GlyphCache | None = None) -> None:
-        self.file, self.size = file, size
+    def __init__(self, file: FontFile, size: int, glyph_cache: GlyphCache | None = None, instance: str = "") -> None:
+        """`instance`: a named instance of a variable font ("" for its default instance).
+
+        Raises:
+            FontRenderError: the font has no such named instance, or FreeType cannot open it at `size`.
+        """
+        self.file, self.size, self.instance = file, size, instance
         upem = file.upem
         self._scale = _ft_scale(size, upem)
         scale = (self._scale * upem + (1 << 15)) >> 16  # hb-ft's font scale: about size * 64
         parent = hb.Font(file.face)
         parent.scale = (scale, scale)
         self._unit = hb.Font(file.face)  # at upem scale: advances in font units
+        axes = None
+        if instance:
+            axes = file.instances.get(instance)
+            if axes is None:
+                has = (
+                    f"its named instances are {list(file.instances)}" if file.instances else "it is not a variable font"
+                )
+                raise FontRenderError(f"font {file.name} has no named instance {instance!r}; {has}")
+        coords = None if axes is None else list(axes.values())
+        self.raster = GlyphRaster(file.mapped, size, file.name, file.index, coords)
+        # A variable instance is shaped as Pillow/raqm (hb-ft) shapes it: HarfBuzz at FreeType's normalised
+        # axis values, with FreeType's advances (HarfBuzz's own HVAR rounding differs by 1/64 px at times).
+        self._ft_advances = axes is not None
+        if axes is not None:
+            normalized = self.raster.normalized_coords()
+            parent.set_var_coords_normalized(normalized)  # the sub-font below starts from its parent's values
+            self._unit.set_var_coords_normalized(normalized)
         self._advances: dict[int, int] = {}
         funcs = hb.FontFuncs()
         funcs.set_glyph_h_advance_func(self._h_advance, None)
@@ -144,7 +168,6 @@ class SizedFont:
             -metric(tag.STRIKEOUT_OFFSET) * size / upem,
             max(metric(tag.STRIKEOUT_SIZE), 1) * size / upem,
         )
-        self.raster = GlyphRaster(file.mapped, size, file.name, file.index)
         self._cache = glyph_cache
         # (self, glyph id) -> bitmap: the shared cache's own dict, or one of this font's.
         self.cached: dict[tuple[SizedFont, int], Glyph | None] = glyph_cache.data if glyph_cache is not None else {}
@@ -152,7 +175,10 @@ class SizedFont:
     def _h_advance(self, font: object, gid: int, data: object) -> int:
         advance = self._advances.get(gid)
         if advance is None:
-            advance = self._advances[gid] = _ft_advance(self._unit.get_glyph_h_advance(gid), self._scale)
+            if self._ft_advances:
+                advance = self._advances[gid] = self.raster.advance(gid)
+            else:
+                advance = self._advances[gid] = _ft_advance(self._unit.get_glyph_h_advance(gid), self._scale)
         return advance
 
     def _v_advance(self, font: object, gid: int, data: object) -> int:

@@ -125,6 +125,13 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "the first glob that matches it, in the order written, and fonts no glob matches weigh 1. Empty means"
         " every eligible font is equally likely."
     ),
+    "font_instances": (
+        'named instances of variable fonts to draw in, as globs over their names (`["*"]` for every one; '
+        '`["Light", "Regular", "*Bold"]`): each row of a variable font is drawn in one matching '
+        "instance, chosen uniformly. Rows of a static font, or of a variable font none of whose instances "
+        "match, use the font's default instance, as they do when this is empty. The names are in the "
+        "`instances` column of `synthocr plan --font-report`. Stored in the plan's `font_instance` column."
+    ),
     "min_text_length, max_text_length": (
         "text length in characters (`max_text_length` ≤ 1000). `window`: a window of text is cut from a "
         "random corpus line, at word boundaries; between grapheme clusters, from anywhere in the line, in "

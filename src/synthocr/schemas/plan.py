@@ -24,7 +24,8 @@ from synthocr.schemas.params import RANGE_PARAMS
 # 4: a `font_sha1` column (the font file's sha1 when planned, checked by the renderer before it draws).
 # 5: text styles: letter_spacing, word_spacing, underline_*, strikethrough_*, emphasis_*, shadow_*, stroke_*.
 # 6: a `language` column (the BCP 47 tag HarfBuzz shapes the text for; "" for none).
-PLAN_SCHEMA_VERSION = "6"
+# 7: a `font_instance` column (the named instance of a variable font the row is drawn in; "" for the default).
+PLAN_SCHEMA_VERSION = "7"
 META_SCHEMA_VERSION = "plan_schema_version"  # key of the version in the Arrow schema metadata
 
 _ARROW = {"float32": pa.float32(), "int16": pa.int16(), "uint8": pa.uint8()}
@@ -48,6 +49,7 @@ PLAN_SCHEMA = pa.schema(
         pa.field("template", _DICT, nullable=False),  # name of the template filled ("" for other text sources)
         pa.field("font", _DICT, nullable=False),  # relative to the font root
         pa.field("font_sha1", _DICT, nullable=False),  # the font file's sha1 when planned; checked by the renderer
+        pa.field("font_instance", _DICT, nullable=False),  # named instance of a variable font ("" for the default)
         pa.field("background_kind", _DICT, nullable=False),
         pa.field("background_file", _DICT, nullable=False),  # "" unless kind == "image"
         # Offset of an image crop or of procedural texture (paper), fraction of the free width / height.

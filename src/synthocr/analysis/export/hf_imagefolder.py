@@ -12,7 +12,14 @@ if TYPE_CHECKING:
     from synthocr.analysis.export.options import ExportOptions
 
 METADATA = "metadata.jsonl"
-PLAN_FIELDS = ("spec", "text_direction", "language", "font", "font_size")  # plan columns worth a feature of their own
+PLAN_FIELDS = (
+    "spec",
+    "text_direction",
+    "language",
+    "font",
+    "font_instance",
+    "font_size",
+)  # plan columns worth a feature of their own
 
 
 def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Path]:

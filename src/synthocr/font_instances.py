@@ -1,0 +1,28 @@
+"""Named instances of variable fonts (OpenType `fvar`): the styles a font's designer named, such as Light,
+Semi Bold or Bold Italic. Read one way for the planner (which instances a row may be drawn in) and the
+renderer (the axis values it draws one with)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fnmatch import fnmatchcase
+
+import uharfbuzz as hb
+
+
+def named_instances(face: hb.Face) -> dict[str, dict[str, float]]:
+    """Instance name (English, from the `name` table) -> {axis tag: design value}, in the font's order.
+    Empty for a static font. Of two instances with one name, the first is kept."""
+    tags = [axis.tag for axis in face.axis_infos]
+    out: dict[str, dict[str, float]] = {}
+    for instance in face.named_instances:
+        name = (face.get_name(instance.subfamily_name_id) or "").strip()
+        if name and name not in out:
+            out[name] = dict(zip(tags, (float(v) for v in instance.design_coords)))
+    return out
+
+
+def matching_instances(names: Iterable[str], globs: Iterable[str]) -> tuple[str, ...]:
+    """The instance names matching any of `globs` (case-sensitive, as font names are), in the font's order."""
+    patterns = list(globs)
+    return tuple(n for n in names if any(fnmatchcase(n, g) for g in patterns))
