@@ -19,7 +19,7 @@ from synthocr.assets import BUILTIN_DIRS
 from synthocr.renderer.layout import layout_line, layout_mask
 from synthocr.renderer.shaping import FontFile, SizedFont, line_runs, shape_run
 
-# Inter (OFL 1.1, Debian's fonts-inter-variable), subset to the letters of TEXTS: axes wght 100-900 and
+# Inter (OFL 1.1, tests/fonts/LICENSE_INTER; Debian's fonts-inter-variable), subset to the letters of TEXTS: axes wght 100-900 and
 # slnt -10-0, 18 named instances (Thin ... Black Italic).
 INTER = Path(__file__).parent / "fonts" / "Inter-subset.var.ttf"
 TEXTS = ("Sphinx of black quartz, judge my vow.", "AVTW 0123456789", "Wax jog")
