@@ -85,7 +85,7 @@ def test_an_unknown_instance_is_a_clear_error():
     with pytest.raises(FontRenderError, match="has no named instance 'Condensed'; its named instances are"):
         SizedFont(file, 20, None, "Condensed")
     dejavu = BUILTIN_DIRS["font"] / "DejaVuSans.ttf"
-    with pytest.raises(FontRenderError, match="it is not a variable font"):
+    with pytest.raises(FontRenderError, match="it is neither a variable font nor a font collection"):
         SizedFont(FontFile(str(dejavu), dejavu.name), 20, None, "Bold")
 
 
@@ -141,7 +141,7 @@ def test_instances_that_match_nothing_are_a_config_error(cli, tmp_path):
     assert code == 2 and "Traceback" not in err
     assert "specification 'v': font_instances ['Condensed*'] match no named instance" in err and "'Thin'" in err
     code, _, err = cli("plan", config, "-o", tmp_path / "p.parquet", "specifications.0.font_filter=DejaVu*")
-    assert code == 2 and "none of them is a variable font" in err
+    assert code == 2 and "none of them is a variable font or a font collection" in err
 
 
 def test_a_request_may_give_the_instance_of_its_font(cli, tmp_path):
@@ -158,9 +158,9 @@ def test_a_request_may_give_the_instance_of_its_font(cli, tmp_path):
     assert pd.read_parquet(plan).font_instance.tolist() == ["Bold Italic", ""]
     rejected = pd.read_csv(str(requests) + ".rejected.csv")
     messages = rejected.error_message.tolist()
-    assert "'Condensed' is not a named instance of font 'Inter-subset.var.ttf'; its named instances are" in messages[0]
+    assert "'Condensed' is not a named instance or face of font 'Inter-subset.var.ttf'; it offers [" in messages[0]
     assert "needs a font in the same row" in messages[1]
-    assert "it is not a variable font with named instances" in messages[2]
+    assert "it is neither a variable font nor a font collection" in messages[2]
 
 
 def test_a_hand_edited_instance_fails_its_row_alone(cli, tmp_path):

@@ -1,6 +1,7 @@
-"""Named instances of variable fonts (OpenType `fvar`): the styles a font's designer named, such as Light,
-Semi Bold or Bold Italic. Read one way for the planner (which instances a row may be drawn in) and the
-renderer (the axis values it draws one with)."""
+"""A font file's named styles: the named instances of a variable font (OpenType `fvar`: Light, Semi Bold,
+Bold Italic), or the faces of a font collection (`.ttc`: Noto Sans CJK SC, Helvetica Neue Bold). Read one
+way for the planner (which ones a row may be drawn in) and the renderer (the axis values or the face it
+draws one with)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,21 @@ def named_instances(face: hb.Face) -> dict[str, dict[str, float]]:
         name = (face.get_name(instance.subfamily_name_id) or "").strip()
         if name and name not in out:
             out[name] = dict(zip(tags, (float(v) for v in instance.design_coords)))
+    return out
+
+
+def collection_faces(blob: hb.Blob) -> dict[str, int]:
+    """Face name (the full name, `name` ID 4, else the family name) -> face index, for a font collection of
+    two faces or more; empty for a single font. Of two faces with one name, the first is kept."""
+    count = hb.Face(blob).count
+    if count < 2:
+        return {}
+    out: dict[str, int] = {}
+    for index in range(count):
+        face = hb.Face(blob, index)
+        name = (face.get_name(4) or face.get_name(1) or "").strip()
+        if name and name not in out:
+            out[name] = index
     return out
 
 

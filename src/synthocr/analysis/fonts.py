@@ -88,9 +88,7 @@ class FontTable:
             lines += ["", "share of sampled texts (" + ", ".join(f"{c}: {n}" for c, n in zip(self.columns, self.texts))]
             lines[-1] += ") whose every character the font covers; (n%): the font is not allowed there"
             lines.append("fonts no column can use: " + (", ".join(self.unused) or "none"))
-        lines += [
-            f"named instances of {f.rel} (font_instances): {', '.join(f.instances)}" for f in self.fonts if f.instances
-        ]
+        lines += [f"font_instances of {f.rel}: {', '.join(f.instances)}" for f in self.fonts if f.instances]
         bad = [f for f in self.fonts if not f.healthy]
         lines += [f"unusable: {f.rel}: {f.reason}" for f in bad]
         return "\n".join(lines)

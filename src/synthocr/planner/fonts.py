@@ -15,7 +15,7 @@ from joblib import Parallel, delayed
 from numpy.typing import NDArray
 from PIL import ImageFont
 
-from synthocr.font_instances import named_instances
+from synthocr.font_instances import collection_faces, named_instances
 from synthocr.output_paths import atomic_output
 
 PARALLEL_SCAN = 32  # fonts from which the scan runs in worker processes
@@ -46,7 +46,9 @@ class FontInfo:
     reason: str  # why it is excluded ("" when healthy)
     codepoints: frozenset[int]
     sha1: str = ""  # content hash: identical files are inspected once
-    instances: tuple[str, ...] = ()  # names of a variable font's named instances (font_instances.py)
+    # What `font_instances` may pick (font_instances.py): a variable font's named instances, or the faces of
+    # a font collection that draw every character its first face covers.
+    instances: tuple[str, ...] = ()
 
 
 _OUTLINE_TABLES = frozenset({"glyf", "CFF ", "CFF2"})
@@ -54,22 +56,41 @@ _BITMAP_TABLES = frozenset({"CBDT", "sbix", "EBDT", "bdat"})
 
 
 def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], tuple[str, ...]]:
-    """(healthy, why not, covered code points, named instances) of one font file's bytes."""
+    """(healthy, why not, covered code points, named styles) of one font file's bytes (of its first face,
+    for a collection)."""
     try:
-        face = hb.Face(hb.Blob(data))
+        blob = hb.Blob(data)
+        face = hb.Face(blob)
         tables = set(face.table_tags)
         if tables & _BITMAP_TABLES and not tables & _OUTLINE_TABLES:
             return False, BITMAP_ONLY, frozenset(), ()
         cps = frozenset(face.unicodes)
         ImageFont.truetype(str(path), 16)
-        instances = tuple(named_instances(face))
+        faces = collection_faces(blob)
     except Exception as exc:  # any failure to parse makes the font unusable; the reason is reported
         return False, f"cannot be loaded ({type(exc).__name__}: {exc})", frozenset(), ()
     if not cps:
         return False, "its character map covers no character", frozenset(), ()
     if face.upem <= 0:
         return False, "it has no valid units-per-em", frozenset(), ()
-    return True, "", cps - _blank_glyphs(face, cps), instances
+    covered = cps - _blank_glyphs(face, cps)
+    styles = _full_faces(blob, path, faces, covered) if faces else tuple(named_instances(face))
+    return True, "", covered, styles
+
+
+def _full_faces(blob: hb.Blob, path: Path, faces: dict[str, int], covered: frozenset[int]) -> tuple[str, ...]:
+    """The faces of a collection a row may be drawn in: those that load and map every character the first
+    face covers (the coverage a text was checked against). A face that lacks one would draw a box."""
+    out = []
+    for name, index in faces.items():
+        try:
+            if index:
+                ImageFont.truetype(str(path), 16, index=index)
+            if covered <= frozenset(hb.Face(blob, index).unicodes):
+                out.append(name)
+        except Exception:  # a face that does not load is not offered (the first face was checked above)
+            continue
+    return tuple(out)
 
 
 BITMAP_ONLY = (

@@ -1,4 +1,5 @@
-"""Which named instance of a variable font each row is drawn in: `font_instances` globs -> `font_instance` column."""
+"""Which named instance of a variable font, or face of a font collection, each row is drawn in: `font_instances`
+globs -> `font_instance` column."""
 
 from __future__ import annotations
 
@@ -60,13 +61,9 @@ def instance_choice(
                 codes[(i, j)] = np.array([names.index(m) for m in matched], np.int64)
         if counts[i] > 0 and not any(key[0] == i for key in codes):
             variable = sorted({n for j in eligible for n in fonts[j].instances})
-            has = (
-                f"their named instances are {variable}"
-                if variable
-                else "none of them is a variable font with named instances"
-            )
+            has = f"they offer {variable}" if variable else "none of them is a variable font or a font collection"
             raise UserError(
                 f"specification {spec.name!r}: font_instances {list(spec.font_instances)} match no named instance "
-                f"of the fonts it may use ({has}); change the globs, add a variable font, or remove font_instances."
+                f"of the fonts it may use ({has}); change the globs, add such a font, or remove font_instances."
             )
     return InstanceChoice(names, codes)

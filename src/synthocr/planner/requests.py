@@ -380,9 +380,10 @@ def _check_instance(out: dict[str, Any], ctx: RequestContext) -> None:
     index = ctx._font_index[out["font"]]
     names = ctx.font_instances[index] if index < len(ctx.font_instances) else ()
     if instance not in names:
-        has = f"its named instances are {list(names)}" if names else "it is not a variable font with named instances"
+        has = f"it offers {list(names)}" if names else "it is neither a variable font nor a font collection"
         raise _Invalid(
-            "invalid_value", f"font_instance: {instance!r} is not a named instance of font {out['font']!r}; {has}"
+            "invalid_value",
+            f"font_instance: {instance!r} is not a named instance or face of font {out['font']!r}; {has}",
         )
 
 

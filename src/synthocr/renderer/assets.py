@@ -86,7 +86,7 @@ class RenderAssets:
     def __init__(self, roots: Mapping[str, str]) -> None:
         self.font_root = resolve_root("font", roots.get("font", ""))
         self.background_root = resolve_root("background", roots.get("background", ""))
-        self.font_file = BoundedCache(self._load_font_file, 64)  # (font, sha1) -> FontFile or the error
+        self.font_file = BoundedCache(self._load_font_file, 64)  # (font, sha1, face) -> FontFile or the error
         self.sized_font = BoundedCache(self._load_sized_font, 256)  # (font, sha1, size, instance) -> SizedFont
         # Glyph bitmaps (about 1 KiB each at 30 px): (SizedFont, glyph id) -> Glyph or None.
         self.glyph = BoundedCache(_render_glyph, 16384)
@@ -113,8 +113,18 @@ class RenderAssets:
         """
         return self.sized_font((rel, sha1, size, instance))
 
-    def _load_font_file(self, key: tuple[str, str]) -> FontFile | Exception:
-        rel, sha1 = key
+    def _load_font_file(self, key: tuple[str, str, int]) -> FontFile | Exception:
+        """Face `face` of the font file (0 for a single font), checked against the plan's fingerprint
+        once: another face of a collection is opened from its checked first face's path."""
+        rel, sha1, face = key
+        if face:
+            first = self.font_file((rel, sha1, 0))
+            if isinstance(first, Exception):
+                return first
+            try:
+                return FontFile(first.path, rel, face)
+            except Exception as exc:  # a parse failure of the face's own bytes
+                return FontChangedError(f"font {rel} ({first.path}): face {face} cannot be loaded by HarfBuzz ({exc}).")
         try:
             path = self._path(self.font_root, rel, "font")
             digest = hashlib.sha1()
@@ -136,7 +146,9 @@ class RenderAssets:
 
     def _load_sized_font(self, key: tuple[str, str, int, str]) -> SizedFont:
         rel, sha1, size, instance = key
-        file = self.font_file((rel, sha1))
+        file = self.font_file((rel, sha1, 0))
+        if not isinstance(file, Exception) and instance in file.faces:  # a face of a font collection
+            file, instance = self.font_file((rel, sha1, file.faces[instance])), ""
         if isinstance(file, Exception):
             raise FontChangedError(str(file))  # a new one each time: a cached one would grow its traceback
         try:

@@ -18,7 +18,7 @@ from typing import NamedTuple, Protocol
 
 import uharfbuzz as hb
 
-from synthocr.font_instances import named_instances
+from synthocr.font_instances import collection_faces, named_instances
 from synthocr.renderer.bidi import Run, visual_runs
 from synthocr.renderer.fonttables import ligature_carets
 from synthocr.renderer.glyphs import FontRenderError, Glyph, GlyphRaster, mapped_font
@@ -43,12 +43,14 @@ class FontFile:
 
     def __init__(self, path: str, name: str, index: int = 0) -> None:
         self.path, self.name, self.index = path, name, index
-        self.face = hb.Face(hb.Blob.from_file_path(path), index)
+        blob = hb.Blob.from_file_path(path)
+        self.face = hb.Face(blob, index)
         self.mapped = mapped_font(path)  # FreeType's faces at every size read the font from this one mapping
         self.upem: int = self.face.upem
         self._carets: dict[int, tuple[int, ...]] | None = None
         self.fallback_v_metrics = _fallback_v_metrics(self.face)
         self.instances = named_instances(self.face)  # a variable font's named instances: name -> axis values
+        self.faces = collection_faces(blob)  # a font collection's faces: name -> index (empty for one font)
         self._lock = threading.Lock()
 
     @property
@@ -58,6 +60,15 @@ class FontFile:
             with self._lock:
                 self._carets = ligature_carets(bytes(self.face.reference_table("GDEF").data or b""))
         return self._carets
+
+
+def styles_of(file: FontFile) -> str:
+    """What a font file offers as `font_instance`, for messages."""
+    if file.faces:
+        return f"its faces are {list(file.faces)}"
+    if file.instances:
+        return f"its named instances are {list(file.instances)}"
+    return "it is neither a variable font nor a font collection"
 
 
 def _fallback_v_metrics(face: hb.Face) -> tuple[int, int] | None:
@@ -131,10 +142,7 @@ class SizedFont:
         if instance:
             axes = file.instances.get(instance)
             if axes is None:
-                has = (
-                    f"its named instances are {list(file.instances)}" if file.instances else "it is not a variable font"
-                )
-                raise FontRenderError(f"font {file.name} has no named instance {instance!r}; {has}")
+                raise FontRenderError(f"font {file.name} has no named instance {instance!r}; {styles_of(file)}")
         coords = None if axes is None else list(axes.values())
         self.raster = GlyphRaster(file.mapped, size, file.name, file.index, coords)
         # A variable instance is shaped as Pillow/raqm (hb-ft) shapes it: HarfBuzz at FreeType's normalised

@@ -126,11 +126,13 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         " every eligible font is equally likely."
     ),
     "font_instances": (
-        'named instances of variable fonts to draw in, as globs over their names (`["*"]` for every one; '
-        '`["Light", "Regular", "*Bold"]`): each row of a variable font is drawn in one matching '
-        "instance, chosen uniformly. Rows of a static font, or of a variable font none of whose instances "
-        "match, use the font's default instance, as they do when this is empty. The names are in the "
-        "`instances` column of `synthocr plan --font-report`. Stored in the plan's `font_instance` column."
+        "named instances of variable fonts (`Light`, `Bold Italic`) and faces of font collections (`.ttc`: "
+        '`Noto Sans CJK SC`) to draw in, as globs over their names (`["*"]` for every one; '
+        '`["Light", "Regular", "*Bold"]`): each row of such a font is drawn in one matching instance or '
+        "face, chosen uniformly. Rows of other fonts, or of a font none of whose instances match, use the "
+        "font's default instance (a collection's first face), as they do when this is empty. The names are "
+        "in `synthocr fonts` and the `instances` column of `synthocr plan --font-report`. Stored in the "
+        "plan's `font_instance` column."
     ),
     "min_text_length, max_text_length": (
         "text length in characters (`max_text_length` ≤ 1000). `window`: a window of text is cut from a "
