@@ -312,3 +312,34 @@ def test_spacing_never_closes_a_word_gap(tiny_assets, font, text, direction, sty
     space = min(plain_gaps)  # the natural advance of a space, and the gap without styles
     assert len(gaps(tight)) == text.count(" ")
     assert min(gaps(tight)) >= space / 2 - 1, (plain_gaps, gaps(tight))
+
+
+@pytest.mark.parametrize(
+    "font,text,direction",
+    [
+        ("DejaVuSans.ttf", "illicit million dit", "ltr"),
+        ("DejaVuSerif.ttf", "Il a dit : « l'été »", "ltr"),
+        ("NotoNaskhArabic-Regular.ttf", "بالعالم ما لا", "rtl"),
+        ("DejaVuSans.ttf", "ill dit", "ttb"),
+    ],
+)
+@pytest.mark.parametrize("overlap", [0.2, 0.4, 1.0])
+def test_overlap_never_draws_a_letter_inside_its_neighbour(tiny_assets, font, text, direction, overlap):
+    """A strong overlap (the allowed range goes to 1 em) drew an alef inside its neighbour (بالعالم read
+    like بلعلم) and Latin l, i inside the letters around them, while the label kept them. Overlap now makes
+    neighbouring characters share at most half of the narrower one's advance more than they do unstyled."""
+    sized = _font(tiny_assets, font)
+    axis = (1, 3) if direction == "ttb" else (0, 2)
+
+    def spans(style: LineStyle) -> list[tuple[float, float]]:
+        layout = layout_line(text, direction, sized, style)
+        chars = [c.box for c in layout.clusters if not text[c.start : c.stop].isspace()]
+        return [(box[axis[0]], box[axis[1]]) for box in chars]
+
+    plain, tight = spans(LineStyle()), spans(LineStyle(overlap=overlap))
+    order = sorted(range(len(plain)), key=lambda k: plain[k])  # visual order, the same in both
+    for a, b in zip(order, order[1:]):
+        natural = min(plain[a][1], plain[b][1]) - plain[b][0]
+        shared = min(tight[a][1], tight[b][1]) - tight[b][0]
+        narrower = min(plain[a][1] - plain[a][0], plain[b][1] - plain[b][0])
+        assert shared - natural <= narrower / 2 + 1, (text, a, b, plain[a], plain[b], tight[a], tight[b])

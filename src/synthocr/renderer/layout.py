@@ -9,7 +9,8 @@ Text styles (renderer/linestyle.py) act on HarfBuzz's positions, so the label's 
 move with the glyphs: `glyph_overlap_intensity` pulls clusters together and
 `letter_spacing` (tracking) pushes them apart, both only between HarfBuzz clusters, never
 between the glyphs inside one (a ligature, a letter and its marks); overlap never pulls
-two joined letters of a cursive script together, and tracking is not applied inside
+two joined letters of a cursive script together, nor two letters by more than half the narrower one's
+advance (an l or an alef is never drawn inside its neighbour), and tracking is not applied inside
 cursive runs at all (Arabic keeps its joins and its even spacing: no kashida is
 inserted), nor inside Devanagari, Bengali and Gurmukhi runs, whose headline joins
 the letters of a word. `word_spacing` widens (or narrows) the advance of whitespace characters.
@@ -273,7 +274,13 @@ def _place(
                     gap = 0
                     # The logically later of the two clusters says whether it joins the other.
                     if squeeze and not (cursive and not run_start and (last_flags if rtl else flags) & UNSAFE_TO_BREAK):
-                        gap -= squeeze
+                        # At most half the advance of the narrower of the two clusters (the one before, and
+                        # this one's first glyph unless it has none, a mark drawn first): a narrow letter (l, i,
+                        # an alef) is not drawn inside its neighbour however strong the overlap.
+                        before = int((cover[_HI] - cover[_LO]) * 64)
+                        first = -y_advance if vertical else x_advance
+                        # (in whole pixels: the ink's rounding stays)
+                        gap -= min(squeeze, ((min(before, first) if first > 0 else before) >> 1) & ~63)
                     if track and tracked:
                         gap += track
                     if ends_gap:  # keep half the gap, moving on by whole pixels (the ink's rounding stays)

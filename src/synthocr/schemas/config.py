@@ -87,7 +87,7 @@ class BatchSpecification:
     background_scale_min: float = 1.0
     background_scale_max: float = 1.5
     # glyph_overlap_intensity (fraction of font size): space removed between neighbouring characters (0 = normal
-    # spacing, kerning kept)
+    # spacing, kerning kept; at most half the narrower one's advance)
     glyph_overlap_intensity_min: float = 0.0
     glyph_overlap_intensity_max: float = 0.05
     glyph_overlap_intensity_probability: float = 0.5

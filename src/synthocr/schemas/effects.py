@@ -16,12 +16,13 @@ EFFECTS: tuple[Effect, ...] = (
                 (0.0, 0.05),
                 (0.0, 1.0),
                 "fraction of font size",
-                "space removed between neighbouring characters (0 = normal spacing, kerning kept)",
+                "space removed between neighbouring characters (0 = normal spacing, kerning kept; at most half the narrower one's advance)",
                 neutral=0.0,
             ),
         ),
-        "removes space between clusters (kerning kept; joined Arabic letters stay joined; a word gap keeps at "
-        "least half its width)",
+        "removes space between clusters (kerning kept; joined Arabic letters stay joined; at most half the "
+        "narrower letter's advance, so none is drawn inside its neighbour; a word gap keeps at least half its "
+        "width)",
     ),
     Effect(
         "layout",
