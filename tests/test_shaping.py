@@ -286,3 +286,54 @@ def test_a_language_draws_the_fonts_forms_for_it_as_raqm_does(path, text, langua
         ours = layout_mask(layout_line(text, "ltr", font, 0.0, lang))
         assert aligned_iou(ours, reference_mask(path, 32, text, "ltr", lang or None)) == (1.0, True), lang
     assert layout_mask(layout_line(text, "ltr", font, 0.0, language)).tobytes() != ours.tobytes()
+
+
+MONGOLIAN = Path(__file__).parent / "fonts" / "NotoSansMongolian-subset.ttf"  # OFL: tests/fonts/LICENSE_NOTO_MONGOLIAN
+
+
+@pytest.mark.parametrize("size", [24, 33])
+@pytest.mark.parametrize("text", ["ᠮᠣᠩᠭᠣᠯ ᠪᠢᠴᠢᠭ", "ᠮᠣᠩᠭᠣᠯ ᠤᠯᠤᠰ᠂", "ᠰᠠᠶᠢᠨ\u180eᠠ"])
+def test_vertical_mongolian_is_its_horizontal_line_turned_clockwise(text, size):
+    """Mongolian is written in columns with its letters turned sideways. HarfBuzz's upright vertical stack
+    (raqm's too) piled every letter on one spot, under a label that named them all. Now: the horizontal
+    line, as Pillow draws it, turned 90 degrees clockwise, pixel for pixel; characters top to bottom."""
+    font = _font(MONGOLIAN, size)
+    layout = layout_line(text, "ttb", font, 0.0)
+    mask = layout_mask(layout)
+    turned = reference_mask(MONGOLIAN, size, text, "ltr").transpose(Image.Transpose.ROTATE_270)
+    assert aligned_iou(mask, turned)[1]
+    assert not label_problems(layout, mask)
+    tops = [c.box.y0 for c in layout.clusters if text[c.start : c.stop].strip()]
+    assert tops == sorted(tops) and layout.size[1] > layout.size[0]
+    assert all(0 <= c.box.x0 and c.box.x1 <= layout.size[0] for c in layout.clusters)
+
+
+def test_a_vertical_mongolian_spec_renders_columns_from_the_cli(cli, tmp_path):
+    import json
+    import shutil
+
+    import yaml
+
+    for folder in ("fonts", "corpus"):
+        (tmp_path / folder).mkdir()
+    shutil.copy(MONGOLIAN, tmp_path / "fonts" / MONGOLIAN.name)
+    (tmp_path / "corpus" / "mn.txt").write_text("ᠮᠣᠩᠭᠣᠯ ᠪᠢᠴᠢᠭ\nᠮᠣᠩᠭᠣᠯ ᠤᠯᠤᠰ᠂\n", encoding="utf-8")
+    spec = {
+        "name": "mn",
+        "corpus_file": "mn.txt",
+        "text_source": "lines",
+        "text_direction": "ttb",
+        "min_text_length": 3,
+    }
+    config = {"total_images": 6, "seed": 1, "font_dir": str(tmp_path / "fonts"),
+              "corpus_dir": str(tmp_path / "corpus"), "specifications": [spec]}  # fmt: skip
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    plan, out = tmp_path / "p.parquet", tmp_path / "out"
+    assert cli("plan", tmp_path / "c.yaml", "-o", plan)[0] == 0
+    code, _, err = cli("render", plan, "-o", out, "--workers", "1", "--quiet")
+    assert code == 0, err
+    for path in out.rglob("image_*.json"):
+        label = json.loads(path.read_text())
+        assert label["height"] > label["width"]
+        tops = [c["bbox"][1] for c in label["chars"]]
+        assert tops == sorted(tops) and "".join(c["text"] for c in label["chars"]) == label["text"].replace(" ", "")
