@@ -12,7 +12,7 @@ import numpy as np
 
 from synthocr.assets.listing import FONT_SUFFIXES, list_files
 from synthocr.errors import UserError
-from synthocr.planner.corpus import CorpusFile, CorpusReader, index_corpus_file
+from synthocr.planner.corpus import CorpusFile, CorpusReader, index_any
 from synthocr.planner.fonts import FontCoverage, FontInfo, select_fonts
 
 SAMPLE_TEXTS = 1000  # texts drawn per corpus file or specification
@@ -119,9 +119,7 @@ def _corpus_texts(corpus_dir: Path, sample: int) -> tuple[list[str], list[list[s
     """Whole lines of every corpus file (up to `sample` per file, evenly spread)."""
     if not corpus_dir.is_dir():
         raise UserError(f"corpus dir {corpus_dir} does not exist; pass a folder of UTF-8 text files.")
-    files: list[CorpusFile] = [
-        index_corpus_file(p, p.relative_to(corpus_dir).as_posix()) for p in list_files(corpus_dir, "*")
-    ]
+    files: list[CorpusFile] = [index_any(p, p.relative_to(corpus_dir).as_posix()) for p in list_files(corpus_dir, "*")]
     if not files:
         raise UserError(f"corpus dir {corpus_dir} holds no file.")
     reader = CorpusReader(files)

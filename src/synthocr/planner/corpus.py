@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import dataclasses
 import hashlib
 import itertools
 import mmap
@@ -15,6 +16,7 @@ import regex
 from numpy.typing import NDArray
 
 from synthocr.errors import UserError
+from synthocr.planner.corpus_tables import extract_column, table_format
 
 _CHUNK = 1 << 22
 _LONG_LINE_BYTES = 1 << 16  # a longer line is read only in a window of this size: a text needs a few dozen characters
@@ -298,6 +300,15 @@ def line_choice(files: list[CorpusFile], u: NDArray[np.float64]) -> tuple[NDArra
     return file_idx.astype(np.int64), line_idx
 
 
+def index_any(path: Path, rel: str, column: str = "text") -> CorpusFile:
+    """The index of a text file, or of the texts of column `column` of a table (CSV, TSV, JSON Lines,
+    Parquet: corpus_tables.py), read from their extracted text file; its sha1 is the table's."""
+    if table_format(path) is None:
+        return index_corpus_file(path, rel)
+    text, sha1 = extract_column(path, column)
+    return dataclasses.replace(index_corpus_file(text, rel), sha1=sha1)
+
+
 class CorpusIndex:
     """The corpus files of a batch, indexed once (line offsets only), shared by every specification.
 
@@ -307,20 +318,21 @@ class CorpusIndex:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._index: dict[str, CorpusFile] = {}
+        self._index: dict[tuple[str, str], CorpusFile] = {}
 
-    def files_for(self, paths: list[Path]) -> list[CorpusFile]:
-        """The index of each file (built on first use, then shared).
+    def files_for(self, paths: list[Path], column: str = "text") -> list[CorpusFile]:
+        """The index of each file (built on first use, then shared); of a table's `column`.
 
         Raises:
-            UserError: a file is not UTF-8 or holds no text.
+            UserError: a file is not UTF-8 or holds no text, or a table has no such column.
         """
         out = []
         for p in paths:
             rel = self.plan_name(p)
-            if rel not in self._index:
-                self._index[rel] = index_corpus_file(p, rel)
-            out.append(self._index[rel])
+            key = (rel, column if table_format(p) else "")
+            if key not in self._index:
+                self._index[key] = index_any(p, rel, column)
+            out.append(self._index[key])
         return out
 
     def plan_name(self, path: Path) -> str:

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from synthocr.config.bounded import LimitExceeded, loads_bounded_json
 from synthocr.config.rules import MAX_TEXT_LENGTH
 from synthocr.errors import UserError, describe_char, not_utf8_problem
+from synthocr.planner.corpus_tables import header_delimiter
 from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
 from synthocr.schemas.output_names import check_output_name
 from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, RANGE_PARAMS
@@ -129,7 +130,7 @@ def _read_csv(text: str) -> list[RawRequest]:
     """Rows of a CSV file, comma-separated, or semicolon- or tab-separated when its header says so (Excel
     in locales with a decimal comma writes ';')."""
     first = text.split("\n", 1)[0]
-    delimiter = "," if "," in first else next((d for d in ";\t" if d in first), ",")
+    delimiter = header_delimiter(first)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, None)
     if header is None:

@@ -52,6 +52,13 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "also matches `sub/latin.txt`); or an absolute path, or one starting with `~` (`/data/mytext.txt`, "
         "`~/texts/*.txt`), read where it lies whatever the corpus dir, and named in the plan by its absolute path"
     ),
+    "corpus_column": (
+        "for a tabular corpus file (`.csv`, `.tsv`, `.jsonl`/`.ndjson`, `.parquet`): the column (JSON key) "
+        "that holds the texts, one per row; the other columns are ignored, empty cells and nulls left out, and "
+        "a line break inside a text becomes a space. A CSV's separator is read from its header (comma, "
+        "semicolon or tab). Extracted once, then cached by the file's content (see "
+        "[Your own data](text-sources.md#tables))."
+    ),
     "text_source": (
         "where texts come from (see [Your own data](text-sources.md)): `window` (a window of running text cut"
         " from the corpus, running on from one line into the next), `lines` (one whole corpus line per text),"

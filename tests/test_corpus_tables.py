@@ -1,0 +1,108 @@
+"""Tables as corpus files (CSV, TSV, JSON Lines, Parquet): the texts of one column, not the file's raw lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYNTHOCR_CACHE", str(tmp_path / "cache"))
+
+
+def _plan(cli, root: Path, corpus_file: str, extra: dict | None = None, total: int = 40):
+    spec = {"name": "t", "corpus_file": corpus_file, "text_source": "lines", "min_text_length": 3,
+            "font_filter": "DejaVuSans.ttf", **(extra or {})}  # fmt: skip
+    config = {"total_images": total, "seed": 3, "corpus_dir": str(root / "corpus"), "specifications": [spec]}
+    path = root / "c.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    plan = root / "p.parquet"
+    code, _, err = cli("plan", path, "-o", plan)
+    return code, err, (pd.read_parquet(plan) if code == 0 else None)
+
+
+def _corpus(root: Path, name: str, data: bytes) -> None:
+    (root / "corpus").mkdir(exist_ok=True)
+    (root / "corpus" / name).write_bytes(data)
+
+
+def test_a_csv_gives_its_text_column_not_its_raw_lines(cli, tmp_path):
+    """Read as text, this file gave '1,"Hello, world",pos' and its header line 'id,text,label'."""
+    _corpus(tmp_path, "reviews.csv", b'id,text,label\n1,"Hello, world",pos\n2,"Two\nlines here",neg\n3,,neg\n')
+    code, err, frame = _plan(cli, tmp_path, "reviews.csv")
+    assert code == 0, err
+    assert set(frame.text) == {"Hello, world", "Two lines here"}
+    assert set(frame.corpus_file) == {"reviews.csv"} and set(frame.corpus_line) == {0, 1}
+
+
+def test_excel_csv_with_semicolons_and_a_bom_and_a_tsv(cli, tmp_path):
+    _corpus(
+        tmp_path,
+        "de.csv",
+        "id;Text\r\n1;Müller; Straße\r\n".replace("Müller; Straße", '"Müller; Straße"').encode("utf-8-sig"),
+    )
+    code, err, frame = _plan(cli, tmp_path, "de.csv", {"corpus_column": "Text"})
+    assert code == 0, err
+    assert set(frame.text) == {"Müller; Straße"}
+    _corpus(tmp_path, "t.tsv", b"text\tid\nTabbed, text here\t1\n")
+    code, err, frame = _plan(cli, tmp_path, "t.tsv")
+    assert code == 0, err
+    assert set(frame.text) == {"Tabbed, text here"}
+
+
+def test_jsonl_and_parquet_give_their_column(cli, tmp_path):
+    _corpus(tmp_path, "d.jsonl", b'{"text": "First json text", "id": 1}\n\n{"text": null}\n{"text": 5, "id": 3}\n')
+    code, err, frame = _plan(cli, tmp_path, "d.jsonl")
+    assert code == 0, err
+    assert set(frame.text) == {"First json text"}
+    (tmp_path / "corpus" / "d.jsonl").unlink()
+    table = pa.table({"body": ["Parquet text one", None, "Parquet text two", ""], "n": [1, 2, 3, 4]})
+    pq.write_table(table, tmp_path / "corpus" / "d.parquet")
+    code, err, frame = _plan(cli, tmp_path, "d.parquet", {"corpus_column": "body"})
+    assert code == 0, err
+    assert set(frame.text) == {"Parquet text one", "Parquet text two"}
+
+
+@pytest.mark.parametrize(
+    "name,data,message",
+    [
+        ("a.csv", b"id,body\n1,hello there\n", "has no column 'text'; its columns are ['id', 'body']"),
+        ("a.csv", "id,text\n1,café au lait\n".encode("cp1252"), "is not UTF-8 text"),
+        ("a.jsonl", b'{"text": "fine line"}\nnot json\n', "a.jsonl line 2 is not JSON"),
+        ("a.jsonl", b'["text"]\n', "a.jsonl line 1 is not a JSON object"),
+        ("a.jsonl", b'{"body": "fine line"}\n', "no line has the key 'text'"),
+        ("a.csv", b"id,text\n1,\n2,\n", "column 'text' holds no text"),
+    ],
+)
+def test_bad_tables_are_clear_errors(cli, tmp_path, name, data, message):
+    _corpus(tmp_path, name, data)
+    code, err, _ = _plan(cli, tmp_path, name)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_a_parquet_column_that_is_not_text_is_a_clear_error(cli, tmp_path):
+    (tmp_path / "corpus").mkdir()
+    pq.write_table(pa.table({"text": [1, 2, 3]}), tmp_path / "corpus" / "n.parquet")
+    code, err, _ = _plan(cli, tmp_path, "n.parquet")
+    assert code == 2 and "column 'text' holds int64, not text" in err
+
+
+def test_the_extraction_is_cached_by_content_and_the_plan_is_the_same(cli, tmp_path):
+    _corpus(tmp_path, "r.csv", b"text\nalpha beta\ngamma delta\n")
+    code, err, first = _plan(cli, tmp_path, "r.csv")
+    assert code == 0, err
+    cached = list((tmp_path / "cache" / "corpus").glob("*.txt"))
+    assert len(cached) == 1 and cached[0].read_text() == "alpha beta\ngamma delta\n"
+    first_bytes = (tmp_path / "p.parquet").read_bytes()
+    assert _plan(cli, tmp_path, "r.csv")[0] == 0
+    assert (tmp_path / "p.parquet").read_bytes() == first_bytes
+    _corpus(tmp_path, "r.csv", b"text\nepsilon zeta\n")  # changed: extracted again
+    code, err, again = _plan(cli, tmp_path, "r.csv")
+    assert code == 0 and set(again.text) == {"epsilon zeta"}
+    assert len(list((tmp_path / "cache" / "corpus").glob("*.txt"))) == 2
