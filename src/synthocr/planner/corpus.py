@@ -269,12 +269,32 @@ def _word_window(words: list[str], first: int, length: int, min_len: int, max_le
     return out
 
 
+# Where a text cut between grapheme clusters may not fall: before a vowel written after its consonant that is
+# a letter of its own (Thai and Lao sara a, aa, am; a Myanmar sign outside the cluster before it), or after a
+# vowel written before its consonant (Thai and Lao e, ae, o, ai, ai maimalai). A cut there leaves a text that
+# starts with a vowel sign or ends with one that belongs to the next syllable.
+_NO_START = regex.compile(r"[\u0e30\u0e32\u0e33\u0e45\u0eb0\u0eb2\u0eb3\p{M}]")
+_NO_END = regex.compile(r"[\u0e40-\u0e44\u0ec0-\u0ec4]$")
+
+
+def _cut_ok(graphemes: list[str], at: int) -> bool:
+    """Whether a text may start or end between clusters at-1 and at."""
+    if at <= 0 or at >= len(graphemes):
+        return True
+    return not (_NO_END.search(graphemes[at - 1]) or _NO_START.match(graphemes[at]))
+
+
 def _grapheme_window(graphemes: list[str], length: int, first: int, min_len: int, max_len: int) -> str:
     """Whole grapheme clusters from cluster `first`: about `length` code points and at most `max_len`
-    (lengths count code points, as everywhere else), moved back when the text ends too soon.
+    (lengths count code points, as everywhere else), moved back when the text ends too soon. Both ends
+    fall where a text may start and end (_cut_ok) when such a place lies a cluster or two away.
 
     At least one cluster, even one longer than max_len (a one-character limit on a script whose
     characters take several code points)."""
+    for step in range(3):  # the next place a text may start
+        if first + step < len(graphemes) and _cut_ok(graphemes, first + step):
+            first += step
+            break
     end, total = first, 0
     while end < len(graphemes) and (end == first or total + len(graphemes[end]) <= length):
         total += len(graphemes[end])
@@ -282,8 +302,29 @@ def _grapheme_window(graphemes: list[str], length: int, first: int, min_len: int
     while total < length and first > 0 and total + len(graphemes[first - 1]) <= max_len:
         first -= 1
         total += len(graphemes[first])
+    # Moved back to where no text may start: further back within max_len, else forward again.
+    while not _cut_ok(graphemes, first) and first > 0 and total + len(graphemes[first - 1]) <= max_len:
+        first -= 1
+        total += len(graphemes[first])
+    while not _cut_ok(graphemes, first) and first + 1 < end:
+        total -= len(graphemes[first])
+        first += 1
+    if not _cut_ok(graphemes, end):  # where the text may end: back a cluster or two, else on within max_len
+        back = next((b for b in (1, 2) if end - b > first and _cut_ok(graphemes, end - b)), 0)
+        if back:
+            total -= sum(map(len, graphemes[end - back : end]))
+            end -= back
+        else:
+            while end < len(graphemes) and not _cut_ok(graphemes, end) and total + len(graphemes[end]) <= max_len:
+                total += len(graphemes[end])
+                end += 1
     out = "".join(graphemes[first:end]).strip()
+    grown = False
     while len(out) < min_len and end < len(graphemes) and total + len(graphemes[end]) <= max_len:  # spaces stripped
+        total += len(graphemes[end])
+        end += 1
+        out, grown = "".join(graphemes[first:end]).strip(), True
+    while grown and not _cut_ok(graphemes, end) and end < len(graphemes) and total + len(graphemes[end]) <= max_len:
         total += len(graphemes[end])
         end += 1
         out = "".join(graphemes[first:end]).strip()
