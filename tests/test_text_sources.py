@@ -162,6 +162,37 @@ def test_windows_of_lao_and_thai_never_split_a_vowel_from_its_consonant(cli, tmp
     assert frame.text.nunique() > 60
 
 
+@pytest.mark.parametrize(
+    "line,ends",
+    [
+        ("ภาษาไทยเป็นภาษาราชการของประเทศไทย มีผู้พูดประมาณหกสิบล้านคน", None),
+        ("བོད་ཡིག་ནི་བོད་ཀྱི་ཡི་གེ་ཡིན། བཀྲ་ཤིས་བདེ་ལེགས། ཁྱེད་རང་སྐུ་གཟུགས་བདེ་པོ་ཡིན་པས།", "་། "),
+    ],
+)
+def test_cut_windows_fall_between_syllables(tmp_path, line, ends):
+    """Thai (no fonts bundled for it) as the Lao above; Tibetan, whose words run longer than a window, is cut
+    after a syllable's tsheg or shad, not inside a syllable (བཀྲ cut to བ | ཀྲ)."""
+    from synthocr.planner.corpus import CorpusReader, cut_text, index_corpus_file
+
+    path = tmp_path / "t.txt"
+    path.write_text(line + "\n", encoding="utf-8")
+    reader = CorpusReader([index_corpus_file(path, "t.txt")])
+    try:
+        texts = {cut_text(reader, 0, 0, length, start, 4, 14, running=False)
+                 for length in range(4, 15) for start in np.linspace(0, 0.99, 60)}  # fmt: skip
+    finally:
+        reader.close()
+    assert len(texts) > 30
+    for text in texts:
+        at = line.find(text)
+        assert at >= 0 and 4 <= len(text) <= 14, text
+        if ends is None:
+            assert not text.startswith(("ะ", "า", "ำ")) and not text.endswith(("เ", "แ", "โ", "ใ", "ไ")), text
+        else:
+            assert at == 0 or line[at - 1] in ends, text
+            assert at + len(text) == len(line) or text[-1] in ends or line[at + len(text)] in ends, text
+
+
 @pytest.mark.parametrize("source", ["lines", "window"])
 def test_line_separators_in_a_corpus_become_spaces(cli, tmp_path, source):
     """U+2028 (Word's and many exports' line break), U+2029, NEL and U+001C-U+001F end a line; U+1680 is a

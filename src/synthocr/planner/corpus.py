@@ -271,17 +271,22 @@ def _word_window(words: list[str], first: int, length: int, min_len: int, max_le
 
 # Where a text cut between grapheme clusters may not fall: before a vowel written after its consonant that is
 # a letter of its own (Thai and Lao sara a, aa, am; a Myanmar sign outside the cluster before it), or after a
-# vowel written before its consonant (Thai and Lao e, ae, o, ai, ai maimalai). A cut there leaves a text that
-# starts with a vowel sign or ends with one that belongs to the next syllable.
-_NO_START = regex.compile(r"[\u0e30\u0e32\u0e33\u0e45\u0eb0\u0eb2\u0eb3\p{M}]")
+# vowel written before its consonant (Thai and Lao e, ae, o, ai, ai maimalai), or inside a Tibetan syllable.
+# A cut there leaves a text that starts or ends with part of a syllable.
+_NO_START = regex.compile(r"[\u0e30\u0e32\u0e33\u0e45\u0eb0\u0eb2\u0eb3\u0f0b-\u0f14\p{M}]")
 _NO_END = regex.compile(r"[\u0e40-\u0e44\u0ec0-\u0ec4]$")
+# Tibetan marks the end of each syllable (the tsheg ་, the shad །), not of each word: a cut falls after one.
+_TIBETAN = regex.compile(r"[\u0f40-\u0fbc]")
 
 
 def _cut_ok(graphemes: list[str], at: int) -> bool:
     """Whether a text may start or end between clusters at-1 and at."""
     if at <= 0 or at >= len(graphemes):
         return True
-    return not (_NO_END.search(graphemes[at - 1]) or _NO_START.match(graphemes[at]))
+    before, after = graphemes[at - 1], graphemes[at]
+    if _TIBETAN.match(before[-1]) and _TIBETAN.match(after):
+        return False
+    return not (_NO_END.search(before) or _NO_START.match(after))
 
 
 def _grapheme_window(graphemes: list[str], length: int, first: int, min_len: int, max_len: int) -> str:

@@ -146,7 +146,8 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "random corpus line, at word boundaries; between grapheme clusters, from anywhere in the line, in "
         "text of a script written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Burmese) and inside a "
         "word longer than `max_text_length`, never between a Thai or Lao vowel and its consonant (a text does "
-        "not start with ะ า ำ or end with เ แ โ ใ ไ); it can run on into the following lines. `lines`: lines of other lengths are skipped. "
+        "not start with ะ า ำ or end with เ แ โ ใ ไ) nor inside a Tibetan syllable (cuts follow its tsheg or "
+        "shad); it can run on into the following lines. `lines`: lines of other lengths are skipped. "
         "`chars`: the string length. `words` and `template` do not use them (a `{line}` field does)."
     ),
     "background_weights": (
