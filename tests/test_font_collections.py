@@ -76,3 +76,12 @@ def test_rows_are_drawn_in_the_faces_the_spec_picks(cli, tmp_path):
     assert len(labels) == 8 and {label["params"]["font_instance"] for label in labels} == {"DejaVu Serif"}
     code, stdout, _ = cli("fonts", tmp_path / "fonts")
     assert code == 0 and f"font_instances of {TTC.name}: DejaVu Sans, DejaVu Serif" in stdout
+
+
+def test_an_otc_collection_is_a_font_too(cli, tmp_path):
+    """OpenType collections ship as .otc as well (Source Han Sans): they were not listed as fonts at all."""
+    (tmp_path / "fonts").mkdir()
+    shutil.copy(TTC, tmp_path / "fonts" / "DejaVu-subset.otc")
+    code, stdout, err = cli("fonts", tmp_path / "fonts")
+    assert code == 0, err
+    assert "font_instances of DejaVu-subset.otc: DejaVu Sans, DejaVu Serif" in stdout

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from synthocr.assets.listing import FONT_SUFFIXES, list_files
+from synthocr.assets.listing import FONT_KINDS, FONT_SUFFIXES, list_files
 from synthocr.errors import UserError
 from synthocr.planner.corpus import CorpusFile, CorpusReader, index_any
 from synthocr.planner.fonts import FontCoverage, FontInfo, select_fonts
@@ -96,10 +96,10 @@ class FontTable:
 
 def _font_manager(font_dir: Path) -> FontCoverage:
     if not font_dir.is_dir():
-        raise UserError(f"font dir {font_dir} does not exist; pass a folder of .ttf/.otf/.ttc fonts.")
+        raise UserError(f"font dir {font_dir} does not exist; pass a folder of {FONT_KINDS} fonts.")
     paths = list_files(font_dir, "*", FONT_SUFFIXES)
     if not paths:
-        raise UserError(f"font dir {font_dir} holds no .ttf/.otf/.ttc font.")
+        raise UserError(f"font dir {font_dir} holds no {FONT_KINDS} font.")
     return FontCoverage(font_dir, paths)
 
 

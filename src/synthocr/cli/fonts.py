@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from synthocr.assets.listing import FONT_KINDS
 from synthocr.cli.parsing import add_command
 
 
@@ -18,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "synthocr fonts my_fonts --config my.yaml --json",
         ),
     )
-    p.add_argument("font_dir", metavar="FONT_DIR", help="folder of .ttf/.otf/.ttc fonts (searched recursively)")
+    p.add_argument("font_dir", metavar="FONT_DIR", help=f"folder of {FONT_KINDS} fonts (searched recursively)")
     p.add_argument("--corpus", metavar="DIR", help="corpus folder: one column per file (with --config: its corpus)")
     p.add_argument("--config", metavar="C", help="batch config: one column per specification, its filters applied")
     p.add_argument("--sample", type=int, default=1000, metavar="N", help="texts drawn per column")

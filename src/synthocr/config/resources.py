@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from synthocr.assets.listing import (
+    FONT_KINDS,
     FONT_SUFFIXES,
     IMAGE_SUFFIXES,
     corpus_matches,
@@ -37,7 +38,7 @@ def check_resources(config: BatchConfig) -> list[Problem]:
         fonts_ok = False
     elif not list_files(fonts_dir, "*", FONT_SUFFIXES):
         problems.append(
-            Problem("font_dir", f"directory {fonts_dir} holds no .ttf/.otf/.ttc font{resolved_note(fonts_dir)}")
+            Problem("font_dir", f"directory {fonts_dir} holds no {FONT_KINDS} font{resolved_note(fonts_dir)}")
         )
         fonts_ok = False
     if not corpus_dir.is_dir():

@@ -14,7 +14,7 @@ CONFIG_FIELD_DOCS: dict[str, str] = {
     "total_images": "number of plan rows (1 … 10⁹), split among the specifications",
     "seed": "seed of every random choice (≥ 0)",
     "font_dir": (
-        "folder searched recursively for `.ttf`/`.otf`/`.ttc`. Empty means the fonts shipped with the package."
+        "folder searched recursively for `.ttf`/`.otf` fonts and `.ttc`/`.otc` collections. Empty means the fonts shipped with the package."
     ),
     "corpus_dir": "folder of UTF-8 text files, one text per line. Empty means the corpus shipped with the package.",
     "background_dir": (
@@ -133,7 +133,7 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         " every eligible font is equally likely."
     ),
     "font_instances": (
-        "named instances of variable fonts (`Light`, `Bold Italic`) and faces of font collections (`.ttc`: "
+        "named instances of variable fonts (`Light`, `Bold Italic`) and faces of font collections (`.ttc`, `.otc`: "
         '`Noto Sans CJK SC`) to draw in, as globs over their names (`["*"]` for every one; '
         '`["Light", "Regular", "*Bold"]`): each row of such a font is drawn in one matching instance or '
         "face, chosen uniformly. Rows of other fonts, or of a font none of whose instances match, use the "
