@@ -106,3 +106,11 @@ def test_the_extraction_is_cached_by_content_and_the_plan_is_the_same(cli, tmp_p
     code, err, again = _plan(cli, tmp_path, "r.csv")
     assert code == 0 and set(again.text) == {"epsilon zeta"}
     assert len(list((tmp_path / "cache" / "corpus").glob("*.txt"))) == 2
+
+
+def test_an_unwritable_cache_is_a_clear_error(cli, tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("SYNTHOCR_CACHE", str(tmp_path / "file" / "cache"))
+    _corpus(tmp_path, "r.csv", b"text\nalpha beta\n")
+    code, err, _ = _plan(cli, tmp_path, "r.csv")
+    assert code == 2 and "cannot write the corpus cache in" in err and "set SYNTHOCR_CACHE" in err

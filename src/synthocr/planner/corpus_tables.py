@@ -72,10 +72,16 @@ def extract_column(path: Path, column: str) -> tuple[Path, str]:
     target = cache_dir() / f"{key}.txt"
     if target.is_file():
         return target, sha1
-    target.parent.mkdir(parents=True, exist_ok=True)
     kind = table_format(path)
     texts = {"csv": _csv_texts, "jsonl": _jsonl_texts, "parquet": _parquet_texts}[kind or "csv"]
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".txt")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".txt")
+    except OSError as exc:
+        raise UserError(
+            f"cannot write the corpus cache in {target.parent} ({exc.strerror}), where the texts of {path} "
+            "are extracted; set SYNTHOCR_CACHE to a writable folder."
+        ) from None
     written = 0
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
