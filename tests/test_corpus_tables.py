@@ -41,6 +41,19 @@ def test_a_csv_gives_its_text_column_not_its_raw_lines(cli, tmp_path):
     assert set(frame.corpus_file) == {"reviews.csv"} and set(frame.corpus_line) == {0, 1}
 
 
+def test_a_csv_cell_longer_than_csvs_default_limit_is_read(cli, tmp_path):
+    """Python's csv refuses cells over 128 KiB by default: a corpus of whole articles failed."""
+    article = " ".join(["word"] * 40000)  # 200 KB
+    _corpus(tmp_path, "long.csv", f'id,text\n1,"{article}"\n2,short text\n'.encode())
+    code, err, frame = _plan(cli, tmp_path, "long.csv", {"text_source": "window", "max_text_length": 20})
+    assert code == 0, err
+    assert (
+        set(frame.text)
+        <= {"word " * k + "word" for k in range(4)} | {"short text", "short text word word"} | {"word short text"}
+        or frame.text.str.len().le(20).all()
+    )
+
+
 def test_excel_csv_with_semicolons_and_a_bom_and_a_tsv(cli, tmp_path):
     _corpus(
         tmp_path,

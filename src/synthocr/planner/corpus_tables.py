@@ -34,6 +34,7 @@ TABLE_SUFFIXES = {
 _FORMAT_VERSION = b"1"  # of the extracted files: bump when what is extracted changes
 _BREAKS = re.compile(r"[\r\n]+")
 _HEAD = 1 << 16
+_MAX_FIELD = 1 << 30  # characters in one CSV cell
 
 
 def table_format(path: Path) -> str | None:
@@ -121,6 +122,7 @@ def _csv_texts(path: Path, column: str) -> Iterator[str]:
             raise _missing(path, column, names)
         at = names.index(column)
         rows = csv.reader(fh, delimiter=delimiter)
+        limit = csv.field_size_limit(_MAX_FIELD)  # a text may be a whole article: more than csv's 128 KiB
         try:
             for fields in rows:
                 if at < len(fields):
@@ -129,6 +131,8 @@ def _csv_texts(path: Path, column: str) -> Iterator[str]:
             raise UserError(
                 f"corpus file {path} cannot be read as CSV near line {rows.line_num + 1} ({exc})."
             ) from None
+        finally:
+            csv.field_size_limit(limit)
 
 
 def _jsonl_texts(path: Path, column: str) -> Iterator[str]:
