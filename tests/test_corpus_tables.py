@@ -47,11 +47,9 @@ def test_a_csv_cell_longer_than_csvs_default_limit_is_read(cli, tmp_path):
     _corpus(tmp_path, "long.csv", f'id,text\n1,"{article}"\n2,short text\n'.encode())
     code, err, frame = _plan(cli, tmp_path, "long.csv", {"text_source": "window", "max_text_length": 20})
     assert code == 0, err
-    assert (
-        set(frame.text)
-        <= {"word " * k + "word" for k in range(4)} | {"short text", "short text word word"} | {"word short text"}
-        or frame.text.str.len().le(20).all()
-    )
+    assert frame.text.str.len().between(3, 20).all()
+    assert all(set(t.split()) <= {"word", "short", "text"} for t in frame.text)
+    assert frame.text.str.contains("word").any()
 
 
 def test_excel_csv_with_semicolons_and_a_bom_and_a_tsv(cli, tmp_path):
