@@ -37,6 +37,7 @@ def test_a_csv_gives_its_text_column_not_its_raw_lines(cli, tmp_path):
     _corpus(tmp_path, "reviews.csv", b'id,text,label\n1,"Hello, world",pos\n2,"Two\nlines here",neg\n3,,neg\n')
     code, err, frame = _plan(cli, tmp_path, "reviews.csv")
     assert code == 0, err
+    assert "reviews.csv: 2 of 2 texts qualify" in cli("plan", tmp_path / "c.yaml", "--dry-run")[1]
     assert set(frame.text) == {"Hello, world", "Two lines here"}
     assert set(frame.corpus_file) == {"reviews.csv"} and set(frame.corpus_line) == {0, 1}
 
