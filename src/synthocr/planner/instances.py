@@ -22,21 +22,29 @@ class InstanceChoice:
 
     names: list[str]
     codes: dict[tuple[int, int], NDArray[np.int64]]
+    n_fonts: int = 0
 
     def sample(
         self, rng: np.random.Generator, spec_idx: NDArray[np.int64], font_idx: NDArray[np.int64]
     ) -> tuple[list[str], NDArray[np.int64]]:
         """The `font_instance` column (distinct values, code per row): each row of a pair with instances gets
         one of them, uniformly. Draws nothing from `rng` when no pair has instances, so such plans are
-        the same whatever the instances of their fonts."""
+        the same whatever the instances of their fonts. One lookup for all rows, whatever the pairs."""
         n = len(spec_idx)
         out = np.zeros(n, np.int64)
         if not self.codes:
             return self.names, out
         u = rng.random(n)
-        for (spec, font), codes in self.codes.items():
-            rows = (spec_idx == spec) & (font_idx == font)
-            out[rows] = codes[np.minimum((u[rows] * len(codes)).astype(np.int64), len(codes) - 1)]
+        pairs = sorted(self.codes)
+        keys = np.array([spec * self.n_fonts + font for spec, font in pairs], np.int64)
+        counts = np.array([len(self.codes[pair]) for pair in pairs], np.int64)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        flat = np.concatenate([self.codes[pair] for pair in pairs])
+        row_keys = spec_idx.astype(np.int64) * self.n_fonts + font_idx
+        at = np.minimum(np.searchsorted(keys, row_keys), len(keys) - 1)
+        rows = keys[at] == row_keys
+        picks = np.minimum((u[rows] * counts[at[rows]]).astype(np.int64), counts[at[rows]] - 1)
+        out[rows] = flat[starts[at[rows]] + picks]
         return self.names, out
 
 
@@ -66,4 +74,4 @@ def instance_choice(
                 f"specification {spec.name!r}: font_instances {list(spec.font_instances)} match no named instance "
                 f"of the fonts it may use ({has}); change the globs, add such a font, or remove font_instances."
             )
-    return InstanceChoice(names, codes)
+    return InstanceChoice(names, codes, len(fonts))
