@@ -16,7 +16,7 @@ import regex
 from numpy.typing import NDArray
 
 from synthocr.errors import UserError
-from synthocr.planner.corpus_tables import extract_column, table_format
+from synthocr.planner.corpus_formats import corpus_format, extract
 
 _CHUNK = 1 << 22
 _LONG_LINE_BYTES = 1 << 16  # a longer line is read only in a window of this size: a text needs a few dozen characters
@@ -347,11 +347,12 @@ def line_choice(files: list[CorpusFile], u: NDArray[np.float64]) -> tuple[NDArra
 
 
 def index_any(path: Path, rel: str, column: str = "text") -> CorpusFile:
-    """The index of a text file, or of the texts of column `column` of a table (CSV, TSV, JSON Lines,
-    Parquet: corpus_tables.py), read from their extracted text file; its sha1 is the table's."""
-    if table_format(path) is None:
+    """The index of a text file; or of the texts of column `column` of a table (CSV, TSV, JSON Lines,
+    Parquet), or of a compressed file, read from their extracted text (corpus_formats.py); its sha1 is the
+    file's own."""
+    if corpus_format(path) is None:
         return index_corpus_file(path, rel)
-    text, sha1 = extract_column(path, column)
+    text, sha1 = extract(path, column)
     return dataclasses.replace(index_corpus_file(text, rel), sha1=sha1)
 
 
@@ -375,7 +376,7 @@ class CorpusIndex:
         out = []
         for p in paths:
             rel = self.plan_name(p)
-            key = (rel, column if table_format(p) else "")
+            key = (rel, column if corpus_format(p) not in (None, "text") else "")
             if key not in self._index:
                 self._index[key] = index_any(p, rel, column)
             out.append(self._index[key])

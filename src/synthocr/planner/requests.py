@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from synthocr.config.bounded import LimitExceeded, loads_bounded_json
 from synthocr.config.rules import MAX_TEXT_LENGTH
 from synthocr.errors import UserError, describe_char, not_utf8_problem
-from synthocr.planner.corpus_tables import header_delimiter
+from synthocr.planner.corpus_formats import header_delimiter
 from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
 from synthocr.schemas.output_names import check_output_name
 from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, RANGE_PARAMS

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from synthocr.errors import UserError
 from synthocr.planner.corpus import TOO_LONG, CorpusFile, CorpusReader, join_words
-from synthocr.planner.corpus_tables import table_format
+from synthocr.planner.corpus_formats import corpus_format
 from synthocr.planner.templates import CorpusPicks, TemplateFiller, parse_template, uses_corpus
 
 TEXT_SOURCES = ("window", "lines", "words", "chars", "template")
@@ -290,7 +290,7 @@ def prepare_sources(
                 n_ok = int(pool.offsets[member + 1] - pool.offsets[member])
                 report.append(
                     f"{spec.name}: {corpus_files[i].rel}: {n_ok:,} of {corpus_files[i].n_lines:,} "
-                    f"{'texts' if table_format(Path(corpus_files[i].rel)) else 'lines'} qualify "
+                    f"{'lines' if corpus_format(Path(corpus_files[i].rel)) in (None, 'text') else 'texts'} qualify "
                     f"({spec.min_text_length}..{spec.max_text_length} characters; the others are skipped)"
                 )
             if 0 < pool.total < n_rows:

@@ -1,7 +1,11 @@
-"""Tables as corpus files (CSV, TSV, JSON Lines, Parquet): the texts of one column, not the file's raw lines."""
+"""Corpus files that are not plain text: tables (CSV, TSV, JSON Lines, Parquet) give the texts of one column, not
+their raw lines; compressed files (.gz, .bz2, .xz) give their text."""
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import lzma
 from pathlib import Path
 
 import pandas as pd
@@ -126,3 +130,31 @@ def test_an_unwritable_cache_is_a_clear_error(cli, tmp_path, monkeypatch):
     _corpus(tmp_path, "r.csv", b"text\nalpha beta\n")
     code, err, _ = _plan(cli, tmp_path, "r.csv")
     assert code == 2 and "cannot write the corpus cache in" in err and "set SYNTHOCR_CACHE" in err
+
+
+def test_compressed_text_and_tables_give_their_texts(cli, tmp_path):
+    """A .txt.gz (how large corpora ship) was "not UTF-8 text (invalid byte near offset 1)"."""
+    _corpus(tmp_path, "a.txt.gz", gzip.compress(b"Gzipped line one\nGzipped line two\n"))
+    code, err, frame = _plan(cli, tmp_path, "a.txt.gz")
+    assert code == 0, err
+    assert set(frame.text) == {"Gzipped line one", "Gzipped line two"}
+    _corpus(tmp_path, "b.csv.xz", lzma.compress(b'id,text\n1,"Xz, csv text"\n'))
+    _corpus(tmp_path, "c.jsonl.bz2", bz2.compress(b'{"text": "Bzipped json text"}\n'))
+    for name, text in (("b.csv.xz", "Xz, csv text"), ("c.jsonl.bz2", "Bzipped json text")):
+        code, err, frame = _plan(cli, tmp_path, name)
+        assert code == 0, err
+        assert set(frame.text) == {text}
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (gzip.compress(b"some text here\n")[:20], "cannot be decompressed"),
+        (gzip.compress("café au lait\n".encode("latin-1")), "is not UTF-8 text once decompressed"),
+        (gzip.compress(b""), "is empty once decompressed"),
+    ],
+)
+def test_bad_compressed_files_are_clear_errors(cli, tmp_path, data, message):
+    _corpus(tmp_path, "bad.txt.gz", data)
+    code, err, _ = _plan(cli, tmp_path, "bad.txt.gz")
+    assert code == 2 and message in err and "Traceback" not in err

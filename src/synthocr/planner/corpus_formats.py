@@ -1,0 +1,235 @@
+"""Corpus files that are not plain text: tables (CSV, TSV, JSON Lines, Parquet), whose texts are one column,
+and compressed files (.gz, .bz2, .xz, of text or of a table).
+
+Read as plain text, a table gave texts such as `1,"Hello, world",pos` and its header line, or
+`{"text": "...", "id": 1}`, and a compressed file was "not UTF-8". Such a file's texts are extracted once
+into a plain UTF-8 file, one text per line, which the corpus index reads like any other. Extractions are
+cached by the source's content and column (under `$SYNTHOCR_CACHE`, else `$XDG_CACHE_HOME/synthocr`, else
+`~/.cache/synthocr`), so a large file is read once, and written atomically, so concurrent planners never
+see half a file.
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import csv
+import gzip
+import hashlib
+import io
+import lzma
+import os
+import re
+import tempfile
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from synthocr.errors import UserError, not_utf8_problem
+
+TABLE_SUFFIXES = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+_FORMAT_VERSION = b"1"  # of the extracted files: bump when what is extracted changes
+_BREAKS = re.compile(r"[\r\n]+")
+_HEAD = 1 << 16
+_MAX_FIELD = 1 << 30  # characters in one CSV cell
+
+
+# Decompressing readers by extension: "words.txt.gz", "reviews.csv.xz".
+_OPENERS: dict[str, Callable[..., Any]] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+_DECOMPRESS_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
+
+
+def corpus_format(path: Path) -> str | None:
+    """How a corpus file is read, by its extension: None for plain text (read where it lies), "text" for
+    compressed text, "csv", "jsonl" or "parquet" for a table (compressed or not)."""
+    suffixes = [x.lower() for x in path.suffixes]
+    if suffixes and suffixes[-1] in _OPENERS:
+        return TABLE_SUFFIXES.get(suffixes[-2] if len(suffixes) > 1 else "", "text")
+    return TABLE_SUFFIXES.get(path.suffix.lower())
+
+
+def _open(path: Path) -> IO[bytes]:
+    """The file's bytes, decompressed as its extension says."""
+    opener = _OPENERS.get(path.suffix.lower())
+    return opener(path, "rb") if opener else path.open("rb")
+
+
+def header_delimiter(header: str) -> str:
+    """The field separator a CSV header line uses: a comma, else a semicolon or a tab (Excel in locales with
+    a decimal comma writes ';'; a .tsv file tabs)."""
+    return "," if "," in header else next((d for d in ";\t" if d in header), ",")
+
+
+def cache_dir() -> Path:
+    """Where extracted corpus columns are kept."""
+    if os.environ.get("SYNTHOCR_CACHE"):
+        return Path(os.environ["SYNTHOCR_CACHE"]) / "corpus"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "synthocr" / "corpus"
+
+
+def extract(path: Path, column: str) -> tuple[Path, str]:
+    """The plain-text file holding the texts of the corpus file at `path` (one of corpus_format's kinds), one
+    per line, and the sha1 of the file's bytes. Of a table, the texts of column `column`: line breaks inside a
+    text become spaces; empty cells, nulls and values that are not text are left out. Of compressed text, the
+    text itself.
+
+    Raises:
+        UserError: the file cannot be decompressed or read as its format, is not UTF-8, has no such column,
+            or no text in it; the cache cannot be written.
+    """
+    kind = corpus_format(path) or "text"
+    digest = hashlib.sha1()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)
+    sha1 = digest.hexdigest()
+    name = column.encode() if kind != "text" else b""
+    key = hashlib.sha1(b"\0".join((_FORMAT_VERSION, sha1.encode(), name))).hexdigest()
+    target = cache_dir() / f"{key}.txt"
+    if target.is_file():
+        return target, sha1
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".txt")
+    except OSError as exc:
+        raise UserError(
+            f"cannot write the corpus cache in {target.parent} ({exc.strerror}), where the texts of {path} "
+            "are extracted; set SYNTHOCR_CACHE to a writable folder."
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            try:
+                if kind == "text":
+                    _copy_text(path, out)
+                else:
+                    _write_texts(path, column, kind, out)
+            except _DECOMPRESS_ERRORS as exc:
+                raise UserError(f"corpus file {path} cannot be decompressed ({exc}); check or re-create it.") from None
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target, sha1
+
+
+def _copy_text(path: Path, out: IO[bytes]) -> None:
+    """Compressed text, decompressed, checked to be UTF-8 on the way."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with _open(path) as fh:
+        while chunk := fh.read(1 << 22):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise UserError(
+                    f"corpus file {path} is not UTF-8 text once decompressed (invalid byte near offset "
+                    f"{offset + exc.start}); convert it to UTF-8 or leave it out of the corpus_file pattern."
+                ) from None
+            out.write(chunk)
+            offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise UserError(f"corpus file {path} ends inside a UTF-8 character once decompressed.") from None
+    if not offset:
+        raise UserError(f"corpus file {path} is empty once decompressed; add text to it.")
+
+
+def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
+    texts = {"csv": _csv_texts, "jsonl": _jsonl_texts, "parquet": _parquet_texts}[kind]
+    written = 0
+    for value in texts(path, column):
+        text = _BREAKS.sub(" ", value).strip()
+        if text:
+            out.write(text.encode("utf-8") + b"\n")
+            written += 1
+    if not written:
+        raise UserError(f"corpus file {path}: column {column!r} holds no text (every cell is empty or null).")
+
+
+def _missing(path: Path, column: str, columns: list[str]) -> UserError:
+    return UserError(
+        f"corpus file {path} has no column {column!r}; its columns are {columns}. Set the specification's "
+        "corpus_column to the one that holds the texts."
+    )
+
+
+def _csv_texts(path: Path, column: str) -> Iterator[str]:
+    with _open(path) as fh:
+        head = fh.read(_HEAD)
+    problem = not_utf8_problem(f"corpus file {path}", head, cut=len(head) == _HEAD)
+    if problem:
+        raise UserError(f"{problem} (in Excel: save as 'CSV UTF-8').")
+    with _open(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as fh:
+        header_line = fh.readline()
+        delimiter = "\t" if ".tsv" in [x.lower() for x in path.suffixes] else header_delimiter(header_line)
+        header = next(csv.reader([header_line], delimiter=delimiter), [])
+        names = [h.strip() for h in header]
+        if column not in names:
+            raise _missing(path, column, names)
+        at = names.index(column)
+        rows = csv.reader(fh, delimiter=delimiter)
+        limit = csv.field_size_limit(_MAX_FIELD)  # a text may be a whole article: more than csv's 128 KiB
+        try:
+            for fields in rows:
+                if at < len(fields):
+                    yield fields[at]
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise UserError(
+                f"corpus file {path} cannot be read as CSV near line {rows.line_num + 1} ({exc})."
+            ) from None
+        finally:
+            csv.field_size_limit(limit)
+
+
+def _jsonl_texts(path: Path, column: str) -> Iterator[str]:
+    seen_column = False
+    with _open(path) as fh:
+        for number, line in enumerate(fh, start=1):
+            if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
+            if not line.strip():
+                continue
+            try:
+                row = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise UserError(
+                    f"corpus file {path} line {number} is not JSON ({exc}); one JSON object per line."
+                ) from None
+            if not isinstance(row, dict):
+                raise UserError(f"corpus file {path} line {number} is not a JSON object; one object per line.")
+            value = row.get(column)
+            seen_column = seen_column or column in row
+            if isinstance(value, str):
+                yield value
+    if not seen_column:
+        raise UserError(f"corpus file {path}: no line has the key {column!r}; set the specification's corpus_column.")
+
+
+def _parquet_texts(path: Path, column: str) -> Iterator[str]:
+    try:
+        with _open(path) as fh:
+            table = pq.ParquetFile(fh)
+            names = table.schema_arrow.names
+            if column not in names:
+                raise _missing(path, column, names)
+            kind = table.schema_arrow.field(column).type
+            if not (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_dictionary(kind)):
+                raise UserError(f"corpus file {path}: column {column!r} holds {kind}, not text; name a text column.")
+            for batch in table.iter_batches(columns=[column], batch_size=65536):
+                yield from (v for v in batch.column(0).to_pylist() if isinstance(v, str))
+    except pa.ArrowException as exc:
+        raise UserError(f"corpus file {path} cannot be read as Parquet ({exc}).") from None
