@@ -133,6 +133,8 @@ def test_rows_render_in_their_instance_and_their_labels_say_which(cli, tmp_path)
     assert {label["params"]["font_instance"] for label in labels} == {"Thin", "Black"}
     code, stdout, _ = cli("inspect", plan)
     assert code == 0 and "font instance" in stdout and "Black" in stdout
+    code, stdout, _ = cli("plan", config, "--dry-run")
+    assert code == 0 and "named instances and faces used (2):" in stdout and f"{INTER.name}: Black:" in stdout
 
 
 def test_instances_that_match_nothing_are_a_config_error(cli, tmp_path):

@@ -24,6 +24,7 @@ class PlanSummary:
 
     rows: Counter[str] = field(default_factory=Counter)
     fonts: Counter[str] = field(default_factory=Counter)
+    instances: Counter[str] = field(default_factory=Counter)  # "font: instance" of rows drawn in a named one
     stats: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # (spec, column) -> [min, sum, max]
     text_resamples: int = 0
     requests_rejected: int = 0
@@ -37,6 +38,11 @@ class PlanSummary:
         self.fonts.update(
             pd.Series(table.column("font").to_numpy(zero_copy_only=False).astype(str)).value_counts().to_dict()
         )
+        instance = table.column("font_instance").to_numpy(zero_copy_only=False).astype(str)
+        if (instance != "").any():
+            named = instance != ""
+            font = table.column("font").to_numpy(zero_copy_only=False).astype(str)
+            self.instances.update(pd.Series(font[named] + ": " + instance[named]).value_counts().to_dict())
         grouped = frame.groupby("spec")[SUMMARY_COLUMNS].agg(["min", "sum", "max"])
         for spec, row in grouped.iterrows():
             for col in SUMMARY_COLUMNS:
@@ -51,6 +57,7 @@ class PlanSummary:
         return {
             "rows": dict(self.rows),
             "fonts": dict(self.fonts.most_common()),
+            "font_instances": dict(self.instances.most_common()),
             "text_resamples": self.text_resamples,
             "requests_rejected": self.requests_rejected,
             "stats": {
@@ -71,6 +78,9 @@ class PlanSummary:
             lines.append(f"  {spec}: {n} rows ({n / max(total, 1):.1%})")
         lines.append(f"fonts used ({len(self.fonts)}):")
         lines += [f"  {font}: {n}" for font, n in self.fonts.most_common()]
+        if self.instances:
+            lines.append(f"named instances and faces used ({len(self.instances)}):")
+            lines += [f"  {name}: {n}" for name, n in self.instances.most_common()]
         if self.text_resamples:
             lines.append(f"texts drawn again because {RESAMPLE_REASON}: {self.text_resamples}")
         if self.requests_rejected:
