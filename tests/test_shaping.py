@@ -337,3 +337,70 @@ def test_a_vertical_mongolian_spec_renders_columns_from_the_cli(cli, tmp_path):
         assert label["height"] > label["width"]
         tops = [c["bbox"][1] for c in label["chars"]]
         assert tops == sorted(tops) and "".join(c["text"] for c in label["chars"]) == label["text"].replace(" ", "")
+
+
+# Noto Sans CJK JP (OFL: tests/fonts/LICENSE_NOTO_CJK), subset to the characters of the mixed vertical tests.
+CJK = Path(__file__).parent / "fonts" / "NotoSansCJKjp-subset.otf"
+
+
+@pytest.mark.parametrize("size", [17, 30])
+@pytest.mark.parametrize("text", ["Hello brave world 42", "office AVA Wave"])
+def test_a_mixed_vertical_line_of_latin_is_the_horizontal_line_turned(text, size):
+    """`ttb-mixed` turns runs of horizontal scripts sideways, as Chinese and Japanese books set Latin in a
+    column (CSS text-orientation: mixed): a Latin line is Pillow's horizontal line turned clockwise."""
+    font = _font(BUILTIN / "DejaVuSans.ttf", size)
+    layout = layout_line(text, "ttb-mixed", font, 0.0)
+    mask = layout_mask(layout)
+    turned = reference_mask(BUILTIN / "DejaVuSans.ttf", size, text, "ltr").transpose(Image.Transpose.ROTATE_270)
+    assert aligned_iou(mask, turned)[1]
+    assert not label_problems(layout, mask)
+
+
+@pytest.mark.parametrize("size", [24, 37])
+def test_a_mixed_vertical_line_keeps_kanji_and_kana_upright_and_turns_latin(size):
+    """In `ttb`, "iPhone 15" is set letter under letter; in `ttb-mixed` its run is the horizontal word turned
+    (the same pixels as Pillow's), while 日本語の before it keeps the same upright glyphs and boxes."""
+    text = "日本語のiPhone 15です。"
+    font = _font(CJK, size)
+    upright, mixed = layout_line(text, "ttb", font, 0.0), layout_line(text, "ttb-mixed", font, 0.0)
+    masks = {name: np.asarray(layout_mask(lay)) for name, lay in (("upright", upright), ("mixed", mixed))}
+    for lay, mask in ((upright, masks["upright"]), (mixed, masks["mixed"])):
+        assert not label_problems(lay, Image.fromarray(mask))
+        tops = [c.box.y0 for c in lay.clusters]
+        assert tops == sorted(tops)
+    assert upright.clusters[:4] == mixed.clusters[:4]  # 日本語の: the same boxes
+    latin = [c for c in mixed.clusters if 4 <= c.start < 13]
+    y0, y1 = int(min(c.box.y0 for c in latin)), math.ceil(max(c.box.y1 for c in latin))
+    turned = reference_mask(CJK, size, "iPhone 15", "ltr").transpose(Image.Transpose.ROTATE_270)
+    assert aligned_iou(Image.fromarray(masks["mixed"][y0:y1]), turned)[1]
+    assert mixed.size[1] < upright.size[1]  # Latin turned takes its horizontal advance, not an em a letter
+
+
+def test_a_spec_may_weigh_upright_and_mixed_vertical_lines_from_the_cli(cli, tmp_path):
+    import json
+    import shutil
+
+    import yaml
+
+    for folder in ("fonts", "corpus"):
+        (tmp_path / folder).mkdir()
+    shutil.copy(CJK, tmp_path / "fonts" / CJK.name)
+    (tmp_path / "corpus" / "ja.txt").write_text(
+        "日本語のiPhone 15です。\n東京タワーはTokyo Towerと呼ばれる\n", encoding="utf-8"
+    )
+    spec = {"name": "ja", "corpus_file": "ja.txt", "text_source": "lines", "language": "ja",
+            "text_direction_weights": {"ttb": 1, "ttb-mixed": 1}, "emphasis_words_probability": 1.0}  # fmt: skip
+    config = {"total_images": 12, "seed": 2, "font_dir": str(tmp_path / "fonts"),
+              "corpus_dir": str(tmp_path / "corpus"), "specifications": [spec]}  # fmt: skip
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    plan, out = tmp_path / "p.parquet", tmp_path / "out"
+    assert cli("plan", tmp_path / "c.yaml", "-o", plan)[0] == 0
+    import pandas as pd
+
+    assert set(pd.read_parquet(plan).text_direction) == {"ttb", "ttb-mixed"}
+    code, _, err = cli("render", plan, "-o", out, "--workers", "1", "--quiet")
+    assert code == 0, err
+    for path in out.rglob("image_*.json"):
+        label = json.loads(path.read_text())
+        tops = [c["bbox"][1] for c in label["chars"]]
+        assert label["height"] > label["width"] and tops == sorted(tops)

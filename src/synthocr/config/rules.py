@@ -9,7 +9,13 @@ from collections.abc import Collection, Mapping
 from synthocr.errors import Problem
 from synthocr.schemas.colors import BACKGROUND_COLORS, INK_COLOR_NAMES
 from synthocr.schemas.config import MAX_IMAGE_PIXELS_CEILING, BatchConfig, BatchSpecification
-from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, EFFECT_NAMES, RANGE_PARAMS
+from synthocr.schemas.params import (
+    BACKGROUND_KINDS,
+    CONFIG_DIRECTIONS,
+    EFFECT_NAMES,
+    RANGE_PARAMS,
+    VERTICAL_DIRECTIONS,
+)
 from synthocr.schemas.text_rules import language_problem
 
 COLOR_MODES = ("RGB", "L")
@@ -97,7 +103,7 @@ def estimated_size(spec: BatchSpecification) -> tuple[int, int]:
     the largest padding on every side, turned by the largest rotation it allows."""
     along = spec.max_text_length * spec.font_size_max * MEAN_ADVANCE_EM
     across = spec.font_size_max * LINE_HEIGHT_EM
-    w, h = (across, along) if spec.text_direction == "ttb" else (along, across)
+    w, h = (across, along) if spec.text_direction in VERTICAL_DIRECTIONS else (along, across)
     angle = 0.0
     if spec.rotation_angle_probability > 0:
         angle = math.radians(min(max(abs(spec.rotation_angle_min), abs(spec.rotation_angle_max)), 90.0))

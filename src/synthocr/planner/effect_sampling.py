@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from synthocr.planner.readability import guard_perspective
 from synthocr.planner.samplers import sample_range
-from synthocr.schemas.params import EFFECTS, Effect
+from synthocr.schemas.params import EFFECTS, VERTICAL_DIRECTIONS, Effect
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def sample_perspective(
     texts = layout["text"]
     lengths = np.fromiter(map(len, texts), np.float64, len(texts))
     names, codes = layout["text_direction"]
-    vertical = np.asarray(codes) == list(names).index("ttb")
+    vertical = np.isin(np.asarray(codes), [k for k, name in enumerate(names) if name in VERTICAL_DIRECTIONS])
     magnitude, moved = guard_perspective(
         rng,
         out[effect.name],

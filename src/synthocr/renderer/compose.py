@@ -35,7 +35,7 @@ from synthocr.renderer.linestyle import PLAIN, LineStyle, merge_styles
 from synthocr.renderer.randomness import stage_rng
 from synthocr.schemas.colors import LIGHT_INKS
 from synthocr.schemas.labels import Label
-from synthocr.schemas.params import EFFECTS
+from synthocr.schemas.params import EFFECTS, VERTICAL_DIRECTIONS
 from synthocr.schemas.plan import row_to_python
 
 NEUTRAL: Mapping[str, float] = MappingProxyType({e.name: e.neutral for e in EFFECTS})
@@ -143,7 +143,7 @@ def render_row(
     """
     p = decode_row(row)
     check_text(p.text)
-    vertical = p.text_direction == "ttb"
+    vertical = p.text_direction in VERTICAL_DIRECTIONS
 
     style = _line_style(p)
     font = assets.font(p.font, p.font_sha1, p.font_size, p.font_instance)

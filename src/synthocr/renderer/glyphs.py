@@ -38,6 +38,13 @@ class Glyph(NamedTuple):
     height: int
 
 
+def turn_glyph(glyph: Glyph) -> Glyph:
+    """The glyph turned 90 degrees clockwise (exact: its bitmap transposed), placed from the same pen: the
+    pen's along-line direction is now down, and the glyph's up is right."""
+    core, left, top, width, height = glyph
+    return Glyph(core.transpose(Image.Transpose.ROTATE_270), top - height, -left, height, width)  # type: ignore[attr-defined]
+
+
 def mapped_font(path: str) -> ctypes.Array[ctypes.c_char]:
     """The font file mapped into memory once (copy on write; never written), for GlyphRaster: FreeType
     maps the file again for each face opened from its path, one face per size, and every mapping's

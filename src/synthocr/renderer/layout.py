@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import functools
 import math
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -45,6 +46,7 @@ from PIL import Image
 
 from synthocr.errors import describe_char
 from synthocr.renderer.bidi import Run
+from synthocr.renderer.glyphs import turn_glyph
 from synthocr.renderer.limits import RowLimitError
 from synthocr.renderer.linestyle import LineStyle, Rule
 from synthocr.renderer.shaping import (
@@ -55,6 +57,7 @@ from synthocr.renderer.shaping import (
     line_runs,
     shape_run,
 )
+from synthocr.schemas.params import VERTICAL_DIRECTIONS
 
 MARGIN = 3  # pixels of canvas around the text's bounds
 # Scripts written in columns with their letters turned sideways (Mongolian, Phags-pa): a vertical line of them
@@ -149,7 +152,7 @@ def layout_line(text: str, direction: str, font: SizedFont, style: LineStyle | f
     """
     if not isinstance(style, LineStyle):
         style = LineStyle(overlap=float(style))
-    vertical = direction == "ttb"
+    vertical = direction in VERTICAL_DIRECTIONS
     if vertical and _SIDEWAYS.search(text):
         return _sideways(layout_line(text, "ltr", font, style, language))
     unit = font.size * 64
@@ -161,8 +164,8 @@ def layout_line(text: str, direction: str, font: SizedFont, style: LineStyle | f
         emphasis,
         round(style.emphasis.bold * unit) if style.emphasis is not None and emphasis[1] > emphasis[0] else 0,
     )
-    runs = line_runs(text, direction)
-    stamps, accent, covers = _place(font, text, runs, spacing, vertical, language)
+    runs = line_runs(text, "ttb" if vertical else direction)
+    stamps, accent, covers = _place(font, text, runs, spacing, vertical, language, direction == "ttb-mixed")
     if vertical:
         half = (font.ascender + font.descender) / 2
         cross = (-half, half)  # the column, centred on the glyphs' vertical origin line
@@ -252,7 +255,13 @@ def _emphasis_span(text: str, style: LineStyle) -> tuple[int, int]:
 
 
 def _place(
-    font: SizedFont, text: str, runs: list[Run], spacing: _Spacing, vertical: bool, language: str = ""
+    font: SizedFont,
+    text: str,
+    runs: list[Run],
+    spacing: _Spacing,
+    vertical: bool,
+    language: str = "",
+    mixed: bool = False,
 ) -> tuple[list[Stamp], list[Stamp], dict[int, Cover | None]]:
     """Glyph bitmaps of every run at HarfBuzz's positions (those of the emphasised run apart), and what
     each cluster covers, by the logical start of the cluster (the end of the line and the run starts are
@@ -290,10 +299,13 @@ def _place(
         cursive = run.script in CURSIVE_SCRIPTS
         tracked = run.script not in UNTRACKED_SCRIPTS
         run_start = True
+        # In a mixed vertical line, a run of a horizontal script is shaped as a horizontal line and turned.
+        turned = mixed and _turns(text, run)
+        shaped = shape_run(font, codepoints, run, vertical and not turned, language)
+        if turned:
+            shaped = _turned_glyphs(shaped, font)
         # Per glyph, so written for speed.
-        for gid, cluster, x_advance, y_advance, x_offset, y_offset, flags in shape_run(
-            font, codepoints, run, vertical, language
-        ):
+        for gid, cluster, x_advance, y_advance, x_offset, y_offset, flags in shaped:
             if not gid:  # .notdef: the font lacks the character (a plan edited by hand; the planner checks)
                 raise _missing_glyph(font, text, cluster)
             if cluster != last_cluster:
@@ -352,7 +364,8 @@ def _place(
                     if vertical:
                         if y_advance:
                             y_advance -= bold
-                            y_offset -= bold
+                            if not turned:  # a turned glyph grows down from its top, and across to the right
+                                y_offset -= bold
                             x_offset -= bold >> 1
                     elif x_advance:
                         x_advance += bold
@@ -369,6 +382,10 @@ def _place(
                 cover[_GID] = gid
             if emphasised and bold:
                 bitmap = font.bold_glyph(gid, bold)
+                if turned and bitmap is not None:
+                    bitmap = turn_glyph(bitmap)
+            elif turned:
+                bitmap = font.turned_glyph(gid)
             else:
                 bitmap = cached.get((font, gid), _MISSING)
                 if bitmap is _MISSING:
@@ -391,6 +408,29 @@ def _place(
             pen_y += y_advance
             last_flags = flags
     return stamps, accent, covers
+
+
+# Scripts written in columns, upright in a mixed vertical line; runs of the others are turned sideways there.
+UPRIGHT_SCRIPTS = frozenset({"Hani", "Hira", "Kana", "Hrkt", "Hang", "Bopo", "Yiii", "Tang", "Nshu", "Kits"})
+
+
+def _turns(text: str, run: Run) -> bool:
+    """Whether a run of a mixed vertical line is turned sideways: a horizontal script's, left to right (a
+    right-to-left run stays upright: turning it would need its own bidi order)."""
+    if run.script in UPRIGHT_SCRIPTS:
+        return False
+    return not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text[run.start : run.stop])
+
+
+def _turned_glyphs(
+    shaped: list[tuple[int, int, int, int, int, int, int]], font: SizedFont
+) -> list[tuple[int, int, int, int, int, int, int]]:
+    """Horizontally shaped glyphs as a column's: the horizontal advance runs down the column, the glyphs' up
+    points right, and the run's em box is centred on the column (in whole pixels). The along-line offset is
+    moved by 1/64 px so that the column's rounding of it, -((-v + 32) >> 6), equals the line's, (v + 32) >> 6,
+    at exact half pixels too."""
+    across = round(-(font.ascender - font.descender) / 2) * 64
+    return [(g, c, 0, -xa, yo + across, -xo - 1, f) for g, c, xa, _, xo, yo, f in shaped]
 
 
 def _missing_glyph(font: SizedFont, text: str, cluster: int) -> RowLimitError:

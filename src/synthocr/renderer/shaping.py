@@ -21,7 +21,7 @@ import uharfbuzz as hb
 from synthocr.font_instances import collection_faces, named_instances
 from synthocr.renderer.bidi import Run, visual_runs
 from synthocr.renderer.fonttables import ligature_carets
-from synthocr.renderer.glyphs import FontRenderError, Glyph, GlyphRaster, mapped_font
+from synthocr.renderer.glyphs import FontRenderError, Glyph, GlyphRaster, mapped_font, turn_glyph
 from synthocr.renderer.scripts import itemize
 
 # Every run is shaped as the beginning and end of a text (raqm's flags); the line around it is context.
@@ -153,6 +153,7 @@ class SizedFont:
             parent.set_var_coords_normalized(normalized)  # the sub-font below starts from its parent's values
             self._unit.set_var_coords_normalized(normalized)
         self._advances: dict[int, int] = {}
+        self._turned: dict[int, Glyph | None] = {}
         funcs = hb.FontFuncs()
         funcs.set_glyph_h_advance_func(self._h_advance, None)
         self._v_units = file.fallback_v_metrics
@@ -206,6 +207,13 @@ class SizedFont:
         if key not in self.cached:
             self.cached[key] = self.raster.render(gid)
         return self.cached[key]
+
+    def turned_glyph(self, gid: int) -> Glyph | None:
+        """The glyph's bitmap turned 90 degrees clockwise, for a sideways run of a vertical line; made once."""
+        if gid not in self._turned:
+            glyph = self.glyph(gid)
+            self._turned[gid] = None if glyph is None else turn_glyph(glyph)
+        return self._turned[gid]
 
     def bold_glyph(self, gid: int, strength: int) -> Glyph | None:
         """The glyph's bitmap from its outline grown by `strength` (26.6 pixels; FreeType's outline

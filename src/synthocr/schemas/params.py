@@ -16,6 +16,7 @@ __all__ = [
     "RANGE_PARAMS",
     "STAGES",
     "TEXT_DIRECTIONS",
+    "VERTICAL_DIRECTIONS",
     "CONFIG_DIRECTIONS",
     "Effect",
     "RangeParam",
@@ -72,6 +73,10 @@ PARAMS_BY_NAME: dict[str, RangeParam] = {p.name: p for p in RANGE_PARAMS}
 
 # Procedural background kinds; "image" crops a file from the background dir.
 BACKGROUND_KINDS: tuple[str, ...] = ("plain", "noise", "paper", "gradient", "image")
-TEXT_DIRECTIONS: tuple[str, ...] = ("ltr", "rtl", "ttb")  # a plan row's: the renderer's paragraph directions
+# A plan row's: the renderer's paragraph directions. "ttb" sets every letter upright in its column; "ttb-mixed"
+# turns runs of horizontal scripts (Latin, Cyrillic, digits after them...) sideways, as Chinese and Japanese
+# books and CSS's text-orientation: mixed do, and keeps the scripts written in columns (Han, kana, Hangul) upright.
+TEXT_DIRECTIONS: tuple[str, ...] = ("ltr", "rtl", "ttb", "ttb-mixed")
+VERTICAL_DIRECTIONS: frozenset[str] = frozenset({"ttb", "ttb-mixed"})
 # A config's: "auto" is resolved per row at planning, from the text (planner/directions.py).
 CONFIG_DIRECTIONS: tuple[str, ...] = (*TEXT_DIRECTIONS, "auto")

@@ -25,7 +25,8 @@ from synthocr.schemas.params import RANGE_PARAMS
 # 5: text styles: letter_spacing, word_spacing, underline_*, strikethrough_*, emphasis_*, shadow_*, stroke_*.
 # 6: a `language` column (the BCP 47 tag HarfBuzz shapes the text for; "" for none).
 # 7: a `font_instance` column (the named instance of a variable font the row is drawn in; "" for the default).
-PLAN_SCHEMA_VERSION = "7"
+# 8: `text_direction` may be `ttb-mixed` (a vertical line whose horizontal scripts are turned sideways).
+PLAN_SCHEMA_VERSION = "8"
 META_SCHEMA_VERSION = "plan_schema_version"  # key of the version in the Arrow schema metadata
 
 _ARROW = {"float32": pa.float32(), "int16": pa.int16(), "uint8": pa.uint8()}
