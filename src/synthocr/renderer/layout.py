@@ -145,7 +145,8 @@ def layout_line(text: str, direction: str, font: SizedFont, style: LineStyle | f
     """Lay out one line of text.
 
     Args:
-        direction: "ltr" or "rtl" (paragraph direction, bidi runs inside) or "ttb" (vertical).
+        direction: "ltr" or "rtl" (paragraph direction, bidi runs inside), "ttb" (vertical, upright) or
+            "ttb-mixed" (vertical, runs of horizontal scripts turned sideways).
         font: the font at the line's pixel size.
         style: the line's text styles (a number: only the overlap, as a fraction of the font size).
         language: BCP 47 tag the text is shaped for (the font's forms for it); "" for none.
