@@ -90,6 +90,8 @@ def _draw_text(row: dict[str, Any], font: Font, margin: int) -> tuple[Image.Imag
     """The ink mask of the line ("L"), the masks of the style layers under it (shadow, stroke), the four
     corners of every character's box (its advance cell) and the text as drawn."""
     text, direction = row["text"], row["text_direction"]
+    if direction == "ttb-mixed":  # Pillow has no sideways runs: the same work, upright
+        direction = "ttb"
     size = int(row["font_size"])
     tracking = float(row["letter_spacing"]) * size - float(row["glyph_overlap_intensity"]) * size
     word_gap = float(row["word_spacing"]) * size
