@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bz2
 import codecs
+import contextlib
 import csv
 import gzip
 import hashlib
@@ -58,6 +59,12 @@ def corpus_format(path: Path) -> str | None:
     if suffixes and suffixes[-1] in _OPENERS:
         return TABLE_SUFFIXES.get(suffixes[-2] if len(suffixes) > 1 else "", "text")
     return TABLE_SUFFIXES.get(path.suffix.lower())
+
+
+def is_binary(path: Path) -> bool:
+    """Whether a corpus file's bytes are not text as they lie (compressed, or Parquet): no UTF-8 check of its
+    head applies; its text is checked as it is extracted."""
+    return path.suffix.lower() in _OPENERS or corpus_format(path) == "parquet"
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -117,7 +124,10 @@ def extract(path: Path, column: str) -> tuple[Path, str]:
                 else:
                     _write_texts(path, column, kind, out)
             except _DECOMPRESS_ERRORS as exc:
-                raise UserError(f"corpus file {path} cannot be decompressed ({exc}); check or re-create it.") from None
+                raise UserError(
+                    f"corpus file {path} cannot be decompressed, or its text written to the cache in "
+                    f"{target.parent} ({exc}); check or re-create the file, or free space there."
+                ) from None
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
@@ -221,8 +231,9 @@ def _jsonl_texts(path: Path, column: str) -> Iterator[str]:
 
 def _parquet_texts(path: Path, column: str) -> Iterator[str]:
     try:
-        with _open(path) as fh:
-            table = pq.ParquetFile(fh)
+        # A path as it is (pyarrow reads it natively), a compressed file through its decompressing reader.
+        with _open(path) if path.suffix.lower() in _OPENERS else contextlib.nullcontext(path) as source:
+            table = pq.ParquetFile(source)
             names = table.schema_arrow.names
             if column not in names:
                 raise _missing(path, column, names)

@@ -17,12 +17,16 @@ from synthocr.schemas.config import BatchSpecification
 
 @dataclass(frozen=True)
 class InstanceChoice:
-    """The instances each (specification, font) pair may draw: `names` ("" first: the default instance)
-    and, per pair with any, their codes into it. A pair without an entry draws the default."""
+    """The instances each (specification, font) pair may draw, as a lookup table made once per plan: `names`
+    ("" first: the default instance); the pairs with any, as sorted keys spec * n_fonts + font; and per key,
+    its `counts` codes into `names` from `starts` in `flat`. A pair without a key draws the default."""
 
     names: list[str]
-    codes: dict[tuple[int, int], NDArray[np.int64]]
-    n_fonts: int = 0
+    n_fonts: int
+    keys: NDArray[np.int64]
+    counts: NDArray[np.int64]
+    starts: NDArray[np.int64]
+    flat: NDArray[np.int64]
 
     def sample(
         self, rng: np.random.Generator, spec_idx: NDArray[np.int64], font_idx: NDArray[np.int64]
@@ -32,19 +36,15 @@ class InstanceChoice:
         the same whatever the instances of their fonts. One lookup for all rows, whatever the pairs."""
         n = len(spec_idx)
         out = np.zeros(n, np.int64)
-        if not self.codes:
+        if not len(self.keys):
             return self.names, out
         u = rng.random(n)
-        pairs = sorted(self.codes)
-        keys = np.array([spec * self.n_fonts + font for spec, font in pairs], np.int64)
-        counts = np.array([len(self.codes[pair]) for pair in pairs], np.int64)
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        flat = np.concatenate([self.codes[pair] for pair in pairs])
         row_keys = spec_idx.astype(np.int64) * self.n_fonts + font_idx
-        at = np.minimum(np.searchsorted(keys, row_keys), len(keys) - 1)
-        rows = keys[at] == row_keys
-        picks = np.minimum((u[rows] * counts[at[rows]]).astype(np.int64), counts[at[rows]] - 1)
-        out[rows] = flat[starts[at[rows]] + picks]
+        at = np.minimum(np.searchsorted(self.keys, row_keys), len(self.keys) - 1)
+        rows = self.keys[at] == row_keys
+        counts = self.counts[at[rows]]
+        picks = np.minimum((u[rows] * counts).astype(np.int64), counts - 1)
+        out[rows] = self.flat[self.starts[at[rows]] + picks]
         return self.names, out
 
 
@@ -74,4 +74,13 @@ def instance_choice(
                 f"specification {spec.name!r}: font_instances {list(spec.font_instances)} match no named instance "
                 f"of the fonts it may use ({has}); change the globs, add such a font, or remove font_instances."
             )
-    return InstanceChoice(names, codes, len(fonts))
+    pairs = sorted(codes)
+    sizes = np.array([len(codes[pair]) for pair in pairs], np.int64)
+    return InstanceChoice(
+        names,
+        len(fonts),
+        np.array([spec * len(fonts) + font for spec, font in pairs], np.int64),
+        sizes,
+        np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64),
+        np.concatenate([codes[pair] for pair in pairs]) if pairs else np.zeros(0, np.int64),
+    )

@@ -23,8 +23,9 @@ Underline and strikethrough rules are drawn as filled rectangles from the font's
 metrics (post and OS/2 tables), spanning the words' boxes; they are ink of the line
 but not characters of the label.
 
-A vertical line of a script written with its letters turned sideways (Mongolian, Phags-pa) is its
-horizontal line turned 90 degrees clockwise.
+In a `ttb-mixed` line, and in any vertical line of a script written with its letters turned sideways
+(Mongolian, Phags-pa), runs of horizontal scripts are shaped as horizontal lines and turned 90 degrees
+clockwise, glyph bitmap by glyph bitmap (transposed, not resampled).
 
 The label's characters are the extended grapheme clusters of the logical text. A
 HarfBuzz cluster that covers several of them (a ligature, a conjunct) is cut along its
@@ -60,11 +61,10 @@ from synthocr.renderer.shaping import (
 from synthocr.schemas.params import VERTICAL_DIRECTIONS
 
 MARGIN = 3  # pixels of canvas around the text's bounds
-# Scripts written in columns with their letters turned sideways (Mongolian, Phags-pa): a vertical line of them
-# is the horizontal line turned 90 degrees clockwise, not HarfBuzz's upright vertical stack (which their fonts'
-# metrics make a pile of letters on one spot).
+# Scripts written in columns with their letters turned sideways (Mongolian, Phags-pa): in a vertical line their
+# runs are turned as ttb-mixed turns Latin, not HarfBuzz's upright vertical stack (which their fonts' metrics make
+# a pile of letters on one spot).
 _SIDEWAYS = regex.compile(r"[\p{Script=Mongolian}\p{Script=Phags_Pa}]")
-_CLOCKWISE = Image.Transpose.ROTATE_270
 _GRAPHEME = regex.compile(r"\X")
 _IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}+")
 _ANY_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
@@ -154,8 +154,6 @@ def layout_line(text: str, direction: str, font: SizedFont, style: LineStyle | f
     if not isinstance(style, LineStyle):
         style = LineStyle(overlap=float(style))
     vertical = direction in VERTICAL_DIRECTIONS
-    if vertical and _SIDEWAYS.search(text):
-        return _sideways(layout_line(text, "ltr", font, style, language))
     unit = font.size * 64
     emphasis = _emphasis_span(text, style)
     spacing = _Spacing(
@@ -166,7 +164,9 @@ def layout_line(text: str, direction: str, font: SizedFont, style: LineStyle | f
         round(style.emphasis.bold * unit) if style.emphasis is not None and emphasis[1] > emphasis[0] else 0,
     )
     runs = line_runs(text, "ttb" if vertical else direction)
-    stamps, accent, covers = _place(font, text, runs, spacing, vertical, language, direction == "ttb-mixed")
+    # A column of Mongolian or Phags-pa has its letters turned, and so every horizontal run in it, as ttb-mixed.
+    mixed = direction == "ttb-mixed" or (vertical and _SIDEWAYS.search(text) is not None)
+    stamps, accent, covers = _place(font, text, runs, spacing, vertical, language, mixed)
     if vertical:
         half = (font.ascender + font.descender) / 2
         cross = (-half, half)  # the column, centred on the glyphs' vertical origin line
@@ -212,32 +212,6 @@ def layout_line(text: str, direction: str, font: SizedFont, style: LineStyle | f
         tuple(stamps),
         (dx, dy),
         tuple(accent),
-    )
-
-
-def _sideways(line: Layout) -> Layout:
-    """A horizontal layout turned 90 degrees clockwise: its top becomes the right, its start the top. Exact on
-    the pixel grid: every glyph bitmap is transposed, not resampled, and every box stays a box."""
-    width, height = line.size
-
-    def turn(b: Box) -> Box:
-        return _new_tuple(Box, (height - b.y1, b.x0, height - b.y0, b.x1))
-
-    def stamps(ink: tuple[Stamp, ...]) -> tuple[Stamp, ...]:
-        # relative to the pen's start, which the turn takes to (height - dy, dx): x, y -> -y, x
-        return tuple((core.transpose(_CLOCKWISE), -y1, x0, -y0, x1) for core, x0, y0, x1, y1 in ink)  # type: ignore[attr-defined]
-
-    clusters = tuple(_new_tuple(Cluster, (c.start, c.stop, turn(c.box))) for c in line.clusters)
-    return Layout(
-        line.text,
-        clusters,
-        _words(line.text, clusters),
-        turn(line.line),
-        line.edges,  # x of character boundaries along the line become their y
-        (height, width),
-        stamps(line.stamps),
-        (height - line.origin[1], line.origin[0]),
-        stamps(line.accent),
     )
 
 

@@ -146,7 +146,9 @@ class SizedFont:
         coords = None if axes is None else list(axes.values())
         self.raster = GlyphRaster(file.mapped, size, file.name, file.index, coords)
         # A variable instance is shaped as Pillow/raqm (hb-ft) shapes it: HarfBuzz at FreeType's normalised
-        # axis values, with FreeType's advances (HarfBuzz's own HVAR rounding differs by 1/64 px at times).
+        # axis values, with FreeType's advances. On Inter this gives the same advances as HarfBuzz's own
+        # (float) normalisation and HVAR deltas; hb-ft's way keeps raqm's by construction where the two round
+        # differently (an `avar` mapping, a delta at half a font unit).
         self._ft_advances = axes is not None
         if axes is not None:
             normalized = self.raster.normalized_coords()
