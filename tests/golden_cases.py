@@ -33,6 +33,8 @@ BASE: dict[str, Any] = {
     "template": "",
     "font": "DejaVuSans.ttf",
     "font_instance": "",
+    "fallback_fonts": "",
+    "fallback_sha1": "",
     "background_kind": "plain",
     "background_file": "",
     "background_x": 0.5,

@@ -236,7 +236,7 @@ def _check_types(raw: dict[str, Any]) -> tuple[list[Problem], dict[str, Any]]:
 
 
 _WHAT = {"templates": "template text", "font_filter": "glob"}
-_GLOB_LISTS = ("font_filter", "font_exclude", "font_instances")  # a single glob is a list of one
+_GLOB_LISTS = ("font_filter", "font_exclude", "font_instances", "fallback_fonts")  # a single glob is a list of one
 
 
 def _migrate_corpus_mode(spec: dict[str, Any], name: str, index: int) -> list[Problem]:

@@ -82,8 +82,14 @@ def check_resources(config: BatchConfig) -> list[Problem]:
 
 
 def _font_problems(spec: BatchSpecification, fonts_dir: Path) -> list[tuple[str, str]]:
-    """font_filter globs that match no font (all of them: an error; some: a warning), a filter font_exclude empties."""
+    """font_filter globs that match no font (all of them: an error; some: a warning), a filter font_exclude empties,
+    a fallback_fonts glob that matches no font."""
     fonts = [(p.relative_to(fonts_dir).as_posix(), p) for p in list_files(fonts_dir, "*", FONT_SUFFIXES)]
+    for i, g in enumerate(spec.fallback_fonts):
+        if not select_fonts(fonts, [g], []):
+            return [(f"fallback_fonts[{i}]", f"no font in {fonts_dir}{resolved_note(fonts_dir)} matches {g!r}")]
+        if any("|" in rel for rel in select_fonts(fonts, [g], [])):
+            return [(f"fallback_fonts[{i}]", f"{g!r} matches a font whose name has a '|' (the plan's separator)")]
     missing = [g for g in spec.font_filter if not select_fonts(fonts, [g], [])]
     if len(missing) == len(spec.font_filter):
         shown = spec.font_filter[0] if len(spec.font_filter) == 1 else list(spec.font_filter)

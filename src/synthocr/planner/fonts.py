@@ -16,24 +16,13 @@ from numpy.typing import NDArray
 from PIL import ImageFont
 
 from synthocr.font_instances import collection_faces, named_instances
+from synthocr.glyph_coverage import HIDDEN_CODEPOINTS, blank_glyphs
 from synthocr.output_paths import atomic_output
 
 PARALLEL_SCAN = 32  # fonts from which the scan runs in worker processes
 MAX_FONT_BYTES = 256 << 20  # larger than any real font (big CJK collections are ~100 MB): never read whole
 
 log = logging.getLogger(__name__)
-
-# Default-ignorable code points HarfBuzz hides (it puts the font's space glyph there, with no advance)
-# whether the font maps them or not: the soft hyphen, joiners, bidi marks and isolates, variation
-# selectors, tags. Every font draws them, so a text with one does not need a font whose cmap has it
-# (a Hebrew font without U+2066, an emoji's U+FE0F). Unicode's Default_Ignorable_Code_Point but the
-# Hangul fillers and U+1BCA0-1BCA3, which HarfBuzz draws as glyphs (checked code point by code point).
-HIDDEN_BY_HARFBUZZ = (
-    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F),
-    (0x202A, 0x202E), (0x2060, 0x206F), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFF0, 0xFFF8), (0x1D173, 0x1D17A),
-    (0xE0000, 0xE0FFF),
-)  # fmt: skip
-HIDDEN_CODEPOINTS = np.concatenate([np.arange(lo, hi + 1, dtype=np.uint32) for lo, hi in HIDDEN_BY_HARFBUZZ])
 
 
 @dataclass(frozen=True)
@@ -73,7 +62,7 @@ def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], 
         return False, "its character map covers no character", frozenset(), ()
     if face.upem <= 0:
         return False, "it has no valid units-per-em", frozenset(), ()
-    covered = cps - _blank_glyphs(face, cps)
+    covered = cps - blank_glyphs(face, cps)
     styles = _full_faces(blob, path, faces, covered) if faces else tuple(named_instances(face))
     return True, "", covered, styles
 
@@ -98,25 +87,6 @@ BITMAP_ONLY = (
     "which cannot be scaled to the plan's font sizes or drawn in its ink; for these characters use an "
     "outline font (Noto Emoji, Symbola)"
 )
-
-
-def _blank_glyphs(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
-    """Characters the cmap maps to a glyph with no ink that should have some: the font does not draw
-    them (WQY MicroHei's ǎ ǐ ǒ ǔ and ℃, 80 Arabic letters of KacstQurn), so it does not cover them: the
-    label would hold a character the image does not show. Blank by design: whitespace, what HarfBuzz
-    hides, U+2800 BRAILLE PATTERN BLANK, the Hangul fillers."""
-    font = hb.Font(face)
-    out = []
-    for cp in cps:
-        if cp in _BLANK_BY_DESIGN or chr(cp).isspace():
-            continue
-        extents = font.get_glyph_extents(font.get_nominal_glyph(cp) or 0)
-        if extents is None or not (extents.width and extents.height):
-            out.append(cp)
-    return frozenset(out)
-
-
-_BLANK_BY_DESIGN = frozenset({0x2800, 0x115F, 0x1160, 0x3164, 0xFFA0, *HIDDEN_CODEPOINTS.tolist()})
 
 
 def inspect_font(path: Path, rel: str) -> FontInfo:

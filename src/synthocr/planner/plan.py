@@ -31,6 +31,7 @@ from synthocr.planner.colors import choose_color_modes, draw_colors, draw_stroke
 from synthocr.planner.corpus import CorpusFile, CorpusIndex, CorpusReader
 from synthocr.planner.directions import resolve_auto
 from synthocr.planner.effect_sampling import EffectRanges, effect_key, neutralise, sample_effects
+from synthocr.planner.fallback import Fallback, fallback_chains
 from synthocr.planner.fonts import FontCoverage, font_weight_vector, select_fonts
 from synthocr.planner.instances import InstanceChoice, instance_choice
 from synthocr.planner.readability import guard_degradation
@@ -217,6 +218,8 @@ def prepare_plan(
             for s in specs
         ]
     ).reshape(len(specs), len(fonts.healthy))
+    chains = fallback_chains([s.fallback_fonts for s in specs], named, fonts)
+    fallback = Fallback(fonts, chains) if any(chains) else None
     backgrounds = choice.backgrounds or BackgroundPool(background_sources(config))
 
     batch = Allocation(config)
@@ -230,6 +233,7 @@ def prepare_plan(
                 font_names=[f.rel for f in fonts.healthy],
                 spec_fonts=spec_fonts,
                 coverage=fonts.coverage,
+                drawable=fallback.drawable if fallback is not None else None,
                 background_files=backgrounds.files,
                 font_instances=[f.instances for f in fonts.healthy],
             ),
@@ -258,7 +262,7 @@ def prepare_plan(
     instances = instance_choice(specs, fonts.healthy, spec_fonts, [int(c) for c in counts])
     reader = CorpusReader(all_files)
     prepared = prepare_sources(specs, all_files, spec_files, reader, [int(c) for c in counts])
-    check_charsets(specs, prepared.sources, fonts, spec_fonts)
+    check_charsets(specs, prepared.sources, fonts, spec_fonts, fallback)
     backgrounds.check_sources(specs, [int(c) for c in counts])
     kind_cum = _cumulative([kind_weights(s.background_weights, bool(backgrounds.files)) for s in specs])
     source_cum = _cumulative([backgrounds.source_weights(s.background_dir_weights) for s in specs])
@@ -274,6 +278,7 @@ def prepare_plan(
         prepared.sources,
         font_weights=weights if (weights > 0).any() else None,
         template_names=template_names,
+        fallback=fallback,
     )
     metadata = _metadata(
         config,
@@ -350,6 +355,20 @@ def _template_codes(template_idx: NDArray[np.int64] | None, n: int) -> NDArray[n
     return np.zeros(n, np.int64) if template_idx is None else template_idx + 1
 
 
+def _fallback_columns(
+    fallback: Fallback | None, texts: list[str], font_idx: NDArray[np.int64], spec_idx: NDArray[np.int64]
+) -> dict[str, tuple[list[str], NDArray[np.int64]]]:
+    """The `fallback_fonts` and `fallback_sha1` columns: per row, the fonts drawing what its font lacks."""
+    needed = fallback.needed(texts, font_idx, spec_idx) if fallback is not None else [()] * len(texts)
+    values, codes = np.unique(np.array([",".join(map(str, n)) for n in needed], dtype=object), return_inverse=True)
+    chains = [tuple(int(i) for i in v.split(",")) if v else () for v in values]
+    healthy = fallback.fonts.healthy if fallback is not None else []
+    return {
+        "fallback_fonts": (["|".join(healthy[i].rel for i in c) for c in chains], codes),
+        "fallback_sha1": (["|".join(healthy[i].sha1 for i in c) for c in chains], codes),
+    }
+
+
 def plan_block(ctx: PlanContext, block: int) -> pa.Table:
     """Plan rows [block * BLOCK_ROWS, ...): a pure function of the config, assets, requests and block number."""
     start = block * BLOCK_ROWS
@@ -384,6 +403,7 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
         "font_instance": ctx.instances.sample(
             np.random.default_rng([config.seed, block, effect_key("font_instance")]), spec_idx, sampled.font_idx
         ),
+        **_fallback_columns(ctx.texts.fallback, sampled.texts, sampled.font_idx, spec_idx),
     }
     kinds = sample_choice(rng, ctx.kind_cum[spec_idx])
     bg_file, _ = ctx.backgrounds.choose(rng, ctx.source_cum[spec_idx])

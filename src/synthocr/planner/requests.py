@@ -41,7 +41,12 @@ COLOUR_COLUMNS = (
     "stroke_b",
 )
 # Columns the planner derives or assigns itself: a request may not set them.
-DERIVED = {"image_id": "the planner numbers the rows", "template": "the planner records the template it filled"}
+DERIVED = {
+    "image_id": "the planner numbers the rows",
+    "template": "the planner records the template it filled",
+    "fallback_fonts": "the planner picks the fonts that draw what the row's font lacks (the spec's fallback_fonts)",
+    "fallback_sha1": "the planner records the fallback fonts' fingerprints",
+}
 REQUEST_COLUMNS = tuple(n for n in PLAN_SCHEMA.names if n not in DERIVED)
 REJECTED_HEADER = ("row_number", "error_type", "error_message", "raw_data")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -262,6 +267,8 @@ class RequestContext:
     coverage: Callable[[list[str]], NDArray[np.bool_]]
     background_files: list[str]
     font_instances: list[tuple[str, ...]] = field(default_factory=list)  # named instances per healthy font
+    # (texts, spec per text) -> coverage with the specs' fallback fonts (None: no spec has any)
+    drawable: Callable[[list[str], NDArray[np.int64]], NDArray[np.bool_]] | None = None
     color_modes: tuple[str, ...] = ("RGB", "L")
     _font_index: dict[str, int] = field(default_factory=dict)
 
@@ -358,7 +365,7 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
             raise _Invalid("invalid_value", "background_file: only allowed with background_kind 'image'")
     if "text" in out:
         spec = ctx.spec_names.index(out["spec"]) if "spec" in out else None
-        covered = ctx.coverage([out["text"]])[0]
+        covered = _covered(ctx, out["text"], spec)
         if "font" in out:
             if not covered[ctx._font_index[out["font"]]]:
                 raise _Invalid("uncovered_text", f"font {out['font']!r} lacks a character of text {out['text']!r}")
@@ -369,6 +376,15 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
                     "uncovered_text", f"no font eligible for this row covers every character of {out['text']!r}"
                 )
     return out
+
+
+def _covered(ctx: RequestContext, text: str, spec: int | None) -> NDArray[np.bool_]:
+    """Per font, whether it draws `text`: by itself, or with the fallback fonts of the row's spec (of any spec
+    when the row names none)."""
+    if ctx.drawable is None:
+        return ctx.coverage([text])[0]
+    specs = np.arange(len(ctx.spec_names)) if spec is None else np.array([spec])
+    return np.asarray(ctx.drawable([text] * len(specs), specs).any(axis=0), bool)
 
 
 def _check_instance(out: dict[str, Any], ctx: RequestContext) -> None:

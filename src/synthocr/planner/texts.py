@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from synthocr.errors import UserError
 from synthocr.planner.corpus import NO_SPACE, CorpusFile, CorpusReader, cut_text, line_choice
+from synthocr.planner.fallback import Fallback
 from synthocr.planner.fonts import FontCoverage, pick_columns, pick_weighted
 from synthocr.planner.text_scan import texts_with, texts_with_wide
 from synthocr.planner.textsources import SpecSource, draw_words, read_lines
@@ -66,6 +67,13 @@ class TextSources:
     sources: list[SpecSource]  # per spec, what its text_source draws from
     font_weights: NDArray[np.float64] | None = None  # (n_specs, n_fonts); all 0 for specs without font_weights
     template_names: tuple[str, ...] = ()  # every template name of the batch, for the plan's `template` column
+    fallback: Fallback | None = None  # the specifications' fallback fonts (None: no specification has any)
+
+    def drawable(self, texts: list[str], spec_idx: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """(len(texts), fonts): True where the font draws the text (with the row's fallback fonts)."""
+        if self.fallback is None:
+            return self.fonts.coverage(texts)
+        return self.fallback.drawable(texts, spec_idx)
 
     @property
     def modes(self) -> NDArray[np.int8]:
@@ -322,7 +330,7 @@ def sample_texts(
         got_arr = np.empty(len(got), dtype=object)
         got_arr[:] = got
         texts[todo] = got_arr
-        allowed = src.fonts.coverage(got) & allowed_fonts[todo]
+        allowed = src.drawable(got, spec_idx[todo]) & allowed_fonts[todo]
         allowed[broken_texts(got) & ~given[todo]] = False
         font_idx[todo] = _pick_fonts(src, allowed, spec_idx[todo], u_font)
         if attempt:
@@ -370,7 +378,13 @@ def source_name(spec: Any) -> str:
     return f"{spec.corpus_file!r} (text_source {spec.text_source})"
 
 
-def check_charsets(specs: Any, sources: list[SpecSource], fonts: FontCoverage, spec_fonts: NDArray[np.bool_]) -> None:
+def check_charsets(
+    specs: Any,
+    sources: list[SpecSource],
+    fonts: FontCoverage,
+    spec_fonts: NDArray[np.bool_],
+    fallback: Fallback | None = None,
+) -> None:
     """Every character of a chars specification's charset is drawn by at least one font it may use.
 
     Raises:
@@ -380,7 +394,8 @@ def check_charsets(specs: Any, sources: list[SpecSource], fonts: FontCoverage, s
         if source.charset is None:
             continue
         entries = list(source.charset.entries)
-        covered = (fonts.coverage(entries) & spec_fonts[i]).any(axis=1)
+        drawn = fallback.drawable(entries, np.full(len(entries), i)) if fallback else fonts.coverage(entries)
+        covered = (drawn & spec_fonts[i]).any(axis=1)
         missing = [e for e, ok in zip(entries, covered) if not ok]
         if missing:
             raise UserError(

@@ -30,7 +30,7 @@ from synthocr.renderer.effects.style import accent_ink, halo, ink_layers
 from synthocr.renderer.geometry import BoxGeometry, Frame, Geometry, Warp, chain, invert
 from synthocr.renderer.imaging import PNG_FILTER_KEY, Pixels, image_of, pixels_of
 from synthocr.renderer.layout import draw_layout, layout_line, layout_mask
-from synthocr.renderer.limits import DEFAULT_MAX_IMAGE_PIXELS, check_image_size, check_text
+from synthocr.renderer.limits import DEFAULT_MAX_IMAGE_PIXELS, RowLimitError, check_image_size, check_text
 from synthocr.renderer.linestyle import PLAIN, LineStyle, merge_styles
 from synthocr.renderer.randomness import stage_rng
 from synthocr.schemas.colors import LIGHT_INKS
@@ -57,6 +57,7 @@ class RowParams(NamedTuple):
     font: str
     font_sha1: str  # the font file's fingerprint when planned
     font_instance: str  # named instance of a variable font ("" for its default)
+    fallback_fonts: tuple[tuple[str, str], ...]  # (font, sha1) of each font drawing what `font` lacks
     font_size: int
     padding: tuple[int, int, int, int]  # top, right, bottom, left
     background_kind: str
@@ -97,6 +98,7 @@ def decode_row(row: Mapping[str, Any]) -> RowParams:
         font=str(r["font"]),
         font_sha1=str(r["font_sha1"]),
         font_instance=str(r["font_instance"]),
+        fallback_fonts=_fallback_pairs(str(r["fallback_fonts"]), str(r["fallback_sha1"])),
         font_size=int(r["font_size"]),
         padding=(int(r["padding_top"]), int(r["padding_right"]), int(r["padding_bottom"]), int(r["padding_left"])),
         background_kind=str(r["background_kind"]),
@@ -115,6 +117,23 @@ def decode_row(row: Mapping[str, Any]) -> RowParams:
         args=MappingProxyType(args),
         row=MappingProxyType(r),
     )
+
+
+def _fallback_pairs(fonts: str, sha1s: str) -> tuple[tuple[str, str], ...]:
+    """(font, sha1) of each fallback font of a row, from its `|`-separated columns.
+
+    Raises:
+        RowLimitError: the two columns name different numbers of fonts (a plan edited by hand).
+    """
+    if not fonts and not sha1s:
+        return ()
+    names, digests = fonts.split("|"), sha1s.split("|")
+    if len(names) != len(digests) or not all(names):
+        raise RowLimitError(
+            f"fallback_fonts {fonts!r} and fallback_sha1 {sha1s!r} do not name one sha1 per font: the plan was "
+            "edited by hand; plan it again"
+        )
+    return tuple(zip(names, digests))
 
 
 def _rng(p: RowParams, stage: str) -> np.random.Generator:
@@ -147,7 +166,8 @@ def render_row(
 
     style = _line_style(p)
     font = assets.font(p.font, p.font_sha1, p.font_size, p.font_instance)
-    layout = layout_line(p.text, p.text_direction, font, style, p.language)
+    fallbacks = tuple(assets.font(rel, sha1, p.font_size) for rel, sha1 in p.fallback_fonts)
+    layout = layout_line(p.text, p.text_direction, font, style, p.language, fallbacks)
 
     # Geometric effects act in the frame of the line's box, chained into one mapping.
     # The frame's origin is a whole pixel, so without warps the ink moves by whole pixels, exactly as the polygons.

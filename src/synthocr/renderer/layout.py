@@ -46,6 +46,7 @@ import regex
 from PIL import Image
 
 from synthocr.errors import describe_char
+from synthocr.glyph_coverage import draws
 from synthocr.renderer.bidi import Run
 from synthocr.renderer.glyphs import turn_glyph
 from synthocr.renderer.limits import RowLimitError
@@ -123,9 +124,9 @@ class Layout:
 
 # What a line's HarfBuzz cluster covers, gathered glyph by glyph: its advance along the line (lo, hi;
 # pixels), the bounds of its ink in whole pixels (x0, y0, x1, y1; INF when it has none), whether its run
-# is right to left, how many of its glyphs advance, and the glyph id of the last one that does.
-# (A list, updated in place: one per character of every line.)
-_LO, _HI, _X0, _Y0, _X1, _Y1, _RTL, _N, _GID = range(9)
+# is right to left, how many of its glyphs advance, the glyph id of the last one that does, and the font
+# drawing it. (A list, updated in place: one per character of every line.)
+_LO, _HI, _X0, _Y0, _X1, _Y1, _RTL, _N, _GID, _FONT = range(10)
 Cover = list[Any]
 INF = math.inf
 _MISSING: Any = object()  # Any: a cache lookup's result is then typed by the hit
@@ -141,7 +142,14 @@ class _Spacing(NamedTuple):
     bold: int  # outline growth of the emphasised run's glyphs
 
 
-def layout_line(text: str, direction: str, font: SizedFont, style: LineStyle | float, language: str = "") -> Layout:
+def layout_line(
+    text: str,
+    direction: str,
+    font: SizedFont,
+    style: LineStyle | float,
+    language: str = "",
+    fallbacks: tuple[SizedFont, ...] = (),
+) -> Layout:
     """Lay out one line of text.
 
     Args:
@@ -150,6 +158,8 @@ def layout_line(text: str, direction: str, font: SizedFont, style: LineStyle | f
         font: the font at the line's pixel size.
         style: the line's text styles (a number: only the overlap, as a fraction of the font size).
         language: BCP 47 tag the text is shaped for (the font's forms for it); "" for none.
+        fallbacks: fonts, in order of preference, for the characters `font` lacks (the row's `fallback_fonts`):
+            each grapheme cluster is drawn by the first of `font` and these that draws all of it.
     """
     if not isinstance(style, LineStyle):
         style = LineStyle(overlap=float(style))
@@ -166,13 +176,14 @@ def layout_line(text: str, direction: str, font: SizedFont, style: LineStyle | f
     runs = line_runs(text, "ttb" if vertical else direction)
     # A column of Mongolian or Phags-pa has its letters turned, and so every horizontal run in it, as ttb-mixed.
     mixed = direction == "ttb-mixed" or (vertical and _SIDEWAYS.search(text) is not None)
-    stamps, accent, covers = _place(font, text, runs, spacing, vertical, language, mixed)
+    font_runs = _font_runs(text, runs, (font, *fallbacks)) if fallbacks else [(run, font) for run in runs]
+    stamps, accent, covers = _place(text, font_runs, spacing, vertical, language, mixed)
     if vertical:
         half = (font.ascender + font.descender) / 2
         cross = (-half, half)  # the column, centred on the glyphs' vertical origin line
     else:
         cross = (-font.ascender, font.descender)
-    boxes = _cluster_boxes(font, _entries(text), covers, cross, vertical)
+    boxes = _cluster_boxes(_entries(text), covers, cross, vertical)
     if style.rules and boxes:
         stamps.extend(_rules(font, text, boxes, style.rules, cross, vertical))
     if style.halo != (0, 0, 0, 0):
@@ -229,16 +240,37 @@ def _emphasis_span(text: str, style: LineStyle) -> tuple[int, int]:
     return (spans[first][0], spans[last][1])
 
 
+def _font_runs(text: str, runs: list[Run], fonts: tuple[SizedFont, ...]) -> list[tuple[Run, SizedFont]]:
+    """The line's runs cut where the font drawing them changes, each with its font, in visual order: every
+    grapheme cluster is drawn by the first of `fonts` (the row's font, then its fallback fonts) that draws
+    all of it, as the planner chose them (renderer/shaping.py FontFile.drawn)."""
+    which = [0] * len(text)
+    for m in _GRAPHEME.finditer(text):
+        cluster = m.group()
+        k = next((i for i, f in enumerate(fonts) if draws(f.file.drawn, cluster)), 0)
+        if k:
+            which[m.start() : m.end()] = [k] * (m.end() - m.start())
+    out: list[tuple[Run, SizedFont]] = []
+    for run in runs:
+        pieces = []
+        start = run.start
+        for i in range(run.start + 1, run.stop + 1):
+            if i == run.stop or which[i] != which[start]:
+                pieces.append((run._replace(start=start, stop=i), fonts[which[start]]))
+                start = i
+        out.extend(reversed(pieces) if run.rtl else pieces)
+    return out
+
+
 def _place(
-    font: SizedFont,
     text: str,
-    runs: list[Run],
+    runs: list[tuple[Run, SizedFont]],
     spacing: _Spacing,
     vertical: bool,
     language: str = "",
     mixed: bool = False,
 ) -> tuple[list[Stamp], list[Stamp], dict[int, Cover | None]]:
-    """Glyph bitmaps of every run at HarfBuzz's positions (those of the emphasised run apart), and what
+    """Glyph bitmaps of every run (each in its font) at HarfBuzz's positions (those of the emphasised run apart), and what
     each cluster covers, by the logical start of the cluster (the end of the line and the run starts are
     keys too).
 
@@ -250,7 +282,6 @@ def _place(
     `spacing.track` (26.6 units).
     """
     codepoints = list(map(ord, text))
-    glyph, cached = font.glyph, font.cached
     stamps: list[Stamp] = []
     accent: list[Stamp] = []
     covers: dict[int, Cover | None] = {len(text): None}
@@ -268,7 +299,8 @@ def _place(
     last_cluster = -1
     last_flags = 0
     cover: Cover = []
-    for run in runs:
+    for run, font in runs:
+        glyph, cached = font.glyph, font.cached
         covers.setdefault(run.start, None)
         rtl = run.rtl
         cursive = run.script in CURSIVE_SCRIPTS
@@ -317,7 +349,7 @@ def _place(
                 known = covers.get(cluster)
                 if known is None:
                     along = (-pen_y if vertical else pen_x) / 64
-                    known = covers[cluster] = [along, along, INF, INF, -INF, -INF, rtl, 0, 0]
+                    known = covers[cluster] = [along, along, INF, INF, -INF, -INF, rtl, 0, 0, font]
                 cover = known
                 last_cluster = cluster
             run_start = False
@@ -518,7 +550,6 @@ def _entries(text: str) -> list[_Entry]:
 
 
 def _cluster_boxes(
-    font: SizedFont,
     entries: list[_Entry],
     covers: dict[int, Cover | None],
     cross: tuple[float, float],
@@ -585,7 +616,7 @@ def _cluster_boxes(
             s, e, _ = kept[0]
             out.append((s, e, Box(a, lo_all, b, hi_all) if vertical else Box(lo_all, a, hi_all, b)))
             continue
-        out.extend(_split(font, kept, unit, (lo_all, hi_all), (a, b), vertical))
+        out.extend(_split(kept, unit, (lo_all, hi_all), (a, b), vertical))
     return out
 
 
@@ -605,11 +636,11 @@ def _gather(covers: list[Cover | None]) -> Cover | None:
         drawn[0][_RTL],
         sum(c[_N] for c in real),
         drawn[-1][_GID],
+        drawn[-1][_FONT],
     ]
 
 
 def _split(
-    font: SizedFont,
     kept: list[_Entry],
     cover: Cover,
     along: tuple[float, float],
@@ -621,7 +652,7 @@ def _split(
     out to the unit's ink, and every part spans the unit's ink across the line."""
     n = len(kept)
     lo, hi = cover[_LO], cover[_HI]
-    fractions = font.caret_fractions(cover[_GID], n) if cover[_N] == 1 and not vertical else None
+    fractions = cover[_FONT].caret_fractions(cover[_GID], n) if cover[_N] == 1 and not vertical else None
     if fractions is None:
         fractions = tuple(i / n for i in range(1, n))
     cuts = [along[0], *(lo + f * (hi - lo) for f in fractions), along[1]]

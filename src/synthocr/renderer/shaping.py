@@ -19,6 +19,7 @@ from typing import NamedTuple, Protocol
 import uharfbuzz as hb
 
 from synthocr.font_instances import collection_faces, named_instances
+from synthocr.glyph_coverage import drawn_codepoints
 from synthocr.renderer.bidi import Run, visual_runs
 from synthocr.renderer.fonttables import ligature_carets
 from synthocr.renderer.glyphs import FontRenderError, Glyph, GlyphRaster, mapped_font, turn_glyph
@@ -52,6 +53,13 @@ class FontFile:
         self.instances = named_instances(self.face)  # a variable font's named instances: name -> axis values
         self.faces = collection_faces(blob)  # a font collection's faces: name -> index (empty for one font)
         self._lock = threading.Lock()
+
+    @functools.cached_property
+    def drawn(self) -> frozenset[int]:
+        """The characters the font draws as the planner counted them (of the first face of a collection):
+        which font of a row's fallback chain draws a character is decided on this, as it was planned."""
+        face = self.face if self.index == 0 else hb.Face(hb.Blob.from_file_path(self.path), 0)
+        return drawn_codepoints(face)
 
     @property
     def carets(self) -> dict[int, tuple[int, ...]]:

@@ -59,6 +59,7 @@ class BatchSpecification:
     font_exclude: list[str] = field(default_factory=list)
     font_weights: dict[str, float] = field(default_factory=dict)
     font_instances: list[str] = field(default_factory=list)  # globs of variable fonts' named instances
+    fallback_fonts: list[str] = field(default_factory=list)  # globs of fonts for the characters a row's font lacks
     min_text_length: int = 5
     max_text_length: int = 40
     background_weights: dict[str, float] = field(default_factory=_default_backgrounds)

@@ -144,6 +144,16 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "in `synthocr fonts` and the `instances` column of `synthocr plan --font-report`. Stored in the "
         "plan's `font_instance` column."
     ),
+    "fallback_fonts": (
+        "globs of fonts, in order of preference, that draw the characters a row's font lacks, as browsers "
+        'and word processors do (`["NotoSans-Regular.ttf", "NotoSansSymbols*"]`; the fonts one glob matches '
+        "in name order). Each character (grapheme cluster) is drawn by the row's font when it covers it, else "
+        "by the first fallback font that does: an Arabic or Hebrew corpus's Latin words, digits and brackets "
+        "in an Arabic or Hebrew font that lacks them, a symbol in a Latin font. A row's font is then chosen "
+        "among those that draw its text with that help, so such lines are no longer left out. The fonts a "
+        "row needs are stored in the plan's `fallback_fonts` column (`|`-separated; empty for most rows), "
+        "each drawn at the row's font size in its default instance. A glob that matches no font is an error."
+    ),
     "min_text_length, max_text_length": (
         "text length in characters (`max_text_length` ≤ 1000). `window`: a window of text is cut from a "
         "random corpus line, at word boundaries; between grapheme clusters, from anywhere in the line, in "

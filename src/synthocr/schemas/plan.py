@@ -26,7 +26,8 @@ from synthocr.schemas.params import RANGE_PARAMS
 # 6: a `language` column (the BCP 47 tag HarfBuzz shapes the text for; "" for none).
 # 7: a `font_instance` column (the named instance of a variable font the row is drawn in; "" for the default).
 # 8: `text_direction` may be `ttb-mixed` (a vertical line whose horizontal scripts are turned sideways).
-PLAN_SCHEMA_VERSION = "8"
+# 9: `fallback_fonts` and `fallback_sha1` columns (the fonts that draw the characters the row's font lacks).
+PLAN_SCHEMA_VERSION = "9"
 META_SCHEMA_VERSION = "plan_schema_version"  # key of the version in the Arrow schema metadata
 
 _ARROW = {"float32": pa.float32(), "int16": pa.int16(), "uint8": pa.uint8()}
@@ -51,6 +52,10 @@ PLAN_SCHEMA = pa.schema(
         pa.field("font", _DICT, nullable=False),  # relative to the font root
         pa.field("font_sha1", _DICT, nullable=False),  # the font file's sha1 when planned; checked by the renderer
         pa.field("font_instance", _DICT, nullable=False),  # named instance of a variable font ("" for the default)
+        # Fonts drawing the characters `font` lacks, in order of preference, `|`-separated ("" for none), and
+        # their sha1s when planned, in the same order.
+        pa.field("fallback_fonts", _DICT, nullable=False),
+        pa.field("fallback_sha1", _DICT, nullable=False),
         pa.field("background_kind", _DICT, nullable=False),
         pa.field("background_file", _DICT, nullable=False),  # "" unless kind == "image"
         # Offset of an image crop or of procedural texture (paper), fraction of the free width / height.

@@ -1,0 +1,87 @@
+"""Font fallback: the characters a row's font lacks are drawn by the first of its specification's
+`fallback_fonts` that has them, as browsers and word processors draw them. Which fonts can draw a text with
+that help (for the font choice), and which fallback fonts each row needs (the `fallback_fonts` column).
+
+A character here is an extended grapheme cluster: a letter and its marks are drawn by one font, never a mark
+by another font than its base (it would be shaped apart from it, on its own)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import regex
+from numpy.typing import NDArray
+
+from synthocr.planner.fonts import FontCoverage, select_fonts
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+def fallback_chains(
+    globs: Sequence[Sequence[str]], named: list[tuple[str, Path]], fonts: FontCoverage
+) -> list[tuple[int, ...]]:
+    """Per specification, positions in `fonts.healthy` of its fallback fonts in order of preference: its
+    globs in the order written, the fonts one glob matches in name order (a font once, at its first place)."""
+    out = []
+    for spec_globs in globs:
+        chain: list[int] = []
+        for glob in spec_globs:
+            chain.extend(i for i in fonts.indices(sorted(select_fonts(named, [glob], []))) if i not in chain)
+        out.append(tuple(chain))
+    return out
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """The specifications' fallback chains over the plan's fonts."""
+
+    fonts: FontCoverage
+    chains: list[tuple[int, ...]]  # per specification
+
+    def __post_init__(self) -> None:
+        member = np.zeros((len(self.chains), len(self.fonts.healthy)), bool)
+        for s, chain in enumerate(self.chains):
+            member[s, list(chain)] = True
+        object.__setattr__(self, "_member", member)
+
+    def drawable(self, texts: list[str], spec_idx: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """(len(texts), fonts): True where the font draws every character of the text, by itself or with
+        the row's specification's fallback fonts."""
+        covered = self.fonts.coverage(texts)
+        rows = [k for k, s in enumerate(spec_idx) if self.chains[s] and texts[k]]
+        if not rows:
+            return covered
+        pieces: list[str] = []
+        owner: list[int] = []
+        starts: list[int] = []
+        for k in rows:
+            starts.append(len(pieces))
+            got = _GRAPHEME.findall(texts[k])
+            pieces.extend(got)
+            owner.extend([int(spec_idx[k])] * len(got))
+        unique, inverse = np.unique(np.array(pieces, dtype=object), return_inverse=True)
+        by_font = self.fonts.coverage(unique.tolist())[inverse]  # (graphemes, fonts)
+        member: NDArray[np.bool_] = self._member  # type: ignore[attr-defined]
+        by_chain = (by_font & member[np.array(owner)]).any(axis=1)
+        ok = np.logical_and.reduceat(by_font | by_chain[:, None], np.array(starts), axis=0)
+        covered[rows] |= ok
+        return covered
+
+    def needed(
+        self, texts: list[str], font_idx: NDArray[np.int64], spec_idx: NDArray[np.int64]
+    ) -> list[tuple[int, ...]]:
+        """Per row, the fallback fonts drawing a character its font lacks, in chain order (empty for most)."""
+        covered = self.fonts.coverage(texts)
+        out: list[tuple[int, ...]] = [()] * len(texts)
+        for k, text in enumerate(texts):
+            font, chain = int(font_idx[k]), self.chains[int(spec_idx[k])]
+            if not chain or font < 0 or covered[k, font]:
+                continue
+            pieces = sorted(set(_GRAPHEME.findall(text)))
+            by_font = self.fonts.coverage(pieces)
+            used = {next((f for f in chain if by_font[g, f]), -1) for g in range(len(pieces)) if not by_font[g, font]}
+            out[k] = tuple(f for f in chain if f in used)
+        return out
