@@ -151,6 +151,7 @@ class Tally:
             "text_direction": dict(self.ranked("text_direction")),
             "language": dict(self.ranked("language")),
             "font_instance": dict(self.ranked("font_instance")),
+            "fallback_fonts": dict(self.ranked("fallback_fonts")),
             "script": dict(self.ranked("script")),
             "text_length": self.stats(LENGTH),
             "fonts": len(fonts),
@@ -163,7 +164,16 @@ class Tally:
         }
 
 
-_COUNTED = ("text_direction", "language", "script", "font", "font_instance", "background_kind", "background_source")
+_COUNTED = (
+    "text_direction",
+    "language",
+    "script",
+    "font",
+    "font_instance",
+    "fallback_fonts",
+    "background_kind",
+    "background_source",
+)
 LENGTH = "(text length)"
 APPLIED = "applied:"  # an effect column over the rows its effect applies to
 _BLOCK = 16  # columns reduced at once
@@ -180,6 +190,7 @@ SUMMARY_COLUMNS = sorted(
         "language",
         "font",
         "font_instance",
+        "fallback_fonts",
         "background_kind",
         "background_file",
         *param_columns(),
@@ -260,7 +271,7 @@ def _group_tallies(group: pa.Table) -> dict[str, Tally]:
         high[:, span] = np.maximum.reduceat(np.where(mask, values, -np.inf), starts, axis=1).T
     categories = {
         col: categories_of(group.column(col))
-        for col in ("text_direction", "language", "font", "font_instance", "background_kind")
+        for col in ("text_direction", "language", "font", "font_instance", "fallback_fonts", "background_kind")
     }
     file_index, files = categories_of(group.column("background_file"))
     source_index, sources = _factorize(np.array([f.split("/", 1)[0] if f else PROCEDURAL for f in files]))
@@ -402,6 +413,16 @@ def _rows_of_table(
                 )
             ]
             if any(whole["font_instance"])  # only for a plan that draws variable fonts' named instances
+            else []
+        ),
+        *(
+            [
+                (
+                    "fallback fonts",
+                    [_mix_cell({k or "none": v for k, v in s["fallback_fonts"].items()}, s["rows"]) for s in specs],
+                )
+            ]
+            if any(whole["fallback_fonts"])  # only for a plan with rows that need fallback fonts
             else []
         ),
         ("text length", [_range_cell(t, 0) for t in lengths]),

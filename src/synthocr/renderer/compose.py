@@ -128,7 +128,7 @@ def _fallback_pairs(fonts: str, sha1s: str) -> tuple[tuple[str, str], ...]:
     if not fonts and not sha1s:
         return ()
     names, digests = fonts.split("|"), sha1s.split("|")
-    if len(names) != len(digests) or not all(names):
+    if len(names) != len(digests) or not all(names) or not all(digests):
         raise RowLimitError(
             f"fallback_fonts {fonts!r} and fallback_sha1 {sha1s!r} do not name one sha1 per font: the plan was "
             "edited by hand; plan it again"

@@ -18,6 +18,7 @@ PLAN_FIELDS = (
     "language",
     "font",
     "font_instance",
+    "fallback_fonts",
     "font_size",
 )  # plan columns worth a feature of their own
 
