@@ -140,6 +140,18 @@ def test_lines_the_font_cannot_draw_alone_are_planned_with_the_fonts_they_need(c
     assert set(plain.text) == {"שלום עולם", "בית ספר"} and (plain.fallback_fonts == "").all()
 
 
+def test_a_font_without_the_lines_script_is_never_its_font(cli, tmp_path):
+    """DejaVu Sans Mono has no Hebrew letter: with DejaVu Sans as fallback it could draw any Hebrew line
+    (its spaces and digits), but a row's font is a font for its line's script. Latin lines may take it."""
+    lines = (*LINES, "Hello world", "Room 12 [east]")
+    config = _setup(tmp_path, {"font_filter": [HEBREW.name, MONO.name], "fallback_fonts": SANS.name}, 200, lines)
+    assert cli("plan", config, "-o", tmp_path / "p.parquet")[0] == 0
+    frame = pd.read_parquet(tmp_path / "p.parquet")
+    hebrew = frame.text.isin(LINES)
+    assert (frame.font[hebrew] == HEBREW.name).all() and (frame.font[~hebrew] == MONO.name).all()
+    assert set(frame.text) == set(lines) and (frame.fallback_fonts[~hebrew] == "").all()
+
+
 def test_each_character_takes_the_first_fallback_font_that_has_it(cli, tmp_path):
     config = _setup(tmp_path, {"fallback_fonts": [MONO.name, SANS.name]}, lines=("הערה ※ 12",), total=4)
     assert cli("plan", config, "-o", tmp_path / "p.parquet")[0] == 0

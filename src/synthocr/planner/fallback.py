@@ -16,6 +16,7 @@ import regex
 from numpy.typing import NDArray
 
 from synthocr.planner.fonts import FontCoverage, select_fonts
+from synthocr.unicode_scripts import char_script
 
 _GRAPHEME = regex.compile(r"\X")
 
@@ -48,8 +49,13 @@ class Fallback:
         object.__setattr__(self, "_member", member)
 
     def drawable(self, texts: list[str], spec_idx: NDArray[np.int64]) -> NDArray[np.bool_]:
-        """(len(texts), fonts): True where the font draws every character of the text, by itself or with
-        the row's specification's fallback fonts."""
+        """(len(texts), fonts): True where the font draws every character of the text by itself, or draws
+        every character of the text's main script (the one most of its letters are written in; every
+        character, for a text with no letters) and the row's specification's fallback fonts draw the rest.
+
+        A font that has none of a Hebrew line's letters is not that line's font, with its spaces and digits
+        the only characters it draws: a row's font is a font for the line's script.
+        """
         covered = self.fonts.coverage(texts)
         rows = [k for k, s in enumerate(spec_idx) if self.chains[s] and texts[k]]
         if not rows:
@@ -64,8 +70,15 @@ class Fallback:
             owner.extend([int(spec_idx[k])] * len(got))
         unique, inverse = np.unique(np.array(pieces, dtype=object), return_inverse=True)
         by_font = self.fonts.coverage(unique.tolist())[inverse]  # (graphemes, fonts)
+        scripts = np.array([char_script(u[0]) or "" for u in unique.tolist()], dtype=object)[inverse]
+        main = np.ones(len(pieces), bool)
+        for lo, hi in zip(starts, [*starts[1:], len(pieces)]):
+            letters = scripts[lo:hi][scripts[lo:hi] != ""]
+            if len(letters):
+                values, counts = np.unique(letters, return_counts=True)
+                main[lo:hi] = scripts[lo:hi] == values[counts.argmax()]
         member: NDArray[np.bool_] = self._member  # type: ignore[attr-defined]
-        by_chain = (by_font & member[np.array(owner)]).any(axis=1)
+        by_chain = (by_font & member[np.array(owner)]).any(axis=1) & ~main
         ok = np.logical_and.reduceat(by_font | by_chain[:, None], np.array(starts), axis=0)
         covered[rows] |= ok
         return covered

@@ -9,24 +9,12 @@ its opening one, and characters before the first real script take that script.
 
 from __future__ import annotations
 
-import functools
-
-import uharfbuzz as hb
-
 from synthocr.renderer.bidi import Run
+from synthocr.unicode_scripts import char_script
 
 # Opening bracket -> closing bracket, for the brackets whose sides share a script.
 _PAIRS = dict(zip("([{<«‹“‘「『（［｛〈《【〔", ")]}>»›”’」』）］｝〉》】〕"))
 _CLOSING = {close: open_ for open_, close in _PAIRS.items()}
-
-
-@functools.cache  # a few thousand distinct characters at most
-def char_script(ch: str) -> str | None:
-    """The ISO 15924 tag HarfBuzz gives `ch` ("Latn", "Arab"...), None for common and inherited ones."""
-    buf = hb.Buffer()
-    buf.add_str(ch)
-    buf.guess_segment_properties()
-    return buf.script
 
 
 def resolve_scripts(text: str) -> list[str | None]:
