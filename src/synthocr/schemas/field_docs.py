@@ -150,7 +150,8 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "in name order). Each character (grapheme cluster) is drawn by the row's font when it covers it, else "
         "by the first fallback font that does: an Arabic or Hebrew corpus's Latin words, digits and brackets "
         "in an Arabic or Hebrew font that lacks them, a symbol in a Latin font. A row's font is then chosen "
-        "among those that draw its text with that help, so such lines are no longer left out. The fonts a "
+        "among those that draw its text with that help and every letter of its main script (the script most "
+        "of its letters are in) by themselves, so such lines are no longer left out. The fonts a "
         "row needs are stored in the plan's `fallback_fonts` column (`|`-separated; empty for most rows), "
         "each drawn at the row's font size in its default instance. A glob that matches no font is an error."
     ),
