@@ -15,22 +15,31 @@ import numpy as np
 import regex
 from numpy.typing import NDArray
 
+from synthocr.errors import UserError
 from synthocr.planner.fonts import FontCoverage, select_fonts
+from synthocr.schemas.config import BatchSpecification
 from synthocr.unicode_scripts import char_script
 
 _GRAPHEME = regex.compile(r"\X")
 
 
 def fallback_chains(
-    globs: Sequence[Sequence[str]], named: list[tuple[str, Path]], fonts: FontCoverage
+    specs: Sequence[BatchSpecification], named: list[tuple[str, Path]], fonts: FontCoverage
 ) -> list[tuple[int, ...]]:
     """Per specification, positions in `fonts.healthy` of its fallback fonts in order of preference: its
     globs in the order written, the fonts one glob matches in name order (a font once, at its first place)."""
     out = []
-    for spec_globs in globs:
+    for spec in specs:
         chain: list[int] = []
-        for glob in spec_globs:
-            chain.extend(i for i in fonts.indices(sorted(select_fonts(named, [glob], []))) if i not in chain)
+        for glob in spec.fallback_fonts:
+            matched = sorted(select_fonts(named, [glob], []))
+            usable = fonts.indices(matched)
+            if matched and not usable:
+                raise UserError(
+                    f"specification {spec.name!r}: fallback_fonts {glob!r} matches only fonts that failed to load ({', '.join(matched[:3])}; "
+                    "the reasons are in the warnings above); give a glob of a usable font, or leave it out."
+                )
+            chain.extend(i for i in usable if i not in chain)
         out.append(tuple(chain))
     return out
 

@@ -218,7 +218,7 @@ def prepare_plan(
             for s in specs
         ]
     ).reshape(len(specs), len(fonts.healthy))
-    chains = fallback_chains([s.fallback_fonts for s in specs], named, fonts)
+    chains = fallback_chains(specs, named, fonts)
     fallback = Fallback(fonts, chains) if any(chains) else None
     backgrounds = choice.backgrounds or BackgroundPool(background_sources(config))
 
