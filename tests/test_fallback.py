@@ -190,7 +190,10 @@ def test_a_fallback_font_that_does_not_load_is_a_clear_error(cli, tmp_path):
     (tmp_path / "fonts" / "Broken-Regular.ttf").write_bytes(b"not a font" * 100)
     code, _, err = cli("plan", config, "-o", tmp_path / "p.parquet")
     assert code == 2 and "Traceback" not in err
-    assert "specification 'he': fallback_fonts 'Broken*.ttf' matches only fonts that failed to load (Broken-Regular.ttf" in err
+    assert (
+        "specification 'he': fallback_fonts 'Broken*.ttf' matches only fonts that failed to load (Broken-Regular.ttf"
+        in err
+    )
 
 
 def test_a_request_is_checked_with_its_specs_fallback_fonts(cli, tmp_path):
