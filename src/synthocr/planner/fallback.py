@@ -7,6 +7,7 @@ by another font than its base (it would be shaped apart from it, on its own)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,7 @@ class Fallback:
 
     fonts: FontCoverage
     chains: list[tuple[int, ...]]  # per specification
+    spec_fonts: NDArray[np.bool_]  # (specifications, fonts): the fonts each may choose a row's font from
 
     def __post_init__(self) -> None:
         member = np.zeros((len(self.chains), len(self.fonts.healthy)), bool)
@@ -66,7 +68,12 @@ class Fallback:
         the only characters it draws: a row's font is a font for the line's script.
         """
         covered = self.fonts.coverage(texts)
-        rows = [k for k, s in enumerate(spec_idx) if self.chains[s] and texts[k]]
+        # Only texts that some font of their specification does not draw by itself can gain one.
+        rows = [
+            k
+            for k, s in enumerate(spec_idx)
+            if self.chains[s] and texts[k] and not covered[k, self.spec_fonts[s]].all()
+        ]
         if not rows:
             return covered
         pieces: list[str] = []
@@ -79,13 +86,14 @@ class Fallback:
             owner.extend([int(spec_idx[k])] * len(got))
         unique, inverse = np.unique(np.array(pieces, dtype=object), return_inverse=True)
         by_font = self.fonts.coverage(unique.tolist())[inverse]  # (graphemes, fonts)
-        scripts = np.array([char_script(u[0]) or "" for u in unique.tolist()], dtype=object)[inverse]
+        named = [char_script(u[0]) or "" for u in unique.tolist()]
+        scripts = [named[i] for i in inverse.tolist()]
         main = np.ones(len(pieces), bool)
         for lo, hi in zip(starts, [*starts[1:], len(pieces)]):
-            letters = scripts[lo:hi][scripts[lo:hi] != ""]
-            if len(letters):
-                values, counts = np.unique(letters, return_counts=True)
-                main[lo:hi] = scripts[lo:hi] == values[counts.argmax()]
+            counts = Counter(x for x in scripts[lo:hi] if x)
+            if counts:  # the script of most letters (of two as common, the first by name)
+                dominant = max(sorted(counts), key=counts.__getitem__)
+                main[lo:hi] = [x == dominant for x in scripts[lo:hi]]
         member: NDArray[np.bool_] = self._member  # type: ignore[attr-defined]
         by_chain = (by_font & member[np.array(owner)]).any(axis=1) & ~main
         ok = np.logical_and.reduceat(by_font | by_chain[:, None], np.array(starts), axis=0)
@@ -98,10 +106,10 @@ class Fallback:
         """Per row, the fallback fonts drawing a character its font lacks, in chain order (empty for most)."""
         covered = self.fonts.coverage(texts)
         out: list[tuple[int, ...]] = [()] * len(texts)
-        for k, text in enumerate(texts):
-            font, chain = int(font_idx[k]), self.chains[int(spec_idx[k])]
-            if not chain or font < 0 or covered[k, font]:
-                continue
+        has_chain = np.array([bool(c) for c in self.chains])[spec_idx]
+        lacking = has_chain & (font_idx >= 0) & ~covered[np.arange(len(texts)), np.maximum(font_idx, 0)]
+        for k in np.flatnonzero(lacking).tolist():
+            text, font, chain = texts[k], int(font_idx[k]), self.chains[int(spec_idx[k])]
             pieces = sorted(set(_GRAPHEME.findall(text)))
             by_font = self.fonts.coverage(pieces)
             used = {next((f for f in chain if by_font[g, f]), -1) for g in range(len(pieces)) if not by_font[g, font]}

@@ -219,7 +219,7 @@ def prepare_plan(
         ]
     ).reshape(len(specs), len(fonts.healthy))
     chains = fallback_chains(specs, named, fonts)
-    fallback = Fallback(fonts, chains) if any(chains) else None
+    fallback = Fallback(fonts, chains, spec_fonts) if any(chains) else None
     backgrounds = choice.backgrounds or BackgroundPool(background_sources(config))
 
     batch = Allocation(config)
