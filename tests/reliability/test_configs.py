@@ -60,6 +60,7 @@ PLAUSIBLE_SPEC = {
     "corpus_file": st.sampled_from(["*.txt", "latin.txt", "arabic.txt", "greek.txt"]),
     "text_source": st.sampled_from(["window", "lines"]),
     "font_filter": st.sampled_from(["*", "DejaVuSans*", "*Mono*"]),
+    "fallback_fonts": st.sampled_from([[], "DejaVuSans.ttf", ["*Mono*", "DejaVuSerif*"], "*", "Missing*.ttf"]),
     "min_text_length": st.integers(1, 12),
     "max_text_length": st.integers(1, 60),
     "background_weights": st.dictionaries(st.sampled_from(BACKGROUND_KINDS), st.floats(0, 3), max_size=5),
