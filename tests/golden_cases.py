@@ -33,6 +33,7 @@ BASE: dict[str, Any] = {
     "template": "",
     "font": "DejaVuSans.ttf",
     "font_instance": "",
+    "text_case": "as_is",
     "fallback_fonts": "",
     "fallback_sha1": "",
     "background_kind": "plain",

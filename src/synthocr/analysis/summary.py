@@ -152,6 +152,7 @@ class Tally:
             "language": dict(self.ranked("language")),
             "font_instance": dict(self.ranked("font_instance")),
             "fallback_fonts": dict(self.ranked("fallback_fonts")),
+            "text_case": dict(self.ranked("text_case")),
             "script": dict(self.ranked("script")),
             "text_length": self.stats(LENGTH),
             "fonts": len(fonts),
@@ -171,6 +172,7 @@ _COUNTED = (
     "font",
     "font_instance",
     "fallback_fonts",
+    "text_case",
     "background_kind",
     "background_source",
 )
@@ -191,6 +193,7 @@ SUMMARY_COLUMNS = sorted(
         "font",
         "font_instance",
         "fallback_fonts",
+        "text_case",
         "background_kind",
         "background_file",
         *param_columns(),
@@ -271,7 +274,15 @@ def _group_tallies(group: pa.Table) -> dict[str, Tally]:
         high[:, span] = np.maximum.reduceat(np.where(mask, values, -np.inf), starts, axis=1).T
     categories = {
         col: categories_of(group.column(col))
-        for col in ("text_direction", "language", "font", "font_instance", "fallback_fonts", "background_kind")
+        for col in (
+            "text_direction",
+            "language",
+            "font",
+            "font_instance",
+            "fallback_fonts",
+            "text_case",
+            "background_kind",
+        )
     }
     file_index, files = categories_of(group.column("background_file"))
     source_index, sources = _factorize(np.array([f.split("/", 1)[0] if f else PROCEDURAL for f in files]))
@@ -423,6 +434,11 @@ def _rows_of_table(
                 )
             ]
             if any(whole["fallback_fonts"])  # only for a plan with rows that need fallback fonts
+            else []
+        ),
+        *(
+            [("text case", [_mix_cell(s["text_case"], s["rows"]) for s in specs])]
+            if set(whole["text_case"]) - {"as_is"}  # only for a plan with cased rows
             else []
         ),
         ("text length", [_range_cell(t, 0) for t in lengths]),

@@ -14,6 +14,7 @@ from synthocr.schemas.params import (
     CONFIG_DIRECTIONS,
     EFFECT_NAMES,
     RANGE_PARAMS,
+    TEXT_CASES,
     VERTICAL_DIRECTIONS,
 )
 from synthocr.schemas.text_rules import language_problem
@@ -176,6 +177,8 @@ def _check_spec(spec: BatchSpecification, index: int) -> list[Problem]:
                 problem(f"{key}.{name}", f"weight must be >= 0, got {w}")
     for field, message in check_weights(spec.text_direction_weights, CONFIG_DIRECTIONS, "text direction"):
         problem(f"text_direction_weights{field}", message)
+    for field, message in check_weights(spec.text_case_weights, TEXT_CASES, "text case"):
+        problem(f"text_case_weights{field}", message)
     for field, message in check_weights(spec.background_weights, BACKGROUND_KINDS, "background kind"):
         problem(f"background_weights{field}", message)
     for field, message in check_weights(spec.ink_color_weights, INK_COLOR_NAMES, "ink colour mode"):

@@ -37,11 +37,12 @@ from synthocr.planner.instances import InstanceChoice, instance_choice
 from synthocr.planner.readability import guard_degradation
 from synthocr.planner.requests import COLOUR_COLUMNS, RequestColumns, RequestContext, RequestFile, check_requests
 from synthocr.planner.samplers import sample_choice, sample_range
+from synthocr.planner.text_case import case_weights
 from synthocr.planner.texts import RESAMPLE_REASON, TextSources, check_charsets, sample_texts
 from synthocr.planner.textsources import needs_corpus, prepare_sources
 from synthocr.schemas.config import BatchConfig, BatchSpecification
 from synthocr.schemas.output_names import default_names, output_name
-from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, LAYOUT_PARAMS, Effect
+from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, LAYOUT_PARAMS, TEXT_CASES, Effect
 from synthocr.schemas.plan import (
     BUILTIN_ROOT,
     META_CONFIG,
@@ -83,6 +84,7 @@ class PlanContext:
     metadata: dict[str, str]
     instances: InstanceChoice
     requests: RequestColumns | None = None
+    case_cum: NDArray[np.float64] | None = None  # (n_specs, n_cases) cumulative text case weights (None: as_is)
     requests_rejected: int = 0
     text_resamples: int = 0
     text_report: list[str] = dataclasses.field(
@@ -267,6 +269,7 @@ def prepare_plan(
     kind_cum = _cumulative([kind_weights(s.background_weights, bool(backgrounds.files)) for s in specs])
     source_cum = _cumulative([backgrounds.source_weights(s.background_dir_weights) for s in specs])
     direction_cum = _cumulative([direction_weights(s) for s in specs])
+    case_cum = _cumulative([case_weights(s) for s in specs]) if any(s.text_case_weights for s in specs) else None
     template_names = tuple(dict.fromkeys(n for src in prepared.sources for n in src.template_names))
     texts = TextSources(
         config,
@@ -300,6 +303,7 @@ def prepare_plan(
         metadata,
         instances,
         columns,
+        case_cum=case_cum,
         requests_rejected=rejected,
         text_report=prepared.report,
     )
@@ -355,6 +359,26 @@ def _template_codes(template_idx: NDArray[np.int64] | None, n: int) -> NDArray[n
     return np.zeros(n, np.int64) if template_idx is None else template_idx + 1
 
 
+def _text_cases(
+    ctx: PlanContext, block: int, spec_idx: NDArray[np.int64], req: RequestColumns | None
+) -> NDArray[np.int64]:
+    """Index into TEXT_CASES per row: drawn from the spec's `text_case_weights` (its own stream, so a config
+    without them plans the same rows as before), a request's `text_case`, or as_is for a requested text."""
+    n = len(spec_idx)
+    codes = np.zeros(n, np.int64)
+    if ctx.case_cum is not None:
+        codes = sample_choice(
+            np.random.default_rng([ctx.config.seed, block, effect_key("text_case")]), ctx.case_cum[spec_idx]
+        )
+    if req is not None:
+        if "text" in req.given:
+            codes[req.given["text"]] = 0
+        if "text_case" in req.given:
+            given = req.given["text_case"]
+            codes[given] = [TEXT_CASES.index(str(c)) for c in req.values["text_case"][given]]
+    return codes
+
+
 def _fallback_columns(
     fallback: Fallback | None, texts: list[str], font_idx: NDArray[np.int64], spec_idx: NDArray[np.int64]
 ) -> dict[str, tuple[list[str], NDArray[np.int64]]]:
@@ -382,7 +406,14 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
 
     fixed_text = req.text_values() if req is not None else None
     fixed_font = req.font_indices([f.rel for f in fonts.healthy]) if req is not None else None
-    sampled = sample_texts(ctx.texts, rng, spec_idx, fixed_text=fixed_text, fixed_font=fixed_font)
+    cases = _text_cases(ctx, block, spec_idx, req)
+    tags, tag_codes = ctx.languages(spec_idx)
+    languages = [tags[c] for c in tag_codes.tolist()]
+    if req is not None and "language" in req.given:  # a requested language cases the text by its rules
+        languages = [str(v) if g else t for t, v, g in zip(languages, req.values["language"], req.given["language"])]
+    sampled = sample_texts(
+        ctx.texts, rng, spec_idx, fixed_text=fixed_text, fixed_font=fixed_font, cases=(cases, languages)
+    )
     ctx.text_resamples += sampled.resamples
     font_names = [f.rel for f in fonts.healthy]
     corpus_names = [""] + [f.rel for f in ctx.texts.corpus_files]
@@ -391,6 +422,7 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
         "spec": (list(ctx.spec_names), spec_idx),
         "seed": rng.integers(0, 2**63 - 1, n, dtype=np.int64),
         "text": sampled.texts,
+        "text_case": (list(TEXT_CASES), cases),
         "text_direction": resolve_auto(
             (list(CONFIG_DIRECTIONS), sample_choice(rng, ctx.direction_cum[spec_idx])), sampled.texts
         ),

@@ -21,9 +21,10 @@ from synthocr.config.bounded import LimitExceeded, loads_bounded_json
 from synthocr.config.rules import MAX_TEXT_LENGTH
 from synthocr.errors import UserError, describe_char, not_utf8_problem
 from synthocr.planner.corpus_formats import header_delimiter
+from synthocr.planner.text_case import apply_case
 from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
 from synthocr.schemas.output_names import check_output_name
-from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, RANGE_PARAMS
+from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, RANGE_PARAMS, TEXT_CASES
 from synthocr.schemas.plan import PLAN_SCHEMA
 from synthocr.schemas.text_rules import NOT_ONE_LINE, language_problem
 
@@ -305,6 +306,8 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
             out[col] = _choice(col, v, ctx.spec_names, "unknown_spec")
         elif col == "text_direction":
             out[col] = _choice(col, v, CONFIG_DIRECTIONS)  # auto: resolved from the text when planned
+        elif col == "text_case":
+            out[col] = _choice(col, v, TEXT_CASES)
         elif col == "language":
             tag = _as_str(col, v)
             bad_language = language_problem(tag)
@@ -365,7 +368,8 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
             raise _Invalid("invalid_value", "background_file: only allowed with background_kind 'image'")
     if "text" in out:
         spec = ctx.spec_names.index(out["spec"]) if "spec" in out else None
-        covered = _covered(ctx, out["text"], spec)
+        cased = apply_case(out["text"], out.get("text_case", "as_is"), out.get("language", ""))
+        covered = _covered(ctx, cased, spec)
         if "font" in out:
             if not covered[ctx._font_index[out["font"]]]:
                 raise _Invalid("uncovered_text", f"font {out['font']!r} lacks a character of text {out['text']!r}")

@@ -14,11 +14,13 @@ from synthocr.errors import UserError
 from synthocr.planner.corpus import NO_SPACE, CorpusFile, CorpusReader, cut_text, line_choice
 from synthocr.planner.fallback import Fallback
 from synthocr.planner.fonts import FontCoverage, pick_columns, pick_weighted
+from synthocr.planner.text_case import apply_case
 from synthocr.planner.text_scan import texts_with, texts_with_wide
 from synthocr.planner.textsources import SpecSource, draw_words, read_lines
 from synthocr.planner.uncovered import coverage_hint
 from synthocr.planner.windows import WindowRequest, cut_windows
 from synthocr.schemas.config import BatchConfig
+from synthocr.schemas.params import TEXT_CASES
 from synthocr.schemas.text_rules import LINE_SEPARATOR, LINE_SEPARATOR_RUN
 
 MAX_TEXT_TRIES = 20
@@ -279,6 +281,7 @@ def sample_texts(
     spec_idx: NDArray[np.int64],
     fixed_text: list[str | None] | None = None,
     fixed_font: NDArray[np.int64] | None = None,
+    cases: tuple[NDArray[np.int64], list[str]] | None = None,
 ) -> SampledTexts:
     """Texts, their corpus file and line, and a font covering every character, per row.
 
@@ -287,7 +290,8 @@ def sample_texts(
     repeats are counted. `fixed_text` (None = sample)
     and `fixed_font` (index into fonts.healthy, -1 = choose) come from request
     files: a fixed text is kept (file index -1, line -1) and a fixed font
-    restricts the choice to itself.
+    restricts the choice to itself. `cases` (index into TEXT_CASES per row, and each row's language; None:
+    as_is) cases each text, requested or drawn, before its font is chosen.
 
     Raises:
         UserError: some row found no usable text after MAX_TEXT_TRIES draws.
@@ -327,6 +331,12 @@ def sample_texts(
             file_idx[todo[given[todo]]] = -1
             line_idx[todo[given[todo]]] = -1
             template_idx[todo[given[todo]]] = -1
+        if cases is not None and cases[0][todo].any():
+            codes, languages = cases
+            got = [
+                apply_case(t, TEXT_CASES[c], languages[r]) if c else t
+                for t, c, r in zip(got, codes[todo].tolist(), todo.tolist())
+            ]
         got_arr = np.empty(len(got), dtype=object)
         got_arr[:] = got
         texts[todo] = got_arr

@@ -44,6 +44,7 @@ class BatchSpecification:
     proportion: float = 1.0
     text_direction: str = "ltr"
     text_direction_weights: dict[str, float] = field(default_factory=dict)
+    text_case_weights: dict[str, float] = field(default_factory=dict)  # TEXT_CASES -> weight; empty: as_is
     language: str = ""  # BCP 47 tag given to HarfBuzz: the font's forms for that language (locl)
     corpus_file: str = "*.txt"
     corpus_column: str = "text"  # the column of a tabular corpus file (CSV, TSV, JSON Lines, Parquet)

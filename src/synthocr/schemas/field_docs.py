@@ -92,6 +92,15 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "relative weight of each direction (`{ltr: 3, ttb: 1}`, or `{auto: 3, ttb: 1}`), drawn per image. "
         "Empty means always `text_direction`."
     ),
+    "text_case_weights": (
+        "relative weight of each way of casing a row's text before it is drawn, drawn per image: `as_is` (as "
+        "the source has it), `upper` (ALL CAPITALS, as headings and signs are printed), `lower`, `title` (Each "
+        "Word Capitalised: its first cased letter in title case, the rest small). `{as_is: 8, upper: 1, title: 1}`"
+        " gives a tenth of the lines in capitals. Fonts are chosen for the cased text (a capital ẞ or Ǳ the font "
+        "lacks sends the row to another font). Texts of scripts without case (Arabic, Hebrew, CJK) are drawn "
+        "unchanged. Empty means `as_is` for every row. Stored in the plan's `text_case` column; the `text` "
+        "column and the label hold the cased text."
+    ),
     "language": (
         "the texts' language as a BCP 47 tag (`zh-Hans`, `zh-Hant`, `ja`, `ko`, `sr`, `fa`), given to HarfBuzz "
         "so the font draws that language's forms of shared characters (its `locl` feature): Simplified Chinese "

@@ -80,3 +80,6 @@ TEXT_DIRECTIONS: tuple[str, ...] = ("ltr", "rtl", "ttb", "ttb-mixed")
 VERTICAL_DIRECTIONS: frozenset[str] = frozenset({"ttb", "ttb-mixed"})
 # A config's: "auto" is resolved per row at planning, from the text (planner/directions.py).
 CONFIG_DIRECTIONS: tuple[str, ...] = (*TEXT_DIRECTIONS, "auto")
+# How a row's text is cased before it is drawn (planner/text_case.py): as the source has it, all capitals,
+# all small letters, or each word capitalised.
+TEXT_CASES: tuple[str, ...] = ("as_is", "upper", "lower", "title")

@@ -27,7 +27,8 @@ from synthocr.schemas.params import RANGE_PARAMS
 # 7: a `font_instance` column (the named instance of a variable font the row is drawn in; "" for the default).
 # 8: `text_direction` may be `ttb-mixed` (a vertical line whose horizontal scripts are turned sideways).
 # 9: `fallback_fonts` and `fallback_sha1` columns (the fonts that draw the characters the row's font lacks).
-PLAN_SCHEMA_VERSION = "9"
+# 10: a `text_case` column (how the text was cased: as_is, upper, lower, title).
+PLAN_SCHEMA_VERSION = "10"
 META_SCHEMA_VERSION = "plan_schema_version"  # key of the version in the Arrow schema metadata
 
 _ARROW = {"float32": pa.float32(), "int16": pa.int16(), "uint8": pa.uint8()}
@@ -44,6 +45,7 @@ PLAN_SCHEMA = pa.schema(
         pa.field("spec", _DICT, nullable=False),
         pa.field("seed", pa.int64(), nullable=False),
         pa.field("text", pa.string(), nullable=False),
+        pa.field("text_case", _DICT, nullable=False),  # how `text` was cased (TEXT_CASES); it holds the cased text
         pa.field("text_direction", _DICT, nullable=False),
         pa.field("language", _DICT, nullable=False),  # BCP 47 tag HarfBuzz shapes the text for ("" for none)
         pa.field("corpus_file", _DICT, nullable=False),  # relative to the corpus root

@@ -19,6 +19,7 @@ PLAN_FIELDS = (
     "font",
     "font_instance",
     "fallback_fonts",
+    "text_case",
     "font_size",
 )  # plan columns worth a feature of their own
 
