@@ -168,9 +168,18 @@ def _perspective_coefficients(src: list[tuple[float, float]], dst: list[tuple[fl
 def _geometric(
     row: dict[str, Any], images: list[Image.Image], points: Points, rng: np.random.Generator
 ) -> tuple[list[Image.Image], Points]:
-    """Curvature, elastic waves, perspective and rotation applied to every mask, the points moved alike."""
+    """Slant, curvature, elastic waves, perspective and rotation applied to every mask, the points moved alike."""
     w, h = images[0].size
     size = float(row["font_size"])
+    if _on(row, "slant_angle"):  # x moves by t per pixel above the middle; Pillow's affine maps output to input
+        t = math.tan(math.radians(float(row["slant_angle"])))
+        pad = int(math.ceil(abs(t) * h / 2)) + 1
+        shear = (1.0, t, -pad - t * h / 2, 0.0, 1.0, 0.0)
+        images = [
+            im.transform((w + 2 * pad, h), Image.Transform.AFFINE, shear, Image.Resampling.BICUBIC) for im in images
+        ]
+        points = points + np.stack([t * (h / 2 - points[:, 1]) + pad, np.zeros(len(points))], 1)
+        w += 2 * pad
     bends: list[np.ndarray] = []  # per column, how far down the line moves
     xs = np.arange(0, w + 16, 16, dtype=np.float64)
     if _on(row, "curvature_arc"):

@@ -64,6 +64,7 @@ BASE: dict[str, Any] = {
 
 CASES: dict[str, dict[str, Any]] = {
     "latin_plain": {"text": "Hamburgefonstiv"},
+    "latin_italic": {"text": "Quod erat demonstrandum", "font": "DejaVuSerif.ttf", "slant_angle": 12.0},
     "latin_paper_tilted": {
         "text": "Quick brown fox",
         "font": "DejaVuSerif.ttf",

@@ -22,6 +22,7 @@ STRONG = {
     "curvature_sine": 0.3,
     "elastic_amplitude": 0.08,
     "perspective_warp_magnitude": 0.1,
+    "slant_angle": 14.0,
     "rotation_angle": 12.0,
     "crop_fraction": 0.3,
     "ink_bleed_radius": 1.5,
@@ -120,6 +121,8 @@ def mostly_inside(polygon, size) -> bool:
 GEOMETRY_CASES = {
     "plain": {},
     "rotation_angle": {"rotation_angle": 17.0},
+    "slant_angle": {"slant_angle": 14.0},
+    "slant_angle_back": {"slant_angle": -30.0},
     "perspective_warp_magnitude": {"perspective_warp_magnitude": 0.08},
     "glyph_overlap_intensity": {"glyph_overlap_intensity": 0.12},
     "curvature_arc": {"curvature_arc": 0.12},
@@ -134,6 +137,7 @@ GEOMETRY_CASES = {
         "padding_left": 0,
     },
     "all": {
+        "slant_angle": 10.0,
         "rotation_angle": -9.0,
         "perspective_warp_magnitude": 0.05,
         "glyph_overlap_intensity": 0.05,

@@ -80,6 +80,7 @@ def _random_geometry(rng: np.random.Generator) -> dict[str, float]:
         "elastic_amplitude": (0.0, 0.1),
         "perspective_warp_magnitude": (0.0, 0.08),
         "rotation_angle": (-30.0, 30.0),
+        "slant_angle": (-20.0, 20.0),
         "crop_fraction": (0.0, 0.2),
     }
     return {k: float(rng.uniform(*r)) if rng.random() < 0.5 else 0.0 for k, r in ranges.items()}

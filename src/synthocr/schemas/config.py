@@ -163,6 +163,11 @@ class BatchSpecification:
     # near-white or near-black outline, or a deeper shade of the ink), each channel then held in this range
     stroke_color_min: int = 0
     stroke_color_max: int = 255
+    # slant_angle (degrees): the text sheared as an oblique (synthetic italic) face slants it: the tops of the letters
+    # lean right for an angle > 0, left for < 0; in a vertical line the column leans the same way along its length
+    slant_angle_min: float = 6.0
+    slant_angle_max: float = 14.0
+    slant_angle_probability: float = 0.1
     # curvature_arc (fraction of line length): text along a circular arc: sagitta of the bent line (> 0 bends the ends
     # up, < 0 down)
     curvature_arc_min: float = -0.02

@@ -240,6 +240,24 @@ EFFECTS: tuple[Effect, ...] = (
     # --- geometric ------------------------------------------------------------------------
     Effect(
         "geometric",
+        0.1,
+        (
+            RangeParam(
+                "slant_angle",
+                "float32",
+                (6.0, 14.0),
+                (-45.0, 45.0),
+                "degrees",
+                "the text sheared as an oblique (synthetic italic) face slants it: the tops of the letters lean "
+                "right for an angle > 0, left for < 0; in a vertical line the column leans the same way along "
+                "its length",
+                neutral=0.0,
+            ),
+        ),
+        "synthetic italic: the line sheared, its baseline kept",
+    ),
+    Effect(
+        "geometric",
         0.3,
         (
             RangeParam(

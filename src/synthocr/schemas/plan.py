@@ -28,7 +28,8 @@ from synthocr.schemas.params import RANGE_PARAMS
 # 8: `text_direction` may be `ttb-mixed` (a vertical line whose horizontal scripts are turned sideways).
 # 9: `fallback_fonts` and `fallback_sha1` columns (the fonts that draw the characters the row's font lacks).
 # 10: a `text_case` column (how the text was cased: as_is, upper, lower, title).
-PLAN_SCHEMA_VERSION = "10"
+# 11: a `slant_angle` column (the synthetic italic's shear, an effect).
+PLAN_SCHEMA_VERSION = "11"
 META_SCHEMA_VERSION = "plan_schema_version"  # key of the version in the Arrow schema metadata
 
 _ARROW = {"float32": pa.float32(), "int16": pa.int16(), "uint8": pa.uint8()}

@@ -34,6 +34,7 @@ from synthocr.renderer.effects.geometric import (
     elastic_amplitude,
     perspective_warp_magnitude,
     rotation_angle,
+    slant_angle,
 )
 from synthocr.renderer.effects.ink import ink_bleed_radius
 from synthocr.renderer.effects.layout import glyph_overlap_intensity, letter_spacing, word_spacing
@@ -77,6 +78,7 @@ RENDERERS: dict[str, Callable[..., Any]] = {
     "emphasis_words": emphasis_words,
     "shadow_opacity": shadow_opacity,
     "stroke_width": stroke_width,
+    "slant_angle": slant_angle,
     "curvature_arc": curvature_arc,
     "curvature_sine": curvature_sine,
     "elastic_amplitude": elastic_amplitude,

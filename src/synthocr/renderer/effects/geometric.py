@@ -149,6 +149,20 @@ def perspective_warp_magnitude(
     return Warp.homography(homography_from_box(width, height, moved))
 
 
+def slant_angle(angle: float, rng: np.random.Generator, frame: Frame) -> Warp:
+    """The text sheared by `angle` degrees about the middle of its line (0 = identity): x moves by tan(angle)
+    per pixel above it, as an oblique face slants its letters; a vertical line's y by tan(angle) per pixel
+    left of its middle."""
+    if angle == 0:
+        return IDENTITY
+    t = math.tan(math.radians(angle))
+    if frame.vertical:
+        cx = frame.width / 2
+        return Warp.homography(np.array(((1.0, 0.0, 0.0), (-t, 1.0, t * cx), (0.0, 0.0, 1.0)), np.float64))
+    cy = frame.height / 2
+    return Warp.homography(np.array(((1.0, -t, t * cy), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)), np.float64))
+
+
 def rotation_angle(angle: float, rng: np.random.Generator, frame: Frame) -> Warp:
     """Counter-clockwise rotation by `angle` degrees about the text's centre (0 = identity)."""
     if angle == 0:
