@@ -18,7 +18,8 @@ However tight the spacing, a word gap keeps at least half its natural advance, f
 pen of the word before it to the word after: the label's spaces stay visible. An
 emphasised run of words is drawn from FreeType-emboldened outlines (its advances grow by
 the same amount outside cursive scripts, along the line in either direction, so bold glyphs keep
-their plain gaps) into its own list of stamps, for another ink.
+their plain gaps), slanted as FreeType's synthetic oblique slants them when it is italic (advances
+unchanged), into its own list of stamps, for another ink.
 Underline and strikethrough rules are drawn as filled rectangles from the font's own
 metrics (post and OS/2 tables), spanning the words' boxes; they are ink of the line
 but not characters of the label.
@@ -140,6 +141,7 @@ class _Spacing(NamedTuple):
     word: int  # added to each whitespace character's advance
     emphasis: tuple[int, int]  # logical [start, stop) of the emphasised run (empty: none)
     bold: int  # outline growth of the emphasised run's glyphs
+    italic: bool  # the emphasised run's outlines slanted (synthetic oblique)
 
 
 def layout_line(
@@ -172,6 +174,7 @@ def layout_line(
         round(style.word_spacing * unit),
         emphasis,
         round(style.emphasis.bold * unit) if style.emphasis is not None and emphasis[1] > emphasis[0] else 0,
+        style.emphasis is not None and style.emphasis.italic and emphasis[1] > emphasis[0],
     )
     runs = line_runs(text, "ttb" if vertical else direction)
     # A column of Mongolian or Phags-pa has its letters turned, and so every horizontal run in it, as ttb-mixed.
@@ -295,7 +298,7 @@ def _place(
     reach = -(1 << 40)  # furthest along-line pen reached so far
     gap_natural = 0  # the natural advance of that run's whitespace glyphs
     emph_lo, emph_hi = spacing.emphasis
-    bold = spacing.bold
+    bold, italic = spacing.bold, spacing.italic
     last_cluster = -1
     last_flags = 0
     cover: Cover = []
@@ -387,8 +390,8 @@ def _place(
                     cover[_HI] = hi
                 cover[_N] += 1
                 cover[_GID] = gid
-            if emphasised and bold:
-                bitmap = font.bold_glyph(gid, bold)
+            if emphasised and (bold or italic):
+                bitmap = font.styled_glyph(gid, bold, italic)
                 if turned and bitmap is not None:
                     bitmap = turn_glyph(bitmap)
             elif turned:

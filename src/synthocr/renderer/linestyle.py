@@ -27,6 +27,7 @@ class Emphasis(NamedTuple):
     start: float  # fraction of the line's words where the run starts
     bold: float  # fraction of font size the outlines grow by (0 = regular weight)
     color: int  # accent index (0 = the line's ink); renderer/effects/style.py names the colours
+    italic: bool = False  # outlines slanted as FreeType's synthetic oblique
 
 
 class LineStyle(NamedTuple):

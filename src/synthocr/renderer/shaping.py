@@ -225,10 +225,10 @@ class SizedFont:
             self._turned[gid] = None if glyph is None else turn_glyph(glyph)
         return self._turned[gid]
 
-    def bold_glyph(self, gid: int, strength: int) -> Glyph | None:
-        """The glyph's bitmap from its outline grown by `strength` (26.6 pixels; FreeType's outline
-        embolden), not cached: only an emphasised run of words asks for it."""
-        return self.raster.render(gid, strength)
+    def styled_glyph(self, gid: int, bold: int, italic: bool) -> Glyph | None:
+        """The glyph's bitmap from its outline grown by `bold` (26.6 pixels; FreeType's outline embolden) and
+        slanted when `italic` (FreeType's synthetic oblique), not cached: only an emphasised run asks for it."""
+        return self.raster.render(gid, bold, italic)
 
     def caret_fractions(self, gid: int, parts: int) -> tuple[float, ...] | None:
         """Where the font's ligature carets cut glyph `gid` into `parts` pieces, as fractions of its

@@ -141,6 +141,10 @@ class BatchSpecification:
     # light-on-dark lines; moved in lightness to keep min_contrast)
     emphasis_color_min: int = 0
     emphasis_color_max: int = 4
+    # emphasis_italic (flag): 1: the run in synthetic italic, its glyph outlines slanted by 12 degrees as FreeType's
+    # oblique (FT_GlyphSlot_Oblique) slants them, advances unchanged; 0: upright
+    emphasis_italic_min: int = 0
+    emphasis_italic_max: int = 1
     # shadow_opacity (fraction): a drop shadow under the text (and its stroke): its opacity
     shadow_opacity_min: float = 0.3
     shadow_opacity_max: float = 0.7

@@ -163,8 +163,18 @@ EFFECTS: tuple[Effect, ...] = (
                 "lines; moved in lightness to keep min_contrast)",
                 neutral=0,
             ),
+            RangeParam(
+                "emphasis_italic",
+                "uint8",
+                (0, 1),
+                (0, 1),
+                "flag",
+                "1: the run in synthetic italic, its glyph outlines slanted by 12 degrees as FreeType's oblique "
+                "(FT_GlyphSlot_Oblique) slants them, advances unchanged; 0: upright",
+                neutral=0,
+            ),
         ),
-        "a run of words in bold and/or another colour",
+        "a run of words in bold, italic and/or another colour",
     ),
     Effect(
         "style",

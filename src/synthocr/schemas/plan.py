@@ -29,7 +29,8 @@ from synthocr.schemas.params import RANGE_PARAMS
 # 9: `fallback_fonts` and `fallback_sha1` columns (the fonts that draw the characters the row's font lacks).
 # 10: a `text_case` column (how the text was cased: as_is, upper, lower, title).
 # 11: a `slant_angle` column (the synthetic italic's shear, an effect).
-PLAN_SCHEMA_VERSION = "11"
+# 12: an `emphasis_italic` column (the emphasised run of words in synthetic italic).
+PLAN_SCHEMA_VERSION = "12"
 META_SCHEMA_VERSION = "plan_schema_version"  # key of the version in the Arrow schema metadata
 
 _ARROW = {"float32": pa.float32(), "int16": pa.int16(), "uint8": pa.uint8()}

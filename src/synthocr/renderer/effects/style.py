@@ -127,9 +127,12 @@ def strikethrough_thickness(thickness: float, words: float, rng: np.random.Gener
     return {"rules": (Rule("strikethrough", thickness, 0.0, bool(words)),)}
 
 
-def emphasis_words(count: float, start: float, bold: float, color: float, rng: np.random.Generator) -> dict[str, Any]:
-    """`count` consecutive words from `start` (fraction of the words) grown by `bold` x font size, in accent `color`."""
-    return {"emphasis": Emphasis(int(count), start, bold, int(color))}
+def emphasis_words(
+    count: float, start: float, bold: float, color: float, italic: float, rng: np.random.Generator
+) -> dict[str, Any]:
+    """`count` consecutive words from `start` (fraction of the words) grown by `bold` x font size, in accent `color`,
+    slanted when `italic`."""
+    return {"emphasis": Emphasis(int(count), start, bold, int(color), bool(italic))}
 
 
 def shadow_opacity(
