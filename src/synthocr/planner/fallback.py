@@ -7,6 +7,7 @@ by another font than its base (it would be shaped apart from it, on its own)."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,8 +38,9 @@ def fallback_chains(
             usable = fonts.indices(matched)
             if matched and not usable:
                 raise UserError(
-                    f"specification {spec.name!r}: fallback_fonts {glob!r} matches only fonts that failed to load ({', '.join(matched[:3])}; "
-                    "the reasons are in the warnings above); give a glob of a usable font, or leave it out."
+                    f"specification {spec.name!r}: fallback_fonts {glob!r} matches only fonts that failed to load "
+                    f"({', '.join(matched[:3])}; the reasons are in the warnings above); give a glob of a usable "
+                    "font, or leave it out."
                 )
             chain.extend(i for i in usable if i not in chain)
         out.append(tuple(chain))
@@ -53,11 +55,13 @@ class Fallback:
     chains: list[tuple[int, ...]]  # per specification
     spec_fonts: NDArray[np.bool_]  # (specifications, fonts): the fonts each may choose a row's font from
 
-    def __post_init__(self) -> None:
-        member = np.zeros((len(self.chains), len(self.fonts.healthy)), bool)
+    @functools.cached_property
+    def member(self) -> NDArray[np.bool_]:
+        """(specifications, fonts): True where the font is in the specification's chain."""
+        out = np.zeros((len(self.chains), len(self.fonts.healthy)), bool)
         for s, chain in enumerate(self.chains):
-            member[s, list(chain)] = True
-        object.__setattr__(self, "_member", member)
+            out[s, list(chain)] = True
+        return out
 
     def drawable(self, texts: list[str], spec_idx: NDArray[np.int64]) -> NDArray[np.bool_]:
         """(len(texts), fonts): True where the font draws every character of the text by itself, or draws
@@ -94,8 +98,7 @@ class Fallback:
             if counts:  # the script of most letters (of two as common, the first by name)
                 dominant = max(sorted(counts), key=counts.__getitem__)
                 main[lo:hi] = [x == dominant for x in scripts[lo:hi]]
-        member: NDArray[np.bool_] = self._member  # type: ignore[attr-defined]
-        by_chain = (by_font & member[np.array(owner)]).any(axis=1) & ~main
+        by_chain = (by_font & self.member[np.array(owner)]).any(axis=1) & ~main
         ok = np.logical_and.reduceat(by_font | by_chain[:, None], np.array(starts), axis=0)
         covered[rows] |= ok
         return covered
