@@ -56,6 +56,28 @@ def test_fonts_against_a_config_names_fonts_no_spec_can_use(cli, tmp_path):
     assert "fonts no column can use: DejaVuSansMono.ttf" in text and "(100%)" in text
 
 
+def test_fonts_count_what_fallback_fonts_help_draw(cli, tmp_path):
+    """Noto Sans Hebrew has no digits: with DejaVu Sans as fallback it draws every Hebrew line, numbers too,
+    from --fallback (corpus columns) and from a spec's fallback_fonts (config columns) alike."""
+    assets = copy_builtin_assets(tmp_path, ["NotoSansHebrew-Regular.ttf", "DejaVuSans.ttf"])
+    code, out, _ = cli("fonts", assets.fonts, "--corpus", assets.corpus, "--json")
+    alone = {f["font"]: f for f in json.loads(out)["fonts"]}["NotoSansHebrew-Regular.ttf"]["share"]["hebrew.txt"]
+    code, out, _ = cli("fonts", assets.fonts, "--corpus", assets.corpus, "--json", "--fallback", "DejaVuSans.ttf")
+    assert code == 0
+    table = json.loads(out)
+    helped = {f["font"]: f for f in table["fonts"]}["NotoSansHebrew-Regular.ttf"]["share"]
+    assert alone == 0.8 and helped["hebrew.txt"] == 1.0
+    assert helped["latin.txt"] == 0.0  # a font for the line's script, not one drawing only its spaces
+    assert table["columns"][0]["fallback_fonts"] == ["DejaVuSans.ttf"]
+    config = tmp_path / "c.yaml"
+    spec = {"name": "he", "corpus_file": "hebrew.txt", "fallback_fonts": "DejaVuSans.ttf"}
+    config.write_text(yaml.safe_dump({"corpus_dir": str(assets.corpus), "specifications": [spec]}))
+    code, text, _ = cli("fonts", assets.fonts, "--config", config, "--sample", "200")
+    assert code == 0 and "he: with fallback_fonts DejaVuSans.ttf" in text
+    code, _, err = cli("fonts", assets.fonts, "--corpus", assets.corpus, "--fallback", "Nope*.ttf")
+    assert code == 2 and "--fallback 'Nope*.ttf' matches no font" in err
+
+
 def test_fonts_on_a_missing_dir_is_a_clean_error(cli, tmp_path):
     code, _, err = cli("fonts", tmp_path / "nope")
     assert code == 2 and "does not exist" in err

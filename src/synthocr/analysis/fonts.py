@@ -13,6 +13,7 @@ import numpy as np
 from synthocr.assets.listing import FONT_KINDS, FONT_SUFFIXES, list_files
 from synthocr.errors import UserError
 from synthocr.planner.corpus import CorpusFile, CorpusReader, index_any
+from synthocr.planner.fallback import Fallback, fallback_chain, fallback_chains
 from synthocr.planner.fonts import FontCoverage, FontInfo, select_fonts
 
 SAMPLE_TEXTS = 1000  # texts drawn per corpus file or specification
@@ -43,6 +44,7 @@ class FontTable:
     share: np.ndarray  # (fonts, columns), NaN for unhealthy fonts
     allowed: np.ndarray  # (fonts, columns): the column's font_filter / font_exclude allow the font
     texts: list[int] = field(default_factory=list)  # texts sampled per column
+    fallbacks: list[list[str]] = field(default_factory=list)  # per column, the fallback fonts shares count with
 
     @property
     def unused(self) -> list[str]:
@@ -53,7 +55,10 @@ class FontTable:
     def to_dict(self) -> dict[str, Any]:
         return {
             "font_dir": self.font_dir,
-            "columns": [{"name": c, "texts": n} for c, n in zip(self.columns, self.texts)],
+            "columns": [
+                {"name": c, "texts": n, "fallback_fonts": fb}
+                for c, n, fb in zip(self.columns, self.texts, self.fallbacks or [[]] * len(self.columns))
+            ],
             "fonts": [
                 {
                     "font": f.rel,
@@ -87,6 +92,8 @@ class FontTable:
         if self.columns:
             lines += ["", "share of sampled texts (" + ", ".join(f"{c}: {n}" for c, n in zip(self.columns, self.texts))]
             lines[-1] += ") whose every character the font covers; (n%): the font is not allowed there"
+            helped = [(c, fb) for c, fb in zip(self.columns, self.fallbacks) if fb]
+            lines += [f"{c}: with fallback_fonts {', '.join(fb)} for what the font lacks" for c, fb in helped]
             lines.append("fonts no column can use: " + (", ".join(self.unused) or "none"))
         lines += [f"font_instances of {f.rel}: {', '.join(f.instances)}" for f in self.fonts if f.instances]
         bad = [f for f in self.fonts if not f.healthy]
@@ -103,11 +110,17 @@ def _font_manager(font_dir: Path) -> FontCoverage:
     return FontCoverage(font_dir, paths)
 
 
-def _share(manager: FontCoverage, texts: list[str]) -> np.ndarray:
-    """Per font (all scanned ones, NaN where unhealthy): the share of `texts` it covers."""
+def _share(manager: FontCoverage, texts: list[str], chain: tuple[int, ...] = ()) -> np.ndarray:
+    """Per font (all scanned ones, NaN where unhealthy): the share of `texts` it covers, or draws with the
+    fallback fonts `chain` (positions in `manager.healthy`) as the planner counts it."""
     out = np.full(len(manager.fonts), np.nan)
     if texts:
-        covered = manager.coverage(texts).mean(axis=0)
+        if chain:
+            every = np.ones((1, len(manager.healthy)), bool)
+            drawn = Fallback(manager, [chain], every).drawable(texts, np.zeros(len(texts), np.int64))
+        else:
+            drawn = manager.coverage(texts)
+        covered = drawn.mean(axis=0)
         healthy = {f.rel: i for i, f in enumerate(manager.healthy)}
         for k, f in enumerate(manager.fonts):
             if f.rel in healthy:
@@ -134,7 +147,7 @@ def _corpus_texts(corpus_dir: Path, sample: int) -> tuple[list[str], list[list[s
 
 
 def _config_texts(config_path: Path, font_dir: Path, corpus_dir: Path | None, sample: int) -> Any:
-    """Per specification: its name, its sampled texts, and its font_filter / font_exclude."""
+    """Per specification: the specification and its sampled texts."""
     from synthocr.config import load_config
     from synthocr.planner.plan import AssetChoice, index_corpus
     from synthocr.planner.texts import TextSources, draw_texts
@@ -159,7 +172,7 @@ def _config_texts(config_path: Path, font_dir: Path, corpus_dir: Path | None, sa
     finally:
         reader.close()
     per_spec = [texts[i * sample : (i + 1) * sample] for i in range(len(specs))]
-    return [(s.name, t, list(s.font_filter), list(s.font_exclude)) for s, t in zip(specs, per_spec)]
+    return [(s, t) for s, t in zip(specs, per_spec)]
 
 
 def font_table(
@@ -167,13 +180,16 @@ def font_table(
     corpus_dir: str | Path | None = None,
     config: str | Path | None = None,
     sample: int = SAMPLE_TEXTS,
+    fallback_fonts: list[str] | None = None,
 ) -> FontTable:
     """Scan the fonts of `font_dir` and measure what they can draw.
 
     With `config`, one column per specification: `sample` texts drawn from its text source (the
     config's font_dir replaced by `font_dir`, its corpus_dir by `corpus_dir` if given), and whether
     its font_filter / font_exclude allow each font. Otherwise, with `corpus_dir`, one column per
-    corpus file: up to `sample` of its lines, every font allowed. With neither, scripts only.
+    corpus file: up to `sample` of its lines, every font allowed. With neither, scripts only. A share counts
+    the texts a font draws with the help of fallback fonts: each specification's `fallback_fonts`, or, per
+    corpus file, `fallback_fonts` (globs, as a specification's).
 
     Raises:
         UserError: a missing folder, no fonts, or an invalid config.
@@ -187,21 +203,28 @@ def font_table(
     shares: list[np.ndarray] = []
     allowed: list[np.ndarray] = []
     counts: list[int] = []
+    helpers: list[list[str]] = []
     if config is not None:
-        for name, texts, filters, excludes in _config_texts(
-            Path(config), root, Path(corpus_dir) if corpus_dir else None, sample
-        ):
-            chosen = set(select_fonts(names, filters, excludes))
-            columns.append(name)
-            shares.append(_share(manager, texts))
+        for spec, texts in _config_texts(Path(config), root, Path(corpus_dir) if corpus_dir else None, sample):
+            chosen = set(select_fonts(names, list(spec.font_filter), list(spec.font_exclude)))
+            chain = fallback_chains([spec], names, manager)[0]  # as the planner reads them
+            columns.append(spec.name)
+            shares.append(_share(manager, texts, chain))
             allowed.append(np.array([f.rel in chosen for f in manager.fonts]))
             counts.append(len(texts))
+            helpers.append([manager.healthy[i].rel for i in chain])
     elif corpus_dir is not None:
+        globs = list(fallback_fonts or [])
+        missing = [g for g in globs if not select_fonts(names, [g], [])]
+        if missing:
+            raise UserError(f"--fallback {missing[0]!r} matches no font in {root}; give a glob of a font there.")
+        chain = fallback_chain(globs, names, manager, "--fallback")
         for name, texts in zip(*_corpus_texts(Path(corpus_dir), sample)):
             columns.append(name)
-            shares.append(_share(manager, texts))
+            shares.append(_share(manager, texts, chain))
             allowed.append(np.ones(len(manager.fonts), bool))
             counts.append(len(texts))
+            helpers.append([manager.healthy[i].rel for i in chain])
     n = len(manager.fonts)
     return FontTable(
         str(root),
@@ -211,4 +234,5 @@ def font_table(
         np.column_stack(shares) if shares else np.zeros((n, 0)),
         np.column_stack(allowed) if allowed else np.zeros((n, 0), bool),
         counts,
+        helpers,
     )

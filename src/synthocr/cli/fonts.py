@@ -23,6 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--corpus", metavar="DIR", help="corpus folder: one column per file (with --config: its corpus)")
     p.add_argument("--config", metavar="C", help="batch config: one column per specification, its filters applied")
     p.add_argument("--sample", type=int, default=1000, metavar="N", help="texts drawn per column")
+    p.add_argument(
+        "--fallback",
+        action="append",
+        metavar="GLOB",
+        help="with --corpus: fonts (globs, in order; repeatable) drawing what a font lacks, as a spec's "
+        "fallback_fonts (with --config, each spec's own are used)",
+    )
     p.add_argument("--json", action="store_true", help="print the table as JSON")
     p.set_defaults(func=run)
 
@@ -30,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from synthocr.analysis.fonts import font_table
 
-    table = font_table(args.font_dir, corpus_dir=args.corpus, config=args.config, sample=args.sample)
+    table = font_table(
+        args.font_dir, corpus_dir=args.corpus, config=args.config, sample=args.sample, fallback_fonts=args.fallback
+    )
     print(json.dumps(table.to_dict(), indent=2, ensure_ascii=False) if args.json else table.format())
     return 0

@@ -28,23 +28,30 @@ _GRAPHEME = regex.compile(r"\X")
 def fallback_chains(
     specs: Sequence[BatchSpecification], named: list[tuple[str, Path]], fonts: FontCoverage
 ) -> list[tuple[int, ...]]:
-    """Per specification, positions in `fonts.healthy` of its fallback fonts in order of preference: its
-    globs in the order written, the fonts one glob matches in name order (a font once, at its first place)."""
-    out = []
-    for spec in specs:
-        chain: list[int] = []
-        for glob in spec.fallback_fonts:
-            matched = sorted(select_fonts(named, [glob], []))
-            usable = fonts.indices(matched)
-            if matched and not usable:
-                raise UserError(
-                    f"specification {spec.name!r}: fallback_fonts {glob!r} matches only fonts that failed to load "
-                    f"({', '.join(matched[:3])}; the reasons are in the warnings above); give a glob of a usable "
-                    "font, or leave it out."
-                )
-            chain.extend(i for i in usable if i not in chain)
-        out.append(tuple(chain))
-    return out
+    """Per specification, its fallback_chain."""
+    return [fallback_chain(s.fallback_fonts, named, fonts, f"specification {s.name!r}: fallback_fonts") for s in specs]
+
+
+def fallback_chain(
+    globs: Sequence[str], named: list[tuple[str, Path]], fonts: FontCoverage, where: str
+) -> tuple[int, ...]:
+    """Positions in `fonts.healthy` of the fallback fonts `globs` give, in order of preference: the globs in
+    the order written, the fonts one glob matches in name order (a font once, at its first place).
+
+    Raises:
+        UserError: a glob matches only fonts that fail to load (`where` names the field).
+    """
+    chain: list[int] = []
+    for glob in globs:
+        matched = sorted(select_fonts(named, [glob], []))
+        usable = fonts.indices(matched)
+        if matched and not usable:
+            raise UserError(
+                f"{where} {glob!r} matches only fonts that failed to load ({', '.join(matched[:3])}; the reasons "
+                "are in the warnings above); give a glob of a usable font, or leave it out."
+            )
+        chain.extend(i for i in usable if i not in chain)
+    return tuple(chain)
 
 
 @dataclass(frozen=True)
