@@ -152,3 +152,23 @@ def plan_requests(cli, config: Path, root: Path, content: str, name: str = "req.
     code, _, err = cli("plan", config, "--requests", requests, "-o", plan)
     assert code == 0, err
     return plan, requests
+
+
+def one_spec_config(
+    root: Path, fonts: Iterable[Path], corpus: str, lines: Iterable[str], spec: dict, total: int, seed: int
+) -> Path:
+    """A config file under `root` of one specification (`spec` over `text_source: lines` of the corpus file
+    `corpus` holding `lines`), its own font dir of copies of `fonts`, and its own corpus dir."""
+    import yaml
+
+    (root / "fonts").mkdir(exist_ok=True)
+    (root / "corpus").mkdir(exist_ok=True)
+    for path in fonts:
+        shutil.copy(path, root / "fonts" / path.name)
+    (root / "corpus" / corpus).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    base = {"name": Path(corpus).stem, "corpus_file": corpus, "text_source": "lines", "min_text_length": 3}
+    config = {"total_images": total, "seed": seed, "font_dir": str(root / "fonts"), "corpus_dir": str(root / "corpus")}
+    config["specifications"] = [{**base, **spec}]
+    path = root / "c.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path

@@ -4,7 +4,6 @@ are drawn by the first fallback font that has them, each part as Pillow/raqm dra
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import freetype
@@ -13,10 +12,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import yaml
 from PIL import Image, ImageDraw, ImageFont, features
 
-from helpers import plan_requests
+from helpers import one_spec_config, plan_requests
 from synthocr.analysis.parity import aligned_iou, label_problems
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.renderer.layout import layout_line, layout_mask
@@ -100,25 +98,9 @@ def test_a_text_the_font_draws_is_laid_out_as_without_fallbacks():
 
 
 def _setup(root: Path, spec: dict, total: int = 40, lines: tuple[str, ...] = LINES) -> Path:
-    """A config over a font dir of the Hebrew font and the two DejaVu Sans, and a one-file corpus of `lines`."""
-    (root / "fonts").mkdir(exist_ok=True)
-    (root / "corpus").mkdir(exist_ok=True)
-    for path in (HEBREW, SANS, MONO):
-        shutil.copy(path, root / "fonts" / path.name)
-    (root / "corpus" / "he.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    base = {
-        "name": "he",
-        "corpus_file": "he.txt",
-        "text_source": "lines",
-        "text_direction": "rtl",
-        "min_text_length": 3,
-        "font_filter": HEBREW.name,
-    }
-    config = {"total_images": total, "seed": 3, "font_dir": str(root / "fonts"), "corpus_dir": str(root / "corpus")}
-    config["specifications"] = [{**base, **spec}]
-    path = root / "c.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return path
+    """A right-to-left config over the Hebrew font and the two DejaVu Sans, and a one-file corpus of `lines`."""
+    fixed = {"text_direction": "rtl", "font_filter": HEBREW.name}
+    return one_spec_config(root, (HEBREW, SANS, MONO), "he.txt", lines, {**fixed, **spec}, total, seed=3)
 
 
 def test_lines_the_font_cannot_draw_alone_are_planned_with_the_fonts_they_need(cli, tmp_path):

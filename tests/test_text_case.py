@@ -4,14 +4,12 @@ word capitalised, cased before the font is chosen, drawn and labelled as cased."
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
-from helpers import plan_requests
+from helpers import one_spec_config, plan_requests
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.planner.text_case import apply_case
 
@@ -48,17 +46,8 @@ LINES = ("Sphinx of black quartz", "the straße of Köln", "Wax jog, judge my vo
 
 
 def _setup(root: Path, spec: dict, total: int = 400) -> Path:
-    (root / "fonts").mkdir(exist_ok=True)
-    (root / "corpus").mkdir(exist_ok=True)
-    for name in ("DejaVuSans.ttf", "DejaVuSerif.ttf"):
-        shutil.copy(BUILTIN_DIRS["font"] / name, root / "fonts" / name)
-    (root / "corpus" / "en.txt").write_text("\n".join(LINES) + "\n", encoding="utf-8")
-    base = {"name": "en", "corpus_file": "en.txt", "text_source": "lines", "min_text_length": 3}
-    config = {"total_images": total, "seed": 5, "font_dir": str(root / "fonts"), "corpus_dir": str(root / "corpus")}
-    config["specifications"] = [{**base, **spec}]
-    path = root / "c.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return path
+    fonts = [BUILTIN_DIRS["font"] / name for name in ("DejaVuSans.ttf", "DejaVuSerif.ttf")]
+    return one_spec_config(root, fonts, "en.txt", LINES, spec, total, seed=5)
 
 
 def test_rows_are_cased_by_the_weights_and_the_rest_of_the_plan_is_unchanged(cli, tmp_path):

@@ -165,17 +165,9 @@ class Tally:
         }
 
 
-_COUNTED = (
-    "text_direction",
-    "language",
-    "script",
-    "font",
-    "font_instance",
-    "fallback_fonts",
-    "text_case",
-    "background_kind",
-    "background_source",
-)
+# Plan columns counted value by value; with the script of each text and the first folder of its background.
+_CATEGORIES = ("text_direction", "language", "font", "font_instance", "fallback_fonts", "text_case", "background_kind")
+_COUNTED = (*_CATEGORIES, "script", "background_source")
 LENGTH = "(text length)"
 APPLIED = "applied:"  # an effect column over the rows its effect applies to
 _BLOCK = 16  # columns reduced at once
@@ -188,13 +180,7 @@ SUMMARY_COLUMNS = sorted(
     {
         "spec",
         "text",
-        "text_direction",
-        "language",
-        "font",
-        "font_instance",
-        "fallback_fonts",
-        "text_case",
-        "background_kind",
+        *_CATEGORIES,
         "background_file",
         *param_columns(),
     }
@@ -272,18 +258,7 @@ def _group_tallies(group: pa.Table) -> dict[str, Tally]:
         total[:, span] = np.add.reduceat(np.where(mask, values, 0.0), starts, axis=1).T
         low[:, span] = np.minimum.reduceat(np.where(mask, values, np.inf), starts, axis=1).T
         high[:, span] = np.maximum.reduceat(np.where(mask, values, -np.inf), starts, axis=1).T
-    categories = {
-        col: categories_of(group.column(col))
-        for col in (
-            "text_direction",
-            "language",
-            "font",
-            "font_instance",
-            "fallback_fonts",
-            "text_case",
-            "background_kind",
-        )
-    }
+    categories = {col: categories_of(group.column(col)) for col in _CATEGORIES}
     file_index, files = categories_of(group.column("background_file"))
     source_index, sources = _factorize(np.array([f.split("/", 1)[0] if f else PROCEDURAL for f in files]))
     categories["background_source"] = (source_index[file_index], [str(v) for v in sources])
