@@ -158,6 +158,8 @@ def test_rows_render_with_their_fallback_fonts_from_the_cli(cli, tmp_path):
     assert any(label["params"]["fallback_fonts"] == SANS.name for label in labels)
     code, stdout, _ = cli("inspect", plan)
     assert code == 0 and "fallback fonts" in stdout and SANS.name in stdout
+    code, stdout, _ = cli("plan", config, "--dry-run")
+    assert code == 0 and "rows drawn with fallback fonts (" in stdout and f"  {SANS.name}: " in stdout
 
 
 def test_a_fallback_glob_that_matches_no_font_is_a_config_error(cli, tmp_path):

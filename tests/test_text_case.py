@@ -100,6 +100,8 @@ def test_cased_rows_render_and_their_labels_hold_the_cased_text(cli, tmp_path):
     assert {label["params"]["text_case"] for label in labels} == {"upper", "title"}
     code, stdout, _ = cli("inspect", plan)
     assert code == 0 and "text case" in stdout and "upper" in stdout
+    code, stdout, _ = cli("plan", config, "--dry-run", "--json")
+    assert code == 0 and set(json.loads(stdout)["text_cases"]) == {"upper", "title"}
     assert "".join(c["text"] for c in labels[0]["chars"]) == frame.text[0].replace(" ", "")
 
 

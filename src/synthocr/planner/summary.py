@@ -25,6 +25,8 @@ class PlanSummary:
     rows: Counter[str] = field(default_factory=Counter)
     fonts: Counter[str] = field(default_factory=Counter)
     instances: Counter[str] = field(default_factory=Counter)  # "font: instance" of rows drawn in a named one
+    fallbacks: Counter[str] = field(default_factory=Counter)  # a row's fallback_fonts (rows that need some)
+    cases: Counter[str] = field(default_factory=Counter)  # text_case of every row
     stats: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # (spec, column) -> [min, sum, max]
     text_resamples: int = 0
     requests_rejected: int = 0
@@ -43,6 +45,10 @@ class PlanSummary:
             named = instance != ""
             font = table.column("font").to_numpy(zero_copy_only=False).astype(str)
             self.instances.update(pd.Series(font[named] + ": " + instance[named]).value_counts().to_dict())
+        helped = table.column("fallback_fonts").to_numpy(zero_copy_only=False).astype(str)
+        self.fallbacks.update(pd.Series(helped[helped != ""]).value_counts().to_dict())
+        cases = table.column("text_case").to_numpy(zero_copy_only=False).astype(str)
+        self.cases.update(pd.Series(cases).value_counts().to_dict())
         grouped = frame.groupby("spec")[SUMMARY_COLUMNS].agg(["min", "sum", "max"])
         for spec, row in grouped.iterrows():
             for col in SUMMARY_COLUMNS:
@@ -58,6 +64,8 @@ class PlanSummary:
             "rows": dict(self.rows),
             "fonts": dict(self.fonts.most_common()),
             "font_instances": dict(self.instances.most_common()),
+            "fallback_fonts": dict(self.fallbacks.most_common()),
+            "text_cases": dict(self.cases.most_common()),
             "text_resamples": self.text_resamples,
             "requests_rejected": self.requests_rejected,
             "stats": {
@@ -81,6 +89,11 @@ class PlanSummary:
         if self.instances:
             lines.append(f"named instances and faces used ({len(self.instances)}):")
             lines += [f"  {name}: {n}" for name, n in self.instances.most_common()]
+        if self.fallbacks:
+            lines.append(f"rows drawn with fallback fonts ({sum(self.fallbacks.values())}):")
+            lines += [f"  {name}: {n}" for name, n in self.fallbacks.most_common()]
+        if set(self.cases) - {"as_is"}:
+            lines.append("text case: " + ", ".join(f"{case} {n}" for case, n in self.cases.most_common()))
         if self.text_resamples:
             lines.append(f"texts drawn again because {RESAMPLE_REASON}: {self.text_resamples}")
         if self.requests_rejected:
