@@ -33,5 +33,6 @@ def test_a_plan_of_another_schema_version_is_refused_clearly(cli, tiny_config_pa
     assert code == 2
     assert "plan schema version 1 (written by synthocr " in err and f"reads version {PLAN_SCHEMA_VERSION}" in err
     assert "synthocr plan CONFIG" in err and "Traceback" not in err
+    assert "an earlier build of this version" in err and "or render it with" not in err  # written by this version
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("image_*"))
     assert cli("render", plan, "-o", tmp_path / "out", "--quiet")[0] == 0  # the current version renders

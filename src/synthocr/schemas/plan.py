@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from synthocr import __version__
 from synthocr.schemas.arrow_numpy import to_numpy
 from synthocr.schemas.params import RANGE_PARAMS
 
@@ -158,10 +159,13 @@ def check_schema_version(schema: pa.Schema, *, where: str = "plan") -> None:
     if not found or found.decode() == PLAN_SCHEMA_VERSION:
         return
     writer = meta.get(META_VERSION.encode(), b"an unknown version").decode()
+    # A plan of another build with the same version number: only re-planning helps (that build is gone).
+    other = f", or render it with synthocr {writer}" if writer != __version__ else ""
+    build = ", an earlier build of this version" if writer == __version__ else ""
     raise PlanError(
-        f"{where} has plan schema version {found.decode()} (written by synthocr {writer}); this synthocr reads "
-        f"version {PLAN_SCHEMA_VERSION}. Re-create the plan from its config with `synthocr plan CONFIG`, "
-        f"or render it with synthocr {writer}."
+        f"{where} has plan schema version {found.decode()} (written by synthocr {writer}{build}); this synthocr "
+        f"reads version {PLAN_SCHEMA_VERSION}. Re-create the plan from its config with `synthocr plan CONFIG`"
+        f"{other}."
     )
 
 
