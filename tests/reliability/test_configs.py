@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from synthocr.schemas.config import SPEC_FIELDS
-from synthocr.schemas.params import BACKGROUND_KINDS, RANGE_PARAMS, TEXT_DIRECTIONS
+from synthocr.schemas.params import BACKGROUND_KINDS, RANGE_PARAMS, TEXT_CASES, TEXT_DIRECTIONS
 
 EXTREME_INTS = [0, -1, 2**31, 2**63, 10**12, 10**30, -(2**63)]
 EXTREME_FLOATS = [math.nan, math.inf, -math.inf, 1e308, -1e308, 5e-324, 0.0, -0.0]
@@ -61,6 +61,7 @@ PLAUSIBLE_SPEC = {
     "text_source": st.sampled_from(["window", "lines"]),
     "font_filter": st.sampled_from(["*", "DejaVuSans*", "*Mono*"]),
     "fallback_fonts": st.sampled_from([[], "DejaVuSans.ttf", ["*Mono*", "DejaVuSerif*"], "*", "Missing*.ttf"]),
+    "text_case_weights": st.dictionaries(st.sampled_from(TEXT_CASES), st.floats(0, 3), max_size=4),
     "min_text_length": st.integers(1, 12),
     "max_text_length": st.integers(1, 60),
     "background_weights": st.dictionaries(st.sampled_from(BACKGROUND_KINDS), st.floats(0, 3), max_size=5),
