@@ -194,6 +194,15 @@ def test_a_request_is_checked_with_its_specs_fallback_fonts(cli, tmp_path):
     assert "fallback_fonts: cannot be requested" in rejected.error_message[0]
 
 
+def test_a_requested_font_outside_the_specs_filter_has_the_specs_fallback_fonts_too(cli, tmp_path):
+    """A request may name any font; its text is drawable with the spec's fallback fonts whatever the filter,
+    and is planned so (the fonts the filter allows all drawing the text alone must not hide it)."""
+    config = _setup(tmp_path, {"font_filter": SANS.name, "fallback_fonts": MONO.name})
+    plan, requests = plan_requests(cli, config, tmp_path, f"text,font\nמחיר 250 שקלים,{HEBREW.name}\n")
+    frame = pd.read_parquet(plan)
+    assert frame.font.tolist() == [HEBREW.name] and frame.fallback_fonts.tolist() == [MONO.name]
+
+
 def _request(root: Path) -> Path:
     path = root / "derived.csv"
     path.write_text(f"text,fallback_fonts\nשלום,{SANS.name}\n", encoding="utf-8")

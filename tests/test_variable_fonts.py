@@ -4,16 +4,14 @@ shaped and drawn as Pillow/raqm draws the same instance; bitmap-only fonts left 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from PIL import ImageFont, features
 
-from helpers import plan_requests
+from helpers import one_spec_config, plan_requests
 from synthocr.analysis.parity import aligned_iou, label_problems, reference_mask
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.renderer.layout import layout_line, layout_mask
@@ -91,17 +89,8 @@ def test_an_unknown_instance_is_a_clear_error():
 
 def _setup(root: Path, spec: dict, total: int = 60) -> Path:
     """A config over a font dir of the Inter subset and DejaVu Sans, and a one-file corpus of TEXTS."""
-    (root / "fonts").mkdir(exist_ok=True)
-    (root / "corpus").mkdir(exist_ok=True)
-    shutil.copy(INTER, root / "fonts" / INTER.name)
-    shutil.copy(BUILTIN_DIRS["font"] / "DejaVuSans.ttf", root / "fonts" / "DejaVuSans.ttf")
-    (root / "corpus" / "en.txt").write_text("\n".join(TEXTS) + "\n", encoding="utf-8")
-    base = {"name": "v", "corpus_file": "en.txt", "text_source": "lines", "min_text_length": 3}
-    config = {"total_images": total, "seed": 7, "font_dir": str(root / "fonts"), "corpus_dir": str(root / "corpus")}
-    config["specifications"] = [{**base, **spec}]
-    path = root / "c.yaml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return path
+    fonts = (INTER, BUILTIN_DIRS["font"] / "DejaVuSans.ttf")
+    return one_spec_config(root, fonts, "v.txt", TEXTS, spec, total, seed=7)
 
 
 def test_font_instances_pick_the_instance_of_each_row_and_add_nothing_else(cli, tmp_path):

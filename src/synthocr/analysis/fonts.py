@@ -116,8 +116,7 @@ def _share(manager: FontCoverage, texts: list[str], chain: tuple[int, ...] = ())
     out = np.full(len(manager.fonts), np.nan)
     if texts:
         if chain:
-            every = np.ones((1, len(manager.healthy)), bool)
-            drawn = Fallback(manager, [chain], every).drawable(texts, np.zeros(len(texts), np.int64))
+            drawn = Fallback(manager, [chain]).drawable(texts, np.zeros(len(texts), np.int64))
         else:
             drawn = manager.coverage(texts)
         covered = drawn.mean(axis=0)

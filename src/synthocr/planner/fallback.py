@@ -60,7 +60,6 @@ class Fallback:
 
     fonts: FontCoverage
     chains: list[tuple[int, ...]]  # per specification
-    spec_fonts: NDArray[np.bool_]  # (specifications, fonts): the fonts each may choose a row's font from
 
     @functools.cached_property
     def member(self) -> NDArray[np.bool_]:
@@ -70,21 +69,21 @@ class Fallback:
             out[s, list(chain)] = True
         return out
 
-    def drawable(self, texts: list[str], spec_idx: NDArray[np.int64]) -> NDArray[np.bool_]:
+    def drawable(
+        self, texts: list[str], spec_idx: NDArray[np.int64], candidates: NDArray[np.bool_] | None = None
+    ) -> NDArray[np.bool_]:
         """(len(texts), fonts): True where the font draws every character of the text by itself, or draws
         every character of the text's main script (the one most of its letters are written in; every
         character, for a text with no letters) and the row's specification's fallback fonts draw the rest.
 
         A font that has none of a Hebrew line's letters is not that line's font, with its spaces and digits
-        the only characters it draws: a row's font is a font for the line's script.
+        the only characters it draws: a row's font is a font for the line's script. `candidates` (texts, fonts):
+        the fonts a row may take (None: all); the answer is exact for those, where fallback fonts can matter.
         """
         covered = self.fonts.coverage(texts)
-        # Only texts that some font of their specification does not draw by itself can gain one.
-        rows = [
-            k
-            for k, s in enumerate(spec_idx)
-            if self.chains[s] and texts[k] and not covered[k, self.spec_fonts[s]].all()
-        ]
+        # Only texts that some candidate font does not draw by itself can gain one.
+        open_ = ~covered if candidates is None else candidates & ~covered
+        rows = [k for k, s in enumerate(spec_idx) if self.chains[s] and texts[k] and open_[k].any()]
         if not rows:
             return covered
         pieces: list[str] = []

@@ -221,7 +221,7 @@ def prepare_plan(
         ]
     ).reshape(len(specs), len(fonts.healthy))
     chains = fallback_chains(specs, named, fonts)
-    fallback = Fallback(fonts, chains, spec_fonts) if any(chains) else None
+    fallback = Fallback(fonts, chains) if any(chains) else None
     backgrounds = choice.backgrounds or BackgroundPool(background_sources(config))
 
     batch = Allocation(config)
@@ -379,6 +379,15 @@ def _text_cases(
     return codes
 
 
+def _case_languages(ctx: PlanContext, spec_idx: NDArray[np.int64], req: RequestColumns | None) -> list[str]:
+    """Each row's language, whose rules case its text: the spec's, or a request's."""
+    tags, codes = ctx.languages(spec_idx)
+    languages = [tags[c] for c in codes.tolist()]
+    if req is not None and "language" in req.given:
+        languages = [str(v) if g else t for t, v, g in zip(languages, req.values["language"], req.given["language"])]
+    return languages
+
+
 def _fallback_columns(
     fallback: Fallback | None, texts: list[str], font_idx: NDArray[np.int64], spec_idx: NDArray[np.int64]
 ) -> dict[str, tuple[list[str], NDArray[np.int64]]]:
@@ -407,12 +416,13 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
     fixed_text = req.text_values() if req is not None else None
     fixed_font = req.font_indices([f.rel for f in fonts.healthy]) if req is not None else None
     cases = _text_cases(ctx, block, spec_idx, req)
-    tags, tag_codes = ctx.languages(spec_idx)
-    languages = [tags[c] for c in tag_codes.tolist()]
-    if req is not None and "language" in req.given:  # a requested language cases the text by its rules
-        languages = [str(v) if g else t for t, v, g in zip(languages, req.values["language"], req.given["language"])]
     sampled = sample_texts(
-        ctx.texts, rng, spec_idx, fixed_text=fixed_text, fixed_font=fixed_font, cases=(cases, languages)
+        ctx.texts,
+        rng,
+        spec_idx,
+        fixed_text=fixed_text,
+        fixed_font=fixed_font,
+        cases=(cases, _case_languages(ctx, spec_idx, req)) if cases.any() else None,
     )
     ctx.text_resamples += sampled.resamples
     font_names = [f.rel for f in fonts.healthy]

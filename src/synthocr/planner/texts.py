@@ -71,11 +71,13 @@ class TextSources:
     template_names: tuple[str, ...] = ()  # every template name of the batch, for the plan's `template` column
     fallback: Fallback | None = None  # the specifications' fallback fonts (None: no specification has any)
 
-    def drawable(self, texts: list[str], spec_idx: NDArray[np.int64]) -> NDArray[np.bool_]:
-        """(len(texts), fonts): True where the font draws the text (with the row's fallback fonts)."""
+    def drawable(
+        self, texts: list[str], spec_idx: NDArray[np.int64], candidates: NDArray[np.bool_]
+    ) -> NDArray[np.bool_]:
+        """(len(texts), fonts): True where a candidate font draws the text (with the row's fallback fonts)."""
         if self.fallback is None:
-            return self.fonts.coverage(texts)
-        return self.fallback.drawable(texts, spec_idx)
+            return self.fonts.coverage(texts) & candidates
+        return self.fallback.drawable(texts, spec_idx, candidates) & candidates
 
     @property
     def modes(self) -> NDArray[np.int8]:
@@ -340,7 +342,7 @@ def sample_texts(
         got_arr = np.empty(len(got), dtype=object)
         got_arr[:] = got
         texts[todo] = got_arr
-        allowed = src.drawable(got, spec_idx[todo]) & allowed_fonts[todo]
+        allowed = src.drawable(got, spec_idx[todo], allowed_fonts[todo])
         allowed[broken_texts(got) & ~given[todo]] = False
         font_idx[todo] = _pick_fonts(src, allowed, spec_idx[todo], u_font)
         if attempt:
@@ -404,8 +406,9 @@ def check_charsets(
         if source.charset is None:
             continue
         entries = list(source.charset.entries)
-        drawn = fallback.drawable(entries, np.full(len(entries), i)) if fallback else fonts.coverage(entries)
-        covered = (drawn & spec_fonts[i]).any(axis=1)
+        allowed = np.broadcast_to(spec_fonts[i], (len(entries), len(spec_fonts[i])))
+        drawn = fallback.drawable(entries, np.full(len(entries), i), allowed) if fallback else fonts.coverage(entries)
+        covered = (drawn & allowed).any(axis=1)
         missing = [e for e, ok in zip(entries, covered) if not ok]
         if missing:
             raise UserError(
