@@ -162,3 +162,28 @@ def test_a_hand_edited_row_that_would_draw_a_missing_glyph_box_fails_alone(cli, 
     assert f"font {fonts[latin]} has no glyph for '漢' U+6F22 CJK UNIFIED IDEOGRAPH-6F22" in failed[ids[latin]]
     assert "'\\n' U+000A" in failed[ids[(latin + 1) % 6]] and "U+2028 LINE SEPARATOR" in failed[ids[(latin + 2) % 6]]
     assert len(list(out.rglob("*.png"))) == 3
+
+
+def test_a_corpus_file_beside_the_user_is_named_when_the_shipped_corpus_is_searched(cli, tmp_path, monkeypatch):
+    # corpus_file is a glob in corpus_dir; with corpus_dir empty that is the shipped corpus, not the current
+    # directory a new user keeps their texts in. The error says which corpus was searched and how to name theirs.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.txt").write_text("a line of my own\n", encoding="utf-8")
+    data = {"total_images": 4, "specifications": [{"name": "s", "corpus_file": "mine.txt"}]}
+    code, _, err = cli("plan", write(tmp_path / "c.yaml", data), "-o", tmp_path / "p.parquet")
+    assert code == 2 and "Traceback" not in err
+    assert "the corpus shipped with synthocr, as corpus_dir is empty; it holds arabic.txt" in err
+    assert f"give its absolute path (corpus_file: {tmp_path / 'mine.txt'})" in err and "set corpus_dir" in err
+
+
+def test_texts_drawn_again_are_explained_by_the_characters_no_font_draws(cli, assets, tmp_path):
+    # Some lines of the corpus have characters no font of the spec has: the plan is made from the others, and
+    # the note names those characters and where to find a font for them, not just a count of draws.
+    fonts, corpus = assets
+    (corpus / "c.txt").write_text("plain words here\nwave 🌊 here\nmore plain words\n", encoding="utf-8")
+    path = write(tmp_path / "c.yaml", config(fonts, corpus, font_filter="DejaVu*"))
+    code, out, err = cli("plan", path, "-o", tmp_path / "p.parquet")
+    assert code == 0, err
+    assert "texts were drawn again" in out
+    assert "specification 's': no font the specification may use draws '🌊' U+1F30A WATER WAVE" in out
+    assert f"no font in {fonts} does" in out

@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from synthocr.config import load_config
     from synthocr.output_paths import check_output_path
-    from synthocr.planner.plan import prepare_plan, write_plan
+    from synthocr.planner.plan import prepare_plan, undrawn_notes, write_plan
     from synthocr.planner.requests import read_requests
     from synthocr.planner.summary import summarize_plan
     from synthocr.planner.texts import RESAMPLE_REASON
@@ -85,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         ctx.close()
     if ctx.text_resamples:
         print(f"{ctx.text_resamples} texts were drawn again because {RESAMPLE_REASON}", file=notes)
+        for line in undrawn_notes(ctx):
+            print(f"  {line}", file=notes)
     if args.json:
         result.update(rows=rows, text_resamples=ctx.text_resamples, requests_rejected=ctx.requests_rejected)
         print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import glob
 import logging
+import os
 from pathlib import Path
 
 from synthocr.assets.listing import (
@@ -69,7 +71,7 @@ def check_resources(config: BatchConfig) -> list[Problem]:
                     f"no file found at {absolute} (an absolute corpus_file, or one starting with ~, is read where it lies)"
                     if absolute is not None
                     else f"no corpus files found matching pattern {spec.corpus_file!r} in directory "
-                    f"{corpus_dir}{resolved_note(corpus_dir)}"
+                    f"{corpus_dir}{resolved_note(corpus_dir)}{_corpus_hint(config, corpus_dir, spec.corpus_file)}"
                 )
                 problems.append(Problem("corpus_file", where, spec.name, i))
             for f in files:
@@ -104,6 +106,24 @@ def _font_problems(spec: BatchSpecification, fonts_dir: Path) -> list[tuple[str,
             )
         ]
     return []
+
+
+def _corpus_hint(config: BatchConfig, corpus_dir: Path, pattern: str) -> str:
+    """What a new user needs when a relative corpus_file is not found: which corpus was searched (the shipped one
+    when corpus_dir is empty, and what it holds), and how to name a file of that name in the current directory,
+    which is not searched."""
+    hint = ""
+    if not config.corpus_dir:
+        shipped = ", ".join(p.name for p in list_files(corpus_dir, "*"))
+        hint = f" (the corpus shipped with synthocr, as corpus_dir is empty; it holds {shipped})"
+    here = sorted(p for p in glob.glob(pattern) if os.path.isfile(p))
+    if not here:
+        return hint
+    return (
+        f"{hint}. The current directory's {here[0]} is not read from there: give its absolute path "
+        f"(corpus_file: {os.path.abspath(here[0])}), or set corpus_dir to the folder of your texts "
+        "(it replaces the shipped corpus for every specification)"
+    )
 
 
 def _corpus_file_problem(path: Path) -> str | None:

@@ -38,8 +38,9 @@ from synthocr.planner.readability import guard_degradation
 from synthocr.planner.requests import COLOUR_COLUMNS, RequestColumns, RequestContext, RequestFile, check_requests
 from synthocr.planner.samplers import sample_choice, sample_range
 from synthocr.planner.text_case import case_weights
-from synthocr.planner.texts import RESAMPLE_REASON, TextSources, check_charsets, sample_texts
+from synthocr.planner.texts import RESAMPLE_REASON, UNDRAWN_KEPT, TextSources, check_charsets, sample_texts
 from synthocr.planner.textsources import needs_corpus, prepare_sources
+from synthocr.planner.uncovered import coverage_hint
 from synthocr.schemas.config import BatchConfig, BatchSpecification
 from synthocr.schemas.output_names import default_names, output_name
 from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, LAYOUT_PARAMS, TEXT_CASES, Effect
@@ -87,6 +88,7 @@ class PlanContext:
     case_cum: NDArray[np.float64] | None = None  # (n_specs, n_cases) cumulative text case weights (None: as_is)
     requests_rejected: int = 0
     text_resamples: int = 0
+    undrawn: dict[int, list[str]] = dataclasses.field(default_factory=dict)  # per spec: texts no font could draw
     text_report: list[str] = dataclasses.field(
         default_factory=list
     )  # what each text source can give (lines that qualify)
@@ -425,6 +427,9 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
         cases=(cases, _case_languages(ctx, spec_idx, req)) if cases.any() else None,
     )
     ctx.text_resamples += sampled.resamples
+    for s, texts in sampled.undrawn.items():
+        kept = ctx.undrawn.setdefault(s, [])
+        kept.extend(texts[: UNDRAWN_KEPT - len(kept)])
     font_names = [f.rel for f in fonts.healthy]
     corpus_names = [""] + [f.rel for f in ctx.texts.corpus_files]
     columns: dict[str, Any] = {
@@ -515,6 +520,20 @@ def iter_plan(ctx: PlanContext) -> Iterator[pa.Table]:
         yield plan_block(ctx, block)
     if ctx.text_resamples:
         log.info("%d texts were drawn again because %s", ctx.text_resamples, RESAMPLE_REASON)
+
+
+def undrawn_notes(ctx: PlanContext) -> list[str]:
+    """Per specification some of whose drawn texts no font it may use could draw (they were drawn again):
+    the characters none of its fonts or fallback fonts has, and the fonts of the font dir that do."""
+    fonts = ctx.texts.fonts
+    fallback = ctx.texts.fallback
+    notes = []
+    for s, texts in sorted(ctx.undrawn.items()):
+        if not texts:
+            continue
+        allowed = ctx.texts.spec_fonts[s] | (fallback.member[s] if fallback is not None else False)
+        notes.append(f"specification {ctx.spec_names[s]!r}: {coverage_hint(fonts, allowed, texts)}")
+    return notes
 
 
 def schema_with_metadata(metadata: dict[str, str]) -> pa.Schema:

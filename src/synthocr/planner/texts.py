@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -95,6 +95,9 @@ class SampledTexts:
     font_idx: NDArray[np.int64]
     resamples: int
     template_idx: NDArray[np.int64] | None = None  # index into TextSources.template_names, -1: none
+    # Per spec index, a few drawn texts no font it may use could draw (broken ones left out), for the report
+    # of why texts were drawn again: at most UNDRAWN_KEPT each.
+    undrawn: dict[int, list[str]] = field(default_factory=dict)
 
 
 def _spec_values(config: BatchConfig, attr: str) -> NDArray[np.int64]:
@@ -318,6 +321,7 @@ def sample_texts(
     given = np.array([t is not None for t in fixed_text], bool) if fixed_text is not None else np.zeros(n, bool)
     todo = np.arange(n)
     resamples = 0
+    undrawn: dict[int, list[str]] = {}
     for attempt in range(MAX_TEXT_TRIES):
         u_line, u_len, u_start, u_font = rng.random((4, len(todo)))
         lengths = np.minimum(lo_len[todo] + np.floor(u_len * (hi_len[todo] - lo_len[todo] + 1)), hi_len[todo])
@@ -347,9 +351,12 @@ def sample_texts(
         font_idx[todo] = _pick_fonts(src, allowed, spec_idx[todo], u_font)
         if attempt:
             resamples += len(todo)
-        todo = todo[font_idx[todo] < 0]
+        failed = font_idx[todo] < 0
+        if failed.any():
+            _keep_undrawn(undrawn, [got[k] for k in np.flatnonzero(failed)], spec_idx[todo[failed]])
+        todo = todo[failed]
         if len(todo) == 0:
-            return SampledTexts(texts.tolist(), file_idx, line_idx, font_idx, resamples, template_idx)
+            return SampledTexts(texts.tolist(), file_idx, line_idx, font_idx, resamples, template_idx, undrawn)
     row = int(todo[0])
     spec = config.specifications[int(spec_idx[row])]
     if fixed_font is not None and fixed_font[row] >= 0:
@@ -379,6 +386,17 @@ def sample_texts(
         f"{list(spec.font_filter)} (less font_exclude) covers every character of texts from {source_name(spec)} "
         f"(e.g. {texts[row]!r}): {coverage_hint(src.fonts, allowed, failing)}."
     )
+
+
+UNDRAWN_KEPT = 200  # texts kept per specification to say which characters made texts undrawable
+
+
+def _keep_undrawn(undrawn: dict[int, list[str]], texts: list[str], spec_idx: NDArray[np.int64]) -> None:
+    """Adds the texts no font could draw (not the broken ones) to `undrawn`, per spec, up to UNDRAWN_KEPT each."""
+    for text, bad, s in zip(texts, broken_texts(texts).tolist(), spec_idx.tolist()):
+        kept = undrawn.setdefault(int(s), [])
+        if not bad and len(kept) < UNDRAWN_KEPT:
+            kept.append(text)
 
 
 def source_name(spec: Any) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from synthocr.assets import BUILTIN_DIRS
 from synthocr.errors import describe_char
 from synthocr.planner.fonts import FontCoverage
 
@@ -43,6 +44,13 @@ def coverage_hint(fonts: FontCoverage, allowed: NDArray[np.bool_], texts: Sequen
     lead = f"no font the specification may use draws {shown}{more}"
     counts = fonts.coverage(missing).sum(axis=0) if names else np.zeros(0, np.int64)
     ranked = sorted((int(-n), name, i) for i, (n, name) in enumerate(zip(counts, names)) if n > 0)
+    if not ranked and fonts.root == BUILTIN_DIRS["font"]:
+        return (
+            f"{lead}, and no font shipped with synthocr does (font_dir is empty): set font_dir to a folder with fonts "
+            "for their script (it replaces the shipped fonts; `synthocr fonts FOLDER --corpus CORPUS_DIR` shows "
+            "which fonts of a folder, e.g. /usr/share/fonts, can draw your texts), or remove those characters from "
+            "the texts"
+        )
     if not ranked:
         return (
             f"{lead}, and no font in {root} does: add a font for their script to the font dir (`synthocr "
