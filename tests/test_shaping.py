@@ -356,6 +356,33 @@ def test_a_mixed_vertical_line_of_latin_is_the_horizontal_line_turned(text, size
     assert not label_problems(layout, mask)
 
 
+@pytest.mark.parametrize("size", [19, 31])
+@pytest.mark.parametrize(
+    ("font_name", "text"),
+    [
+        ("NotoNaskhArabic-Regular.ttf", "مرحبا بكم"),
+        ("NotoNaskhArabic-Regular.ttf", "الساعة 9 صباحا"),
+        ("NotoSansHebrew-Regular.ttf", "בְּרֵאשִׁית בָּרָא"),
+        ("DejaVuSans.ttf", "abc (שלום 12) def"),
+    ],
+)
+def test_a_mixed_vertical_line_turns_right_to_left_runs_joined_and_reading_bottom_up(font_name, text, size):
+    """CSS's text-orientation: mixed turns Arabic and Hebrew (Vertical_Orientation R) as it turns Latin, in the
+    bidi order of a left-to-right line: the column is Pillow's left-to-right line turned clockwise, pixel for
+    pixel. (They were set upright, letter under letter in logical order, so Arabic lost its joining.)"""
+    font = _font(BUILTIN / font_name, size)
+    layout = layout_line(text, "ttb-mixed", font, 0.0)
+    mask = layout_mask(layout)
+    turned = reference_mask(BUILTIN / font_name, size, text, "ltr").transpose(Image.Transpose.ROTATE_270)
+    assert aligned_iou(mask, turned)[1]
+    assert not label_problems(layout, mask)
+    first_word = [c for c in layout.clusters if c.stop <= text.index(" ")]
+    if font_name != "DejaVuSans.ttf":  # a right-to-left line: its first word is the bottom one, read bottom up
+        assert min(c.box.y0 for c in first_word) > max(c.box.y1 for c in layout.clusters[len(first_word) + 1 :]) - 1
+        bottoms = [c.box.y1 for c in first_word]
+        assert bottoms == sorted(bottoms, reverse=True)
+
+
 @pytest.mark.parametrize("size", [24, 37])
 def test_a_mixed_vertical_line_keeps_kanji_and_kana_upright_and_turns_latin(size):
     """In `ttb`, "iPhone 15" is set letter under letter; in `ttb-mixed` its run is the horizontal word turned

@@ -26,7 +26,8 @@ but not characters of the label.
 
 In a `ttb-mixed` line, and in any vertical line of a script written with its letters turned sideways
 (Mongolian, Phags-pa), runs of horizontal scripts are shaped as horizontal lines and turned 90 degrees
-clockwise, glyph bitmap by glyph bitmap (transposed, not resampled).
+clockwise, glyph bitmap by glyph bitmap (transposed, not resampled). Right-to-left runs too: the column's runs
+follow the bidi order of a left-to-right line, so an Arabic run is joined and reads from the bottom up.
 
 The label's characters are the extended grapheme clusters of the logical text. A
 HarfBuzz cluster that covers several of them (a ligature, a conjunct) is cut along its
@@ -39,7 +40,6 @@ from __future__ import annotations
 
 import functools
 import math
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -176,9 +176,11 @@ def layout_line(
         round(style.emphasis.bold * unit) if style.emphasis is not None and emphasis[1] > emphasis[0] else 0,
         style.emphasis is not None and style.emphasis.italic and emphasis[1] > emphasis[0],
     )
-    runs = line_runs(text, "ttb" if vertical else direction)
     # A column of Mongolian or Phags-pa has its letters turned, and so every horizontal run in it, as ttb-mixed.
     mixed = direction == "ttb-mixed" or (vertical and _SIDEWAYS.search(text) is not None)
+    # The runs of a mixed column follow each other as the bidi algorithm orders them in a left-to-right line (its
+    # top is the line's start), so that a turned right-to-left run is its horizontal line turned, read bottom up.
+    runs = line_runs(text, "ltr" if mixed else "ttb" if vertical else direction)
     font_runs = _font_runs(text, runs, (font, *fallbacks)) if fallbacks else [(run, font) for run in runs]
     stamps, accent, covers = _place(text, font_runs, spacing, vertical, language, mixed)
     if vertical:
@@ -310,7 +312,7 @@ def _place(
         tracked = run.script not in UNTRACKED_SCRIPTS
         run_start = True
         # In a mixed vertical line, a run of a horizontal script is shaped as a horizontal line and turned.
-        turned = mixed and _turns(text, run)
+        turned = mixed and _turns(run)
         shaped = shape_run(font, codepoints, run, vertical and not turned, language)
         if turned:
             shaped = _turned_glyphs(shaped, font)
@@ -424,12 +426,13 @@ def _place(
 UPRIGHT_SCRIPTS = frozenset({"Hani", "Hira", "Kana", "Hrkt", "Hang", "Bopo", "Yiii", "Tang", "Nshu", "Kits"})
 
 
-def _turns(text: str, run: Run) -> bool:
-    """Whether a run of a mixed vertical line is turned sideways: a horizontal script's, left to right (a
-    right-to-left run stays upright: turning it would need its own bidi order)."""
-    if run.script in UPRIGHT_SCRIPTS:
-        return False
-    return not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text[run.start : run.stop])
+def _turns(run: Run) -> bool:
+    """Whether a run of a mixed vertical line is turned sideways: a horizontal script's, of either direction.
+
+    A right-to-left run (Arabic, Hebrew) is turned too, as CSS's text-orientation: mixed turns every
+    character whose Vertical_Orientation is R (UAX #50): its horizontal line, joined, turned clockwise, so
+    it reads from the bottom up, its place among the other runs given by the bidi algorithm."""
+    return run.script not in UPRIGHT_SCRIPTS
 
 
 def _turned_glyphs(

@@ -45,7 +45,7 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "`ltr`, `rtl` (paragraph direction; mixed runs such as digits inside Arabic follow the Unicode bidi "
         "algorithm), `ttb` (vertical, top to bottom, every letter upright), `ttb-mixed` (vertical, runs of "
         "horizontal scripts such as Latin and the digits among them turned sideways, as Chinese and Japanese books "
-        "set them; Han, kana and Hangul upright) or `auto` (per text, `rtl` when its first strong letter "
+        "set them; Han, kana and Hangul upright; Arabic and Hebrew turned too, joined, reading bottom up) or `auto` (per text, `rtl` when its first strong letter "
         "is right-to-left, else `ltr`, as Unicode's bidi rules P2-P3 and HTML's `dir=auto`: for a corpus that "
         "mixes scripts)"
     ),
