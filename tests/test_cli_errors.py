@@ -187,3 +187,15 @@ def test_texts_drawn_again_are_explained_by_the_characters_no_font_draws(cli, as
     assert "texts were drawn again" in out
     assert "specification 's': no font the specification may use draws '🌊' U+1F30A WATER WAVE" in out
     assert f"no font in {fonts} does" in out
+
+
+def test_texts_whose_main_script_only_a_fallback_font_draws_are_explained(cli, assets, tmp_path):
+    # Every character has a font (the row's or a fallback), but a row's font must draw its line's main script
+    # itself: a mostly Latin line with an Arabic word is not drawn in Noto Naskh with DejaVu as fallback.
+    fonts, corpus = assets
+    (corpus / "c.txt").write_text("مرحبا بالعالم\nmostly latin words here مرحبا\n", encoding="utf-8")
+    data = config(fonts, corpus, font_filter="NotoNaskh*", fallback_fonts="DejaVuSerif.ttf", text_direction="rtl")
+    code, out, err = cli("plan", write(tmp_path / "c.yaml", data), "-o", tmp_path / "p.parquet")
+    assert code == 0, err
+    assert "'mostly latin words here مرحبا' is drawn by its fonts or its fallback fonts" in out
+    assert "main script (Latn, ISO 15924)" in out

@@ -234,3 +234,23 @@ def test_a_hand_edited_fallback_fails_its_row_alone(cli, tmp_path, edit, message
     failed = [r["error_message"] for r in state if r.get("status") == "failed"]
     assert len(failed) == 1 and message in failed[0]
     assert len(list(out.rglob("*.png"))) == 5
+
+
+def test_a_japanese_line_with_a_long_foreign_word_keeps_its_japanese_font(cli, tmp_path):
+    """Japanese writes Han and kana in one line: counted as one script, 日本語のです (six letters) outweighs the
+    Arabic word مرحبا (five), so the line is drawn in the Japanese font with Noto Naskh for the word, turned in a
+    ttb-mixed column. Counted apart (three Han, three kana) the Arabic word was the line's main script, the
+    Japanese font was refused and the line was never drawn."""
+    cjk = Path(__file__).parent / "fonts" / "NotoSansCJKjp-subset.otf"
+    naskh = BUILTIN_DIRS["font"] / "NotoNaskhArabic-Regular.ttf"
+    text = "日本語のمرحباです"
+    spec = {"font_filter": cjk.name, "fallback_fonts": naskh.name, "language": "ja", "text_direction": "ttb-mixed"}
+    config = one_spec_config(tmp_path, (cjk, naskh), "ja.txt", (text,), spec, 4, seed=1)
+    assert cli("plan", config, "-o", tmp_path / "p.parquet")[0] == 0
+    frame = pd.read_parquet(tmp_path / "p.parquet")
+    assert (frame.text == text).all() and (frame.font == cjk.name).all() and (frame.fallback_fonts == naskh.name).all()
+    code, _, err = cli("render", tmp_path / "p.parquet", "-o", tmp_path / "out", "--quiet")
+    assert code == 0, err
+    label = json.loads(next((tmp_path / "out").rglob("image_*.json")).read_text(encoding="utf-8"))
+    tops = {c["text"]: c["bbox"][1] for c in label["chars"]}
+    assert tops["日"] < tops["ا"] < tops["م"] < tops["で"]  # the Arabic word read from the bottom up

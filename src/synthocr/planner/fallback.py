@@ -54,6 +54,30 @@ def fallback_chain(
     return tuple(chain)
 
 
+# Scripts written together as one: Japanese mixes Han with kana, Korean Han with Hangul, Chinese Han with
+# Bopomofo. Counted apart, a Japanese line's three kanji and four kana lose to an Arabic word of five letters.
+_WRITTEN_WITH_HAN = frozenset({"Hira", "Kana", "Hrkt", "Hang", "Bopo"})
+
+
+def writing_system(ch: str) -> str:
+    """The script tag of `ch` for choosing a line's main script ("" for common and inherited characters): its
+    script's, but "Hani" for kana, Hangul and Bopomofo, which are written with Han in one line."""
+    script = char_script(ch) or ""
+    return "Hani" if script in _WRITTEN_WITH_HAN else script
+
+
+def main_script(scripts: Sequence[str]) -> str | None:
+    """A line's main script, from the script tag of each of its characters ("" for common ones): the script of
+    most letters (of two as common, the first by name); None for a line with no letters."""
+    counts = Counter(x for x in scripts if x)
+    return max(sorted(counts), key=counts.__getitem__) if counts else None
+
+
+def text_script(text: str) -> str | None:
+    """The main script of `text` (main_script of its grapheme clusters)."""
+    return main_script([writing_system(g[0]) for g in _GRAPHEME.findall(text)])
+
+
 @dataclass(frozen=True)
 class Fallback:
     """The specifications' fallback chains over the plan's fonts."""
@@ -96,13 +120,12 @@ class Fallback:
             owner.extend([int(spec_idx[k])] * len(got))
         unique, inverse = np.unique(np.array(pieces, dtype=object), return_inverse=True)
         by_font = self.fonts.coverage(unique.tolist())[inverse]  # (graphemes, fonts)
-        named = [char_script(u[0]) or "" for u in unique.tolist()]
+        named = [writing_system(u[0]) for u in unique.tolist()]
         scripts = [named[i] for i in inverse.tolist()]
         main = np.ones(len(pieces), bool)
         for lo, hi in zip(starts, [*starts[1:], len(pieces)]):
-            counts = Counter(x for x in scripts[lo:hi] if x)
-            if counts:  # the script of most letters (of two as common, the first by name)
-                dominant = max(sorted(counts), key=counts.__getitem__)
+            dominant = main_script(scripts[lo:hi])
+            if dominant is not None:
                 main[lo:hi] = [x == dominant for x in scripts[lo:hi]]
         by_chain = (by_font & self.member[np.array(owner)]).any(axis=1) & ~main
         ok = np.logical_and.reduceat(by_font | by_chain[:, None], np.array(starts), axis=0)

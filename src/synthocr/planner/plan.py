@@ -31,7 +31,7 @@ from synthocr.planner.colors import choose_color_modes, draw_colors, draw_stroke
 from synthocr.planner.corpus import CorpusFile, CorpusIndex, CorpusReader
 from synthocr.planner.directions import resolve_auto
 from synthocr.planner.effect_sampling import EffectRanges, effect_key, neutralise, sample_effects
-from synthocr.planner.fallback import Fallback, fallback_chains
+from synthocr.planner.fallback import Fallback, fallback_chains, text_script
 from synthocr.planner.fonts import FontCoverage, font_weight_vector, select_fonts
 from synthocr.planner.instances import InstanceChoice, instance_choice
 from synthocr.planner.readability import guard_degradation
@@ -40,7 +40,7 @@ from synthocr.planner.samplers import sample_choice, sample_range
 from synthocr.planner.text_case import case_weights
 from synthocr.planner.texts import RESAMPLE_REASON, UNDRAWN_KEPT, TextSources, check_charsets, sample_texts
 from synthocr.planner.textsources import needs_corpus, prepare_sources
-from synthocr.planner.uncovered import coverage_hint
+from synthocr.planner.uncovered import coverage_hint, uncovered_chars
 from synthocr.schemas.config import BatchConfig, BatchSpecification
 from synthocr.schemas.output_names import default_names, output_name
 from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, LAYOUT_PARAMS, TEXT_CASES, Effect
@@ -531,8 +531,19 @@ def undrawn_notes(ctx: PlanContext) -> list[str]:
     for s, texts in sorted(ctx.undrawn.items()):
         if not texts:
             continue
-        allowed = ctx.texts.spec_fonts[s] | (fallback.member[s] if fallback is not None else False)
-        notes.append(f"specification {ctx.spec_names[s]!r}: {coverage_hint(fonts, allowed, texts)}")
+        chain = fallback.member[s] if fallback is not None and fallback.chains[s] else None
+        allowed = ctx.texts.spec_fonts[s] if chain is None else ctx.texts.spec_fonts[s] | chain
+        if chain is not None and not uncovered_chars(fonts, allowed, texts):
+            script = text_script(texts[0])
+            hint = (
+                f"each character of {texts[0]!r} is drawn by its fonts or its fallback fonts, but none of the fonts "
+                f"it may use draws the line's main script ({script}, ISO 15924) itself (a row's font draws its line's "
+                f"main script; fallback fonts draw only what it lacks): allow a font for {script} in font_filter, or "
+                "keep such texts out of this specification's corpus"
+            )
+        else:
+            hint = coverage_hint(fonts, allowed, texts)
+        notes.append(f"specification {ctx.spec_names[s]!r}: {hint}")
     return notes
 
 
