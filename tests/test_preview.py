@@ -141,5 +141,43 @@ def test_a_caption_the_caption_font_lacks_is_drawn_in_the_samples_font(cli, tmp_
     naskh = BUILTIN_DIRS["font"] / "NotoNaskhArabic-Regular.ttf"
     assert np.array_equal(caption < 128, drawn(naskh) < 128)
     assert not np.array_equal(caption < 128, drawn(CAPTION_FONT) < 128)
-    fonts = CaptionFonts(BUILTIN_DIRS["font"])
-    assert fonts.for_text("Latin only", naskh.name) is fonts.caption
+    # A caption the caption font draws is drawn in it, whatever the row's font.
+    cell = Image.new("RGB", (CELL_WIDTH, 40), (255, 255, 255))
+    CaptionFonts(BUILTIN_DIRS["font"]).draw_text(cell, (PAD, 10), "Latin only", {"font": naskh.name})
+    expected = Image.new("RGB", (CELL_WIDTH, 40), (255, 255, 255))
+    ImageDraw.Draw(expected).text(
+        (PAD, 10), "Latin only", fill=(0, 0, 0), font=ImageFont.truetype(str(CAPTION_FONT), 12)
+    )
+    assert np.array_equal(np.asarray(cell), np.asarray(expected))
+
+
+def test_a_caption_is_drawn_with_the_rows_fallback_fonts():
+    """An Urdu line with a Latin word, drawn in Noto Naskh with DejaVu Sans as fallback: neither the caption font
+    (no ہ) nor the row's font (no Latin) draws it all, so the caption is laid out as the renderer lays out the
+    line, each cluster in the first font that has it, with no missing-glyph box."""
+    from PIL import ImageDraw, ImageFont
+
+    from synthocr.analysis.preview import CaptionFonts
+    from synthocr.assets import BUILTIN_DIRS
+    from synthocr.renderer.layout import MARGIN, layout_line, layout_mask
+    from synthocr.renderer.shaping import FontFile, SizedFont
+
+    fonts_dir = BUILTIN_DIRS["font"]
+    text = "یہ OCR ہے"
+    params = {"font": "NotoNaskhArabic-Regular.ttf", "fallback_fonts": "DejaVuSans.ttf", "text_direction": "rtl"}
+    cell = Image.new("RGB", (CELL_WIDTH, 40), (255, 255, 255))
+    CaptionFonts(fonts_dir).draw_text(cell, (PAD, 10), text, params)
+    ink = np.asarray(cell.convert("L")) < 128
+
+    sized = [SizedFont(FontFile(str(fonts_dir / n), n), 12) for n in ("NotoNaskhArabic-Regular.ttf", "DejaVuSans.ttf")]
+    mask = layout_mask(layout_line(text, "rtl", sized[0], 0.0, "", (sized[1],)))
+    expected = np.zeros_like(ink)
+    expected[10 - MARGIN : 10 - MARGIN + mask.height, PAD - MARGIN : PAD - MARGIN + mask.width] = (
+        np.asarray(mask) >= 128
+    )
+    assert np.array_equal(ink, expected)
+    # The row's font alone draws the Latin letters as boxes: another drawing.
+    alone = Image.new("L", (CELL_WIDTH, 40), 255)
+    naskh = ImageFont.truetype(str(fonts_dir / "NotoNaskhArabic-Regular.ttf"), 12)
+    ImageDraw.Draw(alone).text((PAD, 10), text, fill=0, font=naskh)
+    assert not np.array_equal(ink, np.asarray(alone) < 128)

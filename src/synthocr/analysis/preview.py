@@ -24,7 +24,9 @@ from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.bidi import check_layout_support
 from synthocr.renderer.compose import render_row
 from synthocr.renderer.io import open_plan, read_rows
+from synthocr.renderer.layout import MARGIN, layout_line, layout_mask
 from synthocr.renderer.limits import RowLimitError, max_pixels_of
+from synthocr.renderer.shaping import FontFile, SizedFont
 from synthocr.schemas.labels import Label, Region
 from synthocr.schemas.plan import asset_roots, plan_metadata
 
@@ -118,24 +120,45 @@ def _fit(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
 
 
 class CaptionFonts:
-    """The caption font, and for a text it lacks characters of, the sample's own font (which the planner
-    chose to cover the text): Thai, Chinese or Khmer captions are drawn, not shown as missing-glyph boxes."""
+    """The caption font, and for a text it lacks characters of, the sample's own font with its fallback fonts
+    (which the planner chose to cover the text), laid out as the renderer lays out a line: Thai, Chinese or
+    Khmer captions, and a Japanese line with an Arabic word, are drawn, not shown as missing-glyph boxes."""
 
     def __init__(self, font_root: Path | None) -> None:
         self.font_root = font_root
         self.caption = ImageFont.truetype(str(CAPTION_FONT), CAPTION_SIZE)
         self._covers = frozenset(hb.Face(hb.Blob.from_file_path(str(CAPTION_FONT))).unicodes)
-        self._own: dict[str, ImageFont.FreeTypeFont] = {}
+        self._own: dict[str, SizedFont | None] = {}
 
-    def for_text(self, text: str, font_name: str) -> ImageFont.FreeTypeFont:
-        if self.font_root is None or all(ord(c) in self._covers or c.isspace() for c in text):
-            return self.caption
-        if font_name not in self._own:
+    def draw_text(self, cell: Image.Image, xy: tuple[int, int], text: str, params: dict[str, Any]) -> None:
+        """`text` in black at `xy` on `cell`, cut with an ellipsis to the cell's width."""
+        width = CELL_WIDTH - 2 * PAD
+        if self.font_root is not None and not all(ord(c) in self._covers or c.isspace() for c in text):
+            names = [str(params.get("font", "")), *filter(None, str(params.get("fallback_fonts") or "").split("|"))]
+            fonts = [f for f in map(self._sized, names) if f is not None]
             try:
-                self._own[font_name] = ImageFont.truetype(str(self.font_root / font_name), CAPTION_SIZE)
-            except OSError:  # gone since the render: the caption font, boxes and all
-                self._own[font_name] = self.caption
-        return self._own[font_name]
+                layout = layout_line(
+                    text, "rtl" if params.get("text_direction") == "rtl" else "ltr", fonts[0], 0.0, "", tuple(fonts[1:])
+                )
+            except (IndexError, RowLimitError):  # fonts gone since the render: the caption font, boxes and all
+                pass
+            else:
+                mask = layout_mask(layout)
+                if mask.width > width:  # the line's start kept: its right end in a right-to-left line
+                    left = mask.width - width if params.get("text_direction") == "rtl" else 0
+                    mask = mask.crop((left, 0, left + width, mask.height))
+                cell.paste((0, 0, 0), (xy[0] - MARGIN, xy[1] - MARGIN), mask)
+                return
+        ImageDraw.Draw(cell).text(xy, _fit(text, self.caption, width), fill=(0, 0, 0), font=self.caption)
+
+    def _sized(self, name: str) -> SizedFont | None:
+        if name not in self._own:
+            assert self.font_root is not None
+            try:
+                self._own[name] = SizedFont(FontFile(str(self.font_root / name), name), CAPTION_SIZE)
+            except Exception:  # unreadable or gone since the render: drawn in the caption font
+                self._own[name] = None
+        return self._own[name]
 
 
 def _cell(sample: Sample, boxes: bool, fonts: CaptionFonts) -> Image.Image:
@@ -158,8 +181,7 @@ def _cell(sample: Sample, boxes: bool, fonts: CaptionFonts) -> Image.Image:
     head = f"#{label.image_id} {spec} {image.width}x{image.height}"
     font = fonts.caption
     draw.text((PAD, top), _fit(head, font, CELL_WIDTH - 2 * PAD), fill=(90, 90, 90), font=font)
-    own = fonts.for_text(label.text, str(label.params.get("font", "")))
-    draw.text((PAD, top + CAPTION_HEIGHT // 2), _fit(label.text, own, CELL_WIDTH - 2 * PAD), fill=(0, 0, 0), font=own)
+    fonts.draw_text(cell, (PAD, top + CAPTION_HEIGHT // 2), label.text, label.params)
     return cell
 
 
