@@ -60,6 +60,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="regions the detection formats write: one polygon per word, or one for the line",
     )
     p.add_argument("--shard-size", type=int, default=1000, metavar="N", help="samples per tar for webdataset")
+    p.add_argument(
+        "--rotate-vertical",
+        action="store_true",
+        help="recognition formats: the image of each vertical line (text_direction ttb, ttb-mixed) turned 90 degrees "
+        "counter-clockwise, its label with it, so it reads left to right as PaddleOCR turns tall crops",
+    )
     p.set_defaults(func=run)
 
 
@@ -67,7 +73,12 @@ def run(args: argparse.Namespace) -> int:
     from synthocr.analysis.export import ExportOptions, export_outputs
 
     options = ExportOptions(
-        split=args.split, shard_size=args.shard_size, where=args.where, max_length=args.max_length, level=args.level
+        split=args.split,
+        shard_size=args.shard_size,
+        where=args.where,
+        max_length=args.max_length,
+        level=args.level,
+        rotate_vertical=args.rotate_vertical,
     )
     summary = export_outputs(args.output_dir, args.to, args.output, options)
     left = summary.finished - summary.samples

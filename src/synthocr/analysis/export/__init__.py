@@ -74,6 +74,11 @@ def check_options(fmt: str, options: ExportOptions) -> None:
         raise UserError(f"--to {fmt!r} is not a known format; use one of {', '.join(EXPORTERS)}.")
     if options.shard_size < 1:
         raise UserError(f"--shard-size must be at least 1, got {options.shard_size}.")
+    if options.rotate_vertical and fmt in DETECTION:
+        raise UserError(
+            f"--rotate-vertical turns the images of vertical lines for recognizers, which read horizontal lines; "
+            f"--to {fmt} is a detection format, whose images are pages as rendered: leave the option out."
+        )
     if options.level not in LEVELS:
         raise UserError(f"--level {options.level!r} is not a region level; use one of {', '.join(LEVELS)}.")
     for module in NEEDS.get(fmt, ()):

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from synthocr.analysis.export.orientation import samples
 from synthocr.analysis.export.regions import quad, regions_of
 from synthocr.analysis.outputs import Output, read_labels
 from synthocr.errors import UserError
@@ -39,7 +40,7 @@ def export_recognition(outputs: list[Output], dest: Path, options: ExportOptions
     labels: dict[str, str] = {}
     written: list[Path] = []
     seen: set[str] = set()
-    for output, label in read_labels(outputs):
+    for output, label in samples(outputs, options.rotate_vertical):
         name = _file_name(output, seen)
         output.copy_image(dest / IMAGES / name)
         written.append(dest / IMAGES / name)

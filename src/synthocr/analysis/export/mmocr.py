@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from synthocr.analysis.export.orientation import samples
 from synthocr.analysis.export.regions import flat, regions_of
 from synthocr.analysis.outputs import Output, read_labels
 
@@ -31,7 +32,7 @@ def export_recognition(outputs: list[Output], dest: Path, options: ExportOptions
     (img_path is relative to data_root, data_prefix left empty).
     """
     data_list, written = [], []
-    for output, label in read_labels(outputs):
+    for output, label in samples(outputs, options.rotate_vertical):
         rel = f"{IMAGES}/{output.image_rel}"
         output.copy_image(dest / rel)
         written.append(dest / rel)

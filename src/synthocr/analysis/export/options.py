@@ -14,7 +14,8 @@ class ExportOptions:
     `split` is one split name (every selected sample goes there) or fractions such as
     "train=0.9,val=0.05,test=0.05" (analysis.export.splits). `where` is a pandas query over plan and
     label columns, `max_length` the most characters a text may have (None: no limit), `level` the
-    regions detection formats write (word or line), `shard_size` the samples per tar (webdataset).
+    regions detection formats write (word or line), `shard_size` the samples per tar (webdataset), `rotate_vertical`
+    whether recognition formats get vertical lines turned 90 degrees counter-clockwise (analysis.export.orientation).
     """
 
     split: str = "train"
@@ -22,3 +23,4 @@ class ExportOptions:
     where: str | None = None
     max_length: int | None = None
     level: str = "word"
+    rotate_vertical: bool = False  # recognition formats: vertical lines turned to read left to right
