@@ -158,3 +158,34 @@ def test_bad_compressed_files_are_clear_errors(cli, tmp_path, data, message):
     _corpus(tmp_path, "bad.txt.gz", data)
     code, err, _ = _plan(cli, tmp_path, "bad.txt.gz")
     assert code == 2 and message in err and "Traceback" not in err
+
+
+# What Windows writes as "Unicode": Notepad, Excel's "Unicode Text" (tab-separated), PowerShell 5's `>`.
+WIDE = [("utf-16-le", "\ufeff"), ("utf-16-be", "\ufeff"), ("utf-32-le", "\ufeff")]
+
+
+@pytest.mark.parametrize(("encoding", "bom"), WIDE)
+def test_utf16_and_utf32_text_is_read_by_its_byte_order_mark(cli, tmp_path, encoding, bom):
+    """Such a file was refused ("save it as UTF-8"); its byte-order mark says how to read it, so it is read,
+    Windows line ends and all, as text, compressed text, a tab-separated table and JSON Lines."""
+    lines = ["Zoë Müller lives in Köln", "Καλημέρα κόσμε", "Great day at the beach"]
+    text = bom + "\r\n".join(lines) + "\r\n"
+    _corpus(tmp_path, "notes.txt", text.encode(encoding))
+    _corpus(tmp_path, "notes.txt.gz", gzip.compress(text.encode(encoding)))
+    _corpus(
+        tmp_path,
+        "sheet.tsv",
+        (bom + "id\ttext\r\n" + "".join(f"{i}\t{t}\r\n" for i, t in enumerate(lines))).encode(encoding),
+    )
+    _corpus(tmp_path, "rows.jsonl", (bom + "".join(f'{{"text": "{t}"}}\r\n' for t in lines)).encode(encoding))
+    for name in ("notes.txt", "notes.txt.gz", "sheet.tsv", "rows.jsonl"):
+        code, err, frame = _plan(cli, tmp_path, name, {"font_filter": "DejaVuSans.ttf"})
+        assert code == 0, (name, err)
+        assert set(frame.text) == set(lines), name
+
+
+def test_a_broken_utf16_file_is_a_clear_error(cli, tmp_path):
+    _corpus(tmp_path, "cut.txt", "\ufeffHello there world".encode("utf-16-le") + b"\x41")  # half a character
+    code, err, _ = _plan(cli, tmp_path, "cut.txt")
+    assert code == 2 and "Traceback" not in err
+    assert "cut.txt ends inside a UTF-16 character" in err

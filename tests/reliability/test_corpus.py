@@ -36,8 +36,9 @@ def control_characters(path: Path) -> None:
     path.write_bytes(bytes(range(1, 9)) * 200 + b"\n")
 
 
-def utf16(path: Path) -> None:
-    path.write_text(LATIN * 5 + "\n", encoding="utf-16")
+def utf16_cut(path: Path) -> None:
+    """UTF-16 (read by its byte-order mark) that ends inside a character."""
+    path.write_bytes((LATIN * 5 + "\n").encode("utf-16") + b"\x41")
 
 
 BAD_CORPORA = {
@@ -47,7 +48,7 @@ BAD_CORPORA = {
     "whitespace_only": (whitespace_only, "empty"),
     "uncovered_script": (uncovered_script, "font"),
     "control_characters": (control_characters, "font"),
-    "utf16": (utf16, "is UTF-16 text"),
+    "utf16_cut": (utf16_cut, "ends inside a UTF-16 character"),
 }
 
 

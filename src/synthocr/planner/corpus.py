@@ -16,7 +16,7 @@ import regex
 from numpy.typing import NDArray
 
 from synthocr.errors import UserError
-from synthocr.planner.corpus_formats import corpus_format, extract
+from synthocr.planner.corpus_formats import corpus_format, extract, needs_extraction
 
 _CHUNK = 1 << 22
 _LONG_LINE_BYTES = 1 << 16  # a longer line is read only in a window of this size: a text needs a few dozen characters
@@ -350,7 +350,7 @@ def index_any(path: Path, rel: str, column: str = "text") -> CorpusFile:
     """The index of a text file; or of the texts of column `column` of a table (CSV, TSV, JSON Lines,
     Parquet), or of a compressed file, read from their extracted text (corpus_formats.py); its sha1 is the
     file's own."""
-    if corpus_format(path) is None:
+    if not needs_extraction(path):
         return index_corpus_file(path, rel)
     text, sha1 = extract(path, column)
     return dataclasses.replace(index_corpus_file(text, rel), sha1=sha1)

@@ -61,6 +61,38 @@ def corpus_format(path: Path) -> str | None:
     return TABLE_SUFFIXES.get(path.suffix.lower())
 
 
+# What Windows writes as "Unicode": Notepad, Excel's "Unicode Text" (tab-separated), PowerShell 5's `>` and
+# Out-File. Longest first: UTF-32's little-endian mark starts with UTF-16's. Python's "utf-16" and "utf-32"
+# codecs read the mark, take their byte order from it and drop it.
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """ "utf-16" or "utf-32" for text that starts with that encoding's byte-order mark, else None."""
+    return next((encoding for bom, encoding in _WIDE_BOMS if head.startswith(bom)), None)
+
+
+def _encoding(path: Path) -> str:
+    """How the (decompressed) text of a corpus file is decoded: UTF-16 or UTF-32 by its byte-order mark,
+    else UTF-8 (a UTF-8 byte-order mark dropped)."""
+    with _open(path) as fh:
+        return wide_encoding(fh.read(4)) or "utf-8-sig"
+
+
+def needs_extraction(path: Path) -> bool:
+    """Whether a corpus file is read from its extracted UTF-8 text (extract), not where it lies: a table, a
+    compressed file, or text in UTF-16 or UTF-32."""
+    if corpus_format(path) is not None:
+        return True
+    with path.open("rb") as fh:
+        return wide_encoding(fh.read(4)) is not None
+
+
 def is_binary(path: Path) -> bool:
     """Whether a corpus file's bytes are not text as they lie (compressed, or Parquet): no UTF-8 check of its
     head applies; its text is checked as it is extracted."""
@@ -136,26 +168,33 @@ def extract(path: Path, column: str) -> tuple[Path, str]:
 
 
 def _copy_text(path: Path, out: IO[bytes]) -> None:
-    """Compressed text, decompressed, checked to be UTF-8 on the way."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
+    """Compressed text, decompressed, checked to be UTF-8 on the way; or UTF-16 or UTF-32 text (compressed
+    or not), written as UTF-8."""
+    encoding = _encoding(path)
+    wide = encoding != "utf-8-sig"
+    decoder = codecs.getincrementaldecoder(encoding)()
+    name = encoding.upper().replace("-SIG", "")
+    where = "" if path.suffix.lower() not in _OPENERS else " once decompressed"
+    offset = written = 0
     with _open(path) as fh:
         while chunk := fh.read(1 << 22):
             try:
-                decoder.decode(chunk)
+                text = decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 raise UserError(
-                    f"corpus file {path} is not UTF-8 text once decompressed (invalid byte near offset "
+                    f"corpus file {path} is not {name} text{where} (invalid bytes near offset "
                     f"{offset + exc.start}); convert it to UTF-8 or leave it out of the corpus_file pattern."
                 ) from None
-            out.write(chunk)
+            data = text.encode("utf-8") if wide else chunk
+            out.write(data)
             offset += len(chunk)
+            written += len(data)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        raise UserError(f"corpus file {path} ends inside a UTF-8 character once decompressed.") from None
-    if not offset:
-        raise UserError(f"corpus file {path} is empty once decompressed; add text to it.")
+        raise UserError(f"corpus file {path} ends inside a {name} character{where}.") from None
+    if not (written if wide else offset):
+        raise UserError(f"corpus file {path} is empty{where}; add text to it.")
 
 
 def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
@@ -178,13 +217,20 @@ def _missing(path: Path, column: str, columns: list[str]) -> UserError:
 
 
 def _csv_texts(path: Path, column: str) -> Iterator[str]:
-    with _open(path) as fh:
-        head = fh.read(_HEAD)
-    problem = not_utf8_problem(f"corpus file {path}", head, cut=len(head) == _HEAD)
-    if problem:
-        raise UserError(f"{problem} (in Excel: save as 'CSV UTF-8').")
-    with _open(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as fh:
-        header_line = fh.readline()
+    encoding = _encoding(path)
+    if encoding == "utf-8-sig":
+        with _open(path) as fh:
+            head = fh.read(_HEAD)
+        problem = not_utf8_problem(f"corpus file {path}", head, cut=len(head) == _HEAD)
+        if problem:
+            raise UserError(f"{problem} (in Excel: save as 'CSV UTF-8').")
+    with _open(path) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
+        try:
+            header_line = fh.readline()
+        except UnicodeDecodeError as exc:
+            raise UserError(
+                f"corpus file {path} is not {encoding.upper()} text ({exc}); convert it to UTF-8."
+            ) from None
         delimiter = "\t" if ".tsv" in [x.lower() for x in path.suffixes] else header_delimiter(header_line)
         header = next(csv.reader([header_line], delimiter=delimiter), [])
         names = [h.strip() for h in header]
@@ -208,7 +254,7 @@ def _csv_texts(path: Path, column: str) -> Iterator[str]:
 def _jsonl_texts(path: Path, column: str) -> Iterator[str]:
     seen_column = False
     with _open(path) as fh:
-        for number, line in enumerate(fh, start=1):
+        for number, line in enumerate(_utf8_lines(path, fh), start=1):
             if number == 1 and line.startswith(b"\xef\xbb\xbf"):
                 line = line[3:]
             if not line.strip():
@@ -227,6 +273,19 @@ def _jsonl_texts(path: Path, column: str) -> Iterator[str]:
                 yield value
     if not seen_column:
         raise UserError(f"corpus file {path}: no line has the key {column!r}; set the specification's corpus_column.")
+
+
+def _utf8_lines(path: Path, fh: IO[bytes]) -> Iterator[bytes]:
+    """The lines of `fh` as UTF-8 bytes: as they are, or decoded from UTF-16 or UTF-32 (by its byte-order mark)."""
+    encoding = _encoding(path)
+    if encoding == "utf-8-sig":
+        yield from fh
+        return
+    try:
+        for line in io.TextIOWrapper(fh, encoding=encoding):
+            yield line.encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"corpus file {path} is not {encoding.upper()} text ({exc}); convert it to UTF-8.") from None
 
 
 def _parquet_texts(path: Path, column: str) -> Iterator[str]:

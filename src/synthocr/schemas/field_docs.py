@@ -16,7 +16,7 @@ CONFIG_FIELD_DOCS: dict[str, str] = {
     "font_dir": (
         "folder searched recursively for `.ttf`/`.otf` fonts and `.ttc`/`.otc` collections. Empty means the fonts shipped with the package."
     ),
-    "corpus_dir": "folder of UTF-8 text files, one text per line. Empty means the corpus shipped with the package.",
+    "corpus_dir": "folder of UTF-8 text files (or UTF-16/32 with a byte-order mark), one text per line. Empty means the corpus shipped with the package.",
     "background_dir": (
         "folder of background images (`.png .jpg .jpeg .webp .bmp .tif .tiff`). Empty means procedural "
         "backgrounds only. It is the background source named `default`."
