@@ -196,6 +196,11 @@ def test_spreadsheet_csv_with_semicolons_or_in_windows_1252(cli, tiny_config_pat
     requests.write_bytes("text;font_size\r\nMüller Straße;30\r\n".encode("cp1252"))
     code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
     assert code == 2 and "is not UTF-8 text (invalid byte at offset 17" in err and "CSV UTF-8" in err
-    requests.write_bytes("text,font_size\nHi there,30\n".encode("utf-16"))
+    # Excel's "Unicode Text": UTF-16 with its byte-order mark, tab-separated, read by the mark.
+    requests.write_bytes("text\tfont_size\r\nMüller Straße\t30\r\n".encode("utf-16"))
     code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
-    assert code == 2 and "is UTF-16 text" in err and "Traceback" not in err
+    assert code == 0, err
+    assert pd.read_parquet(plan).text.tolist() == ["Müller Straße"]
+    requests.write_bytes("text,font_size\nHi there,30\n".encode("utf-16") + b"\x41")  # ends inside a character
+    code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
+    assert code == 2 and "cannot be read as csv" in err and "Traceback" not in err

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from synthocr.config.bounded import LimitExceeded, loads_bounded_json
 from synthocr.config.rules import MAX_TEXT_LENGTH
 from synthocr.errors import UserError, describe_char, not_utf8_problem
-from synthocr.planner.corpus_formats import header_delimiter
+from synthocr.planner.corpus_formats import header_delimiter, wide_encoding
 from synthocr.planner.text_case import apply_case
 from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
 from synthocr.schemas.output_names import check_output_name
@@ -122,10 +122,11 @@ def read_requests(path: str | Path, fmt: str | None = None) -> RequestFile:
             rows = _read_parquet(path)
         else:
             data = path.read_bytes()
-            problem = not_utf8_problem(f"request file {path}", data)
+            wide = wide_encoding(data)  # Excel's "Unicode Text": UTF-16, tab-separated
+            problem = None if wide else not_utf8_problem(f"request file {path}", data)
             if problem:  # Excel's plain "CSV" is Windows-1252; its "CSV UTF-8" is what we read
                 raise UserError(f"{problem} (in Excel: save as 'CSV UTF-8').")
-            text = data.decode("utf-8-sig")  # a byte-order mark (Excel's UTF-8 CSV) is dropped
+            text = data.decode(wide or "utf-8-sig")  # a byte-order mark (Excel's UTF-8 CSV) is dropped
             rows = _read_csv(text) if kind == "csv" else _read_jsonl(text)
     except (OSError, UnicodeDecodeError, csv.Error, pa.ArrowException) as exc:
         raise UserError(f"request file {path} cannot be read as {kind} ({exc}); check its format.") from None
