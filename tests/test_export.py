@@ -125,3 +125,28 @@ def test_bad_shard_size_and_missing_outputs(cli, rendered, tmp_path):
     assert code == 2 and "--shard-size" in err
     code, _, err = cli("export", tmp_path / "nothing", "--to", "lmdb", "-o", tmp_path / "b")
     assert code == 2 and "does not exist" in err
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_image_damaged_since_it_was_rendered_is_never_exported(cli, tmp_path, fmt):
+    """Bits flipped inside an image's pixel data, its header and end intact: the cheap finished rule (first and
+    last bytes) cannot see it, so it was exported to the training data as it was. Export checks every image
+    it reads against the SHA-256 its label records: the damaged one is left out and named, the others go, and
+    the exit status (1) says the export is short; render --verify makes it again, and then it goes too."""
+    (tmp_path / "job").mkdir()
+    job = plan_and_render(tmp_path / "job", total_images=6)
+    outputs = list_outputs(job.out)
+    victim = outputs[2].image_path
+    data = bytearray(open(victim, "rb").read())
+    data[len(data) // 2 : len(data) // 2 + 16] = bytes(16)
+    with open(victim, "wb") as fh:
+        fh.write(data)
+    assert len(list_outputs(job.out)) == 6  # still finished by the cheap rule
+    code, out, err = cli("export", job.out, "--to", fmt, "-o", tmp_path / "x")
+    assert code == 1 and "Traceback" not in err
+    assert "exported 5 samples" in out and "left out 1 damaged outputs" in err and victim in err
+    exported = [p for p in (tmp_path / "x").rglob("*") if p.is_file()]
+    assert not any(p.name == victim.rpartition("/")[2] for p in exported)
+    assert cli("render", job.plan, "-o", job.out, "--verify", "--quiet")[0] == 0
+    code, out, err = cli("export", job.out, "--to", fmt, "-o", tmp_path / "y")
+    assert code == 0 and "exported 6 samples" in out, err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from synthocr.cli.parsing import add_command
 
@@ -83,8 +84,17 @@ def run(args: argparse.Namespace) -> int:
     summary = export_outputs(args.output_dir, args.to, args.output, options)
     left = summary.finished - summary.samples
     splits = ", ".join(f"{name} {n}" for name, n in summary.splits.items())
+    left -= len(summary.damaged)
     print(
         f"exported {summary.samples} samples as {args.to} -> {args.output} ({len(summary.files)} files; {splits})"
         + (f"; {left} of {summary.finished} finished outputs left out by --where/--max-length" if left else "")
     )
+    if summary.damaged:
+        print(
+            f"left out {len(summary.damaged)} damaged outputs, whose image is not the one their label records "
+            f"(SHA-256), e.g. {summary.damaged[0]}: `synthocr render PLAN -o {args.output_dir} --verify` makes "
+            "them again, then export again",
+            file=sys.stderr,
+        )
+        return 1
     return 0

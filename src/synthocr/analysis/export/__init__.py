@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import tempfile
@@ -62,6 +63,7 @@ class ExportSummary:
     splits: dict[str, int]
     finished: int
     files: list[str]
+    damaged: list[str] = dataclasses.field(default_factory=list)  # images left out: not the ones their labels record
 
     @property
     def samples(self) -> int:
@@ -101,7 +103,7 @@ def export_outputs(
         UserError: unknown format or bad options, no outputs or none selected, or a `dest` that
             exists and is not empty.
     """
-    options = options or ExportOptions()
+    options = replace(options or ExportOptions(), damaged=[])  # this export's own list of damaged outputs
     check_options(fmt, options)
     target = Storage(os.fspath(dest))
     _check_empty(target)
@@ -116,7 +118,9 @@ def export_outputs(
         with tempfile.TemporaryDirectory(prefix="synthocr-export-") as tmp:
             local = _write(fmt, chosen, Path(tmp), options)
             files = [_upload(target, Path(tmp), path) for path in local]
-    summary = ExportSummary({name: len(v) for name, v in chosen.items()}, len(outputs), files)
+    damaged = set(options.damaged)
+    splits = {name: sum(o.image_path not in damaged for o in v) for name, v in chosen.items()}
+    summary = ExportSummary(splits, len(outputs), files, list(options.damaged))
     log.info("exported %d of %d samples as %s into %s (%d files)", summary.samples, len(outputs), fmt, dest, len(files))
     return summary
 

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from synthocr.analysis.export.orientation import samples
 from synthocr.analysis.export.regions import quad, regions_of
-from synthocr.analysis.outputs import Output, read_labels
+from synthocr.analysis.export.samples import samples
+from synthocr.analysis.outputs import Output
 from synthocr.errors import UserError
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def export_recognition(outputs: list[Output], dest: Path, options: ExportOptions
     labels: dict[str, str] = {}
     written: list[Path] = []
     seen: set[str] = set()
-    for output, label in samples(outputs, options.rotate_vertical):
+    for output, label in samples(outputs, options):
         name = _file_name(output, seen)
         output.copy_image(dest / IMAGES / name)
         written.append(dest / IMAGES / name)
@@ -59,7 +59,7 @@ def export_detection(outputs: list[Output], dest: Path, options: ExportOptions) 
     labels: dict[str, dict[str, Any]] = {}
     written: list[Path] = []
     seen: set[str] = set()
-    for output, label in read_labels(outputs):
+    for output, label in samples(outputs, options):
         name = _file_name(output, seen)
         data = output.image_bytes()
         (dest / IMAGES).mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from synthocr.analysis.export.orientation import samples
+from synthocr.analysis.export.samples import samples
 from synthocr.analysis.outputs import Output
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
     split.mkdir()
     written = []
     with open(split / METADATA, "w", encoding="utf-8") as meta:
-        for output, label in samples(outputs, options.rotate_vertical):
+        for output, label in samples(outputs, options):
             target = split / output.image_rel
             output.copy_image(target)
             written.append(target)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from synthocr.analysis.export.orientation import samples
+from synthocr.analysis.export.samples import samples
 from synthocr.analysis.outputs import Output
 from synthocr.extras import require
 
@@ -42,7 +42,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
     try:
         txn = env.begin(write=True)
         n = 0
-        for n, (output, label) in enumerate(samples(outputs, options.rotate_vertical), start=1):
+        for n, (output, label) in enumerate(samples(outputs, options), start=1):
             txn.put(image_key(n), output.image_bytes())
             txn.put(label_key(n), label.text.encode("utf-8"))
             if n % BATCH == 0:

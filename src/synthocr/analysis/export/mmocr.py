@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from synthocr.analysis.export.orientation import samples
 from synthocr.analysis.export.regions import flat, regions_of
-from synthocr.analysis.outputs import Output, read_labels
+from synthocr.analysis.export.samples import samples
+from synthocr.analysis.outputs import Output
 
 if TYPE_CHECKING:
     from synthocr.analysis.export.options import ExportOptions
@@ -32,7 +32,7 @@ def export_recognition(outputs: list[Output], dest: Path, options: ExportOptions
     (img_path is relative to data_root, data_prefix left empty).
     """
     data_list, written = [], []
-    for output, label in samples(outputs, options.rotate_vertical):
+    for output, label in samples(outputs, options):
         rel = f"{IMAGES}/{output.image_rel}"
         output.copy_image(dest / rel)
         written.append(dest / rel)
@@ -47,7 +47,7 @@ def export_detection(outputs: list[Output], dest: Path, options: ExportOptions) 
     `bbox` ([x1, y1, x2, y2]), `bbox_label` 0 (the one category, text), `ignore` false and `text`.
     """
     data_list, written = [], []
-    for output, label in read_labels(outputs):
+    for output, label in samples(outputs, options):
         rel = f"{IMAGES}/{output.image_rel}"
         output.copy_image(dest / rel)
         written.append(dest / rel)

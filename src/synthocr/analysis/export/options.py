@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 LEVELS = ("word", "line")  # the regions a detection format writes one polygon for
 
@@ -24,3 +24,6 @@ class ExportOptions:
     max_length: int | None = None
     level: str = "word"
     rotate_vertical: bool = False  # recognition formats: vertical lines turned to read left to right
+    # Filled in as the export reads: the image paths of outputs left out as damaged (analysis.export.samples).
+    # Shared by the copies each split's exporter gets (dataclasses.replace keeps the same list).
+    damaged: list[str] = field(default_factory=list, compare=False)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
-from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from synthocr.analysis.outputs import Output, read_labels
+from synthocr.analysis.outputs import Output
 from synthocr.schemas.labels import Label, Regions
 from synthocr.schemas.params import VERTICAL_DIRECTIONS
 
@@ -90,13 +89,3 @@ class TurnedOutput:
     def copy_image(self, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(self._image)
-
-
-def samples(outputs: list[Output], rotate_vertical: bool) -> Iterator[tuple[Output, Label]]:
-    """Each output with its label, in order; with `rotate_vertical`, a vertical line's image and label turned."""
-    for output, label in read_labels(outputs):
-        if rotate_vertical and is_vertical(label):
-            turned = TurnedOutput(output, label)
-            yield turned, turned.label  # type: ignore[misc]  # an Output to the exporters, duck-typed
-        else:
-            yield output, label

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from synthocr.analysis.export.orientation import samples
+from synthocr.analysis.export.samples import samples
 from synthocr.analysis.outputs import Output
 from synthocr.errors import UserError
 
@@ -26,7 +26,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
     """
     lines, written = [], []
     chars: set[str] = set()
-    for output, label in samples(outputs, options.rotate_vertical):
+    for output, label in samples(outputs, options):
         if any(c in label.text for c in "\t\n\r"):
             raise UserError(
                 f"label {output.label_path}: the text contains a tab or line break, which the PaddleOCR "

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from synthocr.analysis.export.regions import regions_of
-from synthocr.analysis.outputs import Output, read_labels
+from synthocr.analysis.export.samples import samples
+from synthocr.analysis.outputs import Output
 
 if TYPE_CHECKING:
     from synthocr.analysis.export.options import ExportOptions
@@ -26,7 +27,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
     common length. An empty word's transcription would read as "###" (ignored) and is never written.
     """
     lines, written = [], []
-    for output, label in read_labels(outputs):
+    for output, label in samples(outputs, options):
         rel = f"{IMAGES}/{output.image_rel}"
         target = dest / rel
         output.copy_image(target)

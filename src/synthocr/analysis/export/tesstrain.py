@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from synthocr.analysis.export.orientation import samples
+from synthocr.analysis.export.samples import samples
 from synthocr.analysis.outputs import Output
 from synthocr.errors import UserError
 
@@ -26,7 +26,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
     JPEG or WebP are written as PNG (same pixels), which tesstrain reads and they are not.
     """
     written: list[Path] = []
-    for output, label in samples(outputs, options.rotate_vertical):
+    for output, label in samples(outputs, options):
         if any(c in label.text for c in "\n\r\u2028\u2029") or not label.text.strip():
             raise UserError(
                 f"label {output.label_path}: the text is empty or holds a line break, which a tesstrain "

@@ -7,7 +7,7 @@ import tarfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from synthocr.analysis.export.orientation import samples
+from synthocr.analysis.export.samples import samples
 from synthocr.analysis.outputs import Output
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
     shards: list[Path] = []
     tar: tarfile.TarFile | None = None
     try:
-        for i, (output, label) in enumerate(samples(outputs, options.rotate_vertical)):
+        for i, (output, label) in enumerate(samples(outputs, options)):
             if i % options.shard_size == 0:
                 if tar is not None:
                     tar.close()
