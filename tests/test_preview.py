@@ -181,3 +181,22 @@ def test_a_caption_is_drawn_with_the_rows_fallback_fonts():
     naskh = ImageFont.truetype(str(fonts_dir / "NotoNaskhArabic-Regular.ttf"), 12)
     ImageDraw.Draw(alone).text((PAD, 10), text, fill=0, font=naskh)
     assert not np.array_equal(ink, np.asarray(alone) < 128)
+
+
+def test_a_damaged_image_in_an_output_dir_is_left_off_the_sheet(cli, tmp_path, caplog):
+    """Bits flipped inside an image's pixel data (header and end intact, still finished by the cheap rule):
+    preview of the output dir stopped with a traceback from Pillow. It now leaves that sample out, saying
+    which and how to make it again, and shows the others."""
+    import logging
+
+    job = plan_and_render(tmp_path, total_images=4)
+    victim = list_outputs(job.out)[1].image_path
+    data = bytearray(open(victim, "rb").read())
+    data[len(data) // 2 : len(data) // 2 + 16] = bytes(16)
+    with open(victim, "wb") as fh:
+        fh.write(data)
+    with caplog.at_level(logging.WARNING):
+        code, out, err = cli("preview", job.out, "-n", 4, "-o", tmp_path / "sheet.png")
+    assert code == 0 and "Traceback" not in err, err
+    assert "wrote a sheet of 3 samples" in out
+    assert any(victim in r.getMessage() and "--verify" in r.getMessage() for r in caplog.records)

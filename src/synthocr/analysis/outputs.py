@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -269,6 +270,23 @@ def _plan_exists(path: str) -> bool:
         return bool(fs.isfile(inner))
     except (OSError, UserError):
         return False
+
+
+# Why an intact_image is None, for messages that name the output before it.
+DAMAGED = (
+    "the image is not the one its label records (SHA-256): damaged since it was rendered; "
+    "`synthocr render PLAN -o OUT --verify` makes it again"
+)
+
+
+def intact_image(output: Output, label: Label) -> bytes | None:
+    """The output's image bytes when they are the ones its label records (its SHA-256), else None.
+
+    The finished rule reads only an image's first and last bytes; what hands images on (export, preview)
+    reads them all anyway, and checks them with this before they go further.
+    """
+    data = output.image_bytes()
+    return data if hashlib.sha256(data).hexdigest() == label.image_sha256 else None
 
 
 def read_labels(outputs: list[Output]) -> Iterator[tuple[Output, Label]]:

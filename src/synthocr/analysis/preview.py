@@ -15,7 +15,7 @@ import uharfbuzz as hb
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 
-from synthocr.analysis.outputs import list_outputs, read_label, recorded_plan
+from synthocr.analysis.outputs import DAMAGED, intact_image, list_outputs, read_label, recorded_plan
 from synthocr.assets import BUILTIN_DIRS, resolve_root
 from synthocr.errors import UserError
 from synthocr.extras import url_to_fs
@@ -62,8 +62,13 @@ def samples_from_outputs(out_dir: str | Path, n: int, seed: int) -> list[Sample]
     samples = []
     for i in choose(len(outputs), n, seed):
         output = outputs[i]
-        with Image.open(io.BytesIO(output.image_bytes())) as im:
-            samples.append((im.convert("RGB"), read_label(output)))
+        label = read_label(output)
+        data = intact_image(output, label)
+        if data is None:
+            log.warning("%s left out of the sheet: %s", output.image_path, DAMAGED)
+            continue
+        with Image.open(io.BytesIO(data)) as im:
+            samples.append((im.convert("RGB"), label))
     return samples
 
 

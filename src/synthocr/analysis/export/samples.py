@@ -11,14 +11,13 @@ line's image and label are turned (analysis.export.orientation).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from synthocr.analysis.export.orientation import TurnedOutput, is_vertical
-from synthocr.analysis.outputs import Output, read_labels
+from synthocr.analysis.outputs import DAMAGED, Output, intact_image, read_labels
 from synthocr.schemas.labels import Label
 
 if TYPE_CHECKING:
@@ -51,13 +50,9 @@ def samples(outputs: list[Output], options: ExportOptions) -> Iterator[tuple[Out
     """Each intact output with its label, in order (an Output to the exporters, duck-typed); a damaged one is
     left out and added to `options.damaged`."""
     for output, label in read_labels(outputs):
-        data = output.image_bytes()
-        if hashlib.sha256(data).hexdigest() != label.image_sha256:
-            log.info(  # the export's summary counts them and names the first
-                "%s left out of the export: the image is not the one its label records (SHA-256); "
-                "`synthocr render PLAN -o OUT --verify` makes it again",
-                output.image_path,
-            )
+        data = intact_image(output, label)
+        if data is None:
+            log.info("%s left out of the export: %s", output.image_path, DAMAGED)  # the summary counts and names them
             options.damaged.append(output.image_path)
             continue
         held = HeldOutput(output, data)
