@@ -168,7 +168,8 @@ class BatchSpecification:
     stroke_color_min: int = 0
     stroke_color_max: int = 255
     # slant_angle (degrees): the text sheared as an oblique (synthetic italic) face slants it: the tops of the letters
-    # lean right for an angle > 0, left for < 0; in a vertical line the column leans the same way along its length
+    # lean right for an angle > 0, left for < 0 (Arabic and Hebrew italics are printed leaning either way: a range
+    # across 0 gives both); in a vertical line the column leans the same way along its length
     slant_angle_min: float = 6.0
     slant_angle_max: float = 14.0
     slant_angle_probability: float = 0.1

@@ -259,8 +259,8 @@ EFFECTS: tuple[Effect, ...] = (
                 (-45.0, 45.0),
                 "degrees",
                 "the text sheared as an oblique (synthetic italic) face slants it: the tops of the letters lean "
-                "right for an angle > 0, left for < 0; in a vertical line the column leans the same way along "
-                "its length",
+                "right for an angle > 0, left for < 0 (Arabic and Hebrew italics are printed leaning either way: "
+                "a range across 0 gives both); in a vertical line the column leans the same way along its length",
                 neutral=0.0,
             ),
         ),
