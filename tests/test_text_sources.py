@@ -6,6 +6,7 @@ import collections
 import datetime
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -191,6 +192,29 @@ def test_cut_windows_fall_between_syllables(tmp_path, line, ends):
         else:
             assert at == 0 or line[at - 1] in ends, text
             assert at + len(text) == len(line) or text[-1] in ends or line[at + len(text)] in ends, text
+
+
+def test_myanmar_windows_keep_a_syllables_final_consonant(tmp_path):
+    """A Myanmar syllable ends in a consonant killed by the asat (ကျွန် is ကျွ + န်; kinzi, the killed nga of
+    မင်္ဂလာ, sits over the next consonant). Cut between grapheme clusters, 375 of 2000 windows started with such
+    a final (န်တော်တို့ for ကျွန်တော်တို့) and 380 ended right before one (...ကျွ): syllables no text has."""
+    from synthocr.planner.corpus import CorpusReader, cut_text, index_corpus_file
+
+    line = "မြန်မာနိုင်ငံသည် အရှေ့တောင်အာရှတွင် တည်ရှိသည်။ ကျွန်တော်တို့ မင်္ဂလာပါ ရန်ကုန်မြို့တွင် နေထိုင်ကြသည်။"
+    path = tmp_path / "my.txt"
+    path.write_text(line + "\n", encoding="utf-8")
+    reader = CorpusReader([index_corpus_file(path, "my.txt")])
+    try:
+        texts = {cut_text(reader, 0, 0, length, start, 4, 20, running=False)
+                 for length in range(4, 21) for start in np.linspace(0, 0.99, 80)}  # fmt: skip
+    finally:
+        reader.close()
+    final = re.compile("[\u1000-\u1021][\u1037\u1038]*\u103a")  # a killed consonant
+    assert len(texts) > 60
+    for text in texts:
+        at = line.find(text)
+        assert at >= 0 and not final.match(text), text
+        assert not final.match(line[at + len(text) :]), text
 
 
 @pytest.mark.parametrize("source", ["lines", "window"])
