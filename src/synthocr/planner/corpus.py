@@ -271,16 +271,22 @@ def _word_window(words: list[str], first: int, length: int, min_len: int, max_le
 
 # Where a text cut between grapheme clusters may not fall: before a vowel written after its consonant that is
 # a letter of its own (Thai and Lao sara a, aa, am; a Myanmar sign outside the cluster before it; a Myanmar final
-# consonant), or after a
-# vowel written before its consonant (Thai and Lao e, ae, o, ai, ai maimalai), or inside a Tibetan syllable.
+# consonant; what Chinese and Japanese lines may not start with), or after a vowel written before its consonant
+# (Thai and Lao e, ae, o, ai, ai maimalai; an opening bracket), or inside a Tibetan syllable.
 # A cut there leaves a text that starts or ends with part of a syllable.
+# Chinese and Japanese lines never start with closing brackets and punctuation, small kana, the long vowel
+# mark or the iteration marks, nor end with an opening bracket (JIS X 4051's line-start and line-end
+# prohibitions, kinsoku; CSS line-break: strict): a window there is a line no page has.
+_CLOSING = "）〕］｝〉》」』】〙〗〟｠»’”)]}、。，．・：；？！‼⁇⁈⁉,.:;!?%％ヽヾゝゞ々〻ー゠〜～"
+_SMALL_KANA = "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰ-ㇿ"
+_OPENING = "（〔［｛〈《「『【〘〖〝｟«‘“([{"
 _NO_START = regex.compile(
-    r"[\u0e30\u0e32\u0e33\u0e45\u0eb0\u0eb2\u0eb3\u0f0b-\u0f14\p{M}]"
+    rf"[\u0e30\u0e32\u0e33\u0e45\u0eb0\u0eb2\u0eb3\u0f0b-\u0f14\p{{M}}{regex.escape(_CLOSING)}{_SMALL_KANA}]"
     # A Myanmar consonant killed by the asat (U+103A, after its tone marks if any): the final of the syllable
     # before it (ကျွ|န်, မ|င်္ဂ: a killed nga over the next consonant, kinzi, is one too), never a syllable's start.
     r"|[\u1000-\u1021\u103f\u104e\u105a-\u105d\u1061\u1065\u1066\u106e-\u1070\u1075-\u1081\u108e][\u1037\u1038]*\u103a"
 )
-_NO_END = regex.compile(r"[\u0e40-\u0e44\u0ec0-\u0ec4]$")
+_NO_END = regex.compile(rf"[\u0e40-\u0e44\u0ec0-\u0ec4{regex.escape(_OPENING)}]$")
 # Tibetan marks the end of each syllable (the tsheg ་, the shad །), not of each word: a cut falls after one.
 _TIBETAN = regex.compile(r"[\u0f40-\u0fbc]")
 
