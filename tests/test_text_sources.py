@@ -163,6 +163,20 @@ def test_windows_of_lao_and_thai_never_split_a_vowel_from_its_consonant(cli, tmp
     assert frame.text.nunique() > 60
 
 
+def _windows(tmp_path, line: str, max_len: int, starts: int) -> set[str]:
+    """Every window cut_text gives of one line, for lengths 4 to `max_len` at `starts` start points."""
+    from synthocr.planner.corpus import CorpusReader, cut_text, index_corpus_file
+
+    path = tmp_path / "t.txt"
+    path.write_text(line + "\n", encoding="utf-8")
+    reader = CorpusReader([index_corpus_file(path, "t.txt")])
+    try:
+        return {cut_text(reader, 0, 0, length, start, 4, max_len, running=False)
+                for length in range(4, max_len + 1) for start in np.linspace(0, 0.99, starts)}  # fmt: skip
+    finally:
+        reader.close()
+
+
 @pytest.mark.parametrize(
     "line,ends",
     [
@@ -173,16 +187,7 @@ def test_windows_of_lao_and_thai_never_split_a_vowel_from_its_consonant(cli, tmp
 def test_cut_windows_fall_between_syllables(tmp_path, line, ends):
     """Thai (no fonts bundled for it) as the Lao above; Tibetan, whose words run longer than a window, is cut
     after a syllable's tsheg or shad, not inside a syllable (བཀྲ cut to བ | ཀྲ)."""
-    from synthocr.planner.corpus import CorpusReader, cut_text, index_corpus_file
-
-    path = tmp_path / "t.txt"
-    path.write_text(line + "\n", encoding="utf-8")
-    reader = CorpusReader([index_corpus_file(path, "t.txt")])
-    try:
-        texts = {cut_text(reader, 0, 0, length, start, 4, 14, running=False)
-                 for length in range(4, 15) for start in np.linspace(0, 0.99, 60)}  # fmt: skip
-    finally:
-        reader.close()
+    texts = _windows(tmp_path, line, 14, 60)
     assert len(texts) > 30
     for text in texts:
         at = line.find(text)
@@ -198,17 +203,8 @@ def test_myanmar_windows_keep_a_syllables_final_consonant(tmp_path):
     """A Myanmar syllable ends in a consonant killed by the asat (ကျွန် is ကျွ + န်; kinzi, the killed nga of
     မင်္ဂလာ, sits over the next consonant). Cut between grapheme clusters, 375 of 2000 windows started with such
     a final (န်တော်တို့ for ကျွန်တော်တို့) and 380 ended right before one (...ကျွ): syllables no text has."""
-    from synthocr.planner.corpus import CorpusReader, cut_text, index_corpus_file
-
     line = "မြန်မာနိုင်ငံသည် အရှေ့တောင်အာရှတွင် တည်ရှိသည်။ ကျွန်တော်တို့ မင်္ဂလာပါ ရန်ကုန်မြို့တွင် နေထိုင်ကြသည်။"
-    path = tmp_path / "my.txt"
-    path.write_text(line + "\n", encoding="utf-8")
-    reader = CorpusReader([index_corpus_file(path, "my.txt")])
-    try:
-        texts = {cut_text(reader, 0, 0, length, start, 4, 20, running=False)
-                 for length in range(4, 21) for start in np.linspace(0, 0.99, 80)}  # fmt: skip
-    finally:
-        reader.close()
+    texts = _windows(tmp_path, line, 20, 80)
     final = re.compile("[\u1000-\u1021][\u1037\u1038]*\u103a")  # a killed consonant
     assert len(texts) > 60
     for text in texts:
@@ -230,16 +226,7 @@ def test_chinese_and_japanese_windows_keep_the_line_break_rules(tmp_path, line):
     mark or an iteration mark, or ends with an opening bracket (JIS X 4051, kinsoku). Cut between any
     characters, 452 of 2000 Japanese windows started with one (々が訪れ, ースを, 。チョコ) and 22 ended
     with 「; of Chinese ones 246 and 78."""
-    from synthocr.planner.corpus import CorpusReader, cut_text, index_corpus_file
-
-    path = tmp_path / "t.txt"
-    path.write_text(line + "\n", encoding="utf-8")
-    reader = CorpusReader([index_corpus_file(path, "t.txt")])
-    try:
-        texts = {cut_text(reader, 0, 0, length, start, 4, 16, running=False)
-                 for length in range(4, 17) for start in np.linspace(0, 0.99, 80)}  # fmt: skip
-    finally:
-        reader.close()
+    texts = _windows(tmp_path, line, 16, 80)
     assert len(texts) > 100
     for text in texts:
         assert text in line and 4 <= len(text) <= 16, text
