@@ -80,3 +80,26 @@ def test_absolute_file_inside_the_corpus_dir_keeps_its_relative_name(cli, tmp_pa
     code, _, err = cli("plan", config, "-o", tmp_path / "p.parquet")
     assert code == 0, err
     assert set(_plan(tmp_path)[1]) == {"mytext.txt", "latin.txt"}
+
+
+def test_files_a_glob_leaves_out_only_for_letter_case_are_named(cli, tmp_path, caplog):
+    """Globs are case-sensitive: `*.txt` left a Windows user's NOTES.TXT out of the corpus without a word. A
+    warning names it and a pattern that takes both; with that pattern it is read."""
+    import logging
+
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "a.txt").write_text(LINES, encoding="utf-8")
+    (corpus / "sub" / "NOTES.TXT").write_text("Eine Zeile aus Windows\n", encoding="utf-8")
+    path = tmp_path / "c.yaml"
+    spec = {"name": "s", "corpus_file": "*.txt", "text_source": "lines"}
+    path.write_text(yaml.safe_dump({"total_images": 8, "corpus_dir": str(corpus), "specifications": [spec]}))
+    with caplog.at_level(logging.WARNING):
+        assert cli("plan", path, "-o", tmp_path / "p.parquet")[0] == 0
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert "leaves out sub/NOTES.TXT, which it matches but for letter case" in said and "'*.[tT][xX][tT]'" in said
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert cli("plan", path, "-o", tmp_path / "q.parquet", "specifications.0.corpus_file='*.[tT][xX][tT]'")[0] == 0
+    assert "letter case" not in " ".join(r.getMessage() for r in caplog.records)
+    assert "sub/NOTES.TXT" in set(pq.read_table(tmp_path / "q.parquet").column("corpus_file").to_pylist())

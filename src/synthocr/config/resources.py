@@ -5,7 +5,7 @@ from __future__ import annotations
 import glob
 import logging
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from synthocr.assets.listing import (
     FONT_KINDS,
@@ -74,6 +74,8 @@ def check_resources(config: BatchConfig) -> list[Problem]:
                     f"{corpus_dir}{resolved_note(corpus_dir)}{_corpus_hint(config, corpus_dir, spec.corpus_file)}"
                 )
                 problems.append(Problem("corpus_file", where, spec.name, i))
+            if absolute is None and corpus_ok:
+                _warn_case_only(spec.name, corpus_dir, spec.corpus_file, files)
             for f in files:
                 problem = _corpus_file_problem(f)
                 if problem:
@@ -123,6 +125,30 @@ def _corpus_hint(config: BatchConfig, corpus_dir: Path, pattern: str) -> str:
         f"{hint}. The current directory's {here[0]} is not read from there: give its absolute path "
         f"(corpus_file: {os.path.abspath(here[0])}), or set corpus_dir to the folder of your texts "
         "(it replaces the shipped corpus for every specification)"
+    )
+
+
+def _warn_case_only(spec: str, corpus_dir: Path, pattern: str, files: list[Path]) -> None:
+    """Warns of corpus files the glob leaves out only for their letter case (notes.TXT and `*.txt`): globs are
+    case-sensitive, and files saved on Windows often have upper-case names."""
+    taken = set(files)
+    lower = pattern.lower()
+    missed = [
+        p
+        for p in list_files(corpus_dir, "*")
+        if p not in taken and PurePosixPath(p.relative_to(corpus_dir).as_posix().lower()).match(lower)
+    ]
+    if not missed:
+        return
+    either = "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in pattern) if "[" not in pattern else ""
+    log.warning(
+        "specification %r: corpus_file %r leaves out %s%s, which it matches but for letter case (globs are "
+        "case-sensitive)%s",
+        spec,
+        pattern,
+        missed[0].relative_to(corpus_dir).as_posix(),
+        f" and {len(missed) - 1} more" if len(missed) > 1 else "",
+        f"; {either!r} takes both, or rename the files" if either else "; rename the files or widen the pattern",
     )
 
 
