@@ -52,7 +52,8 @@ SPEC_FIELD_DOCS: dict[str, str] = {
     "corpus_file": (
         "glob relative to the corpus dir, matched from the right like `pathlib`'s `match` (so `latin.txt` "
         "also matches `sub/latin.txt`; letter case counts: a file it leaves out only for its case, `NOTES.TXT` for "
-        "`*.txt`, is named in a warning, and `\"*.[tT][xX][tT]\"` takes both); or an absolute path, or one starting with `~` (`/data/mytext.txt`, "
+        "`*.txt`, is named in a warning, and `*.[tT][xX][tT]` takes both); or an absolute path, or one starting "
+        "with `~` (`/data/mytext.txt`, "
         "`~/texts/*.txt`), read where it lies whatever the corpus dir, and named in the plan by its absolute path"
     ),
     "corpus_column": (
