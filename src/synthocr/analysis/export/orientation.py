@@ -12,16 +12,11 @@ turned, width and height swapped, the image's SHA-256 that of the new bytes.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
-from functools import cached_property
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 from PIL import Image
 
-from synthocr.analysis.outputs import Output
 from synthocr.schemas.labels import Label, Regions
 from synthocr.schemas.params import VERTICAL_DIRECTIONS
 
@@ -46,46 +41,16 @@ def turned_label(label: Label, image_sha256: str = "") -> Label:
     return dataclasses.replace(label, width=label.height, height=label.width, regions=turned, image_sha256=image_sha256)
 
 
-class TurnedOutput:
-    """An output whose image and label an exporter reads turned (the files in the output dir are unchanged)."""
-
-    def __init__(self, output: Output, label: Label) -> None:
-        self._output, self._label = output, label
-
-    def __getattr__(self, name: str) -> Any:  # names, paths and the rest: the output's own
-        return getattr(self._output, name)
-
-    @cached_property
-    def _image(self) -> bytes:
-        data = self._output.image_bytes()
-        with Image.open(io.BytesIO(data)) as im:
-            fmt = im.format
-            turned = im.transpose(TURN)
-        buf = io.BytesIO()
-        if fmt == "PNG":
-            turned.save(buf, format="PNG", compress_level=1)
-        elif fmt == "WEBP":
-            turned.save(buf, format="WEBP", lossless=True)
-        else:
-            turned.save(buf, format=fmt or "PNG", quality=95)
-        return buf.getvalue()
-
-    @cached_property
-    def label(self) -> Label:
-        return turned_label(self._label, hashlib.sha256(self._image).hexdigest())
-
-    def image_bytes(self) -> bytes:
-        return self._image
-
-    def image_size(self) -> int:
-        return len(self._image)
-
-    def label_bytes(self) -> bytes:
-        return self.label.to_json().encode("utf-8")
-
-    def label_size(self) -> int:
-        return len(self.label_bytes())
-
-    def copy_image(self, target: Path) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(self._image)
+def turned_image(data: bytes) -> bytes:
+    """An encoded image turned 90 degrees counter-clockwise, in its own format."""
+    with Image.open(io.BytesIO(data)) as im:
+        fmt = im.format
+        turned = im.transpose(TURN)
+    buf = io.BytesIO()
+    if fmt == "PNG":
+        turned.save(buf, format="PNG", compress_level=1)
+    elif fmt == "WEBP":
+        turned.save(buf, format="WEBP", lossless=True)
+    else:
+        turned.save(buf, format=fmt or "PNG", quality=95)
+    return buf.getvalue()

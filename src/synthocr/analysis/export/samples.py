@@ -11,12 +11,13 @@ line's image and label are turned (analysis.export.orientation).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from synthocr.analysis.export.orientation import TurnedOutput, is_vertical
+from synthocr.analysis.export.orientation import is_vertical, turned_image, turned_label
 from synthocr.analysis.outputs import DAMAGED, Output, intact_image, read_labels
 from synthocr.schemas.labels import Label
 
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 class HeldOutput:
     """An output whose image bytes were read (and checked): exporters copy these bytes, not the file again."""
 
-    def __init__(self, output: Output, data: bytes) -> None:
+    def __init__(self, output: Output | HeldOutput, data: bytes) -> None:
         self._output, self._data = output, data
 
     def __getattr__(self, name: str) -> Any:  # names, paths, the label's bytes: the output's own
@@ -46,6 +47,20 @@ class HeldOutput:
         target.write_bytes(self._data)
 
 
+class TurnedOutput(HeldOutput):
+    """An output whose image and label an exporter reads turned (the files in the output dir are unchanged)."""
+
+    def __init__(self, output: HeldOutput, label: Label) -> None:
+        super().__init__(output, turned_image(output.image_bytes()))
+        self.label = turned_label(label, hashlib.sha256(self._data).hexdigest())
+
+    def label_bytes(self) -> bytes:
+        return self.label.to_json().encode("utf-8")
+
+    def label_size(self) -> int:
+        return len(self.label_bytes())
+
+
 def samples(outputs: list[Output], options: ExportOptions) -> Iterator[tuple[Output, Label]]:
     """Each intact output with its label, in order (an Output to the exporters, duck-typed); a damaged one is
     left out and added to `options.damaged`."""
@@ -57,7 +72,7 @@ def samples(outputs: list[Output], options: ExportOptions) -> Iterator[tuple[Out
             continue
         held = HeldOutput(output, data)
         if options.rotate_vertical and is_vertical(label):
-            turned = TurnedOutput(held, label)  # type: ignore[arg-type]
+            turned = TurnedOutput(held, label)
             yield turned, turned.label  # type: ignore[misc]
         else:
             yield held, label  # type: ignore[misc]
