@@ -188,3 +188,26 @@ def test_a_bitmap_only_font_is_left_out_with_what_to_use_instead(tmp_path):
     path.write_bytes(bytes(data))
     info = inspect_font(path, path.name)
     assert not info.healthy and "only bitmap glyphs" in info.reason and "Noto Emoji" in info.reason
+
+
+def test_a_bitmap_only_font_no_specification_asks_for_is_no_warning(cli, tmp_path, caplog):
+    """font_dir: /usr/share/fonts holds Noto Color Emoji: every plan warned that it was left out, though no
+    specification's font_filter matched it, with nothing to act on. It is noted at INFO level then, and still
+    a warning where a specification's font_filter or fallback_fonts match it."""
+    import logging
+
+    data = bytearray(INTER.read_bytes())
+    for k in range(int.from_bytes(data[4:6], "big")):
+        if data[12 + 16 * k : 16 + 16 * k] == b"glyf":
+            data[12 + 16 * k : 16 + 16 * k] = b"CBDT"
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "fonts" / "Emoji.ttf").write_bytes(bytes(data))
+    sans = BUILTIN_DIRS["font"] / "DejaVuSans.ttf"
+    lines = ("Hello there world",)
+    for spec, warned in (({"font_filter": "DejaVu*"}, False), ({"font_filter": "*"}, True)):
+        config = one_spec_config(tmp_path, (sans,), "t.txt", lines, spec, 4, seed=1)
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            assert cli("plan", config, "-o", tmp_path / "p.parquet")[0] == 0
+        said = [r for r in caplog.records if "Emoji.ttf left out" in r.getMessage()]
+        assert len(said) == 1 and (said[0].levelno == logging.WARNING) == warned, spec

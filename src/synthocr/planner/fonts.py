@@ -136,14 +136,18 @@ class FontCoverage:
     Args:
         root: the font directory; fonts are recorded in the plan relative to it.
         paths: the font files to scan (unhealthy ones are warned about and left out).
+        wanted: the fonts (paths relative to `root`) a config asks for; an unhealthy font outside them is only
+            noted at INFO level (a colour emoji font in /usr/share/fonts that no specification matches is no
+            news to act on). None: every font is wanted.
     """
 
-    def __init__(self, root: Path, paths: list[Path]) -> None:
+    def __init__(self, root: Path, paths: list[Path], wanted: set[str] | None = None) -> None:
         self.root = root
         self.fonts = scan_fonts(root, paths)
         for f in self.fonts:
             if not f.healthy:
-                log.warning("font %s left out: %s", f.path, f.reason)
+                level = logging.WARNING if wanted is None or f.rel in wanted else logging.INFO
+                log.log(level, "font %s left out: %s", f.path, f.reason)
         self.healthy = [f for f in self.fonts if f.healthy]
         self._index = {f.rel: i for i, f in enumerate(self.healthy)}
         self._codepoints, self._masks = _coverage_table(self.healthy)

@@ -211,9 +211,17 @@ def prepare_plan(
     else:
         froot = font_root(config)
         font_paths = list_files(froot, "*", FONT_SUFFIXES)
-    fonts = FontCoverage(froot, font_paths)
-    spec_fonts = np.zeros((len(specs), len(fonts.healthy)), bool)
     named = [(p.relative_to(froot).as_posix(), p) for p in font_paths]
+    wanted = {
+        rel
+        for spec in specs
+        for rel in (
+            *select_fonts(named, list(spec.font_filter), list(spec.font_exclude)),
+            *select_fonts(named, list(spec.fallback_fonts), []),
+        )
+    }
+    fonts = FontCoverage(froot, font_paths, wanted)
+    spec_fonts = np.zeros((len(specs), len(fonts.healthy)), bool)
     for i, spec in enumerate(specs):
         spec_fonts[i, fonts.indices(select_fonts(named, list(spec.font_filter), list(spec.font_exclude)))] = True
     weights = np.array(
