@@ -234,6 +234,25 @@ def test_chinese_and_japanese_windows_keep_the_line_break_rules(tmp_path, line):
         assert text[-1] not in "（「『【“", text
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ฉันไปกรุงเทพฯ เมื่อวานนี้ และซื้อของต่างๆ มากมาย เด็กๆ ชอบเล่นกันสนุกสนาน ฯลฯ",
+        "ខ្ញុំទៅផ្សារ។ គាត់ញ៉ាំបាយរួចហើយ។ ក្មេងៗលេងសប្បាយណាស់៕",
+        "တည်ရှိသည်။ ကျွန်တော်တို့၊ မင်္ဂလာပါ။ ရန်ကုန်မြို့တွင် နေထိုင်ကြသည်။",
+    ],
+)
+def test_thai_khmer_and_burmese_windows_start_with_no_repetition_mark_or_full_stop(tmp_path, line):
+    """A window started with the mark that repeats the word before it (ๆ ៗ), a full stop (។ ၊ ။) or the
+    paiyannoi that shortens the word before it (กรุงเทพฯ): 86, 151 and 83 of 2000 Thai, Khmer and Burmese
+    ones. ฯลฯ ("etc.") is a word of its own and may start a text."""
+    texts = _windows(tmp_path, line, 14, 80)
+    assert len(texts) > 40
+    for text in texts:
+        assert text in line, text
+        assert text[0] not in "ๆៗ។៕၊။" and (text[0] != "ฯ" or text.startswith("ฯลฯ")), text
+
+
 @pytest.mark.parametrize("source", ["lines", "window"])
 def test_line_separators_in_a_corpus_become_spaces(cli, tmp_path, source):
     """U+2028 (Word's and many exports' line break), U+2029, NEL and U+001C-U+001F end a line; U+1680 is a

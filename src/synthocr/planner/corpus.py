@@ -278,10 +278,14 @@ def _word_window(words: list[str], first: int, length: int, min_len: int, max_le
 # mark or the iteration marks, nor end with an opening bracket (JIS X 4051's line-start and line-end
 # prohibitions, kinsoku; CSS line-break: strict): a window there is a line no page has.
 _CLOSING = "）〕］｝〉》」』】〙〗〟｠»’”)]}、。，．・：；？！‼⁇⁈⁉,.:;!?%％ヽヾゝゞ々〻ー゠〜～"
+# Nor does a Thai, Lao, Khmer or Burmese one start with its repetition mark (ๆ ໆ ៗ) or full stop (។ ៕ ၊ ။).
+_SEA_MARKS = "ๆໆៗ។៕၊။"
+# Thai and Lao paiyannoi (ฯ ຯ) shortens the word before it (กรุงเทพฯ) and starts no line, but for ฯลฯ, "etc.".
+_PAIYANNOI = {"ฯ": "ล", "ຯ": "ລ"}
 _SMALL_KANA = "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰ-ㇿ"
 _OPENING = "（〔［｛〈《「『【〘〖〝｟«‘“([{"
 _NO_START = regex.compile(
-    rf"[\u0e30\u0e32\u0e33\u0e45\u0eb0\u0eb2\u0eb3\u0f0b-\u0f14\p{{M}}{regex.escape(_CLOSING)}{_SMALL_KANA}]"
+    rf"[\u0e30\u0e32\u0e33\u0e45\u0eb0\u0eb2\u0eb3\u0f0b-\u0f14\p{{M}}{regex.escape(_CLOSING)}{_SMALL_KANA}{_SEA_MARKS}]"
     # A Myanmar consonant killed by the asat (U+103A, after its tone marks if any): the final of the syllable
     # before it (ကျွ|န်, မ|င်္ဂ: a killed nga over the next consonant, kinzi, is one too), never a syllable's start.
     r"|[\u1000-\u1021\u103f\u104e\u105a-\u105d\u1061\u1065\u1066\u106e-\u1070\u1075-\u1081\u108e][\u1037\u1038]*\u103a"
@@ -298,6 +302,8 @@ def _cut_ok(graphemes: list[str], at: int) -> bool:
     before, after = graphemes[at - 1], graphemes[at]
     if _TIBETAN.match(before[-1]) and _TIBETAN.match(after):
         return False
+    if after in _PAIYANNOI:
+        return at + 1 < len(graphemes) and graphemes[at + 1] == _PAIYANNOI[after]
     return not (_NO_END.search(before) or _NO_START.match(after))
 
 

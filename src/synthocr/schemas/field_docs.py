@@ -172,6 +172,7 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "text of a script written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Burmese) and inside a "
         "word longer than `max_text_length`, never between a Thai or Lao vowel and its consonant (a text does "
         "not start with ะ า ำ or end with เ แ โ ใ ไ), nor before a Burmese syllable's final consonant (န်), "
+        "nor before a repetition mark, full stop or paiyannoi (ๆ ៗ ។ ။ ฯ), "
         "nor inside a Tibetan syllable (cuts follow its tsheg or shad); Chinese and Japanese windows keep "
         "their line-break rules (none starts with a closing bracket or punctuation, a small kana, ー or 々, "
         "none ends with an opening bracket); it can run on into the following lines. `lines`: lines of other lengths are skipped. "
