@@ -8,6 +8,7 @@ import dataclasses
 import hashlib
 import itertools
 import mmap
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -251,22 +252,46 @@ def cut_text(
 
 
 def _word_window(words: list[str], first: int, length: int, min_len: int, max_len: int) -> str:
-    """Whole words from words[first] (at most max_len long), about `length` code points."""
-    out = words[first]
-    i = first + 1
-    while len(out) < length and i < len(words) and len(out) + 1 + len(words[i]) <= max_len:
-        out = f"{out} {words[i]}"
-        i += 1
-    j = first - 1  # too short at the end of the text: grow backwards
-    while len(out) < min_len and j >= 0 and len(out) + 1 + len(words[j]) <= max_len:
-        out = f"{words[j]} {out}"
-        j -= 1
+    """Whole words from words[first] (at most max_len long), about `length` code points.
+
+    Punctuation set off by spaces (French `Bonjour !`, `« oui »`; Hindi `है ।`) stays with the word before
+    it, as a line break keeps it in print: a text never starts with such a closing word (! ? » ।) nor ends
+    with an opening one (« ( “), and takes the closing words right after its last word when they fit."""
+    n = len(words)
+
+    def size(a: int, b: int) -> int:
+        return sum(map(len, words[a:b])) + b - a - 1
+
+    while first + 1 < n and _closing_word(words[first]):
+        first += 1
+    a, b = first, first + 1
+    while size(a, b) < length and b < n and size(a, b + 1) <= max_len:
+        b += 1
+    while size(a, b) < min_len and a > 0 and size(a - 1, b) <= max_len:  # too short at the end: grow backwards
+        a -= 1
+    while a < first and _closing_word(words[a]):
+        a += 1
+    while b < n and _closing_word(words[b]) and size(a, b + 1) <= max_len:
+        b += 1
+    while b - 1 > a and _opening_word(words[b - 1]):
+        b -= 1
+    out = " ".join(words[a:b])
     if len(out) < min_len:  # long neighbouring words: fall back to a character window
         joined = " ".join(words[first:])
         if len(joined) < min_len:
             joined = " ".join(words)
         out = _grapheme_window(_GRAPHEME.findall(joined), length, 0, min_len, max_len)
     return out
+
+
+def _closing_word(word: str) -> bool:
+    """A word of closing punctuation only (! ? : ; , . » ) । ॥), which no line starts with."""
+    return bool(word) and all(c in _CLOSING_WORD for c in word)
+
+
+def _opening_word(word: str) -> bool:
+    """A word of opening brackets and quotes only (« ( “), which no line ends with."""
+    return bool(word) and all(c in _OPENING for c in word)
 
 
 # Where a text cut between grapheme clusters may not fall: before a vowel written after its consonant that is
@@ -284,6 +309,12 @@ _SEA_MARKS = "ๆໆៗ។៕၊။"
 _PAIYANNOI = {"ฯ": "ล", "ຯ": "ລ"}
 _SMALL_KANA = "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰ-ㇿ"
 _OPENING = "（〔［｛〈《「『【〘〖〝｟«‘“([{"
+_CLOSING_WORD = frozenset(_CLOSING + "»›।॥…")
+# A text (one per line, as text_scan.texts_with searches them) that starts with a word of closing punctuation or
+# ends with one of opening brackets: the vectorised word windows (windows.py) leave those to _word_window.
+BAD_WORD_EDGE = re.compile(
+    rf"^[{re.escape(''.join(sorted(_CLOSING_WORD)))}]+(?= |$)|(?<= )[{re.escape(_OPENING)}]+$", re.MULTILINE
+)
 _NO_START = regex.compile(
     rf"[\u0e30\u0e32\u0e33\u0e45\u0eb0\u0eb2\u0eb3\u0f0b-\u0f14\p{{M}}{regex.escape(_CLOSING)}{_SMALL_KANA}{_SEA_MARKS}]"
     # A Myanmar consonant killed by the asat (U+103A, after its tone marks if any): the final of the syllable
