@@ -309,7 +309,9 @@ _SEA_MARKS = "ๆໆៗ។៕၊။"
 _PAIYANNOI = {"ฯ": "ล", "ຯ": "ລ"}
 _SMALL_KANA = "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰ-ㇿ"
 _OPENING = "（〔［｛〈《「『【〘〖〝｟«‘“([{"
-_CLOSING_WORD = frozenset(_CLOSING + "»›।॥…")
+# Set apart by a space, closing punctuation of other scripts too: Arabic and Urdu (، ؛ ؟ ۔), Armenian (։ ՝),
+# Ethiopic (። ፣ ፤ ፥ ፦), Greek (; · as U+037E, U+0387), Devanagari (। ॥).
+_CLOSING_WORD = frozenset(_CLOSING + "»›।॥…،؛؟۔։՝።፣፤፥፦\u037e\u0387")
 # A text (one per line, as text_scan.texts_with searches them) that starts with a word of closing punctuation or
 # ends with one of opening brackets: the vectorised word windows (windows.py) leave those to _word_window.
 BAD_WORD_EDGE = re.compile(
