@@ -328,11 +328,19 @@ _NO_END = regex.compile(rf"[\u0e40-\u0e44\u0ec0-\u0ec4{regex.escape(_OPENING)}]$
 _TIBETAN = regex.compile(r"[\u0f40-\u0fbc]")
 
 
-def _cut_ok(graphemes: list[str], at: int) -> bool:
-    """Whether a text may start or end between clusters at-1 and at."""
+# Letters of the scripts written with spaces, and digits: a Chinese, Japanese or Thai line breaks around a Latin
+# word or a number, never inside one (iPhone, 2023; UAX #14 has no break between them).
+_IN_WORD = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Hangul}\p{N}]")
+
+
+def _cut_ok(graphemes: list[str], at: int, words: bool = False) -> bool:
+    """Whether a text may start or end between clusters at-1 and at; with `words` (in text of a script written
+    without spaces), not inside a Latin, Greek, Cyrillic or Korean word or a number either."""
     if at <= 0 or at >= len(graphemes):
         return True
     before, after = graphemes[at - 1], graphemes[at]
+    if words and _IN_WORD.match(before[-1]) and _IN_WORD.match(after):
+        return False
     if _TIBETAN.match(before[-1]) and _TIBETAN.match(after):
         return False
     if after in _PAIYANNOI:
@@ -346,9 +354,16 @@ def _grapheme_window(graphemes: list[str], length: int, first: int, min_len: int
     fall where a text may start and end (_cut_ok) when such a place lies a cluster or two away.
 
     At least one cluster, even one longer than max_len (a one-character limit on a script whose
-    characters take several code points)."""
+    characters take several code points). In text of a script written without spaces, the Latin words and
+    numbers in it are not cut either (an end moves back to the word's start when it must)."""
+    words = any(NO_SPACE.match(g) for g in graphemes)
+    reach = 24 if words else 3  # how far back an end may move to where a text may end
+
+    def ok(at: int) -> bool:
+        return _cut_ok(graphemes, at, words)
+
     for step in range(3):  # the next place a text may start
-        if first + step < len(graphemes) and _cut_ok(graphemes, first + step):
+        if first + step < len(graphemes) and ok(first + step):
             first += step
             break
     end, total = first, 0
@@ -359,19 +374,19 @@ def _grapheme_window(graphemes: list[str], length: int, first: int, min_len: int
         first -= 1
         total += len(graphemes[first])
     # Moved back to where no text may start: further back within max_len, else forward again.
-    while not _cut_ok(graphemes, first) and first > 0 and total + len(graphemes[first - 1]) <= max_len:
+    while not ok(first) and first > 0 and total + len(graphemes[first - 1]) <= max_len:
         first -= 1
         total += len(graphemes[first])
-    while not _cut_ok(graphemes, first) and first + 1 < end:
+    while not ok(first) and first + 1 < end:
         total -= len(graphemes[first])
         first += 1
-    if not _cut_ok(graphemes, end):  # where the text may end: back a cluster or two, else on within max_len
-        back = next((b for b in (1, 2) if end - b > first and _cut_ok(graphemes, end - b)), 0)
+    if not ok(end):  # where the text may end: back a little, else on within max_len
+        back = next((b for b in range(1, reach) if end - b > first and ok(end - b)), 0)
         if back:
             total -= sum(map(len, graphemes[end - back : end]))
             end -= back
         else:
-            while end < len(graphemes) and not _cut_ok(graphemes, end) and total + len(graphemes[end]) <= max_len:
+            while end < len(graphemes) and not ok(end) and total + len(graphemes[end]) <= max_len:
                 total += len(graphemes[end])
                 end += 1
     out = "".join(graphemes[first:end]).strip()
@@ -380,7 +395,7 @@ def _grapheme_window(graphemes: list[str], length: int, first: int, min_len: int
         total += len(graphemes[end])
         end += 1
         out, grown = "".join(graphemes[first:end]).strip(), True
-    while grown and not _cut_ok(graphemes, end) and end < len(graphemes) and total + len(graphemes[end]) <= max_len:
+    while grown and not ok(end) and end < len(graphemes) and total + len(graphemes[end]) <= max_len:
         total += len(graphemes[end])
         end += 1
         out = "".join(graphemes[first:end]).strip()

@@ -176,7 +176,7 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "nor before a repetition mark, full stop or paiyannoi (ๆ ៗ ។ ။ ฯ), "
         "nor inside a Tibetan syllable (cuts follow its tsheg or shad); Chinese and Japanese windows keep "
         "their line-break rules (none starts with a closing bracket or punctuation, a small kana, ー or 々, "
-        "none ends with an opening bracket); it can run on into the following lines. `lines`: lines of other lengths are skipped. "
+        "none ends with an opening bracket), and the Latin words and numbers in such text stay whole; it can run on into the following lines. `lines`: lines of other lengths are skipped. "
         "`chars`: the string length. `words` and `template` do not use them (a `{line}` field does)."
     ),
     "background_weights": (
