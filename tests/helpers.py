@@ -94,6 +94,18 @@ def outputs(out: Path) -> dict[str, bytes]:
     }
 
 
+def plan_and_render_labels(cli, config: Path, workers: int = 1) -> tuple[Path, list[dict]]:
+    """`synthocr plan` of `config` into its folder, then `synthocr render` of it: (plan path, the labels in
+    name order, as JSON)."""
+    import json
+
+    plan, out = config.parent / "p.parquet", config.parent / "out"
+    assert cli("plan", config, "-o", plan)[0] == 0
+    code, _, err = cli("render", plan, "-o", out, "--workers", str(workers), "--quiet")
+    assert code == 0, err
+    return plan, [json.loads(p.read_text(encoding="utf-8")) for p in sorted(out.rglob("image_*.json"))]
+
+
 def plan_and_render(root: Path, config: dict) -> tuple[Path, dict[str, bytes]]:
     """Plan `config` (a dict) under `root` and render it in one process: (plan path, reference outputs)."""
     import yaml

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from PIL import Image, ImageDraw, ImageFont, features
 
-from helpers import one_spec_config, plan_requests
+from helpers import one_spec_config, plan_and_render_labels, plan_requests
 from synthocr.analysis.parity import aligned_iou, label_problems
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.renderer.layout import layout_line, layout_mask
@@ -144,11 +144,7 @@ def test_each_character_takes_the_first_fallback_font_that_has_it(cli, tmp_path)
 
 def test_rows_render_with_their_fallback_fonts_from_the_cli(cli, tmp_path):
     config = _setup(tmp_path, {"fallback_fonts": SANS.name}, total=12)
-    plan, out = tmp_path / "p.parquet", tmp_path / "out"
-    assert cli("plan", config, "-o", plan)[0] == 0
-    code, stdout, err = cli("render", plan, "-o", out, "--workers", "2", "--quiet")
-    assert code == 0, err
-    labels = [json.loads(p.read_text()) for p in sorted(out.rglob("image_*.json"))]
+    plan, labels = plan_and_render_labels(cli, config, workers=2)
     assert len(labels) == 12
     frame = pd.read_parquet(plan)
     for label, (_, row) in zip(labels, frame.iterrows()):
@@ -246,11 +242,9 @@ def test_a_japanese_line_with_a_long_foreign_word_keeps_its_japanese_font(cli, t
     text = "日本語のمرحباです"
     spec = {"font_filter": cjk.name, "fallback_fonts": naskh.name, "language": "ja", "text_direction": "ttb-mixed"}
     config = one_spec_config(tmp_path, (cjk, naskh), "ja.txt", (text,), spec, 4, seed=1)
-    assert cli("plan", config, "-o", tmp_path / "p.parquet")[0] == 0
-    frame = pd.read_parquet(tmp_path / "p.parquet")
+    plan, labels = plan_and_render_labels(cli, config)
+    frame = pd.read_parquet(plan)
     assert (frame.text == text).all() and (frame.font == cjk.name).all() and (frame.fallback_fonts == naskh.name).all()
-    code, _, err = cli("render", tmp_path / "p.parquet", "-o", tmp_path / "out", "--quiet")
-    assert code == 0, err
-    label = json.loads(next((tmp_path / "out").rglob("image_*.json")).read_text(encoding="utf-8"))
+    label = labels[0]
     tops = {c["text"]: c["bbox"][1] for c in label["chars"]}
     assert tops["日"] < tops["ا"] < tops["م"] < tops["で"]  # the Arabic word read from the bottom up

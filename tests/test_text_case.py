@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import one_spec_config, plan_requests
+from helpers import one_spec_config, plan_and_render_labels, plan_requests
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.planner.text_case import apply_case
 
@@ -91,11 +91,8 @@ def test_a_font_is_chosen_for_the_cased_text(cli, tmp_path, monkeypatch):
 
 def test_cased_rows_render_and_their_labels_hold_the_cased_text(cli, tmp_path):
     config = _setup(tmp_path, {"text_case_weights": {"upper": 1, "title": 1}}, total=8)
-    plan, out = tmp_path / "p.parquet", tmp_path / "out"
-    assert cli("plan", config, "-o", plan)[0] == 0
-    assert cli("render", plan, "-o", out, "--workers", "1", "--quiet")[0] == 0
+    plan, labels = plan_and_render_labels(cli, config)
     frame = pd.read_parquet(plan)
-    labels = [json.loads(p.read_text()) for p in sorted(out.rglob("image_*.json"))]
     assert [label["text"] for label in labels] == frame.text.tolist()
     assert {label["params"]["text_case"] for label in labels} == {"upper", "title"}
     code, stdout, _ = cli("inspect", plan)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from PIL import ImageFont, features
 
-from helpers import one_spec_config, plan_requests
+from helpers import one_spec_config, plan_and_render_labels, plan_requests
 from synthocr.analysis.parity import aligned_iou, label_problems, reference_mask
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.renderer.layout import layout_line, layout_mask
@@ -114,11 +114,7 @@ def test_font_instances_pick_the_instance_of_each_row_and_add_nothing_else(cli, 
 
 def test_rows_render_in_their_instance_and_their_labels_say_which(cli, tmp_path):
     config = _setup(tmp_path, {"font_instances": ["Thin", "Black"], "font_filter": INTER.name}, total=12)
-    plan, out = tmp_path / "p.parquet", tmp_path / "out"
-    assert cli("plan", config, "-o", plan)[0] == 0
-    code, stdout, err = cli("render", plan, "-o", out, "--workers", "1", "--quiet")
-    assert code == 0, err
-    labels = [json.loads(p.read_text()) for p in sorted(out.rglob("*.json")) if p.name.startswith("image_")]
+    plan, labels = plan_and_render_labels(cli, config)
     assert {label["params"]["font_instance"] for label in labels} == {"Thin", "Black"}
     code, stdout, _ = cli("inspect", plan)
     assert code == 0 and "font instance" in stdout and "Black" in stdout

@@ -333,13 +333,23 @@ _TIBETAN = regex.compile(r"[\u0f40-\u0fbc]")
 _IN_WORD = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Hangul}\p{N}]")
 
 
+def _joined(left: str, right: str) -> bool:
+    """Whether two characters belong to one Latin (Greek, Cyrillic, Korean) word or number: both letters or
+    digits, or one of them a hyphen inside it (Wi-Fi, USB-C)."""
+    a, b = _IN_WORD.match(left) is not None, _IN_WORD.match(right) is not None
+    return (a and b) or (a and right in _HYPHENS) or (b and left in _HYPHENS)
+
+
+_HYPHENS = frozenset("-\u2010\u2011")
+
+
 def _cut_ok(graphemes: list[str], at: int, words: bool = False) -> bool:
     """Whether a text may start or end between clusters at-1 and at; with `words` (in text of a script written
-    without spaces), not inside a Latin, Greek, Cyrillic or Korean word or a number either."""
+    without spaces), not inside a Latin, Greek, Cyrillic or Korean word or a number (hyphens included) either."""
     if at <= 0 or at >= len(graphemes):
         return True
     before, after = graphemes[at - 1], graphemes[at]
-    if words and _IN_WORD.match(before[-1]) and _IN_WORD.match(after):
+    if words and _joined(before[-1], after[0]):
         return False
     if _TIBETAN.match(before[-1]) and _TIBETAN.match(after):
         return False
