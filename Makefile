@@ -8,7 +8,7 @@ OUT ?= build/out
 WORKERS ?= -1
 STAMP := $(VENV)/.installed
 
-.PHONY: install plan render test test-fast lint docs bench bench-trdg-venv clean fonts reliability realism fidelity gallery
+.PHONY: install plan render test test-fast lint docs bench bench-trdg-venv clean fonts reliability realism fidelity gallery line-breaks
 
 install: $(STAMP)
 
@@ -73,6 +73,16 @@ realism: $(STAMP)
 # One preview sheet per preset of configs/ (docs/gallery/*.png, shown by docs/gallery.md); deterministic.
 gallery: $(STAMP)
 	$(BIN)/python docs/gallery.py --out docs/gallery
+
+# Where text windows start and end against ICU's line breaker (icu4py, installed into build/icu; needs the
+# package index). Not part of `make test`.
+ICU_DIR := build/icu
+line-breaks: $(STAMP) $(ICU_DIR)/.installed
+	$(BIN)/python bench/line_breaks.py --out build/line_breaks.md
+
+$(ICU_DIR)/.installed:
+	$(BIN)/python -m pip install --quiet --target $(ICU_DIR) icu4py
+	touch $@
 
 # Our lines against Pillow drawing the same texts whole: shaping parity per script, and tesseract's
 # character error rate on both where tesseract is installed. Not part of `make test`.
