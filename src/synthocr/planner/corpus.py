@@ -254,34 +254,59 @@ def cut_text(
 def _word_window(words: list[str], first: int, length: int, min_len: int, max_len: int) -> str:
     """Whole words from words[first] (at most max_len long), about `length` code points.
 
-    Punctuation set off by spaces (French `Bonjour !`, `« oui »`; Hindi `है ।`) stays with the word before
-    it, as a line break keeps it in print: a text never starts with such a closing word (! ? » ।) nor ends
-    with an opening one (« ( “), and takes the closing words right after its last word when they fit."""
-    n = len(words)
-
-    def size(a: int, b: int) -> int:
-        return sum(map(len, words[a:b])) + b - a - 1
-
-    while first + 1 < n and _closing_word(words[first]):
-        first += 1
-    a, b = first, first + 1
-    while size(a, b) < length and b < n and size(a, b + 1) <= max_len:
-        b += 1
-    while size(a, b) < min_len and a > 0 and size(a - 1, b) <= max_len:  # too short at the end: grow backwards
-        a -= 1
-    while a < first and _closing_word(words[a]):
-        a += 1
-    while b < n and _closing_word(words[b]) and size(a, b + 1) <= max_len:
-        b += 1
-    while b - 1 > a and _opening_word(words[b - 1]):
-        b -= 1
-    out = " ".join(words[a:b])
+    Punctuation set off by spaces (French `Bonjour !`, `« oui »`; Hindi `है ।`) stays with its word, as a line
+    break keeps it in print: a text is made of whole print units (_units: a word with the opening words before
+    it and the closing words after it), so it never starts with a closing word (! ? » ।) or right after an
+    opening one, and never ends with an opening word (« ( “) or right before a closing one. Where the unit at
+    `first` alone is longer than max_len, its words are taken one by one."""
+    units = _units(words)
+    at = next(i for i, (a, b, _) in enumerate(units) if a <= first < b)
+    take = [i for i in range(at, len(units)) if units[i][2]] or [i for i in range(at) if units[i][2]][-1:]
+    if take and _size(words, units[take[0]][0], units[take[0]][1]) <= max_len:
+        u = v = take[0]  # text = units u..v
+        lo, hi = units[u][0], units[v][1]
+        while _size(words, lo, hi) < length and v + 1 < len(units) and _size(words, lo, units[v + 1][1]) <= max_len:
+            v += 1
+            hi = units[v][1]
+        while _size(words, lo, hi) < min_len and u > 0 and _size(words, units[u - 1][0], hi) <= max_len:
+            u -= 1  # too short at the end: grow backwards
+            lo = units[u][0]
+        out = " ".join(words[lo:hi])
+    else:
+        a, b = first, first + 1
+        while _size(words, a, b) < length and b < len(words) and _size(words, a, b + 1) <= max_len:
+            b += 1
+        out = " ".join(words[a:b])
     if len(out) < min_len:  # long neighbouring words: fall back to a character window
         joined = " ".join(words[first:])
         if len(joined) < min_len:
             joined = " ".join(words)
         out = _grapheme_window(_GRAPHEME.findall(joined), length, 0, min_len, max_len)
     return out
+
+
+def _size(words: list[str], a: int, b: int) -> int:
+    """Code points of words[a:b] joined by single spaces."""
+    return sum(map(len, words[a:b])) + b - a - 1
+
+
+def _units(words: list[str]) -> list[tuple[int, int, bool]]:
+    """The print units of a line of words, as (start, end, has a word that is not punctuation): a word with the
+    opening words right before it and the closing words right after it (`« oui »`, `allez-vous ?`), which no
+    printed line breaks. Punctuation with no word to hold on to (a line's leading `»`) is a unit of its own."""
+    units, i, n = [], 0, len(words)
+    while i < n:
+        j = i
+        while j < n and _opening_word(words[j]):
+            j += 1
+        core = j < n and not _closing_word(words[j])
+        j += core
+        while j < n and _closing_word(words[j]):
+            j += 1
+        j = max(j, i + 1)
+        units.append((i, j, core))
+        i = j
+    return units
 
 
 def _closing_word(word: str) -> bool:
@@ -316,6 +341,11 @@ _CLOSING_WORD = frozenset(_CLOSING + "»›।॥…،؛؟۔։՝።፣፤፥፦\
 # ends with one of opening brackets: the vectorised word windows (windows.py) leave those to _word_window.
 BAD_WORD_EDGE = re.compile(
     rf"^[{re.escape(''.join(sorted(_CLOSING_WORD)))}]+(?= |$)|(?<= )[{re.escape(_OPENING)}]+$", re.MULTILINE
+)
+# The words before and after a text, joined by a tab (one pair per line): an opening word before it or a
+# closing one after it, which belong with the text's first or last word.
+BAD_NEIGHBOURS = re.compile(
+    rf"^[{re.escape(_OPENING)}]+\t|\t[{re.escape(''.join(sorted(_CLOSING_WORD)))}]+$", re.MULTILINE
 )
 _NO_START = regex.compile(
     rf"[\u0e30\u0e32\u0e33\u0e45\u0eb0\u0eb2\u0eb3\u0f0b-\u0f14\p{{M}}{regex.escape(_CLOSING)}{_SMALL_KANA}{_SEA_MARKS}]"

@@ -11,7 +11,15 @@ import regex
 from numpy.typing import NDArray
 
 from synthocr.errors import UserError
-from synthocr.planner.corpus import BAD_WORD_EDGE, NO_SPACE, CorpusFile, CorpusReader, cut_text, line_choice
+from synthocr.planner.corpus import (
+    BAD_NEIGHBOURS,
+    BAD_WORD_EDGE,
+    NO_SPACE,
+    CorpusFile,
+    CorpusReader,
+    cut_text,
+    line_choice,
+)
 from synthocr.planner.fallback import Fallback
 from synthocr.planner.fonts import FontCoverage, pick_columns, pick_weighted
 from synthocr.planner.text_case import apply_case
@@ -146,8 +154,15 @@ def _cut(
         # Whole "words" of a script written without spaces are phrases or lines: such rows are cut by
         # grapheme clusters from their start point instead (cut_text), so texts start anywhere in a line.
         # So are rows whose window starts with closing punctuation set off by a space (French `! Comment`,
-        # Hindi `। मैं`) or ends with an opening one (`dit : «`): cut_text keeps it with its word.
-        ok = cut.ok & ~texts_with_wide(NO_SPACE, cut.texts) & ~texts_with(BAD_WORD_EDGE, cut.texts)
+        # Hindi `। मैं`) or ends with an opening one (`dit : «`), or that leaves one out next to it (`« oui`,
+        # `allez-vous ?`): cut_text keeps it with its word.
+        neighbours = [f"{b}\t{a}" for b, a in zip(cut.before, cut.after, strict=True)]
+        ok = (
+            cut.ok
+            & ~texts_with_wide(NO_SPACE, cut.texts)
+            & ~texts_with(BAD_WORD_EDGE, cut.texts)
+            & ~texts_with(BAD_NEIGHBOURS, neighbours)
+        )
         first_line = np.searchsorted(f.starts, cut.first, side="right") - 1
         line_idx[rows] = np.where(ok, first_line, lines)
         got = np.empty(len(rows), dtype=object)

@@ -12,6 +12,9 @@ from numpy.typing import NDArray
 _WS_TABLE = np.zeros(256, bool)
 _WS_TABLE[[9, 10, 11, 12, 13, 32]] = True
 _PAD = 32  # byte used outside the text (before the file, after the line): whitespace
+# The words right before and after a window come back when they are at most this long (UTF-8 bytes): enough
+# for any word of punctuation alone (« ! ? ؟ ।), which a window may not be cut from.
+NEIGHBOUR_BYTES = 12
 
 
 @dataclass(frozen=True)
@@ -34,11 +37,17 @@ class WindowRequest:
 
 @dataclass(frozen=True)
 class Windows:
-    """Texts cut for one corpus file: `ok` rows have a text in [min_len, max_len] starting at byte `first`."""
+    """Texts cut for one corpus file: `ok` rows have a text in [min_len, max_len] starting at byte `first`.
+
+    `before` and `after` are the words right before and after each `ok` text, where they are at most
+    NEIGHBOUR_BYTES long (else, and where there is none, ""): punctuation set off by spaces there
+    (`« oui`, `vous ?`) belongs with the text's word, which the caller checks."""
 
     texts: list[str]
     first: NDArray[np.int64]
     ok: NDArray[np.bool_]
+    before: list[str]
+    after: list[str]
 
 
 def _last_true(mask: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
@@ -66,7 +75,7 @@ def cut_windows(data: NDArray[np.uint8], req: WindowRequest, bytes_per_char: flo
     """
     n = len(req.start)
     if n == 0:
-        return Windows([], np.zeros(0, np.int64), np.zeros(0, bool))
+        return Windows([], np.zeros(0, np.int64), np.zeros(0, bool), [], [])
     half = int(np.ceil(float(req.max_len.max()) * min(max(bytes_per_char, 1.0), 4.0) * 1.25)) + 8
     width = 2 * half
     if len(data) < width:  # a tiny file: pad it so every window is a full slice
@@ -127,12 +136,31 @@ def cut_windows(data: NDArray[np.uint8], req: WindowRequest, bytes_per_char: flo
     text_len = np.where(need, back_len[rows, begin], text_len)
 
     ok = found & has_fit & (text_len >= req.min_len) & (text_len <= req.max_len) & (text_len > 0)
+    # The word before the text, and the one after it, where whole within the slice and short.
+    prev_end, has_prev_end = _last_true(word_end & (col < begin[:, None]))
+    prev_start, has_prev_start = _last_true(word_start & (col < begin[:, None]))
+    has_prev = ok & has_prev_end & has_prev_start & (prev_end - prev_start < NEIGHBOUR_BYTES)
+    later = word_start & (col > end[:, None])
+    next_start = np.argmax(later, axis=1)
+    ends_later = word_end & (col >= next_start[:, None])
+    next_end = np.argmax(ends_later, axis=1)
+    has_next = ok & later.any(axis=1) & ends_later.any(axis=1) & (next_end - next_start < NEIGHBOUR_BYTES)
+    raw[ws] = 32
     # Bytes of the text, whitespace runs collapsed to one space.
     span = (col >= begin[:, None]) & (col <= end[:, None]) & ok[:, None]
-    keep = span & (~ws | ~prev_ws)
-    raw[ws] = 32
+    texts = _strings(raw, span & (~ws | ~prev_ws), char_start)
+    word_before = _strings(
+        raw, (col >= prev_start[:, None]) & (col <= prev_end[:, None]) & has_prev[:, None], char_start
+    )
+    word_after = _strings(
+        raw, (col >= next_start[:, None]) & (col <= next_end[:, None]) & has_next[:, None], char_start
+    )
+    first_byte = np.where(ok, origin + begin, req.start)
+    return Windows(texts, first_byte.astype(np.int64), ok, word_before, word_after)
+
+
+def _strings(raw: NDArray[np.uint8], keep: NDArray[np.bool_], char_start: NDArray[np.bool_]) -> list[str]:
+    """Per row, the kept bytes of `raw` decoded (each row's kept bytes are whole UTF-8 characters)."""
     blob = raw[keep].tobytes().decode("utf-8")
     offsets = np.concatenate([[0], np.cumsum((keep & char_start).sum(axis=1))]).tolist()
-    texts = [blob[offsets[i] : offsets[i + 1]] for i in range(n)]
-    first_byte = np.where(ok, origin + begin, req.start)
-    return Windows(texts, first_byte.astype(np.int64), ok)
+    return [blob[offsets[i] : offsets[i + 1]] for i in range(len(raw))]

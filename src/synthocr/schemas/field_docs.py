@@ -168,8 +168,9 @@ SPEC_FIELD_DOCS: dict[str, str] = {
     ),
     "min_text_length, max_text_length": (
         "text length in characters (`max_text_length` ≤ 1000). `window`: a window of text is cut from a "
-        "random corpus line, at word boundaries (punctuation set off by a space, French `allez-vous ?` or Hindi "
-        "`है ।`, stays with the word before it: no window starts with `?` or `»` or ends with `«`); between grapheme clusters, from anywhere in the line, in "
+        "random corpus line, at word boundaries (punctuation set off by a space, French `allez-vous ?` and "
+        "`« oui »` or Hindi `है ।`, stays with its word: no window starts with `?` or `»` or right after `«`, "
+        "nor ends with `«` or right before `?`); between grapheme clusters, from anywhere in the line, in "
         "text of a script written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Burmese) and inside a "
         "word longer than `max_text_length`, never between a Thai or Lao vowel and its consonant (a text does "
         "not start with ะ า ำ or end with เ แ โ ใ ไ), nor before a Burmese syllable's final consonant (န်), "
