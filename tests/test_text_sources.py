@@ -13,9 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helpers import plan_requests
 from synthocr.config import load_config
+from synthocr.errors import UserError
 from synthocr.planner.corpus import join_words
 from synthocr.planner.plan import plan_batch
 from synthocr.planner.templates import TemplateFiller
@@ -710,3 +713,74 @@ def test_a_character_the_font_maps_to_a_blank_glyph_is_not_covered(cli, tmp_path
     (tmp_path / "corpus" / "obj.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, _, err = cli("plan", tmp_path / "c.yaml", "-o", tmp_path / "p2.parquet")
     assert code == 2 and "U+FFFC OBJECT REPLACEMENT CHARACTER" in err
+
+
+_PIECES = ["a", "bb", "é", "日本", "😀", " ", "  ", "\t", "\r", "\n", "\n\n", "\r\n", "\x0b", "\x0c", "word", "\u00a0",
+           "\u2028", "x" * 90, "\ufeff"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=80), bom=st.booleans(),
+       chunk=st.sampled_from([7, 64, 1 << 22]))  # fmt: skip
+def test_line_lengths_are_the_lengths_of_the_whole_lines(tmp_path, monkeypatch, pieces, bom, chunk):
+    """The `lines` source picks lines by a length measured from the bytes, in chunks, for every line of the
+    file at once: it must be the length of the text whole_lines gives (whitespace runs one space, trimmed),
+    and the index must hold every non-empty line, whatever the chunking."""
+    from synthocr.planner import corpus
+
+    monkeypatch.setattr(corpus, "_CHUNK", chunk)
+    monkeypatch.setattr(corpus, "_LENGTH_CHUNK", max(chunk, 150))
+    monkeypatch.setattr(corpus, "MAX_LINE_BYTES", 150)  # as 64 KiB in 4 MiB chunks: longer lines are TOO_LONG
+    raw = corpus.UTF8_BOM * bom + "".join(pieces).encode("utf-8")
+    body = raw[len(corpus.UTF8_BOM) :] if raw.startswith(corpus.UTF8_BOM) else raw
+    path = tmp_path / "t.txt"
+    path.write_bytes(raw)
+    if not body.strip(b"\n"):
+        with pytest.raises(UserError, match="is empty"):
+            corpus.index_corpus_file(path, "t.txt")
+        return
+    f = corpus.index_corpus_file(path, "t.txt")
+    reader = corpus.CorpusReader([f])
+    try:
+        assert [raw[s:e] for s, e in zip(f.starts, f.ends)] == [x for x in body.split(b"\n") if x]
+        assert f.n_chars == len(body.decode("utf-8"))
+        lines = reader.whole_lines(0, np.arange(f.n_lines))
+        too_long = (f.ends - f.starts > 150).tolist()
+        assert reader.line_lengths(0).tolist() == [corpus.TOO_LONG if t else len(x) for x, t in zip(lines, too_long)]
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("mapped", [False, True])
+def test_a_corpus_of_many_small_files_plans_within_the_open_file_limit(cli, tmp_path, monkeypatch, mapped):
+    """A corpus of one file per document: every file was kept open (a memory map each) and 1500 files broke
+    the usual limit of 1024 open files with a traceback; `plan` printed a line per file and spent most of its
+    time matching files (quadratic) and cutting each file's rows apart. Now small files are read whole and
+    cut together, mapped ones are at most OPEN_MAPS, and the report sums the files up."""
+    import resource
+
+    from synthocr.planner.corpus import CorpusReader
+
+    if mapped:  # every file through a memory map, as large files are
+        monkeypatch.setattr(CorpusReader, "SMALL_FILE", 0)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    docs = {}
+    for i in range(1500):
+        docs[f"doc{i:04d}.txt"] = [f"document {i} line one says hello", f"line two of document {i} ends here"]
+        (corpus / f"doc{i:04d}.txt").write_text("\n".join(docs[f"doc{i:04d}.txt"]) + "\n", encoding="utf-8")
+    specs = [{"name": "w", "corpus_file": "doc*.txt", "max_text_length": 20},
+             {"name": "l", "text_source": "lines", "corpus_file": "doc*.txt"}]  # fmt: skip
+    config = _setup(tmp_path, specs, total=3000)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(soft, 400), hard))
+    try:
+        frame, out, _ = _plan(cli, config)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert "l: 1,500 files (doc0000.txt, doc0001.txt, doc0002.txt, doc0003.txt, doc0004.txt and 1495 more): " \
+           "3,000 of 3,000 lines qualify" in out and out.count("text source") == 1  # fmt: skip
+    assert frame.corpus_file.nunique() > 1000
+    for text, name, line, spec in zip(frame.text, frame.corpus_file, frame.corpus_line, frame.spec):
+        lines = docs[name]
+        assert text == lines[line] if spec == "l" else text in " ".join(lines[line:]), (text, name, line)

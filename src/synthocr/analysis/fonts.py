@@ -127,22 +127,43 @@ def _share(manager: FontCoverage, texts: list[str], chain: tuple[int, ...] = ())
     return out
 
 
+# Up to this many corpus files, a column each; beyond, a column per top-level folder, or one for all of them.
+CORPUS_COLUMNS = 12
+
+
 def _corpus_texts(corpus_dir: Path, sample: int) -> tuple[list[str], list[list[str]]]:
-    """Whole lines of every corpus file (up to `sample` per file, evenly spread)."""
+    """Per column, whole lines of its corpus files (up to `sample`, evenly spread over its files' lines).
+
+    A column per file; for more than CORPUS_COLUMNS files (a corpus of one file per document), per top-level
+    folder (`name/`, files at the top together as `./`), or all of them as one column (`N files`)."""
     if not corpus_dir.is_dir():
         raise UserError(f"corpus dir {corpus_dir} does not exist; pass a folder of UTF-8 text files.")
     files: list[CorpusFile] = [index_any(p, p.relative_to(corpus_dir).as_posix()) for p in list_files(corpus_dir, "*")]
     if not files:
         raise UserError(f"corpus dir {corpus_dir} holds no file.")
+    groups: dict[str, list[int]] = {f.rel: [i] for i, f in enumerate(files)}
+    if len(files) > CORPUS_COLUMNS:
+        groups = {}
+        for i, f in enumerate(files):
+            top = f.rel.split("/")[0] + "/" if "/" in f.rel else "./"
+            groups.setdefault(top, []).append(i)
+        if len(groups) > CORPUS_COLUMNS or len(groups) == 1:
+            groups = {f"{len(files):,} files": list(range(len(files)))}
     reader = CorpusReader(files)
     try:
         texts = []
-        for i, f in enumerate(files):
-            picks = np.unique(np.linspace(0, f.n_lines - 1, min(sample, f.n_lines)).astype(np.int64))
-            texts.append([t for t in reader.whole_lines(i, picks) if t])
+        for members in groups.values():
+            counts = np.array([files[i].n_lines for i in members], np.int64)
+            flat = np.unique(np.linspace(0, counts.sum() - 1, min(sample, int(counts.sum()))).astype(np.int64))
+            which = np.searchsorted(np.cumsum(counts), flat, side="right")
+            line = flat - (np.cumsum(counts) - counts)[which]
+            column: list[str] = []
+            for k in np.unique(which):
+                column += [t for t in reader.whole_lines(members[int(k)], line[which == k]) if t]
+            texts.append(column)
     finally:
         reader.close()
-    return [f.rel for f in files], texts
+    return list(groups), texts
 
 
 def _config_texts(config_path: Path, font_dir: Path, corpus_dir: Path | None, sample: int) -> Any:

@@ -20,7 +20,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("font_dir", metavar="FONT_DIR", help=f"folder of {FONT_KINDS} fonts (searched recursively)")
-    p.add_argument("--corpus", metavar="DIR", help="corpus folder: one column per file (with --config: its corpus)")
+    p.add_argument(
+        "--corpus",
+        metavar="DIR",
+        help="corpus folder: one column per file, or per top-level folder over 12 files (with --config: its corpus)",
+    )
     p.add_argument("--config", metavar="C", help="batch config: one column per specification, its filters applied")
     p.add_argument("--sample", type=int, default=1000, metavar="N", help="texts drawn per column")
     p.add_argument(

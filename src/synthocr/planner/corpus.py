@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import collections
 import dataclasses
 import hashlib
 import itertools
@@ -78,25 +79,28 @@ def index_corpus_file(path: Path, rel: str) -> CorpusFile:
                 text_start = len(UTF8_BOM)
             digest.update(chunk)
             try:
-                decoder.decode(chunk)
+                n_chars += len(decoder.decode(chunk))
             except UnicodeDecodeError as exc:
                 raise UserError(
                     f"corpus file {path} is not UTF-8 text (invalid byte near offset {offset + exc.start}); "
                     "convert it to UTF-8 or leave it out of the corpus_file pattern."
                 ) from None
             raw = np.frombuffer(chunk, np.uint8)
-            nl = np.flatnonzero(raw == 10).astype(np.int64)
-            n_chars += int(np.count_nonzero((raw & 0xC0) != 0x80))
-            breaks.append(nl + offset)
+            breaks.append(np.flatnonzero(raw == 10) + offset)
             offset += len(chunk)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         raise UserError(f"corpus file {path} ends inside a UTF-8 character; fix or re-save it as UTF-8.") from None
-    ends = np.concatenate(breaks + [np.array([offset], np.int64)]) if breaks else np.array([offset], np.int64)
-    starts = np.concatenate([[text_start], ends[:-1] + 1]).astype(np.int64)
-    keep = ends - starts > 0
-    starts, ends = starts[keep], ends[keep]
+    breaks.append(np.array([offset], np.int64))
+    ends = np.concatenate(breaks).astype(np.int64, copy=False)
+    breaks.clear()
+    starts = np.empty_like(ends)
+    starts[0] = text_start
+    np.add(ends[:-1], 1, out=starts[1:])
+    keep = ends > starts
+    if not keep.all():  # empty lines
+        starts, ends = starts[keep], ends[keep]
     if len(starts) == 0:
         raise UserError(f"corpus file {path} is empty; add text to it or leave it out of the corpus_file pattern.")
     return CorpusFile(
@@ -112,29 +116,53 @@ def index_corpus_file(path: Path, rel: str) -> CorpusFile:
 
 
 class CorpusReader:
-    """Reads single lines of indexed corpus files through memory maps (one per file)."""
+    """Reads corpus files: small ones (up to SMALL_FILE bytes) read whole and kept, up to SMALL_KEPT bytes in
+    all; larger ones through memory maps, at most OPEN_MAPS held, the least recently used given up first.
+    Each map holds a file descriptor: a corpus of thousands of files (one per document) would otherwise
+    exceed the usual limit of 1024, and map thousands of pages for a few lines each."""
+
+    SMALL_FILE = 1 << 20
+    SMALL_KEPT = 1 << 28
+    OPEN_MAPS = 64
 
     def __init__(self, files: list[CorpusFile]) -> None:
         self.files = files
-        self._maps: dict[Path, mmap.mmap] = {}
+        self._maps: collections.OrderedDict[Path, mmap.mmap] = collections.OrderedDict()
+        self._small: dict[Path, bytes] = {}
+        self._small_bytes = 0
         self._arrays: dict[Path, NDArray[np.uint8]] = {}
 
-    def _map(self, f: CorpusFile) -> mmap.mmap:
+    def _buffer(self, f: CorpusFile) -> mmap.mmap | bytes:
+        if f.size <= self.SMALL_FILE:
+            data = self._small.get(f.path)
+            if data is None:
+                data = f.path.read_bytes()
+                if self._small_bytes + len(data) <= self.SMALL_KEPT:
+                    self._small[f.path] = data
+                    self._small_bytes += len(data)
+            return data
         mm = self._maps.get(f.path)
-        if mm is None:
-            with f.path.open("rb") as fh:
-                mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-            self._maps[f.path] = mm
+        if mm is not None:
+            self._maps.move_to_end(f.path)
+            return mm
+        while len(self._maps) >= self.OPEN_MAPS:
+            # Dropped, not closed: an array a caller still holds keeps its map open until it is let go.
+            old, _ = self._maps.popitem(last=False)
+            self._arrays.pop(old, None)
+        with f.path.open("rb") as fh:
+            mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        self._maps[f.path] = mm
         return mm
 
     def array(self, file_index: int) -> NDArray[np.uint8]:
-        """The whole file as a read-only byte array backed by the memory map (pages load on access); its
-        text starts at the file's text_start."""
+        """The whole file as a read-only byte array (a large file's is backed by its memory map: pages load
+        on access); its text starts at the file's text_start."""
         f = self.files[file_index]
         arr = self._arrays.get(f.path)
         if arr is None:
-            arr = np.frombuffer(self._map(f), np.uint8)
-            self._arrays[f.path] = arr
+            arr = np.frombuffer(self._buffer(f), np.uint8)
+            if f.size > self.SMALL_FILE or f.path in self._small:
+                self._arrays[f.path] = arr
         return arr
 
     def line(self, file_index: int, line_index: int, start: float = 0.0) -> str:
@@ -147,9 +175,9 @@ class CorpusReader:
         f = self.files[file_index]
         lo, hi = int(f.starts[line_index]), int(f.ends[line_index])
         if hi - lo <= _LONG_LINE_BYTES:
-            return _WS.sub(" ", self._map(f)[lo:hi].decode("utf-8", errors="replace")).strip()
+            return _WS.sub(" ", self._buffer(f)[lo:hi].decode("utf-8", errors="replace")).strip()
         at = lo + int(start * (hi - lo - _LONG_LINE_BYTES))
-        text = _WS.sub(" ", self._map(f)[at : at + _LONG_LINE_BYTES].decode("utf-8", errors="ignore"))
+        text = _WS.sub(" ", self._buffer(f)[at : at + _LONG_LINE_BYTES].decode("utf-8", errors="ignore"))
         return "".join(_GRAPHEME.findall(text)[1:-1]).strip()  # the clusters at the edges may be cut
 
     def whole_lines(self, file_index: int, line_idx: NDArray[np.int64]) -> list[str]:
@@ -157,7 +185,7 @@ class CorpusReader:
         if len(line_idx) == 0:
             return []
         f = self.files[file_index]
-        mm = self._map(f)
+        mm = self._buffer(f)
         starts, ends = f.starts[line_idx].tolist(), f.ends[line_idx].tolist()
         blob = b"\n".join([mm[s:e] for s, e in zip(starts, ends)]).decode("utf-8", errors="replace")
         return [t.strip(" ") for t in _ASCII_WS_RUN.sub(" ", blob).split("\n")]
@@ -180,14 +208,15 @@ class CorpusReader:
                 continue
             raw = data[lo:hi]
             ws = _WS_BYTES[raw]
-            prev_ws = np.empty_like(ws)
-            prev_ws[0] = True
-            prev_ws[1:] = ws[:-1]
-            chars = np.concatenate([[0], np.cumsum(~ws & ((raw & 0xC0) != 0x80))])
-            words = np.concatenate([[0], np.cumsum(~ws & prev_ws)])
-            s, e = f.starts[i:j] - lo, f.ends[i:j] - lo
-            n_words = words[e] - words[s]
-            out[i:j] = chars[e] - chars[s] + np.maximum(n_words - 1, 0)
+            ink = ~ws
+            # Per byte: 1 for a character that is not whitespace, 1 more where a word starts; summed from one
+            # line's start to the next one's (the bytes between are line breaks): characters + words, so the
+            # line's length (its words joined by single spaces) is that sum less one, or 0.
+            count = (ink & ((raw & 0xC0) != 0x80)).view(np.uint8)
+            count[1:] += ink[1:] & ws[:-1]
+            count[0] += ink[0]
+            total = np.add.reduceat(count, f.starts[i:j] - lo, dtype=np.int32)
+            out[i:j] = total - (total > 0)
             i = j
         out[f.ends - f.starts > MAX_LINE_BYTES] = TOO_LONG
         return out
@@ -197,6 +226,8 @@ class CorpusReader:
         for mm in self._maps.values():
             mm.close()
         self._maps.clear()
+        self._small.clear()
+        self._small_bytes = 0
 
 
 def cut_text(

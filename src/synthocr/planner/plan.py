@@ -172,6 +172,7 @@ def index_corpus(config: BatchConfig, choice: AssetChoice) -> tuple[Path, list[C
     croot = common_root(choice.corpus.values()) if choice.corpus else corpus_root(config)
     corpus = CorpusIndex(croot)
     all_files: list[CorpusFile] = []
+    position: dict[int, int] = {}  # of each file in all_files, by identity (files_for shares one object per file)
     spec_files: list[list[int]] = []
     for spec in config.specifications:
         if not needs_corpus(spec):
@@ -183,12 +184,11 @@ def index_corpus(config: BatchConfig, choice: AssetChoice) -> tuple[Path, list[C
                 f"specification {spec.name!r}: no corpus file matches corpus_file {spec.corpus_file!r}; "
                 "add one to the corpus or change the pattern."
             )
-        idx = []
         for f in files:
-            if f not in all_files:
+            if id(f) not in position:
+                position[id(f)] = len(all_files)
                 all_files.append(f)
-            idx.append(all_files.index(f))
-        spec_files.append(idx)
+        spec_files.append([position[id(f)] for f in files])
     return croot, all_files, spec_files
 
 

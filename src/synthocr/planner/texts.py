@@ -135,22 +135,37 @@ def _cut(
         f_local, line_idx[rows] = line_choice(local, u_line[rows])
         file_idx[rows] = np.asarray(src.spec_files[s], np.int64)[f_local]
     texts = np.full(n, "", dtype=object)
-    for fi in np.unique(file_idx):
-        rows = np.flatnonzero(file_idx == fi)
-        f = src.corpus_files[fi]
+    for group in _file_groups(src.corpus_files, np.unique(file_idx)):
+        # Small files are cut together, from their bytes laid end to end (each row bounded by its own file):
+        # a corpus of thousands of one-page files costs one vectorised pass, not thousands.
+        files = [src.corpus_files[fi] for fi in group]
+        rows = np.flatnonzero(np.isin(file_idx, group))
+        member = np.searchsorted(group, file_idx[rows])
+        sizes = np.array([f.size for f in files], np.int64)
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])  # of each file in the bytes laid end to end
+        shift = offsets[member]
+        base = _line_base(files)
+        starts, ends = _joined_lines(files, offsets)
         lines = line_idx[rows]
-        ls, le = f.starts[lines], f.ends[lines]
+        ls, le = starts[base[member] + lines] - shift, ends[base[member] + lines] - shift
         start = ls + np.floor(u_start[rows] * (le - ls)).astype(np.int64)
         run = running[rows]
+        text_start = np.array([f.text_start for f in files], np.int64)[member]
         req = WindowRequest(
-            start=start,
-            lo=np.where(run, f.text_start, ls),
-            hi=np.where(run, f.size, le),
+            start=start + shift,
+            lo=np.where(run, text_start, ls) + shift,
+            hi=np.where(run, sizes[member], le) + shift,
             target=length[rows],
             min_len=lo_len[rows],
             max_len=hi_len[rows],
         )
-        cut = cut_windows(src.reader.array(int(fi)), req, f.bytes_per_char)
+        if len(group) == 1:
+            data = src.reader.array(int(group[0]))
+        else:  # copied one by one: a list of the files' arrays would hold every file open
+            data = np.empty(int(sizes.sum()), np.uint8)
+            for fi, off, size in zip(group.tolist(), offsets.tolist(), sizes.tolist()):
+                data[off : off + size] = src.reader.array(fi)
+        cut = cut_windows(data, req, max(f.bytes_per_char for f in files))
         # Whole "words" of a script written without spaces are phrases or lines: such rows are cut by
         # grapheme clusters from their start point instead (cut_text), so texts start anywhere in a line.
         # So are rows whose window starts with closing punctuation set off by a space (French `! Comment`,
@@ -163,7 +178,7 @@ def _cut(
             & ~texts_with(BAD_WORD_EDGE, cut.texts)
             & ~texts_with(BAD_NEIGHBOURS, neighbours)
         )
-        first_line = np.searchsorted(f.starts, cut.first, side="right") - 1
+        first_line = np.searchsorted(starts, cut.first, side="right") - 1 - base[member]
         line_idx[rows] = np.where(ok, first_line, lines)
         got = np.empty(len(rows), dtype=object)
         got[:] = cut.texts
@@ -172,7 +187,7 @@ def _cut(
             r = rows[k]
             texts[r] = cut_text(
                 src.reader,
-                int(fi),
+                int(file_idx[r]),
                 int(lines[k]),
                 int(length[r]),
                 float(u_start[r]),
@@ -181,6 +196,53 @@ def _cut(
                 running=bool(run[k]),
             )
     return texts.tolist(), file_idx, line_idx
+
+
+# Where a block's rows come from more than GROUP_FROM files, those up to SMALL_FILE bytes are cut together, up
+# to GROUP_BYTES at a time (a group's slices are as wide as its widest-written file needs: fewer files, as in
+# a config with a file per script, are each cut alone).
+GROUP_FROM = 16
+SMALL_FILE = 1 << 20
+GROUP_BYTES = 1 << 23
+
+
+def _file_groups(corpus_files: list[CorpusFile], used: NDArray[np.int64]) -> list[NDArray[np.int64]]:
+    """The corpus files of a block's rows (sorted indices) in groups to cut at once: each large file alone,
+    small ones together up to GROUP_BYTES when there are more than GROUP_FROM files."""
+    if len(used) <= GROUP_FROM:
+        return [used[i : i + 1] for i in range(len(used))]
+    groups: list[list[int]] = []
+    small: list[int] = []
+    total = 0
+    for fi in used.tolist():
+        size = corpus_files[fi].size
+        if size > SMALL_FILE:
+            groups.append([fi])
+            continue
+        if small and total + size > GROUP_BYTES:
+            groups.append(small)
+            small, total = [], 0
+        small.append(fi)
+        total += size
+    if small:
+        groups.append(small)
+    return [np.array(g, np.int64) for g in groups]
+
+
+def _joined_lines(files: list[CorpusFile], offsets: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Line starts and ends of a group's files in their bytes laid end to end (a lone file's own arrays)."""
+    if len(files) == 1:
+        return files[0].starts, files[0].ends
+    return (
+        np.concatenate([f.starts + off for f, off in zip(files, offsets.tolist())]),
+        np.concatenate([f.ends + off for f, off in zip(files, offsets.tolist())]),
+    )
+
+
+def _line_base(files: list[CorpusFile]) -> NDArray[np.int64]:
+    """Where each file's lines start in its group's lines laid end to end."""
+    counts = np.array([f.n_lines for f in files], np.int64)
+    return np.concatenate([[0], np.cumsum(counts)[:-1]])
 
 
 def _draw_other(

@@ -286,13 +286,7 @@ def prepare_sources(
             sources.append(SpecSource(mode))
         elif mode == "lines":
             pool = _qualifying_lines(spec, files, reader, lengths, n_rows, "")
-            for member, i in enumerate(files):
-                n_ok = int(pool.offsets[member + 1] - pool.offsets[member])
-                report.append(
-                    f"{spec.name}: {corpus_files[i].rel}: {n_ok:,} of {corpus_files[i].n_lines:,} "
-                    f"{'lines' if corpus_format(Path(corpus_files[i].rel)) in (None, 'text') else 'texts'} qualify "
-                    f"({spec.min_text_length}..{spec.max_text_length} characters; the others are skipped)"
-                )
+            report.extend(_qualifying_report(spec, files, corpus_files, pool))
             if 0 < pool.total < n_rows:
                 distinct = len(set(read_lines(reader, *pool.choose((np.arange(pool.total) + 0.5) / pool.total))))
                 _distinct_warning(spec, n_rows, distinct, "qualifying lines")
@@ -319,6 +313,38 @@ def prepare_sources(
             report.append(f"{spec.name}: {len(spec.templates)} template(s), locale {spec.template_locale}")
         kept_files.append(list(files))
     return PreparedSources(sources, kept_files, report)
+
+
+# Up to this many files, `plan` says how many lines of each qualify; beyond, of all of them together.
+REPORT_FILES = 10
+
+
+def _qualifying_report(spec: Any, files: list[int], corpus_files: list[CorpusFile], pool: LinePool) -> list[str]:
+    """How many lines of each file qualify; for more than REPORT_FILES files, of all of them together, naming
+    the files none of whose lines qualify."""
+    counts = np.diff(pool.offsets).tolist()
+    limits = f"({spec.min_text_length}..{spec.max_text_length} characters; the others are skipped)"
+
+    def unit(members: list[int]) -> str:
+        text = all(corpus_format(Path(corpus_files[files[m]].rel)) in (None, "text") for m in members)
+        return "lines" if text else "texts"
+
+    if len(files) <= REPORT_FILES:
+        return [
+            f"{spec.name}: {corpus_files[i].rel}: {n_ok:,} of {corpus_files[i].n_lines:,} {unit([m])} qualify {limits}"
+            for m, (i, n_ok) in enumerate(zip(files, counts))
+        ]
+    total = sum(corpus_files[i].n_lines for i in files)
+    out = [
+        f"{spec.name}: {len(files):,} files ({_names(corpus_files, files)}): {pool.total:,} of {total:,} "
+        f"{unit(list(range(len(files))))} qualify {limits}"
+    ]
+    empty = [i for i, n_ok in zip(files, counts) if n_ok == 0]
+    if empty:
+        out.append(
+            f"{spec.name}: {len(empty):,} of the files have no line that qualifies: {_names(corpus_files, empty)}"
+        )
+    return out
 
 
 def _qualifying_lines(

@@ -93,10 +93,11 @@ def cut_windows(data: NDArray[np.uint8], req: WindowRequest, bytes_per_char: flo
     ws = _WS_TABLE[raw]
     prev_ws = np.empty_like(ws)
     prev_ws[:, 1:] = ws[:, :-1]
-    prev_ws[:, 0] = origin == 0  # the file's first byte starts a word; elsewhere the byte before is unknown
+    # The text's first byte starts a word; elsewhere the byte before the slice is unknown.
+    prev_ws[:, 0] = (origin == 0) | (origin <= req.lo)
     next_ws = np.empty_like(ws)
     next_ws[:, :-1] = ws[:, 1:]
-    next_ws[:, -1] = origin + width >= len(data)
+    next_ws[:, -1] = (origin + width >= len(data)) | (origin + width >= req.hi)
     word_start = ~ws & prev_ws
     word_end = ~ws & next_ws
     char_start = (raw & 0xC0) != 0x80
