@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import ctypes
 import mmap
+import os
 import threading
+import weakref
 from typing import NamedTuple
 
 import freetype
@@ -48,10 +50,53 @@ def turn_glyph(glyph: Glyph) -> Glyph:
 def mapped_font(path: str) -> ctypes.Array[ctypes.c_char]:
     """The font file mapped into memory once (copy on write; never written), for GlyphRaster: FreeType
     maps the file again for each face opened from its path, one face per size, and every mapping's
-    pages count in the process's memory (about 0.7 MiB per size of DejaVu Sans)."""
-    with open(path, "rb") as fh:
-        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_COPY)
-    return (ctypes.c_char * len(mapped)).from_buffer(mapped)  # keeps the mapping open while it lives
+    pages count in the process's memory (about 0.7 MiB per size of DejaVu Sans).
+
+    The file is closed once mapped (a mapping outlives its descriptor): Python's mmap keeps a descriptor per
+    mapping, and a worker drawing from hundreds of fonts, whose faces its glyph cache keeps alive, ran out
+    of them ("Too many open files") and failed its rows. The mapping goes with the array."""
+    if _LIBC is None:  # no C library mmap (Windows): Python's, which keeps a descriptor open
+        with open(path, "rb") as fh:
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_COPY)
+        return (ctypes.c_char * len(mapped)).from_buffer(mapped)  # keeps the mapping open while it lives
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        if size == 0:
+            raise ValueError(f"{path} is empty")
+        addr = _LIBC.mmap(None, size, mmap.PROT_READ | mmap.PROT_WRITE, mmap.MAP_PRIVATE, fd, 0)
+    finally:
+        os.close(fd)
+    if addr is None or addr == _MAP_FAILED:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err), path)
+    array = (ctypes.c_char * size).from_address(addr)
+    weakref.finalize(array, _LIBC.munmap, ctypes.c_void_p(addr), ctypes.c_size_t(size))
+    return array
+
+
+def _libc() -> ctypes.CDLL | None:
+    """The C library's mmap and munmap, where there is one to call."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.mmap.restype = ctypes.c_void_p
+        libc.mmap.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_int64,
+        ]
+        libc.munmap.restype = ctypes.c_int
+        libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    except (OSError, AttributeError, TypeError):
+        return None
+    return libc
+
+
+_LIBC = _libc() if hasattr(mmap, "MAP_PRIVATE") else None
+_MAP_FAILED = ctypes.c_void_p(-1).value
 
 
 class _InPlace:

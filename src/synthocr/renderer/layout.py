@@ -305,7 +305,7 @@ def _place(
     last_flags = 0
     cover: Cover = []
     for run, font in runs:
-        glyph, cached = font.glyph, font.cached
+        glyph, cached, glyph_key = font.glyph, font.cached, font.glyph_key
         covers.setdefault(run.start, None)
         rtl = run.rtl
         cursive = run.script in CURSIVE_SCRIPTS
@@ -399,7 +399,7 @@ def _place(
             elif turned:
                 bitmap = font.turned_glyph(gid)
             else:
-                bitmap = cached.get((font, gid), _MISSING)
+                bitmap = cached.get((glyph_key, gid), _MISSING)
                 if bitmap is _MISSING:
                     bitmap = glyph(gid)
             if bitmap is not None:

@@ -14,6 +14,7 @@ import functools
 import struct
 import threading
 import unicodedata
+from collections.abc import Hashable
 from typing import NamedTuple, Protocol
 
 import uharfbuzz as hb
@@ -117,24 +118,62 @@ class ShapedGlyph(NamedTuple):
     flags: int  # HarfBuzz's glyph flags (UNSAFE_TO_BREAK...), read only in CURSIVE_SCRIPTS (0 elsewhere)
 
 
+_NONE_YET = object()
+
+
+class _Metrics:
+    """A SizedFont's horizontal advances (and vertical metrics, for a font without vmtx) for HarfBuzz's
+    callbacks: FreeType's (`raster`, a variable instance) or the font's own, rounded as FreeType rounds them."""
+
+    def __init__(self, raster: GlyphRaster | None, unit: hb.Font, scale: int, v_units: tuple[int, int] | None) -> None:
+        self.raster, self.unit, self.scale, self.v_units = raster, unit, scale, v_units
+        self.advances: dict[int, int] = {}
+
+    def h_advance(self, font: object, gid: int, data: object) -> int:
+        advance = self.advances.get(gid)
+        if advance is None:
+            if self.raster is not None:
+                advance = self.advances[gid] = self.raster.advance(gid)
+            else:
+                advance = self.advances[gid] = _ft_advance(self.unit.get_glyph_h_advance(gid), self.scale)
+        return advance
+
+    def v_advance(self, font: object, gid: int, data: object) -> int:
+        height = self.v_units[0] + self.v_units[1]  # type: ignore[index]
+        return -_ft_advance(height, self.scale)
+
+    def v_origin(self, font: object, gid: int, data: object) -> tuple[bool, int, int]:
+        ascender = _ft_advance(self.v_units[0], self.scale)  # type: ignore[index]
+        return True, self.h_advance(font, gid, data) // 2, ascender
+
+
 class GlyphCache(Protocol):
-    """A bounded cache of glyph bitmaps keyed by (SizedFont, glyph id), loading what it misses."""
+    """A bounded cache of glyph bitmaps keyed by (font token, glyph id), which SizedFont.glyph fills."""
 
     @property
-    def data(self) -> dict[tuple[SizedFont, int], Glyph | None]: ...
+    def data(self) -> dict[tuple[Hashable, int], Glyph | None]: ...
 
-    def __call__(self, key: tuple[SizedFont, int], /) -> Glyph | None: ...
+    def insert(self, key: tuple[Hashable, int], value: Glyph | None, /) -> Glyph | None: ...
 
 
 class SizedFont:
     """One font at one pixel size: a HarfBuzz font for shaping and FreeType for its glyphs' bitmaps.
 
-    `glyph(gid)` goes through `glyph_cache` (a BoundedCache keyed by (font, glyph id), shared by
+    `glyph(gid)` goes through `glyph_cache` (a BoundedCache keyed by (token, glyph id), shared by
     every SizedFont of a worker) when one is given; the bitmap is the same either way.
     """
 
-    def __init__(self, file: FontFile, size: int, glyph_cache: GlyphCache | None = None, instance: str = "") -> None:
-        """`instance`: a named instance of a variable font ("" for its default instance).
+    def __init__(
+        self,
+        file: FontFile,
+        size: int,
+        glyph_cache: GlyphCache | None = None,
+        instance: str = "",
+        token: Hashable | None = None,
+    ) -> None:
+        """`instance`: a named instance of a variable font ("" for its default instance). `token`: what names
+        this font at this size in `glyph_cache` (the same for a font loaded again: its glyphs are the same),
+        so the cache holds no font alive; without one, the font itself.
 
         Raises:
             FontRenderError: the font has no such named instance, or FreeType cannot open it at `size`.
@@ -157,22 +196,23 @@ class SizedFont:
         # axis values, with FreeType's advances. On Inter this gives the same advances as HarfBuzz's own
         # (float) normalisation and HVAR deltas; hb-ft's way keeps raqm's by construction where the two round
         # differently (an `avar` mapping, a delta at half a font unit).
-        self._ft_advances = axes is not None
         if axes is not None:
             normalized = self.raster.normalized_coords()
             parent.set_var_coords_normalized(normalized)  # the sub-font below starts from its parent's values
             self._unit.set_var_coords_normalized(normalized)
-        self._advances: dict[int, int] = {}
         self._turned: dict[int, Glyph | None] = {}
+        # HarfBuzz's callbacks belong to an object of their own: bound to this font's methods, they made a
+        # cycle (font -> hb.Font -> callbacks -> font) that only Python's full collections free, and a worker
+        # drawing from hundreds of fonts held every evicted one until then (889 alive, 760 MB).
+        metrics = _Metrics(self.raster if axes is not None else None, self._unit, self._scale, file.fallback_v_metrics)
         funcs = hb.FontFuncs()
-        funcs.set_glyph_h_advance_func(self._h_advance, None)
-        self._v_units = file.fallback_v_metrics
-        if self._v_units is not None:  # no vmtx: FreeType's made-up vertical metrics, as raqm gets them
-            funcs.set_glyph_v_advance_func(self._v_advance, None)
-            funcs.set_glyph_v_origin_func(self._v_origin, None)
+        funcs.set_glyph_h_advance_func(metrics.h_advance, None)
+        if file.fallback_v_metrics is not None:  # no vmtx: FreeType's made-up vertical metrics, as raqm gets them
+            funcs.set_glyph_v_advance_func(metrics.v_advance, None)
+            funcs.set_glyph_v_origin_func(metrics.v_origin, None)
         self.hb = hb.Font(parent)  # a sub-font: only the horizontal advances are replaced
         self.hb.funcs = funcs
-        self._keep = (parent, funcs)
+        self._keep = (parent, funcs, metrics)
         extents = self._unit.get_font_extents("ltr")  # font units
         self.ascender: float = extents.ascender * size / upem  # pixels above the baseline
         self.descender: float = -extents.descender * size / upem  # pixels below it
@@ -188,35 +228,21 @@ class SizedFont:
             max(metric(tag.STRIKEOUT_SIZE), 1) * size / upem,
         )
         self._cache = glyph_cache
-        # (self, glyph id) -> bitmap: the shared cache's own dict, or one of this font's.
-        self.cached: dict[tuple[SizedFont, int], Glyph | None] = glyph_cache.data if glyph_cache is not None else {}
-
-    def _h_advance(self, font: object, gid: int, data: object) -> int:
-        advance = self._advances.get(gid)
-        if advance is None:
-            if self._ft_advances:
-                advance = self._advances[gid] = self.raster.advance(gid)
-            else:
-                advance = self._advances[gid] = _ft_advance(self._unit.get_glyph_h_advance(gid), self._scale)
-        return advance
-
-    def _v_advance(self, font: object, gid: int, data: object) -> int:
-        height = self._v_units[0] + self._v_units[1]  # type: ignore[index]
-        return -_ft_advance(height, self._scale)
-
-    def _v_origin(self, font: object, gid: int, data: object) -> tuple[bool, int, int]:
-        ascender = _ft_advance(self._v_units[0], self._scale)  # type: ignore[index]
-        return True, self._h_advance(font, gid, data) // 2, ascender
+        self.glyph_key: Hashable = self if token is None else token
+        # (glyph_key, glyph id) -> bitmap: the shared cache's own dict, or one of this font's.
+        self.cached: dict[tuple[Hashable, int], Glyph | None] = glyph_cache.data if glyph_cache is not None else {}
 
     def glyph(self, gid: int) -> Glyph | None:
         """The glyph's bitmap (None: no ink), rendered once. Hot loops look in `cached` first:
-        `cached.get((self, gid), MISSING)`."""
-        if self._cache is not None:
-            return self._cache((self, gid))
-        key = (self, gid)
-        if key not in self.cached:
-            self.cached[key] = self.raster.render(gid)
-        return self.cached[key]
+        `cached.get((glyph_key, gid), MISSING)`."""
+        key = (self.glyph_key, gid)
+        got = self.cached.get(key, _NONE_YET)
+        if got is _NONE_YET:
+            got = self.raster.render(gid)
+            if self._cache is not None:
+                return self._cache.insert(key, got)
+            self.cached[key] = got
+        return got  # type: ignore[return-value]
 
     def turned_glyph(self, gid: int) -> Glyph | None:
         """The glyph's bitmap turned 90 degrees clockwise, for a sideways run of a vertical line; made once."""
