@@ -68,3 +68,19 @@ def test_a_worker_holds_no_more_sized_fonts_than_its_cache(tmp_path):
     finally:
         gc.enable()
     assert alive <= 256
+
+
+def test_the_glyph_cache_keeps_to_its_bytes_as_well_as_its_count():
+    """16,384 glyphs of Chinese at 200 px were 650 MB of one worker's memory: the cache now also keeps its
+    bitmaps' pixels within GLYPH_CACHE_BYTES (1 MB here), dropping the oldest, and still serves what it holds."""
+    from synthocr.renderer.assets import BoundedCache, _glyph_bytes, _no_load
+    from synthocr.renderer.shaping import FontFile, SizedFont
+
+    cache = BoundedCache(_no_load, 16384, _glyph_bytes, 1 << 20)
+    path = BUILTIN_DIRS["font"] / "DejaVuSans.ttf"
+    font = SizedFont(FontFile(str(path), path.name), 120, cache, "", 7)
+    glyphs = [font.glyph(gid) for gid in range(36, 600)]
+    weights = [_glyph_bytes(g) for g in glyphs]
+    assert sum(weights) > 3 << 20 and sum(_glyph_bytes(g) for g in cache.data.values()) <= 1 << 20
+    assert all(key[0] == 7 for key in cache.data) and len(cache.data) > 50  # keyed by the token
+    assert font.glyph(599) is glyphs[-1]  # a hit: the same bitmap

@@ -70,6 +70,7 @@ class BoundedCache(Generic[K, V]):
 
 _MISSING = object()
 BACKGROUND_CACHE_BYTES = 256 << 20  # per worker: what its decoded background images may hold at once
+GLYPH_CACHE_BYTES = 64 << 20  # per worker: its glyph bitmaps' pixels (about 1 KiB a glyph at 30 px)
 
 
 def _image_bytes(image: Image.Image) -> int:
@@ -96,7 +97,10 @@ class RenderAssets:
         # Glyph bitmaps (about 1 KiB each at 30 px): (font token, glyph id) -> Glyph or None, filled by the
         # SizedFonts. Keyed by a token, not the SizedFont: a key holding the font kept every font it had drawn
         # with alive, past the bounds above (1,624 fonts at sizes, 1.1 GB, in a render from 282 fonts).
-        self.glyph: BoundedCache[tuple[Hashable, int], Glyph | None] = BoundedCache(_no_load, 16384)
+        # At most GLYPH_CACHE_BYTES of bitmaps too: 16,384 glyphs of Chinese at 200 px were 650 MB.
+        self.glyph: BoundedCache[tuple[Hashable, int], Glyph | None] = BoundedCache(
+            _no_load, 16384, _glyph_bytes, GLYPH_CACHE_BYTES
+        )
         self._font_tokens: dict[tuple[str, str, int, str], int] = {}  # of each (font, sha1, size, instance)
         self._next_token = itertools.count()
         # Decoded photos: 32 at most, and at most BACKGROUND_CACHE_BYTES (a 12-megapixel photo is 36 MB).
@@ -171,6 +175,10 @@ class RenderAssets:
         (as phones store them) is turned first."""
         with Image.open(self._path(self.background_root, rel, "background")) as im:
             return ImageOps.exif_transpose(im).convert("RGB")
+
+
+def _glyph_bytes(glyph: Glyph | None) -> int:
+    return 64 if glyph is None else 64 + glyph.width * glyph.height
 
 
 def _no_load(key: tuple[Hashable, int]) -> Glyph | None:
