@@ -1,5 +1,5 @@
 """Corpus files that are not plain text: tables (CSV, TSV, JSON Lines, Parquet) give the texts of one column, not
-their raw lines; compressed files (.gz, .bz2, .xz) give their text."""
+their raw lines; compressed files (.gz, .bz2, .xz, .zst) give their text."""
 
 from __future__ import annotations
 
@@ -189,3 +189,60 @@ def test_a_broken_utf16_file_is_a_clear_error(cli, tmp_path):
     code, err, _ = _plan(cli, tmp_path, "cut.txt")
     assert code == 2 and "Traceback" not in err
     assert "cut.txt ends inside a UTF-16 character" in err
+
+
+def _zstd_frames(*parts: bytes) -> bytes:
+    """Zstandard frames, one per part, as `cat a.zst b.zst` joins them: the first with its size in the header,
+    the others streamed (no size), as `zstd` writes a pipe."""
+    import io
+
+    import zstandard
+
+    out = [zstandard.ZstdCompressor().compress(parts[0])]
+    for part in parts[1:]:
+        sink = io.BytesIO()
+        with zstandard.ZstdCompressor().stream_writer(sink, closefd=False) as writer:
+            writer.write(part)
+        out.append(sink.getvalue())
+    return b"".join(out)
+
+
+def test_zstandard_text_and_tables_give_their_texts(cli, tmp_path):
+    """The Pile, RedPajama and many dumps ship as .jsonl.zst: read as text, it was "not UTF-8 text"."""
+    _corpus(tmp_path, "a.txt.zst", _zstd_frames(b"Zstd line one\n", b"Zstd line two\n" * 50000, b"Zstd line three\n"))
+    code, err, frame = _plan(cli, tmp_path, "a.txt.zst", total=400)
+    assert code == 0, err
+    assert "a.txt.zst: 50,002 of 50,002 lines qualify" in cli("plan", tmp_path / "c.yaml", "--dry-run")[1]
+    assert set(frame.text) == {"Zstd line two"}  # 2 of the lines are the other two
+    _corpus(tmp_path, "pile.jsonl.zst", _zstd_frames(b'{"text": "Pile text one", "meta": {}}\n', b'{"text": "Two"}\n'))
+    code, err, frame = _plan(cli, tmp_path, "pile.jsonl.zst")
+    assert code == 0, err
+    assert set(frame.text) == {"Pile text one", "Two"}
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table({"text": ["Parquet in zstd"]}), sink)
+    _corpus(tmp_path, "t.parquet.zst", _zstd_frames(sink.getvalue().to_pybytes()))
+    code, err, frame = _plan(cli, tmp_path, "t.parquet.zst")
+    assert code == 0, err
+    assert set(frame.text) == {"Parquet in zstd"}
+
+
+@pytest.mark.parametrize(
+    "cut,message",
+    [(0.5, "ends inside a Zstandard frame"), (0.0, "not Zstandard data")],
+)
+def test_bad_zstandard_files_are_clear_errors(cli, tmp_path, cut, message):
+    """zstandard's own reader gave the half of a cut file it could and stopped: a corpus cut short by a
+    failed download passed for a smaller one. Now it is an error, as a cut .gz is."""
+    data = _zstd_frames(b"some text here\n" * 1000, b"more text\n" * 1000)
+    _corpus(tmp_path, "bad.txt.zst", data[: int(len(data) * cut)] if cut else b"garbage!" * 20)
+    code, err, _ = _plan(cli, tmp_path, "bad.txt.zst")
+    assert code == 2 and "cannot be decompressed" in err and message in err and "Traceback" not in err
+
+
+def test_zstandard_without_its_extra_names_the_extra(cli, tmp_path, monkeypatch):
+    import sys
+
+    _corpus(tmp_path, "a.txt.zst", _zstd_frames(b"text\n"))
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # as if not installed
+    code, err, _ = _plan(cli, tmp_path, "a.txt.zst")
+    assert code == 2 and "pip install 'synthocr[zstd]'" in err and "Traceback" not in err

@@ -3,7 +3,7 @@
 The core (plan, render on one machine, inspect without plots, most exports) needs none of
 them. `pip install 'synthocr[EXTRA]'` adds: dask (the Dask backends), plots (matplotlib, for
 `inspect --plots`), export (lmdb, for `export --to lmdb`), s3 (s3fs, for s3:// plans and
-output dirs). `make install` installs all of them.
+output dirs), zstd (zstandard, for corpus files ending in .zst). `make install` installs all of them.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ EXTRA_OF: dict[str, str] = {
     "matplotlib": "plots",
     "lmdb": "export",
     "s3fs": "s3",
+    "zstandard": "zstd",
 }
 # fsspec protocols whose implementation an extra provides.
 PROTOCOL_EXTRAS: dict[str, str] = {"s3": "s3", "s3a": "s3"}

@@ -1,5 +1,5 @@
 """Corpus files that are not plain text: tables (CSV, TSV, JSON Lines, Parquet), whose texts are one column,
-and compressed files (.gz, .bz2, .xz, of text or of a table).
+and compressed files (.gz, .bz2, .xz, .zst, of text or of a table).
 
 Read as plain text, a table gave texts such as `1,"Hello, world",pos` and its header line, or
 `{"text": "...", "id": 1}`, and a compressed file was "not UTF-8". Such a file's texts are extracted once
@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from synthocr.errors import UserError, not_utf8_problem
+from synthocr.extras import require
 
 TABLE_SUFFIXES = {
     ".csv": "csv",
@@ -47,8 +48,61 @@ _HEAD = 1 << 16
 _MAX_FIELD = 1 << 30  # characters in one CSV cell
 
 
-# Decompressing readers by extension: "words.txt.gz", "reviews.csv.xz".
-_OPENERS: dict[str, Callable[..., Any]] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+class _ZstdReader(io.RawIOBase):
+    """A Zstandard file's bytes, frame after frame (as `zstd -d` reads them), raising EOFError where the file
+    ends inside a frame: zstandard's own readers return what they have and stop, and a cut file would pass
+    for a shorter corpus. Corrupt data raises OSError. The file is read _ZSTD_INPUT bytes at a time, which
+    bounds what one step decompresses."""
+
+    def __init__(self, path: Path) -> None:
+        self._zstd = require("zstandard", f"corpus file {path} (Zstandard-compressed)")
+        self._fh = path.open("rb")
+        self._frame = self._zstd.ZstdDecompressor().decompressobj()
+        self._in_frame = False  # input fed to the current frame, which has not ended yet
+        self._out = b""
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._pos >= len(self._out):
+            chunk = self._fh.read(_ZSTD_INPUT)
+            if not chunk:
+                if self._in_frame:
+                    raise EOFError("the file ends inside a Zstandard frame")
+                return 0
+            parts = []
+            try:
+                while chunk:
+                    parts.append(self._frame.decompress(chunk))
+                    self._in_frame = not self._frame.eof
+                    chunk = b""
+                    if self._frame.eof:  # the next frame starts in what this one left
+                        chunk = self._frame.unused_data
+                        self._frame = self._zstd.ZstdDecompressor().decompressobj()
+            except self._zstd.ZstdError as exc:
+                raise OSError(f"not Zstandard data ({exc})") from None
+            self._out, self._pos = b"".join(parts), 0
+        n = min(len(buffer), len(self._out) - self._pos)
+        buffer[:n] = memoryview(self._out)[self._pos : self._pos + n]
+        self._pos += n
+        return n
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+_ZSTD_INPUT = 1 << 16
+
+
+def _zstd_open(path: Path, mode: str = "rb") -> IO[bytes]:
+    return io.BufferedReader(_ZstdReader(path), 1 << 20)
+
+
+# Decompressing readers by extension: "words.txt.gz", "reviews.csv.xz", "pile.jsonl.zst".
+_OPENERS: dict[str, Callable[..., Any]] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open, ".zst": _zstd_open}
 _DECOMPRESS_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
 
 
@@ -103,6 +157,15 @@ def _open(path: Path) -> IO[bytes]:
     """The file's bytes, decompressed as its extension says."""
     opener = _OPENERS.get(path.suffix.lower())
     return opener(path, "rb") if opener else path.open("rb")
+
+
+def _seekable(path: Path) -> IO[bytes]:
+    """A compressed file's bytes in a file that can seek (Parquet reads its footer first): gzip, bzip2 and xz
+    readers seek by reading again; a Zstandard file is decompressed into memory."""
+    if path.suffix.lower() != ".zst":
+        return _open(path)
+    with _open(path) as fh:
+        return io.BytesIO(fh.read())
 
 
 def header_delimiter(header: str) -> str:
@@ -291,7 +354,7 @@ def _utf8_lines(path: Path, fh: IO[bytes]) -> Iterator[bytes]:
 def _parquet_texts(path: Path, column: str) -> Iterator[str]:
     try:
         # A path as it is (pyarrow reads it natively), a compressed file through its decompressing reader.
-        with _open(path) if path.suffix.lower() in _OPENERS else contextlib.nullcontext(path) as source:
+        with _seekable(path) if path.suffix.lower() in _OPENERS else contextlib.nullcontext(path) as source:
             table = pq.ParquetFile(source)
             names = table.schema_arrow.names
             if column not in names:
