@@ -246,3 +246,20 @@ def test_zstandard_without_its_extra_names_the_extra(cli, tmp_path, monkeypatch)
     monkeypatch.setitem(sys.modules, "zstandard", None)  # as if not installed
     code, err, _ = _plan(cli, tmp_path, "a.txt.zst")
     assert code == 2 and "pip install 'synthocr[zstd]'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", ["mac.txt", "mac.txt.gz", "mac16.txt"])
+def test_lines_ended_by_cr_alone_are_lines(cli, tmp_path, name):
+    """Classic Mac OS and some exports end lines with CR alone: read at line feeds only, such a file was one
+    line, so `lines` found none of 5..40 characters and a word list was one entry of every word."""
+    lines = ["first line here", "second line here", "third line ok"]
+    text = "\r".join(lines) + "\r"
+    data = {"mac.txt": text.encode(), "mac.txt.gz": gzip.compress(text.encode()),
+            "mac16.txt": ("\ufeff" + text).encode("utf-16-le")}[name]  # fmt: skip
+    _corpus(tmp_path, name, data)
+    code, err, frame = _plan(cli, tmp_path, name)
+    assert code == 0, err
+    assert set(frame.text) == set(lines)
+    code, err, frame = _plan(cli, tmp_path, name, {"text_source": "words", "min_words": 1, "max_words": 1})
+    assert code == 0, err
+    assert set(frame.text) == set(lines)  # one entry per line

@@ -42,7 +42,7 @@ TABLE_SUFFIXES = {
     ".parquet": "parquet",
     ".pq": "parquet",
 }
-_FORMAT_VERSION = b"1"  # of the extracted files: bump when what is extracted changes
+_FORMAT_VERSION = b"2"  # of the extracted files: bump when what is extracted changes (2: lines ended by CR)
 _BREAKS = re.compile(r"[\r\n]+")
 _HEAD = 1 << 16
 _MAX_FIELD = 1 << 30  # characters in one CSV cell
@@ -140,11 +140,19 @@ def _encoding(path: Path) -> str:
 
 def needs_extraction(path: Path) -> bool:
     """Whether a corpus file is read from its extracted UTF-8 text (extract), not where it lies: a table, a
-    compressed file, or text in UTF-16 or UTF-32."""
+    compressed file, text in UTF-16 or UTF-32, or text whose lines end in CR alone."""
     if corpus_format(path) is not None:
         return True
     with path.open("rb") as fh:
-        return wide_encoding(fh.read(4)) is not None
+        head = fh.read(_HEAD)
+    return wide_encoding(head[:4]) is not None or _cr_only(head)
+
+
+def _cr_only(head: bytes | str) -> bool:
+    """Whether text ends its lines with CR alone, as classic Mac OS and some exports write them: read at line
+    feeds only, such a file was one line (a word list one entry of every word)."""
+    cr, lf = ("\r", "\n") if isinstance(head, str) else (b"\r", b"\n")
+    return cr in head and lf not in head  # type: ignore[operator]
 
 
 def is_binary(path: Path) -> bool:
@@ -239,6 +247,7 @@ def _copy_text(path: Path, out: IO[bytes]) -> None:
     name = encoding.upper().replace("-SIG", "")
     where = "" if path.suffix.lower() not in _OPENERS else " once decompressed"
     offset = written = 0
+    cr_only = None  # lines ended by CR alone, as the first chunk shows: each CR becomes a line feed
     with _open(path) as fh:
         while chunk := fh.read(1 << 22):
             try:
@@ -248,7 +257,10 @@ def _copy_text(path: Path, out: IO[bytes]) -> None:
                     f"corpus file {path} is not {name} text{where} (invalid bytes near offset "
                     f"{offset + exc.start}); convert it to UTF-8 or leave it out of the corpus_file pattern."
                 ) from None
+            cr_only = _cr_only(text) if cr_only is None else cr_only
             data = text.encode("utf-8") if wide else chunk
+            if cr_only:
+                data = data.replace(b"\r", b"\n")
             out.write(data)
             offset += len(chunk)
             written += len(data)
