@@ -60,8 +60,9 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "for a tabular corpus file (`.csv`, `.tsv`, `.jsonl`/`.ndjson`, `.parquet`): the column (JSON key) "
         "that holds the texts, one per row; the other columns are ignored, empty cells and nulls left out, and "
         "a line break inside a text becomes a space. A CSV's separator is read from its header (comma, "
-        "semicolon or tab). A compressed file (`.gz`, `.bz2`, `.xz`: `corpus.txt.gz`, `reviews.csv.xz`) is read "
-        "decompressed. Extracted once, then cached by the file's content (see "
+        "semicolon or tab). A compressed file (`.gz`, `.bz2`, `.xz`, `.zst` with the `zstd` extra: "
+        "`corpus.txt.gz`, `pile.jsonl.zst`) is read decompressed. Extracted once, then cached by the file's "
+        "content (see "
         "[Your own data](text-sources.md#tables))."
     ),
     "text_source": (
