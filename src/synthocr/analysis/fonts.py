@@ -154,9 +154,10 @@ def _corpus_texts(corpus_dir: Path, sample: int) -> tuple[list[str], list[list[s
         texts = []
         for members in groups.values():
             counts = np.array([files[i].n_lines for i in members], np.int64)
-            flat = np.unique(np.linspace(0, counts.sum() - 1, min(sample, int(counts.sum()))).astype(np.int64))
-            which = np.searchsorted(np.cumsum(counts), flat, side="right")
-            line = flat - (np.cumsum(counts) - counts)[which]
+            ends = np.cumsum(counts)  # of each file's lines among the column's
+            flat = np.unique(np.linspace(0, ends[-1] - 1, min(sample, int(ends[-1]))).astype(np.int64))
+            which = np.searchsorted(ends, flat, side="right")
+            line = flat - (ends - counts)[which]
             column: list[str] = []
             for k in np.unique(which):
                 column += [t for t in reader.whole_lines(members[int(k)], line[which == k]) if t]

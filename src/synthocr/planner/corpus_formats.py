@@ -148,11 +148,12 @@ def needs_extraction(path: Path) -> bool:
     return wide_encoding(head[:4]) is not None or _cr_only(head)
 
 
-def _cr_only(head: bytes | str) -> bool:
-    """Whether text ends its lines with CR alone, as classic Mac OS and some exports write them: read at line
-    feeds only, such a file was one line (a word list one entry of every word)."""
-    cr, lf = ("\r", "\n") if isinstance(head, str) else (b"\r", b"\n")
-    return cr in head and lf not in head  # type: ignore[operator]
+def _cr_only(text: bytes) -> bool:
+    """Whether UTF-8 text ends its lines with CR alone, as classic Mac OS and some exports write them (judged
+    on its first _HEAD bytes): read at line feeds only, such a file was one line (a word list one entry of
+    every word)."""
+    head = text[:_HEAD]
+    return b"\r" in head and b"\n" not in head
 
 
 def is_binary(path: Path) -> bool:
@@ -257,8 +258,8 @@ def _copy_text(path: Path, out: IO[bytes]) -> None:
                     f"corpus file {path} is not {name} text{where} (invalid bytes near offset "
                     f"{offset + exc.start}); convert it to UTF-8 or leave it out of the corpus_file pattern."
                 ) from None
-            cr_only = _cr_only(text) if cr_only is None else cr_only
             data = text.encode("utf-8") if wide else chunk
+            cr_only = _cr_only(data) if cr_only is None else cr_only
             if cr_only:
                 data = data.replace(b"\r", b"\n")
             out.write(data)

@@ -198,11 +198,10 @@ def _cut(
     return texts.tolist(), file_idx, line_idx
 
 
-# Where a block's rows come from more than GROUP_FROM files, those up to SMALL_FILE bytes are cut together, up
-# to GROUP_BYTES at a time (a group's slices are as wide as its widest-written file needs: fewer files, as in
+# Where a block's rows come from more than GROUP_FROM files, those the reader reads whole (CorpusReader.SMALL_FILE
+# bytes at most) are cut together, up to GROUP_BYTES at a time (a group's slices are as wide as its widest-written file needs: fewer files, as in
 # a config with a file per script, are each cut alone).
 GROUP_FROM = 16
-SMALL_FILE = 1 << 20
 GROUP_BYTES = 1 << 23
 
 
@@ -216,7 +215,7 @@ def _file_groups(corpus_files: list[CorpusFile], used: NDArray[np.int64]) -> lis
     total = 0
     for fi in used.tolist():
         size = corpus_files[fi].size
-        if size > SMALL_FILE:
+        if size > CorpusReader.SMALL_FILE:
             groups.append([fi])
             continue
         if small and total + size > GROUP_BYTES:

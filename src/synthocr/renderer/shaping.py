@@ -173,10 +173,11 @@ class SizedFont:
     ) -> None:
         """`instance`: a named instance of a variable font ("" for its default instance). `token`: what names
         this font at this size in `glyph_cache` (the same for a font loaded again: its glyphs are the same),
-        so the cache holds no font alive; without one, the font itself.
+        so the cache holds no font alive; needed with a cache, unused without one.
 
         Raises:
             FontRenderError: the font has no such named instance, or FreeType cannot open it at `size`.
+            ValueError: a `glyph_cache` without a `token`.
         """
         self.file, self.size, self.instance = file, size, instance
         upem = file.upem
@@ -228,7 +229,9 @@ class SizedFont:
             max(metric(tag.STRIKEOUT_SIZE), 1) * size / upem,
         )
         self._cache = glyph_cache
-        self.glyph_key: Hashable = self if token is None else token
+        if glyph_cache is not None and token is None:
+            raise ValueError("a SizedFont sharing a glyph cache needs the token that names it there")
+        self.glyph_key: Hashable = token  # alone in its own dict, a font needs no name there
         # (glyph_key, glyph id) -> bitmap: the shared cache's own dict, or one of this font's.
         self.cached: dict[tuple[Hashable, int], Glyph | None] = glyph_cache.data if glyph_cache is not None else {}
 
