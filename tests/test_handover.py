@@ -121,3 +121,33 @@ def test_collect_reports_what_each_image_was_rendered_with(cli, tmp_path, monkey
     table = pd.read_parquet(tmp_path / "labels.parquet")
     assert table.font_size.tolist() == [*edited.font_size, *plan.font_size[2:]]
     assert [list(d) for d in table.plan_differs] == [["font_size"], ["font_size"], [], []]
+
+
+def test_plan_rewritten_by_pyarrow_renders_the_same_bytes(cli, full, tmp_path):
+    """pyarrow's set_column (and polars, Spark) write every column nullable and keep the metadata: such a plan
+    is a plan when it holds no null, and its rows give the same bytes; a null is named by row and column."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(full.plan)
+    nullable = pa.schema([f.with_nullable(True) for f in table.schema], metadata=table.schema.metadata)
+    rewritten = tmp_path / "rewritten.parquet"
+    pq.write_table(table.cast(nullable), rewritten)
+    out = tmp_path / "out"
+    code, _, err = cli("render", rewritten, "-o", out, "--workers", "1", "--quiet")
+    assert code == 0, err
+    assert files(out) == files(full.out)
+    code, text, err = cli("status", rewritten, out)
+    assert code == 0 and " 12 " in text, err
+
+    ink = table.column("ink_r").to_pylist()
+    ink[7] = None
+    holed = table.cast(nullable).set_column(
+        table.schema.get_field_index("ink_r"), nullable.field("ink_r"), pa.array(ink, nullable.field("ink_r").type)
+    )
+    for stats in (True, False):  # where the row groups' statistics are missing, the column is read
+        path = tmp_path / f"null-{stats}.parquet"
+        pq.write_table(holed, path, write_statistics=stats, row_group_size=5)
+        code, _, err = cli("render", path, "-o", tmp_path / f"o-{stats}", "--workers", "1", "--quiet")
+        assert code == 2 and "row 7, column 'ink_r' is empty (null)" in err, err
+        assert "Traceback" not in err

@@ -124,6 +124,7 @@ def check_plan_rows(pf: pq.ParquetFile, path: str) -> None:
     whose groups overlap has its id column read whole.
     """
     try:
+        check_no_nulls(pf, path)
         spans = IdSpans()
         for first_row, group in row_groups(pf, NUMERIC_COLUMNS):
             check_ranges(group, where=f"plan {path}", first_row=first_row)
@@ -136,6 +137,36 @@ def check_plan_rows(pf: pq.ParquetFile, path: str) -> None:
     except PlanError as exc:
         raise UserError(str(exc)) from None
     check_output_names(pf, path)
+
+
+def check_no_nulls(pf: pq.ParquetFile, path: str) -> None:
+    """No value of the plan is null. A plan rewritten by another tool (pyarrow's set_column, polars) has
+    columns that may hold nulls; the row groups' statistics say where none are, and only a column whose
+    statistics do not is read.
+
+    Raises:
+        PlanError: naming the first empty value's row and column.
+    """
+    schema = pf.schema_arrow
+    nullable = [f.name for f in schema if f.nullable]
+    if not nullable:  # synthocr's own plans: Parquet's required columns hold no nulls
+        return
+    first_row = 0
+    for g in range(pf.metadata.num_row_groups):
+        group = pf.metadata.row_group(g)
+        stats = {group.column(j).path_in_schema: group.column(j).statistics for j in range(group.num_columns)}
+        for name in nullable:
+            st = stats.get(name)
+            if st is not None and st.has_null_count and st.null_count == 0:
+                continue
+            column = with_retries(lambda g=g, name=name: pf.read_row_group(g, columns=[name]), "reading plan rows")
+            if column.column(0).null_count:
+                row = pc.index(pc.is_null(column.column(0)), True).as_py()
+                raise PlanError(
+                    f"plan {path}: row {first_row + row}, column {name!r} is empty (null); every plan value is "
+                    "set. Fill it in or re-create the plan with `synthocr plan`."
+                )
+        first_row += group.num_rows
 
 
 def check_output_names(pf: pq.ParquetFile, path: str) -> None:

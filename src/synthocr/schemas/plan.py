@@ -119,7 +119,9 @@ def validate_plan(table: pa.Table, *, where: str = "plan") -> None:
     """
     check_schema_version(table.schema, where=where)
     expected = PLAN_SCHEMA.remove_metadata()
-    actual = table.schema.remove_metadata()
+    # Whether a column may hold nulls is the writer's choice (pyarrow's set_column, polars and Spark write
+    # every column nullable): the values are what is checked, below.
+    actual = pa.schema([f.with_nullable(False) for f in table.schema.remove_metadata()])
     if not actual.equals(expected):
         missing = [f.name for f in expected if f.name not in actual.names]
         extra = [n for n in actual.names if n not in expected.names]
@@ -135,13 +137,24 @@ def validate_plan(table: pa.Table, *, where: str = "plan") -> None:
             parts.append(f"unknown columns {extra}")
         if wrong:
             parts.append(f"wrong types {wrong}")
+        if not parts and sorted(actual.names) == sorted(expected.names):
+            parts.append("its columns are in another order")
         raise PlanError(
             f"{where} is not a synthocr plan of schema version {PLAN_SCHEMA_VERSION}: "
-            + "; ".join(parts or ["column order differs"])
+            + "; ".join(parts or ["a column name is repeated"])
             + ". Re-create it with `synthocr plan CONFIG`."
         )
     if table.num_rows == 0:
         return
+    for name, column in zip(table.schema.names, table.columns):
+        if column.null_count:
+            row = pc.index(pc.is_null(column), True).as_py()
+            image_id = table.column("image_id")[row].as_py() if "image_id" in table.schema.names else None
+            at = f"row {row}" + (f" (image_id {image_id})" if image_id is not None else "")
+            raise PlanError(
+                f"{where}: {at}, column {name!r} is empty (null); every plan value is set. Fill it in or "
+                "re-create the plan with `synthocr plan`."
+            )
     ids = to_numpy(table.column("image_id"))
     if len(np.unique(ids)) != len(ids):
         raise PlanError(f"{where}: image_id values are not unique; re-create the plan with `synthocr plan`.")
