@@ -159,14 +159,18 @@ def check_no_nulls(pf: pq.ParquetFile, path: str) -> None:
             st = stats.get(name)
             if st is not None and st.has_null_count and st.null_count == 0:
                 continue
-            column = with_retries(lambda g=g, name=name: pf.read_row_group(g, columns=[name]), "reading plan rows")
-            if column.column(0).null_count:
-                row = pc.index(pc.is_null(column.column(0)), True).as_py()
+            column = _read_column(pf, g, name)
+            if column.null_count:
+                row = pc.index(pc.is_null(column), True).as_py()
                 raise PlanError(
                     f"plan {path}: row {first_row + row}, column {name!r} is empty (null); every plan value is "
                     "set. Fill it in or re-create the plan with `synthocr plan`."
                 )
         first_row += group.num_rows
+
+
+def _read_column(pf: pq.ParquetFile, group: int, name: str) -> pa.ChunkedArray:
+    return with_retries(lambda: pf.read_row_group(group, columns=[name]), "reading plan rows").column(0)
 
 
 def check_output_names(pf: pq.ParquetFile, path: str) -> None:
