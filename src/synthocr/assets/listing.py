@@ -10,8 +10,9 @@ from pathlib import Path
 from synthocr.assets import BUILTIN_DIRS
 from synthocr.schemas.config import BatchConfig
 
-FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")  # .ttc and .otc: collections of several faces
-FONT_KINDS = "/".join(FONT_SUFFIXES)  # for messages: ".ttf/.otf/.ttc/.otc"
+# .ttc and .otc: collections of several faces; .woff and .woff2: web fonts (web_fonts.py)
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2")
+FONT_KINDS = "/".join(FONT_SUFFIXES)  # for messages: ".ttf/.otf/.ttc/.otc/.woff/.woff2"
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
 
 log = logging.getLogger(__name__)

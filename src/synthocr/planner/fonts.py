@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
+import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +16,11 @@ from joblib import Parallel, delayed
 from numpy.typing import NDArray
 from PIL import ImageFont
 
+from synthocr.extras import MissingExtra
 from synthocr.font_instances import collection_faces, named_instances
 from synthocr.glyph_coverage import HIDDEN_CODEPOINTS, blank_glyphs
 from synthocr.output_paths import atomic_output
+from synthocr.web_fonts import unwrap
 
 PARALLEL_SCAN = 32  # fonts from which the scan runs in worker processes
 MAX_FONT_BYTES = 256 << 20  # larger than any real font (big CJK collections are ~100 MB): never read whole
@@ -48,14 +51,17 @@ def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], 
     """(healthy, why not, covered code points, named styles) of one font file's bytes (of its first face,
     for a collection)."""
     try:
-        blob = hb.Blob(data)
+        sfnt = unwrap(data, str(path))  # a web font (WOFF, WOFF2) as the font it wraps
+        blob = hb.Blob(sfnt)
         face = hb.Face(blob)
         tables = set(face.table_tags)
         if tables & _BITMAP_TABLES and not tables & _OUTLINE_TABLES:
             return False, BITMAP_ONLY, frozenset(), ()
         cps = frozenset(face.unicodes)
-        ImageFont.truetype(str(path), 16)
+        ImageFont.truetype(str(path) if sfnt is data else io.BytesIO(sfnt), 16)
         faces = collection_faces(blob)
+    except MissingExtra as exc:  # a web font without the webfonts extra: the reason says what to install
+        return False, f"cannot be loaded: {exc}", frozenset(), ()
     except Exception as exc:  # any failure to parse makes the font unusable; the reason is reported
         return False, f"cannot be loaded ({type(exc).__name__}: {exc})", frozenset(), ()
     if not cps:

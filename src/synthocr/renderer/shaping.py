@@ -10,6 +10,7 @@ Pillow's `draw.text` puts them.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import struct
 import threading
@@ -25,6 +26,7 @@ from synthocr.renderer.bidi import Run, visual_runs
 from synthocr.renderer.fonttables import ligature_carets
 from synthocr.renderer.glyphs import FontRenderError, Glyph, GlyphRaster, mapped_font, turn_glyph
 from synthocr.renderer.scripts import itemize
+from synthocr.web_fonts import read_font
 
 # Every run is shaped as the beginning and end of a text (raqm's flags); the line around it is context.
 # A combining mark with no base (at the text's start, after a space, a broken Indic cluster) is drawn
@@ -45,9 +47,11 @@ class FontFile:
 
     def __init__(self, path: str, name: str, index: int = 0) -> None:
         self.path, self.name, self.index = path, name, index
-        blob = hb.Blob.from_file_path(path)
+        unwrapped = read_font(path)  # a web font's TrueType/OpenType bytes; None for any other font
+        blob = hb.Blob.from_file_path(path) if unwrapped is None else hb.Blob(unwrapped)
         self.face = hb.Face(blob, index)
-        self.mapped = mapped_font(path)  # FreeType's faces at every size read the font from this one mapping
+        # FreeType's faces at every size read the font from this one mapping (or copy, of a web font)
+        self.mapped = mapped_font(path) if unwrapped is None else ctypes.create_string_buffer(unwrapped, len(unwrapped))
         self.upem: int = self.face.upem
         self._carets: dict[int, tuple[int, ...]] | None = None
         self.fallback_v_metrics = _fallback_v_metrics(self.face)
@@ -59,7 +63,7 @@ class FontFile:
     def drawn(self) -> frozenset[int]:
         """The characters the font draws as the planner counted them (of the first face of a collection):
         which font of a row's fallback chain draws a character is decided on this, as it was planned."""
-        face = self.face if self.index == 0 else hb.Face(hb.Blob.from_file_path(self.path), 0)
+        face = self.face if self.index == 0 else hb.Face(self.face.blob, 0)
         return drawn_codepoints(face)
 
     @property

@@ -14,7 +14,8 @@ CONFIG_FIELD_DOCS: dict[str, str] = {
     "total_images": "number of plan rows (1 … 10⁹), split among the specifications",
     "seed": "seed of every random choice (≥ 0)",
     "font_dir": (
-        "folder searched recursively for `.ttf`/`.otf` fonts and `.ttc`/`.otc` collections. Empty means the fonts shipped with the package."
+        "folder searched recursively for `.ttf`/`.otf` fonts, `.ttc`/`.otc` collections and `.woff`/`.woff2` web "
+        "fonts (with the `webfonts` extra). Empty means the fonts shipped with the package."
     ),
     "corpus_dir": "folder of UTF-8 text files (or UTF-16/32 with a byte-order mark), one text per line. Empty means the corpus shipped with the package.",
     "background_dir": (

@@ -1,0 +1,107 @@
+"""Web fonts (.woff, .woff2) in a font dir: planned and drawn as the TrueType fonts they wrap, pixel for pixel."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+from PIL import Image
+
+from synthocr.assets import BUILTIN_DIRS
+
+ttLib = pytest.importorskip("fontTools.ttLib")
+pytest.importorskip("brotli")
+
+FONTS = {"DejaVuSans": "woff2", "NotoNaskhArabic-Regular": "woff"}
+
+
+def web_font(src, dst, flavor: str) -> None:
+    font = ttLib.TTFont(src)
+    font.flavor = flavor
+    font.save(dst)
+
+
+@pytest.fixture(scope="module")
+def dirs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("webfonts")
+    for kind in ("ttf", "web"):
+        (root / kind).mkdir()
+    for stem, flavor in FONTS.items():
+        shutil.copy(BUILTIN_DIRS["font"] / f"{stem}.ttf", root / "ttf" / f"{stem}.ttf")
+        web_font(BUILTIN_DIRS["font"] / f"{stem}.ttf", root / "web" / f"{stem}.{flavor}", flavor)
+    return root
+
+
+def config(root, kind: str) -> str:
+    path = root / f"{kind}.yaml"
+    path.write_text(
+        f"total_images: 24\nseed: 5\nfont_dir: {root / kind}\nspecifications:\n"
+        "  - name: latin\n    corpus_file: latin.txt\n"
+        "  - name: arabic\n    corpus_file: arabic.txt\n    text_direction: rtl\n"
+    )
+    return str(path)
+
+
+def test_web_fonts_draw_the_same_pixels_as_the_fonts_they_wrap(cli, dirs):
+    """Pillow's FreeType (WOFF) and fontTools (WOFF2) are not ours: the planner and renderer see the same fonts."""
+    tables = {}
+    for kind in ("ttf", "web"):
+        plan = dirs / f"{kind}.parquet"
+        code, _, err = cli("plan", config(dirs, kind), "-o", plan)
+        assert code == 0, err
+        code, _, err = cli("render", plan, "-o", dirs / f"out-{kind}", "--workers", "1", "--quiet")
+        assert code == 0, err
+        tables[kind] = pq.read_table(plan).drop_columns(["font", "font_sha1"]).replace_schema_metadata(None)
+    assert tables["ttf"].equals(tables["web"])  # every other column, the text and the look, is the same
+    fonts = set(pq.read_table(dirs / "web.parquet").column("font").to_pylist())
+    assert fonts == {"DejaVuSans.woff2", "NotoNaskhArabic-Regular.woff"}
+    images = sorted((dirs / "out-ttf").rglob("image_*.png"))
+    assert len(images) == 24
+    for image in images:
+        other = dirs / "out-web" / image.relative_to(dirs / "out-ttf")
+        assert other.read_bytes() == image.read_bytes(), image.name
+
+
+def test_pillow_reads_the_woff_as_we_do(dirs):
+    """An independent reader of WOFF: Pillow's FreeType draws the .woff file as the .ttf it came from."""
+    from PIL import ImageDraw, ImageFont
+
+    def draw(path) -> bytes:
+        font = ImageFont.truetype(str(path), 28, layout_engine=ImageFont.Layout.RAQM)
+        image = Image.new("L", (400, 60), 255)
+        ImageDraw.Draw(image).text((10, 10), "مرحبا بكم", font=font, fill=0, direction="rtl")
+        return image.tobytes()
+
+    stem = "NotoNaskhArabic-Regular"
+    assert draw(dirs / "web" / f"{stem}.woff") == draw(dirs / "ttf" / f"{stem}.ttf")
+
+
+def test_fonts_command_lists_web_fonts(cli, dirs):
+    code, out, err = cli("fonts", dirs / "web", "--corpus", BUILTIN_DIRS["corpus"])
+    assert code == 0, err
+    assert "NotoNaskhArabic-Regular.woff" in out and "DejaVuSans.woff2" in out
+
+
+def test_woff2_without_its_extra_names_the_extra(cli, dirs, tmp_path, monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "brotli", None)  # as if not installed
+    code, _, err = cli("plan", config(dirs, "web"), "-o", tmp_path / "p.parquet")
+    assert code == 2, err
+    assert "DejaVuSans.woff2 left out" in caplog.text and "pip install 'synthocr[webfonts]'" in caplog.text
+
+
+def test_a_damaged_web_font_is_left_out_with_its_reason(cli, dirs, tmp_path, caplog):
+    folder = tmp_path / "fonts"
+    shutil.copytree(dirs / "web", folder)
+    data = (folder / "DejaVuSans.woff2").read_bytes()
+    (folder / "DejaVuSans.woff2").write_bytes(data[: len(data) // 2])  # cut in half, as a failed download
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        f"total_images: 4\nseed: 1\nfont_dir: {folder}\nspecifications:\n"
+        "  - name: arabic\n    corpus_file: arabic.txt\n    text_direction: rtl\n"
+    )
+    code, _, err = cli("plan", path, "-o", tmp_path / "p.parquet")
+    assert code == 0, err
+    assert "DejaVuSans.woff2 left out: cannot be loaded" in caplog.text
+    assert set(pq.read_table(tmp_path / "p.parquet").column("font").to_pylist()) == {"NotoNaskhArabic-Regular.woff"}
