@@ -483,6 +483,28 @@ def test_bad_templates_are_config_errors(cli, tmp_path, templates, locale, expec
     assert code == 2 and expected in err and "Traceback" not in err
 
 
+def test_template_fields_faker_fills_from_another_language_are_named(cli, tmp_path, caplog):
+    """Faker fills a field its locale lacks from en_US without a word: ar_EG names are English names, and
+    ar_SA cities English formats around Arabic names. The warning names them; the texts bear it out."""
+    import regex
+
+    specs = [
+        {"name": "eg", "text_source": "template", "template_locale": "ar_EG", "templates": {"a": "{name}"}},
+        {"name": "sa", "text_source": "template", "template_locale": "ar_SA", "templates": {"a": "{name} {city}"}},
+        {"name": "de", "text_source": "template", "template_locale": "de_DE", "templates": {"a": "{name} {iban}"}},
+    ]
+    frame, _, _ = _plan(cli, _setup(tmp_path, specs, total=90))
+    warnings = [r.getMessage() for r in caplog.records if "Faker has no" in r.getMessage()]
+    assert len(warnings) == 2
+    assert "'eg': Faker has no ar_EG data" in warnings[0] and "{name} from en_US" in warnings[0]
+    assert "'sa': Faker has no ar_SA data" in warnings[1] and "{city} from en_US" in warnings[1]
+    assert "{name}" not in warnings[1]  # ar_SA has names of its own
+    latin = frame.text.map(lambda t: bool(regex.search(r"\p{Latin}", t)))
+    assert latin[frame.spec == "eg"].all()
+    sa_cities = frame[frame.spec == "sa"].text
+    assert sa_cities.map(lambda t: bool(regex.search(r"\p{Arabic}", t))).all() and latin[frame.spec == "sa"].any()
+
+
 def test_template_corpus_fields(cli, tmp_path):
     spec = {"name": "t", "text_source": "template", "corpus_file": "words.txt", "templates": {"a": "{word}: {line}"}}
     frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=200))

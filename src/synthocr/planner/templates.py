@@ -162,6 +162,28 @@ def check_field(fake: Any, field: Field) -> str | None:
     return None
 
 
+_LOCALE_PART = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
+
+
+def foreign_fields(fake: Any, locale: str, fields: list[Field]) -> dict[str, str]:
+    """The Faker fields that `locale` has no data of its language for, each with the locale Faker fills it
+    from instead: Faker falls back to en_US (or lorem ipsum's la) without a word, so `{name}` in ar_EG gives
+    English names and `{city}` in ar_SA English formats around Arabic names ('North ميسون'). Bank codes
+    (`{iban}`) are not words and are left out."""
+    language = locale.split("_")[0]
+    out = {}
+    for field in fields:
+        if field.name in OWN_FIELDS:
+            continue
+        owner = type(getattr(getattr(fake, field.name, None), "__self__", None)).__module__
+        source = owner.rpartition(".")[2]
+        if owner.startswith("faker.providers.bank"):  # IBAN, BBAN, SWIFT: codes, no words
+            continue
+        if _LOCALE_PART.fullmatch(source) and source.split("_")[0] != language:
+            out[field.name] = source
+    return out
+
+
 @dataclass
 class CorpusPicks:
     """Corpus text for {line} and {word} fields: pool sizes and a reader of the k-th pooled line."""

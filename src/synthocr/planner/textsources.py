@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from synthocr.errors import UserError
 from synthocr.planner.corpus import TOO_LONG, CorpusFile, CorpusReader, join_words
 from synthocr.planner.corpus_formats import corpus_format
-from synthocr.planner.templates import CorpusPicks, TemplateFiller, parse_template, uses_corpus
+from synthocr.planner.templates import CorpusPicks, TemplateFiller, foreign_fields, parse_template, uses_corpus
 
 TEXT_SOURCES = ("window", "lines", "words", "chars", "template")
 WINDOW_CHECK_BYTES = 1 << 20  # files up to this size are measured to see that a window fits at all
@@ -444,7 +444,30 @@ def _template_source(
             _reader_of(reader, word_pool),
         )
     filler = TemplateFiller(spec.template_locale, spec.templates, spec.template_weights, picks)
+    _foreign_warning(spec, filler)
     return SpecSource("template", lines=line_pool, words=word_pool, templates=filler, template_names=filler.names)
+
+
+def _foreign_warning(spec: Any, filler: TemplateFiller) -> None:
+    """Warn of template fields that Faker fills from another language's data than the spec's locale."""
+    fields = list({f.name: f for t in filler.templates for f in t.fields}.values())
+    foreign = foreign_fields(filler.fake, spec.template_locale, fields)
+    if not foreign:
+        return
+    filler.fake.seed_instance(0)
+    examples = ", ".join(
+        f"{{{name}}} from {source} ({getattr(filler.fake, name)()!r})" for name, source in foreign.items()
+    )
+    log.warning(
+        "specification %r: Faker has no %s data for some template fields and fills them from another "
+        "language's data: %s. Texts in the wrong language (or English formats around %s names) teach a recognizer "
+        "the wrong words: use {line} or {word} over a corpus of your own for these fields, or a locale Faker "
+        "has them in.",
+        spec.name,
+        spec.template_locale,
+        examples,
+        spec.template_locale,
+    )
 
 
 def _reader_of(reader: CorpusReader, pool: LinePool | None) -> Any:
