@@ -26,6 +26,12 @@ def web_font(src, dst, flavor: str) -> None:
 @pytest.fixture(scope="module")
 def dirs(tmp_path_factory):
     root = tmp_path_factory.mktemp("webfonts")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SYNTHOCR_CACHE", str(root / "cache"))
+        yield _fonts(root)
+
+
+def _fonts(root):
     for kind in ("ttf", "web"):
         (root / kind).mkdir()
     for stem, flavor in FONTS.items():
@@ -57,11 +63,24 @@ def test_web_fonts_draw_the_same_pixels_as_the_fonts_they_wrap(cli, dirs):
     assert tables["ttf"].equals(tables["web"])  # every other column, the text and the look, is the same
     fonts = set(pq.read_table(dirs / "web.parquet").column("font").to_pylist())
     assert fonts == {"DejaVuSans.woff2", "NotoNaskhArabic-Regular.woff"}
+    assert len(list((dirs / "cache" / "fonts").glob("*.otf"))) == 2  # unwrapped once, for planner and workers
     images = sorted((dirs / "out-ttf").rglob("image_*.png"))
     assert len(images) == 24
     for image in images:
         other = dirs / "out-web" / image.relative_to(dirs / "out-ttf")
         assert other.read_bytes() == image.read_bytes(), image.name
+
+
+def test_without_a_writable_cache_web_fonts_are_unwrapped_in_memory(cli, dirs, tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("SYNTHOCR_CACHE", str(tmp_path / "file"))
+    code, _, err = cli("plan", config(dirs, "web"), "-o", tmp_path / "p.parquet")
+    assert code == 0, err
+    assert (tmp_path / "p.parquet").read_bytes() == (dirs / "web.parquet").read_bytes()
+    code, _, err = cli("render", tmp_path / "p.parquet", "-o", tmp_path / "out", "--workers", "1", "--quiet")
+    assert code == 0, err
+    for image in sorted((dirs / "out-web").rglob("image_*.png")):
+        assert (tmp_path / "out" / image.relative_to(dirs / "out-web")).read_bytes() == image.read_bytes()
 
 
 def test_pillow_reads_the_woff_as_we_do(dirs):

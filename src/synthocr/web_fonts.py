@@ -4,17 +4,31 @@ font empty), and for FreeType, which reads WOFF2 only when built with Brotli.
 
 A web font is recognised by its signature, whatever its name. The plan records the web font file itself
 (its path and SHA-1); what is drawn is the font it unwraps to, which fontTools gives the same for the same
-file (no timestamp or bounding box is recomputed).
+file (no timestamp or bounding box is recomputed). Unwrapping a WOFF2 rebuilds its glyph table in Python,
+7 s for a 6 MB Japanese font, so the result is kept in the cache (`cache_root()/fonts`, named by the web
+font's SHA-1 and fontTools' version): the planner and every render worker on a machine then map the same
+file. Where the cache cannot be written, each process unwraps the font in memory.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
 
+from synthocr.cache_root import cache_root
 from synthocr.extras import require
 
 WEB_FONT_SUFFIXES = (".woff", ".woff2")
 _KINDS = {b"wOFF": "WOFF", b"wOF2": "WOFF2"}
+_FORMAT_VERSION = "1"  # of the cached files: bump when what is cached changes
+
+log = logging.getLogger(__name__)
 
 
 def web_font_kind(head: bytes) -> str | None:
@@ -24,29 +38,73 @@ def web_font_kind(head: bytes) -> str | None:
 
 def unwrap(data: bytes, name: str) -> bytes:
     """The TrueType/OpenType bytes of the web font `data` (named `name` in errors); any other font's bytes
-    as they are.
+    as they are. Unwrapped once per machine (the cache), else in memory.
 
     Raises:
         MissingExtra: fontTools (and Brotli for WOFF2) is not installed.
         Exception: fontTools cannot read the file (the callers report a font that does not load).
     """
-    kind = web_font_kind(data)
-    if kind is None:
+    if web_font_kind(data) is None:
         return data
-    ttlib = require("fontTools.ttLib", f"font {name} ({kind}, a web font)")
+    found = _load(data, name)
+    return found.read_bytes() if isinstance(found, Path) else found
+
+
+def unwrapped_file(path: str) -> str | bytes | None:
+    """For a web font at `path`: the path of the font it unwraps to in the cache, or its bytes where the
+    cache cannot be written. None for any other font (read it in place)."""
+    with open(path, "rb") as fh:
+        if web_font_kind(fh.read(4)) is None:
+            return None
+        fh.seek(0)
+        data = fh.read()
+    found = _load(data, path)
+    return str(found) if isinstance(found, Path) else found
+
+
+def _fonttools(data: bytes, name: str) -> Any:
+    """fontTools, with Brotli for a WOFF2 (MissingExtra naming the font if either is not installed)."""
+    kind = web_font_kind(data)
+    fonttools = require("fontTools", f"font {name} ({kind}, a web font)")
+    require("fontTools.ttLib", f"font {name} ({kind}, a web font)")
     if kind == "WOFF2":
         require("brotli", f"font {name} (WOFF2, a web font compressed with Brotli)")
-    font = ttlib.TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
+    return fonttools
+
+
+def _unwrap(data: bytes, name: str) -> bytes:
+    font = _fonttools(data, name).ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
     font.flavor = None
     out = io.BytesIO()
     font.save(out, reorderTables=False)
     return out.getvalue()
 
 
-def read_font(path: str) -> bytes | None:
-    """The unwrapped bytes of the font file at `path` when it is a web font, else None (read it in place)."""
-    with open(path, "rb") as fh:
-        if web_font_kind(fh.read(4)) is None:
-            return None
-        fh.seek(0)
-        return unwrap(fh.read(), path)
+def _load(data: bytes, name: str) -> Path | bytes:
+    """The cached unwrapped font of the web font `data`, made if missing; its bytes where the cache cannot be
+    written."""
+    version = _fonttools(data, name).version
+    key = hashlib.sha1(
+        b"\0".join((_FORMAT_VERSION.encode(), hashlib.sha1(data).hexdigest().encode(), version.encode()))
+    ).hexdigest()
+    target = cache_root() / "fonts" / f"{key}.otf"
+    if target.is_file():
+        return target
+    sfnt = _unwrap(data, name)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".otf")
+    except OSError as exc:
+        log.info("web font %s unwrapped in memory: the cache %s cannot be written (%s)", name, target.parent, exc)
+        return sfnt
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(sfnt)
+        os.replace(tmp, target)  # whole or not at all: concurrent workers write the same bytes
+    except OSError as exc:
+        log.info("web font %s unwrapped in memory: the cache %s cannot be written (%s)", name, target.parent, exc)
+        return sfnt
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return target

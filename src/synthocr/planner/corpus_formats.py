@@ -31,6 +31,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from synthocr.cache_root import cache_root
 from synthocr.errors import UserError, not_utf8_problem
 from synthocr.extras import require
 
@@ -185,10 +186,7 @@ def header_delimiter(header: str) -> str:
 
 def cache_dir() -> Path:
     """Where extracted corpus columns are kept."""
-    if os.environ.get("SYNTHOCR_CACHE"):
-        return Path(os.environ["SYNTHOCR_CACHE"]) / "corpus"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "synthocr" / "corpus"
+    return cache_root() / "corpus"
 
 
 def extract(path: Path, column: str) -> tuple[Path, str]:

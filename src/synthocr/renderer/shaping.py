@@ -26,7 +26,7 @@ from synthocr.renderer.bidi import Run, visual_runs
 from synthocr.renderer.fonttables import ligature_carets
 from synthocr.renderer.glyphs import FontRenderError, Glyph, GlyphRaster, mapped_font, turn_glyph
 from synthocr.renderer.scripts import itemize
-from synthocr.web_fonts import read_font
+from synthocr.web_fonts import unwrapped_file
 
 # Every run is shaped as the beginning and end of a text (raqm's flags); the line around it is context.
 # A combining mark with no base (at the text's start, after a space, a broken Indic cluster) is drawn
@@ -47,11 +47,16 @@ class FontFile:
 
     def __init__(self, path: str, name: str, index: int = 0) -> None:
         self.path, self.name, self.index = path, name, index
-        unwrapped = read_font(path)  # a web font's TrueType/OpenType bytes; None for any other font
-        blob = hb.Blob.from_file_path(path) if unwrapped is None else hb.Blob(unwrapped)
+        # A web font is drawn from the font it wraps: a file in the cache, or its bytes (web_fonts.py).
+        unwrapped = unwrapped_file(path)
+        source = unwrapped if isinstance(unwrapped, str) else path
+        blob = hb.Blob(unwrapped) if isinstance(unwrapped, bytes) else hb.Blob.from_file_path(source)
         self.face = hb.Face(blob, index)
-        # FreeType's faces at every size read the font from this one mapping (or copy, of a web font)
-        self.mapped = mapped_font(path) if unwrapped is None else ctypes.create_string_buffer(unwrapped, len(unwrapped))
+        # FreeType's faces at every size read the font from this one mapping (or copy)
+        if isinstance(unwrapped, bytes):
+            self.mapped = ctypes.create_string_buffer(unwrapped, len(unwrapped))
+        else:
+            self.mapped = mapped_font(source)
         self.upem: int = self.face.upem
         self._carets: dict[int, tuple[int, ...]] | None = None
         self.fallback_v_metrics = _fallback_v_metrics(self.face)
