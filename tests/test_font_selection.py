@@ -52,6 +52,31 @@ def test_font_weights(cli, tmp_path):
     assert abs(share["DejaVuSans.ttf"] - 1 / 8) < 0.03
 
 
+def test_files_named_with_brackets_are_matched_as_written(cli, tmp_path):
+    """Google Fonts names variable fonts `Roboto[wdth,wght].ttf`: as a glob, `[wght]` is one letter of
+    those, so the name as written matched no font; it matches itself now, in every glob setting."""
+    config = _config(tmp_path, [])
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    fonts, corpus = Path(data["font_dir"]), Path(data["corpus_dir"])
+    (fonts / "DejaVuSans.ttf").rename(fonts / "DejaVuSans[wght].ttf")
+    (fonts / "DejaVuSerif.ttf").rename(fonts / "DejaVuSerif[opsz,wght].ttf")
+    (corpus / "latin.txt").rename(corpus / "latin[1].txt")
+    spec = {
+        "name": "a",
+        "corpus_file": "latin[1].txt",
+        "font_filter": ["DejaVuSans[wght].ttf", "DejaVuSerif[opsz,wght].ttf"],
+        "font_weights": {"DejaVuSerif[opsz,wght].ttf": 3},
+    }
+    data["specifications"] = [spec]
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    share = _fonts(cli, config).value_counts(normalize=True)
+    assert set(share.index) == {"DejaVuSans[wght].ttf", "DejaVuSerif[opsz,wght].ttf"}
+    assert abs(share["DejaVuSerif[opsz,wght].ttf"] - 3 / 4) < 0.05
+    spec.update(font_filter="DejaVuSans*.ttf", font_exclude="DejaVuSans[wght].ttf")  # globs still work
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert set(_fonts(cli, config)) == {"DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf"}
+
+
 def test_font_weights_all_zero_is_an_error(cli, tmp_path):
     spec = {"name": "a", "corpus_file": "latin.txt", "font_weights": {"*": 0}}
     code, _, err = cli("plan", _config(tmp_path, [spec]), "-o", tmp_path / "p.parquet")

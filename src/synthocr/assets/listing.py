@@ -45,9 +45,17 @@ def list_files(root: Path, pattern: str, suffixes: tuple[str, ...] | None = None
         if p.is_symlink() and not p.resolve().is_relative_to(real_root):  # the renderer would refuse it
             log.warning("%s left out: it links to %s, outside %s", p, p.resolve(), root)
             continue
-        if Path(rel).match(pattern) or p.match(pattern):
+        if path_matches(rel, p, pattern):
             out.append(p)
     return out
+
+
+def path_matches(rel: str, path: Path, pattern: str) -> bool:
+    """Whether a file, by its path relative to its root and its full path, matches a config glob, matched
+    from the right as pathlib's `match` does. A pattern that is the file's name or relative path as written
+    matches too: Google Fonts names its variable fonts `Roboto[wdth,wght].ttf`, where `[wdth,wght]` as a
+    glob is one of those letters, so the font named as it is matched nothing."""
+    return Path(rel).match(pattern) or path.match(pattern) or rel == pattern or rel.endswith("/" + pattern)
 
 
 def corpus_pattern_path(pattern: str) -> Path | None:

@@ -16,6 +16,7 @@ from joblib import Parallel, delayed
 from numpy.typing import NDArray
 from PIL import ImageFont
 
+from synthocr.assets.listing import path_matches
 from synthocr.extras import MissingExtra
 from synthocr.font_instances import collection_faces, named_instances
 from synthocr.glyph_coverage import HIDDEN_CODEPOINTS, blank_glyphs
@@ -238,8 +239,9 @@ def pick_weighted(
 
 
 def _matches(rel: str, path: Path, glob: str) -> bool:
-    """A font file matches a glob given relative to the font dir, matched from the right (pathlib's `match`)."""
-    return Path(rel).match(glob) or path.match(glob)
+    """A font file matches a glob given relative to the font dir, matched from the right (pathlib's `match`),
+    or names it as written (listing.path_matches)."""
+    return path_matches(rel, path, glob)
 
 
 def select_fonts(fonts: list[tuple[str, Path]], filters: list[str], excludes: list[str]) -> list[str]:

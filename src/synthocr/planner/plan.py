@@ -20,7 +20,14 @@ import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from synthocr import __version__
-from synthocr.assets.listing import FONT_SUFFIXES, corpus_matches, corpus_root, font_root, list_files
+from synthocr.assets.listing import (
+    FONT_SUFFIXES,
+    corpus_matches,
+    corpus_root,
+    font_root,
+    list_files,
+    path_matches,
+)
 from synthocr.config import config_to_dict
 from synthocr.errors import UserError
 from synthocr.extras import url_to_fs
@@ -158,7 +165,7 @@ def _corpus_for(spec: BatchSpecification, croot: Path, choice: AssetChoice) -> l
         {
             Path(p).resolve()
             for name, p in choice.corpus.items()
-            if fnmatch.fnmatchcase(name, spec.corpus_file) or Path(p).match(spec.corpus_file)
+            if fnmatch.fnmatchcase(name, spec.corpus_file) or path_matches(name, Path(p), spec.corpus_file)
         }
     )
 

@@ -137,8 +137,10 @@ SPEC_FIELD_DOCS: dict[str, str] = {
     ),
     "font_filter": (
         'a glob, or a list of globs, relative to the font dir, matched the same way (`"DejaVuSerif*"`, '
-        '`["Noto*Arabic*", "DejaVuSans.ttf"]`). A font matching any of them may be used. A glob of a list '
-        "that matches no font is a warning; a filter that matches none is an error."
+        '`["Noto*Arabic*", "DejaVuSans.ttf"]`). A font matching any of them may be used. A file\'s name as '
+        "written matches too, brackets and all (Google Fonts' `Roboto[wdth,wght].ttf`, where `[wdth,wght]` as "
+        "a glob is one letter). A glob of a list that matches no font is a warning; a filter that matches none "
+        "is an error."
     ),
     "font_exclude": (
         'globs of fonts never used by this specification, even if `font_filter` matches them (`["*Naskh*", "*Mono*"]`)'
