@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import sys
 
@@ -124,3 +125,53 @@ def test_a_damaged_web_font_is_left_out_with_its_reason(cli, dirs, tmp_path, cap
     assert code == 0, err
     assert "DejaVuSans.woff2 left out: cannot be loaded" in caplog.text
     assert set(pq.read_table(tmp_path / "p.parquet").column("font").to_pylist()) == {"NotoNaskhArabic-Regular.woff"}
+
+
+def _woff1_bomb(path, declared: int) -> None:
+    """DejaVu Sans as WOFF whose `name` table declares `declared` bytes and holds a zlib stream of that many
+    zeros: a few hundred KB that fontTools would unwrap into all of them."""
+    import struct
+    import zlib
+
+    font = ttLib.TTFont(BUILTIN_DIRS["font"] / "DejaVuSans.ttf")
+    font.flavor = "woff"
+    buf = io.BytesIO()
+    font.save(buf)
+    data = bytearray(buf.getvalue())
+    bomb = zlib.compress(bytes(declared), 1)
+    offset = len(data)
+    data += bomb + bytes(-len(bomb) % 4)
+    for p in range(44, 44 + 20 * struct.unpack(">H", data[12:14])[0], 20):
+        if data[p : p + 4] == b"name":
+            struct.pack_into(">III", data, p + 4, offset, len(bomb), declared)
+    struct.pack_into(">I", data, 8, len(data))
+    path.write_bytes(bytes(data))
+
+
+def test_a_web_font_declaring_too_much_is_refused_before_unwrapping(cli, dirs, tmp_path, caplog):
+    folder = tmp_path / "fonts"
+    shutil.copytree(dirs / "web", folder)
+    _woff1_bomb(folder / "Bomb.woff", 100 << 20)  # 100 MiB of zeros in 100 KiB
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        f"total_images: 4\nseed: 1\nfont_dir: {folder}\nspecifications:\n  - name: a\n    corpus_file: latin.txt\n"
+    )
+    code, _, err = cli("plan", path, "-o", tmp_path / "p.parquet")
+    assert code == 0, err
+    assert "Bomb.woff left out" in caplog.text and "a decompression bomb, or a damaged file" in caplog.text
+    assert "Bomb.woff" not in set(pq.read_table(tmp_path / "p.parquet").column("font").to_pylist())
+
+
+@pytest.mark.parametrize("flavor", ["woff", "woff2"])
+def test_declared_size_is_what_fonttools_unwraps(dirs, flavor):
+    from synthocr.web_fonts import declared_size, unwrap
+
+    stem = "NotoNaskhArabic-Regular"
+    font = ttLib.TTFont(BUILTIN_DIRS["font"] / f"{stem}.ttf")
+    font.flavor = flavor
+    buf = io.BytesIO()
+    font.save(buf)
+    data = buf.getvalue()
+    assert abs(declared_size(data) - len(unwrap(data, stem))) < 0.01 * len(unwrap(data, stem))
+    with pytest.raises(ValueError, match="cut short"):
+        declared_size(data[:60])

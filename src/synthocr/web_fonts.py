@@ -72,7 +72,62 @@ def _fonttools(data: bytes, name: str) -> Any:
     return fonttools
 
 
+MAX_UNWRAPPED = 256 << 20  # bytes a web font may unwrap to (planner.fonts.MAX_FONT_BYTES for other fonts)
+MAX_RATIO = 100  # unwrapped over wrapped size: Google's WOFF2 decoder refuses more, real fonts stay under 20
+
+
+def declared_size(data: bytes) -> int:
+    """The bytes a web font's table directory says its tables unwrap to: what fontTools decompresses, each
+    table bounded by its declared length, before any check of the whole. A font that declares gigabytes
+    and holds a Brotli or zlib stream that gives them (a few MB of zeros) would take that memory.
+
+    Raises:
+        ValueError: a directory cut short or not readable.
+    """
+    kind = web_font_kind(data)
+    if len(data) < 48:
+        raise ValueError("shorter than a web font's header")
+    count = int.from_bytes(data[12:14], "big")
+    if kind == "WOFF":  # 44-byte header, then 20 bytes a table: tag, offset, compLength, origLength, checksum
+        end = 44 + 20 * count
+        if len(data) < end:
+            raise ValueError("its table directory is cut short")
+        return sum(int.from_bytes(data[p + 12 : p + 16], "big") for p in range(44, end, 20))
+    total, pos = 0, 48  # WOFF2: a 48-byte header, then per table a flags byte, a tag, UIntBase128 lengths
+    for _ in range(count):
+        flags, pos = data[pos], pos + 1
+        index, version = flags & 0x3F, flags >> 6
+        if index == 63:
+            pos += 4
+        length, pos = _base128(data, pos)
+        glyf_or_loca = index in (10, 11)
+        if (version == 0) == glyf_or_loca:  # transformed: glyf and loca at version 0, other tables at 1..3
+            transformed, pos = _base128(data, pos)
+            length = max(length, transformed)
+        total += length
+    return total
+
+
+def _base128(data: bytes, pos: int) -> tuple[int, int]:
+    """A WOFF2 UIntBase128 at `pos`, and the position after it."""
+    value = 0
+    for i in range(5):
+        if pos + i >= len(data):
+            raise ValueError("its table directory is cut short")
+        byte = data[pos + i]
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            return value, pos + i + 1
+    raise ValueError("a table length in its directory is longer than 5 bytes")
+
+
 def _unwrap(data: bytes, name: str) -> bytes:
+    size = declared_size(data)
+    if size > min(MAX_UNWRAPPED, MAX_RATIO * len(data)):
+        raise ValueError(
+            f"its tables declare {size:,} bytes unwrapped from {len(data):,}, over the limit of "
+            f"{MAX_UNWRAPPED >> 20} MiB and {MAX_RATIO} times the file's size (a decompression bomb, or a damaged file)"
+        )
     font = _fonttools(data, name).ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
     font.flavor = None
     out = io.BytesIO()
