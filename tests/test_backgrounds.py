@@ -86,3 +86,55 @@ def test_a_photo_stored_sideways_is_used_upright(tmp_path):
     assert image.size == (80, 120)
     grey = np.asarray(image.convert("L"), np.int16)
     assert grey[:, :30].mean() > 240 and grey[:, 50:].mean() < 15
+
+
+def test_transparent_backgrounds_lie_on_white_paper(tmp_path):
+    """A PNG texture with alpha, a transparent palette PNG and a GIF: transparent pixels were their stored
+    colour (black in most files) and now show white paper, as under the image on a page."""
+    from synthocr.renderer.assets import RenderAssets
+
+    stains = Image.new("RGBA", (60, 40), (0, 0, 0, 0))
+    stains.paste((120, 80, 40, 255), (0, 0, 20, 40))
+    stains.save(tmp_path / "stains.png")
+    palette = Image.new("P", (60, 40), 0)
+    palette.putpalette([0, 0, 0, 120, 80, 40])
+    palette.paste(1, (0, 0, 20, 40))
+    palette.save(tmp_path / "palette.png", transparency=0)
+    palette.save(tmp_path / "palette.gif", transparency=0)
+    assets = RenderAssets({"background": str(tmp_path)})
+    for name in ("stains.png", "palette.png", "palette.gif"):
+        rgb = np.asarray(assets.background(name), np.int16)
+        assert (rgb[:, 25:] == 255).all(), name  # transparent: white
+        assert (rgb[:, :20] == (120, 80, 40)).all(), name  # opaque: as stored
+
+
+def test_background_files_of_every_kind_people_download(cli, tmp_path, caplog):
+    """.jfif (Chrome on Windows), .gif, .avif and upper-case .JPG are backgrounds; a phone's .heic is named
+    in a warning (a folder of nothing else is a config error), never passed over without a word."""
+    from PIL import features
+
+    folder = tmp_path / "bgs"
+    folder.mkdir()
+    kinds = {"a.jfif": "JPEG", "b.gif": "GIF", "c.JPG": "JPEG", "d.png": "PNG"}
+    if features.check("avif"):
+        kinds["e.avif"] = "AVIF"
+    for name, fmt in kinds.items():
+        Image.new("RGB", (90, 60), (200, 180, 160)).save(folder / name, format=fmt)
+    (folder / "IMG_0001.HEIC").write_bytes(b"\0\0\0\x18ftypheic")
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        f"total_images: 60\nseed: 1\nbackground_dir: {folder}\nspecifications:\n"
+        "  - name: a\n    corpus_file: latin.txt\n    background_weights: {image: 1}\n"
+    )
+    code, _, err = cli("plan", config, "-o", tmp_path / "p.parquet")
+    assert code == 0, err
+    import pyarrow.parquet as pq
+
+    assert set(pq.read_table(tmp_path / "p.parquet").column("background_file").to_pylist()) == set(kinds)
+    assert "its 1 .heic file(s) cannot be read" in caplog.text and "they are left out" in caplog.text
+    code, _, err = cli("render", tmp_path / "p.parquet", "-o", tmp_path / "out", "--workers", "1", "--quiet")
+    assert code == 0, err
+    for name in kinds:
+        (folder / name).unlink()
+    code, _, err = cli("plan", config, "-o", tmp_path / "q.parquet")
+    assert code == 2 and "holds no image file" in err and "its 1 .heic file(s) cannot be read" in err

@@ -13,7 +13,10 @@ from synthocr.schemas.config import BatchConfig
 # .ttc and .otc: collections of several faces; .woff and .woff2: web fonts (web_fonts.py)
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2")
 FONT_KINDS = "/".join(FONT_SUFFIXES)  # for messages: ".ttf/.otf/.ttc/.otc/.woff/.woff2"
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
+# .jfif: JPEG as browsers on Windows save it; .gif: its first frame; .avif: where Pillow has its decoder
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".avif")
+# Image files no background can come from (Pillow reads none of them): named in a warning, not passed over.
+UNREAD_IMAGE_SUFFIXES = (".heic", ".heif", ".jxl", ".svg", ".psd", ".dng", ".cr2", ".cr3", ".nef", ".arw", ".raw")
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,21 @@ def list_files(root: Path, pattern: str, suffixes: tuple[str, ...] | None = None
         if path_matches(rel, p, pattern):
             out.append(p)
     return out
+
+
+def unread_images(root: Path) -> str:
+    """The image files under `root` that no background can come from, counted by kind, with what to do
+    ("" when there are none): a phone's HEIC photos were passed over without a word."""
+    kinds: dict[str, int] = {}
+    for p in list_files(root, "*", UNREAD_IMAGE_SUFFIXES):
+        kinds[p.suffix.lower()] = kinds.get(p.suffix.lower(), 0) + 1
+    if not kinds:
+        return ""
+    counted = ", ".join(f"{n} {suffix}" for suffix, n in sorted(kinds.items()))
+    return (
+        f"its {counted} file(s) cannot be read (convert them to JPEG or PNG: HEIC with `heif-convert`, or "
+        "any with ImageMagick's `magick mogrify -format jpg *.heic`)"
+    )
 
 
 def path_matches(rel: str, path: Path, pattern: str) -> bool:

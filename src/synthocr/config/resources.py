@@ -16,6 +16,7 @@ from synthocr.assets.listing import (
     corpus_root,
     font_root,
     list_files,
+    unread_images,
 )
 from synthocr.config.paths import resolved_note
 from synthocr.config.rules import check_weights
@@ -57,8 +58,13 @@ def check_resources(config: BatchConfig) -> list[Problem]:
         if not bg.is_dir():
             problems.append(Problem(where, f"directory {bg} does not exist{resolved_note(bg)}"))
         elif not list_files(bg, "*", IMAGE_SUFFIXES):
+            unread = unread_images(bg)
             problems.append(
-                Problem(where, f"directory {bg} holds no image file ({', '.join(IMAGE_SUFFIXES)}){resolved_note(bg)}")
+                Problem(
+                    where,
+                    f"directory {bg} holds no image file ({', '.join(IMAGE_SUFFIXES)}){resolved_note(bg)}"
+                    + (f"; {unread}" if unread else ""),
+                )
             )
     for i, spec in enumerate(config.specifications):
         for field, message in check_weights(spec.background_dir_weights, list(sources), "background source"):

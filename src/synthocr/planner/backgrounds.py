@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from synthocr.assets.listing import IMAGE_SUFFIXES, list_files
+from synthocr.assets.listing import IMAGE_SUFFIXES, list_files, unread_images
 from synthocr.errors import UserError
 from synthocr.schemas.config import DEFAULT_SOURCE, BatchConfig
 from synthocr.schemas.params import BACKGROUND_KINDS
@@ -80,6 +80,9 @@ class BackgroundPool:
         self.failed: dict[int, list[tuple[Path, str]]] = {}  # source index -> (file, why it was left out)
         file_source: list[int] = []
         for k, d in enumerate(dirs):
+            unread = unread_images(d)
+            if unread:
+                log.warning("background dir %s: %s; they are left out", d, unread)
             for p in list_files(d, "*", IMAGE_SUFFIXES):
                 reason = check_background(p)
                 if reason:

@@ -172,9 +172,14 @@ class RenderAssets:
 
     def _load_background(self, rel: str) -> Image.Image:
         """The image upright, as a viewer shows it: a photo whose EXIF orientation says it was stored sideways
-        (as phones store them) is turned first."""
+        (as phones store them) is turned first. An image with transparency (a PNG texture, a GIF) lies on
+        white paper: its transparent pixels were the colour stored under them, black in most files."""
         with Image.open(self._path(self.background_root, rel, "background")) as im:
-            return ImageOps.exif_transpose(im).convert("RGB")
+            upright = ImageOps.exif_transpose(im)
+            if not upright.has_transparency_data:
+                return upright.convert("RGB")
+            paper = Image.new("RGBA", upright.size, (255, 255, 255, 255))
+            return Image.alpha_composite(paper, upright.convert("RGBA")).convert("RGB")
 
 
 def _glyph_bytes(glyph: Glyph | None) -> int:

@@ -19,7 +19,8 @@ CONFIG_FIELD_DOCS: dict[str, str] = {
     ),
     "corpus_dir": "folder of UTF-8 text files (or UTF-16/32 with a byte-order mark), one text per line. Empty means the corpus shipped with the package.",
     "background_dir": (
-        "folder of background images (`.png .jpg .jpeg .webp .bmp .tif .tiff`). Empty means procedural "
+        "folder of background images (`.png .jpg .jpeg .jpe .jfif .webp .bmp .tif .tiff .gif .avif`; a "
+        "GIF's first frame; AVIF where Pillow has its decoder). Empty means procedural "
         "backgrounds only. It is the background source named `default`."
     ),
     "background_dirs": (
