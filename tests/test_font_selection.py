@@ -111,3 +111,35 @@ def test_background_source_without_a_decodable_image_is_an_error(cli, tmp_path):
         "plan", config, "-o", tmp_path / "p.parquet", "specifications.0.background_dir_weights={default: 1, scans: 0}"
     )
     assert code == 0, err
+
+
+def test_a_graphite_only_font_is_left_out_with_its_reason(cli, tmp_path, caplog):
+    """Awami Nastaliq 2.200 (Debian) has Graphite tables and no GSUB: HarfBuzz without Graphite, and Pillow,
+    draw its Arabic as isolated letters. Such a font is left out, with the reason, and never drawn."""
+    import uharfbuzz as hb
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables.DefaultTable import DefaultTable
+
+    config = _config(tmp_path, [{"name": "a", "corpus_file": "arabic.txt", "text_direction": "rtl"}])
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    fonts = Path(data["font_dir"])
+    font = TTFont(fonts / "NotoNaskhArabic-Regular.ttf")
+    del font["GSUB"]
+    for table in font["cmap"].tables:  # as Awami: no presentation forms for HarfBuzz's fallback joining
+        table.cmap = {cp: g for cp, g in table.cmap.items() if not 0xFB50 <= cp <= 0xFEFF}
+    font["Silf"] = DefaultTable("Silf")
+    font["Silf"].data = b"\x00\x05\x00\x00"  # a Graphite table's version: what the planner looks for
+    font.save(fonts / "GraphiteNaskh.ttf")
+
+    def glyphs(path: Path, text: str) -> list[int]:
+        buf = hb.Buffer()
+        buf.add_str(text)
+        buf.guess_segment_properties()
+        hb.shape(hb.Font(hb.Face(hb.Blob.from_file_path(str(path)))), buf, {})
+        return [g.codepoint for g in buf.glyph_infos]
+
+    assert len(set(glyphs(fonts / "NotoNaskhArabic-Regular.ttf", "ببب"))) == 3  # initial, medial, final
+    assert len(set(glyphs(fonts / "GraphiteNaskh.ttf", "ببب"))) == 1  # the isolated beh three times
+    used = set(_fonts(cli, config))
+    assert "GraphiteNaskh.ttf" not in used and "NotoNaskhArabic-Regular.ttf" in used
+    assert "GraphiteNaskh.ttf left out: it is a Graphite font" in caplog.text

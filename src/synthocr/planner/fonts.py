@@ -58,6 +58,8 @@ def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], 
         tables = set(face.table_tags)
         if tables & _BITMAP_TABLES and not tables & _OUTLINE_TABLES:
             return False, BITMAP_ONLY, frozenset(), ()
+        if "Silf" in tables and "GSUB" not in tables:
+            return False, GRAPHITE_ONLY, frozenset(), ()
         cps = frozenset(face.unicodes)
         ImageFont.truetype(str(path) if sfnt is data else io.BytesIO(sfnt), 16)
         faces = collection_faces(blob)
@@ -89,6 +91,12 @@ def _full_faces(blob: hb.Blob, path: Path, faces: dict[str, int], covered: froze
     return tuple(out)
 
 
+GRAPHITE_ONLY = (
+    "it is a Graphite font (a Silf table) without OpenType substitutions (GSUB), as Awami Nastaliq 2.200 "
+    "(Debian's fonts-sil-awami-nastaliq) is: HarfBuzz, as synthocr uses it, has no Graphite, so its letters "
+    "would be drawn without the font's shaping (Awami's Arabic as isolated letters, unjoined; Pillow draws "
+    "them so too); use an OpenType version of the font, or another font"
+)
 BITMAP_ONLY = (
     "it has only bitmap glyphs, drawn at a few fixed sizes (a colour emoji font such as Noto Color Emoji), "
     "which cannot be scaled to the plan's font sizes or drawn in its ink; for these characters use an "
