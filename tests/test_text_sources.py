@@ -505,6 +505,20 @@ def test_template_fields_faker_fills_from_another_language_are_named(cli, tmp_pa
     assert sa_cities.map(lambda t: bool(regex.search(r"\p{Arabic}", t))).all() and latin[frame.spec == "sa"].any()
 
 
+def test_a_frequency_list_as_word_list_is_named(cli, tmp_path, caplog):
+    """FrequencyWords' en_50k.txt is `word count` per line: the counts were drawn into the texts silently."""
+    config = _setup(tmp_path, [{"name": "f", "text_source": "words", "corpus_file": "en_50k.txt"}], total=50)
+    counts = [("you", 28787591), ("i", 27086011), ("the", 22761659), ("to", 17099834), ("a", 14484562)]
+    (tmp_path / "corpus" / "en_50k.txt").write_text("".join(f"{w} {n}\n" for w, n in counts), encoding="utf-8")
+    frame, _, _ = _plan(cli, config)
+    assert frame.text.str.contains("28787591|27086011|22761659").any()  # what the warning says happens
+    warned = [r.getMessage() for r in caplog.records if "frequency list" in r.getMessage()]
+    assert len(warned) == 1 and "5 of 5 entries of the word list en_50k.txt" in warned[0] and "'" in warned[0]
+    caplog.clear()
+    _plan(cli, _setup(tmp_path, [{"name": "w", "text_source": "words", "corpus_file": "words.txt"}], total=50))
+    assert "frequency list" not in caplog.text
+
+
 def test_template_corpus_fields(cli, tmp_path):
     spec = {"name": "t", "text_source": "template", "corpus_file": "words.txt", "templates": {"a": "{word}: {line}"}}
     frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=200))

@@ -227,6 +227,35 @@ def _describe_lengths(reader: CorpusReader, lengths: LineLengths, files: Sequenc
     )
 
 
+_WORD_AND_COUNT = regex.compile(r"\S+[ \t]+[0-9][0-9.,]*")
+COUNT_SAMPLE = 200  # entries of a word list looked at for counts
+
+
+def _counts_warning(
+    spec: Any, reader: CorpusReader, pool: LinePool, corpus_files: list[CorpusFile], files: list[int]
+) -> None:
+    """Warn when the entries of a word list are a word and a number: a frequency list (FrequencyWords,
+    wordfreq exports: `you 28787591`), whose counts would be drawn as words of the texts."""
+    if pool.total == 0:
+        return
+    n = min(pool.total, COUNT_SAMPLE)
+    entries = read_lines(reader, *pool.choose((np.arange(n) + 0.5) / n))
+    counted = sum(bool(_WORD_AND_COUNT.fullmatch(e.strip())) for e in entries)
+    if counted < 0.9 * n:
+        return
+    example = next(e.strip() for e in entries if _WORD_AND_COUNT.fullmatch(e.strip()))
+    log.warning(
+        "specification %r: %d of %d entries of the word list %s looked at are a word and a number (%r): a "
+        "frequency list? The numbers are drawn as part of every text. Keep the first column (`cut -d' ' -f1`), "
+        "or give the file a header line and name the words' column with corpus_column (a .tsv or .csv).",
+        spec.name,
+        counted,
+        n,
+        _names(corpus_files, files),
+        example,
+    )
+
+
 def _distinct_warning(spec: Any, rows: int, distinct: int, what: str) -> None:
     if 0 < distinct < rows:
         log.warning(
@@ -299,6 +328,7 @@ def prepare_sources(
                     "(one word per line); add words or change corpus_file."
                 )
             report.append(f"{spec.name}: {pool.total:,} words from {_names(corpus_files, files)}")
+            _counts_warning(spec, reader, pool, corpus_files, files)
             cap = max(n_rows, 1)
             _distinct_warning(spec, n_rows, _sum_powers(pool.total, spec.min_words, spec.max_words, cap), "word list")
             sources.append(SpecSource(mode, words=pool))
