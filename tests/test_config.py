@@ -205,6 +205,29 @@ def test_wrong_type(tmp_path: Path, assets: Assets, where: str, key: str, value:
         assert_names(problem, "specifications[0]")
 
 
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        ("total_images: 1e6", "expected an integer, got '1e6' (YAML reads '1e6' as text: write 1000000)"),
+        ("total_images: 1000.0", "expected an integer, got 1000.0 (write 1000)"),
+        ("seed: 2.5", "expected an integer, got 2.5"),
+        ("min_contrast: 5e-1", "expected a number, got '5e-1' (YAML reads '5e-1' as text: write 0.5)"),
+        ("min_contrast: 1,5", "expected a number, got '1,5'"),
+    ],
+)
+def test_numbers_yaml_reads_as_text_say_how_to_write_them(tmp_path: Path, yaml_text: str, expected: str) -> None:
+    """PyYAML reads YAML 1.1, where `1e6` (no dot) is text: the error says what to write instead."""
+    spec = "\n    " + yaml_text if yaml_text.startswith("min_contrast") else ""
+    top = "" if spec else yaml_text + "\n"
+    path = tmp_path / "c.yaml"
+    path.write_text(f"{top}specifications:\n  - name: a\n    corpus_file: latin.txt{spec}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert expected in str(err.value)
+    if expected.endswith("'1,5'") or expected.endswith("2.5"):
+        assert f"{expected} (" not in str(err.value)  # a decimal comma or a fraction: no guess
+
+
 def test_specifications_not_a_list(tmp_path: Path, assets: Assets) -> None:
     problem = only_problem(tmp_path, base_config(assets, specifications={"name": "x"}))
     assert_names(problem, "specifications", "list")

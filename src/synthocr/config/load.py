@@ -154,6 +154,26 @@ def config_to_dict(config: BatchConfig) -> dict[str, Any]:
 # --- types -----------------------------------------------------------------
 
 
+def _number_hint(value: Any, integer: bool) -> str:
+    """How to write a value that was meant as a number: YAML 1.1, which PyYAML reads, takes `1e6` and `5e-2`
+    as text (an exponent needs a dot: `1.0e+6`), and an integer field takes no `1000.0`."""
+    if isinstance(value, str):
+        try:
+            number = float(value.replace("_", ""))
+        except ValueError:
+            return ""
+        if not math.isfinite(number):
+            return ""
+        if integer and number.is_integer():
+            return f" (YAML reads {value!r} as text: write {int(number)})"
+        if not integer:
+            return f" (YAML reads {value!r} as text: write {number!r})"
+        return ""
+    if integer and isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return f" (write {int(value)})"
+    return ""
+
+
 def _type_problem(value: Any, typ: Any, what: str = "") -> tuple[str, str] | None:
     """(sub-key, message) when `value` does not fit the declared type `typ`; sub-key is ".k" for a mapping entry.
 
@@ -161,10 +181,10 @@ def _type_problem(value: Any, typ: Any, what: str = "") -> tuple[str, str] | Non
     """
     if typ in (int, "int"):
         if isinstance(value, bool) or not isinstance(value, int):
-            return "", f"expected an integer, got {value!r}"
+            return "", f"expected an integer, got {value!r}{_number_hint(value, integer=True)}"
     elif typ in (float, "float"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return "", f"expected a number, got {value!r}"
+            return "", f"expected a number, got {value!r}{_number_hint(value, integer=False)}"
         if not math.isfinite(value):
             return "", f"expected a finite number, got {value!r}"
     elif typ in (str, "str"):
