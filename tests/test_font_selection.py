@@ -143,3 +143,43 @@ def test_a_graphite_only_font_is_left_out_with_its_reason(cli, tmp_path, caplog)
     used = set(_fonts(cli, config))
     assert "GraphiteNaskh.ttf" not in used and "NotoNaskhArabic-Regular.ttf" in used
     assert "GraphiteNaskh.ttf left out: it is a Graphite font" in caplog.text
+
+
+def test_a_symbol_font_never_draws_latin_text(cli, tmp_path):
+    """Wine's symbol.ttf (the Symbol font's stand-in) declares the Symbol character set and maps `a` to its
+    alpha in a Unicode cmap: `hello` was drawn `ηελλο` under the label `hello`. Its Latin-1 slots are not
+    counted as drawn; its Greek letters, mapped where Unicode puts them, still are."""
+    from fontTools.ttLib import TTFont
+    from PIL import ImageDraw, ImageFont
+
+    config = _config(
+        tmp_path,
+        [
+            {"name": "latin", "corpus_file": "latin.txt", "font_filter": ["Symbolic.ttf", "DejaVuSerif.ttf"]},
+            {"name": "greek", "corpus_file": "greek.txt", "font_filter": "Symbolic.ttf"},
+        ],
+        total=300,
+    )
+    fonts = Path(yaml.safe_load(config.read_text(encoding="utf-8"))["font_dir"])
+    font = TTFont(fonts / "DejaVuSans.ttf")
+    font["OS/2"].ulCodePageRange1 |= 1 << 31  # the Symbol character set
+    greek = "αβχδεφγηιϕκλμνοπθρστυϖωξψζ"  # Symbol's letters for a..z
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            for latin, letter in zip("abcdefghijklmnopqrstuvwxyz", greek):
+                table.cmap[ord(latin)] = table.cmap[ord(letter)]
+    font.save(fonts / "Symbolic.ttf")
+
+    def drawn(text: str) -> bytes:  # Pillow, a reader we did not write, draws the font as it is
+        image = Image.new("L", (200, 40), 255)
+        ImageDraw.Draw(image).text((4, 4), text, font=ImageFont.truetype(str(fonts / "Symbolic.ttf"), 24), fill=0)
+        return image.tobytes()
+
+    assert drawn("hello") == drawn("ηελλο")
+    out = config.parent / "p.parquet"
+    code, _, err = cli("plan", config, "-o", out)
+    assert code == 0, err
+    frame = pd.read_parquet(out)
+    latin = frame[frame.spec == "latin"]
+    assert set(latin.font.astype(str)) == {"DejaVuSerif.ttf"}
+    assert set(frame[frame.spec == "greek"].font.astype(str)) == {"Symbolic.ttf"}

@@ -23,9 +23,41 @@ _BLANK_BY_DESIGN = frozenset({0x2800, 0x115F, 0x1160, 0x3164, 0xFFA0, *_HIDDEN})
 
 
 def drawn_codepoints(face: hb.Face) -> frozenset[int]:
-    """The characters of the face's character map that it draws (blank glyphs aside; see blank_glyphs)."""
+    """The characters of the face's character map that it draws (blank glyphs and a symbol font's Latin-1
+    slots aside; see undrawn)."""
     cps = frozenset(face.unicodes)
-    return cps - blank_glyphs(face, cps)
+    return cps - undrawn(face, cps)
+
+
+def undrawn(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
+    """Characters of the cmap `cps` the font does not draw as themselves: blank glyphs (blank_glyphs) and a
+    symbol font's Latin-1 slots (symbol_slots)."""
+    return blank_glyphs(face, cps) | symbol_slots(face, cps)
+
+
+# A symbol font's letters, digits and punctuation in the Latin-1 slots are other signs: Symbol's `a` is α,
+# Wingdings' are pictures. U+0020, the space, stays a space.
+_SYMBOL_SLOTS = frozenset(range(0x21, 0x100))
+
+
+def symbol_slots(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
+    """The Latin-1 characters of a symbol font's cmap: a font that declares the Symbol character set
+    (OS/2 code page bit 31, as Symbol, Wingdings, Webdings and Marlett do) or maps a symbol cmap (3,0)
+    draws other signs in those slots. Wine's symbol.ttf maps `a` to its alpha in a Unicode cmap, so a Latin
+    text ("hello") was drawn in Greek letters ("ηελλο") under a Latin label."""
+    if not _is_symbol_font(face):
+        return frozenset()
+    return cps & _SYMBOL_SLOTS
+
+
+def _is_symbol_font(face: hb.Face) -> bool:
+    os2 = bytes(face.reference_table("OS/2").data or b"")
+    if len(os2) >= 82 and int.from_bytes(os2[:2], "big") >= 1 and os2[78] & 0x80:  # ulCodePageRange1 bit 31
+        return True
+    cmap = bytes(face.reference_table("cmap").data or b"")
+    count = int.from_bytes(cmap[2:4], "big") if len(cmap) >= 4 else 0
+    records = (cmap[4 + 8 * i : 8 + 8 * i] for i in range(count) if len(cmap) >= 12 + 8 * i)
+    return any(r == b"\x00\x03\x00\x00" for r in records)  # platform 3 (Windows), encoding 0 (Symbol)
 
 
 def blank_glyphs(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:

@@ -19,7 +19,7 @@ from PIL import ImageFont
 from synthocr.assets.listing import path_matches
 from synthocr.extras import MissingExtra
 from synthocr.font_instances import collection_faces, named_instances
-from synthocr.glyph_coverage import HIDDEN_CODEPOINTS, blank_glyphs
+from synthocr.glyph_coverage import HIDDEN_CODEPOINTS, undrawn
 from synthocr.output_paths import atomic_output
 from synthocr.web_fonts import unwrap
 
@@ -71,7 +71,7 @@ def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], 
         return False, "its character map covers no character", frozenset(), ()
     if face.upem <= 0:
         return False, "it has no valid units-per-em", frozenset(), ()
-    covered = cps - blank_glyphs(face, cps)
+    covered = cps - undrawn(face, cps)
     styles = _full_faces(blob, path, faces, covered) if faces else tuple(named_instances(face))
     return True, "", covered, styles
 
