@@ -183,3 +183,23 @@ def test_a_symbol_font_never_draws_latin_text(cli, tmp_path):
     latin = frame[frame.spec == "latin"]
     assert set(latin.font.astype(str)) == {"DejaVuSerif.ttf"}
     assert set(frame[frame.spec == "greek"].font.astype(str)) == {"Symbolic.ttf"}
+
+
+def test_a_bitmap_screen_font_with_empty_outlines_is_named_as_such(tmp_path):
+    """Wine's fixedsys.ttf and courier.ttf keep their glyphs as bitmaps (EBDT) behind empty outlines: they
+    were left out as "cannot be loaded (OSError: invalid pixel size)", or silently, covering nothing."""
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables import _g_l_y_f
+    from fontTools.ttLib.tables.DefaultTable import DefaultTable
+
+    from synthocr.planner.fonts import BITMAP_ONLY, inspect_font
+
+    copy_builtin_assets(tmp_path)
+    font = TTFont(next(tmp_path.rglob("DejaVuSans.ttf")))
+    for name in font.getGlyphOrder():
+        font["glyf"][name] = _g_l_y_f.Glyph()  # no outline
+    font["EBDT"] = DefaultTable("EBDT")
+    font["EBDT"].data = b"\x00\x02\x00\x00"
+    font.save(tmp_path / "Screen.ttf")
+    info = inspect_font(tmp_path / "Screen.ttf", "Screen.ttf")
+    assert not info.healthy and info.reason == BITMAP_ONLY

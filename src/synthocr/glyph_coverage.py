@@ -76,6 +76,13 @@ def blank_glyphs(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
     return frozenset(out)
 
 
+def inks_nothing(face: hb.Face, cps: frozenset[int]) -> bool:
+    """Whether every character of `cps` that should have ink maps to a glyph with none: a bitmap font whose
+    outlines are empty (Wine's fixedsys.ttf), of which FreeType draws nothing at the plan's sizes."""
+    inked = frozenset(cp for cp in cps if cp not in _BLANK_BY_DESIGN and not chr(cp).isspace())
+    return bool(inked) and blank_glyphs(face, inked) == inked
+
+
 def draws(drawn: frozenset[int], text: str) -> bool:
     """Whether a font that draws `drawn` (drawn_codepoints) draws every character of `text`."""
     return all(ord(c) in drawn or ord(c) in _HIDDEN for c in text)

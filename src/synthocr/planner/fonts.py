@@ -19,7 +19,7 @@ from PIL import ImageFont
 from synthocr.assets.listing import path_matches
 from synthocr.extras import MissingExtra
 from synthocr.font_instances import collection_faces, named_instances
-from synthocr.glyph_coverage import HIDDEN_CODEPOINTS, undrawn
+from synthocr.glyph_coverage import HIDDEN_CODEPOINTS, inks_nothing, undrawn
 from synthocr.output_paths import atomic_output
 from synthocr.web_fonts import unwrap
 
@@ -61,7 +61,14 @@ def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], 
         if "Silf" in tables and "GSUB" not in tables:
             return False, GRAPHITE_ONLY, frozenset(), ()
         cps = frozenset(face.unicodes)
-        ImageFont.truetype(str(path) if sfnt is data else io.BytesIO(sfnt), 16)
+        if tables & _BITMAP_TABLES and inks_nothing(face, cps):  # bitmaps behind empty outlines
+            return False, BITMAP_ONLY, frozenset(), ()
+        try:
+            ImageFont.truetype(str(path) if sfnt is data else io.BytesIO(sfnt), 16)
+        except OSError as exc:  # FreeType finds no 16 px strike in a bitmap font with (almost) empty outlines
+            if tables & _BITMAP_TABLES and "pixel size" in str(exc):
+                return False, BITMAP_ONLY, frozenset(), ()
+            raise
         faces = collection_faces(blob)
     except MissingExtra as exc:  # a web font without the webfonts extra: the reason says what to install
         return False, f"cannot be loaded: {exc}", frozenset(), ()
@@ -98,7 +105,8 @@ GRAPHITE_ONLY = (
     "them so too); use an OpenType version of the font, or another font"
 )
 BITMAP_ONLY = (
-    "it has only bitmap glyphs, drawn at a few fixed sizes (a colour emoji font such as Noto Color Emoji), "
+    "it has only bitmap glyphs, drawn at a few fixed sizes (a colour emoji font such as Noto Color Emoji, or "
+    "a screen font such as Wine's fixedsys.ttf, whose outlines are empty), "
     "which cannot be scaled to the plan's font sizes or drawn in its ink; for these characters use an "
     "outline font (Noto Emoji, Symbola)"
 )
