@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 import yaml
 from PIL import Image
 
@@ -145,10 +146,12 @@ def test_a_graphite_only_font_is_left_out_with_its_reason(cli, tmp_path, caplog)
     assert "GraphiteNaskh.ttf left out: it is a Graphite font" in caplog.text
 
 
-def test_a_symbol_font_never_draws_latin_text(cli, tmp_path):
-    """Wine's symbol.ttf (the Symbol font's stand-in) declares the Symbol character set and maps `a` to its
-    alpha in a Unicode cmap: `hello` was drawn `ηελλο` under the label `hello`. Its Latin-1 slots are not
-    counted as drawn; its Greek letters, mapped where Unicode puts them, still are."""
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_symbol_font_never_draws_latin_text(cli, tmp_path, declared):
+    """Wine's symbol.ttf declares the Symbol character set, URW's StandardSymbolsPS (installed with
+    Ghostscript) does not; both map `a` to their alpha in a Unicode cmap: `hello` was drawn `ηελλο` under the
+    label `hello`. Their Latin-1 slots are not counted as drawn; their Greek letters, mapped where Unicode
+    puts them, still are."""
     from fontTools.ttLib import TTFont
     from PIL import ImageDraw, ImageFont
 
@@ -162,11 +165,12 @@ def test_a_symbol_font_never_draws_latin_text(cli, tmp_path):
     )
     fonts = Path(yaml.safe_load(config.read_text(encoding="utf-8"))["font_dir"])
     font = TTFont(fonts / "DejaVuSans.ttf")
-    font["OS/2"].ulCodePageRange1 |= 1 << 31  # the Symbol character set
-    greek = "αβχδεφγηιϕκλμνοπθρστυϖωξψζ"  # Symbol's letters for a..z
+    if declared:
+        font["OS/2"].ulCodePageRange1 |= 1 << 31  # the Symbol character set (else: told by the glyph names)
+    greek = "αβχδεφγηιϕκλμνοπθρστυϖωξψζ" + "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ"  # Symbol's letters for a..z, A..Z
     for table in font["cmap"].tables:
         if table.isUnicode():
-            for latin, letter in zip("abcdefghijklmnopqrstuvwxyz", greek):
+            for latin, letter in zip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", greek):
                 table.cmap[ord(latin)] = table.cmap[ord(letter)]
     font.save(fonts / "Symbolic.ttf")
 

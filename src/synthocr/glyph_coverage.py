@@ -4,6 +4,8 @@ the renderer (which font of a row's fallback chain draws a character)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import uharfbuzz as hb
 
@@ -42,12 +44,36 @@ _SYMBOL_SLOTS = frozenset(range(0x21, 0x100))
 
 def symbol_slots(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
     """The Latin-1 characters of a symbol font's cmap: a font that declares the Symbol character set
-    (OS/2 code page bit 31, as Symbol, Wingdings, Webdings and Marlett do) or maps a symbol cmap (3,0)
-    draws other signs in those slots. Wine's symbol.ttf maps `a` to its alpha in a Unicode cmap, so a Latin
-    text ("hello") was drawn in Greek letters ("ηελλο") under a Latin label."""
-    if not _is_symbol_font(face):
+    (OS/2 code page bit 31, as Symbol, Wingdings, Webdings and Marlett do), maps a symbol cmap (3,0), or
+    names the glyphs of its Latin letters as other signs draws other signs in those slots. Wine's symbol.ttf
+    and URW's StandardSymbolsPS (installed with Ghostscript) map `a` to their alpha in a Unicode cmap, so a
+    Latin text ("hello") was drawn in Greek letters ("ηελλο") under a Latin label."""
+    if not (_is_symbol_font(face) or _letters_named_otherwise(face)):
         return frozenset()
     return cps & _SYMBOL_SLOTS
+
+
+# Glyph names that say nothing of the glyph: made up by a font tool from its index or code point, or Adobe's
+# CID numbers (`aj296` for `a` in IPA Gothic: Adobe-Japan1; ag, ac, ak: the Chinese and Korean collections).
+_NUMBERED = re.compile(r"(glyph|gid|cid|index|uni|u|aj|ag|ac|ak)[0-9A-Fa-f]+|\.notdef|")
+
+
+def _letters_named_otherwise(face: hb.Face) -> bool:
+    """Whether the glyphs of the font's ASCII letters are named as other signs: `alpha` for `a` (URW's
+    StandardSymbolsPS), `a60` (its Dingbats, D050000L). At least 10 letters with telling names, 80% of them
+    not the letter's own (`a`, `a.sc`, `a_b`)."""
+    font = hb.Font(face)
+    named = other = 0
+    for cp in (*range(0x41, 0x5B), *range(0x61, 0x7B)):
+        gid = font.get_nominal_glyph(cp)
+        name = font.get_glyph_name(gid) if gid else None
+        if not name or _NUMBERED.fullmatch(name):
+            continue
+        named += 1
+        letter = chr(cp)
+        if name != letter and not name.startswith((letter + ".", letter + "_")):
+            other += 1
+    return named >= 10 and other >= 0.8 * named
 
 
 def _is_symbol_font(face: hb.Face) -> bool:
