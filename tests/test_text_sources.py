@@ -519,6 +519,30 @@ def test_a_frequency_list_as_word_list_is_named(cli, tmp_path, caplog):
     assert "frequency list" not in caplog.text
 
 
+@pytest.mark.parametrize("form", ["", "NFC", "NFKC"])
+def test_unicode_normalization_gives_one_spelling_per_letter(cli, tmp_path, caplog, form):
+    """Text from macOS or PDFs is often decomposed (e + U+0301): its labels kept that spelling beside the
+    composed one of other lines, silently. plan warns; unicode_normalization composes (NFKC: ﬁ too)."""
+    import unicodedata
+
+    lines = ["Le café est très bon", "Le café est très bon", "The ﬁnal oﬃce ﬁle", "plain ascii line"]
+    spec = {"name": "n", "text_source": "lines", "corpus_file": "mixed.txt", "unicode_normalization": form}
+    config = _setup(tmp_path, [spec], total=60)
+    text = "\n".join([unicodedata.normalize("NFD", lines[0]), *lines[1:]]) + "\n"
+    (tmp_path / "corpus" / "mixed.txt").write_text(text, encoding="utf-8")
+    frame, _, _ = _plan(cli, config)
+    warned = [r.getMessage() for r in caplog.records if "not in Unicode NFC" in r.getMessage()]
+    if not form:
+        assert len(warned) == 1 and "1 of 4 texts looked at in mixed.txt" in warned[0]
+        assert "'é' written as U+0065 + U+0301" in warned[0]
+        assert frame.text.map(lambda t: unicodedata.is_normalized("NFC", t)).value_counts()[False] > 5
+        return
+    assert not warned
+    assert frame.text.map(lambda t: unicodedata.is_normalized(form, t)).all()
+    assert set(frame.text) <= {unicodedata.normalize(form, t) for t in lines}
+    assert ("The final office file" in set(frame.text)) == (form == "NFKC")
+
+
 def test_template_corpus_fields(cli, tmp_path):
     spec = {"name": "t", "text_source": "template", "corpus_file": "words.txt", "templates": {"a": "{word}: {line}"}}
     frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=200))

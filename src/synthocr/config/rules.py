@@ -17,7 +17,7 @@ from synthocr.schemas.params import (
     TEXT_CASES,
     VERTICAL_DIRECTIONS,
 )
-from synthocr.schemas.text_rules import language_problem
+from synthocr.schemas.text_rules import UNICODE_FORMS, language_problem
 
 COLOR_MODES = ("RGB", "L")
 # The retired corpus_mode field and the text_source each of its values now means.
@@ -147,6 +147,12 @@ def _check_spec(spec: BatchSpecification, index: int) -> list[Problem]:
     bad_language = language_problem(spec.language)
     if bad_language:
         problem("language", bad_language)
+    if spec.unicode_normalization not in UNICODE_FORMS:
+        problem(
+            "unicode_normalization",
+            f"{spec.unicode_normalization!r} is not one of {list(UNICODE_FORMS[1:])} (or empty: texts as the source "
+            "has them)",
+        )
     if spec.min_text_length < 1:
         problem("min_text_length", f"must be >= 1, got {spec.min_text_length}")
     if spec.max_text_length > MAX_TEXT_LENGTH:

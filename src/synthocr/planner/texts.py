@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -327,12 +328,13 @@ def _draw(
     u_start: NDArray[np.float64],
     u_len: NDArray[np.float64],
 ) -> tuple[list[str], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """One draw of a text per row from its spec's source: texts, file, line, template index."""
+    """One draw of a text per row from its spec's source: texts, file, line, template index; each text in
+    its spec's Unicode normalization form, if it has one."""
     n = len(spec_idx)
     rest = src.modes[spec_idx].astype(bool)
     if not rest.any():  # windows only (the default): one vectorised cut for the whole block
         got, file_idx, line_idx = _cut(src, spec_idx, u_line, lengths, u_start)
-        return got, file_idx, line_idx, np.full(n, -1, np.int64)
+        return _normalized(src, got, spec_idx), file_idx, line_idx, np.full(n, -1, np.int64)
     texts = np.full(n, "", dtype=object)
     file_idx = np.full(n, -1, np.int64)
     line_idx = np.full(n, -1, np.int64)
@@ -346,7 +348,18 @@ def _draw(
         src, rng, spec_idx[oth], u_line[oth], u_len[oth], u_start[oth]
     )
     texts[oth] = _objects(drawn)
-    return texts.tolist(), file_idx, line_idx, template_idx
+    return _normalized(src, texts.tolist(), spec_idx), file_idx, line_idx, template_idx
+
+
+def _normalized(src: TextSources, texts: list[str], spec_idx: NDArray[np.int64]) -> list[str]:
+    """The texts in their spec's `unicode_normalization` form (as they are where it is empty)."""
+    forms = [s.unicode_normalization for s in src.config.specifications]
+    if not any(forms):
+        return texts
+    return [
+        unicodedata.normalize(forms[s], t) if forms[s] else t
+        for t, s in zip(texts, spec_idx.tolist())
+    ]
 
 
 def draw_texts(src: TextSources, rng: np.random.Generator, spec_idx: NDArray[np.int64]) -> list[str]:

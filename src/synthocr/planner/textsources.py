@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,6 +257,47 @@ def _counts_warning(
     )
 
 
+NFC_SAMPLE = 200  # corpus lines looked at for text not in Unicode NFC
+
+
+def _sample_lines(reader: CorpusReader, corpus_files: list[CorpusFile], files: list[int]) -> list[str]:
+    """Up to NFC_SAMPLE lines spread evenly over `files` (by their line counts)."""
+    counts = np.array([corpus_files[i].n_lines for i in files], np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return []
+    picks = ((np.arange(min(total, NFC_SAMPLE)) + 0.5) * total / min(total, NFC_SAMPLE)).astype(np.int64)
+    ends = np.cumsum(counts)
+    which = np.searchsorted(ends, picks, side="right")
+    out: list[str] = []
+    for k in np.unique(which).tolist():
+        lines = picks[which == k] - (ends[k] - counts[k])
+        out.extend(reader.whole_lines(files[k], lines))
+    return out
+
+
+def _normalization_warning(spec: Any, texts: list[str], where: str) -> None:
+    """Warn when texts a specification draws from are not in Unicode NFC and it sets no unicode_normalization:
+    their labels keep the decomposed form, so one letter (é) has two spellings across a dataset."""
+    if spec.unicode_normalization:
+        return
+    odd = [t for t in texts if not unicodedata.is_normalized("NFC", t)]
+    if not odd:
+        return
+    example = next(c for t in odd for c in regex.findall(r"\X", t) if not unicodedata.is_normalized("NFC", c))
+    log.warning(
+        "specification %r: %d of %d texts looked at in %s are not in Unicode NFC (%r written as %s, as text "
+        "from macOS or PDFs often is): labels keep that spelling, so the same letter is written two ways across "
+        "the data. Set unicode_normalization: NFC to compose them (NFKC also turns ligatures such as ﬁ into fi).",
+        spec.name,
+        len(odd),
+        len(texts),
+        where,
+        unicodedata.normalize("NFC", example),
+        " + ".join(f"U+{ord(c):04X}" for c in example),
+    )
+
+
 def _distinct_warning(spec: Any, rows: int, distinct: int, what: str) -> None:
     if 0 < distinct < rows:
         log.warning(
@@ -310,6 +352,8 @@ def prepare_sources(
     kept_files: list[list[int]] = []
     for spec, files, n_rows in zip(specs, spec_files, rows):
         mode = spec.text_source
+        if mode in ("window", "lines", "words") and n_rows:
+            _normalization_warning(spec, _sample_lines(reader, corpus_files, files), _names(corpus_files, files))
         if mode == "window":
             files = _window_files(spec, files, reader, lengths, n_rows)
             sources.append(SpecSource(mode))
@@ -334,6 +378,8 @@ def prepare_sources(
             sources.append(SpecSource(mode, words=pool))
         elif mode == "chars":
             charset, charset_file = _charset(spec, corpus_files, files, reader)
+            if n_rows:
+                _normalization_warning(spec, list(charset.entries), "its charset")
             report.append(f"{spec.name}: {len(charset.entries):,} characters in the charset")
             bound = _sum_powers(len(charset.entries), spec.min_text_length, spec.max_text_length, max(n_rows, 1))
             _distinct_warning(spec, n_rows, bound, "charset")

@@ -46,6 +46,7 @@ class BatchSpecification:
     text_direction_weights: dict[str, float] = field(default_factory=dict)
     text_case_weights: dict[str, float] = field(default_factory=dict)  # TEXT_CASES -> weight; empty: as_is
     language: str = ""  # BCP 47 tag given to HarfBuzz: the font's forms for that language (locl)
+    unicode_normalization: str = ""  # NFC, NFD, NFKC or NFKD applied to every drawn text; "": as the source has it
     corpus_file: str = "*.txt"
     corpus_column: str = "text"  # the column of a tabular corpus file (CSV, TSV, JSON Lines, Parquet)
     text_source: str = "window"  # window, lines, words, chars or template (planner/textsources.py)

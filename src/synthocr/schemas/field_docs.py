@@ -136,6 +136,14 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "[readability guard](effects.md#readability-guard): what blur, motion blur, downscaling, JPEG and "
         "noise may cost together (1 = one line's worth of unreadable)"
     ),
+    "unicode_normalization": (
+        "`NFC`, `NFD`, `NFKC` or `NFKD`: every drawn text of the specification (not a request file's) is put "
+        "in that Unicode form before its font is chosen, so one letter has one spelling in the labels: `NFC` "
+        "composes `e` + U+0301 into `é` (text from macOS or PDFs is often decomposed); `NFKC` also turns "
+        "compatibility characters into plain ones (the ligature `ﬁ` into `fi`, full-width `Ａ` into `A`, `²` "
+        "into `2`). Empty (the default) keeps each text as its source has it; `plan` warns when a corpus holds "
+        "text not in NFC. Lengths are measured before."
+    ),
     "font_filter": (
         'a glob, or a list of globs, relative to the font dir, matched the same way (`"DejaVuSerif*"`, '
         '`["Noto*Arabic*", "DejaVuSans.ttf"]`). A font matching any of them may be used. A file\'s name as '

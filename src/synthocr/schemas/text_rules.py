@@ -15,6 +15,8 @@ LINE_SEPARATOR_RUN = re.compile(f"(?:[\\t ]*[{_SEPARATORS}])+[\\t ]*")
 NOT_ONE_LINE = re.compile(f"[\\n\\r{_SEPARATORS}]")
 # A BCP 47 language tag as HarfBuzz takes it (language, then script, region or variant subtags): "zh-Hans".
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+# A specification's `unicode_normalization`: "" keeps a text as its source has it.
+UNICODE_FORMS = ("", "NFC", "NFD", "NFKC", "NFKD")
 
 
 def language_problem(tag: str) -> str | None:
