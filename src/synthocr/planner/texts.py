@@ -356,10 +356,7 @@ def _normalized(src: TextSources, texts: list[str], spec_idx: NDArray[np.int64])
     forms = [s.unicode_normalization for s in src.config.specifications]
     if not any(forms):
         return texts
-    return [
-        unicodedata.normalize(forms[s], t) if forms[s] else t
-        for t, s in zip(texts, spec_idx.tolist())
-    ]
+    return [unicodedata.normalize(forms[s], t) if forms[s] else t for t, s in zip(texts, spec_idx.tolist())]
 
 
 def draw_texts(src: TextSources, rng: np.random.Generator, spec_idx: NDArray[np.int64]) -> list[str]:
