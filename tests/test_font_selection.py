@@ -207,3 +207,32 @@ def test_a_bitmap_screen_font_with_empty_outlines_is_named_as_such(tmp_path):
     font.save(tmp_path / "Screen.ttf")
     info = inspect_font(tmp_path / "Screen.ttf", "Screen.ttf")
     assert not info.healthy and info.reason == BITMAP_ONLY
+
+
+def test_a_legacy_8bit_font_never_draws_latin1_letters(cli, tmp_path):
+    """Debian's TSCu Tamil fonts put Tamil glyphs in Latin-1's slots (é is ளு, À is ப) under the Latin
+    glyph names: a French text was drawn with Tamil letters in place of its accents. Such a font (here
+    DejaVu Sans with Hebrew letters in those slots) draws ASCII texts still, never a Latin-1 letter."""
+    from fontTools.ttLib import TTFont
+
+    config = _config(
+        tmp_path,
+        [{"name": "a", "corpus_file": "latin.txt", "font_filter": ["Legacy.ttf", "DejaVuSerif.ttf"]}],
+        total=400,
+    )
+    fonts = Path(yaml.safe_load(config.read_text(encoding="utf-8"))["font_dir"])
+    font = TTFont(fonts / "DejaVuSans.ttf")
+    hebrew = [chr(c) for c in range(0x5D0, 0x5EB)]
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            for i, cp in enumerate(range(0xC0, 0x100)):
+                table.cmap[cp] = table.cmap[ord(hebrew[i % len(hebrew)])]
+    font.save(fonts / "Legacy.ttf")
+    out = config.parent / "p.parquet"
+    code, _, err = cli("plan", config, "-o", out)
+    assert code == 0, err
+    frame = pd.read_parquet(out)
+    legacy = frame[frame.font.astype(str) == "Legacy.ttf"].text
+    assert len(legacy) > 20  # ASCII texts
+    assert not legacy.map(lambda t: any(0xA0 <= ord(c) <= 0xFF for c in t)).any()
+    assert frame.text.map(lambda t: any(0xC0 <= ord(c) <= 0xFF for c in t)).any()  # drawn by DejaVu Serif

@@ -5,6 +5,7 @@ the renderer (which font of a row's fallback chain draws a character)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import uharfbuzz as hb
@@ -37,20 +38,51 @@ def undrawn(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
     return blank_glyphs(face, cps) | symbol_slots(face, cps)
 
 
-# A symbol font's letters, digits and punctuation in the Latin-1 slots are other signs: Symbol's `a` is α,
+# The characters of Windows-1252's upper half (Latin-1's letters and signs, and the quotes, dashes, € and
+# ellipsis at 0x80-0x9F): the slots a legacy 8-bit font fills with the glyphs of its own script.
+_CP1252_UPPER = frozenset(map(ord, bytes(range(0x80, 0x100)).decode("cp1252", errors="ignore")))
+# A symbol font's letters, digits and punctuation there and in ASCII are other signs: Symbol's `a` is α,
 # Wingdings' are pictures. U+0020, the space, stays a space.
-_SYMBOL_SLOTS = frozenset(range(0x21, 0x100))
+_SYMBOL_SLOTS = frozenset(range(0x21, 0x100)) | _CP1252_UPPER
 
 
 def symbol_slots(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
-    """The Latin-1 characters of a symbol font's cmap: a font that declares the Symbol character set
+    """The Latin-1 characters of a symbol font's cmap, or the Windows-1252 upper half of a legacy 8-bit font
+    of another script (_accents_misdrawn): a font that declares the Symbol character set
     (OS/2 code page bit 31, as Symbol, Wingdings, Webdings and Marlett do), maps a symbol cmap (3,0), or
-    names the glyphs of its Latin letters as other signs draws other signs in those slots. Wine's symbol.ttf
+    names the glyphs of its Latin letters as other signs draws other signs in those slots (the code page bit
+    counts where Latin 1's is not set too). Wine's symbol.ttf
     and URW's StandardSymbolsPS (installed with Ghostscript) map `a` to their alpha in a Unicode cmap, so a
     Latin text ("hello") was drawn in Greek letters ("ηελλο") under a Latin label."""
-    if not (_is_symbol_font(face) or _letters_named_otherwise(face)):
-        return frozenset()
-    return cps & _SYMBOL_SLOTS
+    if _is_symbol_font(face) or _letters_named_otherwise(face):
+        return cps & _SYMBOL_SLOTS
+    if _accents_misdrawn(face):
+        return cps & _CP1252_UPPER
+    return frozenset()
+
+
+def _accents_misdrawn(face: hb.Face) -> bool:
+    """Whether the font draws other glyphs than Latin letters in the slots of Latin-1's accented letters: a
+    legacy 8-bit font of another script, as Debian's TSCu Tamil fonts are (`é` is ளு, `À` is ப, while the
+    glyph names still say `eacute`, `Agrave`). An accented letter with its mark above (à á â ã ä å, …) is
+    as tall as its base letter or taller, and about as wide; 35% of at least 10 that are not: such a font.
+    Of the 426 fonts here, the legacy ones fail 80% of them, Latin fonts at most 16%."""
+    font = hb.Font(face)
+    checked = wrong = 0
+    for cp in range(0xC0, 0x100):
+        decomposed = unicodedata.normalize("NFD", chr(cp))
+        base, marks = decomposed[0], decomposed[1:]
+        if not marks or not base.isascii() or any(unicodedata.combining(m) != 230 for m in marks):
+            continue
+        accented, plain = font.get_nominal_glyph(cp), font.get_nominal_glyph(ord(base))
+        if not accented or not plain:
+            continue
+        a, p = font.get_glyph_extents(accented), font.get_glyph_extents(plain)
+        if a is None or p is None or not p.width or not p.height:
+            continue
+        checked += 1
+        wrong += a.y_bearing < p.y_bearing or not 0.5 <= a.width / p.width <= 2.0
+    return checked >= 10 and wrong >= 0.35 * checked
 
 
 # Glyph names that say nothing of the glyph: made up by a font tool from its index or code point, or Adobe's
@@ -78,7 +110,9 @@ def _letters_named_otherwise(face: hb.Face) -> bool:
 
 def _is_symbol_font(face: hb.Face) -> bool:
     os2 = bytes(face.reference_table("OS/2").data or b"")
-    if len(os2) >= 82 and int.from_bytes(os2[:2], "big") >= 1 and os2[78] & 0x80:  # ulCodePageRange1 bit 31
+    # ulCodePageRange1: the Symbol character set (bit 31) and not Latin 1 (bit 0). Monlam's Tibetan fonts set
+    # every bit, their Latin letters being Latin.
+    if len(os2) >= 82 and int.from_bytes(os2[:2], "big") >= 1 and os2[78] & 0x80 and not os2[81] & 0x01:
         return True
     cmap = bytes(face.reference_table("cmap").data or b"")
     count = int.from_bytes(cmap[2:4], "big") if len(cmap) >= 4 else 0
