@@ -147,7 +147,7 @@ def test_a_graphite_only_font_is_left_out_with_its_reason(cli, tmp_path, caplog)
 
 
 @pytest.mark.parametrize("declared", [True, False])
-def test_a_symbol_font_never_draws_latin_text(cli, tmp_path, declared):
+def test_a_symbol_font_never_draws_latin_text(cli, tmp_path, declared, caplog):
     """Wine's symbol.ttf declares the Symbol character set, URW's StandardSymbolsPS (installed with
     Ghostscript) does not; both map `a` to their alpha in a Unicode cmap: `hello` was drawn `ηελλο` under the
     label `hello`. Their Latin-1 slots are not counted as drawn; their Greek letters, mapped where Unicode
@@ -187,6 +187,7 @@ def test_a_symbol_font_never_draws_latin_text(cli, tmp_path, declared):
     latin = frame[frame.spec == "latin"]
     assert set(latin.font.astype(str)) == {"DejaVuSerif.ttf"}
     assert set(frame[frame.spec == "greek"].font.astype(str)) == {"Symbolic.ttf"}
+    assert "Symbolic.ttf: " in caplog.text and "of its characters of ASCII and Latin-1 are other signs" in caplog.text
 
 
 def test_a_bitmap_screen_font_with_empty_outlines_is_named_as_such(tmp_path):

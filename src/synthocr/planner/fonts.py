@@ -19,7 +19,7 @@ from PIL import ImageFont
 from synthocr.assets.listing import path_matches
 from synthocr.extras import MissingExtra
 from synthocr.font_instances import collection_faces, named_instances
-from synthocr.glyph_coverage import HIDDEN_CODEPOINTS, inks_nothing, undrawn
+from synthocr.glyph_coverage import HIDDEN_CODEPOINTS, inks_nothing, symbol_slots, undrawn
 from synthocr.output_paths import atomic_output
 from synthocr.web_fonts import unwrap
 
@@ -42,45 +42,53 @@ class FontInfo:
     # What `font_instances` may pick (font_instances.py): a variable font's named instances, or the faces of
     # a font collection that draw every character its first face covers.
     instances: tuple[str, ...] = ()
+    note: str = ""  # what a usable font does not draw as its cmap says (its Latin-1 slots: symbol_slots)
 
 
 _OUTLINE_TABLES = frozenset({"glyf", "CFF ", "CFF2"})
 _BITMAP_TABLES = frozenset({"CBDT", "sbix", "EBDT", "bdat"})
 
 
-def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], tuple[str, ...]]:
-    """(healthy, why not, covered code points, named styles) of one font file's bytes (of its first face,
-    for a collection)."""
+def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], tuple[str, ...], str]:
+    """(healthy, why not, covered code points, named styles, note) of one font file's bytes (of its first
+    face, for a collection)."""
     try:
         sfnt = unwrap(data, str(path))  # a web font (WOFF, WOFF2) as the font it wraps
         blob = hb.Blob(sfnt)
         face = hb.Face(blob)
         tables = set(face.table_tags)
         if tables & _BITMAP_TABLES and not tables & _OUTLINE_TABLES:
-            return False, BITMAP_ONLY, frozenset(), ()
+            return False, BITMAP_ONLY, frozenset(), (), ""
         if "Silf" in tables and "GSUB" not in tables:
-            return False, GRAPHITE_ONLY, frozenset(), ()
+            return False, GRAPHITE_ONLY, frozenset(), (), ""
         cps = frozenset(face.unicodes)
         if tables & _BITMAP_TABLES and inks_nothing(face, cps):  # bitmaps behind empty outlines
-            return False, BITMAP_ONLY, frozenset(), ()
+            return False, BITMAP_ONLY, frozenset(), (), ""
         try:
             ImageFont.truetype(str(path) if sfnt is data else io.BytesIO(sfnt), 16)
         except OSError as exc:  # FreeType finds no 16 px strike in a bitmap font with (almost) empty outlines
             if tables & _BITMAP_TABLES and "pixel size" in str(exc):
-                return False, BITMAP_ONLY, frozenset(), ()
+                return False, BITMAP_ONLY, frozenset(), (), ""
             raise
         faces = collection_faces(blob)
     except MissingExtra as exc:  # a web font without the webfonts extra: the reason says what to install
-        return False, f"cannot be loaded: {exc}", frozenset(), ()
+        return False, f"cannot be loaded: {exc}", frozenset(), (), ""
     except Exception as exc:  # any failure to parse makes the font unusable; the reason is reported
-        return False, f"cannot be loaded ({type(exc).__name__}: {exc})", frozenset(), ()
+        return False, f"cannot be loaded ({type(exc).__name__}: {exc})", frozenset(), (), ""
     if not cps:
-        return False, "its character map covers no character", frozenset(), ()
+        return False, "its character map covers no character", frozenset(), (), ""
     if face.upem <= 0:
-        return False, "it has no valid units-per-em", frozenset(), ()
+        return False, "it has no valid units-per-em", frozenset(), (), ""
     covered = cps - undrawn(face, cps)
     styles = _full_faces(blob, path, faces, covered) if faces else tuple(named_instances(face))
-    return True, "", covered, styles
+    slots = symbol_slots(face, cps)
+    note = (
+        f"{len(slots)} of its characters of ASCII and Latin-1 are other signs (a symbol font, or a legacy 8-bit "
+        "font of another script): it is not used for them"
+        if slots
+        else ""
+    )
+    return True, "", covered, styles, note
 
 
 def _full_faces(blob: hb.Blob, path: Path, faces: dict[str, int], covered: frozenset[int]) -> tuple[str, ...]:
@@ -127,8 +135,8 @@ def inspect_font(path: Path, rel: str) -> FontInfo:
         data = path.read_bytes()
     except OSError as exc:
         return FontInfo(rel, path, False, f"cannot be read ({exc.strerror})", frozenset())
-    healthy, reason, cps, instances = _inspect_bytes(data, path)
-    return FontInfo(rel, path, healthy, reason, cps, hashlib.sha1(data).hexdigest(), instances)
+    healthy, reason, cps, instances, note = _inspect_bytes(data, path)
+    return FontInfo(rel, path, healthy, reason, cps, hashlib.sha1(data).hexdigest(), instances, note)
 
 
 def scan_fonts(root: Path, paths: list[Path]) -> list[FontInfo]:
@@ -168,9 +176,11 @@ class FontCoverage:
         self.root = root
         self.fonts = scan_fonts(root, paths)
         for f in self.fonts:
+            level = logging.WARNING if wanted is None or f.rel in wanted else logging.INFO
             if not f.healthy:
-                level = logging.WARNING if wanted is None or f.rel in wanted else logging.INFO
                 log.log(level, "font %s left out: %s", f.path, f.reason)
+            elif f.note:
+                log.log(level, "font %s: %s", f.path, f.note)
         self.healthy = [f for f in self.fonts if f.healthy]
         self._index = {f.rel: i for i, f in enumerate(self.healthy)}
         self._codepoints, self._masks = _coverage_table(self.healthy)
