@@ -339,7 +339,9 @@ def test_line_separators_in_a_corpus_become_spaces(cli, tmp_path, source):
 def test_characters_harfbuzz_hides_need_no_font_that_maps_them(cli, tmp_path):
     """Bidi isolates, a zero-width space and a soft hyphen are not in Noto Sans Hebrew's cmap, but HarfBuzz
     hides them in every font: lines with them are drawn (they were all drawn again and, with nothing else
-    in the corpus, an error), and their pixels are those of the line without them."""
+    in the corpus, an error), and their pixels are those of the line without them. The zero-width space
+    and the soft hyphen, which the image never shows, are left out of the planned texts (and so of the
+    labels); the isolates, which order the line, stay."""
     from PIL import ImageChops
 
     from synthocr.assets import BUILTIN_DIRS
@@ -352,13 +354,35 @@ def test_characters_harfbuzz_hides_need_no_font_that_maps_them(cli, tmp_path):
     spec = {"name": "he", "text_source": "lines", "corpus_file": "he.txt", "font_filter": "NotoSansHebrew*",
             "text_direction": "rtl"}  # fmt: skip
     frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=30))
-    assert set(frame.text) == set(lines) and (frame.font == "NotoSansHebrew-Regular.ttf").all()
+    assert set(frame.text) == {line.replace("\u00ad", "").replace("\u200b", "") for line in lines}
+    assert (frame.font == "NotoSansHebrew-Regular.ttf").all()
     path = BUILTIN_DIRS["font"] / "NotoSansHebrew-Regular.ttf"
     font = SizedFont(FontFile(str(path), path.name), 30)
     for line in lines:
         bare = "".join(c for c in line if c not in "\u2066\u2069\u00ad\u200b")
         drawn, plain = (layout_mask(layout_line(t, "rtl", font, 0.0)) for t in (line, bare))
         assert drawn.size == plain.size and ImageChops.difference(drawn, plain).getbbox() is None, line
+
+
+def test_invisible_characters_leave_drawn_texts_and_labels(cli, tmp_path):
+    """A zero-width space, word joiner, byte-order mark or soft hyphen in a corpus line is not in the image
+    (its pixels are the line's without it, as the test above shows): it was in the label, glued to the letter
+    before it (`o\u200b`), a character no recognizer can learn to read. Drawn texts lose them; a joiner
+    that changes the letters drawn (ZWNJ in Persian) stays."""
+    import json
+
+    lines = ["foo\u200bbar baz", "Zusammen\u00adarbeit heute", "word\u2060joiner here", "mid\ufeffbom text"]
+    lines.append("می\u200cخواهم")
+    spec = {"name": "i", "text_source": "lines", "corpus_file": "invisible.txt", "min_text_length": 3}
+    config = _setup(tmp_path, [spec], total=40)
+    (tmp_path / "corpus" / "invisible.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame, _, _ = _plan(cli, config)
+    expected = {"foobar baz", "Zusammenarbeit heute", "wordjoiner here", "midbom text", "می\u200cخواهم"}
+    assert set(frame.text) == expected
+    code, _, err = cli("render", config.parent / "plan.parquet", "-o", tmp_path / "out", "--workers", "1", "--quiet")
+    assert code == 0, err
+    labels = [json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / "out").rglob("image_*.json")]
+    assert {label["text"] for label in labels} == expected
 
 
 def test_chars_follow_the_charset_weights(cli, tmp_path):

@@ -30,7 +30,7 @@ from synthocr.planner.uncovered import coverage_hint
 from synthocr.planner.windows import WindowRequest, cut_windows
 from synthocr.schemas.config import BatchConfig
 from synthocr.schemas.params import TEXT_CASES
-from synthocr.schemas.text_rules import LINE_SEPARATOR, LINE_SEPARATOR_RUN
+from synthocr.schemas.text_rules import INVISIBLE, LINE_SEPARATOR, LINE_SEPARATOR_RUN
 
 MAX_TEXT_TRIES = 20
 # A combining mark with no base letter: at the start of a text or right after whitespace (UAX #29 makes
@@ -48,9 +48,12 @@ _BROKEN = regex.compile(rf"{_SPACE}\p{{M}}|[\u202d\u202e]")
 
 
 def one_line(texts: list[str]) -> None:
-    """Each run of line separators in `texts` (and the blanks around it) becomes one space, in place."""
+    """Each run of line separators in `texts` (and the blanks around it) becomes one space, and characters the
+    image never shows (text_rules.INVISIBLE: U+200B, U+2060, U+FEFF, U+00AD) are removed, in place."""
     for i in np.flatnonzero(texts_with(LINE_SEPARATOR, texts)):
         texts[i] = LINE_SEPARATOR_RUN.sub(" ", texts[i]).strip(" ")
+    for i in np.flatnonzero(texts_with(INVISIBLE, texts)):
+        texts[i] = INVISIBLE.sub("", texts[i])
 
 
 # Why sample_texts draws a text again, as the planner reports it.

@@ -13,6 +13,12 @@ _SEPARATORS = "\\x0b\\x0c\\x1c-\\x1f\\x85\\u1680\\u2028\\u2029"
 LINE_SEPARATOR = re.compile(f"[{_SEPARATORS}]")
 LINE_SEPARATOR_RUN = re.compile(f"(?:[\\t ]*[{_SEPARATORS}])+[\\t ]*")
 NOT_ONE_LINE = re.compile(f"[\\n\\r{_SEPARATORS}]")
+# Characters no font draws and that change nothing in the image of a line: ZERO WIDTH SPACE (web text, and
+# Thai text marking its word breaks), WORD JOINER, ZERO WIDTH NO-BREAK SPACE (a byte-order mark inside a
+# text) and SOFT HYPHEN (German news text: `Zusammen\u00adarbeit`). A label holding one has a character the
+# image does not show, which no recognizer can learn; drawn texts lose them (planner.texts.one_line). The
+# joiners U+200C and U+200D, which change the letters drawn (Persian, Indic), stay.
+INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 # A BCP 47 language tag as HarfBuzz takes it (language, then script, region or variant subtags): "zh-Hans".
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 # A specification's `unicode_normalization`: "" keeps a text as its source has it.
