@@ -47,13 +47,14 @@ _SYMBOL_SLOTS = frozenset(range(0x21, 0x100)) | _CP1252_UPPER
 
 
 def symbol_slots(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
-    """The Latin-1 characters of a symbol font's cmap, or the Windows-1252 upper half of a legacy 8-bit font
-    of another script (_accents_misdrawn): a font that declares the Symbol character set
-    (OS/2 code page bit 31, as Symbol, Wingdings, Webdings and Marlett do), maps a symbol cmap (3,0), or
-    names the glyphs of its Latin letters as other signs draws other signs in those slots (the code page bit
-    counts where Latin 1's is not set too). Wine's symbol.ttf
-    and URW's StandardSymbolsPS (installed with Ghostscript) map `a` to their alpha in a Unicode cmap, so a
-    Latin text ("hello") was drawn in Greek letters ("ηελλο") under a Latin label."""
+    """The characters of `cps` a font draws other signs for, though its cmap says otherwise.
+
+    A symbol font, which declares the Symbol character set and not Latin 1 (OS/2 code page bits 31 and 0:
+    Symbol, Wingdings), maps a symbol cmap (3,0), or names the glyphs of its ASCII letters as other signs
+    (_letters_named_otherwise): ASCII and Latin-1 (U+0021-U+00FF) and Windows-1252's upper half. Wine's
+    symbol.ttf and URW's StandardSymbolsPS (installed with Ghostscript) map `a` to their alpha in a Unicode
+    cmap, so a Latin text ("hello") was drawn in Greek letters ("ηελλο") under a Latin label. A legacy 8-bit
+    font of another script (_accents_misdrawn): Windows-1252's upper half."""
     if _is_symbol_font(face) or _letters_named_otherwise(face):
         return cps & _SYMBOL_SLOTS
     if _accents_misdrawn(face):
