@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import plan_requests
+from helpers import copy_builtin_assets, plan_requests
 from synthocr.config import load_config
 from synthocr.errors import UserError
 from synthocr.planner.corpus import join_words
@@ -509,20 +510,32 @@ def test_bad_templates_are_config_errors(cli, tmp_path, templates, locale, expec
 
 def test_template_fields_faker_fills_from_another_language_are_named(cli, tmp_path, caplog):
     """Faker fills a field its locale lacks from en_US without a word: ar_EG names are English names, and
-    ar_SA cities English formats around Arabic names. The warning names them; the texts bear it out."""
+    ar_SA cities English formats around Arabic names; ja_JP keeps an English street format of its own
+    ('048 加藤 Street'). The warning names them; the texts bear it out."""
     import regex
 
     specs = [
         {"name": "eg", "text_source": "template", "template_locale": "ar_EG", "templates": {"a": "{name}"}},
         {"name": "sa", "text_source": "template", "template_locale": "ar_SA", "templates": {"a": "{name} {city}"}},
         {"name": "de", "text_source": "template", "template_locale": "de_DE", "templates": {"a": "{name} {iban}"}},
+        {"name": "ja", "text_source": "template", "template_locale": "ja_JP", "templates": {"a": "{street_name}"}},
     ]
-    frame, _, _ = _plan(cli, _setup(tmp_path, specs, total=90))
+    (tmp_path / "cjk").mkdir()
+    cjk = copy_builtin_assets(tmp_path / "cjk")
+    font = next(Path("/usr/share/fonts").rglob("NotoSansCJK-Regular.ttc"), None)
+    if font is None:  # the ja_JP rows need a Japanese font: left out where there is none
+        specs.pop()
+    else:
+        shutil.copy(font, cjk.fonts)
+    frame, _, _ = _plan(cli, _setup(tmp_path, specs, total=120, font_dir=str(cjk.fonts)))
     warnings = [r.getMessage() for r in caplog.records if "Faker has no" in r.getMessage()]
-    assert len(warnings) == 2
-    assert "'eg': Faker has no ar_EG data" in warnings[0] and "{name} from en_US" in warnings[0]
-    assert "'sa': Faker has no ar_SA data" in warnings[1] and "{city} from en_US" in warnings[1]
+    assert len(warnings) == len(specs) - 1
+    assert "'eg': Faker has no ar_EG text" in warnings[0] and "{name} gives Faker's en_US data" in warnings[0]
+    assert "'sa': Faker has no ar_SA text" in warnings[1] and "{city} gives Faker's en_US data" in warnings[1]
     assert "{name}" not in warnings[1]  # ar_SA has names of its own
+    if font is not None:
+        assert "'ja': Faker has no ja_JP text" in warnings[2] and "{street_name} gives Latin words" in warnings[2]
+        assert frame[frame.spec == "ja"].text.str.endswith(" Street").all()
     latin = frame.text.map(lambda t: bool(regex.search(r"\p{Latin}", t)))
     assert latin[frame.spec == "eg"].all()
     sa_cities = frame[frame.spec == "sa"].text
@@ -565,6 +578,19 @@ def test_unicode_normalization_gives_one_spelling_per_letter(cli, tmp_path, capl
     assert frame.text.map(lambda t: unicodedata.is_normalized(form, t)).all()
     assert set(frame.text) <= {unicodedata.normalize(form, t) for t in lines}
     assert ("The final office file" in set(frame.text)) == (form == "NFKC")
+
+
+def test_english_formats_of_a_locale_of_another_script_are_found_by_filling():
+    """ja_JP's street formats are English ('前田 Street'), though the provider is ja_JP's own; its names are not.
+    Fields of a Latin-script locale are never judged by their Latin words."""
+    from synthocr.planner.templates import foreign_fields, parse_template
+
+    ja = TemplateFiller("ja_JP", {"a": "{street_name} {name} {city}"}, {})
+    found = foreign_fields(ja, parse_template("a", "{street_name} {name} {city}").fields)
+    assert set(found) == {"street_name"} and found["street_name"][0] == "Latin words"
+    assert found["street_name"][1].endswith(" Street")
+    de = TemplateFiller("de_DE", {"a": "{street_name} {catch_phrase}"}, {})
+    assert foreign_fields(de, parse_template("a", "{street_name} {catch_phrase}").fields) == {}
 
 
 def test_template_corpus_fields(cli, tmp_path):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import regex
 from numpy.typing import NDArray
 
 from synthocr.planner.corpus import join_words
@@ -165,23 +166,53 @@ def check_field(fake: Any, field: Field) -> str | None:
 _LOCALE_PART = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
 
 
-def foreign_fields(fake: Any, locale: str, fields: list[Field]) -> dict[str, str]:
-    """The Faker fields that `locale` has no data of its language for, each with the locale Faker fills it
-    from instead: Faker falls back to en_US (or lorem ipsum's la) without a word, so `{name}` in ar_EG gives
-    English names and `{city}` in ar_SA English formats around Arabic names ('North ميسون'). Bank codes
-    (`{iban}`) are not words and are left out."""
-    language = locale.split("_")[0]
+FOREIGN_TRIALS = 20  # seeded fills of a field looked at for Latin words in a locale of another script
+_LATIN_WORD = regex.compile(r"\p{Latin}{3,}")
+
+
+def foreign_fields(filler: TemplateFiller, fields: list[Field]) -> dict[str, tuple[str, str]]:
+    """The Faker fields of `filler`'s locale that give text in another language: field name -> (where it
+    comes from, an example). Faker falls back to en_US (or lorem ipsum's la) without a word, so `{name}` in
+    ar_EG gives English names and `{city}` in ar_SA English formats around Arabic names ('North ميسون'); and
+    some locales keep English formats of their own (`{street_address}` in ja_JP: '048 加藤 Street'), found
+    by filling the field: in a locale whose language is written in another script, half of its fills or
+    more with a Latin word. Bank codes (`{iban}`) are not words and are left out."""
+    language = filler.locale.split("_")[0]
+    latin_locale = _written_in_latin(language)
     out = {}
     for field in fields:
         if field.name in OWN_FIELDS:
             continue
-        owner = type(getattr(getattr(fake, field.name, None), "__self__", None)).__module__
+        owner = type(getattr(getattr(filler.fake, field.name, None), "__self__", None)).__module__
         source = owner.rpartition(".")[2]
         if owner.startswith("faker.providers.bank"):  # IBAN, BBAN, SWIFT: codes, no words
             continue
+        filler.fake.seed_instance(0)
+        example = filler._value(field)
         if _LOCALE_PART.fullmatch(source) and source.split("_")[0] != language:
-            out[field.name] = source
+            out[field.name] = (f"Faker's {source} data", example)
+        elif not latin_locale and _mostly_latin(filler, field):
+            out[field.name] = ("Latin words", example)
     return out
+
+
+def _mostly_latin(filler: TemplateFiller, field: Field) -> bool:
+    hits = 0
+    for seed in range(FOREIGN_TRIALS):
+        filler.fake.seed_instance(seed)
+        hits += _LATIN_WORD.search(filler._value(field)) is not None
+    return 2 * hits >= FOREIGN_TRIALS
+
+
+def _written_in_latin(language: str) -> bool:
+    """Whether a language's name for itself is in the Latin script (Babel's data; True when unknown)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        own = Locale.parse(language).get_display_name(language) or ""
+    except (UnknownLocaleError, ValueError):
+        return True
+    return not own or regex.search(r"\p{Latin}", own) is not None
 
 
 @dataclass

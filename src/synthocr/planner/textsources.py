@@ -527,18 +527,14 @@ def _template_source(
 def _foreign_warning(spec: Any, filler: TemplateFiller) -> None:
     """Warn of template fields that Faker fills from another language's data than the spec's locale."""
     fields = list({f.name: f for t in filler.templates for f in t.fields}.values())
-    foreign = foreign_fields(filler.fake, spec.template_locale, fields)
+    foreign = foreign_fields(filler, fields)
     if not foreign:
         return
-    filler.fake.seed_instance(0)
-    examples = ", ".join(
-        f"{{{name}}} from {source} ({getattr(filler.fake, name)()!r})" for name, source in foreign.items()
-    )
+    examples = ", ".join(f"{{{name}}} gives {where} ({example!r})" for name, (where, example) in foreign.items())
     log.warning(
-        "specification %r: Faker has no %s data for some template fields and fills them from another "
-        "language's data: %s. Texts in the wrong language (or English formats around %s names) teach a recognizer "
-        "the wrong words: use {line} or {word} over a corpus of your own for these fields, or a locale Faker "
-        "has them in.",
+        "specification %r: Faker has no %s text for some template fields: %s. Texts in the wrong language (or "
+        "English formats around %s names) teach a recognizer the wrong words: use {line} or {word} over a "
+        "corpus of your own for these fields, or a locale Faker has them in.",
         spec.name,
         spec.template_locale,
         examples,
