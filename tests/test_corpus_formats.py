@@ -263,3 +263,42 @@ def test_lines_ended_by_cr_alone_are_lines(cli, tmp_path, name):
     code, err, frame = _plan(cli, tmp_path, name, {"text_source": "words", "min_words": 1, "max_words": 1})
     assert code == 0, err
     assert set(frame.text) == set(lines)  # one entry per line
+
+
+RECORDS = [{"id": 1, "text": "Hello, world"}, {"id": 2, "text": "Two\nlines here"}, {"id": 3, "text": None}]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        RECORDS,  # json.dump of a list of records, as many dataset exports are
+        {"version": 2, "data": RECORDS},  # one array inside an object
+        ["Hello, world", "Two lines here"],  # an array of texts
+    ],
+)
+def test_a_json_document_gives_its_texts_not_its_syntax(cli, tmp_path, document):
+    """Read as text, a .json corpus gave texts such as '{ "id": 7, "text": "Sentence'."""
+    import json
+
+    _corpus(tmp_path, "data.json", json.dumps(document, indent=2).encode())
+    code, err, frame = _plan(cli, tmp_path, "data.json")
+    assert code == 0, err
+    assert set(frame.text) == {"Hello, world", "Two lines here"}
+
+
+def test_json_lines_named_json_and_bad_json_documents(cli, tmp_path):
+    import json
+
+    _corpus(tmp_path, "lines.json", b"".join(json.dumps(r).encode() + b"\n" for r in RECORDS))
+    code, err, frame = _plan(cli, tmp_path, "lines.json")
+    assert code == 0, err
+    assert set(frame.text) == {"Hello, world", "Two lines here"}
+    _corpus(tmp_path, "keys.json", json.dumps([{"id": 1, "body": "x y z"}]).encode())
+    code, err, _ = _plan(cli, tmp_path, "keys.json")
+    assert code == 2 and "has no column 'text'; its columns are ['body', 'id']" in err
+    _corpus(tmp_path, "two.json", json.dumps({"train": ["a b c"], "test": ["d e f"]}).encode())
+    code, err, _ = _plan(cli, tmp_path, "two.json")
+    assert code == 2 and "a JSON object with 2 arrays in it" in err and "Traceback" not in err
+    _corpus(tmp_path, "broken.json", b'[{"text": "cut sho')
+    code, err, _ = _plan(cli, tmp_path, "broken.json")
+    assert code == 2 and "is not JSON" in err

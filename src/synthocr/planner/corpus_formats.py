@@ -40,6 +40,7 @@ TABLE_SUFFIXES = {
     ".tsv": "csv",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".json": "json",  # one JSON document: an array of texts or of records (json.dump, many dataset exports)
     ".parquet": "parquet",
     ".pq": "parquet",
 }
@@ -272,7 +273,7 @@ def _copy_text(path: Path, out: IO[bytes]) -> None:
 
 
 def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
-    texts = {"csv": _csv_texts, "jsonl": _jsonl_texts, "parquet": _parquet_texts}[kind]
+    texts = {"csv": _csv_texts, "jsonl": _jsonl_texts, "json": _json_texts, "parquet": _parquet_texts}[kind]
     written = 0
     for value in texts(path, column):
         text = _BREAKS.sub(" ", value).strip()
@@ -347,6 +348,58 @@ def _jsonl_texts(path: Path, column: str) -> Iterator[str]:
                 yield value
     if not seen_column:
         raise UserError(f"corpus file {path}: no line has the key {column!r}; set the specification's corpus_column.")
+
+
+MAX_JSON_BYTES = 512 << 20  # a .json corpus is parsed whole: larger ones are read as JSON Lines
+
+
+def _json_texts(path: Path, column: str) -> Iterator[str]:
+    """The texts of a JSON document: an array of strings, or of objects whose `column` key holds the text, or
+    an object with one array in it (`{"data": [...]}`). Read as text it gave `{ "id": 7, "text": "Sentence`.
+    A file of one object per line named .json is read as JSON Lines."""
+    with _open(path) as fh:
+        data = fh.read(MAX_JSON_BYTES + 1)
+    if len(data) > MAX_JSON_BYTES:
+        raise UserError(
+            f"corpus file {path} is over {MAX_JSON_BYTES >> 20} MiB of JSON, which is read whole; write it as "
+            f"JSON Lines (`jq -c '.[]' {path.name} > {path.stem}.jsonl`), read a line at a time."
+        )
+    encoding = _encoding(path)
+    text = data.decode(encoding) if encoding != "utf-8-sig" else data.removeprefix(codecs.BOM_UTF8)
+    try:
+        document = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        first = text.lstrip()[:1]
+        if first in ("{", b"{"):  # JSON Lines named .json
+            yield from _jsonl_texts(path, column)
+            return
+        raise UserError(f"corpus file {path} is not JSON ({exc}).") from None
+    if isinstance(document, dict):
+        arrays = [v for v in document.values() if isinstance(v, list)]
+        if len(arrays) != 1:
+            raise UserError(
+                f"corpus file {path} is a JSON object with {len(arrays)} arrays in it (keys {list(document)[:8]}); "
+                "give a JSON array of texts or of records, or JSON Lines (one object per line)."
+            )
+        document = arrays[0]
+    if not isinstance(document, list):
+        raise UserError(f"corpus file {path} holds a single JSON {type(document).__name__}, not an array of texts.")
+    keys: set[str] = set()
+    found = False
+    for item in document:
+        if isinstance(item, str):
+            found = True
+            yield item
+        elif isinstance(item, dict):
+            value = item.get(column)
+            if column in item:
+                found = True
+            elif len(keys) < 64:
+                keys.update(item)
+            if isinstance(value, str):
+                yield value
+    if not found:
+        raise _missing(path, column, sorted(keys))
 
 
 def _utf8_lines(path: Path, fh: IO[bytes]) -> Iterator[bytes]:
