@@ -302,3 +302,20 @@ def test_json_lines_named_json_and_bad_json_documents(cli, tmp_path):
     _corpus(tmp_path, "broken.json", b'[{"text": "cut sho')
     code, err, _ = _plan(cli, tmp_path, "broken.json")
     assert code == 2 and "is not JSON" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("sheet.xlsx", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5", "a ZIP archive (an Excel .xlsx"),
+        ("paper.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF: extract its text first"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "an old Microsoft Office file"),
+        ("texts.txt", gzip.compress(b"hello world\n"), "gzip-compressed data: name it .gz"),
+    ],
+)
+def test_files_taken_for_text_are_named_for_what_they_are(cli, tmp_path, name, data, expected):
+    """An Excel workbook or a PDF given as corpus_file was "not UTF-8 text (a legacy encoding such as
+    Windows-1252?)", which sent the user to re-encode a binary file."""
+    _corpus(tmp_path, name, data)
+    code, err, _ = _plan(cli, tmp_path, name)
+    assert code == 2 and expected in err and "legacy encoding" not in err

@@ -23,6 +23,22 @@ _OTHER_BOMS = (
 )
 
 
+# Files people take for text, by their first bytes: what each is and what to do (a legacy encoding was guessed).
+_NOT_TEXT = (
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or Word .docx file is one): save a workbook as 'CSV UTF-8' and "
+     "name its text column with corpus_column, a document as plain text (UTF-8), or unpack an archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (.xls, .doc): save it as 'CSV UTF-8' or plain text (UTF-8)"),
+    (b"%PDF", "a PDF: extract its text first (`pdftotext -layout FILE.pdf FILE.txt`)"),
+    (b"PAR1", "a Parquet file: name it .parquet to read its text column"),
+    (b"\x1f\x8b", "gzip-compressed data: name it .gz (`corpus.txt.gz`) to read it decompressed"),
+    (b"\x28\xb5\x2f\xfd", "Zstandard-compressed data: name it .zst to read it decompressed"),
+    (b"BZh", "bzip2-compressed data: name it .bz2 to read it decompressed"),
+    (b"\xfd7zXZ\x00", "xz-compressed data: name it .xz to read it decompressed"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)  # fmt: skip
+
+
 def not_utf8_problem(path: object, head: bytes, cut: bool = False) -> str | None:
     """What keeps the text file at `path` (its first bytes `head`) from being UTF-8, None if nothing: a UTF-16
     or UTF-32 byte-order mark (Windows' "Unicode"), or a byte of a legacy encoding. `cut`: `head` may end
@@ -33,6 +49,9 @@ def not_utf8_problem(path: object, head: bytes, cut: bool = False) -> str | None
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
+        for magic, what in _NOT_TEXT:  # only where the bytes are not UTF-8: a text may start with "BZh"
+            if head.startswith(magic):
+                return f"{path} is not text but {what}"
         if not (cut and exc.start >= len(head) - 4):
             return (
                 f"{path} is not UTF-8 text (invalid byte at offset {exc.start}; a legacy encoding such as "
