@@ -83,6 +83,20 @@ def test_relative_paths_are_shown_resolved(cli, tmp_path, monkeypatch):
     assert code == 2 and f"resolved to {tmp_path / 'missing.yaml'}" in err
 
 
+def test_a_file_named_where_its_folder_belongs_is_named_as_a_file(cli, tmp_path, monkeypatch):
+    """font_dir: DejaVuSans.ttf (a font, not its folder) was "directory DejaVuSans.ttf does not exist"."""
+    from synthocr.assets import BUILTIN_DIRS
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(BUILTIN_DIRS["font"] / "DejaVuSans.ttf", tmp_path)
+    (tmp_path / "texts.txt").write_text("hello world here\n", encoding="utf-8")
+    data = {"font_dir": "DejaVuSans.ttf", "corpus_dir": "texts.txt", "specifications": [{"name": "s"}]}
+    code, _, err = cli("plan", write(tmp_path / "c.yaml", data))
+    assert code == 2 and "does not exist" not in err
+    assert "font_dir: DejaVuSans.ttf is a file, not a folder" in err and "font_filter: DejaVuSans.ttf" in err
+    assert "corpus_dir: texts.txt is a file, not a folder" in err and "corpus_file: texts.txt" in err
+
+
 @pytest.mark.parametrize(
     ("override", "message"),
     [

@@ -31,13 +31,25 @@ log = logging.getLogger(__name__)
 _HEAD_BYTES = 1 << 16  # how much of each corpus file is read to check it is UTF-8 text
 
 
+def _not_a_dir(path: Path, picker: str) -> str:
+    """Why `path` is no folder: it does not exist, or it is a file (a font, a text, a photo named where its
+    folder belongs, which read as "does not exist" though the file was there)."""
+    if not path.is_file():
+        return f"directory {path} does not exist{resolved_note(path)}"
+    pick = f", and {picker}: {path.name} to use only that file" if picker else ""
+    return (
+        f"{path} is a file, not a folder{resolved_note(path)}: give the folder that holds it "
+        f"({path.parent.as_posix() or '.'}){pick}"
+    )
+
+
 def check_resources(config: BatchConfig) -> list[Problem]:
     """Every asset problem of a typed config, each naming its field (empty when every asset is found)."""
     problems: list[Problem] = []
     fonts_dir, corpus_dir = font_root(config), corpus_root(config)
     fonts_ok = corpus_ok = True
     if not fonts_dir.is_dir():
-        problems.append(Problem("font_dir", f"directory {fonts_dir} does not exist{resolved_note(fonts_dir)}"))
+        problems.append(Problem("font_dir", _not_a_dir(fonts_dir, "font_filter")))
         fonts_ok = False
     elif not list_files(fonts_dir, "*", FONT_SUFFIXES):
         problems.append(
@@ -45,7 +57,7 @@ def check_resources(config: BatchConfig) -> list[Problem]:
         )
         fonts_ok = False
     if not corpus_dir.is_dir():
-        problems.append(Problem("corpus_dir", f"directory {corpus_dir} does not exist{resolved_note(corpus_dir)}"))
+        problems.append(Problem("corpus_dir", _not_a_dir(corpus_dir, "corpus_file")))
         corpus_ok = False
     sources = {DEFAULT_SOURCE: ("background_dir", config.background_dir)} if config.background_dir else {}
     if DEFAULT_SOURCE in config.background_dirs:
@@ -56,7 +68,7 @@ def check_resources(config: BatchConfig) -> list[Problem]:
     for where, directory in sources.values():
         bg = Path(directory)
         if not bg.is_dir():
-            problems.append(Problem(where, f"directory {bg} does not exist{resolved_note(bg)}"))
+            problems.append(Problem(where, _not_a_dir(bg, "")))
         elif not list_files(bg, "*", IMAGE_SUFFIXES):
             unread = unread_images(bg)
             problems.append(
