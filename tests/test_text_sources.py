@@ -258,6 +258,26 @@ def test_thai_khmer_and_burmese_windows_start_with_no_repetition_mark_or_full_st
 
 
 @pytest.mark.parametrize(
+    "words",
+    [
+        ["ព្រះរាជាណាចក្រ", "កម្ពុជា", "គឺ", "ជា", "ប្រទេស", "មួយ", "នៅ", "អាស៊ី", "អាគ្នេយ៍", "។"],  # Khmer
+        ["ประเทศไทย", "ตั้งอยู่", "ใน", "ภูมิภาค", "เอเชีย", "ตะวันออกเฉียงใต้", "มี", "ประชากร", "มาก"],
+    ],
+)
+def test_windows_of_text_with_marked_word_breaks_fall_at_words(tmp_path, words):
+    """Khmer text (Khmer Wikipedia, much of the web) and some Thai corpora mark word breaks with ZERO WIDTH
+    SPACE. Cut between syllables, windows began and ended inside words; at the marks they fall at words, and
+    the marks leave the text (the image never shows them)."""
+    line = "\u200b".join(words)
+    texts = _windows(tmp_path, line, 24, 80)
+    assert len(texts) > 20
+    for text in texts:
+        inner = text.strip("\u200b")  # a mark at an end goes with the others (texts.one_line)
+        assert inner in line, text
+        assert all(piece in words for piece in inner.split("\u200b")), text  # whole words, no syllables
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "我们使用iPhone 15拍摄了这张照片，价格是5999元。Apple公司在2023年发布了这款手机，它支持USB-C接口。",

@@ -419,6 +419,18 @@ def _cut_ok(graphemes: list[str], at: int, words: bool = False) -> bool:
     return not (_NO_END.search(before) or _NO_START.match(after))
 
 
+_ZWSP = "\u200b"
+
+
+def _word_break(graphemes: list[str], at: int) -> bool:
+    """In text whose word breaks are marked (ZERO WIDTH SPACE), whether clusters at-1 and at are not inside
+    one word of a script written without spaces: a mark, a space or another script lies between them."""
+    if at <= 0 or at >= len(graphemes):
+        return True
+    before, after = graphemes[at - 1], graphemes[at]
+    return _ZWSP in (before, after) or not (NO_SPACE.search(before) and NO_SPACE.match(after))
+
+
 def _grapheme_window(graphemes: list[str], length: int, first: int, min_len: int, max_len: int) -> str:
     """Whole grapheme clusters from cluster `first`: about `length` code points and at most `max_len`
     (lengths count code points, as everywhere else), moved back when the text ends too soon. Both ends
@@ -429,11 +441,14 @@ def _grapheme_window(graphemes: list[str], length: int, first: int, min_len: int
     numbers in it are not cut either (an end moves back to the word's start when it must)."""
     words = any(NO_SPACE.match(g) for g in graphemes)
     reach = 24 if words else 3  # how far back an end may move to where a text may end
+    # Khmer, and some Thai and Burmese, text marks its word breaks with ZERO WIDTH SPACE: there a text starts
+    # and ends at words, not between syllables (the marks leave the text later: texts.one_line).
+    marked = words and _ZWSP in graphemes
 
     def ok(at: int) -> bool:
-        return _cut_ok(graphemes, at, words)
+        return _cut_ok(graphemes, at, words) and (not marked or _word_break(graphemes, at))
 
-    for step in range(3):  # the next place a text may start
+    for step in range(reach if marked else 3):  # the next place a text may start
         if first + step < len(graphemes) and ok(first + step):
             first += step
             break
