@@ -406,6 +406,17 @@ def test_invisible_characters_leave_drawn_texts_and_labels(cli, tmp_path):
     assert {label["text"] for label in labels} == expected
 
 
+def test_invisible_charset_entries_are_left_out(cli, tmp_path, caplog):
+    """A charset holding U+200B or U+00AD drew texts that lost them (the image never shows them): shorter
+    than drawn, or empty, which was then reported as a text no font draws ("lacks ")."""
+    spec = {"name": "c", "text_source": "chars", "charset": "ab\u200b\u00ad", "min_text_length": 1}
+    spec["max_text_length"] = 3
+    frame, _, err = _plan(cli, _setup(tmp_path, [spec], total=200))
+    assert set("".join(frame.text)) == {"a", "b"} and frame.text.str.len().min() >= 1
+    assert "charset entries U+00AD, U+200B are left out" in caplog.text
+    assert "lacks" not in err
+
+
 def test_chars_follow_the_charset_weights(cli, tmp_path):
     charset, weights = "abcXYZ7", {"X": 6, "7": 3}
     spec = {"name": "c", "text_source": "chars", "charset": charset, "charset_weights": weights}

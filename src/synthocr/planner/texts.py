@@ -486,7 +486,7 @@ def _keep_undrawn(undrawn: dict[int, list[str]], texts: list[str], spec_idx: NDA
     """Adds the texts no font could draw (not the broken ones) to `undrawn`, per spec, up to UNDRAWN_KEPT each."""
     for text, bad, s in zip(texts, broken_texts(texts).tolist(), spec_idx.tolist()):
         kept = undrawn.setdefault(int(s), [])
-        if not bad and len(kept) < UNDRAWN_KEPT:
+        if not bad and text and len(kept) < UNDRAWN_KEPT:
             kept.append(text)
 
 

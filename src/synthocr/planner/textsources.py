@@ -23,6 +23,7 @@ from synthocr.errors import UserError
 from synthocr.planner.corpus import TOO_LONG, CorpusFile, CorpusReader, join_words
 from synthocr.planner.corpus_formats import corpus_format
 from synthocr.planner.templates import CorpusPicks, TemplateFiller, foreign_fields, parse_template, uses_corpus
+from synthocr.schemas.text_rules import INVISIBLE
 
 TEXT_SOURCES = ("window", "lines", "words", "chars", "template")
 WINDOW_CHECK_BYTES = 1 << 20  # files up to this size are measured to see that a window fits at all
@@ -483,7 +484,7 @@ def _charset(spec: Any, corpus_files: list[CorpusFile], files: list[int], reader
     where = f"specification {spec.name!r}"
     if spec.charset:
         entries: list[tuple[str, float | None]] = [(g, None) for g in _GRAPHEME.findall(spec.charset)]
-        return build_charset(entries, dict(spec.charset_weights), f"{where}: charset"), -1
+        return build_charset(_visible(entries, where), dict(spec.charset_weights), f"{where}: charset"), -1
     entries = []
     for i in files:
         f = corpus_files[i]
@@ -494,7 +495,19 @@ def _charset(spec: Any, corpus_files: list[CorpusFile], files: list[int], reader
             )
         entries += parse_charset(bytes(reader.array(i)).decode("utf-8-sig"), f"{where}: charset file {f.rel}")
     names = _names(corpus_files, files)
-    return build_charset(entries, dict(spec.charset_weights), f"{where}: charset file {names}"), files[0]
+    return build_charset(_visible(entries, where), dict(spec.charset_weights), f"{where}: charset file {names}"), files[
+        0
+    ]
+
+
+def _visible(entries: list[tuple[str, float | None]], where: str) -> list[tuple[str, float | None]]:
+    """The charset entries the image can show: one of only invisible characters (text_rules.INVISIBLE, which
+    drawn texts lose) would make texts shorter than drawn, or empty. Those left out are named in a warning."""
+    kept = [(g, w) for g, w in entries if INVISIBLE.sub("", g)]
+    if len(kept) < len(entries):
+        dropped = sorted({f"U+{ord(c):04X}" for g, _ in entries if not INVISIBLE.sub("", g) for c in g})
+        log.warning("%s: charset entries %s are left out: the image never shows them", where, ", ".join(dropped))
+    return kept
 
 
 def _template_source(
