@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import sys
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -175,3 +176,29 @@ def test_declared_size_is_what_fonttools_unwraps(dirs, flavor):
     assert abs(declared_size(data) - len(unwrap(data, stem))) < 0.01 * len(unwrap(data, stem))
     with pytest.raises(ValueError, match="cut short"):
         declared_size(data[:60])
+
+
+def test_a_variable_web_font_draws_its_instances_as_the_ttf(cli, dirs, tmp_path):
+    """Google Fonts serves variable fonts as WOFF2: every named instance draws the pixels of the .ttf's."""
+    inter = Path(__file__).parent / "fonts" / "Inter-subset.var.ttf"
+    images = {}
+    for kind in ("ttf", "woff2"):
+        folder = tmp_path / kind / "fonts"
+        folder.mkdir(parents=True)
+        if kind == "ttf":
+            shutil.copy(inter, folder / "Inter.ttf")
+        else:
+            web_font(inter, folder / "Inter.woff2", "woff2")
+        config = tmp_path / kind / "c.yaml"
+        config.write_text(
+            f"total_images: 30\nseed: 2\nfont_dir: {folder}\nspecifications:\n  - name: a\n    corpus_file: latin.txt\n"
+            '    font_instances: ["*"]\n    min_text_length: 4\n    max_text_length: 12\n'
+        )
+        code, _, err = cli("plan", config, "-o", tmp_path / kind / "p.parquet")
+        assert code == 0, err
+        code, _, err = cli("render", tmp_path / kind / "p.parquet", "-o", tmp_path / kind / "out", "--workers", "1")
+        assert code == 0, err
+        images[kind] = {p.name: p.read_bytes() for p in (tmp_path / kind / "out").rglob("image_*.png")}
+    assert len(images["ttf"]) == 30 and images["ttf"] == images["woff2"]
+    instances = set(pq.read_table(tmp_path / "woff2" / "p.parquet").column("font_instance").to_pylist())
+    assert len(instances) > 5
