@@ -187,12 +187,15 @@ def foreign_fields(filler: TemplateFiller, fields: list[Field]) -> dict[str, tup
         source = owner.rpartition(".")[2]
         if owner.startswith("faker.providers.bank"):  # IBAN, BBAN, SWIFT: codes, no words
             continue
-        filler.fake.seed_instance(0)
-        example = filler._value(field)
-        if _LOCALE_PART.fullmatch(source) and source.split("_")[0] != language:
-            out[field.name] = (f"Faker's {source} data", example)
-        elif not latin_locale and _mostly_latin(filler, field):
-            out[field.name] = ("Latin words", example)
+        try:  # the fills a plan makes: a field that fails at some seed is no concern of this warning
+            filler.fake.seed_instance(0)
+            example = filler._value(field)
+            if _LOCALE_PART.fullmatch(source) and source.split("_")[0] != language:
+                out[field.name] = (f"Faker's {source} data", example)
+            elif not latin_locale and _mostly_latin(filler, field):
+                out[field.name] = ("Latin words", example)
+        except Exception:
+            continue
     return out
 
 

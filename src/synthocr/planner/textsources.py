@@ -494,10 +494,10 @@ def _charset(spec: Any, corpus_files: list[CorpusFile], files: list[int], reader
                 "limit for a charset; list each character once."
             )
         entries += parse_charset(bytes(reader.array(i)).decode("utf-8-sig"), f"{where}: charset file {f.rel}")
-    names = _names(corpus_files, files)
-    return build_charset(_visible(entries, where), dict(spec.charset_weights), f"{where}: charset file {names}"), files[
-        0
-    ]
+    charset = build_charset(
+        _visible(entries, where), dict(spec.charset_weights), f"{where}: charset file {_names(corpus_files, files)}"
+    )
+    return charset, files[0]
 
 
 def _visible(entries: list[tuple[str, float | None]], where: str) -> list[tuple[str, float | None]]:
