@@ -624,6 +624,22 @@ def test_english_formats_of_a_locale_of_another_script_are_found_by_filling():
     assert foreign_fields(de, parse_template("a", "{street_name} {catch_phrase}").fields) == {}
 
 
+def test_presentation_forms_from_pdf_text_are_named(cli, tmp_path, caplog):
+    """PDF text extraction gives Arabic in its joined presentation forms (ﺍﻟﻌﺮﺑﻴﺔ, U+FExx) and the ligature ﬁ:
+    NFC keeps them, so they came into the labels without a word, though a reader types the letters."""
+    arabic = "\ufe8d\ufedf\ufecc\ufeae\ufe91\ufef4\ufe94"  # العربية in presentation forms
+    spec = {"name": "p", "text_source": "lines", "corpus_file": "pdf.txt", "min_text_length": 3}
+    config = _setup(tmp_path, [spec], total=20)
+    (tmp_path / "corpus" / "pdf.txt").write_text(f"{arabic} {arabic}\nThe \ufb01nal o\ufb03ce\n", encoding="utf-8")
+    _plan(cli, config)
+    assert "2 of 2 texts looked at in pdf.txt hold presentation forms ('\ufe8d' U+FE8D" in caplog.text
+    caplog.clear()
+    spec["unicode_normalization"] = "NFKC"
+    frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=20))
+    assert "presentation forms" not in caplog.text
+    assert set(frame.text) == {"العربية العربية", "The final office"}
+
+
 def test_template_corpus_fields(cli, tmp_path):
     spec = {"name": "t", "text_source": "template", "corpus_file": "words.txt", "templates": {"a": "{word}: {line}"}}
     frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=200))

@@ -277,11 +277,31 @@ def _sample_lines(reader: CorpusReader, corpus_files: list[CorpusFile], files: l
     return out
 
 
+# Presentation forms: the ligatures ﬁ ﬂ and Arabic letters in their joined forms (ﺍﻟﻌﺮﺑﻴﺔ), which PDF text
+# extraction gives for what a reader types as f i and ا ل ع ر ب ي ة. NFKC gives the letters.
+_PRESENTATION_FORMS = regex.compile("[\ufb00-\ufb4f\ufb50-\ufdff\ufe70-\ufefc]")
+
+
 def _normalization_warning(spec: Any, texts: list[str], where: str) -> None:
-    """Warn when texts a specification draws from are not in Unicode NFC and it sets no unicode_normalization:
-    their labels keep the decomposed form, so one letter (é) has two spellings across a dataset."""
+    """Warn when texts a specification draws from are not in Unicode NFC, or hold presentation forms, and it sets
+    no unicode_normalization: their labels keep that spelling, so one letter (é, ف) has two across a dataset."""
     if spec.unicode_normalization:
         return
+    forms = [m.group() for t in texts if (m := _PRESENTATION_FORMS.search(t))]
+    if forms:
+        example = forms[0]
+        log.warning(
+            "specification %r: %d of %d texts looked at in %s hold presentation forms (%r U+%04X, as PDF text "
+            "extraction gives them for %r): labels keep them, though a reader types the letters. Set "
+            "unicode_normalization: NFKC to turn them into letters.",
+            spec.name,
+            len(forms),
+            len(texts),
+            where,
+            example,
+            ord(example),
+            unicodedata.normalize("NFKC", example),
+        )
     odd = [t for t in texts if not unicodedata.is_normalized("NFC", t)]
     if not odd:
         return

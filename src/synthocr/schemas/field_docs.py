@@ -142,7 +142,8 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "composes `e` + U+0301 into `é` (text from macOS or PDFs is often decomposed); `NFKC` also turns "
         "compatibility characters into plain ones (the ligature `ﬁ` into `fi`, full-width `Ａ` into `A`, `²` "
         "into `2`). Empty (the default) keeps each text as its source has it; `plan` warns when a corpus holds "
-        "text not in NFC. Lengths are measured before."
+        "text not in NFC, or presentation forms (ﬁ, Arabic joined forms such as ﺍﻟﻌﺮﺑﻴﺔ, as PDF text extraction "
+        "gives them; NFKC turns them into letters). Lengths are measured before."
     ),
     "font_filter": (
         'a glob, or a list of globs, relative to the font dir, matched the same way (`"DejaVuSerif*"`, '
