@@ -638,6 +638,12 @@ def test_presentation_forms_from_pdf_text_are_named(cli, tmp_path, caplog):
     frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=20))
     assert "presentation forms" not in caplog.text
     assert set(frame.text) == {"العربية العربية", "The final office"}
+    # In visual order (reversed words), as PDF extraction often gives Arabic: the words start with final forms.
+    caplog.clear()
+    (tmp_path / "corpus" / "pdf.txt").write_text(f"{arabic[::-1]} {arabic[::-1]} {arabic[::-1]}\n", encoding="utf-8")
+    spec["unicode_normalization"] = ""
+    _plan(cli, _setup(tmp_path, [spec], total=20))
+    assert "are in visual order" in caplog.text and "every word is reversed" in caplog.text
 
 
 def test_template_corpus_fields(cli, tmp_path):

@@ -282,13 +282,37 @@ def _sample_lines(reader: CorpusReader, corpus_files: list[CorpusFile], files: l
 _PRESENTATION_FORMS = regex.compile("[\ufb00-\ufb4f\ufb50-\ufdff\ufe70-\ufefc]")
 
 
+def _visual_order(texts: list[str]) -> bool:
+    """Whether Arabic words in presentation forms mostly start with a final form or end with an initial one,
+    which no word in logical order does: text in visual order (reversed), as PDF extraction gives it."""
+    reversed_words = logical = 0
+    for text in texts:
+        for word in _FORM_WORD.findall(text):
+            first, last = unicodedata.name(word[0], ""), unicodedata.name(word[-1], "")
+            reversed_words += "FINAL FORM" in first or "INITIAL FORM" in last
+            logical += "INITIAL FORM" in first or "FINAL FORM" in last
+    return reversed_words > 2 * logical and reversed_words >= 3
+
+
+_FORM_WORD = regex.compile("[\ufe70-\ufefc]{2,}")
+
+
 def _normalization_warning(spec: Any, texts: list[str], where: str) -> None:
     """Warn when texts a specification draws from are not in Unicode NFC, or hold presentation forms, and it sets
     no unicode_normalization: their labels keep that spelling, so one letter (é, ف) has two across a dataset."""
     if spec.unicode_normalization:
         return
     forms = [m.group() for t in texts if (m := _PRESENTATION_FORMS.search(t))]
-    if forms:
+    if forms and _visual_order(texts):
+        log.warning(
+            "specification %r: the Arabic presentation forms in %s are in visual order, as PDF text extraction "
+            "often gives them: their words start with final forms and end with initial ones. Read as text, "
+            "every word is reversed, in the image and in the label; extract the text again in logical order "
+            "(`pdftotext` without -raw, or a tool that gives Unicode letters).",
+            spec.name,
+            where,
+        )
+    elif forms:
         example = forms[0]
         log.warning(
             "specification %r: %d of %d texts looked at in %s hold presentation forms (%r U+%04X, as PDF text "
