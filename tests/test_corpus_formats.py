@@ -274,6 +274,9 @@ RECORDS = [{"id": 1, "text": "Hello, world"}, {"id": 2, "text": "Two\nlines here
         RECORDS,  # json.dump of a list of records, as many dataset exports are
         {"version": 2, "data": RECORDS},  # one array inside an object
         ["Hello, world", "Two lines here"],  # an array of texts
+        {"id": {"0": 1, "1": 2}, "text": {"0": "Hello, world", "1": "Two\nlines here"}},  # pandas' to_json()
+        {"0": {"id": 1, "text": "Hello, world"}, "1": {"id": 2, "text": "Two lines here"}},  # orient="index"
+        {"columns": ["id", "text"], "index": [0, 1], "data": [[1, "Hello, world"], [2, "Two lines here"]]},
     ],
 )
 def test_a_json_document_gives_its_texts_not_its_syntax(cli, tmp_path, document):

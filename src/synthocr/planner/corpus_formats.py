@@ -375,6 +375,8 @@ def _json_texts(path: Path, column: str) -> Iterator[str]:
             return
         raise UserError(f"corpus file {path} is not JSON ({exc}).") from None
     if isinstance(document, dict):
+        document = _pandas_records(document, column)
+    if isinstance(document, dict):
         arrays = [v for v in document.values() if isinstance(v, list)]
         if len(arrays) != 1:
             raise UserError(
@@ -400,6 +402,19 @@ def _json_texts(path: Path, column: str) -> Iterator[str]:
                 yield value
     if not found:
         raise _missing(path, column, sorted(keys))
+
+
+def _pandas_records(document: dict[str, Any], column: str) -> Any:
+    """pandas' `DataFrame.to_json` (no `orient`: a column -> {index: value} object; `orient="index"`: index ->
+    record; `orient="split"`: columns and rows) as an array of texts or records; any other object as it is."""
+    if isinstance(document.get(column), dict):  # orient="columns", pandas' default
+        return list(document[column].values())
+    if {"columns", "data"} <= set(document) and isinstance(document["columns"], list) and column in document["columns"]:
+        at = document["columns"].index(column)
+        return [row[at] for row in document["data"] if isinstance(row, list) and len(row) > at]
+    if document and all(isinstance(v, dict) for v in document.values()):  # orient="index"
+        return list(document.values())
+    return document
 
 
 def _utf8_lines(path: Path, fh: IO[bytes]) -> Iterator[bytes]:
