@@ -12,16 +12,13 @@ file. Where the cache cannot be written, each process unwraps the font in memory
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from synthocr.cache_root import cache_root
+from synthocr.cache_root import cache_file, cache_root
 from synthocr.extras import require
 
 WEB_FONT_SUFFIXES = (".woff", ".woff2")
@@ -95,6 +92,8 @@ def declared_size(data: bytes) -> int:
         return sum(int.from_bytes(data[p + 12 : p + 16], "big") for p in range(44, end, 20))
     total, pos = 0, 48  # WOFF2: a 48-byte header, then per table a flags byte, a tag, UIntBase128 lengths
     for _ in range(count):
+        if pos >= len(data):
+            raise ValueError("its table directory is cut short")
         flags, pos = data[pos], pos + 1
         index, version = flags & 0x3F, flags >> 6
         if index == 63:
@@ -147,19 +146,9 @@ def _load(data: bytes, name: str) -> Path | bytes:
         return target
     sfnt = _unwrap(data, name)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".otf")
-    except OSError as exc:
-        log.info("web font %s unwrapped in memory: the cache %s cannot be written (%s)", name, target.parent, exc)
-        return sfnt
-    try:
-        with os.fdopen(fd, "wb") as out:
+        with cache_file(target) as out:
             out.write(sfnt)
-        os.replace(tmp, target)  # whole or not at all: concurrent workers write the same bytes
     except OSError as exc:
         log.info("web font %s unwrapped in memory: the cache %s cannot be written (%s)", name, target.parent, exc)
         return sfnt
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
     return target

@@ -19,9 +19,7 @@ import gzip
 import hashlib
 import io
 import lzma
-import os
 import re
-import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,7 +29,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from synthocr.cache_root import cache_root
+from synthocr.cache_root import cache_file, cache_root
 from synthocr.errors import UserError, not_utf8_problem
 from synthocr.extras import require
 
@@ -212,15 +210,7 @@ def extract(path: Path, column: str) -> tuple[Path, str]:
     if target.is_file():
         return target, sha1
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".txt")
-    except OSError as exc:
-        raise UserError(
-            f"cannot write the corpus cache in {target.parent} ({exc.strerror}), where the texts of {path} "
-            "are extracted; set SYNTHOCR_CACHE to a writable folder."
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as out:
+        with cache_file(target) as out:
             try:
                 if kind == "text":
                     _copy_text(path, out)
@@ -231,10 +221,11 @@ def extract(path: Path, column: str) -> tuple[Path, str]:
                     f"corpus file {path} cannot be decompressed, or its text written to the cache in "
                     f"{target.parent} ({exc}); check or re-create the file, or free space there."
                 ) from None
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    except OSError as exc:  # the cache folder cannot be made or written (a UserError above is no OSError)
+        raise UserError(
+            f"cannot write the corpus cache in {target.parent} ({exc.strerror}), where the texts of {path} "
+            "are extracted; set SYNTHOCR_CACHE to a writable folder."
+        ) from None
     return target, sha1
 
 

@@ -19,7 +19,7 @@ from PIL import ImageFont
 from synthocr.assets.listing import path_matches
 from synthocr.extras import MissingExtra
 from synthocr.font_instances import collection_faces, named_instances
-from synthocr.glyph_coverage import HIDDEN_CODEPOINTS, inks_nothing, symbol_slots, undrawn
+from synthocr.glyph_coverage import HIDDEN_CODEPOINTS, blank_glyphs, inks_nothing, symbol_slots
 from synthocr.output_paths import atomic_output
 from synthocr.web_fonts import unwrap
 
@@ -79,9 +79,9 @@ def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], 
         return False, "its character map covers no character", frozenset(), (), ""
     if face.upem <= 0:
         return False, "it has no valid units-per-em", frozenset(), (), ""
-    covered = cps - undrawn(face, cps)
+    slots = symbol_slots(face, cps)  # once: what undrawn() would compute again
+    covered = cps - blank_glyphs(face, cps) - slots
     styles = _full_faces(blob, path, faces, covered) if faces else tuple(named_instances(face))
-    slots = symbol_slots(face, cps)
     note = (
         f"{len(slots)} of its characters of ASCII and Latin-1 are other signs (a symbol font, or a legacy 8-bit "
         "font of another script): it is not used for them"
@@ -264,18 +264,12 @@ def pick_weighted(
     return np.where(total > 0, out, -1).astype(np.int64)
 
 
-def _matches(rel: str, path: Path, glob: str) -> bool:
-    """A font file matches a glob given relative to the font dir, matched from the right (pathlib's `match`),
-    or names it as written (listing.path_matches)."""
-    return path_matches(rel, path, glob)
-
-
 def select_fonts(fonts: list[tuple[str, Path]], filters: list[str], excludes: list[str]) -> list[str]:
     """The fonts (relative name, path) matching any glob of `filters` and none of `excludes`."""
     return [
         rel
         for rel, path in fonts
-        if any(_matches(rel, path, g) for g in filters) and not any(_matches(rel, path, g) for g in excludes)
+        if any(path_matches(rel, path, g) for g in filters) and not any(path_matches(rel, path, g) for g in excludes)
     ]
 
 
@@ -287,7 +281,7 @@ def font_weight_vector(names: list[str], paths: list[Path], weights: dict[str, f
     out = np.ones(len(names))
     for i, (rel, path) in enumerate(zip(names, paths)):
         for glob, w in weights.items():
-            if _matches(rel, path, glob):
+            if path_matches(rel, path, glob):
                 out[i] = float(w)
                 break
     return out

@@ -178,7 +178,7 @@ def foreign_fields(filler: TemplateFiller, fields: list[Field]) -> dict[str, tup
     by filling the field: in a locale whose language is written in another script, half of its fills or
     more with a Latin word. Bank codes (`{iban}`) are not words and are left out."""
     language = filler.locale.split("_")[0]
-    latin_locale = _written_in_latin(language)
+    latin_locale = _written_in_latin(filler.babel)
     out = {}
     for field in fields:
         if field.name in OWN_FIELDS:
@@ -207,14 +207,9 @@ def _mostly_latin(filler: TemplateFiller, field: Field) -> bool:
     return 2 * hits >= FOREIGN_TRIALS
 
 
-def _written_in_latin(language: str) -> bool:
-    """Whether a language's name for itself is in the Latin script (Babel's data; True when unknown)."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        own = Locale.parse(language).get_display_name(language) or ""
-    except (UnknownLocaleError, ValueError):
-        return True
+def _written_in_latin(locale: Any) -> bool:
+    """Whether a Babel locale's name for itself is in the Latin script (True when Babel has none)."""
+    own = locale.get_display_name() or ""
     return not own or regex.search(r"\p{Latin}", own) is not None
 
 

@@ -136,7 +136,5 @@ def _cast(table: pa.Table, path: str) -> pa.Table:
             raise UserError(
                 f"plan {path}: column {f.name} ({column.type}) does not convert to the plan's {f.type} ({exc})."
             ) from None
-        if column.null_count:
-            raise UserError(f"plan {path}: column {f.name} has {column.null_count} empty values; the plan has none.")
         columns.append(column)
     return pa.Table.from_arrays(columns, schema=expected)
