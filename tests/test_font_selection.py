@@ -114,36 +114,78 @@ def test_background_source_without_a_decodable_image_is_an_error(cli, tmp_path):
     assert code == 0, err
 
 
-def test_a_graphite_only_font_is_left_out_with_its_reason(cli, tmp_path, caplog):
-    """Awami Nastaliq 2.200 (Debian) has Graphite tables and no GSUB: HarfBuzz without Graphite, and Pillow,
-    draw its Arabic as isolated letters. Such a font is left out, with the reason, and never drawn."""
-    import uharfbuzz as hb
+def _unjoined_naskh(fonts: Path, name: str, graphite: bool = False) -> Path:
+    """Noto Naskh Arabic without its OpenType substitutions (GSUB) and without the presentation forms
+    HarfBuzz's fallback would join with: it draws Arabic as isolated letters. With `graphite`, a Graphite
+    table too, as Awami Nastaliq 2.200 in Debian has."""
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.tables.DefaultTable import DefaultTable
 
-    config = _config(tmp_path, [{"name": "a", "corpus_file": "arabic.txt", "text_direction": "rtl"}])
-    data = yaml.safe_load(config.read_text(encoding="utf-8"))
-    fonts = Path(data["font_dir"])
     font = TTFont(fonts / "NotoNaskhArabic-Regular.ttf")
     del font["GSUB"]
-    for table in font["cmap"].tables:  # as Awami: no presentation forms for HarfBuzz's fallback joining
+    for table in font["cmap"].tables:
         table.cmap = {cp: g for cp, g in table.cmap.items() if not 0xFB50 <= cp <= 0xFEFF}
-    font["Silf"] = DefaultTable("Silf")
-    font["Silf"].data = b"\x00\x05\x00\x00"  # a Graphite table's version: what the planner looks for
-    font.save(fonts / "GraphiteNaskh.ttf")
+    if graphite:
+        font["Silf"] = DefaultTable("Silf")
+        font["Silf"].data = b"\x00\x05\x00\x00"  # a Graphite table's version: what the planner looks for
+    font.save(fonts / name)
+    return fonts / name
 
-    def glyphs(path: Path, text: str) -> list[int]:
-        buf = hb.Buffer()
-        buf.add_str(text)
-        buf.guess_segment_properties()
-        hb.shape(hb.Font(hb.Face(hb.Blob.from_file_path(str(path)))), buf, {})
-        return [g.codepoint for g in buf.glyph_infos]
 
-    assert len(set(glyphs(fonts / "NotoNaskhArabic-Regular.ttf", "ببب"))) == 3  # initial, medial, final
-    assert len(set(glyphs(fonts / "GraphiteNaskh.ttf", "ببب"))) == 1  # the isolated beh three times
+def _glyphs(path: Path, text: str) -> list[int]:
+    """HarfBuzz's glyphs for `text` in the font at `path` (the shaping the renderer draws)."""
+    import uharfbuzz as hb
+
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    hb.shape(hb.Font(hb.Face(hb.Blob.from_file_path(str(path)))), buf, {})
+    return [g.codepoint for g in buf.glyph_infos]
+
+
+def test_a_graphite_only_font_is_left_out_with_its_reason(cli, tmp_path, caplog):
+    """Awami Nastaliq 2.200 (Debian) has Graphite tables and no GSUB: HarfBuzz without Graphite, and Pillow,
+    draw its Arabic as isolated letters. Such a font is left out, with the reason, and never drawn."""
+    config = _config(tmp_path, [{"name": "a", "corpus_file": "arabic.txt", "text_direction": "rtl"}])
+    fonts = Path(yaml.safe_load(config.read_text(encoding="utf-8"))["font_dir"])
+    graphite = _unjoined_naskh(fonts, "GraphiteNaskh.ttf", graphite=True)
+    assert len(set(_glyphs(fonts / "NotoNaskhArabic-Regular.ttf", "ببب"))) == 3  # initial, medial, final
+    assert len(set(_glyphs(graphite, "ببب"))) == 1  # the isolated beh three times
     used = set(_fonts(cli, config))
     assert "GraphiteNaskh.ttf" not in used and "NotoNaskhArabic-Regular.ttf" in used
     assert "GraphiteNaskh.ttf left out: it is a Graphite font" in caplog.text
+
+
+def test_a_font_that_does_not_shape_a_script_is_not_used_for_it(cli, tmp_path, caplog):
+    """GNU Unifont (in most Linux desktops) maps every script's letters but shapes none of Devanagari, Bengali,
+    Myanmar, Khmer, Syriac ...: it drew क्षत्रिय with visible viramas and its vowel sign after the wrong letter;
+    FreeSerif drew प्र as प्‌र. 59 of 150 Devanagari rows planned from /usr/share/fonts were drawn so, under
+    labels that named the right letters. A font that draws a script's probe letter by letter is no longer
+    counted as drawing that script (planner and renderer alike), and `plan` says so; its other characters
+    stay drawn."""
+    import uharfbuzz as hb
+
+    from synthocr.glyph_coverage import drawn_codepoints, unshaped
+
+    config = _config(
+        tmp_path,
+        [{"name": "a", "corpus_file": "arabic.txt", "text_direction": "rtl", "font_filter": "*Naskh*"}],
+    )
+    fonts = Path(yaml.safe_load(config.read_text(encoding="utf-8"))["font_dir"])
+    unjoined = _unjoined_naskh(fonts, "UnjoinedNaskh.ttf")
+    assert len(set(_glyphs(unjoined, "ببب"))) == 1  # the independent sign: the isolated beh three times
+    face = hb.Face(hb.Blob.from_file_path(str(unjoined)))
+    assert set(unshaped(face, frozenset(face.unicodes))) == {"Arab"}
+    drawn = drawn_codepoints(face)  # what the renderer's fallback chains go by
+    assert 0x0628 not in drawn and 0x0661 not in drawn and ord("،") in drawn and ord("0") in drawn
+    noto = hb.Face(hb.Blob.from_file_path(str(fonts / "NotoNaskhArabic-Regular.ttf")))
+    assert not unshaped(noto, frozenset(noto.unicodes)) and 0x0628 in drawn_codepoints(noto)
+    used = _fonts(cli, config)
+    assert set(used) == {"NotoNaskhArabic-Regular.ttf"} and len(used) == 600
+    assert "UnjoinedNaskh.ttf: it does not shape Arabic (it draws ببب letter by letter" in caplog.text
+    # Given alone, it is named in the error: no font the specification may use draws the text.
+    code, _, err = cli("plan", config, "-o", tmp_path / "q.parquet", "specifications.0.font_filter=Unjoined*")
+    assert code == 2 and "no font the specification may use draws" in err and "ARABIC LETTER" in err
 
 
 @pytest.mark.parametrize("declared", [True, False])

@@ -10,6 +10,8 @@ import unicodedata
 import numpy as np
 import uharfbuzz as hb
 
+from synthocr.unicode_scripts import char_script
+
 # Default-ignorable code points HarfBuzz hides (it puts the font's space glyph there, with no advance)
 # whether the font maps them or not: the soft hyphen, joiners, bidi marks and isolates, variation
 # selectors, tags. Every font draws them, so a text with one does not need a font whose cmap has it
@@ -33,9 +35,72 @@ def drawn_codepoints(face: hb.Face) -> frozenset[int]:
 
 
 def undrawn(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
-    """Characters of the cmap `cps` the font does not draw as themselves: blank glyphs (blank_glyphs) and a
-    symbol font's Latin-1 slots (symbol_slots)."""
-    return blank_glyphs(face, cps) | symbol_slots(face, cps)
+    """Characters of the cmap `cps` the font does not draw as themselves: blank glyphs (blank_glyphs), a
+    symbol font's Latin-1 slots (symbol_slots) and the letters of scripts it does not shape (unshaped)."""
+    return (
+        blank_glyphs(face, cps)
+        | symbol_slots(face, cps)
+        | frozenset().union(*(c for _, c in unshaped(face, cps).values()))
+    )
+
+
+# Scripts a font must shape to draw them as they are written: letters joined to their neighbours, consonant
+# clusters (conjuncts, stacks, subscript and reph forms), vowel signs moved before their consonant. Per
+# script: its name, probes (two joined letters, consonant clusters, a split vowel sign) that every font made
+# for the script draws otherwise than as its characters' own glyphs in order, and the blocks of its letters.
+# Of the 2,088 font files under /usr/share/fonts here (Debian font packages), GNU Unifont (in most Linux
+# desktops, for every script), GNU FreeFont (Gurmukhi, Oriya, Malayalam, Syriac, Devanagari), TSCu Paranar
+# (Tamil) and Awami Nastaliq (Arabic, Graphite only) fail: Unifont draws क्षत्रिय with visible viramas and
+# its vowel sign ि after र instead of before त; FreeSerif draws प्र and ਪ੍ਰ as प्‌र and ਪ੍ ਰ (no rakaar,
+# no pairin). No other font here fails a probe of a script it covers.
+SHAPED_SCRIPTS: dict[str, tuple[str, tuple[str, ...], tuple[tuple[int, int], ...]]] = {
+    "Arab": ("Arabic", ("ببب",), ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF))),
+    "Syrc": ("Syriac", ("ܒܒܒ",), ((0x0700, 0x074F), (0x0860, 0x086F))),
+    "Nkoo": ("N'Ko", ("ߓߓߓ",), ((0x07C0, 0x07FF),)),
+    "Mong": ("Mongolian", ("ᠪᠪᠪ",), ((0x1800, 0x18AF),)),
+    "Deva": ("Devanagari", ("क्क", "क्र", "र्क"), ((0x0900, 0x097F), (0xA8E0, 0xA8FF))),
+    "Beng": ("Bengali", ("ক্ক", "ক্র", "র্ক"), ((0x0980, 0x09FF),)),
+    "Guru": ("Gurmukhi", ("ਕ੍ਰ",), ((0x0A00, 0x0A7F),)),
+    "Gujr": ("Gujarati", ("ક્ક", "ક્ર", "ર્ક"), ((0x0A80, 0x0AFF),)),
+    "Orya": ("Oriya", ("କ୍କ", "କ୍ର", "ର୍କ"), ((0x0B00, 0x0B7F),)),
+    "Taml": ("Tamil", ("கொ", "க்ஷ"), ((0x0B80, 0x0BFF),)),  # கொ: its vowel sign split around the consonant
+    "Telu": ("Telugu", ("క్క", "క్ర"), ((0x0C00, 0x0C7F),)),
+    "Knda": ("Kannada", ("ಕ್ಕ", "ಕ್ರ"), ((0x0C80, 0x0CFF),)),
+    "Mlym": ("Malayalam", ("ക്ക", "ക്ര"), ((0x0D00, 0x0D7F),)),
+    "Sinh": ("Sinhala", ("කෙ",), ((0x0D80, 0x0DFF),)),  # කෙ: its vowel sign before the consonant
+    "Tibt": ("Tibetan", ("ཀྐ",), ((0x0F00, 0x0FFF),)),
+    "Mymr": ("Myanmar", ("က္က", "ကြ"), ((0x1000, 0x109F), (0xA9E0, 0xA9FF), (0xAA60, 0xAA7F))),
+    "Khmr": ("Khmer", ("ក្ក",), ((0x1780, 0x17FF), (0x19E0, 0x19FF))),
+    "Bali": ("Balinese", ("ᬓ᭄ᬓ",), ((0x1B00, 0x1B7F),)),
+    "Java": ("Javanese", ("ꦏ꧀ꦏ",), ((0xA980, 0xA9DF),)),
+}
+
+
+def unshaped(face: hb.Face, cps: frozenset[int]) -> dict[str, tuple[str, frozenset[int]]]:
+    """Per script of SHAPED_SCRIPTS the font does not shape, the probe it failed and the characters of `cps`
+    written in the script.
+
+    A font that covers one of a script's probes and draws it as its characters' own glyphs, in order, does not
+    shape the script (with no OpenType tables for it, HarfBuzz uses its default shaper, which neither joins
+    nor reorders): the image would show letterforms no reader of the script writes (a visible virama, a vowel
+    sign after its consonant, Syriac unjoined) under a label that names the right letters. Pillow draws them
+    so too."""
+    font: hb.Font | None = None
+    out: dict[str, tuple[str, frozenset[int]]] = {}
+    for tag, (_, probes, blocks) in SHAPED_SCRIPTS.items():
+        for probe in probes:
+            if not all(ord(c) in cps for c in probe):
+                continue
+            font = font or hb.Font(face)
+            buf = hb.Buffer()
+            buf.add_str(probe)
+            buf.guess_segment_properties()
+            hb.shape(font, buf, {})
+            if [g.codepoint for g in buf.glyph_infos] == [font.get_nominal_glyph(ord(c)) for c in probe]:
+                letters = (cp for lo, hi in blocks for cp in range(lo, hi + 1) if cp in cps)
+                out[tag] = probe, frozenset(cp for cp in letters if char_script(chr(cp)) == tag)
+                break
+    return out
 
 
 # The characters of Windows-1252's upper half (Latin-1's letters and signs, and the quotes, dashes, € and

@@ -19,7 +19,14 @@ from PIL import ImageFont
 from synthocr.assets.listing import path_matches
 from synthocr.extras import MissingExtra
 from synthocr.font_instances import collection_faces, named_instances
-from synthocr.glyph_coverage import HIDDEN_CODEPOINTS, blank_glyphs, inks_nothing, symbol_slots
+from synthocr.glyph_coverage import (
+    HIDDEN_CODEPOINTS,
+    SHAPED_SCRIPTS,
+    blank_glyphs,
+    inks_nothing,
+    symbol_slots,
+    unshaped,
+)
 from synthocr.output_paths import atomic_output
 from synthocr.web_fonts import unwrap
 
@@ -79,16 +86,22 @@ def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], 
         return False, "its character map covers no character", frozenset(), (), ""
     if face.upem <= 0:
         return False, "it has no valid units-per-em", frozenset(), (), ""
-    slots = symbol_slots(face, cps)  # once: what undrawn() would compute again
-    covered = cps - blank_glyphs(face, cps) - slots
+    slots = symbol_slots(face, cps)  # once each: what undrawn() would compute again
+    scripts = unshaped(face, cps)
+    covered = cps - blank_glyphs(face, cps) - slots - frozenset().union(*(c for _, c in scripts.values()))
     styles = _full_faces(blob, path, faces, covered) if faces else tuple(named_instances(face))
-    note = (
+    notes = [
         f"{len(slots)} of its characters of ASCII and Latin-1 are other signs (a symbol font, or a legacy 8-bit "
         "font of another script): it is not used for them"
-        if slots
-        else ""
-    )
-    return True, "", covered, styles, note
+    ] * bool(slots)
+    if scripts:
+        names = ", ".join(SHAPED_SCRIPTS[tag][0] for tag in scripts)
+        probes = " ".join(probe for probe, _ in list(scripts.values())[:3]) + " …" * (len(scripts) > 3)
+        notes.append(
+            f"it does not shape {names} (it draws {probes} letter by letter: no joining, no conjuncts, no vowel "
+            "sign moved before its consonant), so it is not used for their text"
+        )
+    return True, "", covered, styles, "; ".join(notes)
 
 
 def _full_faces(blob: hb.Blob, path: Path, faces: dict[str, int], covered: frozenset[int]) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from synthocr.planner.corpus import (
 from synthocr.planner.fallback import Fallback
 from synthocr.planner.fonts import FontCoverage, pick_columns, pick_weighted
 from synthocr.planner.text_case import apply_case
+from synthocr.planner.text_encoding import zawgyi
 from synthocr.planner.text_scan import texts_with, texts_with_wide
 from synthocr.planner.textsources import SpecSource, draw_words, read_lines
 from synthocr.planner.uncovered import coverage_hint
@@ -469,7 +470,9 @@ def sample_texts(
         raise UserError(
             f"specification {spec.name!r}: after {MAX_TEXT_TRIES} tries, every text drawn from "
             f"{source_name(spec)} is broken: e.g. {broken[0]!r} has {what}, U+{ord(broken[0][at]):04X} at "
-            f"character {at + 1}. Fix the corpus (or the charset), or leave that file out."
+            f"character {at + 1}. "
+            + ("It is Burmese typed in the Zawgyi encoding: convert the corpus to Unicode. " * zawgyi(broken[0]))
+            + "Fix the corpus (or the charset), or leave that file out."
         )
     allowed = src.spec_fonts[int(spec_idx[row])]
     raise UserError(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import math
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from synthocr.errors import UserError
 from synthocr.planner.corpus import TOO_LONG, CorpusFile, CorpusReader, join_words
 from synthocr.planner.corpus_formats import corpus_format
 from synthocr.planner.templates import CorpusPicks, TemplateFiller, foreign_fields, parse_template, uses_corpus
+from synthocr.planner.text_encoding import encoding_warnings
 from synthocr.schemas.text_rules import INVISIBLE
 
 TEXT_SOURCES = ("window", "lines", "words", "chars", "template")
@@ -277,72 +277,6 @@ def _sample_lines(reader: CorpusReader, corpus_files: list[CorpusFile], files: l
     return out
 
 
-# Presentation forms: the ligatures ﬁ ﬂ and Arabic letters in their joined forms (ﺍﻟﻌﺮﺑﻴﺔ), which PDF text
-# extraction gives for what a reader types as f i and ا ل ع ر ب ي ة. NFKC gives the letters.
-_PRESENTATION_FORMS = regex.compile("[\ufb00-\ufb4f\ufb50-\ufdff\ufe70-\ufefc]")
-
-
-def _visual_order(texts: list[str]) -> bool:
-    """Whether Arabic words in presentation forms mostly start with a final form or end with an initial one,
-    which no word in logical order does: text in visual order (reversed), as PDF extraction gives it."""
-    reversed_words = logical = 0
-    for text in texts:
-        for word in _FORM_WORD.findall(text):
-            first, last = unicodedata.name(word[0], ""), unicodedata.name(word[-1], "")
-            reversed_words += "FINAL FORM" in first or "INITIAL FORM" in last
-            logical += "INITIAL FORM" in first or "FINAL FORM" in last
-    return reversed_words > 2 * logical and reversed_words >= 3
-
-
-_FORM_WORD = regex.compile("[\ufe70-\ufefc]{2,}")
-
-
-def _normalization_warning(spec: Any, texts: list[str], where: str) -> None:
-    """Warn when texts a specification draws from are not in Unicode NFC, or hold presentation forms, and it sets
-    no unicode_normalization: their labels keep that spelling, so one letter (é, ف) has two across a dataset."""
-    if spec.unicode_normalization:
-        return
-    forms = [m.group() for t in texts if (m := _PRESENTATION_FORMS.search(t))]
-    if forms and _visual_order(texts):
-        log.warning(
-            "specification %r: the Arabic presentation forms in %s are in visual order, as PDF text extraction "
-            "often gives them: their words start with final forms and end with initial ones. Read as text, "
-            "every word is reversed, in the image and in the label; extract the text again in logical order "
-            "(`pdftotext` without -raw, or a tool that gives Unicode letters).",
-            spec.name,
-            where,
-        )
-    elif forms:
-        example = forms[0]
-        log.warning(
-            "specification %r: %d of %d texts looked at in %s hold presentation forms (%r U+%04X, as PDF text "
-            "extraction gives them for %r): labels keep them, though a reader types the letters. Set "
-            "unicode_normalization: NFKC to turn them into letters.",
-            spec.name,
-            len(forms),
-            len(texts),
-            where,
-            example,
-            ord(example),
-            unicodedata.normalize("NFKC", example),
-        )
-    odd = [t for t in texts if not unicodedata.is_normalized("NFC", t)]
-    if not odd:
-        return
-    example = next(c for t in odd for c in regex.findall(r"\X", t) if not unicodedata.is_normalized("NFC", c))
-    log.warning(
-        "specification %r: %d of %d texts looked at in %s are not in Unicode NFC (%r written as %s, as text "
-        "from macOS or PDFs often is): labels keep that spelling, so the same letter is written two ways across "
-        "the data. Set unicode_normalization: NFC to compose them (NFKC also turns ligatures such as ﬁ into fi).",
-        spec.name,
-        len(odd),
-        len(texts),
-        where,
-        unicodedata.normalize("NFC", example),
-        " + ".join(f"U+{ord(c):04X}" for c in example),
-    )
-
-
 def _distinct_warning(spec: Any, rows: int, distinct: int, what: str) -> None:
     if 0 < distinct < rows:
         log.warning(
@@ -398,7 +332,7 @@ def prepare_sources(
     for spec, files, n_rows in zip(specs, spec_files, rows):
         mode = spec.text_source
         if mode in ("window", "lines", "words") and n_rows:
-            _normalization_warning(spec, _sample_lines(reader, corpus_files, files), _names(corpus_files, files))
+            encoding_warnings(spec, _sample_lines(reader, corpus_files, files), _names(corpus_files, files))
         if mode == "window":
             files = _window_files(spec, files, reader, lengths, n_rows)
             sources.append(SpecSource(mode))
@@ -424,7 +358,7 @@ def prepare_sources(
         elif mode == "chars":
             charset, charset_file = _charset(spec, corpus_files, files, reader)
             if n_rows:
-                _normalization_warning(spec, list(charset.entries), "its charset")
+                encoding_warnings(spec, list(charset.entries), "its charset")
             report.append(f"{spec.name}: {len(charset.entries):,} characters in the charset")
             bound = _sum_powers(len(charset.entries), spec.min_text_length, spec.max_text_length, max(n_rows, 1))
             _distinct_warning(spec, n_rows, bound, "charset")
