@@ -48,11 +48,12 @@ def undrawn(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
 # clusters (conjuncts, stacks, subscript and reph forms), vowel signs moved before their consonant. Per
 # script: its name, probes (two joined letters, consonant clusters, a split vowel sign) that every font made
 # for the script draws otherwise than as its characters' own glyphs in order, and the blocks of its letters.
-# Of the 2,088 font files under /usr/share/fonts here (Debian font packages), GNU Unifont (in most Linux
-# desktops, for every script), GNU FreeFont (Gurmukhi, Oriya, Malayalam, Syriac, Devanagari), TSCu Paranar
-# (Tamil) and Awami Nastaliq (Arabic, Graphite only) fail: Unifont draws क्षत्रिय with visible viramas and
-# its vowel sign ि after र instead of before त; FreeSerif draws प्र and ਪ੍ਰ as प्‌र and ਪ੍ ਰ (no rakaar,
-# no pairin). No other font here fails a probe of a script it covers.
+# Of the 2,286 font files under /usr/share/fonts here (Debian font packages), GNU Unifont (in most Linux
+# desktops, for every script), GNU FreeFont (Gurmukhi, Oriya, Malayalam, Syriac, Devanagari), Zawgyi-One and
+# Ayar (Myanmar, from fonts-myanmar), TSCu Paranar (Tamil) and Awami Nastaliq (Arabic, Graphite only) fail:
+# Unifont draws क्षत्रिय with visible viramas and its vowel sign ि after र instead of before त; FreeSerif
+# draws प्र and ਪ੍ਰ as प्‌र and ਪ੍ ਰ (no rakaar, no pairin); Zawgyi-One draws Unicode Burmese as other
+# letters. No other font here fails a probe of a script it covers.
 SHAPED_SCRIPTS: dict[str, tuple[str, tuple[str, ...], tuple[tuple[int, int], ...]]] = {
     "Arab": ("Arabic", ("ببب",), ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF))),
     "Syrc": ("Syriac", ("ܒܒܒ",), ((0x0700, 0x074F), (0x0860, 0x086F))),
@@ -68,7 +69,7 @@ SHAPED_SCRIPTS: dict[str, tuple[str, tuple[str, ...], tuple[tuple[int, int], ...
     "Knda": ("Kannada", ("ಕ್ಕ", "ಕ್ರ"), ((0x0C80, 0x0CFF),)),
     "Mlym": ("Malayalam", ("ക്ക", "ക്ര"), ((0x0D00, 0x0D7F),)),
     "Sinh": ("Sinhala", ("කෙ",), ((0x0D80, 0x0DFF),)),  # කෙ: its vowel sign before the consonant
-    "Tibt": ("Tibetan", ("ཀྐ",), ((0x0F00, 0x0FFF),)),
+    "Tibt": ("Tibetan", ("སྒྲ",), ((0x0F00, 0x0FFF),)),  # a stack of three: a subjoined letter alone may be a mark
     "Mymr": ("Myanmar", ("က္က", "ကြ"), ((0x1000, 0x109F), (0xA9E0, 0xA9FF), (0xAA60, 0xAA7F))),
     "Khmr": ("Khmer", ("ក្ក",), ((0x1780, 0x17FF), (0x19E0, 0x19FF))),
     "Bali": ("Balinese", ("ᬓ᭄ᬓ",), ((0x1B00, 0x1B7F),)),
