@@ -322,3 +322,45 @@ def test_files_taken_for_text_are_named_for_what_they_are(cli, tmp_path, name, d
     _corpus(tmp_path, name, data)
     code, err, _ = _plan(cli, tmp_path, name)
     assert code == 2 and expected in err and "legacy encoding" not in err
+
+
+PAGE = """<!DOCTYPE html>
+<html><head><title>Museum</title><meta charset="{charset}"><style>p {{ color: red; }}</style>
+<script>var note = "<p>not text</p>";</script></head>
+<body><h1>Welcome to the   museum</h1>
+<p>Open on Monday &amp; closed in <b>June</b>.<br>Tickets cost &euro;12 &#8212; {word}.</p>
+<ul><li>Guided tours</li><li>Caf&eacute; and <a href="/shop">shop</a></li></ul>
+<noscript><p>Turn scripts on</p></noscript><template><p>hidden</p></template>
+<table><tr><td>Adults</td><td>12</td></tr></table>
+<pre>line one
+line two</pre><img src="x.png" alt="a picture"></body></html>
+"""
+PAGE_TEXTS = {"Welcome to the museum", "Open on Monday & closed in June.", "Tickets cost €12 — {word}.",
+              "Guided tours", "Café and shop", "Adults", "12", "line one", "line two"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "charset", "word"),
+    [("page.html", "utf-8", "привет"), ("page.htm", "windows-1251", "привет"), ("page.html.gz", "utf-8", "ok")],
+)
+def test_a_web_page_gives_its_text_as_a_browser_shows_it(cli, tmp_path, name, charset, word):
+    """Read as plain text, a saved page gave `<body><h1>Welcome to the` and `Monday &amp; closed`. Its texts
+    are now those a browser shows, block by block (w3m -dump gives the same words for 4 pages of Debian's
+    documentation, image descriptions aside), in the encoding the page declares."""
+    data = PAGE.format(charset=charset, word=word).encode(charset)
+    _corpus(tmp_path, name, gzip.compress(data) if name.endswith(".gz") else data)
+    code, err, frame = _plan(cli, tmp_path, name, {"min_text_length": 1}, total=60)
+    assert code == 0, err
+    assert set(frame.text) == {t.format(word=word) for t in PAGE_TEXTS}
+
+
+def test_a_web_page_with_no_text_or_in_an_undeclared_encoding_is_a_clear_error(cli, tmp_path):
+    _corpus(tmp_path, "empty.html", b"<html><head><title>x</title></head><body><script>1</script></body></html>")
+    code, err, _ = _plan(cli, tmp_path, "empty.html")
+    assert code == 2 and "empty.html is a web page with no text outside its scripts, styles and head" in err
+    _corpus(tmp_path, "latin1.html", "<p>Café crème brûlée</p>".encode("latin-1"))
+    code, err, _ = _plan(cli, tmp_path, "latin1.html")
+    assert code == 2 and "latin1.html is not UTF-8 text" in err and "<meta charset" in err
+    _corpus(tmp_path, "odd.html", b'<meta charset="klingon"><p>text</p>')
+    code, err, _ = _plan(cli, tmp_path, "odd.html")
+    assert code == 2 and "odd.html declares an encoding Python does not know" in err

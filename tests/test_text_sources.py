@@ -673,6 +673,28 @@ def test_a_zawgyi_corpus_is_named(cli, tmp_path, caplog):
         assert "Zawgyi" not in caplog.text or zawgyi
 
 
+@pytest.mark.parametrize(
+    ("lines", "kind", "example"),
+    [
+        (["<p>The museum opens at 9.</p>", "Tickets &amp; tours", "<br>Closed on Mondays", "Plain line here"],
+         "HTML", "'<p>'"),
+        (["'''Paris''' is the [[capital city|capital]] of [[France]].", "{{Infobox city|name=Paris}}",
+          "The [[Seine]] runs through it.", "Plain line here"], "wiki", "\"'''Paris'''\""),
+    ],
+)  # fmt: skip
+def test_markup_in_a_text_corpus_is_named(cli, tmp_path, caplog, lines, kind, example):
+    """A page saved as .txt, or a Wikipedia dump's article source, was drawn with its tags and brackets,
+    under labels that hold them. `plan` names the markup and what to do; a .html file is read as a page."""
+    spec = {"name": "m", "text_source": "lines", "corpus_file": "m.txt", "min_text_length": 3}
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "m.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _plan(cli, _setup(tmp_path, [spec], total=20))
+    assert f"3 of 4 texts looked at in m.txt hold {kind} markup ({example})" in caplog.text
+    caplog.clear()
+    _plan(cli, _setup(tmp_path, [{**spec, "corpus_file": "inv.txt"}], total=20))
+    assert "markup" not in caplog.text
+
+
 def test_template_corpus_fields(cli, tmp_path):
     spec = {"name": "t", "text_source": "template", "corpus_file": "words.txt", "templates": {"a": "{word}: {line}"}}
     frame, _, _ = _plan(cli, _setup(tmp_path, [spec], total=200))

@@ -21,7 +21,7 @@ from synthocr.assets.listing import (
 from synthocr.config.paths import resolved_note
 from synthocr.config.rules import check_weights
 from synthocr.errors import Problem, not_utf8_problem
-from synthocr.planner.corpus_formats import is_binary, wide_encoding
+from synthocr.planner.corpus_formats import corpus_format, is_binary, wide_encoding
 from synthocr.planner.fonts import select_fonts
 from synthocr.planner.textsources import needs_corpus
 from synthocr.schemas.config import DEFAULT_SOURCE, BatchConfig, BatchSpecification
@@ -178,8 +178,8 @@ def _corpus_file_problem(path: Path) -> str | None:
         return f"{path} cannot be read ({exc.strerror})"
     if not head.strip():
         return f"{path} is empty"
-    if is_binary(path) or wide_encoding(head):  # compressed, Parquet, UTF-16 or UTF-32: checked as extracted
-        return None
+    # Compressed, Parquet, UTF-16 or UTF-32, or a web page (which may declare its encoding): checked as extracted
+    if is_binary(path) or wide_encoding(head) or corpus_format(path) == "html":
         return None
     cut = len(head) == _HEAD_BYTES  # a character may be cut by the read limit
     return not_utf8_problem(path, head, cut)

@@ -18,7 +18,7 @@ import regex
 from numpy.typing import NDArray
 
 from synthocr.errors import UserError
-from synthocr.planner.corpus_formats import corpus_format, extract, needs_extraction
+from synthocr.planner.corpus_formats import COLUMN_KINDS, corpus_format, extract, needs_extraction
 
 _CHUNK = 1 << 22
 _LONG_LINE_BYTES = 1 << 16  # a longer line is read only in a window of this size: a text needs a few dozen characters
@@ -528,7 +528,7 @@ class CorpusIndex:
         out = []
         for p in paths:
             rel = self.plan_name(p)
-            key = (rel, column if corpus_format(p) not in (None, "text") else "")
+            key = (rel, column if corpus_format(p) in COLUMN_KINDS else "")
             if key not in self._index:
                 self._index[key] = index_any(p, rel, column)
             out.append(self._index[key])

@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 from synthocr.cache_root import cache_file, cache_root
 from synthocr.errors import UserError, not_utf8_problem
 from synthocr.extras import require
+from synthocr.planner.html_text import SNIFF_BYTES, declared_encoding, page_texts
 
 TABLE_SUFFIXES = {
     ".csv": "csv",
@@ -41,7 +42,12 @@ TABLE_SUFFIXES = {
     ".json": "json",  # one JSON document: an array of texts or of records (json.dump, many dataset exports)
     ".parquet": "parquet",
     ".pq": "parquet",
+    ".html": "html",  # a saved web page: its text as a browser shows it (html_text.py)
+    ".htm": "html",
+    ".xhtml": "html",
 }
+# Kinds read from a column (corpus_column); the others are read whole.
+COLUMN_KINDS = frozenset({"csv", "jsonl", "json", "parquet"})
 _FORMAT_VERSION = b"2"  # of the extracted files: bump when what is extracted changes (2: lines ended by CR)
 _BREAKS = re.compile(r"[\r\n]+")
 _HEAD = 1 << 16
@@ -108,7 +114,8 @@ _DECOMPRESS_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
 
 def corpus_format(path: Path) -> str | None:
     """How a corpus file is read, by its extension: None for plain text (read where it lies), "text" for
-    compressed text, "csv", "jsonl" or "parquet" for a table (compressed or not)."""
+    compressed text, "csv", "jsonl", "json" or "parquet" for a table, "html" for a web page (compressed or
+    not)."""
     suffixes = [x.lower() for x in path.suffixes]
     if suffixes and suffixes[-1] in _OPENERS:
         return TABLE_SUFFIXES.get(suffixes[-2] if len(suffixes) > 1 else "", "text")
@@ -204,7 +211,7 @@ def extract(path: Path, column: str) -> tuple[Path, str]:
         while chunk := fh.read(1 << 22):
             digest.update(chunk)
     sha1 = digest.hexdigest()
-    name = column.encode() if kind != "text" else b""
+    name = column.encode() if kind in COLUMN_KINDS else b""
     key = hashlib.sha1(b"\0".join((_FORMAT_VERSION, sha1.encode(), name))).hexdigest()
     target = cache_dir() / f"{key}.txt"
     if target.is_file():
@@ -264,13 +271,21 @@ def _copy_text(path: Path, out: IO[bytes]) -> None:
 
 
 def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
-    texts = {"csv": _csv_texts, "jsonl": _jsonl_texts, "json": _json_texts, "parquet": _parquet_texts}[kind]
+    texts = {
+        "csv": _csv_texts,
+        "jsonl": _jsonl_texts,
+        "json": _json_texts,
+        "parquet": _parquet_texts,
+        "html": _html_texts,
+    }[kind]
     written = 0
     for value in texts(path, column):
         text = _BREAKS.sub(" ", value).strip()
         if text:
             out.write(text.encode("utf-8") + b"\n")
             written += 1
+    if not written and kind == "html":
+        raise UserError(f"corpus file {path} is a web page with no text outside its scripts, styles and head.")
     if not written:
         raise UserError(f"corpus file {path}: column {column!r} holds no text (every cell is empty or null).")
 
@@ -419,6 +434,27 @@ def _utf8_lines(path: Path, fh: IO[bytes]) -> Iterator[bytes]:
             yield line.encode("utf-8")
     except UnicodeDecodeError as exc:
         raise UserError(f"corpus file {path} is not {encoding.upper()} text ({exc}); convert it to UTF-8.") from None
+
+
+def _html_texts(path: Path, column: str) -> Iterator[str]:
+    """A web page's texts (html_text.page_texts), decoded as its byte-order mark says, else as its
+    `<meta charset>` declares (a page saved from a site in Windows-1251, say), else as UTF-8."""
+    with _open(path) as fh:
+        head = fh.read(SNIFF_BYTES)
+    encoding = wide_encoding(head[:4])
+    if encoding is None:
+        try:
+            encoding = declared_encoding(head) or "utf-8-sig"
+        except LookupError as exc:
+            raise UserError(f"corpus file {path} declares an encoding Python does not know ({exc}).") from None
+    with _open(path) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
+        try:
+            yield from page_texts(fh)
+        except UnicodeDecodeError as exc:
+            raise UserError(
+                f"corpus file {path} is not {encoding.upper().replace('-SIG', '')} text ({exc}); convert it to "
+                'UTF-8, or declare its encoding in the page (<meta charset="...">).'
+            ) from None
 
 
 def _parquet_texts(path: Path, column: str) -> Iterator[str]:

@@ -1,6 +1,7 @@
 """What a corpus's encoding gets wrong, warned about at plan time from a sample of its lines: text not in
 Unicode NFC, presentation forms (ﬁ, Arabic joined forms from PDF text extraction), Arabic in visual order,
-Burmese in the Zawgyi encoding. Each would be drawn, and labelled, as no reader of the script types it."""
+Burmese in the Zawgyi encoding, HTML or wiki markup in a text file. Each would be drawn, and labelled, as
+no reader of the script types it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def encoding_warnings(spec: Any, texts: list[str], where: str) -> None:
     """Every warning of this module for the texts `texts` a specification draws from (`where` names them)."""
     _normalization_warning(spec, texts, where)
     _zawgyi_warning(spec, texts, where)
+    _markup_warning(spec, texts, where)
 
 
 # Presentation forms: the ligatures ﬁ ﬂ and Arabic letters in their joined forms (ﺍﻟﻌﺮﺑﻴﺔ), which PDF text
@@ -127,3 +129,38 @@ def _zawgyi_warning(spec: Any, texts: list[str], where: str) -> None:
         example,
         ord(m.group()),
     )
+
+
+# Markup a text file may hold, drawn as text: HTML tags and entities (a page saved as .txt, scraped text not
+# stripped), and wikitext (a Wikipedia dump's article source: [[links]], {{templates}}, '''bold''').
+_MARKUP = {
+    "HTML": regex.compile(
+        r"</?(?:p|div|span|br|a|b|i|em|strong|td|tr|th|li|ul|ol|h[1-6]|html|body|head|img|script|style|table)"
+        r"(?:\s[^<>]*)?/?>|&(?:amp|lt|gt|quot|apos|nbsp|#[0-9]{2,6}|#x[0-9a-fA-F]{2,5});",
+        regex.IGNORECASE,
+    ),
+    "wiki": regex.compile(r"\[\[[^\[\]]+\]\]|\{\{[^{}]+(?:\}\}|\|)|'''[^']+'''"),
+}
+_MARKUP_HELP = {
+    "HTML": "name the file .html (or .htm) to read the page's text as a browser shows it, or strip the markup",
+    "wiki": "take the text out with a wikitext extractor (WikiExtractor, or mwparserfromhell's strip_code)",
+}
+
+
+def _markup_warning(spec: Any, texts: list[str], where: str) -> None:
+    """Warn when a tenth or more of the texts looked at (and at least 3) hold HTML or wiki markup: it would
+    be drawn, and labelled, as text (`<p>The museum`, `[[Paris|the capital]]`)."""
+    for kind, pattern in _MARKUP.items():
+        found = [m.group() for t in texts if (m := pattern.search(t))]
+        if len(found) >= 3 and len(found) >= 0.1 * len(texts):
+            log.warning(
+                "specification %r: %d of %d texts looked at in %s hold %s markup (%r), which would be drawn as "
+                "text; %s.",
+                spec.name,
+                len(found),
+                len(texts),
+                where,
+                kind,
+                found[0],
+                _MARKUP_HELP[kind],
+            )

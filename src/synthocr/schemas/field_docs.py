@@ -63,7 +63,8 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "that holds the texts, one per row; the other columns are ignored, empty cells and nulls left out, and "
         "a line break inside a text becomes a space. A CSV's separator is read from its header (comma, "
         "semicolon or tab). A compressed file (`.gz`, `.bz2`, `.xz`, `.zst` with the `zstd` extra: "
-        "`corpus.txt.gz`, `pile.jsonl.zst`) is read decompressed. Extracted once, then cached by the file's "
+        "`corpus.txt.gz`, `pile.jsonl.zst`) is read decompressed. A web page (`.html`, `.htm`, `.xhtml`) gives "
+        "the text a browser shows, one text per block, and needs no column. Extracted once, then cached by the file's "
         "content (see "
         "[Your own data](text-sources.md#tables))."
     ),
