@@ -364,3 +364,137 @@ def test_a_web_page_with_no_text_or_in_an_undeclared_encoding_is_a_clear_error(c
     _corpus(tmp_path, "odd.html", b'<meta charset="klingon"><p>text</p>')
     code, err, _ = _plan(cli, tmp_path, "odd.html")
     assert code == 2 and "odd.html declares an encoding Python does not know" in err
+
+
+def _zip(path: Path, parts: dict[str, str | bytes]) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path.read_bytes()
+
+
+EPUB = {
+    "mimetype": "application/epub+zip",
+    "META-INF/container.xml": '<?xml version="1.0"?><container version="1.0" '
+    'xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>'
+    '<rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>',
+    "OEBPS/content.opf": '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
+    '<manifest><item id="a" href="text/one.xhtml" media-type="application/xhtml+xml"/>'
+    '<item id="b" href="text/two.xhtml" media-type="application/xhtml+xml"/>'
+    '<item id="css" href="style.css" media-type="text/css"/></manifest>'
+    '<spine><itemref idref="b"/><itemref idref="a"/></spine></package>',
+    "OEBPS/style.css": "p { margin: 0 }",
+    "OEBPS/text/one.xhtml": '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
+    "<head><title>One</title></head><body><h2>Chapter two</h2><p>Second in the spine &amp; read second.</p>"
+    "</body></html>",
+    "OEBPS/text/two.xhtml": '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
+    "<head><title>Two</title></head><body><h2>Chapter one</h2><p>Read first, as the spine says.</p></body></html>",
+}
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+DOCX = {
+    "word/document.xml": f'<?xml version="1.0"?><w:document {W}><w:body>'
+    "<w:p><w:r><w:t>Invoice</w:t></w:r><w:r><w:tab/><w:t>No. 4471</w:t></w:r></w:p>"
+    '<w:p><w:r><w:t xml:space="preserve">Paid in </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>full</w:t></w:r>'
+    "<w:del><w:r><w:delText>not</w:delText></w:r></w:del><w:r><w:br/><w:t>Thank you</w:t></w:r></w:p>"
+    "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Total</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    "</w:body></w:document>",
+}
+T = 'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+ODT = {
+    "mimetype": "application/vnd.oasis.opendocument.text",
+    "content.xml": f'<?xml version="1.0"?><office:document-content {T} '
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"><office:body><office:text>'
+    '<text:h text:outline-level="1">Heading</text:h><text:p>Two<text:s text:c="3"/>spaces<text:tab/>tab'
+    "<text:line-break/>next line<text:note><text:note-body><text:p>A footnote</text:p></text:note-body>"
+    '</text:note></text:p><text:p><text:span text:style-name="b">Bold</text:span> run</text:p>'
+    "</office:text></office:body></office:document-content>",
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "parts", "expected"),
+    [
+        ("book.epub", EPUB, ["Chapter one", "Read first, as the spine says.", "Chapter two",
+                             "Second in the spine & read second."]),
+        ("letter.docx", DOCX, ["Invoice No. 4471", "Paid in full", "Thank you", "Total"]),
+        ("notes.odt", ODT, ["Heading", "Two spaces tab", "next line", "A footnote", "Bold run"]),
+    ],
+)  # fmt: skip
+def test_books_and_documents_give_their_paragraphs(cli, tmp_path, name, parts, expected):
+    """An EPUB book, a Word or an OpenDocument file was "not text but a ZIP archive". Its paragraphs are now
+    its texts, in reading order (an EPUB's spine), without deleted text of tracked changes. Files written by
+    pandoc 2.17 (EPUB, DOCX, ODT) give the words of `pandoc -t plain` on the same source, title page aside."""
+    (tmp_path / "corpus").mkdir()
+    _zip(tmp_path / "corpus" / name, parts)
+    code, err, frame = _plan(cli, tmp_path, name, {"min_text_length": 1}, total=60)
+    assert code == 0, err
+    assert set(frame.text) == set(expected)
+    assert sorted(set(frame.corpus_line)) == list(range(len(expected)))
+    order = dict(zip(frame.corpus_line, frame.text))
+    assert [order[i] for i in range(len(expected))] == expected
+
+
+def test_bad_documents_are_clear_errors(cli, tmp_path):
+    (tmp_path / "corpus").mkdir()
+    corpus = tmp_path / "corpus"
+    (corpus / "cut.epub").write_bytes(_zip(tmp_path / "x.epub", EPUB)[:300])
+    code, err, _ = _plan(cli, tmp_path, "cut.epub")
+    assert code == 2 and "cut.epub cannot be read as EPUB (not a complete ZIP archive" in err
+    _zip(corpus / "empty.docx", {"word/styles.xml": "<a/>"})
+    code, err, _ = _plan(cli, tmp_path, "empty.docx")
+    assert code == 2 and "empty.docx has no word/document.xml" in err
+    laughs = "".join(f'<!ENTITY l{i + 1} "{f"&l{i};" * 10}">' for i in range(9))
+    bomb = f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY l0 "lol">{laughs}]><w:document {W}><w:p><w:r><w:t>&l9;'
+    _zip(corpus / "bomb.docx", {"word/document.xml": bomb + "</w:t></w:r></w:p></w:document>"})
+    code, err, _ = _plan(cli, tmp_path, "bomb.docx")  # a billion laughs: refused by expat, not expanded
+    assert code == 2 and "bomb.docx: its part word/document.xml is not XML" in err
+
+
+SRT = (
+    "\ufeff1\r\n00:00:01,000 --> 00:00:04,000\r\n<i>Where are you going?</i>\r\nTo the market.\r\n\r\n"
+    "2\r\n00:00:05,000 --> 00:00:07,500\r\n{\\an8}42\r\n\r\n"
+    '3\r\n00:00:08,000 --> 00:00:09,000\r\n<font color="#ffff00">Yellow words</font> &amp; more\r\n'
+    "4\r\n00:00:10,000 --> 00:00:11,000\r\nNo blank line before this cue\r\n"
+)
+VTT = """WEBVTT - a title
+Kind: captions
+
+STYLE
+::cue { color: yellow; }
+
+NOTE a comment
+on two lines
+
+intro
+00:00.000 --> 00:02.000 line:0 position:20%
+<v Roger>Hello &amp; welcome</v>
+
+00:02.500 --> 00:04.000
+<c.yellow>Karaoke</c> <00:03.000>timed words
+second line &lt;here&gt;
+
+00:05.000 --> 00:06.000
+NOTE that this is cue text
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("film.srt", SRT, ["Where are you going?", "To the market.", "42", "Yellow words & more",
+                           "No blank line before this cue"]),
+        ("film.vtt", VTT, ["Hello & welcome", "Karaoke timed words", "second line <here>",
+                           "NOTE that this is cue text"]),
+    ],
+)  # fmt: skip
+def test_subtitles_give_their_displayed_lines(cli, tmp_path, name, text, expected):
+    """Read as text, a subtitle file gave its cue numbers and timings (`00:00:01,000 --> 00:00:04,000`) as
+    texts, and its tags. Its texts are now the lines a player shows (pysrt and webvtt-py give the same lines,
+    but for the tags and entities they leave in)."""
+    _corpus(tmp_path, name, text.encode("utf-8"))
+    code, err, frame = _plan(cli, tmp_path, name, {"min_text_length": 1}, total=60)
+    assert code == 0, err
+    order = dict(zip(frame.corpus_line, frame.text))
+    assert [order[i] for i in range(len(expected))] == expected and len(order) == len(expected)

@@ -20,6 +20,7 @@ import hashlib
 import io
 import lzma
 import re
+import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,6 +33,7 @@ import pyarrow.parquet as pq
 from synthocr.cache_root import cache_file, cache_root
 from synthocr.errors import UserError, not_utf8_problem
 from synthocr.extras import require
+from synthocr.planner.document_text import docx_texts, epub_texts, odt_texts, subtitle_texts
 from synthocr.planner.html_text import SNIFF_BYTES, declared_encoding, page_texts
 
 TABLE_SUFFIXES = {
@@ -45,7 +47,13 @@ TABLE_SUFFIXES = {
     ".html": "html",  # a saved web page: its text as a browser shows it (html_text.py)
     ".htm": "html",
     ".xhtml": "html",
+    ".epub": "epub",  # e-books and word-processor files: their paragraphs (document_text.py)
+    ".docx": "docx",
+    ".odt": "odt",
+    ".srt": "subtitles",  # subtitles: their cues' lines
+    ".vtt": "subtitles",
 }
+_ZIPPED = frozenset({"epub", "docx", "odt"})  # kinds whose files are ZIP archives
 # Kinds read from a column (corpus_column); the others are read whole.
 COLUMN_KINDS = frozenset({"csv", "jsonl", "json", "parquet"})
 _FORMAT_VERSION = b"2"  # of the extracted files: bump when what is extracted changes (2: lines ended by CR)
@@ -114,8 +122,8 @@ _DECOMPRESS_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
 
 def corpus_format(path: Path) -> str | None:
     """How a corpus file is read, by its extension: None for plain text (read where it lies), "text" for
-    compressed text, "csv", "jsonl", "json" or "parquet" for a table, "html" for a web page (compressed or
-    not)."""
+    compressed text, "csv", "jsonl", "json" or "parquet" for a table, "html" for a web page, "epub", "docx"
+    or "odt" for a document, "subtitles" for an SRT or WebVTT file (compressed or not)."""
     suffixes = [x.lower() for x in path.suffixes]
     if suffixes and suffixes[-1] in _OPENERS:
         return TABLE_SUFFIXES.get(suffixes[-2] if len(suffixes) > 1 else "", "text")
@@ -166,7 +174,7 @@ def _cr_only(text: bytes) -> bool:
 def is_binary(path: Path) -> bool:
     """Whether a corpus file's bytes are not text as they lie (compressed, or Parquet): no UTF-8 check of its
     head applies; its text is checked as it is extracted."""
-    return path.suffix.lower() in _OPENERS or corpus_format(path) == "parquet"
+    return path.suffix.lower() in _OPENERS or corpus_format(path) in _ZIPPED | {"parquet"}
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -271,13 +279,9 @@ def _copy_text(path: Path, out: IO[bytes]) -> None:
 
 
 def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
-    texts = {
-        "csv": _csv_texts,
-        "jsonl": _jsonl_texts,
-        "json": _json_texts,
-        "parquet": _parquet_texts,
-        "html": _html_texts,
-    }[kind]
+    readers = {"csv": _csv_texts, "jsonl": _jsonl_texts, "json": _json_texts, "parquet": _parquet_texts}
+    readers.update(html=_html_texts, subtitles=_subtitle_texts)
+    texts = readers.get(kind, _document_texts)  # epub, docx, odt
     written = 0
     for value in texts(path, column):
         text = _BREAKS.sub(" ", value).strip()
@@ -286,6 +290,8 @@ def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
             written += 1
     if not written and kind == "html":
         raise UserError(f"corpus file {path} is a web page with no text outside its scripts, styles and head.")
+    if not written and kind not in COLUMN_KINDS:
+        raise UserError(f"corpus file {path} holds no text.")
     if not written:
         raise UserError(f"corpus file {path}: column {column!r} holds no text (every cell is empty or null).")
 
@@ -455,6 +461,34 @@ def _html_texts(path: Path, column: str) -> Iterator[str]:
                 f"corpus file {path} is not {encoding.upper().replace('-SIG', '')} text ({exc}); convert it to "
                 'UTF-8, or declare its encoding in the page (<meta charset="...">).'
             ) from None
+
+
+def _subtitle_texts(path: Path, column: str) -> Iterator[str]:
+    """The lines of an SRT or WebVTT file's cues (document_text.subtitle_texts), UTF-8 unless a byte-order
+    mark says otherwise."""
+    encoding = _encoding(path)
+    with _open(path) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
+        try:
+            yield from subtitle_texts(fh)
+        except UnicodeDecodeError as exc:
+            raise UserError(
+                f"corpus file {path} is not {encoding.upper().replace('-SIG', '')} text ({exc}); convert it to "
+                "UTF-8 (subtitle editors save as UTF-8; `iconv -f CP1252 -t UTF-8`)."
+            ) from None
+
+
+def _document_texts(path: Path, column: str) -> Iterator[str]:
+    """An e-book's or a word-processor file's paragraphs (document_text.py)."""
+    kind = corpus_format(path)
+    read = {"epub": epub_texts, "docx": docx_texts, "odt": odt_texts}[kind or ""]
+    try:
+        with _seekable(path) as fh:
+            yield from read(fh, f"corpus file {path}")
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise UserError(
+            f"corpus file {path} cannot be read as {kind.upper() if kind else ''} (not a complete ZIP archive: "
+            f"{exc}); save the document again."
+        ) from None
 
 
 def _parquet_texts(path: Path, column: str) -> Iterator[str]:

@@ -1,0 +1,178 @@
+"""The text of documents people keep their text in: e-books (.epub), word-processor files (.docx, .odt) and
+subtitles (.srt, .vtt), one text per paragraph (per displayed line for subtitles), in reading order.
+
+Given as a corpus file, an e-book or a Word file was "not text but a ZIP archive", and a subtitle file gave
+its cue numbers and timings (`00:00:01,000 --> 00:00:04,000`) as texts.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from typing import IO
+from xml.etree import ElementTree
+
+from synthocr.errors import UserError
+from synthocr.planner.html_text import declared_encoding, page_texts
+
+MAX_PART_BYTES = 256 << 20  # one part of a document, unzipped: more is a zip bomb, not a book
+_CONTAINER_NS = "{urn:oasis:names:tc:opendocument:xmlns:container}"
+_OPF_NS = "{http://www.idpf.org/2007/opf}"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_XHTML_TYPES = ("application/xhtml+xml", "text/html")
+
+
+def _part(archive: zipfile.ZipFile, name: str, where: str) -> bytes:
+    """One member of the archive, unzipped, refused over MAX_PART_BYTES before it is read."""
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise UserError(f"{where} has no {name}: it is not a complete document; save it again.") from None
+    if info.file_size > MAX_PART_BYTES:
+        raise UserError(
+            f"{where}: its part {name} unzips to {info.file_size >> 20} MiB, over the {MAX_PART_BYTES >> 20} MiB "
+            "limit for one part of a document (a ZIP bomb?); save its text as plain text instead."
+        )
+    with archive.open(info) as fh:
+        data = fh.read(MAX_PART_BYTES + 1)
+    if len(data) > MAX_PART_BYTES:
+        raise UserError(f"{where}: its part {name} unzips to more than {MAX_PART_BYTES >> 20} MiB, over the limit.")
+    return data
+
+
+def _xml(data: bytes, name: str, where: str) -> ElementTree.Element:
+    try:
+        return ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        raise UserError(f"{where}: its part {name} is not XML ({exc}); save the document again.") from None
+
+
+def epub_texts(fh: IO[bytes], where: str) -> Iterator[str]:
+    """An EPUB book's texts: the XHTML documents of its spine, in reading order, as a browser shows them."""
+    with zipfile.ZipFile(fh) as book:
+        container = _xml(_part(book, "META-INF/container.xml", where), "META-INF/container.xml", where)
+        rootfile = container.find(f".//{_CONTAINER_NS}rootfile")
+        opf_name = rootfile.get("full-path", "") if rootfile is not None else ""
+        opf = _xml(_part(book, opf_name, where), opf_name, where)
+        items = {item.get("id"): item for item in opf.iter(f"{_OPF_NS}item") if item.get("media-type") in _XHTML_TYPES}
+        base = posixpath.dirname(opf_name)
+        for ref in opf.iter(f"{_OPF_NS}itemref"):
+            item = items.get(ref.get("idref"))
+            if item is None:
+                continue
+            name = posixpath.normpath(posixpath.join(base, item.get("href", "").split("#")[0]))
+            data = _part(book, name, where)
+            yield from page_texts(io.StringIO(_decoded(data, name, where)))
+
+
+def _decoded(data: bytes, name: str, where: str) -> str:
+    try:
+        return data.decode(declared_encoding(data) or "utf-8-sig")
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise UserError(f"{where}: its part {name} cannot be decoded ({exc}).") from None
+
+
+def docx_texts(fh: IO[bytes], where: str) -> Iterator[str]:
+    """A Word document's paragraphs (word/document.xml), tabs as spaces, line breaks ending a text; deleted
+    text of tracked changes and field codes left out."""
+    with zipfile.ZipFile(fh) as doc:
+        body = _xml(_part(doc, "word/document.xml", where), "word/document.xml", where)
+    for paragraph in body.iter(f"{_W}p"):
+        parts: list[str] = []
+        _docx_runs(paragraph, parts)
+        for line in "".join(parts).split("\n"):
+            yield from _nonempty(line)
+
+
+def _docx_runs(node: ElementTree.Element, parts: list[str]) -> None:
+    """The text of one paragraph, without the paragraphs nested in it (text boxes), read on their own."""
+    for child in node:
+        if child.tag == f"{_W}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{_W}tab":
+            parts.append(" ")
+        elif child.tag == f"{_W}noBreakHyphen":
+            parts.append("\u2011")
+        elif child.tag in (f"{_W}br", f"{_W}cr"):
+            parts.append("\n")
+        elif child.tag != f"{_W}p":
+            _docx_runs(child, parts)
+
+
+def odt_texts(fh: IO[bytes], where: str) -> Iterator[str]:
+    """An OpenDocument text's paragraphs and headings (content.xml): <text:s> as spaces, tabs as spaces, line
+    breaks ending a text."""
+    with zipfile.ZipFile(fh) as doc:
+        body = _xml(_part(doc, "content.xml", where), "content.xml", where)
+    for paragraph in body.iter():
+        if paragraph.tag not in (f"{_TEXT}p", f"{_TEXT}h"):
+            continue
+        parts: list[str] = []
+        _odt_runs(paragraph, parts)
+        for line in "".join(parts).split("\n"):
+            yield from _nonempty(line)
+
+
+def _odt_runs(node: ElementTree.Element, parts: list[str]) -> None:
+    """The text of one paragraph, without its nested paragraphs (notes, frames), which are read on their own."""
+    parts.append(node.text or "")
+    for child in node:
+        if child.tag == f"{_TEXT}s":
+            parts.append(" " * int(child.get(f"{_TEXT}c", "1") or 1))
+        elif child.tag == f"{_TEXT}tab":
+            parts.append(" ")
+        elif child.tag == f"{_TEXT}line-break":
+            parts.append("\n")
+        elif child.tag not in (f"{_TEXT}p", f"{_TEXT}h", f"{_TEXT}note"):
+            _odt_runs(child, parts)
+        parts.append(child.tail or "")
+
+
+def _nonempty(text: str) -> Iterator[str]:
+    text = " ".join(text.split())
+    if text:
+        yield text
+
+
+# A cue's timing line (SRT: `00:00:01,000 --> 00:00:04,000`; WebVTT: `00:01.000 --> 00:04.000 line:0`), a
+# cue's number (SRT), tags (<i>, <font color="#ffff00">, <c.yellow>, <v Speaker>, <00:00:01.500>) and SSA
+# overrides ({\an8}).
+_TIMING = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}[,.]\d{1,3}\s+-->\s+")
+_NUMBER = re.compile(r"^\s*\d+\s*$")
+_TAGS = re.compile(r"</?[A-Za-z0-9][^<>]*>|\{\\[^}]*\}")
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\u00a0"), ("&lrm;", "\u200e"), ("&rlm;", "\u200f"))
+
+
+def subtitle_texts(fh: IO[str]) -> Iterator[str]:
+    """The displayed lines of an SRT or WebVTT file's cues: no cue numbers or identifiers, timings, headers,
+    notes or styles; tags removed, WebVTT's entities decoded."""
+    block: list[str] = []
+    for raw in itertools.chain(fh, [""]):
+        line = raw.strip("\r\n").lstrip("\ufeff")
+        if line.strip():
+            block.append(line)
+            continue
+        if block and block[0].split()[0] not in ("WEBVTT", "NOTE", "STYLE", "REGION"):
+            yield from _cue_lines(block)
+        block = []
+
+
+def _cue_lines(block: list[str]) -> Iterator[str]:
+    """The text lines of a block of cues (one, or several where the file has no blank lines between them)."""
+    lines: list[str] = []
+    for i, line in enumerate(block):
+        if _TIMING.match(line):
+            if lines and (i == 1 or _NUMBER.match(lines[-1])):  # the cue's identifier or number
+                lines.pop()
+            continue
+        lines.append(line)
+    for line in lines:
+        text = _TAGS.sub("", line)
+        for entity, char in _ENTITIES:
+            text = text.replace(entity, char)
+        yield from _nonempty(text.replace("&amp;", "&"))
