@@ -680,6 +680,10 @@ def test_a_zawgyi_corpus_is_named(cli, tmp_path, caplog):
          "HTML", "'<p>'"),
         (["'''Paris''' is the [[capital city|capital]] of [[France]].", "{{Infobox city|name=Paris}}",
           "The [[Seine]] runs through it.", "Plain line here"], "wiki", "\"'''Paris'''\""),
+        (["# Getting started", "Install the **latest** version", "See [the docs](https://example.com) here",
+          "Plain line here"], "Markdown", "'# Getting'"),
+        (["\\section{Introduction}", "We study \\emph{things} here", "\\begin{itemize}", "Plain line here"],
+         "LaTeX", "'\\\\section'"),
     ],
 )  # fmt: skip
 def test_markup_in_a_text_corpus_is_named(cli, tmp_path, caplog, lines, kind, example):

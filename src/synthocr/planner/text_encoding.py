@@ -132,7 +132,8 @@ def _zawgyi_warning(spec: Any, texts: list[str], where: str) -> None:
 
 
 # Markup a text file may hold, drawn as text: HTML tags and entities (a page saved as .txt, scraped text not
-# stripped), and wikitext (a Wikipedia dump's article source: [[links]], {{templates}}, '''bold''').
+# stripped), wikitext (a Wikipedia dump's article source: [[links]], {{templates}}, '''bold'''), Markdown
+# (# headings, **bold**, [links](url), ``` fences) and LaTeX (\section, \emph, \begin).
 _MARKUP = {
     "HTML": regex.compile(
         r"</?(?:p|div|span|br|a|b|i|em|strong|td|tr|th|li|ul|ol|h[1-6]|html|body|head|img|script|style|table)"
@@ -140,16 +141,20 @@ _MARKUP = {
         regex.IGNORECASE,
     ),
     "wiki": regex.compile(r"\[\[[^\[\]]+\]\]|\{\{[^{}]+(?:\}\}|\|)|'''[^']+'''"),
+    "Markdown": regex.compile(r"^#{1,6} \S+|^```|\*\*[^*\s][^*]*\*\*|!?\[[^\[\]]+\]\((?:https?://|/|#|\.)[^()\s]*\)"),
+    "LaTeX": regex.compile(r"\\(?:section|subsection|chapter|textbf|textit|emph|begin|end|cite|ref|label|item)\b"),
 }
 _MARKUP_HELP = {
     "HTML": "name the file .html (or .htm) to read the page's text as a browser shows it, or strip the markup",
     "wiki": "take the text out with a wikitext extractor (WikiExtractor, or mwparserfromhell's strip_code)",
+    "Markdown": "turn it into plain text first (`pandoc -t plain FILE.md -o FILE.txt`)",
+    "LaTeX": "turn it into plain text first (`pandoc -t plain FILE.tex -o FILE.txt`, or detex)",
 }
 
 
 def _markup_warning(spec: Any, texts: list[str], where: str) -> None:
-    """Warn when a tenth or more of the texts looked at (and at least 3) hold HTML or wiki markup: it would
-    be drawn, and labelled, as text (`<p>The museum`, `[[Paris|the capital]]`)."""
+    """Warn when a tenth or more of the texts looked at (and at least 3) hold one kind of markup: it would be
+    drawn, and labelled, as text (`<p>The museum`, `[[Paris|the capital]]`, `**Note:**`)."""
     for kind, pattern in _MARKUP.items():
         found = [m.group() for t in texts if (m := pattern.search(t))]
         if len(found) >= 3 and len(found) >= 0.1 * len(texts):
