@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -279,3 +280,49 @@ def test_a_legacy_8bit_font_never_draws_latin1_letters(cli, tmp_path):
     assert len(legacy) > 20  # ASCII texts
     assert not legacy.map(lambda t: any(0xA0 <= ord(c) <= 0xFF for c in t)).any()
     assert frame.text.map(lambda t: any(0xC0 <= ord(c) <= 0xFF for c in t)).any()  # drawn by DejaVu Serif
+
+
+def test_letters_a_font_does_not_join_are_not_drawn_in_it(cli, tmp_path, caplog):
+    """A font may join its script's common letters and not others: FreeSerif does not join ھ (in every other
+    Urdu word: بھی، تھا), KacstQurn not ی (Persian and Urdu yeh), Unifont not 120 Arabic letters. Such a
+    letter stood isolated inside its word, under a label that named it rightly. A letter a font draws in no
+    joined form is no longer counted as drawn by it; the font still draws the others."""
+    import uharfbuzz as hb
+    from fontTools.ttLib import TTFont
+
+    from synthocr.glyph_coverage import drawn_codepoints, unjoined
+
+    caplog.set_level(logging.INFO, logger="synthocr")
+    config = _config(
+        tmp_path, [{"name": "fa", "corpus_file": "fa.txt", "text_direction": "rtl", "font_filter": "*Naskh*"}]
+    )
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    fonts, corpus = Path(data["font_dir"]), Path(data["corpus_dir"])
+    font = TTFont(fonts / "NotoNaskhArabic-Regular.ttf")
+    tcheh = font.getBestCmap()[0x0686]  # چ
+    for lookup in font["GSUB"].table.LookupList.Lookup:  # its initial, medial and final forms taken out
+        for table in lookup.SubTable:
+            table = getattr(table, "ExtSubTable", table)
+            if isinstance(getattr(table, "mapping", None), dict):
+                table.mapping.pop(tcheh, None)
+    font.save(fonts / "NoTchehNaskh.ttf")
+    assert len(set(_glyphs(fonts / "NoTchehNaskh.ttf", "چچچ"))) == 1  # the isolated tcheh three times
+    assert len(set(_glyphs(fonts / "NoTchehNaskh.ttf", "ببب"))) == 3
+    face = hb.Face(hb.Blob.from_file_path(str(fonts / "NoTchehNaskh.ttf")))
+    noto = hb.Face(hb.Blob.from_file_path(str(fonts / "NotoNaskhArabic-Regular.ttf")))
+    assert unjoined(noto, frozenset(noto.unicodes)) == {0x08A7, 0x08A9}  # ࢧ ࢩ: rare, and unjoined in Noto too
+    assert unjoined(face, frozenset(face.unicodes)) == {0x0686, 0x08A7, 0x08A9}
+    assert 0x0686 not in drawn_codepoints(face) and 0x0628 in drawn_codepoints(face)
+    (corpus / "fa.txt").write_text("چای و چراغ\nکتاب خوب است\n", encoding="utf-8")
+    spec = {"name": "fa", "corpus_file": "fa.txt", "text_direction": "rtl", "font_filter": "*Naskh*",
+            "text_source": "lines", "min_text_length": 3}  # fmt: skip
+    data["specifications"] = [spec]
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "fa.parquet"
+    code, _, err = cli("plan", config, "-o", out)
+    assert code == 0, err
+    frame = pd.read_parquet(out)
+    with_tcheh = frame[frame.text.str.contains("چ")]
+    assert len(with_tcheh) and set(with_tcheh.font.astype(str)) == {"NotoNaskhArabic-Regular.ttf"}
+    assert "NoTchehNaskh.ttf" in set(frame.font.astype(str))  # still drawing the line without چ
+    assert "1 font(s) draw 3 joining letters (چ ࢧ ࢩ) in no joined form" in caplog.text

@@ -4,10 +4,12 @@ the renderer (which font of a row's fallback chain draws a character)."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 import numpy as np
+import regex
 import uharfbuzz as hb
 
 from synthocr.unicode_scripts import char_script
@@ -36,11 +38,13 @@ def drawn_codepoints(face: hb.Face) -> frozenset[int]:
 
 def undrawn(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
     """Characters of the cmap `cps` the font does not draw as themselves: blank glyphs (blank_glyphs), a
-    symbol font's Latin-1 slots (symbol_slots) and the letters of scripts it does not shape (unshaped)."""
+    symbol font's Latin-1 slots (symbol_slots), the letters of scripts it does not shape (unshaped) and the
+    letters it does not join (unjoined)."""
     return (
         blank_glyphs(face, cps)
         | symbol_slots(face, cps)
         | frozenset().union(*(c for _, c in unshaped(face, cps).values()))
+        | unjoined(face, cps)
     )
 
 
@@ -102,6 +106,38 @@ def unshaped(face: hb.Face, cps: frozenset[int]) -> dict[str, tuple[str, frozens
                 out[tag] = probe, frozenset(cp for cp in letters if char_script(chr(cp)) == tag)
                 break
     return out
+
+
+# The blocks of the joining scripts: Arabic (with its supplement and extensions), Syriac, N'Ko, Mongolian,
+# Adlam. Their dual-joining letters (Unicode's Joining_Type D) have forms that join on both sides.
+_JOINING_BLOCKS = ((0x0600, 0x08FF), (0x1800, 0x18AF), (0x1E900, 0x1E95F))
+
+
+@functools.cache
+def _dual_joining() -> frozenset[int]:
+    dual = regex.compile(r"\p{Joining_Type=Dual_Joining}")
+    return frozenset(cp for lo, hi in _JOINING_BLOCKS for cp in range(lo, hi + 1) if dual.match(chr(cp)))
+
+
+def unjoined(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
+    """The dual-joining letters of `cps` the font draws in no joined form: three in a row are three times its
+    isolated glyph. Inside a word such a letter stands apart from its neighbours, as no reader writes it.
+    A font may join its script's common letters and not the rarer ones: FreeSerif joins ب and not 81 of
+    the 134 Arabic letters it maps (ڭ ڤ …), Noto Naskh Arabic not ࢧ and ࢩ, Noto Sans Arabic not ڜ."""
+    letters = sorted(_dual_joining() & cps)
+    if not letters:
+        return frozenset()
+    font = hb.Font(face)
+    out = []
+    for cp in letters:
+        buf = hb.Buffer()
+        buf.add_str(chr(cp) * 3)
+        buf.guess_segment_properties()
+        hb.shape(font, buf, {})
+        glyph = font.get_nominal_glyph(cp)
+        if all(g.codepoint == glyph for g in buf.glyph_infos):
+            out.append(cp)
+    return frozenset(out)
 
 
 # The characters of Windows-1252's upper half (Latin-1's letters and signs, and the quotes, dashes, € and

@@ -25,6 +25,7 @@ from synthocr.glyph_coverage import (
     blank_glyphs,
     inks_nothing,
     symbol_slots,
+    unjoined,
     unshaped,
 )
 from synthocr.output_paths import atomic_output
@@ -50,45 +51,55 @@ class FontInfo:
     # a font collection that draw every character its first face covers.
     instances: tuple[str, ...] = ()
     note: str = ""  # what a usable font does not draw as its cmap says (its Latin-1 slots: symbol_slots)
+    unjoined: frozenset[int] = frozenset()  # joining letters it draws in no joined form (glyph_coverage.unjoined)
 
 
 _OUTLINE_TABLES = frozenset({"glyf", "CFF ", "CFF2"})
 _BITMAP_TABLES = frozenset({"CBDT", "sbix", "EBDT", "bdat"})
 
 
-def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], tuple[str, ...], str]:
-    """(healthy, why not, covered code points, named styles, note) of one font file's bytes (of its first
-    face, for a collection)."""
+_Inspection = tuple[bool, str, frozenset[int], tuple[str, ...], str, frozenset[int]]
+
+
+def _unusable(reason: str) -> _Inspection:
+    return False, reason, frozenset(), (), "", frozenset()
+
+
+def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], tuple[str, ...], str, frozenset[int]]:
+    """(healthy, why not, covered code points, named styles, note, unjoined letters) of one font file's bytes
+    (of its first face, for a collection)."""
     try:
         sfnt = unwrap(data, str(path))  # a web font (WOFF, WOFF2) as the font it wraps
         blob = hb.Blob(sfnt)
         face = hb.Face(blob)
         tables = set(face.table_tags)
         if tables & _BITMAP_TABLES and not tables & _OUTLINE_TABLES:
-            return False, BITMAP_ONLY, frozenset(), (), ""
+            return _unusable(BITMAP_ONLY)
         if "Silf" in tables and "GSUB" not in tables:
-            return False, GRAPHITE_ONLY, frozenset(), (), ""
+            return _unusable(GRAPHITE_ONLY)
         cps = frozenset(face.unicodes)
         if tables & _BITMAP_TABLES and inks_nothing(face, cps):  # bitmaps behind empty outlines
-            return False, BITMAP_ONLY, frozenset(), (), ""
+            return _unusable(BITMAP_ONLY)
         try:
             ImageFont.truetype(str(path) if sfnt is data else io.BytesIO(sfnt), 16)
         except OSError as exc:  # FreeType finds no 16 px strike in a bitmap font with (almost) empty outlines
             if tables & _BITMAP_TABLES and "pixel size" in str(exc):
-                return False, BITMAP_ONLY, frozenset(), (), ""
+                return _unusable(BITMAP_ONLY)
             raise
         faces = collection_faces(blob)
     except MissingExtra as exc:  # a web font without the webfonts extra: the reason says what to install
-        return False, f"cannot be loaded: {exc}", frozenset(), (), ""
+        return _unusable(f"cannot be loaded: {exc}")
     except Exception as exc:  # any failure to parse makes the font unusable; the reason is reported
-        return False, f"cannot be loaded ({type(exc).__name__}: {exc})", frozenset(), (), ""
+        return _unusable(f"cannot be loaded ({type(exc).__name__}: {exc})")
     if not cps:
-        return False, "its character map covers no character", frozenset(), (), ""
+        return _unusable("its character map covers no character")
     if face.upem <= 0:
-        return False, "it has no valid units-per-em", frozenset(), (), ""
+        return _unusable("it has no valid units-per-em")
     slots = symbol_slots(face, cps)  # once each: what undrawn() would compute again
     scripts = unshaped(face, cps)
-    covered = cps - blank_glyphs(face, cps) - slots - frozenset().union(*(c for _, c in scripts.values()))
+    unshaped_letters = frozenset().union(*(c for _, c in scripts.values()))
+    loose = unjoined(face, cps - unshaped_letters)
+    covered = cps - blank_glyphs(face, cps) - slots - unshaped_letters - loose
     styles = _full_faces(blob, path, faces, covered) if faces else tuple(named_instances(face))
     notes = [
         f"{len(slots)} of its characters of ASCII and Latin-1 are other signs (a symbol font, or a legacy 8-bit "
@@ -101,7 +112,7 @@ def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], 
             f"it does not shape {names} (it draws {probes} letter by letter: no joining, no conjuncts, no vowel "
             "sign moved before its consonant), so it is not used for their text"
         )
-    return True, "", covered, styles, "; ".join(notes)
+    return True, "", covered, styles, "; ".join(notes), loose
 
 
 def _full_faces(blob: hb.Blob, path: Path, faces: dict[str, int], covered: frozenset[int]) -> tuple[str, ...]:
@@ -148,8 +159,8 @@ def inspect_font(path: Path, rel: str) -> FontInfo:
         data = path.read_bytes()
     except OSError as exc:
         return FontInfo(rel, path, False, f"cannot be read ({exc.strerror})", frozenset())
-    healthy, reason, cps, instances, note = _inspect_bytes(data, path)
-    return FontInfo(rel, path, healthy, reason, cps, hashlib.sha1(data).hexdigest(), instances, note)
+    healthy, reason, cps, instances, note, loose = _inspect_bytes(data, path)
+    return FontInfo(rel, path, healthy, reason, cps, hashlib.sha1(data).hexdigest(), instances, note, loose)
 
 
 def scan_fonts(root: Path, paths: list[Path]) -> list[FontInfo]:
@@ -174,6 +185,32 @@ def scan_fonts(root: Path, paths: list[Path]) -> list[FontInfo]:
     return [dataclasses.replace(info[h], rel=p.relative_to(root).as_posix(), path=p) for p, h in zip(paths, hashes)]
 
 
+UNJOINED_WARNING = 10  # joining letters a font does not join, from which the note is a warning
+
+
+def _unjoined_notes(fonts: list[FontInfo], wanted: set[str] | None) -> None:
+    """One line per set of joining letters fonts draw in no joined form (38 styles of Noto Sans Arabic share
+    one: ڜ), with the fonts: a warning where a wanted font is among them and the letters are many."""
+    groups: dict[frozenset[int], list[FontInfo]] = {}
+    for f in fonts:
+        groups.setdefault(f.unjoined, []).append(f)
+    for letters, members in groups.items():
+        # A few rare letters (ڜ, ࢧ) are no news to act on; a font that joins few of its letters is.
+        many = len(letters) >= UNJOINED_WARNING
+        level = logging.WARNING if many and (wanted is None or any(f.rel in wanted for f in members)) else logging.INFO
+        shown = " ".join(chr(cp) for cp in sorted(letters)[:8]) + " …" * (len(letters) > 8)
+        names = ", ".join(f.rel for f in members[:3]) + (f" and {len(members) - 3} more" if len(members) > 3 else "")
+        log.log(
+            level,
+            "%d font(s) draw %d joining letters (%s) in no joined form, so inside a word each would stand apart "
+            "from its neighbours; they are not used for them: %s",
+            len(members),
+            len(letters),
+            shown,
+            names,
+        )
+
+
 class FontCoverage:
     """Scans the fonts once and answers which fonts can draw which texts.
 
@@ -194,6 +231,7 @@ class FontCoverage:
                 log.log(level, "font %s left out: %s", f.path, f.reason)
             elif f.note:
                 log.log(level, "font %s: %s", f.path, f.note)
+        _unjoined_notes([f for f in self.fonts if f.healthy and f.unjoined], wanted)
         self.healthy = [f for f in self.fonts if f.healthy]
         self._index = {f.rel: i for i, f in enumerate(self.healthy)}
         self._codepoints, self._masks = _coverage_table(self.healthy)
