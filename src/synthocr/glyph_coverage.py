@@ -54,7 +54,8 @@ def undrawn(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
 # for the script draws otherwise than as its characters' own glyphs in order, and the blocks of its letters.
 # Of the 2,286 font files under /usr/share/fonts here (Debian font packages), GNU Unifont (in most Linux
 # desktops, for every script), GNU FreeFont (Gurmukhi, Oriya, Malayalam, Syriac, Devanagari), Zawgyi-One and
-# Ayar (Myanmar, from fonts-myanmar), TSCu Paranar (Tamil) and Awami Nastaliq (Arabic, Graphite only) fail:
+# Ayar (Myanmar, from fonts-myanmar), TSCu Paranar (Tamil), Monlam's Tibetan fonts (their few Tai Tham
+# letters) and Awami Nastaliq (Arabic, Graphite only) fail:
 # Unifont draws क्षत्रिय with visible viramas and its vowel sign ि after र instead of before त; FreeSerif
 # draws प्र and ਪ੍ਰ as प्‌र and ਪ੍ ਰ (no rakaar, no pairin); Zawgyi-One draws Unicode Burmese as other
 # letters. No other font here fails a probe of a script it covers.
@@ -78,6 +79,20 @@ SHAPED_SCRIPTS: dict[str, tuple[str, tuple[str, ...], tuple[tuple[int, int], ...
     "Khmr": ("Khmer", ("ក្ក",), ((0x1780, 0x17FF), (0x19E0, 0x19FF))),
     "Bali": ("Balinese", ("ᬓ᭄ᬓ",), ((0x1B00, 0x1B7F),)),
     "Java": ("Javanese", ("ꦏ꧀ꦏ",), ((0xA980, 0xA9DF),)),
+    "Sylo": ("Syloti Nagri", ("ꠇ꠆ꠇ",), ((0xA800, 0xA82F),)),
+    "Lana": ("Tai Tham", ("ᨠ᩠ᨠ",), ((0x1A20, 0x1AAF),)),
+    # Consonant, virama, consonant, in scripts beyond the BMP (Noto draws a conjunct; GNU Unifont's
+    # unifont_upper.otf the three letters)
+    "Kthi": ("Kaithi", ("\U0001108d\U000110b9\U0001108d",), ((0x11080, 0x110CF),)),
+    "Cakm": ("Chakma", ("\U00011107\U00011133\U00011107",), ((0x11100, 0x1114F),)),
+    "Shrd": ("Sharada", ("\U00011191\U000111c0\U00011191",), ((0x11180, 0x111DF),)),
+    "Gran": ("Grantha", ("\U00011315\U0001134d\U00011315",), ((0x11300, 0x1137F),)),
+    "Newa": ("Newa", ("\U0001140e\U00011442\U0001140e",), ((0x11400, 0x1147F),)),
+    "Sidd": ("Siddham", ("\U0001158e\U000115bf\U0001158e",), ((0x11580, 0x115FF),)),
+    "Modi": ("Modi", ("\U0001160e\U0001163f\U0001160e",), ((0x11600, 0x1165F),)),
+    "Zanb": ("Zanabazar Square", ("\U00011a00\U00011a47\U00011a00",), ((0x11A00, 0x11A4F),)),
+    "Gonm": ("Masaram Gondi", ("\U00011d0c\U00011d45\U00011d0c",), ((0x11D00, 0x11D5F),)),
+    "Gong": ("Gunjala Gondi", ("\U00011d6c\U00011d97\U00011d6c",), ((0x11D60, 0x11DAF),)),
 }
 
 
