@@ -453,28 +453,26 @@ def _html_texts(path: Path, column: str) -> Iterator[str]:
             encoding = declared_encoding(head) or "utf-8-sig"
         except LookupError as exc:
             raise UserError(f"corpus file {path} declares an encoding Python does not know ({exc}).") from None
-    with _open(path) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
-        try:
-            yield from page_texts(fh)
-        except UnicodeDecodeError as exc:
-            raise UserError(
-                f"corpus file {path} is not {encoding.upper().replace('-SIG', '')} text ({exc}); convert it to "
-                'UTF-8, or declare its encoding in the page (<meta charset="...">).'
-            ) from None
+    yield from _decoded(path, encoding, page_texts, 'UTF-8, or declare its encoding in the page (<meta charset="...">)')
 
 
 def _subtitle_texts(path: Path, column: str) -> Iterator[str]:
     """The lines of an SRT or WebVTT file's cues (document_text.subtitle_texts), UTF-8 unless a byte-order
     mark says otherwise."""
-    encoding = _encoding(path)
+    yield from _decoded(
+        path, _encoding(path), subtitle_texts, "UTF-8 (subtitle editors save as UTF-8; `iconv -f CP1252 -t UTF-8`)"
+    )
+
+
+def _decoded(path: Path, encoding: str, read: Callable[[IO[str]], Iterator[str]], convert: str) -> Iterator[str]:
+    """The texts `read` gives of the file's text, decoded as `encoding`; text that is not is an error saying to
+    convert it to `convert`."""
     with _open(path) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
         try:
-            yield from subtitle_texts(fh)
+            yield from read(fh)
         except UnicodeDecodeError as exc:
-            raise UserError(
-                f"corpus file {path} is not {encoding.upper().replace('-SIG', '')} text ({exc}); convert it to "
-                "UTF-8 (subtitle editors save as UTF-8; `iconv -f CP1252 -t UTF-8`)."
-            ) from None
+            name = encoding.upper().replace("-SIG", "")
+            raise UserError(f"corpus file {path} is not {name} text ({exc}); convert it to {convert}.") from None
 
 
 def _document_texts(path: Path, column: str) -> Iterator[str]:
