@@ -102,7 +102,7 @@ def unshaped(face: hb.Face, cps: frozenset[int]) -> dict[str, tuple[str, frozens
 
     A font that covers one of a script's probes and draws it as its characters' own glyphs, in order, does not
     shape the script (with no OpenType tables for it, HarfBuzz uses its default shaper, which neither joins
-    nor reorders): the image would show letterforms no reader of the script writes (a visible virama, a vowel
+    nor reorders; or its tables lack the script's common clusters, as FreeSerif's rakaar): the image would show letterforms no reader of the script writes (a visible virama, a vowel
     sign after its consonant, Syriac unjoined) under a label that names the right letters. Pillow draws them
     so too."""
     font: hb.Font | None = None
@@ -137,8 +137,8 @@ def _dual_joining() -> frozenset[int]:
 def unjoined(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
     """The dual-joining letters of `cps` the font draws in no joined form: three in a row are three times its
     isolated glyph. Inside a word such a letter stands apart from its neighbours, as no reader writes it.
-    A font may join its script's common letters and not the rarer ones: FreeSerif joins ب and not 81 of
-    the 134 Arabic letters it maps (ڭ ڤ …), Noto Naskh Arabic not ࢧ and ࢩ, Noto Sans Arabic not ڜ."""
+    A font may join its script's common letters and not others: FreeSerif joins ب and not 81 of the 134
+    dual-joining letters it maps, among them Urdu's ھ (بھی، تھا); Noto Naskh Arabic not ࢧ and ࢩ."""
     letters = sorted(_dual_joining() & cps)
     if not letters:
         return frozenset()

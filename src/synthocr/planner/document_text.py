@@ -11,6 +11,7 @@ import io
 import itertools
 import posixpath
 import re
+import urllib.parse
 import zipfile
 from collections.abc import Iterator
 from typing import IO
@@ -65,7 +66,8 @@ def epub_texts(fh: IO[bytes], where: str) -> Iterator[str]:
             item = items.get(ref.get("idref"))
             if item is None:
                 continue
-            name = posixpath.normpath(posixpath.join(base, item.get("href", "").split("#")[0]))
+            href = urllib.parse.unquote(item.get("href", "").split("#")[0])  # `Chapter%201.xhtml`
+            name = posixpath.normpath(posixpath.join(base, href))
             data = _part(book, name, where)
             yield from page_texts(io.StringIO(_decoded(data, name, where)))
 
@@ -78,15 +80,20 @@ def _decoded(data: bytes, name: str, where: str) -> str:
 
 
 def docx_texts(fh: IO[bytes], where: str) -> Iterator[str]:
-    """A Word document's paragraphs (word/document.xml), tabs as spaces, line breaks ending a text; deleted
-    text of tracked changes and field codes left out."""
+    """A Word document's paragraphs (word/document.xml), then its footnotes and endnotes: tabs as spaces, line
+    breaks ending a text; deleted text of tracked changes and field codes left out."""
     with zipfile.ZipFile(fh) as doc:
-        body = _xml(_part(doc, "word/document.xml", where), "word/document.xml", where)
-    for paragraph in body.iter(f"{_W}p"):
-        parts: list[str] = []
-        _docx_runs(paragraph, parts)
-        for line in "".join(parts).split("\n"):
-            yield from _nonempty(line)
+        names = ["word/document.xml"] + [n for n in _DOCX_NOTES if n in doc.namelist()]
+        parts = [_xml(_part(doc, name, where), name, where) for name in names]
+    for body in parts:
+        for paragraph in body.iter(f"{_W}p"):
+            runs: list[str] = []
+            _docx_runs(paragraph, runs)
+            for line in "".join(runs).split("\n"):
+                yield from _nonempty(line)
+
+
+_DOCX_NOTES = ("word/footnotes.xml", "word/endnotes.xml")
 
 
 def _docx_runs(node: ElementTree.Element, parts: list[str]) -> None:

@@ -65,7 +65,7 @@ def _unusable(reason: str) -> _Inspection:
     return False, reason, frozenset(), (), "", frozenset()
 
 
-def _inspect_bytes(data: bytes, path: Path) -> tuple[bool, str, frozenset[int], tuple[str, ...], str, frozenset[int]]:
+def _inspect_bytes(data: bytes, path: Path) -> _Inspection:
     """(healthy, why not, covered code points, named styles, note, unjoined letters) of one font file's bytes
     (of its first face, for a collection)."""
     try:

@@ -50,6 +50,8 @@ class _PageText(HTMLParser):
         self._parts = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body" and "head" in self._hidden:  # a page may leave its </head> out (HTML5 allows it)
+            del self._hidden[self._hidden.index("head") :]
         if tag in _HIDDEN:
             if tag not in _VOID:
                 self._hidden.append(tag)
