@@ -23,6 +23,7 @@ from synthocr.glyph_coverage import (
     HIDDEN_CODEPOINTS,
     SHAPED_SCRIPTS,
     blank_glyphs,
+    capital_small_letters,
     inks_nothing,
     symbol_slots,
     unjoined,
@@ -52,22 +53,23 @@ class FontInfo:
     instances: tuple[str, ...] = ()
     note: str = ""  # what a usable font does not draw as its cmap says (its Latin-1 slots: symbol_slots)
     unjoined: frozenset[int] = frozenset()  # joining letters it draws in no joined form (glyph_coverage.unjoined)
+    capitals: frozenset[int] = frozenset()  # small letters it draws as capitals (glyph_coverage.capital_small_letters)
 
 
 _OUTLINE_TABLES = frozenset({"glyf", "CFF ", "CFF2"})
 _BITMAP_TABLES = frozenset({"CBDT", "sbix", "EBDT", "bdat"})
 
 
-_Inspection = tuple[bool, str, frozenset[int], tuple[str, ...], str, frozenset[int]]
+_Inspection = tuple[bool, str, frozenset[int], tuple[str, ...], str, frozenset[int], frozenset[int]]
 
 
 def _unusable(reason: str) -> _Inspection:
-    return False, reason, frozenset(), (), "", frozenset()
+    return False, reason, frozenset(), (), "", frozenset(), frozenset()
 
 
 def _inspect_bytes(data: bytes, path: Path) -> _Inspection:
-    """(healthy, why not, covered code points, named styles, note, unjoined letters) of one font file's bytes
-    (of its first face, for a collection)."""
+    """(healthy, why not, covered code points, named styles, note, unjoined letters, small letters drawn as
+    capitals) of one font file's bytes (of its first face, for a collection)."""
     try:
         sfnt = unwrap(data, str(path))  # a web font (WOFF, WOFF2) as the font it wraps
         blob = hb.Blob(sfnt)
@@ -99,7 +101,8 @@ def _inspect_bytes(data: bytes, path: Path) -> _Inspection:
     scripts = unshaped(face, cps)
     unshaped_letters = frozenset().union(*(c for _, c in scripts.values()))
     loose = unjoined(face, cps - unshaped_letters)
-    covered = cps - blank_glyphs(face, cps) - slots - unshaped_letters - loose
+    capitals = capital_small_letters(face, cps)
+    covered = cps - blank_glyphs(face, cps) - slots - unshaped_letters - loose - capitals
     styles = _full_faces(blob, path, faces, covered) if faces else tuple(named_instances(face))
     notes = [
         f"{len(slots)} of its characters of ASCII and Latin-1 are other signs (a symbol font, or a legacy 8-bit "
@@ -112,7 +115,7 @@ def _inspect_bytes(data: bytes, path: Path) -> _Inspection:
             f"it does not shape {names} (it draws {probes} letter by letter: no joining, no conjuncts, no vowel "
             "sign moved before its consonant), so it is not used for their text"
         )
-    return True, "", covered, styles, "; ".join(notes), loose
+    return True, "", covered, styles, "; ".join(notes), loose, capitals
 
 
 def _full_faces(blob: hb.Blob, path: Path, faces: dict[str, int], covered: frozenset[int]) -> tuple[str, ...]:
@@ -159,8 +162,9 @@ def inspect_font(path: Path, rel: str) -> FontInfo:
         data = path.read_bytes()
     except OSError as exc:
         return FontInfo(rel, path, False, f"cannot be read ({exc.strerror})", frozenset())
-    healthy, reason, cps, instances, note, loose = _inspect_bytes(data, path)
-    return FontInfo(rel, path, healthy, reason, cps, hashlib.sha1(data).hexdigest(), instances, note, loose)
+    healthy, reason, cps, instances, note, loose, capitals = _inspect_bytes(data, path)
+    sha1 = hashlib.sha1(data).hexdigest()
+    return FontInfo(rel, path, healthy, reason, cps, sha1, instances, note, loose, capitals)
 
 
 def scan_fonts(root: Path, paths: list[Path]) -> list[FontInfo]:
@@ -186,29 +190,34 @@ def scan_fonts(root: Path, paths: list[Path]) -> list[FontInfo]:
 
 
 UNJOINED_WARNING = 10  # joining letters a font does not join, from which the note is a warning
+# Per kind of letters fonts draw as other letters: what the note says of them.
+_LETTER_NOTES = {
+    "unjoined": "joining letters in no joined form, so inside a word each would stand apart from its neighbours",
+    "capitals": "small letters as their capitals (display fonts with capitals only, as Bebas Neue), so `hello` "
+    "would be drawn HELLO under the label hello",
+}
+NOTED_FONTS = 4  # fonts named in a note, with their letters
 
 
-def _unjoined_notes(fonts: list[FontInfo], wanted: set[str] | None) -> None:
-    """One line per set of joining letters fonts draw in no joined form (38 styles of Noto Sans Arabic share
-    one: ڜ), with the fonts: a warning where a wanted font is among them and the letters are many."""
-    groups: dict[frozenset[int], list[FontInfo]] = {}
-    for f in fonts:
-        groups.setdefault(f.unjoined, []).append(f)
-    for letters, members in groups.items():
-        # A few rare letters (ڜ, ࢧ) are no news to act on; a font that joins few of its letters is.
-        many = len(letters) >= UNJOINED_WARNING
-        level = logging.WARNING if many and (wanted is None or any(f.rel in wanted for f in members)) else logging.INFO
-        shown = " ".join(chr(cp) for cp in sorted(letters)[:8]) + " …" * (len(letters) > 8)
-        names = ", ".join(f.rel for f in members[:3]) + (f" and {len(members) - 3} more" if len(members) > 3 else "")
-        log.log(
-            level,
-            "%d font(s) draw %d joining letters (%s) in no joined form, so inside a word each would stand apart "
-            "from its neighbours; they are not used for them: %s",
-            len(members),
-            len(letters),
-            shown,
-            names,
-        )
+def _letter_notes(fonts: list[FontInfo], wanted: set[str] | None) -> None:
+    """One line per kind of letters fonts draw as other letters, naming the first fonts and their letters: a
+    warning where a wanted font draws capitals for small letters or leaves many letters unjoined (a few
+    rare letters such as ڜ, unjoined in 38 styles of Noto Sans Arabic, are no news to act on)."""
+    for kind, what in _LETTER_NOTES.items():
+        members = [f for f in fonts if getattr(f, kind)]
+        if not members:
+            continue
+        many = [f for f in members if kind == "capitals" or len(f.unjoined) >= UNJOINED_WARNING]
+        level = logging.WARNING if any(wanted is None or f.rel in wanted for f in many) else logging.INFO
+        shown = (many or members)[:NOTED_FONTS]
+        names = ", ".join(f"{f.rel} ({_letters(getattr(f, kind))})" for f in shown)
+        more = f" and {len(members) - len(shown)} more" if len(members) > len(shown) else ""
+        log.log(level, "%d font(s) draw %s; they are not used for those letters: %s%s", len(members), what, names, more)
+
+
+def _letters(letters: frozenset[int]) -> str:
+    shown = " ".join(chr(cp) for cp in sorted(letters)[:6])
+    return f"{len(letters)}: {shown} …" if len(letters) > 6 else shown
 
 
 class FontCoverage:
@@ -231,7 +240,7 @@ class FontCoverage:
                 log.log(level, "font %s left out: %s", f.path, f.reason)
             elif f.note:
                 log.log(level, "font %s: %s", f.path, f.note)
-        _unjoined_notes([f for f in self.fonts if f.healthy and f.unjoined], wanted)
+        _letter_notes([f for f in self.fonts if f.healthy], wanted)
         self.healthy = [f for f in self.fonts if f.healthy]
         self._index = {f.rel: i for i, f in enumerate(self.healthy)}
         self._codepoints, self._masks = _coverage_table(self.healthy)
