@@ -485,9 +485,26 @@ NOTE that this is cue text
 """
 
 
+ASS = """[Script Info]
+ScriptType: v4.00+
+
+[V4+ Styles]
+Format: Name, Fontname, Fontsize, PrimaryColour, Bold
+Style: Default,Arial,20,&H00FFFFFF,0
+
+[Events]
+Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+Dialogue: 0,0:00:01.00,0:00:04.00,Default,,0,0,0,,Hello, {\\i1}world{\\i0}!\\NSecond line
+Comment: 0,0:00:01.00,0:00:04.00,Default,,0,0,0,,a comment, not shown
+Dialogue: 0,0:00:05.00,0:00:06.00,Default,Narrator,0,0,0,,{\\pos(10,20)}Positioned\\htext
+Dialogue: 0,0:00:07.00,0:00:08.00,Default,,0,0,0,,{\\p1}m 0 0 l 100 0 100 100{\\p0}After a drawing
+"""
+
+
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
+        ("film.ass", ASS, ["Hello, world!", "Second line", "Positioned text", "After a drawing"]),
         ("film.srt", SRT, ["Where are you going?", "To the market.", "42", "Yellow words & more",
                            "No blank line before this cue"]),
         ("film.vtt", VTT, ["Hello & welcome", "Karaoke timed words", "second line <here>",
@@ -496,8 +513,8 @@ NOTE that this is cue text
 )  # fmt: skip
 def test_subtitles_give_their_displayed_lines(cli, tmp_path, name, text, expected):
     """Read as text, a subtitle file gave its cue numbers and timings (`00:00:01,000 --> 00:00:04,000`) as
-    texts, and its tags. Its texts are now the lines a player shows (pysrt and webvtt-py give the same lines,
-    but for the tags and entities they leave in)."""
+    texts, and its tags. Its texts are now the lines a player shows (pysrt, webvtt-py and pysubs2 give the
+    same lines, but for the tags, entities and vector drawings they leave in)."""
     _corpus(tmp_path, name, text.encode("utf-8"))
     code, err, frame = _plan(cli, tmp_path, name, {"min_text_length": 1}, total=60)
     assert code == 0, err

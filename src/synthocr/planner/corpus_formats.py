@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 from synthocr.cache_root import cache_file, cache_root
 from synthocr.errors import UserError, not_utf8_problem
 from synthocr.extras import require
-from synthocr.planner.document_text import docx_texts, epub_texts, odt_texts, subtitle_texts
+from synthocr.planner.document_text import ass_texts, docx_texts, epub_texts, odt_texts, subtitle_texts
 from synthocr.planner.html_text import SNIFF_BYTES, declared_encoding, page_texts
 
 TABLE_SUFFIXES = {
@@ -52,6 +52,8 @@ TABLE_SUFFIXES = {
     ".odt": "odt",
     ".srt": "subtitles",  # subtitles: their cues' lines
     ".vtt": "subtitles",
+    ".ass": "ass",  # Advanced SubStation Alpha subtitles: their Dialogue lines
+    ".ssa": "ass",
 }
 _ZIPPED = frozenset({"epub", "docx", "odt"})  # kinds whose files are ZIP archives
 # Kinds read from a column (corpus_column); the others are read whole.
@@ -123,7 +125,7 @@ _DECOMPRESS_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
 def corpus_format(path: Path) -> str | None:
     """How a corpus file is read, by its extension: None for plain text (read where it lies), "text" for
     compressed text, "csv", "jsonl", "json" or "parquet" for a table, "html" for a web page, "epub", "docx"
-    or "odt" for a document, "subtitles" for an SRT or WebVTT file (compressed or not)."""
+    or "odt" for a document, "subtitles" for an SRT or WebVTT file, "ass" for an SSA/ASS one (compressed or not)."""
     suffixes = [x.lower() for x in path.suffixes]
     if suffixes and suffixes[-1] in _OPENERS:
         return TABLE_SUFFIXES.get(suffixes[-2] if len(suffixes) > 1 else "", "text")
@@ -280,7 +282,7 @@ def _copy_text(path: Path, out: IO[bytes]) -> None:
 
 def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
     readers = {"csv": _csv_texts, "jsonl": _jsonl_texts, "json": _json_texts, "parquet": _parquet_texts}
-    readers.update(html=_html_texts, subtitles=_subtitle_texts)
+    readers.update(html=_html_texts, subtitles=_subtitle_texts, ass=_ass_texts)
     texts = readers.get(kind, _document_texts)  # epub, docx, odt
     written = 0
     for value in texts(path, column):
@@ -462,6 +464,11 @@ def _subtitle_texts(path: Path, column: str) -> Iterator[str]:
     yield from _decoded(
         path, _encoding(path), subtitle_texts, "UTF-8 (subtitle editors save as UTF-8; `iconv -f CP1252 -t UTF-8`)"
     )
+
+
+def _ass_texts(path: Path, column: str) -> Iterator[str]:
+    """The Dialogue lines of an SSA/ASS file (document_text.ass_texts)."""
+    yield from _decoded(path, _encoding(path), ass_texts, "UTF-8 (Aegisub saves as UTF-8)")
 
 
 def _decoded(path: Path, encoding: str, read: Callable[[IO[str]], Iterator[str]], convert: str) -> Iterator[str]:

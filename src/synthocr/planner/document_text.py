@@ -1,5 +1,5 @@
 """The text of documents people keep their text in: e-books (.epub), word-processor files (.docx, .odt) and
-subtitles (.srt, .vtt), one text per paragraph (per displayed line for subtitles), in reading order.
+subtitles (.srt, .vtt, .ass, .ssa), one text per paragraph (per displayed line for subtitles), in reading order.
 
 Given as a corpus file, an e-book or a Word file was "not text but a ZIP archive", and a subtitle file gave
 its cue numbers and timings (`00:00:01,000 --> 00:00:04,000`) as texts.
@@ -183,3 +183,48 @@ def _cue_lines(block: list[str]) -> Iterator[str]:
         for entity, char in _ENTITIES:
             text = text.replace(entity, char)
         yield from _nonempty(text.replace("&amp;", "&"))
+
+
+# An SSA/ASS event's override blocks ({\i1}, {\pos(10,20)}, {\p1} starting a vector drawing) and its breaks.
+_ASS_OVERRIDE = re.compile(r"\{[^}]*\}")
+_ASS_DRAWING = re.compile(r"\\p([0-9]+)")
+
+
+def ass_texts(fh: IO[str]) -> Iterator[str]:
+    """The displayed lines of an Advanced SubStation Alpha file's Dialogue events (.ass, .ssa: the subtitles of
+    most fan translations): the Text field, after as many commas as its Format line names fields, without
+    override tags, vector drawings or Comment events; `\\N` ends a line, `\\n` and `\\h` are spaces."""
+    fields = 10  # Layer/Marked, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+    in_events = False
+    for raw in fh:
+        line = raw.strip("\r\n").lstrip("\ufeff")
+        if line.startswith("["):
+            in_events = line.strip().lower() == "[events]"
+            continue
+        if not in_events:
+            continue
+        key, _, value = line.partition(":")
+        if key.strip() == "Format":
+            fields = len(value.split(","))
+        elif key.strip() == "Dialogue":
+            parts = value.split(",", fields - 1)
+            if len(parts) == fields:
+                yield from _ass_lines(parts[-1])
+
+
+def _ass_lines(text: str) -> Iterator[str]:
+    """The lines one event shows: the text outside override blocks, none of it while a drawing is on."""
+    shown: list[str] = []
+    drawing = False
+    at = 0
+    for block in _ASS_OVERRIDE.finditer(text):
+        if not drawing:
+            shown.append(text[at : block.start()])
+        for level in _ASS_DRAWING.findall(block.group()):
+            drawing = int(level) > 0
+        at = block.end()
+    if not drawing:
+        shown.append(text[at:])
+    joined = "".join(shown).replace("\\n", " ").replace("\\h", " ")
+    for part in joined.split("\\N"):
+        yield from _nonempty(part)
