@@ -361,3 +361,35 @@ def test_a_font_that_draws_small_letters_as_capitals_is_not_used_for_them(cli, t
         "1 font(s) draw small letters as their capitals" in caplog.text
         and "Caps.ttf (26: a b c d e f …)" in caplog.text
     )
+
+
+def test_a_pictorial_font_is_not_used_for_latin_text(cli, tmp_path, caplog):
+    """Debian's Ænigma fonts include pictorial ones with a Unicode cmap and letter glyph names: Linedings draws
+    `HELLO` as ornaments, 90 Stars as stars, Binary as ones and zeros. Their capitals were drawn under Latin
+    labels (their small letters are copies of the capitals). A font whose full stop, I and M have ink of one
+    size is taken as a symbol font: it is not used for ASCII and Latin-1."""
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont
+
+    spec = {"name": "a", "corpus_file": "latin.txt", "font_filter": ["Stars.ttf", "DejaVuSerif.ttf"],
+            "text_case_weights": {"upper": 1}}  # fmt: skip
+    config = _config(tmp_path, [spec], total=300)
+    fonts = Path(yaml.safe_load(config.read_text(encoding="utf-8"))["font_dir"])
+    font = TTFont(fonts / "DejaVuSans.ttf")
+    glyphs = font.getGlyphSet()
+    star = DecomposingRecordingPen(glyphs)
+    glyphs["asterisk"].draw(star)
+    cmap = font.getBestCmap()
+    for cp in range(0x21, 0x7F):  # every printable ASCII sign drawn as one picture, in one box
+        pen = TTGlyphPen(glyphs)
+        star.replay(pen)
+        font["glyf"][cmap[cp]] = pen.glyph()
+    font.save(fonts / "Stars.ttf")
+    out = config.parent / "p.parquet"
+    code, _, err = cli("plan", config, "-o", out)
+    assert code == 0, err
+    assert set(pd.read_parquet(out).font.astype(str)) == {"DejaVuSerif.ttf"}
+    assert "Stars.ttf: 217 of its characters of ASCII and Latin-1 are other signs (a symbol or pictorial font" in (
+        caplog.text
+    )

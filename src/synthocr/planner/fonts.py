@@ -105,7 +105,7 @@ def _inspect_bytes(data: bytes, path: Path) -> _Inspection:
     covered = cps - blank_glyphs(face, cps) - slots - unshaped_letters - loose - capitals
     styles = _full_faces(blob, path, faces, covered) if faces else tuple(named_instances(face))
     notes = [
-        f"{len(slots)} of its characters of ASCII and Latin-1 are other signs (a symbol font, or a legacy 8-bit "
+        f"{len(slots)} of its characters of ASCII and Latin-1 are other signs (a symbol or pictorial font, or a legacy 8-bit "
         "font of another script): it is not used for them"
     ] * bool(slots)
     if scripts:
