@@ -247,7 +247,7 @@ def symbol_slots(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
 def _one_box_for_all(face: hb.Face) -> bool:
     """Whether the font draws `.`, `I` and `M` with ink of one size: no text font does (a full stop is a dot, an
     I narrower than an M), while pictorial fonts do, whatever their cmap and glyph names say. Of Debian's 465
-    Ænigma fonts, 14 are such: Linedings draws `HELLO` as ornaments, Binary X as the letters' ASCII codes in
+    Ænigma fonts, 15 are such: Linedings draws `HELLO` as ornaments, Binary X as the letters' ASCII codes in
     ones and zeros, Hearts and Spheroid letters inside hearts and rings; so does Linux Biolinum's keyboard
     font (letters on key caps). No other font of the 2,762 faces here is."""
     font = hb.Font(face)
