@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from helpers import copy_builtin_assets
 from synthocr.planner.fonts import pick_columns, pick_weighted
@@ -25,10 +25,21 @@ def _config(tmp_path: Path, specs: list[dict], total: int = 600, **top) -> Path:
 
 
 def _fonts(cli, config: Path) -> pd.Series:
+    return _plan_frame(cli, config).font.astype(str)
+
+
+def _plan_frame(cli, config: Path) -> pd.DataFrame:
     out = config.parent / "p.parquet"
     code, _, err = cli("plan", config, "-o", out)
     assert code == 0, err
-    return pd.read_parquet(out).font.astype(str)
+    return pd.read_parquet(out)
+
+
+def _pillow_pixels(font: Path, text: str) -> bytes:
+    """`text` drawn whole by Pillow in `font`: a reader we did not write, drawing the font as it is."""
+    image = Image.new("L", (200, 40), 255)
+    ImageDraw.Draw(image).text((4, 4), text, font=ImageFont.truetype(str(font), 24), fill=0)
+    return image.tobytes()
 
 
 def test_font_filter_list_and_exclude(cli, tmp_path):
@@ -196,7 +207,6 @@ def test_a_symbol_font_never_draws_latin_text(cli, tmp_path, declared, caplog):
     label `hello`. Their Latin-1 slots are not counted as drawn; their Greek letters, mapped where Unicode
     puts them, still are."""
     from fontTools.ttLib import TTFont
-    from PIL import ImageDraw, ImageFont
 
     config = _config(
         tmp_path,
@@ -217,16 +227,9 @@ def test_a_symbol_font_never_draws_latin_text(cli, tmp_path, declared, caplog):
                 table.cmap[ord(latin)] = table.cmap[ord(letter)]
     font.save(fonts / "Symbolic.ttf")
 
-    def drawn(text: str) -> bytes:  # Pillow, a reader we did not write, draws the font as it is
-        image = Image.new("L", (200, 40), 255)
-        ImageDraw.Draw(image).text((4, 4), text, font=ImageFont.truetype(str(fonts / "Symbolic.ttf"), 24), fill=0)
-        return image.tobytes()
-
-    assert drawn("hello") == drawn("ηελλο")
-    out = config.parent / "p.parquet"
-    code, _, err = cli("plan", config, "-o", out)
-    assert code == 0, err
-    frame = pd.read_parquet(out)
+    # Pillow, a reader we did not write, draws the font as it is
+    assert _pillow_pixels(fonts / "Symbolic.ttf", "hello") == _pillow_pixels(fonts / "Symbolic.ttf", "ηελλο")
+    frame = _plan_frame(cli, config)
     latin = frame[frame.spec == "latin"]
     assert set(latin.font.astype(str)) == {"DejaVuSerif.ttf"}
     assert set(frame[frame.spec == "greek"].font.astype(str)) == {"Symbolic.ttf"}
@@ -333,7 +336,6 @@ def test_a_font_that_draws_small_letters_as_capitals_is_not_used_for_them(cli, t
     as HELLO: their small letters are copies of their capitals. The label said `hello`. Such a font is no
     longer used for small letters; it still draws texts in capitals."""
     from fontTools.ttLib import TTFont
-    from PIL import Image, ImageDraw, ImageFont
 
     spec = {"name": "a", "corpus_file": "latin.txt", "font_filter": ["Caps.ttf", "DejaVuSerif.ttf"],
             "text_case_weights": {"as_is": 1, "upper": 1}}  # fmt: skip
@@ -344,16 +346,9 @@ def test_a_font_that_draws_small_letters_as_capitals_is_not_used_for_them(cli, t
         table.cmap.update({cp: table.cmap[ord(chr(cp).upper())] for cp in range(0x61, 0x7B) if cp in table.cmap})
     font.save(fonts / "Caps.ttf")
 
-    def drawn(text: str) -> bytes:  # Pillow, as a second reader: the same pixels as the capitals
-        image = Image.new("L", (200, 40), 0)
-        ImageDraw.Draw(image).text((2, 2), text, fill=255, font=ImageFont.truetype(str(fonts / "Caps.ttf"), 24))
-        return image.tobytes()
-
-    assert drawn("hello") == drawn("HELLO")
-    out = config.parent / "p.parquet"
-    code, _, err = cli("plan", config, "-o", out)
-    assert code == 0, err
-    frame = pd.read_parquet(out)
+    # Pillow, as a second reader: the same pixels as the capitals
+    assert _pillow_pixels(fonts / "Caps.ttf", "hello") == _pillow_pixels(fonts / "Caps.ttf", "HELLO")
+    frame = _plan_frame(cli, config)
     in_caps = frame[frame.font.astype(str) == "Caps.ttf"]
     assert len(in_caps) > 50 and not in_caps.text.str.contains("[a-z]").any()
     assert frame[frame.text.str.contains("[a-z]")].font.astype(str).eq("DejaVuSerif.ttf").all()
@@ -386,10 +381,7 @@ def test_a_pictorial_font_is_not_used_for_latin_text(cli, tmp_path, caplog):
         star.replay(pen)
         font["glyf"][cmap[cp]] = pen.glyph()
     font.save(fonts / "Stars.ttf")
-    out = config.parent / "p.parquet"
-    code, _, err = cli("plan", config, "-o", out)
-    assert code == 0, err
-    assert set(pd.read_parquet(out).font.astype(str)) == {"DejaVuSerif.ttf"}
+    assert set(_fonts(cli, config)) == {"DejaVuSerif.ttf"}
     assert "Stars.ttf: 217 of its characters of ASCII and Latin-1 are other signs (a symbol or pictorial font" in (
         caplog.text
     )
