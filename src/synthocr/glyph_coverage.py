@@ -53,7 +53,7 @@ def undrawn(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
 # clusters (conjuncts, stacks, subscript and reph forms), vowel signs moved before their consonant. Per
 # script: its name, probes (two joined letters, consonant clusters, a split vowel sign) that every font made
 # for the script draws otherwise than as its characters' own glyphs in order, and the blocks of its letters.
-# Of the 2,286 font files under /usr/share/fonts here (Debian font packages), GNU Unifont (in most Linux
+# Of the 2,762 font files under /usr/share/fonts here (Debian font packages), GNU Unifont (in most Linux
 # desktops, for every script), GNU FreeFont (Gurmukhi, Oriya, Malayalam, Syriac, Devanagari), Zawgyi-One and
 # Ayar (Myanmar, from fonts-myanmar), TSCu Paranar (Tamil), Monlam's Tibetan fonts (their few Tai Tham
 # letters) and Awami Nastaliq (Arabic, Graphite only) fail:
@@ -157,9 +157,28 @@ def unjoined(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
 
 
 # Scripts whose small letters stand at the x-height, under capitals: a small letter drawn with its capital's
-# outline is a capital in the image. Cyrillic's palochka (ӏ Ӏ) has one shape in both cases.
+# outline is a capital in the image. Their blocks: Latin (with its extensions), Greek, Cyrillic, Armenian.
+# Cyrillic's palochka (ӏ Ӏ) has one shape in both cases.
+_CASED_BLOCKS = (
+    (0x0000, 0x058F), (0x1C80, 0x1C8F), (0x1D00, 0x1FFF), (0x2C60, 0x2C7F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F),
+    (0xA720, 0xA7FF), (0xAB30, 0xAB6F), (0xFB00, 0xFB17), (0xFF21, 0xFF5A),
+)  # fmt: skip
 _CASED_SCRIPTS = frozenset({"Latn", "Grek", "Cyrl", "Armn"})
 _SAME_SHAPE_IN_BOTH_CASES = frozenset({0x04CF})
+
+
+@functools.cache
+def _case_pairs() -> tuple[tuple[int, int], ...]:
+    """(small letter, its capital) of the cased scripts: one character each way, not the same character."""
+    pairs = []
+    for lo, hi in _CASED_BLOCKS:
+        for cp in range(lo, hi + 1):
+            upper = chr(cp).upper()
+            if upper == chr(cp) or len(upper) != 1 or cp in _SAME_SHAPE_IN_BOTH_CASES:
+                continue
+            if char_script(chr(cp)) in _CASED_SCRIPTS:
+                pairs.append((cp, ord(upper)))
+    return tuple(pairs)
 
 
 class _OutlinePen:
@@ -198,15 +217,11 @@ def capital_small_letters(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
     8-point italic for its Greek (α β γ as Α Β Γ), Nakula and Sahadeva for ė ġ ģ and 47 more."""
     font: hb.Font | None = None
     out = []
-    for cp in cps:
-        char = chr(cp)
-        upper = char.upper()
-        if upper == char or len(upper) != 1 or ord(upper) not in cps or cp in _SAME_SHAPE_IN_BOTH_CASES:
-            continue
-        if char_script(char) not in _CASED_SCRIPTS:
+    for cp, upper in _case_pairs():
+        if cp not in cps or upper not in cps:
             continue
         font = font or hb.Font(face)
-        small, capital = font.get_nominal_glyph(cp), font.get_nominal_glyph(ord(upper))
+        small, capital = font.get_nominal_glyph(cp), font.get_nominal_glyph(upper)
         if small == capital:
             out.append(cp)
             continue
