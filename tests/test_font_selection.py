@@ -358,30 +358,34 @@ def test_a_font_that_draws_small_letters_as_capitals_is_not_used_for_them(cli, t
     )
 
 
-def test_a_pictorial_font_is_not_used_for_latin_text(cli, tmp_path, caplog):
+@pytest.mark.parametrize("kind", ["stars", "turned"])
+def test_a_pictorial_font_is_not_used_for_latin_text(cli, tmp_path, caplog, kind):
     """Debian's Ænigma fonts include pictorial ones with a Unicode cmap and letter glyph names: Linedings draws
-    `HELLO` as ornaments, 90 Stars as stars, Binary as ones and zeros. Their capitals were drawn under Latin
-    labels (their small letters are copies of the capitals). A font whose full stop, I and M have ink of one
-    size is taken as a symbol font: it is not used for ASCII and Latin-1."""
+    `HELLO` as ornaments, 90 Stars as stars, Binary as ones and zeros, Vertigo its letters turned on their
+    side. Their capitals were drawn under Latin labels (their small letters are copies of the capitals). A
+    font whose full stop, I and M have ink of one size, or whose I, l and 1 are as wide as tall, is taken as
+    a symbol font: it is not used for ASCII and Latin-1."""
     from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.pens.transformPen import TransformPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont
 
-    spec = {"name": "a", "corpus_file": "latin.txt", "font_filter": ["Stars.ttf", "DejaVuSerif.ttf"],
+    spec = {"name": "a", "corpus_file": "latin.txt", "font_filter": ["Odd.ttf", "DejaVuSerif.ttf"],
             "text_case_weights": {"upper": 1}}  # fmt: skip
     config = _config(tmp_path, [spec], total=300)
     fonts = Path(yaml.safe_load(config.read_text(encoding="utf-8"))["font_dir"])
     font = TTFont(fonts / "DejaVuSans.ttf")
-    glyphs = font.getGlyphSet()
-    star = DecomposingRecordingPen(glyphs)
-    glyphs["asterisk"].draw(star)
-    cmap = font.getBestCmap()
-    for cp in range(0x21, 0x7F):  # every printable ASCII sign drawn as one picture, in one box
+    glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
+    # stars: every printable ASCII sign drawn as one picture, in one box; turned: I, l and 1 on their side
+    drawn = {cp: "asterisk" for cp in range(0x21, 0x7F)} if kind == "stars" else {ord(c): cmap[ord(c)] for c in "Il1"}
+    for cp, source in drawn.items():
+        recorded = DecomposingRecordingPen(glyphs)
+        glyphs[source].draw(recorded)
         pen = TTGlyphPen(glyphs)
-        star.replay(pen)
+        recorded.replay(pen if kind == "stars" else TransformPen(pen, (0, -1, 1, 0, 0, 1200)))
         font["glyf"][cmap[cp]] = pen.glyph()
-    font.save(fonts / "Stars.ttf")
+    font.save(fonts / "Odd.ttf")
     assert set(_fonts(cli, config)) == {"DejaVuSerif.ttf"}
-    assert "Stars.ttf: 217 of its characters of ASCII and Latin-1 are other signs (a symbol or pictorial font" in (
+    assert "Odd.ttf: 217 of its characters of ASCII and Latin-1 are other signs (a symbol or pictorial font" in (
         caplog.text
     )

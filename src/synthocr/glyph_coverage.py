@@ -250,31 +250,36 @@ def symbol_slots(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
     (_letters_named_otherwise): ASCII and Latin-1 (U+0021-U+00FF) and Windows-1252's upper half. Wine's
     symbol.ttf and URW's StandardSymbolsPS (installed with Ghostscript) map `a` to their alpha in a Unicode
     cmap, so a Latin text ("hello") was drawn in Greek letters ("ηελλο") under a Latin label. A pictorial
-    font that draws every sign in one box (_one_box_for_all) is taken as a symbol font too. A legacy 8-bit
+    font (_pictorial: pictures, or letters turned or framed) is taken as a symbol font too. A legacy 8-bit
     font of another script (_accents_misdrawn): Windows-1252's upper half."""
-    if _is_symbol_font(face) or _letters_named_otherwise(face) or _one_box_for_all(face):
+    if _is_symbol_font(face) or _letters_named_otherwise(face) or _pictorial(face):
         return cps & _SYMBOL_SLOTS
     if _accents_misdrawn(face):
         return cps & _CP1252_UPPER
     return frozenset()
 
 
-def _one_box_for_all(face: hb.Face) -> bool:
-    """Whether the font draws `.`, `I` and `M` with ink of one size: no text font does (a full stop is a dot, an
-    I narrower than an M), while pictorial fonts do, whatever their cmap and glyph names say. Of Debian's 465
-    Ænigma fonts, 15 are such: Linedings draws `HELLO` as ornaments, Binary X as the letters' ASCII codes in
-    ones and zeros, Hearts and Spheroid letters inside hearts and rings; so does Linux Biolinum's keyboard
-    font (letters on key caps). No other font of the 2,762 faces here is."""
+def _pictorial(face: hb.Face) -> bool:
+    """Whether the font draws pictures, or letters turned or framed, for ASCII, whatever its cmap and glyph
+    names say: its full stop, I and M have ink of one size, or its I, l and 1 are each as wide as they are
+    tall. No text font does either (a full stop is a dot; I, l and 1 are upright strokes). Of Debian's 465
+    Ænigma fonts, 23 do: Linedings draws `HELLO` as ornaments, 90 Stars as stars, Binary X as the letters'
+    ASCII codes in ones and zeros, Vertigo its letters turned on their side, Double Layer half of each letter
+    (the other half is another font); Hearts, Spheroid and Zoidal put letters in hearts, rings and trapezoids.
+    So does Linux Biolinum's keyboard font (letters on key caps). Of the 2,762 font files here, no other but
+    URW's Dingbats, a symbol font already."""
     font = hb.Font(face)
-    boxes = []
-    for char in ".IM":
+    boxes = {}
+    for char in ".IMl1":
         glyph = font.get_nominal_glyph(ord(char))
         extents = font.get_glyph_extents(glyph) if glyph else None
-        if extents is None or not extents.width or not extents.height:
-            return False
-        boxes.append((extents.width, abs(extents.height)))
-    (dot_w, dot_h), (i_w, _), (m_w, m_h) = boxes
-    return i_w >= 0.9 * m_w and dot_w * dot_h >= 0.8 * m_w * m_h
+        if extents is not None and extents.width and extents.height:
+            boxes[char] = (extents.width, abs(extents.height))
+    if all(c in boxes for c in ".IM"):
+        (dot_w, dot_h), (i_w, _), (m_w, m_h) = boxes["."], boxes["I"], boxes["M"]
+        if i_w >= 0.9 * m_w and dot_w * dot_h >= 0.8 * m_w * m_h:
+            return True
+    return all(c in boxes and boxes[c][0] >= boxes[c][1] for c in "Il1")
 
 
 def _accents_misdrawn(face: hb.Face) -> bool:
