@@ -402,6 +402,11 @@ DOCX = {
     '<w:p><w:r><w:t xml:space="preserve">Paid in </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>full</w:t></w:r>'
     "<w:del><w:r><w:delText>not</w:delText></w:r></w:del><w:r><w:br/><w:t>Thank you</w:t></w:r></w:p>"
     "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Total</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    # A text box as Word stores it: once as a drawing, once more as VML for old readers (shown once)
+    '<w:p><w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+    "<mc:Choice><w:txbxContent><w:p><w:r><w:t>Boxed</w:t></w:r></w:p></w:txbxContent></mc:Choice>"
+    "<mc:Fallback><w:txbxContent><w:p><w:r><w:t>Boxed</w:t></w:r></w:p></w:txbxContent></mc:Fallback>"
+    "</mc:AlternateContent></w:r></w:p>"
     "</w:body></w:document>",
     "word/footnotes.xml": f'<?xml version="1.0"?><w:footnotes {W}><w:footnote w:id="0"><w:p/></w:footnote>'
     '<w:footnote w:id="1"><w:p><w:r><w:t>A footnote</w:t></w:r></w:p></w:footnote></w:footnotes>',
@@ -423,7 +428,7 @@ ODT = {
     [
         ("book.epub", EPUB, ["Chapter one", "Read first, as the spine says.", "Chapter two",
                              "Second in the spine & read second."]),
-        ("letter.docx", DOCX, ["Invoice No. 4471", "Paid in full", "Thank you", "Total", "A footnote"]),
+        ("letter.docx", DOCX, ["Invoice No. 4471", "Paid in full", "Thank you", "Total", "Boxed", "A footnote"]),
         ("notes.odt", ODT, ["Heading", "Two spaces tab", "next line", "A footnote", "Bold run"]),
     ],
 )  # fmt: skip

@@ -86,7 +86,7 @@ def docx_texts(fh: IO[bytes], where: str) -> Iterator[str]:
         names = ["word/document.xml"] + [n for n in _DOCX_NOTES if n in doc.namelist()]
         parts = [_xml(_part(doc, name, where), name, where) for name in names]
     for body in parts:
-        for paragraph in body.iter(f"{_W}p"):
+        for paragraph in _docx_paragraphs(body):
             runs: list[str] = []
             _docx_runs(paragraph, runs)
             for line in "".join(runs).split("\n"):
@@ -94,6 +94,18 @@ def docx_texts(fh: IO[bytes], where: str) -> Iterator[str]:
 
 
 _DOCX_NOTES = ("word/footnotes.xml", "word/endnotes.xml")
+# Markup compatibility: a text box is stored twice, as a drawing (mc:Choice) and as VML for old readers
+# (mc:Fallback); Word shows the first.
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _docx_paragraphs(node: ElementTree.Element) -> Iterator[ElementTree.Element]:
+    """The paragraphs under `node` in document order, those of mc:Fallback copies left out."""
+    for child in node:
+        if child.tag == f"{_W}p":
+            yield child
+        if child.tag != _MC_FALLBACK:
+            yield from _docx_paragraphs(child)
 
 
 def _docx_runs(node: ElementTree.Element, parts: list[str]) -> None:
