@@ -331,31 +331,37 @@ def test_letters_a_font_does_not_join_are_not_drawn_in_it(cli, tmp_path, caplog)
     assert "draw joining letters in no joined form" in caplog.text and "NoTchehNaskh.ttf (چ ࢧ ࢩ)" in caplog.text
 
 
-def test_a_font_that_draws_small_letters_as_capitals_is_not_used_for_them(cli, tmp_path, caplog):
+@pytest.mark.parametrize("copied", ["capitals", "small letters"])
+def test_a_font_that_draws_letters_as_their_other_case_is_not_used_for_them(cli, tmp_path, caplog, copied):
     """Bebas Neue, one of the most used web fonts, and 112 of Debian's 465 Ænigma display fonts draw `hello`
     as HELLO: their small letters are copies of their capitals. The label said `hello`. Such a font is no
-    longer used for small letters; it still draws texts in capitals."""
+    longer used for small letters; it still draws texts in capitals. A font of small letters only, whose
+    capitals copy them (its shared glyphs stand at the x-height, under its digits), is not used for capitals."""
     from fontTools.ttLib import TTFont
 
-    spec = {"name": "a", "corpus_file": "latin.txt", "font_filter": ["Caps.ttf", "DejaVuSerif.ttf"],
-            "text_case_weights": {"as_is": 1, "upper": 1}}  # fmt: skip
+    spec = {"name": "a", "corpus_file": "latin.txt", "font_filter": ["Cased.ttf", "DejaVuSerif.ttf"],
+            "text_case_weights": {"lower": 1, "upper": 1}}  # fmt: skip
     config = _config(tmp_path, [spec], total=400)
     fonts = Path(yaml.safe_load(config.read_text(encoding="utf-8"))["font_dir"])
     font = TTFont(fonts / "DejaVuSans.ttf")
-    for table in font["cmap"].tables:  # every small letter drawn with its capital's glyph, as Bebas Neue
-        table.cmap.update({cp: table.cmap[ord(chr(cp).upper())] for cp in range(0x61, 0x7B) if cp in table.cmap})
-    font.save(fonts / "Caps.ttf")
+    pairs = [(cp, ord(chr(cp).upper())) for cp in range(0x61, 0x7B)]
+    for table in font["cmap"].tables:  # one case drawn with the other's glyphs
+        for small, capital in pairs:
+            if copied == "capitals":
+                table.cmap[small] = table.cmap[capital]
+            else:
+                table.cmap[capital] = table.cmap[small]
+    font.save(fonts / "Cased.ttf")
 
-    # Pillow, as a second reader: the same pixels as the capitals
-    assert _pillow_pixels(fonts / "Caps.ttf", "hello") == _pillow_pixels(fonts / "Caps.ttf", "HELLO")
+    # Pillow, as a second reader: both cases give the same pixels
+    assert _pillow_pixels(fonts / "Cased.ttf", "hello") == _pillow_pixels(fonts / "Cased.ttf", "HELLO")
     frame = _plan_frame(cli, config)
-    in_caps = frame[frame.font.astype(str) == "Caps.ttf"]
-    assert len(in_caps) > 50 and not in_caps.text.str.contains("[a-z]").any()
-    assert frame[frame.text.str.contains("[a-z]")].font.astype(str).eq("DejaVuSerif.ttf").all()
-    assert (
-        "1 font(s) draw small letters as their capitals" in caplog.text
-        and "Caps.ttf (26: a b c d e f …)" in caplog.text
-    )
+    in_font = frame[frame.font.astype(str) == "Cased.ttf"]
+    drawn_case, other_case = ("[A-Z]", "[a-z]") if copied == "capitals" else ("[a-z]", "[A-Z]")
+    assert len(in_font) > 50 and not in_font.text.str.contains(other_case).any()
+    assert in_font.text.str.contains(drawn_case).all()
+    shown = "a b c d e f" if copied == "capitals" else "A B C D E F"
+    assert "1 font(s) draw letters as their other case" in caplog.text and f"Cased.ttf (26: {shown} …)" in caplog.text
 
 
 @pytest.mark.parametrize("kind", ["stars", "turned"])

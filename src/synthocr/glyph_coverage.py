@@ -39,7 +39,7 @@ def drawn_codepoints(face: hb.Face) -> frozenset[int]:
 def undrawn(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
     """Characters of the cmap `cps` the font does not draw as themselves: blank glyphs (blank_glyphs), a
     symbol font's Latin-1 slots (symbol_slots), the letters of scripts it does not shape (unshaped), the
-    letters it does not join (unjoined) and the small letters it draws as capitals (capital_small_letters)."""
+    letters it does not join (unjoined) and the letters it draws as their other case (capital_small_letters)."""
     return (
         blank_glyphs(face, cps)
         | symbol_slots(face, cps)
@@ -210,28 +210,49 @@ def _outline(font: hb.Font, glyph: int) -> list[tuple[object, ...]]:
 
 
 def capital_small_letters(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
-    """The small letters of `cps` (Latin, Greek, Cyrillic, Armenian) the font draws as their capitals: the
-    same glyph, or a glyph of the same outline. Display fonts without small letters do this: Bebas Neue, one
-    of the most used web fonts, draws `hello` as HELLO, and so do 112 of Debian's 465 Ænigma fonts. The label
-    would say `hello` under an image that reads HELLO. Some fonts do it for a few letters: EB Garamond 0.016's
-    8-point italic for its Greek (α β γ as Α Β Γ), Nakula and Sahadeva for ė ġ ģ and 47 more."""
+    """The letters of `cps` (Latin, Greek, Cyrillic, Armenian) the font draws as their other case: where a
+    small letter and its capital have the same glyph, or glyphs of the same outline, the small letters, or
+    the capitals where the shared glyphs stand at the small letters' height (_small_shapes).
+
+    Display fonts without small letters copy their capitals: Bebas Neue, one of the most used web fonts,
+    draws `hello` as HELLO, and so do 112 of Debian's 465 Ænigma fonts. The label would say `hello` under an
+    image that reads HELLO. Some fonts do it for a few letters: EB Garamond 0.016's 8-point italic for its
+    Greek (α β γ as Α Β Γ), Nakula and Sahadeva for ė ġ ģ and 47 more."""
     font: hb.Font | None = None
-    out = []
+    shared = []
     for cp, upper in _case_pairs():
         if cp not in cps or upper not in cps:
             continue
         font = font or hb.Font(face)
         small, capital = font.get_nominal_glyph(cp), font.get_nominal_glyph(upper)
         if small == capital:
-            out.append(cp)
+            shared.append((cp, upper))
             continue
         if font.get_glyph_h_advance(small) != font.get_glyph_h_advance(capital):
             continue
         if font.get_glyph_extents(small) == font.get_glyph_extents(capital) and _outline(font, small) == _outline(
             font, capital
         ):
-            out.append(cp)
-    return frozenset(out)
+            shared.append((cp, upper))
+    if font is None or not shared:
+        return frozenset()
+    side = 1 if _small_shapes(font, cps, [cp for cp, _ in shared]) else 0
+    return frozenset(pair[side] for pair in shared)
+
+
+# Small letters without ascenders or descenders: they stand at the x-height.
+_X_HEIGHT_LETTERS = frozenset(map(ord, "acemnorsuvwxz"))
+
+
+def _small_shapes(font: hb.Font, cps: frozenset[int], shared: list[int]) -> bool:
+    """Whether the glyphs a font shares between cases are small letters: those of `acemnorsuvwxz` among them
+    reach less than 80% of the height of its tallest digit (digits stand at the capitals' height, or reach
+    it in old-style figures). Capitals-only fonts share capitals (every one here reaches 87% or more)."""
+    digits = [font.get_glyph_extents(font.get_nominal_glyph(d)) for d in range(0x30, 0x3A) if d in cps]
+    digit = max((abs(e.height) for e in digits if e), default=0)
+    letters = [font.get_glyph_extents(font.get_nominal_glyph(cp)) for cp in shared if cp in _X_HEIGHT_LETTERS]
+    tallest = max((abs(e.height) for e in letters if e), default=0)
+    return bool(digit and tallest) and tallest < 0.8 * digit
 
 
 # The characters of Windows-1252's upper half (Latin-1's letters and signs, and the quotes, dashes, € and

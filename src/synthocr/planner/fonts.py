@@ -53,7 +53,7 @@ class FontInfo:
     instances: tuple[str, ...] = ()
     note: str = ""  # what a usable font does not draw as its cmap says (its Latin-1 slots: symbol_slots)
     unjoined: frozenset[int] = frozenset()  # joining letters it draws in no joined form (glyph_coverage.unjoined)
-    capitals: frozenset[int] = frozenset()  # small letters it draws as capitals (glyph_coverage.capital_small_letters)
+    capitals: frozenset[int] = frozenset()  # letters it draws as their other case (capital_small_letters)
 
 
 _OUTLINE_TABLES = frozenset({"glyf", "CFF ", "CFF2"})
@@ -193,8 +193,8 @@ UNJOINED_WARNING = 10  # joining letters a font does not join, from which the no
 # Per kind of letters fonts draw as other letters: what the note says of them.
 _LETTER_NOTES = {
     "unjoined": "joining letters in no joined form, so inside a word each would stand apart from its neighbours",
-    "capitals": "small letters as their capitals (display fonts with capitals only, as Bebas Neue), so `hello` "
-    "would be drawn HELLO under the label hello",
+    "capitals": "letters as their other case (display fonts with capitals only, as Bebas Neue, copy their "
+    "capitals into the small letters: `hello` would be drawn HELLO under the label hello)",
 }
 NOTED_FONTS = 4  # fonts named in a note, with their letters
 
