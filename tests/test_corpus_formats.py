@@ -460,6 +460,14 @@ def test_bad_documents_are_clear_errors(cli, tmp_path):
     _zip(corpus / "bomb.docx", {"word/document.xml": bomb + "</w:t></w:r></w:p></w:document>"})
     code, err, _ = _plan(cli, tmp_path, "bomb.docx")  # a billion laughs: refused by expat, not expanded
     assert code == 2 and "bomb.docx: its part word/document.xml is not XML" in err
+    deep = f"<w:document {W}>" + "<w:p><w:r>" * 5000 + "</w:r></w:p>" * 5000 + "</w:document>"
+    _zip(corpus / "deep.docx", {"word/document.xml": deep})
+    code, err, _ = _plan(cli, tmp_path, "deep.docx")  # nesting past Python's recursion: an error, no traceback
+    assert code == 2 and "deep.docx nests its elements too deeply" in err and "Traceback" not in err
+    odt = ODT["content.xml"].replace('text:c="3"', 'text:c="999999999999"')
+    _zip(corpus / "spaces.odt", {**ODT, "content.xml": odt})
+    code, err, frame = _plan(cli, tmp_path, "spaces.odt", {"min_text_length": 1}, total=10)
+    assert code == 0 and "Two spaces tab" in set(frame.text)  # a huge space count is one space, not a GB
 
 
 SRT = (

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import numpy as np
 import regex
@@ -37,15 +38,37 @@ def drawn_codepoints(face: hb.Face) -> frozenset[int]:
 
 
 def undrawn(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
-    """Characters of the cmap `cps` the font does not draw as themselves: blank glyphs (blank_glyphs), a
-    symbol font's Latin-1 slots (symbol_slots), the letters of scripts it does not shape (unshaped), the
-    letters it does not join (unjoined) and the letters it draws as their other case (capital_small_letters)."""
-    return (
-        blank_glyphs(face, cps)
-        | symbol_slots(face, cps)
-        | frozenset().union(*(c for _, c in unshaped(face, cps).values()))
-        | unjoined(face, cps)
-        | capital_small_letters(face, cps)
+    """Characters of the cmap `cps` the font does not draw as themselves (undrawn_parts)."""
+    return undrawn_parts(face, cps).all
+
+
+@dataclass(frozen=True)
+class Undrawn:
+    """What a font's cmap maps that the font does not draw as itself, by why: the one account the planner
+    (coverage and its notes) and the renderer (fallback chains) both read, so they cannot disagree."""
+
+    blank: frozenset[int]  # blank glyphs (blank_glyphs)
+    symbol: frozenset[int]  # a symbol, pictorial or legacy font's ASCII and Latin-1 slots (symbol_slots)
+    scripts: dict[str, tuple[str, frozenset[int]]]  # the letters of scripts it does not shape (unshaped)
+    unjoined: frozenset[int]  # letters it does not join (unjoined)
+    other_case: frozenset[int]  # letters it draws as their other case (capital_small_letters)
+
+    @property
+    def all(self) -> frozenset[int]:
+        script_letters = (letters for _, letters in self.scripts.values())
+        return self.blank | self.symbol | self.unjoined | self.other_case | frozenset().union(*script_letters)
+
+
+def undrawn_parts(face: hb.Face, cps: frozenset[int]) -> Undrawn:
+    """Each check of this module on the font, once."""
+    scripts = unshaped(face, cps)
+    script_letters = frozenset().union(*(letters for _, letters in scripts.values()))
+    return Undrawn(
+        blank_glyphs(face, cps),
+        symbol_slots(face, cps),
+        scripts,
+        unjoined(face, cps - script_letters),
+        capital_small_letters(face, cps),
     )
 
 
@@ -103,9 +126,9 @@ def unshaped(face: hb.Face, cps: frozenset[int]) -> dict[str, tuple[str, frozens
 
     A font that covers one of a script's probes and draws it as its characters' own glyphs, in order, does not
     shape the script (with no OpenType tables for it, HarfBuzz uses its default shaper, which neither joins
-    nor reorders; or its tables lack the script's common clusters, as FreeSerif's rakaar): the image would show letterforms no reader of the script writes (a visible virama, a vowel
-    sign after its consonant, Syriac unjoined) under a label that names the right letters. Pillow draws them
-    so too."""
+    nor reorders; or its tables lack the script's common clusters, as FreeSerif's rakaar): the image would
+    show letterforms no reader of the script writes (a visible virama, a vowel sign after its consonant,
+    Syriac unjoined) under a label that names the right letters. Pillow draws them so too."""
     font: hb.Font | None = None
     out: dict[str, tuple[str, frozenset[int]]] = {}
     for tag, (_, probes, blocks) in SHAPED_SCRIPTS.items():

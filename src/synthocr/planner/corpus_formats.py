@@ -494,6 +494,8 @@ def _document_texts(path: Path, column: str) -> Iterator[str]:
             f"corpus file {path} cannot be read as {kind.upper() if kind else ''} (not a complete ZIP archive: "
             f"{exc}); save the document again."
         ) from None
+    except RecursionError:  # elements nested thousands deep: no word processor writes that
+        raise UserError(f"corpus file {path} nests its elements too deeply to be a document; save it again.") from None
 
 
 def _parquet_texts(path: Path, column: str) -> Iterator[str]:

@@ -46,7 +46,9 @@ def _part(archive: zipfile.ZipFile, name: str, where: str) -> bytes:
     return data
 
 
-def _xml(data: bytes, name: str, where: str) -> ElementTree.Element:
+def _xml_part(archive: zipfile.ZipFile, name: str, where: str) -> ElementTree.Element:
+    """One XML member of the archive, parsed (expat refuses nested-entity bombs)."""
+    data = _part(archive, name, where)
     try:
         return ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
@@ -56,10 +58,12 @@ def _xml(data: bytes, name: str, where: str) -> ElementTree.Element:
 def epub_texts(fh: IO[bytes], where: str) -> Iterator[str]:
     """An EPUB book's texts: the XHTML documents of its spine, in reading order, as a browser shows them."""
     with zipfile.ZipFile(fh) as book:
-        container = _xml(_part(book, "META-INF/container.xml", where), "META-INF/container.xml", where)
+        container = _xml_part(book, "META-INF/container.xml", where)
         rootfile = container.find(f".//{_CONTAINER_NS}rootfile")
         opf_name = rootfile.get("full-path", "") if rootfile is not None else ""
-        opf = _xml(_part(book, opf_name, where), opf_name, where)
+        if not opf_name:
+            raise UserError(f"{where}: its META-INF/container.xml names no package file; save the book again.")
+        opf = _xml_part(book, opf_name, where)
         items = {item.get("id"): item for item in opf.iter(f"{_OPF_NS}item") if item.get("media-type") in _XHTML_TYPES}
         base = posixpath.dirname(opf_name)
         for ref in opf.iter(f"{_OPF_NS}itemref"):
@@ -84,7 +88,7 @@ def docx_texts(fh: IO[bytes], where: str) -> Iterator[str]:
     breaks ending a text; deleted text of tracked changes and field codes left out."""
     with zipfile.ZipFile(fh) as doc:
         names = ["word/document.xml"] + [n for n in _DOCX_NOTES if n in doc.namelist()]
-        parts = [_xml(_part(doc, name, where), name, where) for name in names]
+        parts = [_xml_part(doc, name, where) for name in names]
     for body in parts:
         for paragraph in _docx_paragraphs(body):
             runs: list[str] = []
@@ -124,10 +128,10 @@ def _docx_runs(node: ElementTree.Element, parts: list[str]) -> None:
 
 
 def odt_texts(fh: IO[bytes], where: str) -> Iterator[str]:
-    """An OpenDocument text's paragraphs and headings (content.xml): <text:s> as spaces, tabs as spaces, line
-    breaks ending a text."""
+    """An OpenDocument text's paragraphs and headings (content.xml): runs of spaces (<text:s>) and tabs as one
+    space, line breaks ending a text."""
     with zipfile.ZipFile(fh) as doc:
-        body = _xml(_part(doc, "content.xml", where), "content.xml", where)
+        body = _xml_part(doc, "content.xml", where)
     for paragraph in body.iter():
         if paragraph.tag not in (f"{_TEXT}p", f"{_TEXT}h"):
             continue
@@ -141,9 +145,7 @@ def _odt_runs(node: ElementTree.Element, parts: list[str]) -> None:
     """The text of one paragraph, without its nested paragraphs (notes, frames), which are read on their own."""
     parts.append(node.text or "")
     for child in node:
-        if child.tag == f"{_TEXT}s":
-            parts.append(" " * int(child.get(f"{_TEXT}c", "1") or 1))
-        elif child.tag == f"{_TEXT}tab":
+        if child.tag in (f"{_TEXT}s", f"{_TEXT}tab"):  # spaces (`text:c` of them; one, once collapsed), a tab
             parts.append(" ")
         elif child.tag == f"{_TEXT}line-break":
             parts.append("\n")

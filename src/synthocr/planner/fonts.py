@@ -22,12 +22,8 @@ from synthocr.font_instances import collection_faces, named_instances
 from synthocr.glyph_coverage import (
     HIDDEN_CODEPOINTS,
     SHAPED_SCRIPTS,
-    blank_glyphs,
-    capital_small_letters,
     inks_nothing,
-    symbol_slots,
-    unjoined,
-    unshaped,
+    undrawn_parts,
 )
 from synthocr.output_paths import atomic_output
 from synthocr.web_fonts import unwrap
@@ -97,25 +93,21 @@ def _inspect_bytes(data: bytes, path: Path) -> _Inspection:
         return _unusable("its character map covers no character")
     if face.upem <= 0:
         return _unusable("it has no valid units-per-em")
-    slots = symbol_slots(face, cps)  # once each: what undrawn() would compute again
-    scripts = unshaped(face, cps)
-    unshaped_letters = frozenset().union(*(c for _, c in scripts.values()))
-    loose = unjoined(face, cps - unshaped_letters)
-    capitals = capital_small_letters(face, cps)
-    covered = cps - blank_glyphs(face, cps) - slots - unshaped_letters - loose - capitals
+    parts = undrawn_parts(face, cps)  # once: the renderer reads the same account (FontFile.drawn)
+    covered = cps - parts.all
     styles = _full_faces(blob, path, faces, covered) if faces else tuple(named_instances(face))
     notes = [
-        f"{len(slots)} of its characters of ASCII and Latin-1 are other signs (a symbol or pictorial font, or a legacy 8-bit "
-        "font of another script): it is not used for them"
-    ] * bool(slots)
-    if scripts:
-        names = ", ".join(SHAPED_SCRIPTS[tag][0] for tag in scripts)
-        probes = " ".join(probe for probe, _ in list(scripts.values())[:3]) + " …" * (len(scripts) > 3)
+        f"{len(parts.symbol)} of its characters of ASCII and Latin-1 are other signs (a symbol or pictorial "
+        "font, or a legacy 8-bit font of another script): it is not used for them"
+    ] * bool(parts.symbol)
+    if parts.scripts:
+        names = ", ".join(SHAPED_SCRIPTS[tag][0] for tag in parts.scripts)
+        probes = " ".join(probe for probe, _ in list(parts.scripts.values())[:3]) + " …" * (len(parts.scripts) > 3)
         notes.append(
             f"it does not shape {names} (it draws {probes} letter by letter: no joining, no conjuncts, no vowel "
             "sign moved before its consonant), so it is not used for their text"
         )
-    return True, "", covered, styles, "; ".join(notes), loose, capitals
+    return True, "", covered, styles, "; ".join(notes), parts.unjoined, parts.other_case
 
 
 def _full_faces(blob: hb.Blob, path: Path, faces: dict[str, int], covered: frozenset[int]) -> tuple[str, ...]:

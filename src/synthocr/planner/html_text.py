@@ -20,9 +20,6 @@ _BLOCKS = frozenset(
     figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table tbody td
     tfoot th thead tr ul br button label legend option""".split()
 )
-_VOID = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-)
 _SPACES = re.compile(r"\s+")
 # A page's declared encoding, in its first bytes: <meta charset="...">, the http-equiv Content-Type, or an
 # XHTML page's XML declaration.
@@ -53,8 +50,7 @@ class _PageText(HTMLParser):
         if tag == "body" and "head" in self._hidden:  # a page may leave its </head> out (HTML5 allows it)
             del self._hidden[self._hidden.index("head") :]
         if tag in _HIDDEN:
-            if tag not in _VOID:
-                self._hidden.append(tag)
+            self._hidden.append(tag)
             return
         if self._hidden:
             return
