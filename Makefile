@@ -74,15 +74,9 @@ realism: $(STAMP)
 gallery: $(STAMP)
 	$(BIN)/python docs/gallery.py --out docs/gallery
 
-# Where text windows start and end against ICU's line breaker (icu4py, installed into build/icu; needs the
-# package index). Not part of `make test`.
-ICU_DIR := build/icu
-line-breaks: $(STAMP) $(ICU_DIR)/.installed
+# Where text windows start and end against ICU's line breaker (icu4py, a dependency). Not part of `make test`.
+line-breaks: $(STAMP)
 	$(BIN)/python bench/line_breaks.py --out build/line_breaks.md
-
-$(ICU_DIR)/.installed:
-	$(BIN)/python -m pip install --quiet --target $(ICU_DIR) icu4py
-	touch $@
 
 # Our lines against Pillow drawing the same texts whole: shaping parity per script, and tesseract's
 # character error rate on both where tesseract is installed. Not part of `make test`.

@@ -4,11 +4,11 @@ A window is a text cut from a corpus line; a recognizer learns from it what a pr
 should start and end where a printed line can break. ICU's LineBreaker (UAX #14 with ICU's tailorings and,
 for Thai, Lao, Khmer and Burmese, its word dictionaries) is the reference: for every window cut_text gives
 of one line (lengths 4 to 20 at 80 start points), whether its start is a break opportunity and its end is one
-(past the spaces after it). Thai, Khmer and Burmese windows end between syllables, not dictionary words, so
-ICU finds many of them short of a word; the table says how many.
+(past the spaces after it). The planner asks ICU where Thai, Lao, Khmer and Burmese words are
+(planner/line_breaks.py), so for those the table checks that it is asked and heeded; for the other scripts
+it checks our own rules against ICU's.
 
-ICU comes from the `icu4py` wheel, installed by `make line-breaks` into build/icu (never needed by the
-tests). Usage:
+ICU comes from the `icu4py` wheel, a dependency of synthocr. Usage:
 
     python bench/line_breaks.py [--out build/line_breaks.md]
 """
@@ -24,8 +24,6 @@ import numpy as np
 
 from report import write_report
 from synthocr.planner.corpus import CorpusReader, cut_text, index_corpus_file
-
-ICU_DIR = Path(__file__).resolve().parent.parent / "build" / "icu"
 
 # (ICU locale, a line written for the occasion: each holds the cases the window rules are about).
 LINES = [
@@ -73,12 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="build/line_breaks.md")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ICU_DIR))
-    try:
-        from icu4py.breakers import LineBreaker
-    except ImportError:
-        print(f"icu4py is not installed in {ICU_DIR}: run `make line-breaks`", file=sys.stderr)
-        return 2
+    from icu4py.breakers import LineBreaker
+
     rows = ["| locale | windows | off ICU's line breaks | share | e.g. |", "|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:
         for locale, line in LINES:

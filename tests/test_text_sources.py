@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import datetime
 import hashlib
+import itertools
 import json
 import re
 import shutil
@@ -164,7 +165,7 @@ def test_windows_of_lao_and_thai_never_split_a_vowel_from_its_consonant(cli, tmp
     assert frame.text.str.len().between(5, 12).all()
     assert not frame.text.str.match("[\u0eb0\u0eb2\u0eb3]").any(), frame.text[frame.text.str.match("[ະາຳ]")].tolist()
     assert not frame.text.str.contains("[\u0ec0-\u0ec4]$").any()
-    assert frame.text.nunique() > 60
+    assert frame.text.nunique() > 20  # whole words (test_thai_lao_khmer_and_burmese_windows_fall_at_words)
 
 
 def _windows(tmp_path, line: str, max_len: int, starts: int) -> set[str]:
@@ -210,7 +211,7 @@ def test_myanmar_windows_keep_a_syllables_final_consonant(tmp_path):
     line = "မြန်မာနိုင်ငံသည် အရှေ့တောင်အာရှတွင် တည်ရှိသည်။ ကျွန်တော်တို့ မင်္ဂလာပါ ရန်ကုန်မြို့တွင် နေထိုင်ကြသည်။"
     texts = _windows(tmp_path, line, 20, 80)
     final = re.compile("[\u1000-\u1021][\u1037\u1038]*\u103a")  # a killed consonant
-    assert len(texts) > 60
+    assert len(texts) > 30
     for text in texts:
         at = line.find(text)
         assert at >= 0 and not final.match(text), text
@@ -251,7 +252,7 @@ def test_thai_khmer_and_burmese_windows_start_with_no_repetition_mark_or_full_st
     paiyannoi that shortens the word before it (กรุงเทพฯ): 86, 151 and 83 of 2000 Thai, Khmer and Burmese
     ones. ฯลฯ ("etc.") is a word of its own and may start a text."""
     texts = _windows(tmp_path, line, 14, 80)
-    assert len(texts) > 40
+    assert len(texts) > 12
     for text in texts:
         assert text in line, text
         assert text[0] not in "ๆៗ។៕၊။" and (text[0] != "ฯ" or text.startswith("ฯลฯ")), text
@@ -278,6 +279,31 @@ def test_windows_of_text_with_marked_word_breaks_fall_at_words(tmp_path, words):
 
 
 @pytest.mark.parametrize(
+    "words",
+    [
+        ["ประเทศไทย", "มี", "ประชากร", "มาก", "ภาษา", "ราชการ", "คือ", "อาหาร", "เด็ก", "ชอบ", "เล่น", "ฟุตบอล", "ที่"],
+        ["ພາສາ", "ລາວ", "ເປັນ", "ພາສາ", "ທາງການ", "ຂອງ", "ປະເທດ", "ລາວ", "ນະຄອນຫຼວງ", "ວຽງຈັນ", "ແມ່ນ", "ເມືອງ"],
+        ["ព្រះរាជាណាចក្រ", "កម្ពុជា", "ប្រទេស", "មួយ", "នៅ", "អាស៊ី", "អាគ្នេយ៍", "ខ្ញុំ", "ទៅ", "ផ្សារ", "ក្មេង", "លេង"],
+        ["မြန်မာနိုင်ငံ", "သည်", "အရှေ့တောင်", "တွင်", "တည်ရှိသည်", "ကျွန်တော်", "စာအုပ်", "မြို့", "မှာ", "နေ", "ပါ"],
+    ],
+    ids=["thai", "lao", "khmer", "burmese"],
+)
+def test_thai_lao_khmer_and_burmese_windows_fall_at_words(tmp_path, words):
+    """Thai, Lao, Khmer and Burmese put no space between words, and a printed line breaks only between words.
+    Cut between syllables, 1,178 of 1,681 windows of such text from Debian's translations (Thai, Khmer
+    without its marks, Lao, Burmese) started or ended inside a word (`ข้อผิดพ` of `ข้อผิดพลาด`); now they fall
+    where ICU's dictionaries find words, as browsers break these lines. The words here are split as a
+    reader would, and ICU finds no break inside any of them."""
+    line = "".join(words)
+    texts = _windows(tmp_path, line, 24, 80)
+    assert len(texts) > 20
+    bounds = {0, *itertools.accumulate(map(len, words))}
+    for text in texts:
+        at = line.find(text)
+        assert at in bounds and at + len(text) in bounds, text
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "我们使用iPhone 15拍摄了这张照片，价格是5999元。Apple公司在2023年发布了这款手机，它支持USB-C接口。",
@@ -290,7 +316,7 @@ def test_windows_of_chinese_japanese_and_thai_keep_latin_words_and_numbers_whole
     Latin word or a number (`ple公司在202`, `okyo Tow`, `-Fiは`); no printed line breaks there (UAX #14), and
     ICU's line breaker finds none there either."""
     texts = _windows(tmp_path, line, 16, 80)
-    assert len(texts) > 40
+    assert len(texts) > 20
     words = [m.span() for m in re.finditer(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", line)]  # Wi-Fi and USB-C whole
     for text in texts:
         at = line.find(text)

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from synthocr.errors import UserError
 from synthocr.planner.corpus_formats import COLUMN_KINDS, corpus_format, extract, needs_extraction
+from synthocr.planner.line_breaks import DICTIONARY_SCRIPT, line_breaks
 
 _CHUNK = 1 << 22
 _LONG_LINE_BYTES = 1 << 16  # a longer line is read only in a window of this size: a text needs a few dozen characters
@@ -366,8 +367,9 @@ _PAIYANNOI = {"ฯ": "ล", "ຯ": "ລ"}
 _SMALL_KANA = "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰ-ㇿ"
 _OPENING = "（〔［｛〈《「『【〘〖〝｟«‘“([{"
 # Set apart by a space, closing punctuation of other scripts too: Arabic and Urdu (، ؛ ؟ ۔), Armenian (։ ՝),
-# Ethiopic (። ፣ ፤ ፥ ፦), Greek (; · as U+037E, U+0387), Devanagari (। ॥).
-_CLOSING_WORD = frozenset(_CLOSING + "»›।॥…،؛؟۔։՝።፣፤፥፦\u037e\u0387")
+# Ethiopic (። ፣ ፤ ፥ ፦), Greek (; · as U+037E, U+0387), Devanagari (। ॥), and Thai, Khmer and Burmese: their
+# repetition marks and full stops (ทุก ๆ, ឡើយ ។), and the Khmer colon (៖).
+_CLOSING_WORD = frozenset(_CLOSING + _SEA_MARKS + "៖»›।॥…،؛؟۔։՝።፣፤፥፦\u037e\u0387")
 # A text (one per line, as text_scan.texts_with searches them) that starts with a word of closing punctuation or
 # ends with one of opening brackets: the vectorised word windows (windows.py) leave those to _word_window.
 BAD_WORD_EDGE = re.compile(
@@ -410,6 +412,8 @@ def _cut_ok(graphemes: list[str], at: int, words: bool = False) -> bool:
     if at <= 0 or at >= len(graphemes):
         return True
     before, after = graphemes[at - 1], graphemes[at]
+    if _gap(before) or _gap(after):
+        return _space_cut_ok(graphemes, at)
     if words and _joined(before[-1], after[0]):
         return False
     if _TIBETAN.match(before[-1]) and _TIBETAN.match(after):
@@ -417,6 +421,27 @@ def _cut_ok(graphemes: list[str], at: int, words: bool = False) -> bool:
     if after in _PAIYANNOI:
         return at + 1 < len(graphemes) and graphemes[at + 1] == _PAIYANNOI[after]
     return not (_NO_END.search(before) or _NO_START.match(after))
+
+
+def _gap(cluster: str) -> bool:
+    """A space, or a ZERO WIDTH SPACE marking a word break: what a text's ends lose (texts.one_line)."""
+    return cluster in (" ", _ZWSP)
+
+
+def _space_cut_ok(graphemes: list[str], at: int) -> bool:
+    """At spaces, a text may start or end (the spaces leave it) unless the word after them is closing
+    punctuation set off by a space (`คุณสมบัติ .`, `ou ?`, `បរាជ័យ ។`) or the word before them opening
+    punctuation: as _word_window keeps such a word with its neighbour."""
+    i, j = at, at
+    while i > 0 and _gap(graphemes[i - 1]):
+        i -= 1
+    while j < len(graphemes) and _gap(graphemes[j]):
+        j += 1
+    if i == 0 or j == len(graphemes):
+        return True
+    k = next((k for k in range(j, len(graphemes)) if _gap(graphemes[k])), len(graphemes))
+    h = next((h for h in range(i - 1, -1, -1) if _gap(graphemes[h])), -1)
+    return not (_closing_word("".join(graphemes[j:k])) or _opening_word("".join(graphemes[h + 1 : i])))
 
 
 _ZWSP = "\u200b"
@@ -431,6 +456,51 @@ def _word_break(graphemes: list[str], at: int) -> bool:
     return _ZWSP in (before, after) or not (NO_SPACE.search(before) and NO_SPACE.match(after))
 
 
+@dataclass(frozen=True)
+class _DictionaryWords:
+    """Where a window may start and end next to a cluster of a dictionary script (Thai, Lao, Khmer, Myanmar)
+    within clusters lo..hi of a text (all a window cut from cluster `first` can reach): at ICU's line breaks
+    (not inside a word, nor between one and the Latin word or number written against it), or, in a run
+    between spaces whose word breaks the text marks with ZERO WIDTH SPACE, at the marks."""
+
+    graphemes: list[str]
+    lo: int
+    hi: int
+    offsets: dict[int, int]  # code-point offset, from cluster lo, of each cluster boundary lo < at < hi
+    allowed: frozenset[int]  # ICU's line breaks, as such offsets
+    marked: frozenset[int]  # the boundaries inside a run between spaces that holds a ZERO WIDTH SPACE
+
+    def governs(self, at: int) -> bool:
+        """Whether the boundary before cluster `at` lies next to a dictionary script's cluster (in the span)."""
+        if at <= self.lo or at >= self.hi:
+            return False
+        return bool(DICTIONARY_SCRIPT.search(self.graphemes[at - 1]) or DICTIONARY_SCRIPT.match(self.graphemes[at]))
+
+    def breaks(self, at: int) -> bool:
+        if at in self.marked:
+            return _word_break(self.graphemes, at)
+        return self.offsets[at] in self.allowed
+
+
+def _dictionary_words(graphemes: list[str], first: int, reach: int) -> _DictionaryWords | None:
+    """The word breaks around cluster `first`, if a text of dictionary script lies there. A window moves at
+    most `reach` clusters (max_len and the reach of a cut) either way of its first and last cluster; a margin
+    of as many again keeps ICU's view of the words at the edges the same as the whole line's."""
+    lo, hi = max(0, first - 4 * reach), min(len(graphemes), first + 6 * reach)
+    span = graphemes[lo:hi]
+    if not any(DICTIONARY_SCRIPT.match(g) for g in span):
+        return None
+    offsets = dict(zip(range(lo + 1, hi), itertools.accumulate(map(len, span))))
+    marked: set[int] = set()
+    run = lo  # first cluster of the run between spaces
+    for at in range(lo, hi + 1):
+        if at == hi or graphemes[at] == " ":
+            if _ZWSP in graphemes[run:at]:
+                marked.update(range(run + 1, at))
+            run = at + 1
+    return _DictionaryWords(graphemes, lo, hi, offsets, line_breaks("".join(span)), frozenset(marked))
+
+
 def _grapheme_window(graphemes: list[str], length: int, first: int, min_len: int, max_len: int) -> str:
     """Whole grapheme clusters from cluster `first`: about `length` code points and at most `max_len`
     (lengths count code points, as everywhere else), moved back when the text ends too soon. Both ends
@@ -442,13 +512,19 @@ def _grapheme_window(graphemes: list[str], length: int, first: int, min_len: int
     words = any(NO_SPACE.match(g) for g in graphemes)
     reach = 24 if words else 3  # how far back an end may move to where a text may end
     # Khmer, and some Thai and Burmese, text marks its word breaks with ZERO WIDTH SPACE: there a text starts
-    # and ends at words, not between syllables (the marks leave the text later: texts.one_line).
+    # and ends at words, not between syllables (the marks leave the text later: texts.one_line). Thai, Lao,
+    # Khmer and Burmese text without marks breaks where ICU's dictionaries find words.
     marked = words and _ZWSP in graphemes
+    dictionary = _dictionary_words(graphemes, first, max_len + reach) if words else None
 
     def ok(at: int) -> bool:
-        return _cut_ok(graphemes, at, words) and (not marked or _word_break(graphemes, at))
+        if not _cut_ok(graphemes, at, words):
+            return False
+        if dictionary is not None and dictionary.governs(at):
+            return dictionary.breaks(at)
+        return not marked or _word_break(graphemes, at)
 
-    for step in range(reach if marked else 3):  # the next place a text may start
+    for step in range(reach if marked or dictionary else 3):  # the next place a text may start
         if first + step < len(graphemes) and ok(first + step):
             first += step
             break

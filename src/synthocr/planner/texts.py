@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from synthocr.planner.uncovered import coverage_hint
 from synthocr.planner.windows import WindowRequest, cut_windows
 from synthocr.schemas.config import BatchConfig
 from synthocr.schemas.params import TEXT_CASES
-from synthocr.schemas.text_rules import INVISIBLE, LINE_SEPARATOR, LINE_SEPARATOR_RUN
+from synthocr.schemas.text_rules import INVISIBLE, INVISIBLE_RUN, LINE_SEPARATOR, LINE_SEPARATOR_RUN
 
 MAX_TEXT_TRIES = 20
 # A combining mark with no base letter: at the start of a text or right after whitespace (UAX #29 makes
@@ -54,7 +55,17 @@ def one_line(texts: list[str]) -> None:
     for i in np.flatnonzero(texts_with(LINE_SEPARATOR, texts)):
         texts[i] = LINE_SEPARATOR_RUN.sub(" ", texts[i]).strip(" ")
     for i in np.flatnonzero(texts_with(INVISIBLE, texts)):
-        texts[i] = INVISIBLE.sub("", texts[i])
+        texts[i] = _without_invisible(texts[i])
+
+
+def _without_invisible(text: str) -> str:
+    """The text without its invisible characters, and without the spaces they leave at its ends or doubled
+    (`\u200b ព្រះ` cut from Khmer marked with ZERO WIDTH SPACE was ` ព្រះ`: a label starting with a space)."""
+
+    def gap(m: re.Match[str]) -> str:
+        return " " if " " in m.group() and 0 < m.start() and m.end() < len(text) else ""
+
+    return INVISIBLE_RUN.sub(gap, text)
 
 
 # Why sample_texts draws a text again, as the planner reports it.

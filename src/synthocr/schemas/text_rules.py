@@ -19,6 +19,9 @@ NOT_ONE_LINE = re.compile(f"[\\n\\r{_SEPARATORS}]")
 # image does not show, which no recognizer can learn; drawn texts lose them (planner.texts.one_line). The
 # joiners U+200C and U+200D, which change the letters drawn (Persian, Indic), stay.
 INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+# A run of them with the spaces around it: where a space stood next to one (`\u200b ` between two Khmer words),
+# the run is one space, or nothing at either end of the text; else nothing.
+INVISIBLE_RUN = re.compile("(?: *[\u00ad\u200b\u2060\ufeff])+ *")
 # A BCP 47 language tag as HarfBuzz takes it (language, then script, region or variant subtags): "zh-Hans".
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 # A specification's `unicode_normalization`: "" keeps a text as its source has it.
