@@ -97,6 +97,21 @@ def test_a_file_named_where_its_folder_belongs_is_named_as_a_file(cli, tmp_path,
     assert "corpus_dir: texts.txt is a file, not a folder" in err and "corpus_file: texts.txt" in err
 
 
+def test_a_font_dir_of_type1_fonts_says_so(cli, tmp_path, monkeypatch):
+    """Debian's URW fonts (Times, Helvetica and Courier look-alikes) are also shipped as Type 1 files
+    (`/usr/share/fonts/type1/urw-base35/*.t1`, `X11/Type1/*.pfb`): such a folder "held no font", with no
+    word of the 35 fonts in it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t1").mkdir()
+    for name in ("NimbusSans-Regular.t1", "NimbusSans-Bold.pfb"):
+        (tmp_path / "t1" / name).write_bytes(b"%!PS-AdobeFont-1.0: NimbusSans-Regular\n")
+    data = {"font_dir": "t1", "specifications": [{"name": "s"}]}
+    code, _, err = cli("plan", write(tmp_path / "c.yaml", data))
+    assert code == 2 and "Traceback" not in err
+    assert "font_dir: directory t1 holds no .ttf/.otf/.ttc/.otc/.woff/.woff2 font" in err
+    assert "its 2 .pfb/.t1 file(s) are PostScript Type 1 or bitmap fonts" in err and "OpenType versions" in err
+
+
 @pytest.mark.parametrize(
     ("override", "message"),
     [

@@ -303,6 +303,38 @@ def test_thai_lao_khmer_and_burmese_windows_fall_at_words(tmp_path, words):
         assert at in bounds and at + len(text) in bounds, text
 
 
+def test_marked_khmer_windows_keep_no_space_at_their_ends_and_no_full_stop_at_their_start(tmp_path):
+    """Debian's Khmer translations put ZERO WIDTH SPACE next to spaces (`បរាជ័យ\u200b ។`) and set the full
+    stop and colon (។ ៖) off by a space. 20 of 2,000 windows of them kept a space at an end once the marks
+    left the text (a label starting with a space the image cannot show), and 23 started with ។ or ៖."""
+    from synthocr.planner.texts import one_line
+
+    line = (
+        "ពាក្យ\u200bបញ្ជា\u200bស្រាយ បាន\u200bបរាជ័យ\u200b ។ ពាក្យ\u200bសម្ងាត់\u200bរបស់\u200bអ្នក\u200b ៖ "
+        "បាន\u200bផុត\u200bកំណត់\u200b ។ សូម\u200bបញ្ចូល\u200bពាក្យ\u200bសម្ងាត់ \u200bម្ដង\u200bទៀត\u200b ។"
+    )
+    texts = list(_windows(tmp_path, line, 24, 80))
+    one_line(texts)
+    assert len(texts) > 20
+    plain = " ".join(line.replace("\u200b", "").split())
+    for text in texts:
+        assert text == text.strip() and "  " not in text and text in plain, repr(text)
+        assert text[0] not in "។៖", text
+
+
+@pytest.mark.parametrize(
+    ("raw", "drawn"),
+    [("\u200b ព្រះ", "ព្រះ"), ("ឡើយ \u200b", "ឡើយ"), ("a \u200bb", "a b"), ("a\u200b \u200bb", "a b"),
+     ("Zusammen\u00adarbeit", "Zusammenarbeit"), ("\ufeff", "")],
+)  # fmt: skip
+def test_invisible_characters_leave_no_space_behind(raw, drawn):
+    from synthocr.planner.texts import one_line
+
+    texts = [raw]
+    one_line(texts)
+    assert texts == [drawn]
+
+
 @pytest.mark.parametrize(
     "line",
     [

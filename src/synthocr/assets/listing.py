@@ -13,6 +13,9 @@ from synthocr.schemas.config import BatchConfig
 # .ttc and .otc: collections of several faces; .woff and .woff2: web fonts (web_fonts.py)
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2")
 FONT_KINDS = "/".join(FONT_SUFFIXES)  # for messages: ".ttf/.otf/.ttc/.otc/.woff/.woff2"
+# Font files of kinds HarfBuzz does not shape: PostScript Type 1 (Debian's URW and TeX fonts) and X11 bitmap
+# fonts. A font dir of only these is named as such in the error, with what to use instead.
+UNREAD_FONT_SUFFIXES = (".pfb", ".pfa", ".t1", ".pcf", ".bdf", ".fon")
 # .jfif: JPEG as browsers on Windows save it; .gif: its first frame; .avif: where Pillow has its decoder
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".avif")
 # Image files no background can come from (Pillow reads none of them): named in a warning, not passed over.

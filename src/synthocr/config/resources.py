@@ -11,6 +11,7 @@ from synthocr.assets.listing import (
     FONT_KINDS,
     FONT_SUFFIXES,
     IMAGE_SUFFIXES,
+    UNREAD_FONT_SUFFIXES,
     corpus_matches,
     corpus_pattern_path,
     corpus_root,
@@ -43,6 +44,19 @@ def _not_a_dir(path: Path, picker: str) -> str:
     )
 
 
+def _unread_fonts(folder: Path) -> str:
+    """What to do with a font dir of Type 1 or bitmap fonts only, which were read as "holds no font"."""
+    unread = list_files(folder, "*", UNREAD_FONT_SUFFIXES)
+    if not unread:
+        return ""
+    kinds = "/".join(sorted({p.suffix.lower() for p in unread}))
+    return (
+        f"; its {len(unread)} {kinds} file(s) are PostScript Type 1 or bitmap fonts, which synthocr does not "
+        "draw: use OpenType versions of them (Debian's fonts-urw-base35 puts them in "
+        "/usr/share/fonts/opentype/urw-base35) or convert them, e.g. with FontForge"
+    )
+
+
 def check_resources(config: BatchConfig) -> list[Problem]:
     """Every asset problem of a typed config, each naming its field (empty when every asset is found)."""
     problems: list[Problem] = []
@@ -53,7 +67,10 @@ def check_resources(config: BatchConfig) -> list[Problem]:
         fonts_ok = False
     elif not list_files(fonts_dir, "*", FONT_SUFFIXES):
         problems.append(
-            Problem("font_dir", f"directory {fonts_dir} holds no {FONT_KINDS} font{resolved_note(fonts_dir)}")
+            Problem(
+                "font_dir",
+                f"directory {fonts_dir} holds no {FONT_KINDS} font{resolved_note(fonts_dir)}{_unread_fonts(fonts_dir)}",
+            )
         )
         fonts_ok = False
     if not corpus_dir.is_dir():

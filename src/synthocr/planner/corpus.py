@@ -305,7 +305,10 @@ def _word_window(words: list[str], first: int, length: int, min_len: int, max_le
             lo = units[u][0]
         out = " ".join(words[lo:hi])
     else:
-        a, b = first, first + 1
+        a = first
+        while a + 1 < len(words) and _closing_word(words[a]):  # no text starts with one (`៖ បាន` of `អ្នក ៖ បាន`)
+            a += 1
+        b = a + 1
         while _size(words, a, b) < length and b < len(words) and _size(words, a, b + 1) <= max_len:
             b += 1
         out = " ".join(words[a:b])
@@ -412,8 +415,8 @@ def _cut_ok(graphemes: list[str], at: int, words: bool = False) -> bool:
     if at <= 0 or at >= len(graphemes):
         return True
     before, after = graphemes[at - 1], graphemes[at]
-    if _gap(before) or _gap(after):
-        return _space_cut_ok(graphemes, at)
+    if (_gap(before) or _gap(after)) and not _space_cut_ok(graphemes, at):
+        return False
     if words and _joined(before[-1], after[0]):
         return False
     if _TIBETAN.match(before[-1]) and _TIBETAN.match(after):
@@ -471,10 +474,14 @@ class _DictionaryWords:
     marked: frozenset[int]  # the boundaries inside a run between spaces that holds a ZERO WIDTH SPACE
 
     def governs(self, at: int) -> bool:
-        """Whether the boundary before cluster `at` lies next to a dictionary script's cluster (in the span)."""
+        """Whether the boundary before cluster `at` lies next to a dictionary script's cluster (in the span),
+        and not at a space (where _space_cut_ok judges: ICU's break lies after the spaces)."""
         if at <= self.lo or at >= self.hi:
             return False
-        return bool(DICTIONARY_SCRIPT.search(self.graphemes[at - 1]) or DICTIONARY_SCRIPT.match(self.graphemes[at]))
+        before, after = self.graphemes[at - 1], self.graphemes[at]
+        if _gap(before) or _gap(after):
+            return False
+        return bool(DICTIONARY_SCRIPT.search(before) or DICTIONARY_SCRIPT.match(after))
 
     def breaks(self, at: int) -> bool:
         if at in self.marked:
