@@ -29,7 +29,7 @@ _NOT_TEXT = (
      "name a .docx, .odt or .epub file by its extension to read its text, save a workbook as 'CSV UTF-8' and "
      "name its text column with corpus_column, or unpack an archive"),
     (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (.xls, .doc): save it as 'CSV UTF-8' or plain text (UTF-8)"),
-    (b"%PDF", "a PDF: extract its text first (`pdftotext -layout FILE.pdf FILE.txt`)"),
+    (b"%PDF", "a PDF: name it .pdf to read its text (with the pdf extra)"),
     (b"PAR1", "a Parquet file: name it .parquet to read its text column"),
     (b"\x1f\x8b", "gzip-compressed data: name it .gz (`corpus.txt.gz`) to read it decompressed"),
     (b"\x28\xb5\x2f\xfd", "Zstandard-compressed data: name it .zst to read it decompressed"),

@@ -4,7 +4,8 @@ The core (plan, render on one machine, inspect without plots, most exports) need
 them. `pip install 'synthocr[EXTRA]'` adds: dask (the Dask backends), plots (matplotlib, for
 `inspect --plots`), export (lmdb, for `export --to lmdb`), s3 (s3fs, for s3:// plans and
 output dirs), zstd (zstandard, for corpus files ending in .zst), webfonts (fontTools and
-Brotli, for .woff and .woff2 fonts). `make install` installs all of them.
+Brotli, for .woff and .woff2 fonts), pdf (pypdf and fontTools, for PDF corpus files). `make install` installs all of
+them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ EXTRA_OF: dict[str, str] = {
     "zstandard": "zstd",
     "fontTools": "webfonts",
     "brotli": "webfonts",
+    "pypdf": "pdf",
 }
 # fsspec protocols whose implementation an extra provides.
 PROTOCOL_EXTRAS: dict[str, str] = {"s3": "s3", "s3a": "s3"}

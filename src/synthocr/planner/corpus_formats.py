@@ -35,6 +35,7 @@ from synthocr.errors import UserError, not_utf8_problem
 from synthocr.extras import require
 from synthocr.planner.document_text import ass_texts, docx_texts, epub_texts, odt_texts, subtitle_texts
 from synthocr.planner.html_text import SNIFF_BYTES, declared_encoding, page_texts
+from synthocr.planner.pdf_text import pdf_texts
 
 TABLE_SUFFIXES = {
     ".csv": "csv",
@@ -54,6 +55,7 @@ TABLE_SUFFIXES = {
     ".vtt": "subtitles",
     ".ass": "ass",  # Advanced SubStation Alpha subtitles: their Dialogue lines
     ".ssa": "ass",
+    ".pdf": "pdf",  # a PDF's text layer: its pages' lines (pdf_text.py; the pdf extra)
 }
 _ZIPPED = frozenset({"epub", "docx", "odt"})  # kinds whose files are ZIP archives
 # Kinds read from a column (corpus_column); the others are read whole.
@@ -125,7 +127,8 @@ _DECOMPRESS_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
 def corpus_format(path: Path) -> str | None:
     """How a corpus file is read, by its extension: None for plain text (read where it lies), "text" for
     compressed text, "csv", "jsonl", "json" or "parquet" for a table, "html" for a web page, "epub", "docx"
-    or "odt" for a document, "subtitles" for an SRT or WebVTT file, "ass" for an SSA/ASS one (compressed or not)."""
+    or "odt" for a document, "subtitles" for an SRT or WebVTT file, "ass" for an SSA/ASS one, "pdf" for a PDF
+    (compressed or not)."""
     suffixes = [x.lower() for x in path.suffixes]
     if suffixes and suffixes[-1] in _OPENERS:
         return TABLE_SUFFIXES.get(suffixes[-2] if len(suffixes) > 1 else "", "text")
@@ -176,7 +179,7 @@ def _cr_only(text: bytes) -> bool:
 def is_binary(path: Path) -> bool:
     """Whether a corpus file's bytes are not text as they lie (compressed, or Parquet): no UTF-8 check of its
     head applies; its text is checked as it is extracted."""
-    return path.suffix.lower() in _OPENERS or corpus_format(path) in _ZIPPED | {"parquet"}
+    return path.suffix.lower() in _OPENERS or corpus_format(path) in _ZIPPED | {"parquet", "pdf"}
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -282,7 +285,7 @@ def _copy_text(path: Path, out: IO[bytes]) -> None:
 
 def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
     readers = {"csv": _csv_texts, "jsonl": _jsonl_texts, "json": _json_texts, "parquet": _parquet_texts}
-    readers.update(html=_html_texts, subtitles=_subtitle_texts, ass=_ass_texts)
+    readers.update(html=_html_texts, subtitles=_subtitle_texts, ass=_ass_texts, pdf=_pdf_texts)
     texts = readers.get(kind, _document_texts)  # epub, docx, odt
     written = 0
     for value in texts(path, column):
@@ -480,6 +483,13 @@ def _decoded(path: Path, encoding: str, read: Callable[[IO[str]], Iterator[str]]
         except UnicodeDecodeError as exc:
             name = encoding.upper().replace("-SIG", "")
             raise UserError(f"corpus file {path} is not {name} text ({exc}); convert it to {convert}.") from None
+
+
+def _pdf_texts(path: Path, column: str) -> Iterator[str]:
+    """A PDF's lines (pdf_text.py). pypdf seeks all over the file: a compressed one is decompressed into memory."""
+    with _open(path) if path.suffix.lower() in _OPENERS else path.open("rb") as raw:
+        fh = io.BytesIO(raw.read()) if path.suffix.lower() in _OPENERS else raw
+        yield from pdf_texts(fh, f"corpus file {path}")
 
 
 def _document_texts(path: Path, column: str) -> Iterator[str]:

@@ -1,0 +1,106 @@
+"""The text of PDF files (reports, papers, books): each page's lines as its text layer holds them, in order.
+
+Given as a corpus file, a PDF was "not UTF-8 text". Its lines are the printed lines of the page, which is
+what a recognizer learns from; a word hyphenated at a line's end (`en-` / `coding`) is joined again, as
+MuPDF's dehyphenation does, so a window never holds `en- coding`, a text no page shows. A scanned PDF has no
+text layer, and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from synthocr.errors import UserError
+from synthocr.extras import require
+
+# A line that ends in a word broken by a hyphen (ASCII, HYPHEN U+2010, or a SOFT HYPHEN the PDF kept) after a
+# letter, and the part of the word before it.
+_BROKEN_WORD = re.compile(r"([^\W\d_]+)[-\u2010\u00ad]$")
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+# The Latin ligatures a PDF's fonts draw (ﬁ ﬂ ﬀ ﬃ ﬄ ﬅ ﬆ), which its text layer often keeps as one character: the
+# letters they stand for, as pdftotext gives them (a label with ﬁ has a character no text typed has).
+_LIGATURES = str.maketrans({chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)})
+
+
+def pdf_texts(fh: IO[bytes], where: str) -> Iterator[str]:
+    """The lines of every page's text (pypdf's extraction, upright and turned text alike), pages in order.
+
+    Raises:
+        UserError: the file is not a PDF pypdf can read, is encrypted with a password, or has no text.
+    """
+    pypdf = require("pypdf", "PDF corpus files")
+    errors = pypdf.errors
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.ERROR)  # its warnings about odd but readable files are not the user's business
+    try:
+        reader = pypdf.PdfReader(fh, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UserError(
+                f"{where} is a PDF encrypted with a password; save a copy without one (or its text as plain text)."
+            )
+        written = 0
+        for line in _rejoined(_page_lines(reader)):
+            written += 1
+            yield line
+        if not written:
+            raise UserError(
+                f"{where} is a PDF with no text layer (a scan, or text drawn as shapes): run OCR on it first "
+                "(ocrmypdf), or use another corpus file."
+            )
+    except errors.FileNotDecryptedError:
+        raise UserError(f"{where} is a PDF encrypted with a password; save a copy without one.") from None
+    except errors.DependencyError as exc:  # AES encryption needs the cryptography package
+        raise UserError(f"{where} is an encrypted PDF that pypdf cannot open here ({exc}).") from None
+    except errors.LimitReachedError as exc:
+        raise UserError(f"{where}: a stream of the PDF decompresses past pypdf's limit (a PDF bomb?): {exc}") from None
+    except (errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        # pypdf reports a damaged file with whatever its parser raised there.
+        raise UserError(f"{where} cannot be read as a PDF ({type(exc).__name__}: {exc}); save it again.") from None
+    except RecursionError:
+        raise UserError(f"{where} nests its objects too deeply to be a PDF a writer made; save it again.") from None
+    finally:
+        pypdf_log.setLevel(level)
+
+
+def _page_lines(reader: Any) -> Iterator[str]:
+    for page in reader.pages:
+        for line in page.extract_text().translate(_LIGATURES).splitlines():
+            line = " ".join(line.split())
+            if line:
+                yield line
+
+
+def _goes_on(broken: str, line: str) -> bool:
+    """Whether `line` starts with the rest of the word `broken` (what came before its hyphen): a small letter
+    after a small letter (`en-` `coding`), or a word in capitals after capitals (`ELE-` `MENT`). `Well-`
+    `Known` is a compound's hyphen, kept."""
+    rest = _FIRST_WORD.match(line)
+    if rest is None:
+        return False
+    if broken[-1].islower():
+        return line[0].islower()
+    return len(broken) > 1 and broken.isupper() and rest.group().isupper()
+
+
+def _rejoined(lines: Iterable[str]) -> Iterator[str]:
+    """The lines, each that ends in a hyphen-broken word joined with the next one, which holds its rest
+    (across pages too): `DER en-` and `coding of` give `DER encoding of`."""
+    held, broken = "", None
+    for line in lines:
+        if broken and _goes_on(broken.group(1), line):
+            held = held[:-1] + line
+        else:
+            if held:
+                yield held
+            held = line
+        broken = _BROKEN_WORD.search(held)
+        if not broken:
+            yield held
+            held = ""
+    if held:
+        yield held
