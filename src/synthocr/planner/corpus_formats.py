@@ -35,6 +35,7 @@ from synthocr.errors import UserError, not_utf8_problem
 from synthocr.extras import require
 from synthocr.planner.document_text import ass_texts, docx_texts, epub_texts, odt_texts, subtitle_texts
 from synthocr.planner.html_text import SNIFF_BYTES, declared_encoding, page_texts
+from synthocr.planner.markdown_text import markdown_texts
 from synthocr.planner.pdf_text import pdf_texts
 
 TABLE_SUFFIXES = {
@@ -56,6 +57,8 @@ TABLE_SUFFIXES = {
     ".ass": "ass",  # Advanced SubStation Alpha subtitles: their Dialogue lines
     ".ssa": "ass",
     ".pdf": "pdf",  # a PDF's text layer: its pages' lines (pdf_text.py; the pdf extra)
+    ".md": "markdown",  # Markdown: the text of the page it renders to (markdown_text.py; the markdown extra)
+    ".markdown": "markdown",
 }
 _ZIPPED = frozenset({"epub", "docx", "odt"})  # kinds whose files are ZIP archives
 # Kinds read from a column (corpus_column); the others are read whole.
@@ -127,8 +130,8 @@ _DECOMPRESS_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
 def corpus_format(path: Path) -> str | None:
     """How a corpus file is read, by its extension: None for plain text (read where it lies), "text" for
     compressed text, "csv", "jsonl", "json" or "parquet" for a table, "html" for a web page, "epub", "docx"
-    or "odt" for a document, "subtitles" for an SRT or WebVTT file, "ass" for an SSA/ASS one, "pdf" for a PDF
-    (compressed or not)."""
+    or "odt" for a document, "subtitles" for an SRT or WebVTT file, "ass" for an SSA/ASS one, "pdf" for a PDF,
+    "markdown" for Markdown (compressed or not)."""
     suffixes = [x.lower() for x in path.suffixes]
     if suffixes and suffixes[-1] in _OPENERS:
         return TABLE_SUFFIXES.get(suffixes[-2] if len(suffixes) > 1 else "", "text")
@@ -286,6 +289,7 @@ def _copy_text(path: Path, out: IO[bytes]) -> None:
 def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
     readers = {"csv": _csv_texts, "jsonl": _jsonl_texts, "json": _json_texts, "parquet": _parquet_texts}
     readers.update(html=_html_texts, subtitles=_subtitle_texts, ass=_ass_texts, pdf=_pdf_texts)
+    readers.update(markdown=_markdown_texts)
     texts = readers.get(kind, _document_texts)  # epub, docx, odt
     written = 0
     for value in texts(path, column):
@@ -467,6 +471,11 @@ def _subtitle_texts(path: Path, column: str) -> Iterator[str]:
     yield from _decoded(
         path, _encoding(path), subtitle_texts, "UTF-8 (subtitle editors save as UTF-8; `iconv -f CP1252 -t UTF-8`)"
     )
+
+
+def _markdown_texts(path: Path, column: str) -> Iterator[str]:
+    """The texts of a Markdown file's rendered page (markdown_text.markdown_texts)."""
+    yield from _decoded(path, _encoding(path), markdown_texts, "UTF-8")
 
 
 def _ass_texts(path: Path, column: str) -> Iterator[str]:

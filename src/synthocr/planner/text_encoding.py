@@ -147,7 +147,7 @@ _MARKUP = {
 _MARKUP_HELP = {
     "HTML": "name the file .html (or .htm) to read the page's text as a browser shows it, or strip the markup",
     "wiki": "take the text out with a wikitext extractor (WikiExtractor, or mwparserfromhell's strip_code)",
-    "Markdown": "turn it into plain text first (`pandoc -t plain FILE.md -o FILE.txt`)",
+    "Markdown": "name the file .md to read the text its rendered page shows",
     "LaTeX": "turn it into plain text first (`pandoc -t plain FILE.tex -o FILE.txt`, or detex)",
 }
 

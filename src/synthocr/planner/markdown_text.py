@@ -1,0 +1,29 @@
+"""The text of Markdown files (READMEs, documentation, notes, wiki pages): what their rendered page shows.
+
+Read as plain text, a Markdown file gave texts such as `## Installation`, `**Note:** run` and
+`[the guide](https://example.org/guide)`, drawn and labelled with their markup. It is rendered as CommonMark
+(with GitHub's tables and strikethrough) and read as the web page it becomes (html_text.py): one text per
+paragraph, heading, list item and table cell, a code block a text per line, no link targets or image
+addresses. YAML front matter (Jekyll, Hugo, Obsidian) is metadata, not text, and is left out.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from typing import IO
+
+from synthocr.extras import require
+from synthocr.planner.html_text import page_texts
+
+# A YAML front matter block at the very start: `---`, its fields, then `---` (or `...`) on a line of its own.
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
+
+
+def markdown_texts(fh: IO[str]) -> Iterator[str]:
+    """The texts of a Markdown document read from `fh` (decoded), in order."""
+    markdown_it = require("markdown_it", "Markdown corpus files")
+    source = _FRONT_MATTER.sub("", fh.read(), count=1)
+    renderer = markdown_it.MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    yield from page_texts(io.StringIO(renderer.render(source)))
