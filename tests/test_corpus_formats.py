@@ -690,3 +690,14 @@ def test_markdown_without_its_extra_names_the_extra(cli, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "markdown_it", None)  # as if not installed
     code, err, _ = _plan(cli, tmp_path, "a.md")
     assert code == 2 and "pip install 'synthocr[markdown]'" in err and "Traceback" not in err
+
+
+def test_a_huge_markdown_file_is_a_clear_error(cli, tmp_path, monkeypatch):
+    """A Markdown file is rendered whole: one far longer than any document (a dump) is refused, not read into
+    gigabytes of memory."""
+    from synthocr.planner import markdown_text
+
+    monkeypatch.setattr(markdown_text, "MAX_MARKDOWN_CHARS", 1 << 20)
+    _corpus(tmp_path, "dump.md", b"# Title\n\n" + b"word " * (300 << 10))
+    code, err, _ = _plan(cli, tmp_path, "dump.md")
+    assert code == 2 and "dump.md holds more than 1 Mi characters" in err and "split it" in err

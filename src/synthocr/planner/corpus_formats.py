@@ -475,7 +475,7 @@ def _subtitle_texts(path: Path, column: str) -> Iterator[str]:
 
 def _markdown_texts(path: Path, column: str) -> Iterator[str]:
     """The texts of a Markdown file's rendered page (markdown_text.markdown_texts)."""
-    yield from _decoded(path, _encoding(path), markdown_texts, "UTF-8")
+    yield from _decoded(path, _encoding(path), lambda fh: markdown_texts(fh, f"corpus file {path}"), "UTF-8")
 
 
 def _ass_texts(path: Path, column: str) -> Iterator[str]:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import IO
 
+from synthocr.errors import UserError
 from synthocr.extras import require
 from synthocr.planner.html_text import page_texts
 
@@ -21,9 +22,24 @@ from synthocr.planner.html_text import page_texts
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 
 
-def markdown_texts(fh: IO[str]) -> Iterator[str]:
-    """The texts of a Markdown document read from `fh` (decoded), in order."""
+# Characters of one Markdown document: it is rendered whole (about 10 bytes of memory a character), and no
+# README or book chapter comes near; a larger file is a dump to split, or not Markdown.
+MAX_MARKDOWN_CHARS = 64 << 20
+
+
+def markdown_texts(fh: IO[str], where: str = "the Markdown file") -> Iterator[str]:
+    """The texts of a Markdown document read from `fh` (decoded), in order.
+
+    Raises:
+        UserError: the document is longer than MAX_MARKDOWN_CHARS.
+    """
     markdown_it = require("markdown_it", "Markdown corpus files")
-    source = _FRONT_MATTER.sub("", fh.read(), count=1)
+    text = fh.read(MAX_MARKDOWN_CHARS + 1)
+    if len(text) > MAX_MARKDOWN_CHARS:
+        raise UserError(
+            f"{where} holds more than {MAX_MARKDOWN_CHARS >> 20} Mi characters, more than synthocr renders as one "
+            "Markdown document; split it into files (one per chapter or page)."
+        )
+    source = _FRONT_MATTER.sub("", text, count=1)
     renderer = markdown_it.MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     yield from page_texts(io.StringIO(renderer.render(source)))
