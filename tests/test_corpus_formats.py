@@ -310,7 +310,7 @@ def test_json_lines_named_json_and_bad_json_documents(cli, tmp_path):
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [
-        ("sheet.xlsx", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5", "a ZIP archive (an Excel .xlsx"),
+        ("sheet.txt", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5", "a ZIP archive (an Excel .xlsx"),
         ("paper.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF: name it .pdf to read its text"),
         ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "an old Microsoft Office file"),
         ("texts.txt", gzip.compress(b"hello world\n"), "gzip-compressed data: name it .gz"),
@@ -701,3 +701,54 @@ def test_a_huge_markdown_file_is_a_clear_error(cli, tmp_path, monkeypatch):
     _corpus(tmp_path, "dump.md", b"# Title\n\n" + b"word " * (300 << 10))
     code, err, _ = _plan(cli, tmp_path, "dump.md")
     assert code == 2 and "dump.md holds more than 1 Mi characters" in err and "split it" in err
+
+
+def _workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_an_excel_workbook_gives_the_text_cells_of_its_column(cli, tmp_path):
+    """A workbook was "not text but a ZIP archive", to be saved as CSV first. Now every sheet whose header
+    row names the column gives its text cells (a blank row above the header is skipped); numbers, dates and
+    empty cells are left out, and a line break in a cell is a space."""
+    (tmp_path / "corpus").mkdir()
+    _workbook(
+        tmp_path / "corpus" / "products.xlsx",
+        {
+            "Shop": [[], ["id", "name", "price"], [1, "Příliš žluťoučký kůň", 3.5], [2, "Two\nlines", 12],
+                     [3, None, 1], [4, 12345, 2], [5, "Съешь же ещё", 9]],
+            "Notes": [["note"], ["not this column"]],
+            "More": [["name"], ["مرحبا بكم في المكتبة"], ["=\"formula\""]],
+        },
+    )  # fmt: skip
+    code, err, frame = _plan(cli, tmp_path, "products.xlsx", {"corpus_column": "name"}, total=100)
+    assert code == 0, err
+    assert set(frame.text) == {"Příliš žluťoučký kůň", "Two lines", "Съешь же ещё", "مرحبا بكم في المكتبة"}
+
+
+def test_bad_workbooks_are_clear_errors(cli, tmp_path, monkeypatch):
+    import sys
+
+    (tmp_path / "corpus").mkdir()
+    corpus = tmp_path / "corpus"
+    _workbook(corpus / "a.xlsx", {"Prices": [["item", "price"], ["Tea", 3.5], ["Cake", 4]]})
+    code, err, _ = _plan(cli, tmp_path, "a.xlsx")  # corpus_column left at "text"
+    assert code == 2 and "a.xlsx has no column 'text' in any sheet (Prices: ['item', 'price'])" in err
+    code, err, _ = _plan(cli, tmp_path, "a.xlsx", {"corpus_column": "price"})
+    assert code == 2 and "column 'price' holds 2 numbers or dates and no text; format the column as Text" in err
+    (corpus / "cut.xlsx").write_bytes((corpus / "a.xlsx").read_bytes()[:500])
+    code, err, _ = _plan(cli, tmp_path, "cut.xlsx", {"corpus_column": "item"})
+    assert code == 2 and "cut.xlsx cannot be read as an Excel workbook" in err and "Traceback" not in err
+    _workbook(corpus / "b.xlsx", {"S": [["item"], ["Tea"]]})
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if not installed
+    code, err, _ = _plan(cli, tmp_path, "b.xlsx", {"corpus_column": "item"})
+    assert code == 2 and "pip install 'synthocr[excel]'" in err and "Traceback" not in err
