@@ -505,7 +505,7 @@ def _decoded(path: Path, encoding: str, read: Callable[[IO[str]], Iterator[str]]
 
 def _pdf_texts(path: Path, column: str) -> Iterator[str]:
     """A PDF's lines (pdf_text.py). pypdf seeks all over the file: a compressed one is decompressed into memory."""
-    with _open(path) if path.suffix.lower() in _OPENERS else path.open("rb") as raw:
+    with _open(path) as raw:
         fh = io.BytesIO(raw.read()) if path.suffix.lower() in _OPENERS else raw
         yield from pdf_texts(fh, f"corpus file {path}")
 
