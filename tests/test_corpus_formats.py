@@ -752,3 +752,45 @@ def test_bad_workbooks_are_clear_errors(cli, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if not installed
     code, err, _ = _plan(cli, tmp_path, "b.xlsx", {"corpus_column": "item"})
     assert code == 2 and "pip install 'synthocr[excel]'" in err and "Traceback" not in err
+
+
+RU = "Съешь же ещё этих булок.\nВ чащах юга жил бы цитрус.\n"
+DE = 'id,text\n1,Größe: 5 € pro Stück\n2,"Straße, Köln"\n'
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "encoding", "expected"),
+    [
+        ("ru.txt.gz", gzip.compress(RU.encode("cp1251"), mtime=0), "cp1251",
+         {"Съешь же ещё этих булок.", "В чащах юга жил бы цитрус."}),
+        ("de.csv", DE.encode("cp1252"), "cp1252", {"Größe: 5 € pro Stück", "Straße, Köln"}),
+        ("el.srt", "1\n00:00:01,000 --> 00:00:02,000\nΚαλημέρα σας\n".encode("iso-8859-7"), "iso-8859-7",
+         {"Καλημέρα σας"}),
+        ("bom.txt", "\ufeffЁлка и ёж\n".encode("utf-8"), "cp1251", {"Ёлка и ёж"}),  # the mark says UTF-8
+    ],
+)  # fmt: skip
+def test_corpus_files_in_a_legacy_encoding_are_read_as_corpus_encoding_says(
+    cli, tmp_path, name, data, encoding, expected
+):
+    """A Windows-1251 or Shift_JIS corpus was an error that said to convert it to UTF-8 first. With the
+    specification's corpus_encoding it is read as written (converted once into the cache); a plan of
+    Debian's Japanese and Chinese translations and the shipped Russian corpus, made Shift_JIS, GB18030 and
+    Windows-1251 by iconv, has the texts of the UTF-8 originals but for Shift_JIS's 0x5C, which Python reads
+    as the backslash where iconv gives the yen sign."""
+    _corpus(tmp_path, name, data)
+    code, err, frame = _plan(cli, tmp_path, name, {"corpus_encoding": encoding}, total=30)
+    assert code == 0, err
+    assert set(frame.text) == expected
+
+
+def test_a_wrong_or_missing_corpus_encoding_is_a_clear_error(cli, tmp_path):
+    _corpus(tmp_path, "ru.txt", RU.encode("cp1251"))
+    code, err, _ = _plan(cli, tmp_path, "ru.txt")
+    assert code == 2 and "is not UTF-8 text" in err and "corpus_encoding (such as 'cp1252')" in err
+    code, err, _ = _plan(cli, tmp_path, "ru.txt", {"corpus_encoding": "klingon"})
+    assert code == 2 and "corpus_encoding: 'klingon' is not an encoding Python knows" in err
+    code, err, _ = _plan(cli, tmp_path, "ru.txt", {"corpus_encoding": "base64"})
+    assert code == 2 and "'base64' is a byte-to-byte codec, not a text encoding" in err
+    _corpus(tmp_path, "ja.txt", "日本語のテキスト\n".encode())
+    code, err, _ = _plan(cli, tmp_path, "ja.txt", {"corpus_encoding": "shift_jis"})
+    assert code == 2 and "ja.txt is not shift_jis text (bytes near offset" in err and "Traceback" not in err

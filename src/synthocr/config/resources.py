@@ -112,7 +112,7 @@ def check_resources(config: BatchConfig) -> list[Problem]:
             if absolute is None and corpus_ok:
                 _warn_case_only(spec.name, corpus_dir, spec.corpus_file, files)
             for f in files:
-                problem = _corpus_file_problem(f)
+                problem = _corpus_file_problem(f, spec.corpus_encoding)
                 if problem:
                     problems.append(Problem("corpus_file", problem, spec.name, i))
         if fonts_ok:
@@ -187,7 +187,7 @@ def _warn_case_only(spec: str, corpus_dir: Path, pattern: str, files: list[Path]
     )
 
 
-def _corpus_file_problem(path: Path) -> str | None:
+def _corpus_file_problem(path: Path, encoding: str = "") -> str | None:
     try:
         with path.open("rb") as fh:
             head = fh.read(_HEAD_BYTES)
@@ -195,8 +195,12 @@ def _corpus_file_problem(path: Path) -> str | None:
         return f"{path} cannot be read ({exc.strerror})"
     if not head.strip():
         return f"{path} is empty"
-    # Compressed, Parquet, UTF-16 or UTF-32, or a web page (which may declare its encoding): checked as extracted
-    if is_binary(path) or wide_encoding(head) or corpus_format(path) == "html":
+    # Compressed, Parquet, UTF-16 or UTF-32, a web page (which may declare its encoding), or text in an encoding
+    # the specification names (corpus_encoding, checked with the spec's own rules): checked as extracted
+    if is_binary(path) or wide_encoding(head) or corpus_format(path) == "html" or encoding:
         return None
     cut = len(head) == _HEAD_BYTES  # a character may be cut by the read limit
-    return not_utf8_problem(path, head, cut)
+    problem = not_utf8_problem(path, head, cut)
+    if problem and "legacy encoding" in problem:
+        problem += ", or name its encoding with the specification's corpus_encoding (such as 'cp1252')"
+    return problem

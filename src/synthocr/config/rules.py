@@ -17,7 +17,7 @@ from synthocr.schemas.params import (
     TEXT_CASES,
     VERTICAL_DIRECTIONS,
 )
-from synthocr.schemas.text_rules import UNICODE_FORMS, language_problem
+from synthocr.schemas.text_rules import UNICODE_FORMS, encoding_problem, language_problem
 
 COLOR_MODES = ("RGB", "L")
 # The retired corpus_mode field and the text_source each of its values now means.
@@ -153,6 +153,9 @@ def _check_spec(spec: BatchSpecification, index: int) -> list[Problem]:
             f"{spec.unicode_normalization!r} is not one of {list(UNICODE_FORMS[1:])} (or empty: texts as the source "
             "has them)",
         )
+    bad_encoding = encoding_problem(spec.corpus_encoding)
+    if bad_encoding:
+        problem("corpus_encoding", bad_encoding)
     if spec.min_text_length < 1:
         problem("min_text_length", f"must be >= 1, got {spec.min_text_length}")
     if spec.max_text_length > MAX_TEXT_LENGTH:

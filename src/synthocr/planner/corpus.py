@@ -18,7 +18,7 @@ import regex
 from numpy.typing import NDArray
 
 from synthocr.errors import UserError
-from synthocr.planner.corpus_formats import COLUMN_KINDS, corpus_format, extract, needs_extraction
+from synthocr.planner.corpus_formats import COLUMN_KINDS, corpus_format, extract, needs_extraction, transcoded
 from synthocr.planner.line_breaks import DICTIONARY_SCRIPT, line_breaks
 
 _CHUNK = 1 << 22
@@ -84,7 +84,8 @@ def index_corpus_file(path: Path, rel: str) -> CorpusFile:
             except UnicodeDecodeError as exc:
                 raise UserError(
                     f"corpus file {path} is not UTF-8 text (invalid byte near offset {offset + exc.start}); "
-                    "convert it to UTF-8 or leave it out of the corpus_file pattern."
+                    "convert it to UTF-8, name its encoding with the specification's corpus_encoding (such as "
+                    "'cp1252'), or leave it out of the corpus_file pattern."
                 ) from None
             raw = np.frombuffer(chunk, np.uint8)
             breaks.append(np.flatnonzero(raw == 10) + offset)
@@ -581,10 +582,13 @@ def line_choice(files: list[CorpusFile], u: NDArray[np.float64]) -> tuple[NDArra
     return file_idx.astype(np.int64), line_idx
 
 
-def index_any(path: Path, rel: str, column: str = "text") -> CorpusFile:
+def index_any(path: Path, rel: str, column: str = "text", encoding: str = "") -> CorpusFile:
     """The index of a text file; or of the texts of column `column` of a table (CSV, TSV, JSON Lines,
     Parquet), or of a compressed file, read from their extracted text (corpus_formats.py); its sha1 is the
-    file's own."""
+    file's own. A file of text in `encoding` (corpus_encoding) is read from its UTF-8 copy."""
+    converted = transcoded(path, encoding)
+    if converted is not None:
+        return dataclasses.replace(index_any(converted[0], rel, column), sha1=converted[1])
     if not needs_extraction(path):
         return index_corpus_file(path, rel)
     text, sha1 = extract(path, column)
@@ -600,10 +604,11 @@ class CorpusIndex:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._index: dict[tuple[str, str], CorpusFile] = {}
+        self._index: dict[tuple[str, str, str], CorpusFile] = {}
 
-    def files_for(self, paths: list[Path], column: str = "text") -> list[CorpusFile]:
-        """The index of each file (built on first use, then shared); of a table's `column`.
+    def files_for(self, paths: list[Path], column: str = "text", encoding: str = "") -> list[CorpusFile]:
+        """The index of each file (built on first use, then shared); of a table's `column`; of text in
+        `encoding`.
 
         Raises:
             UserError: a file is not UTF-8 or holds no text, or a table has no such column.
@@ -611,9 +616,9 @@ class CorpusIndex:
         out = []
         for p in paths:
             rel = self.plan_name(p)
-            key = (rel, column if corpus_format(p) in COLUMN_KINDS else "")
+            key = (rel, column if corpus_format(p) in COLUMN_KINDS else "", encoding)
             if key not in self._index:
-                self._index[key] = index_any(p, rel, column)
+                self._index[key] = index_any(p, rel, column, encoding)
             out.append(self._index[key])
         return out
 

@@ -255,6 +255,64 @@ def extract(path: Path, column: str) -> tuple[Path, str]:
     return target, sha1
 
 
+# Kinds whose files are text in some encoding (corpus_encoding applies); the others are binary formats that
+# say their own encoding (ZIP documents, Parquet, PDF).
+_TEXT_KINDS = frozenset({"text", "csv", "jsonl", "json", "html", "subtitles", "ass", "markdown"})
+_ANY_BOM = (codecs.BOM_UTF8, *(bom for bom, _ in _WIDE_BOMS))
+
+
+def transcoded(path: Path, encoding: str) -> tuple[Path, str] | None:
+    """The corpus file at `path`, written in `encoding` (a specification's corpus_encoding), as UTF-8 with a
+    byte-order mark in the cache, decompressed, under a name of the same format (`.csv`, `.html`, `.txt`),
+    and the sha1 of the file's bytes. None where nothing is to convert: no encoding or UTF-8 given, a binary
+    format, or a file that starts with a byte-order mark (which says its encoding itself).
+
+    Raises:
+        UserError: the file's bytes are not text in `encoding`; the cache cannot be written.
+    """
+    kind = corpus_format(path) or "text"
+    if not encoding or kind not in _TEXT_KINDS or codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+        return None
+    with _open(path) as fh:
+        if fh.read(4).startswith(_ANY_BOM):
+            return None
+    digest = hashlib.sha1()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)
+    sha1 = digest.hexdigest()
+    name = codecs.lookup(encoding).name
+    suffix = next((s for s, k in TABLE_SUFFIXES.items() if k == kind), ".txt")
+    key = hashlib.sha1(b"\0".join((_FORMAT_VERSION, sha1.encode(), b"encoding", name.encode()))).hexdigest()
+    target = cache_dir() / f"{key}{suffix}"
+    if target.is_file():
+        return target, sha1
+    decoder = codecs.getincrementaldecoder(name)()
+    offset = 0
+    try:
+        with cache_file(target) as out, _open(path) as fh:
+            out.write(codecs.BOM_UTF8)
+            while chunk := fh.read(1 << 22):
+                try:
+                    out.write(decoder.decode(chunk).encode("utf-8"))
+                    offset += len(chunk)
+                except UnicodeDecodeError as exc:
+                    raise UserError(
+                        f"corpus file {path} is not {name} text (bytes near offset {offset + exc.start} are not "
+                        f"{name}); check the specification's corpus_encoding."
+                    ) from None
+            try:
+                out.write(decoder.decode(b"", final=True).encode("utf-8"))
+            except UnicodeDecodeError:
+                raise UserError(f"corpus file {path} ends inside a {name} character.") from None
+    except _DECOMPRESS_ERRORS as exc:
+        raise UserError(
+            f"corpus file {path} cannot be decompressed, or its text written to the cache in {target.parent} "
+            f"({exc}); check or re-create the file, or free space there."
+        ) from None
+    return target, sha1
+
+
 def _copy_text(path: Path, out: IO[bytes]) -> None:
     """Compressed text, decompressed, checked to be UTF-8 on the way; or UTF-16 or UTF-32 text (compressed
     or not), written as UTF-8."""

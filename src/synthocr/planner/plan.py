@@ -185,7 +185,7 @@ def index_corpus(config: BatchConfig, choice: AssetChoice) -> tuple[Path, list[C
         if not needs_corpus(spec):
             spec_files.append([])
             continue
-        files = corpus.files_for(_corpus_for(spec, croot, choice), spec.corpus_column)
+        files = corpus.files_for(_corpus_for(spec, croot, choice), spec.corpus_column, spec.corpus_encoding)
         if not files:
             raise UserError(
                 f"specification {spec.name!r}: no corpus file matches corpus_file {spec.corpus_file!r}; "

@@ -49,6 +49,7 @@ class BatchSpecification:
     unicode_normalization: str = ""  # NFC, NFD, NFKC or NFKD applied to every drawn text; "": as the source has it
     corpus_file: str = "*.txt"
     corpus_column: str = "text"  # the column of a tabular corpus file (CSV, TSV, JSON Lines, Parquet)
+    corpus_encoding: str = ""  # the corpus files' encoding, a Python codec name ("cp1251"); "": UTF-8 (BOM: UTF-16/32)
     text_source: str = "window"  # window, lines, words, chars or template (planner/textsources.py)
     min_words: int = 1
     max_words: int = 3

@@ -71,6 +71,15 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "content (see "
         "[Your own data](text-sources.md#tables))."
     ),
+    "corpus_encoding": (
+        "the encoding the specification's text corpus files are written in, as Python names it (`cp1252`, "
+        "`cp1251`, `iso-8859-2`, `shift_jis` or Windows' `cp932`, `euc-kr`, `gb18030`, `big5`): each file is converted once into UTF-8 "
+        "in the corpus cache and read from there. Empty means UTF-8 (UTF-16 or UTF-32 where a byte-order mark "
+        "says so); a file that starts with a byte-order mark is read as it says whatever this is. Text, tables "
+        "(CSV, JSON), web pages, Markdown and subtitles, compressed or not; binary formats (Parquet, PDF, "
+        "Office, EPUB) say their own encoding. A byte that is not text in the encoding is an error naming its "
+        "offset."
+    ),
     "text_source": (
         "where texts come from (see [Your own data](text-sources.md)): `window` (a window of running text cut"
         " from the corpus, running on from one line into the next), `lines` (one whole corpus line per text),"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 # The line breaks of str.splitlines but \n and \r (no text source lets those through: corpus lines end
@@ -33,3 +34,16 @@ def language_problem(tag: str) -> str | None:
     if not tag or LANGUAGE_TAG.fullmatch(tag):
         return None
     return f"{tag!r} is not a BCP 47 language tag such as 'zh-Hans', 'sr' or 'fa'"
+
+
+def encoding_problem(name: str) -> str | None:
+    """Why `name` is no text encoding a corpus may be written in, None if it is one ("" is UTF-8)."""
+    if not name:
+        return None
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return f"{name!r} is not an encoding Python knows; give a codec name such as 'cp1252', 'shift_jis' or 'gb18030'"
+    if not getattr(info, "_is_text_encoding", True):
+        return f"{name!r} is a byte-to-byte codec, not a text encoding"
+    return None
