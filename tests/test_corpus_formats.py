@@ -766,7 +766,8 @@ DE = 'id,text\n1,Größe: 5 € pro Stück\n2,"Straße, Köln"\n'
         ("de.csv", DE.encode("cp1252"), "cp1252", {"Größe: 5 € pro Stück", "Straße, Köln"}),
         ("el.srt", "1\n00:00:01,000 --> 00:00:02,000\nΚαλημέρα σας\n".encode("iso-8859-7"), "iso-8859-7",
          {"Καλημέρα σας"}),
-        ("bom.txt", "\ufeffЁлка и ёж\n".encode("utf-8"), "cp1251", {"Ёлка и ёж"}),  # the mark says UTF-8
+        ("bom.txt", "\ufeffЁлка и ёж\n".encode(), "cp1251", {"Ёлка и ёж"}),  # the mark says UTF-8
+        ("p.html", '<meta charset="windows-1251"><p>Привет, мир</p>'.encode("cp1251"), "cp1251", {"Привет, мир"}),
     ],
 )  # fmt: skip
 def test_corpus_files_in_a_legacy_encoding_are_read_as_corpus_encoding_says(

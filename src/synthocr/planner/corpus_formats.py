@@ -66,7 +66,9 @@ TABLE_SUFFIXES = {
 _ZIPPED = frozenset({"epub", "docx", "odt", "xlsx"})  # kinds whose files are ZIP archives
 # Kinds read from a column (corpus_column); the others are read whole.
 COLUMN_KINDS = frozenset({"csv", "jsonl", "json", "parquet", "xlsx"})
-_FORMAT_VERSION = b"2"  # of the extracted files: bump when what is extracted changes (2: lines ended by CR)
+# Of the extracted files: bump when what is extracted changes (2: lines ended by CR; 3: a web page's UTF-8
+# byte-order mark wins over its <meta charset>).
+_FORMAT_VERSION = b"3"
 _BREAKS = re.compile(r"[\r\n]+")
 _HEAD = 1 << 16
 _MAX_FIELD = 1 << 30  # characters in one CSV cell
@@ -517,8 +519,8 @@ def _html_texts(path: Path, column: str) -> Iterator[str]:
     `<meta charset>` declares (a page saved from a site in Windows-1251, say), else as UTF-8."""
     with _open(path) as fh:
         head = fh.read(SNIFF_BYTES)
-    encoding = wide_encoding(head[:4])
-    if encoding is None:
+    encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else wide_encoding(head[:4])
+    if encoding is None:  # a byte-order mark wins over what the page declares, as in browsers
         try:
             encoding = declared_encoding(head) or "utf-8-sig"
         except LookupError as exc:
