@@ -257,6 +257,7 @@ def extract(path: Path, column: str) -> tuple[Path, str]:
     return target, sha1
 
 
+_NAME_IT = " or name its encoding with the specification's corpus_encoding (such as 'cp1252')"
 # Kinds whose files are text in some encoding (corpus_encoding applies); the others are binary formats that
 # say their own encoding (ZIP documents, Parquet, PDF).
 _TEXT_KINDS = frozenset({"text", "csv", "jsonl", "json", "html", "subtitles", "ass", "markdown"})
@@ -332,7 +333,8 @@ def _copy_text(path: Path, out: IO[bytes]) -> None:
             except UnicodeDecodeError as exc:
                 raise UserError(
                     f"corpus file {path} is not {name} text{where} (invalid bytes near offset "
-                    f"{offset + exc.start}); convert it to UTF-8 or leave it out of the corpus_file pattern."
+                    f"{offset + exc.start}); convert it to UTF-8, name its encoding with the specification's corpus_encoding, "
+                    "or leave it out of the corpus_file pattern."
                 ) from None
             data = text.encode("utf-8") if wide else chunk
             cr_only = _cr_only(data) if cr_only is None else cr_only
@@ -382,13 +384,13 @@ def _csv_texts(path: Path, column: str) -> Iterator[str]:
             head = fh.read(_HEAD)
         problem = not_utf8_problem(f"corpus file {path}", head, cut=len(head) == _HEAD)
         if problem:
-            raise UserError(f"{problem} (in Excel: save as 'CSV UTF-8').")
+            raise UserError(f"{problem} (in Excel: save as 'CSV UTF-8'),{_NAME_IT}.")
     with _open(path) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
         try:
             header_line = fh.readline()
         except UnicodeDecodeError as exc:
             raise UserError(
-                f"corpus file {path} is not {encoding.upper()} text ({exc}); convert it to UTF-8."
+                f"corpus file {path} is not {encoding.upper()} text ({exc}); convert it to UTF-8,{_NAME_IT}."
             ) from None
         delimiter = "\t" if ".tsv" in [x.lower() for x in path.suffixes] else header_delimiter(header_line)
         header = next(csv.reader([header_line], delimiter=delimiter), [])
@@ -511,7 +513,9 @@ def _utf8_lines(path: Path, fh: IO[bytes]) -> Iterator[bytes]:
         for line in io.TextIOWrapper(fh, encoding=encoding):
             yield line.encode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UserError(f"corpus file {path} is not {encoding.upper()} text ({exc}); convert it to UTF-8.") from None
+        raise UserError(
+            f"corpus file {path} is not {encoding.upper()} text ({exc}); convert it to UTF-8,{_NAME_IT}."
+        ) from None
 
 
 def _html_texts(path: Path, column: str) -> Iterator[str]:
@@ -560,7 +564,9 @@ def _decoded(path: Path, encoding: str, read: Callable[[IO[str]], Iterator[str]]
             yield from read(fh)
         except UnicodeDecodeError as exc:
             name = encoding.upper().replace("-SIG", "")
-            raise UserError(f"corpus file {path} is not {name} text ({exc}); convert it to {convert}.") from None
+            raise UserError(
+                f"corpus file {path} is not {name} text ({exc}); convert it to {convert},{_NAME_IT}."
+            ) from None
 
 
 def _pdf_texts(path: Path, column: str) -> Iterator[str]:
