@@ -742,6 +742,8 @@ def test_a_zawgyi_corpus_is_named(cli, tmp_path, caplog):
           "Plain line here"], "Markdown", "'# Getting'"),
         (["\\section{Introduction}", "We study \\emph{things} here", "\\begin{itemize}", "Plain line here"],
          "LaTeX", "'\\\\section'"),
+        (["吾輩《わがはい》は猫である。", "どこで生れたか見当《けんとう》がつかぬ。", "［＃８字下げ］一［＃「一」は中見出し］",
+          "Plain line here"], "Aozora Bunko", "'輩《わがはい》'"),
     ],
 )  # fmt: skip
 def test_markup_in_a_text_corpus_is_named(cli, tmp_path, caplog, lines, kind, example):

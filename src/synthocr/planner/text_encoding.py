@@ -143,12 +143,17 @@ _MARKUP = {
     "wiki": regex.compile(r"\[\[[^\[\]]+\]\]|\{\{[^{}]+(?:\}\}|\|)|'''[^']+'''"),
     "Markdown": regex.compile(r"^#{1,6} \S+|^```|\*\*[^*\s][^*]*\*\*|!?\[[^\[\]]+\]\((?:https?://|/|#|\.)[^()\s]*\)"),
     "LaTeX": regex.compile(r"\\(?:section|subsection|chapter|textbf|textit|emph|begin|end|cite|ref|label|item)\b"),
+    # Aozora Bunko's plain-text notation: a reading in double angle brackets after its kanji (漢字《かんじ》,
+    # ｜ marking where the word starts) and editor's notes (［＃「…」に傍点］), printed as ruby and styles.
+    "Aozora Bunko": regex.compile(r"[\p{Han}々〆ヶ]《[\p{Hiragana}\p{Katakana}ー]+》|［＃[^］]*］"),
 }
 _MARKUP_HELP = {
     "HTML": "name the file .html (or .htm) to read the page's text as a browser shows it, or strip the markup",
     "wiki": "take the text out with a wikitext extractor (WikiExtractor, or mwparserfromhell's strip_code)",
     "Markdown": "name the file .md to read the text its rendered page shows",
     "LaTeX": "turn it into plain text first (`pandoc -t plain FILE.tex -o FILE.txt`, or detex)",
+    "Aozora Bunko": "remove the readings, markers and notes first (`sed -E 's/《[^》]*》//g; s/［＃[^］]*］//g; "
+    "s/｜//g' FILE.txt`), which a page prints as ruby, not as text",
 }
 
 
