@@ -795,3 +795,49 @@ def test_a_wrong_or_missing_corpus_encoding_is_a_clear_error(cli, tmp_path):
     _corpus(tmp_path, "ja.txt", "日本語のテキスト\n".encode())
     code, err, _ = _plan(cli, tmp_path, "ja.txt", {"corpus_encoding": "shift_jis"})
     assert code == 2 and "ja.txt is not shift_jis text (bytes near offset" in err and "Traceback" not in err
+
+
+def _ods(path: Path, rows_xml: str) -> Path:
+    """An OpenDocument spreadsheet of one sheet, its rows given as XML."""
+    import zipfile
+
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        f'<table:table table:name="Menu">{rows_xml}</table:table></office:spreadsheet></office:body>'
+        "</office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+    return path
+
+
+def test_an_opendocument_spreadsheet_gives_the_text_cells_of_its_column(cli, tmp_path):
+    """Calc's own format was "not text but a ZIP archive". Rows and cells Calc stores once with a repeat count
+    are read that many times; a cell's paragraphs are one text; numbers are left out. Sheets LibreOffice
+    Calc 7.4 wrote from a CSV give the CSV's texts."""
+    (tmp_path / "corpus").mkdir()
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    rows = (
+        '<table:table-row table:number-rows-repeated="3"><table:table-cell/></table:table-row>'  # empty rows first
+        f"<table:table-row>{cell.format('id')}{cell.format('dish')}</table:table-row>"
+        f'<table:table-row table:number-rows-repeated="2"><table:table-cell office:value-type="float" '
+        f'office:value="1"/>{cell.format("Crème brûlée")}</table:table-row>'
+        '<table:table-row><table:table-cell table:number-columns-repeated="1"/><table:table-cell '
+        'office:value-type="string"><text:p>Борщ</text:p><text:p>со <text:span>сметаной</text:span></text:p>'
+        "</table:table-cell></table:table-row>"
+        '<table:table-row><table:table-cell/><table:table-cell office:value-type="float" office:value="3"/>'
+        "</table:table-row>"
+    )
+    _ods(tmp_path / "corpus" / "menu.ods", rows)
+    code, err, frame = _plan(cli, tmp_path, "menu.ods", {"corpus_column": "dish"}, total=60)
+    assert code == 0, err
+    assert set(frame.text) == {"Crème brûlée", "Борщ со сметаной"}
+    code, err, _ = _plan(cli, tmp_path, "menu.ods", {"corpus_column": "id"})
+    assert code == 2 and "column 'id' holds 2 numbers or dates and no text" in err
+    (tmp_path / "corpus" / "cut.ods").write_bytes((tmp_path / "corpus" / "menu.ods").read_bytes()[:200])
+    code, err, _ = _plan(cli, tmp_path, "cut.ods", {"corpus_column": "dish"})
+    assert code == 2 and "cut.ods cannot be read as an OpenDocument spreadsheet" in err and "Traceback" not in err

@@ -37,7 +37,7 @@ from synthocr.planner.document_text import ass_texts, docx_texts, epub_texts, od
 from synthocr.planner.html_text import SNIFF_BYTES, declared_encoding, page_texts
 from synthocr.planner.markdown_text import markdown_texts
 from synthocr.planner.pdf_text import pdf_texts
-from synthocr.planner.sheet_text import sheet_texts
+from synthocr.planner.sheet_text import ods_texts, sheet_texts
 
 TABLE_SUFFIXES = {
     ".csv": "csv",
@@ -60,12 +60,13 @@ TABLE_SUFFIXES = {
     ".pdf": "pdf",  # a PDF's text layer: its pages' lines (pdf_text.py; the pdf extra)
     ".xlsx": "xlsx",  # an Excel workbook: a column's text cells (sheet_text.py; the excel extra)
     ".xlsm": "xlsx",
+    ".ods": "ods",  # an OpenDocument spreadsheet (LibreOffice Calc): a column's text cells (sheet_text.py)
     ".md": "markdown",  # Markdown: the text of the page it renders to (markdown_text.py; the markdown extra)
     ".markdown": "markdown",
 }
-_ZIPPED = frozenset({"epub", "docx", "odt", "xlsx"})  # kinds whose files are ZIP archives
+_ZIPPED = frozenset({"epub", "docx", "odt", "xlsx", "ods"})  # kinds whose files are ZIP archives
 # Kinds read from a column (corpus_column); the others are read whole.
-COLUMN_KINDS = frozenset({"csv", "jsonl", "json", "parquet", "xlsx"})
+COLUMN_KINDS = frozenset({"csv", "jsonl", "json", "parquet", "xlsx", "ods"})
 # Of the extracted files: bump when what is extracted changes (2: lines ended by CR; 3: a web page's UTF-8
 # byte-order mark wins over its <meta charset>).
 _FORMAT_VERSION = b"3"
@@ -136,7 +137,8 @@ def corpus_format(path: Path) -> str | None:
     """How a corpus file is read, by its extension: None for plain text (read where it lies), "text" for
     compressed text, "csv", "jsonl", "json" or "parquet" for a table, "html" for a web page, "epub", "docx"
     or "odt" for a document, "subtitles" for an SRT or WebVTT file, "ass" for an SSA/ASS one, "pdf" for a PDF,
-    "markdown" for Markdown, "xlsx" for an Excel workbook (compressed or not)."""
+    "markdown" for Markdown, "xlsx" for an Excel workbook, "ods" for an OpenDocument spreadsheet (compressed or
+    not)."""
     suffixes = [x.lower() for x in path.suffixes]
     if suffixes and suffixes[-1] in _OPENERS:
         return TABLE_SUFFIXES.get(suffixes[-2] if len(suffixes) > 1 else "", "text")
@@ -354,7 +356,7 @@ def _copy_text(path: Path, out: IO[bytes]) -> None:
 def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
     readers = {"csv": _csv_texts, "jsonl": _jsonl_texts, "json": _json_texts, "parquet": _parquet_texts}
     readers.update(html=_html_texts, subtitles=_subtitle_texts, ass=_ass_texts, pdf=_pdf_texts)
-    readers.update(markdown=_markdown_texts, xlsx=_xlsx_texts)
+    readers.update(markdown=_markdown_texts, xlsx=_xlsx_texts, ods=_ods_texts)
     texts = readers.get(kind, _document_texts)  # epub, docx, odt
     written = 0
     for value in texts(path, column):
@@ -544,6 +546,12 @@ def _xlsx_texts(path: Path, column: str) -> Iterator[str]:
     """A workbook column's text cells (sheet_text.py)."""
     with _seekable(path) as fh:
         yield from sheet_texts(fh, column, f"corpus file {path}")
+
+
+def _ods_texts(path: Path, column: str) -> Iterator[str]:
+    """An OpenDocument spreadsheet column's text cells (sheet_text.py)."""
+    with _seekable(path) as fh:
+        yield from ods_texts(fh, column, f"corpus file {path}")
 
 
 def _markdown_texts(path: Path, column: str) -> Iterator[str]:

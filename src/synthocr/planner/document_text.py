@@ -46,7 +46,7 @@ def _part(archive: zipfile.ZipFile, name: str, where: str) -> bytes:
     return data
 
 
-def _xml_part(archive: zipfile.ZipFile, name: str, where: str) -> ElementTree.Element:
+def xml_part(archive: zipfile.ZipFile, name: str, where: str) -> ElementTree.Element:
     """One XML member of the archive, parsed (expat refuses nested-entity bombs)."""
     data = _part(archive, name, where)
     try:
@@ -58,12 +58,12 @@ def _xml_part(archive: zipfile.ZipFile, name: str, where: str) -> ElementTree.El
 def epub_texts(fh: IO[bytes], where: str) -> Iterator[str]:
     """An EPUB book's texts: the XHTML documents of its spine, in reading order, as a browser shows them."""
     with zipfile.ZipFile(fh) as book:
-        container = _xml_part(book, "META-INF/container.xml", where)
+        container = xml_part(book, "META-INF/container.xml", where)
         rootfile = container.find(f".//{_CONTAINER_NS}rootfile")
         opf_name = rootfile.get("full-path", "") if rootfile is not None else ""
         if not opf_name:
             raise UserError(f"{where}: its META-INF/container.xml names no package file; save the book again.")
-        opf = _xml_part(book, opf_name, where)
+        opf = xml_part(book, opf_name, where)
         items = {item.get("id"): item for item in opf.iter(f"{_OPF_NS}item") if item.get("media-type") in _XHTML_TYPES}
         base = posixpath.dirname(opf_name)
         for ref in opf.iter(f"{_OPF_NS}itemref"):
@@ -88,7 +88,7 @@ def docx_texts(fh: IO[bytes], where: str) -> Iterator[str]:
     breaks ending a text; deleted text of tracked changes and field codes left out."""
     with zipfile.ZipFile(fh) as doc:
         names = ["word/document.xml"] + [n for n in _DOCX_NOTES if n in doc.namelist()]
-        parts = [_xml_part(doc, name, where) for name in names]
+        parts = [xml_part(doc, name, where) for name in names]
     for body in parts:
         for paragraph in _docx_paragraphs(body):
             runs: list[str] = []
@@ -131,14 +131,20 @@ def odt_texts(fh: IO[bytes], where: str) -> Iterator[str]:
     """An OpenDocument text's paragraphs and headings (content.xml): runs of spaces (<text:s>) and tabs as one
     space, line breaks ending a text."""
     with zipfile.ZipFile(fh) as doc:
-        body = _xml_part(doc, "content.xml", where)
+        body = xml_part(doc, "content.xml", where)
     for paragraph in body.iter():
         if paragraph.tag not in (f"{_TEXT}p", f"{_TEXT}h"):
             continue
-        parts: list[str] = []
-        _odt_runs(paragraph, parts)
-        for line in "".join(parts).split("\n"):
+        for line in odt_paragraph(paragraph).split("\n"):
             yield from _nonempty(line)
+
+
+def odt_paragraph(paragraph: ElementTree.Element) -> str:
+    """The text of one OpenDocument paragraph (a document's, or a spreadsheet cell's), spaces collapsed; a
+    line break is a line feed."""
+    parts: list[str] = []
+    _odt_runs(paragraph, parts)
+    return "\n".join(" ".join(line.split()) for line in "".join(parts).split("\n")).strip()
 
 
 def _odt_runs(node: ElementTree.Element, parts: list[str]) -> None:

@@ -60,7 +60,7 @@ SPEC_FIELD_DOCS: dict[str, str] = {
     ),
     "corpus_column": (
         "for a tabular corpus file (`.csv`, `.tsv`, `.jsonl`/`.ndjson`, `.json`, `.parquet`, `.xlsx` with the `excel` "
-        "extra, whose sheets' header rows name it): the column (JSON key) "
+        "extra, `.ods`, whose sheets' header rows name it): the column (JSON key) "
         "that holds the texts, one per row; the other columns are ignored, empty cells and nulls left out, and "
         "a line break inside a text becomes a space. A CSV's separator is read from its header (comma, "
         "semicolon or tab). A compressed file (`.gz`, `.bz2`, `.xz`, `.zst` with the `zstd` extra: "
