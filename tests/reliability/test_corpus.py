@@ -94,3 +94,94 @@ def test_corpus_that_is_a_fifo_does_not_hang(ws, synthocr, outcome):
     result = synthocr("plan", ws.config(), "-o", ws.root / "p.parquet", timeout=20)
     assert result.clean_error, result
     outcome("clean_error")
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF of these objects (numbered from 1, the first the catalog), with the cross-reference table a
+    reader looks for."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def pdf_stream_bomb(path: Path) -> None:
+    """A page whose content stream inflates to 200 MB (200 kB on disk): pypdf stops at its 75 MB limit."""
+    import zlib
+
+    stream = zlib.compress(b"0 0 m " * ((200 << 20) // 6), 9)
+    path.write_bytes(
+        _pdf([
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+        ])
+    )  # fmt: skip
+
+
+def pdf_garbage(path: Path) -> None:
+    path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+
+
+def _zipped(path: Path, members: dict[str, bytes]) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+def ods_laughs(path: Path) -> None:
+    """An OpenDocument spreadsheet whose content.xml is a billion laughs: expat refuses to expand it."""
+    laughs = "".join(f'<!ENTITY l{i + 1} "{f"&l{i};" * 10}">' for i in range(9))
+    body = f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY l0 "lol">{laughs}]><d>&l9;</d>'
+    _zipped(path, {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": body.encode()})
+
+
+def xlsx_zip_bomb(path: Path) -> None:
+    """A workbook with a part that unzips to 1.1 GiB of zeros (1 MiB on disk)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", b"<Types/>")
+        with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as member:
+            block = bytes(1 << 24)
+            for _ in range(70):
+                member.write(block)
+
+
+def markdown_too_long(path: Path) -> None:
+    path.write_bytes(b"word " * ((17 << 20) // 5))
+
+
+HOSTILE_DOCUMENTS = {
+    "pdf_stream_bomb": ("bomb.pdf", pdf_stream_bomb, "no text layer"),
+    "pdf_garbage": ("junk.pdf", pdf_garbage, "cannot be read as a PDF"),
+    "ods_laughs": ("laughs.ods", ods_laughs, "is not XML"),
+    "xlsx_zip_bomb": ("bomb.xlsx", xlsx_zip_bomb, "over the 1024 MiB limit for a workbook"),
+    "markdown_too_long": ("dump.md", markdown_too_long, "more than 16 Mi characters"),
+}
+
+
+@pytest.mark.parametrize(
+    "case",  # writing 1.1 GiB through deflate takes seconds: in `make reliability` only
+    [pytest.param(c, marks=pytest.mark.reliability) if c == "xlsx_zip_bomb" else c for c in HOSTILE_DOCUMENTS],
+)
+def test_hostile_documents_are_clean_errors(ws, synthocr, outcome, case):
+    """PDFs, spreadsheets and Markdown built to exhaust memory or time: each a one-paragraph error naming the
+    file, within the test's time limit."""
+    name, make, words = HOSTILE_DOCUMENTS[case]
+    make(ws.corpus / name)
+    spec = {"name": "s", "corpus_file": name, "corpus_column": "text", "text_source": "lines"}
+    plan = ws.root / "p.parquet"
+    result = synthocr("plan", ws.config(specifications=[spec]), "-o", plan, timeout=120)
+    assert result.clean_error, result
+    assert words in result.err and name in result.err, result.err
+    assert not plan.exists()
+    outcome("clean_error")
