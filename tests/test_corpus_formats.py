@@ -841,3 +841,48 @@ def test_an_opendocument_spreadsheet_gives_the_text_cells_of_its_column(cli, tmp
     (tmp_path / "corpus" / "cut.ods").write_bytes((tmp_path / "corpus" / "menu.ods").read_bytes()[:200])
     code, err, _ = _plan(cli, tmp_path, "cut.ods", {"corpus_column": "dish"})
     assert code == 2 and "cut.ods cannot be read as an OpenDocument spreadsheet" in err and "Traceback" not in err
+
+
+TEXTEDIT_RTF = (
+    b"{\\rtf1\\ansi\\ansicpg1252\\cocoartf2761\n\\cocoatextscaling0\\cocoaplatform0{\\fonttbl\\f0\\fswiss\\fcharset0 "
+    b"Helvetica;}\n{\\colortbl;\\red255\\green255\\blue255;}\n{\\*\\expandedcolortbl;;}\n\\pard\\tx566\\pardirnatural\n\n"
+    b"\\f0\\fs24 \\cf0 Caf\\'e9 cr\\'e8me \\'96 50 \\'80\\\nSecond line \\uc0\\u8364  and \\uc0\\u1055 \\u1088 \\u1080 "
+    b"\\u1074 \\u1077 \\u1090 \\\n{\\b Bold} and {\\i italic} words\\\nEmoji \\uc0\\u55357 \\u56832  here}\n"
+)
+WORD_RTF = (
+    b"{\\rtf1\\ansi\\ansicpg1251\\deff0{\\fonttbl{\\f0\\froman Times New Roman;}}{\\*\\generator Writer;}"
+    b"{\\info{\\title Not text}{\\author Nobody}}{\\header \\pard Page header\\par}"
+    b"\\pard\\plain \\'cf\\'f0\\'e8\\'e2\\'e5\\'f2, \\u1084\\'3f\\u1080\\'3f\\u1088\\'3f!\\par"
+    b"\\pard A note{\\footnote \\pard Footnote text\\par} here and a "
+    b'{\\field{\\*\\fldinst HYPERLINK "https://example.org"}{\\fldrslt link}}.\\par'
+    b"\\trowd\\cellx1000\\cellx2000 Tea\\cell 3 \\'80\\cell\\row"
+    b"{\\pict\\pngblip 89504e470d0a1a0a{\\bin4 }{\\}}}After the picture\\line next line\\par}"
+)
+
+
+@pytest.mark.parametrize(
+    ("rtf", "expected"),
+    [
+        (TEXTEDIT_RTF, ["Café crème – 50 €", "Second line € and Привет", "Bold and italic words", "Emoji 😀 here"]),
+        (WORD_RTF, ["Привет, мир!", "A note here and a link.", "Tea", "3 Ђ", "After the picture", "next line"]),
+    ],
+    ids=["textedit", "word"],
+)
+def test_rtf_gives_its_paragraphs(cli, tmp_path, rtf, expected):
+    """Read as text, an RTF file gave `{\\rtf1\\ansi...` and `\\f0\\fs24 Café` as texts. Now its paragraphs,
+    cells and lines, as a word processor shows them: no font, colour or style tables, metadata, header,
+    footnote, field instruction or picture. On RTF that LibreOffice 7.4, pandoc and (by hand) TextEdit
+    write, LibreOffice's own text export gives the same lines, line for line."""
+    _corpus(tmp_path, "doc.rtf", rtf)
+    code, err, frame = _plan(cli, tmp_path, "doc.rtf", {"min_text_length": 1}, total=120)
+    assert code == 0, err
+    assert set(frame.text) == set(expected)
+
+
+def test_bad_rtf_is_a_clear_error_and_deep_rtf_is_read(cli, tmp_path):
+    _corpus(tmp_path, "fake.rtf", b"Just some text\n")
+    code, err, _ = _plan(cli, tmp_path, "fake.rtf")
+    assert code == 2 and "fake.rtf is not RTF (it does not start with {\\rtf)" in err
+    _corpus(tmp_path, "deep.rtf", b"{\\rtf1 " + b"{" * 200_000 + b"Deep text" + b"}" * 200_000 + b"\\par}")
+    code, err, frame = _plan(cli, tmp_path, "deep.rtf", total=5)  # groups 200,000 deep: no recursion limit
+    assert code == 0 and set(frame.text) == {"Deep text"}, err

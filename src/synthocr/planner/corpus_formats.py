@@ -37,6 +37,7 @@ from synthocr.planner.document_text import ass_texts, docx_texts, epub_texts, od
 from synthocr.planner.html_text import SNIFF_BYTES, declared_encoding, page_texts
 from synthocr.planner.markdown_text import markdown_texts
 from synthocr.planner.pdf_text import pdf_texts
+from synthocr.planner.rtf_text import MAX_RTF_CHARS, rtf_texts
 from synthocr.planner.sheet_text import ods_texts, sheet_texts
 
 TABLE_SUFFIXES = {
@@ -61,6 +62,7 @@ TABLE_SUFFIXES = {
     ".xlsx": "xlsx",  # an Excel workbook: a column's text cells (sheet_text.py; the excel extra)
     ".xlsm": "xlsx",
     ".ods": "ods",  # an OpenDocument spreadsheet (LibreOffice Calc): a column's text cells (sheet_text.py)
+    ".rtf": "rtf",  # Rich Text (TextEdit, WordPad): its paragraphs (rtf_text.py)
     ".md": "markdown",  # Markdown: the text of the page it renders to (markdown_text.py; the markdown extra)
     ".markdown": "markdown",
 }
@@ -137,8 +139,8 @@ def corpus_format(path: Path) -> str | None:
     """How a corpus file is read, by its extension: None for plain text (read where it lies), "text" for
     compressed text, "csv", "jsonl", "json" or "parquet" for a table, "html" for a web page, "epub", "docx"
     or "odt" for a document, "subtitles" for an SRT or WebVTT file, "ass" for an SSA/ASS one, "pdf" for a PDF,
-    "markdown" for Markdown, "xlsx" for an Excel workbook, "ods" for an OpenDocument spreadsheet (compressed or
-    not)."""
+    "markdown" for Markdown, "xlsx" for an Excel workbook, "ods" for an OpenDocument spreadsheet, "rtf" for Rich
+    Text (compressed or not)."""
     suffixes = [x.lower() for x in path.suffixes]
     if suffixes and suffixes[-1] in _OPENERS:
         return TABLE_SUFFIXES.get(suffixes[-2] if len(suffixes) > 1 else "", "text")
@@ -189,7 +191,7 @@ def _cr_only(text: bytes) -> bool:
 def is_binary(path: Path) -> bool:
     """Whether a corpus file's bytes are not text as they lie (compressed, or Parquet): no UTF-8 check of its
     head applies; its text is checked as it is extracted."""
-    return path.suffix.lower() in _OPENERS or corpus_format(path) in _ZIPPED | {"parquet", "pdf"}
+    return path.suffix.lower() in _OPENERS or corpus_format(path) in _ZIPPED | {"parquet", "pdf", "rtf"}
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -356,7 +358,7 @@ def _copy_text(path: Path, out: IO[bytes]) -> None:
 def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
     readers = {"csv": _csv_texts, "jsonl": _jsonl_texts, "json": _json_texts, "parquet": _parquet_texts}
     readers.update(html=_html_texts, subtitles=_subtitle_texts, ass=_ass_texts, pdf=_pdf_texts)
-    readers.update(markdown=_markdown_texts, xlsx=_xlsx_texts, ods=_ods_texts)
+    readers.update(markdown=_markdown_texts, xlsx=_xlsx_texts, ods=_ods_texts, rtf=_rtf_texts)
     texts = readers.get(kind, _document_texts)  # epub, docx, odt
     written = 0
     for value in texts(path, column):
@@ -552,6 +554,13 @@ def _ods_texts(path: Path, column: str) -> Iterator[str]:
     """An OpenDocument spreadsheet column's text cells (sheet_text.py)."""
     with _seekable(path) as fh:
         yield from ods_texts(fh, column, f"corpus file {path}")
+
+
+def _rtf_texts(path: Path, column: str) -> Iterator[str]:
+    """An RTF document's paragraphs (rtf_text.py): RTF is 7-bit text, each byte one character."""
+    with _open(path) as fh:
+        data = fh.read(MAX_RTF_CHARS + 1)
+    yield from rtf_texts(data.decode("latin-1"), f"corpus file {path}")
 
 
 def _markdown_texts(path: Path, column: str) -> Iterator[str]:
