@@ -124,6 +124,36 @@ SCRIPTS = [
         None,
         ("ภาษาไทย น้ำ ที่นี่", "กรุงเทพมหานคร", "สวัสดีครับ ขอบคุณค่ะ"),
     ),
+    # Scripts of Debian's Noto fonts beyond the ones above: a line or two each, joining, stacking, reordering.
+    *(
+        Script(name, direction, (NOTO / font,), None, texts)
+        for name, direction, font, texts in (
+            ("N'Ko", "rtl", "NotoSansNKo-Regular.ttf", ("ߒߞߏ ߞߊ߲ߜߍ ߓߊ߯ߙߊ",)),
+            ("Adlam", "rtl", "NotoSansAdlam-Regular.ttf", ("𞤀𞤣𞤤𞤢𞤥 𞤆𞤵𞤤𞤢𞤪",)),
+            ("Syriac", "rtl", "NotoSansSyriac-Regular.ttf", ("ܠܫܢܐ ܣܘܪܝܝܐ ܟܬܒܐ",)),
+            ("Thaana", "rtl", "NotoSansThaana-Regular.ttf", ("ދިވެހި ބަސް",)),
+            ("Bengali", "ltr", "NotoSansBengali-Regular.ttf", ("বাংলা ভাষা ক্ষমা কর্ম", "স্বাগতম রাষ্ট্র")),
+            ("Gurmukhi", "ltr", "NotoSansGurmukhi-Regular.ttf", ("ਪੰਜਾਬੀ ਭਾਸ਼ਾ ਪ੍ਰੇਮ",)),
+            ("Gujarati", "ltr", "NotoSansGujarati-Regular.ttf", ("ગુજરાતી ભાષા ક્ષમા",)),
+            ("Oriya", "ltr", "NotoSansOriya-Regular.ttf", ("ଓଡ଼ିଆ ଭାଷା କ୍ଷମା",)),
+            ("Tamil", "ltr", "NotoSansTamil-Regular.ttf", ("தமிழ் மொழி கொண்டு கௌ",)),
+            ("Telugu", "ltr", "NotoSansTelugu-Regular.ttf", ("తెలుగు భాష క్ష్మ",)),
+            ("Kannada", "ltr", "NotoSansKannada-Regular.ttf", ("ಕನ್ನಡ ಭಾಷೆ ಕ್ಷಮೆ",)),
+            ("Malayalam", "ltr", "NotoSansMalayalam-Regular.ttf", ("മലയാളം ഭാഷ ക്ഷമ",)),
+            ("Sinhala", "ltr", "NotoSansSinhala-Regular.ttf", ("සිංහල භාෂාව ශ්‍රී ලංකා",)),
+            ("Khmer", "ltr", "NotoSansKhmer-Regular.ttf", ("ភាសាខ្មែរ ក្មេងៗ ស្ត្រី",)),
+            ("Myanmar", "ltr", "NotoSansMyanmar-Regular.ttf", ("မြန်မာဘာသာ ကျွန်တော် မင်္ဂလာ",)),
+            ("Lao", "ltr", "NotoSansLao-Regular.ttf", ("ພາສາລາວ ນ້ຳ ເຂົ້າ",)),
+            ("Tibetan", "ltr", "NotoSerifTibetan-Regular.ttf", ("བོད་ཡིག་ སྒྲུབ་ བསྒྲིགས་",)),
+            ("Javanese", "ltr", "NotoSansJavanese-Regular.ttf", ("ꦧꦱꦗꦮ ꦲꦏ꧀ꦱꦫ",)),
+            ("Balinese", "ltr", "NotoSansBalinese-Regular.ttf", ("ᬩᬲᬩᬮᬶ ᬅᬓ᭄ᬱᬭ",)),
+            ("Ethiopic", "ltr", "NotoSansEthiopic-Regular.ttf", ("አማርኛ ቋንቋ ፊደል",)),
+            ("Georgian", "ltr", "NotoSansGeorgian-Regular.ttf", ("ქართული ენა",)),
+            ("Armenian", "ltr", "NotoSansArmenian-Regular.ttf", ("Հայերեն լեզու",)),
+            ("Tifinagh", "ltr", "NotoSansTifinagh-Regular.ttf", ("ⵜⴰⵎⴰⵣⵉⵖⵜ",)),
+            ("Cherokee", "ltr", "NotoSansCherokee-Regular.ttf", ("ᏣᎳᎩ ᎦᏬᏂᎯᏍᏗ",)),
+        )
+    ),
     Script(
         "CJK, vertical",
         "ttb",

@@ -127,6 +127,50 @@ def _docx_runs(node: ElementTree.Element, parts: list[str]) -> None:
             _docx_runs(child, parts)
 
 
+# A character XML cannot hold, as Office writes it into text: `_x000B_` (`_x005F_` for an underscore before one).
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def pptx_texts(fh: IO[bytes], where: str) -> Iterator[str]:
+    """A PowerPoint deck's texts: the paragraphs of its slides (titles, text boxes, table cells, shapes), slides
+    in the deck's order; hidden slides, speaker notes and the masters' placeholder texts left out."""
+    with zipfile.ZipFile(fh) as deck:
+        order = xml_part(deck, "ppt/presentation.xml", where)
+        rels = xml_part(deck, "ppt/_rels/presentation.xml.rels", where)
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(_RELATIONSHIP)}
+        names = []
+        for slide in order.iter(f"{_P}sldId"):
+            target = targets.get(slide.get(_R_ID), "")  # `slides/slide1.xml`, or from the root `/ppt/...`
+            if target:
+                names.append(target[1:] if target.startswith("/") else posixpath.normpath(f"ppt/{target}"))
+        slides = [xml_part(deck, name, where) for name in names]
+    for slide in slides:
+        if slide.get("show") == "0":
+            continue
+        for paragraph in _drawing_paragraphs(slide):
+            runs: list[str] = []
+            for node in paragraph.iter():
+                if node.tag == f"{_A}t":
+                    runs.append(_OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), node.text or ""))
+                elif node.tag == f"{_A}br":
+                    runs.append("\n")
+            for line in re.split("[\n\v]", "".join(runs)):  # a vertical tab is PowerPoint's line break too
+                yield from _nonempty(line)
+
+
+def _drawing_paragraphs(node: ElementTree.Element) -> Iterator[ElementTree.Element]:
+    """The DrawingML paragraphs under `node` in document order, those of mc:Fallback copies left out."""
+    for child in node:
+        if child.tag == f"{_A}p":
+            yield child
+        elif child.tag != _MC_FALLBACK:
+            yield from _drawing_paragraphs(child)
+
+
 def odt_texts(fh: IO[bytes], where: str) -> Iterator[str]:
     """An OpenDocument text's paragraphs and headings (content.xml): runs of spaces (<text:s>) and tabs as one
     space, line breaks ending a text."""
