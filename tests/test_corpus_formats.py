@@ -931,3 +931,38 @@ def test_a_powerpoint_deck_gives_the_paragraphs_of_its_slides(cli, tmp_path):
     _zip(tmp_path / "corpus" / "broken.pptx", {"ppt/presentation.xml": PPTX["ppt/presentation.xml"]})
     code, err, _ = _plan(cli, tmp_path, "broken.pptx")
     assert code == 2 and "broken.pptx has no ppt/_rels/presentation.xml.rels" in err and "Traceback" not in err
+
+
+ODP_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+    'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"'
+)
+ODP = (
+    f"<office:document-content {ODP_NS}><office:automatic-styles>"
+    '<style:style style:name="dp1"><style:drawing-page-properties/></style:style>'
+    '<style:style style:name="dp2"><style:drawing-page-properties presentation:visibility="hidden"/></style:style>'
+    "</office:automatic-styles><office:body><office:presentation>"
+    '<draw:page draw:style-name="dp1"><draw:frame><draw:text-box><text:h>Résumé des ventes</text:h>'
+    "<text:p>Первая <text:span>строка</text:span><text:line-break/>Zweite Zeile</text:p></draw:text-box></draw:frame>"
+    "<presentation:notes><draw:frame><draw:text-box><text:p>Speaker notes</text:p></draw:text-box></draw:frame>"
+    "</presentation:notes></draw:page>"
+    '<draw:page draw:style-name="dp2"><draw:frame><draw:text-box><text:p>A hidden slide</text:p></draw:text-box>'
+    "</draw:frame></draw:page>"
+    '<draw:page draw:style-name="dp1"><draw:frame><draw:text-box><text:p>مرحبا بالعالم</text:p></draw:text-box>'
+    "</draw:frame></draw:page></office:presentation></office:body></office:document-content>"
+)
+
+
+def test_an_opendocument_presentation_gives_the_paragraphs_of_its_slides(cli, tmp_path):
+    """Impress's own format: its slides' paragraphs in order, without hidden slides (whose page style says
+    so) or speaker notes. Decks LibreOffice Impress 7.4 converted from PowerPoint give the texts the .pptx
+    gives (but an `_x000B_` escape, which Impress keeps as it is and PowerPoint reads as a line break)."""
+    (tmp_path / "corpus").mkdir()
+    _zip(tmp_path / "corpus" / "talk.odp", {"mimetype": "application/vnd.oasis.opendocument.presentation",
+                                            "content.xml": ODP})  # fmt: skip
+    code, err, frame = _plan(cli, tmp_path, "talk.odp", {"min_text_length": 1}, total=60)
+    assert code == 0, err
+    assert set(frame.text) == {"Résumé des ventes", "Первая строка", "Zweite Zeile", "مرحبا بالعالم"}

@@ -26,7 +26,7 @@ _OTHER_BOMS = (
 # Files people take for text, by their first bytes: what each is and what to do (a legacy encoding was guessed).
 _NOT_TEXT = (
     (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx, a Word .docx, an OpenDocument .odt or an EPUB book is one): "
-     "name a .docx, .odt, .pptx, .epub, .xlsx or .ods file by its extension to read its text (a workbook's text column named "
+     "name a .docx, .odt, .pptx, .odp, .epub, .xlsx or .ods file by its extension to read its text (a workbook's text column named "
      "with corpus_column), or unpack an archive"),
     (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (.xls, .doc): save it as 'CSV UTF-8' or plain text (UTF-8)"),
     (b"%PDF", "a PDF: name it .pdf to read its text (with the pdf extra)"),

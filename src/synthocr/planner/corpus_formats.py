@@ -33,7 +33,15 @@ import pyarrow.parquet as pq
 from synthocr.cache_root import cache_file, cache_root
 from synthocr.errors import UserError, not_utf8_problem
 from synthocr.extras import require
-from synthocr.planner.document_text import ass_texts, docx_texts, epub_texts, odt_texts, pptx_texts, subtitle_texts
+from synthocr.planner.document_text import (
+    ass_texts,
+    docx_texts,
+    epub_texts,
+    odp_texts,
+    odt_texts,
+    pptx_texts,
+    subtitle_texts,
+)
 from synthocr.planner.html_text import SNIFF_BYTES, declared_encoding, page_texts
 from synthocr.planner.markdown_text import markdown_texts
 from synthocr.planner.pdf_text import pdf_texts
@@ -55,6 +63,7 @@ TABLE_SUFFIXES = {
     ".docx": "docx",
     ".odt": "odt",
     ".pptx": "pptx",  # a PowerPoint deck: its slides' paragraphs (document_text.py)
+    ".odp": "odp",  # an OpenDocument presentation (LibreOffice Impress): its slides' paragraphs
     ".srt": "subtitles",  # subtitles: their cues' lines
     ".vtt": "subtitles",
     ".ass": "ass",  # Advanced SubStation Alpha subtitles: their Dialogue lines
@@ -67,7 +76,7 @@ TABLE_SUFFIXES = {
     ".md": "markdown",  # Markdown: the text of the page it renders to (markdown_text.py; the markdown extra)
     ".markdown": "markdown",
 }
-_ZIPPED = frozenset({"epub", "docx", "odt", "pptx", "xlsx", "ods"})  # kinds whose files are ZIP archives
+_ZIPPED = frozenset({"epub", "docx", "odt", "pptx", "odp", "xlsx", "ods"})  # kinds whose files are ZIP archives
 # Kinds read from a column (corpus_column); the others are read whole.
 COLUMN_KINDS = frozenset({"csv", "jsonl", "json", "parquet", "xlsx", "ods"})
 # Of the extracted files: bump when what is extracted changes (2: lines ended by CR; 3: a web page's UTF-8
@@ -360,7 +369,7 @@ def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
     readers = {"csv": _csv_texts, "jsonl": _jsonl_texts, "json": _json_texts, "parquet": _parquet_texts}
     readers.update(html=_html_texts, subtitles=_subtitle_texts, ass=_ass_texts, pdf=_pdf_texts)
     readers.update(markdown=_markdown_texts, xlsx=_xlsx_texts, ods=_ods_texts, rtf=_rtf_texts)
-    texts = readers.get(kind, _document_texts)  # epub, docx, odt, pptx
+    texts = readers.get(kind, _document_texts)  # epub, docx, odt, pptx, odp
     written = 0
     for value in texts(path, column):
         text = _BREAKS.sub(" ", value).strip()
@@ -597,7 +606,7 @@ def _pdf_texts(path: Path, column: str) -> Iterator[str]:
 def _document_texts(path: Path, column: str) -> Iterator[str]:
     """An e-book's or a word-processor file's paragraphs (document_text.py)."""
     kind = corpus_format(path)
-    read = {"epub": epub_texts, "docx": docx_texts, "odt": odt_texts, "pptx": pptx_texts}[kind or ""]
+    read = {"epub": epub_texts, "docx": docx_texts, "odt": odt_texts, "pptx": pptx_texts, "odp": odp_texts}[kind or ""]
     try:
         with _seekable(path) as fh:
             yield from read(fh, f"corpus file {path}")

@@ -162,6 +162,34 @@ def pptx_texts(fh: IO[bytes], where: str) -> Iterator[str]:
                 yield from _nonempty(line)
 
 
+_DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_PRESENTATION = "{urn:oasis:names:tc:opendocument:xmlns:presentation:1.0}"
+
+
+def odp_texts(fh: IO[bytes], where: str) -> Iterator[str]:
+    """An OpenDocument presentation's texts (LibreOffice Impress): the paragraphs of its slides, in order,
+    without hidden slides (their page style says so) or speaker notes."""
+    with zipfile.ZipFile(fh) as doc:
+        body = xml_part(doc, "content.xml", where)
+    hidden = {
+        style.get(f"{_STYLE}name")
+        for style in body.iter(f"{_STYLE}style")
+        for props in style.iter(f"{_STYLE}drawing-page-properties")
+        if props.get(f"{_PRESENTATION}visibility") == "hidden"
+    }
+    for page in body.iter(f"{_DRAW}page"):
+        if page.get(f"{_DRAW}style-name") in hidden:
+            continue
+        for child in page:
+            if child.tag == f"{_PRESENTATION}notes":
+                continue
+            for paragraph in child.iter():
+                if paragraph.tag in (f"{_TEXT}p", f"{_TEXT}h"):
+                    for line in odt_paragraph(paragraph).split("\n"):
+                        yield from _nonempty(line)
+
+
 def _drawing_paragraphs(node: ElementTree.Element) -> Iterator[ElementTree.Element]:
     """The DrawingML paragraphs under `node` in document order, those of mc:Fallback copies left out."""
     for child in node:

@@ -65,7 +65,7 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "a line break inside a text becomes a space. A CSV's separator is read from its header (comma, "
         "semicolon or tab). A compressed file (`.gz`, `.bz2`, `.xz`, `.zst` with the `zstd` extra: "
         "`corpus.txt.gz`, `pile.jsonl.zst`) is read decompressed. A web page (`.html`, `.htm`, `.xhtml`) gives "
-        "the text a browser shows, one text per block, and so does Markdown (`.md`, with the `markdown` extra); a book or document (`.epub`, `.docx`, `.odt`, `.rtf`, `.pptx`) its "
+        "the text a browser shows, one text per block, and so does Markdown (`.md`, with the `markdown` extra); a book or document (`.epub`, `.docx`, `.odt`, `.rtf`, `.pptx`, `.odp`) its "
         "paragraphs, a PDF (`.pdf`, with the `pdf` extra) the lines of its pages; subtitles (`.srt`, `.vtt`, "
         "`.ass`, `.ssa`) their lines: these need no column. Extracted once, then cached by the file's "
         "content (see "
