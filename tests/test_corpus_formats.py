@@ -886,6 +886,9 @@ def test_bad_rtf_is_a_clear_error_and_deep_rtf_is_read(cli, tmp_path):
     _corpus(tmp_path, "deep.rtf", b"{\\rtf1 " + b"{" * 200_000 + b"Deep text" + b"}" * 200_000 + b"\\par}")
     code, err, frame = _plan(cli, tmp_path, "deep.rtf", total=5)  # groups 200,000 deep: no recursion limit
     assert code == 0 and set(frame.text) == {"Deep text"}, err
+    _corpus(tmp_path, "lone.rtf", b"{\\rtf1 Half\\u-9000? a pair\\par}")  # a low surrogate alone: no character
+    code, err, frame = _plan(cli, tmp_path, "lone.rtf", total=5)
+    assert code == 0 and set(frame.text) == {"Half a pair"}, err
 
 
 _PML = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" ' \

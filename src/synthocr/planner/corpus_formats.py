@@ -83,6 +83,9 @@ COLUMN_KINDS = frozenset({"csv", "jsonl", "json", "parquet", "xlsx", "ods"})
 # byte-order mark wins over its <meta charset>).
 _FORMAT_VERSION = b"3"
 _BREAKS = re.compile(r"[\r\n]+")
+# Halves of UTF-16 pairs, alone (a broken `\udc00` in a JSON string, a PDF's or an RTF file's bad escape): no
+# character, and not UTF-8 either.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _HEAD = 1 << 16
 _MAX_FIELD = 1 << 30  # characters in one CSV cell
 
@@ -372,7 +375,7 @@ def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
     texts = readers.get(kind, _document_texts)  # epub, docx, odt, pptx, odp
     written = 0
     for value in texts(path, column):
-        text = _BREAKS.sub(" ", value).strip()
+        text = _BREAKS.sub(" ", _SURROGATES.sub("", value)).strip()
         if text:
             out.write(text.encode("utf-8") + b"\n")
             written += 1

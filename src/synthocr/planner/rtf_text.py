@@ -125,8 +125,8 @@ def rtf_texts(source: str, where: str) -> Iterator[str]:
                     high = chr(code)
                     continue
                 char = chr(code)
-                if high and 0xDC00 <= code < 0xE000:
-                    char = (high + char).encode("utf-16", "surrogatepass").decode("utf-16")
+                if 0xDC00 <= code < 0xE000:  # the second half of a pair; alone, no character at all
+                    char = (high + char).encode("utf-16", "surrogatepass").decode("utf-16") if high else ""
                 high = ""
                 line.append(char)
             elif word in _BREAKS:
