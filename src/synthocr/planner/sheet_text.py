@@ -43,6 +43,9 @@ def sheet_texts(fh: IO[bytes], column: str, where: str) -> Iterator[str]:
     try:
         sheets = ((sheet.title, sheet.iter_rows(values_only=True)) for sheet in book.worksheets)
         yield from _column_texts(sheets, column, where)
+    except (SyntaxError, zipfile.BadZipFile, EOFError, KeyError, ValueError, TypeError) as exc:
+        # A sheet's XML cut or malformed (expat's ParseError is a SyntaxError), read as its rows are.
+        raise UserError(f"{where} cannot be read as an Excel workbook ({exc}); save it again.") from None
     finally:
         book.close()
 
@@ -79,7 +82,7 @@ def _ods_rows(table: Any) -> Iterator[tuple[Any, ...]]:
         for cell in row:
             if cell.tag not in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
                 continue
-            repeat = min(int(cell.get(f"{_TABLE}number-columns-repeated", "1") or 1), 16384)
+            repeat = min(_count(cell.get(f"{_TABLE}number-columns-repeated")), 16384)
             kind = cell.get(f"{_OFFICE}value-type", "")
             paragraphs = [odt_paragraph(p) for p in cell.iter(f"{_TEXT}p")]
             value: Any = None
@@ -88,7 +91,7 @@ def _ods_rows(table: Any) -> Iterator[tuple[Any, ...]]:
             elif any(paragraphs):
                 value = "\n".join(paragraphs)
             cells.extend([value] * repeat)
-        repeat = min(int(row.get(f"{_TABLE}number-rows-repeated", "1") or 1), MAX_ROWS - rows)
+        repeat = min(_count(row.get(f"{_TABLE}number-rows-repeated")), MAX_ROWS - rows)
         if repeat <= 0:
             return
         rows += repeat
@@ -97,6 +100,11 @@ def _ods_rows(table: Any) -> Iterator[tuple[Any, ...]]:
                 yield tuple(cells)
         else:
             yield ()  # empty rows: counted, not spelled out
+
+
+def _count(value: str | None) -> int:
+    """A repeat count as Calc writes it (absent: 1); one that is no positive number counts once."""
+    return int(value) if value is not None and value.isdigit() and int(value) > 0 else 1
 
 
 def _column_texts(sheets: Iterator[tuple[str, Iterator[tuple[Any, ...]]]], column: str, where: str) -> Iterator[str]:
