@@ -37,6 +37,25 @@ def test_fonts_against_corpus_files(cli, tmp_path):
     assert code == 0 and "unusable: broken.ttf" in text and "DejaVuSerif.ttf" in text
 
 
+def test_fonts_reads_a_corpus_in_a_legacy_encoding(cli, tmp_path):
+    """`fonts --corpus` is step one of bringing a corpus: a Windows-1251 one was "not UTF-8 text" there too."""
+    assets = copy_builtin_assets(tmp_path, ["DejaVuSans.ttf", "NotoNaskhArabic-Regular.ttf"])
+    corpus = tmp_path / "cp1251"
+    corpus.mkdir()
+    (corpus / "ru.txt").write_bytes("Съешь же ещё этих булок\nВ чащах юга жил бы цитрус\n".encode("cp1251"))
+    code, _, err = cli("fonts", assets.fonts, "--corpus", corpus)
+    assert code == 2 and "ru.txt is not UTF-8 text" in err
+    code, out, err = cli("fonts", assets.fonts, "--corpus", corpus, "--corpus-encoding", "cp1251", "--json")
+    assert code == 0, err
+    fonts = {f["font"]: f for f in json.loads(out)["fonts"]}
+    assert (
+        fonts["DejaVuSans.ttf"]["share"]["ru.txt"] == 1.0
+        and fonts["NotoNaskhArabic-Regular.ttf"]["share"]["ru.txt"] == 0.0
+    )
+    code, _, err = cli("fonts", assets.fonts, "--corpus", corpus, "--corpus-encoding", "klingon")
+    assert code == 2 and "--corpus-encoding: 'klingon' is not an encoding Python knows" in err
+
+
 def test_fonts_pool_a_corpus_of_many_files_by_folder(cli, tmp_path):
     """A corpus of one file per document made a column per file: 5000 files, a table 70,000 characters wide.
     Over 12 files, the columns are the top-level folders; a flat folder is one column."""

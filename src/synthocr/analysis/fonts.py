@@ -15,6 +15,7 @@ from synthocr.errors import UserError
 from synthocr.planner.corpus import CorpusFile, CorpusReader, index_any
 from synthocr.planner.fallback import Fallback, fallback_chain, fallback_chains
 from synthocr.planner.fonts import FontCoverage, FontInfo, select_fonts
+from synthocr.schemas.text_rules import encoding_problem
 
 SAMPLE_TEXTS = 1000  # texts drawn per corpus file or specification
 MIN_SCRIPT_LETTERS = 10  # a font "covers" a script when it has at least this many of its letters
@@ -131,14 +132,16 @@ def _share(manager: FontCoverage, texts: list[str], chain: tuple[int, ...] = ())
 CORPUS_COLUMNS = 12
 
 
-def _corpus_texts(corpus_dir: Path, sample: int) -> tuple[list[str], list[list[str]]]:
+def _corpus_texts(corpus_dir: Path, sample: int, encoding: str = "") -> tuple[list[str], list[list[str]]]:
     """Per column, whole lines of its corpus files (up to `sample`, evenly spread over its files' lines).
 
     A column per file; for more than CORPUS_COLUMNS files (a corpus of one file per document), per top-level
     folder (`name/`, files at the top together as `./`), or all of them as one column (`N files`)."""
     if not corpus_dir.is_dir():
         raise UserError(f"corpus dir {corpus_dir} does not exist; pass a folder of UTF-8 text files.")
-    files: list[CorpusFile] = [index_any(p, p.relative_to(corpus_dir).as_posix()) for p in list_files(corpus_dir, "*")]
+    files: list[CorpusFile] = [
+        index_any(p, p.relative_to(corpus_dir).as_posix(), encoding=encoding) for p in list_files(corpus_dir, "*")
+    ]
     if not files:
         raise UserError(f"corpus dir {corpus_dir} holds no file.")
     groups: dict[str, list[int]] = {f.rel: [i] for i, f in enumerate(files)}
@@ -202,6 +205,7 @@ def font_table(
     config: str | Path | None = None,
     sample: int = SAMPLE_TEXTS,
     fallback_fonts: list[str] | None = None,
+    corpus_encoding: str = "",
 ) -> FontTable:
     """Scan the fonts of `font_dir` and measure what they can draw.
 
@@ -210,13 +214,17 @@ def font_table(
     its font_filter / font_exclude allow each font. Otherwise, with `corpus_dir`, one column per
     corpus file: up to `sample` of its lines, every font allowed. With neither, scripts only. A share counts
     the texts a font draws with the help of fallback fonts: each specification's `fallback_fonts`, or, per
-    corpus file, `fallback_fonts` (globs, as a specification's).
+    corpus file, `fallback_fonts` (globs, as a specification's). `corpus_encoding` is the corpus files' encoding
+    (as a specification's; with `config`, each specification's own is used).
 
     Raises:
         UserError: a missing folder, no fonts, or an invalid config.
     """
     if sample < 1:
         raise UserError(f"--sample must be at least 1, got {sample}.")
+    bad_encoding = encoding_problem(corpus_encoding)
+    if bad_encoding:
+        raise UserError(f"--corpus-encoding: {bad_encoding}.")
     root = Path(font_dir)
     manager = _font_manager(root)
     names = [(f.rel, f.path) for f in manager.fonts]
@@ -240,7 +248,7 @@ def font_table(
         if missing:
             raise UserError(f"--fallback {missing[0]!r} matches no font in {root}; give a glob of a font there.")
         chain = fallback_chain(globs, names, manager, "--fallback")
-        for name, texts in zip(*_corpus_texts(Path(corpus_dir), sample)):
+        for name, texts in zip(*_corpus_texts(Path(corpus_dir), sample, corpus_encoding)):
             columns.append(name)
             shares.append(_share(manager, texts, chain))
             allowed.append(np.ones(len(manager.fonts), bool))

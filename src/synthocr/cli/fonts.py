@@ -34,6 +34,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="with --corpus: fonts (globs, in order; repeatable) drawing what a font lacks, as a spec's "
         "fallback_fonts (with --config, each spec's own are used)",
     )
+    p.add_argument(
+        "--corpus-encoding",
+        default="",
+        metavar="ENC",
+        help="with --corpus: the corpus files' encoding, as a specification's corpus_encoding (cp1251, shift_jis); "
+        "default UTF-8",
+    )
     p.add_argument("--json", action="store_true", help="print the table as JSON")
     p.set_defaults(func=run)
 
@@ -42,7 +49,12 @@ def run(args: argparse.Namespace) -> int:
     from synthocr.analysis.fonts import font_table
 
     table = font_table(
-        args.font_dir, corpus_dir=args.corpus, config=args.config, sample=args.sample, fallback_fonts=args.fallback
+        args.font_dir,
+        corpus_dir=args.corpus,
+        config=args.config,
+        sample=args.sample,
+        fallback_fonts=args.fallback,
+        corpus_encoding=args.corpus_encoding,
     )
     print(json.dumps(table.to_dict(), indent=2, ensure_ascii=False) if args.json else table.format())
     return 0
