@@ -54,6 +54,10 @@ def test_fonts_reads_a_corpus_in_a_legacy_encoding(cli, tmp_path):
     )
     code, _, err = cli("fonts", assets.fonts, "--corpus", corpus, "--corpus-encoding", "klingon")
     assert code == 2 and "--corpus-encoding: 'klingon' is not an encoding Python knows" in err
+    config = tmp_path / "c.yaml"
+    config.write_text(f"corpus_dir: {corpus}\nspecifications:\n  - name: ru\n    corpus_file: ru.txt\n")
+    code, _, err = cli("fonts", assets.fonts, "--config", config, "--corpus-encoding", "cp1251")
+    assert code == 2 and "--corpus-encoding is for --corpus alone" in err  # not silently ignored
 
 
 def test_fonts_pool_a_corpus_of_many_files_by_folder(cli, tmp_path):

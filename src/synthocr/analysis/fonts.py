@@ -225,6 +225,11 @@ def font_table(
     bad_encoding = encoding_problem(corpus_encoding)
     if bad_encoding:
         raise UserError(f"--corpus-encoding: {bad_encoding}.")
+    if corpus_encoding and config is not None:
+        raise UserError(
+            "--corpus-encoding is for --corpus alone: with --config, each specification's corpus_encoding is used; "
+            "set it there."
+        )
     root = Path(font_dir)
     manager = _font_manager(root)
     names = [(f.rel, f.path) for f in manager.fonts]

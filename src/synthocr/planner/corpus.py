@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import mmap
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -443,9 +444,18 @@ def _space_cut_ok(graphemes: list[str], at: int) -> bool:
         j += 1
     if i == 0 or j == len(graphemes):
         return True
-    k = next((k for k in range(j, len(graphemes)) if _gap(graphemes[k])), len(graphemes))
-    h = next((h for h in range(i - 1, -1, -1) if _gap(graphemes[h])), -1)
-    return not (_closing_word("".join(graphemes[j:k])) or _opening_word("".join(graphemes[h + 1 : i])))
+    return not (_punctuation_word(graphemes, j, 1, _CLOSING_WORD) or _punctuation_word(graphemes, i - 1, -1, _OPENING))
+
+
+def _punctuation_word(graphemes: list[str], at: int, step: int, marks: Collection[str]) -> bool:
+    """Whether the word from cluster `at` on (`step` -1: back) to the next gap is of `marks` only: read no
+    further than its first other character, however long the word (a CJK line is one)."""
+    seen = False
+    while 0 <= at < len(graphemes) and not _gap(graphemes[at]):
+        if not all(c in marks for c in graphemes[at]):
+            return False
+        seen, at = True, at + step
+    return seen
 
 
 _ZWSP = "\u200b"
@@ -496,7 +506,8 @@ def _dictionary_words(graphemes: list[str], first: int, reach: int) -> _Dictiona
     of as many again keeps ICU's view of the words at the edges the same as the whole line's."""
     lo, hi = max(0, first - 4 * reach), min(len(graphemes), first + 6 * reach)
     span = graphemes[lo:hi]
-    if not any(DICTIONARY_SCRIPT.match(g) for g in span):
+    text = "".join(span)
+    if not DICTIONARY_SCRIPT.search(text):
         return None
     offsets = dict(zip(range(lo + 1, hi), itertools.accumulate(map(len, span))))
     marked: set[int] = set()
@@ -506,7 +517,7 @@ def _dictionary_words(graphemes: list[str], first: int, reach: int) -> _Dictiona
             if _ZWSP in graphemes[run:at]:
                 marked.update(range(run + 1, at))
             run = at + 1
-    return _DictionaryWords(graphemes, lo, hi, offsets, line_breaks("".join(span)), frozenset(marked))
+    return _DictionaryWords(graphemes, lo, hi, offsets, line_breaks(text), frozenset(marked))
 
 
 def _grapheme_window(graphemes: list[str], length: int, first: int, min_len: int, max_len: int) -> str:

@@ -233,6 +233,15 @@ def cache_dir() -> Path:
     return cache_root() / "corpus"
 
 
+def _file_sha1(path: Path) -> str:
+    """The sha1 of the file's bytes as they lie (compressed or not): the plan's provenance and the cache key."""
+    digest = hashlib.sha1()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def extract(path: Path, column: str) -> tuple[Path, str]:
     """The plain-text file holding the texts of the corpus file at `path` (one of corpus_format's kinds), one
     per line, and the sha1 of the file's bytes. Of a table, the texts of column `column`: line breaks inside a
@@ -244,11 +253,7 @@ def extract(path: Path, column: str) -> tuple[Path, str]:
             or no text in it; the cache cannot be written.
     """
     kind = corpus_format(path) or "text"
-    digest = hashlib.sha1()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            digest.update(chunk)
-    sha1 = digest.hexdigest()
+    sha1 = _file_sha1(path)
     name = column.encode() if kind in COLUMN_KINDS else b""
     key = hashlib.sha1(b"\0".join((_FORMAT_VERSION, sha1.encode(), name))).hexdigest()
     target = cache_dir() / f"{key}.txt"
@@ -296,11 +301,7 @@ def transcoded(path: Path, encoding: str) -> tuple[Path, str] | None:
     with _open(path) as fh:
         if fh.read(4).startswith(_ANY_BOM):
             return None
-    digest = hashlib.sha1()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            digest.update(chunk)
-    sha1 = digest.hexdigest()
+    sha1 = _file_sha1(path)
     name = codecs.lookup(encoding).name
     suffix = next((s for s, k in TABLE_SUFFIXES.items() if k == kind), ".txt")
     key = hashlib.sha1(b"\0".join((_FORMAT_VERSION, sha1.encode(), b"encoding", name.encode()))).hexdigest()

@@ -90,7 +90,7 @@ def docx_texts(fh: IO[bytes], where: str) -> Iterator[str]:
         names = ["word/document.xml"] + [n for n in _DOCX_NOTES if n in doc.namelist()]
         parts = [xml_part(doc, name, where) for name in names]
     for body in parts:
-        for paragraph in _docx_paragraphs(body):
+        for paragraph in _ooxml_paragraphs(body, f"{_W}p"):
             runs: list[str] = []
             _docx_runs(paragraph, runs)
             for line in "".join(runs).split("\n"):
@@ -103,13 +103,14 @@ _DOCX_NOTES = ("word/footnotes.xml", "word/endnotes.xml")
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
-def _docx_paragraphs(node: ElementTree.Element) -> Iterator[ElementTree.Element]:
-    """The paragraphs under `node` in document order, those of mc:Fallback copies left out."""
+def _ooxml_paragraphs(node: ElementTree.Element, tag: str) -> Iterator[ElementTree.Element]:
+    """The paragraphs (elements `tag`: Word's w:p, DrawingML's a:p) under `node` in document order, those in
+    paragraphs too (a text box's), those of mc:Fallback copies left out."""
     for child in node:
-        if child.tag == f"{_W}p":
+        if child.tag == tag:
             yield child
         if child.tag != _MC_FALLBACK:
-            yield from _docx_paragraphs(child)
+            yield from _ooxml_paragraphs(child, tag)
 
 
 def _docx_runs(node: ElementTree.Element, parts: list[str]) -> None:
@@ -151,7 +152,7 @@ def pptx_texts(fh: IO[bytes], where: str) -> Iterator[str]:
     for slide in slides:
         if slide.get("show") == "0":
             continue
-        for paragraph in _drawing_paragraphs(slide):
+        for paragraph in _ooxml_paragraphs(slide, f"{_A}p"):
             runs: list[str] = []
             for node in paragraph.iter():
                 if node.tag == f"{_A}t":
@@ -182,21 +183,8 @@ def odp_texts(fh: IO[bytes], where: str) -> Iterator[str]:
         if page.get(f"{_DRAW}style-name") in hidden:
             continue
         for child in page:
-            if child.tag == f"{_PRESENTATION}notes":
-                continue
-            for paragraph in child.iter():
-                if paragraph.tag in (f"{_TEXT}p", f"{_TEXT}h"):
-                    for line in odt_paragraph(paragraph).split("\n"):
-                        yield from _nonempty(line)
-
-
-def _drawing_paragraphs(node: ElementTree.Element) -> Iterator[ElementTree.Element]:
-    """The DrawingML paragraphs under `node` in document order, those of mc:Fallback copies left out."""
-    for child in node:
-        if child.tag == f"{_A}p":
-            yield child
-        elif child.tag != _MC_FALLBACK:
-            yield from _drawing_paragraphs(child)
+            if child.tag != f"{_PRESENTATION}notes":
+                yield from _odf_lines(child)
 
 
 def odt_texts(fh: IO[bytes], where: str) -> Iterator[str]:
@@ -204,11 +192,15 @@ def odt_texts(fh: IO[bytes], where: str) -> Iterator[str]:
     space, line breaks ending a text."""
     with zipfile.ZipFile(fh) as doc:
         body = xml_part(doc, "content.xml", where)
-    for paragraph in body.iter():
-        if paragraph.tag not in (f"{_TEXT}p", f"{_TEXT}h"):
-            continue
-        for line in odt_paragraph(paragraph).split("\n"):
-            yield from _nonempty(line)
+    yield from _odf_lines(body)
+
+
+def _odf_lines(node: ElementTree.Element) -> Iterator[str]:
+    """The lines of every OpenDocument paragraph and heading under `node`, in order."""
+    for paragraph in node.iter():
+        if paragraph.tag in (f"{_TEXT}p", f"{_TEXT}h"):
+            for line in odt_paragraph(paragraph).split("\n"):
+                yield from _nonempty(line)
 
 
 def odt_paragraph(paragraph: ElementTree.Element) -> str:
