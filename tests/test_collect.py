@@ -28,11 +28,14 @@ def test_complete_render_collects_every_row(cli, rendered, tmp_path):
     meta = pq.read_schema(dest).metadata
     assert meta[b"synthocr.plan_fingerprint"] == pq.read_schema(rendered.plan).metadata[b"synthocr.plan_fingerprint"]
     # Geometry as nested lists, equal to the label files.
-    for row in table.select(["image_id", "image", "label", "width", "height", "chars", "words", "line"]).to_pylist():
+    columns = ["image_id", "image", "label", "width", "height", "chars", "words", "line", "baseline"]
+    for row in table.select(columns).to_pylist():
         label = json.loads((rendered.out / row["label"]).read_text())
         assert (rendered.out / row["image"]).is_file() and label["image_id"] == row["image_id"]
         assert (row["width"], row["height"]) == (label["width"], label["height"])
+        baseline = label["line"].pop("baseline")
         assert row["words"] == label["words"] and row["chars"] == label["chars"] and row["line"] == label["line"]
+        assert row["baseline"] == baseline and len(baseline) >= 2
 
 
 def test_missing_rows_are_listed(cli, rendered, tmp_path):

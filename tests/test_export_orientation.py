@@ -74,6 +74,9 @@ def test_columns_are_turned_for_recognizers_with_their_labels(cli, rendered, tmp
             assert np.array_equal(_crop(after, turned["bbox"]), np.rot90(_crop(before, list(char.bbox))))
         lefts = [c["bbox"][0] for c in record["chars"]]
         assert lefts == sorted(lefts)
+        # The column's centre line, top to bottom, becomes a line from left to right.
+        (x0, y0), (x1, y1) = record["baseline"][0], record["baseline"][-1]
+        assert x1 - x0 > 4 * abs(y1 - y0), record["baseline"]  # these rows are turned by a few degrees at most
 
 
 def test_webdataset_and_paddleocr_carry_the_turned_images_and_labels(cli, rendered, tmp_path):

@@ -73,5 +73,6 @@ def test_box_geometry_equals_the_array_geometry_bit_for_bit(direction, text, fon
             assert repr((got.chars, got.words, got.line)) == repr((expected.chars, expected.words, expected.line))
             assert repr(got.points.tolist()) == repr(expected.points.tolist())
             assert repr(got.bboxes.tolist()) == repr(expected.bboxes.tolist())
+            assert repr(got.baseline.tolist()) == repr(expected.baseline.tolist())
             assert len(text.split()) < len(got.chars) <= len(text.replace(" ", ""))  # a ligature is one cluster
             assert len(got.words) == len(text.split())

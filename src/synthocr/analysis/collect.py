@@ -39,6 +39,7 @@ LABEL_FIELDS = [
     pa.field("chars", pa.list_(REGION)),
     pa.field("words", pa.list_(REGION)),
     pa.field("line", REGION),
+    pa.field("baseline", pa.list_(POINT)),  # the line's baseline (empty in labels older than version 4)
     pa.field("plan_differs", pa.list_(pa.string())),  # plan columns whose value differs from the label's
 ]
 META_COLLECTED_FROM = "synthocr.collected_from"
@@ -98,6 +99,7 @@ def _label_columns(pairs: list[tuple[Output, Label]], differs: list[list[str]]) 
         values["chars"].append([r.to_dict() for r in label.chars])
         values["words"].append([r.to_dict() for r in label.words])
         values["line"].append(label.line.to_dict())
+        values["baseline"].append(label.regions.baseline_points())
     values["plan_differs"] = differs
     return [pa.array(values[f.name], type=f.type) for f in LABEL_FIELDS]
 

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 CHAR_COLOUR = (0, 170, 255)
 WORD_COLOUR = (255, 120, 0)
 LINE_COLOUR = (230, 0, 200)
+BASELINE_COLOUR = (0, 190, 60)
 CELL_WIDTH = 320  # pixels per sample column
 IMAGE_HEIGHT = 120  # largest height of a sample image on the sheet, in pixels
 CAPTION_HEIGHT = 36  # two caption lines: id and specification, then the text
@@ -115,6 +116,17 @@ def _outline(
         draw.line([*points, points[0]], fill=colour, width=width, joint="curve")
 
 
+def _baseline(draw: ImageDraw.ImageDraw, points: list[list[float]], scale: float, offset: tuple[int, int]) -> None:
+    """The baseline, with a dot at its start (its left end in the text's own frame: the text is turned
+    half round when the dot is on the right)."""
+    if len(points) < 2:  # a label from before version 4 has none
+        return
+    xy = [(offset[0] + x * scale, offset[1] + y * scale) for x, y in points]
+    draw.line(xy, fill=BASELINE_COLOUR, width=2, joint="curve")
+    (x, y) = xy[0]
+    draw.ellipse((x - 3, y - 3, x + 3, y + 3), fill=BASELINE_COLOUR)
+
+
 def _fit(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
     """`text` cut with an ellipsis so that it fits `width` pixels."""
     if font.getlength(text) <= width:
@@ -181,6 +193,7 @@ def _cell(sample: Sample, boxes: bool, fonts: CaptionFonts) -> Image.Image:
         for region in label.words:
             _outline(draw, region, scale, offset, WORD_COLOUR, 2)
         _outline(draw, label.line, scale, offset, LINE_COLOUR, 2)
+        _baseline(draw, label.regions.baseline.tolist(), scale, offset)
     top = PAD + IMAGE_HEIGHT + 4
     spec = label.params.get("spec", "")
     head = f"#{label.image_id} {spec} {image.width}x{image.height}"
@@ -216,6 +229,9 @@ def contact_sheet(
             draw.rectangle((x, 8, x + 10, 18), outline=colour, width=2)
             draw.text((x + 14, 5), name, fill=(0, 0, 0), font=font)
             x += 24 + font.getlength(name)
+        draw.line((x, 13, x + 10, 13), fill=BASELINE_COLOUR, width=2)
+        draw.ellipse((x - 3, 10, x + 3, 16), fill=BASELINE_COLOUR)
+        draw.text((x + 14, 5), "baseline (dot: its start)", fill=(0, 0, 0), font=font)
     for i, sample in enumerate(samples):
         r, c = divmod(i, cols)
         sheet.paste(_cell(sample, boxes, fonts), (c * CELL_WIDTH, HEADER_HEIGHT + r * cell_height))

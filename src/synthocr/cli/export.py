@@ -19,6 +19,8 @@ FORMATS = (
     "doctr-det",
     "mmocr-textrecog",
     "mmocr-textdet",
+    "page-xml",
+    "alto",
 )
 
 

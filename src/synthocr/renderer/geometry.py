@@ -23,17 +23,20 @@ class Geometry:
 
     All of them are one (k, 2) array of points: 4 per character (top-left, top-right,
     bottom-right, bottom-left), then 4 per word, then the line's (along the top, or
-    right, edge and back along the other). Every move is then one array operation.
+    right, edge and back along the other), then the `n_baseline` points of the line's
+    baseline. Every move is then one array operation.
     """
 
     char_text: tuple[str, ...]
     word_text: tuple[str, ...]
     line_text: str
     points: NDArray[np.float64]
+    n_baseline: int = 0
 
     @classmethod
     def from_layout(cls, layout: Layout, vertical: bool, max_step: float = 0.0) -> Geometry:
-        """Polygons of a layout; `max_step` > 0 adds line points so none are further apart (for curved warps)."""
+        """Polygons of a layout; `max_step` > 0 adds line and baseline points so none are further apart (for
+        curved warps)."""
         text = layout.text
         chars = [c for c in layout.clusters if text[c.start : c.stop].strip()]
         b = layout.line
@@ -45,25 +48,29 @@ class Geometry:
         corners = np.fromiter(itertools.chain.from_iterable(boxes), np.float64, 4 * len(boxes)).reshape(-1, 4)
         quads = corners[:, _QUAD_CORNERS].reshape(-1, 2)
         flat = _line_outline(b, inner, vertical)
+        lo, hi = (b.y0, b.y1) if vertical else (b.x0, b.x1)
+        along = [lo, *(_densify(lo, [], hi, max_step) if max_step > 0 else ()), hi]
+        base = _baseline(along, layout.origin, vertical)
         return cls(
             char_text=tuple(text[c.start : c.stop] for c in chars),
             word_text=tuple(text[s:e] for s, e, _ in layout.words),
             line_text=text,
-            points=np.concatenate((quads, np.array(flat, np.float64).reshape(-1, 2))),
+            points=np.concatenate((quads, np.array(flat + base, np.float64).reshape(-1, 2))),
+            n_baseline=len(along),
         )
 
     def map_points(self, fn: PointMap) -> Geometry:
         """The same geometry with every point moved by `fn` (the pixels' own mapping), in one call."""
-        return Geometry(self.char_text, self.word_text, self.line_text, fn(self.points))
+        return replace(self, points=fn(self.points))
 
     def shifted(self, dx: float, dy: float) -> Geometry:
         """The same geometry moved by (dx, dy)."""
-        return Geometry(self.char_text, self.word_text, self.line_text, self.points + (dx, dy))
+        return replace(self, points=self.points + (dx, dy))
 
     @property
     def line(self) -> NDArray[np.float64]:
         """The line polygon's points."""
-        return self.points[4 * (len(self.char_text) + len(self.word_text)) :]
+        return self.points[4 * (len(self.char_text) + len(self.word_text)) : len(self.points) - self.n_baseline]
 
     def line_bounds(self) -> tuple[float, float, float, float]:
         """x0, y0, x1, y1 of the line polygon (it encloses every other polygon)."""
@@ -74,7 +81,7 @@ class Geometry:
         # Vectorised over every character and word quad (and the line) at once.
         n_quads = len(self.char_text) + len(self.word_text)
         quads = self.points[: 4 * n_quads].reshape(-1, 4, 2)
-        line = self.points[4 * n_quads :]
+        line = self.line
         boxes = np.empty((n_quads + 1, 4))
         quads.min(axis=1, out=boxes[:-1, :2])
         quads.max(axis=1, out=boxes[:-1, 2:])
@@ -86,8 +93,9 @@ class Geometry:
             (*self.char_text, *self.word_text, self.line_text),
             len(self.char_text),
             len(self.word_text),
-            self.points,
+            self.points[: len(self.points) - self.n_baseline],
             boxes,
+            self.points[len(self.points) - self.n_baseline :],
         )
 
 
@@ -160,12 +168,19 @@ class BoxGeometry:
         b = layout.line
         lo, hi = (b.y0, b.y1) if self.vertical else (b.x0, b.x1)
         points += _line_outline(corners, [self._moved_along(e) for e in layout.edges if lo < e < hi], self.vertical)
+        x0, y0, x1, y1 = corners
+        along = [y0, y1] if self.vertical else [x0, x1]
+        ox, oy = float(layout.origin[0]), float(layout.origin[1])
+        for dx, dy in self.moves:  # the pen's start moved as the boxes are
+            ox, oy = ox + dx, oy + dy
+        base = _baseline(along, (ox, oy), self.vertical)
         return Regions(
             texts,
             n_chars,
             len(layout.words),
             np.array(points, np.float64).reshape(-1, 2),
             np.array(bboxes, np.float64).reshape(-1, 4),
+            np.array(base, np.float64).reshape(-1, 2),
         )
 
 
@@ -235,6 +250,19 @@ def _line_outline(box: Sequence[float], inner: list[float], vertical: bool) -> l
         for e in reversed(inner):
             flat += (e, y1)
         flat += (x0, y1)
+    return flat
+
+
+def _baseline(along: Sequence[float], origin: Sequence[float], vertical: bool) -> list[float]:
+    """The baseline x, y, x, y, ... at the values `along` the line: on the pen's line through `origin` (the
+    baseline of horizontal text; the centre line of a column, on which its glyphs' vertical origins lie).
+
+    It runs left to right (top to bottom in a column) in the text's own frame, whatever the reading
+    direction, as kraken's and PAGE's baselines do: with the warps its direction shows which way the
+    text is turned, and the text stands on its left-hand side (seen on screen, y down)."""
+    flat: list[float] = []
+    for v in along:
+        flat += (origin[0], v) if vertical else (v, origin[1])
     return flat
 
 

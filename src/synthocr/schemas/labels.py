@@ -12,7 +12,8 @@ import orjson
 
 # 2: `appearance` (the ink drawn, its measured contrast, the background's fade).
 # 3: `plan_fingerprint` and `image_sha256` (what makes an output finished, renderer.finished).
-LABEL_SCHEMA_VERSION = 3
+# 4: the line's `baseline`.
+LABEL_SCHEMA_VERSION = 4
 
 Point = tuple[float, float]
 
@@ -48,17 +49,24 @@ class Region(NamedTuple):
 
 class Regions:
     """Every region of a label (characters, words, then the line) as two arrays: all polygon points,
-    4 per character and word and the line's after them, and one clipped bbox per region.
+    4 per character and word and the line's after them, and one clipped bbox per region; and the
+    line's baseline, its points in writing order (none in labels older than version 4).
 
     The renderer makes the arrays in a few numpy passes and the JSON is written from them; the
     Region tuples of `chars`, `words` and `line` are made only when asked for (a line holds a few
     hundred points, and tuples of them cost more than the rest of its label).
     """
 
-    __slots__ = ("texts", "n_chars", "n_words", "points", "bboxes", "_tuples")
+    __slots__ = ("texts", "n_chars", "n_words", "points", "bboxes", "baseline", "_tuples")
 
     def __init__(
-        self, texts: Sequence[str], n_chars: int, n_words: int, points: np.ndarray, bboxes: np.ndarray
+        self,
+        texts: Sequence[str],
+        n_chars: int,
+        n_words: int,
+        points: np.ndarray,
+        bboxes: np.ndarray,
+        baseline: np.ndarray | None = None,
     ) -> None:
         n = n_chars + n_words
         if (
@@ -73,14 +81,20 @@ class Regions:
                 f"4 points each plus the line's, not {len(texts)} texts, "
                 f"bboxes of shape {bboxes.shape} and points of shape {points.shape}"
             )
+        baseline = _NO_POINTS if baseline is None else baseline
+        if baseline.ndim != 2 or baseline.shape[1] != 2 or len(baseline) == 1:
+            raise ValueError(f"a baseline has 0 or at least 2 points (x, y), not shape {baseline.shape}")
         self.texts = tuple(texts)
         self.n_chars, self.n_words = n_chars, n_words
-        self.points, self.bboxes = points.view(), bboxes.view()  # read-only views: the tuples made from them stay true
-        self.points.flags.writeable = self.bboxes.flags.writeable = False
+        # Read-only views: the tuples made from them stay true.
+        self.points, self.bboxes, self.baseline = points.view(), bboxes.view(), baseline.view()
+        self.points.flags.writeable = self.bboxes.flags.writeable = self.baseline.flags.writeable = False
         self._tuples: tuple[tuple[Region, ...], tuple[Region, ...], Region] | None = None
 
     @classmethod
-    def from_regions(cls, chars: Sequence[Region], words: Sequence[Region], line: Region) -> Regions:
+    def from_regions(
+        cls, chars: Sequence[Region], words: Sequence[Region], line: Region, baseline: Sequence[Point] = ()
+    ) -> Regions:
         """The arrays of Region tuples (read from JSON, say): each character and word polygon has 4 points."""
         quads = [*chars, *words]
         for r in quads:
@@ -88,7 +102,8 @@ class Regions:
                 raise ValueError(f"the polygon of character or word {r.text!r} has {len(r.polygon)} points, not 4")
         points = np.array([*chain.from_iterable(r.polygon for r in quads), *line.polygon], np.float64).reshape(-1, 2)
         bboxes = np.array([r.bbox for r in (*quads, line)], np.float64).reshape(-1, 4)
-        regions = cls([r.text for r in (*quads, line)], len(chars), len(words), points, bboxes)
+        line_points = np.array(baseline, np.float64).reshape(-1, 2)
+        regions = cls([r.text for r in (*quads, line)], len(chars), len(words), points, bboxes, line_points)
         regions._tuples = (tuple(chars), tuple(words), line)
         return regions
 
@@ -117,6 +132,10 @@ class Regions:
     def line(self) -> Region:
         return self._regions()[2]
 
+    def baseline_points(self) -> list[list[float]]:
+        """The baseline's points as [[x, y], ...], rounded to 0.01 as the polygons are."""
+        return round2_array(self.baseline).tolist()
+
     def to_dicts(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
         """Region.to_dict() of the characters, the words and the line: rounded in one pass, nested by numpy."""
         quads = self.n_chars + self.n_words
@@ -127,6 +146,8 @@ class Regions:
             {"text": t, "polygon": p, "bbox": b}
             for t, p, b in zip(self.texts, polygons, round2_array(self.bboxes).tolist())
         ]
+        if len(self.baseline):
+            dicts[quads]["baseline"] = self.baseline_points()
         return dicts[: self.n_chars], dicts[self.n_chars : quads], dicts[quads]
 
     def __eq__(self, other: object) -> bool:
@@ -136,6 +157,7 @@ class Regions:
             (self.texts, self.n_chars, self.n_words) == (other.texts, other.n_chars, other.n_words)
             and np.array_equal(self.points, other.points)
             and np.array_equal(self.bboxes, other.bboxes)
+            and np.array_equal(self.baseline, other.baseline)
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -144,6 +166,7 @@ class Regions:
         return f"Regions({self.n_chars} chars, {self.n_words} words, {len(self.points)} points)"
 
 
+_NO_POINTS = np.empty((0, 2), np.float64)
 _new_tuple = tuple.__new__  # a Region from its fields as one tuple, without the Python-level Region.__new__
 
 
@@ -212,6 +235,7 @@ class Label:
                 [Region.from_dict(c) for c in d["chars"]],
                 [Region.from_dict(w) for w in d["words"]],
                 Region.from_dict(d["line"]),
+                d["line"].get("baseline", ()),  # absent before version 4
             ),
             label_schema_version=int(d["label_schema_version"]),
             appearance=d.get("appearance", {}),

@@ -11,12 +11,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from synthocr.analysis.export import (
+    alto_xml,
     doctr,
     hf_imagefolder,
     lmdb_store,
     mmocr,
     paddleocr,
     paddleocr_det,
+    page_xml,
     tesstrain,
     webdataset_tar,
 )
@@ -45,11 +47,15 @@ EXPORTERS: dict[str, Callable[..., list[Path]]] = {
     "doctr-det": doctr.export_detection,
     "mmocr-textrecog": mmocr.export_recognition,
     "mmocr-textdet": mmocr.export_detection,
+    "page-xml": page_xml.export,
+    "alto": alto_xml.export,
 }
 # Formats that write their split folders themselves (the others get one folder per split from here).
 OWN_SPLIT_FOLDERS = frozenset({"hf-imagefolder"})
 # Formats that read --level.
 DETECTION = frozenset({"paddleocr-det", "doctr-det", "mmocr-textdet"})
+# Formats that keep every line as rendered, its direction with it: --rotate-vertical is refused.
+AS_RENDERED = DETECTION | {"page-xml", "alto"}
 # What a format writes over all splits once they are written: (split folders, root) -> files.
 FINISH: dict[str, Callable[[list[Path], Path], list[Path]]] = {"paddleocr": paddleocr.merge_dicts}
 # Optional modules a format needs (their extras are in synthocr.extras), checked before anything is written.
@@ -76,10 +82,11 @@ def check_options(fmt: str, options: ExportOptions) -> None:
         raise UserError(f"--to {fmt!r} is not a known format; use one of {', '.join(EXPORTERS)}.")
     if options.shard_size < 1:
         raise UserError(f"--shard-size must be at least 1, got {options.shard_size}.")
-    if options.rotate_vertical and fmt in DETECTION:
+    if options.rotate_vertical and fmt in AS_RENDERED:
+        kind = "a detection format" if fmt in DETECTION else "a page layout format, which records each line's direction"
         raise UserError(
             f"--rotate-vertical turns the images of vertical lines for recognizers, which read horizontal lines; "
-            f"--to {fmt} is a detection format, whose images are pages as rendered: leave the option out."
+            f"--to {fmt} is {kind}, whose images are pages as rendered: leave the option out."
         )
     if options.level not in LEVELS:
         raise UserError(f"--level {options.level!r} is not a region level; use one of {', '.join(LEVELS)}.")

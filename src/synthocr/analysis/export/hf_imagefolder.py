@@ -49,6 +49,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
                 "chars": [r.to_dict() for r in label.chars],
                 "words": [r.to_dict() for r in label.words],
                 "line": label.line.to_dict(),
+                "baseline": label.regions.baseline_points(),
             }
             meta.write(json.dumps(record, ensure_ascii=False) + "\n")
     return [split / METADATA, *written]

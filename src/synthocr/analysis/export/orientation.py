@@ -6,7 +6,7 @@ A recognizer resizes every line to a fixed height: a column of Japanese or Chine
 that the top of the column is at the left and the line reads left to right; trained on the same turn, the
 recognizer sees at training what it sees there. The image is turned losslessly for PNG and lossless WebP
 (JPEG is encoded again at quality 95, as rendered), and the label with it: every polygon point and bbox
-turned, width and height swapped, the image's SHA-256 that of the new bytes.
+turned (the baseline too), width and height swapped, the image's SHA-256 that of the new bytes.
 """
 
 from __future__ import annotations
@@ -35,9 +35,10 @@ def turned_label(label: Label, image_sha256: str = "") -> Label:
     regions = label.regions
     width = float(label.width)
     points = np.column_stack((regions.points[:, 1], width - regions.points[:, 0]))
+    baseline = np.column_stack((regions.baseline[:, 1], width - regions.baseline[:, 0]))
     b = regions.bboxes
     bboxes = np.column_stack((b[:, 1], width - b[:, 2], b[:, 3], width - b[:, 0]))
-    turned = Regions(regions.texts, regions.n_chars, regions.n_words, points, bboxes)
+    turned = Regions(regions.texts, regions.n_chars, regions.n_words, points, bboxes, baseline)
     return dataclasses.replace(label, width=label.height, height=label.width, regions=turned, image_sha256=image_sha256)
 
 
