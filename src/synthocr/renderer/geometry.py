@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -22,9 +23,10 @@ class Geometry:
     """Polygons of every character (non-space cluster), word and the line, in pixels.
 
     All of them are one (k, 2) array of points: 4 per character (top-left, top-right,
-    bottom-right, bottom-left), then 4 per word, then the line's (along the top, or
-    right, edge and back along the other), then the `n_baseline` points of the line's
-    baseline. Every move is then one array operation.
+    bottom-right, bottom-left), then 4 per word (or `word_sizes[i]`: a word outlined as
+    the line is, for curved warps), then the line's (along the top, or right, edge and
+    back along the other), then the `n_baseline` points of the line's baseline. Every
+    move is then one array operation.
     """
 
     char_text: tuple[str, ...]
@@ -32,19 +34,33 @@ class Geometry:
     line_text: str
     points: NDArray[np.float64]
     n_baseline: int = 0
+    word_sizes: tuple[int, ...] | None = None  # None: 4 points per word
 
     @classmethod
     def from_layout(cls, layout: Layout, vertical: bool, max_step: float = 0.0) -> Geometry:
-        """Polygons of a layout; `max_step` > 0 adds line and baseline points so none are further apart (for
-        curved warps)."""
+        """Polygons of a layout; `max_step` > 0 (for curved warps) outlines each word as the line is, with a
+        point at every character boundary in it, and adds line, word and baseline points so that none are
+        further apart: a straight edge between far corners would cut across the bent text."""
         text = layout.text
         chars = [c for c in layout.clusters if text[c.start : c.stop].strip()]
         b = layout.line
         inner = [e for e in layout.edges if (b.y0 if vertical else b.x0) < e < (b.y1 if vertical else b.x1)]
         if max_step > 0:
             inner = _densify((b.y0 if vertical else b.x0), inner, (b.y1 if vertical else b.x1), max_step)
-        # Character and word boxes -> quads (x0 y0, x1 y0, x1 y1, x0 y1) in one indexing pass.
-        boxes = [c.box for c in chars] + [box for _, _, box in layout.words]
+        # Character (and word) boxes -> quads (x0 y0, x1 y0, x1 y1, x0 y1) in one indexing pass.
+        boxes = [c.box for c in chars]
+        word_flat: list[float] = []
+        sizes: tuple[int, ...] | None = None
+        if max_step > 0:
+            counts = []
+            for _, _, wb in layout.words:
+                lo, hi = (wb.y0, wb.y1) if vertical else (wb.x0, wb.x1)
+                within = inner[bisect_right(inner, lo) : bisect_left(inner, hi)]
+                word_flat += _line_outline(wb, within, vertical)
+                counts.append(4 + 2 * len(within))
+            sizes = tuple(counts)
+        else:
+            boxes += [box for _, _, box in layout.words]
         corners = np.fromiter(itertools.chain.from_iterable(boxes), np.float64, 4 * len(boxes)).reshape(-1, 4)
         quads = corners[:, _QUAD_CORNERS].reshape(-1, 2)
         flat = _line_outline(b, inner, vertical)
@@ -55,8 +71,9 @@ class Geometry:
             char_text=tuple(text[c.start : c.stop] for c in chars),
             word_text=tuple(text[s:e] for s, e, _ in layout.words),
             line_text=text,
-            points=np.concatenate((quads, np.array(flat + base, np.float64).reshape(-1, 2))),
+            points=np.concatenate((quads, np.array(word_flat + flat + base, np.float64).reshape(-1, 2))),
             n_baseline=len(along),
+            word_sizes=sizes,
         )
 
     def map_points(self, fn: PointMap) -> Geometry:
@@ -68,9 +85,15 @@ class Geometry:
         return replace(self, points=self.points + (dx, dy))
 
     @property
+    def _line_start(self) -> int:
+        """Where the line polygon's points start: after the characters' and words'."""
+        words = 4 * len(self.word_text) if self.word_sizes is None else sum(self.word_sizes)
+        return 4 * len(self.char_text) + words
+
+    @property
     def line(self) -> NDArray[np.float64]:
         """The line polygon's points."""
-        return self.points[4 * (len(self.char_text) + len(self.word_text)) : len(self.points) - self.n_baseline]
+        return self.points[self._line_start : len(self.points) - self.n_baseline]
 
     def line_bounds(self) -> tuple[float, float, float, float]:
         """x0, y0, x1, y1 of the line polygon (it encloses every other polygon)."""
@@ -79,12 +102,18 @@ class Geometry:
     def regions(self, width: int, height: int) -> Regions:
         """Label regions with bboxes derived from the polygons and clipped to the image."""
         # Vectorised over every character and word quad (and the line) at once.
-        n_quads = len(self.char_text) + len(self.word_text)
+        n_chars, n_words = len(self.char_text), len(self.word_text)
+        n_quads = n_chars + (n_words if self.word_sizes is None else 0)
         quads = self.points[: 4 * n_quads].reshape(-1, 4, 2)
         line = self.line
-        boxes = np.empty((n_quads + 1, 4))
-        quads.min(axis=1, out=boxes[:-1, :2])
-        quads.max(axis=1, out=boxes[:-1, 2:])
+        boxes = np.empty((n_chars + n_words + 1, 4))
+        quads.min(axis=1, out=boxes[:n_quads, :2])
+        quads.max(axis=1, out=boxes[:n_quads, 2:])
+        if self.word_sizes is not None and n_words:  # outlined words: bounds of each run of points
+            starts = np.cumsum((4 * n_chars, *self.word_sizes[:-1]))
+            words = self.points[: self._line_start]
+            boxes[n_chars:-1, :2] = np.minimum.reduceat(words, starts, axis=0)
+            boxes[n_chars:-1, 2:] = np.maximum.reduceat(words, starts, axis=0)
         line.min(axis=0, out=boxes[-1, :2])
         line.max(axis=0, out=boxes[-1, 2:])
         np.maximum(boxes, 0.0, out=boxes)  # ufuncs, not np.clip: a fraction of its call overhead
@@ -96,6 +125,7 @@ class Geometry:
             self.points[: len(self.points) - self.n_baseline],
             boxes,
             self.points[len(self.points) - self.n_baseline :],
+            self.word_sizes,
         )
 
 

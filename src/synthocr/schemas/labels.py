@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -21,10 +21,11 @@ Point = tuple[float, float]
 class Region(NamedTuple):
     """A character (grapheme cluster), word or line: its text, polygon and clipped bbox.
 
-    Coordinates are final image pixels, x to the right, y down. A character or
-    word polygon has 4 points (top-left, top-right, bottom-right, bottom-left of
-    the text's own frame); a line polygon may have more (top edge, then bottom
-    edge back), so it can follow curved text. (A named tuple, not a dataclass:
+    Coordinates are final image pixels, x to the right, y down. A character
+    polygon has 4 points (top-left, top-right, bottom-right, bottom-left of the
+    text's own frame), and so has a word's unless a curved warp bends it; a line
+    polygon, and a bent word's, have more (top edge, then bottom edge back), so
+    they follow curved text. (A named tuple, not a dataclass:
     every image makes dozens, and tuples are several times cheaper to make.)
     """
 
@@ -49,15 +50,16 @@ class Region(NamedTuple):
 
 class Regions:
     """Every region of a label (characters, words, then the line) as two arrays: all polygon points,
-    4 per character and word and the line's after them, and one clipped bbox per region; and the
-    line's baseline, its points in writing order (none in labels older than version 4).
+    4 per character, then each word's (4, or `word_sizes[i]` where a curved warp bends the words), then
+    the line's; and one clipped bbox per region; and the line's baseline (none in labels older than
+    version 4).
 
     The renderer makes the arrays in a few numpy passes and the JSON is written from them; the
     Region tuples of `chars`, `words` and `line` are made only when asked for (a line holds a few
     hundred points, and tuples of them cost more than the rest of its label).
     """
 
-    __slots__ = ("texts", "n_chars", "n_words", "points", "bboxes", "baseline", "_tuples")
+    __slots__ = ("texts", "n_chars", "n_words", "points", "bboxes", "baseline", "word_sizes", "_tuples")
 
     def __init__(
         self,
@@ -67,25 +69,29 @@ class Regions:
         points: np.ndarray,
         bboxes: np.ndarray,
         baseline: np.ndarray | None = None,
+        word_sizes: Sequence[int] | None = None,
     ) -> None:
         n = n_chars + n_words
+        sizes = None if word_sizes is None or all(k == 4 for k in word_sizes) else tuple(word_sizes)
         if (
             len(texts) != n + 1
             or bboxes.shape != (n + 1, 4)
             or points.ndim != 2
             or points.shape[1] != 2
-            or len(points) < 4 * n + 1
+            or len(points) < 4 * n_chars + (4 * n_words if sizes is None else sum(sizes)) + 1
+            or (sizes is not None and (len(sizes) != n_words or min(sizes) < 4))
         ):
             raise ValueError(
                 f"{n_chars} characters and {n_words} words need {n + 1} texts and bboxes and "
-                f"4 points each plus the line's, not {len(texts)} texts, "
-                f"bboxes of shape {bboxes.shape} and points of shape {points.shape}"
+                f"4 points each (a word at least 4) plus the line's, not {len(texts)} texts, "
+                f"bboxes of shape {bboxes.shape}, points of shape {points.shape} and word sizes {word_sizes}"
             )
         baseline = _NO_POINTS if baseline is None else baseline
         if baseline.ndim != 2 or baseline.shape[1] != 2 or len(baseline) == 1:
             raise ValueError(f"a baseline has 0 or at least 2 points (x, y), not shape {baseline.shape}")
         self.texts = tuple(texts)
         self.n_chars, self.n_words = n_chars, n_words
+        self.word_sizes = sizes  # None: every word has 4 points
         # Read-only views: the tuples made from them stay true.
         self.points, self.bboxes, self.baseline = points.view(), bboxes.view(), baseline.view()
         self.points.flags.writeable = self.bboxes.flags.writeable = self.baseline.flags.writeable = False
@@ -95,15 +101,20 @@ class Regions:
     def from_regions(
         cls, chars: Sequence[Region], words: Sequence[Region], line: Region, baseline: Sequence[Point] = ()
     ) -> Regions:
-        """The arrays of Region tuples (read from JSON, say): each character and word polygon has 4 points."""
-        quads = [*chars, *words]
-        for r in quads:
+        """The arrays of Region tuples (read from JSON, say): each character polygon has 4 points, each word's
+        at least 4."""
+        for r in chars:
             if len(r.polygon) != 4:
-                raise ValueError(f"the polygon of character or word {r.text!r} has {len(r.polygon)} points, not 4")
+                raise ValueError(f"the polygon of character {r.text!r} has {len(r.polygon)} points, not 4")
+        for r in words:
+            if len(r.polygon) < 4:
+                raise ValueError(f"the polygon of word {r.text!r} has {len(r.polygon)} points, not 4 or more")
+        quads = [*chars, *words]
         points = np.array([*chain.from_iterable(r.polygon for r in quads), *line.polygon], np.float64).reshape(-1, 2)
         bboxes = np.array([r.bbox for r in (*quads, line)], np.float64).reshape(-1, 4)
         line_points = np.array(baseline, np.float64).reshape(-1, 2)
-        regions = cls([r.text for r in (*quads, line)], len(chars), len(words), points, bboxes, line_points)
+        sizes = [len(r.polygon) for r in words]
+        regions = cls([r.text for r in (*quads, line)], len(chars), len(words), points, bboxes, line_points, sizes)
         regions._tuples = (tuple(chars), tuple(words), line)
         return regions
 
@@ -112,11 +123,15 @@ class Regions:
             # Tuples made by zip and map, not by a Python loop per region.
             points = iter(self.points.ravel().tolist())
             pairs = iter(list(zip(points, points)))  # (x, y) of every point, in order
-            polygons = zip(pairs, pairs, pairs, pairs)  # 4 at a time for the quads; the line's are what is left
+            polygons: Iterator[tuple[Point, ...]] = zip(pairs, pairs, pairs, pairs)  # 4 at a time for the quads
             bboxes = map(tuple, self.bboxes.tolist())
             n, quads = self.n_chars, self.n_chars + self.n_words
+            if self.word_sizes is not None:  # curved words: their own number of points each
+                polygons = chain(
+                    islice(polygons, n), (tuple(islice(pairs, k)) for k in self.word_sizes)
+                )  # islice of the quads first, so that the words' points are taken only after the characters'
             regions = list(map(_new_tuple, repeat(Region), zip(self.texts[:quads], polygons, bboxes)))
-            line = Region(self.texts[-1], tuple(pairs), next(bboxes))
+            line = Region(self.texts[-1], tuple(pairs), next(bboxes))  # the line's are what is left
             self._tuples = (tuple(regions[:n]), tuple(regions[n:]), line)
         return self._tuples
 
@@ -140,8 +155,16 @@ class Regions:
         """Region.to_dict() of the characters, the words and the line: rounded in one pass, nested by numpy."""
         quads = self.n_chars + self.n_words
         rounded = round2_array(self.points)
-        polygons = rounded[: 4 * quads].reshape(quads, 4, 2).tolist()
-        polygons.append(rounded[4 * quads :].tolist())
+        if self.word_sizes is None:
+            polygons = rounded[: 4 * quads].reshape(quads, 4, 2).tolist()
+            polygons.append(rounded[4 * quads :].tolist())
+        else:
+            polygons = rounded[: 4 * self.n_chars].reshape(self.n_chars, 4, 2).tolist()
+            start = 4 * self.n_chars
+            for k in self.word_sizes:
+                polygons.append(rounded[start : start + k].tolist())
+                start += k
+            polygons.append(rounded[start:].tolist())
         dicts = [
             {"text": t, "polygon": p, "bbox": b}
             for t, p, b in zip(self.texts, polygons, round2_array(self.bboxes).tolist())
@@ -154,7 +177,8 @@ class Regions:
         if not isinstance(other, Regions):
             return NotImplemented
         return (
-            (self.texts, self.n_chars, self.n_words) == (other.texts, other.n_chars, other.n_words)
+            (self.texts, self.n_chars, self.n_words, self.word_sizes)
+            == (other.texts, other.n_chars, other.n_words, other.word_sizes)
             and np.array_equal(self.points, other.points)
             and np.array_equal(self.bboxes, other.bboxes)
             and np.array_equal(self.baseline, other.baseline)

@@ -31,7 +31,8 @@ def quad(polygon: tuple[tuple[float, float], ...] | list[list[float]]) -> list[l
     corners = cv2.boxPoints(cv2.minAreaRect(points))
     start = int(np.argmin(corners.sum(axis=1)))  # the corner nearest the image origin first
     corners = np.roll(corners, -start, axis=0)
-    if np.cross(corners[1] - corners[0], corners[2] - corners[1]) < 0:  # make it clockwise on screen (y down)
+    (ax, ay), (bx, by) = corners[1] - corners[0], corners[2] - corners[1]
+    if ax * by - ay * bx < 0:  # make it clockwise on screen (y down)
         corners = corners[[0, 3, 2, 1]]
     return [[round(float(x), 2), round(float(y), 2)] for x, y in corners]
 

@@ -1,10 +1,12 @@
-"""The line's baseline in labels: where Pillow puts the baseline drawing the same text, on the ink's foot
-through every geometric warp, left to right in the text's own frame, and carried through JSON and exports."""
+"""The line's baseline and the words' outlines in labels: the baseline where Pillow puts it drawing the same
+text, on the ink's foot through every geometric warp, left to right in the text's own frame, and carried
+through JSON; the words' polygons following bent lines, holding their characters' polygons."""
 
 from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -124,3 +126,30 @@ def test_baseline_survives_json_and_labels_before_version_4_have_none(tiny_plan,
     assert np.allclose(back.regions.baseline, label.regions.baseline, atol=0.005)
     old = text.replace(',"baseline":', ',"dropped":')
     assert len(Label.from_json(old).regions.baseline) == 0
+
+
+CURVED = {"curvature_arc", "curvature_arc_down", "curvature_sine", "elastic_amplitude", "all"}
+
+
+@pytest.mark.parametrize("case", GEOMETRY_CASES)
+def test_word_polygons_hold_their_characters_through_every_warp(tiny_plan, tiny_assets, case):
+    """A bent word is outlined as the line is (a straight edge between its far corners would cut across the
+    bend and leave its middle letters out); a word that is only turned or sheared keeps 4 points."""
+    text = "Quickly jumping foxes, overwhelmingly"
+    row = _row(tiny_plan, text=text, font="DejaVuSans.ttf", font_size=30, **GEOMETRY_CASES[case])
+    image, label = render_row(row, tiny_assets)
+    words = [np.array(w.polygon, np.float32).reshape(-1, 1, 2) for w in label.words]
+    for char in label.chars:  # every corner inside a word's polygon, or on its edge to half a pixel
+        for corner in char.polygon:
+            depth = max(cv2.pointPolygonTest(w, (float(corner[0]), float(corner[1])), True) for w in words)
+            assert depth > -0.5, f"{case}: a corner of {char.text!r} lies {-depth:.1f} px outside every word"
+    sizes = [len(w.polygon) for w in label.words]
+    if case in CURVED:
+        assert min(sizes) > 4 and len(label.line.polygon) > 4
+    else:
+        assert sizes == [4] * len(label.words)
+    back = Label.from_json(label.to_json())  # read back: each word with its own number of points
+    assert [len(w.polygon) for w in back.words] == sizes and [w.text for w in back.words] == text.split()
+    for a, b in zip(back.words + (back.line,), label.words + (label.line,)):
+        assert np.allclose(a.polygon, b.polygon, atol=0.005) and np.allclose(a.bbox, b.bbox, atol=0.005)
+    assert [c.text for c in back.chars] == [c.text for c in label.chars]
