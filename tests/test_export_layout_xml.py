@@ -61,15 +61,20 @@ def _export(cli, rendered, fmt: str, dest: Path, *extra: str) -> list[Path]:
     return sorted(dest.rglob("*.xml"))
 
 
-def test_page_xml_is_valid_and_holds_the_labels(cli, rendered, labels, tmp_path):
-    schema = _schema("pagecontent-2019-07-15.xsd", tmp_path)
-    files = _export(cli, rendered, "page-xml", tmp_path / "page")
+def _documents(cli, rendered, labels, fmt: str, schema_name: str, tmp_path: Path):
+    """Each exported file, parsed and valid against its schema, with the label of its image."""
+    schema = _schema(schema_name, tmp_path)
+    files = _export(cli, rendered, fmt, tmp_path / fmt)
     assert len(files) == len(labels)
     for path in files:
         doc = etree.parse(str(path))
         assert schema.validate(doc), schema.error_log
-        rel = path.relative_to(tmp_path / "page").with_suffix("").as_posix()
-        label = next(v for k, v in labels.items() if k.rsplit(".", 1)[0] == rel)
+        rel = path.relative_to(tmp_path / fmt).with_suffix("").as_posix()
+        yield path, doc, next(v for k, v in labels.items() if k.rsplit(".", 1)[0] == rel)
+
+
+def test_page_xml_is_valid_and_holds_the_labels(cli, rendered, labels, tmp_path):
+    for path, doc, label in _documents(cli, rendered, labels, "page-xml", "pagecontent-2019-07-15.xsd", tmp_path):
         page = doc.find(f"{PAGE_NS}Page")
         image = path.parent / page.get("imageFilename")  # kraken: relative to the XML file's folder
         assert image.is_file() and (int(page.get("imageWidth")), int(page.get("imageHeight"))) == (
@@ -98,14 +103,7 @@ def test_page_xml_is_valid_and_holds_the_labels(cli, rendered, labels, tmp_path)
 
 
 def test_alto_is_valid_and_holds_the_labels(cli, rendered, labels, tmp_path):
-    schema = _schema("alto-4-4.xsd", tmp_path)
-    files = _export(cli, rendered, "alto", tmp_path / "alto")
-    assert len(files) == len(labels)
-    for path in files:
-        doc = etree.parse(str(path))
-        assert schema.validate(doc), schema.error_log
-        rel = path.relative_to(tmp_path / "alto").with_suffix("").as_posix()
-        label = next(v for k, v in labels.items() if k.rsplit(".", 1)[0] == rel)
+    for path, doc, label in _documents(cli, rendered, labels, "alto", "alto-4-4.xsd", tmp_path):
         name = doc.find(f"{ALTO_NS}Description/{ALTO_NS}sourceImageInformation/{ALTO_NS}fileName").text
         assert (path.parent / name).is_file()
         line = doc.find(f".//{ALTO_NS}TextLine")

@@ -13,11 +13,9 @@ from typing import TYPE_CHECKING
 from synthocr.analysis.export.xml_layout import (
     ALTO_DIRECTIONS,
     CREATOR,
-    checked_samples,
     clipped,
-    made_at,
+    export_documents,
     words_with_chars,
-    write_beside,
 )
 from synthocr.analysis.outputs import Output
 from synthocr.schemas.labels import Label
@@ -31,11 +29,7 @@ SCHEMA = f"{NAMESPACE} http://www.loc.gov/alto/v4/alto-4-4.xsd"
 
 def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Path]:
     """Write `dest/<output name>.<ext>` (the image as rendered) and `dest/<output name>.xml` per sample."""
-    when = made_at()
-    written: list[Path] = []
-    for output, label in checked_samples(outputs, options, "ALTO"):
-        written += write_beside(output, dest, alto(label, output.image_rel.rpartition("/")[2], when))
-    return written
+    return export_documents(outputs, dest, options, "ALTO", alto)
 
 
 def alto(label: Label, image_name: str, when: str) -> ET.Element:

@@ -11,11 +11,9 @@ from typing import TYPE_CHECKING
 from synthocr.analysis.export.xml_layout import (
     CREATOR,
     PAGE_DIRECTIONS,
-    checked_samples,
-    made_at,
+    export_documents,
     whole_points,
     words_with_chars,
-    write_beside,
 )
 from synthocr.analysis.outputs import Output
 from synthocr.schemas.labels import Label
@@ -29,11 +27,7 @@ SCHEMA = f"{NAMESPACE} {NAMESPACE}/pagecontent.xsd"
 
 def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Path]:
     """Write `dest/<output name>.<ext>` (the image as rendered) and `dest/<output name>.xml` per sample."""
-    when = made_at()
-    written: list[Path] = []
-    for output, label in checked_samples(outputs, options, "PAGE XML"):
-        written += write_beside(output, dest, page(label, output.image_rel.rpartition("/")[2], when))
-    return written
+    return export_documents(outputs, dest, options, "PAGE XML", page)
 
 
 def page(label: Label, image_name: str, when: str) -> ET.Element:

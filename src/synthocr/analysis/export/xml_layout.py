@@ -13,7 +13,7 @@ import datetime
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,6 +83,22 @@ def made_at() -> str:
     else:
         moment = datetime.datetime.now(datetime.UTC)
     return moment.replace(microsecond=0, tzinfo=None).isoformat()
+
+
+def export_documents(
+    outputs: list[Output],
+    dest: Path,
+    options: ExportOptions,
+    fmt: str,
+    document: Callable[[Label, str, str], ET.Element],
+) -> list[Path]:
+    """Write `dest/<output name>.<ext>` (the image as rendered) and beside it `dest/<output name>.xml`, the
+    `document(label, image file name, time made)` of each sample, in the `fmt` named in errors."""
+    when = made_at()
+    written: list[Path] = []
+    for output, label in checked_samples(outputs, options, fmt):
+        written += write_beside(output, dest, document(label, output.image_rel.rpartition("/")[2], when))
+    return written
 
 
 def checked_samples(outputs: list[Output], options: ExportOptions, fmt: str) -> Iterator[tuple[Output, Label]]:
