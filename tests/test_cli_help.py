@@ -92,6 +92,7 @@ def test_log_level_is_accepted_before_and_after_every_command(name):
         "collect": ["out"],
         "export": ["out", "--to", "paddleocr", "-o", "x"],
         "fonts": ["fonts"],
+        "cache": [],
         "generate": ["--batch-config", "c.yaml", "--output-dir", "out"],
     }[name]
     before = parser.parse_args(["--log-level", "ERROR", name, *required])

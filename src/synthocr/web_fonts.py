@@ -18,6 +18,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from synthocr.cache_contents import used
 from synthocr.cache_root import cache_file, cache_root
 from synthocr.extras import require
 
@@ -143,6 +144,7 @@ def _load(data: bytes, name: str) -> Path | bytes:
     ).hexdigest()
     target = cache_root() / "fonts" / f"{key}.otf"
     if target.is_file():
+        used(target)
         return target
     sfnt = _unwrap(data, name)
     try:

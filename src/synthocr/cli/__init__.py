@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from synthocr import __version__
-from synthocr.cli import collect, export, fonts, inspect, plan, preview, render, status
+from synthocr.cli import cache, collect, export, fonts, inspect, plan, preview, render, status
 from synthocr.cli.parsing import EXIT_CODES, HelpFormatter, add_global_options, epilog
 from synthocr.compat import cli as generate  # the seed system's `synthocr generate`
 from synthocr.errors import UserError
@@ -20,7 +20,7 @@ from synthocr.output_paths import place_error
 
 # Each module has register(subparsers) and run(args) -> exit status. The order is the workflow's:
 # `synthocr --help` lists them so.
-COMMANDS = (plan, inspect, preview, render, status, collect, export, fonts, generate)
+COMMANDS = (plan, inspect, preview, render, status, collect, export, fonts, cache, generate)
 
 DESCRIPTION = """\
 Synthetic OCR training data: text-line images with exact labels.

@@ -30,6 +30,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from synthocr.cache_contents import used
 from synthocr.cache_root import cache_file, cache_root
 from synthocr.errors import UserError, not_utf8_problem
 from synthocr.extras import require
@@ -258,6 +259,7 @@ def extract(path: Path, column: str) -> tuple[Path, str]:
     key = hashlib.sha1(b"\0".join((_FORMAT_VERSION, sha1.encode(), name))).hexdigest()
     target = cache_dir() / f"{key}.txt"
     if target.is_file():
+        used(target)
         return target, sha1
     try:
         with cache_file(target) as out:
@@ -307,6 +309,7 @@ def transcoded(path: Path, encoding: str) -> tuple[Path, str] | None:
     key = hashlib.sha1(b"\0".join((_FORMAT_VERSION, sha1.encode(), b"encoding", name.encode()))).hexdigest()
     target = cache_dir() / f"{key}{suffix}"
     if target.is_file():
+        used(target)
         return target, sha1
     decoder = codecs.getincrementaldecoder(name)()
     offset = 0
