@@ -2,7 +2,7 @@
 
 The core (plan, render on one machine, inspect without plots, most exports) needs none of
 them. `pip install 'synthocr[EXTRA]'` adds: dask (the Dask backends), plots (matplotlib, for
-`inspect --plots`), export (lmdb, for `export --to lmdb`), s3 (s3fs, for s3:// plans and
+`inspect --plots`), export (lmdb and scipy, for `export --to lmdb` and `--to synthtext`), s3 (s3fs, for s3:// plans and
 output dirs), zstd (zstandard, for corpus files ending in .zst), webfonts (fontTools and
 Brotli, for .woff and .woff2 fonts), pdf (pypdf and fontTools, for PDF corpus files), markdown (markdown-it-py, for Markdown corpus files), excel (openpyxl, for .xlsx workbooks). `make install` installs all of
 them.
@@ -22,6 +22,7 @@ EXTRA_OF: dict[str, str] = {
     "dask": "dask",
     "matplotlib": "plots",
     "lmdb": "export",
+    "scipy": "export",
     "s3fs": "s3",
     "zstandard": "zstd",
     "fontTools": "webfonts",

@@ -21,6 +21,7 @@ FORMATS = (
     "mmocr-textdet",
     "page-xml",
     "alto",
+    "synthtext",
 )
 
 

@@ -19,6 +19,7 @@ from synthocr.analysis.export import (
     paddleocr,
     paddleocr_det,
     page_xml,
+    synthtext,
     tesstrain,
     webdataset_tar,
 )
@@ -49,17 +50,19 @@ EXPORTERS: dict[str, Callable[..., list[Path]]] = {
     "mmocr-textdet": mmocr.export_detection,
     "page-xml": page_xml.export,
     "alto": alto_xml.export,
+    "synthtext": synthtext.export,
 }
 # Formats that write their split folders themselves (the others get one folder per split from here).
 OWN_SPLIT_FOLDERS = frozenset({"hf-imagefolder"})
 # Formats that read --level.
 DETECTION = frozenset({"paddleocr-det", "doctr-det", "mmocr-textdet"})
 # Formats that keep every line as rendered, its direction with it: --rotate-vertical is refused.
-AS_RENDERED = DETECTION | {"page-xml", "alto"}
+LAYOUT = frozenset({"page-xml", "alto"})
+AS_RENDERED = DETECTION | LAYOUT | {"synthtext"}
 # What a format writes over all splits once they are written: (split folders, root) -> files.
 FINISH: dict[str, Callable[[list[Path], Path], list[Path]]] = {"paddleocr": paddleocr.merge_dicts}
 # Optional modules a format needs (their extras are in synthocr.extras), checked before anything is written.
-NEEDS: dict[str, tuple[str, ...]] = {"lmdb": ("lmdb",)}
+NEEDS: dict[str, tuple[str, ...]] = {"lmdb": ("lmdb",), "synthtext": ("scipy.io",)}
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def check_options(fmt: str, options: ExportOptions) -> None:
     if options.shard_size < 1:
         raise UserError(f"--shard-size must be at least 1, got {options.shard_size}.")
     if options.rotate_vertical and fmt in AS_RENDERED:
-        kind = "a detection format" if fmt in DETECTION else "a page layout format, which records each line's direction"
+        kind = "a page layout format, which records each line's direction" if fmt in LAYOUT else "a detection format"
         raise UserError(
             f"--rotate-vertical turns the images of vertical lines for recognizers, which read horizontal lines; "
             f"--to {fmt} is {kind}, whose images are pages as rendered: leave the option out."
