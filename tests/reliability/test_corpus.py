@@ -156,6 +156,15 @@ def xlsx_zip_bomb(path: Path) -> None:
                 member.write(block)
 
 
+def wiki_laughs(path: Path) -> None:
+    """A MediaWiki dump whose article is a billion laughs: expat refuses to expand it."""
+    laughs = "".join(f'<!ENTITY l{i + 1} "{f"&l{i};" * 10}">' for i in range(9))
+    path.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE mediawiki [<!ENTITY l0 "lol">{laughs}]><mediawiki><page><title>A</title>'
+        "<ns>0</ns><revision><text>&l9;</text></revision></page></mediawiki>"
+    )
+
+
 def markdown_too_long(path: Path) -> None:
     path.write_bytes(b"word " * ((17 << 20) // 5))
 
@@ -166,6 +175,7 @@ HOSTILE_DOCUMENTS = {
     "ods_laughs": ("laughs.ods", ods_laughs, "is not XML"),
     "xlsx_zip_bomb": ("bomb.xlsx", xlsx_zip_bomb, "over the 1024 MiB limit for a workbook"),
     "markdown_too_long": ("dump.md", markdown_too_long, "more than 16 Mi characters"),
+    "wiki_laughs": ("laughs.xml", wiki_laughs, "is not well-formed XML"),
 }
 
 
@@ -174,7 +184,7 @@ HOSTILE_DOCUMENTS = {
     [pytest.param(c, marks=pytest.mark.reliability) if c == "xlsx_zip_bomb" else c for c in HOSTILE_DOCUMENTS],
 )
 def test_hostile_documents_are_clean_errors(ws, synthocr, outcome, case):
-    """PDFs, spreadsheets and Markdown built to exhaust memory or time: each a one-paragraph error naming the
+    """PDFs, spreadsheets, Markdown and wiki dumps built to exhaust memory or time: each a one-paragraph error naming the
     file, within the test's time limit."""
     name, make, words = HOSTILE_DOCUMENTS[case]
     make(ws.corpus / name)

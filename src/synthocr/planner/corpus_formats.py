@@ -48,6 +48,7 @@ from synthocr.planner.markdown_text import markdown_texts
 from synthocr.planner.pdf_text import pdf_texts
 from synthocr.planner.rtf_text import MAX_RTF_CHARS, rtf_texts
 from synthocr.planner.sheet_text import ods_texts, sheet_texts
+from synthocr.planner.wiki_text import dump_texts
 
 TABLE_SUFFIXES = {
     ".csv": "csv",
@@ -154,11 +155,34 @@ def corpus_format(path: Path) -> str | None:
     compressed text, "csv", "jsonl", "json" or "parquet" for a table, "html" for a web page, "epub", "docx"
     or "odt" for a document, "subtitles" for an SRT or WebVTT file, "ass" for an SSA/ASS one, "pdf" for a PDF,
     "markdown" for Markdown, "xlsx" for an Excel workbook, "ods" for an OpenDocument spreadsheet, "rtf" for Rich
-    Text (compressed or not)."""
+    Text, "mediawiki" for a MediaWiki XML dump (by its content) (compressed or not)."""
     suffixes = [x.lower() for x in path.suffixes]
     if suffixes and suffixes[-1] in _OPENERS:
-        return TABLE_SUFFIXES.get(suffixes[-2] if len(suffixes) > 1 else "", "text")
-    return TABLE_SUFFIXES.get(path.suffix.lower())
+        kind: str | None = TABLE_SUFFIXES.get(suffixes[-2] if len(suffixes) > 1 else "", "text")
+    else:
+        kind = TABLE_SUFFIXES.get(path.suffix.lower())
+    # A MediaWiki dump: `.xml`, or Wikipedia's split files' `.xml-p1p41242.bz2`; told by its root element.
+    if kind in (None, "text") and any(s == ".xml" or s.startswith(".xml-") for s in suffixes) and _is_dump(path):
+        return "mediawiki"
+    return kind
+
+
+def _is_dump(path: Path) -> bool:
+    """Whether the file (decompressed) is XML whose root element is <mediawiki>."""
+    try:
+        with _open(path) as fh:
+            head = fh.read(4096)
+    except (*_DECOMPRESS_ERRORS, ValueError):
+        return False  # not readable as its extension says: the error comes when it is read
+    text = head.decode(wide_encoding(head) or "utf-8", errors="ignore").lstrip("\ufeff")
+    pos = 0
+    while (prolog := _PROLOG.match(text, pos)) is not None:  # declaration, comments, a document type
+        pos = prolog.end()
+    return _DUMP_ROOT.match(text, pos) is not None
+
+
+_PROLOG = re.compile(r"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)", re.DOTALL)
+_DUMP_ROOT = re.compile(r"\s*<(?:[\w.-]+:)?mediawiki[\s>/]")
 
 
 # What Windows writes as "Unicode": Notepad, Excel's "Unicode Text" (tab-separated), PowerShell 5's `>` and
@@ -376,6 +400,7 @@ def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
     readers = {"csv": _csv_texts, "jsonl": _jsonl_texts, "json": _json_texts, "parquet": _parquet_texts}
     readers.update(html=_html_texts, subtitles=_subtitle_texts, ass=_ass_texts, pdf=_pdf_texts)
     readers.update(markdown=_markdown_texts, xlsx=_xlsx_texts, ods=_ods_texts, rtf=_rtf_texts)
+    readers.update(mediawiki=_wiki_texts)
     texts = readers.get(kind, _document_texts)  # epub, docx, odt, pptx, odp
     written = 0
     for value in texts(path, column):
@@ -583,6 +608,15 @@ def _rtf_texts(path: Path, column: str) -> Iterator[str]:
 def _markdown_texts(path: Path, column: str) -> Iterator[str]:
     """The texts of a Markdown file's rendered page (markdown_text.markdown_texts)."""
     yield from _decoded(path, _encoding(path), lambda fh: markdown_texts(fh, f"corpus file {path}"), "UTF-8")
+
+
+def _wiki_texts(path: Path, column: str) -> Iterator[str]:
+    """The texts of the articles of a MediaWiki dump (wiki_text.dump_texts)."""
+    with _open(path) as fh:
+        try:
+            yield from dump_texts(fh, f"corpus file {path}")
+        except ValueError as exc:
+            raise UserError(f"{exc}; check or download the file again.") from None
 
 
 def _ass_texts(path: Path, column: str) -> Iterator[str]:

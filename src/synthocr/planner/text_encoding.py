@@ -149,7 +149,8 @@ _MARKUP = {
 }
 _MARKUP_HELP = {
     "HTML": "name the file .html (or .htm) to read the page's text as a browser shows it, or strip the markup",
-    "wiki": "take the text out with a wikitext extractor (WikiExtractor, or mwparserfromhell's strip_code)",
+    "wiki": "give the wiki's XML dump itself (such as enwiki-latest-pages-articles.xml.bz2), whose articles' text "
+    "is read as a reader sees it, or take the text out with a wikitext extractor (WikiExtractor)",
     "Markdown": "name the file .md to read the text its rendered page shows",
     "LaTeX": "turn it into plain text first (`pandoc -t plain FILE.tex -o FILE.txt`, or detex)",
     "Aozora Bunko": "remove the readings, markers and notes first (`sed -E 's/《[^》]*》//g; s/［＃[^］]*］//g; "
