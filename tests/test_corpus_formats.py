@@ -991,6 +991,7 @@ about 2.1&nbsp;million people.<!-- check --> See [http://paris.fr the city's sit
 
 == History ==
 The city was founded in the 3rd century BC.<ref name="a" />
+'''Lutetia''' ({{IPA-la|lu'te:tia}}; {{lang|la|Lutetia Parisiorum}}) was its {{nowrap|Roman name}}.
 {| class="wikitable"
 |-
 ! Year !! People
@@ -1031,7 +1032,7 @@ WIKI_PAGES = [
 WIKI_TEXTS = {
     "Paris is the capital of France. It has about 2.1 million people. See the city's site and Seines.",
     "History",
-    "The city was founded in the 3rd century BC.",
+    "The city was founded in the 3rd century BC. Lutetia (Lutetia Parisiorum) was its Roman name.",
     "The Louvre opened in 1793.",
     "Notre-Dame, an old church.",
 }

@@ -6,7 +6,9 @@ taken and the page dropped. Only articles are read: namespace 0, not redirects, 
 JSON pages), the last revision of each. Wikitext is markup, so the reader's text is made here:
 
 - templates (`{{Infobox …}}`, `{{cite …}}`), tables (`{| … |}`), comments and the contents of `<ref>`,
-  `<math>`, `<gallery>`, `<syntaxhighlight>` and like tags go, as they are not running text;
+  `<math>`, `<gallery>`, `<syntaxhighlight>` and like tags go, as they are not running text, but for the
+  few that show a text as it is (`{{lang|la|Fluctuat nec mergitur}}`, `{{nowrap|…}}`, `{{small|…}}`), and
+  what taking them out leaves in parentheses (`Lincoln (; February 12` reads `Lincoln (February 12`);
 - a link shows its label (`[[Paris|the capital]]` reads `the capital`, `[[cat]]s` reads `cats`); links
   to files, categories and other wikis (`[[File:…]]`, `[[Category:…]]`, `[[fr:…]]`: a prefix and a colon
   with no space after it) go with their captions; an external link shows its label, if it has one;
@@ -46,7 +48,17 @@ _PREFIXED = re.compile(r"\s*[^\s:|\[\]]+:\S")
 _EXTERNAL = re.compile(r"\[(?:https?:|ftp:|mailto:|//)[^\s\]]{0,2000}(?:[ \t]+([^\]\n]{0,300}+))?\]")
 _HEADING = re.compile(r"(=+)\s*(.*?)\s*\1$")
 _LIST = re.compile(r"[*#:;]+\s*")
+# Templates whose text is shown as it is (a foreign word, a span kept on one line, small print): their last
+# unnamed parameter. Every other template goes.
+_SHOWN_TEMPLATE = re.compile(
+    r"\{\{\s*(?:lang|transl|transliteration|nowrap|nobr|small|smaller|big|sc|smallcaps|not a typo|abbr)\s*"
+    r"\|([^{}]*)\}\}",
+    re.IGNORECASE,
+)
 _EMPTY_PARENS = re.compile(r"\(\s*[,;:]?\s*\)")
+# What a template taken out of a parenthesis leaves: "Lincoln (; February 12" and "(;, Akhilleus, )".
+_OPEN_PUNCT = re.compile(r"\(\s*(?:[,;:]\s*)+")
+_CLOSE_PUNCT = re.compile(r"(?:\s*[,;:])+\s*\)")
 _SPACE_BEFORE = re.compile(r"\s+([,.;:!?])(?=\s|$)")
 _SPACES = re.compile(r"\s+")
 _NESTED = {"{{": "}}", "{|": "|}"}
@@ -108,8 +120,13 @@ def wikitext_texts(text: str) -> list[str]:
     """The texts a reader sees of one page's wikitext: paragraphs, headings and list items, in order."""
     text = _COMMENT.sub("", text)
     text = _without_dropped(text)
-    text = _without_nested(text)
     text = _links(text)
+    for _ in range(3):  # {{nowrap|{{lang|la|…}}}}: the inner one first
+        kept = _SHOWN_TEMPLATE.sub(_shown_text, text)
+        if kept == text:
+            break
+        text = kept
+    text = _without_nested(text)
     text = _EXTERNAL.sub(lambda m: m.group(1) or "", text)
     text = _BREAK_TAG.sub(" ", text)
     text = _TAG.sub("", text)
@@ -144,6 +161,7 @@ def wikitext_texts(text: str) -> list[str]:
 def _add(out: list[str], text: str) -> None:
     """A text made readable: character references read, emptied parentheses and loose spaces gone."""
     text = html.unescape(text)
+    text = _CLOSE_PUNCT.sub(")", _OPEN_PUNCT.sub("(", text))
     text = _EMPTY_PARENS.sub("", text)
     text = _SPACE_BEFORE.sub(r"\1", _SPACES.sub(" ", text)).strip()
     if any(c.isalnum() for c in text):
@@ -196,6 +214,11 @@ def _without_nested(text: str) -> str:
     if not stack:
         kept.append(text[start:])
     return "".join(kept)
+
+
+def _shown_text(m: re.Match[str]) -> str:
+    unnamed = [p for p in m.group(1).split("|") if "=" not in p]
+    return unnamed[-1].strip() if unnamed else ""
 
 
 def _links(text: str) -> str:
