@@ -1083,3 +1083,19 @@ def test_wikitext_markup_that_never_closes_costs_little():
         start = time.process_time()
         assert wikitext_texts(page + "\n\nEnd of page.")[-1:] in ([], ["End of page."])
         assert time.process_time() - start < 5
+
+
+def test_a_dump_extracted_as_text_before_is_read_again(cli, tmp_path):
+    """Before dumps were read as articles, a compressed one was extracted to its XML lines, cached by the file's
+    content: that extraction must not be reused."""
+    import hashlib
+
+    data = bz2.compress(_dump(WIKI_PAGES))
+    _corpus(tmp_path, "old.xml.bz2", data)
+    sha1 = hashlib.sha1(data).hexdigest()
+    old_key = hashlib.sha1(b"\0".join((b"3", sha1.encode(), b""))).hexdigest()
+    (tmp_path / "cache" / "corpus").mkdir(parents=True)
+    (tmp_path / "cache" / "corpus" / f"{old_key}.txt").write_text("<page><title>Paris</title>\n", encoding="utf-8")
+    code, err, frame = _plan(cli, tmp_path, "old.xml.bz2", {"min_text_length": 2, "max_text_length": 200}, total=100)
+    assert code == 0, err
+    assert set(frame.text) == WIKI_TEXTS

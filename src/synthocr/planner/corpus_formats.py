@@ -82,8 +82,9 @@ _ZIPPED = frozenset({"epub", "docx", "odt", "pptx", "odp", "xlsx", "ods"})  # ki
 # Kinds read from a column (corpus_column); the others are read whole.
 COLUMN_KINDS = frozenset({"csv", "jsonl", "json", "parquet", "xlsx", "ods"})
 # Of the extracted files: bump when what is extracted changes (2: lines ended by CR; 3: a web page's UTF-8
-# byte-order mark wins over its <meta charset>).
-_FORMAT_VERSION = b"3"
+# byte-order mark wins over its <meta charset>; 4: a MediaWiki dump gives its articles' text, where a
+# compressed one gave its XML lines).
+_FORMAT_VERSION = b"4"
 _BREAKS = re.compile(r"[\r\n]+")
 # Halves of UTF-16 pairs, alone (a broken `\udc00` in a JSON string, a PDF's or an RTF file's bad escape): no
 # character, and not UTF-8 either.
