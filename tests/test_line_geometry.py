@@ -153,3 +153,17 @@ def test_word_polygons_hold_their_characters_through_every_warp(tiny_plan, tiny_
     for a, b in zip(back.words + (back.line,), label.words + (label.line,)):
         assert np.allclose(a.polygon, b.polygon, atol=0.005) and np.allclose(a.bbox, b.bbox, atol=0.005)
     assert [c.text for c in back.chars] == [c.text for c in label.chars]
+
+
+def test_a_bent_column_turned_for_recognizers_keeps_its_word_outlines(tiny_plan, tiny_assets):
+    """export --rotate-vertical turns every point of a label: a bent word keeps its number of points."""
+    from synthocr.analysis.export.orientation import turned_label
+
+    row = _row(tiny_plan, text="HOI XO HIH", text_direction="ttb", font_size=30, curvature_arc=0.1)
+    _, label = render_row(row, tiny_assets)
+    turned = turned_label(label)
+    sizes = [len(w.polygon) for w in label.words]
+    assert min(sizes) > 4 and [len(w.polygon) for w in turned.words] == sizes
+    for before, after in zip(label.words + label.chars, turned.words + turned.chars):
+        assert np.allclose([(y, label.width - x) for x, y in before.polygon], after.polygon)
+    assert np.allclose([(y, label.width - x) for x, y in label.regions.baseline.tolist()], turned.regions.baseline)

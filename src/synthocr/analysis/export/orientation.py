@@ -38,7 +38,7 @@ def turned_label(label: Label, image_sha256: str = "") -> Label:
     baseline = np.column_stack((regions.baseline[:, 1], width - regions.baseline[:, 0]))
     b = regions.bboxes
     bboxes = np.column_stack((b[:, 1], width - b[:, 2], b[:, 3], width - b[:, 0]))
-    turned = Regions(regions.texts, regions.n_chars, regions.n_words, points, bboxes, baseline)
+    turned = Regions(regions.texts, regions.n_chars, regions.n_words, points, bboxes, baseline, regions.word_sizes)
     return dataclasses.replace(label, width=label.height, height=label.width, regions=turned, image_sha256=image_sha256)
 
 
