@@ -170,3 +170,24 @@ def test_layout_formats_refuse_rotate_vertical(cli, rendered, tmp_path):
     for fmt in ("page-xml", "alto"):
         code, _, err = cli("export", rendered.out, "--to", fmt, "-o", tmp_path / fmt, "--rotate-vertical")
         assert code == 2 and "page layout format" in err and not (tmp_path / fmt).exists()
+
+
+def test_labels_older_than_version_4_export_without_a_baseline_and_say_so(cli, tmp_path, caplog):
+    """Outputs rendered before labels had baselines are still finished: their lines go without one, with a
+    warning that kraken's baseline training passes over them."""
+    import json
+    import shutil
+
+    rendered = plan_and_render(tmp_path, total_images=2)
+    old = tmp_path / "old"
+    shutil.copytree(rendered.out, old)
+    for path in old.rglob("image_*.json"):
+        label = json.loads(path.read_text(encoding="utf-8"))
+        label["label_schema_version"] = 3
+        del label["line"]["baseline"]
+        path.write_text(json.dumps(label, ensure_ascii=False), encoding="utf-8")
+    code, out, err = cli("export", old, "--to", "page-xml", "-o", tmp_path / "page")
+    assert code == 0 and "2 labels are older than label schema 4" in caplog.text, (out, err)
+    for path in (tmp_path / "page").rglob("*.xml"):
+        assert etree.parse(str(path)).find(f".//{PAGE_NS}Baseline") is None
+    assert _schema("pagecontent-2019-07-15.xsd", tmp_path).validate(etree.parse(str(path)))

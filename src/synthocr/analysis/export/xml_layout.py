@@ -10,6 +10,7 @@ spaces, see the label format) is passed over.
 from __future__ import annotations
 
 import datetime
+import logging
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -25,6 +26,8 @@ from synthocr.schemas.labels import Label, Region
 
 if TYPE_CHECKING:
     from synthocr.analysis.export.options import ExportOptions
+
+log = logging.getLogger(__name__)
 
 CREATOR = f"synthocr {__version__}"
 # The paragraph directions of a plan row (params.text_direction), as PAGE and ALTO name them.
@@ -96,8 +99,17 @@ def export_documents(
     `document(label, image file name, time made)` of each sample, in the `fmt` named in errors."""
     when = made_at()
     written: list[Path] = []
+    without_baseline = 0
     for output, label in checked_samples(outputs, options, fmt):
+        without_baseline += not len(label.regions.baseline)
         written += write_beside(output, dest, document(label, output.image_rel.rpartition("/")[2], when))
+    if without_baseline:
+        log.warning(
+            "%d labels are older than label schema 4 and have no baseline: their lines are written without one, "
+            "and kraken's baseline training passes over them; `synthocr render PLAN -o OUT --force` renders them "
+            "again with one.",
+            without_baseline,
+        )
     return written
 
 
