@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = add_command(
         sub,
         "preview",
-        summary="contact sheet of samples with char/word/line polygons, from a CONFIG, a PLAN or an output dir",
+        summary="contact sheet of samples with char/word/line polygons and baselines, from a CONFIG, a PLAN or an output dir",
         description=(
             "Contact sheet of samples with their char/word/line polygons. SOURCE is recognised by its content:\n"
             "  a batch config (YAML): n rows are planned (total_images=n) and rendered in memory, in seconds;\n"
