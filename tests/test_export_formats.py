@@ -78,7 +78,7 @@ def test_tesstrain_writes_png_for_jpeg_renders(cli, tmp_path):
         assert np.array_equal(pixels(png), pixels(o.image_path))  # the decoded JPEG, stored losslessly
 
 
-@pytest.mark.parametrize("level", ["word", "line"])
+@pytest.mark.parametrize("level", ["char", "word", "line"])
 def test_paddleocr_det_label_file(cli, rendered, labels, tmp_path, level):
     """Read as PaddleOCR's SimpleDataSet + DetLabelEncode do: `path<TAB>json` per line, json.loads, each
     box's `points` and `transcription` ("*" and "###" mean ignore), boxes padded to one point count."""
@@ -91,8 +91,9 @@ def test_paddleocr_det_label_file(cli, rendered, labels, tmp_path, level):
         boxes = json.loads(raw)
         label, expected = labels[path.removeprefix("images/")]
         assert np.array_equal(pixels(dest / path), expected)
-        regions = label.words if level == "word" else [label.line]
+        regions = {"char": label.chars, "word": label.words, "line": (label.line,)}[level]
         assert [b["transcription"] for b in boxes] == [r.text for r in regions]
+        assert [b["points"] for b in boxes] == [[list(p) for p in r.polygon] for r in regions]
         assert not any(b["transcription"] in ("*", "###") for b in boxes)
         most = max(len(b["points"]) for b in boxes)
         padded = np.array([b["points"] + [b["points"][-1]] * (most - len(b["points"])) for b in boxes], np.float32)

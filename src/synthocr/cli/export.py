@@ -59,9 +59,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--level",
-        choices=("word", "line"),
+        choices=("char", "word", "line"),
         default="word",
-        help="regions the detection formats write: one polygon per word, or one for the line",
+        help="regions the detection formats write: one polygon per character, per word, or one for the line",
     )
     p.add_argument("--shard-size", type=int, default=1000, metavar="N", help="samples per tar for webdataset")
     p.add_argument(

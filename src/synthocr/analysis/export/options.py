@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-LEVELS = ("word", "line")  # the regions a detection format writes one polygon for
+LEVELS = ("char", "word", "line")  # the regions a detection format writes one polygon for
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The polygons detection formats write: a label's words or its line, as given or reduced to four corners."""
+"""The polygons detection formats write: a label's characters, words or line, as given or reduced to four corners."""
 
 from __future__ import annotations
 
@@ -10,16 +10,19 @@ from synthocr.schemas.labels import Label, Region
 
 
 def regions_of(label: Label, level: str) -> list[Region]:
-    """The label's regions at `level`: "word" (one per word) or "line" (the whole line).
+    """The label's regions at `level`: "char" (one per character: grapheme cluster), "word" (one per word) or
+    "line" (the whole line).
 
     Raises:
         UserError: another level.
     """
+    if level == "char":
+        return list(label.chars)
     if level == "word":
         return list(label.words)
     if level == "line":
         return [label.line]
-    raise UserError(f"--level {level!r} is not a region level; use word or line.")
+    raise UserError(f"--level {level!r} is not a region level; use char, word or line.")
 
 
 def quad(polygon: tuple[tuple[float, float], ...] | list[list[float]]) -> list[list[float]]:
