@@ -76,3 +76,16 @@ def test_synthtext_refuses_rotate_vertical(cli, tmp_path):
     rendered = plan_and_render(tmp_path, total_images=2)
     code, _, err = cli("export", rendered.out, "--to", "synthtext", "-o", tmp_path / "st", "--rotate-vertical")
     assert code == 2 and "a detection format" in err
+
+
+def test_an_image_without_a_character_box_is_refused_not_dropped(cli, tmp_path):
+    """An export that left such an image out would still count it; like the XML formats, it is an error."""
+    import json
+
+    rendered = plan_and_render(tmp_path, total_images=2)
+    label_path = sorted(rendered.out.rglob("image_*.json"))[0]
+    label = json.loads(label_path.read_text(encoding="utf-8"))
+    label["chars"], label["bboxes"] = [], []
+    label_path.write_text(json.dumps(label, ensure_ascii=False), encoding="utf-8")
+    code, _, err = cli("export", rendered.out, "--to", "synthtext", "-o", tmp_path / "st")
+    assert code == 2 and "has a box of its own" in err and label_path.name in err

@@ -15,6 +15,7 @@ import bz2
 import codecs
 import contextlib
 import csv
+import functools
 import gzip
 import hashlib
 import io
@@ -169,7 +170,18 @@ def corpus_format(path: Path) -> str | None:
 
 
 def _is_dump(path: Path) -> bool:
-    """Whether the file (decompressed) is XML whose root element is <mediawiki>."""
+    """Whether the file (decompressed) is XML whose root element is <mediawiki>: told once per version of the
+    file, as a bzip2 dump's first block takes tens of milliseconds to decompress and planning asks several
+    times."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return _has_dump_root(path, st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1024)
+def _has_dump_root(path: Path, size: int, mtime_ns: int) -> bool:
     try:
         with _open(path) as fh:
             head = fh.read(4096)

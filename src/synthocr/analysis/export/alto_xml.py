@@ -60,9 +60,10 @@ def alto(label: Label, image_name: str, when: str) -> ET.Element:
     direction = {}
     if (name := ALTO_DIRECTIONS.get(str(label.params.get("text_direction", "")))) is not None:
         direction = {"BASEDIRECTION": name}
-    block = ET.SubElement(space, "TextBlock", {"ID": "block1", **_box(label.line.polygon, label), **direction})
+    line_box = _box(label.line.polygon, label)  # the block holds the line alone: the same box and outline
+    block = ET.SubElement(space, "TextBlock", {"ID": "block1", **line_box, **direction})
     _shape(block, label.line.polygon, label)
-    line_attrs = {"ID": "line1", **_box(label.line.polygon, label)}
+    line_attrs = {"ID": "line1", **line_box}
     if len(label.regions.baseline):
         line_attrs["BASELINE"] = _points(label.regions.baseline.tolist(), label)
     line = ET.SubElement(block, "TextLine", {**line_attrs, **direction})

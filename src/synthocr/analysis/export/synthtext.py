@@ -23,6 +23,7 @@ from synthocr.analysis.export.regions import quad
 from synthocr.analysis.export.samples import samples
 from synthocr.analysis.export.xml_layout import words_with_chars
 from synthocr.analysis.outputs import Output
+from synthocr.errors import UserError
 from synthocr.extras import require
 
 if TYPE_CHECKING:
@@ -48,8 +49,11 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
             boxes.append(quad(word.polygon))
             for char in word_chars:
                 chars += [char.polygon] * len(char.text)
-        if not words:
-            continue
+        if not words:  # as the XML formats refuse it: no line of a text file of boxes can be empty
+            raise UserError(
+                f"label {output.label_path}: no character of the text {label.text!r} has a box of its own, and "
+                "SynthText's loaders need one per image; leave it out with --where, or re-plan."
+            )
         target = dest / output.image_rel
         output.copy_image(target)
         written.append(target)

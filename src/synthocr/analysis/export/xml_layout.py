@@ -64,11 +64,9 @@ def clipped(points: Sequence[Sequence[float]], label: Label) -> list[tuple[float
 
 
 def whole_points(points: Sequence[Sequence[float]], label: Label) -> str:
-    """PAGE's points: "x,y x,y ..." in whole pixels, on the image; one point given twice when it is alone."""
-    pairs = [f"{round(x)},{round(y)}" for x, y in clipped(points, label)]
-    if len(pairs) == 1:
-        pairs *= 2
-    return " ".join(pairs)
+    """PAGE's points: "x,y x,y ..." in whole pixels, on the image (every outline and baseline of a label has
+    the two points at least that PAGE asks for)."""
+    return " ".join(f"{round(x)},{round(y)}" for x, y in clipped(points, label))
 
 
 def made_at() -> str:
