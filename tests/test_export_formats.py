@@ -199,8 +199,9 @@ def test_every_format_takes_split_where_and_max_length(cli, rendered, labels, tm
 
 
 def _ids_in(folder) -> set[int]:
-    """The image ids a split folder holds, from the file names or tar members it lists (every format
-    names them image_<id:08d>), or from lmdb's sample count (its keys are 1..n)."""
+    """The image ids a split folder holds, from the file names or tar members it lists (every format names
+    them image_<id:08d>, but icdar2015 img_<id>, as the RRC's scripts match them), or from lmdb's sample count
+    (its keys are 1..n)."""
     if (folder / "data.mdb").exists():
         import lmdb
 
@@ -216,7 +217,8 @@ def _ids_in(folder) -> set[int]:
                 names += tar.getnames()
         elif path.is_file():
             names.append(path.name)
-    return {int(m) for m in re.findall(r"image_(\d{8})", " ".join(names))}
+    listed = " ".join(names)
+    return {int(m) for m in re.findall(r"image_(\d{8})", listed) + re.findall(r"\bimg_(\d+)\.", listed)}
 
 
 def test_splits_stay_put_when_more_rows_are_rendered(cli, tmp_path):

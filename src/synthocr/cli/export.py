@@ -22,6 +22,8 @@ FORMATS = (
     "page-xml",
     "alto",
     "synthtext",
+    "icdar2015",
+    "coco",
 )
 
 

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from synthocr.analysis.export import (
     alto_xml,
+    coco,
     doctr,
     hf_imagefolder,
+    icdar2015,
     lmdb_store,
     mmocr,
     paddleocr,
@@ -51,11 +53,13 @@ EXPORTERS: dict[str, Callable[..., list[Path]]] = {
     "page-xml": page_xml.export,
     "alto": alto_xml.export,
     "synthtext": synthtext.export,
+    "icdar2015": icdar2015.export,
+    "coco": coco.export,
 }
 # Formats that write their split folders themselves (the others get one folder per split from here).
 OWN_SPLIT_FOLDERS = frozenset({"hf-imagefolder"})
 # Formats that read --level.
-DETECTION = frozenset({"paddleocr-det", "doctr-det", "mmocr-textdet"})
+DETECTION = frozenset({"paddleocr-det", "doctr-det", "mmocr-textdet", "icdar2015", "coco"})
 # Formats that keep every line as rendered, its direction with it: --rotate-vertical is refused.
 LAYOUT = frozenset({"page-xml", "alto"})
 AS_RENDERED = DETECTION | LAYOUT | {"synthtext"}

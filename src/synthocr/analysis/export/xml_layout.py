@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from synthocr import __version__
+from synthocr.analysis.export.regions import clipped
 from synthocr.analysis.export.samples import samples
 from synthocr.analysis.outputs import Output
 from synthocr.errors import UserError
@@ -54,13 +55,6 @@ def words_with_chars(label: Label) -> list[tuple[Region, list[Region]]]:
                 pos += 1
         out.append((word, mine))
     return out
-
-
-def clipped(points: Sequence[Sequence[float]], label: Label) -> list[tuple[float, float]]:
-    """Points moved onto the image where they lie past its edges (a cut or turned line reaches out of it):
-    both formats count coordinates from the image's top-left corner, and PAGE allows no negative ones."""
-    w, h = float(label.width), float(label.height)
-    return [(min(max(x, 0.0), w), min(max(y, 0.0), h)) for x, y in points]
 
 
 def whole_points(points: Sequence[Sequence[float]], label: Label) -> str:
