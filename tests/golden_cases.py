@@ -34,6 +34,7 @@ BASE: dict[str, Any] = {
     "font": "DejaVuSans.ttf",
     "font_instance": "",
     "text_case": "as_is",
+    "combine_upright_digits": 0,
     "fallback_fonts": "",
     "fallback_sha1": "",
     "background_kind": "plain",

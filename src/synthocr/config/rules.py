@@ -11,6 +11,7 @@ from synthocr.schemas.colors import BACKGROUND_COLORS, INK_COLOR_NAMES
 from synthocr.schemas.config import MAX_IMAGE_PIXELS_CEILING, BatchConfig, BatchSpecification
 from synthocr.schemas.params import (
     BACKGROUND_KINDS,
+    COMBINE_UPRIGHT_MAX,
     CONFIG_DIRECTIONS,
     EFFECT_NAMES,
     RANGE_PARAMS,
@@ -188,6 +189,8 @@ def _check_spec(spec: BatchSpecification, index: int) -> list[Problem]:
         problem(f"text_direction_weights{field}", message)
     for field, message in check_weights(spec.text_case_weights, TEXT_CASES, "text case"):
         problem(f"text_case_weights{field}", message)
+    for field, message in _check_combine_upright(spec):
+        problem(field, message)
     for field, message in check_weights(spec.background_weights, BACKGROUND_KINDS, "background kind"):
         problem(f"background_weights{field}", message)
     for field, message in check_weights(spec.ink_color_weights, INK_COLOR_NAMES, "ink colour mode"):
@@ -233,6 +236,37 @@ def _check_text_source(spec: BatchSpecification) -> list[tuple[str, str]]:
         from synthocr.planner.templates import check_templates  # imports Faker: only for template specs
 
         problems.extend(check_templates(spec))
+    return problems
+
+
+def _check_combine_upright(spec: BatchSpecification) -> list[tuple[str, str]]:
+    """(field, message) for combine_upright_digits and its probability."""
+    problems = []
+    if not 0 <= spec.combine_upright_digits <= COMBINE_UPRIGHT_MAX:
+        problems.append(
+            (
+                "combine_upright_digits",
+                f"must be from 0 (off) to {COMBINE_UPRIGHT_MAX} digits set upright in one em, got "
+                f"{spec.combine_upright_digits}",
+            )
+        )
+    elif spec.combine_upright_digits:
+        weights = spec.text_direction_weights
+        directions = [d for d, w in weights.items() if w > 0] if weights else [spec.text_direction]
+        if not VERTICAL_DIRECTIONS.intersection(directions):
+            problems.append(
+                (
+                    "combine_upright_digits",
+                    "only used in vertical lines: give text_direction (or text_direction_weights) ttb or ttb-mixed",
+                )
+            )
+    if not 0.0 <= spec.combine_upright_digits_probability <= 1.0:
+        problems.append(
+            (
+                "combine_upright_digits_probability",
+                f"must be a share of rows from 0 to 1, got {spec.combine_upright_digits_probability}",
+            )
+        )
     return problems
 
 

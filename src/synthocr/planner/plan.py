@@ -48,6 +48,7 @@ from synthocr.planner.text_case import case_weights
 from synthocr.planner.texts import RESAMPLE_REASON, UNDRAWN_KEPT, TextSources, check_charsets, sample_texts
 from synthocr.planner.textsources import needs_corpus, prepare_sources
 from synthocr.planner.uncovered import coverage_hint, uncovered_chars
+from synthocr.planner.upright_digits import sample_combine_upright, vertical_rows
 from synthocr.schemas.config import BatchConfig, BatchSpecification
 from synthocr.schemas.output_names import default_names, output_name
 from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, LAYOUT_PARAMS, TEXT_CASES, Effect
@@ -396,6 +397,28 @@ def _text_cases(
     return codes
 
 
+def _combine_upright(
+    ctx: PlanContext, block: int, spec_idx: NDArray[np.int64], directions: Any, req: RequestColumns | None
+) -> NDArray[np.uint8]:
+    """The `combine_upright_digits` column: drawn for the vertical rows of specs that combine digits (its own
+    stream, so a config without it plans the same rows as before), or a request's value; 0 in horizontal rows."""
+    config = ctx.config
+    vertical = vertical_rows(directions)
+    column = np.zeros(len(spec_idx), np.uint8)
+    if any(s.combine_upright_digits for s in config.specifications):
+        column = sample_combine_upright(
+            np.random.default_rng([config.seed, block, effect_key("combine_upright_digits")]),
+            _spec_array(config, "combine_upright_digits").astype(np.int64)[spec_idx],
+            _spec_array(config, "combine_upright_digits_probability")[spec_idx],
+            vertical,
+        )
+    if req is not None and "combine_upright_digits" in req.given:
+        given = req.given["combine_upright_digits"]
+        column = np.where(given, req.values["combine_upright_digits"], column).astype(np.uint8)
+    column[~vertical] = 0  # a horizontal line has no digits to combine: its row says so plainly
+    return column
+
+
 def _case_languages(ctx: PlanContext, spec_idx: NDArray[np.int64], req: RequestColumns | None) -> list[str]:
     """Each row's language, whose rules case its text: the spec's, or a request's."""
     tags, codes = ctx.languages(spec_idx)
@@ -491,9 +514,11 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
     columns.update(sample_effects(config.seed, block, ranges, columns))
     guard_degradation(columns, columns["font_size"], _spec_array(config, "degradation_budget")[spec_idx])
     columns["color_mode"] = ([config.color_mode], np.zeros(n, np.int64))
+    columns["combine_upright_digits"] = np.zeros(n, np.uint8)  # drawn below, once the directions are final
     if req is not None:
         req.apply(columns)
         columns["text_direction"] = resolve_auto(columns["text_direction"], sampled.texts)  # a request's auto
+    columns["combine_upright_digits"] = _combine_upright(ctx, block, spec_idx, columns["text_direction"], req)
     neutralise(columns)
     draw_colors(color_rng, columns)
     draw_stroke_colors(

@@ -24,7 +24,7 @@ from synthocr.planner.corpus_formats import header_delimiter, wide_encoding
 from synthocr.planner.text_case import apply_case
 from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
 from synthocr.schemas.output_names import check_output_name
-from synthocr.schemas.params import BACKGROUND_KINDS, CONFIG_DIRECTIONS, RANGE_PARAMS, TEXT_CASES
+from synthocr.schemas.params import BACKGROUND_KINDS, COMBINE_UPRIGHT_MAX, CONFIG_DIRECTIONS, RANGE_PARAMS, TEXT_CASES
 from synthocr.schemas.plan import PLAN_SCHEMA
 from synthocr.schemas.text_rules import NOT_ONE_LINE, language_problem
 
@@ -309,6 +309,13 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
             out[col] = _choice(col, v, CONFIG_DIRECTIONS)  # auto: resolved from the text when planned
         elif col == "text_case":
             out[col] = _choice(col, v, TEXT_CASES)
+        elif col == "combine_upright_digits":
+            n = _as_int(col, v)
+            if not 0 <= n <= COMBINE_UPRIGHT_MAX:
+                raise _Invalid(
+                    "out_of_range", f"{col}: {n} is outside the allowed range [0, {COMBINE_UPRIGHT_MAX}] digits"
+                )
+            out[col] = n
         elif col == "language":
             tag = _as_str(col, v)
             bad_language = language_problem(tag)

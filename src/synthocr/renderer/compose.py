@@ -53,6 +53,7 @@ class RowParams(NamedTuple):
     seed: int
     text: str
     text_direction: str
+    combine_upright_digits: int  # vertical lines: runs of up to this many digits upright in one em (0: none)
     language: str  # BCP 47 tag HarfBuzz shapes the text for ("" for none)
     font: str
     font_sha1: str  # the font file's fingerprint when planned
@@ -94,6 +95,7 @@ def decode_row(row: Mapping[str, Any]) -> RowParams:
         seed=int(r["seed"]),
         text=str(r["text"]),
         text_direction=str(r["text_direction"]),
+        combine_upright_digits=int(r["combine_upright_digits"]),
         language=str(r["language"]),
         font=str(r["font"]),
         font_sha1=str(r["font_sha1"]),
@@ -167,7 +169,7 @@ def render_row(
     style = _line_style(p)
     font = assets.font(p.font, p.font_sha1, p.font_size, p.font_instance)
     fallbacks = tuple(assets.font(rel, sha1, p.font_size) for rel, sha1 in p.fallback_fonts)
-    layout = layout_line(p.text, p.text_direction, font, style, p.language, fallbacks)
+    layout = layout_line(p.text, p.text_direction, font, style, p.language, fallbacks, p.combine_upright_digits)
 
     # Geometric effects act in the frame of the line's box, chained into one mapping.
     # The frame's origin is a whole pixel, so without warps the ink moves by whole pixels, exactly as the polygons.

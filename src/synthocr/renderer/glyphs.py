@@ -174,10 +174,15 @@ class GlyphRaster:
             )
         return (fixed.value + 512) >> 10
 
-    def render(self, gid: int, bold: int = 0, italic: bool = False) -> Glyph | None:
+    def render(
+        self, gid: int, bold: int = 0, italic: bool = False, x_scale: int = 0x10000, x_shift: int = 0
+    ) -> Glyph | None:
         """The glyph's bitmap, or None when it has no ink (a space, a joiner); with `bold` (26.6 pixels),
         from its outline grown by that much (FT_Outline_Embolden, before rasterising); with `italic`, from its
-        outline slanted as FT_GlyphSlot_Oblique slants it (x moves by 0x0366A / 0x10000, about tan 12°, of y).
+        outline slanted as FT_GlyphSlot_Oblique slants it (x moves by 0x0366A / 0x10000, about tan 12°, of y);
+        with `x_scale` (16.16, below 0x10000), from its outline narrowed about its origin by that factor and moved
+        right by `x_shift` (26.6, under half a pixel: where it falls between whole pixels), for a run of digits
+        compressed into one em of a column (renderer/upright.py).
 
         Called once per glyph of every (font, size) a worker meets (a few per image of a varied plan),
         so it goes to FreeType through its ctypes functions and the face's one glyph slot directly,
@@ -185,15 +190,18 @@ class GlyphRaster:
         a third of the time of the freetype-py objects and a numpy round trip.
         """
         with self._lock:
-            if bold or italic:
+            if bold or italic or x_scale != 0x10000 or x_shift:
                 error = FT_Load_Glyph(self._ft, gid, _LOAD_FLAGS & ~freetype.FT_LOAD_RENDER)
                 if not error:
                     if self._slot.format == freetype.FT_GLYPH_FORMAT_OUTLINE:
                         outline = ctypes.byref(self._slot.outline)
                         if bold:
                             freetype.FT_Outline_Embolden(outline, bold)
-                        if italic:
-                            freetype.FT_Outline_Transform(outline, ctypes.byref(_OBLIQUE))
+                        if italic or x_scale != 0x10000:  # narrowed, then slanted: x' = s x + k y
+                            matrix = freetype.FT_Matrix(x_scale, _OBLIQUE.xy if italic else 0, 0, 0x10000)
+                            freetype.FT_Outline_Transform(outline, ctypes.byref(matrix))
+                        if x_shift:
+                            freetype.FT_Outline_Translate(outline, x_shift, 0)
                     error = FT_Render_Glyph(self._slot_ptr, freetype.FT_RENDER_MODE_NORMAL)
             else:
                 error = FT_Load_Glyph(self._ft, gid, _LOAD_FLAGS)

@@ -28,6 +28,9 @@ In a `ttb-mixed` line, and in any vertical line of a script written with its let
 (Mongolian, Phags-pa), runs of horizontal scripts are shaped as horizontal lines and turned 90 degrees
 clockwise, glyph bitmap by glyph bitmap (transposed, not resampled). Right-to-left runs too: the column's runs
 follow the bidi order of a left-to-right line, so an Arabic run is joined and reads from the bottom up.
+With `combine_upright` (a row's `combine_upright_digits`), short runs of digits of a vertical line set upright in
+the column stand side by side in one em (tate-chu-yoko, renderer/upright.py), each digit boxed in its share of
+the em square.
 
 The label's characters are the extended grapheme clusters of the logical text. A
 HarfBuzz cluster that covers several of them (a ligature, a conjunct) is cut along its
@@ -56,10 +59,12 @@ from synthocr.renderer.shaping import (
     CURSIVE_SCRIPTS,
     UNSAFE_TO_BREAK,
     UNTRACKED_SCRIPTS,
+    UPRIGHT_SCRIPTS,
     SizedFont,
     line_runs,
     shape_run,
 )
+from synthocr.renderer.upright import UNIT, combined_cell, combined_spans, cut_runs
 from synthocr.schemas.params import VERTICAL_DIRECTIONS
 
 MARGIN = 3  # pixels of canvas around the text's bounds
@@ -125,9 +130,10 @@ class Layout:
 
 # What a line's HarfBuzz cluster covers, gathered glyph by glyph: its advance along the line (lo, hi;
 # pixels), the bounds of its ink in whole pixels (x0, y0, x1, y1; INF when it has none), whether its run
-# is right to left, how many of its glyphs advance, the glyph id of the last one that does, and the font
-# drawing it. (A list, updated in place: one per character of every line.)
-_LO, _HI, _X0, _Y0, _X1, _Y1, _RTL, _N, _GID, _FONT = range(10)
+# is right to left, how many of its glyphs advance, the glyph id of the last one that does, the font
+# drawing it, and for a digit combined upright in a column its share of the em square across the column (x0, x1
+# pixels; None for any other cluster). (A list, updated in place: one per character of every line.)
+_LO, _HI, _X0, _Y0, _X1, _Y1, _RTL, _N, _GID, _FONT, _CELL = range(11)
 Cover = list[Any]
 INF = math.inf
 _MISSING: Any = object()  # Any: a cache lookup's result is then typed by the hit
@@ -151,6 +157,7 @@ def layout_line(
     style: LineStyle | float,
     language: str = "",
     fallbacks: tuple[SizedFont, ...] = (),
+    combine_upright: int = 0,
 ) -> Layout:
     """Lay out one line of text.
 
@@ -162,6 +169,9 @@ def layout_line(
         language: BCP 47 tag the text is shaped for (the font's forms for it); "" for none.
         fallbacks: fonts, in order of preference, for the characters `font` lacks (the row's `fallback_fonts`):
             each grapheme cluster is drawn by the first of `font` and these that draws all of it.
+        combine_upright: in a vertical line, runs of up to this many ASCII digits set upright side by side in one
+            em (tate-chu-yoko; the row's `combine_upright_digits`); 0: none. Not in a column of Mongolian or
+            Phags-pa, whose letters are turned.
     """
     if not isinstance(style, LineStyle):
         style = LineStyle(overlap=float(style))
@@ -177,12 +187,19 @@ def layout_line(
         style.emphasis is not None and style.emphasis.italic and emphasis[1] > emphasis[0],
     )
     # A column of Mongolian or Phags-pa has its letters turned, and so every horizontal run in it, as ttb-mixed.
-    mixed = direction == "ttb-mixed" or (vertical and _SIDEWAYS.search(text) is not None)
+    sideways = vertical and _SIDEWAYS.search(text) is not None
+    mixed = direction == "ttb-mixed" or sideways
     # The runs of a mixed column follow each other as the bidi algorithm orders them in a left-to-right line (its
     # top is the line's start), so that a turned right-to-left run is its horizontal line turned, read bottom up.
     runs = line_runs(text, "ltr" if mixed else "ttb" if vertical else direction)
     font_runs = _font_runs(text, runs, (font, *fallbacks)) if fallbacks else [(run, font) for run in runs]
-    stamps, accent, covers = _place(text, font_runs, spacing, vertical, language, mixed)
+    cells: frozenset[int] = frozenset()
+    if vertical and combine_upright > 0 and not sideways:
+        spans = combined_spans(text, combine_upright)
+        if spans:  # each combined run apart; in a mixed column, only among runs set upright
+            turned = frozenset(run.start for run, _ in font_runs if mixed and _turns(run))
+            font_runs, cells = cut_runs(font_runs, spans, turned)
+    stamps, accent, covers = _place(text, font_runs, spacing, vertical, language, mixed, cells)
     if vertical:
         half = (font.ascender + font.descender) / 2
         cross = (-half, half)  # the column, centred on the glyphs' vertical origin line
@@ -274,6 +291,7 @@ def _place(
     vertical: bool,
     language: str = "",
     mixed: bool = False,
+    cells: frozenset[int] = frozenset(),
 ) -> tuple[list[Stamp], list[Stamp], dict[int, Cover | None]]:
     """Glyph bitmaps of every run (each in its font) at HarfBuzz's positions (those of the emphasised run apart), and what
     each cluster covers, by the logical start of the cluster (the end of the line and the run starts are
@@ -284,7 +302,8 @@ def _place(
     along-line values are then y pixels, downwards). Between clusters that are not joined the pen
     moves back by `spacing.squeeze`, and between clusters of a run whose script takes tracking (not cursive, no
     headline) it moves on by
-    `spacing.track` (26.6 units).
+    `spacing.track` (26.6 units). A run starting at one of `cells` is a run of digits combined upright in one em
+    of the column (renderer/upright.py): one cluster to the spacing, its digits side by side.
     """
     codepoints = list(map(ord, text))
     stamps: list[Stamp] = []
@@ -311,11 +330,19 @@ def _place(
         cursive = run.script in CURSIVE_SCRIPTS
         tracked = run.script not in UNTRACKED_SCRIPTS
         run_start = True
-        # In a mixed vertical line, a run of a horizontal script is shaped as a horizontal line and turned.
-        turned = mixed and _turns(run)
-        shaped = shape_run(font, codepoints, run, vertical and not turned, language)
-        if turned:
-            shaped = _turned_glyphs(shaped, font)
+        # In a mixed vertical line, a run of a horizontal script is shaped as a horizontal line and turned; a run
+        # of digits combined upright is shaped as a horizontal line and set across one em of the column.
+        combined = run.start in cells
+        turned = mixed and not combined and _turns(run)
+        x_scale = UNIT
+        if combined:
+            cell = combined_cell(font, codepoints, run, language)
+            shaped, x_scale = cell.glyphs, cell.x_scale
+        else:
+            shaped = shape_run(font, codepoints, run, vertical and not turned, language)
+            if turned:
+                shaped = _turned_glyphs(shaped, font)
+        narrowed = x_scale != UNIT  # its glyphs' outlines narrowed to fit the em
         # Per glyph, so written for speed.
         for gid, cluster, x_advance, y_advance, x_offset, y_offset, flags in shaped:
             if not gid:  # .notdef: the font lacks the character (a plan edited by hand; the planner checks)
@@ -330,7 +357,7 @@ def _place(
                     ends_gap = not blank and last_cluster in spaces  # the first cluster after a word gap
                     if blank and last_cluster not in spaces:
                         gap_from, gap_natural = reach, 0
-                if (spaced or ends_gap) and last_cluster >= 0:
+                if (spaced or ends_gap) and last_cluster >= 0 and (run_start or not combined):
                     gap = 0
                     # The logically later of the two clusters says whether it joins the other.
                     if squeeze and not (cursive and not run_start and (last_flags if rtl else flags) & UNSAFE_TO_BREAK):
@@ -354,7 +381,7 @@ def _place(
                 known = covers.get(cluster)
                 if known is None:
                     along = (-pen_y if vertical else pen_x) / 64
-                    known = covers[cluster] = [along, along, INF, INF, -INF, -INF, rtl, 0, 0, font]
+                    known = covers[cluster] = [along, along, INF, INF, -INF, -INF, rtl, 0, 0, font, None]
                 cover = known
                 last_cluster = cluster
             run_start = False
@@ -374,7 +401,10 @@ def _place(
                     # advance grows by as much and the glyph keeps both side bearings; in a column the outline
                     # keeps its top bearing (the advance grows downwards) and stays centred across the column.
                     if vertical:
-                        if y_advance:
+                        if combined:  # each digit grows up and right: moved down and left as an upright glyph
+                            y_offset -= bold
+                            x_offset -= bold >> 1
+                        elif y_advance:
                             y_advance -= bold
                             if not turned:  # a turned glyph grows down from its top, and across to the right
                                 y_offset -= bold
@@ -392,7 +422,12 @@ def _place(
                     cover[_HI] = hi
                 cover[_N] += 1
                 cover[_GID] = gid
-            if emphasised and (bold or italic):
+            if narrowed:  # drawn where it falls between whole pixels, as its run was scaled (not rounded to one)
+                at = pen_x + x_offset
+                bitmap = font.styled_glyph(
+                    gid, bold if emphasised else 0, italic and emphasised, x_scale, at - (((at + 32) >> 6) << 6)
+                )
+            elif emphasised and (bold or italic):
                 bitmap = font.styled_glyph(gid, bold, italic)
                 if turned and bitmap is not None:
                     bitmap = turn_glyph(bitmap)
@@ -419,11 +454,13 @@ def _place(
             pen_x += x_advance
             pen_y += y_advance
             last_flags = flags
+        if combined:  # the cell takes one em down the column (and the growth of bold outlines); its digits share it
+            lo = -pen_y / 64
+            pen_y -= font.em + (bold if bold and emph_lo <= run.start < emph_hi else 0)
+            for c, share in cell.across.items():
+                cover = covers[c]  # type: ignore[assignment]
+                cover[_LO], cover[_HI], cover[_N], cover[_CELL] = lo, -pen_y / 64, 1, share
     return stamps, accent, covers
-
-
-# Scripts written in columns, upright in a mixed vertical line; runs of the others are turned sideways there.
-UPRIGHT_SCRIPTS = frozenset({"Hani", "Hira", "Kana", "Hrkt", "Hang", "Bopo", "Yiii", "Tang", "Nshu", "Kits"})
 
 
 def _turns(run: Run) -> bool:
@@ -611,16 +648,25 @@ def _cluster_boxes(
         if not kept or unit is None:
             continue
         lo, hi, x0, y0, x1, y1 = unit[:6]
+        cell = unit[_CELL]  # a digit combined upright: its share of the em square, not the column, across
+        ca, cb = (c0, c1) if cell is None else cell
         if x0 != INF:
             if vertical:
-                lo_all, hi_all, a, b = min(lo, y0), max(hi, y1), min(c0, x0), max(c1, x1)
+                lo_all, hi_all, a, b = min(lo, y0), max(hi, y1), min(ca, x0), max(cb, x1)
             else:
                 lo_all, hi_all, a, b = min(lo, x0), max(hi, x1), min(c0, y0), max(c1, y1)
         else:
-            lo_all, hi_all, a, b = lo, hi, c0, c1
+            lo_all, hi_all, a, b = lo, hi, ca, cb
         if len(kept) == 1:
             s, e, _ = kept[0]
             out.append((s, e, Box(a, lo_all, b, hi_all) if vertical else Box(lo_all, a, hi_all, b)))
+            continue
+        if cell is not None:  # digits drawn by one glyph (a font's ligature): its share cut across in equal parts
+            n = len(kept)
+            out.extend(
+                (s, e, Box(a + k * (b - a) / n, lo_all, a + (k + 1) * (b - a) / n, hi_all))
+                for k, (s, e, _) in enumerate(kept)
+            )
             continue
         out.extend(_split(kept, unit, (lo_all, hi_all), (a, b), vertical))
     return out
@@ -632,6 +678,7 @@ def _gather(covers: list[Cover | None]) -> Cover | None:
     if not real:
         return None
     drawn = [c for c in real if c[_N] or c[_X0] != INF] or real
+    cells = [c[_CELL] for c in real if c[_CELL] is not None]
     return [
         min(c[_LO] for c in drawn),
         max(c[_HI] for c in drawn),
@@ -643,6 +690,7 @@ def _gather(covers: list[Cover | None]) -> Cover | None:
         sum(c[_N] for c in real),
         drawn[-1][_GID],
         drawn[-1][_FONT],
+        (min(c[0] for c in cells), max(c[1] for c in cells)) if cells else None,
     ]
 
 

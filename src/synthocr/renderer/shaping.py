@@ -40,6 +40,8 @@ CURSIVE_SCRIPTS = frozenset({"Arab", "Syrc", "Nkoo", "Mong", "Mand", "Adlm", "Ro
 # tracking would cut it into pieces that print never shows, as it would break cursive joins.
 HEADLINE_SCRIPTS = frozenset({"Deva", "Beng", "Guru"})
 UNTRACKED_SCRIPTS = CURSIVE_SCRIPTS | HEADLINE_SCRIPTS
+# Scripts written in columns, upright in a mixed vertical line; runs of the others are turned sideways there.
+UPRIGHT_SCRIPTS = frozenset({"Hani", "Hira", "Kana", "Hrkt", "Hang", "Bopo", "Yiii", "Tang", "Nshu", "Kits"})
 
 
 class FontFile:
@@ -220,6 +222,7 @@ class SizedFont:
         if file.fallback_v_metrics is not None:  # no vmtx: FreeType's made-up vertical metrics, as raqm gets them
             funcs.set_glyph_v_advance_func(metrics.v_advance, None)
             funcs.set_glyph_v_origin_func(metrics.v_origin, None)
+        self.em: int = scale  # the em in 26.6 pixels, as HarfBuzz scales the font (an ideograph's vertical advance)
         self.hb = hb.Font(parent)  # a sub-font: only the horizontal advances are replaced
         self.hb.funcs = funcs
         self._keep = (parent, funcs, metrics)
@@ -263,10 +266,12 @@ class SizedFont:
             self._turned[gid] = None if glyph is None else turn_glyph(glyph)
         return self._turned[gid]
 
-    def styled_glyph(self, gid: int, bold: int, italic: bool) -> Glyph | None:
-        """The glyph's bitmap from its outline grown by `bold` (26.6 pixels; FreeType's outline embolden) and
-        slanted when `italic` (FreeType's synthetic oblique), not cached: only an emphasised run asks for it."""
-        return self.raster.render(gid, bold, italic)
+    def styled_glyph(self, gid: int, bold: int, italic: bool, x_scale: int = 0x10000, x_shift: int = 0) -> Glyph | None:
+        """The glyph's bitmap from its outline grown by `bold` (26.6 pixels; FreeType's outline embolden),
+        slanted when `italic` (FreeType's synthetic oblique), narrowed by `x_scale` (16.16) and moved right by
+        `x_shift` (26.6), not cached: only an emphasised run and digits compressed into one em of a column
+        (renderer/upright.py) ask for it."""
+        return self.raster.render(gid, bold, italic, x_scale, x_shift)
 
     def caret_fractions(self, gid: int, parts: int) -> tuple[float, ...] | None:
         """Where the font's ligature carets cut glyph `gid` into `parts` pieces, as fractions of its
@@ -293,11 +298,17 @@ def line_runs(text: str, direction: str) -> list[Run]:
 
 
 def shape_run(
-    font: SizedFont, codepoints: list[int], run: Run, vertical: bool, language: str = ""
+    font: SizedFont,
+    codepoints: list[int],
+    run: Run,
+    vertical: bool,
+    language: str = "",
+    features: dict[str, bool] | None = None,
 ) -> list[tuple[int, int, int, int, int, int, int]]:
     """HarfBuzz's glyphs (as ShapedGlyph's fields) for text[run.start:run.stop] with the whole line as
     context, in visual order. `language` (BCP 47) picks the font's forms for it; without one HarfBuzz
-    would take the process's locale, so "und" (undetermined) keeps the drawing the same on every machine."""
+    would take the process's locale, so "und" (undetermined) keeps the drawing the same on every machine.
+    `features`: OpenType features turned on (or off) beyond the font's defaults (`{"hwid": True}`)."""
     buf = hb.Buffer()
     buf.add_codepoints(codepoints, run.start, run.stop - run.start)
     buf.direction = "ttb" if vertical else ("rtl" if run.rtl else "ltr")
@@ -306,7 +317,7 @@ def shape_run(
     buf.language = language or "und"
     buf.guess_segment_properties()
     buf.flags = _FLAGS
-    hb.shape(font.hb, buf, {})
+    hb.shape(font.hb, buf, features or {})
     # Plain tuples in ShapedGlyph's field order: cheaper to make, one per glyph of every line. The flags
     # (an enum made per glyph, not cheap) are read only where joins matter.
     if run.script in CURSIVE_SCRIPTS:

@@ -44,6 +44,8 @@ class BatchSpecification:
     proportion: float = 1.0
     text_direction: str = "ltr"
     text_direction_weights: dict[str, float] = field(default_factory=dict)
+    combine_upright_digits: int = 0  # vertical lines: runs of up to this many digits upright in one em; 0: off
+    combine_upright_digits_probability: float = 1.0  # share of the vertical rows that combine them
     text_case_weights: dict[str, float] = field(default_factory=dict)  # TEXT_CASES -> weight; empty: as_is
     language: str = ""  # BCP 47 tag given to HarfBuzz: the font's forms for that language (locl)
     unicode_normalization: str = ""  # NFC, NFD, NFKC or NFKD applied to every drawn text; "": as the source has it

@@ -110,6 +110,25 @@ SPEC_FIELD_DOCS: dict[str, str] = {
         "relative weight of each direction (`{ltr: 3, ttb: 1}`, or `{auto: 3, ttb: 1}`), drawn per image. "
         "Empty means always `text_direction`."
     ),
+    "combine_upright_digits": (
+        "tate-chu-yoko (縦中横, CSS `text-combine-upright: digits N`): in vertical rows (`ttb`, `ttb-mixed`), "
+        "each run of at most this many ASCII digits 0-9 stands upright, its digits side by side left to right in the "
+        "em square of one character (12月7日, 第23章, 2026年), compressed to the em with the font's half-, third- or "
+        "quarter-width forms (`hwid`, `twid`, `qwid`) where HarfBuzz applies them, else narrowed; the column moves "
+        "on by one em. 0 to 4; 0 is off. A run stays as the column sets it (a digit per em, or turned with a word "
+        "in `ttb-mixed`) when a neighbour holds it to a longer word or number: a letter of a script written "
+        "sideways (A4, 4K), another digit or number (full-width ０, ², Arabic-Indic), a combining mark or format "
+        "character, or `.` `,` `:` `/` with a digit beyond it (3.14, 1,000, 12:30, 12/7); and in `ttb-mixed`, when "
+        "it is turned with the word of a horizontal script before it (iPhone 15). Full-width digits are not "
+        "combined (they stand upright one to an em), nor digits in a column of Mongolian or Phags-pa. In the label "
+        "each digit keeps its own box, its share of the em square. Stored per row in the plan's "
+        "`combine_upright_digits` column."
+    ),
+    "combine_upright_digits_probability": (
+        "share of the vertical rows (0 to 1) that combine their digits (`combine_upright_digits`); the others "
+        "(and every horizontal row) have 0 in the plan's `combine_upright_digits` column and stack one digit per "
+        "em. Drawn from a random stream of its own: turning combining on changes no other column of the plan."
+    ),
     "text_case_weights": (
         "relative weight of each way of casing a row's text before it is drawn, drawn per image: `as_is` (as "
         "the source has it), `upper` (ALL CAPITALS, as headings and signs are printed), `lower`, `title` (Each "

@@ -18,6 +18,7 @@ __all__ = [
     "TEXT_DIRECTIONS",
     "VERTICAL_DIRECTIONS",
     "CONFIG_DIRECTIONS",
+    "COMBINE_UPRIGHT_MAX",
     "Effect",
     "RangeParam",
 ]
@@ -80,6 +81,9 @@ TEXT_DIRECTIONS: tuple[str, ...] = ("ltr", "rtl", "ttb", "ttb-mixed")
 VERTICAL_DIRECTIONS: frozenset[str] = frozenset({"ttb", "ttb-mixed"})
 # A config's: "auto" is resolved per row at planning, from the text (planner/directions.py).
 CONFIG_DIRECTIONS: tuple[str, ...] = (*TEXT_DIRECTIONS, "auto")
+# The longest run of digits a vertical line may set upright in one em (tate-chu-yoko, renderer/upright.py): CSS's
+# `text-combine-upright: digits N` takes N up to 4, and the font's quarter-width forms fit 4 in an em.
+COMBINE_UPRIGHT_MAX = 4
 # How a row's text is cased before it is drawn (planner/text_case.py): as the source has it, all capitals,
 # all small letters, or each word capitalised.
 TEXT_CASES: tuple[str, ...] = ("as_is", "upper", "lower", "title")

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from synthocr import __version__
 from synthocr.schemas.arrow_numpy import to_numpy
-from synthocr.schemas.params import RANGE_PARAMS
+from synthocr.schemas.params import COMBINE_UPRIGHT_MAX, RANGE_PARAMS
 
 # Bump it with every change of the columns (names, types, order); tests/test_schema_versions.py fails until
 # then, and a plan of another version is refused with a clear error instead of being misread.
@@ -31,7 +31,8 @@ from synthocr.schemas.params import RANGE_PARAMS
 # 10: a `text_case` column (how the text was cased: as_is, upper, lower, title).
 # 11: a `slant_angle` column (the synthetic italic's shear, an effect).
 # 12: an `emphasis_italic` column (the emphasised run of words in synthetic italic).
-PLAN_SCHEMA_VERSION = "12"
+# 13: a `combine_upright_digits` column (in vertical lines, runs of up to that many digits upright in one em).
+PLAN_SCHEMA_VERSION = "13"
 META_SCHEMA_VERSION = "plan_schema_version"  # key of the version in the Arrow schema metadata
 
 _ARROW = {"float32": pa.float32(), "int16": pa.int16(), "uint8": pa.uint8()}
@@ -50,6 +51,8 @@ PLAN_SCHEMA = pa.schema(
         pa.field("text", pa.string(), nullable=False),
         pa.field("text_case", _DICT, nullable=False),  # how `text` was cased (TEXT_CASES); it holds the cased text
         pa.field("text_direction", _DICT, nullable=False),
+        # In a vertical line, runs of up to this many ASCII digits set upright in one em (tate-chu-yoko); 0: none.
+        pa.field("combine_upright_digits", pa.uint8(), nullable=False),
         pa.field("language", _DICT, nullable=False),  # BCP 47 tag HarfBuzz shapes the text for ("" for none)
         pa.field("corpus_file", _DICT, nullable=False),  # relative to the corpus root
         pa.field("corpus_line", pa.int64(), nullable=False),  # 0-based line the text starts on
@@ -191,6 +194,7 @@ OTHER_BOUNDS: dict[str, tuple[float, float]] = {
     "background_x": (0.0, 1.0),
     "background_y": (0.0, 1.0),
     "min_contrast": (1.0, 21.0),  # WCAG contrast ratio
+    "combine_upright_digits": (0, COMBINE_UPRIGHT_MAX),
 }
 VALUE_BOUNDS: dict[str, tuple[float, float]] = {
     **{col: p.bounds for p in RANGE_PARAMS for col in p.column_names},
