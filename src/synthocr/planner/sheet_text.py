@@ -1,31 +1,35 @@
 """The texts of a spreadsheet column: Excel workbooks (.xlsx, .xlsm) and OpenDocument spreadsheets (.ods,
-LibreOffice Calc's own), one text per cell under a header.
+LibreOffice Calc's own), one text per cell under a header, written as the spreadsheet shows it.
 
 Given as a corpus file, a workbook was "not text but a ZIP archive", to be saved as CSV first. Product
-names, addresses and the like are often kept in one: each worksheet whose first row (the first that is not
-empty) names the column gives the column's text cells, sheets in order. Cells read as Excel last showed
-them (a formula's value, not the formula); numbers and dates are not text and are counted, not drawn.
+names, prices, dates and the like are often kept in one: each worksheet whose first row (the first that is
+not empty) names the column gives the column's cells, sheets in order. Every cell reads as Excel last showed
+it: a formula's value, not the formula; a number, date, time, currency or percentage by its number format
+(`1,234.50`, `1/5/2024`, `12%`: number_format.py, en-US separators), a boolean as TRUE or FALSE, an error
+value as shown (#DIV/0!, #N/A). Calc stores what each cell shows beside its value, and that is read.
 """
 
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from synthocr.errors import UserError
 from synthocr.extras import require
+from synthocr.planner.date_format import excel_serial
 from synthocr.planner.document_text import odt_paragraph, xml_part
+from synthocr.planner.number_format import AS_SHOWN_BUILTIN, display, general
 
 MAX_SHEET_BYTES = 1 << 30  # the workbook's parts, unzipped: more is a ZIP bomb, not a table of texts
 
 
 def sheet_texts(fh: IO[bytes], column: str, where: str) -> Iterator[str]:
-    """The text cells of column `column` in every worksheet that has it.
+    """The cells of column `column` in every worksheet that has it, as Excel shows them.
 
     Raises:
         UserError: the file is not a workbook openpyxl reads, unzips past MAX_SHEET_BYTES, has no sheet with
-            such a column, or holds only numbers there.
+            such a column, or its cells there all show nothing.
     """
     openpyxl = require("openpyxl", "Excel corpus files")
     try:
@@ -40,14 +44,39 @@ def sheet_texts(fh: IO[bytes], column: str, where: str) -> Iterator[str]:
         book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
     except (zipfile.BadZipFile, EOFError, KeyError, ValueError, TypeError, OSError) as exc:
         raise UserError(f"{where} cannot be read as an Excel workbook ({exc}); save it again.") from None
+    date1904 = book.epoch.year == 1904  # a workbook made on a Mac long ago counts days from 1904
     try:
-        sheets = ((sheet.title, sheet.iter_rows(values_only=True)) for sheet in book.worksheets)
-        yield from _column_texts(sheets, column, where)
+        sheets = ((sheet.title, _xlsx_rows(sheet)) for sheet in book.worksheets)
+        yield from _column_texts(sheets, column, where, lambda cell: cell_text(cell, date1904))
     except (SyntaxError, zipfile.BadZipFile, EOFError, KeyError, ValueError, TypeError) as exc:
         # A sheet's XML cut or malformed (expat's ParseError is a SyntaxError), read as its rows are.
         raise UserError(f"{where} cannot be read as an Excel workbook ({exc}); save it again.") from None
     finally:
         book.close()
+
+
+def _xlsx_rows(sheet: Any) -> Iterator[tuple[Any, ...]]:
+    """A worksheet's rows as tuples of openpyxl's read-only cells, None for an empty one."""
+    for row in sheet.iter_rows():
+        yield tuple(None if cell.value is None else cell for cell in row)
+
+
+def cell_text(cell: Any, date1904: bool) -> str | None:
+    """What an openpyxl read-only cell shows (None: nothing): an error value as it is, a date, time or
+    duration (which openpyxl gives as datetime, time, timedelta) by its serial number, any value by the
+    cell's number format. Built-in formats Excel writes in the reader's locale (id 14, a short date) are
+    written as en-US Excel shows them."""
+    value = cell.value
+    if cell.data_type == "e":
+        return str(value)
+    if not isinstance(value, int | float | str):
+        value = excel_serial(value, date1904)
+    style = getattr(cell, "style_array", None)
+    try:
+        code = AS_SHOWN_BUILTIN.get(style.numFmtId if style is not None else -1) or cell.number_format
+    except (IndexError, KeyError):  # a style naming a format the workbook does not define: Excel's General
+        code = "General"
+    return display(value, code, date1904)
 
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -57,12 +86,12 @@ MAX_ROWS = 1 << 20  # rows of one sheet, as Calc and Excel have at most: a row r
 
 
 def ods_texts(fh: IO[bytes], column: str, where: str) -> Iterator[str]:
-    """The text cells of column `column` in every sheet of an OpenDocument spreadsheet (content.xml) that
-    has it; runs of rows and cells Calc stores once with a repeat count are read that many times.
+    """The cells of column `column` in every sheet of an OpenDocument spreadsheet (content.xml) that has it,
+    as Calc shows them; runs of rows and cells Calc stores once with a repeat count are read that many times.
 
     Raises:
-        UserError: the file is not a complete spreadsheet, has no sheet with such a column, or holds only
-            numbers there.
+        UserError: the file is not a complete spreadsheet, has no sheet with such a column, or its cells
+            there all show nothing.
     """
     try:
         with zipfile.ZipFile(fh) as doc:
@@ -70,27 +99,19 @@ def ods_texts(fh: IO[bytes], column: str, where: str) -> Iterator[str]:
     except (zipfile.BadZipFile, EOFError) as exc:
         raise UserError(f"{where} cannot be read as an OpenDocument spreadsheet ({exc}); save it again.") from None
     sheets = ((table.get(f"{_TABLE}name", ""), _ods_rows(table)) for table in body.iter(f"{_TABLE}table"))
-    yield from _column_texts(sheets, column, where)
+    yield from _column_texts(sheets, column, where, lambda text: text)
 
 
-def _ods_rows(table: Any) -> Iterator[tuple[Any, ...]]:
-    """A sheet's rows as tuples of cell values: a string for a text cell, a float for a number, date and the
-    like (what they are does not matter here), None for an empty one."""
+def _ods_rows(table: Any) -> Iterator[tuple[str | None, ...]]:
+    """A sheet's rows as tuples of what each cell shows, None for an empty one."""
     rows = 0
     for row in table.iter(f"{_TABLE}table-row"):
-        cells: list[Any] = []
+        cells: list[str | None] = []
         for cell in row:
             if cell.tag not in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
                 continue
             repeat = min(_count(cell.get(f"{_TABLE}number-columns-repeated")), 16384)
-            kind = cell.get(f"{_OFFICE}value-type", "")
-            paragraphs = [odt_paragraph(p) for p in cell.iter(f"{_TEXT}p")]
-            value: Any = None
-            if kind not in ("", "string"):
-                value = 0.0  # a number, date, time, currency, percentage or boolean
-            elif any(paragraphs):
-                value = "\n".join(paragraphs)
-            cells.extend([value] * repeat)
+            cells.extend([_ods_cell(cell)] * repeat)
         repeat = min(_count(row.get(f"{_TABLE}number-rows-repeated")), MAX_ROWS - rows)
         if repeat <= 0:
             return
@@ -102,40 +123,63 @@ def _ods_rows(table: Any) -> Iterator[tuple[Any, ...]]:
             yield ()  # empty rows: counted, not spelled out
 
 
+def _ods_cell(cell: Any) -> str | None:
+    """What a cell shows: its paragraphs, which Calc writes for every cell, numbers and dates as formatted.
+    A cell another program wrote with a value and no paragraph shows its value (a number in General)."""
+    paragraphs = [odt_paragraph(p) for p in cell.iter(f"{_TEXT}p")]
+    if any(paragraphs):
+        return "\n".join(paragraphs)
+    kind = cell.get(f"{_OFFICE}value-type", "")
+    if kind in ("float", "currency", "percentage"):
+        try:
+            number = float(cell.get(f"{_OFFICE}value", ""))
+        except ValueError:
+            return None
+        return general(number * 100) + "%" if kind == "percentage" else general(number)
+    if kind == "boolean":
+        return "TRUE" if cell.get(f"{_OFFICE}boolean-value") == "true" else "FALSE"
+    return cell.get(f"{_OFFICE}{kind}-value") if kind in ("date", "time") else None
+
+
 def _count(value: str | None) -> int:
     """A repeat count as Calc writes it (absent: 1); one that is no positive number counts once."""
     return int(value) if value is not None and value.isdigit() and int(value) > 0 else 1
 
 
-def _column_texts(sheets: Iterator[tuple[str, Iterator[tuple[Any, ...]]]], column: str, where: str) -> Iterator[str]:
-    """The text cells under the header `column` of each sheet (title, rows) whose first row that is not
-    empty names it."""
+def _column_texts(
+    sheets: Iterator[tuple[str, Iterator[tuple[Any, ...]]]], column: str, where: str, show: Callable[[Any], str | None]
+) -> Iterator[str]:
+    """What the cells under the header `column` show (`show(cell)`, None for nothing) in each sheet (title,
+    rows) whose first row that is not empty names it."""
     headers: dict[str, list[str]] = {}
-    texts = others = 0  # cells of the column that hold text; numbers, dates or booleans
+    texts = hidden = 0  # cells of the column that show a text; that show nothing (a format such as ;;;)
     for title, rows in sheets:
         header = next((row for row in rows if any(v is not None for v in row)), None)
         if header is None:
             continue
-        names = ["" if v is None else str(v).strip() for v in header]
+        names = ["" if v is None else (show(v) or "").strip() for v in header]
         headers[title] = names
         if column not in names:
             continue
         at = names.index(column)
         for row in rows:
-            value: Any = row[at] if at < len(row) else None
-            if isinstance(value, str):
+            cell: Any = row[at] if at < len(row) else None
+            if cell is None:
+                continue
+            text = show(cell)
+            if text:
                 texts += 1
-                yield value
-            elif value is not None:
-                others += 1
+                yield text
+            else:
+                hidden += 1
     if not any(column in names for names in headers.values()):
         shown = "; ".join(f"{title}: {names}" for title, names in headers.items()) or "no sheet has a header row"
         raise UserError(
             f"{where} has no column {column!r} in any sheet ({shown}). Set the specification's corpus_column "
             "to the header of the column that holds the texts."
         )
-    if others and not texts:
+    if hidden and not texts:
         raise UserError(
-            f"{where}: column {column!r} holds {others} numbers or dates and no text; format the column as "
-            "Text in the spreadsheet (or name a column of texts with corpus_column)."
+            f"{where}: the {hidden} cells of column {column!r} show no text (their number format hides them, "
+            "as ;;; does); give them a format that shows them, or name another column with corpus_column."
         )
