@@ -312,7 +312,7 @@ def test_json_lines_named_json_and_bad_json_documents(cli, tmp_path):
     [
         ("sheet.txt", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5", "a ZIP archive (an Excel .xlsx"),
         ("paper.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF: name it .pdf to read its text"),
-        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "an old Microsoft Office file"),
+        ("old.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "an old Microsoft Office file (.xls, .doc): name an"),
         ("texts.txt", gzip.compress(b"hello world\n"), "gzip-compressed data: name it .gz"),
     ],
 )

@@ -104,7 +104,9 @@ def test_coco_reads_back_with_pycocotools(cli, rendered, labels, tmp_path):
         words = [w for w in label.words if w.text.strip()]
         assert [a["text"] for a in anns] == [w.text for w in words]
         for ann, word in zip(anns, words):
-            expected = [min(max(v, 0), side) for x, y in word.polygon for v, side in ((x, label.width), (y, label.height))]
+            expected = [
+                min(max(v, 0), side) for x, y in word.polygon for v, side in ((x, label.width), (y, label.height))
+            ]
             assert np.allclose(ann["segmentation"][0], expected, atol=0.006)
             mask = coco.annToMask(ann)
             assert abs(int(mask.sum()) - ann["area"]) <= max(2.0, 0.15 * ann["area"])  # the rasterised polygon

@@ -48,7 +48,7 @@ from synthocr.planner.html_text import SNIFF_BYTES, declared_encoding, page_text
 from synthocr.planner.markdown_text import markdown_texts
 from synthocr.planner.pdf_text import pdf_texts
 from synthocr.planner.rtf_text import MAX_RTF_CHARS, rtf_texts
-from synthocr.planner.sheet_text import ods_texts, sheet_texts
+from synthocr.planner.sheet_text import ods_texts, sheet_texts, xls_texts
 from synthocr.planner.wiki_text import dump_texts
 
 TABLE_SUFFIXES = {
@@ -72,16 +72,17 @@ TABLE_SUFFIXES = {
     ".ass": "ass",  # Advanced SubStation Alpha subtitles: their Dialogue lines
     ".ssa": "ass",
     ".pdf": "pdf",  # a PDF's text layer: its pages' lines (pdf_text.py; the pdf extra)
-    ".xlsx": "xlsx",  # an Excel workbook: a column's text cells (sheet_text.py; the excel extra)
+    ".xlsx": "xlsx",  # an Excel workbook: a column's cells as shown (sheet_text.py; the excel extra)
     ".xlsm": "xlsx",
-    ".ods": "ods",  # an OpenDocument spreadsheet (LibreOffice Calc): a column's text cells (sheet_text.py)
+    ".xls": "xls",  # an Excel 97-2003 workbook (BIFF8, xlrd): the same
+    ".ods": "ods",  # an OpenDocument spreadsheet (LibreOffice Calc): a column's cells as shown (sheet_text.py)
     ".rtf": "rtf",  # Rich Text (TextEdit, WordPad): its paragraphs (rtf_text.py)
     ".md": "markdown",  # Markdown: the text of the page it renders to (markdown_text.py; the markdown extra)
     ".markdown": "markdown",
 }
 _ZIPPED = frozenset({"epub", "docx", "odt", "pptx", "odp", "xlsx", "ods"})  # kinds whose files are ZIP archives
 # Kinds read from a column (corpus_column); the others are read whole.
-COLUMN_KINDS = frozenset({"csv", "jsonl", "json", "parquet", "xlsx", "ods"})
+COLUMN_KINDS = frozenset({"csv", "jsonl", "json", "parquet", "xlsx", "xls", "ods"})
 # Of the extracted files: bump when what is extracted changes (2: lines ended by CR; 3: a web page's UTF-8
 # byte-order mark wins over its <meta charset>; 4: a MediaWiki dump gives its articles' text, where a
 # compressed one gave its XML lines; 5: a spreadsheet column gives its numbers and dates as shown, not only
@@ -157,8 +158,9 @@ def corpus_format(path: Path) -> str | None:
     """How a corpus file is read, by its extension: None for plain text (read where it lies), "text" for
     compressed text, "csv", "jsonl", "json" or "parquet" for a table, "html" for a web page, "epub", "docx"
     or "odt" for a document, "subtitles" for an SRT or WebVTT file, "ass" for an SSA/ASS one, "pdf" for a PDF,
-    "markdown" for Markdown, "xlsx" for an Excel workbook, "ods" for an OpenDocument spreadsheet, "rtf" for Rich
-    Text, "mediawiki" for a MediaWiki XML dump (by its content) (compressed or not)."""
+    "markdown" for Markdown, "xlsx" for an Excel workbook, "xls" for an Excel 97-2003 one, "ods" for an
+    OpenDocument spreadsheet, "rtf" for Rich Text, "mediawiki" for a MediaWiki XML dump (by its content)
+    (compressed or not)."""
     suffixes = [x.lower() for x in path.suffixes]
     if suffixes and suffixes[-1] in _OPENERS:
         kind: str | None = TABLE_SUFFIXES.get(suffixes[-2] if len(suffixes) > 1 else "", "text")
@@ -243,7 +245,7 @@ def _cr_only(text: bytes) -> bool:
 def is_binary(path: Path) -> bool:
     """Whether a corpus file's bytes are not text as they lie (compressed, or Parquet): no UTF-8 check of its
     head applies; its text is checked as it is extracted."""
-    return path.suffix.lower() in _OPENERS or corpus_format(path) in _ZIPPED | {"parquet", "pdf", "rtf"}
+    return path.suffix.lower() in _OPENERS or corpus_format(path) in _ZIPPED | {"parquet", "pdf", "rtf", "xls"}
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -413,7 +415,7 @@ def _copy_text(path: Path, out: IO[bytes]) -> None:
 def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
     readers = {"csv": _csv_texts, "jsonl": _jsonl_texts, "json": _json_texts, "parquet": _parquet_texts}
     readers.update(html=_html_texts, subtitles=_subtitle_texts, ass=_ass_texts, pdf=_pdf_texts)
-    readers.update(markdown=_markdown_texts, xlsx=_xlsx_texts, ods=_ods_texts, rtf=_rtf_texts)
+    readers.update(markdown=_markdown_texts, xlsx=_xlsx_texts, xls=_xls_texts, ods=_ods_texts, rtf=_rtf_texts)
     readers.update(mediawiki=_wiki_texts)
     texts = readers.get(kind, _document_texts)  # epub, docx, odt, pptx, odp
     written = 0
@@ -601,13 +603,19 @@ def _subtitle_texts(path: Path, column: str) -> Iterator[str]:
 
 
 def _xlsx_texts(path: Path, column: str) -> Iterator[str]:
-    """A workbook column's text cells (sheet_text.py)."""
+    """A workbook column's cells as Excel shows them (sheet_text.py)."""
     with _seekable(path) as fh:
         yield from sheet_texts(fh, column, f"corpus file {path}")
 
 
+def _xls_texts(path: Path, column: str) -> Iterator[str]:
+    """An Excel 97-2003 workbook column's cells as Excel shows them (sheet_text.py)."""
+    with _seekable(path) as fh:
+        yield from xls_texts(fh, column, f"corpus file {path}")
+
+
 def _ods_texts(path: Path, column: str) -> Iterator[str]:
-    """An OpenDocument spreadsheet column's text cells (sheet_text.py)."""
+    """An OpenDocument spreadsheet column's cells as Calc shows them (sheet_text.py)."""
     with _seekable(path) as fh:
         yield from ods_texts(fh, column, f"corpus file {path}")
 

@@ -1,5 +1,6 @@
-"""The texts of a spreadsheet column: Excel workbooks (.xlsx, .xlsm) and OpenDocument spreadsheets (.ods,
-LibreOffice Calc's own), one text per cell under a header, written as the spreadsheet shows it.
+"""The texts of a spreadsheet column: Excel workbooks (.xlsx, .xlsm, and Excel 97-2003's .xls) and OpenDocument
+spreadsheets (.ods, LibreOffice Calc's own), one text per cell under a header, written as the spreadsheet shows
+it.
 
 Given as a corpus file, a workbook was "not text but a ZIP archive", to be saved as CSV first. Product
 names, prices, dates and the like are often kept in one: each worksheet whose first row (the first that is
@@ -77,6 +78,83 @@ def cell_text(cell: Any, date1904: bool) -> str | None:
     except (IndexError, KeyError):  # a style naming a format the workbook does not define: Excel's General
         code = "General"
     return display(value, code, date1904)
+
+
+MAX_XLS_BYTES = 256 << 20  # an Excel 97-2003 workbook is read whole: at most 65,536 rows of 256 cells a sheet
+
+
+def xls_texts(fh: IO[bytes], column: str, where: str) -> Iterator[str]:
+    """The cells of column `column` in every worksheet of an Excel 97-2003 workbook (.xls, BIFF8, read by
+    xlrd) that has it, as Excel shows them: by each cell's number format, as in .xlsx.
+
+    Raises:
+        UserError: the file is larger than MAX_XLS_BYTES or not a workbook xlrd reads (an .xlsx renamed,
+            a workbook with a password), has no sheet with such a column, or its cells there all show nothing.
+    """
+    xlrd = require("xlrd", "Excel 97-2003 (.xls) corpus files")
+    data = fh.read(MAX_XLS_BYTES + 1)
+    if len(data) > MAX_XLS_BYTES:
+        raise UserError(
+            f"{where} is larger than {MAX_XLS_BYTES >> 20} MiB, more than an Excel 97-2003 workbook holds; "
+            "save the column as CSV instead."
+        )
+    if data.startswith(b"PK\x03\x04"):
+        raise UserError(
+            f"{where} is a ZIP archive, as an .xlsx or .ods workbook is, not an Excel 97-2003 workbook: give it "
+            "the extension of what it is (.xlsx or .ods)."
+        )
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=_Quiet())
+    except Exception as exc:  # xlrd raises its own XLRDError, and struct, index and assertion errors on a damaged file
+        raise UserError(
+            f"{where} cannot be read as an Excel 97-2003 workbook ({type(exc).__name__}: {exc}); open it in a "
+            "spreadsheet and save it again (as .xlsx, or the column as CSV)."
+        ) from None
+    try:
+        sheets = ((name, _xls_rows(book, name)) for name in book.sheet_names())
+        yield from _column_texts(sheets, column, where, lambda cell: _xls_cell(book, cell, xlrd))
+    except UserError:
+        raise
+    except Exception as exc:  # a sheet damaged past its header, read as its rows are
+        raise UserError(
+            f"{where} cannot be read as an Excel 97-2003 workbook ({type(exc).__name__}: {exc}); open it in a "
+            "spreadsheet and save it again (as .xlsx, or the column as CSV)."
+        ) from None
+    finally:
+        book.release_resources()
+
+
+class _Quiet:
+    """Where xlrd writes its warnings (a format it does not know, a damaged record): nowhere, as the cells
+    read are checked as they are used."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def _xls_rows(book: Any, name: str) -> Iterator[tuple[Any, ...]]:
+    """A worksheet's rows as tuples of xlrd cells, None for an empty or blank one."""
+    sheet = book.sheet_by_name(name)
+    for r in range(sheet.nrows):
+        yield tuple(None if cell.ctype in (0, 6) else cell for cell in sheet.row(r))  # XL_CELL_EMPTY, _BLANK
+    book.unload_sheet(name)
+
+
+def _xls_cell(book: Any, cell: Any, xlrd: Any) -> str | None:
+    """What an xlrd cell shows: text as it is, an error value by its name, a boolean as TRUE or FALSE, a number
+    or date (a serial number, as Excel stores it) by its number format."""
+    if cell.ctype == xlrd.XL_CELL_TEXT:
+        return str(cell.value)
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#N/A")
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return "TRUE" if cell.value else "FALSE"
+    code = "General"
+    if 0 <= cell.xf_index < len(book.xf_list):
+        key = book.xf_list[cell.xf_index].format_key
+        shown = book.format_map.get(key)
+        code = AS_SHOWN_BUILTIN.get(key) or (shown.format_str if shown is not None else "General") or "General"
+    return display(float(cell.value), code, book.datemode == 1)
 
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
