@@ -597,6 +597,22 @@ def test_a_pdf_gives_the_lines_of_its_pages(cli, tmp_path, name):
     }
 
 
+def test_a_letter_under_a_tex_accent_is_one_accented_letter(cli, tmp_path):
+    """TeX's \\accent (\\'i, \\~n in fonts of the OT1 encoding) draws the accent glyph, then the letter, the i
+    dotless: the text layer holds `art´ıculo`, which was a text no page shows (poppler's pdftotext places
+    the accent on its letter). The spacing accents before a letter are combined with it; ASCII's ` ^ ~,
+    which code and formulae use, are left as they are. Of a Spanish LaTeX manual of Debian's texlive-doc
+    (articleingud.pdf), 16.4% of the words were not among pdftotext's; now 1.2%."""
+    (tmp_path / "corpus").mkdir()
+    _pdf(
+        tmp_path / "corpus" / "paper.pdf",
+        [["Autores del art\u00b4\u0131culo", "Tama\u02dcno de papel", "N\u00b4UMERO y p\u00b4agina", "x^2 y `ls` ~n"]],
+    )
+    code, err, frame = _plan(cli, tmp_path, "paper.pdf", {"min_text_length": 1}, total=40)
+    assert code == 0, err
+    assert set(frame.text) == {"Autores del artículo", "Tamaño de papel", "NÚMERO y página", "x^2 y `ls` ~n"}
+
+
 def test_bad_pdfs_are_clear_errors(cli, tmp_path, monkeypatch):
     import sys
 

@@ -86,8 +86,8 @@ COLUMN_KINDS = frozenset({"csv", "jsonl", "json", "parquet", "xlsx", "xls", "ods
 # Of the extracted files: bump when what is extracted changes (2: lines ended by CR; 3: a web page's UTF-8
 # byte-order mark wins over its <meta charset>; 4: a MediaWiki dump gives its articles' text, where a
 # compressed one gave its XML lines; 5: a spreadsheet column gives its numbers and dates as shown, not only
-# its texts).
-_FORMAT_VERSION = b"5"
+# its texts; 6: a PDF's letters under TeX's separate accent glyphs are accented letters).
+_FORMAT_VERSION = b"6"
 _BREAKS = re.compile(r"[\r\n]+")
 # Halves of UTF-16 pairs, alone (a broken `\udc00` in a JSON string, a PDF's or an RTF file's bad escape): no
 # character, and not UTF-8 either.

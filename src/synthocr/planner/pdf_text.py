@@ -2,7 +2,8 @@
 
 Given as a corpus file, a PDF was "not UTF-8 text". Its lines are the printed lines of the page, which is
 what a recognizer learns from; a word hyphenated at a line's end (`en-` / `coding`) is joined again, as
-MuPDF's dehyphenation does, so a window never holds `en- coding`, a text no page shows. A scanned PDF has no
+MuPDF's dehyphenation does, so a window never holds `en- coding`, a text no page shows; a letter TeX drew
+under a separate accent glyph (`art´ıculo`) is one accented letter again (`artículo`). A scanned PDF has no
 text layer, and says so.
 """
 
@@ -24,6 +25,34 @@ _FIRST_WORD = re.compile(r"[^\W\d_]+")
 # The Latin ligatures a PDF's fonts draw (ﬁ ﬂ ﬀ ﬃ ﬄ ﬅ ﬆ), which its text layer often keeps as one character: the
 # letters they stand for, as pdftotext gives them (a label with ﬁ has a character no text typed has).
 _LIGATURES = str.maketrans({chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)})
+# TeX's \accent (what \'e, \"o, \~n and the like make in fonts of TeX's OT1 encoding, many papers' fonts) draws
+# an accent glyph, then the letter under it, the i and j dotless: their text layer holds the spacing accent
+# before the letter (`art´ıculo`, `Tama˜no`), where pdftotext, which looks at where glyphs lie, gives
+# `artículo`. The spacing accents (not ASCII's ` ^ ~, which code and formulae use) and the combining marks
+# they stand for.
+_SPACING_ACCENTS = {
+    "\u00b4": "\u0301",  # acute
+    "\u02cb": "\u0300",  # grave (modifier letter)
+    "\u00a8": "\u0308",  # diaeresis
+    "\u02c6": "\u0302",  # circumflex
+    "\u02dc": "\u0303",  # tilde
+    "\u02c7": "\u030c",  # caron
+    "\u02d8": "\u0306",  # breve
+    "\u02da": "\u030a",  # ring
+    "\u02d9": "\u0307",  # dot above
+    "\u00af": "\u0304",  # macron
+    "\u02dd": "\u030b",  # double acute
+    "\u00b8": "\u0327",  # cedilla
+    "\u02db": "\u0328",  # ogonek
+}
+_ACCENT_LETTER = re.compile(f"([{''.join(_SPACING_ACCENTS)}])([A-Za-z\u0131\u0237])")
+_DOTTED = {"\u0131": "i", "\u0237": "j"}  # the dotless i and j TeX puts under an accent
+
+
+def _accented(match: re.Match[str]) -> str:
+    """The letter with its accent, as one character where Unicode has one (NFC)."""
+    letter = match.group(2)
+    return unicodedata.normalize("NFC", _DOTTED.get(letter, letter) + _SPACING_ACCENTS[match.group(1)])
 
 
 def pdf_texts(fh: IO[bytes], where: str) -> Iterator[str]:
@@ -69,7 +98,7 @@ def pdf_texts(fh: IO[bytes], where: str) -> Iterator[str]:
 
 def _page_lines(reader: Any) -> Iterator[str]:
     for page in reader.pages:
-        for line in page.extract_text().translate(_LIGATURES).splitlines():
+        for line in _ACCENT_LETTER.sub(_accented, page.extract_text().translate(_LIGATURES)).splitlines():
             line = " ".join(line.split())
             if line:
                 yield line
