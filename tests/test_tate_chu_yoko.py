@@ -345,3 +345,35 @@ def test_a_request_file_may_set_the_value_of_a_row(cli, tmp_path):
     with open(str(requests) + ".rejected.csv", newline="", encoding="utf-8") as fh:
         (rejected,) = list(csv.DictReader(fh))
     assert rejected["error_type"] == "out_of_range" and "[0, 4]" in rejected["error_message"]
+
+
+def test_inspect_shows_the_share_of_rows_with_upright_digits(cli, tmp_path):
+    """`inspect` names how many rows set digits upright, and how many at most, before any compute is spent; a
+    plan that sets none has no such row."""
+    config = {
+        "total_images": 40,
+        "seed": 5,
+        "specifications": [
+            {"name": "cols", "corpus_file": "latin.txt", "text_direction_weights": {"ltr": 1, "ttb": 1},
+             "combine_upright_digits": 2},
+            {"name": "flat", "corpus_file": "latin.txt"},
+        ],
+    }  # fmt: skip
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert cli("plan", tmp_path / "c.yaml", "-o", tmp_path / "p.parquet")[0] == 0
+    plan = pd.read_parquet(tmp_path / "p.parquet")
+    vertical = int((plan[plan.spec == "cols"].combine_upright_digits == 2).sum())
+    rows = int((plan.spec == "cols").sum())
+    assert 0 < vertical < rows
+    code, out, _ = cli("inspect", tmp_path / "p.parquet")
+    assert code == 0
+    line = next(line for line in out.splitlines() if line.startswith("upright digits"))
+    assert f"up to 2 {round(100 * vertical / rows)}%" in line or f"off {round(100 * (rows - vertical) / rows)}%" in line
+    assert line.split()[-1] == "off"  # the horizontal spec
+    summary = json.loads(cli("inspect", tmp_path / "p.parquet", "--json")[1])
+    cols = next(s for s in summary["specs"] if s["name"] == "cols")
+    assert cols["combine_upright_digits"] == {"2": vertical, "0": rows - vertical}
+    config["specifications"] = config["specifications"][1:]
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert cli("plan", tmp_path / "c.yaml", "-o", tmp_path / "q.parquet")[0] == 0
+    assert "upright digits" not in cli("inspect", tmp_path / "q.parquet")[1]

@@ -149,6 +149,7 @@ class Tally:
             "rows": self.rows,
             "share": self.rows / total if total else 0.0,
             "text_direction": dict(self.ranked("text_direction")),
+            "combine_upright_digits": dict(self.ranked("combine_upright_digits")),
             "language": dict(self.ranked("language")),
             "font_instance": dict(self.ranked("font_instance")),
             "fallback_fonts": dict(self.ranked("fallback_fonts")),
@@ -166,7 +167,16 @@ class Tally:
 
 
 # Plan columns counted value by value; with the script of each text and the first folder of its background.
-_CATEGORIES = ("text_direction", "language", "font", "font_instance", "fallback_fonts", "text_case", "background_kind")
+_CATEGORIES = (
+    "text_direction",
+    "combine_upright_digits",
+    "language",
+    "font",
+    "font_instance",
+    "fallback_fonts",
+    "text_case",
+    "background_kind",
+)
 _COUNTED = (*_CATEGORIES, "script", "background_source")
 LENGTH = "(text length)"
 APPLIED = "applied:"  # an effect column over the rows its effect applies to
@@ -370,6 +380,11 @@ def _percent(fraction: float) -> str:
     return f"{share:.0f}%"
 
 
+def _upright(counts: dict[str, int]) -> dict[str, int]:
+    """Tate-chu-yoko per row: "up to N" digits combined in one em, or "off" (N is 0)."""
+    return {"off" if k == "0" else f"up to {k}": n for k, n in counts.items()}
+
+
 def _mix_cell(counts: dict[str, int], rows: int) -> str:
     if len(counts) == 1:
         return next(iter(counts))
@@ -385,6 +400,11 @@ def _rows_of_table(
     rows = [
         ("rows", [f"{s['rows']} ({_percent(s['share'])})" for s in specs]),
         ("direction", [_mix_cell(s["text_direction"], s["rows"]) for s in specs]),
+        *(
+            [("upright digits", [_mix_cell(_upright(s["combine_upright_digits"]), s["rows"]) for s in specs])]
+            if any(whole["combine_upright_digits"].keys() - {"0"})  # only for a plan that sets digits upright
+            else []
+        ),
         *(
             [("language", [_mix_cell({k or "none": v for k, v in s["language"].items()}, s["rows"]) for s in specs])]
             if any(whole["language"])  # only for a plan with a language
