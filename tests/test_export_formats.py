@@ -193,8 +193,9 @@ def test_every_format_takes_split_where_and_max_length(cli, rendered, labels, tm
     assert f"exported {len(wanted)} samples" in out
     for name, ids in splits.items():
         if ids:
-            assert (dest / name).is_dir()
-            written = _ids_in(dest / name)
+            folder = dest / "images" / name if fmt == "yolo" else dest / name  # YOLO: images/<split>, labels/<split>
+            assert folder.is_dir()
+            written = _ids_in(folder)
             assert written == ids or (fmt == "lmdb" and len(written) == len(ids)), (name, fmt)
 
 

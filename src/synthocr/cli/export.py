@@ -24,6 +24,7 @@ FORMATS = (
     "synthtext",
     "icdar2015",
     "coco",
+    "yolo",
 )
 
 

@@ -24,6 +24,7 @@ from synthocr.analysis.export import (
     synthtext,
     tesstrain,
     webdataset_tar,
+    yolo,
 )
 from synthocr.analysis.export.options import LEVELS, ExportOptions
 from synthocr.analysis.export.splits import choose
@@ -55,16 +56,22 @@ EXPORTERS: dict[str, Callable[..., list[Path]]] = {
     "synthtext": synthtext.export,
     "icdar2015": icdar2015.export,
     "coco": coco.export,
+    "yolo": yolo.export,
 }
 # Formats that write their split folders themselves (the others get one folder per split from here).
-OWN_SPLIT_FOLDERS = frozenset({"hf-imagefolder"})
+OWN_SPLIT_FOLDERS = frozenset({"hf-imagefolder", "yolo"})
 # Formats that read --level.
-DETECTION = frozenset({"paddleocr-det", "doctr-det", "mmocr-textdet", "icdar2015", "coco"})
+DETECTION = frozenset({"paddleocr-det", "doctr-det", "mmocr-textdet", "icdar2015", "coco", "yolo"})
 # Formats that keep every line as rendered, its direction with it: --rotate-vertical is refused.
 LAYOUT = frozenset({"page-xml", "alto"})
 AS_RENDERED = DETECTION | LAYOUT | {"synthtext"}
 # What a format writes over all splits once they are written: (split folders, root) -> files.
-FINISH: dict[str, Callable[[list[Path], Path], list[Path]]] = {"paddleocr": paddleocr.merge_dicts}
+FINISH: dict[str, Callable[[list[Path], Path], list[Path]]] = {
+    "paddleocr": paddleocr.merge_dicts,
+    "yolo": yolo.write_data_yaml,
+}
+# Formats whose FINISH runs for one split too (the others only join several).
+FINISH_ALWAYS = frozenset({"yolo"})
 # Optional modules a format needs (their extras are in synthocr.extras), checked before anything is written.
 NEEDS: dict[str, tuple[str, ...]] = {"lmdb": ("lmdb",), "synthtext": ("scipy.io",)}
 
@@ -161,7 +168,7 @@ def _write(fmt: str, chosen: dict[str, list], root: Path, options: ExportOptions
         folder = root / name if several and fmt not in OWN_SPLIT_FOLDERS else root
         folder.mkdir(parents=True, exist_ok=True)
         files += EXPORTERS[fmt](outputs, folder, replace(options, split=name))
-    if several and fmt in FINISH:
+    if fmt in FINISH and (several or fmt in FINISH_ALWAYS):
         files += FINISH[fmt]([root / name for name in chosen], root)
     return [str(p) for p in files]
 
