@@ -169,6 +169,12 @@ def markdown_too_long(path: Path) -> None:
     path.write_bytes(b"word " * ((17 << 20) // 5))
 
 
+def latex_unbalanced(path: Path) -> None:
+    """A LaTeX source of unclosed groups, formulae, environments, code and a macro that calls itself twice."""
+    parts = [b"{" * 200_000, b"$" * 200_000, b"\\begin{itemize}\\item[" * 20_000, b"\\verb+" * 20_000]
+    path.write_bytes(b"\\def\\a{\\a\\a}\\a" + b"".join(parts) + b"\\begin{verbatim}" + b"x $ {\n" * 20_000)
+
+
 HOSTILE_DOCUMENTS = {
     "pdf_stream_bomb": ("bomb.pdf", pdf_stream_bomb, "no text layer"),
     "pdf_garbage": ("junk.pdf", pdf_garbage, "cannot be read as a PDF"),
@@ -176,6 +182,7 @@ HOSTILE_DOCUMENTS = {
     "xlsx_zip_bomb": ("bomb.xlsx", xlsx_zip_bomb, "over the 1024 MiB limit for a workbook"),
     "markdown_too_long": ("dump.md", markdown_too_long, "more than 16 Mi characters"),
     "wiki_laughs": ("laughs.xml", wiki_laughs, "is not well-formed XML"),
+    "latex_unbalanced": ("braces.tex", latex_unbalanced, "holds no text"),
 }
 
 
@@ -184,8 +191,8 @@ HOSTILE_DOCUMENTS = {
     [pytest.param(c, marks=pytest.mark.reliability) if c == "xlsx_zip_bomb" else c for c in HOSTILE_DOCUMENTS],
 )
 def test_hostile_documents_are_clean_errors(ws, synthocr, outcome, case):
-    """PDFs, spreadsheets, Markdown and wiki dumps built to exhaust memory or time: each a one-paragraph error naming the
-    file, within the test's time limit."""
+    """PDFs, spreadsheets, Markdown, wiki dumps and LaTeX built to exhaust memory or time: each a one-paragraph error
+    naming the file, within the test's time limit."""
     name, make, words = HOSTILE_DOCUMENTS[case]
     make(ws.corpus / name)
     spec = {"name": "s", "corpus_file": name, "corpus_column": "text", "text_source": "lines"}

@@ -45,6 +45,7 @@ from synthocr.planner.document_text import (
     subtitle_texts,
 )
 from synthocr.planner.html_text import SNIFF_BYTES, declared_encoding, page_texts
+from synthocr.planner.latex_text import latex_texts
 from synthocr.planner.markdown_text import markdown_texts
 from synthocr.planner.pdf_text import pdf_texts
 from synthocr.planner.rtf_text import MAX_RTF_CHARS, rtf_texts
@@ -77,6 +78,8 @@ TABLE_SUFFIXES = {
     ".xls": "xls",  # an Excel 97-2003 workbook (BIFF8, xlrd): the same
     ".ods": "ods",  # an OpenDocument spreadsheet (LibreOffice Calc): a column's cells as shown (sheet_text.py)
     ".rtf": "rtf",  # Rich Text (TextEdit, WordPad): its paragraphs (rtf_text.py)
+    ".tex": "latex",  # a LaTeX source: the text of the typeset document (latex_text.py)
+    ".ltx": "latex",
     ".md": "markdown",  # Markdown: the text of the page it renders to (markdown_text.py; the markdown extra)
     ".markdown": "markdown",
 }
@@ -86,8 +89,9 @@ COLUMN_KINDS = frozenset({"csv", "jsonl", "json", "parquet", "xlsx", "xls", "ods
 # Of the extracted files: bump when what is extracted changes (2: lines ended by CR; 3: a web page's UTF-8
 # byte-order mark wins over its <meta charset>; 4: a MediaWiki dump gives its articles' text, where a
 # compressed one gave its XML lines; 5: a spreadsheet column gives its numbers and dates as shown, not only
-# its texts; 6: a PDF's letters under TeX's separate accent glyphs are accented letters).
-_FORMAT_VERSION = b"6"
+# its texts; 6: a PDF's letters under TeX's separate accent glyphs are accented letters; 7: a compressed
+# LaTeX source gives its typeset text, where it gave its lines).
+_FORMAT_VERSION = b"7"
 _BREAKS = re.compile(r"[\r\n]+")
 # Halves of UTF-16 pairs, alone (a broken `\udc00` in a JSON string, a PDF's or an RTF file's bad escape): no
 # character, and not UTF-8 either.
@@ -324,7 +328,7 @@ def extract(path: Path, column: str) -> tuple[Path, str]:
 _NAME_IT = " or name its encoding with the specification's corpus_encoding (such as 'cp1252')"
 # Kinds whose files are text in some encoding (corpus_encoding applies); the others are binary formats that
 # say their own encoding (ZIP documents, Parquet, PDF).
-_TEXT_KINDS = frozenset({"text", "csv", "jsonl", "json", "html", "subtitles", "ass", "markdown"})
+_TEXT_KINDS = frozenset({"text", "csv", "jsonl", "json", "html", "subtitles", "ass", "markdown", "latex"})
 _ANY_BOM = (codecs.BOM_UTF8, *(bom for bom, _ in _WIDE_BOMS))
 
 
@@ -416,7 +420,7 @@ def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
     readers = {"csv": _csv_texts, "jsonl": _jsonl_texts, "json": _json_texts, "parquet": _parquet_texts}
     readers.update(html=_html_texts, subtitles=_subtitle_texts, ass=_ass_texts, pdf=_pdf_texts)
     readers.update(markdown=_markdown_texts, xlsx=_xlsx_texts, xls=_xls_texts, ods=_ods_texts, rtf=_rtf_texts)
-    readers.update(mediawiki=_wiki_texts)
+    readers.update(mediawiki=_wiki_texts, latex=_latex_texts)
     texts = readers.get(kind, _document_texts)  # epub, docx, odt, pptx, odp
     written = 0
     for value in texts(path, column):
@@ -630,6 +634,11 @@ def _rtf_texts(path: Path, column: str) -> Iterator[str]:
 def _markdown_texts(path: Path, column: str) -> Iterator[str]:
     """The texts of a Markdown file's rendered page (markdown_text.markdown_texts)."""
     yield from _decoded(path, _encoding(path), lambda fh: markdown_texts(fh, f"corpus file {path}"), "UTF-8")
+
+
+def _latex_texts(path: Path, column: str) -> Iterator[str]:
+    """The texts of a LaTeX source's typeset document (latex_text.latex_texts)."""
+    yield from _decoded(path, _encoding(path), lambda fh: latex_texts(fh, f"corpus file {path}"), "UTF-8")
 
 
 def _wiki_texts(path: Path, column: str) -> Iterator[str]:
