@@ -15,7 +15,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,docs,dask,plots,export,s3,zstd,webfonts,pdf,markdown,excel]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,docs,dask,plots,export,s3,zstd,webfonts,pdf,markdown,excel,doc]'
 	touch $(STAMP)
 
 plan: $(STAMP)

@@ -35,6 +35,7 @@ from synthocr.cache_contents import used
 from synthocr.cache_root import cache_file, cache_root
 from synthocr.errors import UserError, not_utf8_problem
 from synthocr.extras import require
+from synthocr.planner.doc_text import doc_texts
 from synthocr.planner.document_text import (
     ass_texts,
     docx_texts,
@@ -76,6 +77,7 @@ TABLE_SUFFIXES = {
     ".xlsx": "xlsx",  # an Excel workbook: a column's cells as shown (sheet_text.py; the excel extra)
     ".xlsm": "xlsx",
     ".xls": "xls",  # an Excel 97-2003 workbook (BIFF8, xlrd): the same
+    ".doc": "doc",  # a Word 97-2003 document: its paragraphs (doc_text.py; the doc extra)
     ".ods": "ods",  # an OpenDocument spreadsheet (LibreOffice Calc): a column's cells as shown (sheet_text.py)
     ".rtf": "rtf",  # Rich Text (TextEdit, WordPad): its paragraphs (rtf_text.py)
     ".tex": "latex",  # a LaTeX source: the text of the typeset document (latex_text.py)
@@ -162,7 +164,7 @@ def corpus_format(path: Path) -> str | None:
     """How a corpus file is read, by its extension: None for plain text (read where it lies), "text" for
     compressed text, "csv", "jsonl", "json" or "parquet" for a table, "html" for a web page, "epub", "docx"
     or "odt" for a document, "subtitles" for an SRT or WebVTT file, "ass" for an SSA/ASS one, "pdf" for a PDF,
-    "markdown" for Markdown, "xlsx" for an Excel workbook, "xls" for an Excel 97-2003 one, "ods" for an
+    "markdown" for Markdown, "xlsx" for an Excel workbook, "xls" for an Excel 97-2003 one, "doc" for a Word 97-2003 document, "ods" for an
     OpenDocument spreadsheet, "rtf" for Rich Text, "mediawiki" for a MediaWiki XML dump (by its content)
     (compressed or not)."""
     suffixes = [x.lower() for x in path.suffixes]
@@ -249,7 +251,7 @@ def _cr_only(text: bytes) -> bool:
 def is_binary(path: Path) -> bool:
     """Whether a corpus file's bytes are not text as they lie (compressed, or Parquet): no UTF-8 check of its
     head applies; its text is checked as it is extracted."""
-    return path.suffix.lower() in _OPENERS or corpus_format(path) in _ZIPPED | {"parquet", "pdf", "rtf", "xls"}
+    return path.suffix.lower() in _OPENERS or corpus_format(path) in _ZIPPED | {"parquet", "pdf", "rtf", "xls", "doc"}
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -419,7 +421,9 @@ def _copy_text(path: Path, out: IO[bytes]) -> None:
 def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
     readers = {"csv": _csv_texts, "jsonl": _jsonl_texts, "json": _json_texts, "parquet": _parquet_texts}
     readers.update(html=_html_texts, subtitles=_subtitle_texts, ass=_ass_texts, pdf=_pdf_texts)
-    readers.update(markdown=_markdown_texts, xlsx=_xlsx_texts, xls=_xls_texts, ods=_ods_texts, rtf=_rtf_texts)
+    readers.update(
+        markdown=_markdown_texts, xlsx=_xlsx_texts, xls=_xls_texts, ods=_ods_texts, rtf=_rtf_texts, doc=_doc_texts
+    )
     readers.update(mediawiki=_wiki_texts, latex=_latex_texts)
     texts = readers.get(kind, _document_texts)  # epub, docx, odt, pptx, odp
     written = 0
@@ -616,6 +620,12 @@ def _xls_texts(path: Path, column: str) -> Iterator[str]:
     """An Excel 97-2003 workbook column's cells as Excel shows them (sheet_text.py)."""
     with _seekable(path) as fh:
         yield from xls_texts(fh, column, f"corpus file {path}")
+
+
+def _doc_texts(path: Path, column: str) -> Iterator[str]:
+    """A Word 97-2003 document's paragraphs, footnotes and endnotes (doc_text.py)."""
+    with _seekable(path) as fh:
+        yield from doc_texts(fh, f"corpus file {path}")
 
 
 def _ods_texts(path: Path, column: str) -> Iterator[str]:

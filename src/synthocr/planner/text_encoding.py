@@ -152,7 +152,7 @@ _MARKUP_HELP = {
     "wiki": "give the wiki's XML dump itself (such as enwiki-latest-pages-articles.xml.bz2), whose articles' text "
     "is read as a reader sees it, or take the text out with a wikitext extractor (WikiExtractor)",
     "Markdown": "name the file .md to read the text its rendered page shows",
-    "LaTeX": "turn it into plain text first (`pandoc -t plain FILE.tex -o FILE.txt`, or detex)",
+    "LaTeX": "name the file .tex to read the prose of the typeset document",
     "Aozora Bunko": "remove the readings, markers and notes first (`sed -E 's/《[^》]*》//g; s/［＃[^］]*］//g; "
     "s/｜//g' FILE.txt`), which a page prints as ruby, not as text",
 }
