@@ -16,6 +16,7 @@ METADATA = "metadata.jsonl"
 PLAN_FIELDS = (
     "spec",
     "text_direction",
+    "combine_upright_digits",
     "language",
     "font",
     "font_instance",
