@@ -16,7 +16,7 @@ from synthocr.planner.latex_finish import CODE, CUT, DISPLAY, REFERENCE, UNKNOWN
 from synthocr.planner.latex_gather import mid_sentence, previous_word
 
 if TYPE_CHECKING:
-    from synthocr.planner.latex_text import _Reader
+    from synthocr.planner.latex_reader import Reader as _Reader
 
 Handler = Callable[["_Reader", str], None]
 COMMAND_HANDLERS: dict[str, Handler] = {}

@@ -13,7 +13,7 @@ from synthocr.planner import latex_symbols as sym
 from synthocr.planner.latex_tokens import Macro
 
 if TYPE_CHECKING:
-    from synthocr.planner.latex_text import _Reader
+    from synthocr.planner.latex_reader import Reader as _Reader
 
 Handler = Callable[["_Reader", str], None]
 DEFINITIONS: dict[str, Handler] = {}
