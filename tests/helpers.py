@@ -184,3 +184,26 @@ def one_spec_config(
     path = root / "c.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def plan_corpus(cli, root: Path, corpus_file: str, spec: dict | None = None, total: int = 40):
+    """`synthocr plan` of one specification drawing whole lines (`text_source: lines`, DejaVu Sans) from
+    `corpus_file` in `root/corpus`, with the fields of `spec` over those: (exit code, stderr, plan frame or
+    None)."""
+    import pandas as pd
+    import yaml
+
+    fields = {"name": "t", "corpus_file": corpus_file, "text_source": "lines", "min_text_length": 3,
+              "font_filter": "DejaVuSans.ttf", **(spec or {})}  # fmt: skip
+    config = {"total_images": total, "seed": 3, "corpus_dir": str(root / "corpus"), "specifications": [fields]}
+    path = root / "c.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    plan = root / "p.parquet"
+    code, _, err = cli("plan", path, "-o", plan)
+    return code, err, (pd.read_parquet(plan) if code == 0 else None)
+
+
+def write_corpus(root: Path, name: str, data: bytes) -> None:
+    """`data` as the corpus file `root/corpus/name`."""
+    (root / "corpus").mkdir(exist_ok=True)
+    (root / "corpus" / name).write_bytes(data)

@@ -8,11 +8,11 @@ import gzip
 import lzma
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import yaml
+
+from helpers import plan_corpus, write_corpus
 
 
 @pytest.fixture(autouse=True)
@@ -21,19 +21,10 @@ def _cache(tmp_path, monkeypatch):
 
 
 def _plan(cli, root: Path, corpus_file: str, extra: dict | None = None, total: int = 40):
-    spec = {"name": "t", "corpus_file": corpus_file, "text_source": "lines", "min_text_length": 3,
-            "font_filter": "DejaVuSans.ttf", **(extra or {})}  # fmt: skip
-    config = {"total_images": total, "seed": 3, "corpus_dir": str(root / "corpus"), "specifications": [spec]}
-    path = root / "c.yaml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    plan = root / "p.parquet"
-    code, _, err = cli("plan", path, "-o", plan)
-    return code, err, (pd.read_parquet(plan) if code == 0 else None)
+    return plan_corpus(cli, root, corpus_file, extra, total)
 
 
-def _corpus(root: Path, name: str, data: bytes) -> None:
-    (root / "corpus").mkdir(exist_ok=True)
-    (root / "corpus" / name).write_bytes(data)
+_corpus = write_corpus
 
 
 def test_a_csv_gives_its_text_column_not_its_raw_lines(cli, tmp_path):

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
-import yaml
 
+from helpers import plan_corpus
 from synthocr.errors import UserError
 from synthocr.planner.doc_text import doc_texts
 
@@ -57,17 +56,7 @@ def test_a_doc_gives_its_paragraphs_as_word_shows_them(name):
 
 
 def _plan(cli, root: Path, name: str):
-    spec = {
-        "name": "t",
-        "corpus_file": name,
-        "text_source": "lines",
-        "min_text_length": 1,
-        "font_filter": "DejaVuSans.ttf",
-    }
-    config = {"total_images": 60, "seed": 3, "corpus_dir": str(root / "corpus"), "specifications": [spec]}
-    (root / "c.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    code, _, err = cli("plan", root / "c.yaml", "-o", root / "p.parquet")
-    return code, err, (pd.read_parquet(root / "p.parquet") if code == 0 else None)
+    return plan_corpus(cli, root, name, {"min_text_length": 1}, total=60)
 
 
 def test_a_doc_corpus_file_plans_through_the_cli(cli, tmp_path):

@@ -9,10 +9,9 @@ import io
 import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
-import yaml
 
+from helpers import plan_corpus, write_corpus
 from synthocr.errors import UserError
 from synthocr.planner.latex_text import latex_texts
 
@@ -340,19 +339,10 @@ def test_a_source_over_the_limit_is_a_clear_error(monkeypatch):
 
 
 def _plan(cli, root: Path, corpus_file: str, extra: dict | None = None, total: int = 60):
-    spec = {"name": "t", "corpus_file": corpus_file, "text_source": "lines", "min_text_length": 1,
-            "max_text_length": 200, "font_filter": "DejaVuSans.ttf", **(extra or {})}  # fmt: skip
-    config = {"total_images": total, "seed": 3, "corpus_dir": str(root / "corpus"), "specifications": [spec]}
-    path = root / "c.yaml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    plan = root / "p.parquet"
-    code, _, err = cli("plan", path, "-o", plan)
-    return code, err, (pd.read_parquet(plan) if code == 0 else None)
+    return plan_corpus(cli, root, corpus_file, {"min_text_length": 1, "max_text_length": 200, **(extra or {})}, total)
 
 
-def _corpus(root: Path, name: str, data: bytes) -> None:
-    (root / "corpus").mkdir(exist_ok=True)
-    (root / "corpus" / name).write_bytes(data)
+_corpus = write_corpus
 
 
 @pytest.mark.parametrize("name", ["paper.tex", "paper.ltx", "paper.tex.gz"])

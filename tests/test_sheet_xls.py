@@ -9,10 +9,9 @@ import io
 import zipfile
 from pathlib import Path
 
-import pandas as pd
 import pytest
-import yaml
 
+from helpers import plan_corpus
 from synthocr.errors import UserError
 from synthocr.planner.sheet_text import xls_texts
 
@@ -30,13 +29,7 @@ def _cache(tmp_path, monkeypatch):
 
 
 def _plan(cli, root: Path, name: str, column: str):
-    spec = {"name": "t", "corpus_file": name, "corpus_column": column, "text_source": "lines",
-            "min_text_length": 1, "font_filter": "DejaVuSans.ttf"}  # fmt: skip
-    config = {"total_images": 40, "seed": 3, "corpus_dir": str(root / "corpus"), "specifications": [spec]}
-    path = root / "c.yaml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    code, _, err = cli("plan", path, "-o", root / "p.parquet")
-    return code, err, (pd.read_parquet(root / "p.parquet") if code == 0 else None)
+    return plan_corpus(cli, root, name, {"corpus_column": column, "min_text_length": 1})
 
 
 def test_an_xls_column_gives_its_cells_as_excel_shows_them():
