@@ -367,7 +367,10 @@ def test_a_tex_file_not_in_utf8_is_an_error_or_read_as_its_corpus_encoding(cli, 
 def test_a_tex_file_with_no_prose_is_a_clear_error(cli, tmp_path):
     _corpus(tmp_path, "braces.tex", b"{{{{{{{{")
     code, err, _ = _plan(cli, tmp_path, "braces.tex")
-    assert code == 2 and "braces.tex holds no text" in err and "Traceback" not in err
+    assert code == 2 and "braces.tex is a LaTeX file with no prose of its own" in err and "Traceback" not in err
+    _corpus(tmp_path, "main.tex", rb"\documentclass{book}\begin{document}\include{ch1}\input{ch2}\end{document}")
+    code, err, _ = _plan(cli, tmp_path, "main.tex")
+    assert code == 2 and "main.tex is a LaTeX file with no prose" in err and "\\input and \\include are not read" in err
 
 
 def test_a_compressed_tex_file_extracted_as_text_before_is_read_again(cli, tmp_path):

@@ -182,7 +182,7 @@ HOSTILE_DOCUMENTS = {
     "xlsx_zip_bomb": ("bomb.xlsx", xlsx_zip_bomb, "over the 1024 MiB limit for a workbook"),
     "markdown_too_long": ("dump.md", markdown_too_long, "more than 16 Mi characters"),
     "wiki_laughs": ("laughs.xml", wiki_laughs, "is not well-formed XML"),
-    "latex_unbalanced": ("braces.tex", latex_unbalanced, "holds no text"),
+    "latex_unbalanced": ("braces.tex", latex_unbalanced, "is a LaTeX file with no prose of its own"),
 }
 
 

@@ -434,6 +434,12 @@ def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
             written += 1
     if not written and kind == "html":
         raise UserError(f"corpus file {path} is a web page with no text outside its scripts, styles and head.")
+    if not written and kind == "latex":
+        raise UserError(
+            f"corpus file {path} is a LaTeX file with no prose of its own: one that only inputs others (a thesis's "
+            "main file: \\input and \\include are not read) or only defines commands (a package, a macros file). "
+            "Name the files that hold the text in corpus_file, or leave this one out of its pattern."
+        )
     if not written and kind not in COLUMN_KINDS:
         raise UserError(f"corpus file {path} holds no text.")
     if not written:
