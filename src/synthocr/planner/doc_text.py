@@ -26,10 +26,9 @@ _ENCRYPTED, _TABLE_1 = 0x0100, 0x0200  # FibBase flags: fEncrypted, fWhichTblStm
 _FIB_LW = 32 + 2 + 28 + 2  # FibBase, csw, fibRgW, cslw: where fibRgLw (32-bit counts) starts
 _FIB_FCLCB = _FIB_LW + 88 + 2  # then cbRgFcLcb: where the (fc, lcb) pairs start
 _CLX = 33  # fcClx / lcbClx: the 34th pair of FibRgFcLcb97
-# The bytes 0x80-0x9F of 8-bit pieces are Windows-1252's, which Python's cp1252 lacks five of: those map to
-# the C1 control of the same number, as [MS-DOC] 2.9.73 (FcCompressed) reads them.
-_CP1252 = {b: bytes([b]).decode("cp1252", errors="replace") for b in range(0x80, 0xA0)}
-_CP1252 = {b: (c if c != "\ufffd" else chr(b)) for b, c in _CP1252.items()}
+# 8-bit pieces are Windows-1252: Latin-1 but for 0x80-0x9F, whose five bytes Windows-1252 leaves undefined
+# stay the C1 control of the same number, as [MS-DOC] 2.9.73 (FcCompressed) reads them.
+_CP1252 = {b: bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(0x80, 0xA0)}
 _FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
 # Characters that end a text (paragraph and cell ends, line, page and section breaks), that are nothing
 # (anchors of pictures, drawn objects, footnote and comment marks; optional hyphens), and that stand for
@@ -131,7 +130,7 @@ def _characters(word: bytes, pieces: list[tuple[int, int, int, bool]], start: in
         skip, count = lo - first, hi - lo
         if compressed:
             raw = word[offset + skip : offset + skip + count]
-            out.append("".join(_CP1252.get(b) or chr(b) for b in raw))
+            out.append(raw.decode("latin-1").translate(_CP1252))
         else:
             raw = word[offset + 2 * skip : offset + 2 * (skip + count)]
             out.append(raw.decode("utf-16-le", errors="replace"))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from synthocr import __version__
-from synthocr.analysis.export.regions import clipped, flat_name, regions_of
+from synthocr.analysis.export.regions import area, clipped, flat_name, regions_of
 from synthocr.analysis.export.samples import samples
 from synthocr.analysis.outputs import Output
 
@@ -22,12 +22,6 @@ if TYPE_CHECKING:
 IMAGES = "images"
 ANNOTATIONS = "annotations.json"
 CATEGORY = {"id": 1, "name": "text", "supercategory": "text"}
-
-
-def _area(points: list[tuple[float, float]]) -> float:
-    """The polygon's area (shoelace), as COCO's `area` of a polygon mask."""
-    twice = sum(ax * by - bx * ay for (ax, ay), (bx, by) in zip(points, points[1:] + points[:1]))
-    return round(abs(twice) / 2, 2)
 
 
 def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Path]:
@@ -60,7 +54,7 @@ def export(outputs: list[Output], dest: Path, options: ExportOptions) -> list[Pa
                     "image_id": label.image_id,
                     "category_id": CATEGORY["id"],
                     "segmentation": [[v for point in points for v in point]],
-                    "area": _area(points),
+                    "area": round(area(points), 2),
                     "bbox": [min(xs), min(ys), round(max(xs) - min(xs), 2), round(max(ys) - min(ys), 2)],
                     "iscrowd": 0,
                     "text": region.text,

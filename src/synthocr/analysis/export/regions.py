@@ -48,14 +48,16 @@ def quad(polygon: Sequence[Sequence[float]], size: tuple[float, float] | None = 
     points = np.asarray(polygon, np.float64).reshape(-1, 2)
     sides = _sides(points)
     shapes = [c for c in (_meet(sides) if sides else None, _rotated_rectangle(points)) if c is not None]
-    corners = points if len(points) == 4 else min(shapes, key=_area)
+    corners = points if len(points) == 4 else min(shapes, key=area)
     if size is not None and not _inside(corners, size):
         inside = _inside_quad([line for shape in shapes for line in _sides(shape) or ()], points, size)
         corners = corners if inside is None else inside
     return [[round(float(x), 2), round(float(y), 2)] for x, y in corners]
 
 
-def _area(corners: np.ndarray) -> float:
+def area(corners: Sequence[Sequence[float]] | np.ndarray) -> float:
+    """A polygon's area (the shoelace formula)."""
+    corners = np.asarray(corners, np.float64)
     x, y = corners[:, 0], corners[:, 1]
     return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
 
@@ -120,9 +122,9 @@ def _inside_quad(lines: list[Line], points: np.ndarray, size: tuple[float, float
         corners = _meet(list(chosen))
         if corners is None or not _inside(corners, size):
             continue
-        area = _area(corners)
-        if area < best_area:
-            best, best_area = corners, area
+        size_of = area(corners)
+        if size_of < best_area:
+            best, best_area = corners, size_of
     if best is None:
         return None
     return _from_nearest(best, points[0])
