@@ -698,7 +698,7 @@ def _document_texts(path: Path, column: str) -> Iterator[str]:
     try:
         with _seekable(path) as fh:
             yield from read(fh, f"corpus file {path}")
-    except (zipfile.BadZipFile, EOFError) as exc:
+    except (zipfile.BadZipFile, EOFError, UnicodeDecodeError) as exc:  # the last: a member's name not UTF-8
         raise UserError(
             f"corpus file {path} cannot be read as {kind.upper() if kind else ''} (not a complete ZIP archive: "
             f"{exc}); save the document again."

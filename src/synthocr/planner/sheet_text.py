@@ -43,14 +43,16 @@ def sheet_texts(fh: IO[bytes], column: str, where: str) -> Iterator[str]:
                 "(a ZIP bomb?); save the column as CSV instead."
             )
         book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, EOFError, KeyError, ValueError, TypeError, OSError) as exc:
+    except (SyntaxError, zipfile.BadZipFile, EOFError, KeyError, ValueError, TypeError, OSError) as exc:
+        # A part's XML malformed: expat's ParseError and lxml's XMLSyntaxError (openpyxl parses with lxml where
+        # it is installed) are both SyntaxErrors.
         raise UserError(f"{where} cannot be read as an Excel workbook ({exc}); save it again.") from None
     date1904 = book.epoch.year == 1904  # a workbook made on a Mac long ago counts days from 1904
     try:
         sheets = ((sheet.title, _xlsx_rows(sheet)) for sheet in book.worksheets)
         yield from _column_texts(sheets, column, where, lambda cell: cell_text(cell, date1904))
     except (SyntaxError, zipfile.BadZipFile, EOFError, KeyError, ValueError, TypeError) as exc:
-        # A sheet's XML cut or malformed (expat's ParseError is a SyntaxError), read as its rows are.
+        # A sheet's XML cut or malformed, read as its rows are.
         raise UserError(f"{where} cannot be read as an Excel workbook ({exc}); save it again.") from None
     finally:
         book.close()
@@ -174,7 +176,7 @@ def ods_texts(fh: IO[bytes], column: str, where: str) -> Iterator[str]:
     try:
         with zipfile.ZipFile(fh) as doc:
             body = xml_part(doc, "content.xml", where)
-    except (zipfile.BadZipFile, EOFError) as exc:
+    except (zipfile.BadZipFile, EOFError, UnicodeDecodeError) as exc:  # the last: a member's name not UTF-8
         raise UserError(f"{where} cannot be read as an OpenDocument spreadsheet ({exc}); save it again.") from None
     sheets = ((table.get(f"{_TABLE}name", ""), _ods_rows(table)) for table in body.iter(f"{_TABLE}table"))
     yield from _column_texts(sheets, column, where, lambda text: text)
