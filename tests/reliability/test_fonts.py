@@ -47,6 +47,18 @@ def sparse_gigabyte(path: Path) -> None:
         fh.truncate(1 << 30)
 
 
+def broken_hinting(path: Path) -> None:
+    """A font program (fpgm) that defines a function inside a function: FreeType runs it before every hinted
+    glyph and fails each ('nested DEFS'); HarfBuzz and Pillow's open never run it."""
+    from fontTools.ttLib.tables import ttProgram
+
+    font = fontTools.TTFont(DEJAVU)
+    program = ttProgram.Program()
+    program.fromBytecode(bytes([0xB0, 0, 0x2C, 0xB0, 1, 0x2C, 0x2D, 0x2D]))  # PUSHB 0 FDEF PUSHB 1 FDEF ENDF ENDF
+    font["fpgm"].program = program
+    font.save(path)
+
+
 BAD_FONTS = {
     "truncated": truncated,
     "random_bytes": random_bytes,
@@ -54,6 +66,7 @@ BAD_FONTS = {
     "no_outlines": no_outlines,
     "empty_file": empty_file,
     "huge_sparse": sparse_gigabyte,
+    "broken_hinting": broken_hinting,
 }
 
 
@@ -68,7 +81,7 @@ def test_bad_font_is_left_out_with_a_warning(ws, synthocr, outcome, case):
     outcome("excluded")
 
 
-@pytest.mark.parametrize("case", ["truncated", "empty_cmap", "huge_sparse"])
+@pytest.mark.parametrize("case", ["truncated", "empty_cmap", "huge_sparse", "broken_hinting"])
 def test_only_bad_fonts_is_a_clean_error(ws, synthocr, outcome, case):
     (ws.fonts / "DejaVuSans.ttf").unlink()
     BAD_FONTS[case](ws.fonts / "Bad.ttf")
@@ -77,6 +90,55 @@ def test_only_bad_fonts_is_a_clean_error(ws, synthocr, outcome, case):
     assert result.clean_error, result
     assert "failed to load" in result.err and not plan.exists()
     outcome("clean_error")
+
+
+def _one_glyph_broken(path: Path, text: str, char: str) -> None:
+    """DejaVu Sans cut to the letters of `text`, the outline of `char` given a last contour ending at point
+    65,520 (FreeType: 'invalid outline')."""
+    import struct
+
+    from fontTools import subset
+
+    font = fontTools.TTFont(DEJAVU)
+    cutter = subset.Subsetter(subset.Options(hinting=True))
+    cutter.populate(text=text)
+    cutter.subset(font)
+    font.save(path)
+    data = bytearray(path.read_bytes())
+    font = fontTools.TTFont(path)
+    gid = font.getGlyphOrder().index(font.getBestCmap()[ord(char)])
+    offsets = {}
+    for i in range(struct.unpack(">H", data[4:6])[0]):
+        tag, _, offset, _ = struct.unpack(">4sIII", data[12 + 16 * i : 28 + 16 * i])
+        offsets[tag] = offset
+    loca, long = offsets[b"loca"], font["head"].indexToLocFormat
+    start = struct.unpack_from(">I" if long else ">H", data, loca + (4 if long else 2) * gid)[0] * (1 if long else 2)
+    glyph = offsets[b"glyf"] + start
+    contours = struct.unpack_from(">h", data, glyph)[0]
+    struct.pack_into(">H", data, glyph + 10 + 2 * (contours - 1), 0xFFF0)
+    path.write_bytes(bytes(data))
+
+
+def test_font_with_a_broken_glyph_is_kept_with_a_note_and_its_rows_fail_by_name(ws, synthocr, outcome):
+    """A font FreeType draws but for one glyph is used, with a warning that says so; a row that needs the glyph
+    is a failed row naming the font and the glyph, and the others render."""
+    (ws.fonts / "DejaVuSans.ttf").unlink()
+    _one_glyph_broken(ws.fonts / "Cut.ttf", "abcdefghijklmnopqrstuvwxyz ", "b")
+    (ws.corpus / "words.txt").write_text("bad bed\ncat dog\nfig hat\nink jam\n")
+    spec = {"name": "s", "corpus_file": "words.txt", "text_source": "lines"}
+    plan = ws.root / "p.parquet"
+    result = synthocr("plan", ws.config(total_images=8, specifications=[spec]), "-o", plan)
+    assert result.code == 0, result
+    assert "Cut.ttf: FreeType cannot draw 1 of" in result.warnings and "(invalid outline)" in result.warnings
+    out = ws.root / "out"
+    result = synthocr("render", plan, "-o", out, "--workers", "1")
+    import pyarrow.parquet as pq
+
+    texts = pq.read_table(plan, columns=["text"]).column("text").to_pylist()
+    drawn = sorted(p.stem for p in out.rglob("*.png"))
+    assert len(drawn) == sum("b" not in t for t in texts) < len(texts), (texts, drawn)
+    assert result.code == 1 and "Cut.ttf: FreeType cannot render glyph" in result.warnings, result
+    outcome("rendered")
 
 
 def test_symlink_loops_in_the_font_dir_are_ignored(ws, synthocr, outcome):

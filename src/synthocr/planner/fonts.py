@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import ctypes
 import dataclasses
 import hashlib
 import io
@@ -26,6 +27,7 @@ from synthocr.glyph_coverage import (
     undrawn_parts,
 )
 from synthocr.output_paths import atomic_output
+from synthocr.renderer.glyphs import FontRenderError, GlyphRaster
 from synthocr.web_fonts import unwrap
 
 PARALLEL_SCAN = 32  # fonts from which the scan runs in worker processes
@@ -95,11 +97,15 @@ def _inspect_bytes(data: bytes, path: Path) -> _Inspection:
         return _unusable("it has no valid units-per-em")
     parts = undrawn_parts(face, cps)  # once: the renderer reads the same account (FontFile.drawn)
     covered = cps - parts.all
+    broken, failed = _freetype_failures(face, covered, str(path) if sfnt is data else sfnt)
+    if broken:
+        return _unusable(broken)
     styles = _full_faces(blob, path, faces, covered) if faces else tuple(named_instances(face))
     notes = [
         f"{len(parts.symbol)} of its characters of ASCII and Latin-1 are other signs (a symbol or pictorial "
         "font, or a legacy 8-bit font of another script): it is not used for them"
     ] * bool(parts.symbol)
+    notes += [failed] * bool(failed)
     if parts.scripts:
         names = ", ".join(SHAPED_SCRIPTS[tag][0] for tag in parts.scripts)
         probes = " ".join(probe for probe, _ in list(parts.scripts.values())[:3]) + " …" * (len(parts.scripts) > 3)
@@ -108,6 +114,58 @@ def _inspect_bytes(data: bytes, path: Path) -> _Inspection:
             "sign moved before its consonant), so it is not used for their text"
         )
     return True, "", covered, styles, "; ".join(notes), parts.unjoined, parts.other_case
+
+
+# The pixel sizes and the number of its characters' glyphs a font is drawn at while it is inspected.
+CHECK_SIZES = (12, 40)
+CHECK_GLYPHS = 16
+
+
+def _freetype_failures(face: hb.Face, covered: frozenset[int], font: str | bytes) -> tuple[str, str]:
+    """(why the font is unusable, a note on glyphs that fail) as the renderer's FreeType face (GlyphRaster,
+    with its load flags: hinted) draws the glyphs of CHECK_GLYPHS characters spread over `covered` at each of
+    CHECK_SIZES. HarfBuzz and Pillow's 16 px open do not run a TrueType font's hinting programs, FreeType
+    does for every glyph: a font whose `fpgm` or `prep` is broken ('nested DEFS', 'invalid opcode'), or whose
+    `head` FreeType refuses at a size, draws no glyph, and each row planned in it failed at render time.
+    Such a font is left out here; one that fails some glyphs only is kept with a note (its rows with those
+    glyphs fail, each named in the render's failed rows)."""
+    letters = sorted(covered)
+    sample = letters[:: max(1, len(letters) // CHECK_GLYPHS)][:CHECK_GLYPHS]
+    hb_font = hb.Font(face)
+    glyphs = sorted({hb_font.get_nominal_glyph(cp) or 0 for cp in sample})
+    source = font if isinstance(font, str) else ctypes.create_string_buffer(font, len(font))
+    failures: dict[int, str] = {}
+    for size in CHECK_SIZES:
+        try:
+            raster = GlyphRaster(source, size, "")
+        except FontRenderError as exc:
+            return f"FreeType cannot open it at {size} px ({_ft_error(exc)})", ""
+        errors = []
+        for gid in glyphs:
+            try:
+                raster.render(gid)
+            except FontRenderError as exc:
+                errors.append(_ft_error(exc))
+                failures.setdefault(gid, errors[-1])
+        if glyphs and len(errors) == len(glyphs):
+            return (
+                f"FreeType cannot draw its glyphs at {size} px ({errors[0]}: a hinting program or table of the "
+                "font is broken); use an undamaged copy of the font",
+                "",
+            )
+    if not failures:
+        return "", ""
+    first = next(iter(failures.values()))
+    return "", (
+        f"FreeType cannot draw {len(failures)} of {len(glyphs)} of its glyphs tried ({first}): rows drawn with "
+        "such glyphs fail, and are listed as failed by render"
+    )
+
+
+def _ft_error(exc: FontRenderError) -> str:
+    """FreeType's words of a FontRenderError, without the font's name: 'nested DEFS'."""
+    text = str(exc)
+    return text[text.rfind("(") + 1 : text.rfind(")")].replace("FT_Exception:", "").strip("( )") or text
 
 
 def _full_faces(blob: hb.Blob, path: Path, faces: dict[str, int], covered: frozenset[int]) -> tuple[str, ...]:
