@@ -49,6 +49,7 @@ from synthocr.planner.html_text import SNIFF_BYTES, declared_encoding, page_text
 from synthocr.planner.latex_text import latex_texts
 from synthocr.planner.markdown_text import markdown_texts
 from synthocr.planner.pdf_text import pdf_texts
+from synthocr.planner.ppt_text import ppt_texts
 from synthocr.planner.rtf_text import MAX_RTF_CHARS, rtf_texts
 from synthocr.planner.sheet_text import ods_texts, sheet_texts, xls_texts
 from synthocr.planner.wiki_text import dump_texts
@@ -78,6 +79,7 @@ TABLE_SUFFIXES = {
     ".xlsm": "xlsx",
     ".xls": "xls",  # an Excel 97-2003 workbook (BIFF8, xlrd): the same
     ".doc": "doc",  # a Word 97-2003 document: its paragraphs (doc_text.py; the doc extra)
+    ".ppt": "ppt",  # a PowerPoint 97-2003 deck: its slides' paragraphs (ppt_text.py; the doc extra)
     ".ods": "ods",  # an OpenDocument spreadsheet (LibreOffice Calc): a column's cells as shown (sheet_text.py)
     ".rtf": "rtf",  # Rich Text (TextEdit, WordPad): its paragraphs (rtf_text.py)
     ".tex": "latex",  # a LaTeX source: the text of the typeset document (latex_text.py)
@@ -165,7 +167,7 @@ def corpus_format(path: Path) -> str | None:
     compressed text, "csv", "jsonl", "json" or "parquet" for a table, "html" for a web page, "epub", "docx"
     or "odt" for a document, "subtitles" for an SRT or WebVTT file, "ass" for an SSA/ASS one, "pdf" for a PDF,
     "markdown" for Markdown, "xlsx" for an Excel workbook, "xls" for an Excel 97-2003 one, "doc" for a Word 97-2003 document, "ods" for an
-    OpenDocument spreadsheet, "rtf" for Rich Text, "mediawiki" for a MediaWiki XML dump (by its content)
+    OpenDocument spreadsheet, "ppt" for a PowerPoint 97-2003 deck, "rtf" for Rich Text, "mediawiki" for a MediaWiki XML dump (by its content)
     (compressed or not)."""
     suffixes = [x.lower() for x in path.suffixes]
     if suffixes and suffixes[-1] in _OPENERS:
@@ -251,7 +253,8 @@ def _cr_only(text: bytes) -> bool:
 def is_binary(path: Path) -> bool:
     """Whether a corpus file's bytes are not text as they lie (compressed, or Parquet): no UTF-8 check of its
     head applies; its text is checked as it is extracted."""
-    return path.suffix.lower() in _OPENERS or corpus_format(path) in _ZIPPED | {"parquet", "pdf", "rtf", "xls", "doc"}
+    binary = _ZIPPED | {"parquet", "pdf", "rtf", "xls", "doc", "ppt"}
+    return path.suffix.lower() in _OPENERS or corpus_format(path) in binary
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -424,7 +427,7 @@ def _write_texts(path: Path, column: str, kind: str, out: IO[bytes]) -> None:
     readers.update(
         markdown=_markdown_texts, xlsx=_xlsx_texts, xls=_xls_texts, ods=_ods_texts, rtf=_rtf_texts, doc=_doc_texts
     )
-    readers.update(mediawiki=_wiki_texts, latex=_latex_texts)
+    readers.update(mediawiki=_wiki_texts, latex=_latex_texts, ppt=_ppt_texts)
     texts = readers.get(kind, _document_texts)  # epub, docx, odt, pptx, odp
     written = 0
     for value in texts(path, column):
@@ -632,6 +635,12 @@ def _doc_texts(path: Path, column: str) -> Iterator[str]:
     """A Word 97-2003 document's paragraphs, footnotes and endnotes (doc_text.py)."""
     with _seekable(path) as fh:
         yield from doc_texts(fh, f"corpus file {path}")
+
+
+def _ppt_texts(path: Path, column: str) -> Iterator[str]:
+    """A PowerPoint 97-2003 deck's slides' paragraphs (ppt_text.py)."""
+    with _seekable(path) as fh:
+        yield from ppt_texts(fh, f"corpus file {path}")
 
 
 def _ods_texts(path: Path, column: str) -> Iterator[str]:
