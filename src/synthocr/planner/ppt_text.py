@@ -17,6 +17,7 @@ parent's end, and every object is read at most once.
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 from collections.abc import Iterator
@@ -80,7 +81,9 @@ def ppt_texts(fh: IO[bytes], where: str) -> Iterator[str]:
 
 def _deck_texts(olefile: Any, data: bytes, where: str) -> list[str]:
     """The texts of the deck's shown slides, in order, each a text box's characters."""
-    with olefile.OleFileIO(data) as ole:
+    if len(data) < olefile.MINIMAL_OLEFILE_SIZE:
+        raise ValueError(f"the file ends after {len(data)} bytes, in its compound file's header")
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:  # bytes, not in a file, would be taken for a file name
         if ole.exists("EncryptedSummary"):
             raise UserError(f"{where} is encrypted with a password; save a copy without one.")
         if not ole.exists("PowerPoint Document"):
