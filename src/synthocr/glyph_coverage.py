@@ -10,9 +10,9 @@ import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
-import regex
 import uharfbuzz as hb
 
+from synthocr.glyph_joining import unjoined
 from synthocr.unicode_scripts import char_script
 
 # Default-ignorable code points HarfBuzz hides (it puts the font's space glyph there, with no advance)
@@ -50,7 +50,7 @@ class Undrawn:
     blank: frozenset[int]  # blank glyphs (blank_glyphs)
     symbol: frozenset[int]  # a symbol, pictorial or legacy font's ASCII and Latin-1 slots (symbol_slots)
     scripts: dict[str, tuple[str, frozenset[int]]]  # the letters of scripts it does not shape (unshaped)
-    unjoined: frozenset[int]  # letters it does not join (unjoined)
+    unjoined: frozenset[int]  # letters it does not join (glyph_joining.unjoined)
     other_case: frozenset[int]  # letters it draws as their other case (capital_small_letters)
 
     @property
@@ -145,38 +145,6 @@ def unshaped(face: hb.Face, cps: frozenset[int]) -> dict[str, tuple[str, frozens
                 out[tag] = probe, frozenset(cp for cp in letters if char_script(chr(cp)) == tag)
                 break
     return out
-
-
-# The blocks of the joining scripts: Arabic (with its supplement and extensions), Syriac, N'Ko, Mongolian,
-# Adlam. Their dual-joining letters (Unicode's Joining_Type D) have forms that join on both sides.
-_JOINING_BLOCKS = ((0x0600, 0x08FF), (0x1800, 0x18AF), (0x1E900, 0x1E95F))
-
-
-@functools.cache
-def _dual_joining() -> frozenset[int]:
-    dual = regex.compile(r"\p{Joining_Type=Dual_Joining}")
-    return frozenset(cp for lo, hi in _JOINING_BLOCKS for cp in range(lo, hi + 1) if dual.match(chr(cp)))
-
-
-def unjoined(face: hb.Face, cps: frozenset[int]) -> frozenset[int]:
-    """The dual-joining letters of `cps` the font draws in no joined form: three in a row are three times its
-    isolated glyph. Inside a word such a letter stands apart from its neighbours, as no reader writes it.
-    A font may join its script's common letters and not others: FreeSerif joins ب and not 81 of the 134
-    dual-joining letters it maps, among them Urdu's ھ (بھی، تھا); Noto Naskh Arabic not ࢧ and ࢩ."""
-    letters = sorted(_dual_joining() & cps)
-    if not letters:
-        return frozenset()
-    font = hb.Font(face)
-    out = []
-    for cp in letters:
-        buf = hb.Buffer()
-        buf.add_str(chr(cp) * 3)
-        buf.guess_segment_properties()
-        hb.shape(font, buf, {})
-        glyph = font.get_nominal_glyph(cp)
-        if all(g.codepoint == glyph for g in buf.glyph_infos):
-            out.append(cp)
-    return frozenset(out)
 
 
 # Scripts whose small letters stand at the x-height, under capitals: a small letter drawn with its capital's
