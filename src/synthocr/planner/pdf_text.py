@@ -1,14 +1,17 @@
 """The text of PDF files (reports, papers, books): each page's lines as its text layer holds them, in order.
 
 Given as a corpus file, a PDF was "not UTF-8 text". Its lines are the printed lines of the page, which is
-what a recognizer learns from; a word hyphenated at a line's end (`en-` / `coding`) is joined again, as
-MuPDF's dehyphenation does, so a window never holds `en- coding`, a text no page shows; a letter TeX drew
-under a separate accent glyph (`art´ıculo`) is one accented letter again (`artículo`). A scanned PDF has no
-text layer, and says so.
+what a recognizer learns from, in reading order: pdfminer.six lays out where the glyphs lie (pdf_layout.py:
+columns one after the other, right-to-left lines in logical order), pypdf reads a page pdfminer.six reads
+wrong; both bounded against decompression bombs. A word hyphenated at a line's end (`en-` / `coding`) is
+joined again, as MuPDF's dehyphenation does, so a window never holds `en- coding`, a text no page shows; a
+letter TeX drew under a separate accent glyph (`art´ıculo`) is one accented letter again (`artículo`). A
+scanned PDF has no text layer, and says so.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import unicodedata
@@ -17,11 +20,16 @@ from typing import IO, Any
 
 from synthocr.errors import UserError
 from synthocr.extras import require
+from synthocr.planner import pdf_layout
+
+log = logging.getLogger(__name__)
 
 # A line that ends in a word broken by a hyphen (ASCII, HYPHEN U+2010, or a SOFT HYPHEN the PDF kept) after a
 # letter, and the part of the word before it.
 _BROKEN_WORD = re.compile(r"([^\W\d_]+)[-\u2010\u00ad]$")
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
+# A control character in pypdf's text: the code of a glyph its font does not map (a tab is a space, \r a line's end).
+_UNMAPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The Latin ligatures a PDF's fonts draw (ﬁ ﬂ ﬀ ﬃ ﬄ ﬅ ﬆ), which its text layer often keeps as one character: the
 # letters they stand for, as pdftotext gives them (a label with ﬁ has a character no text typed has).
 _LIGATURES = str.maketrans({chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFB00, 0xFB07)})
@@ -56,27 +64,43 @@ def _accented(match: re.Match[str]) -> str:
 
 
 def pdf_texts(fh: IO[bytes], where: str) -> Iterator[str]:
-    """The lines of every page's text (pypdf's extraction, upright and turned text alike), pages in order.
+    """The lines of every page's text, pages in order: pdfminer.six's layout (pdf_layout.py), pypdf's extraction for
+    a page pdfminer.six reads wrong or cannot read. The file is read into memory, as the two read it apart.
 
     Raises:
         UserError: the file is not a PDF pypdf can read, is encrypted with a password, or has no text.
     """
     pypdf = require("pypdf", "PDF corpus files")
+    pdf_layout.import_pdfminer()
     errors = pypdf.errors
-    pypdf_log = logging.getLogger("pypdf")
-    level = pypdf_log.level
-    pypdf_log.setLevel(logging.ERROR)  # its warnings about odd but readable files are not the user's business
+    quiet = [logging.getLogger(name) for name in ("pypdf", "pdfminer")]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.ERROR)  # their warnings about odd but readable files are not the user's business
+    troubles = pdf_layout.Troubles()
+    token = pdf_layout.troubles.set(troubles)
     try:
-        reader = pypdf.PdfReader(fh, strict=False)
+        data = fh.read()
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise UserError(
                 f"{where} is a PDF encrypted with a password; save a copy without one (or its text as plain text)."
             )
         written = 0
-        for line in _rejoined(_page_lines(reader)):
+        for line in _rejoined(_document_lines(reader, data)):
             written += 1
             yield line
         if not written:
+            if troubles.skipped_streams:
+                raise UserError(
+                    f"{where} is a PDF with no text layer but streams that inflate past "
+                    f"{pdf_layout.STREAM_LIMIT >> 20} MiB (a PDF bomb?), which were left out: use another corpus file."
+                )
+            if troubles.unmapped_lines:
+                raise UserError(
+                    f"{where} is a PDF whose fonts do not say which characters their glyphs are (no line of its text "
+                    "layer can be read): run OCR on it (ocrmypdf --force-ocr), or use another corpus file."
+                )
             raise UserError(
                 f"{where} is a PDF with no text layer (a scan, or text drawn as shapes): run OCR on it first "
                 "(ocrmypdf), or use another corpus file."
@@ -93,15 +117,48 @@ def pdf_texts(fh: IO[bytes], where: str) -> Iterator[str]:
     except RecursionError:
         raise UserError(f"{where} nests its objects too deeply to be a PDF a writer made; save it again.") from None
     finally:
-        pypdf_log.setLevel(level)
+        pdf_layout.troubles.reset(token)
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
 
 
-def _page_lines(reader: Any) -> Iterator[str]:
-    for page in reader.pages:
-        for line in _ACCENT_LETTER.sub(_accented, page.extract_text().translate(_LIGATURES)).splitlines():
-            line = " ".join(line.split())
-            if line:
-                yield line
+def _document_lines(reader: Any, data: bytes) -> Iterator[str]:
+    """Every page's lines: pdfminer.six's, or pypdf's for a page it reads wrong and for the pages from one it
+    cannot read on (a damaged file pypdf can read; one it cannot is pypdf's error)."""
+    done = 0
+    try:
+        for lines in pdf_layout.page_lines(data):
+            if lines is None:
+                lines = _pypdf_lines(reader, done)
+            done += 1
+            yield from _cleaned(lines)
+    except pdf_layout.pdfminer_errors() as exc:
+        log.info(
+            "pdfminer.six cannot read page %d on (%s: %s): pypdf reads the rest", done + 1, type(exc).__name__, exc
+        )
+        for page in range(done, len(reader.pages)):
+            yield from _cleaned(_pypdf_lines(reader, page))
+
+
+def _pypdf_lines(reader: Any, page: int) -> list[str]:
+    """pypdf's lines of a page (none for one past its pages), but those with a glyph its font does not map to a
+    character, which pypdf writes as the glyph's code (a control character, where pdfminer.six writes `(cid:N)`)."""
+    if page >= len(reader.pages):
+        return []
+    lines = reader.pages[page].extract_text().split("\n")
+    mapped = [line for line in lines if not _UNMAPPED.search(line)]
+    troubles = pdf_layout.troubles.get()
+    if troubles is not None:
+        troubles.unmapped_lines += len(lines) - len(mapped)
+    return mapped
+
+
+def _cleaned(lines: Iterable[str]) -> Iterator[str]:
+    """The lines with their ligatures as letters, TeX's accents on their letters, and spaces as one space."""
+    for line in lines:
+        line = " ".join(_ACCENT_LETTER.sub(_accented, line.translate(_LIGATURES)).split())
+        if line:
+            yield line
 
 
 def _goes_on(broken: str, line: str) -> bool:
