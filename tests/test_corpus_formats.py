@@ -303,7 +303,7 @@ def test_json_lines_named_json_and_bad_json_documents(cli, tmp_path):
     [
         ("sheet.txt", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5", "a ZIP archive (an Excel .xlsx"),
         ("paper.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF: name it .pdf to read its text"),
-        ("old.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "an old Microsoft Office file (.xls, .doc): name an"),
+        ("old.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "an old Microsoft Office file (.xls, .doc, .ppt)"),
         ("texts.txt", gzip.compress(b"hello world\n"), "gzip-compressed data: name it .gz"),
     ],
 )
@@ -935,14 +935,15 @@ PPTX = {
 }
 
 
-def test_a_powerpoint_deck_gives_the_paragraphs_of_its_slides(cli, tmp_path):
+@pytest.mark.parametrize("name", ["deck.pptx", "deck.ppsx"])  # a .ppsx (a show) is a deck that opens as a slide show
+def test_a_powerpoint_deck_gives_the_paragraphs_of_its_slides(cli, tmp_path, name):
     """A deck was "not text but a ZIP archive". Now its slides' paragraphs, slides in the deck's order (not
     the parts' names), without hidden slides or speaker notes; a line break or Office's escaped vertical tab
     ends a text. On a deck pandoc 2.17 wrote and one python-pptx wrote (titles, bullets, a table, a text
     box, a hidden slide), python-pptx's own reading gives the same texts."""
     (tmp_path / "corpus").mkdir()
-    _zip(tmp_path / "corpus" / "deck.pptx", PPTX)
-    code, err, frame = _plan(cli, tmp_path, "deck.pptx", {"min_text_length": 1}, total=80)
+    _zip(tmp_path / "corpus" / name, PPTX)
+    code, err, frame = _plan(cli, tmp_path, name, {"min_text_length": 1}, total=80)
     assert code == 0, err
     assert set(frame.text) == {"Résumé des ventes", "Line one", "Line two", "Second in order", "Ελληνικά", "Zeile zwei"}
     assert frame.corpus_line[frame.text == "Résumé des ventes"].iloc[0] == 0  # the deck's first slide

@@ -177,10 +177,11 @@ def _plan(cli, root: Path, name: str):
     return plan_corpus(cli, root, name, {"min_text_length": 1}, total=60)
 
 
-def test_a_ppt_corpus_file_plans_through_the_cli(cli, tmp_path):
+@pytest.mark.parametrize("name", ["talk.ppt", "talk.pps"])  # a .pps (a show) is a deck that opens as a slide show
+def test_a_ppt_corpus_file_plans_through_the_cli(cli, tmp_path, name):
     (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "talk.ppt").write_bytes((DECKS / "talk.ppt").read_bytes())
-    code, err, plan = _plan(cli, tmp_path, "talk.ppt")
+    (tmp_path / "corpus" / name).write_bytes((DECKS / "talk.ppt").read_bytes())
+    code, err, plan = _plan(cli, tmp_path, name)
     assert code == 0, err
     # DejaVu Sans has no Japanese, Korean or Devanagari: those texts are not drawn
     assert set(plan.text) == {t for t in EXPECTED["talk.ppt"] if max(t) < "\u0800"}

@@ -28,9 +28,9 @@ _NOT_TEXT = (
     (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx, a Word .docx, an OpenDocument .odt or an EPUB book is one): "
      "name a .docx, .odt, .pptx, .odp, .epub, .xlsx or .ods file by its extension to read its text (a workbook's text column named "
      "with corpus_column), or unpack an archive"),
-    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (.xls, .doc): name an Excel 97-2003 workbook .xls to read "
-     "a column of it (corpus_column, with the excel extra), a Word 97-2003 document .doc to read its text (with "
-     "the doc extra)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (.xls, .doc, .ppt): name an Excel 97-2003 workbook .xls to "
+     "read a column of it (corpus_column, with the excel extra), a Word 97-2003 document .doc or a PowerPoint "
+     "97-2003 deck .ppt to read its text (with the doc extra)"),
     (b"%PDF", "a PDF: name it .pdf to read its text (with the pdf extra)"),
     (b"PAR1", "a Parquet file: name it .parquet to read its text column"),
     (b"\x1f\x8b", "gzip-compressed data: name it .gz (`corpus.txt.gz`) to read it decompressed"),

@@ -69,6 +69,7 @@ TABLE_SUFFIXES = {
     ".docx": "docx",
     ".odt": "odt",
     ".pptx": "pptx",  # a PowerPoint deck: its slides' paragraphs (document_text.py)
+    ".ppsx": "pptx",  # a PowerPoint show: a deck that opens as a slide show
     ".odp": "odp",  # an OpenDocument presentation (LibreOffice Impress): its slides' paragraphs
     ".srt": "subtitles",  # subtitles: their cues' lines
     ".vtt": "subtitles",
@@ -80,6 +81,7 @@ TABLE_SUFFIXES = {
     ".xls": "xls",  # an Excel 97-2003 workbook (BIFF8, xlrd): the same
     ".doc": "doc",  # a Word 97-2003 document: its paragraphs (doc_text.py; the doc extra)
     ".ppt": "ppt",  # a PowerPoint 97-2003 deck: its slides' paragraphs (ppt_text.py; the doc extra)
+    ".pps": "ppt",  # a PowerPoint 97-2003 show
     ".ods": "ods",  # an OpenDocument spreadsheet (LibreOffice Calc): a column's cells as shown (sheet_text.py)
     ".rtf": "rtf",  # Rich Text (TextEdit, WordPad): its paragraphs (rtf_text.py)
     ".tex": "latex",  # a LaTeX source: the text of the typeset document (latex_text.py)
