@@ -130,18 +130,26 @@ def test_devanagari_keeps_its_vowel_signs_in_their_words():
 
 
 def test_no_text_holds_cid():
-    """A glyph its font does not map to a character was `(cid:N)` in pdfminer.six's text: such a line is left
-    out, the page's others kept; a page mostly of such lines is pypdf's, which writes the glyph's code (a
-    control character): those lines are left out too, and a PDF with none left says so."""
-    lines = [_laid([*"Readable line one"], 50, 700), _laid([*"Odd ", "§", *" glyph"], 50, 680)]
-    lines.append(_laid([*"Readable line two"], 50, 660))
-    data = _pdf([glyph for line in lines for glyph in line], unmapped=frozenset("§"))
+    """A glyph its font does not map to a character was `(cid:N)` in pdfminer.six's text: one standing alone (a
+    bullet) is left out of its line, a line with one inside a word that pypdf cannot read either (it writes the
+    glyph's code, a control character) is left out, and a PDF with no line left says so."""
+    lines = [_laid([*"Readable line one"], 50, 700), _laid([*"Lone ", "§", *" glyph"], 50, 680)]
+    lines += [_laid([*"In", "¤", *"word glyph"], 50, 660), _laid([*"Readable line two"], 50, 640)]
+    data = _pdf([glyph for line in lines for glyph in line], unmapped=frozenset("§¤"))
     texts = _texts(data)
-    assert texts == ["Readable line one", "Readable line two"]
+    assert texts == ["Readable line one", "Lone glyph", "Readable line two"]
     assert not any("(cid:" in text or not text.isprintable() for text in texts)
     unreadable = _pdf(_laid([*"Nothing maps"], 50, 700), unmapped=frozenset("Nothing maps"))
     with pytest.raises(UserError, match=r"t\.pdf is a PDF whose fonts do not say which characters their glyphs are"):
         _texts(unreadable)
+
+
+def test_a_glyph_pdfminer_cannot_map_is_what_pypdf_reads_between_the_same_letters():
+    """pdfminer.six wrote `de(cid:12)nition` where pypdf, which reads the encodings of more fonts (dvips's Type 1
+    fonts), gives `deﬁnition`: glyph 12 is `ﬁ` on the whole page. 16 of the 322 lines of a dvips manual were so."""
+    reference = "The deﬁnition of \\a is ﬁnal.\n• Next item"
+    lines = ["The de(cid:12)nition of \\a is", "(cid:12)nal.", "(cid:7) Next item", "A (cid:99)x line"]
+    assert pdf_layout.mapped(lines, reference) == ["The deﬁnition of \\a is", "ﬁnal.", "Next item"]
 
 
 def test_two_columns_are_read_one_after_the_other():

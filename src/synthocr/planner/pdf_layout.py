@@ -20,6 +20,7 @@ import logging
 import re
 import unicodedata
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -62,6 +63,12 @@ _MAX_PIECES = 5000  # a page of more lines than this is not pieced together
 # Scripts whose pages pdfminer.six breaks (vowel signs on lines of their own): Devanagari to Sinhala.
 _INDIC = re.compile("[\u0900-\u0dff]")
 # A combining mark (Latin, Cyrillic, Hebrew, Arabic, Thai) at a word's start: drawn apart from its letter.
+_CID = re.compile(r"\(cid:(\d+)\)")
+_LONE_CID = re.compile(r"(?<!\S)(?:\(cid:\d+\))+(?!\S)")
+# What a word holds right before and right after a glyph pdfminer.six cannot map (6 characters at most; another
+# such glyph, made \0, ends it).
+_CONTEXT_BEFORE = re.compile(r"[^\s\0]{1,6}$")
+_CONTEXT_AFTER = re.compile(r"[^\s\0]{1,6}")
 _MARK_STARTS_WORD = re.compile(
     r"(?:^|\s)[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u064b-\u065f\u0670\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]"
 )
@@ -91,8 +98,8 @@ def pdfminer_errors() -> tuple[type[BaseException], ...]:
 def page_lines(data: bytes) -> Iterator[list[str] | None]:
     """Each page's lines in reading order (logical order for right-to-left ones), or None for a page pdfminer.six
     reads wrong: one in an Indic script (it puts vowel signs on lines of their own), or one with more bad lines
-    than good. A bad line has a glyph pdfminer.six cannot map to a character (it writes `(cid:N)`; counted in
-    `troubles`) or a mark at a word's start (apart from its letter); fewer bad lines than good are left out.
+    than good. A bad line has a mark at a word's start (apart from its letter), left out, or a glyph pdfminer.six
+    cannot map to a character, which it writes `(cid:N)` (for `mapped` to mend).
 
     Raises:
         what pdfminer_errors() names, for a file it cannot read (at the page it fails on).
@@ -104,13 +111,55 @@ def page_lines(data: bytes) -> Iterator[list[str] | None]:
     for page in extract_pages(io.BytesIO(data), laparams=params):
         lines = ["".join(logical_order(units)) for units in _joined(_pieces(page, layout))]
         lines = [line for line in lines if line.strip()]
-        unmapped = sum("(cid:" in line for line in lines)
-        good = [line for line in lines if "(cid:" not in line and not _MARK_STARTS_WORD.search(line)]
-        if len(good) * 2 < len(lines) or any(_INDIC.search(line) for line in lines):
+        kept = [line for line in lines if not _MARK_STARTS_WORD.search(line)]
+        good = sum("(cid:" not in line for line in kept)
+        if good * 2 < len(lines) or any(_INDIC.search(line) for line in lines):
             yield None
         else:
-            _count("unmapped_lines", unmapped)
-            yield good
+            yield kept
+
+
+def mapped(lines: list[str], reference: str) -> list[str]:
+    """The lines without `(cid:N)`: a glyph inside a word is the character(s) that stand where it does in
+    `reference` (pypdf's text of the page, which reads more fonts' encodings), found by the whole line or by the
+    characters beside the glyph (`rede(cid:12)ned` and pypdf's `redeﬁned` make glyph 12 `ﬁ` on the whole page), one standing alone (a bullet, a symbol) is left out, and a
+    line with a glyph still unknown is left out (counted in `troubles`)."""
+    squeezed = "".join(reference.split())
+    votes: dict[str, Counter[str]] = {}
+    for line in lines:
+        parts = _CID.split("".join(line.split()))  # the whole line, where pypdf's text has it all
+        texts, codes = parts[0::2], parts[1::2]
+        whole = re.search("(.{1,3}?)".join(map(re.escape, texts)), squeezed) if codes and all(texts) else None
+        for code, text in zip(codes, whole.groups() if whole else (), strict=False):
+            if _readable(text):
+                votes.setdefault(code, Counter())[text] += 1
+        for cid in _CID.finditer(line):  # each glyph between the characters beside it
+            before = _CONTEXT_BEFORE.search(_CID.sub("\0", line[: cid.start()]))
+            after = _CONTEXT_AFTER.match(_CID.sub("\0", line[cid.end() :]))
+            left, right = before.group() if before else "", after.group() if after else ""
+            if left and right and len(left) + len(right) >= 4:
+                found = re.search(f"{re.escape(left)}(.{{1,3}}?){re.escape(right)}", squeezed)
+                if found and _readable(found.group(1)):
+                    votes.setdefault(cid.group(1), Counter())[found.group(1)] += 1
+    known = {}
+    for code, texts in votes.items():
+        text, n = texts.most_common(1)[0]
+        if n * 4 >= texts.total() * 3:
+            known[code] = text
+    out = []
+    for line in lines:
+        line = _CID.sub(lambda cid: known.get(cid.group(1), cid.group()), line)
+        line = " ".join(_LONE_CID.sub("", line).split())
+        if "(cid:" in line:
+            _count("unmapped_lines", 1)
+        elif line:
+            out.append(line)
+    return out
+
+
+def _readable(text: str) -> bool:
+    """Whether `text` is characters a text may hold: none a control or private-use one."""
+    return all(unicodedata.category(char) not in ("Cc", "Co", "Cn", "Cs") for char in text)
 
 
 @dataclass

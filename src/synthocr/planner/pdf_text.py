@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 # letter, and the part of the word before it.
 _BROKEN_WORD = re.compile(r"([^\W\d_]+)[-\u2010\u00ad]$")
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
-# A control character in pypdf's text: the code of a glyph its font does not map (a tab is a space, \r a line's end).
+# A control character in pypdf's text: the code of a glyph its font does not map (a tab or \r is a space).
 _UNMAPPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The Latin ligatures a PDF's fonts draw (ﬁ ﬂ ﬀ ﬃ ﬄ ﬅ ﬆ), which its text layer often keeps as one character: the
 # letters they stand for, as pdftotext gives them (a label with ﬁ has a character no text typed has).
@@ -123,13 +123,17 @@ def pdf_texts(fh: IO[bytes], where: str) -> Iterator[str]:
 
 
 def _document_lines(reader: Any, data: bytes) -> Iterator[str]:
-    """Every page's lines: pdfminer.six's, or pypdf's for a page it reads wrong and for the pages from one it
-    cannot read on (a damaged file pypdf can read; one it cannot is pypdf's error)."""
+    """Every page's lines: pdfminer.six's (its unmapped glyphs mapped by pypdf's text of the page), or pypdf's for
+    a page it reads wrong and for the pages from one it cannot read on (a damaged file pypdf can read; one it
+    cannot is pypdf's error)."""
     done = 0
     try:
         for lines in pdf_layout.page_lines(data):
             if lines is None:
                 lines = _pypdf_lines(reader, done)
+            elif any("(cid:" in line for line in lines):
+                reference = reader.pages[done].extract_text() if done < len(reader.pages) else ""
+                lines = pdf_layout.mapped(lines, reference)
             done += 1
             yield from _cleaned(lines)
     except pdf_layout.pdfminer_errors() as exc:
