@@ -142,9 +142,9 @@ def mapped(lines: list[str], reference: str) -> list[str]:
                 if found and _readable(found.group(1)):
                     votes.setdefault(cid.group(1), Counter())[found.group(1)] += 1
     known = {}
-    for code, texts in votes.items():
-        text, n = texts.most_common(1)[0]
-        if n * 4 >= texts.total() * 3:
+    for code, seen in votes.items():  # a glyph read as one text 3 times in 4 at least
+        text, n = seen.most_common(1)[0]
+        if n * 4 >= seen.total() * 3:
             known[code] = text
     out = []
     for line in lines:
