@@ -173,3 +173,28 @@ def test_elastic_forward_solves_the_field_to_a_millionth_of_a_pixel(amplitude):
     for seed in range(20):
         warp = GEOMETRIC["elastic_amplitude"](amplitude, np.random.default_rng(seed), frame)  # one parameter
         assert np.abs(warp.inverse(warp.forward(pts)) - pts).max() < 1e-6
+
+
+@pytest.mark.parametrize("direction", ["ltr", "ttb"])
+@pytest.mark.parametrize("name", [e.name for e in EFFECTS])
+def test_every_parameter_at_each_end_of_its_allowed_range_renders(tiny_plan, tiny_assets, name, direction):
+    """Each column of each effect at each end of its allowed range (what a request file or config may set),
+    the effect on: the row renders, or is refused by the image size limit. Show-through moved more than the
+    image's height failed ('could not broadcast input array'), found by rendering fuzzed request files."""
+    from synthocr.renderer.limits import RowLimitError
+
+    effect = EFFECTS_BY_NAME[name]
+    row = tiny_plan.to_pylist()[0]
+    for p in effect.params:
+        for col in p.column_names:
+            for end in p.bounds:
+                value = int(end) if p.is_int else float(end)
+                strength = value if col == name else STRONG.get(name, effect.params[0].bounds[1])
+                if strength == effect.neutral:
+                    continue
+                changes = {name: strength, col: value, "text_direction": direction}
+                try:
+                    image, label = render_row(clean(row, **changes), tiny_assets)
+                except RowLimitError:
+                    continue
+                assert image.width > 0 and image.height > 0 and label.chars, (col, value)

@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -204,3 +205,62 @@ def test_spreadsheet_csv_with_semicolons_or_in_windows_1252(cli, tiny_config_pat
     requests.write_bytes("text,font_size\nHi there,30\n".encode("utf-16") + b"\x41")  # ends inside a character
     code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
     assert code == 2 and "cannot be read as csv" in err and "Traceback" not in err
+
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "configs" / "default.yaml"
+
+
+def test_a_row_without_spec_goes_to_a_specification_that_can_draw_it(cli, tmp_path):
+    """The allocation gave a requested Arabic text to the Greek specification (DejaVu Serif: no Arabic) and
+    stopped the whole plan ("after 20 tries, no font ... covers every character of texts from 'greek.txt'");
+    a font asked for alone went to a specification whose corpus it cannot draw ("the requested font covers no
+    text drawn from 'latin.txt'"). Such a row now takes a specification that can draw it, from a row that
+    may have any, so the allocation's counts stand."""
+    rows = [{"font_size": 30}] * 30
+    free, _ = plan_requests(cli, DEFAULT_CONFIG, tmp_path, "".join(json.dumps(r) + "\n" for r in rows), "free.jsonl")
+    allocated = pd.read_parquet(free).spec.astype(str)
+    rows = [{"text": "لا سلام"} if i % 3 == 0 else r for i, r in enumerate(rows)]
+    rows[1] = rows[2] = {"font": "NotoSansHebrew-Regular.ttf"}
+    plan, _ = plan_requests(cli, DEFAULT_CONFIG, tmp_path, "".join(json.dumps(r) + "\n" for r in rows), "req.jsonl")
+    frame = pd.read_parquet(plan)
+    assert sorted(frame.spec.astype(str)) == sorted(allocated)
+    arabic = frame[frame.text == "لا سلام"]
+    assert len(arabic) == 10 and not arabic.font.isin(["DejaVuSerif.ttf", "NotoSansHebrew-Regular.ttf"]).any()
+    assert (frame.spec.astype(str)[[1, 2]] == "hebrew").all()
+    assert (
+        frame.spec.astype(str)[[i for i in range(30) if i % 3 and i > 2]]
+        == allocated[[i for i in range(30) if i % 3 and i > 2]]
+    ).sum() > 10
+
+
+def test_a_request_outside_the_image_fractions_is_rejected(cli, tiny_config_path, tmp_path):
+    """background_x, background_y and min_contrast were checked only when the plan was written, a traceback
+    ('PlanError ... 100.0 is not a finite number in the allowed range')."""
+    requests = tmp_path / "req.jsonl"
+    requests.write_text('{"background_y": 100.0}\n{"min_contrast": 0.5}\n{"background_x": 0.25}\n', encoding="utf-8")
+    plan = tmp_path / "plan.parquet"
+    code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
+    assert code == 0, err
+    rejected = _rejected(requests)
+    assert [r["error_type"] for r in rejected] == ["out_of_range", "out_of_range"]
+    assert "background_y: 100.0 is outside the allowed range [0.0, 1.0]" in rejected[0]["error_message"]
+    assert pd.read_parquet(plan).background_x.tolist() == [0.25]
+
+
+def test_fit_specs_keeps_the_allocation_counts_where_rows_may_swap():
+    from synthocr.planner.requests import fit_specs
+
+    rng = np.random.default_rng(0)
+    specs = rng.integers(0, 4, 2000).astype(np.int16)
+    only = np.array([False, True, False, True])
+    allowed = [None if rng.random() < 0.5 else only for _ in specs]
+    out = fit_specs(specs, allowed)
+    assert all(mask is None or mask[s] for mask, s in zip(allowed, out))
+    assert np.array_equal(np.bincount(out, minlength=4), np.bincount(specs, minlength=4))
+    kept = [i for i, mask in enumerate(allowed) if mask is not None and mask[specs[i]]]
+    assert np.array_equal(out[kept], specs[kept])  # a row that fits keeps its spec
+    # No row may take spec 0 or 2: those rows go to 1 and 3 in proportion to their shares
+    out = fit_specs(specs, [only] * len(specs))
+    counts = np.bincount(out, minlength=4)
+    share = np.sum(specs == 1) / np.sum((specs == 1) | (specs == 3))
+    assert counts[0] == counts[2] == 0 and abs(counts[1] - len(specs) * share) <= 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import itertools
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -25,7 +26,7 @@ from synthocr.planner.text_case import apply_case
 from synthocr.schemas.colors import BACKGROUND_COLOR_NAMES, INK_COLOR_NAMES
 from synthocr.schemas.output_names import check_output_name
 from synthocr.schemas.params import BACKGROUND_KINDS, COMBINE_UPRIGHT_MAX, CONFIG_DIRECTIONS, RANGE_PARAMS, TEXT_CASES
-from synthocr.schemas.plan import PLAN_SCHEMA
+from synthocr.schemas.plan import PLAN_SCHEMA, VALUE_BOUNDS
 from synthocr.schemas.text_rules import NOT_ONE_LINE, language_problem
 
 FORMATS = ("csv", "jsonl", "parquet")
@@ -365,8 +366,12 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
             if not lo <= x < 2**63:
                 raise _Invalid("out_of_range", f"{col}: {x} is outside [{lo}, 2**63)")
             out[col] = x
-        elif pa.types.is_integer(field_type) or pa.types.is_floating(field_type):  # pragma: no cover - all listed
-            out[col] = _as_float(col, v)
+        elif pa.types.is_integer(field_type) or pa.types.is_floating(field_type):  # background_x/_y, min_contrast
+            x = _as_float(col, v)
+            lo, hi = VALUE_BOUNDS[col]
+            if not lo <= x <= hi:
+                raise _Invalid("out_of_range", f"{col}: {x} is outside the allowed range [{lo}, {hi}]")
+            out[col] = x
         else:
             out[col] = _as_str(col, v)
     if out.get("font_instance"):
@@ -375,28 +380,85 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
         if out.setdefault("background_kind", "image") != "image":
             raise _Invalid("invalid_value", "background_file: only allowed with background_kind 'image'")
     if "text" in out:
-        spec = ctx.spec_names.index(out["spec"]) if "spec" in out else None
         cased = apply_case(out["text"], out.get("text_case", "as_is"), out.get("language", ""))
-        covered = _covered(ctx, cased, spec)
+        covered = _covered(ctx, cased)
         if "font" in out:
-            if not covered[ctx._font_index[out["font"]]]:
-                raise _Invalid("uncovered_text", f"font {out['font']!r} lacks a character of text {out['text']!r}")
+            can = covered[:, ctx._font_index[out["font"]]]
+            problem = f"font {out['font']!r} lacks a character of text {out['text']!r}"
         else:
-            eligible = ctx.spec_fonts[spec] if spec is not None else ctx.spec_fonts.any(axis=0)
-            if not (covered & eligible).any():
-                raise _Invalid(
-                    "uncovered_text", f"no font eligible for this row covers every character of {out['text']!r}"
-                )
+            can = np.asarray((covered & ctx.spec_fonts).any(axis=1), bool)
+            problem = f"no font eligible for this row covers every character of {out['text']!r}"
+        if not (can[ctx.spec_names.index(out["spec"])] if "spec" in out else can.any()):
+            raise _Invalid("uncovered_text", problem)
+        if "spec" not in out:
+            out[SPECS_ALLOWED] = can
+    elif "font" in out and "spec" not in out:
+        # A font asked for alone: a specification whose fonts include it draws texts from a corpus of its script
+        home = ctx.spec_fonts[:, ctx._font_index[out["font"]]]
+        if home.any():
+            out[SPECS_ALLOWED] = home
     return out
 
 
-def _covered(ctx: RequestContext, text: str, spec: int | None) -> NDArray[np.bool_]:
-    """Per font, whether it draws `text`: by itself, or with the fallback fonts of the row's spec (of any spec
-    when the row names none)."""
+# The key of a checked row that names no spec, holding which specifications may draw it (fit_specs).
+SPECS_ALLOWED = "_specs_allowed"
+SWAP_TRIES = 64  # rows of a spec fit_specs looks at for one that may swap, before it gives up the swap
+
+
+def _covered(ctx: RequestContext, text: str) -> NDArray[np.bool_]:
+    """Per specification and font, whether the font draws `text`: by itself, or with the fallback fonts of
+    that specification."""
+    specs = np.arange(len(ctx.spec_names))
     if ctx.drawable is None:
-        return ctx.coverage([text])[0]
-    specs = np.arange(len(ctx.spec_names)) if spec is None else np.array([spec])
-    return np.asarray(ctx.drawable([text] * len(specs), specs).any(axis=0), bool)
+        return np.broadcast_to(ctx.coverage([text])[0], (len(specs), len(ctx.font_names)))
+    return np.asarray(ctx.drawable([text] * len(specs), specs), bool)
+
+
+def fit_specs(specs: NDArray[np.int16], allowed: Sequence[NDArray[np.bool_] | None]) -> NDArray[np.int16]:
+    """The allocation `specs` of the rows that name no spec, with each row whose allowed specifications (None:
+    any) lack its own given one that it may have: swapped with the first row that may have any spec and holds
+    one it may have, else with one of the first SWAP_TRIES rows holding such a spec that may have its own (so
+    the allocation's counts stand), else given the one it may have furthest below its share.
+
+    A requested text of Arabic that the allocation gave to the Greek specification, whose fonts cannot draw
+    it, stopped the whole plan ("after 20 tries, no font ... covers"); a font asked for alone went to a
+    specification whose corpus it cannot draw."""
+    out = specs.copy()
+    shares: list[int] = np.bincount(specs, minlength=next((len(m) for m in allowed if m is not None), 0)).tolist()
+    counts = list(shares)
+    free: dict[int, list[int]] = {}  # spec -> rows that may have any spec and held it, then rows given it
+    bound: dict[int, list[int]] = {}  # the same of the rows that may have some specs only
+    first: dict[int, int] = {}  # spec -> where in free[spec] the rows that still hold it start
+    for i, spec in enumerate(out.tolist()):
+        (free if allowed[i] is None else bound).setdefault(spec, []).append(i)
+    for i, mask in enumerate(allowed):
+        if mask is None or mask[out[i]]:
+            continue
+        own, options, best = int(out[i]), np.flatnonzero(mask).tolist(), None
+        for spec in options:
+            rows, k = free.get(spec, []), first.get(spec, 0)
+            while k < len(rows) and out[rows[k]] != spec:  # given another spec since
+                k += 1
+            first[spec] = k
+            if k < len(rows) and (best is None or rows[k] < best):
+                best = rows[k]
+        for spec in options if best is None else ():
+            candidates = (j for j in bound.get(spec, ()) if out[j] == spec)
+            for j in itertools.islice(candidates, SWAP_TRIES):
+                theirs = allowed[j]
+                if theirs is not None and theirs[own] and (best is None or j < best):
+                    best = j
+                    break
+        if best is None:  # the spec it may have furthest below its share of the allocation
+            spec = min(options, key=lambda o: (counts[o] / max(shares[o], 1), o))
+            counts[own] -= 1
+            counts[spec] += 1
+            out[i] = spec
+            continue
+        out[i], out[best] = out[best], own
+        (free if allowed[best] is None else bound).setdefault(own, []).append(best)
+        bound.setdefault(int(out[i]), []).append(i)
+    return out
 
 
 def _check_instance(out: dict[str, Any], ctx: RequestContext) -> None:
@@ -532,7 +594,8 @@ def check_requests(file: RequestFile, ctx: RequestContext, allocate: Callable[[i
         raise UserError(f"request file {file.path}: no valid requests ({len(rejected)} rejected{where}).")
     free = [i for i, v in enumerate(valid) if "spec" not in v]
     task = np.zeros(len(valid), np.int16)
-    task[free] = allocate(len(free)) if free else []
+    if free:
+        task[free] = fit_specs(allocate(len(free)), [valid[i].pop(SPECS_ALLOWED, None) for i in free])
     for i, v in enumerate(valid):
         if "spec" in v:
             task[i] = ctx.spec_names.index(v["spec"])

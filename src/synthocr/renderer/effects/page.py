@@ -231,6 +231,8 @@ def show_through_opacity(
     mask = page.mask()
     mirrored = mask[::-1] if page.vertical else mask[:, ::-1]
     shift = int(round(offset * page.thickness))
+    if abs(shift) >= mirrored.shape[1 if page.vertical else 0]:
+        return pixels  # moved past the image's far side: none of it shows (and the slices below would not fit)
     moved = np.zeros_like(mirrored)
     if page.vertical:
         if shift >= 0:
