@@ -159,12 +159,13 @@ def _ods(path: Path, rows: list[str]) -> None:
 
 def test_an_opendocument_spreadsheet_gives_what_calc_shows(cli, tmp_path):
     """Calc writes what each cell shows beside its value: that is the text. A cell some other program wrote
-    with a value and nothing shown gives its value (a number in General)."""
+    with a value and nothing shown gives its value (a number in General). A cell whose format hides its value
+    (`;;;`, as Calc 7.4 writes it: an empty paragraph) gives nothing, where its value was drawn."""
 
     def cell(kind: str, value: str, shown: str | None) -> str:
         attr = {"float": "value", "currency": "value", "percentage": "value", "date": "date-value",
                 "time": "time-value", "boolean": "boolean-value"}[kind]  # fmt: skip
-        text = "" if shown is None else f"<text:p>{shown}</text:p>"
+        text = "" if shown is None else f"<text:p>{shown}</text:p>" if shown else "<text:p/>"
         return f'<table:table-cell office:value-type="{kind}" office:{attr}="{value}">{text}</table:table-cell>'
 
     header = '<table:table-cell office:value-type="string"><text:p>total</text:p></table:table-cell>'
@@ -175,6 +176,8 @@ def test_an_opendocument_spreadsheet_gives_what_calc_shows(cli, tmp_path):
         cell("time", "PT13H30M00S", "01:30 PM"),
         cell("boolean", "true", "TRUE"),
         cell("float", "0.333333333333333", None),
+        cell("float", "123.5", ""),
+        cell("date", "2024-01-05", ""),
         '<table:table-cell office:value-type="float" office:value="12" table:number-columns-repeated="1">'
         "<text:p>1<text:s/>2</text:p></table:table-cell>",
     ]

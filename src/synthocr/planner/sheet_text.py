@@ -204,11 +204,13 @@ def _ods_rows(table: Any) -> Iterator[tuple[str | None, ...]]:
 
 
 def _ods_cell(cell: Any) -> str | None:
-    """What a cell shows: its paragraphs, which Calc writes for every cell, numbers and dates as formatted.
-    A cell another program wrote with a value and no paragraph shows its value (a number in General)."""
+    """What a cell shows: its paragraphs, which Calc writes for every cell, numbers and dates as formatted,
+    and empty where its format hides the value (`;;;`, or a section left empty: Calc writes `<text:p/>` beside
+    the value). A cell another program wrote with a value and no paragraph shows its value (a number in
+    General)."""
     paragraphs = [odt_paragraph(p) for p in cell.iter(f"{_TEXT}p")]
-    if any(paragraphs):
-        return "\n".join(paragraphs)
+    if paragraphs:
+        return "\n".join(paragraphs) if any(paragraphs) else None
     kind = cell.get(f"{_OFFICE}value-type", "")
     if kind in ("float", "currency", "percentage"):
         try:
