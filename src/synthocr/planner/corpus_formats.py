@@ -97,8 +97,9 @@ COLUMN_KINDS = frozenset({"csv", "jsonl", "json", "parquet", "xlsx", "xls", "ods
 # compressed one gave its XML lines; 5: a spreadsheet column gives its numbers and dates as shown, not only
 # its texts; 6: a PDF's letters under TeX's separate accent glyphs are accented letters; 7: a compressed
 # LaTeX source gives its typeset text, where it gave its lines; 8: a PDF is read by pdfminer.six's layout, its
-# columns in order and its right-to-left lines in logical order).
-_FORMAT_VERSION = b"8"
+# columns in order and its right-to-left lines in logical order; 9: an .ods cell whose format hides its value
+# gives nothing).
+_FORMAT_VERSION = b"9"
 _BREAKS = re.compile(r"[\r\n]+")
 # Halves of UTF-16 pairs, alone (a broken `\udc00` in a JSON string, a PDF's or an RTF file's bad escape): no
 # character, and not UTF-8 either.
