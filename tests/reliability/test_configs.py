@@ -215,3 +215,20 @@ def test_unicode_spec_names(synthocr, tmp_path, outcome, name):
     else:
         assert result.clean_error and "name" in result.err, result
         outcome("clean_error")
+
+
+@pytest.mark.parametrize("field", ["corpus_file", "font_filter", "font_exclude", "fallback_fonts"])
+@pytest.mark.parametrize("pattern", ["", "."])
+def test_an_empty_glob_matches_nothing(synthocr, tmp_path, outcome, field, pattern):
+    """pathlib's match raises ValueError('empty pattern') on '' and '.': a corpus_file of '' was a traceback.
+    Each is a clean error naming the field and the pattern, but an exclusion of '.', which excludes nothing."""
+    value = pattern if field == "corpus_file" else [pattern]
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump({"total_images": 3, "specifications": [{"name": "s", field: value}]}))
+    result = synthocr("plan", path, "-o", tmp_path / "p.parquet")
+    if (field, pattern) == ("font_exclude", "."):
+        assert result.code == 0, result
+        outcome("planned")
+    else:
+        assert result.clean_error and field in result.err and repr(pattern) in result.err, result
+        outcome("clean_error")

@@ -75,7 +75,10 @@ def path_matches(rel: str, path: Path, pattern: str) -> bool:
     """Whether a file, by its path relative to its root and its full path, matches a config glob, matched
     from the right as pathlib's `match` does. A pattern that is the file's name or relative path as written
     matches too: Google Fonts names its variable fonts `Roboto[wdth,wght].ttf`, where `[wdth,wght]` as a
-    glob is one of those letters, so the font named as it is matched nothing."""
+    glob is one of those letters, so the font named as it is matched nothing. An empty pattern ('', '.')
+    matches nothing (pathlib raises ValueError on it)."""
+    if not Path(pattern).parts:
+        return False
     return Path(rel).match(pattern) or path.match(pattern) or rel == pattern or rel.endswith("/" + pattern)
 
 

@@ -166,6 +166,8 @@ def _corpus_hint(config: BatchConfig, corpus_dir: Path, pattern: str) -> str:
 def _warn_case_only(spec: str, corpus_dir: Path, pattern: str, files: list[Path]) -> None:
     """Warns of corpus files the glob leaves out only for their letter case (notes.TXT and `*.txt`): globs are
     case-sensitive, and files saved on Windows often have upper-case names."""
+    if not PurePosixPath(pattern).parts:  # '' or '.': matches nothing, in either case
+        return
     taken = set(files)
     lower = pattern.lower()
     missed = [
