@@ -73,6 +73,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="recognition formats: the image of each vertical line (text_direction ttb, ttb-mixed) turned 90 degrees "
         "counter-clockwise, its label with it, so it reads left to right as PaddleOCR turns tall crops",
     )
+    p.add_argument(
+        "--keep-invisible",
+        action="store_true",
+        help="write label texts as they were given, with the format characters no ink shows (bidi marks and "
+        "isolates, zero-width space, word joiner, byte-order mark, soft hyphen), which are left out by default",
+    )
     p.set_defaults(func=run)
 
 
@@ -86,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
         max_length=args.max_length,
         level=args.level,
         rotate_vertical=args.rotate_vertical,
+        keep_invisible=args.keep_invisible,
     )
     summary = export_outputs(args.output_dir, args.to, args.output, options)
     left = summary.finished - summary.samples

@@ -131,7 +131,7 @@ def export_outputs(
     if target.local:
         check_output_path(target.root, "-o", "dir")
     outputs = list_outputs(out_dir)
-    chosen = choose(outputs, options.split, options.where, options.max_length)
+    chosen = choose(outputs, options.split, options.where, options.max_length, options.keep_invisible)
     if target.local:
         with new_output_dir(target.root, "-o") as folder:
             files = _write(fmt, chosen, folder, options)

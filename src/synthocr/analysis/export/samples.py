@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from synthocr.analysis.export.invisible import visible_label
 from synthocr.analysis.export.orientation import is_vertical, turned_image, turned_label
 from synthocr.analysis.outputs import DAMAGED, Output, intact_image, read_labels
 from synthocr.schemas.labels import Label
@@ -71,6 +72,8 @@ def samples(outputs: list[Output], options: ExportOptions) -> Iterator[tuple[Out
             options.damaged.append(output.image_path)
             continue
         held = HeldOutput(output, data)
+        if not options.keep_invisible:
+            label = visible_label(label)
         if options.rotate_vertical and is_vertical(label):
             turned = TurnedOutput(held, label)
             yield turned, turned.label  # type: ignore[misc]

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from synthocr.analysis.export.invisible import visible
 from synthocr.analysis.outputs import Output, read_labels
 from synthocr.errors import UserError
 from synthocr.renderer.selection import select_where
@@ -70,21 +71,24 @@ def split_of(image_id: int, splits: list[tuple[str, float]]) -> str:
     return splits[-1][0]  # rounding of the last edge
 
 
-def _record(output: Output, label: Label) -> dict[str, Any]:
-    """The scalar columns --where sees for one sample: its plan row and LABEL_COLUMNS."""
+def _record(output: Output, label: Label, keep_invisible: bool) -> dict[str, Any]:
+    """The scalar columns --where sees for one sample: its plan row and LABEL_COLUMNS (its text as exported)."""
+    text = label.text if keep_invisible else visible(label.text)
     return {
         **label.params,
         "image_id": label.image_id,
-        "text": label.text,
+        "text": text,
         "width": label.width,
         "height": label.height,
-        "length": len(label.text),
+        "length": len(text),
         "n_words": len(label.words),
         "image": output.image_rel,
     }
 
 
-def choose(outputs: list[Output], split: str, where: str | None, max_length: int | None) -> dict[str, list[Output]]:
+def choose(
+    outputs: list[Output], split: str, where: str | None, max_length: int | None, keep_invisible: bool = False
+) -> dict[str, list[Output]]:
     """The outputs to export, by split name (in the order `--split` names them), keeping name order.
 
     Labels are read only when a filter or several splits need them. `max_length` counts the
@@ -98,7 +102,7 @@ def choose(outputs: list[Output], split: str, where: str | None, max_length: int
         raise UserError(f"--max-length must be at least 1 character, got {max_length}.")
     if where is None and max_length is None and len(splits) == 1:
         return {splits[0][0]: outputs}
-    records = [_record(o, label) for o, label in read_labels(outputs)]
+    records = [_record(o, label, keep_invisible) for o, label in read_labels(outputs)]
     keep = list(range(len(outputs)))
     if where:
         frame = pd.DataFrame.from_records(records, columns=list(records[0]) if records else list(LABEL_COLUMNS))
