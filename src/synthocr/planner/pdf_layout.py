@@ -91,8 +91,8 @@ def pdfminer_errors() -> tuple[type[BaseException], ...]:
     from pdfminer.pdfexceptions import PDFException
     from pdfminer.psexceptions import PSException
 
-    return (PSException, PDFException, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError,
-            struct.error, zlib.error, NotImplementedError, RecursionError)  # fmt: skip
+    return (PSException, PDFException, ValueError, LookupError, TypeError, AttributeError, ArithmeticError,
+            AssertionError, struct.error, zlib.error, NotImplementedError, RecursionError)  # fmt: skip
 
 
 def page_lines(data: bytes) -> Iterator[list[str] | None]:
