@@ -4,7 +4,7 @@ The core (plan, render on one machine, inspect without plots, most exports) need
 them. `pip install 'synthocr[EXTRA]'` adds: dask (the Dask backends), plots (matplotlib, for
 `inspect --plots`), export (lmdb and scipy, for `export --to lmdb` and `--to synthtext`), s3 (s3fs, for s3:// plans and
 output dirs), zstd (zstandard, for corpus files ending in .zst), webfonts (fontTools and
-Brotli, for .woff and .woff2 fonts), pdf (pypdf and fontTools, for PDF corpus files), markdown (markdown-it-py, for Markdown corpus files), excel (openpyxl and xlrd, for .xlsx and .xls workbooks), doc (olefile, for Word 97-2003 .doc and PowerPoint 97-2003 .ppt files). `make install` installs all of
+Brotli, for .woff and .woff2 fonts), pdf (pypdf, pdfminer.six and fontTools, for PDF corpus files), markdown (markdown-it-py, for Markdown corpus files), excel (openpyxl and xlrd, for .xlsx and .xls workbooks), doc (olefile, for Word 97-2003 .doc and PowerPoint 97-2003 .ppt files). `make install` installs all of
 them.
 """
 
@@ -28,6 +28,7 @@ EXTRA_OF: dict[str, str] = {
     "fontTools": "webfonts",
     "brotli": "webfonts",
     "pypdf": "pdf",
+    "pdfminer": "pdf",
     "markdown_it": "markdown",
     "openpyxl": "excel",
     "xlrd": "excel",
