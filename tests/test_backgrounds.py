@@ -108,6 +108,20 @@ def test_transparent_backgrounds_lie_on_white_paper(tmp_path):
         assert (rgb[:, :20] == (120, 80, 40)).all(), name  # opaque: as stored
 
 
+def test_grey_images_of_more_than_8_bits_show_as_a_viewer_shows_them(tmp_path):
+    """A 16-bit PNG (scans, microscopy, depth maps) and a float TIFF: Pillow's convert("RGB") clipped them at
+    255, a 16-bit image came out white and a float one black. Now v / 257 and v * 255, as GIMP shows them."""
+    from synthocr.renderer.assets import RenderAssets
+
+    ramp = np.linspace(0, 1, 64 * 40).reshape(40, 64)
+    Image.fromarray(np.rint(ramp * 65535).astype(np.uint16)).save(tmp_path / "scan16.png")
+    Image.fromarray(ramp.astype(np.float32)).save(tmp_path / "depth.tif")
+    assets = RenderAssets({"background": str(tmp_path)})
+    for name in ("scan16.png", "depth.tif"):
+        grey = np.asarray(assets.background(name).convert("L"), np.int16)
+        assert np.abs(grey - np.rint(ramp * 255)).max() <= 1, name
+
+
 def test_background_files_of_every_kind_people_download(cli, tmp_path, caplog):
     """.jfif (Chrome on Windows), .gif, .avif and upper-case .JPG are backgrounds; a phone's .heic is named
     in a warning (a folder of nothing else is a config error), never passed over without a word."""

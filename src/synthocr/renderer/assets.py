@@ -9,6 +9,7 @@ from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import Generic, TypeVar
 
+import numpy as np
 from PIL import Image, ImageOps
 
 from synthocr.assets import resolve_root
@@ -175,11 +176,27 @@ class RenderAssets:
         (as phones store them) is turned first. An image with transparency (a PNG texture, a GIF) lies on
         white paper: its transparent pixels were the colour stored under them, black in most files."""
         with Image.open(self._path(self.background_root, rel, "background")) as im:
-            upright = ImageOps.exif_transpose(im)
+            upright = _eight_bit(ImageOps.exif_transpose(im))
             if not upright.has_transparency_data:
                 return upright.convert("RGB")
             paper = Image.new("RGBA", upright.size, (255, 255, 255, 255))
             return Image.alpha_composite(paper, upright.convert("RGBA")).convert("RGB")
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """A grey image of more than 8 bits as a viewer shows it, in 8 bits: a 16-bit PNG (mode I;16, or I) scaled
+    by 255/65535 (a 32-bit one whose values pass 65535 by 255/its largest), a float TIFF (F) of 0-1 by 255.
+    Pillow's convert("RGB") clips them at 255 instead: a 16-bit scan came out white, a float one black."""
+    if image.mode not in ("I", "F") and not image.mode.startswith("I;16"):
+        return image
+    values = np.asarray(image, np.float64)
+    values = np.where(np.isfinite(values), values, 0.0)
+    top = float(values.max(initial=0.0))
+    if image.mode == "F":
+        scale = 255.0 if top <= 1.0 else 1.0
+    else:
+        scale = 255.0 / max(top, 65535.0)
+    return Image.fromarray(np.clip(np.rint(values * scale), 0, 255).astype(np.uint8), "L")
 
 
 def _glyph_bytes(glyph: Glyph | None) -> int:
