@@ -96,6 +96,24 @@ def odt_broken_deflate(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def pdf_unknown_filter(path: Path) -> None:
+    """A page whose content stream names a filter no reader knows, as one flipped byte makes /FlateDecode
+    (pypdf raised NotImplementedError('Unsupported filter'), a traceback)."""
+    from reliability.test_corpus import _pdf
+
+    stream = b"BT /F1 12 Tf 72 720 Td (Hello there) Tj ET"
+    path.write_bytes(
+        _pdf([
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d /Filter /FlOteDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ])
+    )  # fmt: skip
+
+
 DAMAGED = {
     "xlsx_cut_xml": ("cut.xlsx", xlsx_cut_xml, "cannot be read as an Excel workbook"),
     "xlsx_cut_sheet_dimension": ("cut.xlsx", xlsx_cut_sheet_dimension, "cannot be read as an Excel workbook"),
@@ -103,6 +121,7 @@ DAMAGED = {
     "docx_name_not_utf8": ("names.docx", docx_name_not_utf8, "cannot be read as DOCX"),
     "ods_name_not_utf8": ("names.ods", ods_name_not_utf8, "cannot be read as an OpenDocument spreadsheet"),
     "odt_broken_deflate": ("broken.odt", odt_broken_deflate, "cannot be decompressed"),
+    "pdf_unknown_filter": ("filter.pdf", pdf_unknown_filter, "Unsupported filter /FlOteDecode"),
 }
 
 

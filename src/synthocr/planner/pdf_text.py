@@ -111,8 +111,8 @@ def pdf_texts(fh: IO[bytes], where: str) -> Iterator[str]:
         raise UserError(f"{where} is an encrypted PDF that pypdf cannot open here ({exc}).") from None
     except errors.LimitReachedError as exc:
         raise UserError(f"{where}: a stream of the PDF decompresses past pypdf's limit (a PDF bomb?): {exc}") from None
-    except (errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        # pypdf reports a damaged file with whatever its parser raised there.
+    except (errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, NotImplementedError) as exc:
+        # pypdf reports a damaged file with whatever its parser raised there (a filter name it does not know, too).
         raise UserError(f"{where} cannot be read as a PDF ({type(exc).__name__}: {exc}); save it again.") from None
     except RecursionError:
         raise UserError(f"{where} nests its objects too deeply to be a PDF a writer made; save it again.") from None
