@@ -136,6 +136,9 @@ def test_default_ignorables_join_a_neighbour_or_are_left_out():
         "\u200fabc": ["\u200fa", "b", "c"],  # at a word's start: joins the character after it
         "ab \u200e cd": ["a", "b", "c", "d"],  # between spaces: left out
         "a\u200db": ["a\u200d", "b"],
+        # after a space, in its grapheme cluster (UAX #29): it had a character of its own, with no ink or area
+        "ab " + ZWNJ + "cd": ["a", "b", ZWNJ + "c", "d"],
+        "ab " + ZWNJ: ["a", "b"],
     }
     for text, want in cases.items():
         layout = layout_line(text, "ltr", font, 0.0)

@@ -35,18 +35,21 @@ from synthocr.schemas.params import TEXT_CASES
 from synthocr.schemas.text_rules import INVISIBLE, INVISIBLE_RUN, LINE_SEPARATOR, LINE_SEPARATOR_RUN
 
 MAX_TEXT_TRIES = 20
-# A combining mark with no base letter: at the start of a text or right after whitespace (UAX #29 makes
-# it part of the space's grapheme cluster). Such a text is broken (a typo, a cut through a word): the
-# renderer would draw the mark bare, so an Indic vowel sign, say, could read as a valid syllable the
-# label does not have. Drawn texts with one are drawn again; texts a request gives are kept as they are.
-# A no-break space (U+00A0, U+202F) is a base: Unicode's way to show a mark on its own, and HarfBuzz's.
+# A combining mark with no base letter: at the start of a text, right after whitespace (UAX #29 makes
+# it part of the space's grapheme cluster), a punctuation mark or an invisible format character (a bidi mark,
+# a zero-width space; not the joiners, which sit inside Indic clusters). Such a text is broken (a typo, a cut
+# through a word, text extraction's debris: `ক(্ষ`, `ភាស!ា`): the renderer would draw the mark bare (HarfBuzz
+# would put it on a dotted circle), so an Indic vowel sign, say, could read as a valid syllable the label
+# does not have. Drawn texts with one are drawn again; texts a request gives are kept as they are.
+# A no-break space (U+00A0, U+202F) is a base: Unicode's way to show a mark on its own, and HarfBuzz's; so
+# are symbols and digits (≠, the keycap 1⃣).
 # A bidi override (LRO U+202D, RLO U+202E) draws the letters after it in the order it forces: the image
 # reads "cba" where the label says "abc" (debris, or a Trojan-source trick). Drawn again too.
-_SPACE = r"[^\S\u00a0\u202f]"
-_ORPHAN_MARK = regex.compile(rf"(?:^|{_SPACE})\p{{M}}")
+_NO_BASE = r"(?<=[\s\p{P}\p{Cf}])(?<![\u00a0\u202f\u200c\u200d])"  # looked behind: twice as fast a scan
+_ORPHAN_MARK = regex.compile(rf"(?:^|{_NO_BASE})\p{{M}}")
 _OVERRIDE = regex.compile(r"[\u202d\u202e]")
 # Over texts joined by line breaks (a text's start is after one too): where each such mark or override is.
-_BROKEN = regex.compile(rf"{_SPACE}\p{{M}}|[\u202d\u202e]")
+_BROKEN = regex.compile(rf"{_NO_BASE}\p{{M}}|[\u202d\u202e]")
 
 
 def one_line(texts: list[str]) -> None:
@@ -473,7 +476,10 @@ def sample_texts(
     broken = [t for t, bad in zip(failing, broken_texts(failing)) if bad]
     if len(broken) == len(failing):
         mark = _ORPHAN_MARK.search(broken[0])
-        what = "a combining mark with no base letter (at the start of the text or after a space)"
+        what = (
+            "a combining mark with no base letter (at the start of the text, or after a space, a punctuation mark "
+            "or an invisible format character)"
+        )
         if mark is None:
             mark = _OVERRIDE.search(broken[0])
             what = "a bidi override, which draws the letters after it in reverse of how the label reads them"

@@ -588,6 +588,13 @@ def _entries(text: str) -> list[_Entry]:
         if s < cut < e:  # a mark with no base after a space is in the space's cluster: the space stays apart
             out.append((s, cut, True))
             s = cut
+            if _IGNORABLE.fullmatch(text, s, e):  # a joiner after a space (Persian's ZWNJ): as an ignorable one
+                nxt = i + 1
+                if nxt < len(graphemes) and not ignorable[nxt] and text[graphemes[nxt][0] : graphemes[nxt][1]].strip():
+                    pending = s
+                else:
+                    out.append((s, e, None))
+                continue
         out.append((s, e, not text[s:e].strip()))
     return out
 
