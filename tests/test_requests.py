@@ -264,3 +264,29 @@ def test_fit_specs_keeps_the_allocation_counts_where_rows_may_swap():
     counts = np.bincount(out, minlength=4)
     share = np.sum(specs == 1) / np.sum((specs == 1) | (specs == 3))
     assert counts[0] == counts[2] == 0 and abs(counts[1] - len(specs) * share) <= 1
+
+
+def test_the_columns_the_planner_derives_are_refused(cli, tiny_config_path, tmp_path):
+    """A requested font_sha1 was kept unchecked and the row failed to render ('the font changed'); a requested
+    corpus_file or corpus_line was written beside a text from elsewhere."""
+    requests = tmp_path / "req.csv"
+    requests.write_text(
+        "text,font,font_sha1,corpus_file,corpus_line\n"
+        "Hello there,DejaVuSans.ttf,abc,,\n"
+        "Hello there,,,x.txt,\n"
+        ",,,,5\n"
+        "Hello there,,,,\n",
+        encoding="utf-8",
+    )
+    plan = tmp_path / "plan.parquet"
+    code, _, err = cli("plan", tiny_config_path, "--requests", requests, "-o", plan)
+    assert code == 0, err
+    rejected = _rejected(requests)
+    assert [(r["row_number"], r["error_type"]) for r in rejected] == [
+        ("1", "unknown_column"),
+        ("2", "unknown_column"),
+        ("3", "unknown_column"),
+    ]
+    assert rejected[0]["error_message"].startswith("font_sha1: cannot be requested")
+    frame = pd.read_parquet(plan)
+    assert frame.text.tolist() == ["Hello there"] and frame.corpus_line.tolist() == [-1]

@@ -48,6 +48,9 @@ DERIVED = {
     "template": "the planner records the template it filled",
     "fallback_fonts": "the planner picks the fonts that draw what the row's font lacks (the spec's fallback_fonts)",
     "fallback_sha1": "the planner records the fallback fonts' fingerprints",
+    "font_sha1": "the planner records the font's fingerprint, which its renderer checks",
+    "corpus_file": "the planner records which corpus file a drawn text came from; a requested text has none",
+    "corpus_line": "the planner records which corpus line a drawn text came from; a requested text has none",
 }
 REQUEST_COLUMNS = tuple(n for n in PLAN_SCHEMA.names if n not in DERIVED)
 REJECTED_HEADER = ("row_number", "error_type", "error_message", "raw_data")
@@ -360,11 +363,10 @@ def check_request(values: dict[str, Any], ctx: RequestContext) -> dict[str, Any]
             if problem:
                 raise _Invalid("invalid_output_name", f"output_name {name!r} {problem}")
             out[col] = name
-        elif col in ("seed", "corpus_line"):
+        elif col == "seed":
             x = _as_int(col, v)
-            lo = 0 if col == "seed" else -1
-            if not lo <= x < 2**63:
-                raise _Invalid("out_of_range", f"{col}: {x} is outside [{lo}, 2**63)")
+            if not 0 <= x < 2**63:
+                raise _Invalid("out_of_range", f"{col}: {x} is outside [0, 2**63)")
             out[col] = x
         elif pa.types.is_integer(field_type) or pa.types.is_floating(field_type):  # background_x/_y, min_contrast
             x = _as_float(col, v)
