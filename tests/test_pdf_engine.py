@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import pdf_of
 from synthocr.errors import UserError
 from synthocr.planner import pdf_layout
 from synthocr.planner.pdf_bidi import logical_order
@@ -44,7 +45,7 @@ def _pdf(glyphs: list[tuple[str, float, float]], unmapped: frozenset[str] = froz
         b"BT /F1 %g Tf 1 0 0 1 %.2f %.2f Tm <%02X> Tj ET\n" % (SIZE, x, y, codes[text]) for text, x, y in glyphs
     )
     widths = b" ".join(b"%d" % (0 if _mark(text) else 500 * len(text)) for text in codes)
-    return _objects([
+    return pdf_of([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
@@ -55,19 +56,6 @@ def _pdf(glyphs: list[tuple[str, float, float]], unmapped: frozenset[str] = froz
         b"<< /Type /FontDescriptor /FontName /Glyphs /Flags 32 /FontBBox [0 -200 1000 800] /ItalicAngle 0"
         b" /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>",
     ])  # fmt: skip
-
-
-def _objects(objects: list[bytes]) -> bytes:
-    """A PDF of these objects (numbered from 1, the first the catalog) with its cross-reference table."""
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def _mark(text: str) -> bool:
@@ -169,7 +157,7 @@ def test_a_stream_bomb_is_refused_fast(monkeypatch):
     monkeypatch.setattr(pdf_layout, "STREAM_LIMIT", 1 << 20)
     bomb = zlib.compress(b"0 0 m " * ((2 << 20) // 6), 9)
     stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(bomb), bomb)
-    data = _objects([
+    data = pdf_of([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import pdf_of
+
 LATIN = "The quick brown fox jumps over the lazy dog. "
 
 
@@ -96,27 +98,13 @@ def test_corpus_that_is_a_fifo_does_not_hang(ws, synthocr, outcome):
     outcome("clean_error")
 
 
-def _pdf(objects: list[bytes]) -> bytes:
-    """A PDF of these objects (numbered from 1, the first the catalog), with the cross-reference table a
-    reader looks for."""
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
 def pdf_stream_bomb(path: Path) -> None:
     """A page whose content stream inflates to 200 MB (200 kB on disk): pypdf stops at its 75 MB limit."""
     import zlib
 
     stream = zlib.compress(b"0 0 m " * ((200 << 20) // 6), 9)
     path.write_bytes(
-        _pdf([
+        pdf_of([
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import pdf_of
+
 _CONTENT_TYPES = (
     b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     b'<Default Extension="xml" ContentType="application/xml"/></Types>'
@@ -99,11 +101,9 @@ def odt_broken_deflate(path: Path) -> None:
 def pdf_unknown_filter(path: Path) -> None:
     """A page whose content stream names a filter no reader knows, as one flipped byte makes /FlateDecode
     (pypdf raised NotImplementedError('Unsupported filter'), a traceback)."""
-    from reliability.test_corpus import _pdf
-
     stream = b"BT /F1 12 Tf 72 720 Td (Hello there) Tj ET"
     path.write_bytes(
-        _pdf([
+        pdf_of([
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "

@@ -62,13 +62,13 @@ _MAX_PIECES = 5000  # a page of more lines than this is not pieced together
 
 # Scripts whose pages pdfminer.six breaks (vowel signs on lines of their own): Devanagari to Sinhala.
 _INDIC = re.compile("[\u0900-\u0dff]")
-# A combining mark (Latin, Cyrillic, Hebrew, Arabic, Thai) at a word's start: drawn apart from its letter.
 _CID = re.compile(r"\(cid:(\d+)\)")
 _LONE_CID = re.compile(r"(?<!\S)(?:\(cid:\d+\))+(?!\S)")
 # What a word holds right before and right after a glyph pdfminer.six cannot map (6 characters at most; another
 # such glyph, made \0, ends it).
 _CONTEXT_BEFORE = re.compile(r"[^\s\0]{1,6}$")
 _CONTEXT_AFTER = re.compile(r"[^\s\0]{1,6}")
+# A combining mark (Latin, Cyrillic, Hebrew, Arabic, Thai) at a word's start: drawn apart from its letter.
 _MARK_STARTS_WORD = re.compile(
     r"(?:^|\s)[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u064b-\u065f\u0670\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]"
 )
