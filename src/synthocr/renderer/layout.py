@@ -35,7 +35,10 @@ the em square.
 The label's characters are the extended grapheme clusters of the logical text. A
 HarfBuzz cluster that covers several of them (a ligature, a conjunct) is cut along its
 advance at the font's ligature carets (GDEF) when it has them for that glyph, else into
-equal parts. A grapheme made only of default-ignorable characters (a joiner, a bidi
+equal parts (carets that leave a character less than a quarter of an equal part do not fit the glyph and
+are not used). A HarfBuzz cluster drawn only by empty glyphs with no advance (a font's lam-alef drawn as the
+lam's glyph and an empty one) is boxed with the cluster before it in its word, as a ligature. A grapheme
+made only of default-ignorable characters (a joiner, a bidi
 mark) joins the character before it in its word (or the one after it, at a word's start).
 """
 
@@ -200,6 +203,7 @@ def layout_line(
             turned = frozenset(run.start for run, _ in font_runs if mixed and _turns(run))
             font_runs, cells = cut_runs(font_runs, spans, turned)
     stamps, accent, covers = _place(text, font_runs, spacing, vertical, language, mixed, cells)
+    _join_empty(text, covers)
     if vertical:
         half = (font.ascender + font.descender) / 2
         cross = (-half, half)  # the column, centred on the glyphs' vertical origin line
@@ -597,6 +601,28 @@ def _entries(text: str) -> list[_Entry]:
                 continue
         out.append((s, e, not text[s:e].strip()))
     return out
+
+
+def _join_empty(text: str, covers: dict[int, Cover | None]) -> None:
+    """Drop (in place) the cover of every HarfBuzz cluster drawn by glyphs with no ink and no advance whose
+    first character is a letter (not whitespace nor default-ignorable) and whose cluster before it is one too:
+    its characters are then boxed with that cluster's, as a ligature's characters are.
+
+    Some fonts draw a ligature as a glyph for the whole followed by empty glyphs, one per other character,
+    each a cluster of its own (PakType's and some FreeFarsi fonts' lam-alef: the lam's glyph draws both,
+    the alef's is empty); Noto Nastaliq Urdu draws a tatweel as an empty glyph. Such a character had a box
+    of no width and no ink; it now shares the advance of the glyph that draws it."""
+    empty = [k for k, c in covers.items() if c is not None and not c[_N] and c[_X0] == INF]
+    if not empty:  # most lines
+        return
+    starts = sorted(covers)
+    for k in empty:
+        i = starts.index(k)
+        if i == 0 or not text[k].strip() or _ANY_IGNORABLE.match(text[k]) is not None:
+            continue
+        before = starts[i - 1]
+        if covers.get(before) is not None and text[before].strip():
+            del covers[k]
 
 
 def _cluster_boxes(
