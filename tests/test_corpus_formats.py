@@ -406,11 +406,17 @@ T = 'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
 ODT = {
     "mimetype": "application/vnd.oasis.opendocument.text",
     "content.xml": f'<?xml version="1.0"?><office:document-content {T} '
-    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"><office:body><office:text>'
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+    "<office:body><office:text>"
+    # Deleted text of a tracked change and a comment, as LibreOffice writes them: not on the page
+    '<text:tracked-changes><text:changed-region text:id="c1"><text:deletion><office:change-info>'
+    "<dc:creator>Ann</dc:creator><dc:date>2026-01-01T00:00:00</dc:date></office:change-info>"
+    "<text:p>Deleted words</text:p></text:deletion></text:changed-region></text:tracked-changes>"
     '<text:h text:outline-level="1">Heading</text:h><text:p>Two<text:s text:c="3"/>spaces<text:tab/>tab'
     "<text:line-break/>next line<text:note><text:note-body><text:p>A footnote</text:p></text:note-body>"
-    '</text:note></text:p><text:p><text:span text:style-name="b">Bold</text:span> run</text:p>'
-    "</office:text></office:body></office:document-content>",
+    '</text:note></text:p><text:p><text:span text:style-name="b">Bold</text:span> run<office:annotation>'
+    "<dc:creator>Ann</dc:creator><dc:date>2026-01-01T10:00:00</dc:date><text:p>A comment</text:p>"
+    "</office:annotation></text:p></office:text></office:body></office:document-content>",
 }
 
 
@@ -425,7 +431,8 @@ ODT = {
 )  # fmt: skip
 def test_books_and_documents_give_their_paragraphs(cli, tmp_path, name, parts, expected):
     """An EPUB book, a Word or an OpenDocument file was "not text but a ZIP archive". Its paragraphs are now
-    its texts, in reading order (an EPUB's spine), without deleted text of tracked changes. Files written by
+    its texts, in reading order (an EPUB's spine), without deleted text of tracked changes or comments (an ODT
+    gave both, the comment's author and date glued to its paragraph). Files written by
     pandoc 2.17 (EPUB, DOCX, ODT) give the words of `pandoc -t plain` on the same source, title page aside."""
     (tmp_path / "corpus").mkdir()
     _zip(tmp_path / "corpus" / name, parts)

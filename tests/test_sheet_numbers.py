@@ -178,6 +178,8 @@ def test_an_opendocument_spreadsheet_gives_what_calc_shows(cli, tmp_path):
         cell("float", "0.333333333333333", None),
         cell("float", "123.5", ""),
         cell("date", "2024-01-05", ""),
+        '<table:table-cell office:value-type="string"><office:annotation><text:p>a comment</text:p>'
+        "</office:annotation><text:p>Shown text</text:p></table:table-cell>",  # a cell's comment is not shown
         '<table:table-cell office:value-type="float" office:value="12" table:number-columns-repeated="1">'
         "<text:p>1<text:s/>2</text:p></table:table-cell>",
     ]
@@ -193,6 +195,7 @@ def test_an_opendocument_spreadsheet_gives_what_calc_shows(cli, tmp_path):
         "TRUE",
         "0.333333333",
         "1 2",
+        "Shown text",
     }
 
 

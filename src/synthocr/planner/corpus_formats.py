@@ -98,8 +98,8 @@ COLUMN_KINDS = frozenset({"csv", "jsonl", "json", "parquet", "xlsx", "xls", "ods
 # its texts; 6: a PDF's letters under TeX's separate accent glyphs are accented letters; 7: a compressed
 # LaTeX source gives its typeset text, where it gave its lines; 8: a PDF is read by pdfminer.six's layout, its
 # columns in order and its right-to-left lines in logical order; 9: an .ods cell whose format hides its value
-# gives nothing).
-_FORMAT_VERSION = b"9"
+# gives nothing; 10: an .odt's tracked deletions and comments, and an .ods cell's comment, give nothing).
+_FORMAT_VERSION = b"10"
 _BREAKS = re.compile(r"[\r\n]+")
 # Halves of UTF-16 pairs, alone (a broken `\udc00` in a JSON string, a PDF's or an RTF file's bad escape): no
 # character, and not UTF-8 either.

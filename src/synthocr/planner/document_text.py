@@ -195,12 +195,27 @@ def odt_texts(fh: IO[bytes], where: str) -> Iterator[str]:
     yield from _odf_lines(body)
 
 
+# What an OpenDocument holds that its page does not show: the text that tracked changes deleted (kept in
+# <text:tracked-changes>), and comments (<office:annotation>: their author, date and paragraphs).
+_NOT_SHOWN = frozenset({f"{_TEXT}tracked-changes", "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}annotation"})
+
+
 def _odf_lines(node: ElementTree.Element) -> Iterator[str]:
-    """The lines of every OpenDocument paragraph and heading under `node`, in order."""
-    for paragraph in node.iter():
-        if paragraph.tag in (f"{_TEXT}p", f"{_TEXT}h"):
-            for line in odt_paragraph(paragraph).split("\n"):
-                yield from _nonempty(line)
+    """The lines of every OpenDocument paragraph and heading under `node` that the page shows, in order."""
+    for paragraph in odf_paragraphs(node):
+        for line in odt_paragraph(paragraph).split("\n"):
+            yield from _nonempty(line)
+
+
+def odf_paragraphs(node: ElementTree.Element) -> Iterator[ElementTree.Element]:
+    """The paragraphs and headings under `node` in document order (a note's after the paragraph it is in),
+    none inside _NOT_SHOWN."""
+    for child in node:
+        if child.tag in _NOT_SHOWN:
+            continue
+        if child.tag in (f"{_TEXT}p", f"{_TEXT}h"):
+            yield child
+        yield from odf_paragraphs(child)
 
 
 def odt_paragraph(paragraph: ElementTree.Element) -> str:
@@ -219,7 +234,7 @@ def _odt_runs(node: ElementTree.Element, parts: list[str]) -> None:
             parts.append(" ")
         elif child.tag == f"{_TEXT}line-break":
             parts.append("\n")
-        elif child.tag not in (f"{_TEXT}p", f"{_TEXT}h", f"{_TEXT}note"):
+        elif child.tag not in (f"{_TEXT}p", f"{_TEXT}h", f"{_TEXT}note", *_NOT_SHOWN):
             _odt_runs(child, parts)
         parts.append(child.tail or "")
 

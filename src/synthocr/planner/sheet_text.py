@@ -19,7 +19,7 @@ from typing import IO, Any
 from synthocr.errors import UserError
 from synthocr.extras import require
 from synthocr.planner.date_format import excel_serial
-from synthocr.planner.document_text import odt_paragraph, xml_part
+from synthocr.planner.document_text import odf_paragraphs, odt_paragraph, xml_part
 from synthocr.planner.number_format import AS_SHOWN_BUILTIN, display, general
 
 MAX_SHEET_BYTES = 1 << 30  # the workbook's parts, unzipped: more is a ZIP bomb, not a table of texts
@@ -208,7 +208,7 @@ def _ods_cell(cell: Any) -> str | None:
     and empty where its format hides the value (`;;;`, or a section left empty: Calc writes `<text:p/>` beside
     the value). A cell another program wrote with a value and no paragraph shows its value (a number in
     General)."""
-    paragraphs = [odt_paragraph(p) for p in cell.iter(f"{_TEXT}p")]
+    paragraphs = [odt_paragraph(p) for p in odf_paragraphs(cell)]
     if paragraphs:
         return "\n".join(paragraphs) if any(paragraphs) else None
     kind = cell.get(f"{_OFFICE}value-type", "")
