@@ -60,6 +60,8 @@ def _widths(layout: Layout) -> dict[str, float]:
         ({"fi": [-154]}, "fi"),  # before the glyph (FreeFarsi's lam-alef)
         ({"fi": [1400]}, "fi"),  # past its advance
         ({"uniFB03": [500, 500]}, "ffi"),  # two at one place (Loma's ffi)
+        # past the glyph's ink (it ends at 1098), in its right side bearing (Noto Sans Condensed Light's ffi)
+        ({"fi": [1125]}, "fi"),
     ],
 )
 def test_carets_that_leave_a_character_no_width_give_equal_parts(tmp_path, carets, text):

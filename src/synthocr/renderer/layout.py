@@ -735,14 +735,17 @@ def _split(
     vertical: bool,
 ) -> list[tuple[int, int, Box]]:
     """Boxes of several characters drawn by one unit (a ligature, a conjunct): its advance cut at the
-    font's ligature carets for its one advancing glyph, else in equal parts; the outer parts reach
+    font's ligature carets for its one advancing glyph where they lie inside its ink, else in equal parts; the outer parts reach
     out to the unit's ink, and every part spans the unit's ink across the line."""
     n = len(kept)
     lo, hi = cover[_LO], cover[_HI]
     fractions = cover[_FONT].caret_fractions(cover[_GID], n) if cover[_N] == 1 and not vertical else None
-    if fractions is None:
-        fractions = tuple(i / n for i in range(1, n))
-    cuts = [along[0], *(lo + f * (hi - lo) for f in fractions), along[1]]
+    inner = None if fractions is None else [lo + f * (hi - lo) for f in fractions]
+    # Carets outside the glyph's ink (those of a wider style, as in Noto Sans Condensed Light's ffi) would leave
+    # a character none: a caret lies at least a pixel inside it, else the parts are equal.
+    if inner is None or not all(cover[_X0] + 1 <= c <= cover[_X1] - 1 for c in inner):
+        inner = [lo + i / n * (hi - lo) for i in range(1, n)]
+    cuts = [along[0], *inner, along[1]]
     a, b = across
     out = []
     for i, (s, e, _) in enumerate(kept):
