@@ -248,7 +248,7 @@ class BatchSpecification:
     # laid_lines_spacing (pixels): distance between laid lines
     laid_lines_spacing_min: float = 3.0
     laid_lines_spacing_max: float = 6.0
-    # laid_lines_angle (degrees): direction of the laid lines
+    # laid_lines_angle (degrees): direction across the laid lines (0: they run up and down, 90: across the image)
     laid_lines_angle_min: float = 0.0
     laid_lines_angle_max: float = 180.0
     # stain_opacity (fraction): a brown stain (coffee, foxing) laid over the paper at this opacity at most

@@ -495,7 +495,7 @@ EFFECTS: tuple[Effect, ...] = (
                 (0.0, 180.0),
                 (0.0, 180.0),
                 "degrees",
-                "direction of the laid lines",
+                "direction across the laid lines (0: they run up and down, 90: across the image)",
                 neutral=0.0,
             ),
         ),

@@ -121,8 +121,10 @@ def fibre_density(
 def laid_lines_strength(
     pixels: Pixels, strength: float, spacing: float, angle: float, rng: np.random.Generator, page: PageContext
 ) -> Pixels:
-    """Laid paper: fine parallel lines every `spacing` pixels at `angle` degrees, and fainter chain lines
-    across them every 24 spacings, up to `strength` (a fraction of the paper's level) darker (0 = unchanged)."""
+    """Laid paper: fine parallel lines every `spacing` pixels along the direction `angle` degrees (from the
+    x axis, clockwise as y grows down; the lines run across it: 0 makes them vertical), and fainter chain
+    lines across them every 24 spacings, up to `strength` (a fraction of the paper's level) darker (0 =
+    unchanged)."""
     if strength == 0:
         return pixels
     h, w = pixels.shape[:2]
