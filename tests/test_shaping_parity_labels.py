@@ -104,3 +104,15 @@ def test_a_character_drawn_by_an_empty_glyph_shares_the_glyph_before_it(empty_se
     f, i = (c.box for c in layout.clusters[:2])
     assert f.x1 == i.x0 and i.x1 - i.x0 > 5  # half the ligature's advance each
     assert aligned_iou(mask, reference_mask(empty_second, SIZE, "fin fi", "ltr")) == (1.0, True)
+
+
+@pytest.mark.parametrize("text", ["سورة ۝ ١٢ الحمد", "رقم ؀ ١٢٣"])
+def test_a_prepended_sign_before_a_space_is_a_character_and_the_space_another(text):
+    # U+06DD ARABIC END OF AYAH and U+0600 ARABIC NUMBER SIGN are Prepend (UAX #29): their grapheme cluster
+    # takes the space after them; the label's character had the space in it.
+    path = BUILTIN_DIRS["font"] / "NotoNaskhArabic-Regular.ttf"
+    layout = layout_line(text, "rtl", SizedFont(FontFile(str(path), path.name), SIZE), 0.0)
+    mask = layout_mask(layout)
+    assert label_problems(layout, mask) == []
+    assert [layout.text[c.start : c.stop] for c in layout.clusters] == [*text]
+    assert aligned_iou(mask, reference_mask(path, SIZE, text, "rtl")) == (1.0, True)

@@ -599,6 +599,10 @@ def _entries(text: str) -> list[_Entry]:
                 else:
                     out.append((s, e, None))
                 continue
+        body = len(text[s:e].rstrip())
+        if 0 < body < e - s:  # a prepended character before a space is in its cluster (UAX #29): the space apart
+            out.append((s, s + body, False))
+            s += body
         out.append((s, e, not text[s:e].strip()))
     return out
 
