@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import uharfbuzz as hb
 
+from synthocr.glyph_decomposition import parts_missing
 from synthocr.glyph_joining import unjoined
 from synthocr.unicode_scripts import char_script
 
@@ -52,11 +53,13 @@ class Undrawn:
     scripts: dict[str, tuple[str, frozenset[int]]]  # the letters of scripts it does not shape (unshaped)
     unjoined: frozenset[int]  # letters it does not join (glyph_joining.unjoined)
     other_case: frozenset[int]  # letters it draws as their other case (capital_small_letters)
+    # characters HarfBuzz takes apart into characters it lacks (glyph_decomposition.parts_missing)
+    parts_missing: frozenset[int] = frozenset()
 
     @property
     def all(self) -> frozenset[int]:
-        script_letters = (letters for _, letters in self.scripts.values())
-        return self.blank | self.symbol | self.unjoined | self.other_case | frozenset().union(*script_letters)
+        script_letters = frozenset().union(*(letters for _, letters in self.scripts.values()))
+        return self.blank | self.symbol | self.unjoined | self.other_case | self.parts_missing | script_letters
 
 
 def undrawn_parts(face: hb.Face, cps: frozenset[int]) -> Undrawn:
@@ -69,6 +72,7 @@ def undrawn_parts(face: hb.Face, cps: frozenset[int]) -> Undrawn:
         scripts,
         unjoined(face, cps - script_letters),
         capital_small_letters(face, cps),
+        parts_missing(face, cps),
     )
 
 
