@@ -1068,3 +1068,19 @@ def test_a_corpus_of_many_small_files_plans_within_the_open_file_limit(cli, tmp_
     for text, name, line, spec in zip(frame.text, frame.corpus_file, frame.corpus_line, frame.spec):
         lines = docs[name]
         assert text == lines[line] if spec == "l" else text in " ".join(lines[line:]), (text, name, line)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_few_unlucky_rows_draw_on_where_most_lines_are_usable(cli, tmp_path, seed):
+    """A corpus three quarters of whose lines no allowed font draws (Chinese under DejaVu): a row finds no usable
+    line in 20 draws one time in 300, and a plan of 2,000 rows failed ("after 20 tries"). The few rows left draw on
+    (up to 200 draws); a corpus of no usable line still fails, and says so."""
+    chinese = ["今天天气很好啊", "我们去公园散步", "这是一本好书呢"]
+    config = _setup(tmp_path, [{"name": "l", "text_source": "lines", "corpus_file": "mix.txt"}], total=2000)
+    (tmp_path / "corpus" / "mix.txt").write_text("\n".join(["Latin words here", *chinese]) + "\n", encoding="utf-8")
+    config.write_text(config.read_text().replace("seed: 5", f"seed: {seed}"))
+    frame, _, _ = _plan(cli, config)
+    assert set(frame.text) == {"Latin words here"} and len(frame) == 2000
+    (tmp_path / "corpus" / "mix.txt").write_text("\n".join(chinese) + "\n", encoding="utf-8")
+    code, _, err = cli("plan", config, "-o", tmp_path / "none.parquet")
+    assert code == 2 and "after 20 tries" in err and "Traceback" not in err
