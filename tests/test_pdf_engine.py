@@ -204,3 +204,15 @@ def test_without_pdfminer_the_error_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pdfminer", None)
     with pytest.raises(UserError, match=r"pip install 'synthocr\[pdf\]'"):
         _texts(_pdf(_laid([*"Text"], 50, 700)))
+
+
+def test_a_pdf_past_the_limit_is_refused_before_it_is_read(monkeypatch):
+    """Both readers take the file whole: a PDF larger than MAX_PDF_BYTES is an error, not memory exhausted."""
+    from synthocr.planner import pdf_text
+
+    data = _pdf([("Hello", 72, 700)])
+    monkeypatch.setattr(pdf_text, "MAX_PDF_BYTES", len(data) - 1)
+    with pytest.raises(UserError, match="is larger than 0 MiB, which is read whole"):
+        list(pdf_texts(io.BytesIO(data), "big.pdf"))
+    monkeypatch.setattr(pdf_text, "MAX_PDF_BYTES", len(data))
+    assert list(pdf_texts(io.BytesIO(data), "big.pdf")) == ["Hello"]

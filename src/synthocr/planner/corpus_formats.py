@@ -698,10 +698,9 @@ def _decoded(path: Path, encoding: str, read: Callable[[IO[str]], Iterator[str]]
 
 
 def _pdf_texts(path: Path, column: str) -> Iterator[str]:
-    """A PDF's lines (pdf_text.py). pypdf seeks all over the file: a compressed one is decompressed into memory."""
+    """A PDF's lines (pdf_text.py, which reads the file, decompressed, into memory)."""
     with _open(path) as raw:
-        fh = io.BytesIO(raw.read()) if path.suffix.lower() in _OPENERS else raw
-        yield from pdf_texts(fh, f"corpus file {path}")
+        yield from pdf_texts(raw, f"corpus file {path}")
 
 
 def _document_texts(path: Path, column: str) -> Iterator[str]:

@@ -23,6 +23,7 @@ from synthocr.extras import require
 from synthocr.planner import pdf_layout
 
 log = logging.getLogger(__name__)
+MAX_PDF_BYTES = 1 << 30  # a PDF is read whole, as both readers need it: more than this is scans, not a text layer
 
 # A line that ends in a word broken by a hyphen (ASCII, HYPHEN U+2010, or a SOFT HYPHEN the PDF kept) after a
 # letter, and the part of the word before it.
@@ -68,7 +69,8 @@ def pdf_texts(fh: IO[bytes], where: str) -> Iterator[str]:
     a page pdfminer.six reads wrong or cannot read. The file is read into memory, as the two read it apart.
 
     Raises:
-        UserError: the file is not a PDF pypdf can read, is encrypted with a password, or has no text.
+        UserError: the file is larger than MAX_PDF_BYTES, not a PDF pypdf can read, encrypted with a password,
+            or has no text.
     """
     pypdf = require("pypdf", "PDF corpus files")
     pdf_layout.import_pdfminer()
@@ -80,7 +82,12 @@ def pdf_texts(fh: IO[bytes], where: str) -> Iterator[str]:
     troubles = pdf_layout.Troubles()
     token = pdf_layout.troubles.set(troubles)
     try:
-        data = fh.read()
+        data = fh.read(MAX_PDF_BYTES + 1)
+        if len(data) > MAX_PDF_BYTES:
+            raise UserError(
+                f"{where} is larger than {MAX_PDF_BYTES >> 20} MiB, which is read whole; split it "
+                "(qpdf --split-pages) or save its text as plain text (pdftotext)."
+            )
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise UserError(
