@@ -87,7 +87,7 @@ def _background(row: dict[str, Any], size: tuple[int, int], rng: np.random.Gener
 
 
 def _draw_text(row: dict[str, Any], font: Font, margin: int) -> tuple[Image.Image, list[Image.Image], Points, str]:
-    """The ink mask of the line ("L"), the masks of the style layers under it (shadow, stroke), the four
+    """The ink mask of the line ("L"), the masks of the style layers under it (stroke, extrusion, shadow), the four
     corners of every character's box (its advance cell) and the text as drawn."""
     text, direction = row["text"], row["text_direction"]
     if direction == "ttb-mixed":  # Pillow has no sideways runs: the same work, upright
@@ -130,6 +130,15 @@ def _draw_text(row: dict[str, Any], font: Font, margin: int) -> tuple[Image.Imag
         outline = Image.new("L", (w, h), 0)
         ImageDraw.Draw(outline).text((margin, margin), text, fill=255, font=font, stroke_width=stroke)
         layers.append(outline)
+    if _on(row, "extrusion_depth"):  # raised letters: the text pasted at every pixel along the angle
+        a, depth = math.radians(float(row["extrusion_angle"])), float(row["extrusion_depth"]) * size
+        sides = Image.new("L", (w, h), 0)
+        for k in range(1, max(1, math.ceil(depth)) + 1):
+            step = min(k, depth)
+            sides = ImageChops.lighter(
+                sides, ImageChops.offset(mask, round(step * math.cos(a)), round(step * math.sin(a)))
+            )
+        layers.append(sides)
     if _on(row, "shadow_opacity"):
         dx, dy = (round(float(row[c]) * size) for c in ("shadow_dx", "shadow_dy"))
         shadow = ImageChops.offset(mask, dx, dy).filter(ImageFilter.GaussianBlur(float(row["shadow_blur"]) * size))
@@ -417,7 +426,12 @@ def matched_row(
         under = Image.new("L", size, 0)
         under.paste(layer, (left, top))
         page = Image.composite(Image.new("RGB", size, (60, 60, 60)), page, under)
-    image = Image.composite(Image.new("RGB", size, ink), page, full)
+    fill = Image.new("RGB", size, ink)
+    if _on(row, "ink_gradient_strength"):  # a two-colour fill across the image, turned to the row's angle
+        end = (170, 25, 25) if int(row["ink_gradient_color"]) else (200, 200, 200)
+        ramp = Image.linear_gradient("L").rotate(-float(row["ink_gradient_angle"]) - 90).resize(size)
+        fill = Image.composite(Image.new("RGB", size, end), fill, ramp)
+    image = Image.composite(fill, page, full)
     image = _overlay(row, image, font, rng)
     image = _image_effects(row, image, rng)
     if row["color_mode"] == "L":

@@ -231,6 +231,24 @@ CASES: dict[str, dict[str, Any]] = {
         "stroke_g": 30,
         "stroke_b": 40,
     },
+    "raised_sign": {
+        "text": "OPEN 24h Café",
+        "font": "DejaVuSans-Bold.ttf",
+        "font_size": 40,
+        "background_kind": "plain",
+        "ink_r": 30,
+        "ink_g": 40,
+        "ink_b": 120,
+        "background_r": 235,
+        "background_g": 225,
+        "background_b": 200,
+        "extrusion_depth": 0.08,
+        "extrusion_angle": 60.0,
+        "extrusion_shade": 0.5,
+        "ink_gradient_strength": 0.9,
+        "ink_gradient_angle": 90.0,
+        "ink_gradient_color": 1,
+    },
 }
 
 

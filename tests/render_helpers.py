@@ -18,6 +18,8 @@ STRONG = {
     "emphasis_words": 2,
     "shadow_opacity": 0.7,
     "stroke_width": 0.06,
+    "extrusion_depth": 0.08,
+    "ink_gradient_strength": 1.0,
     "curvature_arc": 0.1,
     "curvature_sine": 0.3,
     "elastic_amplitude": 0.08,

@@ -1,7 +1,9 @@
 """Text styles: spacing moves whole clusters (never inside one, never in cursive runs), drawn rules, an emphasised
-run of words, stroke and shadow; the label's polygons hold the ink."""
+run of words, stroke, shadow, extrusion and gradient fill; the label's polygons hold the ink."""
 
 from __future__ import annotations
+
+import math
 
 import cv2
 import numpy as np
@@ -10,6 +12,7 @@ import pytest
 from helpers import builtin_font_sha1
 from render_helpers import MARKED, clean, raster
 from synthocr.renderer.compose import render_row
+from synthocr.renderer.effects.style import mix_linear
 from synthocr.renderer.layout import layout_line
 from synthocr.renderer.linestyle import Emphasis, LineStyle, Rule
 
@@ -23,6 +26,9 @@ STYLES = {
     "shadow": {"shadow_opacity": 0.8, "shadow_dx": 0.1, "shadow_dy": 0.12, "shadow_blur": 0.04, "shadow_tone": 0.0},
     "shadow_up_left": {"shadow_opacity": 0.8, "shadow_dx": -0.12, "shadow_dy": -0.1, "shadow_tone": 0.2},
     "stroke": {"stroke_width": 0.08, "stroke_r": 230, "stroke_g": 40, "stroke_b": 30},
+    "extrusion": {"extrusion_depth": 0.1, "extrusion_angle": 50.0, "extrusion_shade": 0.4},
+    "extrusion_up_left": {"extrusion_depth": 0.12, "extrusion_angle": -150.0, "extrusion_shade": 0.2},
+    "gradient": {"ink_gradient_strength": 1.0, "ink_gradient_angle": 20.0, "ink_gradient_color": 2},
     "everything": {
         "letter_spacing": 0.1,
         "word_spacing": 0.3,
@@ -38,6 +44,12 @@ STYLES = {
         "stroke_r": 255,
         "stroke_g": 255,
         "stroke_b": 255,
+        "extrusion_depth": 0.06,
+        "extrusion_angle": 120.0,
+        "extrusion_shade": 0.5,
+        "ink_gradient_strength": 0.8,
+        "ink_gradient_angle": 90.0,
+        "ink_gradient_color": 0,
     },
 }
 GEOMETRY = [{}, {"rotation_angle": 8.0}, {"curvature_arc": 0.08}, {"perspective_warp_magnitude": 0.05}]
@@ -343,3 +355,107 @@ def test_overlap_never_draws_a_letter_inside_its_neighbour(tiny_assets, font, te
         shared = min(tight[a][1], tight[b][1]) - tight[b][0]
         narrower = min(plain[a][1] - plain[a][0], plain[b][1] - plain[b][0])
         assert shared - natural <= narrower / 2 + 1, (text, a, b, plain[a], plain[b], tight[a], tight[b])
+
+
+def _plain_row(tiny_plan, **values):
+    row = clean(
+        tiny_plan.to_pylist()[0], **{"text": "Raised", "font": "DejaVuSans-Bold.ttf", "font_size": 40, **values}
+    )
+    row["font_sha1"] = builtin_font_sha1(row["font"])
+    return row
+
+
+def test_extrusion_is_the_union_of_the_text_moved_along_its_angle():
+    """The grey-level dilation equals the union of the mask moved by every whole pixel up to the depth
+    (checked against those shifts made one by one, for the four axis directions and a diagonal)."""
+    from synthocr.renderer.effects.style import Extrusion, extrusion_coverage
+
+    rng = np.random.default_rng(3)
+    mask = np.zeros((40, 60), np.uint8)
+    mask[12:28, 20:40] = rng.integers(0, 256, (16, 20), dtype=np.uint8)
+    for angle, step in ((0.0, (1, 0)), (90.0, (0, 1)), (180.0, (-1, 0)), (-90.0, (0, -1)), (45.0, (1, 1))):
+        extrusion = Extrusion(depth=0.2, angle=angle, shade=0.5)
+        steps = 5 if step[0] == 0 or step[1] == 0 else 4
+        size = steps / 0.2 if angle % 90 == 0 else steps * math.sqrt(2) / 0.2
+        expected = np.zeros_like(mask)
+        for k in range(steps + 1):
+            expected = np.maximum(expected, np.roll(mask, (k * step[1], k * step[0]), axis=(0, 1)))
+        got = extrusion_coverage(mask, extrusion, size)
+        assert np.array_equal(got, expected), angle
+
+
+@pytest.mark.parametrize("angle,grows", [(0.0, "right"), (90.0, "down"), (180.0, "left")])
+def test_extrusion_grows_the_polygons_on_its_side_in_its_shade(tiny_plan, tiny_assets, angle, grows):
+    row = _plain_row(tiny_plan, ink_r=20, ink_g=30, ink_b=90)
+    _, plain = render_row(row, tiny_assets)
+    image, label = render_row(clean(row, extrusion_depth=0.15, extrusion_angle=angle, extrusion_shade=0.5), tiny_assets)
+    reach = 0.15 * row["font_size"]
+    (px0, py0, px1, py1), (x0, y0, x1, y1) = plain.line.bbox, label.line.bbox
+    grown = {"right": x1 - x0 - (px1 - px0), "down": y1 - y0 - (py1 - py0), "left": x1 - x0 - (px1 - px0)}
+    assert grown[grows] >= reach
+    sides = mix_linear((20, 30, 90), (255, 255, 255), 0.5)
+    pixels = np.asarray(image.convert("RGB")).astype(int)
+    assert (np.abs(pixels - sides).max(axis=2) <= 2).sum() > 50  # the sides, in the ink's paler shade
+
+
+@pytest.mark.parametrize("light", [False, True], ids=["dark_ink", "light_ink"])
+def test_gradient_runs_from_the_ink_to_its_far_end_each_at_min_contrast(tiny_plan, tiny_assets, light):
+    """Left to right: the first column of full ink is the line's ink, the last the label's gradient_ink, the
+    luminance in between moves one way; both ends keep min_contrast over the ground."""
+    from synthocr.color import contrast_ratio, luminance
+
+    ground = (30, 40, 60) if light else (235, 230, 220)
+    ink = (240, 235, 230) if light else (20, 20, 30)
+    row = _plain_row(
+        tiny_plan,
+        text="IIIIIIIIIIII",
+        ink_color="light_on_dark" if light else "dark",
+        ink_r=ink[0],
+        ink_g=ink[1],
+        ink_b=ink[2],
+        background_r=ground[0],
+        background_g=ground[1],
+        background_b=ground[2],
+        min_contrast=4.5,
+        ink_gradient_strength=1.0,
+        ink_gradient_angle=0.0,
+        ink_gradient_color=1,
+    )
+    image, label = render_row(row, tiny_assets)
+    start, end = label.appearance["ink"], label.appearance["gradient_ink"]
+    assert start != end
+    for colour in (start, end):
+        assert (
+            float(contrast_ratio(luminance(np.array([colour], np.uint8)), luminance(np.array([ground], np.uint8)))[0])
+            >= 4.5
+        )
+    pixels = np.asarray(image.convert("RGB")).astype(int)
+    solid = np.abs(pixels - ground).max(axis=2) > 60
+    counts = solid.sum(axis=0)
+    columns = np.flatnonzero(counts >= 0.9 * counts.max())  # the stems' fully inked columns
+    first = pixels[solid[:, columns[3]], columns[3]]  # inside the first stem, clear of its anti-aliased edge
+    last = pixels[solid[:, columns[-4]], columns[-4]]
+    inside = cv2.erode(solid.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)  # clear of the edges
+    mid = pixels[inside]
+    x0, _, x1, _ = label.line.bbox  # the ramp runs across the line's box, mixed in linear light
+    for x, got in ((columns[3], first), (columns[-4], last)):
+        expected = mix_linear(tuple(start), tuple(end), (x + 0.5 - x0) / (x1 - x0))
+        assert np.abs(np.median(got, axis=0) - expected).max() <= 6, (x, expected)
+    y = luminance(mid.astype(np.uint8))
+    lo, hi = sorted(float(v) for v in luminance(np.array([start, end], np.uint8)))
+    assert (y >= lo - 0.01).all() and (y <= hi + 0.01).all()  # no ink of the fill outside its two ends
+
+
+def test_gradient_leaves_an_accent_run_flat(tiny_plan, tiny_assets):
+    row = _plain_row(
+        tiny_plan,
+        text="plain accent",
+        emphasis_words=1,
+        emphasis_start=1.0,
+        emphasis_color=3,
+        ink_gradient_strength=1.0,
+        ink_gradient_angle=0.0,
+        ink_gradient_color=1,
+    )
+    _, label = render_row(row, tiny_assets)
+    assert {"accent_ink", "gradient_ink"} <= set(label.appearance)

@@ -86,6 +86,8 @@ EFFECT_SAMPLERS: dict[str, EffectSampler] = {
     "emphasis_words": sample_effect,
     "shadow_opacity": sample_effect,
     "stroke_width": sample_effect,
+    "extrusion_depth": sample_effect,
+    "ink_gradient_strength": sample_effect,
     "slant_angle": sample_effect,
     "curvature_arc": sample_effect,
     "curvature_sine": sample_effect,

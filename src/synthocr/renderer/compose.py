@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -26,7 +27,7 @@ from synthocr.renderer.effects import (
     PageContext,
 )
 from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
-from synthocr.renderer.effects.style import accent_ink, halo, ink_layers
+from synthocr.renderer.effects.style import accent_ink, gradient_end, gradient_fill, halo, ink_layers
 from synthocr.renderer.geometry import BoxGeometry, Frame, Geometry, Warp, chain, invert
 from synthocr.renderer.imaging import PNG_FILTER_KEY, Pixels, image_of, pixels_of
 from synthocr.renderer.layout import draw_layout, layout_line, layout_mask
@@ -210,6 +211,11 @@ def render_row(
     if wanted is not None:
         accent_fit, background = fit_ink(background, line_box, wanted, p.light_ink, p.min_contrast)
         accent = accent_fit.ink
+    gradient = None  # the ink at the far end of a gradient fill: kept at min_contrast as the line's
+    if style.gradient is not None:
+        end = gradient_end(style.gradient, fit.ink, p.light_ink)
+        end_fit, background = fit_ink(background, line_box, end, p.light_ink, p.min_contrast)
+        gradient = end_fit.ink
     coverage: list[Pixels] = []  # the warped ink coverage, made once when first asked for
 
     def ink_coverage() -> Pixels:
@@ -224,12 +230,13 @@ def render_row(
         for name in page_effects:
             paper = PAGE[name](paper, *p.args[name], _rng(p, name), page)
         background = Image.fromarray(paper, background.mode)
-    if style.layers:  # shadow and stroke, under the text's ink, warped with it
-        for layer, colour in ink_layers(style.layers, pixels_of(layout_mask(layout)), p.font_size):
+    if style.layers:  # shadow, extrusion and stroke, under the text's ink, warped with it
+        layers = ink_layers(style.layers, pixels_of(layout_mask(layout)), p.font_size, fit.ink, p.light_ink)
+        for layer, colour in layers:
             background = _composite(background, _warp_mask(layer, placement, (width, height)), colour)
     shift = _whole_pixel_shift(placement)
     mask_effects = [name for name in MASK if name in p.args]
-    if shift is not None and not mask_effects:
+    if shift is not None and not mask_effects and gradient is None:
         # The ink only moves by whole pixels: stamp the glyphs straight into the background in the
         # ink's colour, as draw.text would, with no mask or compositing pass.
         draw_layout(layout, background.im, fit.ink, shift, accent)
@@ -245,7 +252,12 @@ def render_row(
             )
             for name in mask_effects:
                 mask = MASK[name](mask, *p.args[name], _rng(p, name))
-            image = _composite(image, mask, colour)
+            if gradient is not None and style.gradient is not None and part != "accent":
+                image = _composite(
+                    image, mask, partial(gradient_fill, colour, gradient, style.gradient.angle, line_box)
+                )
+            else:
+                image = _composite(image, mask, colour)
     overlays = [name for name in OVERLAY if name in p.args]
     applied = [name for name in IMAGE if name in p.args]
     if overlays or applied:
@@ -270,7 +282,7 @@ def render_row(
         text=p.text,
         params=dict(p.row),
         regions=geometry.regions(width, height),
-        appearance=_appearance(fit, accent),
+        appearance=_appearance(fit, accent, gradient),
     )
     return image, label
 
@@ -284,11 +296,16 @@ def _line_style(p: RowParams) -> LineStyle:
     return style._replace(halo=halo(style.layers, p.font_size)) if style.layers else style
 
 
-def _appearance(fit: InkFit, accent: tuple[int, int, int] | None) -> dict[str, Any]:
-    """What the label says of the inks drawn: the line's, its contrast, the background's fade, an accent's."""
+def _appearance(
+    fit: InkFit, accent: tuple[int, int, int] | None, gradient: tuple[int, int, int] | None
+) -> dict[str, Any]:
+    """What the label says of the inks drawn: the line's, its contrast, the background's fade, an accent's,
+    the far end of a gradient fill's."""
     out: dict[str, Any] = {"ink": list(fit.ink), "contrast": round(fit.contrast, 2), "background_fade": fit.fade}
     if accent is not None:
         out["accent_ink"] = list(accent)
+    if gradient is not None:
+        out["gradient_ink"] = list(gradient)
     return out
 
 
@@ -359,8 +376,14 @@ def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Im
     )
 
 
-def _composite(background: Image.Image, coverage: Pixels, ink: tuple[int, int, int]) -> Image.Image:
+def _composite(
+    background: Image.Image,
+    coverage: Pixels,
+    ink: tuple[int, int, int] | Callable[[tuple[int, int, int, int]], Pixels],
+) -> Image.Image:
     """Ink laid over the background with the (h, w) `coverage` (0-255) as its alpha, not pasted as a rectangle.
+
+    `ink` is a colour, or a function giving the (h, w, 3) fill of an area (x, y, w, h) of the image.
 
     Paints into `background` (made for this row alone), within the coverage's ink bounds only:
     the same blend as Image.composite, where the coverage is 0 the background stays as it is.
@@ -372,5 +395,10 @@ def _composite(background: Image.Image, coverage: Pixels, ink: tuple[int, int, i
     x, y, w, h = cv2.boundingRect(coverage)  # the bounds of its non-zero pixels (w = 0: none)
     if w:
         alpha = Image.frombuffer("L", (w, h), np.ascontiguousarray(coverage[y : y + h, x : x + w]), "raw", "L", 0, 1)
-        background.paste(Image.new(background.mode, (w, h), ink), (x, y, x + w, y + h), alpha)
+        if callable(ink):
+            fill = Image.fromarray(ink((x, y, w, h)), "RGB")
+            source = fill if background.mode == "RGB" else fill.convert(background.mode)
+        else:
+            source = Image.new(background.mode, (w, h), ink)
+        background.paste(source, (x, y, x + w, y + h), alpha)
     return background

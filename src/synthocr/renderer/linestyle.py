@@ -30,6 +30,14 @@ class Emphasis(NamedTuple):
     italic: bool = False  # outlines slanted as FreeType's synthetic oblique
 
 
+class Gradient(NamedTuple):
+    """The text's ink changing across the line's box, from the line's ink to a second colour."""
+
+    strength: float  # how far the far end's ink moves towards the second colour (0-1)
+    angle: float  # degrees clockwise from the right (image y points down)
+    color: int  # 0 = a paler (darker, for light ink) shade of the ink; else an accent index
+
+
 class LineStyle(NamedTuple):
     """Every text style of one line, as the layout takes it (the neutral values: plain text)."""
 
@@ -40,6 +48,7 @@ class LineStyle(NamedTuple):
     emphasis: Emphasis | None = None
     layers: tuple[Any, ...] = ()  # InkLayer objects drawn under the text (renderer/effects/style.py)
     halo: tuple[int, int, int, int] = (0, 0, 0, 0)  # pixels the layers reach beyond the ink: left, top, right, bottom
+    gradient: Gradient | None = None  # a gradient fill of the text's ink (not of an accent run's)
 
 
 PLAIN = LineStyle()

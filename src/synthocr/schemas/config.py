@@ -171,6 +171,31 @@ class BatchSpecification:
     # near-white or near-black outline, or a deeper shade of the ink), each channel then held in this range
     stroke_color_min: int = 0
     stroke_color_max: int = 255
+    # extrusion_depth (fraction of font size): a 3D extrusion: the text (and its stroke) repeated behind itself at every
+    # pixel up to this depth, as the solid sides of raised letters
+    extrusion_depth_min: float = 0.03
+    extrusion_depth_max: float = 0.08
+    extrusion_depth_probability: float = 0.02
+    # extrusion_angle (degrees): the direction the sides run, clockwise from the right (90 = down)
+    extrusion_angle_min: float = 30.0
+    extrusion_angle_max: float = 150.0
+    # extrusion_shade (fraction): the sides' colour: the line's ink mixed this far towards white (dark ink) or black
+    # (light ink) in linear light
+    extrusion_shade_min: float = 0.25
+    extrusion_shade_max: float = 0.6
+    # ink_gradient_strength (fraction): a gradient fill: how far the ink at the line's far end moves from the line's ink
+    # towards the second colour (in linear light; then held at min_contrast as the line's ink is)
+    ink_gradient_strength_min: float = 0.5
+    ink_gradient_strength_max: float = 1.0
+    ink_gradient_strength_probability: float = 0.03
+    # ink_gradient_angle (degrees): the direction the ink changes in across the line's box, clockwise from the right (90
+    # = top to bottom)
+    ink_gradient_angle_min: float = -180.0
+    ink_gradient_angle_max: float = 180.0
+    # ink_gradient_color (index): the second colour: 0 = a paler shade of the ink (darker for light ink), 1 red, 2 blue,
+    # 3 green, 4 violet (light tints on light-on-dark lines)
+    ink_gradient_color_min: int = 0
+    ink_gradient_color_max: int = 4
     # slant_angle (degrees): the text sheared as an oblique (synthetic italic) face slants it: the tops of the letters
     # lean right for an angle > 0, left for < 0 (Arabic and Hebrew italics are printed leaning either way: a range
     # across 0 gives both); in a vertical line the column leans the same way along its length

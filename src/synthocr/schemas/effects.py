@@ -247,6 +247,78 @@ EFFECTS: tuple[Effect, ...] = (
         ),
         "outline (stroke) in another colour",
     ),
+    Effect(
+        "style",
+        0.02,
+        (
+            RangeParam(
+                "extrusion_depth",
+                "float32",
+                (0.03, 0.08),
+                (0.0, 0.3),
+                "fraction of font size",
+                "a 3D extrusion: the text (and its stroke) repeated behind itself at every pixel up to this depth, "
+                "as the solid sides of raised letters",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "extrusion_angle",
+                "float32",
+                (30.0, 150.0),
+                (-180.0, 180.0),
+                "degrees",
+                "the direction the sides run, clockwise from the right (90 = down)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "extrusion_shade",
+                "float32",
+                (0.25, 0.6),
+                (0.0, 1.0),
+                "fraction",
+                "the sides' colour: the line's ink mixed this far towards white (dark ink) or black (light ink) "
+                "in linear light",
+                neutral=0.0,
+            ),
+        ),
+        "3D extrusion (raised letters' sides)",
+    ),
+    Effect(
+        "style",
+        0.03,
+        (
+            RangeParam(
+                "ink_gradient_strength",
+                "float32",
+                (0.5, 1.0),
+                (0.0, 1.0),
+                "fraction",
+                "a gradient fill: how far the ink at the line's far end moves from the line's ink towards the "
+                "second colour (in linear light; then held at min_contrast as the line's ink is)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "ink_gradient_angle",
+                "float32",
+                (-180.0, 180.0),
+                (-180.0, 180.0),
+                "degrees",
+                "the direction the ink changes in across the line's box, clockwise from the right (90 = top to bottom)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "ink_gradient_color",
+                "uint8",
+                (0, 4),
+                (0, 4),
+                "index",
+                "the second colour: 0 = a paler shade of the ink (darker for light ink), 1 red, 2 blue, 3 green, "
+                "4 violet (light tints on light-on-dark lines)",
+                neutral=0,
+            ),
+        ),
+        "gradient fill of the text's ink",
+    ),
     # --- geometric ------------------------------------------------------------------------
     Effect(
         "geometric",

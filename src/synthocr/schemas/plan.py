@@ -32,7 +32,7 @@ from synthocr.schemas.params import COMBINE_UPRIGHT_MAX, RANGE_PARAMS
 # 11: a `slant_angle` column (the synthetic italic's shear, an effect).
 # 12: an `emphasis_italic` column (the emphasised run of words in synthetic italic).
 # 13: a `combine_upright_digits` column (in vertical lines, runs of up to that many digits upright in one em).
-PLAN_SCHEMA_VERSION = "13"
+PLAN_SCHEMA_VERSION = "14"
 META_SCHEMA_VERSION = "plan_schema_version"  # key of the version in the Arrow schema metadata
 
 _ARROW = {"float32": pa.float32(), "int16": pa.int16(), "uint8": pa.uint8()}

@@ -56,6 +56,8 @@ from synthocr.renderer.effects.scanner import (
 )
 from synthocr.renderer.effects.style import (
     emphasis_words,
+    extrusion_depth,
+    ink_gradient_strength,
     shadow_opacity,
     strikethrough_thickness,
     stroke_width,
@@ -78,6 +80,8 @@ RENDERERS: dict[str, Callable[..., Any]] = {
     "emphasis_words": emphasis_words,
     "shadow_opacity": shadow_opacity,
     "stroke_width": stroke_width,
+    "extrusion_depth": extrusion_depth,
+    "ink_gradient_strength": ink_gradient_strength,
     "slant_angle": slant_angle,
     "curvature_arc": curvature_arc,
     "curvature_sine": curvature_sine,

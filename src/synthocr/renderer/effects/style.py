@@ -1,9 +1,10 @@
-"""Text styles: underline and strikethrough rules, an emphasised run of words, a stroke and a drop shadow.
+"""Text styles: underline and strikethrough rules, an emphasised run of words, a stroke, a drop shadow,
+a 3D extrusion and a gradient fill.
 
 Each STYLE renderer returns the LineStyle fields (renderer/linestyle.py) it sets; the
 layout draws the rules and the emphasised words, and render_row draws the ink layers
-(shadow, then stroke) under the text, each from the line's ink coverage on the layout's
-canvas, warped with the text. Label semantics (docs/effects.md, "Text styles"): the label's text never
+(shadow, extrusion, then stroke) under the text, each from the line's ink coverage on the
+layout's canvas, warped with the text, and fills the text with its gradient. Label semantics (docs/effects.md, "Text styles"): the label's text never
 changes; rules, stroke and shadow are not characters. The line's polygon grows by the
 layers' reach (`halo`), so it holds all of their ink; the characters' and words' polygons
 stay the glyphs' cells, which a stroke or shadow may overlap by a pixel or two.
@@ -17,8 +18,9 @@ from typing import Any, NamedTuple
 import cv2
 import numpy as np
 
+from synthocr.color import linear_to_srgb, srgb_to_linear
 from synthocr.renderer.imaging import Pixels, gaussian_blur
-from synthocr.renderer.linestyle import Emphasis, Rule
+from synthocr.renderer.linestyle import Emphasis, Gradient, Rule
 
 RGB = tuple[int, int, int]
 
@@ -74,13 +76,47 @@ class Shadow(NamedTuple):
         )
 
 
+class Extrusion(NamedTuple):
+    """The ink (with its stroke) repeated at every pixel along `angle` up to `depth` x font size: the solid
+    sides of raised letters, in the ink mixed `shade` of the way towards white (black for light ink)."""
+
+    depth: float
+    angle: float  # degrees clockwise from the right (image y points down)
+    shade: float
+
+    def offset(self, size: int) -> tuple[float, float]:
+        """How far the far end of the sides lies from the text, in pixels (dx, dy)."""
+        a = math.radians(self.angle)
+        d = self.depth * size
+        return d * math.cos(a), d * math.sin(a)
+
+    def reach(self, size: int) -> tuple[int, int, int, int]:
+        dx, dy = self.offset(size)
+        return (
+            max(0, math.ceil(-dx)) + 1,
+            max(0, math.ceil(-dy)) + 1,
+            max(0, math.ceil(dx)) + 1,
+            max(0, math.ceil(dy)) + 1,
+        )
+
+    def color(self, ink: RGB, light: bool) -> RGB:
+        return mix_linear(ink, (0, 0, 0) if light else (255, 255, 255), self.shade)
+
+
+def mix_linear(a: RGB, b: RGB, t: float) -> RGB:
+    """`a` moved `t` of the way to `b` in linear light (as inks and light mix), back in sRGB levels."""
+    la, lb = srgb_to_linear(np.array(a, np.float64)), srgb_to_linear(np.array(b, np.float64))
+    r, g, b_ = (int(v) for v in np.rint(linear_to_srgb(la + (lb - la) * t)))
+    return (r, g, b_)
+
+
 def halo(layers: tuple[Any, ...], size: int) -> tuple[int, int, int, int]:
     """Pixels the ink layers reach beyond the text's ink on each side (left, top, right, bottom)."""
     stroke = [layer.reach(size) for layer in layers if isinstance(layer, Stroke)]
     base = stroke[0] if stroke else (0, 0, 0, 0)
     out = base
     for layer in layers:
-        if isinstance(layer, Shadow):  # the shadow of the stroked text
+        if isinstance(layer, (Shadow, Extrusion)):  # cast by the stroked text
             out = tuple(max(o, b + s) for o, b, s in zip(out, base, layer.reach(size)))  # type: ignore[assignment]
     return out
 
@@ -106,12 +142,36 @@ def shadow_coverage(mask: Pixels, shadow: Shadow, size: int) -> Pixels:
     return cv2.convertScaleAbs(moved, alpha=shadow.opacity)
 
 
-def ink_layers(layers: tuple[Any, ...], mask: Pixels, size: int) -> list[tuple[Pixels, RGB]]:
-    """(coverage, colour) of every layer in drawing order (shadows, then the stroke), from the text's
-    (h, w) coverage `mask` on the layout's canvas; a shadow is cast by the stroked text."""
+def extrusion_coverage(mask: Pixels, extrusion: Extrusion, size: int) -> Pixels:
+    """The union of `mask` moved by every whole pixel step along the extrusion's direction up to its depth
+    (one grey-level dilation by a line of those steps), the last step moved by the exact sub-pixel offset."""
+    dx, dy = extrusion.offset(size)
+    steps = max(1, math.ceil(max(abs(dx), abs(dy))))
+    r = steps + 1
+    kernel = np.zeros((2 * r + 1, 2 * r + 1), np.uint8)
+    for k in range(steps + 1):  # dst(p) = max over k of src(p - k * step): the kernel runs against the direction
+        kernel[r - round(k * dy / steps), r - round(k * dx / steps)] = 1
+    out = cv2.dilate(mask, kernel, anchor=(r, r), borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    h, w = mask.shape
+    far = np.array(((1.0, 0.0, dx), (0.0, 1.0, dy)), np.float64)
+    end = cv2.warpAffine(mask, far, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return np.maximum(out, end)
+
+
+def ink_layers(
+    layers: tuple[Any, ...], mask: Pixels, size: int, ink: RGB = (0, 0, 0), light: bool = False
+) -> list[tuple[Pixels, RGB]]:
+    """(coverage, colour) of every layer in drawing order (shadows, extrusions, then the stroke), from the
+    text's (h, w) coverage `mask` on the layout's canvas; shadows and extrusions are cast by the stroked
+    text, an extrusion's colour follows the line's `ink` (`light`: light ink on a dark ground)."""
     strokes = [layer for layer in layers if isinstance(layer, Stroke)]
     outer = stroke_coverage(mask, strokes[0].radius(size)) if strokes else mask
     out = [(shadow_coverage(outer, layer, size), layer.color) for layer in layers if isinstance(layer, Shadow)]
+    out += [
+        (extrusion_coverage(outer, layer, size), layer.color(ink, light))
+        for layer in layers
+        if isinstance(layer, Extrusion)
+    ]
     if strokes:
         out.append((outer, strokes[0].color))
     return out
@@ -146,3 +206,41 @@ def stroke_width(width: float, color: tuple[float, float, float], rng: np.random
     """An outline `width` x font size wide in the colour (r, g, b)."""
     r, g, b = (int(v) for v in color)
     return {"layers": (Stroke(width, (r, g, b)),)}
+
+
+def extrusion_depth(depth: float, angle: float, shade: float, rng: np.random.Generator) -> dict[str, Any]:
+    """Raised letters: sides `depth` x font size deep along `angle`, the ink mixed `shade` towards white (black)."""
+    return {"layers": (Extrusion(depth, angle, shade),)}
+
+
+def ink_gradient_strength(strength: float, angle: float, color: float, rng: np.random.Generator) -> dict[str, Any]:
+    """A gradient fill along `angle`, its far end `strength` of the way to the second colour `color`."""
+    return {"gradient": Gradient(strength, angle, int(color))}
+
+
+def gradient_end(gradient: Gradient, ink: RGB, light: bool) -> RGB:
+    """The ink at the gradient's far end, before the contrast guard: the line's ink moved `strength` of the
+    way towards a paler (darker, for light ink) shade or an accent colour, in linear light."""
+    target = accent_ink(gradient.color, light) or ((0, 0, 0) if light else (255, 255, 255))
+    return mix_linear(ink, target, gradient.strength)
+
+
+def gradient_fill(
+    start: RGB, end: RGB, angle: float, box: tuple[float, float, float, float], area: tuple[int, int, int, int]
+) -> Pixels:
+    """The (h, w, 3) fill of the image's `area` (x, y, w, h): `start` at the line `box`'s (x0, y0, x1, y1)
+    first edge across `angle`, `end` at its last, mixed in linear light in 256 steps between."""
+    a = math.radians(angle)
+    c, s = math.cos(a), math.sin(a)
+    x0, y0, x1, y1 = box
+    along = [x * c + y * s for x in (x0, x1) for y in (y0, y1)]
+    lo, span = min(along), max(max(along) - min(along), 1e-6)
+    x, y, w, h = area
+    xs = (np.arange(x, x + w, dtype=np.float32) + 0.5) * np.float32(c)
+    ys = (np.arange(y, y + h, dtype=np.float32) + 0.5) * np.float32(s)
+    t = np.clip((ys[:, None] + xs[None, :] - np.float32(lo)) * np.float32(255.0 / span), 0, 255)
+    la, lb = srgb_to_linear(np.array(start, np.float64)), srgb_to_linear(np.array(end, np.float64))
+    ramp = np.linspace(0.0, 1.0, 256)[:, None]
+    palette = np.rint(linear_to_srgb(la + (lb - la) * ramp)).astype(np.uint8)
+    palette[0], palette[-1] = start, end
+    return palette[np.rint(t).astype(np.uint8)]
