@@ -122,6 +122,14 @@ CASES: dict[str, dict[str, Any]] = {
         "crop_bottom": 0.6,
         "crop_left": 1.0,
     },
+    "worn_receipt": {
+        "text": "TOTAL 12.50 EUR",
+        "font": "DejaVuSansMono.ttf",
+        "font_size": 30,
+        "background_kind": "paper",
+        "ink_wear_amount": 0.35,
+        "ink_wear_scale": 3.0,
+    },
     "paper_scan": {
         "text": "Received 12 May 1987",
         "font": "DejaVuSerif.ttf",

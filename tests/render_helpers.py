@@ -28,6 +28,7 @@ STRONG = {
     "rotation_angle": 12.0,
     "crop_fraction": 0.3,
     "ink_bleed_radius": 1.5,
+    "ink_wear_amount": 0.4,
     "fibre_density": 12.0,
     "fleck_density": 12.0,
     "laid_lines_strength": 0.15,

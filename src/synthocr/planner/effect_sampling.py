@@ -96,6 +96,7 @@ EFFECT_SAMPLERS: dict[str, EffectSampler] = {
     "rotation_angle": sample_effect,
     "crop_fraction": sample_effect,
     "ink_bleed_radius": sample_effect,
+    "ink_wear_amount": sample_effect,
     "fibre_density": sample_effect,
     "fleck_density": sample_effect,
     "laid_lines_strength": sample_effect,

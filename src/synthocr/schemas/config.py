@@ -247,6 +247,14 @@ class BatchSpecification:
     ink_bleed_radius_min: float = 0.0
     ink_bleed_radius_max: float = 0.8
     ink_bleed_radius_probability: float = 0.3
+    # ink_wear_amount (fraction of the ink): worn or dry ink: about this share of the text's ink lies in patches where
+    # it thins out or is gone (a dry ribbon, worn type, failing toner, faded thermal print)
+    ink_wear_amount_min: float = 0.1
+    ink_wear_amount_max: float = 0.3
+    ink_wear_amount_probability: float = 0.03
+    # ink_wear_scale (pixels): the size of the worn patches (the smoothing radius of their noise field)
+    ink_wear_scale_min: float = 2.0
+    ink_wear_scale_max: float = 6.0
     # fibre_density (per 10,000 px²): fibres in the paper: thin curved strands (where they lie comes from the row's
     # seed)
     fibre_density_min: float = 1.0

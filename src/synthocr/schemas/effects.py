@@ -491,6 +491,32 @@ EFFECTS: tuple[Effect, ...] = (
         ),
         "ink spreading into the paper",
     ),
+    Effect(
+        "mask",
+        0.03,
+        (
+            RangeParam(
+                "ink_wear_amount",
+                "float32",
+                (0.1, 0.3),
+                (0.0, 0.9),
+                "fraction of the ink",
+                "worn or dry ink: about this share of the text's ink lies in patches where it thins out or is "
+                "gone (a dry ribbon, worn type, failing toner, faded thermal print)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "ink_wear_scale",
+                "float32",
+                (2.0, 6.0),
+                (0.5, 50.0),
+                "pixels",
+                "the size of the worn patches (the smoothing radius of their noise field)",
+                neutral=2.0,
+            ),
+        ),
+        "worn, patchy ink",
+    ),
     # --- page -----------------------------------------------------------------------------
     Effect(
         "page",

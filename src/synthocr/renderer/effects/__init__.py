@@ -36,7 +36,7 @@ from synthocr.renderer.effects.geometric import (
     rotation_angle,
     slant_angle,
 )
-from synthocr.renderer.effects.ink import ink_bleed_radius
+from synthocr.renderer.effects.ink import ink_bleed_radius, ink_wear_amount
 from synthocr.renderer.effects.layout import glyph_overlap_intensity, letter_spacing, word_spacing
 from synthocr.renderer.effects.page import (
     PageContext,
@@ -90,6 +90,7 @@ RENDERERS: dict[str, Callable[..., Any]] = {
     "rotation_angle": rotation_angle,
     "crop_fraction": crop_fraction,
     "ink_bleed_radius": ink_bleed_radius,
+    "ink_wear_amount": ink_wear_amount,
     "fibre_density": fibre_density,
     "fleck_density": fleck_density,
     "laid_lines_strength": laid_lines_strength,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import cv2
 import numpy as np
 
@@ -16,3 +18,26 @@ def ink_bleed_radius(mask: Pixels, radius: float, rng: np.random.Generator) -> P
         return mask
     halo = cv2.LUT(gaussian_blur(mask, radius), _DARKEN)
     return np.maximum(mask, halo)
+
+
+GRAIN = 0.3  # fine noise added to how much ink is kept: ragged patch edges, specks where the ink thins
+EDGE = 0.5  # standard deviations of the patches' field over which the ink goes from whole to gone
+
+
+def ink_wear_amount(mask: Pixels, amount: float, scale: float, rng: np.random.Generator) -> Pixels:
+    """About `amount` of the ink's area in worn patches `scale` pixels across, where it thins out or is gone.
+
+    A smooth noise field (white noise blurred by `scale`, scaled to unit deviation) is drawn from the
+    effect's generator; where it rises above its (1 - amount) quantile the ink fades, over EDGE deviations,
+    to nothing, and a fine grain (blurred by 0.7 px) roughens the edges of the patches.
+    """
+    if amount == 0 or not mask.any():
+        return mask
+    h, w = mask.shape
+    field = gaussian_blur(rng.standard_normal((h, w)).astype(np.float32), scale)
+    field /= max(float(field.std()), 1e-6)
+    grain = gaussian_blur(rng.standard_normal((h, w)).astype(np.float32), 0.7)
+    grain /= max(float(grain.std()), 1e-6)
+    threshold = NormalDist().inv_cdf(1.0 - min(amount, 0.999))
+    keep = np.clip(1.0 - (field - np.float32(threshold)) / np.float32(EDGE) + np.float32(GRAIN) * grain, 0.0, 1.0)
+    return (mask * keep + 0.5).astype(np.uint8)
