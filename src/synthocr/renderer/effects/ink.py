@@ -34,10 +34,10 @@ def ink_wear_amount(mask: Pixels, amount: float, scale: float, rng: np.random.Ge
     if amount == 0 or not mask.any():
         return mask
     h, w = mask.shape
-    field = gaussian_blur(rng.standard_normal((h, w)).astype(np.float32), scale)
-    field /= max(float(field.std()), 1e-6)
-    grain = gaussian_blur(rng.standard_normal((h, w)).astype(np.float32), 0.7)
-    grain /= max(float(grain.std()), 1e-6)
+    smooth = gaussian_blur(rng.standard_normal((h, w)).astype(np.float32), scale)
+    field = smooth / np.float32(max(float(smooth.std()), 1e-6))
+    fine = gaussian_blur(rng.standard_normal((h, w)).astype(np.float32), 0.7)
+    grain = fine / np.float32(max(float(fine.std()), 1e-6))
     threshold = NormalDist().inv_cdf(1.0 - min(amount, 0.999))
     keep = np.clip(1.0 - (field - np.float32(threshold)) / np.float32(EDGE) + np.float32(GRAIN) * grain, 0.0, 1.0)
     return (mask * keep + 0.5).astype(np.uint8)
