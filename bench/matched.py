@@ -421,6 +421,12 @@ def matched_row(
     full = Image.new("L", size, 0)
     full.paste(mask, (left, top))
     _page(row, page, full, font, rng)
+    if _on(row, "highlight_opacity"):  # a marker stroke across the line, multiplied into the paper
+        band = Image.new("RGB", size, (255, 255, 255))
+        middle, half = top + mask.height / 2, float(row["highlight_height"]) * int(row["font_size"]) / 2
+        ImageDraw.Draw(band).rectangle((left, middle - half, left + mask.width, middle + half), fill=(255, 238, 50))
+        marked = ImageChops.multiply(page, band)
+        page = Image.blend(page, marked, float(row["highlight_opacity"]))
     ink = (int(row["ink_r"]), int(row["ink_g"]), int(row["ink_b"]))
     for layer in layers:
         under = Image.new("L", size, 0)

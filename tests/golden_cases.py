@@ -122,6 +122,18 @@ CASES: dict[str, dict[str, Any]] = {
         "crop_bottom": 0.6,
         "crop_left": 1.0,
     },
+    "highlighted_note": {
+        "text": "read pages 12-18 first",
+        "font": "DejaVuSerif.ttf",
+        "font_size": 28,
+        "background_kind": "paper",
+        "rotation_angle": -2.0,
+        "highlight_opacity": 0.55,
+        "highlight_words": 2,
+        "highlight_start": 0.3,
+        "highlight_color": 0,
+        "highlight_height": 0.95,
+    },
     "worn_receipt": {
         "text": "TOTAL 12.50 EUR",
         "font": "DejaVuSansMono.ttf",

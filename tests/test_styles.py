@@ -459,3 +459,81 @@ def test_gradient_leaves_an_accent_run_flat(tiny_plan, tiny_assets):
     )
     _, label = render_row(row, tiny_assets)
     assert {"accent_ink", "gradient_ink"} <= set(label.appearance)
+
+
+def _marked(tiny_plan, **values):
+    return _plain_row(
+        tiny_plan,
+        **{
+            "text": "one two three four five",
+            "font": "DejaVuSans.ttf",
+            "font_size": 32,
+            "background_kind": "plain",
+            "background_r": 250,
+            "background_g": 250,
+            "background_b": 250,
+            "highlight_opacity": 0.6,
+            "highlight_words": 2,
+            "highlight_start": 0.5,
+            "highlight_color": 2,
+            "highlight_height": 1.0,
+            **values,
+        },
+    )
+
+
+@pytest.mark.parametrize("direction", ["ltr", "ttb"])
+def test_highlight_marks_the_paper_behind_its_run_of_words_only(tiny_plan, tiny_assets, direction):
+    """Words 3 and 4 of 5 (start 0.5 of 5 words: the third): the paper around them takes the marker's pink
+    multiplied in, the paper around the other words stays as it was; the label's polygons are those of the
+    plain row (a marker is not ink of the text)."""
+    from synthocr.renderer.effects.style import HIGHLIGHTS
+
+    row = _marked(tiny_plan, text_direction=direction)
+    image, label = render_row(row, tiny_assets)
+    _, plain = render_row(clean(row, highlight_opacity=0.0), tiny_assets)
+    assert [w.polygon for w in label.words] == [w.polygon for w in plain.words]
+    pixels = np.asarray(image.convert("RGB")).astype(int)
+    marker = np.array(HIGHLIGHTS[2]) / 255.0
+    expected = np.rint(250 * (1 - 0.6 + 0.6 * marker))
+    tinted = np.abs(pixels - expected).max(axis=2) <= 3
+    for k, word in enumerate(label.words):
+        area = raster(image.size, [word.polygon])
+        share = (tinted & area).sum() / area.sum()
+        if k in (2, 3):
+            assert share > 0.3, (k, share)
+        else:
+            assert share == 0, (k, share)
+
+
+def test_the_ink_keeps_min_contrast_over_the_marker(tiny_plan, tiny_assets):
+    """An ink at the very edge of min_contrast on the bare paper is moved to keep it over the pink marker."""
+    from synthocr.color import contrast_ratio, luminance
+    from synthocr.renderer.effects.style import HIGHLIGHTS
+
+    ground = np.array([[250, 250, 250]], np.uint8)
+    ink = (114, 114, 114)  # 4.6:1 on the bare paper
+    assert 4.5 < float(contrast_ratio(luminance(np.array([ink], np.uint8)), luminance(ground))[0]) < 4.7
+    row = _marked(tiny_plan, ink_r=ink[0], ink_g=ink[1], ink_b=ink[2], min_contrast=4.5)
+    _, label = render_row(row, tiny_assets)
+    marked = np.rint(250 * (1 - 0.6 + 0.6 * np.array(HIGHLIGHTS[2]) / 255.0)).astype(np.uint8)[None]
+    drawn = np.array([label.appearance["ink"]], np.uint8)
+    assert float(contrast_ratio(luminance(drawn), luminance(marked))[0]) >= 4.5
+    assert label.appearance["contrast"] >= 4.5
+
+
+def test_no_highlight_is_planned_on_a_dark_ground(cli, tiny_dict, tmp_path):
+    import pyarrow.parquet as pq
+    import yaml
+
+    for spec in tiny_dict["specifications"]:
+        spec.update(highlight_opacity_probability=1.0, ink_color_weights={"dark": 1, "light_on_dark": 1})
+    config, plan = tmp_path / "marked.yaml", tmp_path / "plan.parquet"
+    config.write_text(yaml.safe_dump(tiny_dict))
+    code, _, err = cli("plan", config, "-o", plan, "total_images=80")
+    assert code == 0, err
+    table = pq.read_table(plan).to_pandas()
+    light = table.ink_color == "light_on_dark"
+    assert light.any() and (~light).any()
+    assert (table.highlight_opacity[light] == 0).all() and (table.highlight_words[light] == 0).all()
+    assert (table.highlight_opacity[~light] > 0).all()

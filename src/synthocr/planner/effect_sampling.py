@@ -88,6 +88,7 @@ EFFECT_SAMPLERS: dict[str, EffectSampler] = {
     "stroke_width": sample_effect,
     "extrusion_depth": sample_effect,
     "ink_gradient_strength": sample_effect,
+    "highlight_opacity": sample_effect,
     "slant_angle": sample_effect,
     "curvature_arc": sample_effect,
     "curvature_sine": sample_effect,
@@ -156,3 +157,16 @@ def neutralise(columns: dict[str, NDArray]) -> None:
                 values = np.array(columns[col], copy=True)
                 values[off] = p.neutral
                 columns[col] = values
+
+
+def drop_highlights_on_dark_grounds(columns: dict[str, NDArray]) -> None:
+    """No highlighter stroke on rows of light ink on a dark ground (a marker is drawn on paper), in place;
+    `neutralise` then clears its other columns."""
+    from synthocr.schemas.colors import LIGHT_INKS
+
+    names, codes = columns["ink_color"]
+    light = np.isin(np.asarray(codes), [k for k, name in enumerate(names) if name in LIGHT_INKS])
+    if light.any():
+        values = np.array(columns["highlight_opacity"], copy=True)
+        values[light] = 0.0
+        columns["highlight_opacity"] = values

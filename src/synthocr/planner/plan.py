@@ -37,7 +37,13 @@ from synthocr.planner.backgrounds import BackgroundPool, background_sources, kin
 from synthocr.planner.colors import choose_color_modes, draw_colors, draw_stroke_colors
 from synthocr.planner.corpus import CorpusFile, CorpusIndex, CorpusReader
 from synthocr.planner.directions import resolve_auto
-from synthocr.planner.effect_sampling import EffectRanges, effect_key, neutralise, sample_effects
+from synthocr.planner.effect_sampling import (
+    EffectRanges,
+    drop_highlights_on_dark_grounds,
+    effect_key,
+    neutralise,
+    sample_effects,
+)
 from synthocr.planner.fallback import Fallback, fallback_chains, text_script
 from synthocr.planner.fonts import FontCoverage, font_weight_vector, select_fonts
 from synthocr.planner.instances import InstanceChoice, instance_choice
@@ -512,6 +518,7 @@ def plan_block(ctx: PlanContext, block: int) -> pa.Table:
         return EffectRanges(lo, hi, share, _spec_array(config, "min_char_height")[spec_idx])
 
     columns.update(sample_effects(config.seed, block, ranges, columns))
+    drop_highlights_on_dark_grounds(columns)
     guard_degradation(columns, columns["font_size"], _spec_array(config, "degradation_budget")[spec_idx])
     columns["color_mode"] = ([config.color_mode], np.zeros(n, np.int64))
     columns["combine_upright_digits"] = np.zeros(n, np.uint8)  # drawn below, once the directions are final

@@ -27,10 +27,18 @@ from synthocr.renderer.effects import (
     PageContext,
 )
 from synthocr.renderer.effects.backgrounds import PROCEDURAL, image_crop
-from synthocr.renderer.effects.style import accent_ink, gradient_end, gradient_fill, halo, ink_layers
+from synthocr.renderer.effects.style import (
+    HIGHLIGHTS,
+    accent_ink,
+    gradient_end,
+    gradient_fill,
+    halo,
+    highlight_coverage,
+    ink_layers,
+)
 from synthocr.renderer.geometry import BoxGeometry, Frame, Geometry, Warp, chain, invert
 from synthocr.renderer.imaging import PNG_FILTER_KEY, Pixels, image_of, pixels_of
-from synthocr.renderer.layout import draw_layout, layout_line, layout_mask
+from synthocr.renderer.layout import Layout, draw_layout, layout_line, layout_mask
 from synthocr.renderer.limits import DEFAULT_MAX_IMAGE_PIXELS, RowLimitError, check_image_size, check_text
 from synthocr.renderer.linestyle import PLAIN, LineStyle, merge_styles
 from synthocr.renderer.randomness import stage_rng
@@ -204,6 +212,11 @@ def render_row(
     placement = chain([warp, Warp.homography(_translation(dx, dy))])
     geometry = geometry.shifted(dx, dy)
     background = _background(p, (width, height), assets)
+    if style.highlight is not None:  # on the paper, before the contrast guard measures it
+        band = _highlight_band(layout, style, p.font_size, vertical)
+        if band is not None:
+            mark = cv2.convertScaleAbs(_warp_mask(band, placement, (width, height)), alpha=style.highlight.opacity)
+            background = _marker(background, mark, HIGHLIGHTS[style.highlight.color % len(HIGHLIGHTS)])
     line_box = (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
     fit, background = fit_ink(background, line_box, p.ink, p.light_ink, p.min_contrast)
     accent = None  # the emphasised run's ink, where it has one of its own: kept at min_contrast as the line's
@@ -374,6 +387,37 @@ def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Im
     return PROCEDURAL[p.background_kind](
         size, p.background, p.background_texture, p.background_angle, p.background_xy, rng
     )
+
+
+def _highlight_band(layout: Layout, style: LineStyle, size: int, vertical: bool) -> Pixels | None:
+    """The highlighter stroke's coverage on the layout's canvas, over its run of the line's words."""
+    assert style.highlight is not None
+    line = layout.line
+    if vertical:
+        spans = tuple((box.y0, box.y1) for _, _, box in layout.words)
+        middle = (line.x0 + line.x1) / 2
+    else:
+        spans = tuple((box.x0, box.x1) for _, _, box in layout.words)
+        middle = (line.y0 + line.y1) / 2
+    return highlight_coverage(style.highlight, spans, middle, layout.size, size, vertical)
+
+
+def _marker(background: Image.Image, coverage: Pixels, colour: tuple[int, int, int]) -> Image.Image:
+    """A fluorescent marker over the paper: the paper multiplied by the marker's colour where `coverage`
+    (0-255) says, as transparent ink darkens what is under it (on white paper: the marker's colour)."""
+    x, y, w, h = cv2.boundingRect(coverage)
+    if not w:
+        return background
+    box = (x, y, x + w, y + h)
+    paper = np.asarray(background.crop(box), np.float32)
+    a = coverage[y : y + h, x : x + w].astype(np.float32)[:, :, None] / 255.0
+    r, g, b = (c / 255.0 for c in colour)
+    tint = np.array((0.299 * r + 0.587 * g + 0.114 * b,) if paper.ndim == 2 else (r, g, b), np.float32)
+    if paper.ndim == 2:  # greyscale paper: the marker's luma
+        a = a[:, :, 0]
+    marked = paper * (1.0 - a + a * tint)
+    background.paste(Image.fromarray(np.clip(marked + 0.5, 0, 255).astype(np.uint8), background.mode), box)
+    return background
 
 
 def _composite(

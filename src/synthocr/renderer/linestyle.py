@@ -38,6 +38,17 @@ class Gradient(NamedTuple):
     color: int  # 0 = a paler (darker, for light ink) shade of the ink; else an accent index
 
 
+class Highlight(NamedTuple):
+    """A highlighter stroke over a run of consecutive words, on the paper under the ink."""
+
+    opacity: float
+    words: int  # how many
+    start: float  # fraction of the line's words where the run starts
+    color: int  # index into renderer/effects/style.py HIGHLIGHTS
+    height: float  # fraction of font size across the line
+    tips: tuple[float, float, float, float]  # the chisel tip's slant at each corner, fraction of font size
+
+
 class LineStyle(NamedTuple):
     """Every text style of one line, as the layout takes it (the neutral values: plain text)."""
 
@@ -49,6 +60,7 @@ class LineStyle(NamedTuple):
     layers: tuple[Any, ...] = ()  # InkLayer objects drawn under the text (renderer/effects/style.py)
     halo: tuple[int, int, int, int] = (0, 0, 0, 0)  # pixels the layers reach beyond the ink: left, top, right, bottom
     gradient: Gradient | None = None  # a gradient fill of the text's ink (not of an accent run's)
+    highlight: Highlight | None = None  # a highlighter stroke under the text, drawn on the paper
 
 
 PLAIN = LineStyle()

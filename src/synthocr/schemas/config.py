@@ -196,6 +196,24 @@ class BatchSpecification:
     # 3 green, 4 violet (light tints on light-on-dark lines)
     ink_gradient_color_min: int = 0
     ink_gradient_color_max: int = 4
+    # highlight_opacity (fraction): a highlighter stroke over a run of words, on the paper under the ink: its opacity
+    # (the contrast guard measures the paper with it; rows of light ink on a dark ground get none)
+    highlight_opacity_min: float = 0.35
+    highlight_opacity_max: float = 0.6
+    highlight_opacity_probability: float = 0.02
+    # highlight_words (words): how many consecutive words it covers (all of them where the line has fewer)
+    highlight_words_min: int = 1
+    highlight_words_max: int = 4
+    # highlight_start (fraction of the line's words): where the run starts (0 = the first word; moved back to end at the
+    # last word at most)
+    highlight_start_min: float = 0.0
+    highlight_start_max: float = 1.0
+    # highlight_color (index): the marker's colour: 0 yellow, 1 green, 2 pink, 3 blue, 4 orange
+    highlight_color_min: int = 0
+    highlight_color_max: int = 4
+    # highlight_height (fraction of font size): the stroke's width across the line, centred on the line's middle
+    highlight_height_min: float = 0.8
+    highlight_height_max: float = 1.1
     # slant_angle (degrees): the text sheared as an oblique (synthetic italic) face slants it: the tops of the letters
     # lean right for an angle > 0, left for < 0 (Arabic and Hebrew italics are printed leaning either way: a range
     # across 0 gives both); in a vertical line the column leans the same way along its length

@@ -57,6 +57,7 @@ from synthocr.renderer.effects.scanner import (
 from synthocr.renderer.effects.style import (
     emphasis_words,
     extrusion_depth,
+    highlight_opacity,
     ink_gradient_strength,
     shadow_opacity,
     strikethrough_thickness,
@@ -82,6 +83,7 @@ RENDERERS: dict[str, Callable[..., Any]] = {
     "stroke_width": stroke_width,
     "extrusion_depth": extrusion_depth,
     "ink_gradient_strength": ink_gradient_strength,
+    "highlight_opacity": highlight_opacity,
     "slant_angle": slant_angle,
     "curvature_arc": curvature_arc,
     "curvature_sine": curvature_sine,

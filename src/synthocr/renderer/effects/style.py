@@ -20,7 +20,7 @@ import numpy as np
 
 from synthocr.color import linear_to_srgb, srgb_to_linear
 from synthocr.renderer.imaging import Pixels, gaussian_blur
-from synthocr.renderer.linestyle import Emphasis, Gradient, Rule
+from synthocr.renderer.linestyle import Emphasis, Gradient, Highlight, Rule
 
 RGB = tuple[int, int, int]
 
@@ -28,6 +28,9 @@ RGB = tuple[int, int, int]
 # light ink on a dark ground. The contrast guard moves them in lightness where the background needs it.
 ACCENTS_DARK: tuple[RGB, ...] = ((170, 25, 25), (25, 60, 170), (20, 110, 45), (105, 35, 140))
 ACCENTS_LIGHT: tuple[RGB, ...] = ((255, 215, 70), (130, 215, 255), (150, 235, 150), (255, 170, 210))
+# Highlighter inks by highlight_color: yellow, green, pink, blue, orange (fluorescent markers on white paper).
+HIGHLIGHTS: tuple[RGB, ...] = ((255, 238, 50), (120, 240, 110), (255, 120, 200), (100, 205, 255), (255, 170, 60))
+TIP = 0.08  # fraction of font size: how far a marker's chisel tip may slant each corner of its stroke
 
 
 def accent_ink(index: int, light: bool) -> RGB | None:
@@ -244,3 +247,43 @@ def gradient_fill(
     palette = np.rint(linear_to_srgb(la + (lb - la) * ramp)).astype(np.uint8)
     palette[0], palette[-1] = start, end
     return palette[np.rint(t).astype(np.uint8)]
+
+
+def highlight_opacity(
+    opacity: float, words: float, start: float, color: float, height: float, rng: np.random.Generator
+) -> dict[str, Any]:
+    """A highlighter stroke at `opacity` over `words` words from `start`, `height` x font size across the line,
+    in marker `color`; its chisel tips' slant is drawn from the effect's generator."""
+    tips = tuple(float(v) for v in rng.uniform(-TIP, TIP, 4))
+    return {"highlight": Highlight(opacity, int(words), start, int(color), height, tips)}  # type: ignore[arg-type]
+
+
+def highlight_coverage(
+    highlight: Highlight,
+    words: tuple[tuple[float, float], ...],
+    middle: float,
+    canvas: tuple[int, int],
+    size: int,
+    vertical: bool,
+) -> Pixels | None:
+    """The stroke's coverage (0-255 at full opacity) on the layout's canvas of `canvas` (w, h): along the line
+    over the run's words (each word's [lo, hi) along it, in logical order) and a little beyond, `height` x
+    font size across, centred on `middle`; None when the line has no words or the run none."""
+    n = len(words)
+    if highlight.words <= 0 or n == 0:
+        return None
+    first = max(0, min(int(highlight.start * n), n - highlight.words))
+    last = min(n, first + highlight.words) - 1
+    run = words[first : last + 1]
+    pad = 0.1 * size
+    lo, hi = min(w[0] for w in run) - pad, max(w[1] for w in run) + pad
+    half = 0.5 * highlight.height * size
+    a, b, c, d = (t * size for t in highlight.tips)
+    along = ((lo + a, middle - half), (hi + b, middle - half), (hi + c, middle + half), (lo + d, middle + half))
+    points = [(y, x) if vertical else (x, y) for x, y in along]
+    w, h = canvas
+    mask = np.zeros((h, w), np.uint8)
+    shift = 4  # sub-pixel corners: OpenCV's fixed-point coordinates, 1/16 pixel
+    corners = np.rint(np.array(points, np.float64) * (1 << shift)).astype(np.int32)
+    cv2.fillPoly(mask, [corners], 255, cv2.LINE_AA, shift)
+    return gaussian_blur(mask, 0.6)
