@@ -421,6 +421,17 @@ def matched_row(
     full = Image.new("L", size, 0)
     full.paste(mask, (left, top))
     _page(row, page, full, font, rng)
+    if _on(row, "plate_opacity"):  # a sign's plate around the line, a border in the ink
+        m = float(row["plate_margin"]) * int(row["font_size"])
+        plate = page.copy()
+        ImageDraw.Draw(plate).rounded_rectangle(
+            (left - m, top - m, left + mask.width + m, top + mask.height + m),
+            radius=float(row["plate_radius"]) * int(row["font_size"]),
+            fill=(200, 200, 200),
+            outline=(int(row["ink_r"]), int(row["ink_g"]), int(row["ink_b"])),
+            width=max(0, round(float(row["plate_border"]) * int(row["font_size"]))),
+        )
+        page = Image.blend(page, plate, float(row["plate_opacity"]))
     if _on(row, "highlight_opacity"):  # a marker stroke across the line, multiplied into the paper
         band = Image.new("RGB", size, (255, 255, 255))
         middle, half = top + mask.height / 2, float(row["highlight_height"]) * int(row["font_size"]) / 2

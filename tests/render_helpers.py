@@ -21,6 +21,7 @@ STRONG = {
     "extrusion_depth": 0.08,
     "ink_gradient_strength": 1.0,
     "highlight_opacity": 0.6,
+    "plate_opacity": 1.0,
     "curvature_arc": 0.1,
     "curvature_sine": 0.3,
     "elastic_amplitude": 0.08,

@@ -537,3 +537,45 @@ def test_no_highlight_is_planned_on_a_dark_ground(cli, tiny_dict, tmp_path):
     assert light.any() and (~light).any()
     assert (table.highlight_opacity[light] == 0).all() and (table.highlight_words[light] == 0).all()
     assert (table.highlight_opacity[~light] > 0).all()
+
+
+def test_plate_sits_behind_the_line_in_its_shade_with_a_border_in_the_ink(tiny_plan, tiny_assets):
+    """A plate 0.3 font sizes around the line's box: inside its margin the paper takes its colour (the grey
+    background moved 0.6 of the way to white in linear light), beyond its border the background is as it was,
+    the border is drawn in the ink; the polygons are those of the row without a plate."""
+    ground, ink = (128, 128, 128), (20, 20, 30)
+    row = _plain_row(
+        tiny_plan,
+        text="Baker Street",
+        font_size=32,
+        background_kind="plain",
+        background_r=ground[0],
+        background_g=ground[1],
+        background_b=ground[2],
+        ink_r=ink[0],
+        ink_g=ink[1],
+        ink_b=ink[2],
+        padding_top=24,
+        padding_right=24,
+        padding_bottom=24,
+        padding_left=24,
+        plate_opacity=1.0,
+        plate_margin=0.3,
+        plate_radius=0.0,
+        plate_border=0.1,
+        plate_shade=0.6,
+    )
+    image, label = render_row(row, tiny_assets)
+    _, plain = render_row(clean(row, plate_opacity=0.0), tiny_assets)
+    assert [c.polygon for c in label.chars] == [c.polygon for c in plain.chars]
+    assert label.appearance["ink"] == list(ink)
+    pixels = np.asarray(image.convert("RGB")).astype(int)
+    x0, y0, x1, y1 = label.line.bbox
+    middle = int((y0 + y1) / 2)
+    plate = mix_linear(ground, (255, 255, 255), 0.6)
+    inside = pixels[middle, int(x0 - 0.1 * 32)]  # within the margin, clear of the border (0.2 to 0.3 beyond)
+    border = pixels[middle, int(x0 - 0.25 * 32)]
+    outside = pixels[middle, int(x0 - 0.3 * 32) - 3]
+    assert np.abs(inside - plate).max() <= 2, inside
+    assert np.abs(border - ink).max() <= 2, border
+    assert np.abs(outside - ground).max() <= 2, outside

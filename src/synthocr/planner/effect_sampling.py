@@ -89,6 +89,7 @@ EFFECT_SAMPLERS: dict[str, EffectSampler] = {
     "extrusion_depth": sample_effect,
     "ink_gradient_strength": sample_effect,
     "highlight_opacity": sample_effect,
+    "plate_opacity": sample_effect,
     "slant_angle": sample_effect,
     "curvature_arc": sample_effect,
     "curvature_sine": sample_effect,

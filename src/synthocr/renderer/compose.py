@@ -33,14 +33,16 @@ from synthocr.renderer.effects.style import (
     gradient_end,
     gradient_fill,
     halo,
-    highlight_coverage,
+    highlight_outline,
     ink_layers,
+    plate_color,
+    plate_outline,
 )
 from synthocr.renderer.geometry import BoxGeometry, Frame, Geometry, Warp, chain, invert
-from synthocr.renderer.imaging import PNG_FILTER_KEY, Pixels, image_of, pixels_of
+from synthocr.renderer.imaging import PNG_FILTER_KEY, Pixels, gaussian_blur, image_of, pixels_of
 from synthocr.renderer.layout import Layout, draw_layout, layout_line, layout_mask
 from synthocr.renderer.limits import DEFAULT_MAX_IMAGE_PIXELS, RowLimitError, check_image_size, check_text
-from synthocr.renderer.linestyle import PLAIN, LineStyle, merge_styles
+from synthocr.renderer.linestyle import PLAIN, LineStyle, Plate, merge_styles
 from synthocr.renderer.randomness import stage_rng
 from synthocr.schemas.colors import LIGHT_INKS
 from synthocr.schemas.labels import Label
@@ -212,10 +214,14 @@ def render_row(
     placement = chain([warp, Warp.homography(_translation(dx, dy))])
     geometry = geometry.shifted(dx, dy)
     background = _background(p, (width, height), assets)
-    if style.highlight is not None:  # on the paper, before the contrast guard measures it
-        band = _highlight_band(layout, style, p.font_size, vertical)
-        if band is not None:
-            mark = cv2.convertScaleAbs(_warp_mask(band, placement, (width, height)), alpha=style.highlight.opacity)
+    # A plate and a highlighter mark the background before the contrast guard measures it.
+    if style.plate is not None:
+        background = _plate(background, layout, style.plate, p, placement)
+    if style.highlight is not None:
+        outline = _highlight_outline(layout, style, p.font_size, vertical)
+        if outline is not None:
+            band = gaussian_blur(_mapped_fill(outline, placement, (width, height)), 0.6)
+            mark = cv2.convertScaleAbs(band, alpha=style.highlight.opacity)
             background = _marker(background, mark, HIGHLIGHTS[style.highlight.color % len(HIGHLIGHTS)])
     line_box = (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
     fit, background = fit_ink(background, line_box, p.ink, p.light_ink, p.min_contrast)
@@ -389,8 +395,8 @@ def _background(p: RowParams, size: tuple[int, int], assets: RenderAssets) -> Im
     )
 
 
-def _highlight_band(layout: Layout, style: LineStyle, size: int, vertical: bool) -> Pixels | None:
-    """The highlighter stroke's coverage on the layout's canvas, over its run of the line's words."""
+def _highlight_outline(layout: Layout, style: LineStyle, size: int, vertical: bool) -> np.ndarray | None:
+    """The highlighter stroke's corners on the layout's canvas, over its run of the line's words."""
     assert style.highlight is not None
     line = layout.line
     if vertical:
@@ -399,7 +405,42 @@ def _highlight_band(layout: Layout, style: LineStyle, size: int, vertical: bool)
     else:
         spans = tuple((box.x0, box.x1) for _, _, box in layout.words)
         middle = (line.y0 + line.y1) / 2
-    return highlight_coverage(style.highlight, spans, middle, layout.size, size, vertical)
+    return highlight_outline(style.highlight, spans, middle, size, vertical)
+
+
+def _plate(background: Image.Image, layout: Layout, plate: Plate, p: RowParams, placement: Warp) -> Image.Image:
+    """A sign's plate around the line's box, in a shade of the row's background colour, its border in the
+    row's ink."""
+    size = background.size
+    line = layout.line
+    box = (line.x0, line.y0, line.x1, line.y1)
+    margin, radius, border = (v * p.font_size for v in (plate.margin, plate.radius, plate.border))
+    outer = _mapped_fill(plate_outline(box, margin, radius), placement, size)
+    if border > 0:
+        background = _composite(background, cv2.convertScaleAbs(outer, alpha=plate.opacity), p.ink)
+        inner = plate_outline(box, max(0.0, margin - border), max(0.0, radius - border))
+        outer = _mapped_fill(inner, placement, size)
+    colour = plate_color(plate, p.background, p.light_ink)
+    return _composite(background, cv2.convertScaleAbs(outer, alpha=plate.opacity), colour)
+
+
+EDGE_STEP = 4.0  # pixels: the longest straight piece of a shape's outline before a warp maps it
+
+
+def _mapped_fill(outline: np.ndarray, warp: Warp, size: tuple[int, int]) -> Pixels:
+    """The (h, w) coverage (0-255, anti-aliased) of the closed `outline` (k, 2) on the layout's canvas, mapped
+    into the image by `warp`: every edge cut into pieces of at most EDGE_STEP pixels first, so that a curved
+    warp bends it as it bends the text."""
+    pieces = []
+    for a, b in zip(outline, np.roll(outline, -1, axis=0)):
+        n = max(1, math.ceil(float(np.hypot(*(b - a))) / EDGE_STEP))
+        pieces.append(a + (b - a) * (np.arange(n) / n)[:, None])
+    mapped = warp.forward(np.concatenate(pieces))
+    w, h = size
+    mask = np.zeros((h, w), np.uint8)
+    shift = 4  # sub-pixel vertices: OpenCV's fixed-point coordinates, 1/16 pixel
+    cv2.fillPoly(mask, [np.rint(mapped * (1 << shift)).astype(np.int32)], 255, cv2.LINE_AA, shift)
+    return mask
 
 
 def _marker(background: Image.Image, coverage: Pixels, colour: tuple[int, int, int]) -> Image.Image:

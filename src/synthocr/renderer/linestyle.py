@@ -49,6 +49,16 @@ class Highlight(NamedTuple):
     tips: tuple[float, float, float, float]  # the chisel tip's slant at each corner, fraction of font size
 
 
+class Plate(NamedTuple):
+    """A sign's plate behind the line, in a shade of the row's background colour, with a border in its ink."""
+
+    opacity: float
+    margin: float  # fraction of font size around the line's box
+    radius: float  # fraction of font size: the corners' rounding
+    border: float  # fraction of font size: the border's width (0: none)
+    shade: float  # how far the background colour moves away from the ink (towards white for dark ink)
+
+
 class LineStyle(NamedTuple):
     """Every text style of one line, as the layout takes it (the neutral values: plain text)."""
 
@@ -61,6 +71,7 @@ class LineStyle(NamedTuple):
     halo: tuple[int, int, int, int] = (0, 0, 0, 0)  # pixels the layers reach beyond the ink: left, top, right, bottom
     gradient: Gradient | None = None  # a gradient fill of the text's ink (not of an accent run's)
     highlight: Highlight | None = None  # a highlighter stroke under the text, drawn on the paper
+    plate: Plate | None = None  # a sign's plate behind the line, drawn on the background
 
 
 PLAIN = LineStyle()

@@ -214,6 +214,25 @@ class BatchSpecification:
     # highlight_height (fraction of font size): the stroke's width across the line, centred on the line's middle
     highlight_height_min: float = 0.8
     highlight_height_max: float = 1.1
+    # plate_opacity (fraction): a sign's plate behind the line, in a shade of the row's background colour (over a photo:
+    # a sign on it), warped with the text: its opacity (the contrast guard measures the plate)
+    plate_opacity_min: float = 0.9
+    plate_opacity_max: float = 1.0
+    plate_opacity_probability: float = 0.02
+    # plate_margin (fraction of font size): how far the plate reaches beyond the line's box (the image's padding may
+    # crop it)
+    plate_margin_min: float = 0.15
+    plate_margin_max: float = 0.5
+    # plate_radius (fraction of font size): the rounding of its corners
+    plate_radius_min: float = 0.0
+    plate_radius_max: float = 0.3
+    # plate_border (fraction of font size): a border of this width along its edge, in the line's ink (0: none)
+    plate_border_min: float = 0.0
+    plate_border_max: float = 0.06
+    # plate_shade (fraction): the plate's colour: the row's background colour mixed this far towards white (dark ink) or
+    # black (light ink) in linear light, away from the ink
+    plate_shade_min: float = 0.0
+    plate_shade_max: float = 0.6
     # slant_angle (degrees): the text sheared as an oblique (synthetic italic) face slants it: the tops of the letters
     # lean right for an angle > 0, left for < 0 (Arabic and Hebrew italics are printed leaning either way: a range
     # across 0 gives both); in a vertical line the column leans the same way along its length

@@ -372,6 +372,60 @@ EFFECTS: tuple[Effect, ...] = (
         ),
         "highlighter marker over words",
     ),
+    Effect(
+        "style",
+        0.02,
+        (
+            RangeParam(
+                "plate_opacity",
+                "float32",
+                (0.9, 1.0),
+                (0.0, 1.0),
+                "fraction",
+                "a sign's plate behind the line, in a shade of the row's background colour (over a photo: a sign "
+                "on it), warped with the text: its opacity (the contrast guard measures the plate)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "plate_margin",
+                "float32",
+                (0.15, 0.5),
+                (0.0, 3.0),
+                "fraction of font size",
+                "how far the plate reaches beyond the line's box (the image's padding may crop it)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "plate_radius",
+                "float32",
+                (0.0, 0.3),
+                (0.0, 3.0),
+                "fraction of font size",
+                "the rounding of its corners",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "plate_border",
+                "float32",
+                (0.0, 0.06),
+                (0.0, 0.5),
+                "fraction of font size",
+                "a border of this width along its edge, in the line's ink (0: none)",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "plate_shade",
+                "float32",
+                (0.0, 0.6),
+                (0.0, 1.0),
+                "fraction",
+                "the plate's colour: the row's background colour mixed this far towards white (dark ink) or "
+                "black (light ink) in linear light, away from the ink",
+                neutral=0.0,
+            ),
+        ),
+        "a sign's plate behind the text",
+    ),
     # --- geometric ------------------------------------------------------------------------
     Effect(
         "geometric",

@@ -17,10 +17,11 @@ from typing import Any, NamedTuple
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from synthocr.color import linear_to_srgb, srgb_to_linear
 from synthocr.renderer.imaging import Pixels, gaussian_blur
-from synthocr.renderer.linestyle import Emphasis, Gradient, Highlight, Rule
+from synthocr.renderer.linestyle import Emphasis, Gradient, Highlight, Plate, Rule
 
 RGB = tuple[int, int, int]
 
@@ -258,17 +259,16 @@ def highlight_opacity(
     return {"highlight": Highlight(opacity, int(words), start, int(color), height, tips)}  # type: ignore[arg-type]
 
 
-def highlight_coverage(
+def highlight_outline(
     highlight: Highlight,
     words: tuple[tuple[float, float], ...],
     middle: float,
-    canvas: tuple[int, int],
     size: int,
     vertical: bool,
-) -> Pixels | None:
-    """The stroke's coverage (0-255 at full opacity) on the layout's canvas of `canvas` (w, h): along the line
-    over the run's words (each word's [lo, hi) along it, in logical order) and a little beyond, `height` x
-    font size across, centred on `middle`; None when the line has no words or the run none."""
+) -> NDArray[np.float64] | None:
+    """The stroke's four corners (x, y) on the layout's canvas: along the line over the run's words (each
+    word's [lo, hi) along it, in logical order) and a tenth of a font size beyond, `height` x font size
+    across, centred on `middle`, its ends slanted as a chisel tip; None when the line or the run has no words."""
     n = len(words)
     if highlight.words <= 0 or n == 0:
         return None
@@ -280,10 +280,36 @@ def highlight_coverage(
     half = 0.5 * highlight.height * size
     a, b, c, d = (t * size for t in highlight.tips)
     along = ((lo + a, middle - half), (hi + b, middle - half), (hi + c, middle + half), (lo + d, middle + half))
-    points = [(y, x) if vertical else (x, y) for x, y in along]
-    w, h = canvas
-    mask = np.zeros((h, w), np.uint8)
-    shift = 4  # sub-pixel corners: OpenCV's fixed-point coordinates, 1/16 pixel
-    corners = np.rint(np.array(points, np.float64) * (1 << shift)).astype(np.int32)
-    cv2.fillPoly(mask, [corners], 255, cv2.LINE_AA, shift)
-    return gaussian_blur(mask, 0.6)
+    return np.array([(y, x) if vertical else (x, y) for x, y in along], np.float64)
+
+
+def plate_outline(box: tuple[float, float, float, float], margin: float, radius: float) -> NDArray[np.float64]:
+    """The outline (x, y) of a rectangle `margin` pixels around `box` (x0, y0, x1, y1), its corners rounded by
+    `radius` pixels (at most half its shorter side), clockwise from the top left corner's arc."""
+    x0, y0, x1, y1 = box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin
+    r = max(0.0, min(radius, (x1 - x0) / 2, (y1 - y0) / 2))
+    points: list[tuple[float, float]] = []
+    for cx, cy, start in (
+        (x0 + r, y0 + r, 180.0),
+        (x1 - r, y0 + r, 270.0),
+        (x1 - r, y1 - r, 0.0),
+        (x0 + r, y1 - r, 90.0),
+    ):
+        for k in range(7):  # each quarter arc in 6 steps (a corner of radius 0: its point, 7 times)
+            t = math.radians(start + 15.0 * k)
+            points.append((cx + r * math.cos(t), cy + r * math.sin(t)))
+    return np.array(points, np.float64)
+
+
+def plate_opacity(
+    opacity: float, margin: float, radius: float, border: float, shade: float, rng: np.random.Generator
+) -> dict[str, Any]:
+    """A sign's plate behind the line: `margin` x font size around its box, corners rounded by `radius` x font
+    size, a border `border` x font size wide, its colour `shade` of the way from the background's away from
+    the ink, at `opacity`."""
+    return {"plate": Plate(opacity, margin, radius, border, shade)}
+
+
+def plate_color(plate: Plate, background: RGB, light: bool) -> RGB:
+    """The plate's colour: the background colour mixed `shade` towards white (black under light ink)."""
+    return mix_linear(background, (0, 0, 0) if light else (255, 255, 255), plate.shade)
