@@ -84,6 +84,10 @@ def test_image_backgrounds_render_above_min_contrast(cli, tiny_dict, tmp_path):
             background_weights={"image": 1.0},
             min_contrast=4.5,
             ink_color_weights={"dark": 1, "colored": 1, "pen_blue": 1, "pen_red": 1, "stamp": 1, "light_on_dark": 1},
+            # A plate or a marker changes the background before the guard measures it: the crop rebuilt
+            # below would not hold them (tests/test_styles.py checks the ink over each).
+            plate_opacity_probability=0.0,
+            highlight_opacity_probability=0.0,
         )
     config = tmp_path / "c.yaml"
     config.write_text(yaml.safe_dump(tiny_dict))
@@ -112,3 +116,52 @@ def test_image_backgrounds_render_above_min_contrast(cli, tiny_dict, tmp_path):
         assert got >= 4.5 * 0.97, (path.name, row["background_file"], look, got)
         changed += look["ink"] != [row["ink_r"], row["ink_g"], row["ink_b"]] or look["background_fade"] > 0
     assert changed >= 10  # the guard had work to do: black, checker and noise photos
+
+
+# Warps that turn or bend the line: its axis-aligned box could then reach past the plate.
+WARPS = ("rotation_angle", "perspective_warp_magnitude", "curvature_arc", "curvature_sine", "elastic_amplitude")
+
+
+def test_the_ink_keeps_min_contrast_over_a_sign_plate(cli, tiny_dict, tmp_path):
+    """From the CLI: every row on a photo-like background behind a plate (no warps, so the line's box lies
+    on the plate), every ink mode: the label's ink keeps 4.5 over the plate's colour, faded as the label says."""
+    from synthocr.renderer.effects.style import plate_color
+    from synthocr.renderer.linestyle import Plate
+
+    folder = tmp_path / "bg"
+    folder.mkdir()
+    for name, image in backgrounds().items():
+        image.save(folder / f"{name}.png")
+    tiny_dict.update(total_images=40, background_dir=str(folder))
+    for spec in tiny_dict["specifications"]:
+        spec.update(
+            background_weights={"image": 1.0},
+            min_contrast=4.5,
+            ink_color_weights={"dark": 1, "colored": 1, "stamp": 1, "light_on_dark": 1},
+            plate_opacity_probability=1.0,
+            plate_opacity_min=1.0,
+            plate_margin_min=0.2,
+            plate_border_max=0.0,
+            **{f"{warp}_probability": 0.0 for warp in WARPS},
+        )
+    config = tmp_path / "c.yaml"
+    config.write_text(yaml.safe_dump(tiny_dict))
+    plan, out = tmp_path / "p.parquet", tmp_path / "out"
+    assert cli("plan", config, "-o", plan)[0] == 0
+    code, _, err = cli("render", plan, "-o", out, "--workers", "1", "--quiet")
+    assert code == 0, err
+    labels = sorted(Path(out).rglob("image_*.json"))
+    assert len(labels) == 40
+    checked = 0
+    for path in labels:
+        label = json.loads(path.read_text())
+        row, look = label["params"], label["appearance"]
+        assert not any(row[warp] for warp in WARPS)
+        light = row["ink_color"] == "light_on_dark"
+        plate = Plate(1.0, row["plate_margin"], row["plate_radius"], 0.0, row["plate_shade"])
+        colour = np.array(plate_color(plate, (row["background_r"], row["background_g"], row["background_b"]), light))
+        end = np.array((0, 0, 0) if light else (255, 255, 255))
+        under = np.rint(colour + (end - colour) * look["background_fade"])[None, :]
+        assert ratio(look["ink"], under, light) >= 4.5 * 0.97, (path.name, look, colour)
+        checked += 1
+    assert checked == 40
