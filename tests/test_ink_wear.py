@@ -14,7 +14,8 @@ def test_the_worn_share_follows_the_amount(amount):
     worn = ink_wear_amount(ink, amount, 4.0, np.random.default_rng(7))
     touched = (worn < 255).mean()
     assert abs(touched - amount) < 0.06, touched
-    assert (worn == 0).mean() < touched  # the patches fade out at their edges
+    assert worn.min() == round(255 * 0.15)  # a patch keeps a faint trace of the ink, never none
+    assert (worn == worn.min()).mean() < touched  # the patches fade out at their edges
     assert worn.max() == 255  # ink outside the patches is whole
 
 

@@ -285,7 +285,7 @@ class BatchSpecification:
     ink_bleed_radius_max: float = 0.8
     ink_bleed_radius_probability: float = 0.3
     # ink_wear_amount (fraction of the ink): worn or dry ink: about this share of the text's ink lies in patches where
-    # it thins out or is gone (a dry ribbon, worn type, failing toner, faded thermal print)
+    # it thins out, to 15% of itself at most (a dry ribbon, worn type, failing toner, faded thermal print)
     ink_wear_amount_min: float = 0.1
     ink_wear_amount_max: float = 0.3
     ink_wear_amount_probability: float = 0.03

@@ -608,8 +608,8 @@ EFFECTS: tuple[Effect, ...] = (
                 (0.1, 0.3),
                 (0.0, 0.9),
                 "fraction of the ink",
-                "worn or dry ink: about this share of the text's ink lies in patches where it thins out or is "
-                "gone (a dry ribbon, worn type, failing toner, faded thermal print)",
+                "worn or dry ink: about this share of the text's ink lies in patches where it thins out, to "
+                "15% of itself at most (a dry ribbon, worn type, failing toner, faded thermal print)",
                 neutral=0.0,
             ),
             RangeParam(

@@ -21,15 +21,16 @@ def ink_bleed_radius(mask: Pixels, radius: float, rng: np.random.Generator) -> P
 
 
 GRAIN = 0.3  # fine noise added to how much ink is kept: ragged patch edges, specks where the ink thins
-EDGE = 0.5  # standard deviations of the patches' field over which the ink goes from whole to gone
+EDGE = 0.5  # standard deviations of the patches' field over which the ink goes from whole to its floor
+FLOOR = 0.15  # the share of its ink a worn patch keeps: faint, never gone, so no letter vanishes from its label
 
 
 def ink_wear_amount(mask: Pixels, amount: float, scale: float, rng: np.random.Generator) -> Pixels:
-    """About `amount` of the ink's area in worn patches `scale` pixels across, where it thins out or is gone.
+    """About `amount` of the ink's area in worn patches `scale` pixels across, where it thins out to FLOOR.
 
     A smooth noise field (white noise blurred by `scale`, scaled to unit deviation) is drawn from the
     effect's generator; where it rises above its (1 - amount) quantile the ink fades, over EDGE deviations,
-    to nothing, and a fine grain (blurred by 0.7 px) roughens the edges of the patches.
+    to FLOOR of itself, and a fine grain (blurred by 0.7 px) roughens the edges of the patches.
     """
     if amount == 0 or not mask.any():
         return mask
@@ -39,5 +40,5 @@ def ink_wear_amount(mask: Pixels, amount: float, scale: float, rng: np.random.Ge
     fine = gaussian_blur(rng.standard_normal((h, w)).astype(np.float32), 0.7)
     grain = fine / np.float32(max(float(fine.std()), 1e-6))
     threshold = NormalDist().inv_cdf(1.0 - min(amount, 0.999))
-    keep = np.clip(1.0 - (field - np.float32(threshold)) / np.float32(EDGE) + np.float32(GRAIN) * grain, 0.0, 1.0)
+    keep = np.clip(1.0 - (field - np.float32(threshold)) / np.float32(EDGE) + np.float32(GRAIN) * grain, FLOOR, 1.0)
     return (mask * keep + 0.5).astype(np.uint8)
