@@ -69,32 +69,41 @@ def test_ink_keeps_its_side_of_the_background():
     assert fit.fade > 0 and sum(fit.ink) <= sum((20, 20, 60)) and np.asarray(out).mean() > 30
 
 
-@pytest.mark.slow
-def test_image_backgrounds_render_above_min_contrast(cli, tiny_dict, tmp_path):
-    """From the CLI: photo-like backgrounds of every tone, every ink mode, min_contrast 4.5. Each label's
-    ink, over its background crop (rebuilt from the plan row and faded as the label says), keeps 4.5."""
+def _render_on_photos(cli, tiny_dict, tmp_path, total: int, **spec_values) -> Path:
+    """Plan and render `total` rows over the photo-like backgrounds() at min_contrast 4.5, every specification
+    given `spec_values`, through the CLI; the output dir."""
     folder = tmp_path / "bg"
     folder.mkdir()
-    sources = backgrounds()
-    for name, image in sources.items():
+    for name, image in backgrounds().items():
         image.save(folder / f"{name}.png")
-    tiny_dict.update(total_images=60, background_dir=str(folder))
+    tiny_dict.update(total_images=total, background_dir=str(folder))
     for spec in tiny_dict["specifications"]:
-        spec.update(
-            background_weights={"image": 1.0},
-            min_contrast=4.5,
-            ink_color_weights={"dark": 1, "colored": 1, "pen_blue": 1, "pen_red": 1, "stamp": 1, "light_on_dark": 1},
-            # A plate or a marker changes the background before the guard measures it: the crop rebuilt
-            # below would not hold them (tests/test_styles.py checks the ink over each).
-            plate_opacity_probability=0.0,
-            highlight_opacity_probability=0.0,
-        )
+        spec.update(background_weights={"image": 1.0}, min_contrast=4.5, **spec_values)
     config = tmp_path / "c.yaml"
     config.write_text(yaml.safe_dump(tiny_dict))
     plan, out = tmp_path / "p.parquet", tmp_path / "out"
     assert cli("plan", config, "-o", plan)[0] == 0
     code, _, err = cli("render", plan, "-o", out, "--workers", "1", "--quiet")
     assert code == 0, err
+    return out
+
+
+@pytest.mark.slow
+def test_image_backgrounds_render_above_min_contrast(cli, tiny_dict, tmp_path):
+    """From the CLI: photo-like backgrounds of every tone, every ink mode, min_contrast 4.5. Each label's
+    ink, over its background crop (rebuilt from the plan row and faded as the label says), keeps 4.5."""
+    sources = backgrounds()
+    out = _render_on_photos(
+        cli,
+        tiny_dict,
+        tmp_path,
+        60,
+        ink_color_weights={"dark": 1, "colored": 1, "pen_blue": 1, "pen_red": 1, "stamp": 1, "light_on_dark": 1},
+        # A plate or a marker changes the background before the guard measures it: the crop rebuilt
+        # below would not hold them (tests/test_styles.py checks the ink over each).
+        plate_opacity_probability=0.0,
+        highlight_opacity_probability=0.0,
+    )
     changed = 0
     for path in sorted(Path(out).rglob("image_*.json")):
         label = json.loads(path.read_text())
@@ -128,28 +137,18 @@ def test_the_ink_keeps_min_contrast_over_a_sign_plate(cli, tiny_dict, tmp_path):
     from synthocr.renderer.effects.style import plate_color
     from synthocr.renderer.linestyle import Plate
 
-    folder = tmp_path / "bg"
-    folder.mkdir()
-    for name, image in backgrounds().items():
-        image.save(folder / f"{name}.png")
-    tiny_dict.update(total_images=40, background_dir=str(folder))
-    for spec in tiny_dict["specifications"]:
-        spec.update(
-            background_weights={"image": 1.0},
-            min_contrast=4.5,
-            ink_color_weights={"dark": 1, "colored": 1, "stamp": 1, "light_on_dark": 1},
-            plate_opacity_probability=1.0,
-            plate_opacity_min=1.0,
-            plate_margin_min=0.2,
-            plate_border_max=0.0,
-            **{f"{warp}_probability": 0.0 for warp in WARPS},
-        )
-    config = tmp_path / "c.yaml"
-    config.write_text(yaml.safe_dump(tiny_dict))
-    plan, out = tmp_path / "p.parquet", tmp_path / "out"
-    assert cli("plan", config, "-o", plan)[0] == 0
-    code, _, err = cli("render", plan, "-o", out, "--workers", "1", "--quiet")
-    assert code == 0, err
+    out = _render_on_photos(
+        cli,
+        tiny_dict,
+        tmp_path,
+        40,
+        ink_color_weights={"dark": 1, "colored": 1, "stamp": 1, "light_on_dark": 1},
+        plate_opacity_probability=1.0,
+        plate_opacity_min=1.0,
+        plate_margin_min=0.2,
+        plate_border_max=0.0,
+        **{f"{warp}_probability": 0.0 for warp in WARPS},
+    )
     labels = sorted(Path(out).rglob("image_*.json"))
     assert len(labels) == 40
     checked = 0
