@@ -349,6 +349,12 @@ def _image_effects(row: dict[str, Any], image: Image.Image, rng: np.random.Gener
             d = (xs - float(row["crease_position"]) * w) * math.cos(a) + ys * math.sin(a)
             gain *= 1.0 - float(row["crease_strength"]) * np.exp(-((d / max(1.0, float(row["crease_width"]) * h)) ** 2))
         image = Image.fromarray(np.clip(pixels * gain[:, :, None], 0, 255).astype(np.uint8), "RGB")
+    if _on(row, "glare_strength"):  # a soft bright spot: the image blended towards white through a falloff
+        ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+        sigma = max(1.0, float(row["glare_size"]) * h)
+        d2 = ((xs - float(row["glare_x"]) * w) ** 2 + (ys - float(row["glare_y"]) * h) ** 2) / sigma**2
+        lift = Image.fromarray((255 * float(row["glare_strength"]) * np.exp(-0.5 * d2)).astype(np.uint8), "L")
+        image = Image.composite(Image.new("RGB", (w, h), (255, 255, 255)), image, lift)
     if _on(row, "contrast_factor"):
         image = ImageEnhance.Contrast(image).enhance(float(row["contrast_factor"]))
     if _on(row, "brightness_offset"):

@@ -122,6 +122,18 @@ CASES: dict[str, dict[str, Any]] = {
         "crop_bottom": 0.6,
         "crop_left": 1.0,
     },
+    "glossy_card": {
+        "text": "Member since 2019",
+        "font": "DejaVuSans.ttf",
+        "font_size": 30,
+        "background_kind": "gradient",
+        "glare_strength": 0.5,
+        "glare_x": 0.3,
+        "glare_y": 0.4,
+        "glare_size": 0.6,
+        "glare_stretch": 3.0,
+        "glare_angle": 20.0,
+    },
     "street_sign": {
         "text": "Baker Street",
         "font": "DejaVuSans-Bold.ttf",

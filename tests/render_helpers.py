@@ -41,6 +41,7 @@ STRONG = {
     "stamp_opacity": 0.8,
     "pen_mark_width": 2.5,
     "lighting_strength": 0.5,
+    "glare_strength": 0.6,
     "vignette_strength": 0.5,
     "contrast_factor": 0.5,
     "brightness_offset": -40.0,

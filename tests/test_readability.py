@@ -59,10 +59,11 @@ def test_guarded_perspective_keeps_every_character(seed, n, magnitude, min_scale
     noise=FLOATS,
     salt=FLOATS,
     wear=FLOATS,
+    glare=FLOATS,
     font_size=st.integers(6, 200),
     budget=st.floats(0.05, 3.0),
 )
-def test_degradations_share_the_budget(blur, motion, down, jpeg, noise, salt, wear, font_size, budget):
+def test_degradations_share_the_budget(blur, motion, down, jpeg, noise, salt, wear, glare, font_size, budget):
     columns = {
         "blur_radius": np.array([blur * 20], np.float32),
         "motion_blur_length": np.array([motion * 40], np.float32),
@@ -71,6 +72,7 @@ def test_degradations_share_the_budget(blur, motion, down, jpeg, noise, salt, we
         "noise_sigma": np.array([noise * 100], np.float32),
         "salt_pepper_amount": np.array([salt * 0.3], np.float32),
         "ink_wear_amount": np.array([wear * 0.9], np.float32),
+        "glare_strength": np.array([glare * 0.9], np.float32),
     }
     before = {k: v.copy() for k, v in columns.items()}
     fs = np.array([font_size])

@@ -109,6 +109,7 @@ EFFECT_SAMPLERS: dict[str, EffectSampler] = {
     "stamp_opacity": sample_effect,
     "pen_mark_width": sample_effect,
     "lighting_strength": sample_effect,
+    "glare_strength": sample_effect,
     "vignette_strength": sample_effect,
     "contrast_factor": sample_effect,
     "brightness_offset": sample_effect,

@@ -12,7 +12,7 @@ Two rules, per specification:
   from its text and font size (0.6 font sizes per character along, 1.2 across;
   1.15 along and 1 across for vertical text), as the warp's reach depends on it.
 - Degradation. Blur, motion blur, downscaling, JPEG, gaussian noise, impulse
-  noise and worn ink share `degradation_budget`: each costs the share of the damage that
+  noise, worn ink and glare share `degradation_budget`: each costs the share of the damage that
   alone makes a line of its font size unreadable (DEGRADATION_COSTS), and a row
   whose costs add up to more than the budget has every one of them scaled down
   in proportion until they add up to it.
@@ -142,6 +142,7 @@ DEGRADATION_COSTS: dict[str, str] = {
     "noise_sigma": "sigma / 40 grey levels",
     "salt_pepper_amount": "amount / 0.1 of the pixels",
     "ink_wear_amount": "amount / 0.5 of the ink in worn patches",
+    "glare_strength": "strength / 0.8 of the way to white at the glare's centre",
 }
 
 
@@ -162,6 +163,7 @@ def degradation_costs(columns: Mapping[str, NDArray], font_size: NDArray) -> dic
         "noise_sigma": np.asarray(columns["noise_sigma"], np.float64) / 40.0,
         "salt_pepper_amount": np.asarray(columns["salt_pepper_amount"], np.float64) / 0.1,
         "ink_wear_amount": np.asarray(columns["ink_wear_amount"], np.float64) / 0.5,
+        "glare_strength": np.asarray(columns["glare_strength"], np.float64) / 0.8,
     }
 
 
@@ -181,7 +183,14 @@ def guard_degradation(columns: dict[str, NDArray], font_size: NDArray, budget: N
     # Float32 rounding must not lift a scaled row above its budget: aim a hair below it.
     scale = np.where(over, scale * (1.0 - 1e-6), 1.0)
     fs = np.asarray(font_size, np.float64)
-    for name in ("blur_radius", "motion_blur_length", "noise_sigma", "salt_pepper_amount", "ink_wear_amount"):
+    for name in (
+        "blur_radius",
+        "motion_blur_length",
+        "noise_sigma",
+        "salt_pepper_amount",
+        "ink_wear_amount",
+        "glare_strength",
+    ):
         values = np.asarray(columns[name], np.float64)
         scaled = np.where(over, values * scale, values).astype(np.float32)
         # A weakened effect stays on: a strength too small for float32 keeps its least positive value.

@@ -419,6 +419,25 @@ class BatchSpecification:
     # lighting_center (fraction of width / height): centre of the bright spot, or a point on the shadow's edge
     lighting_center_min: float = 0.2
     lighting_center_max: float = 0.8
+    # glare_strength (fraction of the way to white): glare on a glossy surface (a laminated sign, a screen, a photo
+    # print): at its centre every pixel moves this far towards white, less away from it
+    glare_strength_min: float = 0.15
+    glare_strength_max: float = 0.45
+    glare_strength_probability: float = 0.02
+    # glare_center (fraction of width / height): where the glare is brightest
+    glare_center_min: float = 0.1
+    glare_center_max: float = 0.9
+    # glare_size (fraction of the image's height): the glare's radius across its long axis (a gaussian's standard
+    # deviation)
+    glare_size_min: float = 0.3
+    glare_size_max: float = 1.0
+    # glare_stretch (ratio): how many times longer than wide the glare is (a light's reflection on a curved or tilted
+    # surface)
+    glare_stretch_min: float = 1.0
+    glare_stretch_max: float = 4.0
+    # glare_angle (degrees): the direction of its long axis, clockwise from the right
+    glare_angle_min: float = 0.0
+    glare_angle_max: float = 180.0
     # vignette_strength (fraction of brightness): a phone camera's vignetting: the corners are this much darker at most
     vignette_strength_min: float = 0.1
     vignette_strength_max: float = 0.4

@@ -980,6 +980,60 @@ EFFECTS: tuple[Effect, ...] = (
     ),
     Effect(
         "image",
+        0.02,
+        (
+            RangeParam(
+                "glare_strength",
+                "float32",
+                (0.15, 0.45),
+                (0.0, 0.9),
+                "fraction of the way to white",
+                "glare on a glossy surface (a laminated sign, a screen, a photo print): at its centre every pixel "
+                "moves this far towards white, less away from it",
+                neutral=0.0,
+            ),
+            RangeParam(
+                "glare_center",
+                "float32",
+                (0.1, 0.9),
+                (-0.5, 1.5),
+                "fraction of width / height",
+                "where the glare is brightest",
+                neutral=0.5,
+                columns=("glare_x", "glare_y"),
+            ),
+            RangeParam(
+                "glare_size",
+                "float32",
+                (0.3, 1.0),
+                (0.05, 5.0),
+                "fraction of the image's height",
+                "the glare's radius across its long axis (a gaussian's standard deviation)",
+                neutral=0.3,
+            ),
+            RangeParam(
+                "glare_stretch",
+                "float32",
+                (1.0, 4.0),
+                (1.0, 20.0),
+                "ratio",
+                "how many times longer than wide the glare is (a light's reflection on a curved or tilted surface)",
+                neutral=1.0,
+            ),
+            RangeParam(
+                "glare_angle",
+                "float32",
+                (0.0, 180.0),
+                (0.0, 180.0),
+                "degrees",
+                "the direction of its long axis, clockwise from the right",
+                neutral=0.0,
+            ),
+        ),
+        "glare: a soft bright reflection",
+    ),
+    Effect(
+        "image",
         0.1,
         (
             RangeParam(

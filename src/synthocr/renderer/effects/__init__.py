@@ -46,7 +46,7 @@ from synthocr.renderer.effects.page import (
     show_through_opacity,
     stain_opacity,
 )
-from synthocr.renderer.effects.photometric import brightness_offset, contrast_factor, lighting_strength
+from synthocr.renderer.effects.photometric import brightness_offset, contrast_factor, glare_strength, lighting_strength
 from synthocr.renderer.effects.scanner import (
     binarize_amount,
     crease_strength,
@@ -105,6 +105,7 @@ RENDERERS: dict[str, Callable[..., Any]] = {
     "stamp_opacity": stamp_opacity,
     "pen_mark_width": pen_mark_width,
     "lighting_strength": lighting_strength,
+    "glare_strength": glare_strength,
     "vignette_strength": vignette_strength,
     "contrast_factor": contrast_factor,
     "brightness_offset": brightness_offset,

@@ -1,4 +1,4 @@
-"""Photometric effects on the composed pixels: uneven lighting, contrast and brightness.
+"""Photometric effects on the composed pixels: uneven lighting, glare, contrast and brightness.
 
 Each takes and returns an (h, w, 3) or (h, w) uint8 array; the input is never written to.
 """
@@ -58,6 +58,36 @@ def lighting_strength(
     if pixels.ndim == 3:
         light = cv2.merge([light] * pixels.shape[2])
     return cv2.multiply(pixels, light, scale=1.0 / 255.0)
+
+
+def glare_strength(
+    pixels: Pixels,
+    strength: float,
+    center: tuple[float, float],
+    size: float,
+    stretch: float,
+    angle: float,
+    rng: np.random.Generator,
+) -> Pixels:
+    """A soft reflection: each pixel moved towards white by `strength` x a gaussian falloff from `center`
+    (fractions of width and height), `size` x the image's height across its long axis, `stretch` times
+    longer than wide, the long axis at `angle` degrees. Drawn on a grid of at most 64 x 64 and scaled up."""
+    if strength == 0:
+        return pixels
+    h, w = pixels.shape[:2]
+    gw, gh = min(w, 64), min(h, 64)
+    xs = (np.arange(gw, dtype=np.float64) + 0.5) * (w / gw)
+    ys = (np.arange(gh, dtype=np.float64) + 0.5) * (h / gh)
+    dx, dy = xs[None, :] - center[0] * w, ys[:, None] - center[1] * h
+    a = math.radians(angle)
+    along, across = dx * math.cos(a) + dy * math.sin(a), -dx * math.sin(a) + dy * math.cos(a)
+    sigma = max(size * h, 1.0)
+    falloff = np.exp(-0.5 * ((along / sigma) ** 2 + (across * stretch / sigma) ** 2))
+    lift = cv2.resize(np.rint(255.0 * strength * falloff).astype(np.uint8), (w, h), interpolation=cv2.INTER_LINEAR)
+    if pixels.ndim == 3:
+        lift = cv2.merge([lift] * pixels.shape[2])
+    # v + (255 - v) x lift / 255: the room above each level, filled by the glare's share
+    return cv2.add(pixels, cv2.multiply(cv2.bitwise_not(pixels), lift, scale=1.0 / 255.0))
 
 
 def contrast_factor(pixels: Pixels, factor: float, rng: np.random.Generator) -> Pixels:
