@@ -3,8 +3,10 @@
     .venv/bin/python docs/make_scene_backgrounds.py   # writes configs/backgrounds/scene/*.jpg
 
 Each is a 640 x 480 JPEG of a surface text is often photographed on: brick, wood,
-concrete, foliage, sky, denim, a night street, a painted wall. The same seed
-gives the same files.
+concrete, foliage, sky, denim, a night street, a painted wall, brushed metal,
+marble, corrugated cardboard, glazed tiles, asphalt, leather. The same seed
+gives the same files (new surfaces are made after the older ones, which stay
+as they were).
 """
 
 from __future__ import annotations
@@ -117,6 +119,68 @@ def painted_wall() -> np.ndarray:
     return lit(img, 0.2)
 
 
+def brushed_metal() -> np.ndarray:
+    """Steel brushed in one direction: fine streaks along x, a broad sheen."""
+    streaks = cv2.GaussianBlur(rng.standard_normal((H, W)).astype(np.float32), (0, 0), sigmaX=40, sigmaY=0.6)
+    streaks /= max(float(streaks.std()), 1e-6)
+    xs = np.arange(W, dtype=np.float32)[None, :]
+    sheen = 0.12 * np.sin(xs / W * math.pi * rng.uniform(1.0, 2.0) + rng.uniform(0, math.pi))
+    tone = 0.72 + 0.05 * streaks + sheen
+    return lit(np.stack([165 * tone, 170 * tone, 178 * tone], -1), 0.15)
+
+
+def marble() -> np.ndarray:
+    """Pale stone with dark veins: turbulence through a sine."""
+    ys, xs = np.mgrid[0:H, 0:W].astype(np.float32)
+    veins = np.abs(np.sin((xs * 0.6 + ys) / 55.0 + 5.0 * smooth_noise(120, 5)))
+    tone = 0.93 - 0.35 * (1.0 - veins) ** 6 + 0.03 * smooth_noise(10)
+    return lit(np.stack([236 * tone, 232 * tone, 226 * tone], -1), 0.12)
+
+
+def cardboard() -> np.ndarray:
+    """Brown corrugated board: the flutes as soft stripes, fibres and dirt over them."""
+    ys = np.arange(H, dtype=np.float32)[:, None]
+    flutes = 0.05 * np.sin(ys / 4.5 * math.pi)
+    tone = 0.85 + flutes + 0.06 * smooth_noise(6, 3) + 0.05 * smooth_noise(70)
+    tone = np.broadcast_to(tone, (H, W))
+    return lit(np.stack([190 * tone, 150 * tone, 105 * tone], -1), 0.2)
+
+
+def tiles() -> np.ndarray:
+    """Glazed square tiles with grout lines, each tile a slightly different shade."""
+    size, grout = 80, 5
+    img = np.zeros((H, W, 3), np.float32)
+    colour = np.array([90, 150, 160]) if rng.random() < 0.5 else np.array([225, 225, 215])
+    for y0 in range(0, H, size):
+        for x0 in range(0, W, size):
+            img[y0 : y0 + size, x0 : x0 + size] = colour * rng.uniform(0.9, 1.05)
+    ys, xs = np.mgrid[0:H, 0:W]
+    img[(ys % size < grout) | (xs % size < grout)] = (150, 148, 140)
+    img *= (1 + 0.03 * smooth_noise(15))[:, :, None]
+    return lit(img, 0.3)
+
+
+def asphalt() -> np.ndarray:
+    """Dark road surface: grey grit, lighter stones, a worn painted line across."""
+    grit = rng.normal(0, 1, (H, W)).astype(np.float32)
+    tone = 0.32 + 0.045 * cv2.GaussianBlur(grit, (0, 0), 0.6) + 0.05 * smooth_noise(30)
+    stones = rng.random((H, W)) < 0.01
+    tone[stones] += 0.25
+    img = np.stack([tone * 200] * 3, -1)
+    y = int(rng.uniform(0.6, 0.8) * H)
+    wear = np.clip(0.8 + 0.3 * smooth_noise(12), 0, 1)[y : y + 24, :, None]
+    img[y : y + 24] = img[y : y + 24] * (1 - wear) + np.array([230, 215, 120]) * wear
+    return lit(img, 0.2)
+
+
+def leather() -> np.ndarray:
+    """Brown leather: a cellular grain of creases."""
+    cells = smooth_noise(5, 2)
+    creases = np.clip(1.0 - np.abs(cells) * 3.0, 0, 1)
+    tone = 0.8 - 0.25 * creases + 0.08 * smooth_noise(60)
+    return lit(np.stack([120 * tone, 70 * tone, 40 * tone], -1), 0.25)
+
+
 MAKERS = {
     "brick": brick,
     "wood": wood,
@@ -126,6 +190,12 @@ MAKERS = {
     "denim": denim,
     "night": night,
     "painted_wall": painted_wall,
+    "brushed_metal": brushed_metal,
+    "marble": marble,
+    "cardboard": cardboard,
+    "tiles": tiles,
+    "asphalt": asphalt,
+    "leather": leather,
 }
 
 
