@@ -579,3 +579,42 @@ def test_plate_sits_behind_the_line_in_its_shade_with_a_border_in_the_ink(tiny_p
     assert np.abs(inside - plate).max() <= 2, inside
     assert np.abs(border - ink).max() <= 2, border
     assert np.abs(outside - ground).max() <= 2, outside
+
+
+def test_a_plate_stays_flat_under_bent_lettering(tiny_plan, tiny_assets):
+    """An arced line on its plate: the lettering bends, the plate around it does not (its top edge is level),
+    and it holds the whole bent line; turned with the line, the plate turns too."""
+    ground = (128, 128, 128)
+    values = dict(
+        text="Bakery and cafe",
+        font_size=32,
+        background_kind="plain",
+        background_r=ground[0],
+        background_g=ground[1],
+        background_b=ground[2],
+        padding_top=30,
+        padding_right=30,
+        padding_bottom=30,
+        padding_left=30,
+        curvature_arc=0.1,
+        plate_opacity=1.0,
+        plate_margin=0.3,
+        plate_radius=0.0,
+        plate_border=0.0,
+        plate_shade=0.6,
+    )
+    image, label = render_row(_plain_row(tiny_plan, **values), tiny_assets)
+    pixels = np.asarray(image.convert("RGB")).astype(int)
+    plate = np.abs(pixels - mix_linear(ground, (255, 255, 255), 0.6)).max(axis=2) <= 2
+    columns = np.flatnonzero(plate.any(axis=0))
+    tops = [int(np.argmax(plate[:, x])) for x in columns[5:-5]]
+    assert max(tops) - min(tops) <= 1, (min(tops), max(tops))
+    ys = np.flatnonzero(plate.any(axis=1))
+    x0, y0, x1, y1 = label.line.bbox  # the bent line lies on its plate
+    assert columns[0] < x0 and x1 < columns[-1] + 1 and ys[0] < y0 and y1 < ys[-1] + 1
+    turned, _ = render_row(_plain_row(tiny_plan, **values, rotation_angle=10.0), tiny_assets)
+    spot = np.abs(np.asarray(turned.convert("RGB")).astype(int) - mix_linear(ground, (255, 255, 255), 0.6)).max(axis=2)
+    tilted = spot <= 2
+    cols = np.flatnonzero(tilted.any(axis=0))
+    left, right = int(np.argmax(tilted[:, cols[10]])), int(np.argmax(tilted[:, cols[-10]]))
+    assert left - right > 10  # turned by 10 degrees (counter-clockwise) with the line: its top edge rises

@@ -162,6 +162,10 @@ def _translation(dx: float, dy: float) -> np.ndarray:
 # (a gradient or a photo is smooth: the Up filter suits it).
 UNFILTERED_BACKGROUNDS = frozenset({"plain", "noise", "paper"})
 
+# Geometric effects that move the surface the text is printed on (a sign's plate moves with them), as against
+# those that shape the lettering (slant, arcs, waves). They run last among the geometric effects.
+SURFACE_WARPS = frozenset({"perspective_warp_magnitude", "rotation_angle"})
+
 MESH_STEP = 16  # pixels: the inverse map of curved warps is exact at this grid and bilinear in between
 
 
@@ -188,9 +192,12 @@ def render_row(
     ox, oy = math.floor(box.x0), math.floor(box.y0)
     frame = Frame(box.x1 - ox, box.y1 - oy, vertical)
     warps = [Warp.homography(_translation(-ox, -oy))]
+    flat = 1  # warps[:flat] shape the lettering (slant, curves), warps[flat:] the surface it is on
     for name, fn in GEOMETRIC.items():
         if name in p.args:
             warps.append(fn(*p.args[name], _rng(p, name), frame))
+            if name not in SURFACE_WARPS and len(warps) - 1 == flat:
+                flat = len(warps)
     warp = chain(warps)
     # Every point is mapped once; the image's size follows the mapped line polygon (it encloses
     # every other polygon), and its placement in the image is a whole-pixel shift of them all.
@@ -216,7 +223,8 @@ def render_row(
     background = _background(p, (width, height), assets)
     # A plate and a highlighter mark the background before the contrast guard measures it.
     if style.plate is not None:
-        background = _plate(background, layout, style.plate, p, placement)
+        surface = chain([*warps[flat:], Warp.homography(_translation(dx, dy))])
+        background = _plate(background, layout, style.plate, p, chain(warps[:flat]), surface)
     if style.highlight is not None:
         outline = _highlight_outline(layout, style, p.font_size, vertical)
         if outline is not None:
@@ -408,18 +416,23 @@ def _highlight_outline(layout: Layout, style: LineStyle, size: int, vertical: bo
     return highlight_outline(style.highlight, spans, middle, size, vertical)
 
 
-def _plate(background: Image.Image, layout: Layout, plate: Plate, p: RowParams, placement: Warp) -> Image.Image:
-    """A sign's plate around the line's box, in a shade of the row's background colour, its border in the
-    row's ink."""
+def _plate(
+    background: Image.Image, layout: Layout, plate: Plate, p: RowParams, lettering: Warp, surface: Warp
+) -> Image.Image:
+    """A sign's plate around the line, in a shade of the row's background colour, its border in the row's ink.
+
+    The plate is flat: it holds the line's box as the `lettering` warps (slant, curves) shape it, and only
+    the `surface` warps (perspective, rotation, then the placement in the image) move it."""
     size = background.size
     line = layout.line
-    box = (line.x0, line.y0, line.x1, line.y1)
+    bent = lettering.forward(_outline_points(plate_outline((line.x0, line.y0, line.x1, line.y1), 0.0, 0.0)))
+    box = (*bent.min(axis=0).tolist(), *bent.max(axis=0).tolist())
     margin, radius, border = (v * p.font_size for v in (plate.margin, plate.radius, plate.border))
-    outer = _mapped_fill(plate_outline(box, margin, radius), placement, size)
+    outer = _mapped_fill(plate_outline(box, margin, radius), surface, size)
     if border > 0:
         background = _composite(background, cv2.convertScaleAbs(outer, alpha=plate.opacity), p.ink)
         inner = plate_outline(box, max(0.0, margin - border), max(0.0, radius - border))
-        outer = _mapped_fill(inner, placement, size)
+        outer = _mapped_fill(inner, surface, size)
     colour = plate_color(plate, p.background, p.light_ink)
     return _composite(background, cv2.convertScaleAbs(outer, alpha=plate.opacity), colour)
 
@@ -427,15 +440,19 @@ def _plate(background: Image.Image, layout: Layout, plate: Plate, p: RowParams, 
 EDGE_STEP = 4.0  # pixels: the longest straight piece of a shape's outline before a warp maps it
 
 
-def _mapped_fill(outline: np.ndarray, warp: Warp, size: tuple[int, int]) -> Pixels:
-    """The (h, w) coverage (0-255, anti-aliased) of the closed `outline` (k, 2) on the layout's canvas, mapped
-    into the image by `warp`: every edge cut into pieces of at most EDGE_STEP pixels first, so that a curved
-    warp bends it as it bends the text."""
+def _outline_points(outline: np.ndarray) -> np.ndarray:
+    """The closed `outline` (k, 2) with every edge cut into pieces of at most EDGE_STEP pixels."""
     pieces = []
     for a, b in zip(outline, np.roll(outline, -1, axis=0)):
         n = max(1, math.ceil(float(np.hypot(*(b - a))) / EDGE_STEP))
         pieces.append(a + (b - a) * (np.arange(n) / n)[:, None])
-    mapped = warp.forward(np.concatenate(pieces))
+    return np.concatenate(pieces)
+
+
+def _mapped_fill(outline: np.ndarray, warp: Warp, size: tuple[int, int]) -> Pixels:
+    """The (h, w) coverage (0-255, anti-aliased) of the closed `outline` (k, 2) on the layout's canvas, mapped
+    into the image by `warp`, its edges cut into short pieces first so that a curved warp bends them."""
+    mapped = warp.forward(_outline_points(outline))
     w, h = size
     mask = np.zeros((h, w), np.uint8)
     shift = 4  # sub-pixel vertices: OpenCV's fixed-point coordinates, 1/16 pixel
