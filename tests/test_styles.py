@@ -539,31 +539,25 @@ def test_no_highlight_is_planned_on_a_dark_ground(cli, tiny_dict, tmp_path):
     assert (table.highlight_opacity[~light] > 0).all()
 
 
+GREY = (128, 128, 128)
+
+
+def _on_a_plate(text: str, padding: int, **values) -> dict:
+    """Row values of a line at 32 px on a plate (margin 0.3, square corners, no border, shade 0.6) over a
+    plain grey ground, padded by `padding` pixels on every side; `values` override."""
+    sides = {f"padding_{side}": padding for side in ("top", "right", "bottom", "left")}
+    ground = dict(zip(("background_r", "background_g", "background_b"), GREY))
+    plate = {"plate_opacity": 1.0, "plate_margin": 0.3, "plate_radius": 0.0, "plate_border": 0.0, "plate_shade": 0.6}
+    return {"text": text, "font_size": 32, "background_kind": "plain", **ground, **sides, **plate, **values}
+
+
 def test_plate_sits_behind_the_line_in_its_shade_with_a_border_in_the_ink(tiny_plan, tiny_assets):
     """A plate 0.3 font sizes around the line's box: inside its margin the paper takes its colour (the grey
     background moved 0.6 of the way to white in linear light), beyond its border the background is as it was,
     the border is drawn in the ink; the polygons are those of the row without a plate."""
-    ground, ink = (128, 128, 128), (20, 20, 30)
+    ground, ink = GREY, (20, 20, 30)
     row = _plain_row(
-        tiny_plan,
-        text="Baker Street",
-        font_size=32,
-        background_kind="plain",
-        background_r=ground[0],
-        background_g=ground[1],
-        background_b=ground[2],
-        ink_r=ink[0],
-        ink_g=ink[1],
-        ink_b=ink[2],
-        padding_top=24,
-        padding_right=24,
-        padding_bottom=24,
-        padding_left=24,
-        plate_opacity=1.0,
-        plate_margin=0.3,
-        plate_radius=0.0,
-        plate_border=0.1,
-        plate_shade=0.6,
+        tiny_plan, **_on_a_plate("Baker Street", 24, ink_r=ink[0], ink_g=ink[1], ink_b=ink[2], plate_border=0.1)
     )
     image, label = render_row(row, tiny_assets)
     _, plain = render_row(clean(row, plate_opacity=0.0), tiny_assets)
@@ -584,25 +578,8 @@ def test_plate_sits_behind_the_line_in_its_shade_with_a_border_in_the_ink(tiny_p
 def test_a_plate_stays_flat_under_bent_lettering(tiny_plan, tiny_assets):
     """An arced line on its plate: the lettering bends, the plate around it does not (its top edge is level),
     and it holds the whole bent line; turned with the line, the plate turns too."""
-    ground = (128, 128, 128)
-    values = dict(
-        text="Bakery and cafe",
-        font_size=32,
-        background_kind="plain",
-        background_r=ground[0],
-        background_g=ground[1],
-        background_b=ground[2],
-        padding_top=30,
-        padding_right=30,
-        padding_bottom=30,
-        padding_left=30,
-        curvature_arc=0.1,
-        plate_opacity=1.0,
-        plate_margin=0.3,
-        plate_radius=0.0,
-        plate_border=0.0,
-        plate_shade=0.6,
-    )
+    ground = GREY
+    values = _on_a_plate("Bakery and cafe", 30, curvature_arc=0.1)
     image, label = render_row(_plain_row(tiny_plan, **values), tiny_assets)
     pixels = np.asarray(image.convert("RGB")).astype(int)
     plate = np.abs(pixels - mix_linear(ground, (255, 255, 255), 0.6)).max(axis=2) <= 2
