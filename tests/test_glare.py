@@ -32,3 +32,16 @@ def test_greyscale_and_no_glare():
     out = glare_strength(grey, 0.9, (0.5, 0.5), 1.0, 1.0, 0.0, np.random.default_rng(0))
     assert out.shape == grey.shape and out[20, 40] > 200
     assert glare_strength(grey, 0.0, (0.5, 0.5), 1.0, 1.0, 0.0, np.random.default_rng(0)) is grey
+
+
+def test_a_glare_wider_than_the_image_is_pillows_screen_blend():
+    """Under a glare much wider than the image its lift is nearly even: every pixel of a random image is
+    Pillow's screen blend (ImageChops.screen) of it with that lift, within a level."""
+    from PIL import Image, ImageChops
+
+    rng = np.random.default_rng(4)
+    pixels = rng.integers(0, 256, (30, 60, 3), dtype=np.uint8)
+    out = glare_strength(pixels, 0.5, (0.5, 0.5), 5.0, 1.0, 0.0, rng)
+    centre = (slice(12, 18), slice(27, 33))  # within 0.01 sigma of the centre: the lift is round(255 x 0.5)
+    screen = np.asarray(ImageChops.screen(Image.fromarray(pixels), Image.new("RGB", (60, 30), (128, 128, 128))))
+    assert np.abs(out[centre].astype(int) - screen[centre].astype(int)).max() <= 1

@@ -11,8 +11,8 @@ import pytest
 
 from helpers import builtin_font_sha1
 from render_helpers import MARKED, clean, raster
+from synthocr.color import mix_linear
 from synthocr.renderer.compose import render_row
-from synthocr.renderer.effects.style import mix_linear
 from synthocr.renderer.layout import layout_line
 from synthocr.renderer.linestyle import Emphasis, LineStyle, Rule
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -27,6 +29,14 @@ def linear_to_srgb(v: NDArray) -> NDArray[np.float64]:
     """Linear light 0-1 -> sRGB levels 0-255 (not rounded, not clipped)."""
     c = np.clip(np.asarray(v, np.float64), 0.0, 1.0)
     return 255.0 * np.where(c <= 0.0031308, 12.92 * c, 1.055 * c ** (1 / 2.4) - 0.055)
+
+
+def mix_linear(a: Sequence[int], b: Sequence[int], t: float | NDArray) -> NDArray[np.uint8]:
+    """sRGB colour `a` moved `t` of the way to `b` in linear light (as inks and light mix), rounded: (3,) for
+    a number `t`, (..., 3) for an array of them."""
+    la, lb = srgb_to_linear(np.asarray(a)), srgb_to_linear(np.asarray(b))
+    mixed = la + (lb - la) * np.asarray(t, np.float64)[..., None]
+    return np.rint(linear_to_srgb(mixed)).astype(np.uint8)
 
 
 # Relative luminance of each sRGB level of one channel, before the channel's weight (a lookup table).

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from synthocr.planner.readability import guard_perspective
 from synthocr.planner.samplers import sample_range
+from synthocr.schemas.colors import LIGHT_INKS
 from synthocr.schemas.params import EFFECTS, VERTICAL_DIRECTIONS, Effect
 
 
@@ -164,8 +165,6 @@ def neutralise(columns: dict[str, NDArray]) -> None:
 def drop_highlights_on_dark_grounds(columns: dict[str, NDArray]) -> None:
     """No highlighter stroke on rows of light ink on a dark ground (a marker is drawn on paper), in place;
     `neutralise` then clears its other columns."""
-    from synthocr.schemas.colors import LIGHT_INKS
-
     names, codes = columns["ink_color"]
     light = np.isin(np.asarray(codes), [k for k, name in enumerate(names) if name in LIGHT_INKS])
     if light.any():

@@ -146,6 +146,10 @@ DEGRADATION_COSTS: dict[str, str] = {
 }
 
 
+# Costs not proportional to the strength: the downscale's is its log, JPEG's falls as the quality rises.
+_NOT_LINEAR = frozenset({"downscale_factor", "jpeg_quality"})
+
+
 def _downscale_span(font_size: NDArray) -> NDArray[np.float64]:
     return np.log(np.maximum(np.asarray(font_size, np.float64) / 10.0, 1.5))
 
@@ -183,14 +187,7 @@ def guard_degradation(columns: dict[str, NDArray], font_size: NDArray, budget: N
     # Float32 rounding must not lift a scaled row above its budget: aim a hair below it.
     scale = np.where(over, scale * (1.0 - 1e-6), 1.0)
     fs = np.asarray(font_size, np.float64)
-    for name in (
-        "blur_radius",
-        "motion_blur_length",
-        "noise_sigma",
-        "salt_pepper_amount",
-        "ink_wear_amount",
-        "glare_strength",
-    ):
+    for name in [n for n in DEGRADATION_COSTS if n not in _NOT_LINEAR]:  # costs proportional to the strength
         values = np.asarray(columns[name], np.float64)
         scaled = np.where(over, values * scale, values).astype(np.float32)
         # A weakened effect stays on: a strength too small for float32 keeps its least positive value.

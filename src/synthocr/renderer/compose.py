@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 import cv2
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageChops
 
 from synthocr.renderer.assets import RenderAssets
 from synthocr.renderer.contrast import InkFit, fit_ink
@@ -239,10 +239,12 @@ def render_row(
         accent_fit, background = fit_ink(background, line_box, wanted, p.light_ink, p.min_contrast)
         accent = accent_fit.ink
     gradient = None  # the ink at the far end of a gradient fill: kept at min_contrast as the line's
+    fill = None  # the gradient's colours over an area of the image, in place of the line's flat ink
     if style.gradient is not None:
         end = gradient_end(style.gradient, fit.ink, p.light_ink)
         end_fit, background = fit_ink(background, line_box, end, p.light_ink, p.min_contrast)
         gradient = end_fit.ink
+        fill = partial(gradient_fill, fit.ink, gradient, style.gradient.angle, line_box)
     coverage: list[Pixels] = []  # the warped ink coverage, made once when first asked for
 
     def ink_coverage() -> Pixels:
@@ -263,7 +265,7 @@ def render_row(
             background = _composite(background, _warp_mask(layer, placement, (width, height)), colour)
     shift = _whole_pixel_shift(placement)
     mask_effects = [name for name in MASK if name in p.args]
-    if shift is not None and not mask_effects and gradient is None:
+    if shift is not None and not mask_effects and fill is None:
         # The ink only moves by whole pixels: stamp the glyphs straight into the background in the
         # ink's colour, as draw.text would, with no mask or compositing pass.
         draw_layout(layout, background.im, fit.ink, shift, accent)
@@ -279,12 +281,7 @@ def render_row(
             )
             for name in mask_effects:
                 mask = MASK[name](mask, *p.args[name], _rng(p, name))
-            if gradient is not None and style.gradient is not None and part != "accent":
-                image = _composite(
-                    image, mask, partial(gradient_fill, colour, gradient, style.gradient.angle, line_box)
-                )
-            else:
-                image = _composite(image, mask, colour)
+            image = _composite(image, mask, colour if fill is None or part == "accent" else fill)
     overlays = [name for name in OVERLAY if name in p.args]
     applied = [name for name in IMAGE if name in p.args]
     if overlays or applied:
@@ -461,20 +458,14 @@ def _mapped_fill(outline: np.ndarray, warp: Warp, size: tuple[int, int]) -> Pixe
 
 
 def _marker(background: Image.Image, coverage: Pixels, colour: tuple[int, int, int]) -> Image.Image:
-    """A fluorescent marker over the paper: the paper multiplied by the marker's colour where `coverage`
+    """A fluorescent marker over the (RGB) paper: the paper multiplied by the marker's colour where `coverage`
     (0-255) says, as transparent ink darkens what is under it (on white paper: the marker's colour)."""
     x, y, w, h = cv2.boundingRect(coverage)
-    if not w:
-        return background
-    box = (x, y, x + w, y + h)
-    paper = np.asarray(background.crop(box), np.float32)
-    a = coverage[y : y + h, x : x + w].astype(np.float32)[:, :, None] / 255.0
-    r, g, b = (c / 255.0 for c in colour)
-    tint = np.array((0.299 * r + 0.587 * g + 0.114 * b,) if paper.ndim == 2 else (r, g, b), np.float32)
-    if paper.ndim == 2:  # greyscale paper: the marker's luma
-        a = a[:, :, 0]
-    marked = paper * (1.0 - a + a * tint)
-    background.paste(Image.fromarray(np.clip(marked + 0.5, 0, 255).astype(np.uint8), background.mode), box)
+    if w:
+        box = (x, y, x + w, y + h)
+        marked = ImageChops.multiply(background.crop(box), Image.new("RGB", (w, h), colour))
+        alpha = Image.frombuffer("L", (w, h), np.ascontiguousarray(coverage[y : y + h, x : x + w]), "raw", "L", 0, 1)
+        background.paste(marked, box, alpha)
     return background
 
 
@@ -497,10 +488,6 @@ def _composite(
     x, y, w, h = cv2.boundingRect(coverage)  # the bounds of its non-zero pixels (w = 0: none)
     if w:
         alpha = Image.frombuffer("L", (w, h), np.ascontiguousarray(coverage[y : y + h, x : x + w]), "raw", "L", 0, 1)
-        if callable(ink):
-            fill = Image.fromarray(ink((x, y, w, h)), "RGB")
-            source = fill if background.mode == "RGB" else fill.convert(background.mode)
-        else:
-            source = Image.new(background.mode, (w, h), ink)
+        source = Image.fromarray(ink((x, y, w, h)), "RGB") if callable(ink) else Image.new(background.mode, (w, h), ink)
         background.paste(source, (x, y, x + w, y + h), alpha)
     return background

@@ -4,8 +4,9 @@ a 3D extrusion and a gradient fill.
 Each STYLE renderer returns the LineStyle fields (renderer/linestyle.py) it sets; the
 layout draws the rules and the emphasised words, and render_row draws the ink layers
 (shadow, extrusion, then stroke) under the text, each from the line's ink coverage on the
-layout's canvas, warped with the text, and fills the text with its gradient. Label semantics (docs/effects.md, "Text styles"): the label's text never
-changes; rules, stroke and shadow are not characters. The line's polygon grows by the
+layout's canvas, warped with the text, fills the text with its gradient, and marks the
+background with a plate or a highlighter stroke. Label semantics (docs/effects.md, "Text
+styles"): the label's text never changes; rules, stroke and shadow are not characters. The line's polygon grows by the
 layers' reach (`halo`), so it holds all of their ink; the characters' and words' polygons
 stay the glyphs' cells, which a stroke or shadow may overlap by a pixel or two.
 """
@@ -19,7 +20,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from synthocr.color import linear_to_srgb, srgb_to_linear
+from synthocr.color import mix_linear
 from synthocr.renderer.imaging import Pixels, gaussian_blur
 from synthocr.renderer.linestyle import Emphasis, Gradient, Highlight, Plate, Rule
 
@@ -104,13 +105,11 @@ class Extrusion(NamedTuple):
         )
 
     def color(self, ink: RGB, light: bool) -> RGB:
-        return mix_linear(ink, (0, 0, 0) if light else (255, 255, 255), self.shade)
+        return _mix(ink, (0, 0, 0) if light else (255, 255, 255), self.shade)
 
 
-def mix_linear(a: RGB, b: RGB, t: float) -> RGB:
-    """`a` moved `t` of the way to `b` in linear light (as inks and light mix), back in sRGB levels."""
-    la, lb = srgb_to_linear(np.array(a, np.float64)), srgb_to_linear(np.array(b, np.float64))
-    r, g, b_ = (int(v) for v in np.rint(linear_to_srgb(la + (lb - la) * t)))
+def _mix(a: RGB, b: RGB, t: float) -> RGB:
+    r, g, b_ = (int(v) for v in mix_linear(a, b, t))
     return (r, g, b_)
 
 
@@ -162,9 +161,7 @@ def extrusion_coverage(mask: Pixels, extrusion: Extrusion, size: int) -> Pixels:
     return np.maximum(out, end)
 
 
-def ink_layers(
-    layers: tuple[Any, ...], mask: Pixels, size: int, ink: RGB = (0, 0, 0), light: bool = False
-) -> list[tuple[Pixels, RGB]]:
+def ink_layers(layers: tuple[Any, ...], mask: Pixels, size: int, ink: RGB, light: bool) -> list[tuple[Pixels, RGB]]:
     """(coverage, colour) of every layer in drawing order (shadows, extrusions, then the stroke), from the
     text's (h, w) coverage `mask` on the layout's canvas; shadows and extrusions are cast by the stroked
     text, an extrusion's colour follows the line's `ink` (`light`: light ink on a dark ground)."""
@@ -226,7 +223,7 @@ def gradient_end(gradient: Gradient, ink: RGB, light: bool) -> RGB:
     """The ink at the gradient's far end, before the contrast guard: the line's ink moved `strength` of the
     way towards a paler (darker, for light ink) shade or an accent colour, in linear light."""
     target = accent_ink(gradient.color, light) or ((0, 0, 0) if light else (255, 255, 255))
-    return mix_linear(ink, target, gradient.strength)
+    return _mix(ink, target, gradient.strength)
 
 
 def gradient_fill(
@@ -243,10 +240,7 @@ def gradient_fill(
     xs = (np.arange(x, x + w, dtype=np.float32) + 0.5) * np.float32(c)
     ys = (np.arange(y, y + h, dtype=np.float32) + 0.5) * np.float32(s)
     t = np.clip((ys[:, None] + xs[None, :] - np.float32(lo)) * np.float32(255.0 / span), 0, 255)
-    la, lb = srgb_to_linear(np.array(start, np.float64)), srgb_to_linear(np.array(end, np.float64))
-    ramp = np.linspace(0.0, 1.0, 256)[:, None]
-    palette = np.rint(linear_to_srgb(la + (lb - la) * ramp)).astype(np.uint8)
-    palette[0], palette[-1] = start, end
+    palette = mix_linear(start, end, np.linspace(0.0, 1.0, 256))
     return palette[np.rint(t).astype(np.uint8)]
 
 
@@ -255,8 +249,8 @@ def highlight_opacity(
 ) -> dict[str, Any]:
     """A highlighter stroke at `opacity` over `words` words from `start`, `height` x font size across the line,
     in marker `color`; its chisel tips' slant is drawn from the effect's generator."""
-    tips = tuple(float(v) for v in rng.uniform(-TIP, TIP, 4))
-    return {"highlight": Highlight(opacity, int(words), start, int(color), height, tips)}  # type: ignore[arg-type]
+    a, b, c, d = (float(v) for v in rng.uniform(-TIP, TIP, 4))
+    return {"highlight": Highlight(opacity, int(words), start, int(color), height, (a, b, c, d))}
 
 
 def highlight_outline(
@@ -312,4 +306,4 @@ def plate_opacity(
 
 def plate_color(plate: Plate, background: RGB, light: bool) -> RGB:
     """The plate's colour: the background colour mixed `shade` towards white (black under light ink)."""
-    return mix_linear(background, (0, 0, 0) if light else (255, 255, 255), plate.shade)
+    return _mix(background, (0, 0, 0) if light else (255, 255, 255), plate.shade)
